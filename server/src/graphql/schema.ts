@@ -1,0 +1,17 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { DomainResolver } from '../modules/domain/domain.resolver.js';
+import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.js';
+import { pubSub } from './pubsub.js';
+
+export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver] as const;
+
+export function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    pubSub,
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { startEmbeddedPostgres } from './db/embedded.js';
+import { initOrm, migrate } from './db/orm.js';
+import { createLogger, type Logger } from './logger.js';
+
+export type Running = { url: string; stop: () => Promise<void> };
+
+/** Starts everything: database (embedded unless DATABASE_URL), migrations, HTTP and WebSocket. */
+export async function start(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, logger });
+  if (embedded) logger.info({ dataDir: config.DATA_DIR }, 'embedded PostgreSQL started');
+  const orm = await initOrm(config.DATABASE_URL ?? (embedded as { url: string }).url, logger);
+  try {
+    await migrate(orm);
+    const app = await createApp({ config, orm, logger });
+    const url = await app.listen(config.PORT, config.HOST);
+    logger.info({ url, publicUrl: config.PUBLIC_URL }, 'Keyring is listening');
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      stop: () =>
+        (stopping ??= (async () => {
+          await app.close();
+          await orm.close();
+          await embedded?.stop();
+        })()),
+    };
+  } catch (e) {
+    await orm.close();
+    await embedded?.stop();
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const running = await start(config, logger).catch((e: unknown) => {
+    logger.fatal({ err: e }, 'Keyring failed to start');
+    process.exit(1);
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Team, User } from '../team/team.entity.js';
+
+@ObjectType()
+@Entity({ tableName: 'audit_event' })
+@Index({ properties: ['team', 'createdAt'] })
+export class AuditEvent {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @ManyToOne(() => Team, { deleteRule: 'cascade' })
+  team: Team;
+
+  @Field(() => String, { description: 'Like api_key.created' })
+  @Property({ type: 'string', length: 64 })
+  action: string;
+
+  @Field(() => User, { nullable: true })
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  actor?: User;
+
+  @Field(() => ID, { nullable: true, description: 'The API key that acted, when no user did' })
+  @Property({ type: 'uuid', nullable: true })
+  actorApiKeyId?: string;
+
+  @Field(() => ID, { nullable: true })
+  @Property({ type: 'uuid', nullable: true })
+  targetId?: string;
+
+  @Property({ type: 'json', nullable: true })
+  metadata?: Record<string, unknown>;
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+
+  constructor(team: Team, action: string, init: Partial<Pick<AuditEvent, 'actor' | 'actorApiKeyId' | 'targetId' | 'metadata'>>) {
+    this.team = team;
+    this.action = action;
+    Object.assign(this, init);
+  }
+}

@@ -1,0 +1,56 @@
+import { Arg, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
+import { User } from '../team/team.entity.js';
+import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp } from './auth.service.js';
+import { readCookie } from './cookies.js';
+
+@InputType()
+class SignUpInput {
+  @Field(() => String) email!: string;
+  @Field(() => String) password!: string;
+  @Field(() => String) teamName!: string;
+}
+
+@InputType()
+class SignInInput {
+  @Field(() => String) email!: string;
+  @Field(() => String) password!: string;
+}
+
+export function setSessionCookie(ctx: Context, signedIn: SignedIn): User {
+  ctx.res?.cookie(SESSION_COOKIE, signedIn.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.services.config.PUBLIC_URL.startsWith('https:'),
+    path: '/',
+    expires: signedIn.expiresAt,
+  });
+  ctx.actor = signedIn.actor;
+  return signedIn.user;
+}
+
+@Resolver()
+export class AuthResolver {
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null when signed out' })
+  async me(@Ctx() ctx: Context): Promise<User | null> {
+    if (ctx.actor?.kind !== 'user') return null;
+    return ctx.loaders.user.load(ctx.actor.userId);
+  }
+
+  @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
+    return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input));
+  }
+
+  @Mutation(() => User)
+  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
+    return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip));
+  }
+
+  @Mutation(() => Boolean)
+  async signOut(@Ctx() ctx: Context): Promise<boolean> {
+    await signOut(ctx.em, ctx.req ? readCookie(ctx.req, SESSION_COOKIE) : undefined);
+    ctx.res?.clearCookie(SESSION_COOKIE, { path: '/' });
+    return true;
+  }
+}

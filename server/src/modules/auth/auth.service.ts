@@ -1,0 +1,117 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { hash, verify } from '@node-rs/argon2';
+import { badInput, unauthenticated } from '../../errors.js';
+import type { UserActor } from '../../graphql/context.js';
+import { randomToken, sha256Hex } from '../../lib/crypto.js';
+import type { Services } from '../../services.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { Membership, Role, Team, User } from '../team/team.entity.js';
+import { Session } from './session.entity.js';
+import { checkName, checkPassword, normaliseEmail } from './validation.js';
+
+export const SESSION_COOKIE = 'keyring_session';
+export const INVALID_CREDENTIALS = 'Invalid email or password.';
+const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead.';
+
+// argon2id with OWASP's recommended memory cost: memory-hard, tens of milliseconds here.
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+export const hashPassword = (password: string) => hash(password, ARGON2);
+// Verified against when the email is unknown, so both failures take the same time.
+let dummyHash: Promise<string> | undefined;
+
+export type SignedIn = { user: User; actor: UserActor; token: string; expiresAt: Date };
+
+export function createSession(em: EntityManager, services: Services, membership: Membership): SignedIn {
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + services.config.SESSION_TTL_DAYS * 86_400_000);
+  const session = new Session(sha256Hex(token), membership.user, membership.team, expiresAt);
+  em.persist(session);
+  return { user: membership.user, actor: userActor(membership, session.id), token, expiresAt };
+}
+
+export const userActor = (m: Membership, sessionId = ''): UserActor => ({
+  kind: 'user',
+  userId: m.user.id,
+  teamId: m.team.id,
+  role: m.role,
+  sessionId,
+});
+
+export async function signUp(
+  em: EntityManager,
+  services: Services,
+  input: { email: string; password: string; teamName: string },
+): Promise<SignedIn> {
+  const email = normaliseEmail(input.email);
+  checkPassword(input.password);
+  const teamName = checkName(input.teamName, 'teamName', 'Team name', 100);
+  if (await em.count(User, { email })) throw badInput('email', EMAIL_TAKEN);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await em.transactional(async (tx) => {
+      const team = new Team(teamName);
+      const user = new User(email, passwordHash);
+      const membership = new Membership(team, user, Role.ADMIN);
+      tx.persist([team, user, membership]);
+      recordAudit(tx, userActor(membership), 'team.created', team.id);
+      return createSession(tx, services, membership);
+    });
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) throw badInput('email', EMAIL_TAKEN);
+    throw e;
+  }
+}
+
+/** Checks a password the same way whether or not the account exists. */
+export async function verifyCredentials(em: EntityManager, email: string, password: string): Promise<User | null> {
+  const user = await em.findOne(User, { email });
+  if (!user) {
+    dummyHash ??= hashPassword('not-a-real-password');
+    await verify(await dummyHash, password).catch(() => false);
+    return null;
+  }
+  return (await verify(user.passwordHash, password).catch(() => false)) ? user : null;
+}
+
+export async function signIn(
+  em: EntityManager,
+  services: Services,
+  input: { email: string; password: string },
+  ip: string,
+): Promise<SignedIn> {
+  const email = input.email.trim().toLowerCase();
+  if (!email || !input.password || email.length > 254 || input.password.length > 1024) {
+    throw unauthenticated(INVALID_CREDENTIALS);
+  }
+  await services.signInThrottle.check(email, ip);
+  const user = await verifyCredentials(em, email, input.password);
+  // A user removed from every team has nowhere to land: same answer as a wrong password.
+  const membership = user
+    ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] })
+    : null;
+  if (!user || !membership) {
+    await services.signInThrottle.failed(email, ip);
+    throw unauthenticated(INVALID_CREDENTIALS);
+  }
+  await services.signInThrottle.succeeded(email);
+  const signedIn = createSession(em, services, membership);
+  await em.flush();
+  return signedIn;
+}
+
+export async function signOut(em: EntityManager, sessionToken: string | undefined): Promise<void> {
+  if (sessionToken) await em.nativeDelete(Session, { tokenHash: sha256Hex(sessionToken) });
+}
+
+/** The session behind a cookie, if it is live and its user still belongs to its team. */
+export async function actorFromSession(em: EntityManager, sessionToken: string): Promise<UserActor | null> {
+  const session = await em.findOne(
+    Session,
+    { tokenHash: sha256Hex(sessionToken), expiresAt: { $gt: new Date() } },
+    { fields: ['id', 'user', 'team'] },
+  );
+  if (!session) return null;
+  const membership = await em.findOne(Membership, { user: session.user, team: session.team });
+  return membership ? userActor(membership, session.id) : null;
+}

@@ -1,0 +1,29 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../../logger.js';
+import { OutboxMessage } from './outbox.entity.js';
+
+export type Mail = { to: string; subject: string; text: string; html?: string };
+export type Mailer = { send(mail: Mail): Promise<void>; close(): void };
+
+/** SMTP through nodemailer when SMTP_URL is set; otherwise the outbox table and a log line. */
+export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroORM; logger: Logger }): Mailer {
+  if (opts.smtpUrl) {
+    const transport = nodemailer.createTransport(opts.smtpUrl);
+    return {
+      async send(mail) {
+        await transport.sendMail({ from: opts.from, ...mail });
+        opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail sent through SMTP');
+      },
+      close: () => transport.close(),
+    };
+  }
+  return {
+    async send(mail) {
+      const em = opts.orm.em.fork();
+      await em.persistAndFlush(new OutboxMessage(mail.to, mail.subject, mail.text, mail.html));
+      opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail kept in the outbox (no SMTP_URL)');
+    },
+    close: () => {},
+  };
+}

@@ -1,0 +1,100 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import { setSessionCookie } from '../auth/auth.resolver.js';
+import { Invitation, Membership, Role, Team, User } from './team.entity.js';
+import {
+  acceptInvitation,
+  findTeam,
+  inviteMember,
+  listMembers,
+  listPendingInvitations,
+  removeMember,
+  revokeInvitation,
+  updateMemberRole,
+} from './team.service.js';
+
+@InputType()
+class InviteMemberInput {
+  @Field(() => String) email!: string;
+  @Field(() => Role, { defaultValue: Role.MEMBER }) role!: Role;
+}
+
+@InputType()
+class AcceptInvitationInput {
+  @Field(() => String) token!: string;
+  @Field(() => String) password!: string;
+}
+
+@ObjectType()
+class InvitationPayload {
+  @Field(() => Invitation) invitation!: Invitation;
+  @Field(() => String, { description: 'Shown once; also emailed to the invitee as a link' })
+  token!: string;
+}
+
+@Resolver(() => User)
+export class UserFieldsResolver {
+  @FieldResolver(() => Role, { nullable: true, description: "The user's role in the current team" })
+  role(@Root() user: User, @Ctx() ctx: Context): Role | null {
+    return ctx.actor?.kind === 'user' && ctx.actor.userId === user.id ? ctx.actor.role : null;
+  }
+
+  @FieldResolver(() => Team, { nullable: true, description: 'The team this session acts for' })
+  team(@Root() user: User, @Ctx() ctx: Context): Promise<Team> | null {
+    return ctx.actor?.kind === 'user' && ctx.actor.userId === user.id ? findTeam(ctx.em, ctx.actor.teamId) : null;
+  }
+}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Query(() => Team, { description: 'The team of the signed-in user or API key' })
+  team(@Ctx() ctx: Context): Promise<Team> {
+    return findTeam(ctx.em, requireActor(ctx).teamId);
+  }
+
+  @FieldResolver(() => [Membership])
+  members(@Root() team: Team, @Ctx() ctx: Context): Promise<Membership[]> {
+    return listMembers(ctx.em, team.id);
+  }
+
+  @FieldResolver(() => [Invitation], { description: 'Pending invitations (admins only)' })
+  invitations(@Root() team: Team, @Ctx() ctx: Context): Promise<Invitation[]> {
+    requireAdmin(ctx);
+    return listPendingInvitations(ctx.em, team.id);
+  }
+
+  @Mutation(() => InvitationPayload)
+  inviteMember(
+    @Arg('input', () => InviteMemberInput) input: InviteMemberInput,
+    @Ctx() ctx: Context,
+  ): Promise<InvitationPayload> {
+    return inviteMember(ctx.em, ctx.services, requireAdmin(ctx), input);
+  }
+
+  @Mutation(() => User)
+  async acceptInvitation(
+    @Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input));
+  }
+
+  @Mutation(() => Membership)
+  updateMemberRole(
+    @Arg('id', () => ID) id: string,
+    @Arg('role', () => Role) role: Role,
+    @Ctx() ctx: Context,
+  ): Promise<Membership> {
+    return updateMemberRole(ctx.em, requireAdmin(ctx), id, role);
+  }
+
+  @Mutation(() => ID)
+  removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return removeMember(ctx.em, requireAdmin(ctx), id);
+  }
+
+  @Mutation(() => ID)
+  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return revokeInvitation(ctx.em, requireAdmin(ctx), id);
+  }
+}

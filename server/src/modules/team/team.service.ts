@@ -1,0 +1,166 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, ErrorCode, badInput, notFound, unauthenticated } from '../../errors.js';
+import type { Actor } from '../../graphql/context.js';
+import { randomToken, sha256Hex } from '../../lib/crypto.js';
+import { isUuid } from '../../lib/ids.js';
+import type { Services } from '../../services.js';
+import { recordAudit } from '../audit/audit.service.js';
+import {
+  INVALID_CREDENTIALS,
+  createSession,
+  hashPassword,
+  type SignedIn,
+  userActor,
+  verifyCredentials,
+} from '../auth/auth.service.js';
+import { Session } from '../auth/session.entity.js';
+import { checkPassword, normaliseEmail } from '../auth/validation.js';
+import { Invitation, Membership, Role, Team, User } from './team.entity.js';
+
+const INVITATION_TTL_MS = 7 * 86_400_000;
+const INVALID_INVITATION = 'This invitation is invalid, already used or expired.';
+
+export const findTeam = (em: EntityManager, teamId: string) => em.findOneOrFail(Team, teamId);
+
+export const listMembers = (em: EntityManager, teamId: string) =>
+  em.find(Membership, { team: teamId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
+
+export const listPendingInvitations = (em: EntityManager, teamId: string) =>
+  em.find(
+    Invitation,
+    { team: teamId, acceptedAt: null, expiresAt: { $gt: new Date() } },
+    { orderBy: { createdAt: 'desc' } },
+  );
+
+export async function inviteMember(
+  em: EntityManager,
+  services: Services,
+  actor: Actor,
+  input: { email: string; role: Role },
+): Promise<{ invitation: Invitation; token: string }> {
+  const email = normaliseEmail(input.email);
+  if (!Object.values(Role).includes(input.role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
+  const alreadyMember = await em.count(Membership, { team: actor.teamId, user: { email } });
+  if (alreadyMember) throw badInput('email', 'This person is already a member of the team.');
+  const token = randomToken();
+  const invitation = await em.transactional(async (tx) => {
+    // A new invitation replaces any pending one for the same address.
+    await tx.nativeDelete(Invitation, { team: actor.teamId, email, acceptedAt: null });
+    const inv = new Invitation(
+      tx.getReference(Team, actor.teamId),
+      email,
+      input.role,
+      sha256Hex(token),
+      new Date(Date.now() + INVITATION_TTL_MS),
+      actor.kind === 'user' ? tx.getReference(User, actor.userId) : undefined,
+    );
+    tx.persist(inv);
+    recordAudit(tx, actor, 'member.invited', inv.id, { email, role: input.role });
+    return inv;
+  });
+  const team = await findTeam(em, actor.teamId);
+  const link = `${services.config.PUBLIC_URL}/accept-invitation?token=${encodeURIComponent(token)}`;
+  try {
+    await services.mailer.send({
+      to: email,
+      subject: `You are invited to join ${team.name} on Keyring`,
+      text: `You have been invited to join the team "${team.name}" on Keyring as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
+    });
+  } catch (e) {
+    // The invitation stands and its token is returned: an admin can pass the link on by hand.
+    services.logger.error({ err: e, invitationId: invitation.id }, 'invitation email could not be sent');
+  }
+  return { invitation, token };
+}
+
+export async function acceptInvitation(
+  em: EntityManager,
+  services: Services,
+  input: { token: string; password: string },
+): Promise<SignedIn> {
+  const invitation = input.token
+    ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] })
+    : null;
+  if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) {
+    throw badInput('token', INVALID_INVITATION);
+  }
+  let user = await em.findOne(User, { email: invitation.email });
+  if (user) {
+    // An existing account joins with its own password, never a new one.
+    if (!(await verifyCredentials(em, invitation.email, input.password))) throw unauthenticated(INVALID_CREDENTIALS);
+  } else {
+    checkPassword(input.password);
+  }
+  const passwordHash = user ? undefined : await hashPassword(input.password);
+  return em.transactional(async (tx) => {
+    // The conditional update makes the token single-use even under concurrent accepts.
+    const claimed = await tx.nativeUpdate(
+      Invitation,
+      { id: invitation.id, acceptedAt: null, expiresAt: { $gt: new Date() } },
+      { acceptedAt: new Date() },
+    );
+    if (claimed !== 1) throw badInput('token', INVALID_INVITATION);
+    if (!user) {
+      user = new User(invitation.email, passwordHash as string);
+      tx.persist(user);
+    }
+    const team = tx.getReference(Team, invitation.team.id);
+    let membership = await tx.findOne(Membership, { team, user });
+    if (!membership) {
+      membership = new Membership(team, user, invitation.role);
+      tx.persist(membership);
+    }
+    recordAudit(tx, userActor(membership), 'member.joined', membership.id, { role: membership.role });
+    return createSession(tx, services, membership);
+  });
+}
+
+/** Locks the team row so that two admins cannot demote or remove each other at once. */
+async function assertAnotherAdminRemains(em: EntityManager, teamId: string, membership: Membership): Promise<void> {
+  if (membership.role !== Role.ADMIN) return;
+  await em.execute('select 1 from team where id = ? for update', [teamId]);
+  const admins = await em.count(Membership, { team: teamId, role: Role.ADMIN });
+  if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', 'memberId');
+}
+
+export async function updateMemberRole(
+  em: EntityManager,
+  actor: Actor,
+  memberId: string,
+  role: Role,
+): Promise<Membership> {
+  if (!Object.values(Role).includes(role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
+  return em.transactional(async (tx) => {
+    const membership = isUuid(memberId)
+      ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] })
+      : null;
+    if (!membership) throw notFound('Member');
+    if (membership.role === role) return membership;
+    if (role === Role.MEMBER) await assertAnotherAdminRemains(tx, actor.teamId, membership);
+    const from = membership.role;
+    membership.role = role;
+    recordAudit(tx, actor, 'member.role_changed', membership.id, { from, to: role });
+    return membership;
+  });
+}
+
+export async function removeMember(em: EntityManager, actor: Actor, memberId: string): Promise<string> {
+  return em.transactional(async (tx) => {
+    const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }) : null;
+    if (!membership) throw notFound('Member');
+    await assertAnotherAdminRemains(tx, actor.teamId, membership);
+    // Their sessions in this team end at once.
+    await tx.nativeDelete(Session, { team: actor.teamId, user: membership.user.id });
+    tx.remove(membership);
+    recordAudit(tx, actor, 'member.removed', membership.id, { userId: membership.user.id });
+    return memberId;
+  });
+}
+
+export async function revokeInvitation(em: EntityManager, actor: Actor, invitationId: string): Promise<string> {
+  const deleted = isUuid(invitationId) && await em.nativeDelete(Invitation, { id: invitationId, team: actor.teamId, acceptedAt: null });
+  if (!deleted) throw notFound('Invitation');
+  recordAudit(em, actor, 'member.invitation_revoked', invitationId);
+  await em.flush();
+  return invitationId;
+}

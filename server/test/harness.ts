@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type App, createApp } from '../src/app.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { initOrm, migrate } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
+
+/** Creates a fresh, empty database on the test server and returns its URL. */
+export async function createTestDatabase(prefix = 'test'): Promise<string> {
+  const base = new URL(inject('databaseUrl'));
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+export type GqlResult<T = Record<string, unknown>> = {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string } & Record<string, unknown> }[];
+  headers: Headers;
+};
+
+export type TestServer = {
+  url: string;
+  databaseUrl: string;
+  app: App;
+  config: Config;
+  /** A GraphQL client that keeps its own cookie jar, like one browser. */
+  client(): TestClient;
+  stop(): Promise<void>;
+};
+
+export type TestClient = {
+  cookie: string | undefined;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+};
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const orm = await initOrm(databaseUrl, logger);
+  await migrate(orm);
+  const app = await createApp({ config, orm, logger });
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    url,
+    databaseUrl,
+    app,
+    config,
+    client: () => createClient(url),
+    async stop() {
+      await app.close();
+      await orm.close();
+    },
+  };
+}
+
+export function createClient(url: string): TestClient {
+  const client: TestClient = {
+    cookie: undefined,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(client.cookie ? { cookie: client.cookie } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const value = pair.slice(pair.indexOf('=') + 1);
+        client.cookie = value ? pair : undefined;
+      }
+      const body = (await res.json()) as Omit<GqlResult, 'status' | 'headers'>;
+      return { ...body, status: res.status, headers: res.headers } as GqlResult<never>;
+    },
+  };
+  return client;
+}
+
+let counter = 0;
+export const uniqueEmail = (label = 'user') => `${label}-${Date.now()}-${counter++}@example.com`;
+export const PASSWORD = 'correct horse battery';
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { id email role team { id name } } }`;
+
+/** Signs up a new team and returns a client signed in as its admin. */
+export async function signUpAdmin(server: TestServer, teamName = 'Acme') {
+  const client = server.client();
+  const email = uniqueEmail('admin');
+  const res = await client.gql(SIGN_UP, { input: { email, password: PASSWORD, teamName } });
+  if (res.errors) throw new Error(`sign up failed: ${JSON.stringify(res.errors)}`);
+  return { client, email, user: res.data!.signUp as { id: string; team: { id: string } } };
+}
+
+/** Direct SQL against a test database, for asserting what was (or was not) stored. */
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
