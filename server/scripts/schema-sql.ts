@@ -1,10 +1,11 @@
-// Prints the SQL that would bring DATABASE_URL's schema up to the entities: a draft for a new migration.
+// Prints the SQL that would bring a database up to the entities after applying every migration:
+// a draft for the next migration. DATABASE_URL must point at a scratch database.
 import 'reflect-metadata';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ormConfig } from '../src/db/orm.js';
+import { initOrm, migrate } from '../src/db/orm.js';
 
 const url = process.env.DATABASE_URL;
-if (!url) throw new Error('Set DATABASE_URL to a migrated database to diff against.');
-const orm = await MikroORM.init(ormConfig(url));
+if (!url) throw new Error('Set DATABASE_URL to a scratch database.');
+const orm = await initOrm(url);
+await migrate(orm);
 console.log(await orm.schema.getUpdateSchemaSQL({ wrap: false }));
 await orm.close();

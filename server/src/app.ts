@@ -22,6 +22,8 @@ import type { Logger } from './logger.js';
 import { authenticateRequest } from './modules/auth/authenticate.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createMailer } from './modules/mail/mailer.js';
+import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
+import { Notifier } from './db/notifier.js';
 import type { Services } from './services.js';
 
 export type App = {
@@ -46,12 +48,16 @@ function contextError(e: unknown): unknown {
 
 export async function createApp(opts: { config: Config; orm: MikroORM; logger: Logger }): Promise<App> {
   const { config, orm, logger } = opts;
+  const notifier = new Notifier(orm.config.getClientUrl(), orm, logger);
+  await notifier.start();
   const services: Services = {
     config,
     logger,
     orm,
+    notifier,
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger }),
     signInThrottle: createSignInThrottle(orm),
+    apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
   };
   const production = config.NODE_ENV === 'production';
   const schema = await createSchema();
@@ -197,6 +203,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       services.mailer.close();
+      await notifier.close();
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
+import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
+import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { Mailer } from './modules/mail/mailer.js';
 
@@ -11,4 +13,6 @@ export type Services = {
   orm: MikroORM;
   mailer: Mailer;
   signInThrottle: SignInThrottle;
+  notifier: Notifier;
+  apiKeyVerifier: ApiKeyVerifier;
 };

@@ -1,3 +1,4 @@
+import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { Domain } from '../modules/domain/domain.entity.js';
@@ -5,4 +6,4 @@ import { OutboxMessage } from '../modules/mail/outbox.entity.js';
 import { Invitation, Membership, Team, User } from '../modules/team/team.entity.js';
 
 // Listed explicitly: no globbing, so every runner (tsx, vitest, node dist) sees the same set.
-export const entities = [Team, User, Membership, Invitation, Session, Domain, OutboxMessage, AuditEvent];
+export const entities = [Team, User, Membership, Invitation, Session, Domain, ApiKey, OutboxMessage, AuditEvent];

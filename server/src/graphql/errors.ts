@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 // Codes produced by Apollo itself for malformed requests; these are safe to pass through.
@@ -12,6 +12,8 @@ const PASSTHROUGH = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // Our own codes, raised as GraphQL errors where no resolver runs (context creation).
+  ...Object.values(ErrorCode),
 ]);
 
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */
@@ -32,7 +34,8 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSTHROUGH.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+      const message = formatted.message.replace(/^Context creation failed: /, '');
+      return { message, locations: formatted.locations, extensions: { code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected GraphQL error');
     return {

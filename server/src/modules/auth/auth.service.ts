@@ -84,17 +84,14 @@ export async function signIn(
   if (!email || !input.password || email.length > 254 || input.password.length > 1024) {
     throw unauthenticated(INVALID_CREDENTIALS);
   }
-  await services.signInThrottle.check(email, ip);
+  await services.signInThrottle.attempt(email, ip);
   const user = await verifyCredentials(em, email, input.password);
   // A user removed from every team has nowhere to land: same answer as a wrong password.
   const membership = user
     ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] })
     : null;
-  if (!user || !membership) {
-    await services.signInThrottle.failed(email, ip);
-    throw unauthenticated(INVALID_CREDENTIALS);
-  }
-  await services.signInThrottle.succeeded(email);
+  if (!user || !membership) throw unauthenticated(INVALID_CREDENTIALS);
+  await services.signInThrottle.succeeded(email, ip);
   const signedIn = createSession(em, services, membership);
   await em.flush();
   return signedIn;

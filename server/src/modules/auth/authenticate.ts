@@ -3,22 +3,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { unauthenticated } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import type { Services } from '../../services.js';
+import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { SESSION_COOKIE, actorFromSession } from './auth.service.js';
 import { readCookie } from './cookies.js';
 
+export type BearerResult = { kind: 'none' } | { kind: 'malformed' } | { kind: 'invalid' } | { kind: 'ok'; key: VerifiedKey };
+
+/** Reads and verifies `Authorization: Bearer <token>`; GraphQL and REST both start here. */
+export async function verifyBearer(services: Services, authorization: string | undefined): Promise<BearerResult> {
+  if (authorization === undefined || authorization === '') return { kind: 'none' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) return { kind: 'malformed' };
+  const key = await services.apiKeyVerifier.verify(match[1]);
+  return key ? { kind: 'ok', key } : { kind: 'invalid' };
+}
+
 /**
- * Who is calling: a Bearer API key, or the session cookie. A request that presents a key
- * which does not verify is refused outright rather than treated as anonymous.
+ * Who is calling: a Bearer API key, or the session cookie. A request that presents a key which
+ * does not verify is refused outright rather than treated as anonymous.
  */
-export async function authenticateRequest(
-  em: EntityManager,
-  _services: Services,
-  req: IncomingMessage,
-): Promise<Actor | null> {
-  const authorization = req.headers.authorization;
-  if (authorization) {
-    throw unauthenticated('API keys are not accepted here yet.');
-  }
+export async function authenticateRequest(em: EntityManager, services: Services, req: IncomingMessage): Promise<Actor | null> {
+  const bearer = await verifyBearer(services, req.headers.authorization);
+  if (bearer.kind === 'ok') return bearer.key;
+  if (bearer.kind !== 'none') throw unauthenticated('Invalid API key.');
   const session = readCookie(req, SESSION_COOKIE);
   return session ? actorFromSession(em, session) : null;
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import { isUuid } from '../../lib/ids.js';
+import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Team } from '../team/team.entity.js';
 import { Domain, REGIONS, type Region } from './domain.entity.js';
@@ -70,6 +71,10 @@ export async function createDomain(
 export async function deleteDomain(em: EntityManager, actor: Actor, id: string): Promise<string> {
   return em.transactional(async (tx) => {
     const domain = await getDomain(tx, actor.teamId, id);
+    const restricted = await tx.count(ApiKey, { domain });
+    if (restricted > 0) {
+      throw badInput('id', `${restricted} API key${restricted === 1 ? ' is' : 's are'} restricted to this domain: edit or remove ${restricted === 1 ? 'it' : 'them'} first.`);
+    }
     tx.remove(domain);
     recordAudit(tx, actor, 'domain.deleted', domain.id, { name: domain.name });
     return domain.id;

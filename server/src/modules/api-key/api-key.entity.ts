@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Domain } from '../domain/domain.entity.js';
+import { Team, User } from '../team/team.entity.js';
+
+export enum Permission {
+  FULL_ACCESS = 'FULL_ACCESS',
+  SENDING_ACCESS = 'SENDING_ACCESS',
+}
+registerEnumType(Permission, {
+  name: 'Permission',
+  valuesConfig: {
+    FULL_ACCESS: { description: 'Create, delete, get and update any resource' },
+    SENDING_ACCESS: { description: 'Only send emails, optionally only from one domain' },
+  },
+});
+
+export enum UsageStatus {
+  NEVER_USED = 'NEVER_USED',
+  ACTIVE = 'ACTIVE',
+  INACTIVE = 'INACTIVE',
+}
+registerEnumType(UsageStatus, {
+  name: 'UsageStatus',
+  valuesConfig: {
+    ACTIVE: { description: 'Used within the last 30 days' },
+    INACTIVE: { description: 'Not used for 30 days or more' },
+  },
+});
+
+export const INACTIVE_AFTER_MS = 30 * 86_400_000;
+
+@ObjectType()
+@Entity({ tableName: 'api_key' })
+@Index({ properties: ['team', 'createdAt'] })
+export class ApiKey {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @ManyToOne(() => Team, { deleteRule: 'cascade' })
+  team: Team;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 50 })
+  name: string;
+
+  @Field(() => Permission)
+  @Enum({ items: () => Permission, nativeEnumName: 'permission' })
+  permission: Permission;
+
+  // Restrict: deleting a domain must never silently widen a key that was tied to it.
+  @ManyToOne(() => Domain, { nullable: true, deleteRule: 'restrict' })
+  domain?: Domain | null;
+
+  @Field(() => String, { description: 'The first characters of the token, to recognise it' })
+  @Property({ type: 'string', length: 16 })
+  tokenStart: string;
+
+  // SHA-256 of the token; the token itself is never stored.
+  @Property({ type: 'string', length: 64, hidden: true })
+  @Unique()
+  tokenHash: string;
+
+  // The token replaced by the last roll, honoured until previousTokenExpiresAt.
+  @Property({ type: 'string', length: 64, nullable: true, hidden: true })
+  @Unique()
+  previousTokenHash?: string | null;
+
+  @Property({ type: 'datetime', nullable: true, hidden: true })
+  previousTokenExpiresAt?: Date | null;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  createdBy?: User | null;
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date & Opt = new Date();
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt?: Date | null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  requestCount: number & Opt = 0;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'After this, the key fails like a deleted one' })
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
+
+  constructor(init: Pick<ApiKey, 'team' | 'name' | 'permission' | 'tokenStart' | 'tokenHash'> & Partial<ApiKey>) {
+    this.team = init.team;
+    this.name = init.name;
+    this.permission = init.permission;
+    this.tokenStart = init.tokenStart;
+    this.tokenHash = init.tokenHash;
+    Object.assign(this, init);
+  }
+}
+
+export function usageStatusOf(lastUsedAt: Date | null | undefined, now = Date.now()): UsageStatus {
+  if (!lastUsedAt) return UsageStatus.NEVER_USED;
+  return now - lastUsedAt.getTime() < INACTIVE_AFTER_MS ? UsageStatus.ACTIVE : UsageStatus.INACTIVE;
+}

@@ -1,0 +1,201 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../errors.js';
+import type { Actor } from '../../graphql/context.js';
+import { isUuid } from '../../lib/ids.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { checkName } from '../auth/validation.js';
+import { Domain } from '../domain/domain.entity.js';
+import { Team, User } from '../team/team.entity.js';
+import { ApiKey, INACTIVE_AFTER_MS, Permission, UsageStatus } from './api-key.entity.js';
+import type { ApiKeyVerifier } from './api-key.verifier.js';
+import { generateToken, tokenHash, tokenStart } from './token.js';
+
+export const NAME_MAX = 50;
+export const EXPIRING_SOON_MS = 7 * 86_400_000;
+export const MAX_GRACE_SECONDS = 7 * 86_400;
+
+export type ApiKeyFilter = {
+  search?: string | null;
+  permission?: Permission | null;
+  usageStatus?: UsageStatus | null;
+  expiringSoon?: boolean | null;
+};
+
+export type CreateApiKeyInput = {
+  name: string;
+  permission: Permission;
+  domainId?: string | null;
+  expiresAt?: Date | null;
+};
+
+export type UpdateApiKeyInput = {
+  name?: string | null;
+  permission?: Permission | null;
+  domainId?: string | null;
+};
+
+export type CreatedApiKey = { apiKey: ApiKey; token: string };
+
+const checkKeyName = (name: string) => checkName(name ?? '', 'name', 'Name', NAME_MAX);
+
+function checkPermission(permission: unknown): Permission {
+  if (!Object.values(Permission).includes(permission as Permission)) {
+    throw badInput('permission', 'Permission must be FULL_ACCESS or SENDING_ACCESS.');
+  }
+  return permission as Permission;
+}
+
+/** A domain may restrict only a sending-access key, and must belong to the team. */
+async function resolveDomain(
+  em: EntityManager,
+  teamId: string,
+  permission: Permission,
+  domainId: string | null | undefined,
+): Promise<Domain | null> {
+  if (!domainId) return null;
+  if (permission !== Permission.SENDING_ACCESS) {
+    throw badInput('domainId', 'Only a sending-access key can be restricted to a domain.');
+  }
+  const domain = isUuid(domainId) ? await em.findOne(Domain, { id: domainId, team: teamId }) : null;
+  if (!domain) throw badInput('domainId', 'Domain not found.');
+  return domain;
+}
+
+export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFilter = {}): Promise<ApiKey[]> {
+  const where: FilterQuery<ApiKey> & Record<string, unknown> = { team: teamId };
+  const and: FilterQuery<ApiKey>[] = [];
+  const search = filter.search?.trim();
+  if (search) {
+    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    and.push({ $or: [{ name: { $ilike: like } }, { tokenStart: { $like: `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } }] });
+  }
+  if (filter.permission) where.permission = checkPermission(filter.permission);
+  const inactiveBefore = new Date(Date.now() - INACTIVE_AFTER_MS);
+  if (filter.usageStatus === UsageStatus.NEVER_USED) where.lastUsedAt = null;
+  if (filter.usageStatus === UsageStatus.ACTIVE) where.lastUsedAt = { $gte: inactiveBefore };
+  if (filter.usageStatus === UsageStatus.INACTIVE) where.lastUsedAt = { $lt: inactiveBefore };
+  if (filter.expiringSoon) {
+    where.expiresAt = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
+  }
+  if (and.length) where.$and = and;
+  return em.find(ApiKey, where, { orderBy: { createdAt: 'desc', id: 'asc' } });
+}
+
+export async function findApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey | null> {
+  return isUuid(id) ? em.findOne(ApiKey, { id, team: teamId }) : null;
+}
+
+export async function getApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey> {
+  const key = await findApiKey(em, teamId, id);
+  if (!key) throw notFound('API key');
+  return key;
+}
+
+export async function createApiKey(em: EntityManager, actor: Actor, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  const name = checkKeyName(input.name);
+  const permission = checkPermission(input.permission);
+  if (input.expiresAt && !(input.expiresAt.getTime() > Date.now())) {
+    throw badInput('expiresAt', 'Expiry must be in the future.');
+  }
+  const domain = await resolveDomain(em, actor.teamId, permission, input.domainId);
+  const token = generateToken();
+  const apiKey = new ApiKey({
+    team: em.getReference(Team, actor.teamId),
+    name,
+    permission,
+    domain,
+    tokenStart: tokenStart(token),
+    tokenHash: tokenHash(token),
+    createdBy: actor.kind === 'user' ? em.getReference(User, actor.userId) : null,
+    expiresAt: input.expiresAt ?? null,
+  });
+  await em.transactional(async (tx) => {
+    tx.persist(apiKey);
+    recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null });
+  });
+  return { apiKey, token };
+}
+
+export async function updateApiKey(
+  em: EntityManager,
+  verifier: ApiKeyVerifier,
+  actor: Actor,
+  id: string,
+  input: UpdateApiKeyInput,
+): Promise<ApiKey> {
+  const key = await getApiKey(em, actor.teamId, id);
+  const name = input.name === undefined || input.name === null ? key.name : checkKeyName(input.name);
+  const permission = input.permission ? checkPermission(input.permission) : key.permission;
+  // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
+  const domainId =
+    input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
+  const domain = await resolveDomain(em, actor.teamId, permission, domainId);
+  const changes: Record<string, unknown> = {};
+  if (name !== key.name) changes.name = { from: key.name, to: name };
+  if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
+  if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+  if (Object.keys(changes).length === 0) return key;
+  await em.transactional(async (tx) => {
+    key.name = name;
+    key.permission = permission;
+    key.domain = domain;
+    recordAudit(tx, actor, 'api_key.updated', key.id, changes);
+  });
+  await verifier.revoke(key.id);
+  return key;
+}
+
+export async function deleteApiKey(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string): Promise<string> {
+  const key = await getApiKey(em, actor.teamId, id);
+  await em.transactional(async (tx) => {
+    tx.remove(key);
+    recordAudit(tx, actor, 'api_key.deleted', key.id, { name: key.name });
+  });
+  await verifier.revoke(key.id);
+  return id;
+}
+
+/** A new token for the same key; the old one keeps working for the grace period. */
+export async function rollApiKey(
+  em: EntityManager,
+  verifier: ApiKeyVerifier,
+  actor: Actor,
+  id: string,
+  gracePeriodSeconds: number,
+): Promise<CreatedApiKey> {
+  if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0 || gracePeriodSeconds > MAX_GRACE_SECONDS) {
+    throw badInput('gracePeriodSeconds', `Grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds.`);
+  }
+  const key = await getApiKey(em, actor.teamId, id);
+  const token = generateToken();
+  await em.transactional(async (tx) => {
+    key.previousTokenHash = gracePeriodSeconds > 0 ? key.tokenHash : null;
+    key.previousTokenExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
+    key.tokenHash = tokenHash(token);
+    key.tokenStart = tokenStart(token);
+    recordAudit(tx, actor, 'api_key.rolled', key.id, { gracePeriodSeconds });
+  });
+  await verifier.revoke(key.id);
+  return { apiKey: key, token };
+}
+
+export type ApiKeyHealth = { total: number; neverUsed: number; inactive: number; fullAccess: number; expiringSoon: number };
+
+export async function apiKeyHealth(em: EntityManager, teamId: string): Promise<ApiKeyHealth> {
+  const [row] = await em.getConnection().execute<{ [k in keyof ApiKeyHealth]: string }[]>(
+    `select count(*) as total,
+            count(*) filter (where last_used_at is null) as "neverUsed",
+            count(*) filter (where last_used_at < now() - interval '30 days') as inactive,
+            count(*) filter (where permission = 'FULL_ACCESS') as "fullAccess",
+            count(*) filter (where expires_at > now() and expires_at <= now() + interval '7 days') as "expiringSoon"
+       from api_key where team_id = ?`,
+    [teamId],
+  );
+  return {
+    total: Number(row.total),
+    neverUsed: Number(row.neverUsed),
+    inactive: Number(row.inactive),
+    fullAccess: Number(row.fullAccess),
+    expiringSoon: Number(row.expiringSoon),
+  };
+}
