@@ -13,7 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
-import { AppError, ErrorCode } from './errors.js';
+import { AppError, ErrorCode, rateLimited } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -24,6 +24,11 @@ import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
+import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
+import { EmailDelivery } from './modules/email/email.delivery.js';
+import { redact } from './modules/usage-log/redact.js';
+import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
+import { restRoutes } from './rest/routes.js';
 import type { Services } from './services.js';
 
 export type App = {
@@ -50,15 +55,20 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const { config, orm, logger } = opts;
   const notifier = new Notifier(orm.config.getClientUrl(), orm, logger);
   await notifier.start();
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger });
   const services: Services = {
     config,
     logger,
     orm,
     notifier,
-    mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger }),
+    mailer,
+    emailDelivery: new EmailDelivery(orm, mailer, logger),
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
+    usageRecorder: new UsageRecorder(orm, logger),
   };
+  const rateLimiter = createTeamRateLimiter(services);
+  void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';
   const schema = await createSchema();
 
@@ -71,7 +81,16 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     const em = orm.em.fork();
     try {
       const actor = await authenticateRequest(em, services, req);
-      return { em, actor, loaders: createLoaders(em), services, ip: clientIp(req), ...extra };
+      if (actor?.kind === 'apiKey' && rateLimiter && extra.res) {
+        try {
+          extra.res.set(await rateLimiter.consume(actor.teamId));
+        } catch (e) {
+          const retry = (e as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1;
+          extra.res.set((e as { headers?: Record<string, string> }).headers ?? {});
+          throw rateLimited(retry, (e as Error).message);
+        }
+      }
+      return { em, actor, loaders: createLoaders(em), services, ip: clientIp(req), started: performance.now(), ...extra };
     } catch (e) {
       throw contextError(e);
     }
@@ -90,7 +109,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     maxDepth: { n: 12 },
     maxAliases: { n: 20 },
     maxDirectives: { n: 20 },
-    maxTokens: { n: 3000 },
+    // Counted by graphql-js's parser instead (parseOptions below): armor's token check runs in a
+    // plugin hook, where any syntax error it meets becomes an HTTP 500 instead of a 400.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 10000 },
     blockFieldSuggestion: { enabled: production },
   });
@@ -99,6 +120,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !production,
+    parseOptions: { maxLexicalTokens: 3000 },
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError: createFormatError(logger),
@@ -108,6 +130,30 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      {
+        // Every GraphQL request made with a key is a usage log too.
+        async requestDidStart(rc) {
+          return {
+            async willSendResponse({ contextValue, request, response, operationName }) {
+              const actor = contextValue.actor;
+              if (actor?.kind !== 'apiKey') return;
+              const body = response.body.kind === 'single' ? response.body.singleResult : null;
+              services.usageRecorder.record({
+                teamId: actor.teamId,
+                apiKeyId: actor.apiKeyId,
+                method: rc.request.http?.method ?? 'POST',
+                endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
+                statusCode: response.http.status ?? (body?.errors?.length && !body.data ? 400 : 200),
+                userAgent: rc.request.http?.headers.get('user-agent') ?? null,
+                durationMs: Math.round(performance.now() - contextValue.started),
+                requestBody: redact({ query: request.query, variables: request.variables }),
+                responseBody: redact(body),
+                createdAt: new Date(),
+              });
+            },
+          };
+        },
+      },
       {
         async serverWillStart() {
           return {
@@ -151,9 +197,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, { req, res }) }),
   );
 
-  app.use('/api', (_req, res) => {
-    res.status(404).json({ statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' });
-  });
+  app.use('/api', createRestRouter(services, restRoutes, rateLimiter));
 
   const indexHtml = path.join(config.CLIENT_DIST, 'index.html');
   if (fs.existsSync(indexHtml)) {
@@ -202,6 +246,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     async close() {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await services.emailDelivery.close();
+      await services.usageRecorder.close();
       services.mailer.close();
       await notifier.close();
     },

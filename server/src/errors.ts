@@ -14,6 +14,8 @@ export class AppError extends Error {
     message: string,
     readonly field?: string,
     readonly retryAfterSeconds?: number,
+    /** The REST error name when it is more specific than the code's default (e.g. invalid_from_address). */
+    readonly restName?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -25,7 +27,11 @@ export const unauthenticated = (message = 'You must be signed in.') =>
 export const forbidden = (message = 'You do not have permission to do this.') =>
   new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found.`);
-export const badInput = (field: string, message: string) =>
-  new AppError(ErrorCode.BAD_USER_INPUT, message, field);
+export const badInput = (field: string, message: string, restName?: string) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, field, undefined, restName);
+export const missingField = (field: string, label = `\`${field}\``) =>
+  badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
+export const conflict = (message: string, restName?: string) =>
+  new AppError(ErrorCode.CONFLICT, message, undefined, undefined, restName);
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.') =>
   new AppError(ErrorCode.RATE_LIMITED, message, undefined, retryAfterSeconds);

@@ -5,6 +5,8 @@ import type { Logger } from './logger.js';
 import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { Mailer } from './modules/mail/mailer.js';
+import type { EmailDelivery } from './modules/email/email.delivery.js';
+import type { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 
 /** Process-wide collaborators, built once in app.ts and handed to every request's context. */
 export type Services = {
@@ -15,4 +17,6 @@ export type Services = {
   signInThrottle: SignInThrottle;
   notifier: Notifier;
   apiKeyVerifier: ApiKeyVerifier;
+  usageRecorder: UsageRecorder;
+  emailDelivery: EmailDelivery;
 };

@@ -13,7 +13,6 @@ const ROLL = `mutation($id: ID!, $input: RollApiKeyInput!) { rollApiKey(id: $id,
 
 let server: TestServer;
 let admin: TestClient;
-let teamId: string;
 let domainId: string;
 let other: TestClient;
 let otherDomainId: string;
@@ -37,7 +36,6 @@ beforeAll(async () => {
   server = await startTestServer();
   const a = await signUpAdmin(server, 'Acme');
   admin = a.client;
-  teamId = a.user.team.id;
   domainId = await createDomain(admin, 'acme.com');
   const b = await signUpAdmin(server, 'Other');
   other = b.client;
@@ -367,4 +365,3 @@ describe('revocation across instances', () => {
   });
 });
 
-void teamId;

@@ -1,4 +1,6 @@
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
+import { UsageLog } from '../modules/usage-log/usage-log.entity.js';
+import { Email } from '../modules/email/email.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { Domain } from '../modules/domain/domain.entity.js';
@@ -6,4 +8,4 @@ import { OutboxMessage } from '../modules/mail/outbox.entity.js';
 import { Invitation, Membership, Team, User } from '../modules/team/team.entity.js';
 
 // Listed explicitly: no globbing, so every runner (tsx, vitest, node dist) sees the same set.
-export const entities = [Team, User, Membership, Invitation, Session, Domain, ApiKey, OutboxMessage, AuditEvent];
+export const entities = [Team, User, Membership, Invitation, Session, Domain, ApiKey, UsageLog, Email, OutboxMessage, AuditEvent];

@@ -21,6 +21,8 @@ export type Context = {
   loaders: Loaders;
   services: Services;
   ip: string;
+  /** performance.now() when the request's context was built, for usage-log durations. */
+  started: number;
   req?: Request;
   res?: Response;
 };

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { Domain } from '../modules/domain/domain.entity.js';
 import { User } from '../modules/team/team.entity.js';
 
@@ -18,6 +19,7 @@ export function createLoaders(em: EntityManager) {
   return {
     user: byId(em, User),
     domain: byId(em, Domain),
+    apiKey: byId(em, ApiKey),
   };
 }
 

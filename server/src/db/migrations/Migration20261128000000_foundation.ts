@@ -4,7 +4,7 @@ export class Migration20261128000000_foundation extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create type "domain_status" as enum ('not_started', 'pending', 'verified', 'failed');`);
     this.addSql(`create type "role" as enum ('ADMIN', 'MEMBER');`);
-    this.addSql(`create table "outbox_message" ("id" uuid not null, "to" varchar(254) not null, "subject" varchar(500) not null, "text" text not null, "html" text null, "created_at" timestamptz not null, constraint "outbox_message_pkey" primary key ("id"));`);
+    this.addSql(`create table "outbox_message" ("id" uuid not null, "from" text not null, "to" text not null, "subject" varchar(998) not null, "text" text not null, "html" text null, "created_at" timestamptz not null, constraint "outbox_message_pkey" primary key ("id"));`);
     this.addSql(`create table "team" ("id" uuid not null, "name" varchar(100) not null, "created_at" timestamptz not null, constraint "team_pkey" primary key ("id"));`);
     this.addSql(`create table "domain" ("id" uuid not null, "team_id" uuid not null, "name" varchar(253) not null, "region" varchar(20) not null, "status" "domain_status" not null default 'not_started', "created_at" timestamptz not null, constraint "domain_pkey" primary key ("id"));`);
     this.addSql(`alter table "domain" add constraint "domain_team_id_name_unique" unique ("team_id", "name");`);

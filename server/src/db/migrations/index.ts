@@ -1,8 +1,12 @@
 import { Migration20261128000000_foundation } from './Migration20261128000000_foundation.js';
 import { Migration20261128010000_api_keys } from './Migration20261128010000_api_keys.js';
+import { Migration20261128020000_usage_logs } from './Migration20261128020000_usage_logs.js';
+import { Migration20261128025000_emails } from './Migration20261128025000_emails.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
   { name: 'Migration20261128000000_foundation', class: Migration20261128000000_foundation },
   { name: 'Migration20261128010000_api_keys', class: Migration20261128010000_api_keys },
+  { name: 'Migration20261128020000_usage_logs', class: Migration20261128020000_usage_logs },
+  { name: 'Migration20261128025000_emails', class: Migration20261128025000_emails },
 ];

@@ -3,8 +3,21 @@ import nodemailer from 'nodemailer';
 import type { Logger } from '../../logger.js';
 import { OutboxMessage } from './outbox.entity.js';
 
-export type Mail = { to: string; subject: string; text: string; html?: string };
+export type Mail = {
+  from?: string;
+  to: string | string[];
+  cc?: string[];
+  bcc?: string[];
+  replyTo?: string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  headers?: Record<string, string>;
+  attachments?: { filename: string; content?: Buffer; contentType?: string }[];
+};
 export type Mailer = { send(mail: Mail): Promise<void>; close(): void };
+
+const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise the outbox table and a log line. */
 export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroORM; logger: Logger }): Mailer {
@@ -12,7 +25,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroO
     const transport = nodemailer.createTransport(opts.smtpUrl);
     return {
       async send(mail) {
-        await transport.sendMail({ from: opts.from, ...mail });
+        await transport.sendMail({ ...mail, from: mail.from ?? opts.from });
         opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail sent through SMTP');
       },
       close: () => transport.close(),
@@ -21,7 +34,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroO
   return {
     async send(mail) {
       const em = opts.orm.em.fork();
-      await em.persistAndFlush(new OutboxMessage(mail.to, mail.subject, mail.text, mail.html));
+      await em.persistAndFlush(new OutboxMessage(list(mail.to), mail.subject, mail.text ?? '', mail.html, mail.from ?? opts.from));
       opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail kept in the outbox (no SMTP_URL)');
     },
     close: () => {},

@@ -7,10 +7,13 @@ export class OutboxMessage {
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
-  @Property({ type: 'string', length: 254 })
+  @Property({ type: 'text' })
+  from: string;
+
+  @Property({ type: 'text' })
   to: string;
 
-  @Property({ type: 'string', length: 500 })
+  @Property({ type: 'string', length: 998 })
   subject: string;
 
   @Property({ type: 'text' })
@@ -22,10 +25,11 @@ export class OutboxMessage {
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  constructor(to: string, subject: string, text: string, html?: string) {
+  constructor(to: string, subject: string, text: string, html: string | undefined, from: string) {
     this.to = to;
     this.subject = subject;
     this.text = text;
     this.html = html;
+    this.from = from;
   }
 }

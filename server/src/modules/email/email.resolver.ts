@@ -1,0 +1,42 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, ID, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Connection, paginate } from '../../graphql/connection.js';
+import { type Context, requireActor } from '../../graphql/context.js';
+import { Email, type EmailStatus } from './email.entity.js';
+import { emailWhere, getEmail } from './email.service.js';
+import { isAppError } from '../../graphql/context.js';
+import { ErrorCode } from '../../errors.js';
+
+const EmailConnection = Connection(Email, 'Email');
+type EmailConnection = InstanceType<typeof EmailConnection>;
+
+@InputType()
+export class EmailFilter {
+  @Field(() => String, { nullable: true, description: 'queued, sent or failed' }) status?: EmailStatus | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
+  @Field(() => ID, { nullable: true }) apiKeyId?: string | null;
+}
+
+@Resolver(() => Email)
+export class EmailResolver {
+  @Query(() => EmailConnection, { description: 'Emails accepted by the API, newest first' })
+  emails(
+    @Arg('filter', () => EmailFilter, { nullable: true }) filter: EmailFilter | undefined,
+    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<EmailConnection> {
+    return paginate(ctx.em, Email, emailWhere(requireActor(ctx).teamId, filter), { first, after });
+  }
+
+  @Query(() => Email, { nullable: true })
+  async email(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Email | null> {
+    try {
+      return await getEmail(ctx.em, requireActor(ctx).teamId, id);
+    } catch (e) {
+      if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Request } from 'express';
+import { badInput } from '../../errors.js';
+import { param, type RestContext, type RestRoute } from '../../rest/http.js';
+import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { Email } from './email.entity.js';
+import { acceptEmails, BATCH_MAX, emailJson, emailWhere, getEmail } from './email.service.js';
+
+const ATTACHMENTS_LIMIT = '40mb';
+
+async function send(req: Request, ctx: RestContext, batch: boolean) {
+  const body: unknown = req.body;
+  let inputs: unknown[];
+  if (batch) {
+    if (!Array.isArray(body)) throw badInput('body', 'The request body must be an array of emails.');
+    if (body.length < 1 || body.length > BATCH_MAX) throw badInput('body', `A batch holds 1 to ${BATCH_MAX} emails.`);
+    inputs = body;
+  } else {
+    inputs = [body ?? {}];
+  }
+  const idempotencyKey = req.get('idempotency-key');
+  const { emails, replayed } = await acceptEmails(ctx.em, ctx.key, inputs, { idempotencyKey, batch });
+  if (!replayed) ctx.services.emailDelivery.enqueue(emails.map((e) => e.id));
+  const ids = emails.map((e) => ({ id: e.id }));
+  return { body: batch ? { data: ids } : ids[0] };
+}
+
+export const emailRoutes: RestRoute[] = [
+  { method: 'post', path: '/emails', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, false) },
+  { method: 'post', path: '/emails/batch', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, true) },
+  {
+    method: 'get',
+    path: '/emails',
+    access: 'full',
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const rows = await findPage(ctx.em, Email, emailWhere(ctx.key.teamId), params);
+      return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/emails/:id',
+    access: 'full',
+    handle: async (req, ctx) => ({ body: emailJson(await getEmail(ctx.em, ctx.key.teamId, param(req, 'id')), true) }),
+  },
+];

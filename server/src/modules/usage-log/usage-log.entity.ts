@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+/** One row per request made with an API key, REST or GraphQL. Written in batches by UsageRecorder. */
+@ObjectType()
+@Entity({ tableName: 'usage_log' })
+@Index({ properties: ['teamId', 'createdAt', 'id'] })
+@Index({ properties: ['apiKeyId', 'createdAt', 'id'] })
+export class UsageLog {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @Property({ type: 'uuid' })
+  teamId!: string;
+
+  // Kept (as a plain id) after the key is deleted, so its history stays readable.
+  @Property({ type: 'uuid', nullable: true })
+  apiKeyId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The key name when the request was made' })
+  @Property({ type: 'string', length: 50, nullable: true })
+  apiKeyName?: string | null;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 10 })
+  method!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 300 })
+  endpoint!: string;
+
+  @Field(() => Int)
+  @Property({ type: 'smallint' })
+  statusCode!: number;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 300, nullable: true })
+  userAgent?: string | null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  durationMs!: number;
+
+  @Field(() => JSONResolver, { nullable: true, description: 'Request body, secrets redacted' })
+  @Property({ type: 'json', nullable: true, lazy: true })
+  requestBody?: unknown;
+
+  @Field(() => JSONResolver, { nullable: true, description: 'Response body, secrets redacted' })
+  @Property({ type: 'json', nullable: true, lazy: true })
+  responseBody?: unknown;
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+}

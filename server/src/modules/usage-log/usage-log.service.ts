@@ -1,0 +1,60 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
+import { UsageLog } from './usage-log.entity.js';
+
+export type UsageLogFilter = {
+  apiKeyId?: string | null;
+  statusCode?: number | null;
+  /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
+  statusClass?: number | null;
+  from?: Date | null;
+  to?: Date | null;
+};
+
+const NO_MATCH = '00000000-0000-0000-0000-000000000000';
+
+/** The team's logs matching a filter; another team's key id simply matches nothing. */
+export function usageLogWhere(teamId: string, filter: UsageLogFilter = {}): FilterQuery<UsageLog> {
+  const where: FilterQuery<UsageLog> & Record<string, unknown> = { teamId };
+  if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : NO_MATCH;
+  if (filter.statusCode !== undefined && filter.statusCode !== null) {
+    if (!Number.isInteger(filter.statusCode) || filter.statusCode < 100 || filter.statusCode > 599) {
+      throw badInput('statusCode', 'Status code must be between 100 and 599.');
+    }
+    where.statusCode = filter.statusCode;
+  } else if (filter.statusClass !== undefined && filter.statusClass !== null) {
+    if (![1, 2, 3, 4, 5].includes(filter.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
+    where.statusCode = { $gte: filter.statusClass * 100, $lte: filter.statusClass * 100 + 99 };
+  }
+  if (filter.from && filter.to && filter.from > filter.to) throw badInput('from', '`from` must be before `to`.');
+  if (filter.from || filter.to) {
+    where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
+  }
+  return where;
+}
+
+export async function getUsageLog(em: EntityManager, teamId: string, id: string): Promise<UsageLog> {
+  const log = isUuid(id) ? await em.findOne(UsageLog, { id, teamId }, { populate: ['requestBody', 'responseBody'] }) : null;
+  if (!log) throw notFound('Log');
+  return log;
+}
+
+export type UsageBucket = { date: string; requests: number; errors: number };
+
+/** Requests and errors per UTC day for one key, oldest first, days without use included. */
+export async function usageByDay(em: EntityManager, teamId: string, apiKeyId: string, days: number): Promise<UsageBucket[]> {
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days', 'days must be between 1 and 366.');
+  const rows = await em.getConnection().execute<{ date: string; requests: string; errors: string }[]>(
+    `select to_char(d.day, 'YYYY-MM-DD') as date,
+            count(l.id) as requests,
+            count(l.id) filter (where l.status_code >= 400) as errors
+       from generate_series((now() at time zone 'utc')::date - (?::int - 1), (now() at time zone 'utc')::date, interval '1 day') as d(day)
+       left join usage_log l
+              on l.team_id = ? and l.api_key_id = ?
+             and l.created_at >= d.day at time zone 'utc' and l.created_at < (d.day + interval '1 day') at time zone 'utc'
+      group by d.day order by d.day`,
+    [days, teamId, apiKeyId],
+  );
+  return rows.map((r) => ({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) }));
+}

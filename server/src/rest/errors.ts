@@ -1,0 +1,50 @@
+import { AppError, ErrorCode } from '../errors.js';
+
+export type RestErrorBody = { statusCode: number; name: string; message: string };
+
+/** An error that only exists on the REST surface (authentication header, routing). */
+export class RestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly restName: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'RestError';
+  }
+}
+
+const DEFAULTS: Record<ErrorCode, { statusCode: number; name: string }> = {
+  [ErrorCode.UNAUTHENTICATED]: { statusCode: 401, name: 'missing_api_key' },
+  [ErrorCode.FORBIDDEN]: { statusCode: 403, name: 'restricted_api_key' },
+  [ErrorCode.NOT_FOUND]: { statusCode: 404, name: 'not_found' },
+  [ErrorCode.BAD_USER_INPUT]: { statusCode: 422, name: 'validation_error' },
+  [ErrorCode.CONFLICT]: { statusCode: 409, name: 'conflict' },
+  [ErrorCode.RATE_LIMITED]: { statusCode: 429, name: 'rate_limit_exceeded' },
+};
+
+// Resend's status for each specific name, where it differs from the code's default.
+const STATUS_BY_NAME: Record<string, number> = {
+  invalid_from_address: 403,
+  restricted_api_key: 401,
+  invalid_api_key: 403,
+  missing_required_field: 422,
+  invalid_parameter: 422,
+  invalid_region: 422,
+  invalid_idempotency_key: 400,
+  invalid_idempotent_request: 409,
+};
+
+/** Domain errors mapped once to Resend's `{ statusCode, name, message }`; null for unknown errors. */
+export function toRestError(e: unknown): (RestErrorBody & { retryAfterSeconds?: number }) | null {
+  if (e instanceof RestError) {
+    return { statusCode: e.statusCode, name: e.restName, message: e.message, retryAfterSeconds: e.retryAfterSeconds };
+  }
+  if (e instanceof AppError) {
+    const base = DEFAULTS[e.code];
+    const name = e.restName ?? base.name;
+    return { statusCode: STATUS_BY_NAME[name] ?? base.statusCode, name, message: e.message, retryAfterSeconds: e.retryAfterSeconds };
+  }
+  return null;
+}

@@ -1,0 +1,68 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Request } from 'express';
+import { badInput } from '../errors.js';
+import { isUuid } from '../lib/ids.js';
+
+export type ListParams = { limit: number; after?: string; before?: string };
+
+/** Resend's list parameters: limit 1–100 (default 20), and at most one of after / before (an id). */
+export function listParams(req: Request, defaultLimit = 20): ListParams {
+  const q = req.query;
+  const str = (v: unknown, name: string): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') throw badInput(name, `\`${name}\` must be a single non-empty value.`, 'invalid_parameter');
+    return v;
+  };
+  const rawLimit = str(q.limit, 'limit');
+  let limit = defaultLimit;
+  if (rawLimit !== undefined) {
+    limit = Number(rawLimit);
+    if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 100) {
+      throw badInput('limit', '`limit` must be an integer between 1 and 100.', 'invalid_parameter');
+    }
+  }
+  const after = str(q.after, 'after');
+  const before = str(q.before, 'before');
+  if (after && before) throw badInput('after', 'Use either `after` or `before`, not both.', 'invalid_parameter');
+  return { limit, after, before };
+}
+
+/** Builds `{ object: 'list', has_more, data }` from up to limit + 1 rows fetched in list order. */
+export function listBody<T, R>(rows: T[], limit: number, toJson: (row: T) => R) {
+  return { object: 'list' as const, has_more: rows.length > limit, data: rows.slice(0, limit).map(toJson) };
+}
+
+type Listable = { id: string; createdAt: Date };
+type EntityClass<T> = new (...args: never[]) => T;
+
+/**
+ * Newest first, keyset-paginated by (createdAt, id). `after` / `before` name the id of a row of
+ * the same list; an id that is not in it is an invalid parameter, not an empty page.
+ */
+export async function findPage<T extends Listable>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  params: ListParams,
+): Promise<T[]> {
+  const anchorId = params.after ?? params.before;
+  let page: FilterQuery<T> = where;
+  if (anchorId) {
+    const anchor = isUuid(anchorId) ? await em.findOne(entity, { $and: [where, { id: anchorId }] } as FilterQuery<T>) : null;
+    if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list.', 'invalid_parameter');
+    const op = params.after ? '$lt' : '$gt';
+    page = {
+      $and: [where, { $or: [{ createdAt: { [op]: anchor.createdAt } }, { createdAt: anchor.createdAt, id: { [op]: anchor.id } }] }],
+    } as FilterQuery<T>;
+  }
+  const dir = params.before ? 'asc' : 'desc';
+  const rows = await em.find(entity, page, {
+    orderBy: { createdAt: dir, id: dir } as never,
+    limit: params.limit + 1,
+  });
+  if (!params.before) return rows;
+  // Fetched oldest-first to find the rows just before the anchor; answer newest-first like every page.
+  const hasMore = rows.length > params.limit;
+  const pageRows = rows.slice(0, params.limit).reverse();
+  return hasMore ? [...pageRows, rows[params.limit]] : pageRows;
+}

@@ -1,0 +1,312 @@
+import { Resend } from 'resend';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.js';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
+
+type Received = { from: string; to: string[]; raw: string };
+
+let smtp: SMTPServer;
+let received: Received[] = [];
+let server: TestServer;
+let admin: TestClient;
+let fullToken: string;
+let sendingToken: string;
+let restrictedToken: string;
+let restrictedKeyId: string;
+
+async function createKey(input: Record<string, unknown>) {
+  const res = await admin.gql(
+    `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }`,
+    { input },
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data!.createApiKey as { token: string; apiKey: { id: string } };
+}
+
+const sdk = (token: string) => new Resend(token, { baseUrl: `${server.url}/api` });
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, session, cb) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
+  server = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, RATE_LIMIT_PER_SECOND: '0' });
+  admin = (await signUpAdmin(server, 'Senders')).client;
+  for (const name of ['acme.com', 'news.acme.com']) {
+    const d = await admin.gql(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }`, { input: { name } });
+    expect(d.errors).toBeUndefined();
+  }
+  const domains = (await admin.gql('{ domains { id name } }')).data!.domains as { id: string; name: string }[];
+  fullToken = (await createKey({ name: 'Full', permission: 'FULL_ACCESS' })).token;
+  sendingToken = (await createKey({ name: 'Sending', permission: 'SENDING_ACCESS' })).token;
+  const restricted = await createKey({ name: 'News only', permission: 'SENDING_ACCESS', domainId: domains.find((d) => d.name === 'news.acme.com')!.id });
+  restrictedToken = restricted.token;
+  restrictedKeyId = restricted.apiKey.id;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+});
+
+describe('POST /emails with the official SDK', () => {
+  it('sends; the email arrives at the SMTP server and reads back as sent', async () => {
+    received = [];
+    const { data, error } = await sdk(sendingToken).emails.send({
+      from: 'Acme <hello@acme.com>',
+      to: ['ada@example.org'],
+      cc: 'cc@example.org',
+      subject: 'Hello from Keyring',
+      html: '<p>It works</p>',
+      text: 'It works',
+      tags: [{ name: 'category', value: 'welcome' }],
+    });
+    expect(error).toBeNull();
+    expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
+    const mail = await waitFor(() => received.find((m) => m.to.includes('ada@example.org')));
+    expect(mail.from).toBe('hello@acme.com');
+    expect(mail.to.sort()).toEqual(['ada@example.org', 'cc@example.org']);
+    expect(mail.raw).toContain('Subject: Hello from Keyring');
+
+    const got = await waitFor(async () => {
+      const r = await sdk(fullToken).emails.get(data!.id);
+      return r.data?.last_event === 'sent' ? r : undefined;
+    });
+    expect(got.data).toMatchObject({ object: 'email', id: data!.id, from: 'Acme <hello@acme.com>', to: ['ada@example.org'], subject: 'Hello from Keyring', html: '<p>It works</p>', text: 'It works' });
+  });
+
+  it('sends a batch of emails in one request', async () => {
+    const { data, error } = await sdk(sendingToken).batch.send(
+      [1, 2, 3].map((i) => ({ from: 'hello@acme.com', to: `batch${i}@example.org`, subject: `Batch ${i}`, text: `n${i}` })),
+    );
+    expect(error).toBeNull();
+    expect(data?.data).toHaveLength(3);
+    await waitFor(() => [1, 2, 3].every((i) => received.some((m) => m.to.includes(`batch${i}@example.org`))) || undefined);
+  });
+
+  it('lists emails newest first with cursors', async () => {
+    const { data, error } = await sdk(fullToken).emails.list({ limit: 2 });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ object: 'list', has_more: true });
+    expect(data!.data).toHaveLength(2);
+    const next = await fetch(`${server.url}/api/emails?limit=2&after=${data!.data[1].id}`, { headers: { authorization: `Bearer ${fullToken}` } });
+    const page2 = (await next.json()) as { data: { id: string }[] };
+    expect(page2.data[0].id).not.toBe(data!.data[1].id);
+    expect(page2.data.map((e) => e.id)).not.toContain(data!.data[0].id);
+  });
+});
+
+describe('POST /emails — refused', () => {
+  const count = async () => Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from email'))[0].n);
+
+  it('a domain-restricted key cannot send from another domain', async () => {
+    const before = await count();
+    const { error } = await sdk(restrictedToken).emails.send({ from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' });
+    expect(error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+    expect(await count()).toBe(before);
+    const ok = await sdk(restrictedToken).emails.send({ from: 'News <n@news.acme.com>', to: 'x@example.org', subject: 's', text: 't' });
+    expect(ok.error).toBeNull();
+  });
+
+  it('a domain the team has not added is refused', async () => {
+    const { error } = await sdk(fullToken).emails.send({ from: 'me@elsewhere.net', to: 'x@example.org', subject: 's', text: 't' });
+    expect(error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+  });
+
+  it('missing and invalid fields are 422 and write nothing', async () => {
+    const before = await count();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ to: 'x@example.org', subject: 's', text: 't' }, 'missing_required_field'],
+      [{ from: 'hello@acme.com', subject: 's', text: 't' }, 'missing_required_field'],
+      [{ from: 'hello@acme.com', to: 'x@example.org', text: 't' }, 'missing_required_field'],
+      [{ from: 'not an address', to: 'x@example.org', subject: 's', text: 't' }, 'validation_error'],
+      [{ from: 'hello@acme.com', to: ['ok@example.org', 'nope'], subject: 's', text: 't' }, 'validation_error'],
+      [{ from: 'hello@acme.com', to: 'x@example.org', subject: 's' }, 'validation_error'],
+      [{ from: 'hello@acme.com', to: Array.from({ length: 51 }, (_, i) => `r${i}@example.org`), subject: 's', text: 't' }, 'validation_error'],
+    ];
+    for (const [body, name] of cases) {
+      const res = await fetch(`${server.url}/api/emails`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sendingToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as { statusCode: number; name: string; message: string };
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(json.name).toBe(name);
+      expect(json.message.length).toBeGreaterThan(5);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('a batch with one bad email writes none of them', async () => {
+    const before = await count();
+    const { error } = await sdk(sendingToken).batch.send([
+      { from: 'hello@acme.com', to: 'a@example.org', subject: 'ok', text: 't' },
+      { from: 'hello@acme.com', to: 'b@example.org', subject: '', text: 't' },
+    ]);
+    expect(error).toMatchObject({ statusCode: 422 });
+    expect(error!.message).toContain('emails[1]');
+    expect(await count()).toBe(before);
+    const tooMany = await sdk(sendingToken).batch.send(Array.from({ length: 101 }, () => ({ from: 'hello@acme.com', to: 'a@example.org', subject: 's', text: 't' })));
+    expect(tooMany.error).toMatchObject({ statusCode: 422 });
+    expect(await count()).toBe(before);
+  });
+
+  it('a sending-access key cannot read emails', async () => {
+    const { error } = await sdk(sendingToken).emails.list();
+    expect(error).toMatchObject({ statusCode: 401, name: 'restricted_api_key' });
+  });
+
+  it('another team cannot read an email', async () => {
+    const { data } = await sdk(sendingToken).emails.send({ from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' });
+    const other = await signUpAdmin(server, 'Other');
+    const key = await other.client.gql(`mutation { createApiKey(input: { name: "o", permission: FULL_ACCESS }) { token } }`);
+    const theirs = await sdk(key.data!.createApiKey.token).emails.get(data!.id);
+    const missing = await sdk(key.data!.createApiKey.token).emails.get('00000000-0000-4000-8000-000000000000');
+    expect(theirs.error).toMatchObject({ statusCode: 404, name: 'not_found' });
+    expect(theirs.error!.message).toBe(missing.error!.message);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('the same key twice gives one email; another body with the same key is 409', async () => {
+    const body = { from: 'hello@acme.com', to: 'idem@example.org', subject: 'Once', text: 'only once' };
+    const a = await sdk(sendingToken).emails.send(body, { idempotencyKey: 'order-42' });
+    const b = await sdk(sendingToken).emails.send(body, { idempotencyKey: 'order-42' });
+    expect(a.error).toBeNull();
+    expect(b.data?.id).toBe(a.data?.id);
+    const rows = await sql(server.databaseUrl, `select id from email where "to"::text like '%idem@example.org%'`);
+    expect(rows).toHaveLength(1);
+    const c = await sdk(sendingToken).emails.send({ ...body, subject: 'Different' }, { idempotencyKey: 'order-42' });
+    expect(c.error).toMatchObject({ statusCode: 409 });
+    expect(await sql(server.databaseUrl, `select id from email where "to"::text like '%idem@example.org%'`)).toHaveLength(1);
+  });
+
+  it('an idempotency key over 256 characters is refused', async () => {
+    const { error } = await sdk(sendingToken).emails.send({ from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' }, { idempotencyKey: 'k'.repeat(257) });
+    expect(error).toMatchObject({ statusCode: 400, name: 'invalid_idempotency_key' });
+  });
+});
+
+describe('usage logs follow every request', () => {
+  it('counts every request with a key, refused ones included, and never stores the token', async () => {
+    const { token, apiKey } = await createKey({ name: 'Counted', permission: 'SENDING_ACCESS' });
+    const client = sdk(token);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${server.url}/api/emails`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'counter-test/1.0' },
+        body: JSON.stringify({ from: 'hello@acme.com', to: 'c@example.org', subject: `n${i}`, text: 't' }),
+      });
+      statuses.push(r.status);
+    }
+    statuses.push(((await client.emails.send({ from: 'bad', to: 'c@example.org', subject: 's', text: 't' })).error as { statusCode: number }).statusCode);
+    statuses.push(((await client.emails.list()).error as { statusCode: number }).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 422, 401]);
+    await server.app.services.usageRecorder.flush();
+
+    const q = await admin.gql(
+      `query($id: ID!) { apiKey(id: $id) { requestCount lastUsedAt usageStatus } usageLogs(filter: { apiKeyId: $id }, first: 100) { edges { node { statusCode method endpoint userAgent durationMs apiKey { id } } } } }`,
+      { id: apiKey.id },
+    );
+    expect(q.errors).toBeUndefined();
+    expect(q.data!.apiKey).toMatchObject({ requestCount: 5, usageStatus: 'ACTIVE' });
+    expect(Date.now() - Date.parse(q.data!.apiKey.lastUsedAt)).toBeLessThan(60_000);
+    const logs = q.data!.usageLogs.edges.map((e: any) => e.node);
+    expect(logs.map((l: any) => l.statusCode).sort()).toEqual([200, 200, 200, 401, 422]);
+    expect(logs.filter((l: any) => l.userAgent === 'counter-test/1.0')).toHaveLength(3);
+    expect(logs.every((l: any) => l.apiKey.id === apiKey.id && l.method && l.endpoint)).toBe(true);
+    const dump = await sql<{ row: string }>(server.databaseUrl, 'select usage_log::text as row from usage_log');
+    for (const r of dump) expect(r.row).not.toContain(token.slice(3));
+
+    const filtered = await admin.gql(`query($id: ID!) { usageLogs(filter: { apiKeyId: $id, statusClass: 4 }) { edges { node { statusCode } } } }`, { id: apiKey.id });
+    expect(filtered.data!.usageLogs.edges.map((e: any) => e.node.statusCode).sort()).toEqual([401, 422]);
+
+    const usage = await admin.gql(`query($id: ID!) { apiKey(id: $id) { usage(days: 7) { date requests errors } } }`, { id: apiKey.id });
+    const days = usage.data!.apiKey.usage;
+    expect(days).toHaveLength(7);
+    expect(days[6]).toMatchObject({ date: new Date().toISOString().slice(0, 10), requests: 5, errors: 2 });
+    expect(days.slice(0, 6).every((d: any) => d.requests === 0)).toBe(true);
+  });
+
+  it('GraphQL requests made with a key are logged too', async () => {
+    const { token, apiKey } = await createKey({ name: 'GraphQL tool', permission: 'FULL_ACCESS' });
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Keys { apiKeys { id } }' }),
+    });
+    expect(res.status).toBe(200);
+    await server.app.services.usageRecorder.flush();
+    const q = await admin.gql(`query($id: ID!) { apiKey(id: $id) { requestCount } usageLogs(filter: { apiKeyId: $id }) { edges { node { endpoint statusCode } } } }`, { id: apiKey.id });
+    expect(q.data!.apiKey.requestCount).toBe(1);
+    expect(q.data!.usageLogs.edges[0].node).toEqual({ endpoint: '/graphql Keys', statusCode: 200 });
+  });
+
+  it('a restricted key used on the wrong domain is logged with its 403', async () => {
+    await sdk(restrictedToken).emails.send({ from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' });
+    await server.app.services.usageRecorder.flush();
+    const rows = await sql<{ status_code: number }>(server.databaseUrl, 'select status_code from usage_log where api_key_id = $1', [restrictedKeyId]);
+    expect(rows.map((r) => r.status_code)).toContain(403);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('loses no usage log under load', async () => {
+    const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    const a = await signUpAdmin(s, 'Load');
+    await a.client.gql(`mutation { createDomain(input: { name: "load.test" }) { id } }`);
+    const key = await a.client.gql(`mutation { createApiKey(input: { name: "load", permission: SENDING_ACCESS }) { token apiKey { id } } }`);
+    const token = key.data!.createApiKey.token;
+    let answered = 0;
+    const fire = async () => {
+      try {
+        const r = await fetch(`${s.url}/api/emails`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ from: 'a@load.test', to: 'b@example.org', subject: 's', text: 't' }),
+        });
+        await r.json();
+        answered++;
+      } catch {
+        // Refused connections after shutdown began are not answered requests.
+      }
+    };
+    const load = Array.from({ length: 150 }, fire);
+    await new Promise((r) => setTimeout(r, 30));
+    const databaseUrl = s.databaseUrl;
+    await s.stop();
+    await Promise.all(load);
+    expect(answered).toBeGreaterThan(0);
+    const [logs] = await sql<{ n: string }>(databaseUrl, 'select count(*) as n from usage_log');
+    const [k] = await sql<{ request_count: number }>(databaseUrl, 'select request_count from api_key where id = $1', [key.data!.createApiKey.apiKey.id]);
+    expect(Number(logs.n)).toBe(answered);
+    expect(k.request_count).toBe(answered);
+  });
+});
