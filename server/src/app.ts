@@ -26,6 +26,10 @@ import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
+import { startJobs } from './jobs.js';
+import { startExportWorkers } from './modules/export/export.jobs.js';
+import { exportDownload } from './modules/export/export.download.js';
+import { pubSub } from './graphql/pubsub.js';
 import { redact } from './modules/usage-log/redact.js';
 import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
 import { restRoutes } from './rest/routes.js';
@@ -56,6 +60,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const notifier = new Notifier(orm.config.getClientUrl(), orm, logger);
   await notifier.start();
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger });
+  const jobs = await startJobs({ url: orm.config.getClientUrl(), logger, maintenanceSeconds: config.JOBS_MAINTENANCE_SECONDS });
+  // Progress from any instance reaches this instance's subscribers.
+  notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
   const services: Services = {
     config,
     logger,
@@ -63,11 +70,13 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     notifier,
     mailer,
     emailDelivery: new EmailDelivery(orm, mailer, logger),
+    jobs,
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
     usageRecorder: new UsageRecorder(orm, logger),
   };
   const rateLimiter = createTeamRateLimiter(services);
+  if (config.WORKERS) await startExportWorkers(services);
   void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';
   const schema = await createSchema();
@@ -96,11 +105,16 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     }
   };
 
+  const formatError = createFormatError(logger);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
     {
       schema,
       context: (ctx) => buildContext(ctx.extra.request),
+      // The same error mapping as HTTP: codes for domain errors, masked internals.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wsServer,
   );
@@ -123,7 +137,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     parseOptions: { maxLexicalTokens: 3000 },
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    formatError: createFormatError(logger),
+    formatError,
     validationRules: [...protection.validationRules],
     plugins: [
       // graphql-armor is typed against Apollo's CJS build; the plugin objects are the same at run time.
@@ -197,6 +211,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, { req, res }) }),
   );
 
+  app.get('/api/exports/:id/download', exportDownload(services));
   app.use('/api', createRestRouter(services, restRoutes, rateLimiter));
 
   const indexHtml = path.join(config.CLIENT_DIST, 'index.html');
@@ -246,6 +261,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     async close() {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await jobs.stop({ graceful: true, timeout: 10_000, close: true, wait: true });
       await services.emailDelivery.close();
       await services.usageRecorder.close();
       services.mailer.close();

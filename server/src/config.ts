@@ -29,6 +29,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CLIENT_DIST: z.string().default(path.join(root, 'client', 'dist')),
+  EXPORT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** false: this instance serves requests only and leaves background jobs to the others. */
+  WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };
@@ -41,7 +45,10 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // A blank variable (`RATE_LIMIT_PER_SECOND=` in a compose file) means unset: z.coerce.number
+  // would read it as 0, listening on a random port or switching the rate limit off.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

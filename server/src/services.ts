@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type PgBoss from 'pg-boss';
 import type { Config } from './config.js';
 import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
@@ -19,4 +20,5 @@ export type Services = {
   apiKeyVerifier: ApiKeyVerifier;
   usageRecorder: UsageRecorder;
   emailDelivery: EmailDelivery;
+  jobs: PgBoss;
 };

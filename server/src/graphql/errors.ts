@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -19,7 +19,9 @@ const PASSTHROUGH = new Set([
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = unwrapResolverError(error);
+    // Over WebSocket, errors arrive as GraphQLErrors wrapping what a resolver threw.
+    if (original instanceof GraphQLError && original.originalError) original = original.originalError;
     if (original instanceof AppError) {
       return {
         message: original.message,

@@ -2,6 +2,8 @@ import { Migration20261128000000_foundation } from './Migration20261128000000_fo
 import { Migration20261128010000_api_keys } from './Migration20261128010000_api_keys.js';
 import { Migration20261128020000_usage_logs } from './Migration20261128020000_usage_logs.js';
 import { Migration20261128025000_emails } from './Migration20261128025000_emails.js';
+import { Migration20261128030000_contacts_broadcasts } from './Migration20261128030000_contacts_broadcasts.js';
+import { Migration20261128040000_exports } from './Migration20261128040000_exports.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -9,4 +11,6 @@ export const migrationsList = [
   { name: 'Migration20261128010000_api_keys', class: Migration20261128010000_api_keys },
   { name: 'Migration20261128020000_usage_logs', class: Migration20261128020000_usage_logs },
   { name: 'Migration20261128025000_emails', class: Migration20261128025000_emails },
+  { name: 'Migration20261128030000_contacts_broadcasts', class: Migration20261128030000_contacts_broadcasts },
+  { name: 'Migration20261128040000_exports', class: Migration20261128040000_exports },
 ];

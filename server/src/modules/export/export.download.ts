@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { authenticateRequest } from '../auth/authenticate.js';
+import type { Services } from '../../services.js';
+import { Export, ExportStatus, effectiveStatus } from './export.entity.js';
+import { findExport } from './export.service.js';
+
+const fail = (res: Response, statusCode: number, name: string, message: string) =>
+  res.status(statusCode).json({ statusCode, name, message });
+
+/**
+ * GET /api/exports/:id/download — the CSV, streamed chunk by chunk from PostgreSQL.
+ * A session (the emailed link opens in the browser) or a full-access key; admins only.
+ */
+export function exportDownload(services: Services) {
+  return async (req: Request, res: Response) => {
+    const em = services.orm.em.fork();
+    let actor;
+    try {
+      actor = await authenticateRequest(em, services, req);
+    } catch {
+      return fail(res, 403, 'invalid_api_key', 'API key is invalid.');
+    }
+    if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
+    const exp = await findExport(em, actor.teamId, String(req.params.id));
+    if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
+    const admin = actor.kind === 'apiKey' ? actor.permission === 'FULL_ACCESS' : actor.role === 'ADMIN';
+    if (!admin) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
+    const status = effectiveStatus(exp);
+    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', 'This export has expired: downloads work for 7 days.');
+    if (status !== ExportStatus.READY || !exp.fileAttempt) {
+      return fail(res, 409, 'export_not_ready', status === ExportStatus.FAILED ? 'This export failed.' : 'This export is still being prepared.');
+    }
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
+    res.setHeader('cache-control', 'private, no-store');
+    if (exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
+    const conn = em.getConnection();
+    // One chunk at a time: memory stays flat for any file size.
+    for (let seq = 0; ; seq++) {
+      const rows = await conn.execute<{ data: Buffer }[]>('select data from export_chunk where export_id = ? and attempt = ? and seq = ?', [exp.id, exp.fileAttempt, seq]);
+      if (rows.length === 0) break;
+      if (!res.write(rows[0].data)) await new Promise((r) => res.once('drain', r));
+    }
+    res.end();
+  };
+}
+
+export const fileName = (exp: Export) =>
+  `keyring-${exp.resource.toLowerCase().replace('_', '-')}-${exp.createdAt.toISOString().slice(0, 10)}-${exp.id.slice(0, 8)}.csv`;

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Team, User } from '../team/team.entity.js';
+
+export enum ExportResource {
+  EMAILS = 'EMAILS',
+  BROADCASTS = 'BROADCASTS',
+  CONTACTS = 'CONTACTS',
+  DOMAINS = 'DOMAINS',
+  LOGS = 'LOGS',
+  API_KEYS = 'API_KEYS',
+}
+registerEnumType(ExportResource, { name: 'ExportResource' });
+
+export enum ExportStatus {
+  PROCESSING = 'PROCESSING',
+  READY = 'READY',
+  FAILED = 'FAILED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(ExportStatus, { name: 'ExportStatus' });
+
+export const DOWNLOAD_TTL_MS = 7 * 86_400_000;
+
+@ObjectType()
+@Entity({ tableName: 'export' })
+@Index({ properties: ['team', 'createdAt', 'id'] })
+export class Export {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @ManyToOne(() => Team, { deleteRule: 'cascade' })
+  team: Team;
+
+  @Field(() => ExportResource)
+  @Enum({ items: () => ExportResource, nativeEnumName: 'export_resource' })
+  resource: ExportResource;
+
+  @Property({ type: 'json' })
+  filters: Record<string, unknown>;
+
+  @Enum({ items: () => ExportStatus, nativeEnumName: 'export_status' })
+  status: ExportStatus & Opt = ExportStatus.PROCESSING;
+
+  @Field(() => Int, { nullable: true, description: 'Rows in the file; known once counted' })
+  @Property({ type: 'integer', nullable: true })
+  rowCount?: number | null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  processedRows: number & Opt = 0;
+
+  @Field(() => String, { nullable: true, description: 'Why the export failed' })
+  @Property({ type: 'string', length: 500, nullable: true })
+  error?: string | null;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  createdBy?: User | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  createdByApiKeyId?: string | null;
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  completedAt?: Date | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The download works until then' })
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
+
+  /** The attempt whose chunks form the file (a retried job writes under a new attempt). */
+  @Property({ type: 'uuid', nullable: true })
+  fileAttempt?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Size of the CSV in bytes' })
+  @Property({ type: 'integer', nullable: true })
+  fileSize?: number | null;
+
+  constructor(team: Team, resource: ExportResource, filters: Record<string, unknown>) {
+    this.team = team;
+    this.resource = resource;
+    this.filters = filters;
+  }
+}
+
+/** READY past its expiry reads as EXPIRED at once, whether or not the sweeper has run. */
+export function effectiveStatus(e: Export, now = Date.now()): ExportStatus {
+  if (e.status === ExportStatus.READY && e.expiresAt && e.expiresAt.getTime() <= now) return ExportStatus.EXPIRED;
+  return e.status;
+}

@@ -1,0 +1,93 @@
+import { JSONResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { notFound } from '../../errors.js';
+import { Connection, paginate } from '../../graphql/connection.js';
+import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import { pubSub } from '../../graphql/pubsub.js';
+import { User } from '../team/team.entity.js';
+import { Export, ExportResource, ExportStatus, effectiveStatus } from './export.entity.js';
+import { createExport, downloadUrl, findExport } from './export.service.js';
+
+const ExportConnection = Connection(Export, 'Export');
+type ExportConnection = InstanceType<typeof ExportConnection>;
+
+@InputType()
+class CreateExportInput {
+  @Field(() => ExportResource) resource!: ExportResource;
+  @Field(() => JSONResolver, { nullable: true, description: 'The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…' })
+  filters?: unknown;
+}
+
+const TERMINAL = new Set([ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED]);
+
+/** The export's current state first, then one event per progress notification until it ends. */
+async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
+  const teamId = requireActor(ctx).teamId;
+  const events = pubSub.subscribe('EXPORT_PROGRESS', id);
+  try {
+    let exp = await findExport(ctx.em.fork(), teamId, id);
+    if (!exp) throw notFound('Export');
+    yield exp;
+    if (TERMINAL.has(effectiveStatus(exp))) return;
+    for await (const _ of events) {
+      exp = await findExport(ctx.em.fork(), teamId, id);
+      if (!exp) return;
+      yield exp;
+      if (TERMINAL.has(effectiveStatus(exp))) return;
+    }
+  } finally {
+    await events.return?.();
+  }
+}
+
+@Resolver(() => Export)
+export class ExportResolver {
+  @Query(() => ExportConnection, { description: "The team's exports, newest first" })
+  exports(
+    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<ExportConnection> {
+    return paginate(ctx.em, Export, { team: requireActor(ctx).teamId }, { first, after });
+  }
+
+  @Query(() => Export, { nullable: true })
+  export(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Export | null> {
+    return findExport(ctx.em, requireActor(ctx).teamId, id);
+  }
+
+  @Mutation(() => Export, { description: 'Admins and full-access keys only. READY at once for 1,000 rows or fewer' })
+  createExport(@Arg('input', () => CreateExportInput) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
+    return createExport(ctx.em, ctx.services, requireAdmin(ctx), input);
+  }
+
+  @Subscription(() => Export, {
+    description: 'Emits as processedRows grows, then once READY or FAILED',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { id: string }, Context>) => progress(context, args.id),
+  })
+  exportProgress(@Root() exp: Export, @Arg('id', () => ID) _id: string): Export {
+    return exp;
+  }
+
+  @FieldResolver(() => ExportStatus)
+  status(@Root() exp: Export): ExportStatus {
+    return effectiveStatus(exp);
+  }
+
+  @FieldResolver(() => JSONResolver)
+  filters(@Root() exp: Export): unknown {
+    return exp.filters;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Null for members, and until READY or once expired' })
+  downloadUrl(@Root() exp: Export, @Ctx() ctx: Context): string | null {
+    const actor = ctx.actor;
+    const mayDownload = actor && (actor.kind === 'apiKey' ? actor.permission === 'FULL_ACCESS' : actor.role === 'ADMIN');
+    return mayDownload && effectiveStatus(exp) === ExportStatus.READY ? downloadUrl(ctx.services, exp.id) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  createdBy(@Root() exp: Export, @Ctx() ctx: Context): Promise<User | null> | null {
+    return exp.createdBy ? ctx.loaders.user.load(exp.createdBy.id) : null;
+  }
+}

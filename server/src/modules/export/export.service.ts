@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../errors.js';
+import type { Actor } from '../../graphql/context.js';
+import { isUuid } from '../../lib/ids.js';
+import type { Services } from '../../services.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { Team, User } from '../team/team.entity.js';
+import { DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
+import { writeCsv } from './export.file.js';
+import { exportQuery, parseFilters } from './export.queries.js';
+
+export const INLINE_MAX_ROWS = 1000;
+export const EXPORT_QUEUE = 'export';
+const PROGRESS_EVERY_MS = 250;
+
+export const downloadUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/api/exports/${id}/download`;
+export const detailUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/exports/${id}`;
+
+export async function findExport(em: EntityManager, teamId: string, id: string): Promise<Export | null> {
+  return isUuid(id) ? em.findOne(Export, { id, team: teamId }) : null;
+}
+
+/**
+ * Small exports (≤ 1,000 rows) are written during the request and come back READY; larger ones
+ * come back PROCESSING and run as a job that any instance may pick up.
+ */
+export async function createExport(
+  em: EntityManager,
+  services: Services,
+  actor: Actor,
+  input: { resource: ExportResource; filters?: unknown },
+): Promise<Export> {
+  if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
+  const filters = await parseFilters(em, actor.teamId, input.resource, input.filters);
+  const query = exportQuery(input.resource, actor.teamId, filters);
+  const [{ n }] = await em.getConnection().execute<{ n: string }[]>(`select count(*) as n from (${query}) q`);
+  const rowCount = Number(n);
+  const exp = new Export(em.getReference(Team, actor.teamId), input.resource, filters);
+  exp.rowCount = rowCount;
+  exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
+  exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
+  await em.transactional(async (tx) => {
+    tx.persist(exp);
+    recordAudit(tx, actor, 'export.created', exp.id, { resource: input.resource, filters, rowCount });
+  });
+  if (rowCount <= INLINE_MAX_ROWS) {
+    await runExport(services, exp.id, { email: false });
+    await em.refresh(exp);
+  } else {
+    await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id }, { retryLimit: 3, retryDelay: 1, expireInSeconds: services.config.EXPORT_JOB_TIMEOUT_SECONDS });
+  }
+  return exp;
+}
+
+/** Writes the file of one export. Safe to run again: each run writes under a fresh attempt id. */
+export async function runExport(services: Services, exportId: string, opts: { email: boolean }): Promise<void> {
+  const em = services.orm.em.fork();
+  const exp = await em.findOne(Export, exportId, { populate: ['createdBy'] });
+  if (!exp || exp.status !== ExportStatus.PROCESSING) return;
+  const conn = em.getConnection();
+  const attempt = randomUUID();
+  let lastPublished = 0;
+  const publish = (rows: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastPublished < PROGRESS_EVERY_MS) return;
+    lastPublished = now;
+    void conn
+      .execute('update export set processed_rows = greatest(processed_rows, ?) where id = ? and status = ?', [rows, exportId, ExportStatus.PROCESSING])
+      .then(() => services.notifier.notify('export_progress', exportId))
+      .catch((err: unknown) => services.logger.warn({ err, exportId }, 'could not publish export progress'));
+  };
+  const query = exportQuery(exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
+  const { rows, bytes } = await writeCsv({ orm: services.orm, exportId, attempt, query, onProgress: (r) => publish(r) });
+  const done = await conn.execute(
+    `update export set status = ?, processed_rows = ?, row_count = ?, file_size = ?, file_attempt = ?, completed_at = now(), expires_at = now() + ? * interval '1 millisecond'
+      where id = ? and status = ?`,
+    [ExportStatus.READY, rows, rows, bytes, attempt, DOWNLOAD_TTL_MS, exportId, ExportStatus.PROCESSING],
+    'run',
+  );
+  // Only the attempt that marked the export READY keeps its chunks.
+  await conn.execute('delete from export_chunk where export_id = ? and attempt <> (select file_attempt from export where id = ?)', [exportId, exportId]);
+  await services.notifier.notify('export_progress', exportId);
+  if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email) {
+    const name = exp.resource.toLowerCase().replace('_', ' ');
+    await services.mailer
+      .send({
+        to: exp.createdBy.email,
+        subject: `Your ${name} export is ready`,
+        text: `Your export of ${rows.toLocaleString('en-US')} ${name} is ready.\n\nDownload it: ${downloadUrl(services, exportId)}\nDetails: ${detailUrl(services, exportId)}\n\nThe link works for 7 days.`,
+      })
+      .catch((err: unknown) => services.logger.error({ err, exportId }, 'export ready email could not be sent'));
+  }
+}
+
+export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
+  await services.orm.em
+    .getConnection()
+    .execute('update export set status = ?, error = ?, completed_at = now() where id = ? and status = ?', [ExportStatus.FAILED, reason.slice(0, 500), exportId, ExportStatus.PROCESSING]);
+  await services.notifier.notify('export_progress', exportId);
+}
+
+/** Marks exports past their 7 days as EXPIRED and deletes their files. */
+export async function expireExports(services: Services): Promise<number> {
+  const conn = services.orm.em.getConnection();
+  const expired = await conn.execute<{ id: string }[]>(
+    `update export set status = 'EXPIRED', file_attempt = null where status = 'READY' and expires_at <= now() returning id`,
+  );
+  if (expired.length) await conn.execute('delete from export_chunk where export_id in (?)', [expired.map((e) => e.id)]);
+  return expired.length;
+}

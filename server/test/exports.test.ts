@@ -1,0 +1,306 @@
+import { createClient as createWsClient } from 'graphql-ws';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { freePort } from '../src/db/embedded.js';
+import { initOrm } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+
+const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id resource status rowCount processedRows downloadUrl expiresAt createdBy { email } } }`;
+const GET = `query($id: ID!) { export(id: $id) { id status rowCount processedRows downloadUrl expiresAt } }`;
+
+let smtp: SMTPServer;
+const inbox: { to: string[]; raw: string }[] = [];
+let server: TestServer;
+let admin: TestClient;
+let adminEmail: string;
+let teamId: string;
+let keyId: string;
+let member: TestClient;
+let other: TestClient;
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function download(link: string, client?: TestClient) {
+  // Links are built from PUBLIC_URL; the test server listens on a port chosen at start.
+  const url = link.replace(server.config.PUBLIC_URL, server.url);
+  const res = await fetch(url, { headers: client?.cookie ? { cookie: client.cookie } : {} });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+const exportCount = async () => Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export'))[0].n);
+
+/** Seeds usage logs with set-based SQL, including cells that need quoting or neutralising. */
+async function seedLogs(n: number) {
+  await sql(
+    server.databaseUrl,
+    `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at)
+     select gen_random_uuid(), $1, $2, 'Seed key', 'POST', '/emails',
+            case when i % 10 = 0 then 422 else 200 end,
+            case when i = 1 then 'agent "quoted", with comma' when i = 2 then '=HYPERLINK("http://evil")' when i = 3 then E'multi\nline' else 'seed/1.0' end,
+            i % 50, now() - i * interval '1 second'
+       from generate_series(1, $3::int) as i`,
+    [teamId, keyId, n],
+  );
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, session, cb) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
+  server = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  const a = await signUpAdmin(server, 'Exporters');
+  admin = a.client;
+  adminEmail = a.email;
+  teamId = a.user.team.id;
+  const key = await admin.gql(`mutation { createApiKey(input: { name: "Seed key", permission: FULL_ACCESS }) { apiKey { id } } }`);
+  keyId = key.data!.createApiKey.apiKey.id;
+  for (const name of ['b.example.com', 'a.example.com']) {
+    await admin.gql(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }`, { input: { name } });
+  }
+  const invite = await admin.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, {
+    input: { email: uniqueEmail('member'), role: 'MEMBER' },
+  });
+  member = server.client();
+  await member.gql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { id } }`, {
+    input: { token: invite.data!.inviteMember.token, password: PASSWORD },
+  });
+  other = (await signUpAdmin(server, 'Other')).client;
+  await seedLogs(1500);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+});
+
+describe('small exports', () => {
+  it('are READY in the response and download as CSV at once', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS', filters: {} } });
+    expect(res.errors).toBeUndefined();
+    const exp = res.data!.createExport;
+    expect(exp).toMatchObject({ resource: 'DOMAINS', status: 'READY', rowCount: 2, processedRows: 2, createdBy: { email: adminEmail } });
+    expect(Date.parse(exp.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    const file = await download(exp.downloadUrl, admin);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="keyring-domains-.*\.csv"$/);
+    const lines = file.text.trimEnd().split('\n');
+    expect(lines[0]).toBe('id,name,region,status,created_at');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['a.example.com', 'b.example.com']);
+    expect(lines[1]).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('API key exports carry no token and no hash, and filter by permission', async () => {
+    const created = await admin.gql(`mutation { createApiKey(input: { name: "=SUM(A1)", permission: SENDING_ACCESS }) { token } }`);
+    const token = created.data!.createApiKey.token as string;
+    const res = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { permission: 'SENDING_ACCESS' } } });
+    const file = await download(res.data!.createExport.downloadUrl, admin);
+    expect(file.text.split('\n')[0]).toBe('id,name,permission,domain_id,domain,created_at,last_used_at,request_count,expires_at');
+    expect(file.text).toContain(",'=SUM(A1),sending_access,");
+    expect(file.text).not.toContain('Seed key');
+    expect(file.text).not.toContain(token.slice(3, 20));
+    const [{ token_hash }] = await sql<{ token_hash: string }>(server.databaseUrl, 'select token_hash from api_key where name = $1', ['=SUM(A1)']);
+    expect(file.text).not.toContain(token_hash);
+  });
+
+  it('every resource exports with its filters', async () => {
+    for (const [resource, filters] of [
+      ['EMAILS', { status: 'sent', from: '2020-01-01T00:00:00Z' }],
+      ['BROADCASTS', { status: 'draft' }],
+      ['CONTACTS', { unsubscribed: false }],
+      ['DOMAINS', { to: new Date(Date.now() + 60_000).toISOString() }],
+      ['LOGS', { apiKeyId: keyId, statusCode: 422 }],
+      ['API_KEYS', { usageStatus: 'NEVER_USED' }],
+    ] as const) {
+      const res = await admin.gql(CREATE, { input: { resource, filters } });
+      expect(res.errors, resource).toBeUndefined();
+      const exp = res.data!.createExport;
+      expect(exp.status, resource).toBe('READY');
+      const file = await download(exp.downloadUrl, admin);
+      expect(file.status).toBe(200);
+      expect(file.text.trimEnd().split('\n')).toHaveLength(exp.rowCount + 1);
+      if (resource === 'LOGS') expect(exp.rowCount).toBe(150);
+    }
+  });
+});
+
+describe('large exports run in the background', () => {
+  it('PROCESSING → progress over WebSocket → READY with 1,500 rows, an email with a working link, correct CSV', async () => {
+    const ws = createWsClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { cookie: admin.cookie! } });
+        }
+      },
+    });
+    const res = await admin.gql(CREATE, { input: { resource: 'LOGS', filters: { apiKeyId: keyId } } });
+    expect(res.errors).toBeUndefined();
+    const exp = res.data!.createExport;
+    expect(exp.status).toBe('PROCESSING');
+    expect(exp.rowCount).toBe(1500);
+    expect(exp.downloadUrl).toBeNull();
+
+    const events: { status: string; processedRows: number }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.subscribe(
+        { query: `subscription($id: ID!) { exportProgress(id: $id) { status processedRows rowCount } }`, variables: { id: exp.id } },
+        { next: (m) => events.push(m.data!.exportProgress as never), error: reject, complete: resolve },
+      );
+    });
+    await ws.dispose();
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.at(-1)).toMatchObject({ status: 'READY', processedRows: 1500, rowCount: 1500 });
+    const rows = events.map((e) => e.processedRows);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+
+    const mail = await waitFor(() => inbox.find((m) => m.to.includes(adminEmail) && m.raw.includes('export')));
+    const link = /(http:\/\/\S+\/api\/exports\/[0-9a-f-]{36}\/download)/.exec(mail.raw.replace(/=\r?\n/g, ''))?.[1];
+    expect(link).toBeDefined();
+    const file = await download(link!, admin);
+    expect(file.status).toBe(200);
+    // 1,501 records: the header and 1,500 rows; one of them holds a quoted newline.
+    const physical = file.text.trimEnd().split('\n');
+    expect(physical).toHaveLength(1502);
+    expect(physical[0]).toBe('id,created_at,method,endpoint,response_status,user_agent,duration_ms,api_key_id,api_key_name');
+    expect(file.text).toContain(',"agent ""quoted"", with comma",');
+    expect(file.text).toContain(`,"'=HYPERLINK(""http://evil"")",`);
+    expect(file.text).toContain(',"multi\nline",');
+    expect(file.text).not.toMatch(/,=HYPERLINK/);
+  });
+});
+
+describe('roles and bad input', () => {
+  it('members see exports but cannot create or download them', async () => {
+    const mine = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    const id = mine.data!.createExport.id;
+    const list = await member.gql(`{ exports(first: 100) { edges { node { id downloadUrl status } } } }`);
+    const seen = list.data!.exports.edges.find((e: any) => e.node.id === id);
+    expect(seen.node).toEqual({ id, downloadUrl: null, status: 'READY' });
+    expect((await download(mine.data!.createExport.downloadUrl, member)).status).toBe(403);
+    const before = await exportCount();
+    const res = await member.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await exportCount()).toBe(before);
+  });
+
+  it("another team's export is not found, and no session is 401", async () => {
+    const mine = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    const { id, downloadUrl } = mine.data!.createExport;
+    expect((await other.gql(GET, { id })).data!.export).toBeNull();
+    expect((await download(downloadUrl, other)).status).toBe(404);
+    expect((await download(downloadUrl)).status).toBe(401);
+  });
+
+  it('refuses unknown filters, reversed ranges, bad values and other teams\' keys, creating nothing', async () => {
+    const otherKey = await other.gql(`mutation { createApiKey(input: { name: "x", permission: FULL_ACCESS }) { apiKey { id } } }`);
+    const before = await exportCount();
+    for (const [resource, filters, field] of [
+      ['LOGS', { colour: 'red' }, 'filters.colour'],
+      ['LOGS', { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'filters.from'],
+      ['LOGS', { from: 'yesterday' }, 'filters.from'],
+      ['LOGS', { apiKeyId: otherKey.data!.createApiKey.apiKey.id }, 'filters.apiKeyId'],
+      ['LOGS', { statusCode: 999 }, 'filters.statusCode'],
+      ['EMAILS', { status: 'bounced' }, 'filters.status'],
+      ['DOMAINS', { permission: 'FULL_ACCESS' }, 'filters.permission'],
+    ] as const) {
+      const res = await admin.gql(CREATE, { input: { resource, filters } });
+      expect(res.errors?.[0].extensions, JSON.stringify(filters)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    const unknown = await admin.gql(CREATE, { input: { resource: 'INVOICES' } });
+    expect(unknown.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await exportCount()).toBe(before);
+  });
+});
+
+describe('expiry', () => {
+  it('after 7 days the export is EXPIRED, the download answers 410 and the file is deleted', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    const { id, downloadUrl } = res.data!.createExport;
+    await sql(server.databaseUrl, `update export set expires_at = now() - interval '1 second' where id = $1`, [id]);
+    expect((await admin.gql(GET, { id })).data!.export).toMatchObject({ status: 'EXPIRED', downloadUrl: null });
+    expect((await download(downloadUrl, admin)).status).toBe(410);
+    const { expireExports } = await import('../src/modules/export/export.service.js');
+    expect(await expireExports(server.app.services)).toBeGreaterThanOrEqual(1);
+    expect(await sql(server.databaseUrl, 'select 1 from export_chunk where export_id = $1', [id])).toHaveLength(0);
+    expect((await download(downloadUrl, admin)).status).toBe(410);
+  });
+});
+
+describe('two instances on one database', () => {
+  it('the job runs on one instance; a subscriber on the other sees its progress', async () => {
+    const logger = createLogger('silent');
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', WORKERS: 'false' });
+    const orm = await initOrm(server.databaseUrl, logger);
+    const web = await createApp({ config, orm, logger });
+    const webUrl = await web.listen(0, '127.0.0.1');
+    try {
+      const res = await admin.gql(CREATE, { input: { resource: 'LOGS' } });
+      const exp = res.data!.createExport;
+      expect(exp.status).toBe('PROCESSING');
+      const ws = createWsClient({
+        url: `${webUrl.replace('http', 'ws')}/graphql`,
+        webSocketImpl: class extends WebSocket {
+          constructor(url: string, protocols?: string | string[]) {
+            super(url, protocols, { headers: { cookie: admin.cookie! } });
+          }
+        },
+      });
+      const events: { status: string }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        ws.subscribe(
+          { query: `subscription($id: ID!) { exportProgress(id: $id) { status processedRows } }`, variables: { id: exp.id } },
+          { next: (m) => events.push(m.data!.exportProgress as never), error: reject, complete: resolve },
+        );
+      });
+      await ws.dispose();
+      expect(events.at(-1)?.status).toBe('READY');
+    } finally {
+      await web.close();
+      await orm.close();
+    }
+  });
+
+  it('a subscriber from another team is refused', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    const ws = createWsClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { cookie: other.cookie! } });
+        }
+      },
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      ws.subscribe(
+        { query: `subscription($id: ID!) { exportProgress(id: $id) { status } }`, variables: { id: res.data!.createExport.id } },
+        { next: () => resolve('data'), error: (e) => resolve(JSON.stringify(e)), complete: () => resolve('complete') },
+      );
+    });
+    await ws.dispose();
+    expect(outcome).toContain('NOT_FOUND');
+  });
+});
