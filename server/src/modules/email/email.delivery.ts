@@ -1,63 +1,129 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../logger.js';
-import type { Mailer } from '../mail/mailer.js';
-import { Email } from './email.entity.js';
+import type { Mail, Mailer } from '../mail/mailer.js';
+import type { EmailAttachment } from './email.entity.js';
+
+const BATCH = 100;
+const CONCURRENCY = 8;
+const SWEEP_MS = 2000;
+
+type Claimed = {
+  id: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  reply_to: string[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string> | null;
+  attachments: EmailAttachment[] | null;
+};
 
 /**
- * Hands accepted emails to the mailer after the response and records the outcome.
- * Shutdown waits for deliveries in flight; emails still queued at start-up are picked up again.
+ * Hands accepted emails to the mailer in batches, off the request path. Emails are claimed with
+ * FOR UPDATE SKIP LOCKED, so any number of instances can deliver from one database without
+ * sending twice; outcomes are recorded in one statement per batch.
  */
 export class EmailDelivery {
-  private readonly inFlight = new Set<Promise<void>>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
-  ) {}
-
-  enqueue(ids: string[]): void {
-    if (ids.length === 0) return;
-    const p = this.deliver(ids).finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+  ) {
+    this.timer = setInterval(() => this.kick(), SWEEP_MS);
+    this.timer.unref();
   }
 
-  /** Re-queues what a previous process accepted but did not deliver. */
+  /** New emails are waiting: deliver soon (coalesces bursts into batches). */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) => this.logger.error({ err }, 'email delivery loop failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Emails left 'sending' by a process that died are queued again. */
   async resume(): Promise<void> {
-    const em = this.orm.em.fork();
-    const queued = await em.find(Email, { status: 'queued', createdAt: { $lt: new Date(Date.now() - 60_000) } }, { fields: ['id'], limit: 1000 });
-    this.enqueue(queued.map((e) => e.id));
+    await this.orm.em
+      .getConnection()
+      .execute(`update email set status = 'queued' where status = 'sending' and claimed_at < now() - interval '5 minutes'`);
+    this.kick();
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.timer);
+    this.closed = true;
+    await this.running;
   }
 
-  private async deliver(ids: string[]): Promise<void> {
-    const em = this.orm.em.fork();
-    const emails = await em.find(Email, { id: { $in: ids }, status: 'queued' }, { populate: ['html', 'text', 'attachments'] });
-    for (const email of emails) {
-      try {
-        await this.mailer.send({
-          from: email.from,
-          to: email.to,
-          cc: email.cc,
-          bcc: email.bcc,
-          replyTo: email.replyTo,
-          subject: email.subject,
-          text: email.text ?? undefined,
-          html: email.html ?? undefined,
-          headers: email.headers ?? undefined,
-          attachments: email.attachments?.map((a) => ({ filename: a.filename, content: a.content ? Buffer.from(a.content, 'base64') : undefined, contentType: a.content_type })),
-        });
-        email.status = 'sent';
-        email.sentAt = new Date();
-      } catch (err) {
-        this.logger.warn({ err, emailId: email.id }, 'email delivery failed');
-        email.status = 'failed';
-        email.error = String((err as Error).message ?? err).slice(0, 500);
-      }
-    }
-    await em.flush().catch((err: unknown) => this.logger.error({ err }, 'could not record email delivery'));
+  private async drain(): Promise<void> {
+    while ((await this.deliverBatch()) === BATCH && !this.closed);
   }
+
+  private async deliverBatch(): Promise<number> {
+    const conn = this.orm.em.getConnection();
+    const claimed = await conn.execute<Claimed[]>(
+      `update email set status = 'sending', claimed_at = now()
+        where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
+        returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments`,
+    );
+    if (claimed.length === 0) return 0;
+    const results: { id: string; status: 'sent' | 'failed'; error: string | null }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const e = claimed[next++];
+        try {
+          await this.mailer.send(toMail(e));
+          results.push({ id: e.id, status: 'sent', error: null });
+        } catch (err) {
+          this.logger.warn({ err, emailId: e.id }, 'email delivery failed');
+          results.push({ id: e.id, status: 'failed', error: String((err as Error).message ?? err).slice(0, 500) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, worker));
+    await conn.execute(
+      `update email e set status = r.status, error = r.error, sent_at = case when r.status = 'sent' then now() end
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, status text, error text) where e.id = r.id`,
+      [JSON.stringify(results)],
+    );
+    return claimed.length;
+  }
+}
+
+function toMail(e: Claimed): Mail {
+  return {
+    from: e.from,
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    replyTo: e.reply_to,
+    subject: e.subject,
+    text: e.text ?? undefined,
+    html: e.html ?? undefined,
+    headers: e.headers ?? undefined,
+    attachments: e.attachments?.map((a) => ({
+      filename: a.filename,
+      content: a.content ? Buffer.from(a.content, 'base64') : undefined,
+      contentType: a.content_type,
+    })),
+  };
 }

@@ -3,7 +3,7 @@ import { Entity, Index, type Opt, PrimaryKey, Property, Unique } from '@mikro-or
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-export type EmailStatus = 'queued' | 'sent' | 'failed';
+export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
 export type EmailTag = { name: string; value: string };
 export type EmailAttachment = { filename: string; content?: string; path?: string; content_type?: string };
 
@@ -65,13 +65,16 @@ export class Email {
   @Property({ type: 'json', nullable: true, lazy: true })
   attachments?: EmailAttachment[] | null;
 
-  @Field(() => String, { description: 'queued, sent or failed' })
+  @Field(() => String, { description: 'queued, sending, sent or failed' })
   @Property({ type: 'string', length: 16 })
   status: EmailStatus & Opt = 'queued';
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 500, nullable: true })
   error?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  claimedAt?: Date | null;
 
   @Property({ type: 'string', length: 256, nullable: true })
   idempotencyKey?: string | null;

@@ -149,7 +149,7 @@ export function emailJson(e: Email, full = false) {
     bcc: e.bcc.length ? e.bcc : null,
     cc: e.cc.length ? e.cc : null,
     reply_to: e.replyTo.length ? e.replyTo : null,
-    last_event: e.status,
+    last_event: e.status === 'sending' ? 'queued' : e.status,
     scheduled_at: null,
   };
 }

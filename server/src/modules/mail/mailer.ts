@@ -33,8 +33,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroO
   }
   return {
     async send(mail) {
-      const em = opts.orm.em.fork();
-      await em.persistAndFlush(new OutboxMessage(list(mail.to), mail.subject, mail.text ?? '', mail.html, mail.from ?? opts.from));
+      await opts.orm.em.fork().insert(new OutboxMessage(list(mail.to), mail.subject, mail.text ?? '', mail.html, mail.from ?? opts.from));
       opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail kept in the outbox (no SMTP_URL)');
     },
     close: () => {},

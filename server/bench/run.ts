@@ -1,0 +1,199 @@
+// pnpm bench: starts its own PostgreSQL and server, measures, and prints one line per figure,
+// each a ratio against a baseline measured in the same run. Never part of `pnpm test`.
+import 'reflect-metadata';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createClient as createWsClient } from 'graphql-ws';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import WebSocket from 'ws';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const serverDir = path.resolve(here, '..');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 20;
+const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+
+const line = (name: string, value: string, note = '') => console.log(`${name.padEnd(18)} ${value}${note ? `   ${note}` : ''}`);
+
+type Server = { url: string; child: ChildProcess; stop: () => Promise<number | null> };
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      if (i > 600) throw new Error('server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, cookie?: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { data: body.data!, cookie: res.headers.getSetCookie()[0]?.split(';')[0] };
+}
+
+function load(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function dbTransactions(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query(`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`);
+    return Number(r.rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function main() {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'keyring-bench-'));
+  const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
+  let server = await startServer(db.url);
+  try {
+    console.log(`# Keyring bench — ${os.cpus().length} cores, ${DURATION}s per run, ${CONNECTIONS} connections`);
+    const signUp = await gql(server.url, `mutation { signUp(input: { email: "bench@example.com", password: "benchmark-password", teamName: "Bench" }) { team { id } } }`);
+    const cookie = signUp.cookie!;
+    const teamId = signUp.data.signUp.team.id as string;
+    await gql(server.url, `mutation { createDomain(input: { name: "bench.example.com" }) { id } }`, {}, cookie);
+    const key = await gql(server.url, `mutation { createApiKey(input: { name: "bench", permission: SENDING_ACCESS }) { token apiKey { id } } }`, {}, cookie);
+    const token = key.data.createApiKey.token as string;
+    const keyId = key.data.createApiKey.apiKey.id as string;
+
+    const health = await load({ url: `${server.url}/api/health` });
+    const send = await load({
+      url: `${server.url}/api/emails`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'bench@bench.example.com', to: 'sink@example.org', subject: 'Benchmark', text: 'Hello' }),
+    });
+    const txBefore = await dbTransactions(db.url);
+    const reject = await load({
+      url: `${server.url}/api/emails`,
+      method: 'POST',
+      headers: { authorization: 'Bearer re_not-a-real-token', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const txDuring = (await dbTransactions(db.url)) - txBefore;
+
+    line('health_rps', health.requests.average.toFixed(0), '(baseline)');
+    line('send_vs_health', (send.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.5  (${send.requests.average.toFixed(0)} sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx)`);
+    line('reject_vs_health', (reject.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.8  (${reject.requests.total} refused; ${txDuring} database transactions meanwhile, from background jobs)`);
+
+    // no_loss: every answered request with the key is in the logs and the count after SIGTERM.
+    const answered = send.requests.total;
+    const code = await server.stop();
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const logs = Number((await c.query('select count(*) as n from usage_log where api_key_id = $1', [keyId])).rows[0].n);
+    const count = Number((await c.query('select request_count from api_key where id = $1', [keyId])).rows[0].request_count);
+    line('no_loss', logs === answered && count === answered ? '1.00' : (Math.min(logs, count) / answered).toFixed(4), `answered ${answered}, usage_log rows ${logs}, requestCount ${count}, exit ${code}`);
+
+    // export_vs_copy: 1M usage-log rows, createExport → downloaded file, against a COPY of the same rows.
+    await c.query(
+      `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at)
+       select gen_random_uuid(), $1, $2, 'bench', 'POST', '/emails', case when i % 20 = 0 then 422 else 200 end,
+              'resend-node:6.38.0', i % 40, now() - i * interval '10 milliseconds'
+         from generate_series(1, $3::int) as i`,
+      [teamId, keyId, EXPORT_ROWS],
+    );
+    await c.query('analyze usage_log');
+    const total = Number((await c.query('select count(*) as n from usage_log where team_id = $1', [teamId])).rows[0].n);
+    const { exportQuery } = await import('../src/modules/export/export.queries.js');
+    const copySql = `copy (${exportQuery('LOGS' as never, teamId, {})}) to stdout with (format csv, header true)`;
+    const copyFile = path.join(dir, 'copy.csv');
+    let t0 = performance.now();
+    let baseline = 'psql \\copy';
+    try {
+      const oneLine = exportQuery('LOGS' as never, teamId, {}).replace(/\s+/g, ' ');
+      execFileSync('psql', [db.url, '-q', '-c', `\\copy (${oneLine}) to '${copyFile}' with (format csv, header true)`], { stdio: 'ignore' });
+    } catch {
+      baseline = 'COPY TO STDOUT (pg-copy-streams)';
+      t0 = performance.now();
+      const out = fs.createWriteStream(copyFile);
+      const stream = c.query(copyTo(copySql));
+      await new Promise<void>((resolve, reject) => {
+        stream.pipe(out);
+        out.on('finish', resolve);
+        stream.on('error', reject);
+      });
+    }
+    const copyMs = performance.now() - t0;
+    const copyBytes = fs.statSync(copyFile).size;
+    await c.end();
+
+    server = await startServer(db.url);
+    const session = (await gql(server.url, `mutation { signIn(input: { email: "bench@example.com", password: "benchmark-password" }) { id } }`)).cookie!;
+    const rssBefore = rssMb(server.child.pid!);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(server.child.pid!))), 100);
+    t0 = performance.now();
+    const created = await gql(server.url, `mutation { createExport(input: { resource: LOGS }) { id status } }`, {}, session);
+    const id = created.data.createExport.id as string;
+    const ws = createWsClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(u: string, p?: string | string[]) {
+          super(u, p, { headers: { cookie: session } });
+        }
+      },
+    });
+    const stamps: number[] = [];
+    await new Promise<void>((resolve, reject) =>
+      ws.subscribe({ query: `subscription { exportProgress(id: "${id}") { status processedRows } }` }, { next: () => stamps.push(performance.now()), error: reject, complete: resolve }),
+    );
+    await ws.dispose();
+    const file = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { cookie: session } });
+    const bytes = (await file.arrayBuffer()).byteLength;
+    const exportMs = performance.now() - t0;
+    clearInterval(sampler);
+    const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
+    line('export_vs_copy', (copyMs / exportMs).toFixed(2), `goal ≥ 0.5  (${total} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`);
+    line('export_rss_mb', (rssPeak - rssBefore).toFixed(0), `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MB)`);
+    line('progress_gap_s', (Math.max(0, ...gaps) / 1000).toFixed(2), `goal ≤ 1  (${stamps.length} progress events)`);
+  } finally {
+    await server.stop().catch(() => undefined);
+    await db.stop();
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
