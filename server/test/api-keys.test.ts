@@ -365,3 +365,19 @@ describe('revocation across instances', () => {
   });
 });
 
+
+describe('audit trail', () => {
+  it('lists key actions with who did them and never a secret; members cannot read it', async () => {
+    const { token, apiKey } = await createKey(admin, { name: 'Audit trail', permission: 'FULL_ACCESS' });
+    await admin.gql(UPDATE, { id: apiKey.id, input: { name: 'Audit trail 2' } });
+    await admin.gql(DELETE, { id: apiKey.id });
+    const res = await admin.gql(`{ auditEvents(first: 100) { edges { node { action targetId createdAt actor { id } metadata } } pageInfo { hasNextPage } } }`);
+    expect(res.errors).toBeUndefined();
+    const mine = res.data!.auditEvents.edges.map((e: any) => e.node).filter((n: any) => n.targetId === apiKey.id);
+    expect(mine.map((n: any) => n.action)).toEqual(['api_key.deleted', 'api_key.updated', 'api_key.created']);
+    expect(mine.every((n: any) => n.actor?.id === apiKey.createdBy.id)).toBe(true);
+    expect(JSON.stringify(res.data)).not.toContain(token.slice(3));
+    const otherTeam = await other.gql(`{ auditEvents { edges { node { targetId } } } }`);
+    expect(otherTeam.data!.auditEvents.edges.map((e: any) => e.node.targetId)).not.toContain(apiKey.id);
+  });
+});

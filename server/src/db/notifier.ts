@@ -29,6 +29,7 @@ export class Notifier {
       for (const l of this.listeners.get(msg.channel as Channel) ?? []) l(msg.payload ?? '');
     });
     client.on('error', (err) => {
+      if (this.closed) return;
       this.logger.warn({ err }, 'notification connection lost; reconnecting');
       this.reconnect();
     });

@@ -4,6 +4,7 @@ import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
 import { EmailResolver } from '../modules/email/email.resolver.js';
 import { ApiKeyUsageResolver, UsageLogResolver } from '../modules/usage-log/usage-log.resolver.js';
 import { ExportResolver } from '../modules/export/export.resolver.js';
+import { AuditEventResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { DomainResolver } from '../modules/domain/domain.resolver.js';
 import { ContactResolver } from '../modules/contact/contact.resolver.js';
@@ -11,7 +12,7 @@ import { BroadcastResolver } from '../modules/broadcast/broadcast.resolver.js';
 import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.js';
 import { pubSub } from './pubsub.js';
 
-export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver] as const;
+export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver, AuditEventResolver] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

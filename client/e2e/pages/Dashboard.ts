@@ -1,0 +1,24 @@
+import type { Page } from 'playwright-core';
+
+/** The signed-in shell: navigation, the current team and user, sign out. */
+export class Dashboard {
+  constructor(private readonly page: Page) {}
+
+  readonly heading = (name: string) => this.page.getByRole('heading', { name, level: 1 });
+  readonly teamName = () => this.page.getByTestId('team-name');
+  readonly userEmail = () => this.page.getByTestId('user-email');
+
+  async open(section: 'API Keys' | 'Logs' | 'Domains' | 'Exports' | 'Team') {
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();
+    await this.heading(section).waitFor();
+  }
+
+  /** Signs out and waits for the sign-in page, which is a full page load. */
+  async signOut() {
+    await Promise.all([
+      this.page.waitForURL((url) => url.pathname === '/sign-in', { waitUntil: 'load' }),
+      this.page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    await this.page.getByRole('heading', { name: 'Sign in to Keyring' }).waitFor();
+  }
+}

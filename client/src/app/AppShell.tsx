@@ -1,0 +1,64 @@
+import { type ReactNode, Suspense } from 'react';
+import { NavLink } from 'react-router';
+import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
+import { Badge } from '../ui/Badge';
+import { DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, SignOutIcon, UsersIcon } from '../ui/icons';
+import { Loading } from '../ui/Loading';
+import { Logo } from '../ui/Logo';
+import { useCurrentUser } from './session';
+
+const NAV = [
+  { to: '/api-keys', label: 'API Keys', icon: <KeyIcon /> },
+  { to: '/logs', label: 'Logs', icon: <LogsIcon /> },
+  { to: '/domains', label: 'Domains', icon: <GlobeIcon /> },
+  { to: '/exports', label: 'Exports', icon: <DownloadIcon /> },
+  { to: '/team', label: 'Team', icon: <UsersIcon /> },
+] as const;
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const me = useCurrentUser();
+  const { signOut, loading } = useSignOutMutation();
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="sidebar-brand">
+          <Logo />
+        </div>
+        <div className="team-switch">
+          <span className="team-avatar" aria-hidden="true">
+            {(me.team?.name ?? '?').slice(0, 1).toUpperCase()}
+          </span>
+          <span className="team-name" data-testid="team-name">
+            {me.team?.name}
+          </span>
+          {me.role && <Badge>{me.role === 'ADMIN' ? 'Admin' : 'Member'}</Badge>}
+        </div>
+        <nav aria-label="Main" className="nav">
+          {NAV.map((item) => (
+            <NavLink key={item.to} to={item.to} className="nav-link">
+              {item.icon}
+              <span>{item.label}</span>
+            </NavLink>
+          ))}
+        </nav>
+        <div className="sidebar-footer">
+          <span className="user-email" title={me.email} data-testid="user-email">
+            {me.email}
+          </span>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={signOut}
+            disabled={loading}
+          >
+            <SignOutIcon />
+            <span>Sign out</span>
+          </button>
+        </div>
+      </aside>
+      <main className="content">
+        <Suspense fallback={<Loading />}>{children}</Suspense>
+      </main>
+    </div>
+  );
+}

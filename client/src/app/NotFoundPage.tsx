@@ -1,0 +1,16 @@
+import { Link } from 'react-router';
+import { EmptyState } from '../ui/EmptyState';
+import { PageHeader } from '../ui/PageHeader';
+
+export function NotFoundPage() {
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="Nothing lives at this address">
+        <p>
+          Check the link, or go back to <Link to="/api-keys">API Keys</Link>.
+        </p>
+      </EmptyState>
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { OperationTypeNode } from 'graphql';
+import { createClient } from 'graphql-ws';
+import { SessionQuery } from './session';
+
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      // Lists come back whole from the server: replace them rather than merge.
+      Query: { fields: { domains: { merge: false } } },
+      Team: { fields: { members: { merge: false }, invitations: { merge: false } } },
+    },
+  });
+}
+
+function wsUrl(): string {
+  const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${window.location.host}/graphql`;
+}
+
+// Operations where UNAUTHENTICATED means "wrong password", not "your session is gone".
+const CREDENTIAL_CHECKS = new Set(['SignIn', 'AcceptInvitation']);
+
+/**
+ * A session can end under the app's feet (expired, signed out elsewhere, removed from the team):
+ * record that nobody is signed in, so the guard sends the user to sign in and back.
+ */
+const sessionEndedLink = new ErrorLink(({ error, operation }) => {
+  if (CREDENTIAL_CHECKS.has(operation.operationName ?? '')) return;
+  if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+    operation.client.writeQuery({ query: SessionQuery, data: { me: null } });
+  }
+});
+
+/** One client for the app: HTTP for queries and mutations, a lazy WebSocket for subscriptions. */
+export function createApolloClient(): ApolloClient {
+  // Same origin, so the session cookie rides along on both transports.
+  const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
+  const ws = new GraphQLWsLink(createClient({ url: wsUrl(), lazy: true, retryAttempts: 5 }));
+  const transport = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, ws, http);
+  const link = ApolloLink.from([sessionEndedLink, transport]);
+  return new ApolloClient({ link, cache: createCache() });
+}

@@ -1,0 +1,65 @@
+import { CombinedGraphQLErrors, type ErrorLike, ServerError } from '@apollo/client';
+import { useState } from 'react';
+import { toast } from '../ui/toast';
+
+export type FieldErrors<F extends string = string> = Partial<Record<F, string>>;
+
+type Split<F extends string> = { fieldErrors: FieldErrors<F>; messages: { code: string; message: string }[] };
+
+/** Sorts a failed operation's errors into those about a form field and the rest. */
+export function splitErrors<F extends string>(error: unknown, fields: readonly F[]): Split<F> {
+  const out: Split<F> = { fieldErrors: {}, messages: [] };
+  if (CombinedGraphQLErrors.is(error)) {
+    for (const e of error.errors) {
+      const field = fields.find((f) => f === e.extensions?.field);
+      const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+      if (field) {
+        out.fieldErrors[field] ??= e.message;
+      } else {
+        out.messages.push({ code, message: e.message });
+      }
+    }
+    return out;
+  }
+  if (ServerError.is(error)) {
+    out.messages.push({ code: 'SERVER_ERROR', message: 'The server could not handle the request. Try again.' });
+    return out;
+  }
+  out.messages.push({ code: 'NETWORK_ERROR', message: 'Could not reach the server. Check your connection.' });
+  return out;
+}
+
+/** Toasts every error that is not about one of `fields`, and returns the field errors to show inline. */
+export function reportErrors<F extends string>(error: unknown, fields: readonly F[] = []): FieldErrors<F> {
+  const { fieldErrors, messages } = splitErrors(error, fields);
+  for (const m of messages) toast.error(m.message);
+  return fieldErrors;
+}
+
+/** A human message for a failed query, for inline error states. */
+export function queryErrorMessage(error: ErrorLike): string {
+  return splitErrors(error, []).messages[0]?.message ?? error.message;
+}
+
+/** Field errors shown beside their fields, plus an optional form-level message. */
+export function useFormErrors<F extends string>(fields: readonly F[]) {
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors<F>>({});
+  const [formError, setFormError] = useState<string>();
+  return {
+    fieldErrors,
+    formError,
+    setFieldErrors,
+    clear: () => {
+      setFieldErrors({});
+      setFormError(undefined);
+    },
+    /** Field errors beside their fields; the rest as toasts. */
+    report: (error: unknown) => setFieldErrors(reportErrors(error, fields)),
+    /** Field errors beside their fields; the first other error in the form itself. */
+    reportInForm: (error: unknown) => {
+      const { fieldErrors: byField, messages } = splitErrors(error, fields);
+      setFieldErrors(byField);
+      setFormError(messages[0]?.message);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { DomainsPageQuery } from '../features/domains/documents';
+import { adminUser, renderWithProviders } from '../test/render';
+import { AppRoutes } from './routes';
+import { SessionQuery } from './session';
+
+const session = (me: typeof adminUser | null) => ({
+  request: { query: SessionQuery },
+  result: {
+    data: {
+      me: me && { __typename: 'User', ...me, team: me.team && { __typename: 'Team', ...me.team } },
+    },
+  },
+});
+
+describe('routing', () => {
+  it('sends a signed-out visitor to sign in', async () => {
+    renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [session(null)] });
+    expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' })).toBeTruthy();
+  });
+
+  it('shows the dashboard shell to a signed-in user, starting at API Keys', async () => {
+    renderWithProviders(<AppRoutes />, { route: '/', mocks: [session(adminUser)] });
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const name of ['API Keys', 'Logs', 'Domains', 'Exports', 'Team']) {
+      expect(screen.getByRole('link', { name })).toBeTruthy();
+    }
+    expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('API Keys');
+    expect(screen.getByText('Analytical Engines')).toBeTruthy();
+    expect(screen.getByText('ada@example.com')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
+  });
+
+  it('sends a signed-in user away from sign-in', async () => {
+    renderWithProviders(<AppRoutes />, {
+      route: '/sign-in',
+      mocks: [session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
+    });
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
+  });
+});

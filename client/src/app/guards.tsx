@@ -1,0 +1,40 @@
+import { useQuery } from '@apollo/client/react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { ErrorState, Loading } from '../ui/Loading';
+import { AppShell } from './AppShell';
+import { queryErrorMessage } from './errors';
+import { SessionProvider, SessionQuery } from './session';
+
+function returnTo(state: unknown): string {
+  const from = state && typeof state === 'object' && 'from' in state ? state.from : undefined;
+  // Only paths inside the app, never another origin.
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/api-keys';
+}
+
+/** The dashboard: signed-in users only; everyone else goes to /sign-in and comes back after. */
+export function RequireAuth() {
+  const { data, loading, error, refetch } = useQuery(SessionQuery);
+  const location = useLocation();
+  if (loading && !data) return <Loading label="Loading your dashboard" />;
+  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  if (!data?.me) {
+    return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}` }} />;
+  }
+  return (
+    <SessionProvider user={data.me}>
+      <AppShell>
+        <Outlet />
+      </AppShell>
+    </SessionProvider>
+  );
+}
+
+/** Sign-in and sign-up: a signed-in user is sent on to where they were going. */
+export function PublicOnly() {
+  const { data, loading, error, refetch } = useQuery(SessionQuery);
+  const location = useLocation();
+  if (loading && !data) return <Loading />;
+  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  if (data?.me) return <Navigate to={returnTo(location.state)} replace />;
+  return <Outlet />;
+}

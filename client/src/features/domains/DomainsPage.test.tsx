@@ -1,0 +1,126 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
+import { DomainsPageQuery } from './documents';
+import { DomainsPage } from './DomainsPage';
+import { CreateDomainMutation } from './hooks/useCreateDomainMutation';
+import { DeleteDomainMutation } from './hooks/useDeleteDomainMutation';
+
+const domain = (id: string, name: string, region = 'us-east-1') => ({
+  __typename: 'Domain',
+  id,
+  name,
+  region,
+  status: 'not_started',
+  createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+});
+
+const listMock = (domains: ReturnType<typeof domain>[]) => ({
+  request: { query: DomainsPageQuery },
+  result: { data: { domains } },
+});
+
+describe('DomainsPage', () => {
+  it('lists the team domains', async () => {
+    renderWithProviders(<DomainsPage />, {
+      user: adminUser,
+      mocks: [listMock([domain('d1', 'mail.example.com'), domain('d2', 'updates.example.org', 'eu-west-1')])],
+    });
+    const table = await screen.findByRole('table', { name: 'Domains' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(within(rows[1]).getByText('mail.example.com')).toBeTruthy();
+    expect(within(rows[1]).getByText('Not started')).toBeTruthy();
+    expect(within(rows[1]).getByText('3 days ago')).toBeTruthy();
+    expect(within(rows[2]).getByText('eu-west-1')).toBeTruthy();
+  });
+
+  it('opens the add dialog with a name and a region select', async () => {
+    const { user } = renderWithProviders(<DomainsPage />, { user: adminUser, mocks: [listMock([domain('d1', 'a.com')])] });
+    await screen.findByRole('table', { name: 'Domains' });
+    await user.click(screen.getByRole('button', { name: 'Add domain' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Add domain' });
+    expect(within(dialog).getByLabelText('Name')).toBeTruthy();
+    const region = within(dialog).getByLabelText('Region');
+    expect(within(region).getAllByRole('option').map((o) => o.getAttribute('value'))).toEqual([
+      'us-east-1',
+      'eu-west-1',
+      'sa-east-1',
+      'ap-northeast-1',
+    ]);
+  });
+
+  it('adds a domain to the list, and shows a server error beside the name', async () => {
+    const created = domain('d9', 'new.example.com', 'sa-east-1');
+    const { user } = renderWithProviders(<DomainsPage />, {
+      user: adminUser,
+      mocks: [
+        listMock([domain('d1', 'a.com')]),
+        {
+          request: { query: CreateDomainMutation, variables: { input: { name: 'a.com', region: 'us-east-1' } } },
+          result: { errors: [gqlError('This domain already exists in your team.', 'BAD_USER_INPUT', 'name')] },
+        },
+        {
+          request: { query: CreateDomainMutation, variables: { input: { name: 'new.example.com', region: 'sa-east-1' } } },
+          result: { data: { createDomain: created } },
+        },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Domains' });
+    await user.click(screen.getByRole('button', { name: 'Add domain' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add domain' });
+    const name = within(dialog).getByLabelText('Name');
+
+    await user.type(name, 'a.com');
+    await user.click(within(dialog).getByRole('button', { name: 'Add domain' }));
+    await within(dialog).findByText('This domain already exists in your team.');
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+
+    await user.clear(name);
+    await user.type(name, 'new.example.com');
+    await user.selectOptions(within(dialog).getByLabelText('Region'), 'sa-east-1');
+    await user.click(within(dialog).getByRole('button', { name: 'Add domain' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const rows = within(screen.getByRole('table', { name: 'Domains' })).getAllByRole('row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringContaining('Name'),
+      expect.stringContaining('new.example.com'),
+      expect.stringContaining('a.com'),
+    ]);
+  });
+
+  it('removes a domain after confirmation', async () => {
+    const { user } = renderWithProviders(<DomainsPage />, {
+      user: adminUser,
+      mocks: [
+        listMock([domain('d1', 'a.com'), domain('d2', 'b.com')]),
+        { request: { query: DeleteDomainMutation, variables: { id: 'd1' } }, result: { data: { deleteDomain: 'd1' } } },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Domains' });
+    await user.click(screen.getByRole('button', { name: 'More options for a.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Remove domain' }));
+
+    const confirm = await screen.findByRole('dialog', { name: 'Remove domain' });
+    expect(confirm.textContent).toContain('a.com');
+    await user.click(within(confirm).getByRole('button', { name: 'Remove domain' }));
+
+    await waitFor(() => expect(screen.queryByText('a.com')).toBeNull());
+    expect(screen.getByText('b.com')).toBeTruthy();
+  });
+
+  it('shows members the list without admin controls', async () => {
+    renderWithProviders(<DomainsPage />, { user: memberUser, mocks: [listMock([domain('d1', 'a.com')])] });
+    await screen.findByRole('table', { name: 'Domains' });
+    expect(screen.queryByRole('button', { name: 'Add domain' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /More options/ })).toBeNull();
+  });
+
+  it('shows an empty state', async () => {
+    renderWithProviders(<DomainsPage />, { user: adminUser, mocks: [listMock([])] });
+    expect(await screen.findByRole('heading', { name: 'No domains yet' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Add domain' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,68 @@
+import { useQuery } from '@apollo/client/react';
+import { type ReactNode, useState } from 'react';
+import { queryErrorMessage } from '../../app/errors';
+import { useIsAdmin } from '../../app/session';
+import type { DomainsTable_DomainFragment } from '../../gql/graphql';
+import { Button } from '../../ui/Button';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { AddDomainDialog } from './components/AddDomainDialog';
+import { DomainsTable } from './components/DomainsTable';
+import { DomainsPageQuery } from './documents';
+import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
+
+export function DomainsPage() {
+  const { data, loading, error, refetch } = useQuery(DomainsPageQuery);
+  const isAdmin = useIsAdmin();
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<DomainsTable_DomainFragment | null>(null);
+  const { deleteDomain, loading: deleting } = useDeleteDomainMutation();
+
+  const addButton = isAdmin ? (
+    <Button variant="primary" onClick={() => setAdding(true)}>
+      Add domain
+    </Button>
+  ) : null;
+
+  let body: ReactNode;
+  if (loading && !data) body = <Loading label="Loading domains" />;
+  else if (error && !data) body = <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  else if (!data?.domains.length) {
+    body = (
+      <EmptyState title="No domains yet" action={addButton}>
+        <p>Add the domain you send email from, like updates.example.com.</p>
+      </EmptyState>
+    );
+  } else {
+    body = <DomainsTable domains={data.domains} onRemove={isAdmin ? setRemoving : undefined} />;
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Domains"
+        description="The domains your team sends email from."
+        actions={data?.domains.length ? addButton : null}
+      />
+      {body}
+      {isAdmin && <AddDomainDialog open={adding} onOpenChange={setAdding} />}
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title="Remove domain"
+        description={
+          <>
+            <strong>{removing?.name}</strong> will be removed from your team. This cannot be undone.
+          </>
+        }
+        confirmLabel="Remove domain"
+        loading={deleting}
+        onConfirm={async () => {
+          if (removing && (await deleteDomain(removing))) setRemoving(null);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import type { DomainsTable_DomainFragment } from '../../../gql/graphql';
+import { Badge, type BadgeTone } from '../../../ui/Badge';
+import { Menu } from '../../../ui/Menu';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+
+const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
+  not_started: { label: 'Not started', tone: 'neutral' },
+  pending: { label: 'Pending', tone: 'yellow' },
+  verified: { label: 'Verified', tone: 'green' },
+  failed: { label: 'Failed', tone: 'red' },
+};
+
+export function DomainStatus({ status }: { status: string }) {
+  const s = STATUS[status] ?? { label: status.replace(/_/g, ' '), tone: 'neutral' };
+  return <Badge tone={s.tone}>{s.label}</Badge>;
+}
+
+export function DomainsTable({
+  domains,
+  onRemove,
+}: {
+  domains: readonly DomainsTable_DomainFragment[];
+  /** Absent for members, who may not remove domains. */
+  onRemove?: (domain: DomainsTable_DomainFragment) => void;
+}) {
+  const columns: Column<DomainsTable_DomainFragment>[] = [
+    { header: 'Name', cell: (d) => <span className="cell-strong">{d.name}</span> },
+    { header: 'Status', cell: (d) => <DomainStatus status={d.status} /> },
+    { header: 'Region', cell: (d) => <span className="mono">{d.region}</span> },
+    { header: 'Created', cell: (d) => <RelativeTime value={d.createdAt} /> },
+  ];
+  if (onRemove) {
+    columns.push({
+      header: 'Actions',
+      srOnlyHeader: true,
+      align: 'right',
+      width: '3rem',
+      cell: (d) => (
+        <Menu
+          label={`More options for ${d.name}`}
+          items={[{ label: 'Remove domain', tone: 'danger', onSelect: () => onRemove(d) }]}
+        />
+      ),
+    });
+  }
+  return <Table label="Domains" columns={columns} rows={domains} rowKey={(d) => d.id} />;
+}

@@ -1,0 +1,122 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
+import { TeamPageQuery } from './documents';
+import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
+import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
+import { TeamPage } from './TeamPage';
+
+const now = Date.now();
+const iso = (daysFromNow: number) => new Date(now + daysFromNow * 86_400_000).toISOString();
+
+const member = (id: string, userId: string, email: string, role: 'ADMIN' | 'MEMBER') => ({
+  __typename: 'Member',
+  id,
+  role,
+  createdAt: iso(-10),
+  user: { __typename: 'User', id: userId, email },
+});
+
+const invitation = (id: string, email: string) => ({
+  __typename: 'Invitation',
+  id,
+  email,
+  role: 'MEMBER',
+  createdAt: iso(-1),
+  expiresAt: iso(6),
+  invitedBy: { __typename: 'User', id: adminUser.id, email: adminUser.email },
+});
+
+const teamMock = (isAdmin: boolean, invitations = [invitation('i1', 'old@example.com')]) => ({
+  request: { query: TeamPageQuery, variables: { isAdmin } },
+  result: {
+    data: {
+      team: {
+        __typename: 'Team',
+        id: 't-1',
+        name: 'Analytical Engines',
+        members: [member('m1', adminUser.id, adminUser.email, 'ADMIN'), member('m2', 'u-2', 'bob@example.com', 'MEMBER')],
+        ...(isAdmin ? { invitations } : {}),
+      },
+    },
+  },
+});
+
+describe('TeamPage', () => {
+  it('lists members with their roles and pending invitations for admins', async () => {
+    renderWithProviders(<TeamPage />, { user: adminUser, mocks: [teamMock(true)] });
+    const members = await screen.findByRole('table', { name: 'Members' });
+    const rows = within(members).getAllByRole('row');
+    expect(rows[1].textContent).toContain('ada@example.com');
+    expect(rows[1].textContent).toContain('You');
+    expect(rows[2].textContent).toContain('Member');
+    // No menu on your own row: you cannot lock yourself out from here.
+    expect(within(rows[1]).queryByRole('button')).toBeNull();
+    expect(within(rows[2]).getByRole('button', { name: 'More options for bob@example.com' })).toBeTruthy();
+    const invitations = screen.getByRole('table', { name: 'Pending invitations' });
+    expect(within(invitations).getByText('old@example.com')).toBeTruthy();
+  });
+
+  it('invites a member and shows the link once, with a Copy button', async () => {
+    const inv = invitation('i2', 'new@example.com');
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        {
+          request: { query: InviteMemberMutation, variables: { input: { email: 'taken@example.com', role: 'ADMIN' } } },
+          result: { errors: [gqlError('This person is already a member of the team.', 'BAD_USER_INPUT', 'email')] },
+        },
+        {
+          request: { query: InviteMemberMutation, variables: { input: { email: 'new@example.com', role: 'ADMIN' } } },
+          result: { data: { inviteMember: { __typename: 'InvitationPayload', token: 'tok_123', invitation: inv } } },
+        },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'Invite member' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Invite member' });
+    await user.selectOptions(within(dialog).getByLabelText('Role'), 'ADMIN');
+    await user.type(within(dialog).getByLabelText('Email'), 'taken@example.com');
+    await user.click(within(dialog).getByRole('button', { name: 'Send invitation' }));
+    await within(dialog).findByText('This person is already a member of the team.');
+
+    await user.clear(within(dialog).getByLabelText('Email'));
+    await user.type(within(dialog).getByLabelText('Email'), 'new@example.com');
+    await user.click(within(dialog).getByRole('button', { name: 'Send invitation' }));
+
+    const sent = await screen.findByRole('dialog', { name: 'Invitation sent' });
+    const link = within(sent).getByRole('textbox', { name: 'Invitation link' });
+    expect(link.getAttribute('value')).toBe(`${window.location.origin}/accept-invitation?token=tok_123`);
+    expect(within(sent).getByRole('button', { name: /^Copy/ })).toBeTruthy();
+
+    await user.click(within(sent).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.queryByDisplayValue(/tok_123/)).toBeNull();
+    expect(within(screen.getByRole('table', { name: 'Pending invitations' })).getByText('new@example.com')).toBeTruthy();
+  });
+
+  it('revokes a pending invitation', async () => {
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        {
+          request: { query: RevokeInvitationMutation, variables: { id: 'i1' } },
+          result: { data: { revokeInvitation: 'i1' } },
+        },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'Revoke invitation for old@example.com' }));
+    expect(await screen.findByText('No pending invitations.')).toBeTruthy();
+  });
+
+  it('shows members neither invitations nor controls', async () => {
+    renderWithProviders(<TeamPage />, { user: memberUser, mocks: [teamMock(false)] });
+    await screen.findByRole('table', { name: 'Members' });
+    expect(screen.queryByRole('table', { name: 'Pending invitations' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Invite member' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /More options/ })).toBeNull();
+  });
+});

@@ -1,0 +1,108 @@
+import { useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { queryErrorMessage } from '../../app/errors';
+import { useCurrentUser } from '../../app/session';
+import type { MembersTable_MemberFragment } from '../../gql/graphql';
+import { Button } from '../../ui/Button';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { InvitationsTable } from './components/InvitationsTable';
+import { InviteMemberDialog } from './components/InviteMemberDialog';
+import { MembersTable } from './components/MembersTable';
+import { TeamPageQuery } from './documents';
+import { useRemoveMemberMutation } from './hooks/useRemoveMemberMutation';
+import { useRevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
+import { useUpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
+
+export function TeamPage() {
+  const me = useCurrentUser();
+  const isAdmin = me.role === 'ADMIN';
+  const { data, loading, error, refetch } = useQuery(TeamPageQuery, { variables: { isAdmin } });
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<MembersTable_MemberFragment | null>(null);
+  const [revokingId, setRevokingId] = useState<string>();
+  const { removeMember, loading: removingBusy } = useRemoveMemberMutation();
+  const { revokeInvitation } = useRevokeInvitationMutation();
+  const { updateMemberRole } = useUpdateMemberRoleMutation();
+
+  const header = (
+    <PageHeader
+      title="Team"
+      description={data ? `Who can use ${data.team.name} on Keyring.` : 'Who can use your team on Keyring.'}
+      actions={
+        isAdmin ? (
+          <Button variant="primary" onClick={() => setInviting(true)}>
+            Invite member
+          </Button>
+        ) : null
+      }
+    />
+  );
+
+  if (loading && !data) {
+    return (
+      <>
+        {header}
+        <Loading label="Loading team" />
+      </>
+    );
+  }
+  if (error && !data) {
+    return (
+      <>
+        {header}
+        <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+      </>
+    );
+  }
+  if (!data) return header;
+
+  return (
+    <>
+      {header}
+      <section className="section" aria-labelledby="members-heading">
+        <h2 id="members-heading" className="section-title">
+          Members <span className="count">{data.team.members.length}</span>
+        </h2>
+        <MembersTable
+          members={data.team.members}
+          currentUserId={me.id}
+          actions={isAdmin ? { onChangeRole: updateMemberRole, onRemove: setRemoving } : undefined}
+        />
+      </section>
+      {isAdmin && (
+        <section className="section" aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading" className="section-title">
+            Pending invitations <span className="count">{data.team.invitations?.length ?? 0}</span>
+          </h2>
+          <InvitationsTable
+            invitations={data.team.invitations ?? []}
+            revoking={revokingId}
+            onRevoke={async (invitation) => {
+              setRevokingId(invitation.id);
+              await revokeInvitation(invitation);
+              setRevokingId(undefined);
+            }}
+          />
+        </section>
+      )}
+      {isAdmin && <InviteMemberDialog open={inviting} onOpenChange={setInviting} />}
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title="Remove member"
+        description={
+          <>
+            <strong>{removing?.user.email}</strong> will lose access to this team at once and be signed out of it.
+          </>
+        }
+        confirmLabel="Remove member"
+        loading={removingBusy}
+        onConfirm={async () => {
+          if (removing && (await removeMember(removing))) setRemoving(null);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+import type { MockLink } from '@apollo/client/testing';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ReactElement } from 'react';
+import { MemoryRouter } from 'react-router';
+import { createCache } from '../app/apollo';
+import { SessionProvider, type SessionUser } from '../app/session';
+import { Toaster } from '../ui/Toaster';
+
+export const adminUser: SessionUser = {
+  id: 'u-1',
+  email: 'ada@example.com',
+  role: 'ADMIN',
+  team: { id: 't-1', name: 'Analytical Engines' },
+};
+
+export const memberUser: SessionUser = { ...adminUser, id: 'u-2', email: 'bob@example.com', role: 'MEMBER' };
+
+type Options = {
+  mocks?: readonly MockLink.MockedResponse[];
+  route?: string;
+  /** Renders inside a signed-in session as this user. */
+  user?: SessionUser;
+};
+
+export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/', user }: Options = {}) {
+  const events = userEvent.setup();
+  const result = render(
+    // MockedProvider renders a single child only.
+    <MockedProvider mocks={mocks} cache={createCache()}>
+      <MemoryRouter initialEntries={[route]}>
+        {user ? <SessionProvider user={user}>{ui}</SessionProvider> : ui}
+        <Toaster />
+      </MemoryRouter>
+    </MockedProvider>,
+  );
+  return { user: events, ...result };
+}
+
+/** A GraphQL error as the server formats it. */
+export const gqlError = (message: string, code: string, field?: string) => ({
+  message,
+  extensions: { code, ...(field ? { field } : {}) },
+});

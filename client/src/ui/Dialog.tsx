@@ -1,0 +1,51 @@
+import * as RadixDialog from '@radix-ui/react-dialog';
+import type { ReactNode } from 'react';
+
+export type DialogProps = {
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+  /** An element that opens the dialog when clicked (a Button). */
+  trigger?: ReactNode;
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+  /** Buttons shown at the bottom, right-aligned. */
+  footer?: ReactNode;
+  size?: 'sm' | 'md';
+};
+
+/** A modal dialog whose accessible name is its title. */
+export function Dialog({ open, onOpenChange, trigger, title, description, children, footer, size = 'md' }: DialogProps) {
+  return (
+    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      {trigger && <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger>}
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="dialog-overlay" />
+        <RadixDialog.Content
+          className={`dialog dialog-${size}`}
+          // Without a description, say so explicitly rather than point at nothing.
+          {...(description ? {} : { 'aria-describedby': undefined })}
+        >
+          <div className="dialog-header">
+            <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
+            {description && (
+              <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>
+            )}
+          </div>
+          {children && <div className="dialog-body">{children}</div>}
+          {footer && <div className="dialog-footer">{footer}</div>}
+          <RadixDialog.Close className="dialog-close" aria-label="Close">
+            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+              <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+            </svg>
+          </RadixDialog.Close>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
+
+/** Wraps a button so that clicking it closes the surrounding dialog. */
+export const DialogClose = ({ children }: { children: ReactNode }) => (
+  <RadixDialog.Close asChild>{children}</RadixDialog.Close>
+);

@@ -1,0 +1,31 @@
+import { JSONResolver } from 'graphql-scalars';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Connection, paginate } from '../../graphql/connection.js';
+import { type Context, requireAdmin } from '../../graphql/context.js';
+import { User } from '../team/team.entity.js';
+import { AuditEvent } from './audit-event.entity.js';
+
+const AuditEventConnection = Connection(AuditEvent, 'AuditEvent');
+type AuditEventConnection = InstanceType<typeof AuditEventConnection>;
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, { description: 'Who did what to keys, domains, members and exports; admins only' })
+  auditEvents(
+    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<AuditEventConnection> {
+    return paginate(ctx.em, AuditEvent, { team: requireAdmin(ctx).teamId }, { first, after });
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  actor(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<User | null> | null {
+    return event.actor ? ctx.loaders.user.load(event.actor.id) : null;
+  }
+
+  @FieldResolver(() => JSONResolver, { nullable: true, description: 'What changed; never a secret' })
+  metadata(@Root() event: AuditEvent): unknown {
+    return event.metadata ?? null;
+  }
+}
