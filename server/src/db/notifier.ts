@@ -55,8 +55,8 @@ export class Notifier {
   }
 
   on(channel: Channel, listener: Listener): () => void {
-    let set = this.listeners.get(channel);
-    if (!set) this.listeners.set(channel, (set = new Set()));
+    const set = this.listeners.get(channel) ?? new Set<Listener>();
+    this.listeners.set(channel, set);
     set.add(listener);
     return () => set.delete(listener);
   }

@@ -119,9 +119,11 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
   for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
   for (const [path, list] of byPath) {
     for (const route of list) {
-      router[route.method](path, express.json({ limit: route.bodyLimit ?? '1mb', type: () => true }), async (req, res, next) => {
+      // Permission is checked before the body is read: a sending-access key learns nothing else about the route.
+      const access = (_req: Request, res: Response, next: NextFunction) =>
+        route.access === 'full' && locals(res).key!.permission !== 'FULL_ACCESS' ? next(restricted()) : next();
+      router[route.method](path, access, express.json({ limit: route.bodyLimit ?? '1mb', type: () => true }), async (req, res, next) => {
         const key = locals(res).key!;
-        if (route.access === 'full' && key.permission !== 'FULL_ACCESS') return next(restricted());
         try {
           const result = await route.handle(req, { em: services.orm.em.fork(), key, services });
           if (result.headers) res.set(result.headers);

@@ -85,8 +85,8 @@ export class ApiKeyVerifier {
     this.cache.delete(hash);
     this.cache.set(hash, entry);
     if (entry.key) {
-      let set = this.hashesByKey.get(entry.key.apiKeyId);
-      if (!set) this.hashesByKey.set(entry.key.apiKeyId, (set = new Set()));
+      const set = this.hashesByKey.get(entry.key.apiKeyId) ?? new Set<string>();
+      this.hashesByKey.set(entry.key.apiKeyId, set);
       set.add(hash);
     }
   }

@@ -30,7 +30,7 @@ export function normaliseDomainName(raw: string): string {
 export function checkRegion(region: string | undefined): Region {
   const r = region ?? 'us-east-1';
   if (!(REGIONS as readonly string[]).includes(r)) {
-    throw badInput('region', `Region must be one of ${REGIONS.join(', ')}.`);
+    throw badInput('region', `Region must be one of ${REGIONS.join(', ')}.`, 'invalid_region');
   }
   return r as Region;
 }

@@ -93,17 +93,16 @@ export async function acceptEmails(
     return email;
   });
   try {
-    await em.transactional(async (tx) => {
-      if (opts.idempotencyKey !== undefined) {
-        // A key older than 24 hours may be used again: release it first.
-        await tx.nativeUpdate(
-          Email,
-          { teamId: key.teamId, idempotencyKey: { $in: emails.map((e) => e.idempotencyKey!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
-          { idempotencyKey: null },
-        );
-      }
-      tx.persist(emails);
-    });
+    if (opts.idempotencyKey !== undefined) {
+      // A key older than 24 hours may be used again: release it first.
+      await em.nativeUpdate(
+        Email,
+        { teamId: key.teamId, idempotencyKey: { $in: emails.map((e) => e.idempotencyKey!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
+        { idempotencyKey: null },
+      );
+    }
+    // One multi-row INSERT: atomic for a whole batch, and no unit-of-work bookkeeping on the hot path.
+    await em.insertMany(Email, emails);
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) {
       throw conflict('Another request with this idempotency key is in progress or has just completed. Retry it.', 'concurrent_idempotent_requests');

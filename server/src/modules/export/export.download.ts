@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { authenticateRequest } from '../auth/authenticate.js';
+import type { Actor } from '../../graphql/context.js';
 import type { Services } from '../../services.js';
 import { Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
@@ -14,7 +15,7 @@ const fail = (res: Response, statusCode: number, name: string, message: string) 
 export function exportDownload(services: Services) {
   return async (req: Request, res: Response) => {
     const em = services.orm.em.fork();
-    let actor;
+    let actor: Actor | null;
     try {
       actor = await authenticateRequest(em, services, req);
     } catch {

@@ -76,7 +76,7 @@ export class TeamResolver {
     @Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput,
     @Ctx() ctx: Context,
   ): Promise<User> {
-    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input));
+    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip));
   }
 
   @Mutation(() => Membership)

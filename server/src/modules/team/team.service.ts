@@ -29,7 +29,8 @@ export const listPendingInvitations = (em: EntityManager, teamId: string) =>
   em.find(
     Invitation,
     { team: teamId, acceptedAt: null, expiresAt: { $gt: new Date() } },
-    { orderBy: { createdAt: 'desc' } },
+    // invitedBy is a GraphQL field: an unloaded reference would answer null for its non-null email.
+    { orderBy: { createdAt: 'desc' }, populate: ['invitedBy'] },
   );
 
 export async function inviteMember(
@@ -58,6 +59,7 @@ export async function inviteMember(
     recordAudit(tx, actor, 'member.invited', inv.id, { email, role: input.role });
     return inv;
   });
+  await em.populate(invitation, ['invitedBy']);
   const team = await findTeam(em, actor.teamId);
   const link = `${services.config.PUBLIC_URL}/accept-invitation?token=${encodeURIComponent(token)}`;
   try {
@@ -77,6 +79,7 @@ export async function acceptInvitation(
   em: EntityManager,
   services: Services,
   input: { token: string; password: string },
+  ip: string,
 ): Promise<SignedIn> {
   const invitation = input.token
     ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] })
@@ -86,8 +89,11 @@ export async function acceptInvitation(
   }
   let user = await em.findOne(User, { email: invitation.email });
   if (user) {
-    // An existing account joins with its own password, never a new one.
+    // An existing account joins with its own password, never a new one. The inviting admin holds
+    // the token, so this is a password check like sign-in and shares its throttle.
+    await services.signInThrottle.attempt(invitation.email, ip);
     if (!(await verifyCredentials(em, invitation.email, input.password))) throw unauthenticated(INVALID_CREDENTIALS);
+    await services.signInThrottle.succeeded(invitation.email, ip);
   } else {
     checkPassword(input.password);
   }

@@ -1,0 +1,78 @@
+import { badInput } from '../../errors.js';
+import { type Body, objectBody, optionalString, requiredString } from '../../rest/body.js';
+import { param, type RestRoute } from '../../rest/http.js';
+import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { ApiKey, Permission } from './api-key.entity.js';
+import { createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
+
+const PERMISSIONS: Record<string, Permission> = {
+  full_access: Permission.FULL_ACCESS,
+  sending_access: Permission.SENDING_ACCESS,
+};
+
+function permissionOf(body: Body): Permission | undefined {
+  const raw = optionalString(body, 'permission');
+  if (raw === undefined) return undefined;
+  const permission = PERMISSIONS[raw];
+  if (!permission) throw badInput('permission', '`permission` must be `full_access` or `sending_access`.', 'invalid_parameter');
+  return permission;
+}
+
+const apiKeyJson = (key: ApiKey) => ({
+  id: key.id,
+  name: key.name,
+  permission: key.permission === Permission.FULL_ACCESS ? 'full_access' : 'sending_access',
+  domain_id: key.domain?.id ?? null,
+  token_start: key.tokenStart,
+  created_at: key.createdAt.toISOString(),
+  last_used_at: key.lastUsedAt?.toISOString() ?? null,
+});
+
+export const apiKeyRoutes: RestRoute[] = [
+  {
+    method: 'post',
+    path: '/api-keys',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const name = requiredString(body, 'name');
+      const permission = permissionOf(body) ?? Permission.FULL_ACCESS;
+      const domainId = optionalString(body, 'domain_id');
+      const { apiKey, token } = await createApiKey(ctx.em, ctx.key, { name, permission, domainId });
+      return { body: { id: apiKey.id, token } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api-keys',
+    access: 'full',
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const rows = await findPage(ctx.em, ApiKey, { team: ctx.key.teamId }, params);
+      return { body: listBody(rows, params.limit, apiKeyJson) };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api-keys/:id',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const key = await updateApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'), {
+        name: optionalString(body, 'name'),
+        permission: permissionOf(body),
+        domainId: optionalString(body, 'domain_id', { nullable: true }),
+      });
+      return { body: { object: 'api_key', ...apiKeyJson(key) } };
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api-keys/:id',
+    access: 'full',
+    async handle(req, ctx) {
+      const id = await deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'));
+      return { body: { object: 'api_key', id, deleted: true } };
+    },
+  },
+];

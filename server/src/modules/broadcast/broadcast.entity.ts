@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Team } from '../team/team.entity.js';
+
+export enum BroadcastStatus {
+  DRAFT = 'draft',
+  SENT = 'sent',
+}
+
+/** One email written once for many contacts; created as a draft. */
+@ObjectType()
+@Entity({ tableName: 'broadcast' })
+@Index({ properties: ['team', 'createdAt', 'id'] })
+export class Broadcast {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @ManyToOne(() => Team, { deleteRule: 'cascade' })
+  team: Team;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 255 })
+  name: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 320 })
+  from: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 998 })
+  subject: string;
+
+  @Field(() => [String], { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  replyTo?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 500, nullable: true })
+  previewText?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  html?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  text?: string | null;
+
+  // Resend's audience; kept as given, since segments do not exist here yet.
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 100, nullable: true })
+  segmentId?: string | null;
+
+  @Field(() => String, { description: 'draft or sent' })
+  @Enum({ items: () => BroadcastStatus, nativeEnumName: 'broadcast_status', default: BroadcastStatus.DRAFT })
+  status: BroadcastStatus & Opt = BroadcastStatus.DRAFT;
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  sentAt?: Date | null;
+
+  constructor(init: Pick<Broadcast, 'team' | 'name' | 'from' | 'subject'> & Partial<Broadcast>) {
+    this.team = init.team;
+    this.name = init.name;
+    this.from = init.from;
+    this.subject = init.subject;
+    Object.assign(this, init);
+  }
+}

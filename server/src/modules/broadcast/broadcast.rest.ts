@@ -1,0 +1,82 @@
+import { badInput } from '../../errors.js';
+import { objectBody, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
+import { param, type RestRoute } from '../../rest/http.js';
+import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { Broadcast } from './broadcast.entity.js';
+import { broadcastWhere, createBroadcast, deleteBroadcast, getBroadcast } from './broadcast.service.js';
+
+const summaryJson = (b: Broadcast) => ({
+  id: b.id,
+  name: b.name,
+  // Resend's deprecated name for a segment, answered alongside it.
+  audience_id: b.segmentId ?? null,
+  segment_id: b.segmentId ?? null,
+  status: b.status,
+  created_at: b.createdAt.toISOString(),
+  scheduled_at: null,
+  sent_at: b.sentAt?.toISOString() ?? null,
+});
+
+const broadcastJson = (b: Broadcast) => ({
+  object: 'broadcast' as const,
+  ...summaryJson(b),
+  from: b.from,
+  subject: b.subject,
+  reply_to: b.replyTo ?? null,
+  preview_text: b.previewText ?? null,
+  topic_id: null,
+  html: b.html ?? null,
+  text: b.text ?? null,
+});
+
+const SEND_UNSUPPORTED = 'Sending broadcasts is not supported yet: create the broadcast as a draft.';
+
+export const broadcastRoutes: RestRoute[] = [
+  {
+    method: 'post',
+    path: '/broadcasts',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const input = {
+        name: optionalString(body, 'name', { nullable: true }),
+        from: requiredString(body, 'from'),
+        subject: requiredString(body, 'subject'),
+        html: optionalString(body, 'html', { nullable: true }),
+        text: optionalString(body, 'text', { nullable: true }),
+        replyTo: optionalStringList(body, 'reply_to'),
+        previewText: optionalString(body, 'preview_text', { nullable: true }),
+        segmentId: optionalString(body, 'segment_id', { nullable: true }) ?? optionalString(body, 'audience_id', { nullable: true }),
+      };
+      if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED, 'invalid_parameter');
+      unsupported(body, 'scheduled_at', SEND_UNSUPPORTED);
+      const broadcast = await createBroadcast(ctx.em, ctx.key, input);
+      return { body: { object: 'broadcast', id: broadcast.id } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/broadcasts',
+    access: 'full',
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const rows = await findPage(ctx.em, Broadcast, broadcastWhere(ctx.key.teamId), params);
+      return { body: listBody(rows, params.limit, summaryJson) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/broadcasts/:id',
+    access: 'full',
+    handle: async (req, ctx) => ({ body: broadcastJson(await getBroadcast(ctx.em, ctx.key.teamId, param(req, 'id'))) }),
+  },
+  {
+    method: 'delete',
+    path: '/broadcasts/:id',
+    access: 'full',
+    async handle(req, ctx) {
+      const id = await deleteBroadcast(ctx.em, ctx.key, param(req, 'id'));
+      return { body: { object: 'broadcast', id, deleted: true } };
+    },
+  },
+];

@@ -1,0 +1,89 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../errors.js';
+import type { Actor } from '../../graphql/context.js';
+import { isUuid } from '../../lib/ids.js';
+import { checkName } from '../auth/validation.js';
+import { parseAddress } from '../email/email.validation.js';
+import { Team } from '../team/team.entity.js';
+import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
+
+export const BROADCAST_NAME_MAX = 255;
+export const SUBJECT_MAX = 998;
+export const BODY_MAX = 1_000_000;
+export const PREVIEW_MAX = 500;
+export const REPLY_TO_MAX = 50;
+const SEGMENT_ID_MAX = 100;
+const UNTITLED = 'Untitled';
+
+export type CreateBroadcastInput = {
+  name?: string | null;
+  from: string;
+  subject: string;
+  html?: string | null;
+  text?: string | null;
+  replyTo?: string[] | null;
+  previewText?: string | null;
+  segmentId?: string | null;
+};
+
+const addressError = (field: string) =>
+  badInput(field, `Invalid \`${field}\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`);
+
+function checkAddress(raw: string, field: string): string {
+  const value = raw.trim();
+  if (value.length > 320 || parseAddress(value) === null) throw addressError(field);
+  return value;
+}
+
+function checkLength(value: string | null | undefined, field: string, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (value.length > max) throw badInput(field, `\`${field}\` must be at most ${max} characters.`);
+  return value;
+}
+
+export const broadcastWhere = (teamId: string): FilterQuery<Broadcast> => ({ team: teamId });
+
+export async function getBroadcast(em: EntityManager, teamId: string, id: string): Promise<Broadcast> {
+  const broadcast = isUuid(id) ? await em.findOne(Broadcast, { id, team: teamId }) : null;
+  if (!broadcast) throw notFound('Broadcast');
+  return broadcast;
+}
+
+/** Validates everything before writing anything; a broadcast starts as a draft. */
+export async function createBroadcast(em: EntityManager, actor: Actor, input: CreateBroadcastInput): Promise<Broadcast> {
+  const name = input.name?.trim() ? checkName(input.name, 'name', 'Name', BROADCAST_NAME_MAX) : UNTITLED;
+  const from = checkAddress(input.from ?? '', 'from');
+  const subject = (input.subject ?? '').trim();
+  if (!subject) throw badInput('subject', '`subject` must not be empty.');
+  if (subject.length > SUBJECT_MAX) throw badInput('subject', `\`subject\` must be at most ${SUBJECT_MAX} characters.`);
+  const html = checkLength(input.html, 'html', BODY_MAX);
+  const text = checkLength(input.text, 'text', BODY_MAX);
+  if (!html && !text) throw badInput('html', 'Missing `html` or `text` field.', 'missing_required_field');
+  const replyTo = input.replyTo?.length ? input.replyTo.map((a) => checkAddress(a, 'reply_to')) : null;
+  if (replyTo && replyTo.length > REPLY_TO_MAX) throw badInput('reply_to', `\`reply_to\` accepts at most ${REPLY_TO_MAX} addresses.`);
+  const previewText = checkLength(input.previewText, 'preview_text', PREVIEW_MAX);
+  const segmentId = checkLength(input.segmentId?.trim() || null, 'segment_id', SEGMENT_ID_MAX);
+  const broadcast = new Broadcast({
+    team: em.getReference(Team, actor.teamId),
+    name,
+    from,
+    subject,
+    html,
+    text,
+    replyTo,
+    previewText,
+    segmentId,
+  });
+  await em.persist(broadcast).flush();
+  return broadcast;
+}
+
+/** Only a draft may be deleted: a sent broadcast is part of the team's history. */
+export async function deleteBroadcast(em: EntityManager, actor: Actor, id: string): Promise<string> {
+  const broadcast = await getBroadcast(em, actor.teamId, id);
+  if (broadcast.status !== BroadcastStatus.DRAFT) {
+    throw badInput('id', 'Only a draft broadcast can be deleted; this one has been sent.');
+  }
+  await em.remove(broadcast).flush();
+  return broadcast.id;
+}

@@ -1,0 +1,91 @@
+import type { Request } from 'express';
+import { type Body, objectBody, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
+import { param, type RestRoute } from '../../rest/http.js';
+import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { Contact } from './contact.entity.js';
+import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
+
+const contactJson = (c: Contact) => ({
+  id: c.id,
+  email: c.email,
+  first_name: c.firstName ?? null,
+  last_name: c.lastName ?? null,
+  unsubscribed: c.unsubscribed,
+  created_at: c.createdAt.toISOString(),
+});
+
+const nonEmpty = (v: unknown) =>
+  v !== undefined && v !== null && (typeof v !== 'object' || (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0));
+
+// Custom properties, segments and topics do not exist here: refuse them rather than lose them.
+function refuseUnsupported(body: Body) {
+  unsupported(body, 'properties', 'Contact properties are not supported.', nonEmpty);
+  unsupported(body, 'segments', 'Segments are not supported.', nonEmpty);
+  unsupported(body, 'topics', 'Topics are not supported.', nonEmpty);
+}
+
+const idOrEmail = (req: Request) => param(req, 'idOrEmail');
+
+export const contactRoutes: RestRoute[] = [
+  {
+    method: 'post',
+    path: '/contacts',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const input = {
+        email: requiredString(body, 'email'),
+        firstName: optionalString(body, 'first_name', { nullable: true }),
+        lastName: optionalString(body, 'last_name', { nullable: true }),
+        unsubscribed: optionalBoolean(body, 'unsubscribed'),
+      };
+      refuseUnsupported(body);
+      const contact = await createContact(ctx.em, ctx.key, input);
+      return { body: { object: 'contact', id: contact.id } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/contacts',
+    access: 'full',
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const rows = await findPage(ctx.em, Contact, contactWhere(ctx.key.teamId), params);
+      return { body: listBody(rows, params.limit, contactJson) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/contacts/:idOrEmail',
+    access: 'full',
+    async handle(req, ctx) {
+      const contact = await getContact(ctx.em, ctx.key.teamId, idOrEmail(req));
+      return { body: { object: 'contact', ...contactJson(contact), properties: {} } };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/contacts/:idOrEmail',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const input = {
+        firstName: optionalString(body, 'first_name', { nullable: true }),
+        lastName: optionalString(body, 'last_name', { nullable: true }),
+        unsubscribed: optionalBoolean(body, 'unsubscribed'),
+      };
+      refuseUnsupported(body);
+      const contact = await updateContact(ctx.em, ctx.key, idOrEmail(req), input);
+      return { body: { object: 'contact', id: contact.id } };
+    },
+  },
+  {
+    method: 'delete',
+    path: '/contacts/:idOrEmail',
+    access: 'full',
+    async handle(req, ctx) {
+      const id = await deleteContact(ctx.em, ctx.key, idOrEmail(req));
+      return { body: { object: 'contact', id, contact: id, deleted: true } };
+    },
+  },
+];

@@ -1,0 +1,92 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { AppError, badInput, notFound } from '../../errors.js';
+import type { Actor } from '../../graphql/context.js';
+import { isUuid } from '../../lib/ids.js';
+import { normaliseEmail } from '../auth/validation.js';
+import { Team } from '../team/team.entity.js';
+import { Contact } from './contact.entity.js';
+
+export const PERSON_NAME_MAX = 100;
+const DUPLICATE = 'A contact with this email already exists.';
+
+export type CreateContactInput = {
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  unsubscribed?: boolean;
+};
+
+/** Omitted fields are kept; null clears a name. */
+export type UpdateContactInput = {
+  firstName?: string | null;
+  lastName?: string | null;
+  unsubscribed?: boolean;
+};
+
+/** Trimmed; empty means none. */
+function checkPersonName(raw: string | null | undefined, field: string, label: string): string | null {
+  const name = raw?.trim() ?? '';
+  if (name.length > PERSON_NAME_MAX) throw badInput(field, `${label} must be at most ${PERSON_NAME_MAX} characters.`);
+  return name || null;
+}
+
+export const contactWhere = (teamId: string): FilterQuery<Contact> => ({ team: teamId });
+
+/** By id or by email address; anything else (or another team's contact) is simply not found. */
+export async function findContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact | null> {
+  if (isUuid(idOrEmail)) return em.findOne(Contact, { id: idOrEmail, team: teamId });
+  let email: string;
+  try {
+    email = normaliseEmail(idOrEmail);
+  } catch (e) {
+    if (e instanceof AppError) return null;
+    throw e;
+  }
+  return em.findOne(Contact, { email, team: teamId });
+}
+
+export async function getContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact> {
+  const contact = await findContact(em, teamId, idOrEmail);
+  if (!contact) throw notFound('Contact');
+  return contact;
+}
+
+export async function createContact(em: EntityManager, actor: Actor, input: CreateContactInput): Promise<Contact> {
+  const email = normaliseEmail(input.email ?? '');
+  const firstName = checkPersonName(input.firstName, 'firstName', 'First name');
+  const lastName = checkPersonName(input.lastName, 'lastName', 'Last name');
+  if (await em.count(Contact, { team: actor.teamId, email })) throw badInput('email', DUPLICATE);
+  const contact = new Contact({
+    team: em.getReference(Team, actor.teamId),
+    email,
+    firstName,
+    lastName,
+    unsubscribed: input.unsubscribed ?? false,
+  });
+  try {
+    await em.persist(contact).flush();
+  } catch (e) {
+    // Two creations of the same address raced past the check above.
+    if (e instanceof UniqueConstraintViolationException) throw badInput('email', DUPLICATE);
+    throw e;
+  }
+  return contact;
+}
+
+export async function updateContact(em: EntityManager, actor: Actor, idOrEmail: string, input: UpdateContactInput): Promise<Contact> {
+  const contact = await getContact(em, actor.teamId, idOrEmail);
+  const firstName = input.firstName === undefined ? contact.firstName : checkPersonName(input.firstName, 'firstName', 'First name');
+  const lastName = input.lastName === undefined ? contact.lastName : checkPersonName(input.lastName, 'lastName', 'Last name');
+  contact.firstName = firstName;
+  contact.lastName = lastName;
+  if (input.unsubscribed !== undefined) contact.unsubscribed = input.unsubscribed;
+  await em.flush();
+  return contact;
+}
+
+export async function deleteContact(em: EntityManager, actor: Actor, idOrEmail: string): Promise<string> {
+  const contact = await getContact(em, actor.teamId, idOrEmail);
+  await em.remove(contact).flush();
+  return contact.id;
+}

@@ -1,0 +1,55 @@
+import { objectBody, optionalString, requiredString } from '../../rest/body.js';
+import { param, type RestRoute } from '../../rest/http.js';
+import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { Domain } from './domain.entity.js';
+import { createDomain, deleteDomain, getDomain } from './domain.service.js';
+
+// DNS verification is out of scope: no records to publish yet, and every domain may only send.
+const domainJson = (d: Domain) => ({
+  id: d.id,
+  name: d.name,
+  status: d.status,
+  created_at: d.createdAt.toISOString(),
+  region: d.region,
+  capabilities: { sending: 'enabled', receiving: 'disabled' },
+});
+
+const withRecords = (d: Domain) => ({ object: 'domain', ...domainJson(d), records: [] });
+
+export const domainRoutes: RestRoute[] = [
+  {
+    method: 'post',
+    path: '/domains',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
+      return { body: withRecords(domain) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/domains',
+    access: 'full',
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const rows = await findPage(ctx.em, Domain, { team: ctx.key.teamId }, params);
+      return { body: listBody(rows, params.limit, domainJson) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/domains/:id',
+    access: 'full',
+    handle: async (req, ctx) => ({ body: withRecords(await getDomain(ctx.em, ctx.key.teamId, param(req, 'id'))) }),
+  },
+  {
+    method: 'delete',
+    path: '/domains/:id',
+    access: 'full',
+    async handle(req, ctx) {
+      const id = await deleteDomain(ctx.em, ctx.key, param(req, 'id'));
+      return { body: { object: 'domain', id, deleted: true } };
+    },
+  },
+];

@@ -1,0 +1,191 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
+
+let dev: TestServer;
+let prod: TestServer;
+beforeAll(async () => {
+  [dev, prod] = await Promise.all([startTestServer(), startTestServer({ NODE_ENV: 'production' })]);
+});
+afterAll(() => Promise.all([dev?.stop(), prod?.stop()]));
+
+type ErrorBody = { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+
+async function post(server: TestServer, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as ErrorBody };
+}
+
+const query = (server: TestServer, q: string) => post(server, JSON.stringify({ query: q }));
+
+/** me → team → members → user → team … : the schema's own cycle, nested `levels` times. */
+function nested(levels: number): string {
+  const path = ['team', 'members', 'user'];
+  let q = 'id';
+  for (let i = levels - 1; i >= 0; i--) q = `${path[i % 3]} { ${q} }`;
+  return `{ me { ${q} } }`;
+}
+
+describe('hardening: requests that are accepted', () => {
+  it('a JSON POST works, and so does a GET that carries a preflight header', async () => {
+    const res = await query(dev, '{ me { id } }');
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ data: { me: null } });
+    const get = await fetch(`${dev.url}/graphql?query=${encodeURIComponent('{ me { id } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ data: { me: null } });
+  });
+
+  it('a query at the depth limit runs', async () => {
+    const { client } = await signUpAdmin(dev);
+    const res = await client.gql(nested(10)); // depth 12, the limit
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.me.team.members[0].user.team.members[0].user.team.members[0].user.team.id).toBeDefined();
+  });
+});
+
+describe('hardening: refused requests', () => {
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
+    ['multipart/form-data', 'multipart/form-data; boundary=x'],
+  ])('a POST with content-type %s is refused by CSRF prevention (400)', async (_label, type) => {
+    const { client } = await signUpAdmin(dev);
+    // A cross-site form could send the victim's cookie: the mutation must not run.
+    const res = await post(
+      dev,
+      JSON.stringify({ query: 'mutation { createDomain(input: { name: "csrf.example.com" }) { id } }' }),
+      { 'content-type': type, cookie: client.cookie! },
+    );
+    expect(res.status).toBe(400);
+    expect(res.json().errors?.[0].message).toMatch(/Cross-Site Request Forgery/);
+    expect(await sql(dev.databaseUrl, `select 1 from domain where name = 'csrf.example.com'`)).toEqual([]);
+  });
+
+  it('a simple GET (no preflight header) is refused by CSRF prevention', async () => {
+    const res = await fetch(`${dev.url}/graphql?query=${encodeURIComponent('{ me { id } }')}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).errors?.[0].message).toMatch(/Cross-Site Request Forgery/);
+  });
+
+  it('a mutation over GET is refused', async () => {
+    const res = await fetch(`${dev.url}/graphql?query=${encodeURIComponent('mutation { signOut }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(405);
+  });
+
+  it('a batched (array) request is refused', async () => {
+    const res = await post(dev, JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]));
+    expect(res.status).toBe(400);
+    expect(res.json().errors?.[0].message).toMatch(/batching/i);
+  });
+
+  it('a query nested deeper than the depth limit is refused with a clear error', async () => {
+    const { client } = await signUpAdmin(dev);
+    const res = await client.gql(nested(11)); // one level too deep
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors?.[0].message).toMatch(/depth limit of 12 exceeded, found 13/);
+  });
+
+  it('too many aliases are refused', async () => {
+    const q = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    const res = await query(dev, q);
+    expect(res.status).toBe(400);
+    expect(res.json().errors?.[0].message).toMatch(/Aliases limit/);
+  });
+
+  it('a document with too many tokens is refused as a 400, not a server error', async () => {
+    const q = `{ ${Array.from({ length: 1500 }, () => 'me { id }').join(' ')} }`;
+    const res = await query(dev, q);
+    expect(res.status).toBe(400);
+    expect(res.json().errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(res.json().errors?.[0].message).toMatch(/tokens/);
+  });
+
+  it('a syntax error is a 400 GRAPHQL_PARSE_FAILED', async () => {
+    const res = await query(dev, '{ me { id }');
+    expect(res.status).toBe(400);
+    expect(res.json().errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+  });
+
+  it('a body over 1 MB gets 413 with a JSON body', async () => {
+    const res = await post(dev, JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(1_100_000) } }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.json().errors?.[0]).toMatchObject({ extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('malformed JSON gets 400 with a JSON body', async () => {
+    const res = await post(dev, '{"query": ');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.json().errors?.[0].message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('hardening: security', () => {
+  it.each(['/graphql', '/api/health'])('helmet security headers are present on %s', async (path) => {
+    const res = await fetch(`${dev.url}${path}`, {
+      method: path === '/graphql' ? 'POST' : 'GET',
+      headers: { 'content-type': 'application/json' },
+      body: path === '/graphql' ? JSON.stringify({ query: '{ me { id } }' }) : undefined,
+    });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('outside production, introspection works and misspelt fields get suggestions', async () => {
+    const intro = await query(dev, '{ __schema { queryType { name } } }');
+    expect(intro.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    const typo = await query(dev, '{ mee { id } }');
+    expect(typo.json().errors?.[0].message).toContain('Did you mean "me"');
+  });
+
+  it('in production, introspection is disabled', async () => {
+    for (const q of ['{ __schema { types { name } } }', '{ __type(name: "User") { fields { name } } }']) {
+      const res = await query(prod, q);
+      expect(res.status).toBe(400);
+      expect(res.json().data).toBeUndefined();
+      expect(res.json().errors?.[0].message).toMatch(/introspection is not allowed/);
+    }
+  });
+
+  it('in production, field suggestions are blocked', async () => {
+    for (const q of ['{ mee { id } }', '{ me { emial } }', '{ domain { id } }']) {
+      const res = await query(prod, q);
+      expect(res.status).toBe(400);
+      const message = res.json().errors?.[0].message ?? '';
+      expect(message).toMatch(/Cannot query field/);
+      expect(message).not.toMatch(/Did you mean/);
+      expect(res.text).not.toMatch(/"(me|email|domains)"/);
+    }
+  });
+
+  it('an unexpected failure is masked as INTERNAL_SERVER_ERROR, without SQL or stack', async () => {
+    const { client } = await signUpAdmin(dev);
+    // A database that misbehaves: the table behind `domains` disappears for a moment.
+    await sql(dev.databaseUrl, 'alter table domain rename to domain_moved_away');
+    try {
+      const res = await client.gql('{ domains { id } }');
+      expect(res.status).toBe(200);
+      expect(res.errors).toEqual([{ message: 'Internal server error', path: ['domains'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect(JSON.stringify(res)).not.toMatch(/relation|select|domain_moved_away|stacktrace/i);
+    } finally {
+      await sql(dev.databaseUrl, 'alter table domain_moved_away rename to domain');
+    }
+    expect((await client.gql('{ domains { id } }')).data?.domains).toEqual([]);
+  });
+});

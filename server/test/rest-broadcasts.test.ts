@@ -1,0 +1,173 @@
+import type { CreateBroadcastOptions } from 'resend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, MISSING_ID, sdk, setUpTeam, type Team } from './rest-harness.js';
+
+let server: TestServer;
+let acme: Team;
+let other: Team;
+let otherBroadcastId: string;
+
+const SEGMENT = '78261eea-8f8b-4381-83c6-79fa7120f1cf';
+const draft = (over: Partial<Record<string, unknown>> = {}) =>
+  ({
+    name: 'November newsletter',
+    segmentId: SEGMENT,
+    from: 'Acme <news@acme.com>',
+    subject: 'What is new',
+    html: '<p>Hello {{{FIRST_NAME|there}}}</p>',
+    ...over,
+  }) as CreateBroadcastOptions;
+
+const BROADCASTS = `query($first: Int, $after: String) {
+  broadcasts(first: $first, after: $after) { edges { cursor node { id name from subject status html text replyTo createdAt sentAt } } pageInfo { hasNextPage endCursor } }
+}`;
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+  acme = await setUpTeam(server, 'Acme');
+  other = await setUpTeam(server, 'Other');
+  const res = await sdk(server, other.full.token).broadcasts.create(draft({ name: 'Theirs' }));
+  expect(res.error).toBeNull();
+  otherBroadcastId = res.data!.id;
+});
+afterAll(() => server?.stop());
+
+describe('POST /broadcasts', () => {
+  it('creates a draft and reads it back in Resend’s shape', async () => {
+    const resend = sdk(server, acme.full.token);
+    const created = await resend.broadcasts.create(
+      draft({ text: 'Hello there', replyTo: ['help@acme.com', 'Support <support@acme.com>'], previewText: 'Our news' }),
+    );
+    expect(created.error).toBeNull();
+    expect(created.data).toEqual({ object: 'broadcast', id: expect.any(String) });
+    const { data, error } = await resend.broadcasts.get(created.data!.id);
+    expect(error).toBeNull();
+    expect(data).toEqual({
+      object: 'broadcast',
+      id: created.data!.id,
+      name: 'November newsletter',
+      audience_id: SEGMENT,
+      segment_id: SEGMENT,
+      from: 'Acme <news@acme.com>',
+      subject: 'What is new',
+      reply_to: ['help@acme.com', 'Support <support@acme.com>'],
+      preview_text: 'Our news',
+      status: 'draft',
+      created_at: expect.stringMatching(/Z$/),
+      scheduled_at: null,
+      sent_at: null,
+      topic_id: null,
+      html: '<p>Hello {{{FIRST_NAME|there}}}</p>',
+      text: 'Hello there',
+    });
+  });
+
+  it('accepts text only, a bare sender, and a blank name', async () => {
+    const resend = sdk(server, acme.full.token);
+    const created = await resend.broadcasts.create({ name: ' ', segmentId: SEGMENT, from: 'news@acme.com', subject: 'Plain', text: 'Just text' });
+    expect(created.error).toBeNull();
+    const { data } = await resend.broadcasts.get(created.data!.id);
+    expect(data).toMatchObject({ name: 'Untitled', from: 'news@acme.com', html: null, text: 'Just text', reply_to: null });
+  });
+
+  const refused: [string, Record<string, unknown>, string, RegExp][] = [
+    ['a missing from', { subject: 's', html: 'h' }, 'missing_required_field', /from/],
+    ['a malformed from', { from: 'Acme news', subject: 's', html: 'h' }, 'validation_error', /`from`/],
+    ['a from that is not a string', { from: ['a@acme.com'], subject: 's', html: 'h' }, 'validation_error', /must be a string/],
+    ['a missing subject', { from: 'a@acme.com', html: 'h' }, 'missing_required_field', /subject/],
+    ['a blank subject', { from: 'a@acme.com', subject: '  ', html: 'h' }, 'validation_error', /subject/],
+    ['a 999-character subject', { from: 'a@acme.com', subject: 's'.repeat(999), html: 'h' }, 'validation_error', /at most 998/],
+    ['neither html nor text', { from: 'a@acme.com', subject: 's' }, 'missing_required_field', /html.*text/],
+    ['a 256-character name', { name: 'n'.repeat(256), from: 'a@acme.com', subject: 's', html: 'h' }, 'validation_error', /at most 255/],
+    ['a malformed reply_to', { from: 'a@acme.com', subject: 's', html: 'h', reply_to: ['ok@acme.com', 'nope'] }, 'validation_error', /reply_to/],
+    ['a 501-character preview', { from: 'a@acme.com', subject: 's', html: 'h', preview_text: 'p'.repeat(501) }, 'validation_error', /preview_text/],
+    ['send: true', { from: 'a@acme.com', subject: 's', html: 'h', send: true }, 'invalid_parameter', /not supported/],
+    ['a schedule', { from: 'a@acme.com', subject: 's', html: 'h', scheduled_at: 'in 1 hour' }, 'invalid_parameter', /not supported/],
+  ];
+  for (const [label, body, name, message] of refused) {
+    it(`refuses ${label} with 422 ${name} and writes nothing`, async () => {
+      const before = await count(server, 'broadcast');
+      const res = await api(server, '/broadcasts', { method: 'POST', token: acme.full.token, body: JSON.stringify(body) });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ statusCode: 422, name });
+      expect((res.body as { message: string }).message).toMatch(message);
+      expect(await count(server, 'broadcast')).toBe(before);
+    });
+  }
+});
+
+describe('GET /broadcasts and /broadcasts/:id', () => {
+  it("lists the team's broadcasts, newest first, without bodies", async () => {
+    const { data, error } = await sdk(server, acme.full.token).broadcasts.list();
+    expect(error).toBeNull();
+    const rows = await sql<{ id: string }>(server.databaseUrl, 'select id from broadcast where team_id = $1 order by created_at desc, id desc', [acme.teamId]);
+    expect(data!.data.map((b) => b.id)).toEqual(rows.map((r) => r.id));
+    expect(Object.keys(data!.data[0]).sort()).toEqual(['audience_id', 'created_at', 'id', 'name', 'scheduled_at', 'segment_id', 'sent_at', 'status']);
+  });
+
+  it("answers another team's broadcast exactly like a missing one", async () => {
+    const resend = sdk(server, acme.full.token);
+    const theirs = await resend.broadcasts.get(otherBroadcastId);
+    expect(theirs.error).toEqual({ statusCode: 404, name: 'not_found', message: 'Broadcast not found.' });
+    expect((await resend.broadcasts.get(MISSING_ID)).error).toEqual(theirs.error);
+    expect((await resend.broadcasts.get('b-1')).error).toEqual(theirs.error);
+  });
+});
+
+describe('DELETE /broadcasts/:id', () => {
+  it('removes a draft', async () => {
+    const resend = sdk(server, acme.full.token);
+    const id = (await resend.broadcasts.create(draft())).data!.id;
+    const { data, error } = await resend.broadcasts.remove(id);
+    expect(error).toBeNull();
+    expect(data).toEqual({ object: 'broadcast', id, deleted: true });
+    expect(await count(server, 'broadcast', 'id = $1', [id])).toBe(0);
+  });
+
+  it('refuses to remove a sent broadcast', async () => {
+    const resend = sdk(server, acme.full.token);
+    const id = (await resend.broadcasts.create(draft())).data!.id;
+    await sql(server.databaseUrl, `update broadcast set status = 'sent', sent_at = now() where id = $1`, [id]);
+    const { error } = await resend.broadcasts.remove(id);
+    expect(error).toEqual({ statusCode: 422, name: 'validation_error', message: 'Only a draft broadcast can be deleted; this one has been sent.' });
+    expect(await count(server, 'broadcast', 'id = $1', [id])).toBe(1);
+    const { data } = await resend.broadcasts.get(id);
+    expect(data).toMatchObject({ status: 'sent', sent_at: expect.stringMatching(/Z$/) });
+  });
+
+  it("answers another team's broadcast like a missing one and leaves it alone", async () => {
+    const resend = sdk(server, acme.full.token);
+    const theirs = await resend.broadcasts.remove(otherBroadcastId);
+    expect(theirs.error).toEqual({ statusCode: 404, name: 'not_found', message: 'Broadcast not found.' });
+    expect((await resend.broadcasts.remove(MISSING_ID)).error).toEqual(theirs.error);
+    expect(await count(server, 'broadcast', 'id = $1', [otherBroadcastId])).toBe(1);
+  });
+
+  it('has no PUT: 405 with the allowed methods', async () => {
+    const res = await api(server, `/broadcasts/${otherBroadcastId}`, { method: 'PUT', token: acme.full.token, body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, DELETE');
+    expect(res.body).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
+  });
+});
+
+describe('GraphQL broadcasts connection', () => {
+  it("pages through the team's broadcasts, newest first", async () => {
+    const all = (await sdk(server, acme.full.token).broadcasts.list({ limit: 100 })).data!.data.map((b) => b.id);
+    expect(all.length).toBeGreaterThan(2);
+    const first = await acme.admin.gql(BROADCASTS, { first: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.broadcasts.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(all.slice(0, 2));
+    expect(first.data!.broadcasts.pageInfo.hasNextPage).toBe(true);
+    const rest = await acme.admin.gql(BROADCASTS, { first: 100, after: first.data!.broadcasts.pageInfo.endCursor });
+    expect(rest.data!.broadcasts.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(all.slice(2));
+    expect(rest.data!.broadcasts.pageInfo.hasNextPage).toBe(false);
+    expect(JSON.stringify(rest.data)).not.toContain(otherBroadcastId);
+  });
+
+  it('refuses first above 100', async () => {
+    const res = await acme.admin.gql(BROADCASTS, { first: 101 });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

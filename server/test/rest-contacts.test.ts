@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GqlResult, sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, MISSING_ID, sdk, setUpTeam, type Team } from './rest-harness.js';
+
+let server: TestServer;
+let acme: Team;
+let other: Team;
+let otherContactId: string;
+
+type Page = { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+const CONTACTS = `query($first: Int, $after: String) {
+  contacts(first: $first, after: $after) { edges { cursor node { id email firstName lastName unsubscribed createdAt } } pageInfo { hasNextPage endCursor } }
+}`;
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+  acme = await setUpTeam(server, 'Acme');
+  other = await setUpTeam(server, 'Other');
+  const res = await sdk(server, other.full.token).contacts.create({ email: 'shared@example.com', firstName: 'Theirs' });
+  expect(res.error).toBeNull();
+  otherContactId = res.data!.id;
+});
+afterAll(() => server?.stop());
+
+describe('POST /contacts', () => {
+  it('creates a contact, lower-casing the email and trimming names', async () => {
+    const { data, error } = await sdk(server, acme.full.token).contacts.create({
+      email: '  Ada@Example.COM ',
+      firstName: ' Ada ',
+      lastName: 'Lovelace',
+    });
+    expect(error).toBeNull();
+    expect(data).toEqual({ object: 'contact', id: expect.any(String) });
+    const [row] = await sql(server.databaseUrl, 'select team_id, email, first_name, last_name, unsubscribed from contact where id = $1', [data!.id]);
+    expect(row).toEqual({ team_id: acme.teamId, email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', unsubscribed: false });
+  });
+
+  it('the same email may exist in another team', async () => {
+    const { error } = await sdk(server, acme.full.token).contacts.create({ email: 'shared@example.com', unsubscribed: true });
+    expect(error).toBeNull();
+  });
+
+  const refused: [string, Record<string, unknown>, string, RegExp][] = [
+    ['a missing email', { first_name: 'A' }, 'missing_required_field', /email/],
+    ['an invalid email', { email: 'not-an-email' }, 'validation_error', /valid email/],
+    ['an email with spaces', { email: 'a b@example.com' }, 'validation_error', /valid email/],
+    ['a 255-character email', { email: `${'a'.repeat(243)}@example.com` }, 'validation_error', /valid email/],
+    ['an email that is not a string', { email: ['a@example.com'] }, 'validation_error', /must be a string/],
+    ['an email already in the team, in other case', { email: 'ADA@example.com' }, 'validation_error', /already exists/],
+    ['a 101-character first name', { email: 'long@example.com', first_name: 'f'.repeat(101) }, 'validation_error', /at most 100/],
+    ['a last name that is not a string', { email: 'num@example.com', last_name: 7 }, 'validation_error', /must be a string/],
+    ['unsubscribed that is not a boolean', { email: 'bool@example.com', unsubscribed: 'yes' }, 'validation_error', /boolean/],
+    ['custom properties', { email: 'props@example.com', properties: { plan: 'pro' } }, 'invalid_parameter', /properties/],
+    ['segments', { email: 'seg@example.com', segments: [{ id: MISSING_ID }] }, 'invalid_parameter', /Segments/],
+  ];
+  for (const [label, body, name, message] of refused) {
+    it(`refuses ${label} with 422 ${name} and writes nothing`, async () => {
+      const before = await count(server, 'contact');
+      const res = await api(server, '/contacts', { method: 'POST', token: acme.full.token, body: JSON.stringify(body) });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ statusCode: 422, name });
+      expect((res.body as { message: string }).message).toMatch(message);
+      expect(await count(server, 'contact')).toBe(before);
+    });
+  }
+
+  it('two concurrent creations of one address make one contact', async () => {
+    const resend = sdk(server, acme.full.token);
+    const results = await Promise.all([1, 2, 3].map(() => resend.contacts.create({ email: 'race@example.com' })));
+    expect(results.filter((r) => r.error === null)).toHaveLength(1);
+    for (const r of results.filter((r) => r.error)) expect(r.error).toMatchObject({ statusCode: 422, name: 'validation_error' });
+    expect(await count(server, 'contact', 'email = $1', ['race@example.com'])).toBe(1);
+  });
+});
+
+describe('GET /contacts and /contacts/:idOrEmail', () => {
+  it("lists the team's contacts, newest first", async () => {
+    const { data, error } = await sdk(server, acme.full.token).contacts.list();
+    expect(error).toBeNull();
+    const rows = await sql<{ id: string }>(server.databaseUrl, 'select id from contact where team_id = $1 order by created_at desc, id desc', [acme.teamId]);
+    expect(data!.data.map((c) => c.id)).toEqual(rows.map((r) => r.id));
+    expect(data!.data.map((c) => c.id)).not.toContain(otherContactId);
+    expect(data!.data.find((c) => c.email === 'ada@example.com')).toEqual({
+      id: expect.any(String),
+      email: 'ada@example.com',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      unsubscribed: false,
+      created_at: expect.stringMatching(/Z$/),
+    });
+  });
+
+  it('gets a contact by id and by email (any case)', async () => {
+    const resend = sdk(server, acme.full.token);
+    const byEmail = await resend.contacts.get({ email: 'Ada@Example.com' });
+    expect(byEmail.error).toBeNull();
+    expect(byEmail.data).toMatchObject({ object: 'contact', email: 'ada@example.com', first_name: 'Ada', properties: {} });
+    const byId = await resend.contacts.get(byEmail.data!.id);
+    expect(byId.data).toEqual(byEmail.data);
+  });
+
+  it("answers another team's contact, by id or email, exactly like a missing one", async () => {
+    const resend = sdk(server, acme.full.token);
+    const expected = { statusCode: 404, name: 'not_found', message: 'Contact not found.' };
+    expect((await resend.contacts.get(otherContactId)).error).toEqual(expected);
+    expect((await resend.contacts.get(MISSING_ID)).error).toEqual(expected);
+    expect((await resend.contacts.get({ email: 'nobody@example.com' })).error).toEqual(expected);
+    expect((await resend.contacts.get('neither-id-nor-email')).error).toEqual(expected);
+  });
+});
+
+describe('PATCH /contacts/:idOrEmail', () => {
+  it('updates by email and by id; null clears a name', async () => {
+    const resend = sdk(server, acme.full.token);
+    const id = (await resend.contacts.create({ email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' })).data!.id;
+    let res = await resend.contacts.update({ email: 'GRACE@example.com', unsubscribed: true, lastName: null });
+    expect(res.error).toBeNull();
+    expect(res.data).toEqual({ object: 'contact', id });
+    res = await resend.contacts.update({ id, firstName: 'Amazing Grace' });
+    expect(res.error).toBeNull();
+    const [row] = await sql(server.databaseUrl, 'select first_name, last_name, unsubscribed from contact where id = $1', [id]);
+    expect(row).toEqual({ first_name: 'Amazing Grace', last_name: null, unsubscribed: true });
+  });
+
+  it('refuses bad input and changes nothing', async () => {
+    const resend = sdk(server, acme.full.token);
+    const id = (await resend.contacts.create({ email: 'steady@example.com', firstName: 'Steady' })).data!.id;
+    for (const [body, name] of [
+      [{ first_name: 'x'.repeat(101), unsubscribed: true }, 'validation_error'],
+      [{ unsubscribed: 'true' }, 'validation_error'],
+      [{ unsubscribed: true, properties: { a: 1 } }, 'invalid_parameter'],
+    ] as const) {
+      const res = await api(server, `/contacts/${id}`, { method: 'PATCH', token: acme.full.token, body: JSON.stringify(body) });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body).toMatchObject({ name });
+    }
+    const [row] = await sql(server.databaseUrl, 'select first_name, unsubscribed from contact where id = $1', [id]);
+    expect(row).toEqual({ first_name: 'Steady', unsubscribed: false });
+  });
+
+  it("cannot touch another team's contact", async () => {
+    const { error } = await sdk(server, acme.full.token).contacts.update({ id: otherContactId, unsubscribed: true });
+    expect(error).toEqual({ statusCode: 404, name: 'not_found', message: 'Contact not found.' });
+    const [row] = await sql(server.databaseUrl, 'select unsubscribed from contact where id = $1', [otherContactId]);
+    expect(row.unsubscribed).toBe(false);
+  });
+});
+
+describe('DELETE /contacts/:idOrEmail', () => {
+  it('removes by id and by email', async () => {
+    const resend = sdk(server, acme.full.token);
+    const a = (await resend.contacts.create({ email: 'del-a@example.com' })).data!.id;
+    const b = (await resend.contacts.create({ email: 'del-b@example.com' })).data!.id;
+    const byId = await resend.contacts.remove(a);
+    expect(byId.error).toBeNull();
+    expect(byId.data).toEqual({ object: 'contact', id: a, contact: a, deleted: true });
+    const byEmail = await resend.contacts.remove({ email: 'del-b@example.com' });
+    expect(byEmail.data).toMatchObject({ contact: b, deleted: true });
+    expect(await count(server, 'contact', 'id = any($1)', [[a, b]])).toBe(0);
+  });
+
+  it("answers another team's contact like a missing one and leaves it alone", async () => {
+    const resend = sdk(server, acme.full.token);
+    const theirs = await resend.contacts.remove(otherContactId);
+    expect(theirs.error).toEqual({ statusCode: 404, name: 'not_found', message: 'Contact not found.' });
+    expect((await resend.contacts.remove(MISSING_ID)).error).toEqual(theirs.error);
+    expect(await count(server, 'contact', 'id = $1', [otherContactId])).toBe(1);
+  });
+});
+
+describe('GraphQL contacts connection', () => {
+  it("pages through the team's contacts, newest first", async () => {
+    const all = (await sdk(server, acme.full.token).contacts.list({ limit: 100 })).data!.data.map((c) => c.id);
+    expect(all.length).toBeGreaterThan(3);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: GqlResult<{ contacts: Page }> = await acme.admin.gql(CONTACTS, { first: 2, after });
+      expect(res.errors).toBeUndefined();
+      const page = res.data!.contacts;
+      seen.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all);
+  });
+
+  it('refuses first above 100', async () => {
+    const res = await acme.admin.gql(CONTACTS, { first: 101 });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('is closed to sending-access keys and to the signed-out', async () => {
+    const asKey = await acme.admin.gql(CONTACTS, {}, { authorization: `Bearer ${acme.sending.token}`, cookie: '' });
+    expect(asKey.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await server.client().gql(CONTACTS);
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,257 @@
+import { Resend } from 'resend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken } from '../src/modules/api-key/token.js';
+import { sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, MISSING_ID, sdk, setUpTeam, type Team } from './rest-harness.js';
+
+let server: TestServer;
+let acme: Team;
+let other: Team;
+let ids: { contact: string; broadcast: string; log: string };
+let others: { contact: string; broadcast: string; log: string };
+
+async function seed(team: Team) {
+  const resend = sdk(server, team.full.token);
+  const contact = (await resend.contacts.create({ email: 'someone@example.com' })).data!.id;
+  const broadcast = (await resend.broadcasts.create({ segmentId: MISSING_ID, from: 'a@b.com', subject: 's', html: 'h' })).data!.id;
+  await server.app.services.usageRecorder.flush();
+  const [log] = await sql<{ id: string }>(server.databaseUrl, 'select id from usage_log where team_id = $1 limit 1', [team.teamId]);
+  return { contact, broadcast, log: log.id };
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+  acme = await setUpTeam(server, 'Acme');
+  other = await setUpTeam(server, 'Other');
+  ids = await seed(acme);
+  others = await seed(other);
+});
+afterAll(() => server?.stop());
+
+describe('authentication', () => {
+  it('missing_api_key 401 without an Authorization header', async () => {
+    for (const path of ['/domains', '/emails', '/nowhere']) {
+      const res = await api(server, path);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({
+        statusCode: 401,
+        name: 'missing_api_key',
+        message: 'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY',
+      });
+    }
+  });
+
+  it('invalid_api_key 403 for malformed, mistyped and unknown tokens', async () => {
+    const typo = `${acme.full.token.slice(0, -1)}${acme.full.token.endsWith('a') ? 'b' : 'a'}`;
+    for (const token of ['re_123', 'not a token', typo, generateToken()]) {
+      const { error } = await new Resend(token, { baseUrl: `${server.url}/api` }).domains.list();
+      expect(error, token).toEqual({ statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid.' });
+    }
+    const basic = await api(server, '/domains', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    expect(basic.status).toBe(403);
+    expect(basic.body).toMatchObject({ name: 'invalid_api_key' });
+  });
+
+  it('restricted_api_key 401 for a sending-access key on every route but sending, and nothing changes', async () => {
+    const before = await sql(server.databaseUrl, `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`);
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/api-keys'],
+      ['POST', '/api-keys', { name: 'escalate' }],
+      ['PATCH', `/api-keys/${acme.sending.id}`, { permission: 'full_access' }],
+      ['DELETE', `/api-keys/${acme.full.id}`],
+      ['GET', '/domains'],
+      ['POST', '/domains', { name: 'new.com' }],
+      ['GET', `/domains/${acme.domainId}`],
+      ['DELETE', `/domains/${acme.domainId}`],
+      ['GET', '/contacts'],
+      ['POST', '/contacts', { email: 'x@example.com' }],
+      ['GET', `/contacts/${ids.contact}`],
+      ['PATCH', `/contacts/${ids.contact}`, { unsubscribed: true }],
+      ['DELETE', `/contacts/${ids.contact}`],
+      ['GET', '/broadcasts'],
+      ['POST', '/broadcasts', { from: 'a@b.com', subject: 's', html: 'h' }],
+      ['GET', `/broadcasts/${ids.broadcast}`],
+      ['DELETE', `/broadcasts/${ids.broadcast}`],
+      ['GET', '/logs'],
+      ['GET', `/logs/${ids.log}`],
+      ['GET', '/emails'],
+      ['GET', `/emails/${MISSING_ID}`],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await api(server, path, { method, token: acme.sending.token, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.body).toEqual({ statusCode: 401, name: 'restricted_api_key', message: 'This API key is restricted to only send emails.' });
+    }
+    // Before the body is even read: no parse error, no size limit, for a route the key may not use.
+    for (const body of ['{"email": ', JSON.stringify({ email: 'big@example.com', first_name: 'x'.repeat(1024 * 1024 + 1) })]) {
+      const res = await api(server, '/contacts', { method: 'POST', token: acme.sending.token, body });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ name: 'restricted_api_key' });
+    }
+    // And through the SDK.
+    const { error } = await sdk(server, acme.sending.token).apiKeys.list();
+    expect(error).toMatchObject({ statusCode: 401, name: 'restricted_api_key' });
+    const after = await sql(server.databaseUrl, `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`);
+    expect(after).toEqual(before);
+    const [contact] = await sql(server.databaseUrl, 'select unsubscribed from contact where id = $1', [ids.contact]);
+    expect(contact.unsubscribed).toBe(false);
+  });
+});
+
+describe('not_found', () => {
+  it("answers another team's ids exactly like missing ones, on every resource", async () => {
+    const resend = sdk(server, acme.full.token);
+    const pairs: [string, () => Promise<{ error: unknown }>, () => Promise<{ error: unknown }>][] = [
+      ['domain', () => resend.domains.get(other.domainId), () => resend.domains.get(MISSING_ID)],
+      ['api key', () => resend.apiKeys.remove(other.full.id), () => resend.apiKeys.remove(MISSING_ID)],
+      ['contact', () => resend.contacts.get(others.contact), () => resend.contacts.get(MISSING_ID)],
+      ['broadcast', () => resend.broadcasts.get(others.broadcast), () => resend.broadcasts.get(MISSING_ID)],
+      ['log', () => resend.logs.get(others.log), () => resend.logs.get(MISSING_ID)],
+    ];
+    for (const [label, theirs, missing] of pairs) {
+      const a = await theirs();
+      const b = await missing();
+      expect(a.error, label).toMatchObject({ statusCode: 404, name: 'not_found' });
+      expect(a.error, label).toEqual(b.error);
+    }
+  });
+
+  it('answers unknown routes with 404 not_found', async () => {
+    for (const path of ['/nope', '/domains/a/b', '/api-keys/x/roll', '/v1/emails']) {
+      const res = await api(server, path, { token: acme.full.token });
+      expect(res.status, path).toBe(404);
+      expect(res.body).toEqual({ statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' });
+    }
+  });
+});
+
+describe('method_not_allowed', () => {
+  it('answers 405 with an Allow header', async () => {
+    const cases: [string, string, string][] = [
+      ['PUT', '/domains', 'POST, GET'],
+      ['PATCH', '/domains/x', 'GET, DELETE'],
+      ['PUT', '/contacts/someone@example.com', 'GET, PATCH, DELETE'],
+      ['DELETE', '/logs', 'GET'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await api(server, path, { method, token: acme.full.token, body: '{}' });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.body).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
+    }
+  });
+});
+
+describe('malformed and oversized bodies', () => {
+  it('400 validation_error for malformed JSON, and nothing is written', async () => {
+    const before = await count(server, 'contact');
+    for (const body of ['{"email": "a@example.com"', 'email=a@example.com', '{"email": \'a\'}']) {
+      const res = await api(server, '/contacts', { method: 'POST', token: acme.full.token, body });
+      expect(res.status, body).toBe(400);
+      expect(res.body).toEqual({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });
+    }
+    expect(await count(server, 'contact')).toBe(before);
+  });
+
+  it('413 for a body over 1 MB, and nothing is written', async () => {
+    const before = await count(server, 'broadcast');
+    const body = JSON.stringify({ from: 'a@b.com', subject: 's', html: 'x'.repeat(1024 * 1024 + 1) });
+    const res = await api(server, '/broadcasts', { method: 'POST', token: acme.full.token, body });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ statusCode: 413, name: 'payload_too_large', message: 'Request body is too large.' });
+    expect(await count(server, 'broadcast')).toBe(before);
+  });
+});
+
+describe('pagination parameters', () => {
+  it('refuses a limit outside 1–100 with 422 invalid_parameter', async () => {
+    for (const path of ['/domains', '/api-keys', '/contacts', '/broadcasts', '/logs']) {
+      for (const limit of ['0', '101', '-1', '1.5', 'ten', '']) {
+        const res = await api(server, `${path}?limit=${limit}`, { token: acme.full.token });
+        expect(res.status, `${path}?limit=${limit}`).toBe(422);
+        expect(res.body).toMatchObject({ statusCode: 422, name: 'invalid_parameter' });
+      }
+      for (const limit of ['1', '100']) {
+        expect((await api(server, `${path}?limit=${limit}`, { token: acme.full.token })).status).toBe(200);
+      }
+    }
+  });
+
+  it('refuses both cursors at once, and a cursor that is not an item of the list', async () => {
+    const cases = [
+      `/domains?after=${acme.domainId}&before=${acme.domainId}`,
+      `/domains?after=${other.domainId}`,
+      `/domains?before=${MISSING_ID}`,
+      '/contacts?after=not-an-id',
+      `/contacts?after=${others.contact}`,
+      '/domains?after=a&after=b',
+    ];
+    for (const path of cases) {
+      const res = await api(server, path, { token: acme.full.token });
+      expect(res.status, path).toBe(422);
+      expect(res.body).toMatchObject({ statusCode: 422, name: 'invalid_parameter' });
+    }
+  });
+
+  it('walks a list forwards with after and backwards with before', async () => {
+    const resend = sdk(server, acme.full.token);
+    for (const name of ['p1.com', 'p2.com', 'p3.com', 'p4.com']) expect((await resend.domains.create({ name })).error).toBeNull();
+    const all = (await resend.domains.list()).data!.data.map((d) => d.id);
+    expect(all).toHaveLength(5);
+    const forward: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = (await resend.domains.list(after ? { limit: 2, after } : { limit: 2 })).data!;
+      forward.push(...page.data.map((d) => d.id));
+      if (!page.has_more) break;
+      after = page.data[page.data.length - 1].id;
+    }
+    expect(forward).toEqual(all);
+    const backward: string[][] = [];
+    let before = all[all.length - 1];
+    for (;;) {
+      const page = (await resend.domains.list({ limit: 2, before })).data!;
+      backward.push(page.data.map((d) => d.id));
+      if (!page.has_more) break;
+      before = page.data[0].id;
+    }
+    expect(backward).toEqual([all.slice(2, 4), all.slice(0, 2)]);
+  });
+});
+
+describe('rate limit', () => {
+  let limited: TestServer;
+  let team: Team;
+  beforeAll(async () => {
+    limited = await startTestServer({ RATE_LIMIT_PER_SECOND: '2' });
+    team = await setUpTeam(limited, 'Busy');
+  });
+  afterAll(() => limited?.stop());
+
+  it('429 rate_limit_exceeded with ratelimit-* and retry-after headers, then recovers', async () => {
+    const resend = sdk(limited, team.full.token);
+    const results = await Promise.all(Array.from({ length: 8 }, () => resend.domains.list()));
+    const ok = results.filter((r) => r.error === null);
+    const refused = results.filter((r) => r.error !== null);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(ok.length).toBeLessThanOrEqual(2);
+    expect(refused.length).toBeGreaterThanOrEqual(6);
+    for (const r of ok) expect(r.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': expect.stringMatching(/^[01]$/) });
+    for (const r of refused) {
+      expect(r.error).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded', message: expect.stringMatching(/2 requests per second/) });
+      expect(r.headers).toMatchObject({
+        'ratelimit-limit': '2',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': expect.stringMatching(/^[1-9]\d*$/),
+        'retry-after': expect.stringMatching(/^[1-9]\d*$/),
+      });
+    }
+    // The limit is per team: another team is not held back.
+    const otherTeam = await setUpTeam(limited, 'Calm');
+    expect((await sdk(limited, otherTeam.full.token).domains.list()).error).toBeNull();
+
+    const wait = Number(refused[0].headers!['retry-after']) * 1000;
+    await new Promise((r) => setTimeout(r, wait + 100));
+    expect((await resend.domains.list()).error).toBeNull();
+  });
+});

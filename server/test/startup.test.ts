@@ -1,0 +1,210 @@
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { freePort } from '../src/db/embedded.js';
+import { createClient, createTestDatabase, PASSWORD, sql, uniqueEmail } from './harness.js';
+
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+type Proc = {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+};
+
+const started = new Set<ChildProcess>();
+
+const TSX_CLI = path.join(SERVER_DIR, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/**
+ * The real entry point, as `npx tsx src/main.ts` runs it (tsx relays signals to its child and
+ * passes its exit code on), with only the given environment. Its own process group, so a test
+ * that fails half-way can still stop both processes.
+ */
+function spawnServer(env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    detached: true,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CLIENT_DIST: '/nonexistent',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      started.delete(child);
+      resolve(code);
+    });
+  });
+  return { child, output: () => out, exited };
+}
+
+/** Polls /api/health until it answers ok; fails early if the process dies. */
+async function waitHealthy(proc: Proc, port: number, timeoutMs = 60_000): Promise<void> {
+  let dead = false;
+  proc.exited.then(() => {
+    dead = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dead) throw new Error(`server exited before it was healthy:\n${proc.output()}`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+    if (res?.status === 200) {
+      expect(await res.json()).toEqual({ status: 'ok' });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not healthy after ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+/**
+ * SIGTERM, as a process manager stops it, or to the whole process group, as Ctrl-C does (then
+ * the server gets it twice: directly and relayed by tsx). Expects a clean exit 0 either way.
+ */
+async function stopWithSigterm(proc: Proc, target: 'process' | 'group' = 'process'): Promise<void> {
+  if (target === 'group') process.kill(-(proc.child.pid as number), 'SIGTERM');
+  else proc.child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref());
+  const code = await Promise.race([proc.exited, timeout]);
+  expect(code, `exit after SIGTERM:\n${proc.output()}`).toBe(0);
+}
+
+afterAll(() => {
+  for (const child of started) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+});
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { email role } }`;
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { email } }`;
+
+describe('startup: the real process', () => {
+  it('migrates a clean database, serves, exits 0 on SIGTERM (to it or its process group), and starts again on the migrated database', async () => {
+    const databaseUrl = await createTestDatabase('startup');
+    const port = await freePort();
+    const env = { DATABASE_URL: databaseUrl, PORT: String(port) };
+
+    const first = spawnServer(env);
+    await waitHealthy(first, port);
+    const migrations = await sql<{ name: string }>(databaseUrl, 'select name from mikro_orm_migrations order by id');
+    expect(migrations.map((m) => m.name)).toContain('Migration20261128000000_foundation');
+    const client = createClient(`http://127.0.0.1:${port}`);
+    const email = uniqueEmail('startup');
+    const signUp = await client.gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: 'Startup' } });
+    expect(signUp.data?.signUp).toEqual({ email, role: 'ADMIN' });
+    await stopWithSigterm(first);
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+
+    const second = spawnServer(env);
+    await waitHealthy(second, port);
+    expect(await sql(databaseUrl, 'select name from mikro_orm_migrations order by id')).toEqual(migrations);
+    const signIn = await createClient(`http://127.0.0.1:${port}`).gql(SIGN_IN, { input: { email, password: PASSWORD } });
+    expect(signIn.data?.signIn).toEqual({ email });
+    await stopWithSigterm(second, 'group');
+  }, 240_000);
+
+  it('without DATABASE_URL it runs an embedded PostgreSQL under DATA_DIR', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-startup-'));
+    try {
+      const port = await freePort();
+      const proc = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
+      await waitHealthy(proc, port, 90_000);
+      expect(proc.output()).toContain('embedded PostgreSQL started');
+      await expect(fs.stat(path.join(dataDir, 'pg', 'PG_VERSION'))).resolves.toBeDefined();
+      const client = createClient(`http://127.0.0.1:${port}`);
+      const email = uniqueEmail('embedded');
+      const signUp = await client.gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: 'Embedded' } });
+      expect(signUp.data?.signUp).toEqual({ email, role: 'ADMIN' });
+      await stopWithSigterm(proc);
+      // PostgreSQL was shut down cleanly with the server, not left running.
+      await expect(fs.stat(path.join(dataDir, 'pg', 'postmaster.pid'))).rejects.toThrow();
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+/** Waits for a process that is expected to give up on its own. */
+async function exitOf(proc: Proc): Promise<number | null> {
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 50_000).unref());
+  const code = await Promise.race([proc.exited, timeout]);
+  expect(code, proc.output()).not.toBe('timeout');
+  return code as number | null;
+}
+
+// One group, run side by side: each process spends its few seconds loading before it gives up.
+describe('startup: refusing to run', () => {
+  it.concurrent.each([
+    ['PORT', { PORT: 'notaport', DATABASE_URL: 'postgres://127.0.0.1:1/none' }],
+    ['DATABASE_URL', { PORT: '0', DATABASE_URL: 'mysql://x' }],
+    ['RATE_LIMIT_PER_SECOND', { PORT: '0', DATABASE_URL: 'postgres://127.0.0.1:1/none', RATE_LIMIT_PER_SECOND: '-1' }],
+  ])('an invalid %s makes the process exit non-zero with a message naming it', async (variable, env) => {
+    const proc = spawnServer(env);
+    expect(await exitOf(proc)).toBe(1);
+    expect(proc.output()).toContain('Invalid configuration');
+    expect(proc.output()).toContain(`${variable}:`);
+  }, 60_000);
+
+  it.concurrent('an unreachable database makes it exit non-zero and say why', async () => {
+    const port = await freePort(); // nothing listens there
+    const proc = spawnServer({ PORT: '0', DATABASE_URL: `postgres://keyring:x@127.0.0.1:${port}/none` });
+    expect(await exitOf(proc)).toBe(1);
+    expect(proc.output()).toContain('Keyring failed to start');
+    expect(proc.output()).toContain('ECONNREFUSED');
+  }, 60_000);
+
+  it.concurrent('a port already in use makes it exit non-zero and say which', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const { port } = holder.address() as net.AddressInfo;
+    try {
+      const proc = spawnServer({ PORT: String(port), DATABASE_URL: await createTestDatabase('inuse') });
+      expect(await exitOf(proc)).toBe(1);
+      expect(proc.output()).toContain('Keyring failed to start');
+      expect(proc.output()).toContain(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
+});
+
+describe('startup: configuration parsing', () => {
+  it('reports every invalid variable at once', () => {
+    expect(() => loadConfig({ PORT: '70000', SMTP_URL: 'http://mail', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT:[\s\S]*SMTP_URL:[\s\S]*LOG_LEVEL:|PORT:[\s\S]*LOG_LEVEL:[\s\S]*SMTP_URL:/,
+    );
+  });
+
+  it('treats empty variables as unset, so a blank value never turns the rate limit off', () => {
+    const config = loadConfig({ PORT: '', RATE_LIMIT_PER_SECOND: '', SMTP_URL: '', LOG_LEVEL: ' ', DATABASE_URL: '' });
+    expect(config.PORT).toBe(4000);
+    expect(config.RATE_LIMIT_PER_SECOND).toBe(10);
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('derives PUBLIC_URL from the port and trims a trailing slash', () => {
+    expect(loadConfig({ PORT: '4321' }).PUBLIC_URL).toBe('http://localhost:4321');
+    expect(loadConfig({ PUBLIC_URL: 'https://keys.example.com/' }).PUBLIC_URL).toBe('https://keys.example.com');
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).RATE_LIMIT_PER_SECOND).toBe(0);
+  });
+});
