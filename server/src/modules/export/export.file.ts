@@ -35,7 +35,9 @@ export async function writeCsv(opts: {
   attempt: string;
   query: string;
   onProgress: (rows: number) => void;
-}): Promise<{ rows: number; bytes: number }> {
+  /** Asked after each chunk; false stops the copy (another attempt finished first). */
+  stillWanted: () => Promise<boolean>;
+}): Promise<{ rows: number; bytes: number } | null> {
   const client = new pg.Client({ connectionString: opts.orm.config.getClientUrl() });
   await client.connect();
   const conn = opts.orm.em.getConnection();
@@ -59,7 +61,13 @@ export async function writeCsv(opts: {
       pending.push(buf);
       pendingBytes += buf.length;
       bytes += buf.length;
-      if (pendingBytes >= CHUNK_BYTES) await flush();
+      if (pendingBytes >= CHUNK_BYTES) {
+        await flush();
+        if (!(await opts.stillWanted())) {
+          stream.destroy();
+          return null;
+        }
+      }
       opts.onProgress(Math.max(0, counter.records - 1));
     }
     await flush();

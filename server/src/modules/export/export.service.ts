@@ -71,7 +71,19 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .catch((err: unknown) => services.logger.warn({ err, exportId }, 'could not publish export progress'));
   };
   const query = exportQuery(exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
-  const { rows, bytes } = await writeCsv({ orm: services.orm, exportId, attempt, query, onProgress: (r) => publish(r) });
+  const written = await writeCsv({
+    orm: services.orm,
+    exportId,
+    attempt,
+    query,
+    onProgress: (r) => publish(r),
+    stillWanted: async () => (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
+  });
+  if (!written) {
+    await conn.execute('delete from export_chunk where export_id = ? and attempt = ?', [exportId, attempt]);
+    return;
+  }
+  const { rows, bytes } = written;
   const done = await conn.execute(
     `update export set status = ?, processed_rows = ?, row_count = ?, file_size = ?, file_attempt = ?, completed_at = now(), expires_at = now() + ? * interval '1 millisecond'
       where id = ? and status = ?`,
