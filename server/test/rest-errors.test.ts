@@ -254,4 +254,32 @@ describe('rate limit', () => {
     await new Promise((r) => setTimeout(r, wait + 100));
     expect((await resend.domains.list()).error).toBeNull();
   });
+
+  it('holds across two instances sharing one database', async () => {
+    const { createApp } = await import('../src/app.js');
+    const { loadConfig } = await import('../src/config.js');
+    const { initOrm } = await import('../src/db/orm.js');
+    const { createLogger } = await import('../src/logger.js');
+    const logger = createLogger('silent');
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: limited.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '2', WORKERS: 'false' });
+    const orm = await initOrm(limited.databaseUrl, logger);
+    const second = await createApp({ config, orm, logger });
+    try {
+      const url = await second.listen(0, '127.0.0.1');
+      const fresh = await setUpTeam(limited, 'Shared');
+      await new Promise((r) => setTimeout(r, 1100));
+      const viaFirst = sdk(limited, fresh.full.token);
+      const viaSecond = new Resend(fresh.full.token, { baseUrl: `${url}/api` });
+      const results = await Promise.all([
+        ...Array.from({ length: 4 }, () => viaFirst.domains.list()),
+        ...Array.from({ length: 4 }, () => viaSecond.domains.list()),
+      ]);
+      const ok = results.filter((r) => r.error === null).length;
+      expect(ok).toBeGreaterThanOrEqual(1);
+      expect(ok).toBeLessThanOrEqual(2);
+    } finally {
+      await second.close();
+      await orm.close();
+    }
+  });
 });
