@@ -89,9 +89,31 @@ async function stopWithSigterm(proc: Proc, target: 'process' | 'group' = 'proces
   expect(code, `exit after SIGTERM:\n${proc.output()}`).toBe(0);
 }
 
+// Only after a failed test: the group holds tsx, the server and any embedded PostgreSQL it spawned.
 afterAll(() => {
-  for (const child of started) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  for (const child of started) {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }
 });
+
+/**
+ * A free port below the kernel's ephemeral range. The server takes seconds to load before it
+ * listens; a port from the ephemeral range could meanwhile become the source port of some
+ * outgoing connection on this busy machine (EADDRINUSE).
+ */
+async function freeListenPort(): Promise<number> {
+  const range = await fs.readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const low = Math.min(Number(range.trim().split(/\s+/)[0]) || 32768, 32768);
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { email role } }`;
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { email } }`;
@@ -99,7 +121,7 @@ const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { email 
 describe('startup: the real process', () => {
   it('migrates a clean database, serves, exits 0 on SIGTERM (to it or its process group), and starts again on the migrated database', async () => {
     const databaseUrl = await createTestDatabase('startup');
-    const port = await freePort();
+    const port = await freeListenPort();
     const env = { DATABASE_URL: databaseUrl, PORT: String(port) };
 
     const first = spawnServer(env);
@@ -124,7 +146,7 @@ describe('startup: the real process', () => {
   it('without DATABASE_URL it runs an embedded PostgreSQL under DATA_DIR', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-startup-'));
     try {
-      const port = await freePort();
+      const port = await freeListenPort();
       const proc = spawnServer({ DATA_DIR: dataDir, PORT: String(port) });
       await waitHealthy(proc, port, 90_000);
       expect(proc.output()).toContain('embedded PostgreSQL started');

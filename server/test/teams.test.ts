@@ -317,8 +317,10 @@ describe('teams: errors', () => {
     const { admin, adminMemberId } = await teamWithMember();
     const demote = await admin.client.gql(UPDATE_ROLE, { id: adminMemberId, role: 'MEMBER' });
     expect(demote.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(demote.errors?.[0].message).toMatch(/at least one admin/);
     const remove = await admin.client.gql(REMOVE, { id: adminMemberId });
     expect(remove.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(remove.errors?.[0].message).toMatch(/at least one admin/);
     expect((await admin.client.gql(ME)).data?.me.role).toBe('ADMIN');
   });
 
