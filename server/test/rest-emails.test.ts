@@ -277,6 +277,32 @@ describe('usage logs follow every request', () => {
   });
 });
 
+describe('without SMTP_URL', () => {
+  it('delivers into the outbox table', async () => {
+    const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    try {
+      const a = await signUpAdmin(s, 'Outbox');
+      await a.client.gql(`mutation { createDomain(input: { name: "outbox.test" }) { id } }`);
+      const key = await a.client.gql(`mutation { createApiKey(input: { name: "o", permission: SENDING_ACCESS }) { token } }`);
+      const client = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      const { data } = await client.batch.send([1, 2].map((i) => ({ from: 'Out <o@outbox.test>', to: [`r${i}@example.org`], subject: `Outbox ${i}`, text: 'kept' })));
+      expect(data?.data).toHaveLength(2);
+      const rows = await waitFor(async () => {
+        const r = await sql<{ to: string; subject: string; from: string }>(s.databaseUrl, `select "to", subject, "from" from outbox_message where subject like 'Outbox %' order by subject`);
+        return r.length === 2 ? r : undefined;
+      });
+      expect(rows).toEqual([
+        { to: 'r1@example.org', subject: 'Outbox 1', from: 'Out <o@outbox.test>' },
+        { to: 'r2@example.org', subject: 'Outbox 2', from: 'Out <o@outbox.test>' },
+      ]);
+      const status = await sql<{ status: string }>(s.databaseUrl, `select distinct status from email`);
+      expect(status).toEqual([{ status: 'sent' }]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('loses no usage log under load', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });

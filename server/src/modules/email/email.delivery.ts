@@ -4,7 +4,6 @@ import type { Mail, Mailer } from '../mail/mailer.js';
 import type { EmailAttachment } from './email.entity.js';
 
 const BATCH = 100;
-const CONCURRENCY = 8;
 const SWEEP_MS = 2000;
 
 type Claimed = {
@@ -85,21 +84,12 @@ export class EmailDelivery {
         returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments`,
     );
     if (claimed.length === 0) return 0;
-    const results: { id: string; status: 'sent' | 'failed'; error: string | null }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < claimed.length) {
-        const e = claimed[next++];
-        try {
-          await this.mailer.send(toMail(e));
-          results.push({ id: e.id, status: 'sent', error: null });
-        } catch (err) {
-          this.logger.warn({ err, emailId: e.id }, 'email delivery failed');
-          results.push({ id: e.id, status: 'failed', error: String((err as Error).message ?? err).slice(0, 500) });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, worker));
+    const outcomes = await this.mailer.sendBatch(claimed.map(toMail));
+    const results = claimed.map((e, i) => {
+      const err = outcomes[i];
+      if (err) this.logger.warn({ err, emailId: e.id }, 'email delivery failed');
+      return { id: e.id, status: err ? 'failed' : 'sent', error: err ? String(err.message).slice(0, 500) : null };
+    });
     await conn.execute(
       `update email e set status = r.status, error = r.error, sent_at = case when r.status = 'sent' then now() end
          from jsonb_to_recordset(?::jsonb) as r(id uuid, status text, error text) where e.id = r.id`,

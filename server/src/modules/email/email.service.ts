@@ -14,20 +14,54 @@ const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 export type EmailFilter = { status?: EmailStatus | null; from?: Date | null; to?: Date | null; apiKeyId?: string | null };
 
-/** Where the sender may send from: a domain of the team, and the key's own domain if it is tied to one. */
-async function checkSender(em: EntityManager, key: VerifiedKey, emails: SendEmailRequest[]): Promise<void> {
-  const domains = [...new Set(emails.map((e) => domainOf(parseAddress(e.from)!)))];
-  for (const d of domains) {
-    if (key.domainName && d !== key.domainName) {
-      throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, 'from', undefined, 'invalid_from_address');
-    }
+/** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
+function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
+  const other = key.domainName ? domains.find((d) => d !== key.domainName) : undefined;
+  if (other !== undefined) {
+    throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, 'from', undefined, 'invalid_from_address');
   }
-  if (key.domainName) return;
-  const known = await em.find(Domain, { team: key.teamId, name: { $in: domains } }, { fields: ['name'] });
-  const missing = domains.find((d) => !known.some((k) => k.name === d));
-  if (missing) {
-    throw new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
-  }
+}
+
+async function missingDomainError(em: EntityManager, teamId: string, domains: string[]): Promise<AppError> {
+  const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name'] });
+  const missing = domains.find((d) => !known.some((k) => k.name === d)) ?? domains[0];
+  return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
+}
+
+/**
+ * One statement: inserts the emails only if every sending domain belongs to the team, so the
+ * hot path costs one round trip and a domain deleted meanwhile cannot slip through.
+ */
+async function insertEmails(em: EntityManager, teamId: string, emails: Email[], domains: string[]): Promise<boolean> {
+  const rows = emails.map((e) => ({
+    id: e.id,
+    team_id: e.teamId,
+    api_key_id: e.apiKeyId,
+    from: e.from,
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    reply_to: e.replyTo,
+    subject: e.subject,
+    html: e.html,
+    text: e.text,
+    headers: e.headers,
+    tags: e.tags,
+    attachments: e.attachments,
+    idempotency_key: e.idempotencyKey,
+    request_hash: e.requestHash,
+    created_at: e.createdAt.toISOString(),
+  }));
+  const inserted = await em.getConnection().execute<{ id: string }[]>(
+    `insert into email (id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, created_at)
+     select v.id, v.team_id, v.api_key_id, v."from", v."to", v.cc, v.bcc, v.reply_to, v.subject, v.html, v.text, v.headers, v.tags, v.attachments, v.idempotency_key, v.request_hash, v.created_at
+       from jsonb_to_recordset(?::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb,
+            subject text, html text, text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, created_at timestamptz)
+      where (select count(*) from domain d where d.team_id = ? and d.name in (select jsonb_array_elements_text(?::jsonb))) = ?
+     returning id`,
+    [JSON.stringify(rows), teamId, JSON.stringify(domains), domains.length],
+  );
+  return inserted.length === emails.length;
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -69,7 +103,8 @@ export async function acceptEmails(
 ): Promise<{ emails: Email[]; replayed: boolean }> {
   checkIdempotencyKey(opts.idempotencyKey);
   const parsed = inputs.map((input, i) => parseSendEmail(input, opts.batch ? `emails[${i}]` : undefined));
-  await checkSender(em, key, parsed);
+  const domains = [...new Set(parsed.map((e) => domainOf(parseAddress(e.from)!)))];
+  checkKeyDomain(key, domains);
   const requestHash = hashOf(inputs);
   const slot = (i: number) => (opts.idempotencyKey === undefined ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey);
 
@@ -101,8 +136,7 @@ export async function acceptEmails(
         { idempotencyKey: null },
       );
     }
-    // One multi-row INSERT: atomic for a whole batch, and no unit-of-work bookkeeping on the hot path.
-    await em.insertMany(Email, emails);
+    if (!(await insertEmails(em, key.teamId, emails, domains))) throw await missingDomainError(em, key.teamId, domains);
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) {
       throw conflict('Another request with this idempotency key is in progress or has just completed. Retry it.', 'concurrent_idempotent_requests');
