@@ -8,7 +8,7 @@ export class Dashboard {
   readonly teamName = () => this.page.getByTestId('team-name');
   readonly userEmail = () => this.page.getByTestId('user-email');
 
-  async open(section: 'API Keys' | 'Logs' | 'Domains' | 'Exports' | 'Team') {
+  async open(section: 'API Keys' | 'Logs' | 'Emails' | 'Contacts' | 'Broadcasts' | 'Domains' | 'Exports' | 'Team') {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();
     await this.heading(section).waitFor();
   }

@@ -2,7 +2,17 @@ import { type ReactNode, Suspense } from 'react';
 import { NavLink } from 'react-router';
 import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
 import { Badge } from '../ui/Badge';
-import { DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, SignOutIcon, UsersIcon } from '../ui/icons';
+import {
+  BroadcastIcon,
+  ContactsIcon,
+  DownloadIcon,
+  GlobeIcon,
+  KeyIcon,
+  LogsIcon,
+  MailIcon,
+  SignOutIcon,
+  UsersIcon,
+} from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 import { useCurrentUser } from './session';
@@ -10,6 +20,9 @@ import { useCurrentUser } from './session';
 const NAV = [
   { to: '/api-keys', label: 'API Keys', icon: <KeyIcon /> },
   { to: '/logs', label: 'Logs', icon: <LogsIcon /> },
+  { to: '/emails', label: 'Emails', icon: <MailIcon /> },
+  { to: '/contacts', label: 'Contacts', icon: <ContactsIcon /> },
+  { to: '/broadcasts', label: 'Broadcasts', icon: <BroadcastIcon /> },
   { to: '/domains', label: 'Domains', icon: <GlobeIcon /> },
   { to: '/exports', label: 'Exports', icon: <DownloadIcon /> },
   { to: '/team', label: 'Team', icon: <UsersIcon /> },

@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { SessionQuery } from './session';
@@ -9,7 +10,18 @@ export function createCache(): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
       // Lists come back whole from the server: replace them rather than merge.
-      Query: { fields: { domains: { merge: false } } },
+      Query: {
+        fields: {
+          domains: { merge: false },
+          apiKeys: { merge: false },
+          // Cursor lists: "Load more" appends; a fetch without `after` (new filters, refetch) starts over.
+          usageLogs: relayStylePagination(['filter']),
+          emails: relayStylePagination(['filter']),
+          contacts: relayStylePagination(),
+          broadcasts: relayStylePagination(),
+          exports: relayStylePagination(),
+        },
+      },
       Team: { fields: { members: { merge: false }, invitations: { merge: false } } },
     },
   });

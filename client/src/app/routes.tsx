@@ -12,9 +12,15 @@ const SignInPage = page(() => import('../features/auth/SignInPage'), 'SignInPage
 const SignUpPage = page(() => import('../features/auth/SignUpPage'), 'SignUpPage');
 const AcceptInvitationPage = page(() => import('../features/auth/AcceptInvitationPage'), 'AcceptInvitationPage');
 const ApiKeysPage = page(() => import('../features/api-keys/ApiKeysPage'), 'ApiKeysPage');
+const ApiKeyDetailPage = page(() => import('../features/api-keys/ApiKeyDetailPage'), 'ApiKeyDetailPage');
 const LogsPage = page(() => import('../features/logs/LogsPage'), 'LogsPage');
+const LogDetailPage = page(() => import('../features/logs/LogDetailPage'), 'LogDetailPage');
+const EmailsPage = page(() => import('../features/emails/EmailsPage'), 'EmailsPage');
+const ContactsPage = page(() => import('../features/contacts/ContactsPage'), 'ContactsPage');
+const BroadcastsPage = page(() => import('../features/broadcasts/BroadcastsPage'), 'BroadcastsPage');
 const DomainsPage = page(() => import('../features/domains/DomainsPage'), 'DomainsPage');
 const ExportsPage = page(() => import('../features/exports/ExportsPage'), 'ExportsPage');
+const ExportDetailPage = page(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
 const TeamPage = page(() => import('../features/team/TeamPage'), 'TeamPage');
 const NotFoundPage = page(() => import('./NotFoundPage'), 'NotFoundPage');
 
@@ -30,9 +36,15 @@ export function AppRoutes() {
         <Route element={<RequireAuth />}>
           <Route index element={<Navigate to="/api-keys" replace />} />
           <Route path="/api-keys" element={<ApiKeysPage />} />
+          <Route path="/api-keys/:id" element={<ApiKeyDetailPage />} />
           <Route path="/logs" element={<LogsPage />} />
+          <Route path="/logs/:id" element={<LogDetailPage />} />
+          <Route path="/emails" element={<EmailsPage />} />
+          <Route path="/contacts" element={<ContactsPage />} />
+          <Route path="/broadcasts" element={<BroadcastsPage />} />
           <Route path="/domains" element={<DomainsPage />} />
           <Route path="/exports" element={<ExportsPage />} />
+          <Route path="/exports/:id" element={<ExportDetailPage />} />
           <Route path="/team" element={<TeamPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

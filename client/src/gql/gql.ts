@@ -16,14 +16,41 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": typeof types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": typeof types.SessionDocument,
+    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
+    "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": typeof types.ApiKeysPageDocument,
+    "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeyDomainsDocument,
+    "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": typeof types.RecentRequests_LogFragmentDoc,
+    "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ApiKeyDetailDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": typeof types.DeleteApiKeyDocument,
+    "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.RollApiKeyDocument,
+    "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.UpdateApiKeyDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n": typeof types.BroadcastsTable_BroadcastFragmentDoc,
+    "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.BroadcastsPageDocument,
+    "\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n": typeof types.ContactsTable_ContactFragmentDoc,
+    "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": typeof types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": typeof types.DeleteDomainDocument,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
+    "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
+    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
+    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
+    "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
+    "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportDetailDocument,
+    "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportProgressDocument,
+    "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.ExportKeyNamesDocument,
+    "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.CreateExportDocument,
+    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
+    "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.LogsPageDocument,
+    "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.LogFilterKeysDocument,
+    "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": typeof types.LogDetailDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": typeof types.InvitationsTable_InvitationFragmentDoc,
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": typeof types.TeamPageDocument,
@@ -35,14 +62,41 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": types.SessionDocument,
+    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": types.HealthOverview_HealthFragmentDoc,
+    "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": types.ApiKeysPageDocument,
+    "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": types.ApiKeyDomainsDocument,
+    "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": types.RecentRequests_LogFragmentDoc,
+    "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ApiKeyDetailDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": types.DeleteApiKeyDocument,
+    "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.RollApiKeyDocument,
+    "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.UpdateApiKeyDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...Session_user\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...Session_user\n    }\n  }\n": types.SignUpDocument,
+    "\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n": types.BroadcastsTable_BroadcastFragmentDoc,
+    "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.BroadcastsPageDocument,
+    "\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n": types.ContactsTable_ContactFragmentDoc,
+    "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": types.DeleteDomainDocument,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": types.EmailsTable_EmailFragmentDoc,
+    "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
+    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
+    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
+    "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ExportsPageDocument,
+    "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportDetailDocument,
+    "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportProgressDocument,
+    "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.ExportKeyNamesDocument,
+    "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": types.CreateExportDocument,
+    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
+    "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.LogsPageDocument,
+    "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.LogFilterKeysDocument,
+    "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": types.LogDetailDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": types.InvitationsTable_InvitationFragmentDoc,
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": types.TeamPageDocument,
@@ -77,6 +131,46 @@ export function graphql(source: "\n  query Session {\n    me {\n      ...Session
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n"): (typeof documents)["\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n"): (typeof documents)["\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n"): (typeof documents)["\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -93,6 +187,22 @@ export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n"): (typeof documents)["\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n"): (typeof documents)["\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n"): (typeof documents)["\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -106,6 +216,58 @@ export function graphql(source: "\n  mutation CreateDomain($input: CreateDomainI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n"): (typeof documents)["\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n"): (typeof documents)["\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"): (typeof documents)["\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"): (typeof documents)["\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n"): (typeof documents)["\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n"): (typeof documents)["\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,3 +1,4 @@
+import type { ApolloLink, InMemoryCache } from '@apollo/client';
 import type { MockLink } from '@apollo/client/testing';
 import { MockedProvider } from '@apollo/client/testing/react';
 import { render } from '@testing-library/react';
@@ -22,13 +23,20 @@ type Options = {
   route?: string;
   /** Renders inside a signed-in session as this user. */
   user?: SessionUser;
+  /** Instead of `mocks`, e.g. to add a MockSubscriptionLink. */
+  link?: ApolloLink;
+  /** A cache the test can inspect afterwards. */
+  cache?: InMemoryCache;
 };
 
-export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/', user }: Options = {}) {
+export function renderWithProviders(
+  ui: ReactElement,
+  { mocks = [], route = '/', user, link, cache = createCache() }: Options = {},
+) {
   const events = userEvent.setup();
   const result = render(
     // MockedProvider renders a single child only.
-    <MockedProvider mocks={mocks} cache={createCache()}>
+    <MockedProvider mocks={mocks} link={link} cache={cache}>
       <MemoryRouter initialEntries={[route]}>
         {user ? <SessionProvider user={user}>{ui}</SessionProvider> : ui}
         <Toaster />

@@ -49,3 +49,21 @@ export const SignOutIcon = () => (
     <path d="M6 13.5H3.5a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1H6M10.5 11 13.5 8l-3-3M13.5 8H6" />
   </Icon>
 );
+export const MailIcon = () => (
+  <Icon>
+    <rect x="2" y="3.5" width="12" height="9" rx="1.5" />
+    <path d="m2.5 4.5 5.5 4 5.5-4" />
+  </Icon>
+);
+export const ContactsIcon = () => (
+  <Icon>
+    <rect x="2.5" y="2" width="11" height="12" rx="1.5" />
+    <circle cx="8" cy="6.5" r="2" />
+    <path d="M5 11.5c.5-1.4 1.6-2.2 3-2.2s2.5.8 3 2.2" />
+  </Icon>
+);
+export const BroadcastIcon = () => (
+  <Icon>
+    <path d="M2.5 6.5v3h2l5 3v-9l-5 3h-2ZM12 6a2.8 2.8 0 0 1 0 4" />
+  </Icon>
+);

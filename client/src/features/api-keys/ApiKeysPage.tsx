@@ -1,16 +1,164 @@
+import { useQuery } from '@apollo/client/react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { queryErrorMessage } from '../../app/errors';
+import { useIsAdmin } from '../../app/session';
+import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
+import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { ApiKeysTable } from './components/ApiKeysTable';
+import { CreateApiKeyDialog } from './components/CreateApiKeyDialog';
+import { HealthOverview } from './components/HealthOverview';
+import { InactiveNotice } from './components/InactiveNotice';
+import { UsageStatusLegend } from './components/UsageStatus';
+import { ApiKeysPageQuery } from './documents';
+import { useApiKeyActions } from './hooks/useApiKeyActions';
+import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
+import './api-keys.css';
+
+const SEARCH_DELAY_MS = 250;
+
+type ListFilters = { health: HealthFilterId | undefined; search: string };
+
+const parseFilters = (params: URLSearchParams): ListFilters => ({
+  health: healthFilter(params.get('health'))?.id,
+  search: params.get('q') ?? '',
+});
+
+/**
+ * The health filter and the search, mirrored in the URL so a filtered list can be shared and
+ * reloaded. The query reads React state, not the URL: the router changes the URL in a transition,
+ * and a query whose variables flip between an interrupted transition and the committed tree would
+ * fetch both, again and again.
+ */
+function useListFilters() {
+  const [params, setParams] = useSearchParams();
+  const [filters, setFilters] = useState(() => parseFilters(params));
+  const latest = useRef(filters);
+  latest.current = filters;
+  // The URLs this hook wrote, so that their (later) arrival does not undo a newer change.
+  const written = useRef<string[]>([]);
+  const urlKey = params.toString();
+  // Back, forward or a link changed the URL: follow it.
+  useEffect(() => {
+    if (written.current.includes(urlKey)) return;
+    const next = parseFilters(new URLSearchParams(urlKey));
+    setFilters((current) => (current.health === next.health && current.search === next.search ? current : next));
+  }, [urlKey]);
+  const update = (next: Partial<ListFilters>) => {
+    const merged = { ...latest.current, ...next };
+    latest.current = merged;
+    setFilters(merged);
+    const out = new URLSearchParams(urlKey);
+    if (merged.health) out.set('health', merged.health);
+    else out.delete('health');
+    if (merged.search.trim()) out.set('q', merged.search);
+    else out.delete('q');
+    written.current = [...written.current.slice(-4), out.toString()];
+    setParams(out, { replace: true });
+  };
+  return { ...filters, update };
+}
 
 export function ApiKeysPage() {
+  const isAdmin = useIsAdmin();
+  const { health, search, update } = useListFilters();
+  const [searchInput, setSearchInput] = useState(search);
+  const [creating, setCreating] = useState(false);
+  const actions = useApiKeyActions();
+
+  const searchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(searchTimer.current), []);
+  // Search as the user types, once they pause.
+  const onSearch = (value: string) => {
+    setSearchInput(value);
+    clearTimeout(searchTimer.current);
+    searchTimer.current = setTimeout(() => update({ search: value }), SEARCH_DELAY_MS);
+  };
+
+  const filter = toApiKeyFilter(health ?? null, search);
+  const filtered = Object.keys(filter).length > 0;
+  const { data, previousData, loading, error, refetch } = useQuery(ApiKeysPageQuery, {
+    variables: { filter },
+    // Counts and "last used" move on the server with every request made with a key.
+    fetchPolicy: 'cache-and-network',
+  });
+  // While another filter loads, keep showing the last list rather than a spinner.
+  const shown = data ?? previousData;
+
+  const createButton = isAdmin ? (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      Create API Key
+    </Button>
+  ) : null;
+
+  const clearFilters = () => {
+    clearTimeout(searchTimer.current);
+    setSearchInput('');
+    update({ health: undefined, search: '' });
+  };
+
+  let body: ReactNode;
+  if (!shown && loading) body = <Loading label="Loading API keys" />;
+  else if (!shown && error) body = <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  else if (shown && shown.apiKeyHealth.total === 0 && !filtered) {
+    body = (
+      <EmptyState title="No API keys yet" action={createButton}>
+        <p>Create a key for each application that sends email, so you can see its use and revoke it on its own.</p>
+      </EmptyState>
+    );
+  } else if (shown) {
+    body = (
+      <>
+        <HealthOverview
+          health={shown.apiKeyHealth}
+          active={health}
+          onSelect={(id) => update({ health: id })}
+        />
+        <InactiveNotice
+          count={shown.apiKeyHealth.inactive}
+          onShow={health === 'inactive' ? undefined : () => update({ health: 'inactive' })}
+        />
+        <div className="list-toolbar">
+          <input
+            type="search"
+            className="input list-search"
+            aria-label="Search API keys"
+            placeholder="Search by name or token start"
+            value={searchInput}
+            onChange={(e) => onSearch(e.target.value)}
+          />
+          <UsageStatusLegend />
+        </div>
+        {shown.apiKeys.length === 0 ? (
+          <EmptyState
+            title="No API keys match"
+            action={
+              <Button size="sm" onClick={clearFilters}>
+                Clear filters
+              </Button>
+            }
+          >
+            <p>Try another search, or show all keys.</p>
+          </EmptyState>
+        ) : (
+          <ApiKeysTable apiKeys={shown.apiKeys} actions={isAdmin ? actions : undefined} />
+        )}
+      </>
+    );
+  }
+
   return (
     <>
-      <PageHeader title="API Keys" description="Create and manage the keys your applications use to send email." />
-      <EmptyState title="API key management is coming">
-        <p>
-          Soon you will create keys with full or sending access, see when each was last used, and remove the ones you
-          no longer need — all from here.
-        </p>
-      </EmptyState>
+      <PageHeader
+        title="API Keys"
+        description="Create and manage the keys your applications use to send email."
+        actions={shown && (shown.apiKeyHealth.total > 0 || filtered) ? createButton : null}
+      />
+      {body}
+      {isAdmin && <CreateApiKeyDialog open={creating} onOpenChange={setCreating} />}
+      {isAdmin && actions.dialogs}
     </>
   );
 }

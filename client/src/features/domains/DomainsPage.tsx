@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { ExportButton } from '../exports';
 import { AddDomainDialog } from './components/AddDomainDialog';
 import { DomainsTable } from './components/DomainsTable';
 import { DomainsPageQuery } from './documents';
@@ -44,7 +45,14 @@ export function DomainsPage() {
       <PageHeader
         title="Domains"
         description="The domains your team sends email from."
-        actions={data?.domains.length ? addButton : null}
+        actions={
+          data?.domains.length ? (
+            <>
+              <ExportButton resource="DOMAINS" filters={{}} filterLabels={[]} />
+              {addButton}
+            </>
+          ) : null
+        }
       />
       {body}
       {isAdmin && <AddDomainDialog open={adding} onOpenChange={setAdding} />}

@@ -1,15 +1,93 @@
+import { NetworkStatus } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import type { ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
+import { LoadMore } from '../../ui/LoadMore';
+import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { ExportButton } from '../exports';
+import { LogFiltersBar } from './components/LogFiltersBar';
+import { LogsTable } from './components/LogsTable';
+import { LogFilterKeysQuery, LogsPageQuery } from './documents';
+import { describeLogFilters, type LogFilters, logFiltersSearch, readLogFilters, toUsageLogFilter } from './filters';
+
+export const LOGS_PAGE_SIZE = 50;
 
 export function LogsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readLogFilters(params);
+  const filter = toUsageLogFilter(filters);
+  const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(LogsPageQuery, {
+    variables: { filter, first: LOGS_PAGE_SIZE },
+    // Requests keep coming in: a visit shows the cached page at once, then the latest.
+    fetchPolicy: 'cache-and-network',
+  });
+  const keys = useQuery(LogFilterKeysQuery);
+  const keyList = keys.data?.apiKeys ?? [];
+  const keyName = (id: string) => keyList.find((k) => k.id === id)?.name;
+
+  const setFilters = (next: LogFilters) => setParams(logFiltersSearch(next), { replace: true });
+  const filtered = Object.values(filters).some(Boolean);
+  const logs = data?.usageLogs.edges.map((e) => e.node) ?? [];
+  // A reversed date range is refused by the server: say so beside the dates.
+  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
+
+  const loadMore = async () => {
+    try {
+      await fetchMore({ variables: { after: data?.usageLogs.pageInfo.endCursor } });
+    } catch (e) {
+      reportErrors(e);
+    }
+  };
+
+  let body: ReactNode;
+  if (loading && !data) body = <Loading label="Loading logs" />;
+  else if (error && !data) {
+    body = Object.keys(fieldErrors).length ? null : (
+      <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+    );
+  } else if (logs.length === 0) {
+    body = filtered ? (
+      <EmptyState title="No requests match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
+    ) : (
+      <EmptyState title="No requests yet">
+        <p>Every request made with one of your API keys shows up here within a few seconds.</p>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <>
+        <LogsTable logs={logs} search={params.toString()} />
+        <LoadMore
+          shown={logs.length}
+          noun="requests"
+          hasMore={data?.usageLogs.pageInfo.hasNextPage ?? false}
+          loading={networkStatus === NetworkStatus.fetchMore}
+          onLoadMore={loadMore}
+        />
+      </>
+    );
+  }
+
   return (
     <>
-      <PageHeader title="Logs" description="Every request made with your API keys." />
-      <EmptyState title="Request logs are coming">
-        <p>
-          Soon you will filter requests by key, status and date, and open each one to see its request and response.
-        </p>
-      </EmptyState>
+      <PageHeader
+        title="Logs"
+        description="Every request made with your API keys, newest first."
+        actions={
+          <>
+            <Button onClick={() => refetch().catch(reportErrors)} loading={networkStatus === NetworkStatus.refetch}>
+              Refresh
+            </Button>
+            <ExportButton resource="LOGS" filters={filter} filterLabels={describeLogFilters(filters, keyName)} />
+          </>
+        }
+      />
+      <LogFiltersBar filters={filters} onChange={setFilters} keys={keyList} errors={fieldErrors} />
+      {body}
     </>
   );
 }

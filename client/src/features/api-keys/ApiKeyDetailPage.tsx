@@ -1,0 +1,154 @@
+import { useQuery } from '@apollo/client/react';
+import { format, parseISO } from 'date-fns';
+import type { ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { queryErrorMessage } from '../../app/errors';
+import { useIsAdmin } from '../../app/session';
+import { Badge } from '../../ui/Badge';
+import { Button } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { DomainCell, InactiveMarker, tokenPreview } from './components/ApiKeysTable';
+import { Expiry } from './components/Expiry';
+import { InactiveNotice } from './components/InactiveNotice';
+import { LastUsed } from './components/LastUsed';
+import { RecentRequests } from './components/RecentRequests';
+import { logsHref, RequestsLink } from './components/RequestsLink';
+import { UsageChart } from './components/UsageChart';
+import { UsageStatusDot } from './components/UsageStatus';
+import { ApiKeyDetailQuery } from './documents';
+import { useApiKeyActions } from './hooks/useApiKeyActions';
+import { PERMISSION_LABEL, USAGE_STATUS } from './labels';
+import './api-keys.css';
+
+const RECENT = 20;
+
+const exact = (value: string) => format(parseISO(value), 'PPpp');
+
+export function ApiKeyDetailPage() {
+  const { id = '' } = useParams();
+  const isAdmin = useIsAdmin();
+  const navigate = useNavigate();
+  const actions = useApiKeyActions({ onRemoved: () => navigate('/api-keys', { replace: true }) });
+  const { data, loading, error, refetch } = useQuery(ApiKeyDetailQuery, {
+    variables: { id },
+    fetchPolicy: 'cache-and-network',
+  });
+  const apiKey = data?.apiKey;
+
+  const back = (
+    <Link to="/api-keys" className="back-link">
+      ← API Keys
+    </Link>
+  );
+
+  if (!data && loading) {
+    return (
+      <>
+        {back}
+        <PageHeader title="API key" />
+        <Loading label="Loading API key" />
+      </>
+    );
+  }
+  if (!data && error) {
+    return (
+      <>
+        {back}
+        <PageHeader title="API key" />
+        <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+      </>
+    );
+  }
+  if (!apiKey) {
+    return (
+      <>
+        {back}
+        <PageHeader title="API key not found" />
+        <EmptyState title="This key does not exist">
+          <p>It may have been removed. Go back to the list of API keys.</p>
+        </EmptyState>
+      </>
+    );
+  }
+
+  const logs = (data?.usageLogs.edges ?? []).slice(0, RECENT).map((e) => e.node);
+  const details: { term: string; details: ReactNode }[] = [
+    { term: 'Token', details: <code className="mono">{tokenPreview(apiKey.tokenStart)}</code> },
+    {
+      term: 'Permission',
+      details: <Badge tone={apiKey.permission === 'FULL_ACCESS' ? 'blue' : 'neutral'}>{PERMISSION_LABEL[apiKey.permission]}</Badge>,
+    },
+    { term: 'Domain', details: <DomainCell apiKey={apiKey} /> },
+    {
+      term: 'Status',
+      details: (
+        <span className="key-name">
+          <UsageStatusDot status={apiKey.usageStatus} />
+          {USAGE_STATUS[apiKey.usageStatus].label}
+          {apiKey.usageStatus === 'INACTIVE' && <InactiveMarker />}
+        </span>
+      ),
+    },
+    { term: 'Last used', details: <LastUsed value={apiKey.lastUsedAt} /> },
+    { term: 'Total requests', details: <RequestsLink apiKey={apiKey} /> },
+    {
+      term: 'Created',
+      details: (
+        <span>
+          <time dateTime={apiKey.createdAt}>{exact(apiKey.createdAt)}</time>
+          {apiKey.createdBy && <span className="muted"> by {apiKey.createdBy.email}</span>}
+        </span>
+      ),
+    },
+    { term: 'Expires', details: <Expiry value={apiKey.expiresAt} /> },
+  ];
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={apiKey.name}
+        actions={
+          isAdmin ? (
+            <>
+              <Button onClick={() => actions.onEdit(apiKey)}>Edit</Button>
+              <Button onClick={() => actions.onRoll(apiKey)}>Roll</Button>
+              <Button variant="danger" onClick={() => actions.onRemove(apiKey)}>
+                Remove
+              </Button>
+            </>
+          ) : null
+        }
+      />
+      {apiKey.usageStatus === 'INACTIVE' && (
+        <InactiveNotice count={1} message="This key has not been used for 30 days. Consider removing it." />
+      )}
+      <dl className="key-details" aria-label="Key details">
+        {details.map((d) => (
+          <div key={d.term} className="key-details-row">
+            <dt>{d.term}</dt>
+            <dd>{d.details}</dd>
+          </div>
+        ))}
+      </dl>
+      <section className="section" aria-labelledby="usage-heading">
+        <h2 id="usage-heading" className="section-title">
+          Usage, last 30 days
+        </h2>
+        <UsageChart buckets={apiKey.usage} />
+      </section>
+      <section className="section" aria-labelledby="requests-heading">
+        <div className="section-heading-row">
+          <h2 id="requests-heading" className="section-title">
+            Latest requests
+          </h2>
+          <Link to={logsHref(apiKey.id)}>View all in Logs</Link>
+        </div>
+        <RecentRequests logs={logs} />
+      </section>
+      {isAdmin && actions.dialogs}
+    </>
+  );
+}

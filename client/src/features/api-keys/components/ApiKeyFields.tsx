@@ -1,0 +1,106 @@
+import { useQuery } from '@apollo/client/react';
+import { useId } from 'react';
+import { Link } from 'react-router';
+import type { Permission } from '../../../gql/graphql';
+import { SelectField } from '../../../ui/SelectField';
+import { TextField } from '../../../ui/TextField';
+import { ApiKeyDomainsQuery } from '../documents';
+import { PERMISSION_OPTIONS } from '../labels';
+
+export const NAME_MAX = 50;
+
+export type ApiKeyFormValues = { name: string; permission: Permission; domainId: string };
+
+export type ApiKeyFieldErrors = Partial<Record<'name' | 'permission' | 'domainId', string>>;
+
+/** Checks what the browser can check, with the server's wording; the server checks again. */
+export function validateApiKey(values: ApiKeyFormValues): ApiKeyFieldErrors {
+  const name = values.name.trim();
+  if (!name) return { name: 'Name is required.' };
+  if (name.length > NAME_MAX) return { name: `Name must be at most ${NAME_MAX} characters.` };
+  return {};
+}
+
+/** The input for create and update: a domain only with sending access, `null` for all domains. */
+export const toApiKeyInput = (values: ApiKeyFormValues) => ({
+  name: values.name.trim(),
+  permission: values.permission,
+  domainId: values.permission === 'SENDING_ACCESS' && values.domainId ? values.domainId : null,
+});
+
+/** Name, permission and — for sending access only — the domain the key may send from. */
+export function ApiKeyFields({
+  values,
+  onChange,
+  errors,
+}: {
+  values: ApiKeyFormValues;
+  onChange: (values: ApiKeyFormValues) => void;
+  errors: ApiKeyFieldErrors;
+}) {
+  const id = useId();
+  const sending = values.permission === 'SENDING_ACCESS';
+  const { data } = useQuery(ApiKeyDomainsQuery, { skip: !sending });
+  const domains = data?.domains ?? [];
+  const permissionErrorId = errors.permission ? `${id}-permission-error` : undefined;
+  return (
+    <>
+      <TextField
+        label="Name"
+        name="name"
+        placeholder="Production"
+        autoComplete="off"
+        value={values.name}
+        onChange={(e) => onChange({ ...values, name: e.target.value })}
+        error={errors.name}
+        hint={`Up to ${NAME_MAX} characters, to recognise the key in the list.`}
+        autoFocus
+      />
+      <fieldset className="field radio-group" aria-describedby={permissionErrorId}>
+        <legend className="field-label">Permission</legend>
+        {PERMISSION_OPTIONS.map((o) => (
+          <label key={o.value} className="radio-card">
+            <input
+              type="radio"
+              name={`${id}-permission`}
+              value={o.value}
+              checked={values.permission === o.value}
+              // Switching to full access drops the domain: such a key may act on every domain.
+              onChange={() => onChange({ ...values, permission: o.value, domainId: o.value === 'FULL_ACCESS' ? '' : values.domainId })}
+              aria-labelledby={`${id}-${o.value}-label`}
+              aria-describedby={`${id}-${o.value}-description`}
+            />
+            <span className="radio-text">
+              <span id={`${id}-${o.value}-label`} className="radio-label">
+                {o.label}
+              </span>
+              <span id={`${id}-${o.value}-description`} className="radio-description">
+                {o.description}
+              </span>
+            </span>
+          </label>
+        ))}
+        {errors.permission && (
+          <p id={permissionErrorId} className="field-error">
+            {errors.permission}
+          </p>
+        )}
+      </fieldset>
+      {sending && (
+        <SelectField
+          label="Domain"
+          name="domainId"
+          value={values.domainId}
+          onChange={(e) => onChange({ ...values, domainId: e.target.value })}
+          options={[{ value: '', label: 'All domains' }, ...domains.map((d) => ({ value: d.id, label: d.name }))]}
+          error={errors.domainId}
+        />
+      )}
+      {sending && data && domains.length === 0 && (
+        <p className="field-hint">
+          To restrict the key to one domain, <Link to="/domains">add a domain</Link> first.
+        </p>
+      )}
+    </>
+  );
+}

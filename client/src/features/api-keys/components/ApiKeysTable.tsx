@@ -1,0 +1,91 @@
+import { Link } from 'react-router';
+import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
+import { Badge } from '../../../ui/Badge';
+import { Menu } from '../../../ui/Menu';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+import { PERMISSION_LABEL } from '../labels';
+import { Expiry } from './Expiry';
+import { LastUsed } from './LastUsed';
+import { RequestsLink } from './RequestsLink';
+import { UsageStatusDot } from './UsageStatus';
+
+type ApiKey = ApiKeysTable_ApiKeyFragment;
+
+export type ApiKeyRowActions = {
+  onEdit: (apiKey: ApiKey) => void;
+  onRoll: (apiKey: ApiKey) => void;
+  onRemove: (apiKey: ApiKey) => void;
+};
+
+export const tokenPreview = (tokenStart: string) => `${tokenStart}…`;
+
+export function InactiveMarker() {
+  return (
+    <span className="inactive-marker" title="Not used for 30 days: consider removing it">
+      <Badge tone="yellow">Unused for 30 days</Badge>
+    </span>
+  );
+}
+
+export function DomainCell({ apiKey }: { apiKey: Pick<ApiKey, 'permission' | 'domain'> }) {
+  if (apiKey.permission === 'FULL_ACCESS') return <span className="muted">—</span>;
+  return apiKey.domain ? <span>{apiKey.domain.name}</span> : <span className="muted">All domains</span>;
+}
+
+export function ApiKeysTable({
+  apiKeys,
+  actions,
+}: {
+  apiKeys: readonly ApiKey[];
+  /** Absent for members, who may not change keys. */
+  actions?: ApiKeyRowActions;
+}) {
+  const columns: Column<ApiKey>[] = [
+    {
+      header: 'Name',
+      cell: (k) => (
+        <span className="key-name">
+          <UsageStatusDot status={k.usageStatus} />
+          <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link">
+            {k.name}
+          </Link>
+          {k.usageStatus === 'INACTIVE' && <InactiveMarker />}
+        </span>
+      ),
+    },
+    { header: 'Token', cell: (k) => <code className="mono token-start">{tokenPreview(k.tokenStart)}</code> },
+    {
+      header: 'Permission',
+      cell: (k) => <Badge tone={k.permission === 'FULL_ACCESS' ? 'blue' : 'neutral'}>{PERMISSION_LABEL[k.permission]}</Badge>,
+    },
+    { header: 'Domain', cell: (k) => <DomainCell apiKey={k} /> },
+    { header: 'Last used', cell: (k) => <LastUsed value={k.lastUsedAt} /> },
+    { header: 'Requests', align: 'right', cell: (k) => <RequestsLink apiKey={k} /> },
+    { header: 'Created', cell: (k) => <RelativeTime value={k.createdAt} /> },
+    { header: 'Expires', cell: (k) => <Expiry value={k.expiresAt} /> },
+  ];
+  if (actions) {
+    columns.push({
+      header: 'Actions',
+      srOnlyHeader: true,
+      align: 'right',
+      width: '3rem',
+      cell: (k) => (
+        <Menu
+          label={`More options for ${k.name}`}
+          items={[
+            { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
+            { label: 'Roll API key', onSelect: () => actions.onRoll(k) },
+            { label: 'Remove API key', tone: 'danger', onSelect: () => actions.onRemove(k) },
+          ]}
+        />
+      ),
+    });
+  }
+  return (
+    <div className="api-keys-table">
+      <Table label="API keys" columns={columns} rows={apiKeys} rowKey={(k) => k.id} />
+    </div>
+  );
+}

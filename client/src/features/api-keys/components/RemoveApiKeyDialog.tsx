@@ -1,0 +1,36 @@
+import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog';
+import { useDeleteApiKeyMutation } from '../hooks/useDeleteApiKeyMutation';
+
+export function RemoveApiKeyDialog({
+  apiKey,
+  onClose,
+  onRemoved,
+}: {
+  apiKey: ApiKeysTable_ApiKeyFragment;
+  onClose: () => void;
+  onRemoved?: () => void;
+}) {
+  const { deleteApiKey, loading } = useDeleteApiKeyMutation();
+  return (
+    <ConfirmDialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={`Remove API key “${apiKey.name}”?`}
+      description={
+        <>
+          Applications using <strong>{apiKey.name}</strong> (<code className="mono">{apiKey.tokenStart}…</code>) will
+          stop working at once. This cannot be undone.
+        </>
+      }
+      confirmLabel="Remove API key"
+      loading={loading}
+      onConfirm={async () => {
+        if (await deleteApiKey(apiKey)) {
+          onClose();
+          onRemoved?.();
+        }
+      }}
+    />
+  );
+}

@@ -1,0 +1,50 @@
+import type { ApiKeyFilter, Permission, UsageStatus } from '../../gql/graphql';
+
+export const PERMISSION_LABEL: Record<Permission, string> = {
+  FULL_ACCESS: 'Full access',
+  SENDING_ACCESS: 'Sending access',
+};
+
+export const PERMISSION_OPTIONS = [
+  { value: 'FULL_ACCESS', label: 'Full access', description: 'Create, delete, get and update any resource.' },
+  { value: 'SENDING_ACCESS', label: 'Sending access', description: 'Only send emails, optionally from one domain.' },
+] as const satisfies readonly { value: Permission; label: string; description: string }[];
+
+export const USAGE_STATUS: Record<UsageStatus, { label: string; description: string; tone: 'green' | 'amber' | 'grey' }> = {
+  ACTIVE: { label: 'Active', description: 'Used in the last 30 days', tone: 'green' },
+  INACTIVE: { label: 'Inactive', description: 'Unused for 30+ days', tone: 'amber' },
+  NEVER_USED: { label: 'Never used', description: 'No requests yet', tone: 'grey' },
+};
+
+/** The health cards, each a filter of the list, named in the URL (`?health=inactive`). */
+export const HEALTH_FILTERS = [
+  { id: 'never-used', label: 'Never used', count: 'neverUsed', filter: { usageStatus: 'NEVER_USED' } },
+  { id: 'inactive', label: 'Inactive for 30 days', count: 'inactive', filter: { usageStatus: 'INACTIVE' } },
+  { id: 'full-access', label: 'Full access', count: 'fullAccess', filter: { permission: 'FULL_ACCESS' } },
+  { id: 'expiring-soon', label: 'Expiring soon', count: 'expiringSoon', filter: { expiringSoon: true } },
+] as const satisfies readonly {
+  id: string;
+  label: string;
+  count: 'neverUsed' | 'inactive' | 'fullAccess' | 'expiringSoon';
+  filter: ApiKeyFilter;
+}[];
+
+export type HealthFilterId = (typeof HEALTH_FILTERS)[number]['id'];
+
+export const healthFilter = (id: string | null) => HEALTH_FILTERS.find((f) => f.id === id);
+
+/** The GraphQL filter for a health card and a search; `{}` for the whole list. */
+export function toApiKeyFilter(health: string | null, search: string): ApiKeyFilter {
+  const q = search.trim();
+  return { ...(healthFilter(health)?.filter ?? {}), ...(q ? { search: q } : {}) };
+}
+
+/** The grace periods a roll offers, in seconds. */
+export const GRACE_PERIODS = [
+  { value: 0, label: 'Now', description: 'The old token stops working at once.' },
+  { value: 3_600, label: 'In 1 hour', description: 'The old token keeps working for 1 hour.' },
+  { value: 86_400, label: 'In 24 hours', description: 'The old token keeps working for 24 hours.' },
+  { value: 604_800, label: 'In 7 days', description: 'The old token keeps working for 7 days.' },
+] as const;
+
+export const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -1,0 +1,30 @@
+import { graphql } from '../../gql';
+
+export const BroadcastRowFragment = graphql(`
+  fragment BroadcastsTable_broadcast on Broadcast {
+    id
+    name
+    subject
+    from
+    status
+    createdAt
+    sentAt
+  }
+`);
+
+export const BroadcastsPageQuery = graphql(`
+  query BroadcastsPage($first: Int, $after: String) {
+    broadcasts(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...BroadcastsTable_broadcast
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);

@@ -1,0 +1,29 @@
+import { graphql } from '../../gql';
+
+export const ContactRowFragment = graphql(`
+  fragment ContactsTable_contact on Contact {
+    id
+    email
+    firstName
+    lastName
+    unsubscribed
+    createdAt
+  }
+`);
+
+export const ContactsPageQuery = graphql(`
+  query ContactsPage($first: Int, $after: String) {
+    contacts(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...ContactsTable_contact
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);

@@ -1,0 +1,106 @@
+import { NetworkStatus } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import type { ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { Button } from '../../ui/Button';
+import { DateRangeFields } from '../../ui/DateRangeFields';
+import { EmptyState } from '../../ui/EmptyState';
+import { LoadMore } from '../../ui/LoadMore';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { SelectField } from '../../ui/SelectField';
+import { ExportButton } from '../exports';
+import { EmailsTable } from './components/EmailsTable';
+import { EmailsPageQuery } from './documents';
+import {
+  describeEmailFilters,
+  EMAIL_STATUSES,
+  type EmailFilters,
+  emailFiltersSearch,
+  readEmailFilters,
+  toEmailFilter,
+} from './filters';
+
+const PAGE_SIZE = 50;
+
+export function EmailsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readEmailFilters(params);
+  const filter = toEmailFilter(filters);
+  const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(EmailsPageQuery, {
+    variables: { filter, first: PAGE_SIZE },
+    fetchPolicy: 'cache-and-network',
+  });
+  const setFilters = (next: EmailFilters) => setParams(emailFiltersSearch(next), { replace: true });
+  const filtered = Object.values(filters).some(Boolean);
+  const emails = data?.emails.edges.map((e) => e.node) ?? [];
+  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
+
+  const loadMore = async () => {
+    try {
+      await fetchMore({ variables: { after: data?.emails.pageInfo.endCursor } });
+    } catch (e) {
+      reportErrors(e);
+    }
+  };
+
+  let body: ReactNode;
+  if (loading && !data) body = <Loading label="Loading emails" />;
+  else if (error && !data) {
+    body = Object.keys(fieldErrors).length ? null : (
+      <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+    );
+  } else if (emails.length === 0) {
+    body = filtered ? (
+      <EmptyState title="No emails match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
+    ) : (
+      <EmptyState title="No emails yet">
+        <p>
+          Emails sent through the API with <code className="mono">POST /api/emails</code> show up here.
+        </p>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <>
+        <EmailsTable emails={emails} />
+        <LoadMore
+          shown={emails.length}
+          noun="emails"
+          hasMore={data?.emails.pageInfo.hasNextPage ?? false}
+          loading={networkStatus === NetworkStatus.fetchMore}
+          onLoadMore={loadMore}
+        />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Emails"
+        description="The emails your API keys have sent, newest first."
+        actions={<ExportButton resource="EMAILS" filters={filter} filterLabels={describeEmailFilters(filters)} />}
+      />
+      <fieldset className="filters">
+      <legend className="sr-only">Filter emails</legend>
+        <SelectField
+          label="Status"
+          name="status"
+          className="filter-field"
+          options={[{ value: '', label: 'All statuses' }, ...EMAIL_STATUSES]}
+          value={filters.status ?? ''}
+          onChange={(e) => setFilters({ ...filters, status: EMAIL_STATUSES.find((s) => s.value === e.target.value)?.value })}
+        />
+        <DateRangeFields
+          from={filters.from}
+          to={filters.to}
+          onChange={(range) => setFilters({ ...filters, ...range })}
+          errors={fieldErrors}
+        />
+      </fieldset>
+      {body}
+    </>
+  );
+}

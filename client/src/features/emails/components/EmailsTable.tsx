@@ -1,0 +1,42 @@
+import type { EmailsTable_EmailFragment } from '../../../gql/graphql';
+import { Badge, type BadgeTone } from '../../../ui/Badge';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+
+const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
+  queued: { label: 'Queued', tone: 'neutral' },
+  sending: { label: 'Sending', tone: 'blue' },
+  sent: { label: 'Sent', tone: 'green' },
+  failed: { label: 'Failed', tone: 'red' },
+};
+
+export function EmailStatus({ status }: { status: string }) {
+  const s = STATUS[status] ?? { label: status, tone: 'neutral' };
+  return <Badge tone={s.tone}>{s.label}</Badge>;
+}
+
+export function EmailsTable({ emails }: { emails: readonly EmailsTable_EmailFragment[] }) {
+  const columns: Column<EmailsTable_EmailFragment>[] = [
+    {
+      header: 'To',
+      cell: (e) => (
+        <span className="cell-strong cell-clip" title={e.to.join(', ')}>
+          {e.to[0]}
+          {e.to.length > 1 && <span className="muted"> +{e.to.length - 1}</span>}
+        </span>
+      ),
+    },
+    { header: 'Subject', cell: (e) => <span className="cell-clip" title={e.subject}>{e.subject}</span> },
+    {
+      header: 'Status',
+      cell: (e) => (
+        <span title={e.error ?? undefined}>
+          <EmailStatus status={e.status} />
+        </span>
+      ),
+    },
+    { header: 'From', cell: (e) => <span className="cell-clip">{e.from}</span> },
+    { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
+  ];
+  return <Table label="Emails" columns={columns} rows={emails} rowKey={(e) => e.id} />;
+}

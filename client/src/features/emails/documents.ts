@@ -1,0 +1,31 @@
+import { graphql } from '../../gql';
+
+export const EmailRowFragment = graphql(`
+  fragment EmailsTable_email on Email {
+    id
+    from
+    to
+    subject
+    status
+    error
+    createdAt
+    sentAt
+  }
+`);
+
+export const EmailsPageQuery = graphql(`
+  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {
+    emails(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...EmailsTable_email
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);

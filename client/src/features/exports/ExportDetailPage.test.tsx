@@ -1,0 +1,104 @@
+import { ApolloLink } from '@apollo/client';
+import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
+import { act, screen, waitFor } from '@testing-library/react';
+import { OperationTypeNode } from 'graphql';
+import { Route, Routes } from 'react-router';
+import { describe, expect, it } from 'vitest';
+import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { ExportDetailQuery } from './documents';
+import { ExportDetailPage } from './ExportDetailPage';
+import { anExport } from './test-fixtures';
+
+const detailMock = (exp: ReturnType<typeof anExport>) => ({
+  request: { query: ExportDetailQuery, variables: { id: exp.id } },
+  result: { data: { export: exp } },
+});
+
+/** Queries answered from mocks; the progress subscription driven by the test. */
+function renderDetail(exp: ReturnType<typeof anExport>, user = adminUser) {
+  const progress = new MockSubscriptionLink();
+  const link = ApolloLink.split(
+    (op) => op.operationType === OperationTypeNode.SUBSCRIPTION,
+    progress,
+    new MockLink([detailMock(exp)]),
+  );
+  const view = renderWithProviders(
+    <Routes>
+      <Route path="/exports/:id" element={<ExportDetailPage />} />
+    </Routes>,
+    { route: `/exports/${exp.id}`, user, link },
+  );
+  const emit = (changes: Record<string, unknown>) =>
+    act(() => progress.simulateResult({ result: { data: { exportProgress: { ...exp, ...changes } } } }));
+  return { ...view, progress, emit };
+}
+
+const processing = anExport('e1', {
+  resource: 'EMAILS',
+  status: 'PROCESSING',
+  rowCount: 1100,
+  processedRows: 0,
+  downloadUrl: null,
+  expiresAt: null,
+  completedAt: null,
+  fileSize: null,
+  filters: { status: 'sent' },
+});
+
+const bar = () => screen.getByRole('progressbar', { name: 'Export progress' });
+
+describe('ExportDetailPage', () => {
+  it('moves the progress bar as the subscription reports rows, then offers the download', async () => {
+    const { progress, emit } = renderDetail(processing);
+    expect(await screen.findByRole('heading', { name: 'Emails export', level: 1 })).toBeTruthy();
+    expect(bar().getAttribute('aria-valuenow')).toBe('0');
+    expect(screen.getByText('0 of 1,100 emails written…')).toBeTruthy();
+    expect(screen.getByText('Processing')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
+
+    await waitFor(() => expect(progress.operation?.operationName).toBe('ExportProgress'));
+    expect(progress.operation?.variables).toEqual({ id: 'e1' });
+
+    await emit({ processedRows: 550 });
+    await waitFor(() => expect(bar().getAttribute('aria-valuenow')).toBe('50'));
+    expect(bar().getAttribute('aria-valuetext')).toBe('550 of 1,100 rows');
+    expect(screen.getByText('550 of 1,100 emails written…')).toBeTruthy();
+
+    await emit({
+      status: 'READY',
+      processedRows: 1100,
+      downloadUrl: 'http://keyring.test/api/exports/e1/download',
+      completedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      fileSize: 123_456,
+    });
+    await waitFor(() => expect(bar().getAttribute('aria-valuenow')).toBe('100'));
+    expect(screen.getByText('Ready')).toBeTruthy();
+    expect(screen.getByText('1,100 rows ready')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('/api/exports/e1/download');
+    expect(screen.getByLabelText('Export details').textContent).toContain('120.6 kB');
+  });
+
+  it('never offers members the download', async () => {
+    renderDetail(anExport('e2', { downloadUrl: null }), memberUser);
+    await screen.findByRole('heading', { name: 'Logs export', level: 1 });
+    expect(bar().getAttribute('aria-valuenow')).toBe('100');
+    expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
+    expect(screen.getByText('Only admins can download exports.')).toBeTruthy();
+  });
+
+  it('says why an export failed', async () => {
+    renderDetail(anExport('e3', { status: 'FAILED', processedRows: 300, rowCount: 1200, downloadUrl: null, error: 'The job timed out.' }));
+    expect(await screen.findByRole('alert')).toHaveProperty('textContent', 'The job timed out. Try exporting again.');
+    expect(screen.getByText('Failed')).toBeTruthy();
+    expect(bar().getAttribute('aria-valuenow')).toBe('25');
+  });
+
+  it('shows an expired export without a download', async () => {
+    renderDetail(anExport('e4', { status: 'EXPIRED', downloadUrl: null, expiresAt: new Date(Date.now() - 86_400_000).toISOString() }));
+    await screen.findByRole('heading', { name: 'Logs export', level: 1 });
+    expect(screen.getAllByText('Expired').length).toBeGreaterThan(0);
+    expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
+    expect(screen.getByText(/Downloads work for 7 days/)).toBeTruthy();
+  });
+});

@@ -1,0 +1,148 @@
+import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
+import { format, parseISO } from 'date-fns';
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { queryErrorMessage } from '../../app/errors';
+import { useIsAdmin } from '../../app/session';
+import type { ExportDetail_ExportFragment } from '../../gql/graphql';
+import { DescriptionList } from '../../ui/DescriptionList';
+import { EmptyState } from '../../ui/EmptyState';
+import { DownloadIcon } from '../../ui/icons';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { ProgressBar } from '../../ui/ProgressBar';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { ExportStatusBadge } from './components/ExportStatusBadge';
+import { formatRows } from './components/ExportsTable';
+import { ExportDetailQuery, ExportKeyNamesQuery, ExportProgressSubscription } from './documents';
+import { downloadHref } from './download';
+import { describeExportFilters, summarizeFilters } from './filters';
+import { RESOURCES } from './resources';
+
+const exact = (value: string) => format(parseISO(value), 'PPpp');
+
+function percentDone(exp: ExportDetail_ExportFragment): number {
+  if (exp.status === 'READY') return 100;
+  if (!exp.rowCount) return 0;
+  return (exp.processedRows / exp.rowCount) * 100;
+}
+
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function ExportDetailPage() {
+  const { id = '' } = useParams();
+  const isAdmin = useIsAdmin();
+  // If the WebSocket cannot be used (a proxy that drops it), fall back to asking now and then.
+  const [polling, setPolling] = useState(false);
+  const { data, loading, error, refetch, startPolling, stopPolling } = useQuery(ExportDetailQuery, {
+    variables: { id },
+    fetchPolicy: 'cache-and-network',
+  });
+  const exp = data?.export;
+  const processing = exp?.status === 'PROCESSING';
+  useEffect(() => {
+    if (!polling || !processing) return;
+    startPolling(2000);
+    return stopPolling;
+  }, [polling, processing, startPolling, stopPolling]);
+  // Each event carries the export, which the cache merges into the query above by its id.
+  useSubscription(ExportProgressSubscription, processing ? { variables: { id }, onError: () => setPolling(true) } : skipToken);
+  const filteredByKey = !!exp?.filters && typeof exp.filters === 'object' && 'apiKeyId' in exp.filters;
+  const keys = useQuery(ExportKeyNamesQuery, { skip: !filteredByKey });
+
+  const back = (
+    <p className="back-link">
+      <Link to="/exports">← Exports</Link>
+    </p>
+  );
+  if (loading && !data) return <Loading label="Loading the export" />;
+  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  if (!exp) {
+    return (
+      <>
+        {back}
+        <EmptyState title="Export not found">
+          <p>It may belong to another team, or the link is mistyped.</p>
+        </EmptyState>
+      </>
+    );
+  }
+
+  const { title, noun } = RESOURCES[exp.resource];
+  const filters = summarizeFilters(
+    describeExportFilters(exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name),
+  );
+  const download =
+    isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
+      <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>
+        <DownloadIcon />
+        Download CSV
+      </a>
+    ) : null;
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={`${title} export`}
+        description={
+          <>
+            Created <RelativeTime value={exp.createdAt} /> by {exp.createdBy?.email ?? 'an API key'}
+          </>
+        }
+        actions={download}
+      />
+      <section className="panel export-status" aria-label="Progress">
+        <div className="export-status-line">
+          <ExportStatusBadge status={exp.status} />
+          <span className="muted" aria-live="polite">
+            {exp.status === 'PROCESSING' &&
+              `${formatRows(exp.processedRows)} of ${formatRows(exp.rowCount)} ${noun} written…`}
+            {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
+            {exp.status === 'FAILED' && 'The export failed'}
+            {exp.status === 'EXPIRED' && 'Expired'}
+          </span>
+        </div>
+        <ProgressBar
+          label="Export progress"
+          value={percentDone(exp)}
+          valueText={`${formatRows(exp.processedRows)} of ${formatRows(exp.rowCount)} rows`}
+        />
+        {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
+        {exp.status === 'READY' && exp.expiresAt && (
+          <p className="muted">
+            The download works until <time dateTime={exp.expiresAt}>{exact(exp.expiresAt)}</time>.
+          </p>
+        )}
+        {exp.status === 'EXPIRED' && (
+          <p className="muted">Downloads work for 7 days. Export the {noun} again to get a fresh file.</p>
+        )}
+        {exp.status === 'FAILED' && (
+          <p className="form-alert" role="alert">
+            {exp.error ?? 'Something went wrong while writing the file.'} Try exporting again.
+          </p>
+        )}
+        {exp.status === 'PROCESSING' && (
+          <p className="muted">You can leave this page: we will email you a link when the file is ready.</p>
+        )}
+      </section>
+      <DescriptionList
+        label="Export details"
+        items={[
+          { term: 'Resource', details: title },
+          { term: 'Filters', details: filters },
+          { term: 'Rows', details: formatRows(exp.rowCount) },
+          ...(exp.fileSize !== null && exp.fileSize !== undefined ? [{ term: 'File size', details: fileSize(exp.fileSize) }] : []),
+          { term: 'Created by', details: exp.createdBy?.email ?? 'An API key' },
+          { term: 'Created', details: exact(exp.createdAt) },
+          ...(exp.completedAt ? [{ term: 'Completed', details: exact(exp.completedAt) }] : []),
+          ...(exp.expiresAt ? [{ term: exp.status === 'EXPIRED' ? 'Expired' : 'Expires', details: exact(exp.expiresAt) }] : []),
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,103 @@
+import { useNavigate } from 'react-router';
+import type { ExportResource } from '../../../gql/graphql';
+import { Button } from '../../../ui/Button';
+import { Dialog, DialogClose } from '../../../ui/Dialog';
+import { toast } from '../../../ui/toast';
+import { startDownload } from '../download';
+import type { ExportFilterLabel, ExportFilters } from '../filters';
+import { useCreateExportMutation } from '../hooks/useCreateExportMutation';
+import { RESOURCES } from '../resources';
+
+export type ExportDialogProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  resource: ExportResource;
+  filters: ExportFilters;
+  filterLabels: readonly ExportFilterLabel[];
+};
+
+const rows = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
+
+/** Confirms what will be exported, then downloads a small export at once or follows a large one. */
+export function ExportDialog({ open, onOpenChange, resource, filters, filterLabels }: ExportDialogProps) {
+  const { createExport, loading, filterErrors, clearErrors } = useCreateExportMutation();
+  const navigate = useNavigate();
+  const { title, noun } = RESOURCES[resource];
+
+  const close = (next: boolean) => {
+    if (!next) clearErrors();
+    onOpenChange(next);
+  };
+
+  const onConfirm = async () => {
+    const exp = await createExport({ resource, filters });
+    if (!exp) return;
+    close(false);
+    if (exp.status === 'READY' && exp.downloadUrl) {
+      startDownload(exp.downloadUrl);
+      toast.success(`Exported ${rows(exp.rowCount ?? 0)}. Your download has started.`);
+    } else {
+      if (exp.status === 'PROCESSING') {
+        toast.success(`Preparing ${rows(exp.rowCount ?? 0)}. We will email you when the file is ready.`);
+      }
+      navigate(`/exports/${exp.id}`);
+    }
+  };
+
+  // Errors about a filter the dialog does not list (or about all of them) still belong here.
+  const shown = new Set(filterLabels.map((l) => l.filter));
+  const otherErrors = Object.entries(filterErrors).filter(([filter]) => !shown.has(filter));
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title={`Export ${noun}`}
+      description={
+        <>
+          A CSV file of the {noun} that match these filters. Up to 1,000 rows download at once; a larger export is
+          prepared in the background, and we email you a link when it is ready.
+        </>
+      }
+      footer={
+        <>
+          <DialogClose>
+            <Button>Cancel</Button>
+          </DialogClose>
+          <Button variant="primary" loading={loading} onClick={onConfirm}>
+            Export
+          </Button>
+        </>
+      }
+    >
+      <dl className="details" aria-label="What will be exported">
+        <div className="details-row">
+          <dt>Resource</dt>
+          <dd>{title}</dd>
+        </div>
+        {filterLabels.length === 0 && (
+          <div className="details-row">
+            <dt>Filters</dt>
+            <dd>None: every one of your team's {noun}</dd>
+          </div>
+        )}
+        {filterLabels.map((l) => (
+          <div className="details-row" key={l.filter}>
+            <dt>{l.label}</dt>
+            <dd>
+              {l.value}
+              {filterErrors[l.filter] && <p className="field-error">{filterErrors[l.filter]}</p>}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {otherErrors.length > 0 && (
+        <div className="form-alert" role="alert">
+          {otherErrors.map(([filter, message]) => (
+            <p key={filter}>{message}</p>
+          ))}
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,42 @@
+import { format, parseISO } from 'date-fns';
+import { Link } from 'react-router';
+import type { ExportsTable_ExportFragment } from '../../../gql/graphql';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+import { describeExportFilters, summarizeFilters } from '../filters';
+import { RESOURCES } from '../resources';
+import { ExportStatusBadge } from './ExportStatusBadge';
+
+export const formatRows = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
+
+export function ExportsTable({
+  exports,
+  keyName,
+}: {
+  exports: readonly ExportsTable_ExportFragment[];
+  keyName: (id: string) => string | undefined;
+}) {
+  const columns: Column<ExportsTable_ExportFragment>[] = [
+    {
+      header: 'Resource',
+      cell: (e) => (
+        <Link to={`/exports/${e.id}`} className="cell-strong" aria-label={`${RESOURCES[e.resource].title} export of ${format(parseISO(e.createdAt), 'PPpp')}`}>
+          {RESOURCES[e.resource].title}
+        </Link>
+      ),
+    },
+    { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.filters, keyName))}</span> },
+    { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
+    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatRows(e.rowCount)}</span> },
+    { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
+    { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
+    {
+      header: 'Expires',
+      cell: (e) => {
+        if (e.status === 'EXPIRED') return 'Expired';
+        return e.status === 'READY' && e.expiresAt ? <RelativeTime value={e.expiresAt} /> : '—';
+      },
+    },
+  ];
+  return <Table label="Exports" columns={columns} rows={exports} rowKey={(e) => e.id} />;
+}

@@ -1,0 +1,78 @@
+import { useQuery } from '@apollo/client/react';
+import { format, parseISO } from 'date-fns';
+import { Link, useLocation, useParams } from 'react-router';
+import { queryErrorMessage } from '../../app/errors';
+import { DescriptionList } from '../../ui/DescriptionList';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorState, Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { JsonBody } from './components/JsonBody';
+import { formatDuration, keyNameOf } from './components/LogsTable';
+import { StatusCode } from './components/StatusCode';
+import { LogDetailQuery } from './documents';
+
+/** The list's query string when the user came from it, so going back keeps the filters. */
+function listSearch(state: unknown): string {
+  const search = state && typeof state === 'object' && 'search' in state ? state.search : undefined;
+  return typeof search === 'string' && search ? `?${search}` : '';
+}
+
+export function LogDetailPage() {
+  const { id = '' } = useParams();
+  const location = useLocation();
+  const { data, loading, error, refetch } = useQuery(LogDetailQuery, { variables: { id } });
+  const back = (
+    <p className="back-link">
+      <Link to={`/logs${listSearch(location.state)}`}>← Logs</Link>
+    </p>
+  );
+
+  if (loading && !data) return <Loading label="Loading the request" />;
+  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  const log = data?.usageLog;
+  if (!log) {
+    return (
+      <>
+        {back}
+        <EmptyState title="Request not found">
+          <p>It may belong to another team, or the link is mistyped.</p>
+        </EmptyState>
+      </>
+    );
+  }
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={`${log.method} ${log.endpoint}`}
+        description={
+          <>
+            <StatusCode code={log.statusCode} /> <RelativeTime value={log.createdAt} />
+          </>
+        }
+      />
+      <DescriptionList
+        label="Request details"
+        items={[
+          { term: 'Status', details: <StatusCode code={log.statusCode} /> },
+          { term: 'Method', details: <span className="mono">{log.method}</span> },
+          { term: 'Endpoint', details: <span className="mono">{log.endpoint}</span> },
+          {
+            term: 'API key',
+            details: log.apiKeyId ? <Link to={`/logs?apiKeyId=${encodeURIComponent(log.apiKeyId)}`}>{keyNameOf(log)}</Link> : keyNameOf(log),
+          },
+          { term: 'Time', details: <time dateTime={log.createdAt}>{format(parseISO(log.createdAt), 'PPpp')}</time> },
+          { term: 'Duration', details: formatDuration(log.durationMs) },
+          { term: 'User agent', details: <span className="mono">{log.userAgent ?? '—'}</span> },
+          { term: 'Request ID', details: <span className="mono">{log.id}</span> },
+        ]}
+      />
+      <div className="json-bodies">
+        <JsonBody title="Request body" value={log.requestBody} />
+        <JsonBody title="Response body" value={log.responseBody} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,167 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { endOfDay } from 'date-fns';
+import { describe, expect, it } from 'vitest';
+import { LocationProbe } from '../../test/LocationProbe';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
+import { LogFilterKeysQuery, LogsPageQuery } from './documents';
+import { LogsPage } from './LogsPage';
+
+const keys = [
+  { __typename: 'ApiKey', id: 'k1', name: 'Production' },
+  { __typename: 'ApiKey', id: 'k2', name: 'Staging' },
+];
+
+const log = (id: string, statusCode = 200, extra: Record<string, unknown> = {}) => ({
+  __typename: 'UsageLog',
+  id,
+  method: 'POST',
+  endpoint: '/emails',
+  statusCode,
+  durationMs: 42,
+  userAgent: 'resend-node:6.38.0',
+  createdAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+  apiKeyId: 'k1',
+  apiKeyName: 'Production',
+  apiKey: keys[0],
+  ...extra,
+});
+
+const page = (logs: ReturnType<typeof log>[], hasNextPage = false) => ({
+  usageLogs: {
+    __typename: 'UsageLogConnection',
+    edges: logs.map((node) => ({ __typename: 'UsageLogEdge', cursor: `cursor-${node.id}`, node })),
+    pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor: logs.length ? `cursor-${logs[logs.length - 1].id}` : null },
+  },
+});
+
+const keysMock = { request: { query: LogFilterKeysQuery }, result: { data: { apiKeys: keys } } };
+const logsMock = (variables: Record<string, unknown>, logs: ReturnType<typeof log>[], hasNextPage = false) => ({
+  request: { query: LogsPageQuery, variables: { first: 50, ...variables } },
+  result: { data: page(logs, hasNextPage) },
+});
+
+function renderLogs(route: string, mocks: unknown[], user = adminUser) {
+  return renderWithProviders(
+    <>
+      <LogsPage />
+      <LocationProbe />
+    </>,
+    { route, user, mocks: [keysMock, ...(mocks as never[])] },
+  );
+}
+
+describe('LogsPage', () => {
+  it('lists requests with method, endpoint, status, key, duration and user agent', async () => {
+    renderLogs('/logs', [logsMock({ filter: {} }, [log('l1'), log('l2', 422), log('l3', 500, { apiKey: null, apiKeyId: 'gone', apiKeyName: 'Old key' })])]);
+    const table = await screen.findByRole('table', { name: 'Logs' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'TimeMethodEndpointStatusAPI keyDurationUser agent',
+      '5 minutes agoPOST/emails200Production42 msresend-node:6.38.0',
+      '5 minutes agoPOST/emails422Production42 msresend-node:6.38.0',
+      '5 minutes agoPOST/emails500Old key42 msresend-node:6.38.0',
+    ]);
+    // The status is coloured by its class, and the exact time is on hover.
+    expect(within(rows[1]).getByText('200').className).toContain('badge-green');
+    expect(within(rows[2]).getByText('422').className).toContain('badge-yellow');
+    expect(within(rows[3]).getByText('500').className).toContain('badge-red');
+    expect(within(rows[1]).getByText('5 minutes ago').getAttribute('title')).toMatch(/\d{4}/);
+    expect(within(rows[1]).getByRole('link', { name: '/emails' }).getAttribute('href')).toBe('/logs/l1');
+    expect(screen.getByText('3 requests')).toBeTruthy();
+  });
+
+  it('turns the filters in the URL into the query variables', async () => {
+    const from = new Date(2026, 0, 1).toISOString();
+    const to = endOfDay(new Date(2026, 0, 31)).toISOString();
+    renderLogs('/logs?apiKeyId=k2&status=4xx&from=2026-01-01&to=2026-01-31', [
+      logsMock({ filter: { apiKeyId: 'k2', statusClass: 4, from, to } }, [log('l9', 404)]),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    await waitFor(() => expect((screen.getByLabelText('API key') as HTMLSelectElement).value).toBe('k2'));
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('4xx');
+    expect((screen.getByLabelText('From') as HTMLInputElement).value).toBe('2026-01-01');
+    expect((screen.getByLabelText('To') as HTMLInputElement).value).toBe('2026-01-31');
+  });
+
+  it('puts the chosen filters in the URL and queries with them', async () => {
+    const { user } = renderLogs('/logs', [
+      logsMock({ filter: {} }, [log('l1'), log('l2', 422)]),
+      logsMock({ filter: { apiKeyId: 'k1' } }, [log('l1'), log('l2', 422)]),
+      logsMock({ filter: { apiKeyId: 'k1', statusCode: 422 } }, [log('l2', 422)]),
+      logsMock({ filter: { apiKeyId: 'k1', statusClass: 5 } }, []),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
+
+    await user.selectOptions(screen.getByLabelText('API key'), 'k1');
+    expect(screen.getByTestId('location').textContent).toBe('/logs?apiKeyId=k1');
+    await user.selectOptions(screen.getByLabelText('Status'), '422');
+    expect(screen.getByTestId('location').textContent).toBe('/logs?apiKeyId=k1&status=422');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(2));
+
+    await user.selectOptions(screen.getByLabelText('Status'), '5xx');
+    expect(await screen.findByRole('heading', { name: 'No requests match these filters' })).toBeTruthy();
+    expect(screen.getByTestId('location').textContent).toBe('/logs?apiKeyId=k1&status=5xx');
+  });
+
+  it('keeps a date range in the URL as days and queries the whole days', async () => {
+    const from = new Date(2026, 1, 3).toISOString();
+    const { user } = renderLogs('/logs', [
+      logsMock({ filter: {} }, [log('l1')]),
+      logsMock({ filter: { from } }, [log('l1')]),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    await user.type(screen.getByLabelText('From'), '2026-02-03');
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/logs?from=2026-02-03'));
+    await screen.findByRole('table', { name: 'Logs' });
+  });
+
+  it('shows a reversed date range refused by the server beside the dates', async () => {
+    const from = new Date(2026, 1, 3).toISOString();
+    const to = endOfDay(new Date(2026, 1, 1)).toISOString();
+    renderLogs('/logs?from=2026-02-03&to=2026-02-01', [
+      {
+        request: { query: LogsPageQuery, variables: { first: 50, filter: { from, to } } },
+        result: { errors: [gqlError('`from` must be before `to`.', 'BAD_USER_INPUT', 'from')] },
+      },
+    ]);
+    expect(await screen.findByText('`from` must be before `to`.')).toBeTruthy();
+    expect(screen.getByLabelText('From').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('loads the next page with the cursor', async () => {
+    const { user } = renderLogs('/logs', [
+      logsMock({ filter: {} }, [log('l1'), log('l2')], true),
+      logsMock({ filter: {}, after: 'cursor-l2' }, [log('l3', 401)]),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    expect(screen.getByText('Showing the latest 2 requests')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(4));
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+    expect(screen.getByText('3 requests')).toBeTruthy();
+  });
+
+  it('offers admins an export of exactly what is shown', async () => {
+    const { user } = renderLogs('/logs?apiKeyId=k1&status=4xx', [logsMock({ filter: { apiKeyId: 'k1', statusClass: 4 } }, [log('l2', 422)])]);
+    await screen.findByRole('table', { name: 'Logs' });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
+    const terms = within(dialog).getAllByRole('term').map((t) => t.textContent);
+    const values = within(dialog).getAllByRole('definition').map((d) => d.textContent);
+    expect(terms).toEqual(['Resource', 'API key', 'Status']);
+    expect(values).toEqual(['Logs', 'Production', '4xx']);
+  });
+
+  it('shows members the logs without the Export button', async () => {
+    renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')])], memberUser);
+    await screen.findByRole('table', { name: 'Logs' });
+    expect(screen.queryByRole('button', { name: 'Export' })).toBeNull();
+  });
+
+  it('explains an empty log', async () => {
+    renderLogs('/logs', [logsMock({ filter: {} }, [])]);
+    expect(await screen.findByRole('heading', { name: 'No requests yet' })).toBeTruthy();
+  });
+});

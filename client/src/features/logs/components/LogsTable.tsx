@@ -1,0 +1,38 @@
+import { Link } from 'react-router';
+import type { LogsTable_LogFragment } from '../../../gql/graphql';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+import { StatusCode } from './StatusCode';
+
+/** The key's name now, or the name it had when the request was made if it has been deleted since. */
+export const keyNameOf = (log: LogsTable_LogFragment): string => log.apiKey?.name ?? log.apiKeyName ?? 'Deleted key';
+
+export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`);
+
+export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragment[]; search: string }) {
+  const columns: Column<LogsTable_LogFragment>[] = [
+    { header: 'Time', cell: (l) => <RelativeTime value={l.createdAt} /> },
+    { header: 'Method', cell: (l) => <span className="mono method">{l.method}</span> },
+    {
+      header: 'Endpoint',
+      cell: (l) => (
+        // The list's filters travel along, so "back to Logs" returns to the same view.
+        <Link to={`/logs/${l.id}`} state={{ search }} className="mono cell-strong">
+          {l.endpoint}
+        </Link>
+      ),
+    },
+    { header: 'Status', cell: (l) => <StatusCode code={l.statusCode} /> },
+    { header: 'API key', cell: (l) => keyNameOf(l) },
+    { header: 'Duration', align: 'right', cell: (l) => <span className="mono">{formatDuration(l.durationMs)}</span> },
+    {
+      header: 'User agent',
+      cell: (l) => (
+        <span className="cell-clip mono" title={l.userAgent ?? undefined}>
+          {l.userAgent ?? '—'}
+        </span>
+      ),
+    },
+  ];
+  return <Table label="Logs" columns={columns} rows={logs} rowKey={(l) => l.id} />;
+}

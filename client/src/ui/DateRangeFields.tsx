@@ -1,0 +1,57 @@
+import { endOfDay, format, isValid, parse, startOfDay } from 'date-fns';
+import { TextField } from './TextField';
+
+/** A day as the date input and the URL hold it: YYYY-MM-DD, in the viewer's time zone. */
+export type Day = string;
+
+const DAY = 'yyyy-MM-dd';
+
+/** The day, or undefined when the text is not a real date (a hand-edited URL). */
+export function parseDay(value: string | null | undefined): Day | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  return isValid(parse(value, DAY, new Date())) ? value : undefined;
+}
+
+/** The instant a "from" day starts, as ISO-8601 UTC. */
+export const dayStart = (day: Day): string => startOfDay(parse(day, DAY, new Date())).toISOString();
+
+/** The last instant of a "to" day, so the range includes the whole day. */
+export const dayEnd = (day: Day): string => endOfDay(parse(day, DAY, new Date())).toISOString();
+
+/** "Jan 31, 2026" */
+export const formatDay = (day: Day): string => format(parse(day, DAY, new Date()), 'MMM d, yyyy');
+
+export type DateRangeFieldsProps = {
+  from?: Day;
+  to?: Day;
+  onChange: (range: { from?: Day; to?: Day }) => void;
+  errors?: { from?: string; to?: string };
+};
+
+/** "From" and "To" day inputs; either may be empty for an open range. */
+export function DateRangeFields({ from, to, onChange, errors = {} }: DateRangeFieldsProps) {
+  return (
+    <>
+      <TextField
+        label="From"
+        type="date"
+        name="from"
+        className="filter-field"
+        value={from ?? ''}
+        max={to}
+        onChange={(e) => onChange({ from: parseDay(e.target.value), to })}
+        error={errors.from}
+      />
+      <TextField
+        label="To"
+        type="date"
+        name="to"
+        className="filter-field"
+        value={to ?? ''}
+        min={from}
+        onChange={(e) => onChange({ from, to: parseDay(e.target.value) })}
+        error={errors.to}
+      />
+    </>
+  );
+}
