@@ -62,16 +62,15 @@ export async function inviteMember(
   await em.populate(invitation, ['invitedBy']);
   const team = await findTeam(em, actor.teamId);
   const link = `${services.config.PUBLIC_URL}/accept-invitation?token=${encodeURIComponent(token)}`;
-  try {
-    await services.mailer.send({
+  // Sent after the answer: a slow relay must not hold the admin's request. The invitation stands
+  // either way and its token is returned, so an admin can pass the link on by hand.
+  void services.mailer
+    .send({
       to: email,
       subject: `You are invited to join ${team.name} on Keyring`,
       text: `You have been invited to join the team "${team.name}" on Keyring as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
-    });
-  } catch (e) {
-    // The invitation stands and its token is returned: an admin can pass the link on by hand.
-    services.logger.error({ err: e, invitationId: invitation.id }, 'invitation email could not be sent');
-  }
+    })
+    .catch((e: unknown) => services.logger.error({ err: e, invitationId: invitation.id }, 'invitation email could not be sent'));
   return { invitation, token };
 }
 
