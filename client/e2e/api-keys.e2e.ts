@@ -90,6 +90,13 @@ describe('API keys in the browser', () => {
     expect(await keys.requestsLink('Production').getAttribute('href')).toMatch(/^\/logs\?apiKeyId=[0-9a-f-]+$/);
     expect(await keys.healthCard('Never used: 0').count()).toBe(1);
 
+    // The count opens the Logs page filtered to this key.
+    await keys.requestsLink('Production').click();
+    await page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get('apiKeyId')).toMatch(/^[0-9a-f-]{36}$/);
+    await page.goBack();
+    await row.waitFor();
+
     // The key's own page: its usage per day and the request just made.
     await row.getByRole('link', { name: 'Production', exact: true }).click();
     await page.getByRole('heading', { name: 'Production', level: 1 }).waitFor();

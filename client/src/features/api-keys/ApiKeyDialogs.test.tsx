@@ -87,7 +87,7 @@ describe('creating a key', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.body.innerHTML).not.toContain(TOKEN);
     expect(JSON.stringify(cache.extract())).not.toContain(TOKEN);
-    expect(within(screen.getByRole('table', { name: 'API keys' })).getByRole('link', { name: 'Production' })).toBeTruthy();
+    expect(await within(screen.getByRole('table', { name: 'API keys' })).findByRole('link', { name: 'Production' })).toBeTruthy();
 
     // Opening the dialog again starts from scratch.
     const again = await openCreate(user);

@@ -165,7 +165,11 @@ describe('removing a key', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(screen.queryByRole('link', { name: 'Staging' })).toBeNull();
     expect(await screen.findByText('Removed Staging')).toBeTruthy();
-    expect((await screen.findByRole('complementary', { name: 'Inactive keys' })).textContent).toContain('1 key has not');
+    // The counts come back with the refetched list.
+    await waitFor(() =>
+      expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('1 key has not'),
+    );
+    expect(screen.getByRole('button', { name: 'All keys: 3' })).toBeTruthy();
   });
 
   it('keeps the key and says why when the server refuses', async () => {

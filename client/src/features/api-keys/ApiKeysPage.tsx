@@ -70,6 +70,8 @@ export function ApiKeysPage() {
 
   const searchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(searchTimer.current), []);
+  // The URL changed under the box (back, forward, a link): show its search.
+  useEffect(() => setSearchInput(search), [search]);
   // Search as the user types, once they pause.
   const onSearch = (value: string) => {
     setSearchInput(value);
@@ -100,8 +102,8 @@ export function ApiKeysPage() {
   };
 
   let body: ReactNode;
-  if (!shown && loading) body = <Loading label="Loading API keys" />;
-  else if (!shown && error) body = <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  if (!data && error) body = <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  else if (!shown && loading) body = <Loading label="Loading API keys" />;
   else if (shown && shown.apiKeyHealth.total === 0 && !filtered) {
     body = (
       <EmptyState title="No API keys yet" action={createButton}>

@@ -2,7 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import type { ApiKeysTable_ApiKeyFragment, CreateApiKeyInput } from '../../../gql/graphql';
-import { invalidateApiKeyLists } from './invalidate';
+import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
 
 export const CreateApiKeyMutation = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
@@ -20,12 +20,11 @@ export const API_KEY_FIELDS = ['name', 'permission', 'domainId', 'expiresAt'] as
 export type CreatedApiKey = { apiKey: ApiKeysTable_ApiKeyFragment; token: string };
 
 export function useCreateApiKeyMutation() {
+  const refetchLists = useRefetchApiKeyLists();
   // The payload has no id, so Apollo keeps it (and the token) only under ROOT_MUTATION, which it
   // clears right after the write; the normalized ApiKey never holds the token.
   const [mutate, { loading, reset }] = useMutation(CreateApiKeyMutation, {
-    update(cache, { data }) {
-      if (data) invalidateApiKeyLists(cache);
-    },
+    refetchQueries: refetchLists,
   });
   const errors = useFormErrors(API_KEY_FIELDS);
   /** Resolves to the new key and its one-time token, or null when it failed. */

@@ -2,6 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
 
 export const DeleteApiKeyMutation = graphql(`
   mutation DeleteApiKey($id: ID!) {
@@ -10,14 +11,15 @@ export const DeleteApiKeyMutation = graphql(`
 `);
 
 export function useDeleteApiKeyMutation() {
+  const refetchLists = useRefetchApiKeyLists();
   const [mutate, { loading }] = useMutation(DeleteApiKeyMutation, {
     update(cache, { data }) {
       if (!data) return;
+      // Every list drops the key at once; the health counts come with the refetch.
       cache.evict({ id: cache.identify({ __typename: 'ApiKey', id: data.deleteApiKey }) });
-      // The health counts change with the list; the lists themselves just lose the key.
-      cache.evict({ id: 'ROOT_QUERY', fieldName: 'apiKeyHealth' });
       cache.gc();
     },
+    refetchQueries: refetchLists,
   });
   const deleteApiKey = async (apiKey: { id: string; name: string }): Promise<boolean> => {
     try {

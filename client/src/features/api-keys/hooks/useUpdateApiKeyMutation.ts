@@ -3,7 +3,7 @@ import { useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import type { ApiKeysTable_ApiKeyFragment, UpdateApiKeyInput } from '../../../gql/graphql';
 import { toast } from '../../../ui/toast';
-import { invalidateApiKeyLists } from './invalidate';
+import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
 
 export const UpdateApiKeyMutation = graphql(`
   mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {
@@ -14,11 +14,10 @@ export const UpdateApiKeyMutation = graphql(`
 `);
 
 export function useUpdateApiKeyMutation() {
+  const refetchLists = useRefetchApiKeyLists();
   // The key itself is normalized, so every view of it updates; lists may now filter it differently.
   const [mutate, { loading }] = useMutation(UpdateApiKeyMutation, {
-    update(cache, { data }) {
-      if (data) invalidateApiKeyLists(cache);
-    },
+    refetchQueries: refetchLists,
   });
   const errors = useFormErrors(['name', 'permission', 'domainId'] as const);
   const updateApiKey = async (id: string, input: UpdateApiKeyInput): Promise<ApiKeysTable_ApiKeyFragment | null> => {
