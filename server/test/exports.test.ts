@@ -124,6 +124,13 @@ describe('small exports', () => {
     expect(file.text).not.toContain(token.slice(3, 20));
     const [{ token_hash }] = await sql<{ token_hash: string }>(server.databaseUrl, 'select token_hash from api_key where name = $1', ['=SUM(A1)']);
     expect(file.text).not.toContain(token_hash);
+    // The list's own filters export too: search (literal, wildcards escaped) and expiring soon.
+    const searched = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { search: 'sum(a1' } } });
+    expect(searched.data!.createExport.rowCount).toBe(1);
+    const wildcard = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { search: '%' } } });
+    expect(wildcard.data!.createExport.rowCount).toBe(0);
+    const soon = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { expiringSoon: true } } });
+    expect(soon.data!.createExport.rowCount).toBe(0);
   });
 
   it('every resource exports with its filters', async () => {

@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { describeExportFilters, ExportButton, type ExportFilters } from '../exports';
 import { ApiKeysTable } from './components/ApiKeysTable';
 import { CreateApiKeyDialog } from './components/CreateApiKeyDialog';
 import { HealthOverview } from './components/HealthOverview';
@@ -81,6 +82,10 @@ export function ApiKeysPage() {
 
   const filter = toApiKeyFilter(health ?? null, search);
   const filtered = Object.keys(filter).length > 0;
+  // The same filters for an export of the list (createExport takes no nulls).
+  const exportFilters: ExportFilters = Object.fromEntries(
+    Object.entries(filter).filter((e): e is [string, string | boolean] => e[1] !== null && e[1] !== undefined),
+  );
   const { data, previousData, loading, error, refetch } = useQuery(ApiKeysPageQuery, {
     variables: { filter },
     // Counts and "last used" move on the server with every request made with a key.
@@ -156,7 +161,14 @@ export function ApiKeysPage() {
       <PageHeader
         title="API Keys"
         description="Create and manage the keys your applications use to send email."
-        actions={shown && (shown.apiKeyHealth.total > 0 || filtered) ? createButton : null}
+        actions={
+          shown && (shown.apiKeyHealth.total > 0 || filtered) ? (
+            <>
+              <ExportButton resource="API_KEYS" filters={exportFilters} filterLabels={describeExportFilters(exportFilters)} />
+              {createButton}
+            </>
+          ) : null
+        }
       />
       {body}
       {isAdmin && <CreateApiKeyDialog open={creating} onOpenChange={setCreating} />}

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
@@ -66,8 +67,8 @@ export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFil
   const and: FilterQuery<ApiKey>[] = [];
   const search = filter.search?.trim();
   if (search) {
-    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    and.push({ $or: [{ name: { $ilike: like } }, { tokenStart: { $like: `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } }] });
+    const literal = escapeLike(search);
+    and.push({ $or: [{ name: { $ilike: `%${literal}%` } }, { tokenStart: { $like: `${literal}%` } }] });
   }
   if (filter.permission) where.permission = checkPermission(filter.permission);
   const inactiveBefore = new Date(Date.now() - INACTIVE_AFTER_MS);

@@ -3,6 +3,7 @@ import { escapeLiteral } from 'pg';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { ExportResource } from './export.entity.js';
 
@@ -28,6 +29,8 @@ const schemas = {
     ...dateRange,
     permission: z.enum(['FULL_ACCESS', 'SENDING_ACCESS']).optional(),
     usageStatus: z.enum(['NEVER_USED', 'ACTIVE', 'INACTIVE']).optional(),
+    expiringSoon: z.boolean().optional(),
+    search: z.string().max(100).optional(),
   }),
 } satisfies Record<ExportResource, z.ZodType>;
 
@@ -110,7 +113,16 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                      ${iso('k.created_at')} as created_at, ${iso('k.last_used_at')} as last_used_at, k.request_count,
                      ${iso('k.expires_at')} as expires_at
                 from api_key k left join domain d on d.id = k.domain_id
-               where ${where([`k.team_id = ${team}`, ...range('k.created_at', f), typeof f.permission === 'string' ? `k.permission = ${lit(f.permission)}` : '', usage])}
+               where ${where([
+                 `k.team_id = ${team}`,
+                 ...range('k.created_at', f),
+                 typeof f.permission === 'string' ? `k.permission = ${lit(f.permission)}` : '',
+                 usage,
+                 f.expiringSoon === true ? `k.expires_at > now() and k.expires_at <= now() + interval '7 days'` : '',
+                 typeof f.search === 'string' && f.search.trim()
+                   ? `(k.name ilike ${lit(`%${escapeLike(f.search.trim())}%`)} or k.token_start like ${lit(`${escapeLike(f.search.trim())}%`)})`
+                   : '',
+               ])}
                order by k.created_at desc, k.id desc`;
     }
     case ExportResource.DOMAINS:
