@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { freePort } from '../src/db/embedded.js';
 import { initOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
-import { createClient, createTestDatabase, PASSWORD, sql, uniqueEmail } from './harness.js';
+import { createClient, createTestDatabase, PASSWORD, sql, uniqueEmail, waitFor } from './harness.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = 200_000;
@@ -14,16 +14,6 @@ const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);
 });
-
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a worker killed mid-export', () => {
   it('is retried by another instance and produces exactly one complete file', { timeout: 180_000 }, async () => {
@@ -37,7 +27,7 @@ describe('a worker killed mid-export', () => {
     });
     cleanup.push(async () => a.kill('SIGKILL'));
     const url = `http://127.0.0.1:${port}`;
-    await until(async () => ((await fetch(`${url}/api/health`).catch(() => null))?.ok ? true : undefined), 60_000, 'instance A');
+    await waitFor(async () => ((await fetch(`${url}/api/health`).catch(() => null))?.ok ? true : undefined), 60_000, 'instance A');
 
     const client = createClient(url);
     const signUp = await client.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { team { id } } }`, {
@@ -56,7 +46,7 @@ describe('a worker killed mid-export', () => {
     const id = created.data!.createExport.id;
 
     // Kill A once it has started writing the file.
-    await until(async () => ((await sql(databaseUrl, 'select 1 from export_chunk where export_id = $1 limit 1', [id])).length ? true : undefined), 60_000, 'the first chunk');
+    await waitFor(async () => ((await sql(databaseUrl, 'select 1 from export_chunk where export_id = $1 limit 1', [id])).length ? true : undefined), 60_000, 'the first chunk');
     a.kill('SIGKILL');
     await new Promise((r) => a.once('exit', r));
     const [mid] = await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]);
@@ -71,7 +61,7 @@ describe('a worker killed mid-export', () => {
     cleanup.push(() => b.close());
     const urlB = await b.listen(0, '127.0.0.1');
 
-    const done = await until(
+    const done = await waitFor(
       async () => {
         const [row] = await sql<{ status: string; row_count: number; file_attempt: string | null }>(databaseUrl, 'select status, row_count, file_attempt from export where id = $1', [id]);
         return row.status === 'PROCESSING' ? undefined : row;
@@ -83,7 +73,7 @@ describe('a worker killed mid-export', () => {
     expect(done.row_count).toBe(ROWS);
     // A duplicate run (the job's claim may expire again while it runs) stops at its next chunk
     // and removes what it wrote: in the end only the finished attempt's chunks remain.
-    const attempts = await until(
+    const attempts = await waitFor(
       async () => {
         const rows = await sql<{ attempt: string }>(databaseUrl, 'select distinct attempt from export_chunk where export_id = $1', [id]);
         return rows.length === 1 ? rows : undefined;

@@ -1,19 +1,17 @@
 import { createClient as createWsClient } from 'graphql-ws';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { freePort } from '../src/db/embedded.js';
 import { initOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
+import { type SmtpSink, startSmtpSink } from './smtp.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id resource status rowCount processedRows downloadUrl expiresAt createdBy { email } } }`;
 const GET = `query($id: ID!) { export(id: $id) { id status rowCount processedRows downloadUrl expiresAt } }`;
 
-let smtp: SMTPServer;
-const inbox: { to: string[]; raw: string }[] = [];
+let smtp: SmtpSink;
 let server: TestServer;
 let admin: TestClient;
 let adminEmail: string;
@@ -21,16 +19,6 @@ let teamId: string;
 let keyId: string;
 let member: TestClient;
 let other: TestClient;
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function download(link: string, client?: TestClient) {
   // Links are built from PUBLIC_URL; the test server listens on a port chosen at start.
@@ -56,21 +44,8 @@ async function seedLogs(n: number) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
-  server = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  smtp = await startSmtpSink();
+  server = await startTestServer({ SMTP_URL: smtp.url });
   const a = await signUpAdmin(server, 'Exporters');
   admin = a.client;
   adminEmail = a.email;
@@ -93,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  await smtp?.close();
 });
 
 describe('small exports', () => {
@@ -184,8 +159,8 @@ describe('large exports run in the background', () => {
     const rows = events.map((e) => e.processedRows);
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
 
-    const mail = await waitFor(() => inbox.find((m) => m.to.includes(adminEmail) && m.raw.includes('export')));
-    const link = /(http:\/\/\S+\/api\/exports\/[0-9a-f-]{36}\/download)/.exec(mail.raw.replace(/=\r?\n/g, ''))?.[1];
+    const mail = await smtp.waitFor((m) => m.to.includes(adminEmail) && m.subject.includes('export'));
+    const link = /(http:\/\/\S+\/api\/exports\/[0-9a-f-]{36}\/download)/.exec(mail.text)?.[1];
     expect(link).toBeDefined();
     const file = await download(link!, admin);
     expect(file.status).toBe(200);

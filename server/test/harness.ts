@@ -122,3 +122,14 @@ export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>
     await c.end();
   }
 }
+
+/** Polls until fn returns something other than undefined, or fails after ms. */
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000, what = 'a condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,13 +1,9 @@
 import { Resend } from 'resend';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/db/embedded.js';
-import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { type SmtpSink, startSmtpSink } from './smtp.js';
+import { signUpAdmin, sql, startTestServer, waitFor, type TestClient, type TestServer } from './harness.js';
 
-type Received = { from: string; to: string[]; raw: string };
-
-let smtp: SMTPServer;
-let received: Received[] = [];
+let smtp: SmtpSink;
 let server: TestServer;
 let admin: TestClient;
 let fullToken: string;
@@ -26,36 +22,9 @@ async function createKey(input: Record<string, unknown>) {
 
 const sdk = (token: string) => new Resend(token, { baseUrl: `${server.url}/api` });
 
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
-  server = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, RATE_LIMIT_PER_SECOND: '0' });
+  smtp = await startSmtpSink();
+  server = await startTestServer({ SMTP_URL: smtp.url, RATE_LIMIT_PER_SECOND: '0' });
   admin = (await signUpAdmin(server, 'Senders')).client;
   for (const name of ['acme.com', 'news.acme.com']) {
     const d = await admin.gql(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }`, { input: { name } });
@@ -71,12 +40,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  await smtp?.close();
 });
 
 describe('POST /emails with the official SDK', () => {
   it('sends; the email arrives at the SMTP server and reads back as sent', async () => {
-    received = [];
     const { data, error } = await sdk(sendingToken).emails.send({
       from: 'Acme <hello@acme.com>',
       to: ['ada@example.org'],
@@ -88,7 +56,7 @@ describe('POST /emails with the official SDK', () => {
     });
     expect(error).toBeNull();
     expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
-    const mail = await waitFor(() => received.find((m) => m.to.includes('ada@example.org')));
+    const mail = await smtp.waitFor((m) => m.to.includes('ada@example.org'));
     expect(mail.from).toBe('hello@acme.com');
     expect(mail.to.sort()).toEqual(['ada@example.org', 'cc@example.org']);
     expect(mail.raw).toContain('Subject: Hello from Keyring');
@@ -106,7 +74,7 @@ describe('POST /emails with the official SDK', () => {
     );
     expect(error).toBeNull();
     expect(data?.data).toHaveLength(3);
-    await waitFor(() => [1, 2, 3].every((i) => received.some((m) => m.to.includes(`batch${i}@example.org`))) || undefined);
+    for (const i of [1, 2, 3]) await smtp.waitFor((m) => m.to.includes(`batch${i}@example.org`));
   });
 
   it('lists emails newest first with cursors', async () => {

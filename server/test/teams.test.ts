@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PASSWORD,
@@ -11,6 +9,7 @@ import {
   type TestServer,
   uniqueEmail,
 } from './harness.js';
+import { type ReceivedMail, type SmtpSink, startSmtpSink } from './smtp.js';
 
 const PUBLIC_URL = 'http://keyring.test';
 
@@ -24,71 +23,23 @@ const MEMBERS = `{ team { id members { id role user { id email } } } }`;
 const UPDATE_ROLE = `mutation($id: ID!, $role: Role!) { updateMemberRole(id: $id, role: $role) { id role user { email } } }`;
 const REMOVE = `mutation($id: ID!) { removeMember(id: $id) }`;
 
-type ReceivedMail = { from: string; to: string[]; subject: string; text: string };
-
-/** Decodes the one text part nodemailer sends (7bit, quoted-printable or base64). */
-function decodeMail(raw: string, envelope: { from: string; to: string[] }): ReceivedMail {
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
-  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
-  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1].trim() ?? '';
-  const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  const text =
-    encoding === 'base64'
-      ? Buffer.from(body, 'base64').toString('utf8')
-      : encoding === 'quoted-printable'
-        ? Buffer.from(
-            body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8')
-        : body;
-  return { ...envelope, subject: header('Subject'), text: text.replace(/\r\n/g, '\n') };
-}
-
-const mailbox: ReceivedMail[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let server: TestServer;
 let other: TestServer;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    // A plain relay on loopback: nodemailer would otherwise upgrade to TLS and reject the self-signed certificate.
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const envelope = {
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-        };
-        mailbox.push(decodeMail(Buffer.concat(chunks).toString('utf8'), envelope));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
+  smtp = await startSmtpSink();
   [server, other] = await Promise.all([
-    startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL }),
+    startTestServer({ SMTP_URL: smtp.url, PUBLIC_URL }),
     startTestServer({ PUBLIC_URL }),
   ]);
 });
 afterAll(async () => {
   await Promise.all([server?.stop(), other?.stop()]);
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
 });
 
-async function waitForMail(to: string): Promise<ReceivedMail> {
-  for (let i = 0; i < 100; i++) {
-    const mail = mailbox.find((m) => m.to.includes(to));
-    if (mail) return mail;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no mail for ${to}`);
-}
+const waitForMail = (to: string): Promise<ReceivedMail> => smtp.waitFor((m) => m.to.includes(to), 5000);
 
 const tokenFromLink = (text: string) => {
   const match = /(\S+)\/accept-invitation\?token=([A-Za-z0-9_%-]+)/.exec(text);
@@ -242,7 +193,7 @@ describe('teams: happy path', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].subject).toContain('Outbox Team');
     expect(tokenFromLink(rows[0].text)).toEqual({ origin: PUBLIC_URL, token });
-    expect(mailbox.some((m) => m.to.includes(email))).toBe(false);
+    expect(smtp.mailbox.some((m) => m.to.includes(email))).toBe(false);
   });
 });
 
