@@ -24,6 +24,7 @@ import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
+import { createPool } from './db/pool.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
 import { startJobs } from './jobs.js';
@@ -59,7 +60,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const { config, orm, logger } = opts;
   const notifier = new Notifier(orm.config.getClientUrl(), orm, logger);
   await notifier.start();
-  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, orm, logger });
+  const pool = createPool(orm.config.getClientUrl());
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, pool, logger });
   const jobs = await startJobs({ url: orm.config.getClientUrl(), logger, maintenanceSeconds: config.JOBS_MAINTENANCE_SECONDS });
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
@@ -69,11 +71,12 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     orm,
     notifier,
     mailer,
-    emailDelivery: new EmailDelivery(orm, mailer, logger),
+    emailDelivery: new EmailDelivery(pool, mailer, logger),
     jobs,
+    pool,
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
-    usageRecorder: new UsageRecorder(orm, logger),
+    usageRecorder: new UsageRecorder(pool, logger),
   };
   const rateLimiter = createTeamRateLimiter(services);
   if (config.WORKERS) await startExportWorkers(services);
@@ -197,7 +200,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
 
   app.get('/api/health', async (_req, res) => {
     try {
-      await orm.em.getConnection().execute('select 1');
+      await services.pool.query('select 1');
       res.json({ status: 'ok' });
     } catch (e) {
       logger.warn({ err: e }, 'health check: database unreachable');
@@ -266,6 +269,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       await services.usageRecorder.close();
       services.mailer.close();
       await notifier.close();
+      await services.pool.end();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Config } from './config.js';
 import type { Notifier } from './db/notifier.js';
@@ -21,4 +22,6 @@ export type Services = {
   usageRecorder: UsageRecorder;
   emailDelivery: EmailDelivery;
   jobs: PgBoss;
+  /** node-postgres pool for hot-path SQL (see db/pool.ts) */
+  pool: pg.Pool;
 };

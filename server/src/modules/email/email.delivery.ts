@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import type { Mail, Mailer } from '../mail/mailer.js';
 import type { EmailAttachment } from './email.entity.js';
@@ -32,7 +32,7 @@ export class EmailDelivery {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly orm: MikroORM,
+    private readonly pool: pg.Pool,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
   ) {
@@ -60,9 +60,7 @@ export class EmailDelivery {
 
   /** Emails left 'sending' by a process that died are queued again. */
   async resume(): Promise<void> {
-    await this.orm.em
-      .getConnection()
-      .execute(`update email set status = 'queued' where status = 'sending' and claimed_at < now() - interval '5 minutes'`);
+    await this.pool.query(`update email set status = 'queued' where status = 'sending' and claimed_at < now() - interval '5 minutes'`);
     this.kick();
   }
 
@@ -77,8 +75,8 @@ export class EmailDelivery {
   }
 
   private async deliverBatch(): Promise<number> {
-    const conn = this.orm.em.getConnection();
-    const claimed = await conn.execute<Claimed[]>(
+    if (this.mailer.kind === 'outbox') return this.deliverToOutbox();
+    const { rows: claimed } = await this.pool.query<Claimed>(
       `update email set status = 'sending', claimed_at = now()
         where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
         returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments`,
@@ -90,12 +88,26 @@ export class EmailDelivery {
       if (err) this.logger.warn({ err, emailId: e.id }, 'email delivery failed');
       return { id: e.id, status: err ? 'failed' : 'sent', error: err ? String(err.message).slice(0, 500) : null };
     });
-    await conn.execute(
+    await this.pool.query(
       `update email e set status = r.status, error = r.error, sent_at = case when r.status = 'sent' then now() end
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, status text, error text) where e.id = r.id`,
+         from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text) where e.id = r.id`,
       [JSON.stringify(results)],
     );
     return claimed.length;
+  }
+
+  /** Without a relay, claiming, keeping in the outbox and marking sent is one statement. */
+  private async deliverToOutbox(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `with claimed as (
+         update email set status = 'sent', sent_at = now(), claimed_at = now()
+          where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
+          returning "from", "to", subject, text, html)
+       insert into outbox_message (id, "from", "to", subject, text, html, created_at)
+       select gen_random_uuid(), "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x), subject, coalesce(text, ''), html, now()
+         from claimed`,
+    );
+    return rowCount ?? 0;
   }
 }
 

@@ -18,7 +18,7 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
     inputs = [body ?? {}];
   }
   const idempotencyKey = req.get('idempotency-key');
-  const { emails, replayed } = await acceptEmails(ctx.em, ctx.key, inputs, { idempotencyKey, batch });
+  const { emails, replayed } = await acceptEmails(ctx.em, ctx.services.pool, ctx.key, inputs, { idempotencyKey, batch });
   if (!replayed) ctx.services.emailDelivery.kick();
   const ids = emails.map((e) => ({ id: e.id }));
   return { body: batch ? { data: ids } : ids[0] };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../../graphql/context.js';
 import { isUuid } from '../../lib/ids.js';
@@ -32,7 +33,7 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
  * One statement: inserts the emails only if every sending domain belongs to the team, so the
  * hot path costs one round trip and a domain deleted meanwhile cannot slip through.
  */
-async function insertEmails(em: EntityManager, teamId: string, emails: Email[], domains: string[]): Promise<boolean> {
+async function insertEmails(pool: pg.Pool, teamId: string, emails: Email[], domains: string[]): Promise<boolean> {
   const rows = emails.map((e) => ({
     id: e.id,
     team_id: e.teamId,
@@ -52,16 +53,16 @@ async function insertEmails(em: EntityManager, teamId: string, emails: Email[], 
     request_hash: e.requestHash,
     created_at: e.createdAt.toISOString(),
   }));
-  const inserted = await em.getConnection().execute<{ id: string }[]>(
+  const inserted = await pool.query<{ id: string }>(
     `insert into email (id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, created_at)
      select v.id, v.team_id, v.api_key_id, v."from", v."to", v.cc, v.bcc, v.reply_to, v.subject, v.html, v.text, v.headers, v.tags, v.attachments, v.idempotency_key, v.request_hash, v.created_at
-       from jsonb_to_recordset(?::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb,
+       from jsonb_to_recordset($1::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb,
             subject text, html text, text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, created_at timestamptz)
-      where (select count(*) from domain d where d.team_id = ? and d.name in (select jsonb_array_elements_text(?::jsonb))) = ?
+      where (select count(*) from domain d where d.team_id = $2 and d.name in (select jsonb_array_elements_text($3::jsonb))) = $4
      returning id`,
     [JSON.stringify(rows), teamId, JSON.stringify(domains), domains.length],
   );
-  return inserted.length === emails.length;
+  return inserted.rowCount === emails.length;
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -97,6 +98,7 @@ function checkIdempotencyKey(idempotencyKey: string | undefined): void {
  */
 export async function acceptEmails(
   em: EntityManager,
+  pool: pg.Pool,
   key: VerifiedKey,
   inputs: unknown[],
   opts: { idempotencyKey?: string; batch: boolean },
@@ -136,9 +138,10 @@ export async function acceptEmails(
         { idempotencyKey: null },
       );
     }
-    if (!(await insertEmails(em, key.teamId, emails, domains))) throw await missingDomainError(em, key.teamId, domains);
+    if (!(await insertEmails(pool, key.teamId, emails, domains))) throw await missingDomainError(em, key.teamId, domains);
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) {
+    // 23505: the unique (team, idempotency key) index, from node-postgres directly.
+    if (e instanceof UniqueConstraintViolationException || (e as { code?: string }).code === '23505') {
       throw conflict('Another request with this idempotency key is in progress or has just completed. Retry it.', 'concurrent_idempotent_requests');
     }
     throw e;

@@ -36,11 +36,25 @@ export function exportDownload(services: Services) {
     res.setHeader('cache-control', 'private, no-store');
     if (exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
     const conn = em.getConnection();
-    // One chunk at a time: memory stays flat for any file size.
+    // One chunk at a time, the next read while this one is sent: memory stays flat for any size.
+    const chunk = (seq: number) =>
+      conn.execute<{ data: Buffer }[]>('select data from export_chunk where export_id = ? and attempt = ? and seq = ?', [exp.id, exp.fileAttempt, seq]);
+    let next = chunk(0);
     for (let seq = 0; ; seq++) {
-      const rows = await conn.execute<{ data: Buffer }[]>('select data from export_chunk where export_id = ? and attempt = ? and seq = ?', [exp.id, exp.fileAttempt, seq]);
+      const rows = await next;
       if (rows.length === 0) break;
-      if (!res.write(rows[0].data)) await new Promise((r) => res.once('drain', r));
+      next = chunk(seq + 1);
+      // A client that goes away mid-file must not leave this loop waiting for 'drain' forever.
+      if (!res.write(rows[0].data)) {
+        await new Promise((r) => {
+          res.once('drain', r);
+          res.once('close', r);
+        });
+      }
+      if (res.destroyed) {
+        next.catch(() => undefined);
+        return;
+      }
     }
     res.end();
   };

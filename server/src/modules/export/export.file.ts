@@ -3,6 +3,8 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
 const CHUNK_BYTES = 1 << 20;
+/** How often a long export asks whether another attempt has finished first. */
+const CHECK_EVERY_CHUNKS = 4;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
@@ -46,12 +48,15 @@ export async function writeCsv(opts: {
   let pendingBytes = 0;
   let seq = 0;
   let bytes = 0;
+  // One insert in flight while the next chunk is read: memory stays within two chunks.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
     if (pendingBytes === 0) return;
     const data = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    await conn.execute('insert into export_chunk (export_id, attempt, seq, data) values (?, ?, ?, ?)', [opts.exportId, opts.attempt, seq++, data]);
+    await inFlight;
+    inFlight = conn.execute('insert into export_chunk (export_id, attempt, seq, data) values (?, ?, ?, ?)', [opts.exportId, opts.attempt, seq++, data]);
   };
   try {
     await client.query(`set statement_timeout = 0`);
@@ -63,7 +68,8 @@ export async function writeCsv(opts: {
       bytes += buf.length;
       if (pendingBytes >= CHUNK_BYTES) {
         await flush();
-        if (!(await opts.stillWanted())) {
+        if (seq % CHECK_EVERY_CHUNKS === 0 && !(await opts.stillWanted())) {
+          await inFlight;
           stream.destroy();
           return null;
         }
@@ -71,6 +77,7 @@ export async function writeCsv(opts: {
       opts.onProgress(Math.max(0, counter.records - 1));
     }
     await flush();
+    await inFlight;
     const rows = Math.max(0, counter.records - 1);
     opts.onProgress(rows);
     return { rows, bytes };

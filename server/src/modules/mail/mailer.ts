@@ -1,7 +1,6 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../logger.js';
-import { OutboxMessage } from './outbox.entity.js';
 
 export type Mail = {
   from?: string;
@@ -16,6 +15,8 @@ export type Mail = {
   attachments?: { filename: string; content?: Buffer; contentType?: string }[];
 };
 export type Mailer = {
+  /** 'outbox' keeps mail in the outbox_message table (no SMTP_URL). */
+  kind: 'smtp' | 'outbox';
   send(mail: Mail): Promise<void>;
   /** Sends many; resolves to one outcome per mail (null when sent). */
   sendBatch(mails: Mail[]): Promise<(Error | null)[]>;
@@ -27,7 +28,7 @@ const SMTP_CONCURRENCY = 8;
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise the outbox table and a log line. */
-export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroORM; logger: Logger }): Mailer {
+export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Pool; logger: Logger }): Mailer {
   if (opts.smtpUrl) {
     const transport = nodemailer.createTransport(opts.smtpUrl);
     const send = async (mail: Mail) => {
@@ -35,6 +36,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroO
       opts.logger.debug({ to: mail.to, subject: mail.subject }, 'mail sent through SMTP');
     };
     return {
+      kind: 'smtp',
       send,
       async sendBatch(mails) {
         const outcomes: (Error | null)[] = new Array(mails.length).fill(null);
@@ -52,16 +54,30 @@ export function createMailer(opts: { smtpUrl?: string; from: string; orm: MikroO
       close: () => transport.close(),
     };
   }
-  const row = (mail: Mail) => new OutboxMessage(list(mail.to), mail.subject, mail.text ?? '', mail.html, mail.from ?? opts.from);
+  const row = (mail: Mail) => ({
+    from: mail.from ?? opts.from,
+    to: list(mail.to),
+    subject: mail.subject,
+    text: mail.text ?? '',
+    html: mail.html ?? null,
+  });
+  // One INSERT whatever the number of mails: they land or fail as one.
+  const insert = (mails: Mail[]) =>
+    opts.pool.query(
+      `insert into outbox_message (id, "from", "to", subject, text, html, created_at)
+       select gen_random_uuid(), v."from", v."to", v.subject, v.text, v.html, now()
+         from jsonb_to_recordset($1::jsonb) as v("from" text, "to" text, subject text, text text, html text)`,
+      [JSON.stringify(mails.map(row))],
+    );
   return {
+    kind: 'outbox',
     async send(mail) {
-      await opts.orm.em.fork().insert(row(mail));
+      await insert([mail]);
       opts.logger.info({ to: mail.to, subject: mail.subject }, 'mail kept in the outbox (no SMTP_URL)');
     },
     async sendBatch(mails) {
-      // One INSERT for the whole batch: it lands or fails as one.
       try {
-        await opts.orm.em.fork().insertMany(mails.map(row));
+        await insert(mails);
         opts.logger.debug({ count: mails.length }, 'mail kept in the outbox (no SMTP_URL)');
         return mails.map(() => null);
       } catch (e) {

@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 
 export type UsageEntry = {
@@ -25,7 +25,7 @@ export class UsageRecorder {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly orm: MikroORM,
+    private readonly pool: pg.Pool,
     private readonly logger: Logger,
     private readonly opts = { intervalMs: 1000, maxBatch: 2000 },
   ) {
@@ -83,23 +83,31 @@ export class UsageRecorder {
       if (r.created_at > agg.last) agg.last = r.created_at;
       perKey.set(r.api_key_id, agg);
     }
-    await this.orm.em.fork().transactional(async (trx) => {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
       // One statement per table whatever the batch size; a key deleted since the request keeps
       // its id on the log (no FK), with the name it had.
-      await trx.execute(
+      await client.query(
         `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
          select gen_random_uuid(), v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
-           from jsonb_to_recordset(?::jsonb) as v(team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
+           from jsonb_to_recordset($1::jsonb) as v(team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
                 user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
            left join api_key k on k.id = v.api_key_id`,
         [JSON.stringify(rows)],
       );
-      await trx.execute(
+      await client.query(
         `update api_key k set request_count = k.request_count + v.n, last_used_at = greatest(k.last_used_at, v.last)
-           from jsonb_to_recordset(?::jsonb) as v(id uuid, n int, last timestamptz)
+           from jsonb_to_recordset($1::jsonb) as v(id uuid, n int, last timestamptz)
           where k.id = v.id`,
         [JSON.stringify([...perKey.values()])],
       );
-    });
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 }
