@@ -46,9 +46,14 @@ export function exportDownload(services: Services) {
       next = chunk(seq + 1);
       // A client that goes away mid-file must not leave this loop waiting for 'drain' forever.
       if (!res.write(rows[0].data)) {
-        await new Promise((r) => {
-          res.once('drain', r);
-          res.once('close', r);
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
         });
       }
       if (res.destroyed) {
