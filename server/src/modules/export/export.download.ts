@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type pg from 'pg';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Actor } from '../../graphql/context.js';
 import type { Services } from '../../services.js';
@@ -35,10 +36,17 @@ export function exportDownload(services: Services) {
     res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
     res.setHeader('cache-control', 'private, no-store');
     if (exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
-    const conn = em.getConnection();
     // One chunk at a time, the next read while this one is sent: memory stays flat for any size.
-    const chunk = (seq: number) =>
-      conn.execute<{ data: Buffer }[]>('select data from export_chunk where export_id = ? and attempt = ? and seq = ?', [exp.id, exp.fileAttempt, seq]);
+    // Binary result format: the bytes as stored, without bytea's hex text on the wire.
+    // (node-postgres supports `binary` at run time; its types omit it.)
+    const chunk = (seq: number) => {
+      const query: pg.QueryConfig & { binary: boolean } = {
+        text: 'select data from export_chunk where export_id = $1 and attempt = $2 and seq = $3',
+        values: [exp.id, exp.fileAttempt, seq],
+        binary: true,
+      };
+      return services.pool.query<{ data: Buffer }>(query).then((r) => r.rows);
+    };
     let next = chunk(0);
     for (let seq = 0; ; seq++) {
       const rows = await next;

@@ -13,6 +13,7 @@ import { exportQuery, parseFilters } from './export.queries.js';
 export const INLINE_MAX_ROWS = 1000;
 export const EXPORT_QUEUE = 'export';
 const PROGRESS_EVERY_MS = 250;
+const HEARTBEAT_MS = 800;
 
 export const downloadUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/api/exports/${id}/download`;
 export const detailUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/exports/${id}`;
@@ -71,14 +72,21 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .catch((err: unknown) => services.logger.warn({ err, exportId }, 'could not publish export progress'));
   };
   const query = exportQuery(exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
+  // Subscribers hear from a running export at least once a second, even while PostgreSQL is
+  // still sorting before the first row comes out.
+  let latestRows = 0;
+  const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
   const written = await writeCsv({
     orm: services.orm,
     exportId,
     attempt,
     query,
-    onProgress: (r) => publish(r),
+    onProgress: (r) => {
+      latestRows = r;
+      publish(r);
+    },
     stillWanted: async () => (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
-  });
+  }).finally(() => clearInterval(heartbeat));
   if (!written) {
     await conn.execute('delete from export_chunk where export_id = ? and attempt = ?', [exportId, attempt]);
     return;
