@@ -381,3 +381,37 @@ describe('audit trail', () => {
     expect(otherTeam.data!.auditEvents.edges.map((e: any) => e.node.targetId)).not.toContain(apiKey.id);
   });
 });
+
+describe('DataLoaders', () => {
+  it('resolve domain and createdBy of any number of keys with one query each', async () => {
+    const { createApp } = await import('../src/app.js');
+    const { loadConfig } = await import('../src/config.js');
+    const { initOrm } = await import('../src/db/orm.js');
+    const { createLogger } = await import('../src/logger.js');
+    const queries: string[] = [];
+    const logger = createLogger('silent');
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', WORKERS: 'false' });
+    const orm = await initOrm(server.databaseUrl, logger, (sql) => queries.push(sql));
+    const app = await createApp({ config, orm, logger });
+    try {
+      const url = await app.listen(0, '127.0.0.1');
+      const viaApp = createClient(url);
+      viaApp.cookie = admin.cookie;
+      const second = await createDomain(admin, 'loader.acme.com');
+      for (let i = 0; i < 6; i++) {
+        await createKey(admin, { name: `Loader ${i}`, permission: 'SENDING_ACCESS', domainId: i % 2 ? domainId : second });
+      }
+      queries.length = 0;
+      const res = await viaApp.gql(`{ apiKeys(filter: { search: "Loader" }) { id domain { name } createdBy { email } } }`);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.apiKeys).toHaveLength(6);
+      expect(new Set(res.data!.apiKeys.map((k: any) => k.domain.name))).toEqual(new Set(['acme.com', 'loader.acme.com']));
+      const from = (table: string) => queries.filter((q) => new RegExp(`from "${table}"`).test(q));
+      expect(from('domain')).toHaveLength(1);
+      expect(from('app_user')).toHaveLength(1);
+    } finally {
+      await app.close();
+      await orm.close();
+    }
+  });
+});

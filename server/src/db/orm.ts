@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 
-export function ormConfig(clientUrl: string, logger?: Logger): Options {
+/** `onQuery`, when given, sees every SQL statement the ORM runs (tests count them). */
+export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -13,14 +14,14 @@ export function ormConfig(clientUrl: string, logger?: Logger): Options {
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },
     forceUtcTimezone: true,
-    debug: false,
+    debug: onQuery ? ['query'] : false,
     allowGlobalContext: false,
-    logger: logger ? (message) => logger.debug({ orm: true }, message) : undefined,
+    logger: onQuery ? (message) => onQuery(message) : logger ? (message) => logger.debug({ orm: true }, message) : undefined,
   });
 }
 
-export async function initOrm(clientUrl: string, logger?: Logger): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(clientUrl, logger));
+export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(clientUrl, logger, onQuery));
 }
 
 export async function migrate(orm: MikroORM): Promise<void> {
