@@ -89,10 +89,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
 
-  const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}): Promise<Context> => {
+  const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}, authorization?: string): Promise<Context> => {
     const em = orm.em.fork();
     try {
-      const actor = await authenticateRequest(em, services, req);
+      const actor = await authenticateRequest(em, services, req, authorization ?? req.headers.authorization);
       if (actor?.kind === 'apiKey' && rateLimiter && extra.res) {
         try {
           extra.res.set(await rateLimiter.consume(actor.teamId));
@@ -113,7 +113,12 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const wsCleanup = useServer(
     {
       schema,
-      context: (ctx) => buildContext(ctx.extra.request),
+      // A Bearer key may come in connectionParams ({ authorization: 'Bearer re_…' }); else the upgrade request's cookie.
+      context: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const fromParams = params.authorization ?? params.Authorization;
+        return buildContext(ctx.extra.request, {}, typeof fromParams === 'string' ? fromParams : undefined);
+      },
       // The same error mapping as HTTP: codes for domain errors, masked internals.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,

@@ -266,6 +266,30 @@ describe('two instances on one database', () => {
     }
   });
 
+  it('a full-access key subscribes with connectionParams; a sending-access key is refused', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
+    const id = res.data!.createExport.id;
+    const keys = await admin.gql(`mutation {
+      full: createApiKey(input: { name: "ws full", permission: FULL_ACCESS }) { token }
+      sending: createApiKey(input: { name: "ws sending", permission: SENDING_ACCESS }) { token }
+    }`);
+    const subscribe = async (token: string) => {
+      const ws = createWsClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+      try {
+        return await new Promise<string>((resolve) => {
+          ws.subscribe(
+            { query: `subscription($id: ID!) { exportProgress(id: $id) { status } }`, variables: { id } },
+            { next: (m) => resolve(JSON.stringify(m.data)), error: (e) => resolve(JSON.stringify(e)), complete: () => resolve('complete') },
+          );
+        });
+      } finally {
+        await ws.dispose();
+      }
+    };
+    expect(await subscribe(keys.data!.full.token)).toContain('READY');
+    expect(await subscribe(keys.data!.sending.token)).toContain('FORBIDDEN');
+  });
+
   it('a subscriber from another team is refused', async () => {
     const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS' } });
     const ws = createWsClient({

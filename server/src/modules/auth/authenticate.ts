@@ -22,8 +22,14 @@ export async function verifyBearer(services: Services, authorization: string | u
  * Who is calling: a Bearer API key, or the session cookie. A request that presents a key which
  * does not verify is refused outright rather than treated as anonymous.
  */
-export async function authenticateRequest(em: EntityManager, services: Services, req: IncomingMessage): Promise<Actor | null> {
-  const bearer = await verifyBearer(services, req.headers.authorization);
+export async function authenticateRequest(
+  em: EntityManager,
+  services: Services,
+  req: IncomingMessage,
+  /** Overrides the header: WebSocket clients send it in connectionParams, as browsers cannot set headers. */
+  authorization: string | undefined = req.headers.authorization,
+): Promise<Actor | null> {
+  const bearer = await verifyBearer(services, authorization);
   if (bearer.kind === 'ok') return bearer.key;
   if (bearer.kind !== 'none') throw unauthenticated('Invalid API key.');
   const session = readCookie(req, SESSION_COOKIE);
