@@ -41,8 +41,14 @@ export async function writeCsv(opts: {
   stillWanted: () => Promise<boolean>;
 }): Promise<{ rows: number; bytes: number } | null> {
   const client = new pg.Client({ connectionString: opts.orm.config.getClientUrl() });
-  await client.connect();
-  const conn = opts.orm.em.getConnection();
+  // A second plain connection writes the chunks while the first streams the COPY (binary parameters).
+  const writer = new pg.Client({ connectionString: opts.orm.config.getClientUrl() });
+  try {
+    await Promise.all([client.connect(), writer.connect()]);
+  } catch (e) {
+    await Promise.all([client.end().catch(() => undefined), writer.end().catch(() => undefined)]);
+    throw e;
+  }
   const counter = new RecordCounter();
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -56,7 +62,9 @@ export async function writeCsv(opts: {
     pending = [];
     pendingBytes = 0;
     await inFlight;
-    inFlight = conn.execute('insert into export_chunk (export_id, attempt, seq, data) values (?, ?, ?, ?)', [opts.exportId, opts.attempt, seq++, data]);
+    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, seq++, data]);
+    // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
+    inFlight.catch(() => undefined);
   };
   try {
     await client.query(`set statement_timeout = 0`);
@@ -82,6 +90,7 @@ export async function writeCsv(opts: {
     opts.onProgress(rows);
     return { rows, bytes };
   } finally {
-    await client.end();
+    await inFlight.catch(() => undefined);
+    await Promise.all([client.end(), writer.end()]);
   }
 }
