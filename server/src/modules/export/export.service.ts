@@ -13,7 +13,7 @@ import { exportQuery, parseFilters } from './export.queries.js';
 export const INLINE_MAX_ROWS = 1000;
 export const EXPORT_QUEUE = 'export';
 const PROGRESS_EVERY_MS = 250;
-const HEARTBEAT_MS = 800;
+const HEARTBEAT_MS = 500;
 
 export const downloadUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/api/exports/${id}/download`;
 export const detailUrl = (services: Services, id: string) => `${services.config.PUBLIC_URL}/exports/${id}`;
