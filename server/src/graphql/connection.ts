@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 import { badInput } from '../errors.js';
 import { isUuid } from '../lib/ids.js';
+import { beyond } from '../lib/sql.js';
 
 @ObjectType()
 export class PageInfo {
@@ -56,7 +57,7 @@ export async function paginate<T extends Listable>(
   let filter = where;
   if (args.after) {
     const c = decode(args.after);
-    filter = { $and: [where, { $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, id: { $lt: c.id } }] }] } as FilterQuery<T>;
+    filter = { $and: [where, beyond(c, '$lt')] } as FilterQuery<T>;
   }
   const rows = await em.find(entity, filter, { orderBy: { createdAt: 'desc', id: 'desc' } as never, limit: first + 1 });
   const page = rows.slice(0, first);

@@ -1,2 +1,12 @@
 /** Escapes LIKE's wildcards so that user input matches literally. */
 export const escapeLike = (v: string): string => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+type Keyed = { createdAt: Date; id: string };
+
+/**
+ * Rows strictly before ('$lt') or after ('$gt') a position in (createdAt, id) order: the keyset
+ * condition behind every cursor, GraphQL and REST alike.
+ */
+export const beyond = (position: Keyed, op: '$lt' | '$gt') => ({
+  $or: [{ createdAt: { [op]: position.createdAt } }, { createdAt: position.createdAt, id: { [op]: position.id } }],
+});

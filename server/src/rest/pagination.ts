@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import { badInput } from '../errors.js';
 import { isUuid } from '../lib/ids.js';
+import { beyond } from '../lib/sql.js';
 
 export type ListParams = { limit: number; after?: string; before?: string };
 
@@ -52,7 +53,7 @@ export async function findPage<T extends Listable>(
     if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list.', 'invalid_parameter');
     const op = params.after ? '$lt' : '$gt';
     page = {
-      $and: [where, { $or: [{ createdAt: { [op]: anchor.createdAt } }, { createdAt: anchor.createdAt, id: { [op]: anchor.id } }] }],
+      $and: [where, beyond(anchor, op)],
     } as FilterQuery<T>;
   }
   const dir = params.before ? 'asc' : 'desc';
