@@ -171,3 +171,78 @@ describe('GraphQL broadcasts connection', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });
+
+describe('GraphQL broadcasts filter', () => {
+  const FILTERED = `query($filter: BroadcastFilter, $first: Int, $after: String) {
+    broadcasts(filter: $filter, first: $first, after: $after) { edges { node { name status } } pageInfo { hasNextPage endCursor } }
+  }`;
+  const EXPORT = `mutation($input: CreateExportInput!) { createExport(input: $input) { status rowCount } }`;
+  let team: Team;
+  const names = async (filter: Record<string, unknown> | null) => {
+    const res = await team.admin.gql(FILTERED, { filter, first: 100 });
+    expect(res.errors).toBeUndefined();
+    return (res.data!.broadcasts.edges as { node: { name: string } }[]).map((e) => e.node.name);
+  };
+
+  beforeAll(async () => {
+    team = await setUpTeam(server, 'Filters', 'filters.com');
+    const resend = sdk(server, team.full.token);
+    // Oldest first: [name, status, created_at].
+    const made: [string, 'draft' | 'sent', string | null][] = [
+      ['Jan 5', 'sent', '2026-01-05T10:00:00Z'],
+      ['Jan 15', 'draft', '2026-01-15T10:00:00Z'],
+      ['Feb 10', 'sent', '2026-02-10T10:00:00Z'],
+      ['Now', 'draft', null],
+    ];
+    for (const [name, status, createdAt] of made) {
+      const { data, error } = await resend.broadcasts.create(draft({ name, from: 'news@filters.com' }));
+      expect(error).toBeNull();
+      await sql(server.databaseUrl, `update broadcast set status = $2, created_at = coalesce($3, created_at) where id = $1`, [data!.id, status, createdAt]);
+    }
+  });
+
+  it('narrows to a status', async () => {
+    expect(await names({ status: 'sent' })).toEqual(['Feb 10', 'Jan 5']);
+    expect(await names({ status: 'draft' })).toEqual(['Now', 'Jan 15']);
+    expect(await names({ status: null })).toHaveLength(4);
+    expect(await names(null)).toHaveLength(4);
+  });
+
+  it('narrows to a date range, both ends included, and combines filters', async () => {
+    expect(await names({ from: '2026-01-15T10:00:00Z', to: '2026-02-10T10:00:00Z' })).toEqual(['Feb 10', 'Jan 15']);
+    expect(await names({ to: '2026-02-10T09:59:59Z' })).toEqual(['Jan 15', 'Jan 5']);
+    expect(await names({ from: '2026-01-10T00:00:00Z', status: 'sent' })).toEqual(['Feb 10']);
+    expect(await names({ from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z' })).toEqual([]);
+  });
+
+  it('is the filter that the export of broadcasts takes, with the same rows', async () => {
+    const filter = { status: 'sent', from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T23:59:59.999Z' };
+    const res = await team.admin.gql(EXPORT, { input: { resource: 'BROADCASTS', filters: filter } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.createExport).toEqual({ status: 'READY', rowCount: (await names(filter)).length });
+  });
+
+  it('refuses an unknown status, naming `status`', async () => {
+    const res = await team.admin.gql(FILTERED, { filter: { status: 'scheduled' } });
+    expect(res.data).toBeNull();
+    expect(res.errors?.[0]).toMatchObject({ message: 'Status must be draft or sent.', extensions: { code: 'BAD_USER_INPUT', field: 'status' } });
+  });
+
+  it('refuses a reversed date range, naming `from`', async () => {
+    const res = await team.admin.gql(FILTERED, { filter: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
+    expect(res.errors?.[0]).toMatchObject({ message: '`from` must be before `to`.', extensions: { code: 'BAD_USER_INPUT', field: 'from' } });
+  });
+
+  it('refuses dates that are not ISO-8601 date-times', async () => {
+    for (const filter of [{ from: 'last week' }, { to: 20260131 }]) {
+      const res = await team.admin.gql(FILTERED, { filter });
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it("never shows another team's broadcasts", async () => {
+    const res = await acme.admin.gql(FILTERED, { filter: { status: 'draft' }, first: 100 });
+    expect(res.errors).toBeUndefined();
+    expect(JSON.stringify(res.data)).not.toMatch(/Jan 15|"Now"/);
+  });
+});

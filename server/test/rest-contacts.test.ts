@@ -198,3 +198,77 @@ describe('GraphQL contacts connection', () => {
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('GraphQL contacts filter', () => {
+  const FILTERED = `query($filter: ContactFilter, $first: Int, $after: String) {
+    contacts(filter: $filter, first: $first, after: $after) { edges { node { email } } pageInfo { hasNextPage endCursor } }
+  }`;
+  const EXPORT = `mutation($input: CreateExportInput!) { createExport(input: $input) { status rowCount } }`;
+  let team: Team;
+  const emails = async (filter: Record<string, unknown> | null, first?: number, after?: string) => {
+    const res: GqlResult<{ contacts: { edges: { node: { email: string } }[]; pageInfo: Page['pageInfo'] } }> = await team.admin.gql(
+      FILTERED,
+      { filter, first, after },
+    );
+    expect(res.errors).toBeUndefined();
+    return { emails: res.data!.contacts.edges.map((e) => e.node.email), pageInfo: res.data!.contacts.pageInfo };
+  };
+
+  beforeAll(async () => {
+    team = await setUpTeam(server, 'Filters', 'filters.com');
+    const resend = sdk(server, team.full.token);
+    // Oldest first: [email, unsubscribed, created_at].
+    const made: [string, boolean, string | null][] = [
+      ['jan5@example.com', false, '2026-01-05T10:00:00Z'],
+      ['jan15@example.com', true, '2026-01-15T10:00:00Z'],
+      ['feb10@example.com', false, '2026-02-10T10:00:00Z'],
+      ['now@example.com', true, null],
+    ];
+    for (const [email, unsubscribed, createdAt] of made) {
+      const { data, error } = await resend.contacts.create({ email, unsubscribed });
+      expect(error).toBeNull();
+      if (createdAt) await sql(server.databaseUrl, 'update contact set created_at = $2 where id = $1', [data!.id, createdAt]);
+    }
+  });
+
+  it('narrows to subscribed or unsubscribed contacts', async () => {
+    expect((await emails({ unsubscribed: true })).emails).toEqual(['now@example.com', 'jan15@example.com']);
+    expect((await emails({ unsubscribed: false })).emails).toEqual(['feb10@example.com', 'jan5@example.com']);
+    expect((await emails({ unsubscribed: null })).emails).toHaveLength(4);
+    expect((await emails(null)).emails).toHaveLength(4);
+  });
+
+  it('narrows to a date range, both ends included, and combines filters', async () => {
+    expect((await emails({ from: '2026-01-15T10:00:00Z', to: '2026-02-10T10:00:00Z' })).emails).toEqual(['feb10@example.com', 'jan15@example.com']);
+    expect((await emails({ from: '2026-02-01T00:00:00Z' })).emails).toEqual(['now@example.com', 'feb10@example.com']);
+    expect((await emails({ to: '2026-01-31T23:59:59.999Z', unsubscribed: false })).emails).toEqual(['jan5@example.com']);
+    expect((await emails({ from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z' })).emails).toEqual([]);
+  });
+
+  it('pages within the filter', async () => {
+    const page1 = await emails({ unsubscribed: false }, 1);
+    expect(page1).toMatchObject({ emails: ['feb10@example.com'], pageInfo: { hasNextPage: true } });
+    const page2 = await emails({ unsubscribed: false }, 1, page1.pageInfo.endCursor!);
+    expect(page2).toMatchObject({ emails: ['jan5@example.com'], pageInfo: { hasNextPage: false } });
+  });
+
+  it('is the filter that the export of contacts takes, with the same rows', async () => {
+    const filter = { unsubscribed: false, from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T23:59:59.999Z' };
+    const res = await team.admin.gql(EXPORT, { input: { resource: 'CONTACTS', filters: filter } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.createExport).toEqual({ status: 'READY', rowCount: (await emails(filter)).emails.length });
+  });
+
+  it('refuses a reversed date range, naming `from`', async () => {
+    const res = await team.admin.gql(FILTERED, { filter: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
+    expect(res.data).toBeNull();
+    expect(res.errors?.[0]).toMatchObject({ message: '`from` must be before `to`.', extensions: { code: 'BAD_USER_INPUT', field: 'from' } });
+  });
+
+  it('refuses values of the wrong type', async () => {
+    for (const filter of [{ from: 'yesterday' }, { to: '2026-01-31' }, { unsubscribed: 'yes' }]) {
+      const res = await team.admin.gql(FILTERED, { filter });
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+});

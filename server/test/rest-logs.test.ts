@@ -150,3 +150,90 @@ describe('GET /logs/:id', () => {
     expect(list.map((l) => l.id)).not.toContain(theirs.id);
   });
 });
+
+describe('GET /logs filters', () => {
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: LogItem[] } };
+  const list = async (query: string, token = acme.full.token) => (await api(server, `/logs?${query}`, { token })) as Listed;
+  const statuses = (res: Listed) => res.body.data.map((l) => l.response_status);
+  // The statuses of the key's requests, newest first, that a filter keeps.
+  const byStatus = (keep: (status: number) => boolean) => [...EXPECTED].reverse().map(([, , s]) => s).filter(keep);
+
+  it('narrows to one API key', async () => {
+    const res = await list(`api_key_id=${key.id}&limit=100`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((l) => [l.method, l.endpoint, l.response_status])).toEqual([...EXPECTED].reverse());
+    expect(res.body.data.every((l) => l.api_key_id === key.id)).toBe(true);
+  });
+
+  it('narrows to a status class or an exact status code', async () => {
+    expect(statuses(await list(`api_key_id=${key.id}&status=4xx`))).toEqual(byStatus((s) => s >= 400 && s < 500));
+    expect(statuses(await list(`api_key_id=${key.id}&status=2xx`))).toEqual(byStatus((s) => s < 300));
+    expect(statuses(await list(`api_key_id=${key.id}&status=5xx`))).toEqual([]);
+    expect(statuses(await list(`api_key_id=${key.id}&status_code=404`))).toEqual([404, 404]);
+    // The Logs page's `status` takes a code too.
+    expect(statuses(await list(`api_key_id=${key.id}&status=422`))).toEqual([422]);
+  });
+
+  it('narrows to a date range, by instant or by day', async () => {
+    const mine = (await list(`api_key_id=${key.id}&limit=100`)).body.data;
+    const [newest, oldest] = [mine[0].created_at, mine[mine.length - 1].created_at];
+    const inRange = (from: string, to: string) => mine.filter((l) => l.created_at >= from && l.created_at <= to).map((l) => l.id);
+    const ids = async (query: string) => (await list(`api_key_id=${key.id}&limit=100&${query}`)).body.data.map((l) => l.id);
+    const [from, to] = [mine[5].created_at, mine[1].created_at];
+    expect(await ids(`from=${from}&to=${to}`)).toEqual(inRange(from, to));
+    expect(await ids(`from=${from}`)).toEqual(inRange(from, newest));
+    expect(await ids(`to=${encodeURIComponent(to.replace('Z', '+00:00'))}`)).toEqual(inRange(oldest, to));
+    // A day is taken in UTC, whole: `to` includes every request of its day.
+    expect(await ids(`from=${oldest.slice(0, 10)}&to=${newest.slice(0, 10)}`)).toHaveLength(EXPECTED.length);
+    expect(await ids('to=2000-01-01')).toEqual([]);
+    expect(await ids('from=2999-01-01T00:00:00Z')).toEqual([]);
+  });
+
+  it('combines filters with paging', async () => {
+    const fours = byStatus((s) => s >= 400 && s < 500);
+    const page1 = await list(`api_key_id=${key.id}&status=4xx&limit=2`);
+    expect(statuses(page1)).toEqual(fours.slice(0, 2));
+    expect(page1.body.has_more).toBe(true);
+    const page2 = await list(`api_key_id=${key.id}&status=4xx&limit=2&after=${page1.body.data[1].id}`);
+    expect(statuses(page2)).toEqual(fours.slice(2, 4));
+    expect(page2.body.has_more).toBe(false);
+    // A cursor outside the filtered list is refused, as without filters.
+    const ok = (await list(`api_key_id=${key.id}&status=2xx&limit=1`)).body.data[0];
+    const res = await list(`api_key_id=${key.id}&status=4xx&after=${ok.id}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ name: 'invalid_parameter' });
+  });
+
+  it("matches nothing for another team's key or a missing key", async () => {
+    for (const id of [other.full.id, MISSING_ID]) {
+      const res = await list(`api_key_id=${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ object: 'list', has_more: false, data: [] });
+    }
+    // The other team's own view of its key is unaffected.
+    expect((await list(`api_key_id=${other.full.id}`, other.full.token)).body.data.length).toBeGreaterThan(0);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ['an api_key_id that is not a UUID', 'api_key_id=key_1', /`api_key_id` must be a valid UUID/],
+    ['an empty api_key_id', 'api_key_id=', /`api_key_id` must be a single non-empty value/],
+    ['a status_code that is not a number', 'status_code=abc', /`status_code` must be an HTTP status code/],
+    ['a status_code out of range', 'status_code=700', /between 100 and 599/],
+    ['a status that is neither a class nor a code', 'status=4x', /`status` must be a status class/],
+    ['a status class out of range', 'status=6xx', /`status` must be a status class/],
+    ['a status code given as status, out of range', 'status=099', /between 100 and 599/],
+    ['both status and status_code', 'status=4xx&status_code=404', /either `status` or `status_code`/],
+    ['a from that is not a date', 'from=yesterday', /`from` must be an ISO-8601 date/],
+    ['a to that is not a real day', 'to=2026-02-30', /`to` must be an ISO-8601 date/],
+    ['a date-time without its offset', 'from=2026-01-31T00:00:00', /`from` must be an ISO-8601 date/],
+    ['a from given twice', 'from=2026-01-01&from=2026-01-02', /`from` must be a single non-empty value/],
+    ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
+  ];
+  for (const [label, query, message] of refused) {
+    it(`refuses ${label} with 422 invalid_parameter`, async () => {
+      const res = await api(server, `/logs?${query}`, { token: acme.full.token });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
+    });
+  }
+});

@@ -31,9 +31,9 @@ type Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n": typeof types.BroadcastsTable_BroadcastFragmentDoc,
-    "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.BroadcastsPageDocument,
+    "\n  query BroadcastsPage($filter: BroadcastFilter, $first: Int, $after: String) {\n    broadcasts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.BroadcastsPageDocument,
     "\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n": typeof types.ContactsTable_ContactFragmentDoc,
-    "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ContactsPageDocument,
+    "\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": typeof types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.CreateDomainDocument,
@@ -77,9 +77,9 @@ const documents: Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...Session_user\n    }\n  }\n": types.SignUpDocument,
     "\n  fragment BroadcastsTable_broadcast on Broadcast {\n    id\n    name\n    subject\n    from\n    status\n    createdAt\n    sentAt\n  }\n": types.BroadcastsTable_BroadcastFragmentDoc,
-    "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.BroadcastsPageDocument,
+    "\n  query BroadcastsPage($filter: BroadcastFilter, $first: Int, $after: String) {\n    broadcasts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.BroadcastsPageDocument,
     "\n  fragment ContactsTable_contact on Contact {\n    id\n    email\n    firstName\n    lastName\n    unsubscribed\n    createdAt\n  }\n": types.ContactsTable_ContactFragmentDoc,
-    "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ContactsPageDocument,
+    "\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": types.CreateDomainDocument,
@@ -191,7 +191,7 @@ export function graphql(source: "\n  fragment BroadcastsTable_broadcast on Broad
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query BroadcastsPage($first: Int, $after: String) {\n    broadcasts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BroadcastsPage($filter: BroadcastFilter, $first: Int, $after: String) {\n    broadcasts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query BroadcastsPage($filter: BroadcastFilter, $first: Int, $after: String) {\n    broadcasts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...BroadcastsTable_broadcast\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -199,7 +199,7 @@ export function graphql(source: "\n  fragment ContactsTable_contact on Contact {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($first: Int, $after: String) {\n    contacts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,18 +3,13 @@ import type { Request } from 'express';
 import { badInput } from '../errors.js';
 import { isUuid } from '../lib/ids.js';
 import { beyond } from '../lib/sql.js';
+import { queryString } from './query.js';
 
 export type ListParams = { limit: number; after?: string; before?: string };
 
 /** Resend's list parameters: limit 1–100 (default 20), and at most one of after / before (an id). */
 export function listParams(req: Request, defaultLimit = 20): ListParams {
-  const q = req.query;
-  const str = (v: unknown, name: string): string | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') throw badInput(name, `\`${name}\` must be a single non-empty value.`, 'invalid_parameter');
-    return v;
-  };
-  const rawLimit = str(q.limit, 'limit');
+  const rawLimit = queryString(req, 'limit');
   let limit = defaultLimit;
   if (rawLimit !== undefined) {
     limit = Number(rawLimit);
@@ -22,8 +17,8 @@ export function listParams(req: Request, defaultLimit = 20): ListParams {
       throw badInput('limit', '`limit` must be an integer between 1 and 100.', 'invalid_parameter');
     }
   }
-  const after = str(q.after, 'after');
-  const before = str(q.before, 'before');
+  const after = queryString(req, 'after');
+  const before = queryString(req, 'before');
   if (after && before) throw badInput('after', 'Use either `after` or `before`, not both.', 'invalid_parameter');
   return { limit, after, before };
 }
@@ -33,8 +28,8 @@ export function listBody<T, R>(rows: T[], limit: number, toJson: (row: T) => R) 
   return { object: 'list' as const, has_more: rows.length > limit, data: rows.slice(0, limit).map(toJson) };
 }
 
-type Listable = { id: string; createdAt: Date };
-type EntityClass<T> = new (...args: never[]) => T;
+export type Listable = { id: string; createdAt: Date };
+export type EntityClass<T> = new (...args: never[]) => T;
 
 /**
  * Newest first, keyset-paginated by (createdAt, id). `after` / `before` name the id of a row of

@@ -1,23 +1,42 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
-import { queryErrorMessage, reportErrors } from '../../app/errors';
+import { useSearchParams } from 'react-router';
+import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { Button } from '../../ui/Button';
+import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { BroadcastsTable } from './components/BroadcastsTable';
 import { BroadcastsPageQuery } from './documents';
+import {
+  BROADCAST_STATUSES,
+  type BroadcastFilters,
+  broadcastFiltersSearch,
+  describeBroadcastFilters,
+  readBroadcastFilters,
+  toBroadcastFilter,
+} from './filters';
 
 const PAGE_SIZE = 50;
 
 export function BroadcastsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readBroadcastFilters(params);
+  const filter = toBroadcastFilter(filters);
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(BroadcastsPageQuery, {
-    variables: { first: PAGE_SIZE },
+    variables: { filter, first: PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
   });
+  const setFilters = (next: BroadcastFilters) => setParams(broadcastFiltersSearch(next), { replace: true });
+  const filtered = Object.values(filters).some(Boolean);
   const broadcasts = data?.broadcasts.edges.map((e) => e.node) ?? [];
+  // A reversed date range (from a hand-edited URL) is refused by the server: say so beside the dates.
+  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
 
   const loadMore = async () => {
     try {
@@ -29,9 +48,14 @@ export function BroadcastsPage() {
 
   let body: ReactNode;
   if (loading && !data) body = <Loading label="Loading broadcasts" />;
-  else if (error && !data) body = <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
-  else if (broadcasts.length === 0) {
-    body = (
+  else if (error && !data) {
+    body = Object.keys(fieldErrors).length ? null : (
+      <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+    );
+  } else if (broadcasts.length === 0) {
+    body = filtered ? (
+      <EmptyState title="No broadcasts match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
+    ) : (
       <EmptyState title="No broadcasts yet">
         <p>
           Broadcasts created through the API with <code className="mono">POST /api/broadcasts</code> show up here.
@@ -58,8 +82,25 @@ export function BroadcastsPage() {
       <PageHeader
         title="Broadcasts"
         description="Messages to your contacts, created through the API, newest first."
-        actions={<ExportButton resource="BROADCASTS" filters={{}} filterLabels={[]} />}
+        actions={<ExportButton resource="BROADCASTS" filters={filter} filterLabels={describeBroadcastFilters(filters)} />}
       />
+      <fieldset className="filters">
+        <legend className="sr-only">Filter broadcasts</legend>
+        <SelectField
+          label="Status"
+          name="status"
+          className="filter-field"
+          options={[{ value: '', label: 'All statuses' }, ...BROADCAST_STATUSES]}
+          value={filters.status ?? ''}
+          onChange={(e) => setFilters({ ...filters, status: BROADCAST_STATUSES.find((s) => s.value === e.target.value)?.value })}
+        />
+        <DateRangeFields
+          from={filters.from}
+          to={filters.to}
+          onChange={(range) => setFilters({ ...filters, ...range })}
+          errors={fieldErrors}
+        />
+      </fieldset>
       {body}
     </>
   );

@@ -13,8 +13,8 @@ export const BroadcastRowFragment = graphql(`
 `);
 
 export const BroadcastsPageQuery = graphql(`
-  query BroadcastsPage($first: Int, $after: String) {
-    broadcasts(first: $first, after: $after) {
+  query BroadcastsPage($filter: BroadcastFilter, $first: Int, $after: String) {
+    broadcasts(filter: $filter, first: $first, after: $after) {
       edges {
         cursor
         node {

@@ -12,8 +12,8 @@ export const ContactRowFragment = graphql(`
 `);
 
 export const ContactsPageQuery = graphql(`
-  query ContactsPage($first: Int, $after: String) {
-    contacts(first: $first, after: $after) {
+  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {
+    contacts(filter: $filter, first: $first, after: $after) {
       edges {
         cursor
         node {

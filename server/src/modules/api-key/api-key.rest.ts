@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
 import { type Body, objectBody, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { listRoute } from '../../rest/resource.js';
 import { ApiKey, Permission } from './api-key.entity.js';
 import { createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
 
@@ -42,16 +42,7 @@ export const apiKeyRoutes: RestRoute[] = [
       return { body: { id: apiKey.id, token } };
     },
   },
-  {
-    method: 'get',
-    path: '/api-keys',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      const rows = await findPage(ctx.em, ApiKey, { team: ctx.key.teamId }, params);
-      return { body: listBody(rows, params.limit, apiKeyJson) };
-    },
-  },
+  listRoute('/api-keys', ApiKey, (teamId) => ({ team: teamId }), apiKeyJson),
   {
     method: 'patch',
     path: '/api-keys/:id',

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
 import { Connection, paginate } from '../../graphql/connection.js';
 import { type Context, requireActor } from '../../graphql/context.js';
 import { Broadcast } from './broadcast.entity.js';
@@ -7,14 +8,22 @@ import { broadcastWhere } from './broadcast.service.js';
 const BroadcastConnection = Connection(Broadcast, 'Broadcast');
 type BroadcastConnection = InstanceType<typeof BroadcastConnection>;
 
+@InputType()
+export class BroadcastFilter {
+  @Field(() => String, { nullable: true, description: 'draft or sent' }) status?: string | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
+}
+
 @Resolver(() => Broadcast)
 export class BroadcastResolver {
   @Query(() => BroadcastConnection, { description: 'The team’s broadcasts, newest first (first ≤ 100)' })
   broadcasts(
+    @Arg('filter', () => BroadcastFilter, { nullable: true }) filter: BroadcastFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<BroadcastConnection> {
-    return paginate(ctx.em, Broadcast, broadcastWhere(requireActor(ctx).teamId), { first, after });
+    return paginate(ctx.em, Broadcast, broadcastWhere(requireActor(ctx).teamId, filter), { first, after });
   }
 }

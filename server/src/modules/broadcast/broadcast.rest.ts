@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
 import { objectBody, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { getRoute, listRoute } from '../../rest/resource.js';
 import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere, createBroadcast, deleteBroadcast, getBroadcast } from './broadcast.service.js';
 
@@ -54,22 +54,8 @@ export const broadcastRoutes: RestRoute[] = [
       return { body: { object: 'broadcast', id: broadcast.id } };
     },
   },
-  {
-    method: 'get',
-    path: '/broadcasts',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      const rows = await findPage(ctx.em, Broadcast, broadcastWhere(ctx.key.teamId), params);
-      return { body: listBody(rows, params.limit, summaryJson) };
-    },
-  },
-  {
-    method: 'get',
-    path: '/broadcasts/:id',
-    access: 'full',
-    handle: async (req, ctx) => ({ body: broadcastJson(await getBroadcast(ctx.em, ctx.key.teamId, param(req, 'id'))) }),
-  },
+  listRoute('/broadcasts', Broadcast, (teamId) => broadcastWhere(teamId), summaryJson),
+  getRoute('/broadcasts/:id', getBroadcast, broadcastJson),
   {
     method: 'delete',
     path: '/broadcasts/:id',

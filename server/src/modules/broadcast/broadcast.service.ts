@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { checkName } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
@@ -41,7 +42,23 @@ function checkLength(value: string | null | undefined, field: string, max: numbe
   return value;
 }
 
-export const broadcastWhere = (teamId: string): FilterQuery<Broadcast> => ({ team: teamId });
+const BROADCAST_STATUSES: readonly string[] = Object.values(BroadcastStatus);
+const isBroadcastStatus = (s: string): s is BroadcastStatus => BROADCAST_STATUSES.includes(s);
+
+export type BroadcastFilter = DateRange & { status?: string | null };
+
+/** The team's broadcasts matching a filter (the Broadcasts page's, which its export takes too). */
+export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null): FilterQuery<Broadcast> {
+  filter ??= {}; // `filter: null` is as good as none
+  const where: FilterQuery<Broadcast> & Record<string, unknown> = { team: teamId };
+  if (filter.status) {
+    if (!isBroadcastStatus(filter.status)) throw badInput('status', `Status must be ${BROADCAST_STATUSES.join(' or ')}.`);
+    where.status = filter.status;
+  }
+  const createdAt = dateRangeWhere(filter);
+  if (createdAt) where.createdAt = createdAt;
+  return where;
+}
 
 export async function getBroadcast(em: EntityManager, teamId: string, id: string): Promise<Broadcast> {
   const broadcast = isUuid(id) ? await em.findOne(Broadcast, { id, team: teamId }) : null;

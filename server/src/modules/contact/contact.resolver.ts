@@ -1,4 +1,5 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
 import { Connection, paginate } from '../../graphql/connection.js';
 import { type Context, requireActor } from '../../graphql/context.js';
 import { Contact } from './contact.entity.js';
@@ -7,14 +8,23 @@ import { contactWhere } from './contact.service.js';
 const ContactConnection = Connection(Contact, 'Contact');
 type ContactConnection = InstanceType<typeof ContactConnection>;
 
+@InputType()
+export class ContactFilter {
+  @Field(() => Boolean, { nullable: true, description: 'true for unsubscribed contacts only, false for subscribed ones' })
+  unsubscribed?: boolean | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
+}
+
 @Resolver(() => Contact)
 export class ContactResolver {
   @Query(() => ContactConnection, { description: 'The team’s contacts, newest first (first ≤ 100)' })
   contacts(
+    @Arg('filter', () => ContactFilter, { nullable: true }) filter: ContactFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ContactConnection> {
-    return paginate(ctx.em, Contact, contactWhere(requireActor(ctx).teamId), { first, after });
+    return paginate(ctx.em, Contact, contactWhere(requireActor(ctx).teamId, filter), { first, after });
   }
 }

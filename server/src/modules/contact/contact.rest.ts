@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { type Body, objectBody, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { getRoute, listRoute } from '../../rest/resource.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
 
@@ -44,25 +44,8 @@ export const contactRoutes: RestRoute[] = [
       return { body: { object: 'contact', id: contact.id } };
     },
   },
-  {
-    method: 'get',
-    path: '/contacts',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      const rows = await findPage(ctx.em, Contact, contactWhere(ctx.key.teamId), params);
-      return { body: listBody(rows, params.limit, contactJson) };
-    },
-  },
-  {
-    method: 'get',
-    path: '/contacts/:idOrEmail',
-    access: 'full',
-    async handle(req, ctx) {
-      const contact = await getContact(ctx.em, ctx.key.teamId, idOrEmail(req));
-      return { body: { object: 'contact', ...contactJson(contact), properties: {} } };
-    },
-  },
+  listRoute('/contacts', Contact, (teamId) => contactWhere(teamId), contactJson),
+  getRoute('/contacts/:idOrEmail', getContact, (c) => ({ object: 'contact', ...contactJson(c), properties: {} })),
   {
     method: 'patch',
     path: '/contacts/:idOrEmail',

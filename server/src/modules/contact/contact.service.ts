@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { Team } from '../team/team.entity.js';
@@ -31,7 +32,17 @@ function checkPersonName(raw: string | null | undefined, field: string, label: s
   return name || null;
 }
 
-export const contactWhere = (teamId: string): FilterQuery<Contact> => ({ team: teamId });
+export type ContactFilter = DateRange & { unsubscribed?: boolean | null };
+
+/** The team's contacts matching a filter (the Contacts page's, which its export takes too). */
+export function contactWhere(teamId: string, filter?: ContactFilter | null): FilterQuery<Contact> {
+  filter ??= {}; // `filter: null` is as good as none
+  const where: FilterQuery<Contact> & Record<string, unknown> = { team: teamId };
+  if (typeof filter.unsubscribed === 'boolean') where.unsubscribed = filter.unsubscribed;
+  const createdAt = dateRangeWhere(filter);
+  if (createdAt) where.createdAt = createdAt;
+  return where;
+}
 
 /** By id or by email address; anything else (or another team's contact) is simply not found. */
 export async function findContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact | null> {

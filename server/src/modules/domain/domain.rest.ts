@@ -1,6 +1,6 @@
 import { objectBody, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { getRoute, listRoute } from '../../rest/resource.js';
 import { Domain } from './domain.entity.js';
 import { createDomain, deleteDomain, getDomain } from './domain.service.js';
 
@@ -27,22 +27,8 @@ export const domainRoutes: RestRoute[] = [
       return { body: withRecords(domain) };
     },
   },
-  {
-    method: 'get',
-    path: '/domains',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      const rows = await findPage(ctx.em, Domain, { team: ctx.key.teamId }, params);
-      return { body: listBody(rows, params.limit, domainJson) };
-    },
-  },
-  {
-    method: 'get',
-    path: '/domains/:id',
-    access: 'full',
-    handle: async (req, ctx) => ({ body: withRecords(await getDomain(ctx.em, ctx.key.teamId, param(req, 'id'))) }),
-  },
+  listRoute('/domains', Domain, (teamId) => ({ team: teamId }), domainJson),
+  getRoute('/domains/:id', getDomain, withRecords),
   {
     method: 'delete',
     path: '/domains/:id',

@@ -30,7 +30,7 @@ class UsageBucket {
 export class UsageLogResolver {
   @Query(() => UsageLogConnection, { description: 'Requests made with API keys, newest first' })
   usageLogs(
-    @Arg('filter', () => UsageLogFilter, { nullable: true }) filter: UsageLogFilter | undefined,
+    @Arg('filter', () => UsageLogFilter, { nullable: true }) filter: UsageLogFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,

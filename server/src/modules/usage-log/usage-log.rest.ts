@@ -1,7 +1,11 @@
-import { param, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import type { Request } from 'express';
+import { badInput } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
+import type { RestRoute } from '../../rest/http.js';
+import { queryDate, queryString, withQueryNames } from '../../rest/query.js';
+import { getRoute, listRoute } from '../../rest/resource.js';
 import { UsageLog } from './usage-log.entity.js';
-import { getUsageLog, usageLogWhere } from './usage-log.service.js';
+import { type UsageLogFilter, getUsageLog, usageLogWhere } from './usage-log.service.js';
 
 const logJson = (log: UsageLog) => ({
   id: log.id,
@@ -13,32 +17,54 @@ const logJson = (log: UsageLog) => ({
   api_key_id: log.apiKeyId ?? null,
 });
 
+const invalid = (name: string, message: string) => badInput(name, message, 'invalid_parameter');
+
+function statusCodeParam(req: Request, name: string): number | undefined {
+  const raw = queryString(req, name);
+  if (raw === undefined) return undefined;
+  if (!/^\d{3}$/.test(raw)) throw invalid(name, `\`${name}\` must be an HTTP status code, like 422.`);
+  return Number(raw);
+}
+
+/**
+ * The filters of the dashboard's Logs page and of `usageLogs(filter:)`: `api_key_id`, `status_code`
+ * (an exact code), `status` (a class like `4xx`, or a code), `from` and `to` (ISO-8601).
+ */
+function logFilterParams(req: Request): UsageLogFilter {
+  const apiKeyId = queryString(req, 'api_key_id');
+  if (apiKeyId !== undefined && !isUuid(apiKeyId)) throw invalid('api_key_id', '`api_key_id` must be a valid UUID.');
+  const status = queryString(req, 'status');
+  let statusCode = statusCodeParam(req, 'status_code');
+  let statusClass: number | undefined;
+  if (status !== undefined) {
+    if (statusCode !== undefined) throw invalid('status', 'Use either `status` or `status_code`, not both.');
+    const cls = /^([1-5])xx$/i.exec(status);
+    if (cls) statusClass = Number(cls[1]);
+    else if (/^\d{3}$/.test(status)) statusCode = Number(status);
+    else throw invalid('status', '`status` must be a status class (2xx, 4xx, 5xx) or a status code, like 422.');
+  }
+  return { apiKeyId, statusCode, statusClass, from: queryDate(req, 'from'), to: queryDate(req, 'to', { endOfDay: true }) };
+}
+
+// The service names the fields as GraphQL does; an error names the parameter that was given.
+const filterNames = (req: Request) => ({
+  apiKeyId: 'api_key_id',
+  statusCode: req.query.status === undefined ? 'status_code' : 'status',
+  statusClass: 'status',
+});
+
+function logWhere(teamId: string, req: Request) {
+  const filter = logFilterParams(req);
+  return withQueryNames(filterNames(req), () => usageLogWhere(teamId, filter));
+}
+
 export const usageLogRoutes: RestRoute[] = [
-  {
-    method: 'get',
-    path: '/logs',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      const rows = await findPage(ctx.em, UsageLog, usageLogWhere(ctx.key.teamId), params);
-      return { body: listBody(rows, params.limit, logJson) };
-    },
-  },
-  {
-    method: 'get',
-    path: '/logs/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      const log = await getUsageLog(ctx.em, ctx.key.teamId, param(req, 'id'));
-      return {
-        body: {
-          object: 'log',
-          ...logJson(log),
-          duration_ms: log.durationMs,
-          request_body: log.requestBody ?? null,
-          response_body: log.responseBody ?? null,
-        },
-      };
-    },
-  },
+  listRoute('/logs', UsageLog, logWhere, logJson),
+  getRoute('/logs/:id', getUsageLog, (log) => ({
+    object: 'log',
+    ...logJson(log),
+    duration_ms: log.durationMs,
+    request_body: log.requestBody ?? null,
+    response_body: log.responseBody ?? null,
+  })),
 ];

@@ -1,21 +1,21 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { UsageLog } from './usage-log.entity.js';
 
-export type UsageLogFilter = {
+export type UsageLogFilter = DateRange & {
   apiKeyId?: string | null;
   statusCode?: number | null;
   /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
   statusClass?: number | null;
-  from?: Date | null;
-  to?: Date | null;
 };
 
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 
 /** The team's logs matching a filter; another team's key id simply matches nothing. */
-export function usageLogWhere(teamId: string, filter: UsageLogFilter = {}): FilterQuery<UsageLog> {
+export function usageLogWhere(teamId: string, filter?: UsageLogFilter | null): FilterQuery<UsageLog> {
+  filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<UsageLog> & Record<string, unknown> = { teamId };
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : NO_MATCH;
   if (filter.statusCode !== undefined && filter.statusCode !== null) {
@@ -27,10 +27,8 @@ export function usageLogWhere(teamId: string, filter: UsageLogFilter = {}): Filt
     if (![1, 2, 3, 4, 5].includes(filter.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
     where.statusCode = { $gte: filter.statusClass * 100, $lte: filter.statusClass * 100 + 99 };
   }
-  if (filter.from && filter.to && filter.from > filter.to) throw badInput('from', '`from` must be before `to`.');
-  if (filter.from || filter.to) {
-    where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
-  }
+  const createdAt = dateRangeWhere(filter);
+  if (createdAt) where.createdAt = createdAt;
   return where;
 }
 

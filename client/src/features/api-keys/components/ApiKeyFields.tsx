@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { useId } from 'react';
+import { type FormEvent, type ReactNode, useId } from 'react';
 import { Link } from 'react-router';
 import type { Permission } from '../../../gql/graphql';
 import { SelectField } from '../../../ui/SelectField';
@@ -20,6 +20,8 @@ export function validateApiKey(values: ApiKeyFormValues): ApiKeyFieldErrors {
   if (name.length > NAME_MAX) return { name: `Name must be at most ${NAME_MAX} characters.` };
   return {};
 }
+
+export type ApiKeyInput = ReturnType<typeof toApiKeyInput>;
 
 /** The input for create and update: a domain only with sending access, `null` for all domains. */
 export const toApiKeyInput = (values: ApiKeyFormValues) => ({
@@ -102,5 +104,35 @@ export function ApiKeyFields({
         </p>
       )}
     </>
+  );
+}
+
+export type ApiKeyFormProps = {
+  /** The form's id, for the dialog's submit button in its footer. */
+  id: string;
+  label: string;
+  values: ApiKeyFormValues;
+  onChange: (values: ApiKeyFormValues) => void;
+  errors: ApiKeyFieldErrors;
+  onInvalid: (errors: ApiKeyFieldErrors) => void;
+  /** Called with the input for create or update once the browser's checks pass. */
+  onSubmit: (input: ApiKeyInput) => void;
+  /** Fields of one dialog only, after the shared ones. */
+  children?: ReactNode;
+};
+
+/** The form of the Create and Edit dialogs: the shared fields, checked before they are sent. */
+export function ApiKeyForm({ id, label, values, onChange, errors, onInvalid, onSubmit, children }: ApiKeyFormProps) {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const invalid = validateApiKey(values);
+    if (Object.keys(invalid).length) onInvalid(invalid);
+    else onSubmit(toApiKeyInput(values));
+  };
+  return (
+    <form id={id} className="form" onSubmit={submit} noValidate aria-label={label}>
+      <ApiKeyFields values={values} onChange={onChange} errors={errors} />
+      {children}
+    </form>
   );
 }

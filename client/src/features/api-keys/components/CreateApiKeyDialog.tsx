@@ -1,10 +1,10 @@
 import { format } from 'date-fns';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
 import { TextField } from '../../../ui/TextField';
 import { type CreatedApiKey, useCreateApiKeyMutation } from '../hooks/useCreateApiKeyMutation';
-import { ApiKeyFields, type ApiKeyFormValues, toApiKeyInput, validateApiKey } from './ApiKeyFields';
+import { ApiKeyForm, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
 import { TokenReveal } from './TokenReveal';
 
 const FORM_ID = 'create-api-key-form';
@@ -30,14 +30,8 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
     onOpenChange(next);
   };
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const invalid = validateApiKey(values);
-    if (Object.keys(invalid).length) {
-      setFieldErrors(invalid);
-      return;
-    }
-    const result = await createApiKey({ ...toApiKeyInput(values), expiresAt: expiresOn ? endOfDay(expiresOn) : null });
+  const onSubmit = async (input: ApiKeyInput) => {
+    const result = await createApiKey({ ...input, expiresAt: expiresOn ? endOfDay(expiresOn) : null });
     if (result) setCreated(result);
   };
 
@@ -80,8 +74,15 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
         </>
       }
     >
-      <form id={FORM_ID} className="form" onSubmit={onSubmit} noValidate aria-label="Create API Key">
-        <ApiKeyFields values={values} onChange={setValues} errors={fieldErrors} />
+      <ApiKeyForm
+        id={FORM_ID}
+        label="Create API Key"
+        values={values}
+        onChange={setValues}
+        errors={fieldErrors}
+        onInvalid={setFieldErrors}
+        onSubmit={onSubmit}
+      >
         <TextField
           label="Expires on"
           type="date"
@@ -92,7 +93,7 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
           error={fieldErrors.expiresAt}
           hint="Optional. Leave empty for a key that never expires."
         />
-      </form>
+      </ApiKeyForm>
     </Dialog>
   );
 }

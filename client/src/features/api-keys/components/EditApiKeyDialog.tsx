@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
 import { useUpdateApiKeyMutation } from '../hooks/useUpdateApiKeyMutation';
-import { ApiKeyFields, type ApiKeyFormValues, toApiKeyInput, validateApiKey } from './ApiKeyFields';
+import { ApiKeyForm, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
 
 const FORM_ID = 'edit-api-key-form';
 
@@ -18,14 +18,8 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
   const { updateApiKey, loading, fieldErrors, setFieldErrors } = useUpdateApiKeyMutation();
   const [values, setValues] = useState(() => valuesOf(apiKey));
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const invalid = validateApiKey(values);
-    if (Object.keys(invalid).length) {
-      setFieldErrors(invalid);
-      return;
-    }
-    if (await updateApiKey(apiKey.id, toApiKeyInput(values))) onClose();
+  const onSubmit = async (input: ApiKeyInput) => {
+    if (await updateApiKey(apiKey.id, input)) onClose();
   };
 
   return (
@@ -45,9 +39,15 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         </>
       }
     >
-      <form id={FORM_ID} className="form" onSubmit={onSubmit} noValidate aria-label="Edit API key">
-        <ApiKeyFields values={values} onChange={setValues} errors={fieldErrors} />
-      </form>
+      <ApiKeyForm
+        id={FORM_ID}
+        label="Edit API key"
+        values={values}
+        onChange={setValues}
+        errors={fieldErrors}
+        onInvalid={setFieldErrors}
+        onSubmit={onSubmit}
+      />
     </Dialog>
   );
 }

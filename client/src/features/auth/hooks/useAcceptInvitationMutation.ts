@@ -1,8 +1,5 @@
-import { useMutation } from '@apollo/client/react';
-import { useFormErrors } from '../../../app/errors';
-import { useRefreshSession } from '../../../app/session';
 import { graphql } from '../../../gql';
-import type { AcceptInvitationInput } from '../../../gql/graphql';
+import { useStartSession } from './useStartSession';
 
 export const AcceptInvitationMutation = graphql(`
   mutation AcceptInvitation($input: AcceptInvitationInput!) {
@@ -13,21 +10,7 @@ export const AcceptInvitationMutation = graphql(`
 `);
 
 export function useAcceptInvitationMutation() {
-  const [mutate, { loading }] = useMutation(AcceptInvitationMutation);
-  const refreshSession = useRefreshSession();
   // A bad token or a wrong password for an existing account is shown in the form.
-  const errors = useFormErrors(['password'] as const);
-  const acceptInvitation = async (input: AcceptInvitationInput): Promise<boolean> => {
-    errors.clear();
-    try {
-      const { data } = await mutate({ variables: { input } });
-      if (!data) return false;
-      await refreshSession();
-      return true;
-    } catch (e) {
-      errors.reportInForm(e);
-      return false;
-    }
-  };
-  return { acceptInvitation, loading, ...errors };
+  const { start: acceptInvitation, ...rest } = useStartSession(AcceptInvitationMutation, { fields: ['password'] as const, otherErrors: 'form' });
+  return { acceptInvitation, ...rest };
 }
