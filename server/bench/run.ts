@@ -19,6 +19,8 @@ const serverDir = path.resolve(here, '..');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 20;
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+/** BENCH_ONLY=send or BENCH_ONLY=export runs one half (for profiling); the default runs both. */
+const ONLY = process.env.BENCH_ONLY;
 
 const line = (name: string, value: string, note = '') => console.log(`${name.padEnd(18)} ${value}${note ? `   ${note}` : ''}`);
 
@@ -46,6 +48,7 @@ async function startServer(databaseUrl: string): Promise<Server> {
     child,
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),
@@ -106,37 +109,44 @@ async function main() {
     const token = key.data.createApiKey.token as string;
     const keyId = key.data.createApiKey.apiKey.id as string;
 
-    const health = await load({ url: `${server.url}/api/health` });
-    const send = await load({
-      url: `${server.url}/api/emails`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ from: 'bench@bench.example.com', to: 'sink@example.org', subject: 'Benchmark', text: 'Hello' }),
-    });
-    const txBefore = await dbTransactions(db.url);
-    const reject = await load({
-      url: `${server.url}/api/emails`,
-      method: 'POST',
-      headers: { authorization: 'Bearer re_not-a-real-token', 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const txDuring = (await dbTransactions(db.url)) - txBefore;
+    if (ONLY !== 'export') {
+      const health = await load({ url: `${server.url}/api/health` });
+      const send = await load({
+        url: `${server.url}/api/emails`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'bench@bench.example.com', to: 'sink@example.org', subject: 'Benchmark', text: 'Hello' }),
+      });
+      const txBefore = await dbTransactions(db.url);
+      const reject = await load({
+        url: `${server.url}/api/emails`,
+        method: 'POST',
+        headers: { authorization: 'Bearer re_not-a-real-token', 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const txDuring = (await dbTransactions(db.url)) - txBefore;
 
-    line('health_rps', health.requests.average.toFixed(0), '(baseline)');
-    line('send_vs_health', (send.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.5  (${send.requests.average.toFixed(0)} sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx)`);
-    line('reject_vs_health', (reject.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.8  (${reject.requests.total} refused; ${txDuring} database transactions meanwhile, from background jobs)`);
+      line('health_rps', health.requests.average.toFixed(0), '(baseline)');
+      line('send_vs_health', (send.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.5  (${send.requests.average.toFixed(0)} sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx)`);
+      line('reject_vs_health', (reject.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.8  (${reject.requests.total} refused; ${txDuring} database transactions meanwhile, from background jobs)`);
 
-    // no_loss: every answered request with the key is in the logs and the count after SIGTERM.
-    const answered = send.answered;
-    const code = await server.stop();
+      // no_loss: every answered request with the key is in the logs and the count after SIGTERM.
+      const answered = send.answered;
+      const code = await server.stop();
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const logs = Number((await c.query('select count(*) as n from usage_log where api_key_id = $1', [keyId])).rows[0].n);
+      const count = Number((await c.query('select request_count from api_key where id = $1', [keyId])).rows[0].request_count);
+      // The server may answer a few requests after autocannon stops reading: those are logged too.
+      const kept = logs === count && logs >= answered ? 1 : Math.min(logs, count) / answered;
+      line('no_loss', kept.toFixed(2), `goal 1.00  (responses received ${answered}, usage_log rows ${logs}, requestCount ${count}, exit ${code})`);
+      await c.end();
+    } else {
+      await server.stop();
+    }
+    if (ONLY === 'send') return;
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const logs = Number((await c.query('select count(*) as n from usage_log where api_key_id = $1', [keyId])).rows[0].n);
-    const count = Number((await c.query('select request_count from api_key where id = $1', [keyId])).rows[0].request_count);
-    // The server may answer a few requests after autocannon stops reading: those are logged too.
-    const kept = logs === count && logs >= answered ? 1 : Math.min(logs, count) / answered;
-    line('no_loss', kept.toFixed(2), `goal 1.00  (responses received ${answered}, usage_log rows ${logs}, requestCount ${count}, exit ${code})`);
-
     // export_vs_copy: 1M usage-log rows, createExport → downloaded file, against a COPY of the same rows.
     await c.query(
       `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at)
