@@ -27,6 +27,7 @@ import { Notifier } from './db/notifier.js';
 import { createPool } from './db/pool.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
+import { EmailWriter } from './modules/email/email.writer.js';
 import { startJobs } from './jobs.js';
 import { startExportWorkers } from './modules/export/export.jobs.js';
 import { exportDownload } from './modules/export/export.download.js';
@@ -72,6 +73,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     notifier,
     mailer,
     emailDelivery: new EmailDelivery(pool, mailer, logger),
+    emailWriter: new EmailWriter(pool),
     jobs,
     pool,
     signInThrottle: createSignInThrottle(orm),

@@ -8,6 +8,7 @@ import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { Mailer } from './modules/mail/mailer.js';
 import type { EmailDelivery } from './modules/email/email.delivery.js';
+import type { EmailWriter } from './modules/email/email.writer.js';
 import type { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 
 /** Process-wide collaborators, built once in app.ts and handed to every request's context. */
@@ -21,6 +22,7 @@ export type Services = {
   apiKeyVerifier: ApiKeyVerifier;
   usageRecorder: UsageRecorder;
   emailDelivery: EmailDelivery;
+  emailWriter: EmailWriter;
   jobs: PgBoss;
   /** node-postgres pool for hot-path SQL (see db/pool.ts) */
   pool: pg.Pool;

@@ -145,6 +145,47 @@ describe('POST /emails — refused', () => {
     expect(await count()).toBe(before);
   });
 
+  it('concurrent sends written together stay separate: each request gets its own answer', async () => {
+    // Concurrent requests share one INSERT statement; a refused one must not take the others down.
+    const before = await count();
+    const marker = `concurrent-${Date.now()}`;
+    const sends = Array.from({ length: 40 }, (_, i) => {
+      const from = i % 4 === 3 ? `x${i}@unknown-${i}.example` : 'hello@acme.com';
+      return sdk(sendingToken).emails.send({ from, to: `c${i}@example.org`, subject: marker, text: String(i) });
+    });
+    const batches = Array.from({ length: 5 }, (_, i) =>
+      sdk(sendingToken).batch.send([
+        { from: 'hello@acme.com', to: `b${i}@example.org`, subject: marker, text: 'a' },
+        { from: i === 2 ? 'no@unknown-batch.example' : 'hello@news.acme.com', to: `b${i}@example.org`, subject: marker, text: 'b' },
+      ]),
+    );
+    const results = await Promise.all(sends);
+    const batchResults = await Promise.all(batches);
+    for (const [i, r] of results.entries()) {
+      if (i % 4 === 3) expect(r.error, `send ${i}`).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+      else expect(r.error, `send ${i}`).toBeNull();
+    }
+    for (const [i, r] of batchResults.entries()) {
+      if (i === 2) expect(r.error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+      else expect(r.data?.data).toHaveLength(2);
+    }
+    const stored = await sql(server.databaseUrl, `select id from email where subject = $1`, [marker]);
+    const ids = [...results.map((r) => r.data?.id), ...batchResults.flatMap((r) => r.data?.data.map((d) => d.id) ?? [])].filter(Boolean);
+    expect(stored.map((r) => r.id).sort()).toEqual(ids.sort());
+    expect(stored).toHaveLength(30 + 8);
+    expect(await count()).toBe(before + 38);
+  });
+
+  it('the same Idempotency-Key sent concurrently gives one email', async () => {
+    const body = { from: 'hello@acme.com', to: 'race@example.org', subject: 'Race', text: 'once' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => sdk(sendingToken).emails.send(body, { idempotencyKey: 'race-1' })));
+    const ok = answers.filter((a) => a.error === null);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const a of answers) if (a.error) expect(a.error).toMatchObject({ statusCode: 409, name: 'concurrent_idempotent_requests' });
+    expect(new Set(ok.map((a) => a.data!.id)).size).toBe(1);
+    expect(await sql(server.databaseUrl, `select id from email where "to"::text like '%race@example.org%'`)).toHaveLength(1);
+  });
+
   it('a sending-access key cannot read emails', async () => {
     const { error } = await sdk(sendingToken).emails.list();
     expect(error).toMatchObject({ statusCode: 401, name: 'restricted_api_key' });

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../../graphql/context.js';
 import { isUuid } from '../../lib/ids.js';
@@ -9,6 +8,7 @@ import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { domainOf, parseAddress, parseSendEmail, type SendEmailRequest } from './email.validation.js';
+import type { EmailRow, EmailWriter } from './email.writer.js';
 
 export const BATCH_MAX = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -29,60 +29,28 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
 }
 
-/**
- * One statement: inserts the emails only if every sending domain belongs to the team, so the
- * hot path costs one round trip and a domain deleted meanwhile cannot slip through.
- */
-async function insertEmails(pool: pg.Pool, teamId: string, emails: Email[], domains: string[]): Promise<boolean> {
-  const rows = emails.map((e) => ({
-    id: e.id,
-    team_id: e.teamId,
-    api_key_id: e.apiKeyId,
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: string): EmailRow {
+  return {
+    id: randomUUID(),
+    team_id: key.teamId,
+    api_key_id: key.apiKeyId,
     from: e.from,
     to: e.to,
     cc: e.cc,
     bcc: e.bcc,
-    reply_to: e.replyTo,
+    reply_to: e.reply_to,
     subject: e.subject,
-    html: e.html,
-    text: e.text,
-    headers: e.headers,
-    tags: e.tags,
-    attachments: e.attachments,
-    idempotency_key: e.idempotencyKey,
-    request_hash: e.requestHash,
-    created_at: e.createdAt.toISOString(),
-  }));
-  const inserted = await pool.query<{ id: string }>(
-    `insert into email (id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, created_at)
-     select v.id, v.team_id, v.api_key_id, v."from", v."to", v.cc, v.bcc, v.reply_to, v.subject, v.html, v.text, v.headers, v.tags, v.attachments, v.idempotency_key, v.request_hash, v.created_at
-       from jsonb_to_recordset($1::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb,
-            subject text, html text, text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, created_at timestamptz)
-      where (select count(*) from domain d where d.team_id = $2 and d.name in (select jsonb_array_elements_text($3::jsonb))) = $4
-     returning id`,
-    [JSON.stringify(rows), teamId, JSON.stringify(domains), domains.length],
-  );
-  return inserted.rowCount === emails.length;
-}
-
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-function toEntity(key: ApiKeyActor, e: SendEmailRequest): Email {
-  const email = new Email();
-  email.teamId = key.teamId;
-  email.apiKeyId = key.apiKeyId;
-  email.from = e.from;
-  email.to = e.to;
-  email.cc = e.cc;
-  email.bcc = e.bcc;
-  email.replyTo = e.reply_to;
-  email.subject = e.subject;
-  email.html = e.html ?? null;
-  email.text = e.text ?? null;
-  email.headers = e.headers ?? null;
-  email.tags = e.tags ?? null;
-  email.attachments = e.attachments ?? null;
-  return email;
+    html: e.html ?? null,
+    text: e.text ?? null,
+    headers: e.headers ?? null,
+    tags: e.tags ?? null,
+    attachments: e.attachments ?? null,
+    idempotency_key: idempotencyKey,
+    request_hash: requestHash,
+    created_at: createdAt,
+  };
 }
 
 function checkIdempotencyKey(idempotencyKey: string | undefined): void {
@@ -98,47 +66,44 @@ function checkIdempotencyKey(idempotencyKey: string | undefined): void {
  */
 export async function acceptEmails(
   em: EntityManager,
-  pool: pg.Pool,
+  writer: EmailWriter,
   key: VerifiedKey,
   inputs: unknown[],
   opts: { idempotencyKey?: string; batch: boolean },
-): Promise<{ emails: Email[]; replayed: boolean }> {
+): Promise<{ ids: string[]; replayed: boolean }> {
   checkIdempotencyKey(opts.idempotencyKey);
   const parsed = inputs.map((input, i) => parseSendEmail(input, opts.batch ? `emails[${i}]` : undefined));
   const domains = [...new Set(parsed.map((e) => domainOf(parseAddress(e.from)!)))];
   checkKeyDomain(key, domains);
-  const requestHash = hashOf(inputs);
-  const slot = (i: number) => (opts.idempotencyKey === undefined ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey);
+  const idempotent = opts.idempotencyKey !== undefined;
+  const requestHash = idempotent ? hashOf(inputs) : null;
+  const slot = (i: number) => (!idempotent ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey!);
 
-  if (opts.idempotencyKey !== undefined) {
+  if (idempotent) {
     const previous = await findIdempotent(em, key.teamId, slot(0)!);
     if (previous) {
       if (previous.requestHash !== requestHash) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
-      const emails = opts.batch
-        ? await em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { orderBy: { idempotencyKey: 'asc' } })
-        : [previous];
-      return { emails: opts.batch ? parsed.map((_, i) => emails.find((e) => e.idempotencyKey === slot(i))!).filter(Boolean) : emails, replayed: true };
+      if (!opts.batch) return { ids: [previous.id], replayed: true };
+      const emails = await em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { fields: ['id', 'idempotencyKey'] });
+      const ids = parsed.map((_, i) => emails.find((e) => e.idempotencyKey === slot(i))?.id).filter((id): id is string => id !== undefined);
+      return { ids, replayed: true };
     }
   }
 
-  const emails = parsed.map((p, i) => {
-    const email = toEntity(key, p);
-    email.idempotencyKey = slot(i);
-    email.requestHash = opts.idempotencyKey === undefined ? null : requestHash;
-    return email;
-  });
+  const createdAt = new Date().toISOString();
+  const rows = parsed.map((p, i) => toRow(key, p, slot(i), requestHash, createdAt));
   try {
-    if (opts.idempotencyKey !== undefined) {
+    if (idempotent) {
       // A key older than 24 hours may be used again: release it first.
       await em.nativeUpdate(
         Email,
-        { teamId: key.teamId, idempotencyKey: { $in: emails.map((e) => e.idempotencyKey!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
+        { teamId: key.teamId, idempotencyKey: { $in: rows.map((r) => r.idempotency_key!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
         { idempotencyKey: null },
       );
     }
-    if (!(await insertEmails(pool, key.teamId, emails, domains))) throw await missingDomainError(em, key.teamId, domains);
+    if (!(await writer.insert(key.teamId, rows, domains))) throw await missingDomainError(em, key.teamId, domains);
   } catch (e) {
     // 23505: the unique (team, idempotency key) index, from node-postgres directly.
     if (e instanceof UniqueConstraintViolationException || (e as { code?: string }).code === '23505') {
@@ -146,7 +111,7 @@ export async function acceptEmails(
     }
     throw e;
   }
-  return { emails, replayed: false };
+  return { ids: rows.map((r) => r.id), replayed: false };
 }
 
 async function findIdempotent(em: EntityManager, teamId: string, idempotencyKey: string): Promise<Email | null> {

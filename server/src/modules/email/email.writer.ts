@@ -1,0 +1,119 @@
+import type pg from 'pg';
+
+/** One email as a row of the `email` table, ready for jsonb_to_recordset. */
+export type EmailRow = {
+  id: string;
+  team_id: string;
+  api_key_id: string | null;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  reply_to: string[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string> | null;
+  tags: { name: string; value: string }[] | null;
+  attachments: unknown[] | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  created_at: string;
+};
+
+/** One request's emails: written together only if every sending domain belongs to the team. */
+type Group = {
+  teamId: string;
+  rows: EmailRow[];
+  domains: string[];
+  resolve: (inserted: boolean) => void;
+  reject: (err: unknown) => void;
+};
+
+const COLUMNS = `id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, created_at`;
+const RECORD = `id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb, subject text, html text,
+                text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, created_at timestamptz`;
+
+/**
+ * Inserts the emails of one request, or of many concurrent requests in one statement (group
+ * commit). Each request stays all-or-nothing: its rows are inserted only if the team has every
+ * domain it sends from, checked in the same statement, so a domain deleted meanwhile cannot slip
+ * through. Under load a request waits at most for the statement in flight before its own.
+ */
+export class EmailWriter {
+  private queue: Group[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts = { maxInFlight: 2, maxRows: 500 },
+  ) {}
+
+  /** Resolves true once the rows are stored, false when a sending domain is not the team's. */
+  insert(teamId: string, rows: EmailRow[], domains: string[]): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ teamId, rows, domains, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.opts.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    // Let the requests already parsed in this turn of the event loop join the statement.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight >= this.opts.maxInFlight || this.queue.length === 0) return;
+    const batch: Group[] = [];
+    let rows = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0].rows.length <= this.opts.maxRows)) {
+      const g = this.queue.shift()!;
+      batch.push(g);
+      rows += g.rows.length;
+    }
+    this.inFlight++;
+    try {
+      await this.write(batch);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+
+  private async write(batch: Group[]): Promise<void> {
+    try {
+      const inserted = await this.insertGroups(batch);
+      for (const [i, g] of batch.entries()) g.resolve(inserted.has(i));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      // One request's rows must not fail the others: retry each on its own.
+      await Promise.all(batch.map((g) => this.insertGroups([g]).then((ok) => g.resolve(ok.has(0)), g.reject)));
+    }
+  }
+
+  /** The indexes of the groups whose rows were inserted. */
+  private async insertGroups(batch: Group[]): Promise<Set<number>> {
+    const rows = batch.flatMap((g, grp) => g.rows.map((r) => ({ ...r, grp })));
+    const groups = batch.map((g, grp) => ({ grp, team_id: g.teamId, domains: g.domains }));
+    const result = await this.pool.query<{ grp: number }>(
+      `with allowed as (
+         select g.grp from jsonb_to_recordset($2::jsonb) as g(grp int, team_id uuid, domains text[])
+          where (select count(*) from domain d where d.team_id = g.team_id and d.name = any(g.domains)) = cardinality(g.domains)
+       ), v as (
+         select v.* from jsonb_to_recordset($1::jsonb) as v(grp int, ${RECORD})
+          where v.grp in (select grp from allowed)
+       ), ins as (
+         insert into email (${COLUMNS}) select ${COLUMNS} from v returning id
+       )
+       select distinct v.grp from v join ins on ins.id = v.id`,
+      [JSON.stringify(rows), JSON.stringify(groups)],
+    );
+    return new Set(result.rows.map((r) => r.grp));
+  }
+}
