@@ -1,11 +1,12 @@
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
 import { verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
-import type { RestRoute } from './http.js';
+import type { RestContext, RestRoute } from './http.js';
 
 type Locals = { key?: VerifiedKey; responseBody?: unknown; started: number };
 const locals = (res: Response) => res.locals as Locals;
@@ -125,7 +126,17 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
       router[route.method](path, access, express.json({ limit: route.bodyLimit ?? '1mb', type: () => true }), async (req, res, next) => {
         const key = locals(res).key!;
         try {
-          const result = await route.handle(req, { em: services.orm.em.fork(), key, services });
+          let em: EntityManager | undefined;
+          const ctx: RestContext = {
+            key,
+            services,
+            // Forked on first use: sending an email needs no ORM at all.
+            get em() {
+              em ??= services.orm.em.fork();
+              return em;
+            },
+          };
+          const result = await route.handle(req, ctx);
           if (result.headers) res.set(result.headers);
           res.status(result.status ?? 200).json(result.body);
         } catch (e) {

@@ -15,26 +15,41 @@ export type UsageEntry = {
 };
 
 /**
- * Buffers usage logs off the request path and writes them in batches: one INSERT for the logs
- * and one UPDATE for every key's lastUsedAt and requestCount, in one transaction, so counters
- * never drift from the logs. A graceful shutdown flushes whatever is left.
+ * Buffers usage logs off the request path and writes them in batches: one statement inserts
+ * the logs and adds them to every key's lastUsedAt and requestCount, so counters never drift
+ * from the logs. Entries are serialized when recorded and written several times a
+ * second, so they die young instead of piling up for the garbage collector. A graceful shutdown
+ * flushes whatever is left.
  */
 export class UsageRecorder {
-  private buffer: UsageEntry[] = [];
+  /** Entries serialized as they are recorded: the buffer holds flat strings. */
+  private buffer: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
-    private readonly opts = { intervalMs: 1000, maxBatch: 2000 },
+    private readonly opts = { intervalMs: 250, maxBatch: 1000 },
   ) {
     this.timer = setInterval(() => void this.flush(), opts.intervalMs);
     this.timer.unref();
   }
 
-  record(entry: UsageEntry): void {
-    this.buffer.push(entry);
+  record(e: UsageEntry): void {
+    const json = JSON.stringify({
+      team_id: e.teamId,
+      api_key_id: e.apiKeyId,
+      method: e.method,
+      endpoint: e.endpoint.slice(0, 300),
+      status_code: e.statusCode,
+      user_agent: e.userAgent?.slice(0, 300) ?? null,
+      duration_ms: e.durationMs,
+      request_body: e.requestBody ?? null,
+      response_body: e.responseBody ?? null,
+      created_at: e.createdAt.toISOString(),
+    });
+    this.buffer.push(json);
     if (this.buffer.length >= this.opts.maxBatch) void this.flush();
   }
 
@@ -63,51 +78,22 @@ export class UsageRecorder {
     }
   }
 
-  private async write(batch: UsageEntry[]): Promise<void> {
-    const rows = batch.map((e) => ({
-      team_id: e.teamId,
-      api_key_id: e.apiKeyId,
-      method: e.method,
-      endpoint: e.endpoint.slice(0, 300),
-      status_code: e.statusCode,
-      user_agent: e.userAgent?.slice(0, 300) ?? null,
-      duration_ms: e.durationMs,
-      request_body: e.requestBody ?? null,
-      response_body: e.responseBody ?? null,
-      created_at: e.createdAt.toISOString(),
-    }));
-    const perKey = new Map<string, { id: string; n: number; last: string }>();
-    for (const r of rows) {
-      const agg = perKey.get(r.api_key_id) ?? { id: r.api_key_id, n: 0, last: r.created_at };
-      agg.n++;
-      if (r.created_at > agg.last) agg.last = r.created_at;
-      perKey.set(r.api_key_id, agg);
-    }
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      // One statement per table whatever the batch size; a key deleted since the request keeps
-      // its id on the log (no FK), with the name it had.
-      await client.query(
-        `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
+  private async write(batch: string[]): Promise<void> {
+    // One statement, so atomic: the logs, then every key's count and last use from what was
+    // inserted. A key deleted since the request keeps its id on the log (no FK), with its name.
+    await this.pool.query(
+      `with logged as (
+         insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
          select gen_random_uuid(), v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
            from jsonb_to_recordset($1::jsonb) as v(team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
                 user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
-           left join api_key k on k.id = v.api_key_id`,
-        [JSON.stringify(rows)],
-      );
-      await client.query(
-        `update api_key k set request_count = k.request_count + v.n, last_used_at = greatest(k.last_used_at, v.last)
-           from jsonb_to_recordset($1::jsonb) as v(id uuid, n int, last timestamptz)
-          where k.id = v.id`,
-        [JSON.stringify([...perKey.values()])],
-      );
-      await client.query('commit');
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+           left join api_key k on k.id = v.api_key_id
+         returning api_key_id, created_at
+       )
+       update api_key k set request_count = k.request_count + c.n, last_used_at = greatest(k.last_used_at, c.last)
+         from (select api_key_id, count(*) as n, max(created_at) as last from logged group by api_key_id) c
+        where k.id = c.api_key_id`,
+      [`[${batch.join(',')}]`],
+    );
   }
 }

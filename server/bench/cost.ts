@@ -1,0 +1,59 @@
+// Server CPU time per request (user + system, from /proc), steadier than throughput on a shared
+// 2-core machine: `npx tsx bench/cost.ts`. Prints µs of server CPU per health check and per send.
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'keyring-cost-'));
+const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
+const port = await freePort();
+const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  cwd: path.resolve(import.meta.dirname, '..'),
+  env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+  stdio: 'inherit',
+});
+const url = `http://127.0.0.1:${port}`;
+for (;;) {
+  if (await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const gql = async (query: string, cookie?: string) => {
+  const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ query }) });
+  return { body: (await r.json()) as { data: Record<string, any> }, cookie: r.headers.getSetCookie()[0]?.split(';')[0] };
+};
+const { cookie } = await gql(`mutation { signUp(input: { email: "p@example.com", password: "profile-password", teamName: "P" }) { id } }`);
+await gql(`mutation { createDomain(input: { name: "p.example.com" }) { id } }`, cookie);
+const token = (await gql(`mutation { createApiKey(input: { name: "p", permission: SENDING_ACCESS }) { token } }`, cookie)).body.data.createApiKey.token;
+
+const ticks = () => {
+  const f = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (1/100 s)
+};
+async function cost(name: string, opts: autocannon.Options) {
+  await autocannon({ ...opts, connections: 20, duration: 2 }); // warm-up
+  const t0 = ticks();
+  const r = await autocannon({ ...opts, connections: 20, duration: SECONDS });
+  const us = ((ticks() - t0) * 10_000) / r.requests.total;
+  console.log(`${name.padEnd(8)} ${us.toFixed(0)} µs server CPU/request  (${r.requests.average.toFixed(0)} req/s)`);
+  return us;
+}
+const health = await cost('health', { url: `${url}/api/health` });
+const send = await cost('send', {
+  url: `${url}/api/emails`,
+  method: 'POST',
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ from: 'a@p.example.com', to: 'b@example.org', subject: 'Profile', text: 'Hello' }),
+});
+console.log(`health/send CPU ratio ${(health / send).toFixed(2)}`);
+await new Promise((r) => {
+  child.once('exit', r);
+  child.kill('SIGTERM');
+});
+await db.stop();
+await fsp.rm(dir, { recursive: true, force: true });
