@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Notifier } from '../../db/notifier.js';
 import type { ApiKeyActor } from '../../graphql/context.js';
-import { isWellFormedToken, tokenHash } from './token.js';
+import { isWellFormedToken, TOKEN_PATTERN, tokenHash } from './token.js';
 
 export type VerifiedKey = ApiKeyActor & {
   domainName: string | null;
@@ -47,12 +47,14 @@ export class ApiKeyVerifier {
 
   /** The key behind a token, or null when it is malformed, unknown, expired or revoked. */
   async verify(token: string): Promise<VerifiedKey | null> {
-    if (!isWellFormedToken(token)) return null;
+    if (!TOKEN_PATTERN.test(token)) return null;
     const hash = tokenHash(token);
     const now = Date.now();
     let entry = this.cache.get(hash);
     const ttl = entry?.key ? this.opts.ttlMs : this.opts.negativeTtlMs;
     if (!entry || now - entry.cachedAt > ttl) {
+      // Only a token seen for the first time needs its checksum: a cached hash was well formed.
+      if (!entry && !isWellFormedToken(token)) return null;
       entry = { key: await this.load(hash), cachedAt: now };
       this.remember(hash, entry);
     }

@@ -18,7 +18,7 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
     inputs = [body ?? {}];
   }
   const idempotencyKey = req.get('idempotency-key');
-  const { ids: accepted, replayed } = await acceptEmails(ctx.em, ctx.services.emailWriter, ctx.key, inputs, { idempotencyKey, batch });
+  const { ids: accepted, replayed } = await acceptEmails(ctx, inputs, { idempotencyKey, batch });
   if (!replayed) ctx.services.emailDelivery.kick();
   const ids = accepted.map((id) => ({ id }));
   return { body: batch ? { data: ids } : ids[0] };

@@ -65,12 +65,12 @@ function checkIdempotencyKey(idempotencyKey: string | undefined): void {
  * request with the same key is a conflict.
  */
 export async function acceptEmails(
-  em: EntityManager,
-  writer: EmailWriter,
-  key: VerifiedKey,
+  /** `em` is read only when needed (idempotency, a refused domain): the plain send skips the ORM. */
+  ctx: { readonly em: EntityManager; key: VerifiedKey; services: { emailWriter: EmailWriter } },
   inputs: unknown[],
   opts: { idempotencyKey?: string; batch: boolean },
 ): Promise<{ ids: string[]; replayed: boolean }> {
+  const { key } = ctx;
   checkIdempotencyKey(opts.idempotencyKey);
   const parsed = inputs.map((input, i) => parseSendEmail(input, opts.batch ? `emails[${i}]` : undefined));
   const domains = [...new Set(parsed.map((e) => domainOf(parseAddress(e.from)!)))];
@@ -80,13 +80,13 @@ export async function acceptEmails(
   const slot = (i: number) => (!idempotent ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey!);
 
   if (idempotent) {
-    const previous = await findIdempotent(em, key.teamId, slot(0)!);
+    const previous = await findIdempotent(ctx.em, key.teamId, slot(0)!);
     if (previous) {
       if (previous.requestHash !== requestHash) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
       if (!opts.batch) return { ids: [previous.id], replayed: true };
-      const emails = await em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { fields: ['id', 'idempotencyKey'] });
+      const emails = await ctx.em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { fields: ['id', 'idempotencyKey'] });
       const ids = parsed.map((_, i) => emails.find((e) => e.idempotencyKey === slot(i))?.id).filter((id): id is string => id !== undefined);
       return { ids, replayed: true };
     }
@@ -97,13 +97,13 @@ export async function acceptEmails(
   try {
     if (idempotent) {
       // A key older than 24 hours may be used again: release it first.
-      await em.nativeUpdate(
+      await ctx.em.nativeUpdate(
         Email,
         { teamId: key.teamId, idempotencyKey: { $in: rows.map((r) => r.idempotency_key!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
         { idempotencyKey: null },
       );
     }
-    if (!(await writer.insert(key.teamId, rows, domains))) throw await missingDomainError(em, key.teamId, domains);
+    if (!(await ctx.services.emailWriter.insert(key.teamId, rows, domains))) throw await missingDomainError(ctx.em, key.teamId, domains);
   } catch (e) {
     // 23505: the unique (team, idempotency key) index, from node-postgres directly.
     if (e instanceof UniqueConstraintViolationException || (e as { code?: string }).code === '23505') {
