@@ -41,8 +41,9 @@ describe('a worker killed mid-export', () => {
          from generate_series(1, $2::int) as i`,
       [teamId, ROWS],
     );
-    const created = await client.gql(`mutation { createExport(input: { resource: LOGS }) { id status rowCount } }`);
-    expect(created.data!.createExport).toMatchObject({ status: 'PROCESSING', rowCount: ROWS });
+    const created = await client.gql(`mutation { createExport(input: { resource: LOGS }) { id status rowCount estimatedRowCount } }`);
+    expect(created.data!.createExport).toMatchObject({ status: 'PROCESSING', rowCount: null });
+    expect(created.data!.createExport.estimatedRowCount).toBeGreaterThan(1000);
     const id = created.data!.createExport.id;
 
     // Kill A once it has started writing the file.

@@ -40,7 +40,7 @@ type Documents = {
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": typeof types.DeleteDomainDocument,
     "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
-    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
+    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportDetailDocument,
@@ -86,7 +86,7 @@ const documents: Documents = {
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": types.DeleteDomainDocument,
     "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
-    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
+    "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportDetailDocument,
@@ -227,7 +227,7 @@ export function graphql(source: "\n  query EmailsPage($filter: EmailFilter, $fir
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -13,7 +13,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { ExportStatusBadge } from './components/ExportStatusBadge';
-import { formatRows } from './components/ExportsTable';
+import { formatRows, formatTotalRows } from './components/ExportsTable';
 import { ExportDetailQuery, ExportKeyNamesQuery, ExportProgressSubscription } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters, summarizeFilters } from './filters';
@@ -23,8 +23,10 @@ const exact = (value: string) => format(parseISO(value), 'PPpp');
 
 function percentDone(exp: ExportDetail_ExportFragment): number {
   if (exp.status === 'READY') return 100;
-  if (!exp.rowCount) return 0;
-  return (exp.processedRows / exp.rowCount) * 100;
+  const total = exp.rowCount ?? exp.estimatedRowCount;
+  if (!total) return 0;
+  // An estimate can be short of the truth: never show a running export as done.
+  return Math.min(exp.status === 'PROCESSING' ? 99 : 100, (exp.processedRows / total) * 100);
 }
 
 function fileSize(bytes: number): string {
@@ -101,7 +103,7 @@ export function ExportDetailPage() {
           <ExportStatusBadge status={exp.status} />
           <span className="muted" aria-live="polite">
             {exp.status === 'PROCESSING' &&
-              `${formatRows(exp.processedRows)} of ${formatRows(exp.rowCount)} ${noun} written…`}
+              `${formatRows(exp.processedRows)} of ${formatTotalRows(exp)} ${noun} written…`}
             {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
             {exp.status === 'FAILED' && 'The export failed'}
             {exp.status === 'EXPIRED' && 'Expired'}
@@ -110,7 +112,7 @@ export function ExportDetailPage() {
         <ProgressBar
           label="Export progress"
           value={percentDone(exp)}
-          valueText={`${formatRows(exp.processedRows)} of ${formatRows(exp.rowCount)} rows`}
+          valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp)} rows`}
         />
         {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
         {exp.status === 'READY' && exp.expiresAt && (

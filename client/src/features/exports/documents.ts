@@ -7,6 +7,7 @@ export const ExportRowFragment = graphql(`
     status
     filters
     rowCount
+    estimatedRowCount
     processedRows
     createdAt
     expiresAt

@@ -6,6 +6,7 @@ export const anExport = (id: string, overrides: Record<string, unknown> = {}) =>
   status: 'READY',
   filters: {},
   rowCount: 4,
+  estimatedRowCount: 4,
   processedRows: 4,
   createdAt: new Date(Date.now() - 2 * 60_000).toISOString(),
   expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),

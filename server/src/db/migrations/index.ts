@@ -4,6 +4,7 @@ import { Migration20261128020000_usage_logs } from './Migration20261128020000_us
 import { Migration20261128025000_emails } from './Migration20261128025000_emails.js';
 import { Migration20261128030000_contacts_broadcasts } from './Migration20261128030000_contacts_broadcasts.js';
 import { Migration20261128040000_exports } from './Migration20261128040000_exports.js';
+import { Migration20261128050000_export_estimate } from './Migration20261128050000_export_estimate.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261128025000_emails', class: Migration20261128025000_emails },
   { name: 'Migration20261128030000_contacts_broadcasts', class: Migration20261128030000_contacts_broadcasts },
   { name: 'Migration20261128040000_exports', class: Migration20261128040000_exports },
+  { name: 'Migration20261128050000_export_estimate', class: Migration20261128050000_export_estimate },
 ];

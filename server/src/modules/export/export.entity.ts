@@ -45,9 +45,16 @@ export class Export {
   @Enum({ items: () => ExportStatus, nativeEnumName: 'export_status' })
   status: ExportStatus & Opt = ExportStatus.PROCESSING;
 
-  @Field(() => Int, { nullable: true, description: 'Rows in the file; known once counted' })
+  @Field(() => Int, { nullable: true, description: 'Rows in the file: exact, known at once for small exports and once READY for large ones' })
   @Property({ type: 'integer', nullable: true })
   rowCount?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "PostgreSQL's estimate of the rows, for a large export's progress until rowCount is known (not counted up front, which would cost as much as the export)",
+  })
+  @Property({ type: 'integer', nullable: true })
+  estimatedRowCount?: number | null;
 
   @Field(() => Int)
   @Property({ type: 'integer', default: 0 })

@@ -8,21 +8,27 @@ const CHECK_EVERY_CHUNKS = 4;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
-/** Counts CSV records in a stream of bytes: newlines outside quoted fields. */
+/**
+ * Counts CSV records in a stream of bytes: newlines outside quoted fields. Jumps from quote to
+ * quote with indexOf (memchr), so a 100 MB file costs milliseconds, not a loop over every byte.
+ */
 export class RecordCounter {
   private inQuotes = false;
   records = 0;
 
   push(buf: Buffer): void {
-    let q = this.inQuotes;
-    let n = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const c = buf[i];
-      if (c === QUOTE) q = !q;
-      else if (c === NEWLINE && !q) n++;
+    let i = 0;
+    while (i < buf.length) {
+      const quote = buf.indexOf(QUOTE, i);
+      const end = quote === -1 ? buf.length : quote;
+      if (!this.inQuotes) {
+        for (let nl = buf.indexOf(NEWLINE, i); nl !== -1 && nl < end; nl = buf.indexOf(NEWLINE, nl + 1)) this.records++;
+      }
+      if (quote === -1) return;
+      // An escaped quote ("") toggles twice: still inside the field.
+      this.inQuotes = !this.inQuotes;
+      i = quote + 1;
     }
-    this.inQuotes = q;
-    this.records += n;
   }
 }
 

@@ -35,23 +35,34 @@ export async function createExport(
   if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
   const filters = await parseFilters(em, actor.teamId, input.resource, input.filters);
   const query = exportQuery(input.resource, actor.teamId, filters);
-  const [{ n }] = await em.getConnection().execute<{ n: string }[]>(`select count(*) as n from (${query}) q`);
-  const rowCount = Number(n);
+  // Counting every row up front would cost as much as the export: count only up to the inline
+  // limit, and let a large export carry the planner's estimate until it knows.
+  const conn = em.getConnection();
+  const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
+  const inline = Number(n) <= INLINE_MAX_ROWS;
   const exp = new Export(em.getReference(Team, actor.teamId), input.resource, filters);
-  exp.rowCount = rowCount;
+  exp.rowCount = inline ? Number(n) : null;
+  exp.estimatedRowCount = inline ? Number(n) : await estimateRows(conn, query);
   exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
   exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
   await em.transactional(async (tx) => {
     tx.persist(exp);
-    recordAudit(tx, actor, 'export.created', exp.id, { resource: input.resource, filters, rowCount });
+    recordAudit(tx, actor, 'export.created', exp.id, { resource: input.resource, filters, rowCount: exp.rowCount ?? null });
   });
-  if (rowCount <= INLINE_MAX_ROWS) {
+  if (inline) {
     await runExport(services, exp.id, { email: false });
     await em.refresh(exp);
   } else {
     await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id }, { retryLimit: 3, retryDelay: 1, expireInSeconds: services.config.EXPORT_JOB_TIMEOUT_SECONDS });
   }
   return exp;
+}
+
+/** The planner's row estimate for a query (at least INLINE_MAX_ROWS + 1: we know there are more). */
+async function estimateRows(conn: ReturnType<EntityManager['getConnection']>, query: string): Promise<number> {
+  const [row] = await conn.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>(`explain (format json) ${query}`);
+  const planned = Math.round(row?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  return Math.min(2 ** 31 - 1, Math.max(INLINE_MAX_ROWS + 1, planned));
 }
 
 /** Writes the file of one export. Safe to run again: each run writes under a fresh attempt id. */

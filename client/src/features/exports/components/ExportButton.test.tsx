@@ -79,14 +79,14 @@ describe('ExportButton', () => {
   });
 
   it('follows a large export on its own page', async () => {
-    const processing = anExport('e2', { status: 'PROCESSING', rowCount: 5000, processedRows: 0, downloadUrl: null });
+    const processing = anExport('e2', { status: 'PROCESSING', rowCount: null, estimatedRowCount: 5000, processedRows: 0, downloadUrl: null });
     const { user } = renderButton([createMock({ data: { createExport: processing } })]);
     await user.click(screen.getByRole('button', { name: 'Export' }));
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Export' }));
 
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/exports/e2'));
     expect(clicked).toEqual([]);
-    expect(await screen.findByText(/Preparing 5,000 rows/)).toBeTruthy();
+    expect(await screen.findByText(/Preparing about 5,000 rows/)).toBeTruthy();
   });
 
   it('shows a filter error beside that filter, and other errors as toasts', async () => {

@@ -38,7 +38,7 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
       toast.success(`Exported ${rows(exp.rowCount ?? 0)}. Your download has started.`);
     } else {
       if (exp.status === 'PROCESSING') {
-        toast.success(`Preparing ${rows(exp.rowCount ?? 0)}. We will email you when the file is ready.`);
+        toast.success(`Preparing ${exp.rowCount != null ? rows(exp.rowCount) : `about ${rows(exp.estimatedRowCount ?? 0)}`}. We will email you when the file is ready.`);
       }
       navigate(`/exports/${exp.id}`);
     }

@@ -9,6 +9,13 @@ import { ExportStatusBadge } from './ExportStatusBadge';
 
 export const formatRows = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
 
+/** An export's rows as shown: exact once known, else "about" PostgreSQL's estimate (a large export in progress). */
+export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount?: number | null }): string {
+  if (e.rowCount !== null && e.rowCount !== undefined) return formatRows(e.rowCount);
+  if (e.estimatedRowCount !== null && e.estimatedRowCount !== undefined) return `about ${formatRows(e.estimatedRowCount)}`;
+  return '—';
+}
+
 export function ExportsTable({
   exports,
   keyName,
@@ -27,7 +34,7 @@ export function ExportsTable({
     },
     { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.filters, keyName))}</span> },
     { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
-    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatRows(e.rowCount)}</span> },
+    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatTotalRows(e)}</span> },
     { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
     {
