@@ -76,7 +76,11 @@ const cell = (expr: string) => `keyring_csv_cell(${expr})`;
 const iso = (expr: string) => `keyring_iso(${expr})`;
 const list = (expr: string) => cell(`(select string_agg(x, ', ') from jsonb_array_elements_text(${expr}) as x)`);
 
-/** The SELECT whose rows become the CSV, newest first, with columns named as in the REST API. */
+/**
+ * The SELECT whose rows become the CSV, newest first, with columns named as in the REST API.
+ * ORDER BY names the table's columns: a bare `created_at` would mean the ISO text column of
+ * the output, which no index can serve (a sort of every row instead of an index scan).
+ */
 export function exportQuery(resource: ExportResource, teamId: string, f: ExportFilters): string {
   const team = lit(teamId);
   switch (resource) {
@@ -86,7 +90,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                      ${iso('created_at')} as created_at, ${iso('sent_at')} as sent_at, api_key_id
                 from email
                where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : ''])}
-               order by created_at desc, id desc`;
+               order by email.created_at desc, email.id desc`;
     case ExportResource.LOGS: {
       const status =
         typeof f.statusCode === 'number'
@@ -98,7 +102,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                      ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name
                 from usage_log
                where ${where([`team_id = ${team}`, ...range('created_at', f), status, typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : ''])}
-               order by created_at desc, id desc`;
+               order by usage_log.created_at desc, usage_log.id desc`;
     }
     case ExportResource.API_KEYS: {
       const usage =
@@ -128,18 +132,18 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
     case ExportResource.DOMAINS:
       return `select id, name, region, status, ${iso('created_at')} as created_at
                 from domain where ${where([`team_id = ${team}`, ...range('created_at', f)])}
-               order by created_at desc, id desc`;
+               order by domain.created_at desc, domain.id desc`;
     case ExportResource.CONTACTS:
       return `select id, ${cell('email')} as email, ${cell('first_name')} as first_name, ${cell('last_name')} as last_name,
                      unsubscribed, ${iso('created_at')} as created_at
                 from contact
                where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.unsubscribed === 'boolean' ? `unsubscribed = ${f.unsubscribed}` : ''])}
-               order by created_at desc, id desc`;
+               order by contact.created_at desc, contact.id desc`;
     case ExportResource.BROADCASTS:
       return `select id, ${cell('name')} as name, ${cell('"from"')} as "from", ${cell('subject')} as subject, status,
                      ${iso('created_at')} as created_at
                 from broadcast
                where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : ''])}
-               order by created_at desc, id desc`;
+               order by broadcast.created_at desc, broadcast.id desc`;
   }
 }
