@@ -56,31 +56,36 @@ export async function writeCsv(opts: {
     throw e;
   }
   const counter = new RecordCounter();
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Two chunk buffers, filled in turn: one is being inserted while the next fills, and neither is
+  // allocated again, so the garbage collector sees no new megabytes per chunk.
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let current = buffers[0];
+  let filled = 0;
   let seq = 0;
   let bytes = 0;
-  // One insert in flight while the next chunk is read: memory stays within two chunks.
   let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    if (pendingBytes === 0) return;
-    const data = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
+    if (filled === 0) return;
+    // The other buffer's insert must be done before that buffer is filled again.
     await inFlight;
-    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, seq++, data]);
+    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, seq++, current.subarray(0, filled)]);
     // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
     inFlight.catch(() => undefined);
+    current = buffers[seq % 2];
+    filled = 0;
   };
   try {
     await client.query(`set statement_timeout = 0`);
     const stream = client.query(copyTo(`copy (${opts.query}) to stdout with (format csv, header true, encoding 'UTF8')`));
     for await (const buf of stream as AsyncIterable<Buffer>) {
       counter.push(buf);
-      pending.push(buf);
-      pendingBytes += buf.length;
       bytes += buf.length;
-      if (pendingBytes >= CHUNK_BYTES) {
+      let offset = 0;
+      while (offset < buf.length) {
+        const n = buf.copy(current, filled, offset);
+        filled += n;
+        offset += n;
+        if (filled < CHUNK_BYTES) break;
         await flush();
         if (seq % CHECK_EVERY_CHUNKS === 0 && !(await opts.stillWanted())) {
           await inFlight;
