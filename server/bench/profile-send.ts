@@ -1,4 +1,5 @@
 // A CPU profile of the server under `POST /api/emails` load only: `npx tsx bench/profile-send.ts <dir>`.
+// PROFILE_TARGET=health profiles `GET /api/health` instead, to compare the two per request.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
@@ -28,15 +29,19 @@ const gql = async (query: string, cookie?: string) => {
 const { cookie } = await gql(`mutation { signUp(input: { email: "p@example.com", password: "profile-password", teamName: "P" }) { id } }`);
 await gql(`mutation { createDomain(input: { name: "p.example.com" }) { id } }`, cookie);
 const token = (await gql(`mutation { createApiKey(input: { name: "p", permission: SENDING_ACCESS }) { token } }`, cookie)).body.data.createApiKey.token;
-const result = await autocannon({
-  url: `${url}/api/emails`,
-  method: 'POST',
-  connections: 20,
-  duration: 8,
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ from: 'a@p.example.com', to: 'b@example.org', subject: 'Profile', text: 'Hello' }),
-});
-console.log(`${result.requests.average} sends/s; profile in ${out}`);
+const result = await autocannon(
+  process.env.PROFILE_TARGET === 'health'
+    ? { url: `${url}/api/health`, connections: 20, duration: 8 }
+    : {
+        url: `${url}/api/emails`,
+        method: 'POST',
+        connections: 20,
+        duration: 8,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'a@p.example.com', to: 'b@example.org', subject: 'Profile', text: 'Hello' }),
+      },
+);
+console.log(`${result.requests.average} req/s, ${result.requests.total} requests; profile in ${out}`);
 await new Promise((r) => {
   child.once('exit', r);
   child.kill('SIGTERM');

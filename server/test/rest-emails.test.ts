@@ -87,6 +87,14 @@ describe('POST /emails with the official SDK', () => {
     expect(page2.data[0].id).not.toBe(data!.data[1].id);
     expect(page2.data.map((e) => e.id)).not.toContain(data!.data[0].id);
   });
+
+  it('GraphQL emails: `filter: null` lists everything; a reversed range is BAD_USER_INPUT', async () => {
+    const all = await admin.gql(`{ emails(filter: null, first: 100) { edges { node { id } } } }`);
+    expect(all.errors).toBeUndefined();
+    expect((all.data!.emails as { edges: unknown[] }).edges.length).toBeGreaterThanOrEqual(3);
+    const reversed = await admin.gql(`{ emails(filter: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { edges { node { id } } } }`);
+    expect(reversed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+  });
 });
 
 describe('POST /emails — refused', () => {

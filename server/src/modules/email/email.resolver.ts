@@ -22,7 +22,7 @@ export class EmailFilter {
 export class EmailResolver {
   @Query(() => EmailConnection, { description: 'Emails accepted by the API, newest first' })
   emails(
-    @Arg('filter', () => EmailFilter, { nullable: true }) filter: EmailFilter | undefined,
+    @Arg('filter', () => EmailFilter, { nullable: true }) filter: EmailFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,

@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../../graphql/context.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
@@ -13,7 +14,7 @@ import type { EmailRow, EmailWriter } from './email.writer.js';
 export const BATCH_MAX = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
-export type EmailFilter = { status?: EmailStatus | null; from?: Date | null; to?: Date | null; apiKeyId?: string | null };
+export type EmailFilter = DateRange & { status?: EmailStatus | null; apiKeyId?: string | null };
 
 /** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
@@ -124,17 +125,16 @@ export async function getEmail(em: EntityManager, teamId: string, id: string): P
   return email;
 }
 
-export function emailWhere(teamId: string, filter: EmailFilter = {}): FilterQuery<Email> {
+export function emailWhere(teamId: string, filter: EmailFilter | null = {}): FilterQuery<Email> {
+  filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Email> & Record<string, unknown> = { teamId };
   if (filter.status) {
     if (!['queued', 'sent', 'failed'].includes(filter.status)) throw badInput('status', 'Status must be queued, sent or failed.');
     where.status = filter.status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
-  if (filter.from && filter.to && filter.from > filter.to) throw badInput('from', '`from` must be before `to`.');
-  if (filter.from || filter.to) {
-    where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
-  }
+  const createdAt = dateRangeWhere(filter);
+  if (createdAt) where.createdAt = createdAt;
   return where;
 }
 
