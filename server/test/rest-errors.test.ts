@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../src/modules/api-key/token.js';
@@ -151,6 +152,34 @@ describe('malformed and oversized bodies', () => {
       expect(res.body).toEqual({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });
     }
     expect(await count(server, 'contact')).toBe(before);
+  });
+
+  it('reads bodies however they are sent: byte-order mark, charset, gzip, chunked, another content type', async () => {
+    // Plain JSON takes the short path; the rest goes to express.json(). Both must read the same.
+    const email = (n: number) => `reader-${n}-${Date.now()}@example.com`;
+    const json = (n: number) => JSON.stringify({ email: email(n) });
+    const send = (body: BodyInit, headers: Record<string, string>) =>
+      fetch(`${server.url}/api/contacts`, { method: 'POST', headers: { authorization: `Bearer ${acme.full.token}`, ...headers }, body, duplex: 'half' } as RequestInit);
+    const chunked = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(json(4).slice(0, 5)));
+        c.enqueue(new TextEncoder().encode(json(4).slice(5)));
+        c.close();
+      },
+    });
+    const cases: [string, Response][] = [
+      ['byte-order mark', await send(`\uFEFF${json(1)}`, { 'content-type': 'application/json' })],
+      ['charset', await send(json(2), { 'content-type': 'application/json; charset=UTF-8' })],
+      ['gzip', await send(gzipSync(json(3)), { 'content-type': 'application/json', 'content-encoding': 'gzip' })],
+      ['chunked', await send(chunked, { 'content-type': 'application/json' })],
+      ['text/plain', await send(json(5), { 'content-type': 'text/plain' })],
+    ];
+    for (const [name, res] of cases) expect(res.status, `${name}: ${await res.clone().text()}`).toBe(200);
+    const stored = await sql<{ email: string }>(server.databaseUrl, `select email from contact where email like 'reader-%'`);
+    expect(stored).toHaveLength(5);
+    // A JSON value that is not an object or an array is refused the same way on both paths.
+    const scalar = await api(server, '/contacts', { method: 'POST', token: acme.full.token, body: '"a@example.com"' });
+    expect(scalar.body).toEqual({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });
   });
 
   it('413 for a body over 1 MB, and nothing is written', async () => {

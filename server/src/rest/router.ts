@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
+import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
@@ -6,6 +6,7 @@ import { verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
+import { bytes, jsonBody } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
 
 type Locals = { key?: VerifiedKey; responseBody?: unknown; started: number };
@@ -123,7 +124,7 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
       // Permission is checked before the body is read: a sending-access key learns nothing else about the route.
       const access = (_req: Request, res: Response, next: NextFunction) =>
         route.access === 'full' && locals(res).key!.permission !== 'FULL_ACCESS' ? next(restricted()) : next();
-      router[route.method](path, access, express.json({ limit: route.bodyLimit ?? '1mb', type: () => true }), async (req, res, next) => {
+      router[route.method](path, access, jsonBody(bytes(route.bodyLimit ?? '1mb')), async (req, res, next) => {
         const key = locals(res).key!;
         try {
           let em: EntityManager | undefined;
