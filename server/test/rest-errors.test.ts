@@ -158,7 +158,7 @@ describe('malformed and oversized bodies', () => {
     // Plain JSON takes the short path; the rest goes to express.json(). Both must read the same.
     const email = (n: number) => `reader-${n}-${Date.now()}@example.com`;
     const json = (n: number) => JSON.stringify({ email: email(n) });
-    const send = (body: BodyInit, headers: Record<string, string>) =>
+    const send = (body: string | Uint8Array | ReadableStream, headers: Record<string, string>) =>
       fetch(`${server.url}/api/contacts`, { method: 'POST', headers: { authorization: `Bearer ${acme.full.token}`, ...headers }, body, duplex: 'half' } as RequestInit);
     const chunked = new ReadableStream({
       start(c) {
