@@ -88,6 +88,25 @@ describe('small exports', () => {
     expect(lines[1]).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('downloads the stored bytes exactly, even where a chunk ends inside a multibyte character', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS', filters: {} } });
+    const exp = res.data!.createExport;
+    // Chunks are cut at a byte count, not at character boundaries: 日 (3 bytes) split 1 + 2.
+    await sql(server.databaseUrl, 'delete from export_chunk where export_id = $1', [exp.id]);
+    await sql(
+      server.databaseUrl,
+      `with f as (select convert_to('name' || chr(10) || 'a日本é,"x"' || chr(10), 'UTF8') as b, file_attempt as a from export where id = $1)
+       insert into export_chunk (export_id, attempt, seq, data)
+       select $1, f.a, s.seq, substring(f.b from s.start for s.len) from f,
+              (values (0, 1, 7), (1, 8, 1000)) as s(seq, start, len)`,
+      [exp.id],
+    );
+    await sql(server.databaseUrl, `update export set file_size = (select sum(length(data)) from export_chunk where export_id = $1) where id = $1`, [exp.id]);
+    const res2 = await fetch(exp.downloadUrl.replace(server.config.PUBLIC_URL, server.url), { headers: { cookie: admin.cookie! } });
+    const bytes = Buffer.from(await res2.arrayBuffer());
+    expect(bytes.toString('utf8')).toBe('name\na日本é,"x"\n');
+  });
+
   it('API key exports carry no token and no hash, and filter by permission', async () => {
     const created = await admin.gql(`mutation { createApiKey(input: { name: "=SUM(A1)", permission: SENDING_ACCESS }) { token } }`);
     const token = created.data!.createApiKey.token as string;

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import type pg from 'pg';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Actor } from '../../graphql/context.js';
 import type { Services } from '../../services.js';
@@ -37,16 +36,13 @@ export function exportDownload(services: Services) {
     res.setHeader('cache-control', 'private, no-store');
     if (exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
     // One chunk at a time, the next read while this one is sent: memory stays flat for any size.
-    // Binary result format: the bytes as stored, without bytea's hex text on the wire.
-    // (node-postgres supports `binary` at run time; its types omit it.)
-    const chunk = (seq: number) => {
-      const query: pg.QueryConfig & { binary: boolean } = {
-        text: 'select data from export_chunk where export_id = $1 and attempt = $2 and seq = $3',
-        values: [exp.id, exp.fileAttempt, seq],
-        binary: true,
-      };
-      return services.pool.query<{ data: Buffer }>(query).then((r) => r.rows);
-    };
+    // bytea in PostgreSQL's hex text, which node-postgres turns back into the exact bytes. (Its
+    // per-query `binary` result mode would decode each field as UTF-8 text: a chunk ending inside
+    // a multibyte character would come out as U+FFFD.)
+    const chunk = (seq: number) =>
+      services.pool
+        .query<{ data: Buffer }>('select data from export_chunk where export_id = $1 and attempt = $2 and seq = $3', [exp.id, exp.fileAttempt, seq])
+        .then((r) => r.rows);
     let next = chunk(0);
     for (let seq = 0; ; seq++) {
       const rows = await next;
