@@ -246,3 +246,92 @@ describe('GraphQL broadcasts filter', () => {
     expect(JSON.stringify(res.data)).not.toMatch(/Jan 15|"Now"/);
   });
 });
+
+describe('GET /broadcasts filters', () => {
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; name: string; status: string }[] } };
+  let team: Team;
+  const list = async (query: string, token = team.full.token) => (await api(server, `/broadcasts?${query}`, { token })) as Listed;
+  const names = async (query: string) => {
+    const res = await list(query);
+    expect(res.status, query).toBe(200);
+    return res.body.data.map((b) => b.name);
+  };
+
+  beforeAll(async () => {
+    team = await setUpTeam(server, 'RestFilters', 'rest-filters.com');
+    const resend = sdk(server, team.full.token);
+    // Oldest first: [name, status, created_at].
+    const made: [string, 'draft' | 'sent', string | null][] = [
+      ['Jan 5', 'sent', '2026-01-05T10:00:00Z'],
+      ['Jan 15', 'draft', '2026-01-15T10:00:00Z'],
+      ['Jan 31', 'sent', '2026-01-31T23:30:00Z'],
+      ['Feb 10', 'sent', '2026-02-10T10:00:00Z'],
+      ['Now', 'draft', null],
+    ];
+    for (const [name, status, createdAt] of made) {
+      const { data, error } = await resend.broadcasts.create(draft({ name, from: 'news@rest-filters.com' }));
+      expect(error).toBeNull();
+      await sql(server.databaseUrl, `update broadcast set status = $2, created_at = coalesce($3, created_at) where id = $1`, [data!.id, status, createdAt]);
+    }
+  });
+
+  it('lists every broadcast without filters, as before', async () => {
+    const res = await list('');
+    expect(res.body).toMatchObject({ object: 'list', has_more: false });
+    expect(res.body.data.map((b) => b.name)).toEqual(['Now', 'Feb 10', 'Jan 31', 'Jan 15', 'Jan 5']);
+  });
+
+  it('narrows to a status', async () => {
+    expect(await names('status=sent')).toEqual(['Feb 10', 'Jan 31', 'Jan 5']);
+    expect(await names('status=draft')).toEqual(['Now', 'Jan 15']);
+    expect((await list('status=sent')).body.data.every((b) => b.status === 'sent')).toBe(true);
+  });
+
+  it('narrows to a date range, by instant or by day, both ends included', async () => {
+    expect(await names('from=2026-01-15T10:00:00Z&to=2026-02-10T10:00:00Z')).toEqual(['Feb 10', 'Jan 31', 'Jan 15']);
+    expect(await names(`to=${encodeURIComponent('2026-01-15T11:00:00+01:00')}`)).toEqual(['Jan 15', 'Jan 5']);
+    // A day is taken in UTC, whole: `to` includes every broadcast of its day.
+    expect(await names('from=2026-01-06&to=2026-01-31')).toEqual(['Jan 31', 'Jan 15']);
+    expect(await names('from=2026-02-01')).toEqual(['Now', 'Feb 10']);
+    expect(await names('from=2026-03-01&to=2026-03-31')).toEqual([]);
+  });
+
+  it('combines filters with each other and with paging', async () => {
+    expect(await names('status=sent&from=2026-01-10&to=2026-01-31')).toEqual(['Jan 31']);
+    const page1 = await list('status=sent&limit=2');
+    expect(page1.body.data.map((b) => b.name)).toEqual(['Feb 10', 'Jan 31']);
+    expect(page1.body.has_more).toBe(true);
+    const page2 = await list(`status=sent&limit=2&after=${page1.body.data[1].id}`);
+    expect(page2.body.data.map((b) => b.name)).toEqual(['Jan 5']);
+    expect(page2.body.has_more).toBe(false);
+    const back = await list(`status=sent&limit=2&before=${page2.body.data[0].id}`);
+    expect(back.body.data.map((b) => b.name)).toEqual(['Feb 10', 'Jan 31']);
+    // A cursor outside the filtered list is refused, as without filters.
+    const aDraft = (await list('status=draft&limit=1')).body.data[0];
+    const res = await list(`status=sent&after=${aDraft.id}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ name: 'invalid_parameter' });
+  });
+
+  it("never shows another team's broadcasts", async () => {
+    const theirs = await list('status=draft&limit=100', other.full.token);
+    expect(theirs.body.data.map((b) => b.id)).toEqual([otherBroadcastId]);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ['an unknown status', 'status=scheduled', /Status must be draft or sent/],
+    ['a status in another case', 'status=SENT', /Status must be draft or sent/],
+    ['an empty status', 'status=', /`status` must be a single non-empty value/],
+    ['a from that is not a date', 'from=last%20week', /`from` must be an ISO-8601 date/],
+    ['a to that is not a real day', 'to=2026-02-30', /`to` must be an ISO-8601 date/],
+    ['a status given twice', 'status=sent&status=draft', /`status` must be a single non-empty value/],
+    ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
+  ];
+  for (const [label, query, message] of refused) {
+    it(`refuses ${label} with 422 invalid_parameter`, async () => {
+      const res = await list(query);
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
+    });
+  }
+});

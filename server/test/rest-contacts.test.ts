@@ -272,3 +272,97 @@ describe('GraphQL contacts filter', () => {
     }
   });
 });
+
+describe('GET /contacts filters', () => {
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; email: string }[] } };
+  let team: Team;
+  const list = async (query: string, token = team.full.token) => (await api(server, `/contacts?${query}`, { token })) as Listed;
+  const emails = async (query: string) => {
+    const res = await list(query);
+    expect(res.status, query).toBe(200);
+    return res.body.data.map((c) => c.email);
+  };
+
+  beforeAll(async () => {
+    team = await setUpTeam(server, 'RestFilters', 'rest-filters.com');
+    const resend = sdk(server, team.full.token);
+    // Oldest first: [email, unsubscribed, created_at].
+    const made: [string, boolean, string | null][] = [
+      ['jan5@example.com', false, '2026-01-05T10:00:00Z'],
+      ['jan15@example.com', true, '2026-01-15T10:00:00Z'],
+      ['jan31@example.com', false, '2026-01-31T23:30:00Z'],
+      ['feb10@example.com', false, '2026-02-10T10:00:00Z'],
+      ['now@example.com', true, null],
+    ];
+    for (const [email, unsubscribed, createdAt] of made) {
+      const { data, error } = await resend.contacts.create({ email, unsubscribed });
+      expect(error).toBeNull();
+      if (createdAt) await sql(server.databaseUrl, 'update contact set created_at = $2 where id = $1', [data!.id, createdAt]);
+    }
+  });
+
+  it('lists every contact without filters, as before', async () => {
+    const res = await list('');
+    expect(res.body).toMatchObject({ object: 'list', has_more: false });
+    expect(res.body.data.map((c) => c.email)).toEqual([
+      'now@example.com',
+      'feb10@example.com',
+      'jan31@example.com',
+      'jan15@example.com',
+      'jan5@example.com',
+    ]);
+  });
+
+  it('narrows to subscribed or unsubscribed contacts', async () => {
+    expect(await emails('unsubscribed=true')).toEqual(['now@example.com', 'jan15@example.com']);
+    expect(await emails('unsubscribed=false')).toEqual(['feb10@example.com', 'jan31@example.com', 'jan5@example.com']);
+  });
+
+  it('narrows to a date range, by instant or by day, both ends included', async () => {
+    expect(await emails('from=2026-01-15T10:00:00Z&to=2026-02-10T10:00:00Z')).toEqual(['feb10@example.com', 'jan31@example.com', 'jan15@example.com']);
+    expect(await emails(`to=${encodeURIComponent('2026-01-15T11:00:00+01:00')}`)).toEqual(['jan15@example.com', 'jan5@example.com']);
+    // A day is taken in UTC, whole: `to` includes every contact of its day.
+    expect(await emails('from=2026-01-06&to=2026-01-31')).toEqual(['jan31@example.com', 'jan15@example.com']);
+    expect(await emails('from=2026-02-01')).toEqual(['now@example.com', 'feb10@example.com']);
+    expect(await emails('from=2026-03-01&to=2026-03-31')).toEqual([]);
+  });
+
+  it('combines filters with each other and with paging', async () => {
+    expect(await emails('unsubscribed=false&from=2026-01-10&to=2026-02-28')).toEqual(['feb10@example.com', 'jan31@example.com']);
+    const page1 = await list('unsubscribed=false&limit=2');
+    expect(page1.body.data.map((c) => c.email)).toEqual(['feb10@example.com', 'jan31@example.com']);
+    expect(page1.body.has_more).toBe(true);
+    const page2 = await list(`unsubscribed=false&limit=2&after=${page1.body.data[1].id}`);
+    expect(page2.body.data.map((c) => c.email)).toEqual(['jan5@example.com']);
+    expect(page2.body.has_more).toBe(false);
+    const back = await list(`unsubscribed=false&limit=2&before=${page2.body.data[0].id}`);
+    expect(back.body.data.map((c) => c.email)).toEqual(['feb10@example.com', 'jan31@example.com']);
+    // A cursor outside the filtered list is refused, as without filters.
+    const unsubscribed = (await list('unsubscribed=true&limit=1')).body.data[0];
+    const res = await list(`unsubscribed=false&after=${unsubscribed.id}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ name: 'invalid_parameter' });
+  });
+
+  it("never shows another team's contacts", async () => {
+    const theirs = await list('unsubscribed=false&limit=100', other.full.token);
+    expect(theirs.body.data.map((c) => c.email)).toEqual(['shared@example.com']);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ['an unsubscribed that is not a boolean', 'unsubscribed=yes', /`unsubscribed` must be true or false/],
+    ['an unsubscribed given as a number', 'unsubscribed=1', /`unsubscribed` must be true or false/],
+    ['an empty unsubscribed', 'unsubscribed=', /`unsubscribed` must be a single non-empty value/],
+    ['a from that is not a date', 'from=yesterday', /`from` must be an ISO-8601 date/],
+    ['a to that is not a real day', 'to=2026-02-30', /`to` must be an ISO-8601 date/],
+    ['a to given twice', 'to=2026-01-01&to=2026-01-02', /`to` must be a single non-empty value/],
+    ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
+  ];
+  for (const [label, query, message] of refused) {
+    it(`refuses ${label} with 422 invalid_parameter`, async () => {
+      const res = await list(query);
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
+    });
+  }
+});

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../errors.js';
+import type { DateRange } from '../lib/date-range.js';
 
 // Query parameters are refused as Resend refuses them: 422 invalid_parameter, naming the parameter.
 const invalid = (name: string, message: string) => badInput(name, message, 'invalid_parameter');
@@ -11,6 +12,14 @@ export function queryString(req: Request, name: string): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v === '') throw invalid(name, `\`${name}\` must be a single non-empty value.`);
   return v;
+}
+
+/** `true` or `false`, as written; undefined when absent. */
+export function queryBoolean(req: Request, name: string): boolean | undefined {
+  const v = queryString(req, name);
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw invalid(name, `\`${name}\` must be true or false.`);
 }
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -26,6 +35,11 @@ export function queryDate(req: Request, name: string, opts: { endOfDay?: boolean
   if (isoDateTime.safeParse(v).success) return new Date(v);
   if (isoDate.safeParse(v).success) return new Date(`${v}T${opts.endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`);
   throw invalid(name, `\`${name}\` must be an ISO-8601 date or date-time, like 2026-01-31 or 2026-01-31T00:00:00Z.`);
+}
+
+/** The `from` and `to` parameters of a list: a day given as `to` is included whole. */
+export function queryDateRange(req: Request): DateRange {
+  return { from: queryDate(req, 'from'), to: queryDate(req, 'to', { endOfDay: true }) };
 }
 
 /**

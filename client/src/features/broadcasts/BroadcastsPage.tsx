@@ -1,8 +1,8 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { useUrlFilters } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
@@ -13,27 +13,17 @@ import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { BroadcastsTable } from './components/BroadcastsTable';
 import { BroadcastsPageQuery } from './documents';
-import {
-  BROADCAST_STATUSES,
-  type BroadcastFilters,
-  broadcastFiltersSearch,
-  describeBroadcastFilters,
-  readBroadcastFilters,
-  toBroadcastFilter,
-} from './filters';
+import { BROADCAST_STATUSES, broadcastUrlFilters, describeBroadcastFilters, toBroadcastFilter } from './filters';
 
 const PAGE_SIZE = 50;
 
 export function BroadcastsPage() {
-  const [params, setParams] = useSearchParams();
-  const filters = readBroadcastFilters(params);
+  const { filters, setFilters, filtered } = useUrlFilters(broadcastUrlFilters);
   const filter = toBroadcastFilter(filters);
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(BroadcastsPageQuery, {
     variables: { filter, first: PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
   });
-  const setFilters = (next: BroadcastFilters) => setParams(broadcastFiltersSearch(next), { replace: true });
-  const filtered = Object.values(filters).some(Boolean);
   const broadcasts = data?.broadcasts.edges.map((e) => e.node) ?? [];
   // A reversed date range (from a hand-edited URL) is refused by the server: say so beside the dates.
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };

@@ -1,8 +1,8 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { useUrlFilters } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
@@ -13,27 +13,17 @@ import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { EmailsTable } from './components/EmailsTable';
 import { EmailsPageQuery } from './documents';
-import {
-  describeEmailFilters,
-  EMAIL_STATUSES,
-  type EmailFilters,
-  emailFiltersSearch,
-  readEmailFilters,
-  toEmailFilter,
-} from './filters';
+import { describeEmailFilters, EMAIL_STATUSES, emailUrlFilters, toEmailFilter } from './filters';
 
 const PAGE_SIZE = 50;
 
 export function EmailsPage() {
-  const [params, setParams] = useSearchParams();
-  const filters = readEmailFilters(params);
+  const { filters, setFilters, filtered } = useUrlFilters(emailUrlFilters);
   const filter = toEmailFilter(filters);
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(EmailsPageQuery, {
     variables: { filter, first: PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
   });
-  const setFilters = (next: EmailFilters) => setParams(emailFiltersSearch(next), { replace: true });
-  const filtered = Object.values(filters).some(Boolean);
   const emails = data?.emails.edges.map((e) => e.node) ?? [];
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
 

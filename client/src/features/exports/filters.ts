@@ -1,10 +1,11 @@
 import { format, isValid, parseISO } from 'date-fns';
+import type { FilterLabel } from '../../app/url-filters';
 
 /** What `createExport(input: { filters })` takes: the filters of the resource page, by name. */
 export type ExportFilters = { [filter: string]: string | number | boolean };
 
 /** One filter in words. `filter` is its name, under which the server reports errors (`filters.<name>`). */
-export type ExportFilterLabel = { filter: string; label: string; value: string };
+export type ExportFilterLabel = FilterLabel;
 
 const date = (value: unknown) => {
   const d = typeof value === 'string' ? parseISO(value) : null;

@@ -1,8 +1,8 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { useUrlFilters } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
@@ -12,13 +12,12 @@ import { ExportButton } from '../exports';
 import { LogFiltersBar } from './components/LogFiltersBar';
 import { LogsTable } from './components/LogsTable';
 import { LogFilterKeysQuery, LogsPageQuery } from './documents';
-import { describeLogFilters, type LogFilters, logFiltersSearch, readLogFilters, toUsageLogFilter } from './filters';
+import { describeLogFilters, logUrlFilters, toUsageLogFilter } from './filters';
 
 export const LOGS_PAGE_SIZE = 50;
 
 export function LogsPage() {
-  const [params, setParams] = useSearchParams();
-  const filters = readLogFilters(params);
+  const { filters, setFilters, filtered, params } = useUrlFilters(logUrlFilters);
   const filter = toUsageLogFilter(filters);
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(LogsPageQuery, {
     variables: { filter, first: LOGS_PAGE_SIZE },
@@ -29,8 +28,6 @@ export function LogsPage() {
   const keyList = keys.data?.apiKeys ?? [];
   const keyName = (id: string) => keyList.find((k) => k.id === id)?.name;
 
-  const setFilters = (next: LogFilters) => setParams(logFiltersSearch(next), { replace: true });
-  const filtered = Object.values(filters).some(Boolean);
   const logs = data?.usageLogs.edges.map((e) => e.node) ?? [];
   // A reversed date range is refused by the server: say so beside the dates.
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };

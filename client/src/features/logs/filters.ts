@@ -1,14 +1,12 @@
-import type { ExportFilterLabel, ExportFilters } from '../exports';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, urlFilters } from '../../app/url-filters';
 import type { UsageLogFilter } from '../../gql/graphql';
-import { type Day, dayEnd, dayStart, formatDay, parseDay } from '../../ui/DateRangeFields';
+import type { ExportFilterLabel, ExportFilters } from '../exports';
 
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&from=2026-01-01&to=2026-01-31`. */
-export type LogFilters = {
+export type LogFilters = DayRange & {
   apiKeyId?: string;
   /** "2xx", "4xx", "5xx" or a status code like "422". */
   status?: string;
-  from?: Day;
-  to?: Day;
 };
 
 export const STATUS_CLASSES = [
@@ -33,25 +31,11 @@ export function parseStatus(status: string | null | undefined): ParsedStatus {
   return undefined;
 }
 
-export function readLogFilters(params: URLSearchParams): LogFilters {
-  const status = params.get('status') ?? undefined;
-  return {
-    apiKeyId: params.get('apiKeyId') || undefined,
-    status: parseStatus(status) ? status : undefined,
-    from: parseDay(params.get('from')),
-    to: parseDay(params.get('to')),
-  };
-}
-
-/** The URL query of the filters, without the empty ones. */
-export function logFiltersSearch(filters: LogFilters): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const key of ['apiKeyId', 'status', 'from', 'to'] as const) {
-    const value = filters[key];
-    if (value) params.set(key, value);
-  }
-  return params;
-}
+export const logUrlFilters = urlFilters<LogFilters>({
+  apiKeyId: anyValue,
+  status: (value) => (value && parseStatus(value) ? value : undefined),
+  ...dayRangeReaders,
+});
 
 /** The `usageLogs(filter:)` argument; the same object is what an export of these logs takes. */
 export function toUsageLogFilter(filters: LogFilters): UsageLogFilter & ExportFilters {
@@ -59,9 +43,7 @@ export function toUsageLogFilter(filters: LogFilters): UsageLogFilter & ExportFi
   if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
   const status = parseStatus(filters.status);
   if (status) Object.assign(out, status);
-  if (filters.from) out.from = dayStart(filters.from);
-  if (filters.to) out.to = dayEnd(filters.to);
-  return out;
+  return Object.assign(out, dayRangeFilter(filters));
 }
 
 /** The filters in words, for the export dialog; `filter` names the key the server reports errors under. */
@@ -70,7 +52,5 @@ export function describeLogFilters(filters: LogFilters, keyName: (id: string) =>
   if (filters.apiKeyId) out.push({ filter: 'apiKeyId', label: 'API key', value: keyName(filters.apiKeyId) ?? 'A deleted key' });
   const status = parseStatus(filters.status);
   if (status) out.push({ filter: 'statusClass' in status ? 'statusClass' : 'statusCode', label: 'Status', value: filters.status ?? '' });
-  if (filters.from) out.push({ filter: 'from', label: 'From', value: formatDay(filters.from) });
-  if (filters.to) out.push({ filter: 'to', label: 'To', value: formatDay(filters.to) });
-  return out;
+  return [...out, ...describeDayRange(filters)];
 }

@@ -1,6 +1,8 @@
+import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import { objectBody, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
+import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
 import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere, createBroadcast, deleteBroadcast, getBroadcast } from './broadcast.service.js';
@@ -29,6 +31,12 @@ const broadcastJson = (b: Broadcast) => ({
   text: b.text ?? null,
 });
 
+/** The filters of the dashboard's Broadcasts page and of `broadcasts(filter:)`: `status`, `from`, `to`. */
+function listWhere(teamId: string, req: Request) {
+  const filter = { status: queryString(req, 'status'), ...queryDateRange(req) };
+  return withQueryNames({}, () => broadcastWhere(teamId, filter));
+}
+
 const SEND_UNSUPPORTED = 'Sending broadcasts is not supported yet: create the broadcast as a draft.';
 
 export const broadcastRoutes: RestRoute[] = [
@@ -54,7 +62,7 @@ export const broadcastRoutes: RestRoute[] = [
       return { body: { object: 'broadcast', id: broadcast.id } };
     },
   },
-  listRoute('/broadcasts', Broadcast, (teamId) => broadcastWhere(teamId), summaryJson),
+  listRoute('/broadcasts', Broadcast, listWhere, summaryJson),
   getRoute('/broadcasts/:id', getBroadcast, broadcastJson),
   {
     method: 'delete',

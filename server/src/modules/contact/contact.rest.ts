@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { type Body, objectBody, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
+import { queryBoolean, queryDateRange, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
@@ -26,6 +27,12 @@ function refuseUnsupported(body: Body) {
 
 const idOrEmail = (req: Request) => param(req, 'idOrEmail');
 
+/** The filters of the dashboard's Contacts page and of `contacts(filter:)`: `unsubscribed`, `from`, `to`. */
+function listWhere(teamId: string, req: Request) {
+  const filter = { unsubscribed: queryBoolean(req, 'unsubscribed'), ...queryDateRange(req) };
+  return withQueryNames({}, () => contactWhere(teamId, filter));
+}
+
 export const contactRoutes: RestRoute[] = [
   {
     method: 'post',
@@ -44,7 +51,7 @@ export const contactRoutes: RestRoute[] = [
       return { body: { object: 'contact', id: contact.id } };
     },
   },
-  listRoute('/contacts', Contact, (teamId) => contactWhere(teamId), contactJson),
+  listRoute('/contacts', Contact, listWhere, contactJson),
   getRoute('/contacts/:idOrEmail', getContact, (c) => ({ object: 'contact', ...contactJson(c), properties: {} })),
   {
     method: 'patch',

@@ -1,0 +1,86 @@
+import { useSearchParams } from 'react-router';
+import { type Day, dayEnd, dayStart, formatDay, parseDay } from '../ui/DateRangeFields';
+
+/**
+ * A list page's filters live in the URL (`/emails?status=sent&from=2026-01-01`), so a filtered
+ * list can be shared and reloaded. Each feature names its parameters and how to read each one.
+ */
+export type UrlFilters = { [param: string]: string | undefined };
+
+/**
+ * Reads one parameter: its value when valid, otherwise undefined, so that a hand-edited URL is
+ * ignored rather than refused.
+ */
+export type ParamReader<T extends string> = (value: string | null) => T | undefined;
+
+export type ParamReaders<F extends UrlFilters> = { [K in keyof F]-?: ParamReader<NonNullable<F[K]>> };
+
+export type UrlFilterCodec<F extends UrlFilters> = {
+  /** Every filter of the URL, undefined where absent or invalid. */
+  read: (params: URLSearchParams) => F;
+  /** The URL query of the filters, in the readers' order, without the empty ones. */
+  search: (filters: F) => URLSearchParams;
+};
+
+export function urlFilters<F extends UrlFilters>(readers: ParamReaders<F>): UrlFilterCodec<F> {
+  const params = Object.keys(readers) as (keyof F & string)[];
+  return {
+    read(query) {
+      const filters: UrlFilters = {};
+      for (const param of params) filters[param] = readers[param](query.get(param));
+      // Sound: every parameter of F was just read by its own reader.
+      return filters as F;
+    },
+    search(filters) {
+      const query = new URLSearchParams();
+      for (const param of params) {
+        const value = filters[param];
+        if (value) query.set(param, value);
+      }
+      return query;
+    },
+  };
+}
+
+/** A reader that keeps any non-empty value. */
+export const anyValue: ParamReader<string> = (value) => value || undefined;
+
+/** A reader that keeps one of the options' values. */
+export const oneOf =
+  <T extends string>(options: readonly { value: T }[]): ParamReader<T> =>
+  (value) =>
+    options.find((o) => o.value === value)?.value;
+
+/**
+ * The page's filters and how to change them; a change replaces the URL rather than adding history.
+ * `params` is the URL's query as it stands, for links that come back to this very list.
+ */
+export function useUrlFilters<F extends UrlFilters>(codec: UrlFilterCodec<F>) {
+  const [params, setParams] = useSearchParams();
+  const filters = codec.read(params);
+  const setFilters = (next: F) => setParams(codec.search(next), { replace: true });
+  return { filters, setFilters, filtered: Object.values(filters).some(Boolean), params };
+}
+
+/** A range of whole days, as the URL and the date inputs hold it. */
+export type DayRange = { from?: Day; to?: Day };
+
+export const dayRangeReaders: ParamReaders<DayRange> = { from: parseDay, to: parseDay };
+
+/** The `from` / `to` of a `filter:` argument: from the first instant of `from` to the last of `to`. */
+export function dayRangeFilter(range: DayRange): { from?: string; to?: string } {
+  const out: { from?: string; to?: string } = {};
+  if (range.from) out.from = dayStart(range.from);
+  if (range.to) out.to = dayEnd(range.to);
+  return out;
+}
+
+/** One filter in words. `filter` is its name in the `filter:` argument, under which the server reports errors. */
+export type FilterLabel = { filter: string; label: string; value: string };
+
+export function describeDayRange(range: DayRange): FilterLabel[] {
+  const out: FilterLabel[] = [];
+  if (range.from) out.push({ filter: 'from', label: 'From', value: formatDay(range.from) });
+  if (range.to) out.push({ filter: 'to', label: 'To', value: formatDay(range.to) });
+  return out;
+}
