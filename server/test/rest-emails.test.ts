@@ -353,3 +353,75 @@ describe('graceful shutdown', () => {
     expect(k.request_count).toBe(answered);
   });
 });
+
+describe('GET /emails filters', () => {
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; subject: string }[]; name?: string; message?: string } };
+  const list = async (query: string, token = fullToken) => {
+    const res = await fetch(`${server.url}/api/emails?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json() } as Listed;
+  };
+  const subjects = async (query: string) => {
+    const res = await list(query);
+    expect(res.status, query).toBe(200);
+    return res.body.data.map((e) => e.subject).filter((s) => s.startsWith('Filter '));
+  };
+
+  beforeAll(async () => {
+    // Oldest first: [subject, token, status, created_at].
+    const made: [string, string, 'sent' | 'failed', string][] = [
+      ['Filter Jan 5', fullToken, 'sent', '2026-01-05T10:00:00Z'],
+      ['Filter Jan 15', restrictedToken, 'failed', '2026-01-15T10:00:00Z'],
+      ['Filter Jan 31', fullToken, 'failed', '2026-01-31T23:30:00Z'],
+      ['Filter Feb 10', restrictedToken, 'sent', '2026-02-10T10:00:00Z'],
+    ];
+    const ids: string[] = [];
+    for (const [subject, token] of made) {
+      const { data, error } = await sdk(token).emails.send({ from: 'a@news.acme.com', to: 'b@example.com', subject, text: 'x' });
+      expect(error).toBeNull();
+      ids.push(data!.id);
+    }
+    // Let delivery finish first, so that it does not overwrite the statuses set below.
+    await waitFor(async () => {
+      const rows = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from email where id = any($1) and status = 'queued'`, [ids]);
+      return Number(rows[0].n) === 0 || undefined;
+    });
+    for (const [i, [, , status, createdAt]] of made.entries()) {
+      await sql(server.databaseUrl, 'update email set status = $2, created_at = $3 where id = $1', [ids[i], status, createdAt]);
+    }
+  });
+
+  it('narrows to a status', async () => {
+    expect(await subjects('status=sent&to=2026-02-28')).toEqual(['Filter Feb 10', 'Filter Jan 5']);
+    expect(await subjects('status=failed')).toEqual(['Filter Jan 31', 'Filter Jan 15']);
+  });
+
+  it('narrows to the key that sent them', async () => {
+    expect(await subjects(`api_key_id=${restrictedKeyId}`)).toEqual(['Filter Feb 10', 'Filter Jan 15']);
+    expect(await subjects(`api_key_id=${restrictedKeyId}&status=sent`)).toEqual(['Filter Feb 10']);
+  });
+
+  it('narrows to a date range, by instant or by day, both ends included, and pages within it', async () => {
+    expect(await subjects('from=2026-01-15T10:00:00Z&to=2026-02-10T10:00:00Z')).toEqual(['Filter Feb 10', 'Filter Jan 31', 'Filter Jan 15']);
+    expect(await subjects('from=2026-01-06&to=2026-01-31')).toEqual(['Filter Jan 31', 'Filter Jan 15']);
+    const page1 = await list('from=2026-01-01&to=2026-01-31&limit=2');
+    expect(page1.body.data.map((e) => e.subject)).toEqual(['Filter Jan 31', 'Filter Jan 15']);
+    expect(page1.body.has_more).toBe(true);
+    const page2 = await list(`from=2026-01-01&to=2026-01-31&limit=2&after=${page1.body.data[1].id}`);
+    expect(page2.body.data.map((e) => e.subject)).toEqual(['Filter Jan 5']);
+    expect(page2.body.has_more).toBe(false);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ['an unknown status', 'status=bounced', /Status must be queued, sent or failed/],
+    ['a key id that is not a UUID', 'api_key_id=abc', /`api_key_id` must be a valid UUID/],
+    ['a from that is not a date', 'from=yesterday', /`from` must be an ISO-8601 date/],
+    ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
+  ];
+  for (const [label, query, message] of refused) {
+    it(`refuses ${label} with 422 invalid_parameter`, async () => {
+      const res = await list(query);
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
+    });
+  }
+});

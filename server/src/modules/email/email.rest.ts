@@ -1,8 +1,10 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
 import { param, type RestContext, type RestRoute } from '../../rest/http.js';
 import { findPage, listBody, listParams } from '../../rest/pagination.js';
-import { Email } from './email.entity.js';
+import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
+import { Email, type EmailStatus } from './email.entity.js';
 import { acceptEmails, BATCH_MAX, emailJson, emailWhere, getEmail } from './email.service.js';
 
 const ATTACHMENTS_LIMIT = '40mb';
@@ -24,6 +26,15 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
   return { body: batch ? { data: ids } : ids[0] };
 }
 
+/** The filters of the dashboard's Emails page and of `emails(filter:)`: `status`, `api_key_id`, `from`, `to`. */
+function listWhere(teamId: string, req: Request) {
+  const apiKeyId = queryString(req, 'api_key_id');
+  if (apiKeyId !== undefined && !isUuid(apiKeyId)) throw badInput('api_key_id', '`api_key_id` must be a valid UUID.', 'invalid_parameter');
+  // emailWhere checks the status, as it does for GraphQL.
+  const filter = { status: queryString(req, 'status') as EmailStatus | undefined, apiKeyId, ...queryDateRange(req) };
+  return withQueryNames({ apiKeyId: 'api_key_id' }, () => emailWhere(teamId, filter));
+}
+
 export const emailRoutes: RestRoute[] = [
   { method: 'post', path: '/emails', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, false) },
   { method: 'post', path: '/emails/batch', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, true) },
@@ -33,7 +44,7 @@ export const emailRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const params = listParams(req);
-      const rows = await findPage(ctx.em, Email, emailWhere(ctx.key.teamId), params);
+      const rows = await findPage(ctx.em, Email, listWhere(ctx.key.teamId, req), params);
       return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
     },
   },

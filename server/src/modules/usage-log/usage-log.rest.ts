@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { RestRoute } from '../../rest/http.js';
-import { queryDate, queryString, withQueryNames } from '../../rest/query.js';
+import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
 import { UsageLog } from './usage-log.entity.js';
 import { type UsageLogFilter, getUsageLog, usageLogWhere } from './usage-log.service.js';
@@ -43,7 +43,7 @@ function logFilterParams(req: Request): UsageLogFilter {
     else if (/^\d{3}$/.test(status)) statusCode = Number(status);
     else throw invalid('status', '`status` must be a status class (2xx, 4xx, 5xx) or a status code, like 422.');
   }
-  return { apiKeyId, statusCode, statusClass, from: queryDate(req, 'from'), to: queryDate(req, 'to', { endOfDay: true }) };
+  return { apiKeyId, statusCode, statusClass, ...queryDateRange(req) };
 }
 
 // The service names the fields as GraphQL does; an error names the parameter that was given.
