@@ -320,6 +320,45 @@ describe('without SMTP_URL', () => {
   });
 });
 
+describe('delivery under a steady stream of sends', () => {
+  it('goes out in a few batches rather than one delivery per handful of requests, and delivers every email', async () => {
+    const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    try {
+      const a = await signUpAdmin(s, 'Stream');
+      await a.client.gql(`mutation { createDomain(input: { name: "stream.test" }) { id } }`);
+      const key = await a.client.gql(`mutation { createApiKey(input: { name: "s", permission: SENDING_ACCESS }) { token } }`);
+      const resend = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      // Eight clients, each sending one email after another for about a second.
+      const ids = (
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, client) => {
+            const mine: string[] = [];
+            for (let i = 0; i < 12; i++) {
+              const { data, error } = await resend.emails.send({ from: 'a@stream.test', to: 'r@example.org', subject: `Stream ${client}.${i}`, text: 'x' });
+              expect(error).toBeNull();
+              mine.push(data!.id);
+              await new Promise((r) => setTimeout(r, 40));
+            }
+            return mine;
+          }),
+        )
+      ).flat();
+      const rows = await waitFor(async () => {
+        const r = await sql<{ status: string; sent_at: Date }>(s.databaseUrl, 'select status, sent_at from email where id = any($1)', [ids]);
+        return r.every((e) => e.status === 'sent') ? r : undefined;
+      });
+      expect(rows).toHaveLength(96);
+      expect(await sql(s.databaseUrl, `select 1 from outbox_message where subject like 'Stream %'`)).toHaveLength(96);
+      // Emails recorded in one statement share its sent_at. With 100 ms between deliveries while
+      // emails keep coming, a second or so of sending is about ten deliveries, not one per request.
+      const batches = new Set(rows.map((e) => e.sent_at.getTime())).size;
+      expect(batches).toBeLessThanOrEqual(20);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('loses no usage log under load', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });

@@ -39,6 +39,8 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   logger?: Logger;
   ephemeral?: boolean;
+  /** More server settings, like `{ shared_preload_libraries: 'pg_stat_statements' }` for the bench. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(opts.dataDir, 'pg');
   await fs.mkdir(opts.dataDir, { recursive: true });
@@ -57,6 +59,7 @@ export async function startEmbeddedPostgres(opts: {
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     initdbFlags: opts.ephemeral ? ['--no-sync'] : [],

@@ -30,6 +30,7 @@ type Claimed = {
 export class EmailDelivery {
   private running: Promise<void> | null = null;
   private again = false;
+  private pause: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -45,19 +46,24 @@ export class EmailDelivery {
   /** New emails are waiting: deliver soon (coalesces bursts into batches). */
   kick(): void {
     if (this.closed) return;
-    if (this.running) {
+    if (this.running || this.pause) {
       this.again = true;
       return;
     }
+    this.again = false;
     this.running = this.drain()
       .catch((err: unknown) => this.logger.error({ err }, 'email delivery loop failed'))
       .finally(() => {
         this.running = null;
         if (this.again && !this.closed) {
           // Emails arrived meanwhile. Under load, wait a moment so that they go out in one
-          // batch rather than one statement per handful (a full batch is drained at once above).
-          this.again = false;
-          setTimeout(() => this.kick(), COALESCE_MS).unref();
+          // batch rather than one statement per handful (a full batch is drained at once above);
+          // the kicks of that moment only mark that there is more to deliver.
+          this.pause = setTimeout(() => {
+            this.pause = null;
+            this.kick();
+          }, COALESCE_MS);
+          this.pause.unref();
         }
       });
   }
@@ -70,6 +76,7 @@ export class EmailDelivery {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.pause) clearTimeout(this.pause);
     this.closed = true;
     await this.running;
   }
