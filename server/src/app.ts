@@ -24,7 +24,7 @@ import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
-import { createPool } from './db/pool.js';
+import { createDownloadPool, createPool } from './db/pool.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
 import { EmailWriter } from './modules/email/email.writer.js';
@@ -76,6 +76,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     emailWriter: new EmailWriter(pool),
     jobs,
     pool,
+    downloadPool: createDownloadPool(orm.config.getClientUrl()),
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
     usageRecorder: new UsageRecorder(pool, logger),
@@ -277,6 +278,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       services.mailer.close();
       await notifier.close();
       await services.pool.end();
+      await services.downloadPool.end();
     },
   };
 }

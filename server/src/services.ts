@@ -26,4 +26,6 @@ export type Services = {
   jobs: PgBoss;
   /** node-postgres pool for hot-path SQL (see db/pool.ts) */
   pool: pg.Pool;
+  /** Connections that stream export downloads (see db/pool.ts) */
+  downloadPool: pg.Pool;
 };

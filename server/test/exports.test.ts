@@ -107,6 +107,37 @@ describe('small exports', () => {
     expect(bytes.toString('utf8')).toBe('name\na日本é,"x"\n');
   });
 
+  it('a download abandoned mid-file frees its connection: more abandoned downloads than connections, then a whole one', async () => {
+    const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS', filters: {} } });
+    const exp = res.data!.createExport;
+    // A 24 MB file in 1 MB chunks, each filled with its own letter.
+    await sql(server.databaseUrl, 'delete from export_chunk where export_id = $1', [exp.id]);
+    await sql(
+      server.databaseUrl,
+      `insert into export_chunk (export_id, attempt, seq, data)
+       select $1, (select file_attempt from export where id = $1), s, convert_to(repeat(chr(65 + s), 1048576), 'UTF8') from generate_series(0, 23) as s`,
+      [exp.id],
+    );
+    await sql(server.databaseUrl, `update export set file_size = 24 * 1048576 where id = $1`, [exp.id]);
+    const url = exp.downloadUrl.replace(server.config.PUBLIC_URL, server.url);
+    for (let i = 0; i < 6; i++) {
+      const abort = new AbortController();
+      const partial = await fetch(url, { headers: { cookie: admin.cookie! }, signal: abort.signal });
+      expect(partial.status).toBe(200);
+      const reader = partial.body!.getReader();
+      const first = await reader.read();
+      expect(first.value!.length).toBeGreaterThan(0);
+      abort.abort();
+      await reader.closed.catch(() => undefined);
+    }
+    const whole = Buffer.from(await (await fetch(url, { headers: { cookie: admin.cookie! } })).arrayBuffer());
+    expect(whole.length).toBe(24 * 1048576);
+    for (let seq = 0; seq < 24; seq++) {
+      const chunk = whole.subarray(seq * 1048576, (seq + 1) * 1048576);
+      expect(chunk.every((b) => b === 65 + seq), `chunk ${seq}`).toBe(true);
+    }
+  });
+
   it('API key exports carry no token and no hash, and filter by permission', async () => {
     const created = await admin.gql(`mutation { createApiKey(input: { name: "=SUM(A1)", permission: SENDING_ACCESS }) { token } }`);
     const token = created.data!.createApiKey.token as string;

@@ -7,3 +7,12 @@ import pg from 'pg';
 export function createPool(url: string): pg.Pool {
   return new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
 }
+
+/**
+ * Connections for export downloads, which stream a file with COPY and hold their connection as
+ * long as the client takes to read it: kept apart so that slow downloads never starve the hot
+ * path, and at most `max` at once per instance (more wait for a free connection).
+ */
+export function createDownloadPool(url: string, max = 4): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000 });
+}
