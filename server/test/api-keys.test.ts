@@ -33,7 +33,8 @@ async function createKey(client: TestClient, input: Record<string, unknown>, hea
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The per-team rate limit (tested in rest-errors) is off: these tests make many key requests at once.
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
   const a = await signUpAdmin(server, 'Acme');
   admin = a.client;
   domainId = await createDomain(admin, 'acme.com');
@@ -337,7 +338,7 @@ async function startSecondInstance() {
   const { loadConfig } = await import('../src/config.js');
   const { initOrm } = await import('../src/db/orm.js');
   const { createLogger } = await import('../src/logger.js');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent' });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0' });
   const orm = await initOrm(server.databaseUrl, createLogger('silent'));
   const app = await createApp({ config, orm, logger: createLogger('silent') });
   const url = await app.listen(0, '127.0.0.1');

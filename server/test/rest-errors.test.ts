@@ -284,6 +284,27 @@ describe('rate limit', () => {
     expect((await resend.domains.list()).error).toBeNull();
   });
 
+  it('counts GraphQL requests made with a key too: RATE_LIMITED with status 429 and the same headers; the dashboard session is not limited', async () => {
+    const busy = await setUpTeam(limited, 'GraphBusy');
+    const ask = () =>
+      fetch(`${limited.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${busy.full.token}` },
+        body: JSON.stringify({ query: '{ domains { id } }' }),
+      });
+    const answers = await Promise.all(Array.from({ length: 6 }, ask));
+    const refused = answers.filter((r) => r.status === 429);
+    expect(answers.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2);
+    expect(refused.length).toBeGreaterThanOrEqual(4);
+    const body = (await refused[0].json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(refused[0].headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(refused[0].headers.get('ratelimit-limit')).toBe('2');
+    // The same team's admin in the dashboard is not held back by its keys' traffic.
+    const viaSession = await Promise.all(Array.from({ length: 4 }, () => busy.admin.gql('{ domains { id } }')));
+    expect(viaSession.every((r) => r.errors === undefined)).toBe(true);
+  });
+
   it('holds across two instances sharing one database', async () => {
     const { createApp } = await import('../src/app.js');
     const { loadConfig } = await import('../src/config.js');

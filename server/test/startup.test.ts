@@ -164,6 +164,31 @@ describe('startup: the real process', () => {
   }, 120_000);
 });
 
+describe('embedded PostgreSQL in another process', () => {
+  it("does not change the process's exit code: a failing test run still fails", async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-exitcode-'));
+    await fs.chmod(dataDir, 0o755); // the cluster runs as the user postgres when this runs as root
+    try {
+      // As vitest's main process does: start and stop a cluster, then leave with a failure code.
+      const script = path.join(dataDir, 'exit-code.mts');
+      await fs.writeFile(
+        script,
+        `import { startEmbeddedPostgres } from ${JSON.stringify(path.join(SERVER_DIR, 'src/db/embedded.ts'))};
+         const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dataDir, 'db'))}, ephemeral: true });
+         await db.stop();
+         process.exitCode = 3;`,
+      );
+      const child = spawn(process.execPath, [TSX_CLI, script], { cwd: SERVER_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code, stderr).toBe(3);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
 /** Waits for a process that is expected to give up on its own. */
 async function exitOf(proc: Proc): Promise<number | null> {
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 50_000).unref());

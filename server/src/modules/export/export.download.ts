@@ -75,6 +75,8 @@ export function exportDownload(services: Services) {
 
 function drainedOrClosed(res: Response): Promise<void> {
   return new Promise<void>((resolve) => {
+    // The client may have gone before this write: its 'close' has been emitted already.
+    if (res.destroyed) return resolve();
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
