@@ -1,7 +1,7 @@
 import type { CreateBroadcastOptions } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, startTestServer, type TestServer } from './harness.js';
-import { api, count, MISSING_ID, sdk, setUpTeam, type Team } from './rest-harness.js';
+import { api, count, itRefusesQueries, MISSING_ID, type RefusedQuery, sdk, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let acme: Team;
@@ -318,7 +318,7 @@ describe('GET /broadcasts filters', () => {
     expect(theirs.body.data.map((b) => b.id)).toEqual([otherBroadcastId]);
   });
 
-  const refused: [string, string, RegExp][] = [
+  const refused: RefusedQuery[] = [
     ['an unknown status', 'status=scheduled', /Status must be draft or sent/],
     ['a status in another case', 'status=SENT', /Status must be draft or sent/],
     ['an empty status', 'status=', /`status` must be a single non-empty value/],
@@ -327,11 +327,5 @@ describe('GET /broadcasts filters', () => {
     ['a status given twice', 'status=sent&status=draft', /`status` must be a single non-empty value/],
     ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
   ];
-  for (const [label, query, message] of refused) {
-    it(`refuses ${label} with 422 invalid_parameter`, async () => {
-      const res = await list(query);
-      expect(res.status).toBe(422);
-      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
-    });
-  }
+  itRefusesQueries((query) => list(query), refused);
 });

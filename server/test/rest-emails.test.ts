@@ -1,5 +1,6 @@
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itRefusesQueries, type RefusedQuery } from './rest-harness.js';
 import { type SmtpSink, startSmtpSink } from './smtp.js';
 import { signUpAdmin, sql, startTestServer, waitFor, type TestClient, type TestServer } from './harness.js';
 
@@ -450,17 +451,11 @@ describe('GET /emails filters', () => {
     expect(page2.body.has_more).toBe(false);
   });
 
-  const refused: [string, string, RegExp][] = [
+  const refused: RefusedQuery[] = [
     ['an unknown status', 'status=bounced', /Status must be queued, sent or failed/],
     ['a key id that is not a UUID', 'api_key_id=abc', /`api_key_id` must be a valid UUID/],
     ['a from that is not a date', 'from=yesterday', /`from` must be an ISO-8601 date/],
     ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
   ];
-  for (const [label, query, message] of refused) {
-    it(`refuses ${label} with 422 invalid_parameter`, async () => {
-      const res = await list(query);
-      expect(res.status).toBe(422);
-      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
-    });
-  }
+  itRefusesQueries((query) => list(query), refused);
 });

@@ -1,5 +1,5 @@
 import { Resend } from 'resend';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { signUpAdmin, sql, type TestClient, type TestServer } from './harness.js';
 
 /** The official SDK pointed at a test server. */
@@ -60,3 +60,17 @@ export const count = async (server: TestServer, table: string, where = 'true', p
   Number((await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from "${table}" where ${where}`, params))[0].n);
 
 export const MISSING_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A refused list query: what it is, the query string, and what the message must say. */
+export type RefusedQuery = [label: string, query: string, message: RegExp];
+
+/** One test per query: each is answered 422 invalid_parameter, with a message naming the parameter. */
+export function itRefusesQueries(list: (query: string) => Promise<{ status: number; body: unknown }>, refused: RefusedQuery[]) {
+  for (const [label, query, message] of refused) {
+    it(`refuses ${label} with 422 invalid_parameter`, async () => {
+      const res = await list(query);
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(message) });
+    });
+  }
+}
