@@ -55,7 +55,7 @@ describe('API keys in the browser', () => {
     await page.getByText('Copied to clipboard').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await created.dialog.getByText('it will not be shown again').waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-token.png') });
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-token.png'), animations: 'disabled' });
 
     await created.close();
     expect(await page.content()).not.toContain(token);
@@ -102,7 +102,7 @@ describe('API keys in the browser', () => {
     await page.getByRole('heading', { name: 'Production', level: 1 }).waitFor();
     await page.getByRole('img', { name: /^Bar chart: 1 request and 0 errors in the last 30 days$/ }).waitFor();
     await page.getByRole('table', { name: 'Latest requests' }).getByRole('link', { name: /^POST \/emails, 200/ }).waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-detail.png') });
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-detail.png'), animations: 'disabled' });
     await page.getByRole('link', { name: '← API Keys' }).click();
 
     // Two more keys, made through GraphQL with the page's session, for a list worth a screenshot.
@@ -114,7 +114,7 @@ describe('API keys in the browser', () => {
     await page.reload();
     await keys.row('Nightly CI').waitFor();
     expect(await keys.row('Staging').textContent()).toContain('Expires in 3 days');
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-list.png') });
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-list.png'), animations: 'disabled' });
     for (const name of ['Staging', 'Nightly CI']) await (await keys.askToRemove(name)).confirm();
   });
 
@@ -134,7 +134,7 @@ describe('API keys in the browser', () => {
     const keys = new ApiKeysPage(page);
     const remove = await keys.askToRemove('Production mailer');
     expect(await remove.dialog.textContent()).toContain('will stop working at once');
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-remove.png') });
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-remove.png'), animations: 'disabled' });
     await remove.confirm();
     await keys.emptyState().waitFor();
 

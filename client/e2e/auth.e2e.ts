@@ -31,7 +31,7 @@ describe('accounts in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/api-keys');
     expect(await dashboard.teamName().textContent()).toBe(account.teamName);
     expect(await dashboard.userEmail().textContent()).toBe(account.email);
-    await page.screenshot({ path: path.join(screenshots, 'dashboard.png') });
+    await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), animations: 'disabled' });
   });
 
   it('keeps the session across a reload and moves between sections', async () => {

@@ -76,7 +76,7 @@ describe('exports in the browser', () => {
     await detail.progress().waitFor();
     await detail.waitUntilReady();
     expect(await page.getByText('1,102 rows ready').count()).toBe(1);
-    await page.screenshot({ path: path.join(screenshots, 'export-detail.png') });
+    await page.screenshot({ path: path.join(screenshots, 'export-detail.png'), animations: 'disabled' });
 
     const lines = await csvLines(await detail.download());
     expect(lines[0]).toBe('id,from,to,cc,bcc,reply_to,subject,last_event,created_at,sent_at,api_key_id');

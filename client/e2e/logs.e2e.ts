@@ -46,7 +46,7 @@ describe('request logs in the browser', () => {
     expect(first).toContain('422');
     expect(first).toContain('Checkout service');
     expect(first).toContain('keyring-e2e/1.0');
-    await browser.page.screenshot({ path: path.join(screenshots, 'logs.png') });
+    await browser.page.screenshot({ path: path.join(screenshots, 'logs.png'), animations: 'disabled' });
   });
 
   it('filters to client errors and shows the refused request in full', async () => {

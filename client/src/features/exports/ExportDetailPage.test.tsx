@@ -50,6 +50,12 @@ const processing = anExport('e1', {
 const bar = () => screen.getByRole('progressbar', { name: 'Export progress' });
 
 describe('ExportDetailPage', () => {
+  it('says "more than 1,000" when the estimate is only the floor the server knows', async () => {
+    renderDetail({ ...processing, estimatedRowCount: 1001 });
+    expect(await screen.findByText('0 of more than 1,000 emails written…')).toBeTruthy();
+    expect(bar().getAttribute('aria-valuetext')).toBe('0 of more than 1,000 rows');
+  });
+
   it('moves the progress bar as the subscription reports rows, then offers the download', async () => {
     const { progress, emit } = renderDetail(processing);
     expect(await screen.findByRole('heading', { name: 'Emails export', level: 1 })).toBeTruthy();

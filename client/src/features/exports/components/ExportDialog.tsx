@@ -7,6 +7,7 @@ import { startDownload } from '../download';
 import type { ExportFilterLabel, ExportFilters } from '../filters';
 import { useCreateExportMutation } from '../hooks/useCreateExportMutation';
 import { RESOURCES } from '../resources';
+import { formatEstimate } from './ExportsTable';
 
 export type ExportDialogProps = {
   open: boolean;
@@ -38,7 +39,8 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
       toast.success(`Exported ${rows(exp.rowCount ?? 0)}. Your download has started.`);
     } else {
       if (exp.status === 'PROCESSING') {
-        toast.success(`Preparing ${exp.rowCount != null ? rows(exp.rowCount) : `about ${rows(exp.estimatedRowCount ?? 0)}`}. We will email you when the file is ready.`);
+        const total = exp.rowCount != null ? rows(exp.rowCount) : `${formatEstimate(exp.estimatedRowCount ?? 0)} rows`;
+        toast.success(`Preparing ${total}. We will email you when the file is ready.`);
       }
       navigate(`/exports/${exp.id}`);
     }

@@ -9,10 +9,21 @@ import { ExportStatusBadge } from './ExportStatusBadge';
 
 export const formatRows = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
 
-/** An export's rows as shown: exact once known, else "about" PostgreSQL's estimate (a large export in progress). */
+/** Exports of more rows than this run in the background (the server's rule). */
+const INLINE_MAX_ROWS = 1000;
+
+/**
+ * PostgreSQL's estimate of a large export's rows, in words. The server never estimates fewer than
+ * INLINE_MAX_ROWS + 1 (it knows there are more): at that floor the planner knew nothing better.
+ */
+export function formatEstimate(estimate: number): string {
+  return estimate <= INLINE_MAX_ROWS + 1 ? `more than ${formatRows(INLINE_MAX_ROWS)}` : `about ${formatRows(estimate)}`;
+}
+
+/** An export's rows as shown: exact once known, else the estimate (a large export in progress). */
 export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount?: number | null }): string {
   if (e.rowCount !== null && e.rowCount !== undefined) return formatRows(e.rowCount);
-  if (e.estimatedRowCount !== null && e.estimatedRowCount !== undefined) return `about ${formatRows(e.estimatedRowCount)}`;
+  if (e.estimatedRowCount !== null && e.estimatedRowCount !== undefined) return formatEstimate(e.estimatedRowCount);
   return '—';
 }
 
