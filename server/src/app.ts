@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
@@ -16,8 +16,10 @@ import type { Config } from './config.js';
 import { AppError, ErrorCode, rateLimited } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
+import { noNulStrings } from './graphql/no-nul.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
+import { hasNul, NUL_MESSAGE } from './lib/nul.js';
 import type { Logger } from './logger.js';
 import { authenticateRequest } from './modules/auth/authenticate.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
@@ -149,7 +151,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError,
-    validationRules: [...protection.validationRules],
+    validationRules: [...protection.validationRules, noNulStrings],
     plugins: [
       // graphql-armor is typed against Apollo's CJS build; the plugin objects are the same at run time.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
@@ -219,6 +221,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   app.use(
     '/graphql',
     express.json({ limit: JSON_LIMIT }),
+    (req: Request, res: Response, next: NextFunction) => {
+      // PostgreSQL cannot store a NUL: refuse it here with a clear error rather than fail a statement.
+      if (!hasNul(req.body) && !hasNul(req.query)) return next();
+      res.status(400).json({ errors: [{ message: NUL_MESSAGE, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+    },
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, { req, res }) }),
   );
 

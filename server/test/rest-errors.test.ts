@@ -192,6 +192,95 @@ describe('malformed and oversized bodies', () => {
   });
 });
 
+describe('NUL characters, which PostgreSQL cannot store', () => {
+  const NUL = /Text may not contain the NUL character/;
+
+  it('a NUL anywhere in a body is 422 validation_error, nothing is stored, and the logs keep flowing', async () => {
+    const before = await count(server, 'email', 'team_id = $1', [acme.teamId]);
+    const bodies = [
+      JSON.stringify({ from: 'a@acme.com', to: 'b@example.com', subject: 'x\u0000y', text: 'hi' }),
+      JSON.stringify({ from: 'a@acme.com', to: 'b@example.com', subject: 'x', text: 'hi', tags: [{ name: 'n', value: 'v' }], headers: { 'X-\u0000': 'v' } }),
+    ];
+    for (const body of bodies) {
+      const res = await api(server, '/emails', { method: 'POST', token: acme.full.token, body });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(NUL) });
+    }
+    // Through express.json too (a gzipped body takes that path).
+    const gzipped = await fetch(`${server.url}/api/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.full.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ email: 'nul@example.com', first_name: '\u0000' })),
+    });
+    expect(gzipped.status).toBe(422);
+    expect(await count(server, 'email', 'team_id = $1', [acme.teamId])).toBe(before);
+    expect(await count(server, 'contact', 'email = $1', ['nul@example.com'])).toBe(0);
+
+    // The refused requests are logged (the NUL kept as U+FFFD), and so is the next one: nothing is stuck.
+    const ok = await api(server, '/domains', { token: acme.full.token, headers: { 'user-agent': 'after-nul' } });
+    expect(ok.status).toBe(200);
+    await server.app.services.usageRecorder.flush();
+    const logs = await sql<{ status_code: number; request_body: { subject?: string } | null }>(
+      server.databaseUrl,
+      `select status_code, request_body from usage_log where api_key_id = $1 and endpoint = '/emails' and status_code = 422 order by created_at desc limit 2`,
+      [acme.full.id],
+    );
+    expect(logs.map((l) => l.request_body?.subject)).toContain('x\uFFFDy');
+    expect(await count(server, 'usage_log', 'api_key_id = $1 and user_agent = $2', [acme.full.id, 'after-nul'])).toBe(1);
+  });
+
+  it('a NUL in a path or query parameter is 422 invalid_parameter; a path that does not decode is 400', async () => {
+    for (const path of ['/contacts/%00@example.com', '/emails?status=%00', '/logs?api_key_id=%00']) {
+      const res = await api(server, path, { token: acme.full.token });
+      expect(res.status, path).toBe(422);
+      expect(res.body, path).toEqual({ statusCode: 422, name: 'invalid_parameter', message: expect.stringMatching(NUL) });
+    }
+    const res = await api(server, '/emails/%E0%A4%A', { token: acme.full.token });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ statusCode: 400, name: 'validation_error', message: expect.stringMatching(/%-escape in its path does not decode/) });
+  });
+
+  it('GraphQL refuses a NUL in variables (BAD_USER_INPUT) or in the query text (GRAPHQL_VALIDATION_FAILED), creating nothing', async () => {
+    const before = await count(server, 'api_key', 'team_id = $1', [acme.teamId]);
+    const res = await acme.admin.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }`, {
+      input: { name: 'bad\u0000name', permission: 'FULL_ACCESS' },
+    });
+    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(NUL), extensions: { code: 'BAD_USER_INPUT' } });
+    const inline = await acme.admin.gql('mutation { createApiKey(input: { name: "bad\\u0000name", permission: FULL_ACCESS }) { token } }');
+    // Written into the query text, it is the query that is invalid.
+    expect(inline.errors?.[0]).toMatchObject({ message: expect.stringMatching(NUL), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(await count(server, 'api_key', 'team_id = $1', [acme.teamId])).toBe(before);
+  });
+});
+
+describe('usage logs PostgreSQL refuses', () => {
+  it('do not hold back the others: the rest of the batch is written', async () => {
+    const recorder = server.app.services.usageRecorder;
+    const entry = (statusCode: number, userAgent: string) => ({
+      teamId: acme.teamId,
+      apiKeyId: acme.full.id,
+      method: 'GET',
+      endpoint: '/domains',
+      statusCode,
+      userAgent,
+      durationMs: 1,
+      requestBody: null,
+      responseBody: null,
+      createdAt: new Date(),
+    });
+    recorder.record(entry(200, 'batch-before'));
+    recorder.record(entry(70_000, 'batch-poison')); // beyond the smallint column: a data error
+    recorder.record(entry(200, 'batch-after'));
+    await recorder.flush();
+    const agents = await sql<{ user_agent: string }>(server.databaseUrl, `select user_agent from usage_log where user_agent like 'batch-%' order by user_agent`);
+    expect(agents.map((a) => a.user_agent)).toEqual(['batch-after', 'batch-before']);
+    // And the recorder still writes afterwards.
+    recorder.record(entry(200, 'batch-later'));
+    await recorder.flush();
+    expect(await count(server, 'usage_log', 'user_agent = $1', ['batch-later'])).toBe(1);
+  });
+});
+
 describe('pagination parameters', () => {
   it('refuses a limit outside 1–100 with 422 invalid_parameter', async () => {
     for (const path of ['/domains', '/api-keys', '/contacts', '/broadcasts', '/logs']) {

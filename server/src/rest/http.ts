@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
+import { badInput } from '../errors.js';
+import { NUL_MESSAGE } from '../lib/nul.js';
 import type { Services } from '../services.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 
@@ -23,5 +25,9 @@ export type RestRoute = {
   handle: (req: Request, ctx: RestContext) => Promise<RestResult>;
 };
 
-/** A route parameter as a string (Express 5 types them loosely). */
-export const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+/** A route parameter as a string (Express 5 types them loosely); a decoded NUL is refused. */
+export function param(req: Request, name: string): string {
+  const value = String(req.params[name] ?? '');
+  if (value.includes('\0')) throw badInput(name, NUL_MESSAGE, 'invalid_parameter');
+  return value;
+}

@@ -1,4 +1,6 @@
 import express, { type RequestHandler } from 'express';
+import { badInput } from '../errors.js';
+import { hasNul, NUL_MESSAGE } from '../lib/nul.js';
 
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const JSON_START = /^[ \t\n\r]*[[{]/; // JSON whitespace, then an object or an array
@@ -21,7 +23,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       length > 0 &&
       length <= limitBytes &&
       (headers['content-type'] === undefined || PLAIN_JSON.test(headers['content-type']));
-    if (!usual) return full(req, res, next);
+    if (!usual) return full(req, res, (err?: unknown) => next(err ?? (hasNul(req.body) ? nulRefused() : undefined)));
 
     const chunks: Buffer[] = [];
     let received = 0;
@@ -48,7 +50,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
       } catch (e) {
         return done(Object.assign(e as Error, { status: 400 }));
       }
-      done();
+      // JSON can only carry a NUL escaped: look for the escape before walking the body.
+      done(text.includes('\\u0000') && hasNul(req.body) ? nulRefused() : undefined);
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -56,6 +59,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
     req.on('aborted', onAborted);
   };
 }
+
+const nulRefused = () => badInput('body', NUL_MESSAGE);
 
 /** '40mb' → bytes, for the route limits written as body-parser writes them. */
 export function bytes(limit: string): number {

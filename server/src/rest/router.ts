@@ -67,7 +67,10 @@ function sendError(res: Response, e: unknown, services: Services): void {
     return;
   }
   const status = typeof (e as { status?: unknown })?.status === 'number' ? (e as { status: number }).status : 500;
-  if (status === 413) {
+  if (e instanceof URIError) {
+    // A path parameter whose %-escapes do not decode, like /emails/%E0%A4%A.
+    res.status(400).json({ statusCode: 400, name: 'validation_error', message: 'The URL is not valid: a %-escape in its path does not decode.' });
+  } else if (status === 413) {
     res.status(413).json({ statusCode: 413, name: 'payload_too_large', message: 'Request body is too large.' });
   } else if (status === 400) {
     res.status(400).json({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withoutNul } from '../../lib/nul.js';
 import type { Logger } from '../../logger.js';
 
 export type UsageEntry = {
@@ -37,7 +38,8 @@ export class UsageRecorder {
   }
 
   record(e: UsageEntry): void {
-    const json = JSON.stringify({
+    // A refused request may carry a NUL, which jsonb cannot hold: kept as U+FFFD.
+    const json = withoutNul(JSON.stringify({
       team_id: e.teamId,
       api_key_id: e.apiKeyId,
       method: e.method,
@@ -48,7 +50,7 @@ export class UsageRecorder {
       request_body: e.requestBody ?? null,
       response_body: e.responseBody ?? null,
       created_at: e.createdAt.toISOString(),
-    });
+    }));
     this.buffer.push(json);
     if (this.buffer.length >= this.opts.maxBatch) void this.flush();
   }
@@ -70,12 +72,44 @@ export class UsageRecorder {
       try {
         await this.write(batch);
       } catch (err) {
+        if (isDataError(err)) {
+          // One entry PostgreSQL cannot take must not hold back the others for ever.
+          if (await this.writeEach(batch)) continue;
+          return;
+        }
         // Put the batch back so that a passing database hiccup loses nothing; retry next tick.
         this.buffer.unshift(...batch);
         this.logger.error({ err, pending: this.buffer.length }, 'usage logs could not be written; will retry');
         return;
       }
     }
+  }
+
+  /**
+   * Entry by entry, after a batch failed on its data: an entry refused again is kept without its
+   * bodies (the request still counts); only if that fails too is it dropped, and said so. False
+   * when the database itself failed: what is left is back in the buffer for the next flush.
+   */
+  private async writeEach(batch: string[]): Promise<boolean> {
+    for (const [i, entry] of batch.entries()) {
+      try {
+        await this.write([entry]);
+      } catch (err) {
+        if (!isDataError(err)) {
+          this.buffer.unshift(...batch.slice(i));
+          this.logger.error({ err, pending: this.buffer.length }, 'usage logs could not be written; will retry');
+          return false;
+        }
+        const { request_body: _req, response_body: _res, ...rest } = JSON.parse(entry) as Record<string, unknown>;
+        try {
+          await this.write([JSON.stringify({ ...rest, request_body: { unstorable: true }, response_body: null })]);
+          this.logger.warn({ err, apiKeyId: rest.api_key_id }, 'usage log kept without its bodies, which PostgreSQL refused');
+        } catch (again) {
+          this.logger.error({ err: again, entry: rest }, 'usage log dropped: PostgreSQL refused it');
+        }
+      }
+    }
+    return true;
   }
 
   private async write(batch: string[]): Promise<void> {
@@ -97,3 +131,6 @@ export class UsageRecorder {
     );
   }
 }
+
+/** SQLSTATE class 22, data exception: the statement's data is at fault, not the database. */
+const isDataError = (err: unknown) => typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('22');
