@@ -260,6 +260,8 @@ describe('roles and bad input', () => {
       ['LOGS', { statusCode: 999 }, 'filters.statusCode'],
       ['EMAILS', { status: 'bounced' }, 'filters.status'],
       ['DOMAINS', { permission: 'FULL_ACCESS' }, 'filters.permission'],
+      ['EMAILS', [], 'filters'],
+      ['EMAILS', 'sent', 'filters'],
     ] as const) {
       const res = await admin.gql(CREATE, { input: { resource, filters } });
       expect(res.errors?.[0].extensions, JSON.stringify(filters)).toMatchObject({ code: 'BAD_USER_INPUT', field });

@@ -42,6 +42,9 @@ export async function parseFilters(em: EntityManager, teamId: string, resource: 
   const parsed = schemas[resource].safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', 'filters');
+    }
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
     const message =
       issue.code === 'unrecognized_keys'
