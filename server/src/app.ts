@@ -114,7 +114,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   };
 
   const formatError = createFormatError(logger);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
+  // instead of being buffered (ws would take up to 100 MiB).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const wsCleanup = useServer(
     {
       schema,

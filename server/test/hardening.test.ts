@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
 
 let dev: TestServer;
@@ -187,5 +188,17 @@ describe('hardening: security', () => {
       await sql(dev.databaseUrl, 'alter table domain_moved_away rename to domain');
     }
     expect((await client.gql('{ domains { id } }')).data?.domains).toEqual([]);
+  });
+});
+
+describe('hardening: WebSocket', () => {
+  it('closes a socket that sends a message over 1 MB (1009) rather than buffering it', async () => {
+    const socket = new WebSocket(`${dev.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(1024 * 1024 + 1) } }));
+    expect(await closed).toBe(1009);
+    // The server is still there for everyone else.
+    expect((await fetch(`${dev.url}/api/health`)).status).toBe(200);
   });
 });
