@@ -422,7 +422,7 @@ describe('GET /emails filters', () => {
     }
     // Let delivery finish first, so that it does not overwrite the statuses set below.
     await waitFor(async () => {
-      const rows = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from email where id = any($1) and status = 'queued'`, [ids]);
+      const rows = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from email where id = any($1) and status in ('queued', 'sending')`, [ids]);
       return Number(rows[0].n) === 0 || undefined;
     });
     for (const [i, [, , status, createdAt]] of made.entries()) {
@@ -458,4 +458,46 @@ describe('GET /emails filters', () => {
     ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
   ];
   itRefusesQueries((query) => list(query), refused);
+});
+
+describe('GraphQL Email.apiKey', () => {
+  type Node = { subject: string; apiKeyId: string | null; apiKey: { id: string; name: string } | null };
+  const EMAILS = `query($filter: EmailFilter) { emails(filter: $filter, first: 100) { edges { node { subject apiKeyId apiKey { id name } } } } }`;
+  const nodes = async (filter: Record<string, unknown> | null = null) => {
+    const res = await admin.gql(EMAILS, { filter });
+    expect(res.errors).toBeUndefined();
+    return (res.data!.emails as { edges: { node: Node }[] }).edges.map((e) => e.node).filter((n) => n.subject.startsWith('Sent by '));
+  };
+  let kept: { token: string; apiKey: { id: string } };
+  let doomed: { token: string; apiKey: { id: string } };
+
+  beforeAll(async () => {
+    kept = await createKey({ name: 'Kept key', permission: 'SENDING_ACCESS' });
+    doomed = await createKey({ name: 'Doomed key', permission: 'SENDING_ACCESS' });
+    for (const [subject, key] of [['Sent by kept', kept], ['Sent by doomed', doomed]] as const) {
+      const { error } = await sdk(key.token).emails.send({ from: 'a@acme.com', to: 'b@example.com', subject, text: 'x' });
+      expect(error).toBeNull();
+    }
+  });
+
+  it('names the key that sent each email', async () => {
+    const all = await nodes();
+    expect(all).toEqual(expect.arrayContaining([
+      { subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } },
+      { subject: 'Sent by doomed', apiKeyId: doomed.apiKey.id, apiKey: { id: doomed.apiKey.id, name: 'Doomed key' } },
+    ]));
+    expect(all).toHaveLength(2);
+  });
+
+  it('`filter: { apiKeyId }` narrows to the emails that key sent', async () => {
+    expect((await nodes({ apiKeyId: kept.apiKey.id })).map((n) => n.subject)).toEqual(['Sent by kept']);
+    expect((await nodes({ apiKeyId: doomed.apiKey.id })).map((n) => n.subject)).toEqual(['Sent by doomed']);
+  });
+
+  it('a deleted key reads as `apiKey: null`; `apiKeyId` stays, and still filters', async () => {
+    const del = await admin.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: doomed.apiKey.id });
+    expect(del.errors).toBeUndefined();
+    expect(await nodes({ apiKeyId: doomed.apiKey.id })).toEqual([{ subject: 'Sent by doomed', apiKeyId: doomed.apiKey.id, apiKey: null }]);
+    expect(await nodes({ apiKeyId: kept.apiKey.id })).toEqual([{ subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } }]);
+  });
 });

@@ -20,6 +20,7 @@ type Documents = {
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": typeof types.ApiKeysPageDocument,
     "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeyDomainsDocument,
+    "\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeyFilterKeysDocument,
     "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": typeof types.RecentRequests_LogFragmentDoc,
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -38,7 +39,7 @@ type Documents = {
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": typeof types.DeleteDomainDocument,
-    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
@@ -49,7 +50,6 @@ type Documents = {
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.CreateExportDocument,
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.LogsPageDocument,
-    "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.LogFilterKeysDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": typeof types.LogDetailDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": typeof types.InvitationsTable_InvitationFragmentDoc,
@@ -66,6 +66,7 @@ const documents: Documents = {
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": types.ApiKeysPageDocument,
     "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": types.ApiKeyDomainsDocument,
+    "\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.ApiKeyFilterKeysDocument,
     "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": types.RecentRequests_LogFragmentDoc,
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -84,7 +85,7 @@ const documents: Documents = {
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": types.DeleteDomainDocument,
-    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n": types.EmailsTable_EmailFragmentDoc,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
@@ -95,7 +96,6 @@ const documents: Documents = {
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": types.CreateExportDocument,
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.LogsPageDocument,
-    "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.LogFilterKeysDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": types.LogDetailDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": types.InvitationsTable_InvitationFragmentDoc,
@@ -144,6 +144,10 @@ export function graphql(source: "\n  query ApiKeysPage($filter: ApiKeyFilter) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -219,7 +223,7 @@ export function graphql(source: "\n  mutation DeleteDomain($id: ID!) {\n    dele
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n"): (typeof documents)["\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n  }\n"];
+export function graphql(source: "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -260,10 +264,6 @@ export function graphql(source: "\n  fragment LogsTable_log on UsageLog {\n    i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query LogFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

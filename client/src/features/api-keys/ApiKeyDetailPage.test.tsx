@@ -62,7 +62,7 @@ const renderDetail = (options: Parameters<typeof renderWithProviders>[1]) =>
   );
 
 describe('ApiKeyDetailPage', () => {
-  it('shows the key fields, a 30-day usage chart and its latest requests', async () => {
+  it('shows the key fields, a 30-day usage chart, its latest requests and links to its logs and emails', async () => {
     renderDetail({ user: adminUser, mocks: [detailMock(key)] });
     expect(await screen.findByRole('heading', { name: 'Production', level: 1 })).toBeTruthy();
 
@@ -87,6 +87,7 @@ describe('ApiKeyDetailPage', () => {
     expect(links.map((l) => l.getAttribute('href'))).toEqual(['/logs/l2', '/logs/l1']);
     expect(within(requests).getByText('422')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'View all in Logs' }).getAttribute('href')).toBe('/logs?apiKeyId=k1');
+    expect(screen.getByRole('link', { name: 'Emails sent' }).getAttribute('href')).toBe('/emails?apiKeyId=k1');
     for (const name of ['Edit', 'Roll', 'Remove']) expect(screen.getByRole('button', { name })).toBeTruthy();
   });
 

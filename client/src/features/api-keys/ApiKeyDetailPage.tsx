@@ -14,7 +14,7 @@ import { Expiry } from './components/Expiry';
 import { InactiveNotice } from './components/InactiveNotice';
 import { LastUsed } from './components/LastUsed';
 import { RecentRequests } from './components/RecentRequests';
-import { logsHref, RequestsLink } from './components/RequestsLink';
+import { emailsHref, logsHref, RequestsLink } from './components/RequestsLink';
 import { UsageChart } from './components/UsageChart';
 import { UsageStatusDot } from './components/UsageStatus';
 import { ApiKeyDetailQuery } from './documents';
@@ -144,7 +144,10 @@ export function ApiKeyDetailPage() {
           <h2 id="requests-heading" className="section-title">
             Latest requests
           </h2>
-          <Link to={logsHref(apiKey.id)}>View all in Logs</Link>
+          <span className="section-links">
+            <Link to={logsHref(apiKey.id)}>View all in Logs</Link>
+            <Link to={emailsHref(apiKey.id)}>Emails sent</Link>
+          </span>
         </div>
         <RecentRequests logs={logs} />
       </section>

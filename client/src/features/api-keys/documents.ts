@@ -50,6 +50,16 @@ export const ApiKeyDomainsQuery = graphql(`
   }
 `);
 
+/** The keys a list page can be filtered by (Logs, Emails). */
+export const ApiKeyFilterKeysQuery = graphql(`
+  query ApiKeyFilterKeys {
+    apiKeys {
+      id
+      name
+    }
+  }
+`);
+
 export const ApiKeyRequestFragment = graphql(`
   fragment RecentRequests_log on UsageLog {
     id

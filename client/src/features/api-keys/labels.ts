@@ -1,3 +1,4 @@
+import type { FilterLabel } from '../../app/url-filters';
 import type { ApiKeyFilter, Permission, UsageStatus } from '../../gql/graphql';
 
 export const PERMISSION_LABEL: Record<Permission, string> = {
@@ -48,3 +49,11 @@ export const GRACE_PERIODS = [
 ] as const;
 
 export const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** A filter's key that is not (or no longer) in the team's list. */
+export const DELETED_KEY_FILTER = 'A deleted key';
+
+/** The "API key" filter of a list page in words, for the export dialog. */
+export function describeApiKeyFilter(apiKeyId: string | undefined, keyName: (id: string) => string | undefined): FilterLabel[] {
+  return apiKeyId ? [{ filter: 'apiKeyId', label: 'API key', value: keyName(apiKeyId) ?? DELETED_KEY_FILTER }] : [];
+}

@@ -1,5 +1,5 @@
 import type { ApiKeyFilter } from '../../gql/graphql';
-import { ApiKeyDomainsQuery, ApiKeysPageQuery } from './documents';
+import { ApiKeyDomainsQuery, ApiKeyFilterKeysQuery, ApiKeysPageQuery } from './documents';
 
 // Mock data for the feature's unit tests, shaped like the server's answers.
 
@@ -54,4 +54,10 @@ export const pageMock = (keys: readonly MockKey[], filter: ApiKeyFilter = {}, al
 export const domainsMock = (domains: ReturnType<typeof domain>[]) => ({
   request: { query: ApiKeyDomainsQuery },
   result: { data: { domains } },
+});
+
+/** The keys of the "API key" filter on other features' list pages. */
+export const filterKeysMock = (keys: readonly { id: string; name: string }[]) => ({
+  request: { query: ApiKeyFilterKeysQuery },
+  result: { data: { apiKeys: keys.map((k) => ({ __typename: 'ApiKey' as const, id: k.id, name: k.name })) } },
 });

@@ -3,10 +3,18 @@ import { endOfDay } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, renderWithProviders } from '../../test/render';
+import { filterKeysMock } from '../api-keys/test-fixtures';
 import { EmailsPageQuery } from './documents';
 import { EmailsPage } from './EmailsPage';
 
-const email = (id: string, status: string, to = ['ada@example.com']) => ({
+const keys = [
+  { __typename: 'ApiKey', id: 'k1', name: 'Production' },
+  { __typename: 'ApiKey', id: 'k2', name: 'Staging' },
+];
+
+type SentBy = { apiKeyId: string | null; apiKey: (typeof keys)[number] | null };
+
+const email = (id: string, status: string, to = ['ada@example.com'], sentBy: SentBy = { apiKeyId: 'k1', apiKey: keys[0] }) => ({
   __typename: 'Email',
   id,
   from: 'Acme <hi@mail.example.com>',
@@ -16,6 +24,7 @@ const email = (id: string, status: string, to = ['ada@example.com']) => ({
   error: status === 'failed' ? 'Mailbox unavailable' : null,
   createdAt: new Date(Date.now() - 60 * 60_000).toISOString(),
   sentAt: null,
+  ...sentBy,
 });
 
 const emailsMock = (variables: Record<string, unknown>, emails: ReturnType<typeof email>[], hasNextPage = false) => ({
@@ -37,15 +46,62 @@ const renderEmails = (route: string, mocks: unknown[]) =>
       <EmailsPage />
       <LocationProbe />
     </>,
-    { route, user: adminUser, mocks: mocks as never[] },
+    { route, user: adminUser, mocks: [filterKeysMock(keys), ...(mocks as never[])] },
   );
 
 describe('EmailsPage', () => {
   it('lists the emails the API accepted', async () => {
     renderEmails('/emails', [emailsMock({ filter: {} }, [email('m1', 'sent', ['a@x.com', 'b@x.com']), email('m2', 'failed')])]);
     const rows = within(await screen.findByRole('table', { name: 'Emails' })).getAllByRole('row');
-    expect(rows[1].textContent).toBe('a@x.com +1Subject m1SentAcme <hi@mail.example.com>1 hour ago');
+    expect(rows[0].textContent).toBe('ToSubjectStatusFromAPI keyCreated');
+    expect(rows[1].textContent).toBe('a@x.com +1Subject m1SentAcme <hi@mail.example.com>Production1 hour ago');
     expect(within(rows[2]).getByText('Failed').className).toContain('badge-red');
+  });
+
+  it('names the key that sent each email, linked to the key; a deleted key is muted', async () => {
+    renderEmails('/emails', [
+      emailsMock({ filter: {} }, [
+        email('m1', 'sent', ['a@x.com'], { apiKeyId: 'k2', apiKey: keys[1] }),
+        email('m2', 'sent', ['b@x.com'], { apiKeyId: 'gone', apiKey: null }),
+        email('m3', 'sent', ['c@x.com'], { apiKeyId: null, apiKey: null }),
+      ]),
+    ]);
+    const rows = within(await screen.findByRole('table', { name: 'Emails' })).getAllByRole('row');
+    expect(rows.map((r) => r.querySelectorAll('td')[4]?.textContent)).toEqual([undefined, 'Staging', 'Deleted key', '—']);
+    expect(within(rows[1]).getByRole('link', { name: 'Staging' }).getAttribute('href')).toBe('/api-keys/k2');
+    expect(within(rows[2]).getByText('Deleted key').className).toContain('muted');
+    expect(within(rows[2]).queryByRole('link')).toBeNull();
+  });
+
+  it('filters by the key that sent them through the URL, and exports with its name', async () => {
+    const { user } = renderEmails('/emails', [
+      emailsMock({ filter: {} }, [email('m1', 'sent'), email('m2', 'sent', ['b@x.com'], { apiKeyId: 'k2', apiKey: keys[1] })]),
+      emailsMock({ filter: { apiKeyId: 'k2' } }, [email('m2', 'sent', ['b@x.com'], { apiKeyId: 'k2', apiKey: keys[1] })]),
+    ]);
+    await screen.findByRole('table', { name: 'Emails' });
+    const select = screen.getByLabelText('API key') as HTMLSelectElement;
+    // The key filter comes first.
+    expect(screen.getAllByRole('combobox')[0]).toBe(select);
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Staging' })).toBeTruthy());
+
+    await user.selectOptions(select, 'k2');
+    expect(screen.getByTestId('location').textContent).toBe('/emails?apiKeyId=k2');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')).toHaveLength(2));
+    expect(within(screen.getByRole('table', { name: 'Emails' })).getByText('b@x.com')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export emails' });
+    expect(within(dialog).getAllByRole('term').map((t) => t.textContent)).toEqual(['Resource', 'API key']);
+    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Emails', 'Staging']);
+  });
+
+  it('keeps a key from the URL that is no longer in the list chosen, as a deleted key', async () => {
+    renderEmails('/emails?apiKeyId=gone', [emailsMock({ filter: { apiKeyId: 'gone' } }, [email('m9', 'sent', ['z@x.com'], { apiKeyId: 'gone', apiKey: null })])]);
+    await screen.findByRole('table', { name: 'Emails' });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
+    const select = screen.getByLabelText('API key') as HTMLSelectElement;
+    expect(select.value).toBe('gone');
+    expect(select.selectedOptions[0].textContent).toBe('A deleted key');
   });
 
   it('filters by status and date range through the URL', async () => {

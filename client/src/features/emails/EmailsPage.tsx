@@ -10,6 +10,7 @@ import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { SelectField } from '../../ui/SelectField';
+import { ApiKeyFilterField, useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { EmailsTable } from './components/EmailsTable';
 import { EmailsPageQuery } from './documents';
@@ -24,6 +25,7 @@ export function EmailsPage() {
     variables: { filter, first: PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
   });
+  const { keys, keyName } = useApiKeyFilterKeys();
   const emails = data?.emails.edges.map((e) => e.node) ?? [];
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
 
@@ -71,10 +73,11 @@ export function EmailsPage() {
       <PageHeader
         title="Emails"
         description="The emails your API keys have sent, newest first."
-        actions={<ExportButton resource="EMAILS" filters={filter} filterLabels={describeEmailFilters(filters)} />}
+        actions={<ExportButton resource="EMAILS" filters={filter} filterLabels={describeEmailFilters(filters, keyName)} />}
       />
       <fieldset className="filters">
-      <legend className="sr-only">Filter emails</legend>
+        <legend className="sr-only">Filter emails</legend>
+        <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })} />
         <SelectField
           label="Status"
           name="status"

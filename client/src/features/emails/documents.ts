@@ -10,6 +10,11 @@ export const EmailRowFragment = graphql(`
     error
     createdAt
     sentAt
+    apiKeyId
+    apiKey {
+      id
+      name
+    }
   }
 `);
 

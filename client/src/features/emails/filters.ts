@@ -1,5 +1,6 @@
-import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
 import type { EmailFilter } from '../../gql/graphql';
+import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
 
 export const EMAIL_STATUSES = [
@@ -10,20 +11,21 @@ export const EMAIL_STATUSES = [
 
 export type EmailStatus = (typeof EMAIL_STATUSES)[number]['value'];
 
-/** As the URL holds them: `/emails?status=sent&from=2026-01-01&to=2026-01-31`. */
-export type EmailFilters = DayRange & { status?: EmailStatus };
+/** As the URL holds them: `/emails?apiKeyId=…&status=sent&from=2026-01-01&to=2026-01-31`. */
+export type EmailFilters = DayRange & { apiKeyId?: string; status?: EmailStatus };
 
-export const emailUrlFilters = urlFilters<EmailFilters>({ status: oneOf(EMAIL_STATUSES), ...dayRangeReaders });
+export const emailUrlFilters = urlFilters<EmailFilters>({ apiKeyId: anyValue, status: oneOf(EMAIL_STATUSES), ...dayRangeReaders });
 
 /** The `emails(filter:)` argument, which is also what an export of these emails takes. */
 export function toEmailFilter(filters: EmailFilters): EmailFilter & ExportFilters {
   const out: EmailFilter & ExportFilters = {};
+  if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
   if (filters.status) out.status = filters.status;
   return Object.assign(out, dayRangeFilter(filters));
 }
 
-export function describeEmailFilters(filters: EmailFilters): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = [];
+export function describeEmailFilters(filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
+  const out = describeApiKeyFilter(filters.apiKeyId, keyName);
   const status = EMAIL_STATUSES.find((s) => s.value === filters.status);
   if (status) out.push({ filter: 'status', label: 'Status', value: status.label });
   return [...out, ...describeDayRange(filters)];

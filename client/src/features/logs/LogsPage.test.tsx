@@ -3,7 +3,8 @@ import { endOfDay } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
-import { LogFilterKeysQuery, LogsPageQuery } from './documents';
+import { filterKeysMock } from '../api-keys/test-fixtures';
+import { LogsPageQuery } from './documents';
 import { LogsPage } from './LogsPage';
 
 const keys = [
@@ -34,7 +35,7 @@ const page = (logs: ReturnType<typeof log>[], hasNextPage = false) => ({
   },
 });
 
-const keysMock = { request: { query: LogFilterKeysQuery }, result: { data: { apiKeys: keys } } };
+const keysMock = filterKeysMock(keys);
 const logsMock = (variables: Record<string, unknown>, logs: ReturnType<typeof log>[], hasNextPage = false) => ({
   request: { query: LogsPageQuery, variables: { first: 50, ...variables } },
   result: { data: page(logs, hasNextPage) },

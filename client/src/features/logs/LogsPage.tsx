@@ -8,10 +8,11 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { LogFiltersBar } from './components/LogFiltersBar';
 import { LogsTable } from './components/LogsTable';
-import { LogFilterKeysQuery, LogsPageQuery } from './documents';
+import { LogsPageQuery } from './documents';
 import { describeLogFilters, logUrlFilters, toUsageLogFilter } from './filters';
 
 export const LOGS_PAGE_SIZE = 50;
@@ -24,9 +25,7 @@ export function LogsPage() {
     // Requests keep coming in: a visit shows the cached page at once, then the latest.
     fetchPolicy: 'cache-and-network',
   });
-  const keys = useQuery(LogFilterKeysQuery);
-  const keyList = keys.data?.apiKeys ?? [];
-  const keyName = (id: string) => keyList.find((k) => k.id === id)?.name;
+  const { keys, keyName } = useApiKeyFilterKeys();
 
   const logs = data?.usageLogs.edges.map((e) => e.node) ?? [];
   // A reversed date range is refused by the server: say so beside the dates.
@@ -83,7 +82,7 @@ export function LogsPage() {
           </>
         }
       />
-      <LogFiltersBar filters={filters} onChange={setFilters} keys={keyList} errors={fieldErrors} />
+      <LogFiltersBar filters={filters} onChange={setFilters} keys={keys} errors={fieldErrors} />
       {body}
     </>
   );

@@ -35,16 +35,6 @@ export const LogsPageQuery = graphql(`
   }
 `);
 
-/** The keys to filter by. */
-export const LogFilterKeysQuery = graphql(`
-  query LogFilterKeys {
-    apiKeys {
-      id
-      name
-    }
-  }
-`);
-
 export const LogDetailQuery = graphql(`
   query LogDetail($id: ID!) {
     usageLog(id: $id) {

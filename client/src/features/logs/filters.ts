@@ -1,5 +1,6 @@
 import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, urlFilters } from '../../app/url-filters';
 import type { UsageLogFilter } from '../../gql/graphql';
+import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
 
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&from=2026-01-01&to=2026-01-31`. */
@@ -48,8 +49,7 @@ export function toUsageLogFilter(filters: LogFilters): UsageLogFilter & ExportFi
 
 /** The filters in words, for the export dialog; `filter` names the key the server reports errors under. */
 export function describeLogFilters(filters: LogFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = [];
-  if (filters.apiKeyId) out.push({ filter: 'apiKeyId', label: 'API key', value: keyName(filters.apiKeyId) ?? 'A deleted key' });
+  const out = describeApiKeyFilter(filters.apiKeyId, keyName);
   const status = parseStatus(filters.status);
   if (status) out.push({ filter: 'statusClass' in status ? 'statusClass' : 'statusCode', label: 'Status', value: filters.status ?? '' });
   return [...out, ...describeDayRange(filters)];

@@ -1,11 +1,11 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, ID, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { ErrorCode } from '../../errors.js';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, requireActor } from '../../graphql/context.js';
+import { type Context, isAppError, requireActor } from '../../graphql/context.js';
+import { ApiKey } from '../api-key/api-key.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { emailWhere, getEmail } from './email.service.js';
-import { isAppError } from '../../graphql/context.js';
-import { ErrorCode } from '../../errors.js';
 
 const EmailConnection = Connection(Email, 'Email');
 type EmailConnection = InstanceType<typeof EmailConnection>;
@@ -38,5 +38,10 @@ export class EmailResolver {
       if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
       throw e;
     }
+  }
+
+  @FieldResolver(() => ApiKey, { nullable: true, description: 'The key that sent it; null once the key is deleted' })
+  apiKey(@Root() email: Email, @Ctx() ctx: Context): Promise<ApiKey | null> | null {
+    return email.apiKeyId ? ctx.loaders.apiKey.load(email.apiKeyId) : null;
   }
 }

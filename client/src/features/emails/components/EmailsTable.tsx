@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { EmailsTable_EmailFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
 import { RelativeTime } from '../../../ui/RelativeTime';
@@ -13,6 +14,18 @@ const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
 export function EmailStatus({ status }: { status: string }) {
   const s = STATUS[status] ?? { label: status, tone: 'neutral' };
   return <Badge tone={s.tone}>{s.label}</Badge>;
+}
+
+/** The key that sent it, linked to its page; the key may have been deleted since. */
+function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
+  if (email.apiKey) {
+    return (
+      <Link to={`/api-keys/${encodeURIComponent(email.apiKey.id)}`} className="cell-clip" title={email.apiKey.name}>
+        {email.apiKey.name}
+      </Link>
+    );
+  }
+  return <span className="muted">{email.apiKeyId ? 'Deleted key' : '—'}</span>;
 }
 
 export function EmailsTable({ emails }: { emails: readonly EmailsTable_EmailFragment[] }) {
@@ -36,6 +49,7 @@ export function EmailsTable({ emails }: { emails: readonly EmailsTable_EmailFrag
       ),
     },
     { header: 'From', cell: (e) => <span className="cell-clip">{e.from}</span> },
+    { header: 'API key', cell: (e) => <SentBy email={e} /> },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
   ];
   return <Table label="Emails" columns={columns} rows={emails} rowKey={(e) => e.id} />;

@@ -1,5 +1,6 @@
 import { DateRangeFields } from '../../../ui/DateRangeFields';
 import { SelectField } from '../../../ui/SelectField';
+import { ApiKeyFilterField } from '../../api-keys';
 import { type LogFilters, STATUS_CLASSES, STATUS_CODES } from '../filters';
 
 export type LogFiltersBarProps = {
@@ -10,11 +11,6 @@ export type LogFiltersBarProps = {
 };
 
 export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBarProps) {
-  const keyOptions = [{ value: '', label: 'All API keys' }, ...keys.map((k) => ({ value: k.id, label: k.name }))];
-  // A key from the URL that is not (or no longer) in the team's list still shows as chosen.
-  if (filters.apiKeyId && !keys.some((k) => k.id === filters.apiKeyId)) {
-    keyOptions.push({ value: filters.apiKeyId, label: 'A deleted key' });
-  }
   const statusOptions = [
     { value: '', label: 'All statuses' },
     ...STATUS_CLASSES,
@@ -26,14 +22,7 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
   return (
     <fieldset className="filters">
       <legend className="sr-only">Filter logs</legend>
-      <SelectField
-        label="API key"
-        name="apiKeyId"
-        className="filter-field"
-        options={keyOptions}
-        value={filters.apiKeyId ?? ''}
-        onChange={(e) => onChange({ ...filters, apiKeyId: e.target.value || undefined })}
-      />
+      <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => onChange({ ...filters, apiKeyId })} />
       <SelectField
         label="Status"
         name="status"
