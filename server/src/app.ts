@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
@@ -17,6 +17,7 @@ import { AppError, ErrorCode, rateLimited } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
+import { subscriptionsOnly } from './graphql/subscriptions-only.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
 import { hasNul, NUL_MESSAGE } from './lib/nul.js';
@@ -51,6 +52,10 @@ const JSON_LIMIT = '1mb';
 function clientIp(req: IncomingMessage): string {
   return (req as Request).ip ?? req.socket.remoteAddress ?? 'unknown';
 }
+
+/** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
+const withCode = (e: GraphQLError, code: string) =>
+  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } });
 
 /** Turns a domain error thrown while building the context into a GraphQL error Apollo passes on. */
 function contextError(e: unknown): unknown {
@@ -113,6 +118,21 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     }
   };
 
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    // Counted by graphql-js's parser instead (parseOptions below): armor's token check runs in a
+    // plugin hook, where any syntax error it meets becomes an HTTP 500 instead of a 400.
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: 10000 },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const protection = armor.protect();
+  // The same limits on both transports.
+  const validationRules = [...protection.validationRules, noNulStrings];
+  const parseOptions = { maxLexicalTokens: 3000 };
+
   const formatError = createFormatError(logger);
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
@@ -120,6 +140,20 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const wsCleanup = useServer(
     {
       schema,
+      // Only subscriptions travel over the WebSocket, checked as HTTP requests are: queries and
+      // mutations go over HTTP, where the rate limit and the usage logs apply.
+      parse: (source) => parse(source, parseOptions),
+      // graphql-ws treats a parse error as its own failure and drops the socket: answer it instead.
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          parse(payload.query, parseOptions);
+        } catch (e) {
+          if (e instanceof GraphQLError) return [withCode(e, 'GRAPHQL_PARSE_FAILED')];
+          throw e;
+        }
+      },
+      validate: (schema, document) =>
+        validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')),
       // A Bearer key may come in connectionParams ({ authorization: 'Bearer re_…' }); else the upgrade request's cookie.
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -134,26 +168,15 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     wsServer,
   );
 
-  const armor = new ApolloArmor({
-    maxDepth: { n: 12 },
-    maxAliases: { n: 20 },
-    maxDirectives: { n: 20 },
-    // Counted by graphql-js's parser instead (parseOptions below): armor's token check runs in a
-    // plugin hook, where any syntax error it meets becomes an HTTP 500 instead of a 400.
-    maxTokens: { enabled: false },
-    costLimit: { maxCost: 10000 },
-    blockFieldSuggestion: { enabled: production },
-  });
-  const protection = armor.protect();
 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !production,
-    parseOptions: { maxLexicalTokens: 3000 },
+    parseOptions,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError,
-    validationRules: [...protection.validationRules, noNulStrings],
+    validationRules,
     plugins: [
       // graphql-armor is typed against Apollo's CJS build; the plugin objects are the same at run time.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),

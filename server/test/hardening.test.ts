@@ -201,4 +201,44 @@ describe('hardening: WebSocket', () => {
     // The server is still there for everyone else.
     expect((await fetch(`${dev.url}/api/health`)).status).toBe(200);
   });
+
+  /** Signs in over the socket with the session cookie, sends one operation, and collects what comes back. */
+  async function overSocket(cookie: string, query: string): Promise<{ type: string; payload?: unknown }[]> {
+    const socket = new WebSocket(`${dev.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie } });
+    const received: { type: string; payload?: unknown }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
+        if (message.type === 'connection_ack') return socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query } }));
+        received.push(message);
+        if (message.type === 'error' || message.type === 'complete') socket.close();
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    return received;
+  }
+
+  it('serves only subscriptions: queries and mutations must come over HTTP (rate limit, usage logs)', async () => {
+    const { client, user } = await signUpAdmin(dev, 'Sockets');
+    const cookie = client.cookie!;
+    const query = await overSocket(cookie, '{ apiKeys { id } }');
+    expect(query).toEqual([{ type: 'error', id: '1', payload: [expect.objectContaining({ message: expect.stringMatching(/Only subscriptions are served over the WebSocket/) })] }]);
+    const mutation = await overSocket(cookie, 'mutation { createApiKey(input: { name: "over a socket", permission: FULL_ACCESS }) { token } }');
+    expect(mutation[0]).toMatchObject({ type: 'error' });
+    const [{ n }] = await sql<{ n: string }>(dev.databaseUrl, 'select count(*) as n from api_key where team_id = $1', [user.team.id]);
+    expect(Number(n)).toBe(0);
+  });
+
+  it('applies the HTTP limits to subscriptions too: depth, syntax and NUL characters', async () => {
+    const cookie = (await signUpAdmin(dev, 'Deep sockets')).client.cookie!;
+    const cycle = (depth: number): string => (depth === 0 ? 'id' : `team { members { user { ${cycle(depth - 1)} } } }`);
+    const deep = await overSocket(cookie, `subscription { exportProgress(id: "00000000-0000-0000-0000-000000000000") { createdBy { ${cycle(4)} } } }`);
+    expect(deep).toEqual([{ type: 'error', id: '1', payload: [expect.objectContaining({ message: expect.stringMatching(/depth limit of 12 exceeded/) })] }]);
+    const syntax = await overSocket(cookie, 'subscription {');
+    expect(syntax[0]).toMatchObject({ type: 'error', payload: [expect.objectContaining({ message: expect.stringMatching(/Syntax Error/) })] });
+    const nul = await overSocket(cookie, 'subscription { exportProgress(id: "\\u0000") { id } }');
+    expect(nul[0]).toMatchObject({ type: 'error', payload: [expect.objectContaining({ message: expect.stringMatching(/NUL character/) })] });
+  });
 });
