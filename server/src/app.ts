@@ -37,6 +37,7 @@ import { exportDownload } from './modules/export/export.download.js';
 import { pubSub } from './graphql/pubsub.js';
 import { redact } from './modules/usage-log/redact.js';
 import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
+import { requestReadError } from './rest/json-body.js';
 import { restRoutes } from './rest/routes.js';
 import type { Services } from './services.js';
 
@@ -271,15 +272,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   }
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : 500;
-    const isGraphql = req.path.startsWith('/graphql') || req.baseUrl.startsWith('/graphql');
-    if (status === 413 || status === 400) {
-      const message = status === 413 ? 'Request body is too large.' : 'Request body is not valid JSON.';
-      if (isGraphql) {
-        res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
-      } else {
-        res.status(status).json({ statusCode: status, name: status === 413 ? 'payload_too_large' : 'validation_error', message });
-      }
+    const read = requestReadError(err);
+    if (read) {
+      const isGraphql = req.path.startsWith('/graphql') || req.baseUrl.startsWith('/graphql');
+      if (isGraphql) res.status(read.status).json({ errors: [{ message: read.message, extensions: { code: read.graphqlCode } }] });
+      else res.status(read.status).json({ statusCode: read.status, name: read.restName, message: read.message });
       return;
     }
     logger.error({ err }, 'unhandled request error');

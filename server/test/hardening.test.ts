@@ -66,6 +66,18 @@ describe('hardening: refused requests', () => {
     expect(await sql(dev.databaseUrl, `select 1 from domain where name = 'csrf.example.com'`)).toEqual([]);
   });
 
+  it('a body in another charset or an unknown content encoding is refused with 415 BAD_REQUEST, not a 500', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    for (const [headers, message] of [
+      [{ 'content-type': 'application/json; charset=latin1' }, /Unsupported charset/],
+      [{ 'content-type': 'application/json', 'content-encoding': 'zstd' }, /Unsupported Content-Encoding/],
+    ] as const) {
+      const res = await post(dev, body, headers);
+      expect(res.status).toBe(415);
+      expect(res.json().errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_REQUEST' } });
+    }
+  });
+
   it('a simple GET (no preflight header) is refused by CSRF prevention', async () => {
     const res = await fetch(`${dev.url}/graphql?query=${encodeURIComponent('{ me { id } }')}`);
     expect(res.status).toBe(400);

@@ -182,6 +182,17 @@ describe('malformed and oversized bodies', () => {
     expect(scalar.body).toEqual({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });
   });
 
+  it('415 validation_error for a charset other than UTF-8 or an unknown content encoding, and nothing is written', async () => {
+    const before = await count(server, 'contact');
+    const send = (headers: Record<string, string>) =>
+      api(server, '/contacts', { method: 'POST', token: acme.full.token, body: JSON.stringify({ email: 'latin@example.com' }), headers });
+    const latin = await send({ 'content-type': 'application/json; charset=latin1' });
+    expect(latin).toMatchObject({ status: 415, body: { statusCode: 415, name: 'validation_error', message: 'Unsupported charset: send JSON as UTF-8.' } });
+    const zstd = await send({ 'content-type': 'application/json', 'content-encoding': 'zstd' });
+    expect(zstd).toMatchObject({ status: 415, body: { statusCode: 415, name: 'validation_error', message: expect.stringMatching(/Unsupported Content-Encoding/) } });
+    expect(await count(server, 'contact')).toBe(before);
+  });
+
   it('413 for a body over 1 MB, and nothing is written', async () => {
     const before = await count(server, 'broadcast');
     const body = JSON.stringify({ from: 'a@b.com', subject: 's', html: 'x'.repeat(1024 * 1024 + 1) });

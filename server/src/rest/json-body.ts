@@ -68,3 +68,23 @@ export function bytes(limit: string): number {
   if (!m) throw new Error(`Unsupported body limit: ${limit}`);
   return Number(m[1]) * (m[2].toLowerCase() === 'kb' ? 1024 : 1024 * 1024);
 }
+
+/**
+ * What to answer for an error raised while reading a request rather than handling it (the body
+ * parser, or a path that does not decode), on REST and GraphQL alike; undefined for anything else.
+ */
+export function requestReadError(e: unknown): { status: number; restName: string; graphqlCode: string; message: string } | undefined {
+  if (e instanceof URIError) {
+    return { status: 400, restName: 'validation_error', graphqlCode: 'BAD_REQUEST', message: 'The URL is not valid: a %-escape in its path does not decode.' };
+  }
+  const status = (e as { status?: unknown } | null)?.status;
+  if (status === 413) return { status, restName: 'payload_too_large', graphqlCode: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' };
+  if (status === 400) return { status, restName: 'validation_error', graphqlCode: 'BAD_REQUEST', message: 'Request body is not valid JSON.' };
+  if (status === 415) {
+    // body-parser: a charset other than UTF-8, or a content encoding it cannot inflate.
+    const encoding = (e as { type?: string }).type === 'encoding.unsupported';
+    const message = encoding ? 'Unsupported Content-Encoding: send gzip, deflate, br or none.' : 'Unsupported charset: send JSON as UTF-8.';
+    return { status, restName: 'validation_error', graphqlCode: 'BAD_REQUEST', message };
+  }
+  return undefined;
+}

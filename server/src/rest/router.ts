@@ -6,7 +6,7 @@ import { verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
-import { bytes, jsonBody } from './json-body.js';
+import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
 
 type Locals = { key?: VerifiedKey; responseBody?: unknown; started: number };
@@ -66,14 +66,9 @@ function sendError(res: Response, e: unknown, services: Services): void {
     res.status(mapped.statusCode).json({ statusCode: mapped.statusCode, name: mapped.name, message: mapped.message });
     return;
   }
-  const status = typeof (e as { status?: unknown })?.status === 'number' ? (e as { status: number }).status : 500;
-  if (e instanceof URIError) {
-    // A path parameter whose %-escapes do not decode, like /emails/%E0%A4%A.
-    res.status(400).json({ statusCode: 400, name: 'validation_error', message: 'The URL is not valid: a %-escape in its path does not decode.' });
-  } else if (status === 413) {
-    res.status(413).json({ statusCode: 413, name: 'payload_too_large', message: 'Request body is too large.' });
-  } else if (status === 400) {
-    res.status(400).json({ statusCode: 400, name: 'validation_error', message: 'Request body is not valid JSON.' });
+  const read = requestReadError(e);
+  if (read) {
+    res.status(read.status).json({ statusCode: read.status, name: read.restName, message: read.message });
   } else {
     services.logger.error({ err: e }, 'unhandled REST error');
     res.status(500).json({ statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' });
