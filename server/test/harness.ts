@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger.js';
 /** Creates a fresh, empty database on the test server and returns its URL. */
 export async function createTestDatabase(prefix = 'test'): Promise<string> {
   const base = new URL(inject('databaseUrl'));
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${inject('testRun')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();
   try {

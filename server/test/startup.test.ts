@@ -23,12 +23,14 @@ const started = new Set<ChildProcess>();
 const TSX_CLI = path.join(SERVER_DIR, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /**
- * The real entry point, as `npx tsx src/main.ts` runs it (tsx relays signals to its child and
- * passes its exit code on), with only the given environment. Its own process group, so a test
- * that fails half-way can still stop both processes.
+ * The real entry point in one Node process, with tsx as its loader (as `pnpm start` runs the
+ * built file: no parent process between the signal and the server), with only the given
+ * environment. Its own process group, so a test that fails half-way can still stop it and the
+ * embedded PostgreSQL it may have spawned. (Not the tsx CLI: it relays a signal to its child and
+ * SIGKILLs it when the child does not confirm within 30 ms, which a loaded machine misses.)
  */
 function spawnServer(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     detached: true,
     env: {
@@ -79,7 +81,7 @@ async function waitHealthy(proc: Proc, port: number, timeoutMs = 60_000): Promis
 
 /**
  * SIGTERM, as a process manager stops it, or to the whole process group, as Ctrl-C does (then
- * the server gets it twice: directly and relayed by tsx). Expects a clean exit 0 either way.
+ * an embedded PostgreSQL in the group gets it too). Expects a clean exit 0 either way.
  */
 async function stopWithSigterm(proc: Proc, target: 'process' | 'group' = 'process'): Promise<void> {
   if (target === 'group') process.kill(-(proc.child.pid as number), 'SIGTERM');
