@@ -204,6 +204,48 @@ describe('GET /logs filters', () => {
     expect(res.body).toMatchObject({ name: 'invalid_parameter' });
   });
 
+  it('narrows to a method, and to an endpoint with everything under it', async () => {
+    const calls = async (query: string) => (await list(`api_key_id=${key.id}&${query}`)).body.data.map((l) => `${l.method} ${l.endpoint} ${l.response_status}`);
+    const expected = (keep: (method: string, endpoint: string) => boolean) =>
+      [...EXPECTED].reverse().filter(([m, e]) => keep(m, e)).map(([m, e, st]) => `${m} ${e} ${st}`);
+    expect(await calls('method=POST')).toEqual(expected((m) => m === 'POST'));
+    expect(await calls('endpoint=/contacts')).toEqual(expected((_, e) => e === '/contacts' || e.startsWith('/contacts/')));
+    expect(await calls('endpoint=/contacts/')).toEqual(expected((_, e) => e === '/contacts' || e.startsWith('/contacts/')));
+    expect(await calls('endpoint=/contacts&method=GET')).toEqual([`GET /contacts/${MISSING_ID} 404`]);
+    expect(await calls('endpoint=/domains&status=4xx')).toEqual(['PUT /domains 405']);
+    // A path segment matches whole: /dom is not /domains; wildcards are literal.
+    expect(await calls('endpoint=/dom')).toEqual([]);
+    expect(await calls('endpoint=/%25')).toEqual([]);
+    // The same filter in GraphQL, and in an export of these logs.
+    const gql = await acme.admin.gql(`query($f: UsageLogFilter) { usageLogs(filter: $f, first: 100) { edges { node { method endpoint } } } }`, {
+      f: { apiKeyId: key.id, method: 'POST', endpoint: '/contacts' },
+    });
+    expect(gql.data!.usageLogs.edges.map((e: { node: { method: string; endpoint: string } }) => `${e.node.method} ${e.node.endpoint}`)).toEqual(['POST /contacts', 'POST /contacts']);
+    const exported = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'LOGS', filters: { apiKeyId: key.id, endpoint: '/contacts' } },
+    });
+    expect(exported.data!.createExport.rowCount).toBe(3);
+    const refusedExport = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { id } }`, {
+      input: { resource: 'LOGS', filters: { method: 'FETCH' } },
+    });
+    expect(refusedExport.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filters.method' });
+  });
+
+  it('an endpoint of /graphql matches every GraphQL operation made with a key', async () => {
+    const gqlKey = await createKey(acme.admin, { name: 'GraphQL user', permission: 'FULL_ACCESS' });
+    for (const query of ['query Domains { domains { id } }', 'query Keys { apiKeys { id } }']) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gqlKey.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await server.app.services.usageRecorder.flush();
+    const logged = (await list(`api_key_id=${gqlKey.id}&endpoint=/graphql`)).body.data.map((l) => `${l.method} ${l.endpoint}`);
+    expect(logged).toEqual(['POST /graphql Keys', 'POST /graphql Domains']);
+  });
+
   it("matches nothing for another team's key or a missing key", async () => {
     for (const id of [other.full.id, MISSING_ID]) {
       const res = await list(`api_key_id=${id}`);
@@ -228,6 +270,9 @@ describe('GET /logs filters', () => {
     ['a date-time without its offset', 'from=2026-01-31T00:00:00', /`from` must be an ISO-8601 date/],
     ['a from given twice', 'from=2026-01-01&from=2026-01-02', /`from` must be a single non-empty value/],
     ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],
+    ['an unknown method', 'method=FETCH', /Method must be one of GET, POST, PATCH, PUT, DELETE/],
+    ['a method in lower case', 'method=post', /Method must be one of/],
+    ['an endpoint that is not a path', 'endpoint=contacts', /Endpoint must be a path like \/emails/],
   ];
   itRefusesQueries((query) => api(server, `/logs?${query}`, { token: acme.full.token }), refused);
 });

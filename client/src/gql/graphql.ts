@@ -122,7 +122,11 @@ export type UpdateApiKeyInput = {
 
 export type UsageLogFilter = {
   apiKeyId?: string | number | null | undefined;
+  /** A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation */
+  endpoint?: string | null | undefined;
   from?: string | null | undefined;
+  /** GET, POST, PATCH, PUT or DELETE */
+  method?: string | null | undefined;
   /** 2, 4 or 5 for every 2xx, 4xx or 5xx status */
   statusClass?: number | null | undefined;
   statusCode?: number | null | undefined;

@@ -5,6 +5,7 @@ import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
 
 // Every value reaching SQL here has been validated by a schema below (uuid, ISO date, enum,
@@ -24,6 +25,8 @@ const schemas = {
     apiKeyId: z.string().optional(),
     statusCode: z.number().int().min(100).max(599).optional(),
     statusClass: z.number().int().min(1).max(5).optional(),
+    method: z.enum(LOG_METHODS).optional(),
+    endpoint: z.string().refine(isEndpointFilter, 'must be a path like /emails (at most 300 characters)').optional(),
   }),
   [ExportResource.API_KEYS]: z.strictObject({
     ...dateRange,
@@ -74,6 +77,12 @@ const range = (column: string, f: ExportFilters) =>
     typeof f.to === 'string' ? `${column} <= ${lit(f.to)}::timestamptz` : '',
   ].filter(Boolean);
 
+/** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
+const endpointCondition = (endpoint: string) => {
+  const path = endpoint.replace(/\/+$/, '') || '/';
+  return `(endpoint = ${lit(path)} or endpoint like ${lit(`${escapeLike(path)}/%`)} or endpoint like ${lit(`${escapeLike(path)} %`)})`;
+};
+
 const where = (conditions: string[]) => conditions.filter(Boolean).join(' and ');
 const cell = (expr: string) => `keyring_csv_cell(${expr})`;
 const iso = (expr: string) => `keyring_iso(${expr})`;
@@ -104,7 +113,14 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
       return `select id, ${iso('created_at')} as created_at, method, ${cell('endpoint')} as endpoint, status_code as response_status,
                      ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name
                 from usage_log
-               where ${where([`team_id = ${team}`, ...range('created_at', f), status, typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : ''])}
+               where ${where([
+                 `team_id = ${team}`,
+                 ...range('created_at', f),
+                 status,
+                 typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '',
+                 typeof f.method === 'string' ? `method = ${lit(f.method)}` : '',
+                 typeof f.endpoint === 'string' ? endpointCondition(f.endpoint) : '',
+               ])}
                order by usage_log.created_at desc, usage_log.id desc`;
     }
     case ExportResource.API_KEYS: {

@@ -17,6 +17,9 @@ class UsageLogFilter {
   @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status' }) statusClass?: number | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
+  @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE' }) method?: string | null;
+  @Field(() => String, { nullable: true, description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation' })
+  endpoint?: string | null;
 }
 
 @ObjectType()

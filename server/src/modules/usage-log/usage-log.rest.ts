@@ -28,7 +28,8 @@ function statusCodeParam(req: Request, name: string): number | undefined {
 
 /**
  * The filters of the dashboard's Logs page and of `usageLogs(filter:)`: `api_key_id`, `status_code`
- * (an exact code), `status` (a class like `4xx`, or a code), `from` and `to` (ISO-8601).
+ * (an exact code), `status` (a class like `4xx`, or a code), `method`, `endpoint` (a path and
+ * everything under it), `from` and `to` (ISO-8601).
  */
 function logFilterParams(req: Request): UsageLogFilter {
   const apiKeyId = queryString(req, 'api_key_id');
@@ -43,7 +44,7 @@ function logFilterParams(req: Request): UsageLogFilter {
     else if (/^\d{3}$/.test(status)) statusCode = Number(status);
     else throw invalid('status', '`status` must be a status class (2xx, 4xx, 5xx) or a status code, like 422.');
   }
-  return { apiKeyId, statusCode, statusClass, ...queryDateRange(req) };
+  return { apiKeyId, statusCode, statusClass, method: queryString(req, 'method'), endpoint: queryString(req, 'endpoint'), ...queryDateRange(req) };
 }
 
 // The service names the fields as GraphQL does; an error names the parameter that was given.

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
 import { UsageLog } from './usage-log.entity.js';
 
 export type UsageLogFilter = DateRange & {
@@ -9,7 +10,16 @@ export type UsageLogFilter = DateRange & {
   statusCode?: number | null;
   /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
   statusClass?: number | null;
+  /** GET, POST, PATCH, PUT or DELETE */
+  method?: string | null;
+  /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
+  endpoint?: string | null;
 };
+
+export const LOG_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+/** Whether an endpoint filter is well formed: a path of at most 300 characters. */
+export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
 
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 
@@ -26,6 +36,16 @@ export function usageLogWhere(teamId: string, filter?: UsageLogFilter | null): F
   } else if (filter.statusClass !== undefined && filter.statusClass !== null) {
     if (![1, 2, 3, 4, 5].includes(filter.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
     where.statusCode = { $gte: filter.statusClass * 100, $lte: filter.statusClass * 100 + 99 };
+  }
+  if (filter.method) {
+    if (!(LOG_METHODS as readonly string[]).includes(filter.method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
+    where.method = filter.method;
+  }
+  if (filter.endpoint) {
+    if (!isEndpointFilter(filter.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
+    // The path itself, anything below it, and (for /graphql) each operation logged as "/graphql Name".
+    const path = filter.endpoint.replace(/\/+$/, '') || '/';
+    where.$or = [{ endpoint: path }, { endpoint: { $like: `${escapeLike(path)}/%` } }, { endpoint: { $like: `${escapeLike(path)} %` } }];
   }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
