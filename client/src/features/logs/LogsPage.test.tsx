@@ -105,6 +105,34 @@ describe('LogsPage', () => {
     expect(screen.getByTestId('location').textContent).toBe('/logs?apiKeyId=k1&status=5xx');
   });
 
+  it('filters by method and endpoint through the URL, and names them in the export', async () => {
+    const { user } = renderLogs('/logs?endpoint=/contacts/ada@example.com', [
+      logsMock({ filter: { endpoint: '/contacts/ada@example.com' } }, [log('l0', 200, { endpoint: '/contacts/ada@example.com', method: 'GET' })]),
+      logsMock({ filter: { endpoint: '/emails' } }, [log('l1'), log('l2', 422)]),
+      logsMock({ filter: { endpoint: '/emails', method: 'POST' } }, [log('l1')]),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    // A path from a link stays chosen though it is not one of the listed resources.
+    expect((screen.getByLabelText('Endpoint') as HTMLSelectElement).value).toBe('/contacts/ada@example.com');
+    await user.selectOptions(screen.getByLabelText('Endpoint'), '/emails');
+    expect(screen.getByTestId('location').textContent).toBe('/logs?endpoint=%2Femails');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(3));
+    await user.selectOptions(screen.getByLabelText('Method'), 'POST');
+    expect(screen.getByTestId('location').textContent).toBe('/logs?method=POST&endpoint=%2Femails');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(2));
+
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
+    expect(within(dialog).getAllByRole('term').map((t) => t.textContent)).toEqual(['Resource', 'Method', 'Endpoint']);
+    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Logs', 'POST', '/emails']);
+  });
+
+  it('ignores a method that is not one of the API\'s', async () => {
+    renderLogs('/logs?method=FETCH', [logsMock({ filter: {} }, [log('l1')])]);
+    await screen.findByRole('table', { name: 'Logs' });
+    expect((screen.getByLabelText('Method') as HTMLSelectElement).value).toBe('');
+  });
+
   it('keeps a date range in the URL as days and queries the whole days', async () => {
     const from = new Date(2026, 1, 3).toISOString();
     const { user } = renderLogs('/logs', [

@@ -1,14 +1,23 @@
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
 import type { UsageLogFilter } from '../../gql/graphql';
 import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
 
-/** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&from=2026-01-01&to=2026-01-31`. */
+/** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&method=POST&endpoint=/emails&from=2026-01-01`. */
 export type LogFilters = DayRange & {
   apiKeyId?: string;
   /** "2xx", "4xx", "5xx" or a status code like "422". */
   status?: string;
+  method?: LogMethod;
+  /** A path: the logs of it and of everything under it (`/emails` includes /emails/batch). */
+  endpoint?: string;
 };
+
+export const LOG_METHODS = (['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const).map((m) => ({ value: m, label: m }));
+export type LogMethod = (typeof LOG_METHODS)[number]['value'];
+
+/** The API's resources, offered as endpoint filters; /graphql is every GraphQL operation made with a key. */
+export const LOG_ENDPOINTS = ['/emails', '/api-keys', '/domains', '/contacts', '/broadcasts', '/logs', '/graphql'] as const;
 
 export const STATUS_CLASSES = [
   { value: '2xx', label: '2xx · Success' },
@@ -35,6 +44,9 @@ export function parseStatus(status: string | null | undefined): ParsedStatus {
 export const logUrlFilters = urlFilters<LogFilters>({
   apiKeyId: anyValue,
   status: (value) => (value && parseStatus(value) ? value : undefined),
+  method: oneOf(LOG_METHODS),
+  // Any path, so that a link to the logs of one resource (`/contacts/ada@example.com`) works too.
+  endpoint: (value) => (value?.startsWith('/') && value.length <= 300 ? value : undefined),
   ...dayRangeReaders,
 });
 
@@ -44,6 +56,8 @@ export function toUsageLogFilter(filters: LogFilters): UsageLogFilter & ExportFi
   if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
   const status = parseStatus(filters.status);
   if (status) Object.assign(out, status);
+  if (filters.method) out.method = filters.method;
+  if (filters.endpoint) out.endpoint = filters.endpoint;
   return Object.assign(out, dayRangeFilter(filters));
 }
 
@@ -52,5 +66,7 @@ export function describeLogFilters(filters: LogFilters, keyName: (id: string) =>
   const out = describeApiKeyFilter(filters.apiKeyId, keyName);
   const status = parseStatus(filters.status);
   if (status) out.push({ filter: 'statusClass' in status ? 'statusClass' : 'statusCode', label: 'Status', value: filters.status ?? '' });
+  if (filters.method) out.push({ filter: 'method', label: 'Method', value: filters.method });
+  if (filters.endpoint) out.push({ filter: 'endpoint', label: 'Endpoint', value: filters.endpoint });
   return [...out, ...describeDayRange(filters)];
 }

@@ -1,7 +1,7 @@
 import { DateRangeFields } from '../../../ui/DateRangeFields';
 import { SelectField } from '../../../ui/SelectField';
 import { ApiKeyFilterField } from '../../api-keys';
-import { type LogFilters, STATUS_CLASSES, STATUS_CODES } from '../filters';
+import { LOG_ENDPOINTS, LOG_METHODS, type LogFilters, STATUS_CLASSES, STATUS_CODES } from '../filters';
 
 export type LogFiltersBarProps = {
   filters: LogFilters;
@@ -19,6 +19,11 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
   if (filters.status && !statusOptions.some((o) => o.value === filters.status)) {
     statusOptions.push({ value: filters.status, label: filters.status });
   }
+  const endpointOptions = [{ value: '', label: 'All endpoints' }, ...LOG_ENDPOINTS.map((e) => ({ value: e, label: e }))];
+  // A path from the URL that is not one of the resources (a link to one contact's logs) stays chosen.
+  if (filters.endpoint && !endpointOptions.some((o) => o.value === filters.endpoint)) {
+    endpointOptions.push({ value: filters.endpoint, label: filters.endpoint });
+  }
   return (
     <fieldset className="filters">
       <legend className="sr-only">Filter logs</legend>
@@ -30,6 +35,22 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
         options={statusOptions}
         value={filters.status ?? ''}
         onChange={(e) => onChange({ ...filters, status: e.target.value || undefined })}
+      />
+      <SelectField
+        label="Method"
+        name="method"
+        className="filter-field filter-field-narrow"
+        options={[{ value: '', label: 'All methods' }, ...LOG_METHODS]}
+        value={filters.method ?? ''}
+        onChange={(e) => onChange({ ...filters, method: LOG_METHODS.find((m) => m.value === e.target.value)?.value })}
+      />
+      <SelectField
+        label="Endpoint"
+        name="endpoint"
+        className="filter-field"
+        options={endpointOptions}
+        value={filters.endpoint ?? ''}
+        onChange={(e) => onChange({ ...filters, endpoint: e.target.value || undefined })}
       />
       <DateRangeFields
         from={filters.from}
