@@ -16,6 +16,7 @@ const ApiKeyDetailPage = page(() => import('../features/api-keys/ApiKeyDetailPag
 const LogsPage = page(() => import('../features/logs/LogsPage'), 'LogsPage');
 const LogDetailPage = page(() => import('../features/logs/LogDetailPage'), 'LogDetailPage');
 const EmailsPage = page(() => import('../features/emails/EmailsPage'), 'EmailsPage');
+const EmailDetailPage = page(() => import('../features/emails/EmailDetailPage'), 'EmailDetailPage');
 const ContactsPage = page(() => import('../features/contacts/ContactsPage'), 'ContactsPage');
 const BroadcastsPage = page(() => import('../features/broadcasts/BroadcastsPage'), 'BroadcastsPage');
 const DomainsPage = page(() => import('../features/domains/DomainsPage'), 'DomainsPage');
@@ -40,6 +41,7 @@ export function AppRoutes() {
           <Route path="/logs" element={<LogsPage />} />
           <Route path="/logs/:id" element={<LogDetailPage />} />
           <Route path="/emails" element={<EmailsPage />} />
+          <Route path="/emails/:id" element={<EmailDetailPage />} />
           <Route path="/contacts" element={<ContactsPage />} />
           <Route path="/broadcasts" element={<BroadcastsPage />} />
           <Route path="/domains" element={<DomainsPage />} />

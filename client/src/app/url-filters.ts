@@ -62,6 +62,15 @@ export function useUrlFilters<F extends UrlFilters>(codec: UrlFilterCodec<F>) {
   return { filters, setFilters, filtered: Object.values(filters).some(Boolean), params };
 }
 
+/**
+ * The list's query string (`?status=sent`) a detail page was opened with, from the link's
+ * `state={{ search }}`, so that going back keeps the list's filters; empty when opened directly.
+ */
+export function listSearch(state: unknown): string {
+  const search = state && typeof state === 'object' && 'search' in state ? state.search : undefined;
+  return typeof search === 'string' && search ? `?${search}` : '';
+}
+
 /** A range of whole days, as the URL and the date inputs hold it. */
 export type DayRange = { from?: Day; to?: Day };
 

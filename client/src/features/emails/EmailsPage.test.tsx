@@ -1,10 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { endOfDay } from 'date-fns';
+import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
-import { EmailsPageQuery } from './documents';
+import { EmailDetailQuery, EmailsPageQuery } from './documents';
+import { EmailDetailPage } from './EmailDetailPage';
 import { EmailsPage } from './EmailsPage';
 
 const keys = [
@@ -70,7 +72,7 @@ describe('EmailsPage', () => {
     expect(rows.map((r) => r.querySelectorAll('td')[4]?.textContent)).toEqual([undefined, 'Staging', 'Deleted key', '—']);
     expect(within(rows[1]).getByRole('link', { name: 'Staging' }).getAttribute('href')).toBe('/api-keys/k2');
     expect(within(rows[2]).getByText('Deleted key').className).toContain('muted');
-    expect(within(rows[2]).queryByRole('link')).toBeNull();
+    expect(within(rows[2].querySelectorAll('td')[4]).queryByRole('link')).toBeNull();
   });
 
   it('filters by the key that sent them through the URL, and exports with its name', async () => {
@@ -124,6 +126,38 @@ describe('EmailsPage', () => {
       'Mar 1, 2026',
       'Mar 31, 2026',
     ]);
+  });
+
+  it('links each subject to the email’s page, whose back link keeps the list’s filters', async () => {
+    const detail = { ...email('m2', 'failed'), cc: [], bcc: [], replyTo: [], html: '<p>Hi</p>', text: null };
+    const { user } = renderWithProviders(
+      <>
+        <Routes>
+          <Route path="/emails" element={<EmailsPage />} />
+          <Route path="/emails/:id" element={<EmailDetailPage />} />
+        </Routes>
+        <LocationProbe />
+      </>,
+      {
+        route: '/emails?status=failed',
+        user: adminUser,
+        mocks: [
+          filterKeysMock(keys),
+          emailsMock({ filter: { status: 'failed' } }, [email('m2', 'failed')]),
+          { request: { query: EmailDetailQuery, variables: { id: 'm2' } }, result: { data: { email: detail } } },
+        ] as never[],
+      },
+    );
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    const link = within(table).getByRole('link', { name: 'Subject m2' });
+    expect(link.getAttribute('href')).toBe('/emails/m2');
+
+    // A real link, followed from the keyboard.
+    link.focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByTestId('location').textContent).toBe('/emails/m2');
+    expect(await screen.findByRole('heading', { name: 'Subject m2', level: 1 })).toBeTruthy();
+    expect(screen.getByRole('link', { name: '← Emails' }).getAttribute('href')).toBe('/emails?status=failed');
   });
 
   it('loads more', async () => {

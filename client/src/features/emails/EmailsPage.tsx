@@ -19,7 +19,7 @@ import { describeEmailFilters, EMAIL_STATUSES, emailUrlFilters, toEmailFilter } 
 const PAGE_SIZE = 50;
 
 export function EmailsPage() {
-  const { filters, setFilters, filtered } = useUrlFilters(emailUrlFilters);
+  const { filters, setFilters, filtered, params } = useUrlFilters(emailUrlFilters);
   const filter = toEmailFilter(filters);
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(EmailsPageQuery, {
     variables: { filter, first: PAGE_SIZE },
@@ -56,7 +56,7 @@ export function EmailsPage() {
   } else {
     body = (
       <>
-        <EmailsTable emails={emails} />
+        <EmailsTable emails={emails} search={params.toString()} />
         <LoadMore
           shown={emails.length}
           noun="emails"

@@ -34,3 +34,16 @@ export const EmailsPageQuery = graphql(`
     }
   }
 `);
+
+export const EmailDetailQuery = graphql(`
+  query EmailDetail($id: ID!) {
+    email(id: $id) {
+      ...EmailsTable_email
+      cc
+      bcc
+      replyTo
+      html
+      text
+    }
+  }
+`);

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { Link, useLocation, useParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
+import { listSearch } from '../../app/url-filters';
 import { DescriptionList } from '../../ui/DescriptionList';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
@@ -11,12 +12,6 @@ import { JsonBody } from './components/JsonBody';
 import { formatDuration, keyNameOf } from './components/LogsTable';
 import { StatusCode } from './components/StatusCode';
 import { LogDetailQuery } from './documents';
-
-/** The list's query string when the user came from it, so going back keeps the filters. */
-function listSearch(state: unknown): string {
-  const search = state && typeof state === 'object' && 'search' in state ? state.search : undefined;
-  return typeof search === 'string' && search ? `?${search}` : '';
-}
 
 export function LogDetailPage() {
   const { id = '' } = useParams();

@@ -17,7 +17,7 @@ export function EmailStatus({ status }: { status: string }) {
 }
 
 /** The key that sent it, linked to its page; the key may have been deleted since. */
-function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
+export function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
   if (email.apiKey) {
     return (
       <Link to={`/api-keys/${encodeURIComponent(email.apiKey.id)}`} className="cell-clip" title={email.apiKey.name}>
@@ -28,7 +28,8 @@ function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
   return <span className="muted">{email.apiKeyId ? 'Deleted key' : '—'}</span>;
 }
 
-export function EmailsTable({ emails }: { emails: readonly EmailsTable_EmailFragment[] }) {
+/** `search` is the list's query string, carried to the detail page so that going back keeps the filters. */
+export function EmailsTable({ emails, search }: { emails: readonly EmailsTable_EmailFragment[]; search: string }) {
   const columns: Column<EmailsTable_EmailFragment>[] = [
     {
       header: 'To',
@@ -39,7 +40,14 @@ export function EmailsTable({ emails }: { emails: readonly EmailsTable_EmailFrag
         </span>
       ),
     },
-    { header: 'Subject', cell: (e) => <span className="cell-clip" title={e.subject}>{e.subject}</span> },
+    {
+      header: 'Subject',
+      cell: (e) => (
+        <Link to={`/emails/${encodeURIComponent(e.id)}`} state={{ search }} className="cell-clip" title={e.subject}>
+          {e.subject}
+        </Link>
+      ),
+    },
     {
       header: 'Status',
       cell: (e) => (
