@@ -40,7 +40,7 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
         label="Method"
         name="method"
         className="filter-field filter-field-narrow"
-        options={[{ value: '', label: 'All methods' }, ...LOG_METHODS]}
+        options={[{ value: '', label: 'All' }, ...LOG_METHODS]}
         value={filters.method ?? ''}
         onChange={(e) => onChange({ ...filters, method: LOG_METHODS.find((m) => m.value === e.target.value)?.value })}
       />
