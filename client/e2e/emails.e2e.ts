@@ -1,9 +1,13 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEmail, createSendingKey, rest } from './api';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { EmailsPage } from './pages/EmailsPage';
 import { SignUpPage } from './pages/SignUpPage';
+
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 
 describe('emails in the browser', () => {
   let browser: Browser;
@@ -51,6 +55,7 @@ describe('emails in the browser', () => {
 
     expect(await emails.preview().getAttribute('sandbox')).toBe('');
     await emails.previewFrame().getByText('Your order is on its way.').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'email-detail.png'), animations: 'disabled' });
     // Neither in the frame nor in the app.
     expect(await emails.previewFrame().getByText(/script ran|handler ran/).count()).toBe(0);
     expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
