@@ -61,6 +61,27 @@ describe('LogDetailPage', () => {
     expect(within(details).getByRole('link', { name: 'Production' }).getAttribute('href')).toBe('/logs?apiKeyId=k1');
   });
 
+  it('links to the email a send created, and to each email of a batch', async () => {
+    const id = '6f1c2d3e-0000-4000-8000-000000000001';
+    const { unmount } = renderDetail([detail({ statusCode: 200, responseBody: { id } })]);
+    const details = await screen.findByLabelText('Request details');
+    expect(within(details).getByRole('link', { name: id }).getAttribute('href')).toBe(`/emails/${id}`);
+    unmount();
+
+    const ids = [id, '6f1c2d3e-0000-4000-8000-000000000002'];
+    renderDetail([detail({ endpoint: '/emails/batch', statusCode: 200, responseBody: { data: ids.map((x) => ({ id: x })) } })]);
+    const batch = await screen.findByLabelText('Request details');
+    expect(within(batch).getByText('Emails (2)')).toBeTruthy();
+    expect(within(batch).getAllByRole('link', { name: /^6f1c2d3e/ }).map((a) => a.getAttribute('href'))).toEqual(ids.map((x) => `/emails/${x}`));
+  });
+
+  it('links to no email when the send was refused', async () => {
+    renderDetail([detail()]);
+    const details = await screen.findByLabelText('Request details');
+    expect(within(details).queryByText('Email')).toBeNull();
+    expect(within(details).queryAllByRole('link', { name: /^\/emails\// })).toHaveLength(0);
+  });
+
   it('says when a body is empty', async () => {
     renderDetail([detail({ requestBody: null, method: 'GET', endpoint: '/emails/abc', statusCode: 200 })]);
     const request = await screen.findByRole('region', { name: 'Request body' });

@@ -13,6 +13,17 @@ import { formatDuration, keyNameOf } from './components/LogsTable';
 import { StatusCode } from './components/StatusCode';
 import { LogDetailQuery } from './documents';
 
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v);
+
+/** The emails a successful send or batch created, as its response names them. */
+export function createdEmails(log: { method: string; endpoint: string; statusCode: number; responseBody?: unknown }): string[] {
+  if (log.method !== 'POST' || log.statusCode < 200 || log.statusCode > 299) return [];
+  const body = log.responseBody as { id?: unknown; data?: unknown } | null | undefined;
+  if (log.endpoint === '/emails') return isId(body?.id) ? [body.id] : [];
+  if (log.endpoint === '/emails/batch' && Array.isArray(body?.data)) return body.data.map((e: { id?: unknown }) => e?.id).filter(isId);
+  return [];
+}
+
 export function LogDetailPage() {
   const { id = '' } = useParams();
   const location = useLocation();
@@ -62,6 +73,7 @@ export function LogDetailPage() {
           { term: 'Duration', details: formatDuration(log.durationMs) },
           { term: 'User agent', details: <span className="mono">{log.userAgent ?? '—'}</span> },
           { term: 'Request ID', details: <span className="mono">{log.id}</span> },
+          ...emailItems(createdEmails(log)),
         ]}
       />
       <div className="json-bodies">
@@ -70,4 +82,25 @@ export function LogDetailPage() {
       </div>
     </>
   );
+}
+
+/** A link to each email the request created (a batch holds up to 100). */
+function emailItems(ids: string[]) {
+  if (ids.length === 0) return [];
+  return [
+    {
+      term: ids.length === 1 ? 'Email' : `Emails (${ids.length})`,
+      details: (
+        <ul className="inline-list">
+          {ids.map((id) => (
+            <li key={id}>
+              <Link to={`/emails/${id}`} className="mono">
+                {id}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ),
+    },
+  ];
 }
