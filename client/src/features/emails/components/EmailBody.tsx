@@ -22,7 +22,7 @@ export function EmailBody({ html, text }: { html?: string | null; text?: string 
       label: 'Text',
       content: (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        <pre className="email-code email-text" tabIndex={0}>
+        <pre className="code-block email-code email-text" tabIndex={0}>
           {text}
         </pre>
       ),
@@ -34,7 +34,7 @@ export function EmailBody({ html, text }: { html?: string | null; text?: string 
       label: 'Source',
       content: (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        <pre className="email-code" tabIndex={0}>
+        <pre className="code-block email-code" tabIndex={0}>
           <code>{html}</code>
         </pre>
       ),

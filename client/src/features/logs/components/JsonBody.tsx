@@ -13,7 +13,7 @@ export function JsonBody({ title, value }: { title: string; value: unknown }) {
         <p className="muted json-empty">No body</p>
       ) : (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        <pre className="json" tabIndex={0}>
+        <pre className="code-block" tabIndex={0}>
           <code>{JSON.stringify(value, null, 2)}</code>
         </pre>
       )}
