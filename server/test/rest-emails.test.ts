@@ -501,3 +501,57 @@ describe('GraphQL Email.apiKey', () => {
     expect(await nodes({ apiKeyId: kept.apiKey.id })).toEqual([{ subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } }]);
   });
 });
+
+describe('GraphQL emails(filter: { search })', () => {
+  const EMAILS = `query($filter: EmailFilter) { emails(filter: $filter, first: 100) { edges { node { subject } } } }`;
+  const subjects = async (search: string, extra: Record<string, unknown> = {}) => {
+    const res = await admin.gql(EMAILS, { filter: { search, ...extra } });
+    expect(res.errors).toBeUndefined();
+    return (res.data!.emails as { edges: { node: { subject: string } }[] }).edges.map((e) => e.node.subject).filter((s) => s.startsWith('Searchable '));
+  };
+
+  beforeAll(async () => {
+    for (const [subject, to] of [
+      ['Searchable invoice 1001', 'ada@lovelace.org'],
+      ['Searchable welcome', ['grace@hopper.org', 'cc-me@example.org']],
+      ['Searchable 100% off', 'x@example.org'],
+    ] as const) {
+      const { error } = await sdk(fullToken).emails.send({ from: 'news@news.acme.com', to: [...(Array.isArray(to) ? to : [to])], subject, text: 'x' });
+      expect(error).toBeNull();
+    }
+  });
+
+  it('finds emails by part of the subject or of any recipient, in any case', async () => {
+    expect(await subjects('INVOICE')).toEqual(['Searchable invoice 1001']);
+    expect(await subjects('hopper')).toEqual(['Searchable welcome']);
+    expect(await subjects('cc-me@')).toEqual(['Searchable welcome']);
+    expect(await subjects('  lovelace  ')).toEqual(['Searchable invoice 1001']);
+    expect(await subjects('nothing like it')).toEqual([]);
+  });
+
+  it('takes wildcards literally, combines with the other filters, and exports the same rows', async () => {
+    expect(await subjects('100%')).toEqual(['Searchable 100% off']);
+    expect(await subjects('_')).toEqual([]);
+    expect(await subjects('searchable', { status: 'failed' })).toEqual([]);
+    const exported = await admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'EMAILS', filters: { search: '100%' } },
+    });
+    expect(exported.data!.createExport.rowCount).toBe(1);
+  });
+
+  it('pages through the matches', async () => {
+    const PAGE = `query($filter: EmailFilter, $after: String) { emails(filter: $filter, first: 2, after: $after) { edges { node { subject } } pageInfo { hasNextPage endCursor } } }`;
+    const first = await admin.gql(PAGE, { filter: { search: 'searchable' } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.emails.edges.map((e: { node: { subject: string } }) => e.node.subject)).toEqual(['Searchable 100% off', 'Searchable welcome']);
+    const second = await admin.gql(PAGE, { filter: { search: 'searchable' }, after: first.data!.emails.pageInfo.endCursor });
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.emails.edges.map((e: { node: { subject: string } }) => e.node.subject)).toEqual(['Searchable invoice 1001']);
+    expect(second.data!.emails.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('refuses a search over 100 characters', async () => {
+    const res = await admin.gql(EMAILS, { filter: { search: 'x'.repeat(101) } });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
+  });
+});

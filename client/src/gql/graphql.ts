@@ -61,6 +61,8 @@ export type CreateExportInput = {
 export type EmailFilter = {
   apiKeyId?: string | number | null | undefined;
   from?: string | null | undefined;
+  /** Part of the subject, the sender or a recipient, any case */
+  search?: string | null | undefined;
   /** queued, sent or failed */
   status?: string | null | undefined;
   to?: string | null | undefined;

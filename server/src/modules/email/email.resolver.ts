@@ -16,6 +16,7 @@ export class EmailFilter {
   @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
   @Field(() => ID, { nullable: true }) apiKeyId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Part of the subject, the sender or a recipient, any case' }) search?: string | null;
 }
 
 @Resolver(() => Email)

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
@@ -14,7 +15,14 @@ import type { EmailRow, EmailWriter } from './email.writer.js';
 export const BATCH_MAX = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
-export type EmailFilter = DateRange & { status?: EmailStatus | null; apiKeyId?: string | null };
+export type EmailFilter = DateRange & {
+  status?: EmailStatus | null;
+  apiKeyId?: string | null;
+  /** Part of the subject, the sender or a recipient, any case */
+  search?: string | null;
+};
+
+export const SEARCH_MAX = 100;
 
 /** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
@@ -133,6 +141,13 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
     where.status = filter.status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
+  const search = filter.search?.trim();
+  if (search) {
+    if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
+    const pattern = `%${escapeLike(search)}%`;
+    // The recipients are a JSON array: searched as its text.
+    where.$or = [{ subject: { $ilike: pattern } }, { from: { $ilike: pattern } }, { [raw((alias) => `${alias}."to"::text`)]: { $ilike: pattern } }];
+  }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
   return where;

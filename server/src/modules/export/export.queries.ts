@@ -5,6 +5,7 @@ import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { SEARCH_MAX } from '../email/email.service.js';
 import { isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
 
@@ -16,7 +17,12 @@ const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-
 const dateRange = { from: isoDate.optional(), to: isoDate.optional() };
 
 const schemas = {
-  [ExportResource.EMAILS]: z.strictObject({ ...dateRange, status: z.enum(['queued', 'sent', 'failed']).optional(), apiKeyId: z.string().optional() }),
+  [ExportResource.EMAILS]: z.strictObject({
+    ...dateRange,
+    status: z.enum(['queued', 'sent', 'failed']).optional(),
+    apiKeyId: z.string().optional(),
+    search: z.string().max(SEARCH_MAX).optional(),
+  }),
   [ExportResource.BROADCASTS]: z.strictObject({ ...dateRange, status: z.enum(['draft', 'sent']).optional() }),
   [ExportResource.CONTACTS]: z.strictObject({ ...dateRange, unsubscribed: z.boolean().optional() }),
   [ExportResource.DOMAINS]: z.strictObject({ ...dateRange }),
@@ -77,6 +83,14 @@ const range = (column: string, f: ExportFilters) =>
     typeof f.to === 'string' ? `${column} <= ${lit(f.to)}::timestamptz` : '',
   ].filter(Boolean);
 
+/** As emailWhere: part of the subject, the sender or a recipient, any case. */
+const emailSearch = (search: string) => {
+  const trimmed = search.trim();
+  if (!trimmed) return '';
+  const pattern = lit(`%${escapeLike(trimmed)}%`);
+  return `(subject ilike ${pattern} or "from" ilike ${pattern} or "to"::text ilike ${pattern})`;
+};
+
 /** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
 const endpointCondition = (endpoint: string) => {
   const path = endpoint.replace(/\/+$/, '') || '/';
@@ -101,7 +115,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                      ${list('reply_to')} as reply_to, ${cell('subject')} as subject, status as last_event,
                      ${iso('created_at')} as created_at, ${iso('sent_at')} as sent_at, api_key_id
                 from email
-               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : ''])}
+               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '', typeof f.search === 'string' ? emailSearch(f.search) : ''])}
                order by email.created_at desc, email.id desc`;
     case ExportResource.LOGS: {
       const status =
