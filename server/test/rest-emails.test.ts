@@ -550,6 +550,19 @@ describe('GraphQL emails(filter: { search })', () => {
     expect(second.data!.emails.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('is GET /emails?search= too, paging within the matches', async () => {
+    const get = async (query: string) => {
+      const res = await fetch(`${server.url}/api/emails?${query}`, { headers: { authorization: `Bearer ${fullToken}` } });
+      return { status: res.status, body: (await res.json()) as { has_more: boolean; data: { id: string; subject: string }[] } };
+    };
+    const page1 = await get('search=searchable&limit=2');
+    expect(page1.body.data.map((e) => e.subject)).toEqual(['Searchable 100% off', 'Searchable welcome']);
+    expect(page1.body.has_more).toBe(true);
+    const page2 = await get(`search=searchable&limit=2&after=${page1.body.data[1].id}`);
+    expect(page2.body.data.map((e) => e.subject)).toEqual(['Searchable invoice 1001']);
+    expect((await get(`search=${'x'.repeat(101)}`)).status).toBe(422);
+  });
+
   it('refuses a search over 100 characters', async () => {
     const res = await admin.gql(EMAILS, { filter: { search: 'x'.repeat(101) } });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });

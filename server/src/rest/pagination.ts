@@ -38,17 +38,20 @@ export type EntityClass<T> = new (...args: never[]) => T;
 export async function findPage<T extends Listable>(
   em: EntityManager,
   entity: EntityClass<T>,
-  where: FilterQuery<T>,
+  where: FilterQuery<T> | (() => FilterQuery<T>),
   params: ListParams,
 ): Promise<T[]> {
+  // A filter with raw SQL fragments (MikroORM's raw()) serves one query only: built anew for each.
+  const filter = () => (typeof where === 'function' ? where() : where);
   const anchorId = params.after ?? params.before;
-  let page: FilterQuery<T> = where;
-  if (anchorId) {
-    const anchor = isUuid(anchorId) ? await em.findOne(entity, { $and: [where, { id: anchorId }] } as FilterQuery<T>) : null;
+  let page: FilterQuery<T>;
+  if (!anchorId) page = filter();
+  else {
+    const anchor = isUuid(anchorId) ? await em.findOne(entity, { $and: [filter(), { id: anchorId }] } as FilterQuery<T>) : null;
     if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list.', 'invalid_parameter');
     const op = params.after ? '$lt' : '$gt';
     page = {
-      $and: [where, beyond(anchor, op)],
+      $and: [filter(), beyond(anchor, op)],
     } as FilterQuery<T>;
   }
   const dir = params.before ? 'asc' : 'desc';

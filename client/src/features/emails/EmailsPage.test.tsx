@@ -160,6 +160,36 @@ describe('EmailsPage', () => {
     expect(screen.getByRole('link', { name: '← Emails' }).getAttribute('href')).toBe('/emails?status=failed');
   });
 
+  it('searches on Enter, keeps the search in the URL, and clears it when the box is emptied', async () => {
+    const { user } = renderEmails('/emails', [
+      emailsMock({ filter: {} }, [email('m1', 'sent'), email('m2', 'failed')]),
+      emailsMock({ filter: { search: 'invoice' } }, [email('m2', 'failed')]),
+      emailsMock({ filter: {} }, [email('m1', 'sent'), email('m2', 'failed')]),
+    ]);
+    await screen.findByRole('table', { name: 'Emails' });
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+    await user.type(box, 'invoice');
+    // Typing alone asks nothing of the server.
+    expect(screen.getByTestId('location').textContent).toBe('/emails');
+    await user.keyboard('{Enter}');
+    expect(screen.getByTestId('location').textContent).toBe('/emails?q=invoice');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')).toHaveLength(2));
+
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export emails' });
+    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Emails', 'invoice']);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.clear(box);
+    expect(screen.getByTestId('location').textContent).toBe('/emails');
+  });
+
+  it('shows the search of the URL in the box', async () => {
+    renderEmails('/emails?q=ada%40example.com', [emailsMock({ filter: { search: 'ada@example.com' } }, [email('m1', 'sent')])]);
+    await screen.findByRole('table', { name: 'Emails' });
+    expect((screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement).value).toBe('ada@example.com');
+  });
+
   it('loads more', async () => {
     const { user } = renderEmails('/emails', [
       emailsMock({ filter: {} }, [email('m1', 'sent')], true),

@@ -9,6 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { SearchField } from '../../ui/SearchField';
 import { SelectField } from '../../ui/SelectField';
 import { ApiKeyFilterField, useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
@@ -77,6 +78,12 @@ export function EmailsPage() {
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter emails</legend>
+        <SearchField
+          label="Search"
+          placeholder="Subject or address"
+          value={filters.q}
+          onSearch={(q) => setFilters({ ...filters, q })}
+        />
         <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })} />
         <SelectField
           label="Status"

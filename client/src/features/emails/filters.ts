@@ -11,21 +11,33 @@ export const EMAIL_STATUSES = [
 
 export type EmailStatus = (typeof EMAIL_STATUSES)[number]['value'];
 
-/** As the URL holds them: `/emails?apiKeyId=…&status=sent&from=2026-01-01&to=2026-01-31`. */
-export type EmailFilters = DayRange & { apiKeyId?: string; status?: EmailStatus };
+/** As the URL holds them: `/emails?q=invoice&apiKeyId=…&status=sent&from=2026-01-01&to=2026-01-31`. */
+export type EmailFilters = DayRange & {
+  /** Part of the subject, the sender or a recipient */
+  q?: string;
+  apiKeyId?: string;
+  status?: EmailStatus;
+};
 
-export const emailUrlFilters = urlFilters<EmailFilters>({ apiKeyId: anyValue, status: oneOf(EMAIL_STATUSES), ...dayRangeReaders });
+export const emailUrlFilters = urlFilters<EmailFilters>({
+  q: (value) => value?.trim().slice(0, 100) || undefined,
+  apiKeyId: anyValue,
+  status: oneOf(EMAIL_STATUSES),
+  ...dayRangeReaders,
+});
 
 /** The `emails(filter:)` argument, which is also what an export of these emails takes. */
 export function toEmailFilter(filters: EmailFilters): EmailFilter & ExportFilters {
   const out: EmailFilter & ExportFilters = {};
+  if (filters.q) out.search = filters.q;
   if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
   if (filters.status) out.status = filters.status;
   return Object.assign(out, dayRangeFilter(filters));
 }
 
 export function describeEmailFilters(filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
-  const out = describeApiKeyFilter(filters.apiKeyId, keyName);
+  const out: ExportFilterLabel[] = filters.q ? [{ filter: 'search', label: 'Search', value: filters.q }] : [];
+  out.push(...describeApiKeyFilter(filters.apiKeyId, keyName));
   const status = EMAIL_STATUSES.find((s) => s.value === filters.status);
   if (status) out.push({ filter: 'status', label: 'Status', value: status.label });
   return [...out, ...describeDayRange(filters)];

@@ -26,12 +26,12 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
   return { body: batch ? { data: ids } : ids[0] };
 }
 
-/** The filters of the dashboard's Emails page and of `emails(filter:)`: `status`, `api_key_id`, `from`, `to`. */
+/** The filters of the dashboard's Emails page and of `emails(filter:)`: `search`, `status`, `api_key_id`, `from`, `to`. */
 function listWhere(teamId: string, req: Request) {
   const apiKeyId = queryString(req, 'api_key_id');
   if (apiKeyId !== undefined && !isUuid(apiKeyId)) throw badInput('api_key_id', '`api_key_id` must be a valid UUID.', 'invalid_parameter');
   // emailWhere checks the status, as it does for GraphQL.
-  const filter = { status: queryString(req, 'status') as EmailStatus | undefined, apiKeyId, ...queryDateRange(req) };
+  const filter = { status: queryString(req, 'status') as EmailStatus | undefined, apiKeyId, search: queryString(req, 'search'), ...queryDateRange(req) };
   return withQueryNames({ apiKeyId: 'api_key_id' }, () => emailWhere(teamId, filter));
 }
 
@@ -44,7 +44,8 @@ export const emailRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const params = listParams(req);
-      const rows = await findPage(ctx.em, Email, listWhere(ctx.key.teamId, req), params);
+      // Built per query: a search is a raw SQL fragment, which serves one query only.
+      const rows = await findPage(ctx.em, Email, () => listWhere(ctx.key.teamId, req), params);
       return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
     },
   },
