@@ -301,6 +301,27 @@ describe('GET /contacts filters', () => {
     }
   });
 
+  it('searches the email address and the name, in any case, with wildcards taken literally', async () => {
+    const jan = (await list('search=jan15')).body.data[0];
+    await sdk(server, team.full.token).contacts.update({ id: jan.id, firstName: 'Ada', lastName: 'Lovelace_100%' });
+    expect(await emails('search=JAN')).toEqual(['jan31@example.com', 'jan15@example.com', 'jan5@example.com']);
+    expect(await emails('search=lovelace')).toEqual(['jan15@example.com']);
+    expect(await emails('search=ada')).toEqual(['jan15@example.com']);
+    expect(await emails('search=_100%25')).toEqual(['jan15@example.com']);
+    expect(await emails('search=%25')).toEqual(['jan15@example.com']);
+    expect(await emails('search=jan&unsubscribed=false&limit=1')).toEqual(['jan31@example.com']);
+    const page2 = await list(`search=jan&unsubscribed=false&limit=1&after=${(await list('search=jan&unsubscribed=false&limit=1')).body.data[0].id}`);
+    expect(page2.body.data.map((c) => c.email)).toEqual(['jan5@example.com']);
+    expect((await list(`search=${'x'.repeat(101)}`)).status).toBe(422);
+    // The same filter in GraphQL and in an export of these contacts.
+    const gql = await team.admin.gql(`query($f: ContactFilter) { contacts(filter: $f, first: 100) { edges { node { email } } } }`, { f: { search: 'LOVELACE' } });
+    expect(gql.data!.contacts.edges.map((e: { node: { email: string } }) => e.node.email)).toEqual(['jan15@example.com']);
+    const exported = await team.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'CONTACTS', filters: { search: 'jan' } },
+    });
+    expect(exported.data!.createExport.rowCount).toBe(3);
+  });
+
   it('lists every contact without filters, as before', async () => {
     const res = await list('');
     expect(res.body).toMatchObject({ object: 'list', has_more: false });

@@ -93,3 +93,9 @@ export function describeDayRange(range: DayRange): FilterLabel[] {
   if (range.to) out.push({ filter: 'to', label: 'To', value: formatDay(range.to) });
   return out;
 }
+
+/** The `q` of a list's search box: trimmed, at most 100 characters (the server's limit). */
+export const searchReader: ParamReader<string> = (value) => value?.trim().slice(0, 100) || undefined;
+
+/** The search in words; the `filter:` argument calls it `search`. */
+export const describeSearch = (q: string | undefined): FilterLabel[] => (q ? [{ filter: 'search', label: 'Search', value: q }] : []);

@@ -30,6 +30,8 @@ export type BroadcastFilter = {
 export type ContactFilter = {
   /** Created at or after */
   from?: string | null | undefined;
+  /** Part of the email address or the name, any case */
+  search?: string | null | undefined;
   /** Created at or before */
   to?: string | null | undefined;
   /** true for unsubscribed contacts only, false for subscribed ones */

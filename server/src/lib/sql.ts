@@ -1,3 +1,6 @@
+/** The longest `search` a list filter takes. */
+export const SEARCH_MAX = 100;
+
 /** Escapes LIKE's wildcards so that user input matches literally. */
 export const escapeLike = (v: string): string => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 

@@ -96,6 +96,20 @@ describe('ContactsPage', () => {
     expect(await screen.findByText('ada@example.com')).toBeTruthy();
   });
 
+  it('searches email and name on Enter, with the search in the URL and in the export', async () => {
+    const { user } = renderContacts('/contacts', [
+      page({ filter: {} }, [contact('c1', 'ada@example.com'), contact('c2', 'grace@example.com')]),
+      page({ filter: { search: 'grace' } }, [contact('c2', 'grace@example.com')]),
+    ]);
+    await screen.findByRole('table', { name: 'Contacts' });
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'grace{Enter}');
+    expect(screen.getByTestId('location').textContent).toBe('/contacts?q=grace');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Contacts' })).getAllByRole('row')).toHaveLength(2));
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export contacts' });
+    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Contacts', 'grace']);
+  });
+
   it('ignores filters it does not know from a hand-edited URL', async () => {
     renderContacts('/contacts?subscription=maybe&from=2026-02-30', [page({ filter: {} }, [contact('c1', 'ada@example.com')])]);
     await screen.findByRole('table', { name: 'Contacts' });

@@ -9,6 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { SearchField } from '../../ui/SearchField';
 import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { ContactsTable } from './components/ContactsTable';
@@ -76,6 +77,7 @@ export function ContactsPage() {
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter contacts</legend>
+        <SearchField label="Search" placeholder="Email or name" value={filters.q} onSearch={(q) => setFilters({ ...filters, q })} />
         <SelectField
           label="Subscription"
           name="subscription"

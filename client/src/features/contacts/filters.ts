@@ -1,4 +1,4 @@
-import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
+import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { ContactFilter } from '../../gql/graphql';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
 
@@ -9,20 +9,25 @@ export const SUBSCRIPTIONS = [
 
 export type Subscription = (typeof SUBSCRIPTIONS)[number]['value'];
 
-/** As the URL holds them: `/contacts?subscription=unsubscribed&from=2026-01-01&to=2026-01-31`. */
-export type ContactFilters = DayRange & { subscription?: Subscription };
+/** As the URL holds them: `/contacts?q=ada&subscription=unsubscribed&from=2026-01-01&to=2026-01-31`. */
+export type ContactFilters = DayRange & {
+  /** Part of the email address or the name */
+  q?: string;
+  subscription?: Subscription;
+};
 
-export const contactUrlFilters = urlFilters<ContactFilters>({ subscription: oneOf(SUBSCRIPTIONS), ...dayRangeReaders });
+export const contactUrlFilters = urlFilters<ContactFilters>({ q: searchReader, subscription: oneOf(SUBSCRIPTIONS), ...dayRangeReaders });
 
 /** The `contacts(filter:)` argument, which is also what an export of these contacts takes. */
 export function toContactFilter(filters: ContactFilters): ContactFilter & ExportFilters {
   const out: ContactFilter & ExportFilters = {};
+  if (filters.q) out.search = filters.q;
   if (filters.subscription) out.unsubscribed = filters.subscription === 'unsubscribed';
   return Object.assign(out, dayRangeFilter(filters));
 }
 
 export function describeContactFilters(filters: ContactFilters): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = [];
+  const out: ExportFilterLabel[] = describeSearch(filters.q);
   const subscription = SUBSCRIPTIONS.find((s) => s.value === filters.subscription);
   if (subscription) out.push({ filter: 'unsubscribed', label: 'Subscription', value: subscription.label });
   return [...out, ...describeDayRange(filters)];

@@ -1,4 +1,4 @@
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { EmailFilter } from '../../gql/graphql';
 import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
@@ -20,7 +20,7 @@ export type EmailFilters = DayRange & {
 };
 
 export const emailUrlFilters = urlFilters<EmailFilters>({
-  q: (value) => value?.trim().slice(0, 100) || undefined,
+  q: searchReader,
   apiKeyId: anyValue,
   status: oneOf(EMAIL_STATUSES),
   ...dayRangeReaders,
@@ -36,7 +36,7 @@ export function toEmailFilter(filters: EmailFilters): EmailFilter & ExportFilter
 }
 
 export function describeEmailFilters(filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = filters.q ? [{ filter: 'search', label: 'Search', value: filters.q }] : [];
+  const out: ExportFilterLabel[] = describeSearch(filters.q);
   out.push(...describeApiKeyFilter(filters.apiKeyId, keyName));
   const status = EMAIL_STATUSES.find((s) => s.value === filters.status);
   if (status) out.push({ filter: 'status', label: 'Status', value: status.label });

@@ -14,6 +14,7 @@ export class ContactFilter {
   unsubscribed?: boolean | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Part of the email address or the name, any case' }) search?: string | null;
 }
 
 @Resolver(() => Contact)

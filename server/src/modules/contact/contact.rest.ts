@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { type Body, objectBody, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { queryBoolean, queryDateRange, withQueryNames } from '../../rest/query.js';
+import { queryBoolean, queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
@@ -27,9 +27,9 @@ function refuseUnsupported(body: Body) {
 
 const idOrEmail = (req: Request) => param(req, 'idOrEmail');
 
-/** The filters of the dashboard's Contacts page and of `contacts(filter:)`: `unsubscribed`, `from`, `to`. */
+/** The filters of the dashboard's Contacts page and of `contacts(filter:)`: `search`, `unsubscribed`, `from`, `to`. */
 function listWhere(teamId: string, req: Request) {
-  const filter = { unsubscribed: queryBoolean(req, 'unsubscribed'), ...queryDateRange(req) };
+  const filter = { unsubscribed: queryBoolean(req, 'unsubscribed'), search: queryString(req, 'search'), ...queryDateRange(req) };
   return withQueryNames({}, () => contactWhere(teamId, filter));
 }
 

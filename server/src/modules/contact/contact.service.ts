@@ -4,6 +4,7 @@ import { AppError, badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';
@@ -32,13 +33,23 @@ function checkPersonName(raw: string | null | undefined, field: string, label: s
   return name || null;
 }
 
-export type ContactFilter = DateRange & { unsubscribed?: boolean | null };
+export type ContactFilter = DateRange & {
+  unsubscribed?: boolean | null;
+  /** Part of the email address or the name, any case */
+  search?: string | null;
+};
 
 /** The team's contacts matching a filter (the Contacts page's, which its export takes too). */
 export function contactWhere(teamId: string, filter?: ContactFilter | null): FilterQuery<Contact> {
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Contact> & Record<string, unknown> = { team: teamId };
   if (typeof filter.unsubscribed === 'boolean') where.unsubscribed = filter.unsubscribed;
+  const search = filter.search?.trim();
+  if (search) {
+    if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
+    const pattern = `%${escapeLike(search)}%`;
+    where.$or = [{ email: { $ilike: pattern } }, { firstName: { $ilike: pattern } }, { lastName: { $ilike: pattern } }];
+  }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
   return where;

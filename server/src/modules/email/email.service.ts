@@ -5,7 +5,7 @@ import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.
 import type { ApiKeyActor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike } from '../../lib/sql.js';
+import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
@@ -22,7 +22,6 @@ export type EmailFilter = DateRange & {
   search?: string | null;
 };
 
-export const SEARCH_MAX = 100;
 
 /** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {

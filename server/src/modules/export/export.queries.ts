@@ -3,9 +3,8 @@ import { escapeLiteral } from 'pg';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike } from '../../lib/sql.js';
+import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import { SEARCH_MAX } from '../email/email.service.js';
 import { isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
 
@@ -24,7 +23,7 @@ const schemas = {
     search: z.string().max(SEARCH_MAX).optional(),
   }),
   [ExportResource.BROADCASTS]: z.strictObject({ ...dateRange, status: z.enum(['draft', 'sent']).optional() }),
-  [ExportResource.CONTACTS]: z.strictObject({ ...dateRange, unsubscribed: z.boolean().optional() }),
+  [ExportResource.CONTACTS]: z.strictObject({ ...dateRange, unsubscribed: z.boolean().optional(), search: z.string().max(SEARCH_MAX).optional() }),
   [ExportResource.DOMAINS]: z.strictObject({ ...dateRange }),
   [ExportResource.LOGS]: z.strictObject({
     ...dateRange,
@@ -39,7 +38,7 @@ const schemas = {
     permission: z.enum(['FULL_ACCESS', 'SENDING_ACCESS']).optional(),
     usageStatus: z.enum(['NEVER_USED', 'ACTIVE', 'INACTIVE']).optional(),
     expiringSoon: z.boolean().optional(),
-    search: z.string().max(100).optional(),
+    search: z.string().max(SEARCH_MAX).optional(),
   }),
 } satisfies Record<ExportResource, z.ZodType>;
 
@@ -83,12 +82,12 @@ const range = (column: string, f: ExportFilters) =>
     typeof f.to === 'string' ? `${column} <= ${lit(f.to)}::timestamptz` : '',
   ].filter(Boolean);
 
-/** As emailWhere: part of the subject, the sender or a recipient, any case. */
-const emailSearch = (search: string) => {
+/** As the services' `search` filters: part of any of the columns, any case, wildcards literal. */
+const searchCondition = (search: string, columns: string[]) => {
   const trimmed = search.trim();
   if (!trimmed) return '';
   const pattern = lit(`%${escapeLike(trimmed)}%`);
-  return `(subject ilike ${pattern} or "from" ilike ${pattern} or "to"::text ilike ${pattern})`;
+  return `(${columns.map((c) => `${c} ilike ${pattern}`).join(' or ')})`;
 };
 
 /** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
@@ -115,7 +114,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                      ${list('reply_to')} as reply_to, ${cell('subject')} as subject, status as last_event,
                      ${iso('created_at')} as created_at, ${iso('sent_at')} as sent_at, api_key_id
                 from email
-               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '', typeof f.search === 'string' ? emailSearch(f.search) : ''])}
+               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '', typeof f.search === 'string' ? searchCondition(f.search, ['subject', '"from"', '"to"::text']) : ''])}
                order by email.created_at desc, email.id desc`;
     case ExportResource.LOGS: {
       const status =
@@ -170,7 +169,12 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
       return `select id, ${cell('email')} as email, ${cell('first_name')} as first_name, ${cell('last_name')} as last_name,
                      unsubscribed, ${iso('created_at')} as created_at
                 from contact
-               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.unsubscribed === 'boolean' ? `unsubscribed = ${f.unsubscribed}` : ''])}
+               where ${where([
+                 `team_id = ${team}`,
+                 ...range('created_at', f),
+                 typeof f.unsubscribed === 'boolean' ? `unsubscribed = ${f.unsubscribed}` : '',
+                 typeof f.search === 'string' ? searchCondition(f.search, ['email', 'first_name', 'last_name']) : '',
+               ])}
                order by contact.created_at desc, contact.id desc`;
     case ExportResource.BROADCASTS:
       return `select id, ${cell('name')} as name, ${cell('"from"')} as "from", ${cell('subject')} as subject, status,
