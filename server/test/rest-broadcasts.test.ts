@@ -281,6 +281,19 @@ describe('GET /broadcasts filters', () => {
     expect(res.body.data.map((b) => b.name)).toEqual(['Now', 'Feb 10', 'Jan 31', 'Jan 15', 'Jan 5']);
   });
 
+  it('searches the name and the subject, in any case, and combines with the status', async () => {
+    expect(await names('search=JAN')).toEqual(['Jan 31', 'Jan 15', 'Jan 5']);
+    expect(await names('search=jan&status=draft')).toEqual(['Jan 15']);
+    expect(await names('search=nothing%20like%20it')).toEqual([]);
+    expect((await list(`search=${'x'.repeat(101)}`)).status).toBe(422);
+    const gql = await team.admin.gql(`query($f: BroadcastFilter) { broadcasts(filter: $f, first: 100) { edges { node { name } } } }`, { f: { search: 'feb' } });
+    expect(gql.data!.broadcasts.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['Feb 10']);
+    const exported = await team.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'BROADCASTS', filters: { search: 'jan' } },
+    });
+    expect(exported.data!.createExport.rowCount).toBe(3);
+  });
+
   it('narrows to a status', async () => {
     expect(await names('status=sent')).toEqual(['Feb 10', 'Jan 31', 'Jan 5']);
     expect(await names('status=draft')).toEqual(['Now', 'Jan 15']);

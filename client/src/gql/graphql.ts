@@ -21,6 +21,8 @@ export type ApiKeyFilter = {
 export type BroadcastFilter = {
   /** Created at or after */
   from?: string | null | undefined;
+  /** Part of the name or the subject, any case */
+  search?: string | null | undefined;
   /** draft or sent */
   status?: string | null | undefined;
   /** Created at or before */

@@ -1,8 +1,18 @@
+import { badInput } from '../errors.js';
+
 /** The longest `search` a list filter takes. */
 export const SEARCH_MAX = 100;
 
 /** Escapes LIKE's wildcards so that user input matches literally. */
 export const escapeLike = (v: string): string => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A list's `search` as an ILIKE pattern matching it anywhere, literally; undefined when blank. */
+export function searchPattern(search: string | null | undefined): string | undefined {
+  const trimmed = search?.trim();
+  if (!trimmed) return undefined;
+  if (trimmed.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
+  return `%${escapeLike(trimmed)}%`;
+}
 
 type Keyed = { createdAt: Date; id: string };
 

@@ -86,6 +86,17 @@ describe('BroadcastsPage', () => {
     expect(await screen.findByText('Exported 1 row. Your download has started.')).toBeTruthy();
   });
 
+  it('searches name and subject on Enter, with the search in the URL', async () => {
+    const { user } = renderBroadcasts('/broadcasts', [
+      page({ filter: {} }, [broadcast('b1', 'November newsletter', 'sent'), broadcast('b2', 'Launch')]),
+      page({ filter: { search: 'launch' } }, [broadcast('b2', 'Launch')]),
+    ]);
+    await screen.findByRole('table', { name: 'Broadcasts' });
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'launch{Enter}');
+    expect(screen.getByTestId('location').textContent).toBe('/broadcasts?q=launch');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Broadcasts' })).getAllByRole('row')).toHaveLength(2));
+  });
+
   it('ignores a status it does not know from a hand-edited URL', async () => {
     renderBroadcasts('/broadcasts?status=scheduled', [page({ filter: {} }, [broadcast('b1', 'November newsletter')])]);
     await screen.findByRole('table', { name: 'Broadcasts' });

@@ -9,6 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { SearchField } from '../../ui/SearchField';
 import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { BroadcastsTable } from './components/BroadcastsTable';
@@ -76,6 +77,7 @@ export function BroadcastsPage() {
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter broadcasts</legend>
+        <SearchField label="Search" placeholder="Name or subject" value={filters.q} onSearch={(q) => setFilters({ ...filters, q })} />
         <SelectField
           label="Status"
           name="status"

@@ -13,6 +13,7 @@ export class BroadcastFilter {
   @Field(() => String, { nullable: true, description: 'draft or sent' }) status?: string | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Part of the name or the subject, any case' }) search?: string | null;
 }
 
 @Resolver(() => Broadcast)

@@ -31,9 +31,9 @@ const broadcastJson = (b: Broadcast) => ({
   text: b.text ?? null,
 });
 
-/** The filters of the dashboard's Broadcasts page and of `broadcasts(filter:)`: `status`, `from`, `to`. */
+/** The filters of the dashboard's Broadcasts page and of `broadcasts(filter:)`: `search`, `status`, `from`, `to`. */
 function listWhere(teamId: string, req: Request) {
-  const filter = { status: queryString(req, 'status'), ...queryDateRange(req) };
+  const filter = { status: queryString(req, 'status'), search: queryString(req, 'search'), ...queryDateRange(req) };
   return withQueryNames({}, () => broadcastWhere(teamId, filter));
 }
 

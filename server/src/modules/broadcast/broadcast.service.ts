@@ -3,6 +3,7 @@ import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
+import { searchPattern } from '../../lib/sql.js';
 import { checkName } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
@@ -45,7 +46,11 @@ function checkLength(value: string | null | undefined, field: string, max: numbe
 const BROADCAST_STATUSES: readonly string[] = Object.values(BroadcastStatus);
 const isBroadcastStatus = (s: string): s is BroadcastStatus => BROADCAST_STATUSES.includes(s);
 
-export type BroadcastFilter = DateRange & { status?: string | null };
+export type BroadcastFilter = DateRange & {
+  status?: string | null;
+  /** Part of the name or the subject, any case */
+  search?: string | null;
+};
 
 /** The team's broadcasts matching a filter (the Broadcasts page's, which its export takes too). */
 export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null): FilterQuery<Broadcast> {
@@ -55,6 +60,8 @@ export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null):
     if (!isBroadcastStatus(filter.status)) throw badInput('status', `Status must be ${BROADCAST_STATUSES.join(' or ')}.`);
     where.status = filter.status;
   }
+  const pattern = searchPattern(filter.search);
+  if (pattern) where.$or = [{ name: { $ilike: pattern } }, { subject: { $ilike: pattern } }];
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
   return where;

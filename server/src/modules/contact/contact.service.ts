@@ -4,7 +4,7 @@ import { AppError, badInput, notFound } from '../../errors.js';
 import type { Actor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
+import { searchPattern } from '../../lib/sql.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';
@@ -44,10 +44,8 @@ export function contactWhere(teamId: string, filter?: ContactFilter | null): Fil
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Contact> & Record<string, unknown> = { team: teamId };
   if (typeof filter.unsubscribed === 'boolean') where.unsubscribed = filter.unsubscribed;
-  const search = filter.search?.trim();
-  if (search) {
-    if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
-    const pattern = `%${escapeLike(search)}%`;
+  const pattern = searchPattern(filter.search);
+  if (pattern) {
     where.$or = [{ email: { $ilike: pattern } }, { firstName: { $ilike: pattern } }, { lastName: { $ilike: pattern } }];
   }
   const createdAt = dateRangeWhere(filter);

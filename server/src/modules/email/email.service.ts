@@ -5,7 +5,7 @@ import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.
 import type { ApiKeyActor } from '../../graphql/context.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
+import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
@@ -140,10 +140,8 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
     where.status = filter.status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
-  const search = filter.search?.trim();
-  if (search) {
-    if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
-    const pattern = `%${escapeLike(search)}%`;
+  const pattern = searchPattern(filter.search);
+  if (pattern) {
     // The recipients are a JSON array: searched as its text.
     where.$or = [{ subject: { $ilike: pattern } }, { from: { $ilike: pattern } }, { [raw((alias) => `${alias}."to"::text`)]: { $ilike: pattern } }];
   }

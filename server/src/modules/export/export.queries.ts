@@ -3,7 +3,7 @@ import { escapeLiteral } from 'pg';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
+import { escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
@@ -22,7 +22,7 @@ const schemas = {
     apiKeyId: z.string().optional(),
     search: z.string().max(SEARCH_MAX).optional(),
   }),
-  [ExportResource.BROADCASTS]: z.strictObject({ ...dateRange, status: z.enum(['draft', 'sent']).optional() }),
+  [ExportResource.BROADCASTS]: z.strictObject({ ...dateRange, status: z.enum(['draft', 'sent']).optional(), search: z.string().max(SEARCH_MAX).optional() }),
   [ExportResource.CONTACTS]: z.strictObject({ ...dateRange, unsubscribed: z.boolean().optional(), search: z.string().max(SEARCH_MAX).optional() }),
   [ExportResource.DOMAINS]: z.strictObject({ ...dateRange }),
   [ExportResource.LOGS]: z.strictObject({
@@ -84,10 +84,8 @@ const range = (column: string, f: ExportFilters) =>
 
 /** As the services' `search` filters: part of any of the columns, any case, wildcards literal. */
 const searchCondition = (search: string, columns: string[]) => {
-  const trimmed = search.trim();
-  if (!trimmed) return '';
-  const pattern = lit(`%${escapeLike(trimmed)}%`);
-  return `(${columns.map((c) => `${c} ilike ${pattern}`).join(' or ')})`;
+  const pattern = searchPattern(search);
+  return pattern ? `(${columns.map((c) => `${c} ilike ${lit(pattern)}`).join(' or ')})` : '';
 };
 
 /** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
@@ -180,7 +178,12 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
       return `select id, ${cell('name')} as name, ${cell('"from"')} as "from", ${cell('subject')} as subject, status,
                      ${iso('created_at')} as created_at
                 from broadcast
-               where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : ''])}
+               where ${where([
+                 `team_id = ${team}`,
+                 ...range('created_at', f),
+                 typeof f.status === 'string' ? `status = ${lit(f.status)}` : '',
+                 typeof f.search === 'string' ? searchCondition(f.search, ['name', 'subject']) : '',
+               ])}
                order by broadcast.created_at desc, broadcast.id desc`;
   }
 }
