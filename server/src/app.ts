@@ -84,7 +84,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     emailWriter: new EmailWriter(pool),
     jobs,
     pool,
-    downloadPool: createDownloadPool(orm.config.getClientUrl()),
+    downloadPool: createDownloadPool(orm.config.getClientUrl(), config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS),
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
     usageRecorder: new UsageRecorder(pool, logger),

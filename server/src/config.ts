@@ -31,6 +31,10 @@ const schema = z.object({
   CLIENT_DIST: z.string().default(path.join(root, 'client', 'dist')),
   EXPORT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Export downloads streaming at once on this instance (each holds a connection while the client reads). */
+  EXPORT_DOWNLOADS: z.coerce.number().int().min(1).max(100).default(4),
+  /** How long a download waits for a free slot before it is answered 503 with Retry-After. */
+  EXPORT_DOWNLOAD_WAIT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
   /** false: this instance serves requests only and leaves background jobs to the others. */
   WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

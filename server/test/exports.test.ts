@@ -20,6 +20,18 @@ let keyId: string;
 let member: TestClient;
 let other: TestClient;
 
+/** Makes an export's file `megabytes` MB in 1 MB chunks, each filled with its own letter (A, B, …). */
+async function replaceFile(on: TestServer, exportId: string, megabytes: number) {
+  await sql(on.databaseUrl, 'delete from export_chunk where export_id = $1', [exportId]);
+  await sql(
+    on.databaseUrl,
+    `insert into export_chunk (export_id, attempt, seq, data)
+     select $1, (select file_attempt from export where id = $1), s, convert_to(repeat(chr(65 + s), 1048576), 'UTF8') from generate_series(0, $2 - 1) as s`,
+    [exportId, megabytes],
+  );
+  await sql(on.databaseUrl, `update export set file_size = $2 * 1048576 where id = $1`, [exportId, megabytes]);
+}
+
 async function download(link: string, client?: TestClient) {
   // Links are built from PUBLIC_URL; the test server listens on a port chosen at start.
   const url = link.replace(server.config.PUBLIC_URL, server.url);
@@ -110,15 +122,7 @@ describe('small exports', () => {
   it('a download abandoned mid-file frees its connection: more abandoned downloads than connections, then a whole one', async () => {
     const res = await admin.gql(CREATE, { input: { resource: 'DOMAINS', filters: {} } });
     const exp = res.data!.createExport;
-    // A 24 MB file in 1 MB chunks, each filled with its own letter.
-    await sql(server.databaseUrl, 'delete from export_chunk where export_id = $1', [exp.id]);
-    await sql(
-      server.databaseUrl,
-      `insert into export_chunk (export_id, attempt, seq, data)
-       select $1, (select file_attempt from export where id = $1), s, convert_to(repeat(chr(65 + s), 1048576), 'UTF8') from generate_series(0, 23) as s`,
-      [exp.id],
-    );
-    await sql(server.databaseUrl, `update export set file_size = 24 * 1048576 where id = $1`, [exp.id]);
+    await replaceFile(server, exp.id, 24);
     const url = exp.downloadUrl.replace(server.config.PUBLIC_URL, server.url);
     for (let i = 0; i < 6; i++) {
       const abort = new AbortController();
@@ -175,6 +179,38 @@ describe('small exports', () => {
       expect(file.status).toBe(200);
       expect(file.text.trimEnd().split('\n')).toHaveLength(exp.rowCount + 1);
       if (resource === 'LOGS') expect(exp.rowCount).toBe(150);
+    }
+  });
+});
+
+describe('download slots', () => {
+  it('a download that finds every slot busy is 503 with Retry-After, and works once one is free', async () => {
+    const busy = await startTestServer({ EXPORT_DOWNLOADS: '1', EXPORT_DOWNLOAD_WAIT_SECONDS: '0.5' });
+    try {
+      const { client } = await signUpAdmin(busy, 'Busy downloads');
+      const exp = (await client.gql(CREATE, { input: { resource: 'DOMAINS', filters: {} } })).data!.createExport;
+      await replaceFile(busy, exp.id, 24);
+      const url = exp.downloadUrl.replace(busy.config.PUBLIC_URL, busy.url);
+      // A client that does not read: the one slot stays taken while the server waits to write.
+      const slow = new AbortController();
+      const first = await fetch(url, { headers: { cookie: client.cookie! }, signal: slow.signal });
+      expect(first.status).toBe(200);
+      const refused = await fetch(url, { headers: { cookie: client.cookie! } });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toEqual({ statusCode: 503, name: 'service_unavailable', message: expect.stringMatching(/download slot .* busy/) });
+      slow.abort();
+      await first.body?.cancel().catch(() => undefined);
+      // As a client honouring Retry-After would: the slot frees as soon as the server sees the abort.
+      let whole = await fetch(url, { headers: { cookie: client.cookie! } });
+      for (let i = 0; whole.status === 503 && i < 10; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        whole = await fetch(url, { headers: { cookie: client.cookie! } });
+      }
+      expect(whole.status).toBe(200);
+      expect((await whole.arrayBuffer()).byteLength).toBe(24 * 1048576);
+    } finally {
+      await busy.stop();
     }
   });
 });

@@ -11,8 +11,8 @@ export function createPool(url: string): pg.Pool {
 /**
  * Connections for export downloads, which stream a file with COPY and hold their connection as
  * long as the client takes to read it: kept apart so that slow downloads never starve the hot
- * path, and at most `max` at once per instance (more wait for a free connection).
+ * path, and at most `max` at once per instance (more wait for a free connection, `waitSeconds` at most).
  */
-export function createDownloadPool(url: string, max = 4): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000 });
+export function createDownloadPool(url: string, max: number, waitSeconds: number): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, connectionTimeoutMillis: waitSeconds * 1000 });
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { escapeLiteral } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { authenticateRequest } from '../auth/authenticate.js';
@@ -34,8 +34,16 @@ export function exportDownload(services: Services) {
     if (status !== ExportStatus.READY || !exp.fileAttempt) {
       return fail(res, 409, 'export_not_ready', status === ExportStatus.FAILED ? 'This export failed.' : 'This export is still being prepared.');
     }
-    // Waits here while every download connection is busy.
-    const client = await services.downloadPool.connect();
+    // Waits here while every download connection is busy, then gives up with a clear answer.
+    let client: PoolClient;
+    try {
+      client = await services.downloadPool.connect();
+    } catch (err) {
+      services.logger.warn({ err, exportId: exp.id }, 'no free export download slot');
+      const retry = Math.max(1, Math.ceil(services.config.EXPORT_DOWNLOAD_WAIT_SECONDS));
+      res.setHeader('retry-after', String(retry));
+      return fail(res, 503, 'service_unavailable', `Every download slot of this server is busy: retry in ${retry} second${retry === 1 ? '' : 's'}.`);
+    }
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
     res.setHeader('cache-control', 'private, no-store');
