@@ -5,7 +5,7 @@ import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import { isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
+import { endpointMatch, isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
 
 // Every value reaching SQL here has been validated by a schema below (uuid, ISO date, enum,
@@ -90,8 +90,8 @@ const searchCondition = (search: string, columns: string[]) => {
 
 /** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
 const endpointCondition = (endpoint: string) => {
-  const path = endpoint.replace(/\/+$/, '') || '/';
-  return `(endpoint = ${lit(path)} or endpoint like ${lit(`${escapeLike(path)}/%`)} or endpoint like ${lit(`${escapeLike(path)} %`)})`;
+  const { path, below } = endpointMatch(endpoint);
+  return `(endpoint = ${lit(path)}${below.map((pattern) => ` or endpoint like ${lit(pattern)}`).join('')})`;
 };
 
 const where = (conditions: string[]) => conditions.filter(Boolean).join(' and ');

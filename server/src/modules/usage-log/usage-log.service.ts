@@ -21,6 +21,16 @@ export const LOG_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 /** Whether an endpoint filter is well formed: a path of at most 300 characters. */
 export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
 
+/**
+ * What an endpoint filter matches, for the ORM and for the export's SQL alike: the path itself
+ * (without a trailing slash), and LIKE patterns for anything below it and, for /graphql, each
+ * operation logged as "/graphql Name".
+ */
+export function endpointMatch(endpoint: string): { path: string; below: [string, string] } {
+  const path = endpoint.replace(/\/+$/, '') || '/';
+  return { path, below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`] };
+}
+
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 
 /** The team's logs matching a filter; another team's key id simply matches nothing. */
@@ -43,9 +53,8 @@ export function usageLogWhere(teamId: string, filter?: UsageLogFilter | null): F
   }
   if (filter.endpoint) {
     if (!isEndpointFilter(filter.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
-    // The path itself, anything below it, and (for /graphql) each operation logged as "/graphql Name".
-    const path = filter.endpoint.replace(/\/+$/, '') || '/';
-    where.$or = [{ endpoint: path }, { endpoint: { $like: `${escapeLike(path)}/%` } }, { endpoint: { $like: `${escapeLike(path)} %` } }];
+    const { path, below } = endpointMatch(filter.endpoint);
+    where.$or = [{ endpoint: path }, ...below.map((pattern) => ({ endpoint: { $like: pattern } }))];
   }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
