@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
@@ -141,20 +141,21 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const wsCleanup = useServer(
     {
       schema,
-      // Only subscriptions travel over the WebSocket, checked as HTTP requests are: queries and
-      // mutations go over HTTP, where the rate limit and the usage logs apply.
-      parse: (source) => parse(source, parseOptions),
-      // graphql-ws treats a parse error as its own failure and drops the socket: answer it instead.
+      // Parsed and validated here, once, as HTTP requests are, and only subscriptions: queries and
+      // mutations go over HTTP, where the rate limit and the usage logs apply. A syntax error is
+      // answered (graphql-ws's own parse would treat it as its failure and drop the socket).
       onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
         try {
-          parse(payload.query, parseOptions);
+          document = parse(payload.query, parseOptions);
         } catch (e) {
           if (e instanceof GraphQLError) return [withCode(e, 'GRAPHQL_PARSE_FAILED')];
           throw e;
         }
+        const errors = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
+        if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      validate: (schema, document) =>
-        validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')),
       // A Bearer key may come in connectionParams ({ authorization: 'Bearer re_…' }); else the upgrade request's cookie.
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};
