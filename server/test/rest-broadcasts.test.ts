@@ -172,6 +172,16 @@ describe('GraphQL broadcasts connection', () => {
   });
 });
 
+/** Drafts made through the SDK, oldest first, then given a status and a creation time ([name, status, created_at]; null keeps now). */
+async function seedBroadcasts(team: Team, domain: string, made: [string, 'draft' | 'sent', string | null][]) {
+  const resend = sdk(server, team.full.token);
+  for (const [name, status, createdAt] of made) {
+    const { data, error } = await resend.broadcasts.create(draft({ name, from: `news@${domain}` }));
+    expect(error).toBeNull();
+    await sql(server.databaseUrl, `update broadcast set status = $2, created_at = coalesce($3, created_at) where id = $1`, [data!.id, status, createdAt]);
+  }
+}
+
 describe('GraphQL broadcasts filter', () => {
   const FILTERED = `query($filter: BroadcastFilter, $first: Int, $after: String) {
     broadcasts(filter: $filter, first: $first, after: $after) { edges { node { name status } } pageInfo { hasNextPage endCursor } }
@@ -186,19 +196,12 @@ describe('GraphQL broadcasts filter', () => {
 
   beforeAll(async () => {
     team = await setUpTeam(server, 'Filters', 'filters.com');
-    const resend = sdk(server, team.full.token);
-    // Oldest first: [name, status, created_at].
-    const made: [string, 'draft' | 'sent', string | null][] = [
+    await seedBroadcasts(team, 'filters.com', [
       ['Jan 5', 'sent', '2026-01-05T10:00:00Z'],
       ['Jan 15', 'draft', '2026-01-15T10:00:00Z'],
       ['Feb 10', 'sent', '2026-02-10T10:00:00Z'],
       ['Now', 'draft', null],
-    ];
-    for (const [name, status, createdAt] of made) {
-      const { data, error } = await resend.broadcasts.create(draft({ name, from: 'news@filters.com' }));
-      expect(error).toBeNull();
-      await sql(server.databaseUrl, `update broadcast set status = $2, created_at = coalesce($3, created_at) where id = $1`, [data!.id, status, createdAt]);
-    }
+    ]);
   });
 
   it('narrows to a status', async () => {
@@ -259,20 +262,13 @@ describe('GET /broadcasts filters', () => {
 
   beforeAll(async () => {
     team = await setUpTeam(server, 'RestFilters', 'rest-filters.com');
-    const resend = sdk(server, team.full.token);
-    // Oldest first: [name, status, created_at].
-    const made: [string, 'draft' | 'sent', string | null][] = [
+    await seedBroadcasts(team, 'rest-filters.com', [
       ['Jan 5', 'sent', '2026-01-05T10:00:00Z'],
       ['Jan 15', 'draft', '2026-01-15T10:00:00Z'],
       ['Jan 31', 'sent', '2026-01-31T23:30:00Z'],
       ['Feb 10', 'sent', '2026-02-10T10:00:00Z'],
       ['Now', 'draft', null],
-    ];
-    for (const [name, status, createdAt] of made) {
-      const { data, error } = await resend.broadcasts.create(draft({ name, from: 'news@rest-filters.com' }));
-      expect(error).toBeNull();
-      await sql(server.databaseUrl, `update broadcast set status = $2, created_at = coalesce($3, created_at) where id = $1`, [data!.id, status, createdAt]);
-    }
+    ]);
   });
 
   it('lists every broadcast without filters, as before', async () => {

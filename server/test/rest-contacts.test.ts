@@ -199,6 +199,16 @@ describe('GraphQL contacts connection', () => {
   });
 });
 
+/** Contacts made through the SDK, oldest first ([email, unsubscribed, created_at]; null keeps now). */
+async function seedContacts(team: Team, made: [string, boolean, string | null][]) {
+  const resend = sdk(server, team.full.token);
+  for (const [email, unsubscribed, createdAt] of made) {
+    const { data, error } = await resend.contacts.create({ email, unsubscribed });
+    expect(error).toBeNull();
+    if (createdAt) await sql(server.databaseUrl, 'update contact set created_at = $2 where id = $1', [data!.id, createdAt]);
+  }
+}
+
 describe('GraphQL contacts filter', () => {
   const FILTERED = `query($filter: ContactFilter, $first: Int, $after: String) {
     contacts(filter: $filter, first: $first, after: $after) { edges { node { email } } pageInfo { hasNextPage endCursor } }
@@ -216,19 +226,12 @@ describe('GraphQL contacts filter', () => {
 
   beforeAll(async () => {
     team = await setUpTeam(server, 'Filters', 'filters.com');
-    const resend = sdk(server, team.full.token);
-    // Oldest first: [email, unsubscribed, created_at].
-    const made: [string, boolean, string | null][] = [
+    await seedContacts(team, [
       ['jan5@example.com', false, '2026-01-05T10:00:00Z'],
       ['jan15@example.com', true, '2026-01-15T10:00:00Z'],
       ['feb10@example.com', false, '2026-02-10T10:00:00Z'],
       ['now@example.com', true, null],
-    ];
-    for (const [email, unsubscribed, createdAt] of made) {
-      const { data, error } = await resend.contacts.create({ email, unsubscribed });
-      expect(error).toBeNull();
-      if (createdAt) await sql(server.databaseUrl, 'update contact set created_at = $2 where id = $1', [data!.id, createdAt]);
-    }
+    ]);
   });
 
   it('narrows to subscribed or unsubscribed contacts', async () => {
@@ -285,20 +288,13 @@ describe('GET /contacts filters', () => {
 
   beforeAll(async () => {
     team = await setUpTeam(server, 'RestFilters', 'rest-filters.com');
-    const resend = sdk(server, team.full.token);
-    // Oldest first: [email, unsubscribed, created_at].
-    const made: [string, boolean, string | null][] = [
+    await seedContacts(team, [
       ['jan5@example.com', false, '2026-01-05T10:00:00Z'],
       ['jan15@example.com', true, '2026-01-15T10:00:00Z'],
       ['jan31@example.com', false, '2026-01-31T23:30:00Z'],
       ['feb10@example.com', false, '2026-02-10T10:00:00Z'],
       ['now@example.com', true, null],
-    ];
-    for (const [email, unsubscribed, createdAt] of made) {
-      const { data, error } = await resend.contacts.create({ email, unsubscribed });
-      expect(error).toBeNull();
-      if (createdAt) await sql(server.databaseUrl, 'update contact set created_at = $2 where id = $1', [data!.id, createdAt]);
-    }
+    ]);
   });
 
   it('searches the email address and the name, in any case, with wildcards taken literally', async () => {
