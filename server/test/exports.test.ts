@@ -296,6 +296,10 @@ describe('roles and bad input', () => {
       ['LOGS', { statusCode: 999 }, 'filters.statusCode'],
       ['EMAILS', { status: 'bounced' }, 'filters.status'],
       ['DOMAINS', { permission: 'FULL_ACCESS' }, 'filters.permission'],
+      ['EMAILS', { search: 'x'.repeat(101) }, 'filters.search'],
+      ['CONTACTS', { search: 7 }, 'filters.search'],
+      ['LOGS', { method: 'FETCH' }, 'filters.method'],
+      ['LOGS', { endpoint: 'emails' }, 'filters.endpoint'],
       ['EMAILS', [], 'filters'],
       ['EMAILS', 'sent', 'filters'],
     ] as const) {

@@ -242,6 +242,20 @@ describe('startup: configuration parsing', () => {
     );
   });
 
+  it('refuses export download slots and waits out of range, naming them', () => {
+    for (const [name, value] of [
+      ['EXPORT_DOWNLOADS', '0'],
+      ['EXPORT_DOWNLOADS', '2.5'],
+      ['EXPORT_DOWNLOADS', 'many'],
+      ['EXPORT_DOWNLOAD_WAIT_SECONDS', '0'],
+      ['EXPORT_DOWNLOAD_WAIT_SECONDS', 'soon'],
+      ['EXPORT_DOWNLOAD_WAIT_SECONDS', '601'],
+    ]) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(`${name}:`));
+    }
+    expect(loadConfig({})).toMatchObject({ EXPORT_DOWNLOADS: 4, EXPORT_DOWNLOAD_WAIT_SECONDS: 30 });
+  });
+
   it('treats empty variables as unset, so a blank value never turns the rate limit off', () => {
     const config = loadConfig({ PORT: '', RATE_LIMIT_PER_SECOND: '', SMTP_URL: '', LOG_LEVEL: ' ', DATABASE_URL: '' });
     expect(config.PORT).toBe(4000);
