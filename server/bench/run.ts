@@ -231,8 +231,8 @@ async function main() {
     const tReady = performance.now();
     const rssWhileWriting = rssPeak;
     // Written to a file as it arrives, as a browser saves a download, by a native client as psql
-    // is one: curl. (Node's fetch, reading in this process beside the sampler, took 0.8–1.5 s for a
-    // file that curl saves in 0.4–0.6 s: it measured the bench's client, not the server.)
+    // is one: curl. (Node's fetch, reading in this process beside the sampler, took 0.76–1.35 s for a
+    // file that curl saved in 0.40–0.64 s: it measured the bench's client, not the server.)
     const downloaded = path.join(dir, 'export.csv');
     const downloadUrl = `${server.url}/api/exports/${id}/download`;
     let downloader = 'curl';
