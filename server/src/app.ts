@@ -20,7 +20,7 @@ import { noNulStrings } from './graphql/no-nul.js';
 import { subscriptionsOnly } from './graphql/subscriptions-only.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
-import { hasNul, NUL_MESSAGE } from './lib/nul.js';
+import { badTextMessage, findBadText } from './lib/nul.js';
 import type { Logger } from './logger.js';
 import { authenticateRequest } from './modules/auth/authenticate.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
@@ -249,9 +249,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     '/graphql',
     express.json({ limit: JSON_LIMIT }),
     (req: Request, res: Response, next: NextFunction) => {
-      // PostgreSQL cannot store a NUL: refuse it here with a clear error rather than fail a statement.
-      if (!hasNul(req.body) && !hasNul(req.query)) return next();
-      res.status(400).json({ errors: [{ message: NUL_MESSAGE, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+      // Text PostgreSQL cannot store (lib/nul.ts): refused here with a clear error rather than a failed statement.
+      const bad = findBadText(req.body?.variables) ?? findBadText(req.body) ?? findBadText(req.query);
+      if (!bad) return next();
+      res.status(400).json({ errors: [{ message: badTextMessage(bad), extensions: { code: ErrorCode.BAD_USER_INPUT, field: bad.field } }] });
     },
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, { req, res }) }),
   );

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import { badInput } from '../errors.js';
-import { NUL_MESSAGE } from '../lib/nul.js';
+import { textProblem } from '../lib/nul.js';
 import type { Services } from '../services.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 
@@ -28,6 +28,7 @@ export type RestRoute = {
 /** A route parameter as a string (Express 5 types them loosely); a decoded NUL is refused. */
 export function param(req: Request, name: string): string {
   const value = String(req.params[name] ?? '');
-  if (value.includes('\0')) throw badInput(name, NUL_MESSAGE, 'invalid_parameter');
+  const problem = textProblem(value);
+  if (problem) throw badInput(name, problem, 'invalid_parameter');
   return value;
 }

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { badInput } from '../errors.js';
-import { hasNul, NUL_MESSAGE } from '../lib/nul.js';
+import { badTextMessage, findBadText, mayHoldBadText } from '../lib/nul.js';
 
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const JSON_START = /^[ \t\n\r]*[[{]/; // JSON whitespace, then an object or an array
@@ -23,7 +23,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       length > 0 &&
       length <= limitBytes &&
       (headers['content-type'] === undefined || PLAIN_JSON.test(headers['content-type']));
-    if (!usual) return full(req, res, (err?: unknown) => next(err ?? (hasNul(req.body) ? nulRefused() : undefined)));
+    if (!usual) return full(req, res, (err?: unknown) => next(err ?? badTextRefusal(req.body)));
 
     const chunks: Buffer[] = [];
     let received = 0;
@@ -50,8 +50,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
       } catch (e) {
         return done(Object.assign(e as Error, { status: 400 }));
       }
-      // JSON can only carry a NUL escaped: look for the escape before walking the body.
-      done(text.includes('\\u0000') && hasNul(req.body) ? nulRefused() : undefined);
+      // JSON can only carry a NUL or a lone surrogate escaped: look for the escape before walking the body.
+      done(mayHoldBadText(text) ? badTextRefusal(req.body) : undefined);
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -60,7 +60,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
   };
 }
 
-const nulRefused = () => badInput('body', NUL_MESSAGE);
+/** A NUL or a lone surrogate anywhere in the body: 422 naming the field (lib/nul.ts). */
+function badTextRefusal(body: unknown) {
+  const bad = findBadText(body);
+  return bad ? badInput(bad.field, badTextMessage(bad)) : undefined;
+}
 
 /** '40mb' → bytes, for the route limits written as body-parser writes them. */
 export function bytes(limit: string): number {

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../errors.js';
 import type { DateRange } from '../lib/date-range.js';
-import { NUL_MESSAGE } from '../lib/nul.js';
+import { textProblem } from '../lib/nul.js';
 
 // Query parameters are refused as Resend refuses them: 422 invalid_parameter, naming the parameter.
 const invalid = (name: string, message: string) => badInput(name, message, 'invalid_parameter');
@@ -12,7 +12,8 @@ export function queryString(req: Request, name: string): string | undefined {
   const v = req.query[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v === '') throw invalid(name, `\`${name}\` must be a single non-empty value.`);
-  if (v.includes('\0')) throw invalid(name, NUL_MESSAGE);
+  const problem = textProblem(v);
+  if (problem) throw invalid(name, problem);
   return v;
 }
 
