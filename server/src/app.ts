@@ -113,7 +113,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
           throw rateLimited(retry, (e as Error).message);
         }
       }
-      return { em, actor, loaders: createLoaders(em), services, ip: clientIp(req), started: performance.now(), ...extra };
+      return { em, actor, admittedKey: actor?.kind === 'apiKey' ? actor : null, loaders: createLoaders(em), services, ip: clientIp(req), started: performance.now(), ...extra };
     } catch (e) {
       throw contextError(e);
     }
@@ -189,8 +189,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
         async requestDidStart(rc) {
           return {
             async willSendResponse({ contextValue, request, response, operationName }) {
-              const actor = contextValue.actor;
-              if (actor?.kind !== 'apiKey') return;
+              const actor = contextValue.admittedKey;
+              if (!actor) return;
               const body = response.body.kind === 'single' ? response.body.singleResult : null;
               services.usageRecorder.record({
                 teamId: actor.teamId,

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
 import { verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
+import { canManage } from '../modules/auth/actor.js';
 import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
 import { bytes, jsonBody, requestReadError } from './json-body.js';
@@ -121,7 +122,7 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
     for (const route of list) {
       // Permission is checked before the body is read: a sending-access key learns nothing else about the route.
       const access = (_req: Request, res: Response, next: NextFunction) =>
-        route.access === 'full' && locals(res).key!.permission !== 'FULL_ACCESS' ? next(restricted()) : next();
+        route.access === 'full' && !canManage(locals(res).key!) ? next(restricted()) : next();
       router[route.method](path, access, jsonBody(bytes(route.bodyLimit ?? '1mb')), async (req, res, next) => {
         const key = locals(res).key!;
         try {

@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';
 import { User } from '../team/team.entity.js';
 import { ApiKey, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
@@ -68,17 +69,17 @@ export class ApiKeyResolver {
     @Arg('filter', () => ApiKeyFilter, { nullable: true }) filter: ApiKeyFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<ApiKey[]> {
-    return listApiKeys(ctx.em, requireActor(ctx).teamId, filter ?? {});
+    return listApiKeys(ctx.em, requireReader(ctx.actor).teamId, filter ?? {});
   }
 
   @Query(() => ApiKey, { nullable: true })
   apiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey | null> {
-    return findApiKey(ctx.em, requireActor(ctx).teamId, id);
+    return findApiKey(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
   @Query(() => ApiKeyHealth)
   apiKeyHealth(@Ctx() ctx: Context): Promise<ApiKeyHealth> {
-    return apiKeyHealth(ctx.em, requireActor(ctx).teamId);
+    return apiKeyHealth(ctx.em, requireReader(ctx.actor).teamId);
   }
 
   @Mutation(() => CreateApiKeyPayload)
@@ -86,7 +87,7 @@ export class ApiKeyResolver {
     @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
-    return createApiKey(ctx.em, requireAdmin(ctx), input);
+    return createApiKey(ctx.em, requireManager(ctx.actor), input);
   }
 
   @Mutation(() => ApiKey)
@@ -95,12 +96,12 @@ export class ApiKeyResolver {
     @Arg('input', () => UpdateApiKeyInput) input: UpdateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<ApiKey> {
-    return updateApiKey(ctx.em, ctx.services.apiKeyVerifier, requireAdmin(ctx), id, input);
+    return updateApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input);
   }
 
   @Mutation(() => ID)
   deleteApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, requireAdmin(ctx), id);
+    return deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'A new token for the same key; the old one works for the grace period' })
@@ -109,7 +110,7 @@ export class ApiKeyResolver {
     @Arg('input', () => RollApiKeyInput) input: RollApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
-    return rollApiKey(ctx.em, ctx.services.apiKeyVerifier, requireAdmin(ctx), id, input.gracePeriodSeconds);
+    return rollApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input.gracePeriodSeconds);
   }
 
   @FieldResolver(() => UsageStatus)

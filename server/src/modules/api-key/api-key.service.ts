@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';

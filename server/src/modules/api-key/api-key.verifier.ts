@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Notifier } from '../../db/notifier.js';
-import type { ApiKeyActor } from '../../graphql/context.js';
+import type { ApiKeyActor } from '../auth/actor.js';
+import type { Permission } from './api-key.entity.js';
 import { isWellFormedToken, TOKEN_PATTERN, tokenHash } from './token.js';
 
 export type VerifiedKey = ApiKeyActor & {
@@ -14,7 +15,7 @@ type Entry = { key: VerifiedKey | null; cachedAt: number };
 type Row = {
   id: string;
   team_id: string;
-  permission: 'FULL_ACCESS' | 'SENDING_ACCESS';
+  permission: Permission;
   domain_id: string | null;
   domain_name: string | null;
   expires_at: Date | null;

@@ -1,7 +1,8 @@
 import { JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, requireAdmin } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireManager } from '../auth/actor.js';
 import { User } from '../team/team.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 
@@ -16,7 +17,7 @@ export class AuditEventResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<AuditEventConnection> {
-    return paginate(ctx.em, AuditEvent, { team: requireAdmin(ctx).teamId }, { first, after });
+    return paginate(ctx.em, AuditEvent, { team: requireManager(ctx.actor).teamId }, { first, after });
   }
 
   @FieldResolver(() => User, { nullable: true })

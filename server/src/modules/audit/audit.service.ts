@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { Team, User } from '../team/team.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 

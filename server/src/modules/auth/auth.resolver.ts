@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { requireNoKey } from './actor.js';
 import { User } from '../team/team.entity.js';
 import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp } from './auth.service.js';
 import { readCookie } from './cookies.js';
@@ -25,6 +26,8 @@ export function setSessionCookie(ctx: Context, signedIn: SignedIn): User {
     path: '/',
     expires: signedIn.expiresAt,
   });
+  // The rest of this operation (me, role, team) answers for the new session. Only anonymous or
+  // session requests get here (requireNoKey), so a key's usage log never changes hands.
   ctx.actor = signedIn.actor;
   return signedIn.user;
 }
@@ -39,16 +42,19 @@ export class AuthResolver {
 
   @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })
   async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
+    requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input));
   }
 
   @Mutation(() => User)
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
+    requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip));
   }
 
   @Mutation(() => Boolean)
   async signOut(@Ctx() ctx: Context): Promise<boolean> {
+    requireNoKey(ctx.actor);
     await signOut(ctx.em, ctx.req ? readCookie(ctx.req, SESSION_COOKIE) : undefined);
     ctx.res?.clearCookie(SESSION_COOKIE, { path: '/' });
     return true;

@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import { badInput, unauthenticated } from '../../errors.js';
-import type { UserActor } from '../../graphql/context.js';
+import type { UserActor } from './actor.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';

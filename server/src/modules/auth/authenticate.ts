@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { unauthenticated } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from './actor.js';
 import type { Services } from '../../services.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { SESSION_COOKIE, actorFromSession } from './auth.service.js';

@@ -1,7 +1,8 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, requireActor } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireReader } from '../auth/actor.js';
 import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere } from './broadcast.service.js';
 
@@ -25,6 +26,6 @@ export class BroadcastResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<BroadcastConnection> {
-    return paginate(ctx.em, Broadcast, broadcastWhere(requireActor(ctx).teamId, filter), { first, after });
+    return paginate(ctx.em, Broadcast, broadcastWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 }

@@ -1,7 +1,8 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, requireActor } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireReader } from '../auth/actor.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere } from './contact.service.js';
 
@@ -26,6 +27,6 @@ export class ContactResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ContactConnection> {
-    return paginate(ctx.em, Contact, contactWhere(requireActor(ctx).teamId, filter), { first, after });
+    return paginate(ctx.em, Contact, contactWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';

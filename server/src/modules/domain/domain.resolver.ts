@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
-import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from './domain.entity.js';
 import { createDomain, deleteDomain, listDomains } from './domain.service.js';
 
@@ -14,16 +15,16 @@ class CreateDomainInput {
 export class DomainResolver {
   @Query(() => [Domain])
   domains(@Ctx() ctx: Context): Promise<Domain[]> {
-    return listDomains(ctx.em, requireActor(ctx).teamId);
+    return listDomains(ctx.em, requireReader(ctx.actor).teamId);
   }
 
   @Mutation(() => Domain)
   createDomain(@Arg('input', () => CreateDomainInput) input: CreateDomainInput, @Ctx() ctx: Context): Promise<Domain> {
-    return createDomain(ctx.em, requireAdmin(ctx), input);
+    return createDomain(ctx.em, requireManager(ctx.actor), input);
   }
 
   @Mutation(() => ID)
   deleteDomain(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return deleteDomain(ctx.em, requireAdmin(ctx), id);
+    return deleteDomain(ctx.em, requireManager(ctx.actor), id);
   }
 }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';

@@ -2,7 +2,8 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, isAppError, requireActor } from '../../graphql/context.js';
+import { type Context, isAppError } from '../../graphql/context.js';
+import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { emailWhere, getEmail } from './email.service.js';
@@ -28,13 +29,13 @@ export class EmailResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<EmailConnection> {
-    return paginate(ctx.em, Email, emailWhere(requireActor(ctx).teamId, filter), { first, after });
+    return paginate(ctx.em, Email, emailWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 
   @Query(() => Email, { nullable: true })
   async email(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Email | null> {
     try {
-      return await getEmail(ctx.em, requireActor(ctx).teamId, id);
+      return await getEmail(ctx.em, requireReader(ctx.actor).teamId, id);
     } catch (e) {
       if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
       throw e;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
-import type { ApiKeyActor } from '../../graphql/context.js';
+import type { ApiKeyActor } from '../auth/actor.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';

@@ -3,7 +3,7 @@ import { escapeLiteral, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { authenticateRequest } from '../auth/authenticate.js';
-import type { Actor } from '../../graphql/context.js';
+import { type Actor, canManage } from '../auth/actor.js';
 import type { Services } from '../../services.js';
 import { Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
@@ -27,8 +27,7 @@ export function exportDownload(services: Services) {
     if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
     const exp = await findExport(em, actor.teamId, String(req.params.id));
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
-    const admin = actor.kind === 'apiKey' ? actor.permission === 'FULL_ACCESS' : actor.role === 'ADMIN';
-    if (!admin) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
+    if (!canManage(actor)) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
     const status = effectiveStatus(exp);
     if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', 'This export has expired: downloads work for 7 days.');
     if (status !== ExportStatus.READY || !exp.fileAttempt) {

@@ -2,7 +2,8 @@ import { JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { notFound } from '../../errors.js';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { User } from '../team/team.entity.js';
 import { Export, ExportResource, ExportStatus, effectiveStatus } from './export.entity.js';
@@ -22,7 +23,7 @@ const TERMINAL = new Set([ExportStatus.READY, ExportStatus.FAILED, ExportStatus.
 
 /** The export's current state first, then one event per progress notification until it ends. */
 async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
-  const teamId = requireActor(ctx).teamId;
+  const teamId = requireReader(ctx.actor).teamId;
   const events = pubSub.subscribe('EXPORT_PROGRESS', id);
   try {
     let exp = await findExport(ctx.em.fork(), teamId, id);
@@ -48,17 +49,17 @@ export class ExportResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ExportConnection> {
-    return paginate(ctx.em, Export, { team: requireActor(ctx).teamId }, { first, after });
+    return paginate(ctx.em, Export, { team: requireReader(ctx.actor).teamId }, { first, after });
   }
 
   @Query(() => Export, { nullable: true })
   export(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Export | null> {
-    return findExport(ctx.em, requireActor(ctx).teamId, id);
+    return findExport(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
   @Mutation(() => Export, { description: 'Admins and full-access keys only. READY at once for 1,000 rows or fewer' })
   createExport(@Arg('input', () => CreateExportInput) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
-    return createExport(ctx.em, ctx.services, requireAdmin(ctx), input);
+    return createExport(ctx.em, ctx.services, requireManager(ctx.actor), input);
   }
 
   @Subscription(() => Export, {
@@ -82,7 +83,7 @@ export class ExportResolver {
   @FieldResolver(() => String, { nullable: true, description: 'Null for members, and until READY or once expired' })
   downloadUrl(@Root() exp: Export, @Ctx() ctx: Context): string | null {
     const actor = ctx.actor;
-    const mayDownload = actor && (actor.kind === 'apiKey' ? actor.permission === 'FULL_ACCESS' : actor.role === 'ADMIN');
+    const mayDownload = actor !== null && canManage(actor);
     return mayDownload && effectiveStatus(exp) === ExportStatus.READY ? downloadUrl(ctx.services, exp.id) : null;
   }
 

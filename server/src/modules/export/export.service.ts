@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';

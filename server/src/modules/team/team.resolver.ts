@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { type Context, requireActor, requireAdmin } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
+import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
 import {
@@ -49,17 +50,18 @@ export class UserFieldsResolver {
 export class TeamResolver {
   @Query(() => Team, { description: 'The team of the signed-in user or API key' })
   team(@Ctx() ctx: Context): Promise<Team> {
-    return findTeam(ctx.em, requireActor(ctx).teamId);
+    return findTeam(ctx.em, requireReader(ctx.actor).teamId);
   }
 
-  @FieldResolver(() => [Membership])
+  @FieldResolver(() => [Membership], { description: 'Members of the team (signed-in members only; never API keys)' })
   members(@Root() team: Team, @Ctx() ctx: Context): Promise<Membership[]> {
+    requireUser(ctx.actor);
     return listMembers(ctx.em, team.id);
   }
 
   @FieldResolver(() => [Invitation], { description: 'Pending invitations (admins only)' })
   invitations(@Root() team: Team, @Ctx() ctx: Context): Promise<Invitation[]> {
-    requireAdmin(ctx);
+    requireTeamAdmin(ctx.actor);
     return listPendingInvitations(ctx.em, team.id);
   }
 
@@ -68,7 +70,7 @@ export class TeamResolver {
     @Arg('input', () => InviteMemberInput) input: InviteMemberInput,
     @Ctx() ctx: Context,
   ): Promise<InvitationPayload> {
-    return inviteMember(ctx.em, ctx.services, requireAdmin(ctx), input);
+    return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input);
   }
 
   @Mutation(() => User)
@@ -76,6 +78,7 @@ export class TeamResolver {
     @Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput,
     @Ctx() ctx: Context,
   ): Promise<User> {
+    requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip));
   }
 
@@ -85,16 +88,16 @@ export class TeamResolver {
     @Arg('role', () => Role) role: Role,
     @Ctx() ctx: Context,
   ): Promise<Membership> {
-    return updateMemberRole(ctx.em, requireAdmin(ctx), id, role);
+    return updateMemberRole(ctx.em, requireTeamAdmin(ctx.actor), id, role);
   }
 
   @Mutation(() => ID)
   removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return removeMember(ctx.em, requireAdmin(ctx), id);
+    return removeMember(ctx.em, requireTeamAdmin(ctx.actor), id);
   }
 
   @Mutation(() => ID)
   revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return revokeInvitation(ctx.em, requireAdmin(ctx), id);
+    return revokeInvitation(ctx.em, requireTeamAdmin(ctx.actor), id);
   }
 }

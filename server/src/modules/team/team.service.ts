@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from '../../errors.js';
-import type { Actor } from '../../graphql/context.js';
+import type { Actor } from '../auth/actor.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';

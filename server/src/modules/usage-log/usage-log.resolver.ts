@@ -2,7 +2,8 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { Connection, paginate } from '../../graphql/connection.js';
-import { type Context, isAppError, requireActor } from '../../graphql/context.js';
+import { type Context, isAppError } from '../../graphql/context.js';
+import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { UsageLog } from './usage-log.entity.js';
 import { getUsageLog, usageByDay, usageLogWhere } from './usage-log.service.js';
@@ -38,13 +39,13 @@ export class UsageLogResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<UsageLogConnection> {
-    return paginate(ctx.em, UsageLog, usageLogWhere(requireActor(ctx).teamId, filter), { first, after });
+    return paginate(ctx.em, UsageLog, usageLogWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 
   @Query(() => UsageLog, { nullable: true })
   async usageLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
     try {
-      return await getUsageLog(ctx.em, requireActor(ctx).teamId, id);
+      return await getUsageLog(ctx.em, requireReader(ctx.actor).teamId, id);
     } catch (e) {
       if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
       throw e;
