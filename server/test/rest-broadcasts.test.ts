@@ -82,8 +82,8 @@ describe('POST /broadcasts', () => {
     ['a 256-character name', { name: 'n'.repeat(256), from: 'a@acme.com', subject: 's', html: 'h' }, 'validation_error', /at most 255/],
     ['a malformed reply_to', { from: 'a@acme.com', subject: 's', html: 'h', reply_to: ['ok@acme.com', 'nope'] }, 'validation_error', /reply_to/],
     ['a 501-character preview', { from: 'a@acme.com', subject: 's', html: 'h', preview_text: 'p'.repeat(501) }, 'validation_error', /preview_text/],
-    ['send: true', { from: 'a@acme.com', subject: 's', html: 'h', send: true }, 'invalid_parameter', /not supported/],
-    ['a schedule', { from: 'a@acme.com', subject: 's', html: 'h', scheduled_at: 'in 1 hour' }, 'invalid_parameter', /not supported/],
+    ['send: true', { from: 'a@acme.com', subject: 's', html: 'h', send: true }, 'validation_error', /not offered/],
+    ['a schedule', { from: 'a@acme.com', subject: 's', html: 'h', scheduled_at: 'in 1 hour' }, 'validation_error', /not offered/],
   ];
   for (const [label, body, name, message] of refused) {
     it(`refuses ${label} with 422 ${name} and writes nothing`, async () => {

@@ -51,8 +51,8 @@ describe('POST /contacts', () => {
     ['a 101-character first name', { email: 'long@example.com', first_name: 'f'.repeat(101) }, 'validation_error', /at most 100/],
     ['a last name that is not a string', { email: 'num@example.com', last_name: 7 }, 'validation_error', /must be a string/],
     ['unsubscribed that is not a boolean', { email: 'bool@example.com', unsubscribed: 'yes' }, 'validation_error', /boolean/],
-    ['custom properties', { email: 'props@example.com', properties: { plan: 'pro' } }, 'invalid_parameter', /properties/],
-    ['segments', { email: 'seg@example.com', segments: [{ id: MISSING_ID }] }, 'invalid_parameter', /Segments/],
+    ['custom properties', { email: 'props@example.com', properties: { plan: 'pro' } }, 'validation_error', /properties/],
+    ['segments', { email: 'seg@example.com', segments: [{ id: MISSING_ID }] }, 'validation_error', /segments/],
   ];
   for (const [label, body, name, message] of refused) {
     it(`refuses ${label} with 422 ${name} and writes nothing`, async () => {
@@ -129,7 +129,7 @@ describe('PATCH /contacts/:idOrEmail', () => {
     for (const [body, name] of [
       [{ first_name: 'x'.repeat(101), unsubscribed: true }, 'validation_error'],
       [{ unsubscribed: 'true' }, 'validation_error'],
-      [{ unsubscribed: true, properties: { a: 1 } }, 'invalid_parameter'],
+      [{ unsubscribed: true, properties: { a: 1 } }, 'validation_error'],
     ] as const) {
       const res = await api(server, `/contacts/${id}`, { method: 'PATCH', token: acme.full.token, body: JSON.stringify(body) });
       expect(res.status, JSON.stringify(body)).toBe(422);

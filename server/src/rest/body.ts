@@ -52,5 +52,21 @@ export function optionalStringList(body: Body, field: string): string[] | undefi
 
 /** Refuses a field this server cannot honour, rather than dropping it silently. */
 export function unsupported(body: Body, field: string, message: string, isSet: (v: unknown) => boolean = (v) => v !== undefined && v !== null): void {
-  if (isSet(body[field])) throw badInput(field, message, 'invalid_parameter');
+  if (isSet(body[field])) throw badInput(field, message);
+}
+
+/**
+ * Every field of a body must be one this route implements: a Resend field that Keyring does not
+ * implement is named with `notOffered[field]` (why, and what to do instead), any other field as
+ * unknown. Never dropped silently. `where` prefixes nested objects ("attachments[0].").
+ */
+export function onlyFields(body: Body, known: readonly string[], notOffered: Readonly<Record<string, string>> = {}, where = ''): void {
+  for (const field of Object.keys(body)) {
+    if (known.includes(field)) continue;
+    const why = Object.hasOwn(notOffered, field) ? notOffered[field] : undefined;
+    // A Resend field sent as null or undefined asks for nothing: the SDK's own shape, not a request.
+    if (why !== undefined && (body[field] === null || body[field] === undefined)) continue;
+    const name = `${where}${field}`;
+    throw badInput(name, why !== undefined ? `Keyring does not support \`${name}\`: ${why}` : `Unknown field \`${name}\`.`);
+  }
 }

@@ -9,6 +9,7 @@ import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
 import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
+import { notFoundEndpoint, routeTable } from './unoffered.js';
 
 type Locals = { key?: VerifiedKey; responseBody?: unknown; started: number };
 const locals = (res: Response) => res.locals as Locals;
@@ -79,10 +80,14 @@ function sendError(res: Response, e: unknown, services: Services): void {
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
 export function createRestRouter(services: Services, routes: RestRoute[], rateLimiter: TeamRateLimiter): Router {
   const router = Router();
+  const table = routeTable(routes);
 
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     locals(res).started = performance.now();
+    const unserved = table.unserved(req.method, req.path);
     const bearer = await verifyBearer(services, req.headers.authorization);
+    // A route Keyring does not serve is a 404 with or without a key; with one, it is logged.
+    if (bearer.kind !== 'ok' && unserved) return next(unserved);
     if (bearer.kind === 'none') return next(missingKey());
     if (bearer.kind !== 'ok') return next(invalidKey());
     const key = bearer.key;
@@ -113,7 +118,7 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
         return next(e);
       }
     }
-    next();
+    next(unserved ?? undefined);
   });
 
   const byPath = new Map<string, RestRoute[]>();
@@ -151,7 +156,7 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
     });
   }
 
-  router.use((_req, _res, next) => next(new RestError(404, 'not_found', 'The requested endpoint does not exist.')));
+  router.use((_req, _res, next) => next(notFoundEndpoint()));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => sendError(res, err, services);
   router.use(onError);
   return router;

@@ -1,5 +1,5 @@
 import { badInput } from '../../errors.js';
-import { type Body, objectBody, optionalString, requiredString } from '../../rest/body.js';
+import { type Body, objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { listRoute } from '../../rest/resource.js';
 import { ApiKey, Permission } from './api-key.entity.js';
@@ -28,6 +28,8 @@ const apiKeyJson = (key: ApiKey) => ({
   last_used_at: key.lastUsedAt?.toISOString() ?? null,
 });
 
+const KEY_FIELDS = ['name', 'permission', 'domain_id'] as const;
+
 export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'post',
@@ -35,6 +37,7 @@ export const apiKeyRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const body = objectBody(req);
+      onlyFields(body, KEY_FIELDS);
       const name = requiredString(body, 'name');
       const permission = permissionOf(body) ?? Permission.FULL_ACCESS;
       const domainId = optionalString(body, 'domain_id');
@@ -49,6 +52,7 @@ export const apiKeyRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const body = objectBody(req);
+      onlyFields(body, KEY_FIELDS);
       const key = await updateApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'), {
         name: optionalString(body, 'name'),
         permission: permissionOf(body),

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
-import { objectBody, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
+import { objectBody, onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
@@ -37,7 +37,7 @@ function listWhere(teamId: string, req: Request) {
   return withQueryNames({}, () => broadcastWhere(teamId, filter));
 }
 
-const SEND_UNSUPPORTED = 'Sending broadcasts is not supported yet: create the broadcast as a draft.';
+const SEND_UNSUPPORTED = (field: string) => `Keyring does not support \`${field}\`: sending broadcasts is not offered yet; create the broadcast as a draft.`;
 
 export const broadcastRoutes: RestRoute[] = [
   {
@@ -46,6 +46,9 @@ export const broadcastRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const body = objectBody(req);
+      onlyFields(body, ['name', 'from', 'subject', 'html', 'text', 'reply_to', 'preview_text', 'segment_id', 'audience_id', 'send', 'scheduled_at'], {
+        topic_id: 'topics are not offered.',
+      });
       const input = {
         name: optionalString(body, 'name', { nullable: true }),
         from: requiredString(body, 'from'),
@@ -56,8 +59,8 @@ export const broadcastRoutes: RestRoute[] = [
         previewText: optionalString(body, 'preview_text', { nullable: true }),
         segmentId: optionalString(body, 'segment_id', { nullable: true }) ?? optionalString(body, 'audience_id', { nullable: true }),
       };
-      if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED, 'invalid_parameter');
-      unsupported(body, 'scheduled_at', SEND_UNSUPPORTED);
+      if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED('send'));
+      unsupported(body, 'scheduled_at', SEND_UNSUPPORTED('scheduled_at'));
       const broadcast = await createBroadcast(ctx.em, ctx.key, input);
       return { body: { object: 'broadcast', id: broadcast.id } };
     },

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { type Body, objectBody, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
+import { type Body, objectBody, onlyFields, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { queryBoolean, queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
@@ -19,11 +19,17 @@ const nonEmpty = (v: unknown) =>
   v !== undefined && v !== null && (typeof v !== 'object' || (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0));
 
 // Custom properties, segments and topics do not exist here: refuse them rather than lose them.
-function refuseUnsupported(body: Body) {
-  unsupported(body, 'properties', 'Contact properties are not supported.', nonEmpty);
-  unsupported(body, 'segments', 'Segments are not supported.', nonEmpty);
-  unsupported(body, 'topics', 'Topics are not supported.', nonEmpty);
+function refuseUnsupported(body: Body, known: readonly string[]) {
+  onlyFields(body, known, CONTACT_FIELDS_NOT_OFFERED);
+  unsupported(body, 'properties', 'Keyring does not support `properties`: contact properties are not offered.', nonEmpty);
+  unsupported(body, 'segments', 'Keyring does not support `segments`: segments are not offered.', nonEmpty);
+  unsupported(body, 'topics', 'Keyring does not support `topics`: topics are not offered.', nonEmpty);
 }
+
+const CONTACT_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
+  audience_id: 'audiences (segments) are not offered.',
+  email: "a contact's address cannot be changed; create a contact with the new address.",
+};
 
 const idOrEmail = (req: Request) => param(req, 'idOrEmail');
 
@@ -46,7 +52,7 @@ export const contactRoutes: RestRoute[] = [
         lastName: optionalString(body, 'last_name', { nullable: true }),
         unsubscribed: optionalBoolean(body, 'unsubscribed'),
       };
-      refuseUnsupported(body);
+      refuseUnsupported(body, ['email', 'first_name', 'last_name', 'unsubscribed', 'properties', 'segments', 'topics']);
       const contact = await createContact(ctx.em, ctx.key, input);
       return { body: { object: 'contact', id: contact.id } };
     },
@@ -64,7 +70,7 @@ export const contactRoutes: RestRoute[] = [
         lastName: optionalString(body, 'last_name', { nullable: true }),
         unsubscribed: optionalBoolean(body, 'unsubscribed'),
       };
-      refuseUnsupported(body);
+      refuseUnsupported(body, ['first_name', 'last_name', 'unsubscribed', 'properties']);
       const contact = await updateContact(ctx.em, ctx.key, idOrEmail(req), input);
       return { body: { object: 'contact', id: contact.id } };
     },

@@ -1,4 +1,4 @@
-import { objectBody, optionalString, requiredString } from '../../rest/body.js';
+import { objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { getRoute, listRoute } from '../../rest/resource.js';
 import { Domain } from './domain.entity.js';
@@ -16,6 +16,17 @@ const domainJson = (d: Domain) => ({
 
 const withRecords = (d: Domain) => ({ object: 'domain', ...domainJson(d), records: [] });
 
+const TRACKING = 'open and click tracking are not offered.';
+/** Resend's domain options that Keyring does not implement. */
+export const DOMAIN_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
+  custom_return_path: 'the return path is always `send.<domain>`.',
+  open_tracking: TRACKING,
+  click_tracking: TRACKING,
+  tracking_subdomain: TRACKING,
+  tls: 'TLS is whatever the SMTP relay negotiates.',
+  capabilities: 'domains only send (receiving is not offered).',
+};
+
 export const domainRoutes: RestRoute[] = [
   {
     method: 'post',
@@ -23,6 +34,7 @@ export const domainRoutes: RestRoute[] = [
     access: 'full',
     async handle(req, ctx) {
       const body = objectBody(req);
+      onlyFields(body, ['name', 'region'], DOMAIN_FIELDS_NOT_OFFERED);
       const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
       return { body: withRecords(domain) };
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
+import { type Body, onlyFields } from '../../rest/body.js';
 
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const NAMED = /^\s*(?:"?([^"<>]*?)"?\s*)?<([^<>]+)>\s*$/;
@@ -64,12 +65,70 @@ export type SendEmailRequest = z.output<typeof sendEmailSchema>;
 
 const REQUIRED = ['from', 'to', 'subject'] as const;
 
+/** The fields of Resend's SendEmailRequest that Keyring implements. */
+export const EMAIL_FIELDS = ['from', 'to', 'subject', 'html', 'text', 'cc', 'bcc', 'reply_to', 'headers', 'tags', 'attachments'] as const;
+/** Resend's fields that Keyring does not implement, and what to do instead. */
+export const EMAIL_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
+  template: 'templates are not offered; send `html` or `text`.',
+  topic_id: 'topics are not offered.',
+  scheduled_at: 'scheduled sending is not offered yet; send the email when it is due.',
+};
+const ATTACHMENT_FIELDS = ['filename', 'content', 'content_type'] as const;
+const ATTACHMENT_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
+  path: 'attachments are not fetched from a URL; send their `content` in base64.',
+  content_id: 'inline (cid) attachments are not offered.',
+};
+const TAG_FIELDS = ['name', 'value'] as const;
+
+/**
+ * Headers that say who sent a message, how it is encoded or where it came from: Keyring sets
+ * them (Message-ID, DKIM-Signature, Content-Type) or they would let a key restricted to one
+ * domain speak for another (Sender, Return-Path, Resent-*), so a request may not set them.
+ */
+const RESERVED_HEADER = /^(?:from|sender|to|cc|bcc|reply-to|subject|date|return-path|message-id|in-reply-to-id|dkim-signature|domainkey-signature|arc-.*|authentication-results|received(?:-spf)?|resent-.*|mime-version|content-.*|x-mailer|errors-to|envelope-to|delivered-to|x-original-.*)$/i;
+const HEADER_NAME = /^[!-9;-~]{1,100}$/;
+
+function checkHeaders(headers: unknown, prefix: string): void {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return; // the schema names the type
+  const names = Object.keys(headers);
+  const bad = names.find((n) => !HEADER_NAME.test(n));
+  if (bad !== undefined) throw badInput(`headers.${bad}`, `${prefix}\`headers\`: \`${bad.slice(0, 100)}\` is not a valid header name.`);
+  const reserved = names.filter((n) => RESERVED_HEADER.test(n));
+  if (reserved.length > 0) {
+    throw badInput(
+      `headers.${reserved[0]}`,
+      `${prefix}\`headers\` may not set ${reserved.map((n) => `\`${n}\``).join(', ')}: Keyring sets the sender, routing and encoding headers itself.`,
+    );
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && /[\r\n]/.test(value)) throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` may not contain a line break.`);
+  }
+}
+
+/** Refuses any field that Keyring would not honour, at every level of one email. */
+function checkFields(input: Body, where: string | undefined): void {
+  const at = where ? `${where}.` : '';
+  const prefix = where ? `${where}: ` : '';
+  onlyFields(input, EMAIL_FIELDS, EMAIL_FIELDS_NOT_OFFERED, at);
+  const nested = (field: string, known: readonly string[], notOffered?: Readonly<Record<string, string>>) => {
+    const list = input[field];
+    if (!Array.isArray(list)) return;
+    list.forEach((item, i) => {
+      if (typeof item === 'object' && item !== null && !Array.isArray(item)) onlyFields(item as Body, known, notOffered, `${at}${field}[${i}].`);
+    });
+  };
+  nested('attachments', ATTACHMENT_FIELDS, ATTACHMENT_FIELDS_NOT_OFFERED);
+  nested('tags', TAG_FIELDS);
+  checkHeaders(input.headers, prefix);
+}
+
 /** Parses one email of a request; `where` prefixes messages in a batch ("emails[3]"). */
 export function parseSendEmail(input: unknown, where?: string): SendEmailRequest {
   const prefix = where ? `${where}: ` : '';
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw badInput(where ?? 'body', `${prefix}The request body must be a JSON object.`);
   }
+  checkFields(input as Body, where);
   for (const field of REQUIRED) {
     if ((input as Record<string, unknown>)[field] === undefined) {
       throw badInput(field, `${prefix}Missing \`${field}\` field.`, 'missing_required_field');
