@@ -34,6 +34,7 @@ import { EmailWriter } from './modules/email/email.writer.js';
 import { startJobs } from './jobs.js';
 import { startExportWorkers } from './modules/export/export.jobs.js';
 import { exportDownload } from './modules/export/export.download.js';
+import { createExportPools, endExportPools } from './modules/export/export.connections.js';
 import { pubSub } from './graphql/pubsub.js';
 import { redact } from './modules/usage-log/redact.js';
 import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
@@ -85,6 +86,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     jobs,
     pool,
     downloadPool: createDownloadPool(orm.config.getClientUrl(), config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS),
+    exportPools: createExportPools(orm.config.getClientUrl(), config.EXPORT_CONCURRENCY),
     signInThrottle: createSignInThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
     usageRecorder: new UsageRecorder(pool, logger),
@@ -310,6 +312,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       await notifier.close();
       await services.pool.end();
       await services.downloadPool.end();
+      await endExportPools(services.exportPools);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { Mailer } from './modules/mail/mailer.js';
 import type { EmailDelivery } from './modules/email/email.delivery.js';
 import type { EmailWriter } from './modules/email/email.writer.js';
+import type { ExportPools } from './modules/export/export.connections.js';
 import type { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 
 /** Process-wide collaborators, built once in app.ts and handed to every request's context. */
@@ -28,4 +29,6 @@ export type Services = {
   pool: pg.Pool;
   /** Connections that stream export downloads (see db/pool.ts) */
   downloadPool: pg.Pool;
+  /** Connections that write export files (see export.connections.ts) */
+  exportPools: ExportPools;
 };

@@ -1,5 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
 const CHUNK_BYTES = 1 << 20;
@@ -38,7 +37,12 @@ export class RecordCounter {
  * stream is read with back-pressure while each chunk is written.
  */
 export async function writeCsv(opts: {
-  orm: MikroORM;
+  /** Streams the COPY (export.connections.ts). */
+  copy: pg.PoolClient;
+  /** Inserts the chunks meanwhile. */
+  writer: pg.PoolClient;
+  /** Called when the COPY is stopped midway: its connection cannot be reused. */
+  discard: () => void;
   exportId: string;
   attempt: string;
   query: string;
@@ -46,15 +50,7 @@ export async function writeCsv(opts: {
   /** Asked after each chunk; false stops the copy (another attempt finished first). */
   stillWanted: () => Promise<boolean>;
 }): Promise<{ rows: number; bytes: number } | null> {
-  const client = new pg.Client({ connectionString: opts.orm.config.getClientUrl() });
-  // A second plain connection writes the chunks while the first streams the COPY (binary parameters).
-  const writer = new pg.Client({ connectionString: opts.orm.config.getClientUrl() });
-  try {
-    await Promise.all([client.connect(), writer.connect()]);
-  } catch (e) {
-    await Promise.all([client.end().catch(() => undefined), writer.end().catch(() => undefined)]);
-    throw e;
-  }
+  const { copy: client, writer } = opts;
   const counter = new RecordCounter();
   // Two chunk buffers, filled in turn: one is being inserted while the next fills, and neither is
   // allocated again, so the garbage collector sees no new megabytes per chunk.
@@ -90,6 +86,7 @@ export async function writeCsv(opts: {
         if (seq % CHECK_EVERY_CHUNKS === 0 && !(await opts.stillWanted())) {
           await inFlight;
           stream.destroy();
+          opts.discard();
           return null;
         }
       }
@@ -102,6 +99,5 @@ export async function writeCsv(opts: {
     return { rows, bytes };
   } finally {
     await inFlight.catch(() => undefined);
-    await Promise.all([client.end(), writer.end()]);
   }
 }

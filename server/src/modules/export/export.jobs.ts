@@ -1,27 +1,41 @@
 import type { Services } from '../../services.js';
-import { EXPORT_QUEUE, expireExports, failExport, runExport } from './export.service.js';
+import { EXPORT_QUEUE, type ExportJob, expireExports, exportJobOptions, failExport, runExport } from './export.service.js';
 
 const EXPIRE_QUEUE = 'export-expire';
+/**
+ * How long a deferred export waits before it asks for its team's slot again: short, as a freed
+ * slot stays idle meanwhile; MAX_PENDING_EXPORTS bounds how many ask (≤ 10 jobs a second a team).
+ */
+export const DEFER_SECONDS = 1;
 
-/** Registers the export workers on this instance; pg-boss hands each job to one instance only. */
+/**
+ * Registers the export workers on this instance; pg-boss hands each job to one instance only.
+ * EXPORT_CONCURRENCY workers per instance, and at most EXPORT_TEAM_CONCURRENCY exports of one team
+ * at once across all instances: a job whose team has no free slot is put back with a delay and the
+ * worker takes the next job, so another team's export is not queued behind a flood (one worker and
+ * one global queue made another team's small export wait 24 s behind six large ones).
+ */
 export async function startExportWorkers(services: Services): Promise<void> {
-  const { jobs, logger } = services;
+  const { jobs, logger, config } = services;
   await jobs.createQueue(EXPORT_QUEUE);
   await jobs.createQueue(EXPIRE_QUEUE);
-  await jobs.work<{ exportId: string }>(
-    EXPORT_QUEUE,
-    { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 },
-    async ([job]) => {
+  for (let i = 0; i < config.EXPORT_CONCURRENCY; i++) {
+    await jobs.work<ExportJob>(EXPORT_QUEUE, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       try {
-        await runExport(services, job.data.exportId, { email: true });
+        const outcome = await runExport(services, job.data.exportId, { email: true, teamSlots: config.EXPORT_TEAM_CONCURRENCY });
+        if (outcome === 'busy') {
+          // Not an attempt: a new job behind the others, so the retries stay for real failures.
+          const deferrals = (job.data.deferrals ?? 0) + 1;
+          await jobs.send(EXPORT_QUEUE, { exportId: job.data.exportId, deferrals } satisfies ExportJob, { ...exportJobOptions(services), startAfter: DEFER_SECONDS });
+        }
       } catch (err) {
         logger.error({ err, exportId: job.data.exportId, attempt: job.retryCount }, 'export failed');
         // Out of retries: FAILED with a reason, never stuck in PROCESSING.
         if (job.retryCount >= job.retryLimit) await failExport(services, job.data.exportId, 'The export could not be written. Try again.');
         throw err;
       }
-    },
-  );
+    });
+  }
   await jobs.schedule(EXPIRE_QUEUE, '*/5 * * * *');
   await jobs.work(EXPIRE_QUEUE, async () => {
     const n = await expireExports(services);

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../errors.js';
+import { badInput, rateLimited } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Team, User } from '../team/team.entity.js';
 import { DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
+import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
 import { exportQuery, parseFilters } from './export.queries.js';
 
 export const INLINE_MAX_ROWS = 1000;
+/** Background exports a team may have queued or running at once; one more is RATE_LIMITED. */
+export const MAX_PENDING_EXPORTS = 10;
+const PENDING_RETRY_SECONDS = 30;
 export const EXPORT_QUEUE = 'export';
 const PROGRESS_EVERY_MS = 250;
 const HEARTBEAT_MS = 500;
@@ -46,6 +50,14 @@ export async function createExport(
   exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
   exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
   await em.transactional(async (tx) => {
+    if (!inline) {
+      // The team's row lock makes the count exact under concurrent requests.
+      await tx.execute('select 1 from team where id = ? for update', [actor.teamId]);
+      const pending = await tx.count(Export, { team: actor.teamId, status: ExportStatus.PROCESSING, rowCount: null });
+      if (pending >= MAX_PENDING_EXPORTS) {
+        throw rateLimited(PENDING_RETRY_SECONDS, `Your team already has ${MAX_PENDING_EXPORTS} large exports in progress: try again once one is ready.`);
+      }
+    }
     tx.persist(exp);
     recordAudit(tx, actor, 'export.created', exp.id, { resource: input.resource, filters, rowCount: exp.rowCount ?? null });
   });
@@ -53,10 +65,15 @@ export async function createExport(
     await runExport(services, exp.id, { email: false });
     await em.refresh(exp);
   } else {
-    await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id }, { retryLimit: 3, retryDelay: 1, expireInSeconds: services.config.EXPORT_JOB_TIMEOUT_SECONDS });
+    await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id } satisfies ExportJob, exportJobOptions(services));
   }
   return exp;
 }
+
+/** What an export job carries: deferrals counts how often it found its team's slots taken. */
+export type ExportJob = { exportId: string; deferrals?: number };
+
+export const exportJobOptions = (services: Services) => ({ retryLimit: 3, retryDelay: 1, expireInSeconds: services.config.EXPORT_JOB_TIMEOUT_SECONDS });
 
 /** The planner's row estimate for a query (at least INLINE_MAX_ROWS + 1: we know there are more). */
 async function estimateRows(conn: ReturnType<EntityManager['getConnection']>, query: string): Promise<number> {
@@ -65,11 +82,16 @@ async function estimateRows(conn: ReturnType<EntityManager['getConnection']>, qu
   return Math.min(2 ** 31 - 1, Math.max(INLINE_MAX_ROWS + 1, planned));
 }
 
-/** Writes the file of one export. Safe to run again: each run writes under a fresh attempt id. */
-export async function runExport(services: Services, exportId: string, opts: { email: boolean }): Promise<void> {
+/**
+ * Writes the file of one export. Safe to run again: each run writes under a fresh attempt id.
+ * Small exports (in the request) use the inline connections; background jobs pass `teamSlots`
+ * and use the background ones, after taking one of the team's slots (export.connections.ts) and answers
+ * 'busy' without writing when the team already has that many exports running on any instance.
+ */
+export async function runExport(services: Services, exportId: string, opts: { email: boolean; teamSlots?: number }): Promise<'done' | 'busy'> {
   const em = services.orm.em.fork();
   const exp = await em.findOne(Export, exportId, { populate: ['createdBy'] });
-  if (!exp || exp.status !== ExportStatus.PROCESSING) return;
+  if (!exp || exp.status !== ExportStatus.PROCESSING) return 'done';
   const conn = em.getConnection();
   const attempt = randomUUID();
   let lastPublished = 0;
@@ -86,21 +108,37 @@ export async function runExport(services: Services, exportId: string, opts: { em
   // Subscribers hear from a running export at least once a second, even while PostgreSQL is
   // still sorting before the first row comes out.
   let latestRows = 0;
-  const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
-  const written = await writeCsv({
-    orm: services.orm,
-    exportId,
-    attempt,
-    query,
-    onProgress: (r) => {
-      latestRows = r;
-      publish(r);
-    },
-    stillWanted: async () => (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
-  }).finally(() => clearInterval(heartbeat));
+  const pools = opts.teamSlots ? services.exportPools.background : services.exportPools.inline;
+  const outcome = await withExportConnections(pools, async (copy, writer, discard) => {
+    const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
+    if (opts.teamSlots && !slot) return 'busy' as const;
+    let discarded = false;
+    const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
+    const result = await writeCsv({
+      copy,
+      writer,
+      discard: () => {
+        discarded = true;
+        discard();
+      },
+      exportId,
+      attempt,
+      query,
+      onProgress: (r) => {
+        latestRows = r;
+        publish(r);
+      },
+      stillWanted: async () => (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
+    }).finally(() => clearInterval(heartbeat));
+    // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
+    if (slot && !discarded) await giveTeamSlotBack(copy, slot);
+    return result;
+  });
+  if (outcome === 'busy') return 'busy';
+  const written = outcome;
   if (!written) {
     await conn.execute('delete from export_chunk where export_id = ? and attempt = ?', [exportId, attempt]);
-    return;
+    return 'done';
   }
   const { rows, bytes } = written;
   const done = await conn.execute(
@@ -122,6 +160,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       })
       .catch((err: unknown) => services.logger.error({ err, exportId }, 'export ready email could not be sent'));
   }
+  return 'done';
 }
 
 export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
