@@ -452,7 +452,7 @@ describe('GET /emails filters', () => {
   });
 
   const refused: RefusedQuery[] = [
-    ['an unknown status', 'status=bounced', /Status must be queued, sent or failed/],
+    ['an unknown status', 'status=bounced', /Status must be scheduled, queued, sent, failed or canceled/],
     ['a key id that is not a UUID', 'api_key_id=abc', /`api_key_id` must be a valid UUID/],
     ['a from that is not a date', 'from=yesterday', /`from` must be an ISO-8601 date/],
     ['a reversed range', 'from=2026-02-01&to=2026-01-31', /`from` must be before `to`/],

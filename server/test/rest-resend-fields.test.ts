@@ -34,7 +34,7 @@ const email = { from: 'Acme <hello@acme.com>', to: 'ada@example.org', subject: '
 type WriteRoute = { method: string; label: string; path: () => string; base: () => Record<string, unknown>; table: string; resend: string[]; implemented: string[]; batch?: boolean };
 const EMAIL_FIELDS = ['from', 'to', 'subject', 'bcc', 'cc', 'reply_to', 'html', 'text', 'template', 'headers', 'scheduled_at', 'attachments', 'tags', 'topic_id'];
 const ATTACHMENT_FIELDS = ['attachments[0].content', 'attachments[0].filename', 'attachments[0].path', 'attachments[0].content_type', 'attachments[0].content_id'];
-const EMAIL_IMPLEMENTED = ['from', 'to', 'subject', 'bcc', 'cc', 'reply_to', 'html', 'text', 'headers', 'attachments', 'tags', 'attachments[0].content', 'attachments[0].filename', 'attachments[0].content_type'];
+const EMAIL_IMPLEMENTED = ['from', 'to', 'subject', 'bcc', 'cc', 'reply_to', 'html', 'text', 'headers', 'attachments', 'tags', 'scheduled_at', 'attachments[0].content', 'attachments[0].filename', 'attachments[0].content_type'];
 const routes: WriteRoute[] = [
   { method: 'POST', label: '/emails', path: () => '/emails', base: () => email, table: 'email', resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS], implemented: EMAIL_IMPLEMENTED },
   { method: 'POST', label: '/emails/batch', path: () => '/emails/batch', base: () => email, table: 'email', resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS], implemented: EMAIL_IMPLEMENTED, batch: true },

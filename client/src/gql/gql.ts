@@ -39,9 +39,10 @@ type Documents = {
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": typeof types.DeleteDomainDocument,
-    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": typeof types.EmailDetailDocument,
+    "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": typeof types.CancelEmailDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
@@ -86,9 +87,10 @@ const documents: Documents = {
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": types.DomainsPageDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": types.DeleteDomainDocument,
-    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": types.EmailsTable_EmailFragmentDoc,
+    "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": types.EmailDetailDocument,
+    "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": types.CancelEmailDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ExportsPageDocument,
@@ -225,7 +227,7 @@ export function graphql(source: "\n  mutation DeleteDomain($id: ID!) {\n    dele
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -234,6 +236,10 @@ export function graphql(source: "\n  query EmailsPage($filter: EmailFilter, $fir
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n"): (typeof documents)["\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n"): (typeof documents)["\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,6 +8,8 @@ export type ConfirmDialogProps = {
   title: string;
   description: ReactNode;
   confirmLabel: string;
+  /** The dismiss button's label (default Cancel). */
+  cancelLabel?: string;
   onConfirm: () => void;
   loading?: boolean;
   destructive?: boolean;
@@ -19,6 +21,7 @@ export function ConfirmDialog({
   title,
   description,
   confirmLabel,
+  cancelLabel = 'Cancel',
   onConfirm,
   loading,
   destructive = true,
@@ -33,7 +36,7 @@ export function ConfirmDialog({
       footer={
         <>
           <DialogClose>
-            <Button>Cancel</Button>
+            <Button>{cancelLabel}</Button>
           </DialogClose>
           <Button variant={destructive ? 'danger' : 'primary'} loading={loading} onClick={onConfirm}>
             {confirmLabel}

@@ -21,6 +21,8 @@ const anEmail = (overrides: Record<string, unknown> = {}) => ({
   error: null,
   createdAt,
   sentAt,
+  scheduledAt: null,
+  messageId: '<e1@mail.example.com>',
   html: '<p>It is <b>on its way</b>.</p>',
   text: 'It is on its way.\nThanks!',
   apiKeyId: 'k1',

@@ -3,11 +3,12 @@ import { endOfDay } from 'date-fns';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
-import { adminUser, renderWithProviders } from '../../test/render';
+import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
 import { EmailDetailQuery, EmailsPageQuery } from './documents';
 import { EmailDetailPage } from './EmailDetailPage';
 import { EmailsPage } from './EmailsPage';
+import { CancelEmailMutation } from './hooks/useCancelEmailMutation';
 
 const keys = [
   { __typename: 'ApiKey', id: 'k1', name: 'Production' },
@@ -26,6 +27,8 @@ const email = (id: string, status: string, to = ['ada@example.com'], sentBy: Sen
   error: status === 'failed' ? 'Mailbox unavailable' : null,
   createdAt: new Date(Date.now() - 60 * 60_000).toISOString(),
   sentAt: null,
+  scheduledAt: status === 'scheduled' ? new Date(Date.now() + 3 * 3600_000 + 60_000).toISOString() : null,
+  messageId: `<${id}@mail.example.com>`,
   ...sentBy,
 });
 
@@ -42,16 +45,43 @@ const emailsMock = (variables: Record<string, unknown>, emails: ReturnType<typeo
   },
 });
 
-const renderEmails = (route: string, mocks: unknown[]) =>
+const renderEmails = (route: string, mocks: unknown[], user = adminUser) =>
   renderWithProviders(
     <>
       <EmailsPage />
       <LocationProbe />
     </>,
-    { route, user: adminUser, mocks: [filterKeysMock(keys), ...(mocks as never[])] },
+    { route, user, mocks: [filterKeysMock(keys), ...(mocks as never[])] },
   );
 
 describe('EmailsPage', () => {
+  it('shows when a scheduled email is due, and an admin cancels it after confirming', async () => {
+    const scheduled = email('s1', 'scheduled');
+    const { user } = renderEmails('/emails', [
+      emailsMock({ filter: {} }, [scheduled, email('m1', 'sent')]),
+      { request: { query: CancelEmailMutation, variables: { id: 's1' } }, result: { data: { cancelEmail: { ...scheduled, status: 'canceled' } } } },
+    ]);
+    const rows = within(await screen.findByRole('table', { name: 'Emails' })).getAllByRole('row');
+    expect(within(rows[1]).getByText('Scheduled').className).toContain('badge-yellow');
+    expect(rows[1].querySelector('time')?.textContent).toBe('in 3 hours');
+    // Only scheduled emails can be canceled.
+    expect(within(rows[2]).queryByRole('button', { name: /More options/ })).toBeNull();
+    await user.click(within(rows[1]).getByRole('button', { name: 'More options for Subject s1' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Cancel email' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel scheduled email' });
+    expect(dialog.textContent).toContain('Subject s1 to ada@example.com will not be sent');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel email' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')[1].textContent).toContain('Canceled');
+  });
+
+  it('offers no cancel to members', async () => {
+    renderEmails('/emails', [emailsMock({ filter: {} }, [email('s1', 'scheduled')])], memberUser);
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    expect(within(table).getByText('Scheduled')).toBeTruthy();
+    expect(within(table).queryByRole('button', { name: /More options/ })).toBeNull();
+  });
+
   it('lists the emails the API accepted', async () => {
     renderEmails('/emails', [emailsMock({ filter: {} }, [email('m1', 'sent', ['a@x.com', 'b@x.com']), email('m2', 'failed')])]);
     const rows = within(await screen.findByRole('table', { name: 'Emails' })).getAllByRole('row');

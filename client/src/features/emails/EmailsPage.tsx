@@ -1,9 +1,12 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { useIsAdmin } from '../../app/session';
 import { useUrlFilters } from '../../app/url-filters';
+import type { EmailsTable_EmailFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
@@ -15,6 +18,7 @@ import { ApiKeyFilterField, useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { EmailsTable } from './components/EmailsTable';
 import { EmailsPageQuery } from './documents';
+import { useCancelEmailMutation } from './hooks/useCancelEmailMutation';
 import { describeEmailFilters, EMAIL_STATUSES, emailUrlFilters, toEmailFilter } from './filters';
 
 const PAGE_SIZE = 50;
@@ -27,6 +31,9 @@ export function EmailsPage() {
     fetchPolicy: 'cache-and-network',
   });
   const { keys, keyName } = useApiKeyFilterKeys();
+  const isAdmin = useIsAdmin();
+  const [canceling, setCanceling] = useState<EmailsTable_EmailFragment | null>(null);
+  const { cancelEmail, loading: cancelLoading } = useCancelEmailMutation();
   const emails = data?.emails.edges.map((e) => e.node) ?? [];
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
 
@@ -57,7 +64,7 @@ export function EmailsPage() {
   } else {
     body = (
       <>
-        <EmailsTable emails={emails} search={params.toString()} />
+        <EmailsTable emails={emails} search={params.toString()} onCancel={isAdmin ? setCanceling : undefined} />
         <LoadMore
           shown={emails.length}
           noun="emails"
@@ -73,7 +80,7 @@ export function EmailsPage() {
     <>
       <PageHeader
         title="Emails"
-        description="The emails your API keys have sent, newest first."
+        description="The emails your API keys have sent or scheduled, newest first."
         actions={<ExportButton resource="EMAILS" filters={filter} filterLabels={describeEmailFilters(filters, keyName)} />}
       />
       <fieldset className="filters">
@@ -101,6 +108,22 @@ export function EmailsPage() {
         />
       </fieldset>
       {body}
+      <ConfirmDialog
+        open={canceling !== null}
+        onOpenChange={(open) => !open && setCanceling(null)}
+        title="Cancel scheduled email"
+        description={
+          <>
+            <strong>{canceling?.subject}</strong> to {canceling?.to.join(', ')} will not be sent. This cannot be undone.
+          </>
+        }
+        confirmLabel="Cancel email"
+        cancelLabel="Keep it"
+        loading={cancelLoading}
+        onConfirm={async () => {
+          if (canceling && (await cancelEmail(canceling))) setCanceling(null);
+        }}
+      />
     </>
   );
 }

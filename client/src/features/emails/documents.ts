@@ -10,6 +10,8 @@ export const EmailRowFragment = graphql(`
     error
     createdAt
     sentAt
+    scheduledAt
+    messageId
     apiKeyId
     apiKey {
       id

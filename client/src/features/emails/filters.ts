@@ -4,9 +4,11 @@ import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel, ExportFilters } from '../exports';
 
 export const EMAIL_STATUSES = [
+  { value: 'scheduled', label: 'Scheduled' },
   { value: 'queued', label: 'Queued' },
   { value: 'sent', label: 'Sent' },
   { value: 'failed', label: 'Failed' },
+  { value: 'canceled', label: 'Canceled' },
 ] as const;
 
 export type EmailStatus = (typeof EMAIL_STATUSES)[number]['value'];

@@ -20,6 +20,7 @@ type Claimed = {
   text: string | null;
   headers: Record<string, string> | null;
   attachments: EmailAttachment[] | null;
+  message_id: string | null;
 };
 
 /**
@@ -90,7 +91,7 @@ export class EmailDelivery {
     const { rows: claimed } = await this.pool.query<Claimed>(
       `update email set status = 'sending', claimed_at = now()
         where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
-        returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments`,
+        returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
     );
     if (claimed.length === 0) return 0;
     const outcomes = await this.mailer.sendBatch(claimed.map(toMail));
@@ -133,6 +134,7 @@ function toMail(e: Claimed): Mail {
     text: e.text ?? undefined,
     html: e.html ?? undefined,
     headers: e.headers ?? undefined,
+    messageId: e.message_id ?? undefined,
     attachments: e.attachments?.map((a) => ({
       filename: a.filename,
       content: a.content ? Buffer.from(a.content, 'base64') : undefined,

@@ -3,7 +3,8 @@ import { Entity, Index, type Opt, PrimaryKey, Property, Unique } from '@mikro-or
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export type EmailStatus = 'scheduled' | 'queued' | 'sending' | 'sent' | 'failed' | 'canceled';
+export const EMAIL_STATUSES = ['scheduled', 'queued', 'sent', 'failed', 'canceled'] as const;
 export type EmailTag = { name: string; value: string };
 export type EmailAttachment = { filename: string; content?: string; path?: string; content_type?: string };
 
@@ -65,7 +66,7 @@ export class Email {
   @Property({ type: 'json', nullable: true, lazy: true })
   attachments?: EmailAttachment[] | null;
 
-  @Field(() => String, { description: 'queued, sending, sent or failed' })
+  @Field(() => String, { description: 'scheduled, queued, sending, sent, failed or canceled' })
   @Property({ type: 'string', length: 16 })
   status: EmailStatus & Opt = 'queued';
 
@@ -85,6 +86,16 @@ export class Email {
   @Field(() => DateTimeISOResolver, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   sentAt?: Date | null;
+
+  /** When a scheduled email is due; null for one sent at once. */
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  scheduledAt?: Date | null;
+
+  /** The Message-ID header it is sent with, fixed when it is accepted. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 512, nullable: true })
+  messageId?: string | null;
 
   @Field(() => DateTimeISOResolver)
   @Property({ type: 'datetime' })

@@ -1,19 +1,20 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { Connection, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
-import { requireReader } from '../auth/actor.js';
+import { requireManager, requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { Email, type EmailStatus } from './email.entity.js';
-import { emailWhere, getEmail } from './email.service.js';
+import { scheduleDue } from './email.jobs.js';
+import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
 
 const EmailConnection = Connection(Email, 'Email');
 type EmailConnection = InstanceType<typeof EmailConnection>;
 
 @InputType()
 export class EmailFilter {
-  @Field(() => String, { nullable: true, description: 'queued, sent or failed' }) status?: EmailStatus | null;
+  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled' }) status?: EmailStatus | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
   @Field(() => ID, { nullable: true }) apiKeyId?: string | null;
@@ -40,6 +41,23 @@ export class EmailResolver {
       if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
       throw e;
     }
+  }
+
+  @Mutation(() => Email, { description: 'Cancels a scheduled email: it is never sent (status canceled)' })
+  cancelEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Email> {
+    return cancelEmail(ctx.em, requireManager(ctx.actor).teamId, id);
+  }
+
+  @Mutation(() => Email, { description: 'Moves a scheduled email to another time (at most 30 days ahead); a time now or past sends it at once' })
+  async rescheduleEmail(
+    @Arg('id', () => ID) id: string,
+    @Arg('scheduledAt', () => DateTimeISOResolver) scheduledAt: Date,
+    @Ctx() ctx: Context,
+  ): Promise<Email> {
+    const email = await rescheduleEmail(ctx.em, requireManager(ctx.actor).teamId, id, scheduledAt.toISOString());
+    if (email.status === 'scheduled') await scheduleDue(ctx.services.jobs, [email.scheduledAt!], ctx.services.logger);
+    else ctx.services.emailDelivery.kick();
+    return email;
   }
 
   @FieldResolver(() => ApiKey, { nullable: true, description: 'The key that sent it; null once the key is deleted' })

@@ -1,11 +1,13 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
+import { objectBody, onlyFields, requiredString } from '../../rest/body.js';
 import { isUuid } from '../../lib/ids.js';
 import { param, type RestContext, type RestRoute } from '../../rest/http.js';
 import { findPage, listBody, listParams } from '../../rest/pagination.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { Email, type EmailStatus } from './email.entity.js';
-import { acceptEmails, BATCH_MAX, emailJson, emailWhere, getEmail } from './email.service.js';
+import { scheduleDue } from './email.jobs.js';
+import { acceptEmails, BATCH_MAX, cancelEmail, emailJson, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
 
 const ATTACHMENTS_LIMIT = '40mb';
 
@@ -20,10 +22,23 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
     inputs = [body ?? {}];
   }
   const idempotencyKey = req.get('idempotency-key');
-  const { ids: accepted, replayed } = await acceptEmails(ctx, inputs, { idempotencyKey, batch });
-  if (!replayed) ctx.services.emailDelivery.kick();
+  const permissive = batch && batchValidation(req) === 'permissive';
+  const { ids: accepted, errors, replayed, due } = await acceptEmails(ctx, inputs, { idempotencyKey, batch, permissive });
+  if (!replayed) {
+    if (due.length < accepted.length) ctx.services.emailDelivery.kick();
+    if (due.length > 0) await scheduleDue(ctx.services.jobs, due, ctx.services.logger);
+  }
   const ids = accepted.map((id) => ({ id }));
-  return { body: batch ? { data: ids } : ids[0] };
+  return { body: !batch ? ids[0] : permissive ? { data: ids, errors } : { data: ids } };
+}
+
+/** The SDK's `batchValidation` option: `strict` (all or nothing, the default) or `permissive`. */
+function batchValidation(req: Request): 'strict' | 'permissive' {
+  const value = req.get('x-batch-validation') ?? 'strict';
+  if (value !== 'strict' && value !== 'permissive') {
+    throw badInput('x-batch-validation', 'The `x-batch-validation` header must be `strict` or `permissive`.');
+  }
+  return value;
 }
 
 /** The filters of the dashboard's Emails page and of `emails(filter:)`: `search`, `status`, `api_key_id`, `from`, `to`. */
@@ -47,6 +62,29 @@ export const emailRoutes: RestRoute[] = [
       // Built per query: a search is a raw SQL fragment, which serves one query only.
       const rows = await findPage(ctx.em, Email, () => listWhere(ctx.key.teamId, req), params);
       return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/emails/:id',
+    access: 'full',
+    async handle(req, ctx) {
+      const body = objectBody(req);
+      onlyFields(body, ['scheduled_at']);
+      const email = await rescheduleEmail(ctx.em, ctx.key.teamId, param(req, 'id'), requiredString(body, 'scheduled_at'));
+      if (email.status === 'scheduled') await scheduleDue(ctx.services.jobs, [email.scheduledAt!], ctx.services.logger);
+      else ctx.services.emailDelivery.kick();
+      return { body: { object: 'email', id: email.id } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/emails/:id/cancel',
+    access: 'full',
+    async handle(req, ctx) {
+      onlyFields(objectBody(req), []);
+      const email = await cancelEmail(ctx.em, ctx.key.teamId, param(req, 'id'));
+      return { body: { object: 'email', id: email.id } };
     },
   },
   {

@@ -8,8 +8,8 @@ import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain } from '../domain/domain.entity.js';
-import { Email, type EmailStatus } from './email.entity.js';
-import { domainOf, parseAddress, parseSendEmail, type SendEmailRequest } from './email.validation.js';
+import { EMAIL_STATUSES, Email, type EmailStatus } from './email.entity.js';
+import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailRow, EmailWriter } from './email.writer.js';
 
 export const BATCH_MAX = 100;
@@ -39,9 +39,11 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: string): EmailRow {
+function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: Date): EmailRow {
+  const id = randomUUID();
+  const scheduled = e.scheduledAt !== null && e.scheduledAt.getTime() > createdAt.getTime();
   return {
-    id: randomUUID(),
+    id,
     team_id: key.teamId,
     api_key_id: key.apiKeyId,
     from: e.from,
@@ -57,7 +59,11 @@ function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | n
     attachments: e.attachments ?? null,
     idempotency_key: idempotencyKey,
     request_hash: requestHash,
-    created_at: createdAt,
+    status: scheduled ? 'scheduled' : 'queued',
+    scheduled_at: e.scheduledAt?.toISOString() ?? null,
+    // Fixed at acceptance, so the id a client reads is the one the message carries.
+    message_id: `<${id}@${domainOf(parseAddress(e.from)!)}>`,
+    created_at: createdAt.toISOString(),
   };
 }
 
@@ -67,51 +73,94 @@ function checkIdempotencyKey(idempotencyKey: string | undefined): void {
   }
 }
 
+export type BatchError = { index: number; message: string };
+export type Accepted = {
+  ids: string[];
+  /** Permissive batches: the emails refused, by index; the others were accepted. */
+  errors: BatchError[];
+  replayed: boolean;
+  /** When the scheduled emails among them are due. */
+  due: Date[];
+};
+
 /**
- * Accepts emails and stores them as queued; delivery happens after the response. With an
- * Idempotency-Key, the same request within 24 hours answers the same emails, and a different
- * request with the same key is a conflict.
+ * Accepts emails and stores them as queued (or scheduled); delivery happens after the response.
+ * With an Idempotency-Key, the same request within 24 hours answers the same emails, and a
+ * different request with the same key is a conflict. A batch is all or nothing unless
+ * `permissive`: then each email is accepted or refused on its own, and the refused ones come
+ * back as `errors` with their index.
  */
 export async function acceptEmails(
   /** `em` is read only when needed (idempotency, a refused domain): the plain send skips the ORM. */
   ctx: { readonly em: EntityManager; key: VerifiedKey; services: { emailWriter: EmailWriter } },
   inputs: unknown[],
-  opts: { idempotencyKey?: string; batch: boolean },
-): Promise<{ ids: string[]; replayed: boolean }> {
+  opts: { idempotencyKey?: string; batch: boolean; permissive?: boolean },
+): Promise<Accepted> {
   const { key } = ctx;
   checkIdempotencyKey(opts.idempotencyKey);
-  const parsed = inputs.map((input, i) => parseSendEmail(input, opts.batch ? `emails[${i}]` : undefined));
-  const domains = [...new Set(parsed.map((e) => domainOf(parseAddress(e.from)!)))];
-  checkKeyDomain(key, domains);
+  const errors: BatchError[] = [];
+  const refuse = (index: number, e: unknown) => {
+    if (!opts.permissive || !(e instanceof AppError)) throw e;
+    errors.push({ index, message: e.message });
+  };
+  const parsed: (SendEmailRequest | null)[] = inputs.map((input, i) => {
+    try {
+      const email = parseSendEmail(input, opts.batch ? `emails[${i}]` : undefined);
+      checkKeyDomain(key, [domainOf(parseAddress(email.from)!)]);
+      return email;
+    } catch (e) {
+      refuse(i, e);
+      return null;
+    }
+  });
   const idempotent = opts.idempotencyKey !== undefined;
   const requestHash = idempotent ? hashOf(inputs) : null;
   const slot = (i: number) => (!idempotent ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey!);
 
   if (idempotent) {
-    const previous = await findIdempotent(ctx.em, key.teamId, slot(0)!);
+    const first = parsed.findIndex((p) => p !== null);
+    const previous = first < 0 ? null : await findIdempotent(ctx.em, key.teamId, slot(first)!);
     if (previous) {
       if (previous.requestHash !== requestHash) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
-      if (!opts.batch) return { ids: [previous.id], replayed: true };
+      if (!opts.batch) return { ids: [previous.id], errors, replayed: true, due: [] };
       const emails = await ctx.em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { fields: ['id', 'idempotencyKey'] });
-      const ids = parsed.map((_, i) => emails.find((e) => e.idempotencyKey === slot(i))?.id).filter((id): id is string => id !== undefined);
-      return { ids, replayed: true };
+      const ids: string[] = [];
+      parsed.forEach((p, i) => {
+        const id = emails.find((e) => e.idempotencyKey === slot(i))?.id;
+        if (id !== undefined) ids.push(id);
+        else if (p !== null) errors.push({ index: i, message: `emails[${i}]: The ${domainOf(parseAddress(p.from)!)} domain is not registered in your team.` });
+      });
+      return { ids, errors: errors.sort((a, b) => a.index - b.index), replayed: true, due: [] };
     }
   }
 
-  const createdAt = new Date().toISOString();
-  const rows = parsed.map((p, i) => toRow(key, p, slot(i), requestHash, createdAt));
+  const createdAt = new Date();
+  const rows = parsed.map((p, i) => (p === null ? null : toRow(key, p, slot(i), requestHash, createdAt)));
+  const accepted = rows.filter((r): r is EmailRow => r !== null);
+  const inserted = new Set<EmailRow>();
   try {
-    if (idempotent) {
+    if (idempotent && accepted.length > 0) {
       // A key older than 24 hours may be used again: release it first.
       await ctx.em.nativeUpdate(
         Email,
-        { teamId: key.teamId, idempotencyKey: { $in: rows.map((r) => r.idempotency_key!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
+        { teamId: key.teamId, idempotencyKey: { $in: accepted.map((r) => r.idempotency_key!) }, createdAt: { $lt: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
         { idempotencyKey: null },
       );
     }
-    if (!(await ctx.services.emailWriter.insert(key.teamId, rows, domains))) throw await missingDomainError(ctx.em, key.teamId, domains);
+    const domainsOf = (list: EmailRow[]) => [...new Set(list.map((r) => domainOf(parseAddress(r.from)!)))];
+    if (!opts.permissive) {
+      if (!(await ctx.services.emailWriter.insert(key.teamId, accepted, domainsOf(accepted)))) throw await missingDomainError(ctx.em, key.teamId, domainsOf(accepted));
+      for (const r of accepted) inserted.add(r);
+    } else {
+      // Each email on its own: concurrent inserts still share one statement (group commit).
+      const results = await Promise.all(accepted.map((r) => ctx.services.emailWriter.insert(key.teamId, [r], domainsOf([r]))));
+      for (const [j, ok] of results.entries()) {
+        if (ok) inserted.add(accepted[j]);
+        else refuse(rows.indexOf(accepted[j]), await missingDomainError(ctx.em, key.teamId, domainsOf([accepted[j]])));
+      }
+    }
   } catch (e) {
     // 23505: the unique (team, idempotency key) index, from node-postgres directly.
     if (e instanceof UniqueConstraintViolationException || (e as { code?: string }).code === '23505') {
@@ -119,7 +168,13 @@ export async function acceptEmails(
     }
     throw e;
   }
-  return { ids: rows.map((r) => r.id), replayed: false };
+  const done = accepted.filter((r) => inserted.has(r));
+  return {
+    ids: done.map((r) => r.id),
+    errors: errors.sort((a, b) => a.index - b.index),
+    replayed: false,
+    due: done.filter((r) => r.status === 'scheduled').map((r) => new Date(r.scheduled_at!)),
+  };
 }
 
 async function findIdempotent(em: EntityManager, teamId: string, idempotencyKey: string): Promise<Email | null> {
@@ -136,7 +191,7 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Email> & Record<string, unknown> = { teamId };
   if (filter.status) {
-    if (!['queued', 'sent', 'failed'].includes(filter.status)) throw badInput('status', 'Status must be queued, sent or failed.');
+    if (!(EMAIL_STATUSES as readonly string[]).includes(filter.status)) throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
     where.status = filter.status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
@@ -163,6 +218,31 @@ export function emailJson(e: Email, full = false) {
     cc: e.cc.length ? e.cc : null,
     reply_to: e.replyTo.length ? e.replyTo : null,
     last_event: e.status === 'sending' ? 'queued' : e.status,
-    scheduled_at: null,
+    scheduled_at: e.scheduledAt?.toISOString() ?? null,
+    message_id: e.messageId ?? null,
   };
+}
+
+const notScheduled = (e: Email) =>
+  badInput('id', `Only a scheduled email can be changed or canceled; this one is ${e.status === 'sending' ? 'queued' : e.status}.`);
+
+/** A scheduled email, canceled before it is due (it is then never sent). */
+export async function cancelEmail(em: EntityManager, teamId: string, id: string): Promise<Email> {
+  const email = await getEmail(em, teamId, id);
+  // Conditional, so a cancel racing the due-email job either wins or is refused: never both.
+  const changed = await em.nativeUpdate(Email, { id: email.id, teamId, status: 'scheduled' }, { status: 'canceled' });
+  await em.refresh(email);
+  if (!changed) throw notScheduled(email);
+  return email;
+}
+
+/** A scheduled email, moved to another time (`scheduled_at` as on send); due now means queued now. */
+export async function rescheduleEmail(em: EntityManager, teamId: string, id: string, scheduledAt: string): Promise<Email> {
+  const email = await getEmail(em, teamId, id);
+  const at = parseScheduledAt(scheduledAt);
+  const status = at.getTime() > Date.now() ? 'scheduled' : 'queued';
+  const changed = await em.nativeUpdate(Email, { id: email.id, teamId, status: 'scheduled' }, { scheduledAt: at, status });
+  await em.refresh(email);
+  if (!changed) throw notScheduled(email);
+  return email;
 }

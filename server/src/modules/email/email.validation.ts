@@ -48,6 +48,7 @@ export const sendEmailSchema = z
       )
       .max(50)
       .optional(),
+    scheduled_at: z.string({ error: '`scheduled_at` must be a string.' }).max(100).nullable().optional(),
     attachments: z
       .array(
         z.object({
@@ -61,17 +62,57 @@ export const sendEmailSchema = z
   })
   .refine((v) => v.html !== undefined || v.text !== undefined, { message: 'Missing `html` or `text` field.', path: ['html'] });
 
-export type SendEmailRequest = z.output<typeof sendEmailSchema>;
+export type SendEmailRequest = Omit<z.output<typeof sendEmailSchema>, 'scheduled_at'> & {
+  /** When it is due; null to send at once. */
+  scheduledAt: Date | null;
+};
+
+/** How far ahead an email may be scheduled (as Resend). */
+export const SCHEDULE_MAX_DAYS = 30;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const RELATIVE = /^in\s+(\d{1,7})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)$/i;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Date.parse rolls 2026-02-31 over to March 3rd: the fields must be a real date and time. */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d, h, min, sec = 0] = (value.match(/\d+/g) ?? []).map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d && h < 24 && min < 60 && sec < 60;
+}
+
+/**
+ * `scheduled_at`: an ISO 8601 date-time with its offset, or "in N minutes" (seconds, hours, days,
+ * weeks). Anything else is refused rather than guessed. A time up to a minute in the past (clock
+ * skew) is due at once; further in the past, or more than 30 days ahead, is refused.
+ */
+export function parseScheduledAt(raw: string, now = Date.now(), field = 'scheduled_at'): Date {
+  const value = raw.trim();
+  let at: number;
+  const relative = RELATIVE.exec(value);
+  if (relative) {
+    const unit = relative[2].toLowerCase();
+    at = now + Number(relative[1]) * UNIT_MS[unit.startsWith('mi') ? 'm' : unit[0]];
+  } else if (ISO_DATE_TIME.test(value) && isCalendarDate(value) && !Number.isNaN(Date.parse(value.replace(' ', 'T')))) {
+    at = Date.parse(value.replace(' ', 'T'));
+  } else {
+    throw badInput(
+      field,
+      `\`${field}\` must be an ISO 8601 date-time with its offset (like 2026-12-03T09:30:00Z) or "in N minutes" (or seconds, hours, days, weeks); Keyring does not read ${JSON.stringify(value.slice(0, 60))}.`,
+    );
+  }
+  if (at < now - 60_000) throw badInput(field, `\`${field}\` is in the past.`);
+  if (at > now + SCHEDULE_MAX_DAYS * UNIT_MS.d) throw badInput(field, `\`${field}\` may be at most ${SCHEDULE_MAX_DAYS} days ahead.`);
+  return new Date(Math.max(at, now));
+}
 
 const REQUIRED = ['from', 'to', 'subject'] as const;
 
 /** The fields of Resend's SendEmailRequest that Keyring implements. */
-export const EMAIL_FIELDS = ['from', 'to', 'subject', 'html', 'text', 'cc', 'bcc', 'reply_to', 'headers', 'tags', 'attachments'] as const;
+export const EMAIL_FIELDS = ['from', 'to', 'subject', 'html', 'text', 'cc', 'bcc', 'reply_to', 'headers', 'tags', 'attachments', 'scheduled_at'] as const;
 /** Resend's fields that Keyring does not implement, and what to do instead. */
 export const EMAIL_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
   template: 'templates are not offered; send `html` or `text`.',
   topic_id: 'topics are not offered.',
-  scheduled_at: 'scheduled sending is not offered yet; send the email when it is due.',
 };
 const ATTACHMENT_FIELDS = ['filename', 'content', 'content_type'] as const;
 const ATTACHMENT_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
@@ -140,5 +181,15 @@ export function parseSendEmail(input: unknown, where?: string): SendEmailRequest
     const field = issue.path.map(String).join('.') || 'body';
     throw new AppError(ErrorCode.BAD_USER_INPUT, `${prefix}${issue.message}`, field, undefined, 'validation_error');
   }
-  return parsed.data;
+  const { scheduled_at, ...email } = parsed.data;
+  let scheduledAt: Date | null = null;
+  if (scheduled_at != null) {
+    try {
+      scheduledAt = parseScheduledAt(scheduled_at);
+    } catch (e) {
+      if (e instanceof AppError) throw new AppError(e.code, `${prefix}${e.message}`, e.field, undefined, 'validation_error');
+      throw e;
+    }
+  }
+  return { ...email, scheduledAt };
 }

@@ -18,6 +18,10 @@ export type EmailRow = {
   attachments: unknown[] | null;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** 'queued', or 'scheduled' until scheduled_at */
+  status: 'queued' | 'scheduled';
+  scheduled_at: string | null;
+  message_id: string;
   created_at: string;
 };
 
@@ -30,9 +34,9 @@ type Group = {
   reject: (err: unknown) => void;
 };
 
-const COLUMNS = `id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, created_at`;
+const COLUMNS = `id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, idempotency_key, request_hash, status, scheduled_at, message_id, created_at`;
 const RECORD = `id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb, cc jsonb, bcc jsonb, reply_to jsonb, subject text, html text,
-                text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, created_at timestamptz`;
+                text text, headers jsonb, tags jsonb, attachments jsonb, idempotency_key text, request_hash text, status text, scheduled_at timestamptz, message_id text, created_at timestamptz`;
 
 /**
  * Inserts the emails of one request, or of many concurrent requests in one statement (group

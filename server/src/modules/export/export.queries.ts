@@ -5,6 +5,7 @@ import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { EMAIL_STATUSES } from '../email/email.entity.js';
 import { endpointMatch, isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
 import { ExportResource } from './export.entity.js';
 
@@ -18,7 +19,7 @@ const dateRange = { from: isoDate.optional(), to: isoDate.optional() };
 const schemas = {
   [ExportResource.EMAILS]: z.strictObject({
     ...dateRange,
-    status: z.enum(['queued', 'sent', 'failed']).optional(),
+    status: z.enum(EMAIL_STATUSES).optional(),
     apiKeyId: z.string().optional(),
     search: z.string().max(SEARCH_MAX).optional(),
   }),

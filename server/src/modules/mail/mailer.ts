@@ -12,6 +12,8 @@ export type Mail = {
   text?: string;
   html?: string;
   headers?: Record<string, string>;
+  /** The Message-ID header, `<id@domain>` */
+  messageId?: string;
   attachments?: { filename: string; content?: Buffer; contentType?: string }[];
 };
 export type Mailer = {

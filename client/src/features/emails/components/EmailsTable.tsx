@@ -1,10 +1,13 @@
 import { Link } from 'react-router';
 import type { EmailsTable_EmailFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
+import { Menu } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
+  scheduled: { label: 'Scheduled', tone: 'yellow' },
+  canceled: { label: 'Canceled', tone: 'neutral' },
   queued: { label: 'Queued', tone: 'neutral' },
   sending: { label: 'Sending', tone: 'blue' },
   sent: { label: 'Sent', tone: 'green' },
@@ -29,7 +32,16 @@ export function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
 }
 
 /** `search` is the list's query string, carried to the detail page so that going back keeps the filters. */
-export function EmailsTable({ emails, search }: { emails: readonly EmailsTable_EmailFragment[]; search: string }) {
+export function EmailsTable({
+  emails,
+  search,
+  onCancel,
+}: {
+  emails: readonly EmailsTable_EmailFragment[];
+  search: string;
+  /** Absent for members, who may not cancel scheduled emails. */
+  onCancel?: (email: EmailsTable_EmailFragment) => void;
+}) {
   const columns: Column<EmailsTable_EmailFragment>[] = [
     {
       header: 'To',
@@ -53,6 +65,12 @@ export function EmailsTable({ emails, search }: { emails: readonly EmailsTable_E
       cell: (e) => (
         <span title={e.error ?? undefined}>
           <EmailStatus status={e.status} />
+          {e.status === 'scheduled' && e.scheduledAt && (
+            <span className="muted">
+              {' '}
+              <RelativeTime value={e.scheduledAt} />
+            </span>
+          )}
         </span>
       ),
     },
@@ -60,5 +78,17 @@ export function EmailsTable({ emails, search }: { emails: readonly EmailsTable_E
     { header: 'API key', cell: (e) => <SentBy email={e} /> },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
   ];
+  if (onCancel && emails.some((e) => e.status === 'scheduled')) {
+    columns.push({
+      header: 'Actions',
+      srOnlyHeader: true,
+      align: 'right',
+      width: '3rem',
+      cell: (e) =>
+        e.status === 'scheduled' ? (
+          <Menu label={`More options for ${e.subject}`} items={[{ label: 'Cancel email', tone: 'danger', onSelect: () => onCancel(e) }]} />
+        ) : null,
+    });
+  }
   return <Table label="Emails" columns={columns} rows={emails} rowKey={(e) => e.id} />;
 }
