@@ -20,6 +20,15 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+
+  /**
+   * Read by graphql-js and Apollo when a resolver throws: RATE_LIMITED answers HTTP 429 with
+   * Retry-After, as REST does (Apollo keeps `http` out of the response body).
+   */
+  get extensions(): Record<string, unknown> | undefined {
+    if (this.code !== ErrorCode.RATE_LIMITED) return undefined;
+    return { http: { status: 429, headers: new Map([['retry-after', String(this.retryAfterSeconds ?? 1)]]) } };
+  }
 }
 
 export const unauthenticated = (message = 'You must be signed in.') =>

@@ -215,7 +215,7 @@ describe('accounts: security', () => {
     expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('after 10 failed attempts on one account, even the right password is RATE_LIMITED', async () => {
+  it('after 10 failed attempts on one account from one address, even the right password is RATE_LIMITED from there', async () => {
     const { email } = await signUpAdmin(server);
     const client = server.client();
     for (let i = 0; i < 10; i++) {

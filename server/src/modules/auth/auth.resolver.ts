@@ -43,7 +43,7 @@ export class AuthResolver {
   @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })
   async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
-    return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input));
+    return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input, ctx.ip));
   }
 
   @Mutation(() => User)

@@ -42,14 +42,16 @@ export async function signUp(
   em: EntityManager,
   services: Services,
   input: { email: string; password: string; teamName: string },
+  ip: string,
 ): Promise<SignedIn> {
   const email = normaliseEmail(input.email);
   checkPassword(input.password);
   const teamName = checkName(input.teamName, 'teamName', 'Team name', 100);
   if (await em.count(User, { email })) throw badInput('email', EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
+  let signedIn: SignedIn;
   try {
-    return await em.transactional(async (tx) => {
+    signedIn = await em.transactional(async (tx) => {
       const team = new Team(teamName);
       const user = new User(email, passwordHash);
       const membership = new Membership(team, user, Role.ADMIN);
@@ -61,6 +63,9 @@ export async function signUp(
     if (e instanceof UniqueConstraintViolationException) throw badInput('email', EMAIL_TAKEN);
     throw e;
   }
+  // The owner's own address: a stranger's guesses never slow their sign-in from it.
+  await services.signInThrottle.remember(email, ip);
+  return signedIn;
 }
 
 /** Checks a password the same way whether or not the account exists. */

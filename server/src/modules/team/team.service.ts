@@ -97,7 +97,7 @@ export async function acceptInvitation(
     checkPassword(input.password);
   }
   const passwordHash = user ? undefined : await hashPassword(input.password);
-  return em.transactional(async (tx) => {
+  const signedIn = await em.transactional(async (tx) => {
     // The conditional update makes the token single-use even under concurrent accepts.
     const claimed = await tx.nativeUpdate(
       Invitation,
@@ -118,6 +118,10 @@ export async function acceptInvitation(
     recordAudit(tx, userActor(membership), 'member.joined', membership.id, { role: membership.role });
     return createSession(tx, services, membership);
   });
+  // A new account's own address, as at sign-up (sign-in-throttle.ts).
+  if (!passwordHash) return signedIn;
+  await services.signInThrottle.remember(invitation.email, ip);
+  return signedIn;
 }
 
 /** Locks the team row so that two admins cannot demote or remove each other at once. */
