@@ -79,6 +79,8 @@ export default async function setup(project: TestProject) {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // Every test signs up from 127.0.0.1.
+      SIGNUP_PER_ADDRESS_PER_HOUR: '10000',
       // Always its own embedded database and the built-in outbox, whatever the shell says.
       DATABASE_URL: '',
       SMTP_URL: '',

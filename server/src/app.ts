@@ -24,6 +24,8 @@ import { badTextMessage, findBadText } from './lib/nul.js';
 import type { Logger } from './logger.js';
 import { authenticateRequest } from './modules/auth/authenticate.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
+import { createSignUpThrottle } from './modules/auth/sign-up-throttle.js';
+import { createInvitationThrottle } from './modules/team/invitation-throttle.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
@@ -89,6 +91,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     downloadPool: createDownloadPool(orm.config.getClientUrl(), config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS),
     exportPools: createExportPools(orm.config.getClientUrl(), config.EXPORT_CONCURRENCY),
     signInThrottle: createSignInThrottle(orm),
+    signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
+    invitationThrottle: createInvitationThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
     usageRecorder: new UsageRecorder(pool, logger),
   };

@@ -39,6 +39,10 @@ const schema = z.object({
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** A team's background exports written at once across all instances: the rest wait their turn, not other teams. */
   EXPORT_TEAM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  /** false: only the very first account may sign up; everyone else joins by invitation. */
+  ALLOW_SIGNUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Sign-up attempts per address (IPv6: its /64) and hour. */
+  SIGNUP_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** false: this instance serves requests only and leaves background jobs to the others. */
   WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

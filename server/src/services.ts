@@ -6,6 +6,8 @@ import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
 import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
+import type { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
+import type { InvitationThrottle } from './modules/team/invitation-throttle.js';
 import type { Mailer } from './modules/mail/mailer.js';
 import type { EmailDelivery } from './modules/email/email.delivery.js';
 import type { EmailWriter } from './modules/email/email.writer.js';
@@ -19,6 +21,8 @@ export type Services = {
   orm: MikroORM;
   mailer: Mailer;
   signInThrottle: SignInThrottle;
+  signUpThrottle: SignUpThrottle;
+  invitationThrottle: InvitationThrottle;
   notifier: Notifier;
   apiKeyVerifier: ApiKeyVerifier;
   usageRecorder: UsageRecorder;

@@ -52,6 +52,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     CLIENT_DIST: '/nonexistent',
+    // Test files sign up many teams from 127.0.0.1; the sign-up throttle has its own test.
+    SIGNUP_PER_ADDRESS_PER_HOUR: '100000',
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { gqlError, renderWithProviders } from '../../test/render';
 import { SignUpMutation } from './hooks/useSignUpMutation';
-import { SignUpPage } from './SignUpPage';
+import { SignUpAllowedQuery, SignUpPage } from './SignUpPage';
 
 /** The text of whatever describes an input (its hint and its error). */
 const description = (input: HTMLElement) =>
@@ -35,6 +35,24 @@ describe('SignUpPage', () => {
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(description(email)).toContain(message);
     expect(screen.getByLabelText('Team name').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('says sign-up is closed, with no form, when the server takes no new sign-ups', async () => {
+    renderWithProviders(<SignUpPage />, {
+      mocks: [{ request: { query: SignUpAllowedQuery }, result: { data: { signUpAllowed: false } } }],
+    });
+    await screen.findByRole('heading', { name: 'Sign-up is closed' });
+    expect(screen.getByText(/Ask an admin of your team for an invitation/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/sign-in');
+  });
+
+  it('shows the form when sign-up is open', async () => {
+    renderWithProviders(<SignUpPage />, {
+      mocks: [{ request: { query: SignUpAllowedQuery }, result: { data: { signUpAllowed: true } } }],
+    });
+    expect(await screen.findByRole('button', { name: 'Create account' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Sign-up is closed' })).toBeNull();
   });
 
   it('rejects a short password before asking the server', async () => {

@@ -1,12 +1,20 @@
+import { useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { FieldErrors } from '../../app/errors';
+import { graphql } from '../../gql';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
 import { AuthCard } from './components/AuthCard';
 import { useSignUpMutation } from './hooks/useSignUpMutation';
 
 const PASSWORD_MIN = 10;
+
+export const SignUpAllowedQuery = graphql(`
+  query SignUpAllowed {
+    signUpAllowed
+  }
+`);
 
 type Values = { email: string; password: string; teamName: string };
 
@@ -19,6 +27,8 @@ function validate(v: Values): FieldErrors<keyof Values> | null {
 }
 
 export function SignUpPage() {
+  // The form shows while this loads (or fails): the server refuses a closed sign-up anyway.
+  const allowed = useQuery(SignUpAllowedQuery, { fetchPolicy: 'network-only' });
   const { signUp, loading, fieldErrors, setFieldErrors } = useSignUpMutation();
   const [values, setValues] = useState<Values>({ email: '', password: '', teamName: '' });
   const set = (key: keyof Values) => (e: { target: { value: string } }) =>
@@ -33,6 +43,22 @@ export function SignUpPage() {
     }
     await signUp({ email: values.email.trim(), password: values.password, teamName: values.teamName.trim() });
   };
+
+  if (allowed.data?.signUpAllowed === false) {
+    return (
+      <AuthCard
+        title="Sign-up is closed"
+        subtitle="This Keyring server does not take new sign-ups. Ask an admin of your team for an invitation: it comes by email with a link to join."
+        footer={
+          <>
+            Already have an account? <Link to="/sign-in">Sign in</Link>
+          </>
+        }
+      >
+        {null}
+      </AuthCard>
+    );
+  }
 
   return (
     <AuthCard

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-grap
 import type { Context } from '../../graphql/context.js';
 import { requireNoKey } from './actor.js';
 import { User } from '../team/team.entity.js';
-import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp } from './auth.service.js';
+import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
 import { readCookie } from './cookies.js';
 
 @InputType()
@@ -38,6 +38,11 @@ export class AuthResolver {
   async me(@Ctx() ctx: Context): Promise<User | null> {
     if (ctx.actor?.kind !== 'user') return null;
     return ctx.loaders.user.load(ctx.actor.userId);
+  }
+
+  @Query(() => Boolean, { description: 'Whether signUp is open: ALLOW_SIGNUP, or no account exists yet. Invitations work either way' })
+  signUpAllowed(@Ctx() ctx: Context): Promise<boolean> {
+    return signUpAllowed(ctx.em, ctx.services);
   }
 
   @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })

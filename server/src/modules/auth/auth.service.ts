@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
-import { badInput, unauthenticated } from '../../errors.js';
+import { badInput, forbidden, unauthenticated } from '../../errors.js';
 import type { UserActor } from './actor.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import type { Services } from '../../services.js';
@@ -13,6 +13,15 @@ import { checkName, checkPassword, normaliseEmail } from './validation.js';
 export const SESSION_COOKIE = 'keyring_session';
 export const INVALID_CREDENTIALS = 'Invalid email or password.';
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead.';
+export const SIGN_UP_CLOSED = 'Sign-up is closed on this server: ask a team admin for an invitation.';
+
+const anyUser = async (em: EntityManager) =>
+  (await em.execute<{ any: boolean }[]>('select exists (select 1 from app_user) as "any"'))[0].any;
+
+/** ALLOW_SIGNUP, or the very first account of a server where it is false. */
+export async function signUpAllowed(em: EntityManager, services: Services): Promise<boolean> {
+  return services.config.ALLOW_SIGNUP || !(await anyUser(em));
+}
 
 // argon2id with OWASP's recommended memory cost: memory-hard, tens of milliseconds here.
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -47,11 +56,18 @@ export async function signUp(
   const email = normaliseEmail(input.email);
   checkPassword(input.password);
   const teamName = checkName(input.teamName, 'teamName', 'Team name', 100);
+  if (!(await signUpAllowed(em, services))) throw forbidden(SIGN_UP_CLOSED);
+  await services.signUpThrottle.attempt(ip);
   if (await em.count(User, { email })) throw badInput('email', EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
   let signedIn: SignedIn;
   try {
     signedIn = await em.transactional(async (tx) => {
+      if (!services.config.ALLOW_SIGNUP) {
+        // Two first sign-ups at once: the lock makes the second see the first's account.
+        await tx.execute('select pg_advisory_xact_lock(hashtext(?))', ['keyring-first-account']);
+        if (await anyUser(tx)) throw forbidden(SIGN_UP_CLOSED);
+      }
       const team = new Team(teamName);
       const user = new User(email, passwordHash);
       const membership = new Membership(team, user, Role.ADMIN);

@@ -70,7 +70,7 @@ export class TeamResolver {
     @Arg('input', () => InviteMemberInput) input: InviteMemberInput,
     @Ctx() ctx: Context,
   ): Promise<InvitationPayload> {
-    return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input);
+    return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input, ctx.ip);
   }
 
   @Mutation(() => User)

@@ -38,11 +38,13 @@ export async function inviteMember(
   services: Services,
   actor: Actor,
   input: { email: string; role: Role },
+  ip: string,
 ): Promise<{ invitation: Invitation; token: string }> {
   const email = normaliseEmail(input.email);
   if (!Object.values(Role).includes(input.role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
   const alreadyMember = await em.count(Membership, { team: actor.teamId, user: { email } });
   if (alreadyMember) throw badInput('email', 'This person is already a member of the team.');
+  await services.invitationThrottle.attempt(actor.teamId, ip, email);
   const token = randomToken();
   const invitation = await em.transactional(async (tx) => {
     // A new invitation replaces any pending one for the same address.
