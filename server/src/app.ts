@@ -34,7 +34,7 @@ import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
 import { EmailWriter } from './modules/email/email.writer.js';
 import { startJobs } from './jobs.js';
-import { startExportWorkers } from './modules/export/export.jobs.js';
+import { createExportQueues, startExportWorkers } from './modules/export/export.jobs.js';
 import { startEmailJobs } from './modules/email/email.jobs.js';
 import { exportDownload } from './modules/export/export.download.js';
 import { createExportPools, endExportPools } from './modules/export/export.connections.js';
@@ -98,6 +98,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   };
   const rateLimiter = createTeamRateLimiter(services);
   if (config.WORKERS) await startExportWorkers(services);
+  else await createExportQueues(services);
   await startEmailJobs(services, { work: config.WORKERS });
   void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';

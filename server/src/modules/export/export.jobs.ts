@@ -9,6 +9,16 @@ const EXPIRE_QUEUE = 'export-expire';
 export const DEFER_SECONDS = 1;
 
 /**
+ * The export queues, created by every instance (it is idempotent): pg-boss silently drops a job
+ * sent to a queue that does not exist, so a WORKERS=false instance that started on a database no
+ * worker had seen yet lost its exports (PROCESSING forever).
+ */
+export async function createExportQueues(services: Services): Promise<void> {
+  await services.jobs.createQueue(EXPORT_QUEUE);
+  await services.jobs.createQueue(EXPIRE_QUEUE);
+}
+
+/**
  * Registers the export workers on this instance; pg-boss hands each job to one instance only.
  * EXPORT_CONCURRENCY workers per instance, and at most EXPORT_TEAM_CONCURRENCY exports of one team
  * at once across all instances: a job whose team has no free slot is put back with a delay and the
@@ -17,8 +27,7 @@ export const DEFER_SECONDS = 1;
  */
 export async function startExportWorkers(services: Services): Promise<void> {
   const { jobs, logger, config } = services;
-  await jobs.createQueue(EXPORT_QUEUE);
-  await jobs.createQueue(EXPIRE_QUEUE);
+  await createExportQueues(services);
   for (let i = 0; i < config.EXPORT_CONCURRENCY; i++) {
     await jobs.work<ExportJob>(EXPORT_QUEUE, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       try {
