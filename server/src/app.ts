@@ -39,7 +39,7 @@ import { startEmailJobs } from './modules/email/email.jobs.js';
 import { exportDownload } from './modules/export/export.download.js';
 import { createExportPools, endExportPools } from './modules/export/export.connections.js';
 import { pubSub } from './graphql/pubsub.js';
-import { redact } from './modules/usage-log/redact.js';
+import { redactGraphql } from './modules/usage-log/redact.js';
 import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
 import { requestReadError } from './rest/json-body.js';
 import { restRoutes } from './rest/routes.js';
@@ -197,10 +197,12 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
         // Every GraphQL request made with a key is a usage log too.
         async requestDidStart(rc) {
           return {
-            async willSendResponse({ contextValue, request, response, operationName }) {
+            async willSendResponse({ contextValue, request, response, operationName, document }) {
               const actor = contextValue.admittedKey;
               if (!actor) return;
               const body = response.body.kind === 'single' ? response.body.singleResult : null;
+              // Secrets out by name, by value, in the query text, and by the schema (aliased tokens).
+              const { requestBody, responseBody } = redactGraphql({ schema, document, operationName, query: request.query, variables: request.variables, response: body });
               services.usageRecorder.record({
                 teamId: actor.teamId,
                 apiKeyId: actor.apiKeyId,
@@ -209,8 +211,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
                 statusCode: response.http.status ?? (body?.errors?.length && !body.data ? 400 : 200),
                 userAgent: rc.request.http?.headers.get('user-agent') ?? null,
                 durationMs: Math.round(performance.now() - contextValue.started),
-                requestBody: redact({ query: request.query, variables: request.variables }),
-                responseBody: redact(body),
+                requestBody,
+                responseBody,
                 createdAt: new Date(),
               });
             },

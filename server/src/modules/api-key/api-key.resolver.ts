@@ -1,5 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { SecretField } from '../../graphql/secret-field.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';
@@ -50,7 +51,9 @@ class RollApiKeyInput {
 @ObjectType()
 class CreateApiKeyPayload {
   @Field(() => ApiKey) apiKey!: ApiKey;
-  @Field(() => String, { description: 'Shown exactly once' }) token!: string;
+  @Field(() => String, { description: 'Shown exactly once' })
+  @SecretField()
+  token!: string;
 }
 
 @ObjectType()

@@ -15,6 +15,8 @@ export type Mail = {
   /** The Message-ID header, `<id@domain>` */
   messageId?: string;
   attachments?: { filename: string; content?: Buffer; contentType?: string }[];
+  /** Values (an invitation token) that go to the recipient but are never kept: the outbox stores them redacted. */
+  secrets?: string[];
 };
 export type Mailer = {
   /** 'outbox' keeps mail in the outbox_message table (no SMTP_URL). */
@@ -34,7 +36,8 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
   if (opts.smtpUrl) {
     const transport = nodemailer.createTransport(opts.smtpUrl);
     const send = async (mail: Mail) => {
-      await transport.sendMail({ ...mail, from: mail.from ?? opts.from });
+      const { secrets: _secrets, ...message } = mail;
+      await transport.sendMail({ ...message, from: mail.from ?? opts.from });
       opts.logger.debug({ to: mail.to, subject: mail.subject }, 'mail sent through SMTP');
     };
     return {
@@ -56,12 +59,15 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
       close: () => transport.close(),
     };
   }
+  // The outbox is a table anyone with the database can read: a live invitation link there would
+  // be a credential kept in clear, while the database otherwise holds only its hash.
+  const keep = (mail: Mail, text: string) => (mail.secrets ?? []).reduce((t, secret) => (secret ? t.split(secret).join('[redacted]') : t), text);
   const row = (mail: Mail) => ({
     from: mail.from ?? opts.from,
     to: list(mail.to),
-    subject: mail.subject,
-    text: mail.text ?? '',
-    html: mail.html ?? null,
+    subject: keep(mail, mail.subject),
+    text: keep(mail, mail.text ?? ''),
+    html: mail.html === undefined ? null : keep(mail, mail.html),
   });
   // One INSERT whatever the number of mails: they land or fail as one.
   const insert = (mails: Mail[]) =>

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { SecretField } from '../../graphql/secret-field.js';
 import type { Context } from '../../graphql/context.js';
 import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';
@@ -30,6 +31,7 @@ class AcceptInvitationInput {
 class InvitationPayload {
   @Field(() => Invitation) invitation!: Invitation;
   @Field(() => String, { description: 'Shown once; also emailed to the invitee as a link' })
+  @SecretField()
   token!: string;
 }
 

@@ -71,6 +71,7 @@ export async function inviteMember(
       to: email,
       subject: `You are invited to join ${team.name} on Keyring`,
       text: `You have been invited to join the team "${team.name}" on Keyring as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
+      secrets: [token],
     })
     .catch((e: unknown) => services.logger.error({ err: e, invitationId: invitation.id }, 'invitation email could not be sent'));
   return { invitation, token };

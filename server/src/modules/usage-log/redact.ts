@@ -1,16 +1,60 @@
-const SECRET_KEY = /pass(word)?|secret|token|authori[sz]ation|api[-_]?key|cookie|credential/i;
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  isObjectType,
+  Kind,
+  parse,
+  type SelectionSetNode,
+  visit,
+} from 'graphql';
+import { isSecretField } from '../../graphql/secret-field.js';
+
+/**
+ * Names of fields, arguments and variables that hold secrets, wherever they appear: body fields,
+ * GraphQL arguments and input fields, headers. Matched anywhere in the name (`clientSecret`,
+ * `private_key`, `x-session-id`).
+ */
+export const SECRET_NAME = /pass(?:word|phrase)?|pwd|secret|token|authori[sz]ation|bearer|api[-_]?key|cookie|credential|session|private[-_]?key/i;
+const REDACTED = '[redacted]';
+// References and metadata named after a secret are not secrets: `apiKeyId`, `tokenStart`, `api_key_name`.
+const NOT_SECRET = /(?:Id|Ids|_id|_ids|Start|_start|Name|_name|At|_at|Count|_count)$/;
+const isSecretName = (name: string) => SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+
+/**
+ * Values that are secrets whatever they are called:
+ * - a Keyring API key: `re_` + base62 (token.ts; the README's scanner pattern, looser);
+ * - an invitation or session token: 32 random bytes in base64url, 43 characters (lib/crypto.ts
+ *   randomToken), standing alone;
+ * - what follows `Bearer `.
+ */
+const SECRET_VALUES: [RegExp, string][] = [
+  [/re_[0-9A-Za-z]{20,}/g, 're_[redacted]'],
+  [/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, REDACTED],
+  [/\b(Bearer\s+)\S+/gi, `$1${REDACTED}`],
+];
+
 const MAX_STRING = 2000;
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 100;
 
+/** A string with every secret-shaped value replaced. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_VALUES) out = out.replace(pattern, replacement);
+  return out;
+}
+
 /**
- * A copy of a request or response body fit for the logs: secret-looking fields and anything that
- * looks like a Keyring token are replaced, long strings (attachments) are cut.
+ * A copy of a request or response body fit for the logs: fields named like secrets and values
+ * shaped like secrets are replaced, long strings (attachments) are cut.
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (typeof value === 'string') {
-    const masked = value.replace(/re_[0-9A-Za-z]{20,}/g, 're_[redacted]');
+    const masked = redactText(value);
     return masked.length > MAX_STRING ? `${masked.slice(0, 200)}… [${masked.length} characters]` : masked;
   }
   if (typeof value !== 'object') return value;
@@ -21,8 +65,119 @@ export function redact(value: unknown, depth = 0): unknown {
     return items;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== null && typeof v !== 'boolean' ? '[redacted]' : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) ? redactSecret(v, depth + 1) : redact(v, depth + 1);
+  return out;
+}
+
+/** Under a secret name: every string or number goes; objects (an `apiKey { id name }`) are looked into. */
+function redactSecret(value: unknown, depth: number): unknown {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return REDACTED;
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => (v && typeof v === 'object' ? redact(v, depth + 1) : redactSecret(v, depth + 1)));
+  return redact(value, depth);
+}
+
+/**
+ * The query text with the string literal of every secret-named argument or input field replaced
+ * (`signIn(input: { password: "…" })`), formatting kept; the variables that such arguments take
+ * are named in `secretVariables`. Text that does not parse is redacted by a plainer pattern.
+ */
+export function redactQueryText(query: string, document?: DocumentNode): { query: string; secretVariables: Set<string> } {
+  const secretVariables = new Set<string>();
+  let doc = document;
+  if (!doc) {
+    try {
+      doc = parse(query, { maxTokens: 3000 });
+    } catch {
+      const plain = query.replace(new RegExp(`((?:${SECRET_NAME.source})\\w*\\s*:\\s*)("""[\\s\\S]*?"""|"(?:[^"\\\\]|\\\\.)*")`, 'gi'), `$1"${REDACTED}"`);
+      return { query: redactText(plain), secretVariables };
+    }
+  }
+  const ranges: [number, number][] = [];
+  const visitValue = (value: { kind: Kind; loc?: { start: number; end: number }; name?: { value: string } }) => {
+    if (value.kind === Kind.STRING && value.loc) ranges.push([value.loc.start, value.loc.end]);
+    if (value.kind === Kind.VARIABLE && value.name) secretVariables.add(value.name.value);
+  };
+  visit(doc, {
+    Argument: (node) => (isSecretName(node.name.value) ? visitValue(node.value) : undefined),
+    ObjectField: (node) => (isSecretName(node.name.value) ? visitValue(node.value) : undefined),
+  });
+  // The locations index the text this document was parsed from: splice from the end.
+  let out = query;
+  for (const [start, end] of ranges.sort((a, b) => b[0] - a[0])) out = `${out.slice(0, start)}"${REDACTED}"${out.slice(end)}`;
+  return { query: redactText(out), secretVariables };
+}
+
+type SecretPaths = Map<string, SecretPaths | true>;
+
+/** Response keys (aliases included) under which the document reads a secret field, as a tree. */
+function secretPaths(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): SecretPaths {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const operation =
+    document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) ?? null;
+  const paths: SecretPaths = new Map();
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return paths;
+  const root = schema.getRootType(operation.operation);
+  const walk = (set: SelectionSetNode, type: GraphQLObjectType, into: SecretPaths, depth: number) => {
+    if (depth > 30) return;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const field = type.getFields()[sel.name.value];
+        const key = sel.alias?.value ?? sel.name.value;
+        if (isSecretField(field)) into.set(key, true);
+        else if (field && sel.selectionSet) {
+          const named = getNamedType(field.type);
+          if (!isObjectType(named)) continue;
+          const existing = into.get(key);
+          if (existing === true) continue;
+          const child = existing ?? new Map();
+          walk(sel.selectionSet, named, child, depth + 1);
+          if (child.size) into.set(key, child);
+        }
+      } else {
+        const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;
+        if (isObjectType(condition)) walk(fragment.selectionSet, condition, into, depth + 1);
+      }
+    }
+  };
+  if (root) walk(operation.selectionSet, root, paths, 0);
+  return paths;
+}
+
+function removeSecrets(data: unknown, paths: SecretPaths): unknown {
+  if (Array.isArray(data)) return data.map((d) => removeSecrets(d, paths));
+  if (!data || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, sub] of paths) {
+    if (!(key in out) || out[key] === null) continue;
+    out[key] = sub === true ? REDACTED : removeSecrets(out[key], sub);
   }
   return out;
+}
+
+/**
+ * What a usage log keeps of a GraphQL request: the query text and variables without secret
+ * arguments, and the response without the secret fields the document read (by the schema, so
+ * `{ t: token }` is caught as well as `{ token }`), then the plain redaction over both.
+ */
+export function redactGraphql(opts: {
+  schema: GraphQLSchema;
+  document?: DocumentNode;
+  operationName?: string | null;
+  query?: string;
+  variables?: Record<string, unknown>;
+  response: unknown;
+}): { requestBody: unknown; responseBody: unknown } {
+  const { query, secretVariables } = opts.query ? redactQueryText(opts.query, opts.document) : { query: opts.query, secretVariables: new Set<string>() };
+  const variables = opts.variables
+    ? Object.fromEntries(Object.entries(opts.variables).map(([k, v]) => [k, secretVariables.has(k) && v !== null ? REDACTED : v]))
+    : opts.variables;
+  let response = opts.response;
+  if (opts.document && response && typeof response === 'object' && 'data' in response) {
+    const paths = secretPaths(opts.schema, opts.document, opts.operationName);
+    if (paths.size) response = { ...(response as object), data: removeSecrets((response as { data: unknown }).data, paths) };
+  }
+  return { requestBody: redact({ query, variables }), responseBody: redact(response) };
 }
