@@ -13,7 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
-import { AppError, ErrorCode, rateLimited } from './errors.js';
+import { AppError, ErrorCode, rateLimited, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
@@ -29,6 +29,8 @@ import { createInvitationThrottle } from './modules/team/invitation-throttle.js'
 import { createMailer } from './modules/mail/mailer.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
+import { isDatabaseUnavailable, timeoutsOf } from './db/connection.js';
+import { DatabaseHealth } from './db/health.js';
 import { createDownloadPool, createPool } from './db/pool.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
@@ -64,6 +66,12 @@ const withCode = (e: GraphQLError, code: string) =>
 
 /** Turns a domain error thrown while building the context into a GraphQL error Apollo passes on. */
 function contextError(e: unknown): unknown {
+  if (!(e instanceof AppError) && isDatabaseUnavailable(e)) {
+    const err = serviceUnavailable();
+    return new GraphQLError(err.message, {
+      extensions: { code: err.code, retryAfter: UNAVAILABLE_RETRY_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(UNAVAILABLE_RETRY_SECONDS)]]) } },
+    });
+  }
   if (!(e instanceof AppError)) return e;
   const status = e.code === ErrorCode.UNAUTHENTICATED ? 401 : e.code === ErrorCode.RATE_LIMITED ? 429 : 403;
   return new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
@@ -71,11 +79,18 @@ function contextError(e: unknown): unknown {
 
 export async function createApp(opts: { config: Config; orm: MikroORM; logger: Logger }): Promise<App> {
   const { config, orm, logger } = opts;
-  const notifier = new Notifier(orm.config.getClientUrl(), orm, logger);
+  const url = orm.config.getClientUrl();
+  const timeouts = timeoutsOf(config);
+  // Fails requests fast while PostgreSQL is unreachable and tells everything when it is back.
+  const database = new DatabaseHealth(url, logger);
+  const report = (err: unknown) => database.report(err);
+  const notifier = new Notifier(url, orm, logger, { timeouts, health: database });
   await notifier.start();
-  const pool = createPool(orm.config.getClientUrl());
+  const pool = createPool(url, { timeouts, logger, onError: report });
+  pool.on('release', (err) => err && report(err));
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, pool, logger });
-  const jobs = await startJobs({ url: orm.config.getClientUrl(), logger, maintenanceSeconds: config.JOBS_MAINTENANCE_SECONDS });
+  const jobs = await startJobs({ url, logger, maintenanceSeconds: config.JOBS_MAINTENANCE_SECONDS, timeouts, onError: report });
+  database.start();
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
   const services: Services = {
@@ -88,8 +103,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     emailWriter: new EmailWriter(pool),
     jobs,
     pool,
-    downloadPool: createDownloadPool(orm.config.getClientUrl(), config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS),
-    exportPools: createExportPools(orm.config.getClientUrl(), config.EXPORT_CONCURRENCY),
+    database,
+    downloadPool: createDownloadPool(url, config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS, { timeouts, logger, onError: report }),
+    exportPools: createExportPools(url, config.EXPORT_CONCURRENCY, { timeouts, logger, onError: report }),
     signInThrottle: createSignInThrottle(orm),
     signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
     invitationThrottle: createInvitationThrottle(orm),
@@ -246,14 +262,19 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     }),
   );
 
+  // Readiness: the database answers (fails at once while it is known to be down).
   app.get('/api/health', async (_req, res) => {
     try {
       await services.pool.query('select 1');
       res.json({ status: 'ok' });
     } catch (e) {
-      logger.warn({ err: e }, 'health check: database unreachable');
-      res.status(503).json({ status: 'unavailable' });
+      logger.debug({ err: e }, 'health check: database unreachable');
+      res.status(503).set('retry-after', String(UNAVAILABLE_RETRY_SECONDS)).json({ status: 'unavailable' });
     }
+  });
+  // Liveness: the process serves HTTP; no database involved, so an outage never gets it restarted.
+  app.get('/api/health/live', (_req, res) => {
+    res.json({ status: 'ok', database: database.up ? 'up' : 'down' });
   });
 
   app.use(
@@ -292,6 +313,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       else res.status(read.status).json({ statusCode: read.status, name: read.restName, message: read.message });
       return;
     }
+    if (isDatabaseUnavailable(err)) {
+      const e = serviceUnavailable();
+      res.status(503).set('retry-after', String(UNAVAILABLE_RETRY_SECONDS)).json({ statusCode: 503, name: 'service_unavailable', message: e.message });
+      return;
+    }
     logger.error({ err }, 'unhandled request error');
     res.status(500).json({ statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' });
   };
@@ -319,6 +345,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       await services.usageRecorder.close();
       services.mailer.close();
       await notifier.close();
+      await database.close();
       await services.pool.end();
       await services.downloadPool.end();
       await endExportPools(services.exportPools);

@@ -45,6 +45,26 @@ const schema = z.object({
   SIGNUP_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** false: this instance serves requests only and leaves background jobs to the others. */
   WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** At start, how long to keep trying to reach PostgreSQL (with backoff) before exiting 1. */
+  DATABASE_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Opening a database connection, or waiting for a pooled one, gives up after this. */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(2),
+  /** PostgreSQL statement_timeout on every pooled session (exports and downloads excepted); 0 turns it off. */
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Usage logs held in memory while PostgreSQL is unreachable: entries, and megabytes of request/response bodies. */
+  USAGE_LOG_BUFFER_ENTRIES: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
+  USAGE_LOG_BUFFER_MB: z.coerce.number().min(1).max(4096).default(64),
+  /** Delivery attempts through SMTP_URL before an email is marked failed. */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** Wait before the first retry of a refused delivery; doubles each attempt, at most an hour. */
+  MAIL_RETRY_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  /** An email claimed by an instance that stopped renewing its claim this long ago is sent by another. */
+  MAIL_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Serves Prometheus metrics at GET /metrics to `Authorization: Bearer <METRICS_TOKEN>`; unset: no metrics. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };

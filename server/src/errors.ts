@@ -5,6 +5,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** The database (or another dependency) cannot be reached: retry later. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 /** A domain error: safe to show to the caller, mapped once to GraphQL and once to REST. */
@@ -44,3 +46,8 @@ export const conflict = (message: string, restName?: string) =>
   new AppError(ErrorCode.CONFLICT, message, undefined, undefined, restName);
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.') =>
   new AppError(ErrorCode.RATE_LIMITED, message, undefined, retryAfterSeconds);
+
+/** Seconds a client is told to wait (Retry-After) when the database is unreachable. */
+export const UNAVAILABLE_RETRY_SECONDS = 2;
+export const serviceUnavailable = (message = 'The service is temporarily unavailable: its database cannot be reached. Retry shortly.') =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, undefined, UNAVAILABLE_RETRY_SECONDS);

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { timeoutsOf } from './db/connection.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { initOrm, migrate } from './db/orm.js';
+import { waitForDatabase } from './db/wait.js';
 import { createLogger, type Logger } from './logger.js';
 
 export type Running = { url: string; stop: () => Promise<void> };
@@ -12,7 +14,15 @@ export type Running = { url: string; stop: () => Promise<void> };
 export async function start(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, logger });
   if (embedded) logger.info({ dataDir: config.DATA_DIR }, 'embedded PostgreSQL started');
-  const orm = await initOrm(config.DATABASE_URL ?? (embedded as { url: string }).url, logger);
+  const url = config.DATABASE_URL ?? (embedded as { url: string }).url;
+  const timeouts = timeoutsOf(config);
+  try {
+    await waitForDatabase(url, { seconds: config.DATABASE_WAIT_SECONDS, logger, timeouts, name: embedded ? 'the embedded PostgreSQL' : undefined });
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+  const orm = await initOrm(url, logger, undefined, timeouts);
   try {
     await migrate(orm);
     const app = await createApp({ config, orm, logger });

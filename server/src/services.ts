@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Config } from './config.js';
+import type { DatabaseHealth } from './db/health.js';
 import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
 import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
@@ -29,6 +30,8 @@ export type Services = {
   emailDelivery: EmailDelivery;
   emailWriter: EmailWriter;
   jobs: PgBoss;
+  /** Whether PostgreSQL answers; 'down' and 'up' events (see db/health.ts) */
+  database: DatabaseHealth;
   /** node-postgres pool for hot-path SQL (see db/pool.ts) */
   pool: pg.Pool;
   /** Connections that stream export downloads (see db/pool.ts) */

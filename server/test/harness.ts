@@ -3,6 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { type App, createApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { timeoutsOf } from '../src/db/connection.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
 
@@ -57,7 +58,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const orm = await initOrm(databaseUrl, logger);
+  const orm = await initOrm(databaseUrl, logger, undefined, timeoutsOf(config));
   await migrate(orm);
   const app = await createApp({ config, orm, logger });
   const url = await app.listen(0, '127.0.0.1');

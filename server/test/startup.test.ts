@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { freePort } from '../src/db/embedded.js';
 import { createClient, createTestDatabase, PASSWORD, sql, uniqueEmail } from './harness.js';
+import { startTcpProxy } from './tcp-proxy.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -166,6 +167,28 @@ describe('startup: the real process', () => {
   }, 120_000);
 });
 
+describe('startup: waiting for the database', () => {
+  it('starts once PostgreSQL comes up within DATABASE_WAIT_SECONDS', async () => {
+    const databaseUrl = await createTestDatabase('wait');
+    // A port that refuses connections until the "database" comes up, 3 s after the server starts.
+    const proxy = await startTcpProxy(Number(new URL(databaseUrl).port), { listen: false });
+    try {
+      const port = await freeListenPort();
+      const proc = spawnServer({ DATABASE_URL: proxy.urlFor(databaseUrl), PORT: String(port), DATABASE_WAIT_SECONDS: '60' });
+      // Up only once the server has tried and been refused (it takes seconds to load).
+      for (let i = 0; i < 600 && !proc.output().includes('is not reachable yet; retrying'); i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1000));
+      proxy.setMode('pass');
+      await waitHealthy(proc, port);
+      expect(proc.output()).toContain('is not reachable yet; retrying');
+      expect(proc.output()).toContain('PostgreSQL answered');
+      await stopWithSigterm(proc);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
+});
+
 describe('embedded PostgreSQL in another process', () => {
   it("does not change the process's exit code: a failing test run still fails", async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-exitcode-'));
@@ -212,12 +235,29 @@ describe('startup: refusing to run', () => {
     expect(proc.output()).toContain(`${variable}:`);
   }, 60_000);
 
-  it.concurrent('an unreachable database makes it exit non-zero and say why', async () => {
+  it.concurrent('an unreachable database is retried with backoff for DATABASE_WAIT_SECONDS, each try logged, then it exits 1 naming DATABASE_URL', async () => {
     const port = await freePort(); // nothing listens there
-    const proc = spawnServer({ PORT: '0', DATABASE_URL: `postgres://keyring:x@127.0.0.1:${port}/none` });
+    const proc = spawnServer({ PORT: '0', DATABASE_URL: `postgres://keyring:secret-pw@127.0.0.1:${port}/none`, DATABASE_WAIT_SECONDS: '2' });
     expect(await exitOf(proc)).toBe(1);
-    expect(proc.output()).toContain('Keyring failed to start');
-    expect(proc.output()).toContain('ECONNREFUSED');
+    const out = proc.output();
+    expect(out).toContain('Keyring failed to start');
+    expect(out).toContain('ECONNREFUSED');
+    expect(out).toMatch(/PostgreSQL at DATABASE_URL \(postgres:\/\/keyring:\*\*\*@127\.0\.0\.1:\d+\/none\) did not answer within DATABASE_WAIT_SECONDS=2 \(\d+ tries\)/);
+    expect(out).not.toContain('secret-pw');
+    // 0.25 + 0.5 + 1 s of backoff fit in 2 s: at least three tries, each logged.
+    expect(out.match(/is not reachable yet; retrying/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it.concurrent('a database that is not UTF8 is refused at once, naming its encoding', async () => {
+    const base = new URL(await createTestDatabase('utf8check'));
+    const name = `latin1_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    await sql(base.toString(), `create database ${name} encoding 'LATIN1' lc_collate 'C' lc_ctype 'C' template template0`);
+    base.pathname = `/${name}`;
+    const proc = spawnServer({ PORT: '0', DATABASE_URL: base.toString() });
+    expect(await exitOf(proc)).toBe(1);
+    expect(proc.output()).toContain(`The database \\"${name}\\" at DATABASE_URL`);
+    expect(proc.output()).toContain('uses the encoding LATIN1; Keyring needs UTF8');
+    expect(proc.output()).not.toContain('is not reachable yet');
   }, 60_000);
 
   it.concurrent('a port already in use makes it exit non-zero and say which', async () => {

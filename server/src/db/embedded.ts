@@ -4,7 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  url: string;
+  stop: () => Promise<void>;
+  /** Starts the stopped cluster again on the same port and data (the fault tests restart it). */
+  start: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,7 +89,8 @@ export async function startEmbeddedPostgres(opts: {
       ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
-    initdbFlags: opts.ephemeral ? ['--no-sync'] : [],
+    // UTF8 whatever the machine's locale (initdb would pick SQL_ASCII under LANG=C, and Keyring refuses it).
+    initdbFlags: ['--encoding=UTF8', '--locale=C', ...(opts.ephemeral ? ['--no-sync'] : [])],
     onLog: (m: unknown) => opts.logger?.debug({ postgres: true }, String(m).trim()),
     onError: (m: unknown) => opts.logger?.debug({ postgres: true }, String(m).trim()),
   });
@@ -98,13 +104,20 @@ export async function startEmbeddedPostgres(opts: {
   const client = pg.getPgClient('postgres');
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${dbName}`);
+    const exists = await client.query<{ encoding: string }>('SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = $1', [dbName]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${dbName} ENCODING 'UTF8' TEMPLATE template0`);
+    else if (exists.rows[0].encoding === 'SQL_ASCII') {
+      // Made by an earlier version under LANG=C. SQL_ASCII stores bytes unchecked, and everything
+      // Keyring wrote came from node-postgres as UTF-8, so the label is all that is wrong.
+      await client.query(`UPDATE pg_database SET encoding = pg_char_to_encoding('UTF8') WHERE datname IN ($1, 'template1')`, [dbName]);
+      opts.logger?.warn({ database: dbName }, 'embedded database relabelled from SQL_ASCII to UTF8');
+    }
   } finally {
     await client.end();
   }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/${dbName}`,
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }

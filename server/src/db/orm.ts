@@ -1,11 +1,15 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { type DbTimeouts, DEFAULT_TIMEOUTS, pgOptions } from './connection.js';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 
+const quiet = () => undefined;
+
 /** `onQuery`, when given, sees every SQL statement the ORM runs (tests count them). */
-export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Options {
+export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void, timeouts: DbTimeouts = DEFAULT_TIMEOUTS): Options {
+  const { connectionString: _url, ...connection } = pgOptions(clientUrl, timeouts);
   return defineConfig({
     clientUrl,
     entities,
@@ -13,6 +17,14 @@ export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: st
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },
+    // The same timeouts, keep-alive and tracked sockets as every other pool; waiting for a free
+    // connection gives up as soon as opening one would (knex waits 60 s by default).
+    driverOptions: {
+      connection,
+      acquireConnectionTimeout: timeouts.connectTimeoutMs,
+      // knex would print "Connection Error: …" to the console for each connection a restart cut.
+      log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet, ...(logger ? { warn: (m: unknown) => logger.debug({ knex: true }, String(m)) } : {}) },
+    },
     forceUtcTimezone: true,
     debug: onQuery ? ['query'] : false,
     allowGlobalContext: false,
@@ -20,10 +32,14 @@ export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: st
   });
 }
 
-export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(clientUrl, logger, onQuery));
+export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void, timeouts?: DbTimeouts): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(clientUrl, logger, onQuery, timeouts));
 }
 
+/** All pending migrations in one transaction, with no statement timeout (a migration may rewrite a large table). */
 export async function migrate(orm: MikroORM): Promise<void> {
-  await orm.getMigrator().up();
+  await orm.em.getConnection().transactional(async (trx) => {
+    await trx.raw('set local statement_timeout = 0');
+    await orm.getMigrator().up({ transaction: trx });
+  });
 }

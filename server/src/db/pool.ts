@@ -1,18 +1,46 @@
 import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { type DbTimeouts, DEFAULT_TIMEOUTS, pgOptions } from './connection.js';
+
+export type PoolOptions = {
+  timeouts?: DbTimeouts;
+  logger?: Logger;
+  /** Told about every error of an idle connection (the health check wants connection losses). */
+  onError?: (err: Error) => void;
+};
+
+/**
+ * An idle pooled connection that the server closes (a restart, pg_terminate_backend, a network
+ * cut) makes the pool emit 'error': without a listener, Node ends the process. Every pool gets one.
+ */
+export function guardPool(pool: pg.Pool, name: string, opts: PoolOptions): pg.Pool {
+  pool.on('error', (err) => {
+    opts.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code }, pool: name }, 'idle database connection lost; the pool opens a new one when needed');
+    opts.onError?.(err);
+  });
+  return pool;
+}
 
 /**
  * A plain node-postgres pool beside the ORM's, for the few hot-path statements (accepting an
  * email, the health check) where the ORM and query-builder layers cost more than the query.
  */
-export function createPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
+  return guardPool(new pg.Pool({ ...pgOptions(url, timeouts), max: 10, idleTimeoutMillis: 30_000 }), 'main', opts);
 }
 
 /**
  * Connections for export downloads, which stream a file with COPY and hold their connection as
  * long as the client takes to read it: kept apart so that slow downloads never starve the hot
  * path, and at most `max` at once per instance (more wait for a free connection, `waitSeconds` at most).
+ * No statement timeout: a COPY lasts as long as the client takes to read.
  */
-export function createDownloadPool(url: string, max: number, waitSeconds: number): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, connectionTimeoutMillis: waitSeconds * 1000 });
+export function createDownloadPool(url: string, max: number, waitSeconds: number, opts: PoolOptions = {}): pg.Pool {
+  const timeouts = { ...(opts.timeouts ?? DEFAULT_TIMEOUTS), statementTimeoutMs: 0 };
+  return guardPool(
+    new pg.Pool({ ...pgOptions(url, timeouts), max, idleTimeoutMillis: 10_000, connectionTimeoutMillis: waitSeconds * 1000 }),
+    'downloads',
+    opts,
+  );
 }

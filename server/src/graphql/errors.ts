@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
+import { AppError, ErrorCode, serviceUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 // Codes produced by Apollo itself for malformed requests; these are safe to pass through.
@@ -22,6 +23,7 @@ export function createFormatError(logger: Logger) {
     let original = unwrapResolverError(error);
     // Over WebSocket, errors arrive as GraphQLErrors wrapping what a resolver threw.
     if (original instanceof GraphQLError && original.originalError) original = original.originalError;
+    if (!(original instanceof AppError) && isDatabaseUnavailable(original)) original = serviceUnavailable();
     if (original instanceof AppError) {
       return {
         message: original.message,

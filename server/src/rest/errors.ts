@@ -1,4 +1,5 @@
-import { AppError, ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
+import { AppError, ErrorCode, serviceUnavailable } from '../errors.js';
 
 export type RestErrorBody = { statusCode: number; name: string; message: string };
 
@@ -22,6 +23,7 @@ const DEFAULTS: Record<ErrorCode, { statusCode: number; name: string }> = {
   [ErrorCode.BAD_USER_INPUT]: { statusCode: 422, name: 'validation_error' },
   [ErrorCode.CONFLICT]: { statusCode: 409, name: 'conflict' },
   [ErrorCode.RATE_LIMITED]: { statusCode: 429, name: 'rate_limit_exceeded' },
+  [ErrorCode.SERVICE_UNAVAILABLE]: { statusCode: 503, name: 'service_unavailable' },
 };
 
 // Resend's status for each specific name, where it differs from the code's default.
@@ -38,6 +40,8 @@ const STATUS_BY_NAME: Record<string, number> = {
 
 /** Domain errors mapped once to Resend's `{ statusCode, name, message }`; null for unknown errors. */
 export function toRestError(e: unknown): (RestErrorBody & { retryAfterSeconds?: number }) | null {
+  // The database unreachable or too slow: the request may succeed later, so 503 with Retry-After.
+  if (!(e instanceof AppError) && !(e instanceof RestError) && isDatabaseUnavailable(e)) e = serviceUnavailable();
   if (e instanceof RestError) {
     return { statusCode: e.statusCode, name: e.restName, message: e.message, retryAfterSeconds: e.retryAfterSeconds };
   }

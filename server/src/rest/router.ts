@@ -64,7 +64,7 @@ function sendError(res: Response, e: unknown, services: Services): void {
   const extra = (e as { headers?: Record<string, string> } | null)?.headers;
   if (extra) res.set(extra);
   if (mapped) {
-    if (mapped.statusCode === 429 && mapped.retryAfterSeconds && !res.get('retry-after')) res.set('retry-after', String(mapped.retryAfterSeconds));
+    if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after')) res.set('retry-after', String(mapped.retryAfterSeconds));
     res.status(mapped.statusCode).json({ statusCode: mapped.statusCode, name: mapped.name, message: mapped.message });
     return;
   }

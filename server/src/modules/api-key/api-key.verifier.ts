@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { isConnectionError } from '../../db/connection.js';
 import type { Notifier } from '../../db/notifier.js';
 import type { ApiKeyActor } from '../auth/actor.js';
 import type { Permission } from './api-key.entity.js';
@@ -43,7 +44,8 @@ export class ApiKeyVerifier {
     },
   ) {
     notifier.on('api_key_revoked', (keyId) => this.forget(keyId));
-    notifier.onReset(() => this.clear());
+    // Revocations may have been missed: every entry is checked again before its next use.
+    notifier.onReset(() => this.unconfirm());
   }
 
   /** The key behind a token, or null when it is malformed, unknown, expired or revoked. */
@@ -56,8 +58,14 @@ export class ApiKeyVerifier {
     if (!entry || now - entry.cachedAt > ttl) {
       // Only a token seen for the first time needs its checksum: a cached hash was well formed.
       if (!entry && !isWellFormedToken(token)) return null;
-      entry = { key: await this.load(hash), cachedAt: now };
-      this.remember(hash, entry);
+      try {
+        entry = { key: await this.load(hash), cachedAt: now };
+        this.remember(hash, entry);
+      } catch (e) {
+        // The database is unreachable: a key known before stays known, so that the request is
+        // answered (a 503, as anything it does needs the database) and its usage log kept.
+        if (!entry?.key || !isConnectionError(e)) throw e;
+      }
     }
     const key = entry.key;
     if (!key || (key.validUntil !== null && key.validUntil <= now)) return null;
@@ -73,6 +81,11 @@ export class ApiKeyVerifier {
   forget(keyId: string): void {
     for (const hash of this.hashesByKey.get(keyId) ?? []) this.cache.delete(hash);
     this.hashesByKey.delete(keyId);
+  }
+
+  /** Keeps the entries but makes each one be loaded again before it is trusted. */
+  unconfirm(): void {
+    for (const entry of this.cache.values()) entry.cachedAt = Number.NEGATIVE_INFINITY;
   }
 
   clear(): void {

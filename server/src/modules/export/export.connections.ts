@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { DEFAULT_TIMEOUTS, pgOptions } from '../../db/connection.js';
+import { guardPool, type PoolOptions } from '../../db/pool.js';
 
 /** Small exports written during requests at once per instance (more wait for a free pair of connections). */
 export const INLINE_EXPORT_SLOTS = 2;
@@ -17,13 +19,19 @@ export const EXPORT_CONNECTION_WAIT_MS = 30_000;
 export type ConnectionPair = { copy: pg.Pool; write: pg.Pool };
 export type ExportPools = { inline: ConnectionPair; background: ConnectionPair };
 
-const pair = (url: string, max: number): ConnectionPair => {
-  const options = { connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: EXPORT_CONNECTION_WAIT_MS };
-  return { copy: new pg.Pool(options), write: new pg.Pool(options) };
+const pair = (url: string, max: number, opts: PoolOptions): ConnectionPair => {
+  // No statement timeout: a COPY of a large export runs for as long as it takes.
+  const options = {
+    ...pgOptions(url, { ...(opts.timeouts ?? DEFAULT_TIMEOUTS), statementTimeoutMs: 0 }),
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: EXPORT_CONNECTION_WAIT_MS,
+  };
+  return { copy: guardPool(new pg.Pool(options), 'export-copy', opts), write: guardPool(new pg.Pool(options), 'export-write', opts) };
 };
 
-export function createExportPools(url: string, concurrency: number): ExportPools {
-  return { inline: pair(url, INLINE_EXPORT_SLOTS), background: pair(url, concurrency) };
+export function createExportPools(url: string, concurrency: number, opts: PoolOptions = {}): ExportPools {
+  return { inline: pair(url, INLINE_EXPORT_SLOTS, opts), background: pair(url, concurrency, opts) };
 }
 
 export async function endExportPools(pools: ExportPools): Promise<void> {

@@ -1,0 +1,169 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { isConnectionError, setDatabaseDown } from './connection.js';
+
+export type HealthOptions = {
+  /** Between two checks while the database answers. */
+  heartbeatMs: number;
+  /** A check that takes longer than this counts as a failure. */
+  timeoutMs: number;
+  /** Between two checks while it does not. */
+  retryMs: number;
+};
+
+const DEFAULTS: HealthOptions = { heartbeatMs: 500, timeoutMs: 1000, retryMs: 250 };
+
+/**
+ * Knows whether PostgreSQL answers, so that requests fail at once with a 503 while it does not
+ * and succeed again as soon as it does. A cheap `select 1` runs on a connection of its own every
+ * heartbeat, and at once whenever a query anywhere fails for a connection reason. When a check
+ * fails, every connection to the database is cut (queries stuck on a stalled network fail now,
+ * not after TCP's minutes) and new ones fail without trying; checks then run every `retryMs` on
+ * fresh connections, and the first that succeeds reopens the gate and emits 'up'.
+ */
+export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [downSeconds: number] }> {
+  private state: 'up' | 'down' = 'up';
+  private downSince = 0;
+  private client: { pg: pg.Client; socket: net.Socket } | undefined;
+  private checking: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly opts: HealthOptions;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+    opts: Partial<HealthOptions> = {},
+  ) {
+    super();
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  get up(): boolean {
+    return this.state === 'up';
+  }
+
+  /** Seconds since the database stopped answering, 0 while it answers. */
+  get downSeconds(): number {
+    return this.state === 'down' ? (Date.now() - this.downSince) / 1000 : 0;
+  }
+
+  start(): void {
+    this.schedule(this.opts.heartbeatMs);
+  }
+
+  /** A query failed: if for a connection reason, check now rather than at the next heartbeat. */
+  report(err: unknown): void {
+    if (this.state === 'up' && isConnectionError(err)) void this.check();
+  }
+
+  /** Runs one check now (one at a time) and resolves once its outcome is applied. */
+  check(): Promise<void> {
+    this.checking ??= this.probe()
+      .then(
+        () => this.markUp(),
+        (err: unknown) => this.markDown(err),
+      )
+      .finally(() => {
+        this.checking = undefined;
+        this.schedule(this.state === 'up' ? this.opts.heartbeatMs : this.opts.retryMs);
+      });
+    return this.checking;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.checking;
+    this.drop();
+    setDatabaseDown(this.url, false);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check(), ms);
+    this.timer.unref();
+  }
+
+  /**
+   * `select 1` within the timeout. A failure on the kept connection is tried once more on a fresh
+   * one: a connection of ours killed alone (pg_terminate_backend, an idle timeout) is no outage.
+   */
+  private async probe(): Promise<void> {
+    const deadline = Date.now() + this.opts.timeoutMs;
+    const hadClient = this.client !== undefined;
+    try {
+      await this.timed(deadline);
+    } catch (err) {
+      this.drop();
+      if (!hadClient || Date.now() >= deadline) throw err;
+      try {
+        await this.timed(deadline);
+      } catch (again) {
+        this.drop();
+        throw again;
+      }
+    }
+  }
+
+  private async timed(deadline: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = Object.assign(new Error(`the database did not answer within ${this.opts.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+        this.client?.socket.destroy(err);
+        reject(err);
+      }, Math.max(1, deadline - Date.now()));
+    });
+    try {
+      await Promise.race([this.query(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async query(): Promise<void> {
+    if (!this.client) {
+      // Not a tracked connection: it must get through while the gate is shut.
+      const socket = new net.Socket();
+      const client = new pg.Client({ connectionString: this.url, stream: () => socket, keepAlive: true });
+      client.on('error', () => this.drop());
+      this.client = { pg: client, socket };
+      await client.connect();
+    }
+    await this.client.pg.query('select 1 as keyring_health');
+  }
+
+  private drop(): void {
+    const c = this.client;
+    this.client = undefined;
+    if (!c) return;
+    c.socket.destroy();
+    c.pg.end().catch(() => undefined);
+  }
+
+  private markDown(err: unknown): void {
+    if (this.closed) return;
+    if (this.state === 'down') return;
+    this.state = 'down';
+    this.downSince = Date.now();
+    const cut = setDatabaseDown(this.url, true);
+    this.logger.error(
+      { err: { message: (err as Error)?.message, code: (err as { code?: string })?.code }, connectionsCut: cut, retryMs: this.opts.retryMs },
+      `database unreachable: answering 503 and checking again every ${this.opts.retryMs} ms`,
+    );
+    this.emit('down', err);
+  }
+
+  private markUp(): void {
+    if (this.state === 'up') return;
+    const seconds = (Date.now() - this.downSince) / 1000;
+    this.state = 'up';
+    setDatabaseDown(this.url, false);
+    this.logger.info({ downSeconds: Number(seconds.toFixed(2)) }, `database reachable again after ${seconds.toFixed(1)} s`);
+    this.emit('up', seconds);
+  }
+}
