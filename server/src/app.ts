@@ -38,6 +38,8 @@ import { EmailWriter } from './modules/email/email.writer.js';
 import { startJobs } from './jobs.js';
 import { createExportQueues, startExportWorkers } from './modules/export/export.jobs.js';
 import { startEmailJobs } from './modules/email/email.jobs.js';
+import { startUsageLogWorkers } from './modules/usage-log/usage-log.jobs.js';
+import { maintainLogPartitions } from './modules/usage-log/usage-log.partitions.js';
 import { exportDownload } from './modules/export/export.download.js';
 import { createExportPools, endExportPools } from './modules/export/export.connections.js';
 import { pubSub } from './graphql/pubsub.js';
@@ -113,8 +115,16 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     usageRecorder: new UsageRecorder(pool, logger),
   };
   const rateLimiter = createTeamRateLimiter(services);
-  if (config.WORKERS) await startExportWorkers(services);
-  else await createExportQueues(services);
+  // Every instance makes sure the log partitions are there before it logs anything (cheap when
+  // they are); dropping old ones is the periodic job's. Should this fail, the default partition
+  // takes the logs until the job has run.
+  await maintainLogPartitions(pool, { retentionDays: config.LOG_RETENTION_DAYS, drop: false }).catch((err: unknown) =>
+    logger.error({ err }, 'usage-log partitions could not be created; the periodic job tries again'),
+  );
+  if (config.WORKERS) {
+    await startExportWorkers(services);
+    await startUsageLogWorkers(services);
+  } else await createExportQueues(services);
   await startEmailJobs(services, { work: config.WORKERS });
   void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';

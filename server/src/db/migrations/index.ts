@@ -6,6 +6,7 @@ import { Migration20261128030000_contacts_broadcasts } from './Migration20261128
 import { Migration20261128040000_exports } from './Migration20261128040000_exports.js';
 import { Migration20261128050000_export_estimate } from './Migration20261128050000_export_estimate.js';
 import { Migration20261203120000_scheduled_emails } from './Migration20261203120000_scheduled_emails.js';
+import { Migration20261203130000_usage_log_partitions } from './Migration20261203130000_usage_log_partitions.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261128040000_exports', class: Migration20261128040000_exports },
   { name: 'Migration20261128050000_export_estimate', class: Migration20261128050000_export_estimate },
   { name: 'Migration20261203120000_scheduled_emails', class: Migration20261203120000_scheduled_emails },
+  { name: 'Migration20261203130000_usage_log_partitions', class: Migration20261203130000_usage_log_partitions },
 ];

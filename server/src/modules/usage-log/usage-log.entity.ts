@@ -3,11 +3,16 @@ import { Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-/** One row per request made with an API key, REST or GraphQL. Written in batches by UsageRecorder. */
+/**
+ * One row per request made with an API key, REST or GraphQL. Written in batches by UsageRecorder
+ * into a table partitioned by day (see Migration20261203130000_usage_log_partitions, which holds
+ * the indexes: the primary key there is (id, created_at)).
+ */
 @ObjectType()
 @Entity({ tableName: 'usage_log' })
 @Index({ properties: ['teamId', 'createdAt', 'id'] })
-@Index({ properties: ['apiKeyId', 'createdAt', 'id'] })
+@Index({ properties: ['teamId', 'apiKeyId', 'createdAt', 'id'] })
+@Index({ properties: ['teamId', 'statusCode', 'createdAt', 'id'] })
 export class UsageLog {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
