@@ -101,7 +101,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     orm,
     notifier,
     mailer,
-    emailDelivery: new EmailDelivery(pool, mailer, logger),
+    emailDelivery: new EmailDelivery(pool, mailer, logger, {
+      maxAttempts: config.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: config.MAIL_RETRY_SECONDS * 1000,
+      leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+    }),
     emailWriter: new EmailWriter(pool),
     jobs,
     pool,

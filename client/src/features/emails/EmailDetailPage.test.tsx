@@ -98,6 +98,13 @@ describe('EmailDetailPage', () => {
     expect(rows.Sent).toBeUndefined();
   });
 
+  it('shows why a queued email that the relay refused is waiting for another attempt', async () => {
+    renderDetail([detailMock(anEmail({ status: 'queued', sentAt: null, error: '421 Service not available' }))]);
+    const { rows } = await details();
+    expect(rows.Retrying).toBe('Last attempt refused: 421 Service not available');
+    expect(rows.Sent).toBeUndefined();
+  });
+
   it('says a queued email is not sent yet', async () => {
     renderDetail([detailMock(anEmail({ status: 'queued', sentAt: null }))]);
     const { rows } = await details();

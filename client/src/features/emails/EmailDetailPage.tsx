@@ -45,6 +45,9 @@ export function EmailDetailPage() {
   let outcome: Description;
   if (email.status === 'failed') {
     outcome = { term: 'Error', details: <span className="email-error">{email.error ?? 'The email could not be sent.'}</span> };
+  } else if (email.status === 'queued' && email.error) {
+    // Refused by the relay and queued for another attempt: say why it has not gone yet.
+    outcome = { term: 'Retrying', details: <span className="email-error">Last attempt refused: {email.error}</span> };
   } else {
     outcome = { term: 'Sent', details: email.sentAt ? exact(email.sentAt) : <span className="muted">Not yet</span> };
   }

@@ -5,6 +5,7 @@ import { Migration20261128025000_emails } from './Migration20261128025000_emails
 import { Migration20261128030000_contacts_broadcasts } from './Migration20261128030000_contacts_broadcasts.js';
 import { Migration20261128040000_exports } from './Migration20261128040000_exports.js';
 import { Migration20261128050000_export_estimate } from './Migration20261128050000_export_estimate.js';
+import { Migration20261203100000_delivery_attempts } from './Migration20261203100000_delivery_attempts.js';
 import { Migration20261203120000_scheduled_emails } from './Migration20261203120000_scheduled_emails.js';
 import { Migration20261203130000_usage_log_partitions } from './Migration20261203130000_usage_log_partitions.js';
 
@@ -17,6 +18,7 @@ export const migrationsList = [
   { name: 'Migration20261128030000_contacts_broadcasts', class: Migration20261128030000_contacts_broadcasts },
   { name: 'Migration20261128040000_exports', class: Migration20261128040000_exports },
   { name: 'Migration20261128050000_export_estimate', class: Migration20261128050000_export_estimate },
+  { name: 'Migration20261203100000_delivery_attempts', class: Migration20261203100000_delivery_attempts },
   { name: 'Migration20261203120000_scheduled_emails', class: Migration20261203120000_scheduled_emails },
   { name: 'Migration20261203130000_usage_log_partitions', class: Migration20261203130000_usage_log_partitions },
 ];

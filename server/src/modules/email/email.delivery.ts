@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
-import type { Mail, Mailer } from '../mail/mailer.js';
+import { isPermanentMailError, type Mail, type Mailer } from '../mail/mailer.js';
 import type { EmailAttachment } from './email.entity.js';
 
 const BATCH = 100;
@@ -8,8 +8,31 @@ const SWEEP_MS = 2000;
 /** Under load, the pause between two deliveries: emails accepted meanwhile share a batch. */
 const COALESCE_MS = 100;
 
+export type DeliveryOptions = {
+  /** Attempts through the relay before an email is failed (a 5xx answer fails it at once). */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubles each time, at most an hour. */
+  retryBaseMs: number;
+  /** A claim not renewed for this long was left by a dead instance: its emails are claimed again. */
+  leaseMs: number;
+};
+
+const DEFAULT_OPTIONS: DeliveryOptions = { maxAttempts: 8, retryBaseMs: 30_000, leaseMs: 60_000 };
+const MAX_RETRY_MS = 3600_000;
+
+/**
+ * What a delivery may take: queued emails whose retry time has come, and emails left 'sending'
+ * by an instance that stopped renewing its claim (it died between claiming and recording). More
+ * kinds of due email are added here, as conditions on the same rows.
+ */
+const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at <= now()))
+          or (status = 'sending' and claimed_at < now() - $1 * interval '1 millisecond')`;
+
+type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
+
 type Claimed = {
   id: string;
+  attempts: number;
   from: string;
   to: string[];
   cc: string[];
@@ -26,7 +49,16 @@ type Claimed = {
 /**
  * Hands accepted emails to the mailer in batches, off the request path. Emails are claimed with
  * FOR UPDATE SKIP LOCKED, so any number of instances can deliver from one database without
- * sending twice; outcomes are recorded in one statement per batch.
+ * sending twice.
+ *
+ * Through a relay, delivery is at least once: an email is marked sent after the relay accepted
+ * it, so an instance killed between the two leaves it 'sending', and once its claim lapses
+ * (`leaseMs`, renewed while a batch is in flight) another instance sends it again — with the
+ * same Message-ID, fixed when the email was accepted, by which the relay and mailbox providers
+ * recognise the copy. Outcomes are recorded as the relay gives them (whatever arrived meanwhile
+ * in one statement), which keeps that window to about one statement. A refused attempt (no
+ * connection, a timeout, 4xx) is retried with exponential backoff; after `maxAttempts`, or at
+ * once on a 5xx, the email is failed with the relay's answer as its error.
  */
 export class EmailDelivery {
   private running: Promise<void> | null = null;
@@ -35,11 +67,15 @@ export class EmailDelivery {
   private closed = false;
   private readonly timer: NodeJS.Timeout;
 
+  private readonly opts: DeliveryOptions;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
+    opts: Partial<DeliveryOptions> = {},
   ) {
+    this.opts = { ...DEFAULT_OPTIONS, ...opts };
     this.timer = setInterval(() => this.kick(), SWEEP_MS);
     this.timer.unref();
   }
@@ -69,9 +105,8 @@ export class EmailDelivery {
       });
   }
 
-  /** Emails left 'sending' by a process that died are queued again. */
+  /** Delivers what is due, emails left 'sending' by a process that died included (once their claim lapsed). */
   async resume(): Promise<void> {
-    await this.pool.query(`update email set status = 'queued' where status = 'sending' and claimed_at < now() - interval '5 minutes'`);
     this.kick();
   }
 
@@ -89,23 +124,88 @@ export class EmailDelivery {
   private async deliverBatch(): Promise<number> {
     if (this.mailer.kind === 'outbox') return this.deliverToOutbox();
     const { rows: claimed } = await this.pool.query<Claimed>(
-      `update email set status = 'sending', claimed_at = now()
-        where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
-        returning id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
+      `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
+        where id in (select id from email where ${DUE} order by created_at limit ${BATCH} for update skip locked)
+        returning id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
+      [this.opts.leaseMs],
     );
     if (claimed.length === 0) return 0;
-    const outcomes = await this.mailer.sendBatch(claimed.map(toMail));
-    const results = claimed.map((e, i) => {
-      const err = outcomes[i];
-      if (err) this.logger.warn({ err, emailId: e.id }, 'email delivery failed');
-      return { id: e.id, status: err ? 'failed' : 'sent', error: err ? String(err.message).slice(0, 500) : null };
-    });
-    await this.pool.query(
-      `update email e set status = r.status, error = r.error, sent_at = case when r.status = 'sent' then now() end
-         from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text) where e.id = r.id`,
-      [JSON.stringify(results)],
-    );
+    const unresolved = new Set(claimed.map((e) => e.id));
+    // The claim is renewed while the relay works, so that no other instance takes these emails.
+    const renew = setInterval(() => {
+      this.pool
+        .query(`update email set claimed_at = now() where id = any($1::uuid[]) and status = 'sending'`, [[...unresolved]])
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not renew the claim on emails being sent'));
+    }, Math.max(250, this.opts.leaseMs / 3));
+    renew.unref();
+    const recorder = this.outcomeRecorder();
+    let retried = 0;
+    let failed = 0;
+    try {
+      await this.mailer.sendBatch(claimed.map(toMail), (i, err) => {
+        const outcome = this.outcome(claimed[i], err);
+        if (outcome.status === 'queued') retried++;
+        if (outcome.status === 'failed') failed++;
+        unresolved.delete(outcome.id);
+        recorder.add(outcome);
+      });
+    } finally {
+      clearInterval(renew);
+      await recorder.done();
+    }
+    if (retried || failed) {
+      this.logger.warn(
+        { claimed: claimed.length, retried, failed, sent: claimed.length - retried - failed },
+        `SMTP relay refused ${retried + failed} of ${claimed.length} emails: ${retried} queued for a retry with backoff, ${failed} failed`,
+      );
+    }
     return claimed.length;
+  }
+
+  private outcome(e: Claimed, err: Error | null): Outcome {
+    if (!err) return { id: e.id, status: 'sent', error: null, next_attempt_at: null };
+    const error = String(err.message).slice(0, 500);
+    if (isPermanentMailError(err) || e.attempts >= this.opts.maxAttempts) {
+      this.logger.warn({ err: { message: err.message }, emailId: e.id, attempts: e.attempts }, 'email delivery failed for good');
+      return { id: e.id, status: 'failed', error, next_attempt_at: null };
+    }
+    // Exponential backoff with ±10 % jitter, so that emails refused together are not retried together.
+    const wait = Math.min(MAX_RETRY_MS, this.opts.retryBaseMs * 2 ** (e.attempts - 1)) * (0.9 + Math.random() * 0.2);
+    return { id: e.id, status: 'queued', error, next_attempt_at: new Date(Date.now() + wait).toISOString() };
+  }
+
+  /**
+   * Records outcomes as they come: one statement at a time, each with everything that arrived
+   * while the previous one ran. A statement that fails leaves its emails 'sending', to be sent
+   * again once their claim lapses (at least once, never lost).
+   */
+  private outcomeRecorder() {
+    let pending: Outcome[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const write = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      await this.pool
+        .query(
+          `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
+                  sent_at = case when r.status = 'sent' then now() else e.sent_at end
+             from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz)
+            where e.id = r.id and e.status = 'sending'`,
+          [JSON.stringify(batch)],
+        )
+        .catch((err: unknown) => this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses'));
+    };
+    return {
+      add: (o: Outcome) => {
+        pending.push(o);
+        writing = writing.then(write);
+      },
+      done: async () => {
+        await writing;
+        await write();
+      },
+    };
   }
 
   /** Without a relay, claiming, keeping in the outbox and marking sent is one statement. */

@@ -22,19 +22,34 @@ export type Mailer = {
   /** 'outbox' keeps mail in the outbox_message table (no SMTP_URL). */
   kind: 'smtp' | 'outbox';
   send(mail: Mail): Promise<void>;
-  /** Sends many; resolves to one outcome per mail (null when sent). */
-  sendBatch(mails: Mail[]): Promise<(Error | null)[]>;
+  /**
+   * Sends many; resolves to one outcome per mail (null when sent). `onEach` hears each outcome as
+   * soon as the relay gives it, so that it can be recorded before the rest of the batch is done.
+   */
+  sendBatch(mails: Mail[], onEach?: (index: number, err: Error | null) => void): Promise<(Error | null)[]>;
   close(): void;
 };
 
 const SMTP_CONCURRENCY = 8;
+/** A relay that accepts the connection and then says nothing must not hold a delivery for minutes (nodemailer's defaults). */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+/**
+ * A refusal that will not change by retrying: the relay answered 5xx (mailbox unknown, message
+ * refused, authentication failed). Anything else — no connection, a timeout, a 4xx ("try again
+ * later") — is worth another attempt.
+ */
+export function isPermanentMailError(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
 
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise the outbox table and a log line. */
 export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Pool; logger: Logger }): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    const transport = nodemailer.createTransport({ url: opts.smtpUrl, ...SMTP_TIMEOUTS });
     const send = async (mail: Mail) => {
       const { secrets: _secrets, ...message } = mail;
       await transport.sendMail({ ...message, from: mail.from ?? opts.from });
@@ -43,7 +58,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
     return {
       kind: 'smtp',
       send,
-      async sendBatch(mails) {
+      async sendBatch(mails, onEach) {
         const outcomes: (Error | null)[] = new Array(mails.length).fill(null);
         let next = 0;
         const worker = async () => {
@@ -51,6 +66,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
             await send(mails[i]).catch((e: unknown) => {
               outcomes[i] = e instanceof Error ? e : new Error(String(e));
             });
+            onEach?.(i, outcomes[i]);
           }
         };
         await Promise.all(Array.from({ length: Math.min(SMTP_CONCURRENCY, mails.length) }, worker));

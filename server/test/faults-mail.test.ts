@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendEmail, setUpTeam, startInProcess, type InProcessServer, type Team } from './faults-harness.js';
+import { createTestDatabase, sql, waitFor } from './harness.js';
+import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
+
+type Row = { id: string; status: string; attempts: number; error: string | null; message_id: string };
+
+const rowsOf = (databaseUrl: string, ids: string[]) =>
+  sql<Row>(databaseUrl, 'select id, status, attempts, error, message_id from email where id = any($1::uuid[]) order by created_at', [ids]);
+
+/** Every email reached the relay exactly once, under its own Message-ID. */
+function expectDeliveredOnce(relay: FaultyRelay, rows: Row[]) {
+  for (const row of rows) {
+    expect(relay.delivered.filter((d) => d.messageId === row.message_id), row.id).toHaveLength(1);
+  }
+}
+
+describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
+  let relay: FaultyRelay;
+  let server: InProcessServer;
+  let databaseUrl: string;
+  let team: Team;
+
+  beforeAll(async () => {
+    relay = await startFaultyRelay();
+    databaseUrl = await createTestDatabase('faults_mail');
+    server = await startInProcess(databaseUrl, { SMTP_URL: relay.url, MAIL_RETRY_SECONDS: '0.3', MAIL_MAX_ATTEMPTS: '4' });
+    team = await setUpTeam(server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await relay?.close();
+  });
+
+  const sendSome = async (n: number, label: string) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await sendEmail(server.url, team, `${label} ${i}`);
+      expect(r.status).toBe(200);
+      ids.push(r.id!);
+    }
+    return ids;
+  };
+
+  it('keeps emails queued while the relay answers 451, with its error shown, and delivers each once when it recovers', async () => {
+    relay.mode = 'tempfail';
+    const ids = await sendSome(5, 'tempfail');
+    const refused = await waitFor(async () => {
+      const rows = await rowsOf(databaseUrl, ids);
+      return rows.every((r) => r.status === 'queued' && r.attempts >= 1) ? rows : undefined;
+    }, 10_000, 'the refused emails to be queued again');
+    expect(refused[0].error).toContain('451');
+    // REST still says queued; GraphQL shows the relay's answer.
+    const rest = await fetch(`${server.url}/api/emails/${ids[0]}`, { headers: { authorization: `Bearer ${team.token}` } });
+    expect(((await rest.json()) as { last_event: string }).last_event).toBe('queued');
+    expect(relay.delivered).toHaveLength(0);
+
+    relay.mode = 'accept';
+    const sent = await waitFor(async () => {
+      const rows = await rowsOf(databaseUrl, ids);
+      return rows.every((r) => r.status === 'sent') ? rows : undefined;
+    }, 15_000, 'the emails to be sent after the relay recovered');
+    expect(sent.every((r) => r.error === null)).toBe(true);
+    expectDeliveredOnce(relay, sent);
+  }, 40_000);
+
+  it('keeps emails queued while the relay is down (connection refused) and delivers each once when it is back', async () => {
+    await relay.down();
+    const ids = await sendSome(3, 'down');
+    await waitFor(async () => {
+      const rows = await rowsOf(databaseUrl, ids);
+      return rows.every((r) => r.status === 'queued' && r.attempts >= 1 && /ECONNREFUSED/.test(r.error ?? '')) ? rows : undefined;
+    }, 10_000, 'the emails to be queued with the connection error');
+    await relay.up();
+    const sent = await waitFor(async () => {
+      const rows = await rowsOf(databaseUrl, ids);
+      return rows.every((r) => r.status === 'sent') ? rows : undefined;
+    }, 15_000, 'the emails to be sent once the relay is back');
+    expectDeliveredOnce(relay, sent);
+  }, 40_000);
+
+  it('fails an email after MAIL_MAX_ATTEMPTS refusals, with the relay error, and at once on a 5xx', async () => {
+    relay.mode = 'tempfail';
+    const [retried] = await sendSome(1, 'bounded');
+    const failed = await waitFor(async () => {
+      const [row] = await rowsOf(databaseUrl, [retried]);
+      return row.status === 'failed' ? row : undefined;
+    }, 20_000, 'the email to fail after its attempts');
+    expect(failed.attempts).toBe(4);
+    expect(failed.error).toContain('451');
+    expect(failed.error).toContain('try again later');
+
+    relay.mode = 'reject';
+    const [rejected] = await sendSome(1, 'rejected');
+    const row = await waitFor(async () => {
+      const [r] = await rowsOf(databaseUrl, [rejected]);
+      return r.status === 'failed' ? r : undefined;
+    }, 10_000, 'the rejected email to fail');
+    expect(row.attempts).toBe(1);
+    expect(row.error).toContain('550');
+    // The dashboard shows the relay's answer on the email's page.
+    const client = server.url;
+    const res = await fetch(`${client}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: team.cookie },
+      body: JSON.stringify({ query: `query($id: ID!) { email(id: $id) { status error } }`, variables: { id: rejected } }),
+    });
+    const body = (await res.json()) as { data?: { email: { status: string; error: string } } };
+    expect(body.data?.email.status).toBe('failed');
+    expect(body.data?.email.error).toContain('Mailbox unavailable');
+    relay.mode = 'accept';
+  }, 40_000);
+});
