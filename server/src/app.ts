@@ -15,6 +15,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { AppError, ErrorCode, rateLimited, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
 import type { Context } from './graphql/context.js';
+import { costError } from './graphql/cost.js';
 import { createFormatError } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
 import { subscriptionsOnly } from './graphql/subscriptions-only.js';
@@ -165,7 +166,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     // Counted by graphql-js's parser instead (parseOptions below): armor's token check runs in a
     // plugin hook, where any syntax error it meets becomes an HTTP 500 instead of a 400.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: 10000 },
+    // Counted by graphql/cost.ts instead, which multiplies a list's selection by its size.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   });
   const protection = armor.protect();
@@ -193,6 +195,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
         }
         const errors = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
         if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        const tooCostly = costError(schema, document, payload.variables, payload.operationName);
+        if (tooCostly) return [tooCostly];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       // A Bearer key may come in connectionParams ({ authorization: 'Bearer re_…' }); else the upgrade request's cookie.
@@ -219,6 +223,17 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     formatError,
     validationRules,
     plugins: [
+      {
+        // The query cost limit (graphql/cost.ts), once the operation is known and before it runs.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request, operationName }) {
+              const tooCostly = costError(schema, document, request.variables, operationName);
+              if (tooCostly) throw tooCostly;
+            },
+          };
+        },
+      },
       // graphql-armor is typed against Apollo's CJS build; the plugin objects are the same at run time.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),

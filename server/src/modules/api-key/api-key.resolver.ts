@@ -1,5 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { cappedList } from '../../graphql/cost.js';
 import { SecretField } from '../../graphql/secret-field.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
@@ -12,6 +13,7 @@ import {
   deleteApiKey,
   findApiKey,
   listApiKeys,
+  MAX_API_KEYS_PER_TEAM,
   rollApiKey,
   updateApiKey,
 } from './api-key.service.js';
@@ -67,12 +69,16 @@ class ApiKeyHealth {
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @Query(() => [ApiKey])
+  @Query(() => [ApiKey], {
+    description: `The team's keys, newest first: all of them (a team holds at most ${MAX_API_KEYS_PER_TEAM}), or the first \`first\``,
+    complexity: cappedList(MAX_API_KEYS_PER_TEAM),
+  })
   apiKeys(
     @Arg('filter', () => ApiKeyFilter, { nullable: true }) filter: ApiKeyFilter | undefined,
+    @Arg('first', () => Int, { nullable: true, description: `1 … ${MAX_API_KEYS_PER_TEAM}` }) first: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<ApiKey[]> {
-    return listApiKeys(ctx.em, requireReader(ctx.actor).teamId, filter ?? {});
+    return listApiKeys(ctx.em, requireReader(ctx.actor).teamId, filter ?? {}, first);
   }
 
   @Query(() => ApiKey, { nullable: true })

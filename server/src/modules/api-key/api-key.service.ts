@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../errors.js';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
@@ -14,6 +14,11 @@ import { generateToken, tokenHash, tokenStart } from './token.js';
 export const NAME_MAX = 50;
 export const EXPIRING_SOON_MS = 7 * 86_400_000;
 export const MAX_GRACE_SECONDS = 7 * 86_400;
+/**
+ * Keys a team may hold: also what `apiKeys` returns at most, so a list of keys has a known
+ * size for the query cost limit (graphql/cost.ts).
+ */
+export const MAX_API_KEYS_PER_TEAM = 500;
 
 export type ApiKeyFilter = {
   search?: string | null;
@@ -62,7 +67,10 @@ async function resolveDomain(
   return domain;
 }
 
-export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFilter = {}): Promise<ApiKey[]> {
+export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFilter = {}, first?: number | null): Promise<ApiKey[]> {
+  if (first !== undefined && first !== null && (!Number.isInteger(first) || first < 1 || first > MAX_API_KEYS_PER_TEAM)) {
+    throw badInput('first', `first must be between 1 and ${MAX_API_KEYS_PER_TEAM}.`);
+  }
   const where: FilterQuery<ApiKey> & Record<string, unknown> = { team: teamId };
   const and: FilterQuery<ApiKey>[] = [];
   const search = filter.search?.trim();
@@ -79,7 +87,7 @@ export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFil
     where.expiresAt = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
   }
   if (and.length) where.$and = and;
-  return em.find(ApiKey, where, { orderBy: { createdAt: 'desc', id: 'asc' } });
+  return em.find(ApiKey, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first ?? MAX_API_KEYS_PER_TEAM });
 }
 
 export async function findApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey | null> {
@@ -111,6 +119,11 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
     expiresAt: input.expiresAt ?? null,
   });
   await em.transactional(async (tx) => {
+    // The team's row lock makes the count exact under concurrent creates.
+    await tx.execute('select 1 from team where id = ? for update', [actor.teamId]);
+    if ((await tx.count(ApiKey, { team: actor.teamId })) >= MAX_API_KEYS_PER_TEAM) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `A team may hold at most ${MAX_API_KEYS_PER_TEAM} API keys: delete keys it no longer uses first.`);
+    }
     tx.persist(apiKey);
     recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null });
   });

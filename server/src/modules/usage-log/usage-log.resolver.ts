@@ -6,7 +6,7 @@ import { type Context, isAppError } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { UsageLog } from './usage-log.entity.js';
-import { getUsageLog, usageByDay, usageLogWhere } from './usage-log.service.js';
+import { checkUsageDays, getUsageLog, USAGE_MAX_DAYS, usageLogWhere } from './usage-log.service.js';
 
 const UsageLogConnection = Connection(UsageLog, 'UsageLog');
 type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
@@ -65,8 +65,13 @@ export class UsageLogResolver {
 
 @Resolver(() => ApiKey)
 export class ApiKeyUsageResolver {
-  @FieldResolver(() => [UsageBucket], { description: 'Requests and errors per day, oldest first, days with no use included' })
+  @FieldResolver(() => [UsageBucket], {
+    description: `Requests and errors per day, oldest first, days with no use included; days: 1 … ${USAGE_MAX_DAYS}`,
+    // Counted once per day for the query cost limit (graphql/cost.ts).
+    complexity: ({ args, childComplexity }) => 1 + Math.max(1, Number(args.days) || 1) * childComplexity,
+  })
   usage(@Root() key: ApiKey, @Arg('days', () => Int) days: number, @Ctx() ctx: Context): Promise<UsageBucket[]> {
-    return usageByDay(ctx.em, key.team.id, key.id, days);
+    checkUsageDays(days);
+    return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days });
   }
 }

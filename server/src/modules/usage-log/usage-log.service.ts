@@ -69,19 +69,46 @@ export async function getUsageLog(em: EntityManager, teamId: string, id: string)
 
 export type UsageBucket = { date: string; requests: number; errors: number };
 
-/** Requests and errors per UTC day for one key, oldest first, days without use included. */
-export async function usageByDay(em: EntityManager, teamId: string, apiKeyId: string, days: number): Promise<UsageBucket[]> {
-  if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days', 'days must be between 1 and 366.');
-  const rows = await em.getConnection().execute<{ date: string; requests: string; errors: string }[]>(
-    `select to_char(d.day, 'YYYY-MM-DD') as date,
-            count(l.id) as requests,
-            count(l.id) filter (where l.status_code >= 400) as errors
-       from generate_series((now() at time zone 'utc')::date - (?::int - 1), (now() at time zone 'utc')::date, interval '1 day') as d(day)
-       left join usage_log l
-              on l.team_id = ? and l.api_key_id = ?
-             and l.created_at >= d.day at time zone 'utc' and l.created_at < (d.day + interval '1 day') at time zone 'utc'
-      group by d.day order by d.day`,
-    [days, teamId, apiKeyId],
+/** The most days `ApiKey.usage(days)` covers; more is BAD_USER_INPUT naming `days`. */
+export const USAGE_MAX_DAYS = 90;
+
+export function checkUsageDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > USAGE_MAX_DAYS) throw badInput('days', `days must be between 1 and ${USAGE_MAX_DAYS}.`);
+  return days;
+}
+
+/**
+ * Requests and errors per UTC day for each of a team's keys, oldest first, days without use
+ * included: one statement for all the keys (the ApiKey.usage DataLoader batches a request's keys
+ * into it). The one place usage is read from the logs, to be swapped for rollups.
+ */
+export async function usageByDayForKeys(em: EntityManager, teamId: string, apiKeyIds: readonly string[], days: number): Promise<Map<string, UsageBucket[]>> {
+  checkUsageDays(days);
+  const result = new Map<string, UsageBucket[]>(apiKeyIds.map((id) => [id, []]));
+  if (apiKeyIds.length === 0) return result;
+  // One array parameter (knex would spread a JS array into a list of them); ids come from key rows.
+  const ids = `{${apiKeyIds.filter(isUuid).join(',')}}`;
+  const rows = await em.getConnection().execute<{ api_key_id: string; date: string; requests: string; errors: string }[]>(
+    `with span as (select (now() at time zone 'utc')::date - (?::int - 1) as first_day),
+          counts as (
+            select api_key_id, (created_at at time zone 'utc')::date as day,
+                   count(*) as requests, count(*) filter (where status_code >= 400) as errors
+              from usage_log, span
+             where team_id = ? and api_key_id = any(?::uuid[]) and created_at >= first_day at time zone 'utc'
+             group by 1, 2)
+     select k.id as api_key_id, to_char(d.day, 'YYYY-MM-DD') as date, coalesce(c.requests, 0) as requests, coalesce(c.errors, 0) as errors
+       from unnest(?::uuid[]) as k(id)
+      cross join span
+      cross join generate_series(first_day, (now() at time zone 'utc')::date, interval '1 day') as d(day)
+       left join counts c on c.api_key_id = k.id and c.day = d.day::date
+      order by k.id, d.day`,
+    [days, teamId, ids, ids],
   );
-  return rows.map((r) => ({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) }));
+  for (const r of rows) result.get(r.api_key_id)?.push({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) });
+  return result;
+}
+
+/** Requests and errors per UTC day for one key (see usageByDayForKeys). */
+export async function usageByDay(em: EntityManager, teamId: string, apiKeyId: string, days: number): Promise<UsageBucket[]> {
+  return (await usageByDayForKeys(em, teamId, [apiKeyId], days)).get(apiKeyId) ?? [];
 }
