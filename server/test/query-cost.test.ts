@@ -65,7 +65,7 @@ describe('query cost', () => {
     expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors?.[0].message).toMatch(new RegExp(`Query is too costly: [0-9,]+ exceeds the limit of ${MAX_QUERY_COST.toLocaleString('en-US')}`));
     expect(statements.filter((s) => /api_key|usage_log/.test(s))).toEqual([]);
-    expect(took).toBeLessThan(1000);
+    expect(took).toBeLessThan(3000); // it ran 7 s before; generous for a loaded machine
   });
 
   it('counts a list once per item: apiKeys { usage(days: 90) } over every key is refused, over the first 30 it runs', async () => {
