@@ -27,6 +27,9 @@ const serverOut = path.join(root, 'server', 'dist', 'src', 'main.js');
 const clientOut = path.join(root, 'client', 'dist', 'index.html');
 if (builtAt(serverOut) < newest(path.join(root, 'server', 'src'))) run('pnpm --filter @keyring/server build');
 if (builtAt(clientOut) < newest(path.join(root, 'client', 'src'))) run('pnpm --filter @keyring/client build');
+// GraphiQL at /graphql outside production (NODE_ENV unset is development).
+const explorerOut = path.join(root, 'explorer', 'dist', 'index.html');
+if (process.env.NODE_ENV !== 'production' && builtAt(explorerOut) < newest(path.join(root, 'explorer', 'src'))) run('pnpm --filter @keyring/explorer build');
 
 const child = spawn(process.execPath, ['--enable-source-maps', serverOut], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

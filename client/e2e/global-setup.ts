@@ -18,7 +18,7 @@ const serverMain = path.join(repoRoot, 'server', 'dist', 'src', 'main.js');
 const clientIndex = path.join(repoRoot, 'client', 'dist', 'index.html');
 const artifactsDir = path.join(repoRoot, 'client', 'e2e', '.artifacts');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -31,7 +31,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was healthy`);
@@ -46,7 +46,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`the server was not healthy within ${timeoutMs} ms`);
 }
 
-function stop(child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+export function stop(child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

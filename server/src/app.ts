@@ -19,6 +19,7 @@ import { costError } from './graphql/cost.js';
 import { createFormatError } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
 import { subscriptionsOnly } from './graphql/subscriptions-only.js';
+import { explorer } from './graphql/explorer.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
 import { badTextMessage, findBadText } from './lib/nul.js';
@@ -305,6 +306,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   app.get('/api/health/live', (_req, res) => {
     res.json({ status: 'ok', database: database.up ? 'up' : 'down' });
   });
+
+  const graphiql = production ? null : explorer(config.EXPLORER_DIST, logger);
+  if (graphiql) app.use(graphiql);
 
   app.use(
     '/graphql',

@@ -29,6 +29,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CLIENT_DIST: z.string().default(path.join(root, 'client', 'dist')),
+  /** GraphiQL's build (explorer/), served at /graphql to browsers when NODE_ENV is not production. */
+  EXPLORER_DIST: z.string().default(path.join(root, 'explorer', 'dist')),
   EXPORT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Export downloads streaming at once on this instance (each holds a connection while the client reads). */
