@@ -118,7 +118,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
     invitationThrottle: createInvitationThrottle(orm),
     apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
-    usageRecorder: new UsageRecorder(pool, logger),
+    usageRecorder: new UsageRecorder(pool, logger, {
+      maxEntries: config.USAGE_LOG_BUFFER_ENTRIES,
+      maxBytes: Math.round(config.USAGE_LOG_BUFFER_MB * 1024 * 1024),
+      health: database,
+    }),
   };
   const rateLimiter = createTeamRateLimiter(services);
   // Every instance makes sure the log partitions are there before it logs anything (cheap when
