@@ -9,12 +9,15 @@ export type AcceptInvitationInput = {
   token: string;
 };
 
+/** Narrows the key list; the conditions given must all hold */
 export type ApiKeyFilter = {
   /** Keys that expire within 7 days */
   expiringSoon?: boolean | null | undefined;
+  /** Only keys with this permission */
   permission?: Permission | null | undefined;
   /** Matches the name or the token start */
   search?: string | null | undefined;
+  /** Only keys with this usage status */
   usageStatus?: UsageStatus | null | undefined;
 };
 
@@ -40,6 +43,7 @@ export type ContactFilter = {
   unsubscribed?: boolean | null | undefined;
 };
 
+/** A new API key */
 export type CreateApiKeyInput = {
   /** Only with SENDING_ACCESS */
   domainId?: string | number | null | undefined;
@@ -47,6 +51,7 @@ export type CreateApiKeyInput = {
   expiresAt?: string | null | undefined;
   /** 1–50 characters */
   name: string;
+  /** FULL_ACCESS, or SENDING_ACCESS to send email only */
   permission: Permission;
 };
 
@@ -91,6 +96,7 @@ export type InviteMemberInput = {
   role?: Role;
 };
 
+/** What an API key may do */
 export type Permission =
   /** Create, delete, get and update any resource */
   | 'FULL_ACCESS'
@@ -102,6 +108,7 @@ export type Role =
   | 'ADMIN'
   | 'MEMBER';
 
+/** How to replace a key's token */
 export type RollApiKeyInput = {
   /** 0 … 604800 (7 days): how long the old token keeps working */
   gracePeriodSeconds: number;
@@ -118,32 +125,41 @@ export type SignUpInput = {
   teamName: string;
 };
 
+/** Changes to an API key; omitted fields keep their value. The token does not change (see rollApiKey) */
 export type UpdateApiKeyInput = {
   /** null removes the restriction; omitted keeps it */
   domainId?: string | number | null | undefined;
+  /** A new name, 1–50 characters */
   name?: string | null | undefined;
   /** Changing to FULL_ACCESS clears the domain */
   permission?: Permission | null | undefined;
 };
 
+/** Narrows the logs, as on the Logs page; the conditions given must all hold */
 export type UsageLogFilter = {
+  /** Only requests made with this key (deleted keys included) */
   apiKeyId?: string | number | null | undefined;
   /** A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation */
   endpoint?: string | null | undefined;
+  /** Made at or after this time */
   from?: string | null | undefined;
   /** GET, POST, PATCH, PUT or DELETE */
   method?: string | null | undefined;
   /** 2, 4 or 5 for every 2xx, 4xx or 5xx status */
   statusClass?: number | null | undefined;
+  /** Only answers with this HTTP status, e.g. 422 */
   statusCode?: number | null | undefined;
+  /** Made at or before this time */
   to?: string | null | undefined;
 };
 
+/** Whether an API key is in use, from its last request */
 export type UsageStatus =
   /** Used within the last 30 days */
   | 'ACTIVE'
   /** Not used for 30 days or more */
   | 'INACTIVE'
+  /** No request has been made with the key yet */
   | 'NEVER_USED';
 
 export type Session_UserFragment = { id: string, email: string, role: Role | null, team: { id: string, name: string } | null };

@@ -24,17 +24,20 @@ export type ExportStatus =
   | 'PROCESSING'
   | 'READY';
 
+/** What an API key may do */
 export type Permission =
   /** Create, delete, get and update any resource */
   | 'FULL_ACCESS'
   /** Only send emails, optionally only from one domain */
   | 'SENDING_ACCESS';
 
+/** Whether an API key is in use, from its last request */
 export type UsageStatus =
   /** Used within the last 30 days */
   | 'ACTIVE'
   /** Not used for 30 days or more */
   | 'INACTIVE'
+  /** No request has been made with the key yet */
   | 'NEVER_USED';
 
 export type ExportAndWait_ExportFragment = { id: string, resource: ExportResource, status: ExportStatus, processedRows: number, estimatedRowCount: number | null, rowCount: number | null, fileSize: number | null, downloadUrl: string | null, error: string | null };

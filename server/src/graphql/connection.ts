@@ -4,26 +4,34 @@ import { badInput } from '../errors.js';
 import { isUuid } from '../lib/ids.js';
 import { beyond } from '../lib/sql.js';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a connection ends, and whether another page follows it' })
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, { description: 'True when more items follow this page: ask again with `after: endCursor`' })
+  hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The last item's cursor, to pass as `after` for the next page; null when the page is empty" })
+  endCursor!: string | null;
 }
+
+/** The paging arguments of every connection query, described once. */
+export const FIRST_ARG = { nullable: true, description: 'How many items to return: 1–100; 50 when omitted' } as const;
+export const AFTER_ARG = { nullable: true, description: "Return the items after this cursor (the previous page's `pageInfo.endCursor`); from the newest when omitted" } as const;
 
 export type Edge<T> = { node: T; cursor: string };
 export type Page<T> = { edges: Edge<T>[]; pageInfo: PageInfo };
 
 /** `XConnection { edges { node cursor } pageInfo { hasNextPage endCursor } }` for a node type. */
 export function Connection<T extends object>(Node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  // "UsageLog" reads "usage log" in the descriptions.
+  const label = name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+  @ObjectType(`${name}Edge`, { description: `One ${label} of a page, with its cursor` })
   class EdgeType {
-    @Field(() => Node) node!: T;
-    @Field(() => String) cursor!: string;
+    @Field(() => Node, { description: `The ${label}` }) node!: T;
+    @Field(() => String, { description: `Opaque position of this ${label}: pass it as \`after\` to continue after it` }) cursor!: string;
   }
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${label}s, newest first (keyset-paginated: items created meanwhile never shift a page)` })
   class ConnectionType {
-    @Field(() => [EdgeType]) edges!: EdgeType[];
-    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => [EdgeType], { description: `The ${label}s of this page, newest first; empty past the last one` }) edges!: EdgeType[];
+    @Field(() => PageInfo, { description: 'Whether another page follows, and the cursor to ask for it with' }) pageInfo!: PageInfo;
   }
   return ConnectionType;
 }

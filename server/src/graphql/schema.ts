@@ -14,11 +14,21 @@ import { pubSub } from './pubsub.js';
 
 export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver, AuditEventResolver] as const;
 
-export function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function createSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
     pubSub,
     validate: false,
     emitSchemaFile: false,
   });
+  // type-graphql has no option for the root types' descriptions.
+  const roots = {
+    Query: "Reads, over HTTP. Everything is scoped to the caller's team: a session's, or a full-access API key's",
+    Mutation: 'Changes, over HTTP. Keys, domains, exports and emails: admins and full-access keys; members, invitations and sessions: people only',
+    Subscription: 'Live updates, over the graphql-ws WebSocket at /graphql (the key goes in connectionParams.authorization)',
+  };
+  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (type) type.description = roots[type.name as keyof typeof roots];
+  }
+  return schema;
 }

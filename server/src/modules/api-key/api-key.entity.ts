@@ -11,6 +11,7 @@ export enum Permission {
 }
 registerEnumType(Permission, {
   name: 'Permission',
+  description: 'What an API key may do',
   valuesConfig: {
     FULL_ACCESS: { description: 'Create, delete, get and update any resource' },
     SENDING_ACCESS: { description: 'Only send emails, optionally only from one domain' },
@@ -24,7 +25,9 @@ export enum UsageStatus {
 }
 registerEnumType(UsageStatus, {
   name: 'UsageStatus',
+  description: "Whether an API key is in use, from its last request",
   valuesConfig: {
+    NEVER_USED: { description: 'No request has been made with the key yet' },
     ACTIVE: { description: 'Used within the last 30 days' },
     INACTIVE: { description: 'Not used for 30 days or more' },
   },
@@ -32,22 +35,22 @@ registerEnumType(UsageStatus, {
 
 export const INACTIVE_AFTER_MS = 30 * 86_400_000;
 
-@ObjectType()
+@ObjectType({ description: "A team's API key. The token itself is never readable: only tokenStart, and the token once, when the key is created or rolled" })
 @Entity({ tableName: 'api_key' })
 @Index({ properties: ['team', 'createdAt'] })
 export class ApiKey {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the key' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name given by the team, 1–50 characters' })
   @Property({ type: 'string', length: 50 })
   name: string;
 
-  @Field(() => Permission)
+  @Field(() => Permission, { description: 'Full access, or sending email only' })
   @Enum({ items: () => Permission, nativeEnumName: 'permission' })
   permission: Permission;
 
@@ -75,19 +78,19 @@ export class ApiKey {
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   createdBy?: User | null;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the key was created' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the key was last changed (name, permission, domain, token roll)' })
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When the key last made a request, refused ones included; null if it never has' })
   @Property({ type: 'datetime', nullable: true })
   lastUsedAt?: Date | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Requests made with the key, REST and GraphQL, refused ones included: as many as its usage logs' })
   @Property({ type: 'integer', default: 0 })
   requestCount: number & Opt = 0;
 

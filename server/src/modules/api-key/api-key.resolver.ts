@@ -18,53 +18,53 @@ import {
   updateApiKey,
 } from './api-key.service.js';
 
-@InputType()
+@InputType({ description: 'A new API key' })
 class CreateApiKeyInput {
   @Field(() => String, { description: '1–50 characters' }) name!: string;
-  @Field(() => Permission) permission!: Permission;
+  @Field(() => Permission, { description: 'FULL_ACCESS, or SENDING_ACCESS to send email only' }) permission!: Permission;
   @Field(() => ID, { nullable: true, description: 'Only with SENDING_ACCESS' }) domainId?: string | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Optional; must be in the future' })
   expiresAt?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'Changes to an API key; omitted fields keep their value. The token does not change (see rollApiKey)' })
 class UpdateApiKeyInput {
-  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true, description: 'A new name, 1–50 characters' }) name?: string | null;
   @Field(() => Permission, { nullable: true, description: 'Changing to FULL_ACCESS clears the domain' })
   permission?: Permission | null;
   @Field(() => ID, { nullable: true, description: 'null removes the restriction; omitted keeps it' })
   domainId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Narrows the key list; the conditions given must all hold' })
 class ApiKeyFilter {
   @Field(() => String, { nullable: true, description: 'Matches the name or the token start' }) search?: string | null;
-  @Field(() => Permission, { nullable: true }) permission?: Permission | null;
-  @Field(() => UsageStatus, { nullable: true }) usageStatus?: UsageStatus | null;
+  @Field(() => Permission, { nullable: true, description: 'Only keys with this permission' }) permission?: Permission | null;
+  @Field(() => UsageStatus, { nullable: true, description: 'Only keys with this usage status' }) usageStatus?: UsageStatus | null;
   @Field(() => Boolean, { nullable: true, description: 'Keys that expire within 7 days' }) expiringSoon?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'How to replace a key\'s token' })
 class RollApiKeyInput {
   @Field(() => Int, { description: '0 … 604800 (7 days): how long the old token keeps working' })
   gracePeriodSeconds!: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A created or rolled key, with its token' })
 class CreateApiKeyPayload {
-  @Field(() => ApiKey) apiKey!: ApiKey;
+  @Field(() => ApiKey, { description: 'The key' }) apiKey!: ApiKey;
   @Field(() => String, { description: 'Shown exactly once' })
   @SecretField()
   token!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Counts over the team's keys, for the overview above the key list; each is also an ApiKeyFilter" })
 class ApiKeyHealth {
-  @Field(() => Int) total!: number;
-  @Field(() => Int) neverUsed!: number;
-  @Field(() => Int) inactive!: number;
-  @Field(() => Int) fullAccess!: number;
-  @Field(() => Int) expiringSoon!: number;
+  @Field(() => Int, { description: 'Keys in the team' }) total!: number;
+  @Field(() => Int, { description: 'Keys that have never made a request (usageStatus NEVER_USED)' }) neverUsed!: number;
+  @Field(() => Int, { description: 'Keys not used for 30 days or more (usageStatus INACTIVE)' }) inactive!: number;
+  @Field(() => Int, { description: 'Keys with FULL_ACCESS' }) fullAccess!: number;
+  @Field(() => Int, { description: 'Keys that expire within 7 days (not yet expired)' }) expiringSoon!: number;
 }
 
 @Resolver(() => ApiKey)
@@ -74,65 +74,65 @@ export class ApiKeyResolver {
     complexity: cappedList(MAX_API_KEYS_PER_TEAM),
   })
   apiKeys(
-    @Arg('filter', () => ApiKeyFilter, { nullable: true }) filter: ApiKeyFilter | undefined,
+    @Arg('filter', () => ApiKeyFilter, { nullable: true, description: 'Only the keys that match; all when omitted' }) filter: ApiKeyFilter | undefined,
     @Arg('first', () => Int, { nullable: true, description: `1 … ${MAX_API_KEYS_PER_TEAM}` }) first: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<ApiKey[]> {
     return listApiKeys(ctx.em, requireReader(ctx.actor).teamId, filter ?? {}, first);
   }
 
-  @Query(() => ApiKey, { nullable: true })
-  apiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey | null> {
+  @Query(() => ApiKey, { nullable: true, description: "One of the team's keys; null when there is none with this id (another team's included)" })
+  apiKey(@Arg('id', () => ID, { description: 'The key\'s id' }) id: string, @Ctx() ctx: Context): Promise<ApiKey | null> {
     return findApiKey(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
-  @Query(() => ApiKeyHealth)
+  @Query(() => ApiKeyHealth, { description: "Counts of the team's keys by usage, permission and expiry" })
   apiKeyHealth(@Ctx() ctx: Context): Promise<ApiKeyHealth> {
     return apiKeyHealth(ctx.em, requireReader(ctx.actor).teamId);
   }
 
-  @Mutation(() => CreateApiKeyPayload)
+  @Mutation(() => CreateApiKeyPayload, { description: 'Creates a key and returns its token, the only time it can be read. Admins and full-access keys' })
   createApiKey(
-    @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
+    @Arg('input', () => CreateApiKeyInput, { description: 'The new key' }) input: CreateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
     return createApiKey(ctx.em, requireManager(ctx.actor), input);
   }
 
-  @Mutation(() => ApiKey)
+  @Mutation(() => ApiKey, { description: 'Renames a key or changes its permission or domain; every instance sees the change at once. Admins and full-access keys' })
   updateApiKey(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateApiKeyInput) input: UpdateApiKeyInput,
+    @Arg('id', () => ID, { description: 'The key\'s id' }) id: string,
+    @Arg('input', () => UpdateApiKeyInput, { description: 'What changes' }) input: UpdateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<ApiKey> {
     return updateApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input);
   }
 
-  @Mutation(() => ID)
-  deleteApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+  @Mutation(() => ID, { description: 'Deletes a key: its token stops working at once on every instance. Returns the id. Admins and full-access keys' })
+  deleteApiKey(@Arg('id', () => ID, { description: 'The key\'s id' }) id: string, @Ctx() ctx: Context): Promise<string> {
     return deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'A new token for the same key; the old one works for the grace period' })
   rollApiKey(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => RollApiKeyInput) input: RollApiKeyInput,
+    @Arg('id', () => ID, { description: 'The key\'s id' }) id: string,
+    @Arg('input', () => RollApiKeyInput, { description: 'The grace period' }) input: RollApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
     return rollApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input.gracePeriodSeconds);
   }
 
-  @FieldResolver(() => UsageStatus)
+  @FieldResolver(() => UsageStatus, { description: 'NEVER_USED, ACTIVE (used within 30 days) or INACTIVE, from lastUsedAt' })
   usageStatus(@Root() key: ApiKey): UsageStatus {
     return usageStatusOf(key.lastUsedAt);
   }
 
-  @FieldResolver(() => Domain, { nullable: true })
+  @FieldResolver(() => Domain, { nullable: true, description: 'The only domain a sending-access key may send from; null when unrestricted' })
   domain(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Domain | null> | null {
     return key.domain ? ctx.loaders.domain.load(key.domain.id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'Who created the key; null when a key created it or the user was removed' })
   createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | null> | null {
     return key.createdBy ? ctx.loaders.user.load(key.createdBy.id) : null;
   }

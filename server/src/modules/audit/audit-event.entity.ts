@@ -4,11 +4,11 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Team, User } from '../team/team.entity.js';
 
-@ObjectType()
+@ObjectType({ description: 'Something a member or a key did to keys, domains, members or exports: who, what and when; never a secret' })
 @Entity({ tableName: 'audit_event' })
 @Index({ properties: ['team', 'createdAt'] })
 export class AuditEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the event' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
@@ -19,7 +19,7 @@ export class AuditEvent {
   @Property({ type: 'string', length: 64 })
   action: string;
 
-  @Field(() => User, { nullable: true })
+  @Field(() => User, { nullable: true, description: 'The member who acted; null when an API key did, or once the user is removed' })
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   actor?: User;
 
@@ -27,14 +27,14 @@ export class AuditEvent {
   @Property({ type: 'uuid', nullable: true })
   actorApiKeyId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The id of what was acted on (a key, domain, member, invitation or export); null when nothing was' })
   @Property({ type: 'uuid', nullable: true })
   targetId?: string;
 
   @Property({ type: 'json', nullable: true })
   metadata?: Record<string, unknown>;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When it happened' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 

@@ -1,6 +1,6 @@
 import { JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { requireManager } from '../auth/actor.js';
 import { User } from '../team/team.entity.js';
@@ -13,14 +13,14 @@ type AuditEventConnection = InstanceType<typeof AuditEventConnection>;
 export class AuditEventResolver {
   @Query(() => AuditEventConnection, { description: 'Who did what to keys, domains, members and exports; admins only' })
   auditEvents(
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<AuditEventConnection> {
     return paginate(ctx.em, AuditEvent, { team: requireManager(ctx.actor).teamId }, { first, after });
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'The member who acted; null when an API key did, or once the user is removed' })
   actor(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<User | null> | null {
     return event.actor ? ctx.loaders.user.load(event.actor.id) : null;
   }

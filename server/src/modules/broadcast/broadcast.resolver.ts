@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { Broadcast } from './broadcast.entity.js';
@@ -22,8 +22,8 @@ export class BroadcastResolver {
   @Query(() => BroadcastConnection, { description: 'The team’s broadcasts, newest first (first ≤ 100)' })
   broadcasts(
     @Arg('filter', () => BroadcastFilter, { nullable: true }) filter: BroadcastFilter | null | undefined,
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<BroadcastConnection> {
     return paginate(ctx.em, Broadcast, broadcastWhere(requireReader(ctx.actor).teamId, filter), { first, after });

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { Contact } from './contact.entity.js';
@@ -23,8 +23,8 @@ export class ContactResolver {
   @Query(() => ContactConnection, { description: 'The team’s contacts, newest first (first ≤ 100)' })
   contacts(
     @Arg('filter', () => ContactFilter, { nullable: true }) filter: ContactFilter | null | undefined,
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ContactConnection> {
     return paginate(ctx.em, Contact, contactWhere(requireReader(ctx.actor).teamId, filter), { first, after });

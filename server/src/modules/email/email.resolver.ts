@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
@@ -26,8 +26,8 @@ export class EmailResolver {
   @Query(() => EmailConnection, { description: 'Emails accepted by the API, newest first' })
   emails(
     @Arg('filter', () => EmailFilter, { nullable: true }) filter: EmailFilter | null | undefined,
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<EmailConnection> {
     return paginate(ctx.em, Email, emailWhere(requireReader(ctx.actor).teamId, filter), { first, after });

@@ -1,7 +1,7 @@
 import { JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { notFound } from '../../errors.js';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
@@ -45,8 +45,8 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
 export class ExportResolver {
   @Query(() => ExportConnection, { description: "The team's exports, newest first" })
   exports(
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ExportConnection> {
     return paginate(ctx.em, Export, { team: requireReader(ctx.actor).teamId }, { first, after });

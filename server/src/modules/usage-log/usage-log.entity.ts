@@ -8,13 +8,13 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
  * into a table partitioned by day (see Migration20261203130000_usage_log_partitions, which holds
  * the indexes: the primary key there is (id, created_at)).
  */
-@ObjectType()
+@ObjectType({ description: 'One request made with an API key, REST or GraphQL, refused ones included; kept LOG_RETENTION_DAYS' })
 @Entity({ tableName: 'usage_log' })
 @Index({ properties: ['teamId', 'createdAt', 'id'] })
 @Index({ properties: ['teamId', 'apiKeyId', 'createdAt', 'id'] })
 @Index({ properties: ['teamId', 'statusCode', 'createdAt', 'id'] })
 export class UsageLog {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the log' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
@@ -29,23 +29,23 @@ export class UsageLog {
   @Property({ type: 'string', length: 50, nullable: true })
   apiKeyName?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'HTTP method: GET, POST, PATCH, PUT or DELETE' })
   @Property({ type: 'string', length: 10 })
   method!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The REST path without /api (/emails/…), or "/graphql" followed by the operation name' })
   @Property({ type: 'string', length: 300 })
   endpoint!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'HTTP status of the answer' })
   @Property({ type: 'smallint' })
   statusCode!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The User-Agent header (at most 300 characters); null when none was sent' })
   @Property({ type: 'string', length: 300, nullable: true })
   userAgent?: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Milliseconds the server took to answer' })
   @Property({ type: 'integer' })
   durationMs!: number;
 
@@ -57,7 +57,7 @@ export class UsageLog {
   @Property({ type: 'json', nullable: true, lazy: true })
   responseBody?: unknown;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the request was made' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 }

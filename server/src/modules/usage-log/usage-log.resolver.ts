@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
-import { Connection, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
@@ -11,39 +11,39 @@ import { checkUsageDays, getUsageLog, USAGE_MAX_DAYS, usageLogWhere } from './us
 const UsageLogConnection = Connection(UsageLog, 'UsageLog');
 type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
 
-@InputType()
+@InputType({ description: 'Narrows the logs, as on the Logs page; the conditions given must all hold' })
 class UsageLogFilter {
-  @Field(() => ID, { nullable: true }) apiKeyId?: string | null;
-  @Field(() => Int, { nullable: true }) statusCode?: number | null;
+  @Field(() => ID, { nullable: true, description: 'Only requests made with this key (deleted keys included)' }) apiKeyId?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Only answers with this HTTP status, e.g. 422' }) statusCode?: number | null;
   @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status' }) statusClass?: number | null;
-  @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
   @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE' }) method?: string | null;
   @Field(() => String, { nullable: true, description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation' })
   endpoint?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "One day of a key's use" })
 class UsageBucket {
   @Field(() => String, { description: 'YYYY-MM-DD (UTC)' }) date!: string;
-  @Field(() => Int) requests!: number;
-  @Field(() => Int) errors!: number;
+  @Field(() => Int, { description: 'Requests made with the key that day; 0 on a day without use' }) requests!: number;
+  @Field(() => Int, { description: 'Of those, the ones answered with a status of 400 or more' }) errors!: number;
 }
 
 @Resolver(() => UsageLog)
 export class UsageLogResolver {
   @Query(() => UsageLogConnection, { description: 'Requests made with API keys, newest first' })
   usageLogs(
-    @Arg('filter', () => UsageLogFilter, { nullable: true }) filter: UsageLogFilter | null | undefined,
-    @Arg('first', () => Int, { nullable: true }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => UsageLogFilter, { nullable: true, description: 'Only the logs that match; all when omitted' }) filter: UsageLogFilter | null | undefined,
+    @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
+    @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<UsageLogConnection> {
     return paginate(ctx.em, UsageLog, usageLogWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 
-  @Query(() => UsageLog, { nullable: true })
-  async usageLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
+  @Query(() => UsageLog, { nullable: true, description: "One request log with its redacted bodies; null when there is none with this id (another team's included)" })
+  async usageLog(@Arg('id', () => ID, { description: "The log's id" }) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
     try {
       return await getUsageLog(ctx.em, requireReader(ctx.actor).teamId, id);
     } catch (e) {
@@ -57,7 +57,7 @@ export class UsageLogResolver {
     return log.apiKeyId ? ctx.loaders.apiKey.load(log.apiKeyId) : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true })
+  @FieldResolver(() => ID, { nullable: true, description: 'The id of the key that made the request, kept after the key is deleted' })
   apiKeyId(@Root() log: UsageLog): string | null {
     return log.apiKeyId ?? null;
   }
@@ -70,7 +70,7 @@ export class ApiKeyUsageResolver {
     // Counted once per day for the query cost limit (graphql/cost.ts).
     complexity: ({ args, childComplexity }) => 1 + Math.max(1, Number(args.days) || 1) * childComplexity,
   })
-  usage(@Root() key: ApiKey, @Arg('days', () => Int) days: number, @Ctx() ctx: Context): Promise<UsageBucket[]> {
+  usage(@Root() key: ApiKey, @Arg('days', () => Int, { description: `How many days back from today (UTC), today included: 1 … ${USAGE_MAX_DAYS}` }) days: number, @Ctx() ctx: Context): Promise<UsageBucket[]> {
     checkUsageDays(days);
     return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days });
   }
