@@ -33,6 +33,8 @@ import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { Notifier } from './db/notifier.js';
 import { isDatabaseUnavailable, timeoutsOf } from './db/connection.js';
 import { DatabaseHealth } from './db/health.js';
+import { collectFrom, createMetrics, metricsRoute, requestMetrics } from './metrics.js';
+import { EXPORT_QUEUE } from './modules/export/export.service.js';
 import { createDownloadPool, createPool } from './db/pool.js';
 import { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 import { EmailDelivery } from './modules/email/email.delivery.js';
@@ -97,6 +99,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   database.start();
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
+  const metrics = createMetrics();
   const services: Services = {
     config,
     logger,
@@ -107,6 +110,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       maxAttempts: config.MAIL_MAX_ATTEMPTS,
       retryBaseMs: config.MAIL_RETRY_SECONDS * 1000,
       leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+      onOutcome: (outcome) => metrics.emails.inc({ outcome }),
     }),
     emailWriter: new EmailWriter(pool),
     jobs,
@@ -122,8 +126,26 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       maxEntries: config.USAGE_LOG_BUFFER_ENTRIES,
       maxBytes: Math.round(config.USAGE_LOG_BUFFER_MB * 1024 * 1024),
       health: database,
+      onWrite: (ms) => metrics.usageLogWrite.observe(ms / 1000),
     }),
+    metrics,
   };
+  collectFrom(metrics, {
+    health: database,
+    pools: {
+      main: pool,
+      downloads: services.downloadPool,
+      'export-copy': services.exportPools.background.copy,
+      'export-write': services.exportPools.background.write,
+      'export-inline-copy': services.exportPools.inline.copy,
+      'export-inline-write': services.exportPools.inline.write,
+    },
+    orm,
+    jobs,
+    queues: [EXPORT_QUEUE],
+    logger,
+    recorder: services.usageRecorder,
+  });
   const rateLimiter = createTeamRateLimiter(services);
   // Every instance makes sure the log partitions are there before it logs anything (cheap when
   // they are); dropping old ones is the periodic job's. Should this fail, the default partition
@@ -184,6 +206,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  metrics.websockets.count = () => wsServer.clients.size;
   const wsCleanup = useServer(
     {
       schema,
@@ -282,6 +305,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   });
   await apollo.start();
 
+  app.use(requestMetrics(metrics));
+  app.get('/metrics', metricsRoute(metrics, config.METRICS_TOKEN));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseHealth } from './db/health.js';
 import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
@@ -30,6 +31,8 @@ export type Services = {
   emailDelivery: EmailDelivery;
   emailWriter: EmailWriter;
   jobs: PgBoss;
+  /** Prometheus metrics of this instance (see metrics.ts) */
+  metrics: Metrics;
   /** Whether PostgreSQL answers; 'down' and 'up' events (see db/health.ts) */
   database: DatabaseHealth;
   /** node-postgres pool for hot-path SQL (see db/pool.ts) */

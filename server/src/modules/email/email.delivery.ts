@@ -15,6 +15,8 @@ export type DeliveryOptions = {
   retryBaseMs: number;
   /** A claim not renewed for this long was left by a dead instance: its emails are claimed again. */
   leaseMs: number;
+  /** Told each attempt's outcome (metrics). */
+  onOutcome?: (outcome: 'sent' | 'retried' | 'failed') => void;
 };
 
 const DEFAULT_OPTIONS: DeliveryOptions = { maxAttempts: 8, retryBaseMs: 30_000, leaseMs: 60_000 };
@@ -144,6 +146,7 @@ export class EmailDelivery {
     try {
       await this.mailer.sendBatch(claimed.map(toMail), (i, err) => {
         const outcome = this.outcome(claimed[i], err);
+        this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
         if (outcome.status === 'queued') retried++;
         if (outcome.status === 'failed') failed++;
         unresolved.delete(outcome.id);

@@ -30,14 +30,17 @@ export async function startExportWorkers(services: Services): Promise<void> {
   await createExportQueues(services);
   for (let i = 0; i < config.EXPORT_CONCURRENCY; i++) {
     await jobs.work<ExportJob>(EXPORT_QUEUE, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const started = performance.now();
       try {
         const outcome = await runExport(services, job.data.exportId, { email: true, teamSlots: config.EXPORT_TEAM_CONCURRENCY });
+        if (outcome !== 'busy') services.metrics?.exportDuration.observe({ outcome: 'done' }, (performance.now() - started) / 1000);
         if (outcome === 'busy') {
           // Not an attempt: a new job behind the others, so the retries stay for real failures.
           const deferrals = (job.data.deferrals ?? 0) + 1;
           await jobs.send(EXPORT_QUEUE, { exportId: job.data.exportId, deferrals } satisfies ExportJob, { ...exportJobOptions(services), startAfter: DEFER_SECONDS });
         }
       } catch (err) {
+        services.metrics?.exportDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
         logger.error({ err, exportId: job.data.exportId, attempt: job.retryCount }, 'export failed');
         // Out of retries: FAILED with a reason, never stuck in PROCESSING.
         if (job.retryCount >= job.retryLimit) await failExport(services, job.data.exportId, 'The export could not be written. Try again.');
