@@ -21,6 +21,7 @@ export type ApiKeyFilter = {
   usageStatus?: UsageStatus | null | undefined;
 };
 
+/** Narrows the broadcasts, as on the Broadcasts page; the conditions given must all hold */
 export type BroadcastFilter = {
   /** Created at or after */
   from?: string | null | undefined;
@@ -32,6 +33,7 @@ export type BroadcastFilter = {
   to?: string | null | undefined;
 };
 
+/** Narrows the contacts, as on the Contacts page; the conditions given must all hold */
 export type ContactFilter = {
   /** Created at or after */
   from?: string | null | undefined;
@@ -55,40 +57,60 @@ export type CreateApiKeyInput = {
   permission: Permission;
 };
 
+/** A domain to add */
 export type CreateDomainInput = {
+  /** The domain name, e.g. mail.example.com; unique within the team */
   name: string;
   /** us-east-1, eu-west-1, sa-east-1 or ap-northeast-1 */
   region?: string;
 };
 
+/** An export to create */
 export type CreateExportInput = {
   /** The filters of the resource page: from, to, status, apiKeyId, statusCode, permission… */
   filters?: unknown;
+  /** What to export */
   resource: ExportResource;
 };
 
+/** Narrows the emails, as on the Emails page; the conditions given must all hold */
 export type EmailFilter = {
+  /** Only emails sent with this key */
   apiKeyId?: string | number | null | undefined;
+  /** Accepted at or after this time */
   from?: string | null | undefined;
   /** Part of the subject, the sender or a recipient, any case */
   search?: string | null | undefined;
   /** scheduled, queued, sent, failed or canceled */
   status?: string | null | undefined;
+  /** Accepted at or before this time */
   to?: string | null | undefined;
 };
 
+/** What an export holds: the rows of one of the dashboard pages, with its filters */
 export type ExportResource =
+  /** API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, search) */
   | 'API_KEYS'
+  /** Broadcasts (filters: from, to, status, search) */
   | 'BROADCASTS'
+  /** Contacts (filters: from, to, unsubscribed, search) */
   | 'CONTACTS'
+  /** Domains (filters: from, to) */
   | 'DOMAINS'
+  /** Emails accepted by the API (filters: from, to, status, apiKeyId, search) */
   | 'EMAILS'
+  /** Request logs (filters: from, to, apiKeyId, statusCode, statusClass, method, endpoint) */
   | 'LOGS';
 
+/** Where an export is in its life */
 export type ExportStatus =
+  /** Past its 7 days: the file is deleted and the download answers 410 */
   | 'EXPIRED'
+  /** Could not be written after its retries; error says why */
   | 'FAILED'
+  /** Being written, on the job queue; follow it with exportProgress */
   | 'PROCESSING'
+  /** Written: downloadUrl works until expiresAt */
   | 'READY';
 
 export type InviteMemberInput = {

@@ -4,24 +4,38 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** An export to create */
 export type CreateExportInput = {
   /** The filters of the resource page: from, to, status, apiKeyId, statusCode, permission… */
   filters?: unknown;
+  /** What to export */
   resource: ExportResource;
 };
 
+/** What an export holds: the rows of one of the dashboard pages, with its filters */
 export type ExportResource =
+  /** API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, search) */
   | 'API_KEYS'
+  /** Broadcasts (filters: from, to, status, search) */
   | 'BROADCASTS'
+  /** Contacts (filters: from, to, unsubscribed, search) */
   | 'CONTACTS'
+  /** Domains (filters: from, to) */
   | 'DOMAINS'
+  /** Emails accepted by the API (filters: from, to, status, apiKeyId, search) */
   | 'EMAILS'
+  /** Request logs (filters: from, to, apiKeyId, statusCode, statusClass, method, endpoint) */
   | 'LOGS';
 
+/** Where an export is in its life */
 export type ExportStatus =
+  /** Past its 7 days: the file is deleted and the download answers 410 */
   | 'EXPIRED'
+  /** Could not be written after its retries; error says why */
   | 'FAILED'
+  /** Being written, on the job queue; follow it with exportProgress */
   | 'PROCESSING'
+  /** Written: downloadUrl works until expiresAt */
   | 'READY';
 
 /** What an API key may do */

@@ -10,47 +10,47 @@ export enum BroadcastStatus {
 }
 
 /** One email written once for many contacts; created as a draft. */
-@ObjectType()
+@ObjectType({ description: 'An email for many contacts, made over the Resend-compatible REST API' })
 @Entity({ tableName: 'broadcast' })
 @Index({ properties: ['team', 'createdAt', 'id'] })
 export class Broadcast {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the broadcast' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Internal name, for the team only' })
   @Property({ type: 'string', length: 255 })
   name: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The sender, "Name <address>" or an address' })
   @Property({ type: 'string', length: 320 })
   from: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The subject line' })
   @Property({ type: 'string', length: 998 })
   subject: string;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Reply-To addresses; null when none' })
   @Property({ type: 'json', nullable: true })
   replyTo?: string[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The preview line that mail clients show after the subject; null when none' })
   @Property({ type: 'string', length: 500, nullable: true })
   previewText?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The HTML body; null when none' })
   @Property({ type: 'text', nullable: true })
   html?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The plain-text body; null when none' })
   @Property({ type: 'text', nullable: true })
   text?: string | null;
 
   // Resend's audience; kept as given, since segments do not exist here yet.
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The Resend segment (audience) id it was given, kept as is; null when none' })
   @Property({ type: 'string', length: 100, nullable: true })
   segmentId?: string | null;
 
@@ -58,11 +58,11 @@ export class Broadcast {
   @Enum({ items: () => BroadcastStatus, nativeEnumName: 'broadcast_status', default: BroadcastStatus.DRAFT })
   status: BroadcastStatus & Opt = BroadcastStatus.DRAFT;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the broadcast was created' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was sent; null for a draft' })
   @Property({ type: 'datetime', nullable: true })
   sentAt?: Date | null;
 

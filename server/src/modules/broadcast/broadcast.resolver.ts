@@ -9,7 +9,7 @@ import { broadcastWhere } from './broadcast.service.js';
 const BroadcastConnection = Connection(Broadcast, 'Broadcast');
 type BroadcastConnection = InstanceType<typeof BroadcastConnection>;
 
-@InputType()
+@InputType({ description: 'Narrows the broadcasts, as on the Broadcasts page; the conditions given must all hold' })
 export class BroadcastFilter {
   @Field(() => String, { nullable: true, description: 'draft or sent' }) status?: string | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
@@ -21,7 +21,7 @@ export class BroadcastFilter {
 export class BroadcastResolver {
   @Query(() => BroadcastConnection, { description: 'The team’s broadcasts, newest first (first ≤ 100)' })
   broadcasts(
-    @Arg('filter', () => BroadcastFilter, { nullable: true }) filter: BroadcastFilter | null | undefined,
+    @Arg('filter', () => BroadcastFilter, { nullable: true, description: 'Only the broadcasts that match; all when omitted' }) filter: BroadcastFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,

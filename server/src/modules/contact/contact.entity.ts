@@ -5,12 +5,12 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Team } from '../team/team.entity.js';
 
 /** Someone a team may send broadcasts to; one per email address in a team. */
-@ObjectType()
+@ObjectType({ description: 'Someone the team may send broadcasts to; the email address is unique within the team' })
 @Entity({ tableName: 'contact' })
 @Unique({ properties: ['team', 'email'] })
 @Index({ properties: ['team', 'createdAt', 'id'] })
 export class Contact {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the contact' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
@@ -21,23 +21,23 @@ export class Contact {
   @Property({ type: 'string', length: 254 })
   email: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'First name; null when not given' })
   @Property({ type: 'string', length: 100, nullable: true })
   firstName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Last name; null when not given' })
   @Property({ type: 'string', length: 100, nullable: true })
   lastName?: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True once the contact has unsubscribed from broadcasts' })
   @Property({ type: 'boolean', default: false })
   unsubscribed: boolean & Opt = false;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the contact was added' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the contact last changed' })
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 

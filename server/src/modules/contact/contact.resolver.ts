@@ -9,7 +9,7 @@ import { contactWhere } from './contact.service.js';
 const ContactConnection = Connection(Contact, 'Contact');
 type ContactConnection = InstanceType<typeof ContactConnection>;
 
-@InputType()
+@InputType({ description: 'Narrows the contacts, as on the Contacts page; the conditions given must all hold' })
 export class ContactFilter {
   @Field(() => Boolean, { nullable: true, description: 'true for unsubscribed contacts only, false for subscribed ones' })
   unsubscribed?: boolean | null;
@@ -22,7 +22,7 @@ export class ContactFilter {
 export class ContactResolver {
   @Query(() => ContactConnection, { description: 'The team’s contacts, newest first (first ≤ 100)' })
   contacts(
-    @Arg('filter', () => ContactFilter, { nullable: true }) filter: ContactFilter | null | undefined,
+    @Arg('filter', () => ContactFilter, { nullable: true, description: 'Only the contacts that match; all when omitted' }) filter: ContactFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,

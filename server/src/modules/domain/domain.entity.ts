@@ -14,18 +14,18 @@ export enum DomainStatus {
   FAILED = 'failed',
 }
 
-@ObjectType()
+@ObjectType({ description: 'A domain the team sends email from' })
 @Entity({ tableName: 'domain' })
 @Unique({ properties: ['team', 'name'] })
 export class Domain {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the domain' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The domain name, lower-cased, e.g. mail.example.com' })
   @Property({ type: 'string', length: 253 })
   name: string;
 
@@ -37,7 +37,7 @@ export class Domain {
   @Enum({ items: () => DomainStatus, nativeEnumName: 'domain_status' })
   status: DomainStatus & Opt = DomainStatus.NOT_STARTED;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the domain was added' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 

@@ -8,12 +8,12 @@ export const EMAIL_STATUSES = ['scheduled', 'queued', 'sent', 'failed', 'cancele
 export type EmailTag = { name: string; value: string };
 export type EmailAttachment = { filename: string; content?: string; path?: string; content_type?: string };
 
-@ObjectType()
+@ObjectType({ description: 'An email accepted by the REST API (POST /emails or /emails/batch) and delivered off the request path' })
 @Entity({ tableName: 'email' })
 @Index({ properties: ['teamId', 'createdAt', 'id'] })
 @Unique({ properties: ['teamId', 'idempotencyKey'] })
 export class Email {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the email, as returned by POST /emails' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
@@ -21,39 +21,39 @@ export class Email {
   teamId!: string;
 
   /** The key that sent it; kept as a plain id once the key is deleted. */
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The id of the key that sent it, kept after the key is deleted' })
   @Property({ type: 'uuid', nullable: true })
   apiKeyId?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The sender, as given (\"Name <address>\" or an address) on one of the team's domains" })
   @Property({ type: 'string', length: 320 })
   from!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Recipients (1–50 addresses)' })
   @Property({ type: 'json' })
   to!: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Carbon-copy recipients; empty when none' })
   @Property({ type: 'json' })
   cc: string[] & Opt = [];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Blind-copy recipients; empty when none' })
   @Property({ type: 'json' })
   bcc: string[] & Opt = [];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Reply-To addresses; empty when none' })
   @Property({ type: 'json' })
   replyTo: string[] & Opt = [];
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The subject line' })
   @Property({ type: 'string', length: 998 })
   subject!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The HTML body; null when only text was sent' })
   @Property({ type: 'text', nullable: true, lazy: true })
   html?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The plain-text body; null when only HTML was sent' })
   @Property({ type: 'text', nullable: true, lazy: true })
   text?: string | null;
 
@@ -70,7 +70,7 @@ export class Email {
   @Property({ type: 'string', length: 16 })
   status: EmailStatus & Opt = 'queued';
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why delivery failed; null unless the status is failed' })
   @Property({ type: 'string', length: 500, nullable: true })
   error?: string | null;
 
@@ -83,21 +83,21 @@ export class Email {
   @Property({ type: 'string', length: 64, nullable: true })
   requestHash?: string | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When the relay (or the outbox) took it; null until sent' })
   @Property({ type: 'datetime', nullable: true })
   sentAt?: Date | null;
 
   /** When a scheduled email is due; null for one sent at once. */
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When a scheduled email is (or was) due; null when it was sent at once' })
   @Property({ type: 'datetime', nullable: true })
   scheduledAt?: Date | null;
 
   /** The Message-ID header it is sent with, fixed when it is accepted. */
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The Message-ID header it is sent with, fixed when it is accepted' })
   @Property({ type: 'string', length: 512, nullable: true })
   messageId?: string | null;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the API accepted it' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 }

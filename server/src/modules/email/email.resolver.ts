@@ -12,12 +12,12 @@ import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.serv
 const EmailConnection = Connection(Email, 'Email');
 type EmailConnection = InstanceType<typeof EmailConnection>;
 
-@InputType()
+@InputType({ description: 'Narrows the emails, as on the Emails page; the conditions given must all hold' })
 export class EmailFilter {
   @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled' }) status?: EmailStatus | null;
-  @Field(() => DateTimeISOResolver, { nullable: true }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true }) to?: Date | null;
-  @Field(() => ID, { nullable: true }) apiKeyId?: string | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or after this time' }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or before this time' }) to?: Date | null;
+  @Field(() => ID, { nullable: true, description: 'Only emails sent with this key' }) apiKeyId?: string | null;
   @Field(() => String, { nullable: true, description: 'Part of the subject, the sender or a recipient, any case' }) search?: string | null;
 }
 
@@ -25,7 +25,7 @@ export class EmailFilter {
 export class EmailResolver {
   @Query(() => EmailConnection, { description: 'Emails accepted by the API, newest first' })
   emails(
-    @Arg('filter', () => EmailFilter, { nullable: true }) filter: EmailFilter | null | undefined,
+    @Arg('filter', () => EmailFilter, { nullable: true, description: 'Only the emails that match; all when omitted' }) filter: EmailFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
@@ -33,8 +33,8 @@ export class EmailResolver {
     return paginate(ctx.em, Email, emailWhere(requireReader(ctx.actor).teamId, filter), { first, after });
   }
 
-  @Query(() => Email, { nullable: true })
-  async email(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Email | null> {
+  @Query(() => Email, { nullable: true, description: "One email with its bodies; null when there is none with this id (another team's included)" })
+  async email(@Arg('id', () => ID, { description: "The email's id" }) id: string, @Ctx() ctx: Context): Promise<Email | null> {
     try {
       return await getEmail(ctx.em, requireReader(ctx.actor).teamId, id);
     } catch (e) {
@@ -44,14 +44,14 @@ export class EmailResolver {
   }
 
   @Mutation(() => Email, { description: 'Cancels a scheduled email: it is never sent (status canceled)' })
-  cancelEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Email> {
+  cancelEmail(@Arg('id', () => ID, { description: "The scheduled email's id" }) id: string, @Ctx() ctx: Context): Promise<Email> {
     return cancelEmail(ctx.em, requireManager(ctx.actor).teamId, id);
   }
 
   @Mutation(() => Email, { description: 'Moves a scheduled email to another time (at most 30 days ahead); a time now or past sends it at once' })
   async rescheduleEmail(
-    @Arg('id', () => ID) id: string,
-    @Arg('scheduledAt', () => DateTimeISOResolver) scheduledAt: Date,
+    @Arg('id', () => ID, { description: "The scheduled email's id" }) id: string,
+    @Arg('scheduledAt', () => DateTimeISOResolver, { description: 'The new time, ISO-8601; at most 30 days ahead' }) scheduledAt: Date,
     @Ctx() ctx: Context,
   ): Promise<Email> {
     const email = await rescheduleEmail(ctx.em, requireManager(ctx.actor).teamId, id, scheduledAt.toISOString());

@@ -12,7 +12,18 @@ export enum ExportResource {
   LOGS = 'LOGS',
   API_KEYS = 'API_KEYS',
 }
-registerEnumType(ExportResource, { name: 'ExportResource' });
+registerEnumType(ExportResource, {
+  name: 'ExportResource',
+  description: 'What an export holds: the rows of one of the dashboard pages, with its filters',
+  valuesConfig: {
+    EMAILS: { description: 'Emails accepted by the API (filters: from, to, status, apiKeyId, search)' },
+    BROADCASTS: { description: 'Broadcasts (filters: from, to, status, search)' },
+    CONTACTS: { description: 'Contacts (filters: from, to, unsubscribed, search)' },
+    DOMAINS: { description: 'Domains (filters: from, to)' },
+    LOGS: { description: 'Request logs (filters: from, to, apiKeyId, statusCode, statusClass, method, endpoint)' },
+    API_KEYS: { description: 'API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, search)' },
+  },
+});
 
 export enum ExportStatus {
   PROCESSING = 'PROCESSING',
@@ -20,22 +31,31 @@ export enum ExportStatus {
   FAILED = 'FAILED',
   EXPIRED = 'EXPIRED',
 }
-registerEnumType(ExportStatus, { name: 'ExportStatus' });
+registerEnumType(ExportStatus, {
+  name: 'ExportStatus',
+  description: 'Where an export is in its life',
+  valuesConfig: {
+    PROCESSING: { description: 'Being written, on the job queue; follow it with exportProgress' },
+    READY: { description: 'Written: downloadUrl works until expiresAt' },
+    FAILED: { description: 'Could not be written after its retries; error says why' },
+    EXPIRED: { description: 'Past its 7 days: the file is deleted and the download answers 410' },
+  },
+});
 
 export const DOWNLOAD_TTL_MS = 7 * 86_400_000;
 
-@ObjectType()
+@ObjectType({ description: "A CSV file of one of the team's resources, written by PostgreSQL; downloadable for 7 days once READY" })
 @Entity({ tableName: 'export' })
 @Index({ properties: ['team', 'createdAt', 'id'] })
 export class Export {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the export' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => ExportResource)
+  @Field(() => ExportResource, { description: 'What is exported' })
   @Enum({ items: () => ExportResource, nativeEnumName: 'export_resource' })
   resource: ExportResource;
 
@@ -56,7 +76,7 @@ export class Export {
   @Property({ type: 'integer', nullable: true })
   estimatedRowCount?: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows written so far; equals rowCount once READY' })
   @Property({ type: 'integer', default: 0 })
   processedRows: number & Opt = 0;
 
@@ -70,11 +90,11 @@ export class Export {
   @Property({ type: 'uuid', nullable: true })
   createdByApiKeyId?: string | null;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the export was created' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it became READY or FAILED; null while PROCESSING' })
   @Property({ type: 'datetime', nullable: true })
   completedAt?: Date | null;
 

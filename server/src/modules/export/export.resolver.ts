@@ -12,9 +12,9 @@ import { createExport, downloadUrl, findExport } from './export.service.js';
 const ExportConnection = Connection(Export, 'Export');
 type ExportConnection = InstanceType<typeof ExportConnection>;
 
-@InputType()
+@InputType({ description: 'An export to create' })
 class CreateExportInput {
-  @Field(() => ExportResource) resource!: ExportResource;
+  @Field(() => ExportResource, { description: 'What to export' }) resource!: ExportResource;
   @Field(() => JSONResolver, { nullable: true, description: 'The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…' })
   filters?: unknown;
 }
@@ -52,13 +52,13 @@ export class ExportResolver {
     return paginate(ctx.em, Export, { team: requireReader(ctx.actor).teamId }, { first, after });
   }
 
-  @Query(() => Export, { nullable: true })
-  export(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Export | null> {
+  @Query(() => Export, { nullable: true, description: "One of the team's exports; null when there is none with this id (another team's included)" })
+  export(@Arg('id', () => ID, { description: "The export's id" }) id: string, @Ctx() ctx: Context): Promise<Export | null> {
     return findExport(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
   @Mutation(() => Export, { description: 'Admins and full-access keys only. READY at once for 1,000 rows or fewer' })
-  createExport(@Arg('input', () => CreateExportInput) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
+  createExport(@Arg('input', () => CreateExportInput, { description: 'What to export, and its filters' }) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
     return createExport(ctx.em, ctx.services, requireManager(ctx.actor), input);
   }
 
@@ -66,16 +66,16 @@ export class ExportResolver {
     description: 'Emits as processedRows grows, then once READY or FAILED',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { id: string }, Context>) => progress(context, args.id),
   })
-  exportProgress(@Root() exp: Export, @Arg('id', () => ID) _id: string): Export {
+  exportProgress(@Root() exp: Export, @Arg('id', () => ID, { description: "The export's id" }) _id: string): Export {
     return exp;
   }
 
-  @FieldResolver(() => ExportStatus)
+  @FieldResolver(() => ExportStatus, { description: 'PROCESSING, READY, FAILED, or EXPIRED once past expiresAt' })
   status(@Root() exp: Export): ExportStatus {
     return effectiveStatus(exp);
   }
 
-  @FieldResolver(() => JSONResolver)
+  @FieldResolver(() => JSONResolver, { description: 'The filters it was created with, as validated (dates as ISO-8601 strings)' })
   filters(@Root() exp: Export): unknown {
     return exp.filters;
   }
@@ -87,7 +87,7 @@ export class ExportResolver {
     return mayDownload && effectiveStatus(exp) === ExportStatus.READY ? downloadUrl(ctx.services, exp.id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'Who created it; null when an API key did or once the user is removed' })
   createdBy(@Root() exp: Export, @Ctx() ctx: Context): Promise<User | null> | null {
     return exp.createdBy ? ctx.loaders.user.load(exp.createdBy.id) : null;
   }
