@@ -1,8 +1,12 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { DomainsPage } from './pages/DomainsPage';
 import { SignUpPage } from './pages/SignUpPage';
+
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 
 describe('domains in the browser', () => {
   let browser: Browser;
@@ -34,6 +38,30 @@ describe('domains in the browser', () => {
 
     await page.reload();
     await domains.row('mail.example.com').waitFor();
+  });
+
+  it('shows the DNS records to publish with Copy buttons, and verifies them', async () => {
+    const { page } = browser;
+    const domains = new DomainsPage(page);
+    await page.getByRole('note').filter({ hasText: 'also sends from unverified domains' }).waitFor();
+    await domains.open('mail.example.com');
+    const rows = domains.records().locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    expect(await domains.records().getByLabel('DKIM TXT name').inputValue()).toBe('keyring._domainkey.mail.example.com');
+    expect(await domains.records().getByLabel('DKIM TXT value').inputValue()).toMatch(/^v=DKIM1; k=rsa; p=MIIBIjAN/);
+    expect(await domains.records().getByLabel('SPF MX name').inputValue()).toBe('send.mail.example.com');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await domains.records().getByRole('button', { name: 'Copy dkim txt value' }).click();
+    await page.getByText('Copied to clipboard').first().waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^v=DKIM1; k=rsa; p=/);
+    await page.getByRole('button', { name: 'Verify DNS records' }).click();
+    // Nothing is published where this test's DNS server points: pending, each record a DNS error.
+    await page.getByText(/mail.example.com is pending/).waitFor();
+    await domains.records().getByText('DNS error').first().waitFor();
+    expect(await page.getByText('Pending', { exact: true }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(screenshots, 'domain-records.png'), animations: 'disabled' });
+    await page.getByRole('link', { name: '← Domains' }).click();
+    await domains.row('mail.example.com').getByText('Pending').waitFor();
   });
 
   it('shows a duplicate name error beside the name', async () => {

@@ -44,6 +44,7 @@ import { createExportQueues, startExportWorkers } from './modules/export/export.
 import { startEmailJobs } from './modules/email/email.jobs.js';
 import { startUsageLogWorkers } from './modules/usage-log/usage-log.jobs.js';
 import { maintainLogPartitions } from './modules/usage-log/usage-log.partitions.js';
+import { startDomainJobs } from './modules/domain/domain.jobs.js';
 import { exportDownload } from './modules/export/export.download.js';
 import { createExportPools, endExportPools } from './modules/export/export.connections.js';
 import { pubSub } from './graphql/pubsub.js';
@@ -112,7 +113,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       leaseMs: config.MAIL_LEASE_SECONDS * 1000,
       onOutcome: (outcome) => metrics.emails.inc({ outcome }),
     }),
-    emailWriter: new EmailWriter(pool),
+    emailWriter: new EmailWriter(pool, { maxInFlight: 2, maxRows: 500, requireVerified: config.REQUIRE_VERIFIED_DOMAINS }),
     jobs,
     pool,
     database,
@@ -158,6 +159,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     await startUsageLogWorkers(services);
   } else await createExportQueues(services);
   await startEmailJobs(services, { work: config.WORKERS });
+  if (config.WORKERS) await startDomainJobs(services);
   void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';
   const schema = await createSchema();

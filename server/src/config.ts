@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,6 +52,14 @@ const schema = z.object({
    * and ~25 ms at 365 (measured here).
    */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** DNS servers that verify domains, comma-separated (`1.1.1.1`, `127.0.0.1:5353`, `[::1]:53`); unset: the system's. */
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(isDnsServer), { message: 'must be IP addresses, each optionally with a port (1.1.1.1, 127.0.0.1:5353, [::1]:53), separated by commas' }),
+  /** Whether only verified domains may send; unset: true in production, false otherwise. */
+  REQUIRE_VERIFIED_DOMAINS: z.enum(['true', 'false']).optional(),
   /** false: this instance serves requests only and leaves background jobs to the others. */
   WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** At start, how long to keep trying to reach PostgreSQL (with backoff) before exiting 1. */
@@ -75,7 +84,15 @@ const schema = z.object({
     .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };
+function isDnsServer(s: string): boolean {
+  const v6 = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s);
+  if (v6) return isIP(v6[1]) === 6 && (v6[2] === undefined || Number(v6[2]) <= 65535);
+  if (isIP(s) === 6) return true;
+  const [host, port, ...rest] = s.split(':');
+  return rest.length === 0 && isIP(host) === 4 && (port === undefined || (/^\d{1,5}$/.test(port) && Number(port) <= 65535));
+}
+
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'REQUIRE_VERIFIED_DOMAINS'> & { PUBLIC_URL: string; REQUIRE_VERIFIED_DOMAINS: boolean };
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -93,7 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
-  return { ...c, PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '') };
+  return {
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    REQUIRE_VERIFIED_DOMAINS: c.REQUIRE_VERIFIED_DOMAINS === undefined ? c.NODE_ENV === 'production' : c.REQUIRE_VERIFIED_DOMAINS === 'true',
+  };
 }
 
 export const repoRootDir = root;

@@ -27,7 +27,11 @@ describe('POST /domains', () => {
       created_at: ISO,
       region: 'eu-west-1',
       capabilities: { sending: 'enabled', receiving: 'disabled' },
-      records: [],
+      records: [
+        { record: 'SPF', name: 'send', type: 'MX', ttl: 'Auto', status: 'not_started', value: 'localhost', priority: 10 },
+        { record: 'SPF', name: 'send', type: 'TXT', ttl: 'Auto', status: 'not_started', value: 'v=spf1 a:localhost ~all' },
+        { record: 'DKIM', name: 'keyring._domainkey', type: 'TXT', ttl: 'Auto', status: 'not_started', value: expect.stringMatching(/^v=DKIM1; k=rsa; p=MIIBIjAN[A-Za-z0-9+/]+=*$/) },
+      ],
     });
     const [row] = await sql(server.databaseUrl, 'select team_id, name, region from domain where id = $1', [data!.id]);
     expect(row).toEqual({ team_id: acme.teamId, name: 'mail.example.com', region: 'eu-west-1' });
@@ -91,10 +95,12 @@ describe('GET /domains and /domains/:id', () => {
     });
   });
 
-  it('gets one domain with its (empty) records', async () => {
+  it('gets one domain with its records; the private key is never answered', async () => {
     const { data, error } = await sdk(server, acme.full.token).domains.get(acme.domainId);
     expect(error).toBeNull();
-    expect(data).toMatchObject({ object: 'domain', id: acme.domainId, name: 'acme.com', records: [] });
+    expect(data).toMatchObject({ object: 'domain', id: acme.domainId, name: 'acme.com' });
+    expect(data!.records.map((r) => `${r.record} ${r.type} ${r.name}`)).toEqual(['SPF MX send', 'SPF TXT send', 'DKIM TXT keyring._domainkey']);
+    expect(JSON.stringify(data)).not.toMatch(/PRIVATE KEY|dkim_private/i);
   });
 
   it("answers another team's domain exactly like a missing one", async () => {

@@ -8,6 +8,7 @@ let server: TestServer;
 let acme: Team;
 let restricted: string;
 let contactId: string;
+let scheduledId: string;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -18,6 +19,7 @@ beforeAll(async () => {
   });
   restricted = key.data!.createApiKey.token as string;
   contactId = (await sdk(server, acme.full.token).contacts.create({ email: 'someone@example.com' })).data!.id;
+  scheduledId = (await sdk(server, acme.full.token).emails.send({ ...email, scheduledAt: 'in 1 hour' })).data!.id;
 });
 afterAll(async () => {
   await server?.stop();
@@ -46,6 +48,9 @@ const routes: WriteRoute[] = [
     resend: ['name', 'region', 'custom_return_path', 'open_tracking', 'click_tracking', 'tls', 'capabilities', 'tracking_subdomain'],
     implemented: ['name', 'region'],
   },
+  { method: 'PATCH', label: '/emails/:id', path: () => `/emails/${scheduledId}`, base: () => ({ scheduled_at: 'in 2 hours' }), table: 'email', resend: ['scheduled_at'], implemented: ['scheduled_at'] },
+  { method: 'POST', label: '/emails/:id/cancel', path: () => `/emails/${scheduledId}/cancel`, base: () => ({}), table: 'email', resend: [], implemented: [] },
+  { method: 'POST', label: '/domains/:id/verify', path: () => `/domains/${acme.domainId}/verify`, base: () => ({}), table: 'audit_event', resend: [], implemented: [] },
   { method: 'POST', label: '/api-keys', path: () => '/api-keys', base: () => ({ name: 'k' }), table: 'api_key', resend: ['name', 'permission', 'domain_id'], implemented: ['name', 'permission', 'domain_id'] },
   { method: 'PATCH', label: '/api-keys/:id', path: () => `/api-keys/${acme.full.id}`, base: () => ({ name: 'Acme full' }), table: 'audit_event', resend: ['name'], implemented: ['name'] },
   {

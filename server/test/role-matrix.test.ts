@@ -39,6 +39,9 @@ const rows: Row[] = [
   { op: 'createDomain', query: `mutation($i: CreateDomainInput!) { createDomain(input: $i) { id } }`, vars: () => ({ i: { name: `m${Math.random().toString(36).slice(2, 10)}.example.com` } }), expect: MANAGE },
   { op: 'deleteDomain', query: `mutation($id: ID!) { deleteDomain(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
   { op: 'createExport', query: `mutation { createExport(input: { resource: DOMAINS }) { id } }`, expect: MANAGE },
+  { op: 'verifyDomain', query: `mutation($id: ID!) { verifyDomain(id: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
+  { op: 'cancelEmail', query: `mutation($id: ID!) { cancelEmail(id: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
+  { op: 'rescheduleEmail', query: `mutation($id: ID!) { rescheduleEmail(id: $id, scheduledAt: "2030-01-01T00:00:00Z") { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
   // Queries
   { op: 'me', query: `{ me { id } }`, expect: { admin: 'ok', member: 'ok', full: 'ok', sending: 'ok', anonymous: 'ok' } },
   { op: 'team', query: `{ team { id name } }`, expect: ALL_OK },
@@ -49,6 +52,8 @@ const rows: Row[] = [
   { op: 'apiKeyHealth', query: `{ apiKeyHealth { total } }`, expect: ALL_OK },
   { op: 'auditEvents', query: `{ auditEvents(first: 1) { edges { node { id } } } }`, expect: MANAGE },
   { op: 'domains', query: `{ domains { id } }`, expect: ALL_OK },
+  { op: 'domain', query: `query($id: ID!) { domain(id: $id) { id records { value } } }`, vars: () => ({ id: MISSING_ID }), expect: ALL_OK },
+  { op: 'sendingPolicy', query: `{ sendingPolicy { requireVerifiedDomains } }`, expect: ALL_OK },
   { op: 'usageLogs', query: `{ usageLogs(first: 1) { edges { node { id } } } }`, expect: ALL_OK },
   { op: 'usageLog', query: `query($id: ID!) { usageLog(id: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: ALL_OK },
   { op: 'emails', query: `{ emails(first: 1) { edges { node { id } } } }`, expect: ALL_OK },

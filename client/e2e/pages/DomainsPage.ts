@@ -15,6 +15,14 @@ export class DomainsPage {
     return dialog;
   }
 
+  /** Opens a domain's page (its DNS records) from its name in the list. */
+  async open(name: string) {
+    await this.table().getByRole('link', { name, exact: true }).click();
+    await this.page.getByRole('heading', { name, level: 1 }).waitFor();
+  }
+
+  readonly records = () => this.page.getByRole('table', { name: 'DNS records' });
+
   async remove(name: string) {
     await this.page.getByRole('button', { name: `More options for ${name}` }).click();
     await this.page.getByRole('menuitem', { name: 'Remove domain' }).click();

@@ -20,6 +20,7 @@ const EmailDetailPage = page(() => import('../features/emails/EmailDetailPage'),
 const ContactsPage = page(() => import('../features/contacts/ContactsPage'), 'ContactsPage');
 const BroadcastsPage = page(() => import('../features/broadcasts/BroadcastsPage'), 'BroadcastsPage');
 const DomainsPage = page(() => import('../features/domains/DomainsPage'), 'DomainsPage');
+const DomainDetailPage = page(() => import('../features/domains/DomainDetailPage'), 'DomainDetailPage');
 const ExportsPage = page(() => import('../features/exports/ExportsPage'), 'ExportsPage');
 const ExportDetailPage = page(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
 const TeamPage = page(() => import('../features/team/TeamPage'), 'TeamPage');
@@ -45,6 +46,7 @@ export function AppRoutes() {
           <Route path="/contacts" element={<ContactsPage />} />
           <Route path="/broadcasts" element={<BroadcastsPage />} />
           <Route path="/domains" element={<DomainsPage />} />
+          <Route path="/domains/:id" element={<DomainDetailPage />} />
           <Route path="/exports" element={<ExportsPage />} />
           <Route path="/exports/:id" element={<ExportDetailPage />} />
           <Route path="/team" element={<TeamPage />} />

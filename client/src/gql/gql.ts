@@ -38,8 +38,12 @@ type Documents = {
     "\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": typeof types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.DomainsPageDocument,
+    "\n  fragment DomainRecords_domain on Domain {\n    id\n    status\n    checkedAt\n    records {\n      record\n      name\n      fqdn\n      type\n      value\n      priority\n      status\n    }\n  }\n": typeof types.DomainRecords_DomainFragmentDoc,
+    "\n  query DomainDetail($id: ID!) {\n    domain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n": typeof types.DomainDetailDocument,
+    "\n  query SendingPolicy {\n    sendingPolicy {\n      requireVerifiedDomains\n    }\n  }\n": typeof types.SendingPolicyDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": typeof types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": typeof types.DeleteDomainDocument,
+    "\n  mutation VerifyDomain($id: ID!) {\n    verifyDomain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n": typeof types.VerifyDomainDocument,
     "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": typeof types.EmailDetailDocument,
@@ -87,8 +91,12 @@ const documents: Documents = {
     "\n  query ContactsPage($filter: ContactFilter, $first: Int, $after: String) {\n    contacts(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ContactsTable_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ContactsPageDocument,
     "\n  fragment DomainsTable_domain on Domain {\n    id\n    name\n    region\n    status\n    createdAt\n  }\n": types.DomainsTable_DomainFragmentDoc,
     "\n  query DomainsPage {\n    domains {\n      ...DomainsTable_domain\n    }\n  }\n": types.DomainsPageDocument,
+    "\n  fragment DomainRecords_domain on Domain {\n    id\n    status\n    checkedAt\n    records {\n      record\n      name\n      fqdn\n      type\n      value\n      priority\n      status\n    }\n  }\n": types.DomainRecords_DomainFragmentDoc,
+    "\n  query DomainDetail($id: ID!) {\n    domain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n": types.DomainDetailDocument,
+    "\n  query SendingPolicy {\n    sendingPolicy {\n      requireVerifiedDomains\n    }\n  }\n": types.SendingPolicyDocument,
     "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n": types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n": types.DeleteDomainDocument,
+    "\n  mutation VerifyDomain($id: ID!) {\n    verifyDomain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n": types.VerifyDomainDocument,
     "\n  fragment EmailsTable_email on Email {\n    id\n    from\n    to\n    subject\n    status\n    error\n    createdAt\n    sentAt\n    scheduledAt\n    messageId\n    apiKeyId\n    apiKey {\n      id\n      name\n    }\n  }\n": types.EmailsTable_EmailFragmentDoc,
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": types.EmailDetailDocument,
@@ -225,11 +233,27 @@ export function graphql(source: "\n  query DomainsPage {\n    domains {\n      .
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment DomainRecords_domain on Domain {\n    id\n    status\n    checkedAt\n    records {\n      record\n      name\n      fqdn\n      type\n      value\n      priority\n      status\n    }\n  }\n"): (typeof documents)["\n  fragment DomainRecords_domain on Domain {\n    id\n    status\n    checkedAt\n    records {\n      record\n      name\n      fqdn\n      type\n      value\n      priority\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DomainDetail($id: ID!) {\n    domain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n"): (typeof documents)["\n  query DomainDetail($id: ID!) {\n    domain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SendingPolicy {\n    sendingPolicy {\n      requireVerifiedDomains\n    }\n  }\n"): (typeof documents)["\n  query SendingPolicy {\n    sendingPolicy {\n      requireVerifiedDomains\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDomain($input: CreateDomainInput!) {\n    createDomain(input: $input) {\n      ...DomainsTable_domain\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDomain($id: ID!) {\n    deleteDomain(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyDomain($id: ID!) {\n    verifyDomain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyDomain($id: ID!) {\n    verifyDomain(id: $id) {\n      ...DomainsTable_domain\n      ...DomainRecords_domain\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
-import { DomainsPageQuery } from './documents';
+import { DomainsPageQuery, SendingPolicyQuery } from './documents';
 import { DomainsPage } from './DomainsPage';
 import { CreateDomainMutation } from './hooks/useCreateDomainMutation';
 import { DeleteDomainMutation } from './hooks/useDeleteDomainMutation';
@@ -21,6 +21,17 @@ const listMock = (domains: ReturnType<typeof domain>[]) => ({
 });
 
 describe('DomainsPage', () => {
+  it('links each domain to its records, and says whether unverified domains may send, on the page and in the add dialog', async () => {
+    const policy = { request: { query: SendingPolicyQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', requireVerifiedDomains: true } } } };
+    const { user } = renderWithProviders(<DomainsPage />, { user: adminUser, mocks: [listMock([domain('d1', 'mail.example.com')]), policy] });
+    const table = await screen.findByRole('table', { name: 'Domains' });
+    expect(within(table).getByRole('link', { name: 'mail.example.com' }).getAttribute('href')).toBe('/domains/d1');
+    expect((await screen.findByRole('note')).textContent).toContain('sends only from verified domains');
+    await user.click(screen.getByRole('button', { name: 'Add domain' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add domain' });
+    expect(within(dialog).getByRole('note').textContent).toContain('sends only from verified domains');
+  });
+
   it('lists the team domains', async () => {
     renderWithProviders(<DomainsPage />, {
       user: adminUser,

@@ -11,6 +11,8 @@ import { PageHeader } from '../../ui/PageHeader';
 import { ExportButton } from '../exports';
 import { AddDomainDialog } from './components/AddDomainDialog';
 import { DomainsTable } from './components/DomainsTable';
+import { SendingPolicyNotice } from './components/SendingPolicyNotice';
+import './domains.css';
 import { DomainsPageQuery } from './documents';
 import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 
@@ -44,7 +46,7 @@ export function DomainsPage() {
     <>
       <PageHeader
         title="Domains"
-        description="The domains your team sends email from."
+        description="The domains your team sends email from. Open one for the DNS records to publish and to verify it."
         actions={
           data?.domains.length ? (
             <>
@@ -54,6 +56,7 @@ export function DomainsPage() {
           ) : null
         }
       />
+      <SendingPolicyNotice />
       {body}
       {isAdmin && <AddDomainDialog open={adding} onOpenChange={setAdding} />}
       <ConfirmDialog

@@ -17,3 +17,37 @@ export const DomainsPageQuery = graphql(`
     }
   }
 `);
+
+export const DomainRecordsFragment = graphql(`
+  fragment DomainRecords_domain on Domain {
+    id
+    status
+    checkedAt
+    records {
+      record
+      name
+      fqdn
+      type
+      value
+      priority
+      status
+    }
+  }
+`);
+
+export const DomainDetailQuery = graphql(`
+  query DomainDetail($id: ID!) {
+    domain(id: $id) {
+      ...DomainsTable_domain
+      ...DomainRecords_domain
+    }
+  }
+`);
+
+export const SendingPolicyQuery = graphql(`
+  query SendingPolicy {
+    sendingPolicy {
+      requireVerifiedDomains
+    }
+  }
+`);

@@ -7,6 +7,7 @@ import { Migration20261128040000_exports } from './Migration20261128040000_expor
 import { Migration20261128050000_export_estimate } from './Migration20261128050000_export_estimate.js';
 import { Migration20261203100000_delivery_attempts } from './Migration20261203100000_delivery_attempts.js';
 import { Migration20261203120000_scheduled_emails } from './Migration20261203120000_scheduled_emails.js';
+import { Migration20261203120100_domain_verification } from './Migration20261203120100_domain_verification.js';
 import { Migration20261203130000_usage_log_partitions } from './Migration20261203130000_usage_log_partitions.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
@@ -20,5 +21,6 @@ export const migrationsList = [
   { name: 'Migration20261128050000_export_estimate', class: Migration20261128050000_export_estimate },
   { name: 'Migration20261203100000_delivery_attempts', class: Migration20261203100000_delivery_attempts },
   { name: 'Migration20261203120000_scheduled_emails', class: Migration20261203120000_scheduled_emails },
+  { name: 'Migration20261203120100_domain_verification', class: Migration20261203120100_domain_verification },
   { name: 'Migration20261203130000_usage_log_partitions', class: Migration20261203130000_usage_log_partitions },
 ];

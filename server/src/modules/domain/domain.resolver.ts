@@ -1,8 +1,28 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from './domain.entity.js';
-import { createDomain, deleteDomain, listDomains } from './domain.service.js';
+import { domainRecords } from './domain.records.js';
+import { createDomain, deleteDomain, findDomain, listDomains, sendingPolicy, verifyDomain } from './domain.service.js';
+import { isUuid } from '../../lib/ids.js';
+
+@ObjectType({ description: 'A DNS record to publish for a domain, and what the last check found' })
+class DomainRecord {
+  @Field(() => String, { description: 'SPF or DKIM' }) record!: string;
+  @Field(() => String, { description: 'The name relative to the domain, as Resend gives it (send, keyring._domainkey)' }) name!: string;
+  @Field(() => String, { description: 'The full name to publish' }) fqdn!: string;
+  @Field(() => String, { description: 'MX or TXT' }) type!: string;
+  @Field(() => String) value!: string;
+  @Field(() => Int, { nullable: true }) priority?: number;
+  @Field(() => String, { description: 'not_started, pending (not found), verified, failed (another value is published) or temporary_failure' })
+  status!: string;
+}
+
+@ObjectType()
+class SendingPolicy {
+  @Field(() => Boolean, { description: 'REQUIRE_VERIFIED_DOMAINS: only verified domains may send' }) requireVerifiedDomains!: boolean;
+  @Field(() => String, { description: 'The host the return-path MX and SPF records point at' }) mailHost!: string;
+}
 
 @InputType({ description: 'A domain to add' })
 class CreateDomainInput {
@@ -21,6 +41,28 @@ export class DomainResolver {
   @Mutation(() => Domain, { description: 'Adds a domain to send from. Admins and full-access keys' })
   createDomain(@Arg('input', () => CreateDomainInput, { description: 'The domain' }) input: CreateDomainInput, @Ctx() ctx: Context): Promise<Domain> {
     return createDomain(ctx.em, requireManager(ctx.actor), input);
+  }
+
+  @Query(() => Domain, { nullable: true, description: 'One of the team’s domains; null when missing (or another team’s)' })
+  domain(@Arg('id', () => ID, { description: "The domain's id" }) id: string, @Ctx() ctx: Context): Promise<Domain | null> | null {
+    const teamId = requireReader(ctx.actor).teamId;
+    return isUuid(id) ? findDomain(ctx.em, teamId, id) : null;
+  }
+
+  @Query(() => SendingPolicy, { description: 'Whether unverified domains may send on this server' })
+  sendingPolicy(@Ctx() ctx: Context): SendingPolicy {
+    requireReader(ctx.actor);
+    return sendingPolicy(ctx.services.config);
+  }
+
+  @Mutation(() => Domain, { description: 'Checks the domain’s DNS records now and moves its status (pending, verified or failed); refused when another team verified the name. Admins and full-access keys' })
+  verifyDomain(@Arg('id', () => ID, { description: "The domain's id" }) id: string, @Ctx() ctx: Context): Promise<Domain> {
+    return verifyDomain(ctx.em, ctx.services.config, requireManager(ctx.actor), id);
+  }
+
+  @FieldResolver(() => [DomainRecord], { description: 'The DNS records to publish (SPF and DKIM), with what the last check found' })
+  records(@Root() domain: Domain, @Ctx() ctx: Context): DomainRecord[] {
+    return domainRecords(domain, ctx.services.config);
   }
 
   @Mutation(() => ID, { description: 'Deletes a domain; refused while an API key is tied to it. Returns the id. Admins and full-access keys' })

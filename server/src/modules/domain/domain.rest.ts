@@ -1,10 +1,11 @@
 import { objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { getRoute, listRoute } from '../../rest/resource.js';
+import { listRoute } from '../../rest/resource.js';
+import type { Config } from '../../config.js';
 import { Domain } from './domain.entity.js';
-import { createDomain, deleteDomain, getDomain } from './domain.service.js';
+import { domainRecords } from './domain.records.js';
+import { createDomain, deleteDomain, getDomain, verifyDomain } from './domain.service.js';
 
-// DNS verification is out of scope: no records to publish yet, and every domain may only send.
 const domainJson = (d: Domain) => ({
   id: d.id,
   name: d.name,
@@ -14,7 +15,20 @@ const domainJson = (d: Domain) => ({
   capabilities: { sending: 'enabled', receiving: 'disabled' },
 });
 
-const withRecords = (d: Domain) => ({ object: 'domain', ...domainJson(d), records: [] });
+/** Resend's record shape: relative names, `ttl: 'Auto'`, each with what the last check found. */
+const withRecords = (d: Domain, config: Config) => ({
+  object: 'domain',
+  ...domainJson(d),
+  records: domainRecords(d, config).map((r) => ({
+    record: r.record,
+    name: r.name,
+    type: r.type,
+    ttl: 'Auto',
+    status: r.status,
+    value: r.value,
+    ...(r.priority !== undefined ? { priority: r.priority } : {}),
+  })),
+});
 
 const TRACKING = 'open and click tracking are not offered.';
 /** Resend's domain options that Keyring does not implement. */
@@ -36,11 +50,26 @@ export const domainRoutes: RestRoute[] = [
       const body = objectBody(req);
       onlyFields(body, ['name', 'region'], DOMAIN_FIELDS_NOT_OFFERED);
       const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
-      return { body: withRecords(domain) };
+      return { body: withRecords(domain, ctx.services.config) };
     },
   },
   listRoute('/domains', Domain, (teamId) => ({ team: teamId }), domainJson),
-  getRoute('/domains/:id', getDomain, withRecords),
+  {
+    method: 'get',
+    path: '/domains/:id',
+    access: 'full',
+    handle: async (req, ctx) => ({ body: withRecords(await getDomain(ctx.em, ctx.key.teamId, param(req, 'id')), ctx.services.config) }),
+  },
+  {
+    method: 'post',
+    path: '/domains/:id/verify',
+    access: 'full',
+    async handle(req, ctx) {
+      onlyFields(objectBody(req), []);
+      const domain = await verifyDomain(ctx.em, ctx.services.config, ctx.key, param(req, 'id'));
+      return { body: { object: 'domain', id: domain.id } };
+    },
+  },
   {
     method: 'delete',
     path: '/domains/:id',

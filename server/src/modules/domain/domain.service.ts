@@ -6,7 +6,10 @@ import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Team } from '../team/team.entity.js';
-import { Domain, REGIONS, type Region } from './domain.entity.js';
+import type { Config } from '../../config.js';
+import { dkimKeyPair } from './domain.dkim.js';
+import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
+import { checkDomainRecords, createResolver, expectedRecords, mailHost } from './domain.records.js';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
@@ -55,9 +58,13 @@ export async function createDomain(
   const name = normaliseDomainName(input.name);
   const region = checkRegion(input.region);
   if (await em.count(Domain, { team: actor.teamId, name })) throw badInput('name', DUPLICATE);
+  // Its own DKIM key, made before the transaction (~40 ms on the libuv pool).
+  const keys = await dkimKeyPair();
   try {
     return await em.transactional(async (tx) => {
       const domain = new Domain(tx.getReference(Team, actor.teamId), name, region);
+      domain.dkimPrivateKey = keys.privateKey;
+      domain.dkimPublicKey = keys.publicKey;
       tx.persist(domain);
       recordAudit(tx, actor, 'domain.created', domain.id, { name, region });
       return domain;
@@ -80,3 +87,65 @@ export async function deleteDomain(em: EntityManager, actor: Actor, id: string):
     return domain.id;
   });
 }
+
+const takenMessage = (name: string) => `${name} is verified by another team: a domain can be verified by one team only.`;
+
+/** Another team has verified a domain of this name: this one may never be verified (nor send). */
+const takenByAnotherTeam = async (em: EntityManager, domain: Domain) =>
+  (await em.count(Domain, { name: domain.name, status: DomainStatus.VERIFIED, team: { $ne: domain.team } })) > 0;
+
+/**
+ * Checks the domain's records with real DNS queries (DNS_SERVERS) and moves its status:
+ * not_started → pending → verified, or failed (a wrong record, or none within 72 hours).
+ * Refused when another team has verified the same name.
+ */
+export async function checkDomain(em: EntityManager, config: Pick<Config, 'DNS_SERVERS' | 'SMTP_URL' | 'PUBLIC_URL'>, domain: Domain): Promise<Domain> {
+  if (await takenByAnotherTeam(em, domain)) throw badInput('id', takenMessage(domain.name));
+  const now = new Date();
+  const pendingSince = domain.pendingSince ?? now;
+  const { checks, status } = await checkDomainRecords(createResolver(config.DNS_SERVERS), expectedRecords(domain, mailHost(config)), pendingSince, now);
+  domain.dnsChecks = checks;
+  domain.checkedAt = now;
+  domain.status = status;
+  domain.pendingSince = status === DomainStatus.PENDING ? pendingSince : null;
+  try {
+    await em.flush();
+  } catch (e) {
+    // The unique index on verified names: another team verified it meanwhile.
+    if (e instanceof UniqueConstraintViolationException) throw badInput('id', takenMessage(domain.name));
+    throw e;
+  }
+  return domain;
+}
+
+export async function verifyDomain(em: EntityManager, config: Config, actor: Actor, id: string): Promise<Domain> {
+  const domain = await getDomain(em, actor.teamId, id);
+  const before = domain.status;
+  const checked = await checkDomain(em, config, domain);
+  if (checked.status !== before) {
+    await em.transactional(async (tx) => recordAudit(tx, actor, `domain.${checked.status}`, domain.id, { name: domain.name }));
+  }
+  return checked;
+}
+
+/** The periodic recheck: pending and failed domains every run, verified ones once a day. */
+export async function recheckDomains(em: EntityManager, config: Config, logger: { warn: (o: object, m: string) => void }): Promise<number> {
+  const dayAgo = new Date(Date.now() - 24 * 3600_000);
+  const due = await em.find(
+    Domain,
+    { $or: [{ status: { $in: [DomainStatus.PENDING, DomainStatus.FAILED] } }, { status: DomainStatus.VERIFIED, checkedAt: { $lt: dayAgo } }] },
+    { orderBy: { checkedAt: 'asc' }, limit: 200 },
+  );
+  for (const domain of due) {
+    try {
+      await checkDomain(em, config, domain);
+    } catch (err) {
+      logger.warn({ err, domainId: domain.id }, 'domain recheck failed');
+      em.clear();
+    }
+  }
+  return due.length;
+}
+
+/** Whether unverified domains may send (REQUIRE_VERIFIED_DOMAINS), and what the records point at. */
+export const sendingPolicy = (config: Config) => ({ requireVerifiedDomains: config.REQUIRE_VERIFIED_DOMAINS, mailHost: mailHost(config) });

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import { isPermanentMailError, type Mail, type Mailer } from '../mail/mailer.js';
+import { DKIM_SELECTOR } from '../domain/domain.records.js';
 import type { EmailAttachment } from './email.entity.js';
+import { domainOf, parseAddress } from './email.validation.js';
 
 const BATCH = 100;
 const SWEEP_MS = 2000;
@@ -35,6 +37,7 @@ type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string
 type Claimed = {
   id: string;
   attempts: number;
+  team_id: string;
   from: string;
   to: string[];
   cc: string[];
@@ -128,10 +131,11 @@ export class EmailDelivery {
     const { rows: claimed } = await this.pool.query<Claimed>(
       `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
         where id in (select id from email where ${DUE} order by created_at limit ${BATCH} for update skip locked)
-        returning id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
+        returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
       [this.opts.leaseMs],
     );
     if (claimed.length === 0) return 0;
+    const keys = await this.dkimKeys(claimed);
     const unresolved = new Set(claimed.map((e) => e.id));
     // The claim is renewed while the relay works, so that no other instance takes these emails.
     const renew = setInterval(() => {
@@ -144,7 +148,7 @@ export class EmailDelivery {
     let retried = 0;
     let failed = 0;
     try {
-      await this.mailer.sendBatch(claimed.map(toMail), (i, err) => {
+      await this.mailer.sendBatch(claimed.map((e) => toMail(e, keys)), (i, err) => {
         const outcome = this.outcome(claimed[i], err);
         this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
         if (outcome.status === 'queued') retried++;
@@ -211,6 +215,18 @@ export class EmailDelivery {
     };
   }
 
+  /** Each sending domain's DKIM key, for one batch: one query, keyed by team and domain. */
+  private async dkimKeys(claimed: Claimed[]): Promise<Map<string, string>> {
+    const pairs = [...new Set(claimed.map((e) => `${e.team_id} ${sendingDomain(e.from)}`))].map((p) => p.split(' '));
+    const { rows } = await this.pool.query<{ team_id: string; name: string; dkim_private_key: string }>(
+      `select d.team_id, d.name, d.dkim_private_key from domain d
+         join unnest($1::uuid[], $2::text[]) as p(team_id, name) on d.team_id = p.team_id and d.name = p.name
+        where d.dkim_private_key is not null`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    return new Map(rows.map((r) => [`${r.team_id} ${r.name}`, r.dkim_private_key]));
+  }
+
   /** Without a relay, claiming, keeping in the outbox and marking sent is one statement. */
   private async deliverToOutbox(): Promise<number> {
     const { rowCount } = await this.pool.query(
@@ -226,8 +242,13 @@ export class EmailDelivery {
   }
 }
 
-function toMail(e: Claimed): Mail {
+const sendingDomain = (from: string) => domainOf(parseAddress(from) ?? from);
+
+function toMail(e: Claimed, keys: Map<string, string>): Mail {
+  const domainName = sendingDomain(e.from);
+  const privateKey = keys.get(`${e.team_id} ${domainName}`);
   return {
+    dkim: privateKey ? { domainName, keySelector: DKIM_SELECTOR, privateKey } : undefined,
     from: e.from,
     to: e.to,
     cc: e.cc,

@@ -7,7 +7,7 @@ import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
-import { Domain } from '../domain/domain.entity.js';
+import { Domain, DomainStatus } from '../domain/domain.entity.js';
 import { EMAIL_STATUSES, Email, type EmailStatus } from './email.entity.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailRow, EmailWriter } from './email.writer.js';
@@ -31,10 +31,19 @@ function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
   }
 }
 
+/** Why the insert refused a sending domain (it checks all three in its statement). */
 async function missingDomainError(em: EntityManager, teamId: string, domains: string[]): Promise<AppError> {
-  const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name'] });
-  const missing = domains.find((d) => !known.some((k) => k.name === d)) ?? domains[0];
-  return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
+  const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name', 'status'] });
+  const missing = domains.find((d) => !known.some((k) => k.name === d));
+  if (missing !== undefined) {
+    return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
+  }
+  const taken = await em.find(Domain, { name: { $in: domains }, status: DomainStatus.VERIFIED, team: { $ne: teamId } }, { fields: ['name'] });
+  if (taken.length > 0) {
+    return new AppError(ErrorCode.FORBIDDEN, `The ${taken[0].name} domain is verified by another team: only that team may send from it.`, 'from', undefined, 'validation_error');
+  }
+  const unverified = known.find((k) => k.status !== DomainStatus.VERIFIED)?.name ?? domains[0];
+  return new AppError(ErrorCode.FORBIDDEN, `The ${unverified} domain is not verified. Verify it on the Domains page: this server sends only from verified domains.`, 'from', undefined, 'validation_error');
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');

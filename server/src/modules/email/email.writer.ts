@@ -51,10 +51,14 @@ export class EmailWriter {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly opts = { maxInFlight: 2, maxRows: 500 },
+    /** requireVerified: REQUIRE_VERIFIED_DOMAINS, only verified domains may send. */
+    private readonly opts = { maxInFlight: 2, maxRows: 500, requireVerified: false },
   ) {}
 
-  /** Resolves true once the rows are stored, false when a sending domain is not the team's. */
+  /**
+   * Resolves true once the rows are stored, false when a sending domain is not the team's, is
+   * not verified (with requireVerified), or is verified by another team.
+   */
   insert(teamId: string, rows: EmailRow[], domains: string[]): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ teamId, rows, domains, resolve, reject });
@@ -108,7 +112,10 @@ export class EmailWriter {
     const result = await this.pool.query<{ grp: number }>(
       `with allowed as (
          select g.grp from jsonb_to_recordset($2::jsonb) as g(grp int, team_id uuid, domains text[])
-          where (select count(*) from domain d where d.team_id = g.team_id and d.name = any(g.domains)) = cardinality(g.domains)
+          where (select count(*) from domain d where d.team_id = g.team_id and d.name = any(g.domains)
+                   and ($3::boolean = false or d.status = 'verified')
+                   and not exists (select 1 from domain o where o.name = d.name and o.status = 'verified' and o.team_id <> d.team_id)
+                ) = cardinality(g.domains)
        ), v as (
          select v.* from jsonb_to_recordset($1::jsonb) as v(grp int, ${RECORD})
           where v.grp in (select grp from allowed)
@@ -116,7 +123,7 @@ export class EmailWriter {
          insert into email (${COLUMNS}) select ${COLUMNS} from v returning id
        )
        select distinct v.grp from v join ins on ins.id = v.id`,
-      [JSON.stringify(rows), JSON.stringify(groups)],
+      [JSON.stringify(rows), JSON.stringify(groups), this.opts.requireVerified],
     );
     return new Set(result.rows.map((r) => r.grp));
   }

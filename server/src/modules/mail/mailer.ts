@@ -14,6 +14,8 @@ export type Mail = {
   headers?: Record<string, string>;
   /** The Message-ID header, `<id@domain>` */
   messageId?: string;
+  /** Signs the message (DKIM-Signature, rsa-sha256) with the sending domain's key */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
   attachments?: { filename: string; content?: Buffer; contentType?: string }[];
   /** Values (an invitation token) that go to the recipient but are never kept: the outbox stores them redacted. */
   secrets?: string[];

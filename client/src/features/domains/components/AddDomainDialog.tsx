@@ -4,6 +4,7 @@ import { Dialog, DialogClose } from '../../../ui/Dialog';
 import { SelectField } from '../../../ui/SelectField';
 import { TextField } from '../../../ui/TextField';
 import { useCreateDomainMutation } from '../hooks/useCreateDomainMutation';
+import { SendingPolicyNotice } from './SendingPolicyNotice';
 import { REGIONS, type Region } from '../regions';
 
 const FORM_ID = 'add-domain-form';
@@ -36,7 +37,7 @@ export function AddDomainDialog({ open, onOpenChange }: { open: boolean; onOpenC
       open={open}
       onOpenChange={close}
       title="Add domain"
-      description="Use a domain you own. You can send from it once its DNS records are verified."
+      description="Use a domain you own. Keyring gives you its DNS records (SPF, DKIM and a return-path MX) to publish, then verifies them."
       footer={
         <>
           <DialogClose>
@@ -48,6 +49,7 @@ export function AddDomainDialog({ open, onOpenChange }: { open: boolean; onOpenC
         </>
       }
     >
+      <SendingPolicyNotice />
       <form id={FORM_ID} className="form" onSubmit={onSubmit} noValidate aria-label="Add domain">
         <TextField
           label="Name"

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { DomainsTable_DomainFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
 import { Menu } from '../../../ui/Menu';
@@ -25,7 +26,14 @@ export function DomainsTable({
   onRemove?: (domain: DomainsTable_DomainFragment) => void;
 }) {
   const columns: Column<DomainsTable_DomainFragment>[] = [
-    { header: 'Name', cell: (d) => <span className="cell-strong">{d.name}</span> },
+    {
+      header: 'Name',
+      cell: (d) => (
+        <Link to={`/domains/${encodeURIComponent(d.id)}`} className="cell-strong">
+          {d.name}
+        </Link>
+      ),
+    },
     { header: 'Status', cell: (d) => <DomainStatus status={d.status} /> },
     { header: 'Region', cell: (d) => <span className="mono">{d.region}</span> },
     { header: 'Created', cell: (d) => <RelativeTime value={d.createdAt} /> },
