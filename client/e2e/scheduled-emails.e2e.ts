@@ -34,7 +34,7 @@ describe('scheduled emails in the browser', () => {
     const emails = new EmailsPage(page);
     await new Dashboard(page).open('Emails');
     const row = emails.rows().filter({ hasText: 'Your trial ends tomorrow' });
-    await row.getByText('Scheduled').waitFor();
+    await row.locator('.badge', { hasText: 'Scheduled' }).waitFor();
     expect(await row.locator('time').first().textContent()).toMatch(/^in (3 hours|about 3 hours|2 hours)$/);
     // Only the scheduled one can be canceled.
     expect(await emails.rows().filter({ hasText: 'Order 1 shipped' }).getByRole('button').count()).toBe(0);
@@ -46,13 +46,13 @@ describe('scheduled emails in the browser', () => {
     // "Keep it" leaves it scheduled.
     await confirm.getByRole('button', { name: 'Keep it' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    await row.getByText('Scheduled').waitFor();
+    await row.locator('.badge', { hasText: 'Scheduled' }).waitFor();
     await row.getByRole('button', { name: 'More options for Your trial ends tomorrow' }).click();
     await page.getByRole('menuitem', { name: 'Cancel email' }).click();
     await confirm.getByRole('button', { name: 'Cancel email' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    await row.getByText('Canceled').waitFor();
+    await row.locator('.badge', { hasText: 'Canceled' }).waitFor();
     await page.reload();
-    await emails.rows().filter({ hasText: 'Your trial ends tomorrow' }).getByText('Canceled').waitFor();
+    await emails.rows().filter({ hasText: 'Your trial ends tomorrow' }).locator('.badge', { hasText: 'Canceled' }).waitFor();
   });
 });
