@@ -4,8 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Accepting an invitation from its link */
 export type AcceptInvitationInput = {
+  /** A new account's password (10–256 characters), or the existing account's password when the address already has one */
   password: string;
+  /** The token from the invitation link (or InvitationPayload.token) */
   token: string;
 };
 
@@ -113,8 +116,11 @@ export type ExportStatus =
   /** Written: downloadUrl works until expiresAt */
   | 'READY';
 
+/** Whom to invite, and as what */
 export type InviteMemberInput = {
+  /** The address to invite; the invitation link is emailed there */
   email: string;
+  /** The role given on accepting */
   role?: Role;
 };
 
@@ -127,7 +133,9 @@ export type Permission =
 
 /** What a member may do in a team */
 export type Role =
+  /** Everything: keys, domains, exports, and the team itself (members, invitations, roles) */
   | 'ADMIN'
+  /** Sees the team's keys, domains, logs, emails and exports; changes nothing and downloads no export */
   | 'MEMBER';
 
 /** How to replace a key's token */
@@ -136,14 +144,21 @@ export type RollApiKeyInput = {
   gracePeriodSeconds: number;
 };
 
+/** Credentials of an existing account */
 export type SignInInput = {
+  /** The address the account signs in with */
   email: string;
+  /** The account's password */
   password: string;
 };
 
+/** A new account and its team */
 export type SignUpInput = {
+  /** The address to sign in with */
   email: string;
+  /** 10–256 characters */
   password: string;
+  /** The name of the team created with the account */
   teamName: string;
 };
 

@@ -5,17 +5,17 @@ import { User } from '../team/team.entity.js';
 import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
 import { readCookie } from './cookies.js';
 
-@InputType()
+@InputType({ description: 'A new account and its team' })
 class SignUpInput {
-  @Field(() => String) email!: string;
-  @Field(() => String) password!: string;
-  @Field(() => String) teamName!: string;
+  @Field(() => String, { description: 'The address to sign in with' }) email!: string;
+  @Field(() => String, { description: '10–256 characters' }) password!: string;
+  @Field(() => String, { description: 'The name of the team created with the account' }) teamName!: string;
 }
 
-@InputType()
+@InputType({ description: 'Credentials of an existing account' })
 class SignInInput {
-  @Field(() => String) email!: string;
-  @Field(() => String) password!: string;
+  @Field(() => String, { description: 'The address the account signs in with' }) email!: string;
+  @Field(() => String, { description: "The account's password" }) password!: string;
 }
 
 export function setSessionCookie(ctx: Context, signedIn: SignedIn): User {
@@ -46,18 +46,18 @@ export class AuthResolver {
   }
 
   @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })
-  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
+  async signUp(@Arg('input', () => SignUpInput, { description: 'The account and its team' }) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input, ctx.ip));
   }
 
-  @Mutation(() => User)
-  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
+  @Mutation(() => User, { description: 'Signs in: sets the session cookie and returns the user. Throttled per account and per address; not with an API key' })
+  async signIn(@Arg('input', () => SignInInput, { description: 'The credentials' }) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip));
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: 'Ends the current session and clears its cookie; true even when no one was signed in. Not with an API key' })
   async signOut(@Ctx() ctx: Context): Promise<boolean> {
     requireNoKey(ctx.actor);
     await signOut(ctx.em, ctx.req ? readCookie(ctx.req, SESSION_COOKIE) : undefined);

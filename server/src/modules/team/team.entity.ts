@@ -7,20 +7,27 @@ export enum Role {
   ADMIN = 'ADMIN',
   MEMBER = 'MEMBER',
 }
-registerEnumType(Role, { name: 'Role', description: 'What a member may do in a team' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a member may do in a team',
+  valuesConfig: {
+    ADMIN: { description: 'Everything: keys, domains, exports, and the team itself (members, invitations, roles)' },
+    MEMBER: { description: "Sees the team's keys, domains, logs, emails and exports; changes nothing and downloads no export" },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: 'A team: its members, API keys, domains and everything they send and export belong to it' })
 @Entity({ tableName: 'team' })
 export class Team {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the team' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The team name given at sign-up' })
   @Property({ type: 'string', length: 100 })
   name: string;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the team was created' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
@@ -29,14 +36,14 @@ export class Team {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A person with an account. API keys are not users' })
 @Entity({ tableName: 'app_user' })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the user' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The address the user signs in with, lower-cased' })
   @Property({ type: 'string', length: 254 })
   @Unique()
   email: string;
@@ -44,7 +51,7 @@ export class User {
   @Property({ type: 'string', hidden: true, lazy: false })
   passwordHash: string;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the account was created' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
@@ -54,26 +61,26 @@ export class User {
   }
 }
 
-@ObjectType('Member')
+@ObjectType('Member', { description: "A user's place in a team, with their role" })
 @Entity({ tableName: 'membership' })
 @Unique({ properties: ['team', 'user'] })
 export class Membership {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the membership (what removeMember and updateMemberRole take)' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => User)
+  @Field(() => User, { description: 'The member' })
   @ManyToOne(() => User, { deleteRule: 'cascade' })
   user: User;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'ADMIN or MEMBER in this team' })
   @Enum({ items: () => Role, nativeEnumName: 'role' })
   role: Role;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the user joined the team' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
@@ -84,21 +91,21 @@ export class Membership {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'An invitation to join the team, sent by email with a one-time link' })
 @Entity({ tableName: 'invitation' })
 export class Invitation {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'UUID of the invitation (what revokeInvitation takes)' })
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = randomUUID();
 
   @ManyToOne(() => Team, { deleteRule: 'cascade' })
   team: Team;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The address invited, lower-cased' })
   @Property({ type: 'string', length: 254 })
   email: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'The role the invitee gets on accepting' })
   @Enum({ items: () => Role, nativeEnumName: 'role' })
   role: Role;
 
@@ -106,19 +113,19 @@ export class Invitation {
   @Unique()
   tokenHash: string;
 
-  @Field(() => User, { nullable: true })
+  @Field(() => User, { nullable: true, description: 'The admin who invited; null once that user is removed' })
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   invitedBy?: User;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When the invitation was sent' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'After this (7 days after sending) the invitation cannot be accepted' })
   @Property({ type: 'datetime' })
   expiresAt: Date;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was accepted; null while pending' })
   @Property({ type: 'datetime', nullable: true })
   acceptedAt?: Date;
 

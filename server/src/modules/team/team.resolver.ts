@@ -15,21 +15,24 @@ import {
   updateMemberRole,
 } from './team.service.js';
 
-@InputType()
+@InputType({ description: 'Whom to invite, and as what' })
 class InviteMemberInput {
-  @Field(() => String) email!: string;
-  @Field(() => Role, { defaultValue: Role.MEMBER }) role!: Role;
+  @Field(() => String, { description: 'The address to invite; the invitation link is emailed there' }) email!: string;
+  @Field(() => Role, { defaultValue: Role.MEMBER, description: 'The role given on accepting' }) role!: Role;
 }
 
-@InputType()
+@InputType({ description: 'Accepting an invitation from its link' })
 class AcceptInvitationInput {
-  @Field(() => String) token!: string;
-  @Field(() => String) password!: string;
+  @Field(() => String, { description: 'The token from the invitation link (or InvitationPayload.token)' }) token!: string;
+  @Field(() => String, {
+    description: "A new account's password (10–256 characters), or the existing account's password when the address already has one",
+  })
+  password!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A sent invitation, with its token' })
 class InvitationPayload {
-  @Field(() => Invitation) invitation!: Invitation;
+  @Field(() => Invitation, { description: 'The invitation' }) invitation!: Invitation;
   @Field(() => String, { description: 'Shown once; also emailed to the invitee as a link' })
   @SecretField()
   token!: string;
@@ -67,39 +70,39 @@ export class TeamResolver {
     return listPendingInvitations(ctx.em, team.id);
   }
 
-  @Mutation(() => InvitationPayload)
+  @Mutation(() => InvitationPayload, { description: 'Invites someone by email: the link works once, for 7 days. Team admins only, signed in (never an API key)' })
   inviteMember(
-    @Arg('input', () => InviteMemberInput) input: InviteMemberInput,
+    @Arg('input', () => InviteMemberInput, { description: 'Whom to invite, and as what' }) input: InviteMemberInput,
     @Ctx() ctx: Context,
   ): Promise<InvitationPayload> {
     return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input, ctx.ip);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Joins the team of an invitation and signs in (a new account, or an existing one with its password). Not with an API key' })
   async acceptInvitation(
-    @Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput,
+    @Arg('input', () => AcceptInvitationInput, { description: 'The token and the password' }) input: AcceptInvitationInput,
     @Ctx() ctx: Context,
   ): Promise<User> {
     requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip));
   }
 
-  @Mutation(() => Membership)
+  @Mutation(() => Membership, { description: "Changes a member's role; the team always keeps at least one admin. Team admins only, signed in" })
   updateMemberRole(
-    @Arg('id', () => ID) id: string,
-    @Arg('role', () => Role) role: Role,
+    @Arg('id', () => ID, { description: "The membership's id (Member.id)" }) id: string,
+    @Arg('role', () => Role, { description: 'The new role' }) role: Role,
     @Ctx() ctx: Context,
   ): Promise<Membership> {
     return updateMemberRole(ctx.em, requireTeamAdmin(ctx.actor), id, role);
   }
 
-  @Mutation(() => ID)
-  removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+  @Mutation(() => ID, { description: 'Removes a member from the team and ends their sessions in it; the last admin cannot be removed. Returns the id. Team admins only, signed in' })
+  removeMember(@Arg('id', () => ID, { description: "The membership's id (Member.id)" }) id: string, @Ctx() ctx: Context): Promise<string> {
     return removeMember(ctx.em, requireTeamAdmin(ctx.actor), id);
   }
 
-  @Mutation(() => ID)
-  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+  @Mutation(() => ID, { description: 'Cancels a pending invitation: its link stops working. Returns the id. Team admins only, signed in' })
+  revokeInvitation(@Arg('id', () => ID, { description: "The invitation's id" }) id: string, @Ctx() ctx: Context): Promise<string> {
     return revokeInvitation(ctx.em, requireTeamAdmin(ctx.actor), id);
   }
 }
