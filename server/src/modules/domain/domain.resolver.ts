@@ -12,13 +12,13 @@ class DomainRecord {
   @Field(() => String, { description: 'The name relative to the domain, as Resend gives it (send, keyring._domainkey)' }) name!: string;
   @Field(() => String, { description: 'The full name to publish' }) fqdn!: string;
   @Field(() => String, { description: 'MX or TXT' }) type!: string;
-  @Field(() => String) value!: string;
-  @Field(() => Int, { nullable: true }) priority?: number;
+  @Field(() => String, { description: 'The content to publish: the MX host, the SPF policy or the DKIM public key' }) value!: string;
+  @Field(() => Int, { nullable: true, description: 'The MX preference (lower is tried first); null for TXT records' }) priority?: number;
   @Field(() => String, { description: 'not_started, pending (not found), verified, failed (another value is published) or temporary_failure' })
   status!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "This server's rules for sending, the same for every team" })
 class SendingPolicy {
   @Field(() => Boolean, { description: 'REQUIRE_VERIFIED_DOMAINS: only verified domains may send' }) requireVerifiedDomains!: boolean;
   @Field(() => String, { description: 'The host the return-path MX and SPF records point at' }) mailHost!: string;
