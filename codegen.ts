@@ -16,7 +16,7 @@ const config: CodegenConfig = {
     },
     // The examples' typed client (see README, "GraphQL for tools"): run by Node, so its imports carry .js.
     'examples/src/gql/': {
-      documents: ['examples/src/**/*.ts', '!examples/src/gql/**/*'],
+      documents: ['examples/src/**/*.ts', 'examples/test/**/*.ts', '!examples/src/gql/**/*'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {

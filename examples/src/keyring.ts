@@ -45,7 +45,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): KeyringOpt
 }
 
 const USER_AGENT = 'keyring-examples/1';
-const MAX_RATE_LIMIT_RETRIES = 5;
+const MAX_RETRIES = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toKeyringError(e: GraphQLFormattedError): KeyringError {
@@ -55,7 +55,8 @@ function toKeyringError(e: GraphQLFormattedError): KeyringError {
 
 /**
  * Runs a query or mutation over HTTP. A GraphQL error becomes a KeyringError; a rate-limited
- * request (HTTP 429, code RATE_LIMITED) waits for `retry-after` and is sent again.
+ * request (HTTP 429, RATE_LIMITED) or one refused while the database is out of reach (HTTP 503,
+ * SERVICE_UNAVAILABLE) waits for `retry-after` and is sent again, up to 5 times.
  */
 export async function request<TResult, TVariables>(
   opts: KeyringOptions,
@@ -70,7 +71,7 @@ export async function request<TResult, TVariables>(
     });
     const body = (await res.json().catch(() => null)) as { data?: TResult | null; errors?: GraphQLFormattedError[] } | null;
     const first = body?.errors?.[0];
-    if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
+    if ((res.status === 429 || res.status === 503) && attempt < MAX_RETRIES) {
       await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
       continue;
     }
@@ -121,7 +122,7 @@ export async function download(opts: KeyringOptions, url: string, path: string):
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(url, { headers: { authorization: `Bearer ${opts.apiKey}`, 'user-agent': USER_AGENT } });
     // Every download slot of the server busy: it says when to come back.
-    if (res.status === 503 && attempt < MAX_RATE_LIMIT_RETRIES) {
+    if (res.status === 503 && attempt < MAX_RETRIES) {
       await res.body?.cancel();
       await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
       continue;

@@ -21,6 +21,7 @@ type Documents = {
     "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": typeof types.WatchExports_ExportFragmentDoc,
     "\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": typeof types.WatchExportsProgressDocument,
+    "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": typeof types.KeyringClientTestDocument,
 };
 const documents: Documents = {
     "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": types.ExportAndWait_ExportFragmentDoc,
@@ -30,6 +31,7 @@ const documents: Documents = {
     "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": types.WatchExports_ExportFragmentDoc,
     "\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": types.WatchExportsProgressDocument,
+    "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": types.KeyringClientTestDocument,
 };
 
 /**
@@ -74,6 +76,10 @@ export function graphql(source: "\n  query WatchExportsPage($after: String) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n"): (typeof documents)["\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n"): (typeof documents)["\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
