@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { rateLimited } from '../../errors.js';
 import { DEFAULT_TIMEOUTS, pgOptions } from '../../db/connection.js';
 import { guardPool, type PoolOptions } from '../../db/pool.js';
 
@@ -6,6 +7,7 @@ import { guardPool, type PoolOptions } from '../../db/pool.js';
 export const INLINE_EXPORT_SLOTS = 2;
 /** How long an export waits for its connections before it fails with a retry hint. */
 export const EXPORT_CONNECTION_WAIT_MS = 30_000;
+const BUSY_RETRY_SECONDS = 5;
 
 /**
  * The connections exports write with. Each export needs two at once — one streams the COPY while
@@ -46,10 +48,10 @@ export async function withExportConnections<T>(
   pools: ConnectionPair,
   fn: (copy: pg.PoolClient, writer: pg.PoolClient, discard: () => void) => Promise<T>,
 ): Promise<T> {
-  const copy = await pools.copy.connect();
+  const copy = await connect(pools.copy);
   let writer: pg.PoolClient;
   try {
-    writer = await pools.write.connect();
+    writer = await connect(pools.write);
   } catch (e) {
     copy.release();
     throw e;
@@ -65,6 +67,19 @@ export async function withExportConnections<T>(
   } finally {
     copy.release(failed);
     writer.release(failed);
+  }
+}
+
+/** A pooled connection; every one busy for EXPORT_CONNECTION_WAIT_MS is RATE_LIMITED, not a server error. */
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (e) {
+    // pg-pool's words when no connection came free in time.
+    if (e instanceof Error && e.message === 'timeout exceeded when trying to connect') {
+      throw rateLimited(BUSY_RETRY_SECONDS, 'Every export connection of this server is busy: try again in a few seconds.');
+    }
+    throw e;
   }
 }
 

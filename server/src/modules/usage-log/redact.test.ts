@@ -71,3 +71,15 @@ describe('redact', () => {
     expect(redact('a'.repeat(64))).toBe('a'.repeat(64));
   });
 });
+
+describe('long strings', () => {
+  it('are cut to their start, redacted, with no token cut in two left at the end', () => {
+    const token = `${'Zz9_'.repeat(10)}abc`;
+    expect(token).toHaveLength(43);
+    const long = `${'x '.repeat(90)}${token} ${'y'.repeat(5000)}`;
+    const out = redact(long) as string;
+    expect(out).toMatch(/… \[5224 characters\]$/);
+    expect(out).not.toContain(token.slice(0, 10));
+    expect(out.startsWith('x x ')).toBe(true);
+  });
+});
