@@ -1,14 +1,22 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { initOrm } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
 import { INLINE_EXPORT_SLOTS } from '../src/modules/export/export.connections.js';
 import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 
 // Bounded load: what many exports at once may cost the database, and one team's exports another's.
 let server: TestServer;
+const cleanup: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server?.stop());
+afterAll(async () => {
+  for (const c of cleanup) await c();
+  await server?.stop();
+});
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount } }`;
 
@@ -70,7 +78,16 @@ describe('database connections', () => {
 });
 
 describe('fairness between teams', () => {
-  it("one team's flood of large exports does not hold back another team's small background export", { timeout: 120_000 }, async () => {
+  it("one team's flood of large exports does not hold back another team's small background export, with two instances running jobs", { timeout: 120_000 }, async () => {
+    // A second instance with workers on the same database: the team's limit holds across both.
+    const logger = createLogger('silent');
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent' });
+    const orm = await initOrm(server.databaseUrl, logger);
+    const second = await createApp({ config, orm, logger });
+    cleanup.push(async () => {
+      await second.close();
+      await orm.close();
+    });
     const flooder = await signUpAdmin(server, 'Flooder');
     const other = await signUpAdmin(server, 'Other');
     await seedLogs(flooder.user.team.id, 50_000);
@@ -82,6 +99,16 @@ describe('fairness between teams', () => {
     };
     const flood: string[] = [];
     for (let i = 0; i < 6; i++) flood.push(await create(flooder.client));
+    // How many of the flood's exports are being written at once (started writing, not done), sampled throughout.
+    let mostAtOnce = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const [row] = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from export where id = any($1) and status = 'PROCESSING' and processed_rows > 0`, [flood]);
+        mostAtOnce = Math.max(mostAtOnce, Number(row.n));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
     // The other team's export is queued behind all six.
     const started = Date.now();
     const small = await create(other.client);
@@ -95,6 +122,10 @@ describe('fairness between teams', () => {
     console.log(`small export of another team READY in ${took} ms, with ${floodLeft} of the flood's 6 exports still PROCESSING`);
     // The flood still finishes.
     await waitFor(async () => ((await status(flood)).every((e) => e.status === 'READY') ? true : undefined), 100_000, 'the flood');
+    sampling = false;
+    await sampler;
+    // EXPORT_TEAM_CONCURRENCY (1), across both instances and their six workers.
+    expect(mostAtOnce).toBe(1);
     const times = await sql<{ s: number }>(server.databaseUrl, 'select extract(epoch from completed_at - created_at)::float as s from export where id = any($1) order by completed_at', [flood]);
     console.log(`the flood's exports READY after ${times.map((t) => t.s.toFixed(1)).join(', ')} s`);
   });
