@@ -106,6 +106,14 @@ describe('retention', () => {
     expect(oldest.from.getTime()).toBeLessThanOrEqual(daysAgo(RETENTION).getTime());
   });
 
+  it('never gives a dropped day a partition again, even when the window widens (its logs are gone for good)', async () => {
+    const pool = server.app.services.pool;
+    const oldest = (await listLogPartitions(pool))[0];
+    const done = await maintainLogPartitions(pool, { retentionDays: RETENTION + 30, drop: false });
+    expect(done.created).toEqual([]);
+    expect((await listLogPartitions(pool))[0]).toEqual(oldest);
+  });
+
   it('is idempotent: a second run drops nothing more', async () => {
     await maintainLogPartitions(server.app.services.pool, { retentionDays: RETENTION, drop: true });
     const done = await maintainLogPartitions(server.app.services.pool, { retentionDays: RETENTION, drop: true });

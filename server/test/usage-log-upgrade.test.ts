@@ -64,6 +64,29 @@ describe('upgrading a database with unpartitioned logs', () => {
     expect(Number(old.n)).toBeGreaterThan(0);
   });
 
+  it('counts every old row in the rollups, per team, key and day, and sets no retention horizon yet', async () => {
+    const [diff] = await sql<{ n: string }>(
+      url,
+      `select count(*) as n from (
+         (select team_id, api_key_id, day, requests, status_2xx, status_4xx, status_5xx, last_used_at from usage_rollup
+          except
+          select team_id, api_key_id, (created_at at time zone 'UTC')::date, count(*), count(*) filter (where status_code between 200 and 299),
+                 count(*) filter (where status_code between 400 and 499), count(*) filter (where status_code between 500 and 599), max(created_at)
+            from usage_log group by 1, 2, 3)
+         union all
+         (select team_id, api_key_id, (created_at at time zone 'UTC')::date, count(*), count(*) filter (where status_code between 200 and 299),
+                 count(*) filter (where status_code between 400 and 499), count(*) filter (where status_code between 500 and 599), max(created_at)
+            from usage_log group by 1, 2, 3
+          except
+          select team_id, api_key_id, day, requests, status_2xx, status_4xx, status_5xx, last_used_at from usage_rollup)
+       ) d`,
+    );
+    expect(Number(diff.n)).toBe(0);
+    const [{ requests }] = await sql<{ requests: string }>(url, 'select sum(requests) as requests from usage_rollup');
+    expect(Number(requests)).toBe(ROWS);
+    expect(await sql(url, 'select logs_since::text from usage_log_retention')).toEqual([{ logs_since: '-infinity' }]);
+  });
+
   it('leaves the old table behind no more, and every index leading with team_id', async () => {
     expect(await sql(url, `select 1 from pg_class where relname = 'usage_log_unpartitioned'`)).toEqual([]);
     const indexes = await sql<{ def: string }>(url, `select indexdef as def from pg_indexes where tablename = 'usage_log' and indexname <> 'usage_log_pkey'`);

@@ -9,6 +9,7 @@ import { Migration20261203100000_delivery_attempts } from './Migration2026120310
 import { Migration20261203120000_scheduled_emails } from './Migration20261203120000_scheduled_emails.js';
 import { Migration20261203120100_domain_verification } from './Migration20261203120100_domain_verification.js';
 import { Migration20261203130000_usage_log_partitions } from './Migration20261203130000_usage_log_partitions.js';
+import { Migration20261203130100_usage_rollups } from './Migration20261203130100_usage_rollups.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261203120000_scheduled_emails', class: Migration20261203120000_scheduled_emails },
   { name: 'Migration20261203120100_domain_verification', class: Migration20261203120100_domain_verification },
   { name: 'Migration20261203130000_usage_log_partitions', class: Migration20261203130000_usage_log_partitions },
+  { name: 'Migration20261203130100_usage_rollups', class: Migration20261203130100_usage_rollups },
 ];

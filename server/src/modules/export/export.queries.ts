@@ -67,11 +67,11 @@ export async function parseFilters(em: EntityManager, teamId: string, resource: 
   }
   if (typeof f.apiKeyId === 'string') {
     const key = isUuid(f.apiKeyId) ? await em.count(ApiKey, { id: f.apiKeyId, team: teamId }) : 0;
-    // Keys deleted since keep their logs: accept an id that appears in the team's logs too.
+    // Keys deleted since keep their logs: accept an id the team's rollups count requests of too.
     const logged =
       key ||
       (isUuid(f.apiKeyId) &&
-        (await em.getConnection().execute('select 1 from usage_log where team_id = ? and api_key_id = ? limit 1', [teamId, f.apiKeyId])).length);
+        (await em.getConnection().execute('select 1 from usage_rollup where team_id = ? and api_key_id = ? limit 1', [teamId, f.apiKeyId])).length);
     if (!logged) throw badInput('filters.apiKeyId', 'API key not found.');
   }
   return f;

@@ -34,6 +34,13 @@ export async function listLogPartitions(db: pg.Pool | pg.ClientBase): Promise<Lo
     .sort((a, b) => a.from.getTime() - b.from.getTime());
 }
 
+/** The first day whose logs are all there (those of earlier days were dropped); null if none was. */
+export async function logsSince(db: pg.Pool | pg.ClientBase): Promise<Date | null> {
+  const { rows } = await db.query<{ since: string }>(`select logs_since::text as since from usage_log_retention`);
+  const since = rows[0]?.since;
+  return since && since !== '-infinity' ? new Date(`${since}T00:00:00Z`) : null;
+}
+
 export type LogMaintenance = { created: string[]; dropped: string[]; failed: string[]; defaultRowsDeleted: number };
 
 /** The oldest instant whose logs are kept: anything older may be dropped. */
@@ -73,7 +80,9 @@ export async function maintainLogPartitions(
   const out: LogMaintenance = { created: [], dropped: [], failed: [], defaultRowsDeleted: 0 };
   const existing = new Set((await listLogPartitions(pool)).map((p) => p.name));
   const last = utcDay(new Date(now.getTime() + LOG_PARTITION_AHEAD_DAYS * DAY_MS));
-  for (let day = utcDay(cutoff); day <= last; day = new Date(day.getTime() + DAY_MS)) {
+  const since = await logsSince(pool);
+  const first = since && since > utcDay(cutoff) ? since : utcDay(cutoff);
+  for (let day = first; day <= last; day = new Date(day.getTime() + DAY_MS)) {
     const name = `usage_log_p${isoDay(day).replaceAll('-', '')}`;
     if (existing.has(name)) continue;
     try {
@@ -93,6 +102,7 @@ export async function maintainLogPartitions(
         if (!(await c.query('select to_regclass($1) as r', [p.name])).rows[0].r) return;
         await c.query(`alter table usage_log detach partition "${p.name}"`);
         await c.query(`drop table "${p.name}"`);
+        await c.query('update usage_log_retention set logs_since = greatest(logs_since, $1::date)', [isoDay(p.to)]);
         out.dropped.push(p.name);
       });
     } catch (e) {
@@ -101,8 +111,12 @@ export async function maintainLogPartitions(
     }
   }
   // The default partition holds only what no day partition was there for: few rows, deleted by row.
-  const deleted = await pool.query('delete from usage_log_default where created_at < $1', [cutoff]);
-  out.defaultRowsDeleted = deleted.rowCount ?? 0;
+  // Past this, no log before the cutoff's day is left.
+  out.defaultRowsDeleted = await inTransaction(pool, async (c) => {
+    const deleted = await c.query('delete from usage_log_default where created_at < $1', [cutoff]);
+    await c.query('update usage_log_retention set logs_since = greatest(logs_since, $1::date)', [isoDay(utcDay(cutoff))]);
+    return deleted.rowCount ?? 0;
+  });
   return out;
 }
 

@@ -78,9 +78,10 @@ export function checkUsageDays(days: number): number {
 }
 
 /**
- * Requests and errors per UTC day for each of a team's keys, oldest first, days without use
- * included: one statement for all the keys (the ApiKey.usage DataLoader batches a request's keys
- * into it). The one place usage is read from the logs, to be swapped for rollups.
+ * Requests and errors (4xx and 5xx) per UTC day for each of a team's keys, oldest first, days
+ * without use included: one statement for all the keys (the ApiKey.usage DataLoader batches a
+ * request's keys into it), reading the rollups — one row per key and day at most, however many
+ * requests, and still there once retention has dropped the logs.
  */
 export async function usageByDayForKeys(em: EntityManager, teamId: string, apiKeyIds: readonly string[], days: number): Promise<Map<string, UsageBucket[]>> {
   checkUsageDays(days);
@@ -88,21 +89,14 @@ export async function usageByDayForKeys(em: EntityManager, teamId: string, apiKe
   if (apiKeyIds.length === 0) return result;
   // One array parameter (knex would spread a JS array into a list of them); ids come from key rows.
   const ids = `{${apiKeyIds.filter(isUuid).join(',')}}`;
-  const rows = await em.getConnection().execute<{ api_key_id: string; date: string; requests: string; errors: string }[]>(
-    `with span as (select (now() at time zone 'utc')::date - (?::int - 1) as first_day),
-          counts as (
-            select api_key_id, (created_at at time zone 'utc')::date as day,
-                   count(*) as requests, count(*) filter (where status_code >= 400) as errors
-              from usage_log, span
-             where team_id = ? and api_key_id = any(?::uuid[]) and created_at >= first_day at time zone 'utc'
-             group by 1, 2)
-     select k.id as api_key_id, to_char(d.day, 'YYYY-MM-DD') as date, coalesce(c.requests, 0) as requests, coalesce(c.errors, 0) as errors
+  const rows = await em.getConnection().execute<{ api_key_id: string; date: string; requests: number; errors: number }[]>(
+    `select k.id as api_key_id, to_char(d.day, 'YYYY-MM-DD') as date,
+            coalesce(r.requests, 0) as requests, coalesce(r.status_4xx + r.status_5xx, 0) as errors
        from unnest(?::uuid[]) as k(id)
-      cross join span
-      cross join generate_series(first_day, (now() at time zone 'utc')::date, interval '1 day') as d(day)
-       left join counts c on c.api_key_id = k.id and c.day = d.day::date
+      cross join generate_series((now() at time zone 'UTC')::date - (?::int - 1), (now() at time zone 'UTC')::date, interval '1 day') as d(day)
+       left join usage_rollup r on r.team_id = ? and r.api_key_id = k.id and r.day = d.day::date
       order by k.id, d.day`,
-    [days, teamId, ids, ids],
+    [ids, days, teamId],
   );
   for (const r of rows) result.get(r.api_key_id)?.push({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) });
   return result;

@@ -3,6 +3,7 @@ import { isDatabaseUnavailable } from '../../db/connection.js';
 import type { DatabaseHealth } from '../../db/health.js';
 import { withoutNul } from '../../lib/nul.js';
 import type { Logger } from '../../logger.js';
+import { WRITE_USAGE_LOGS } from './usage-rollup.js';
 
 export type UsageEntry = {
   teamId: string;
@@ -248,22 +249,8 @@ export class UsageRecorder {
 
   /** The one statement that stores a batch (its SQL may change; the policy above does not). */
   private async write(batch: string[]): Promise<void> {
-    // One statement, so atomic: the logs, then every key's count and last use from what was
-    // inserted. A key deleted since the request keeps its id on the log (no FK), with its name.
-    await this.pool.query(
-      `with logged as (
-         insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
-         select gen_random_uuid(), v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
-           from jsonb_to_recordset($1::jsonb) as v(team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
-                user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
-           left join api_key k on k.id = v.api_key_id
-         returning api_key_id, created_at
-       )
-       update api_key k set request_count = k.request_count + c.n, last_used_at = greatest(k.last_used_at, c.last)
-         from (select api_key_id, count(*) as n, max(created_at) as last from logged group by api_key_id) c
-        where k.id = c.api_key_id`,
-      [`[${batch.join(',')}]`],
-    );
+    // One statement, so atomic: the logs, their rollups, and every key's count and last use.
+    await this.pool.query(WRITE_USAGE_LOGS, [`[${batch.join(',')}]`]);
   }
 }
 
