@@ -112,6 +112,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       retryBaseMs: config.MAIL_RETRY_SECONDS * 1000,
       leaseMs: config.MAIL_LEASE_SECONDS * 1000,
       onOutcome: (outcome) => metrics.emails.inc({ outcome }),
+      health: database,
     }),
     emailWriter: new EmailWriter(pool, { maxInFlight: 2, maxRows: 500, requireVerified: config.REQUIRE_VERIFIED_DOMAINS }),
     jobs,

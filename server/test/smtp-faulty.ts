@@ -9,7 +9,9 @@ export type RelayMode =
   /** answers 550 to RCPT TO: the mailbox does not exist */
   | 'reject'
   /** takes the message but never answers the end of DATA (a relay hung mid-message) */
-  | 'hang';
+  | 'hang'
+  /** accepts the message, but calls `beforeAnswer` (which may kill the sender) before saying 250 */
+  | 'accept-then';
 
 export type Delivered = { messageId: string; subject: string; to: string[] };
 
@@ -21,6 +23,8 @@ export type FaultyRelay = {
   delivered: Delivered[];
   /** Sessions that reached MAIL FROM, accepted or not. */
   attempts: number;
+  /** Run in 'accept-then' mode after a message is kept and before it is acknowledged. */
+  beforeAnswer: () => void;
   /** Stops listening (connections are refused) until up(). */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -31,7 +35,7 @@ const header = (raw: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, '
 
 /** A real SMTP relay on loopback whose answers the test switches: accept, refuse for now, refuse for good, hang, or be down. */
 export async function startFaultyRelay(): Promise<FaultyRelay> {
-  const relay = { mode: 'accept' as RelayMode, delivered: [] as Delivered[], attempts: 0 };
+  const relay = { mode: 'accept' as RelayMode, delivered: [] as Delivered[], attempts: 0, beforeAnswer: () => {} };
   const make = () =>
     new SMTPServer({
       authOptional: true,
@@ -55,6 +59,7 @@ export async function startFaultyRelay(): Promise<FaultyRelay> {
           if (relay.mode === 'hang') return; // never answers: the sender waits until it dies or times out
           const raw = Buffer.concat(chunks).toString('utf8');
           relay.delivered.push({ messageId: header(raw, 'Message-ID'), subject: header(raw, 'Subject'), to: session.envelope.rcptTo.map((r) => r.address) });
+          if (relay.mode === 'accept-then') relay.beforeAnswer();
           callback();
         });
       },
@@ -79,6 +84,12 @@ export async function startFaultyRelay(): Promise<FaultyRelay> {
       relay.mode = m;
     },
     delivered: relay.delivered,
+    get beforeAnswer() {
+      return relay.beforeAnswer;
+    },
+    set beforeAnswer(fn: () => void) {
+      relay.beforeAnswer = fn;
+    },
     get attempts() {
       return relay.attempts;
     },

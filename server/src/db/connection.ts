@@ -115,7 +115,8 @@ export function isConnectionError(err: unknown): boolean {
       if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
     }
     if (name === 'KnexTimeoutError' || name === 'DatabaseDownError') return true;
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.startsWith(m))) return true;
+    // knex puts the statement before the driver's message: "select … - Connection terminated unexpectedly".
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.startsWith(m) || message.includes(` - ${m}`))) return true;
     e = (e as { cause?: unknown; previous?: unknown }).cause ?? (e as { previous?: unknown }).previous;
   }
   return false;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { isPermanentMailError, type Mail, type Mailer } from '../mail/mailer.js';
 import { DKIM_SELECTOR } from '../domain/domain.records.js';
@@ -17,6 +18,8 @@ export type DeliveryOptions = {
   retryBaseMs: number;
   /** A claim not renewed for this long was left by a dead instance: its emails are claimed again. */
   leaseMs: number;
+  /** When given, nothing is tried while the database is down, and delivery resumes the moment it is back. */
+  health?: DatabaseHealth;
   /** Told each attempt's outcome (metrics). */
   onOutcome?: (outcome: 'sent' | 'retried' | 'failed') => void;
 };
@@ -83,11 +86,12 @@ export class EmailDelivery {
     this.opts = { ...DEFAULT_OPTIONS, ...opts };
     this.timer = setInterval(() => this.kick(), SWEEP_MS);
     this.timer.unref();
+    this.opts.health?.on('up', () => this.kick());
   }
 
   /** New emails are waiting: deliver soon (coalesces bursts into batches). */
   kick(): void {
-    if (this.closed) return;
+    if (this.closed || (this.opts.health && !this.opts.health.up)) return;
     if (this.running || this.pause) {
       this.again = true;
       return;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isDatabaseUnavailable } from '../../db/connection.js';
 
 /** One email as a row of the `email` table, ready for jsonb_to_recordset. */
 export type EmailRow = {
@@ -99,7 +100,12 @@ export class EmailWriter {
       const inserted = await this.insertGroups(batch);
       for (const [i, g] of batch.entries()) g.resolve(inserted.has(i));
     } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
+      // The database unreachable (or the answer lost with the connection): every request gets the
+      // 503, and none is written again here — a retry by the client is a new request.
+      if (batch.length === 1 || isDatabaseUnavailable(err)) {
+        for (const g of batch) g.reject(err);
+        return;
+      }
       // One request's rows must not fail the others: retry each on its own.
       await Promise.all(batch.map((g) => this.insertGroups([g]).then((ok) => g.resolve(ok.has(0)), g.reject)));
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { isDatabaseUnavailable } from '../../db/connection.js';
 import type { DatabaseHealth } from '../../db/health.js';
@@ -250,6 +251,8 @@ export class UsageRecorder {
   /** The one statement that stores a batch (its SQL may change; the policy above does not). */
   private async write(batch: string[]): Promise<void> {
     // One statement, so atomic: the logs, their rollups, and every key's count and last use.
+    // Each entry carries the id it got when recorded: a batch written again because its answer
+    // was lost (the connection cut after the commit) inserts nothing twice and counts nothing twice.
     await this.pool.query(WRITE_USAGE_LOGS, [`[${batch.join(',')}]`]);
   }
 }
@@ -272,6 +275,7 @@ function serialize(e: UsageEntry, bodies: boolean): string {
   // A refused request may carry a NUL, which jsonb cannot hold: kept as U+FFFD.
   return withoutNul(
     JSON.stringify({
+      id: randomUUID(),
       team_id: e.teamId,
       api_key_id: e.apiKeyId,
       method: e.method,

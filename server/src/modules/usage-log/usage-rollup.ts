@@ -15,7 +15,7 @@ const ROLLUP_COLUMNS = 'team_id, api_key_id, day, requests, status_2xx, status_3
  */
 export const WRITE_USAGE_LOGS = `
   with input as materialized (
-    select * from jsonb_to_recordset($1::jsonb) as v(team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
+    select * from jsonb_to_recordset($1::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
            user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
   ),
   keys as materialized (
@@ -23,8 +23,10 @@ export const WRITE_USAGE_LOGS = `
   ),
   logged as (
     insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
-    select gen_random_uuid(), v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
+    select v.id, v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
       from input v left join keys k on k.id = v.api_key_id
+    -- a batch retried after its commit's answer was lost: nothing inserted or counted twice
+    on conflict do nothing
     returning team_id, api_key_id, status_code, created_at
   ),
   rolled as (
