@@ -127,6 +127,7 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     const { error } = await sdk(server, acme.sending.token).emails.send({ from: 'Acme <hello@acme.test>', to: 'x@example.org', subject: 'signed', text: 'Signed body' });
     expect(error).toBeNull();
     const mail = await smtp.waitFor((m) => m.subject === 'signed');
+    expect(mail.from).toBe('bounces@send.acme.test');
     const header = /^DKIM-Signature: (.*(?:\r?\n[ \t].*)*)/im.exec(mail.raw)?.[1].replace(/\r?\n[ \t]+/g, ' ');
     expect(header).toBeDefined();
     const tags = Object.fromEntries(header!.split(';').map((t) => t.trim().split(/=(.*)/s).slice(0, 2).map((s) => s.trim())));

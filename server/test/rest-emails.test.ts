@@ -58,7 +58,8 @@ describe('POST /emails with the official SDK', () => {
     expect(error).toBeNull();
     expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
     const mail = await smtp.waitFor((m) => m.to.includes('ada@example.org'));
-    expect(mail.from).toBe('hello@acme.com');
+    // The envelope sender is the domain's return path, where its MX and SPF records are.
+    expect(mail.from).toBe('bounces@send.acme.com');
     expect(mail.to.sort()).toEqual(['ada@example.org', 'cc@example.org']);
     expect(mail.raw).toContain('Subject: Hello from Keyring');
 

@@ -65,7 +65,8 @@ describe('EmailDetailPage', () => {
 
     const { list, rows, time } = await details();
     // No Bcc: empty address lists are left out.
-    expect(Object.keys(rows)).toEqual(['From', 'To', 'Cc', 'Reply-To', 'Created', 'Sent', 'API key', 'Email ID']);
+    expect(Object.keys(rows)).toEqual(['From', 'To', 'Cc', 'Reply-To', 'Created', 'Sent', 'API key', 'Email ID', 'Message-ID']);
+    expect(rows['Message-ID']).toBe('<e1@mail.example.com>');
     expect(rows.From).toBe('Acme <hi@mail.example.com>');
     expect(rows.To).toBe('ada@example.com, bob@example.com');
     expect(rows.Cc).toBe('carol@example.com');
@@ -74,6 +75,15 @@ describe('EmailDetailPage', () => {
     expect(time('Created')).toBe(createdAt);
     expect(time('Sent')).toBe(sentAt);
     expect(within(list).getByRole('link', { name: 'Production' }).getAttribute('href')).toBe('/api-keys/k1');
+  });
+
+  it('shows when a scheduled email is due', async () => {
+    const scheduledAt = '2026-12-24T09:00:00.000Z';
+    renderDetail([detailMock(anEmail({ status: 'scheduled', sentAt: null, scheduledAt }))]);
+    const { rows, time } = await details();
+    expect(Object.keys(rows)).toContain('Scheduled for');
+    expect(time('Scheduled for')).toBe(scheduledAt);
+    expect(screen.getByText('Scheduled', { selector: '.badge' })).toBeTruthy();
   });
 
   it('shows Bcc when there is one, says a deleted key is deleted, and leaves out a key when none sent it', async () => {

@@ -72,9 +72,11 @@ export function EmailDetailPage() {
           ...addresses('Bcc', email.bcc),
           ...addresses('Reply-To', email.replyTo),
           { term: 'Created', details: exact(email.createdAt) },
+          ...(email.scheduledAt ? [{ term: email.status === 'canceled' ? 'Was scheduled for' : 'Scheduled for', details: exact(email.scheduledAt) }] : []),
           outcome,
           ...(email.apiKeyId ? [{ term: 'API key', details: <SentBy email={email} /> }] : []),
           { term: 'Email ID', details: <span className="mono">{email.id}</span> },
+          ...(email.messageId ? [{ term: 'Message-ID', details: <span className="mono">{email.messageId}</span> }] : []),
         ]}
       />
       <EmailBody html={email.html} text={email.text} />

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { isPermanentMailError, type Mail, type Mailer } from '../mail/mailer.js';
-import { DKIM_SELECTOR } from '../domain/domain.records.js';
+import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
 import type { EmailAttachment } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
 
@@ -251,8 +251,11 @@ const sendingDomain = (from: string) => domainOf(parseAddress(from) ?? from);
 function toMail(e: Claimed, keys: Map<string, string>): Mail {
   const domainName = sendingDomain(e.from);
   const privateKey = keys.get(`${e.team_id} ${domainName}`);
+  const recipients = [...e.to, ...e.cc, ...e.bcc].map((a) => parseAddress(a) ?? a);
   return {
     dkim: privateKey ? { domainName, keySelector: DKIM_SELECTOR, privateKey } : undefined,
+    // Bounces go to the return path the domain publishes (its MX and SPF are on send.<domain>).
+    envelope: { from: `bounces@${RETURN_PATH}.${domainName}`, to: recipients },
     from: e.from,
     to: e.to,
     cc: e.cc,

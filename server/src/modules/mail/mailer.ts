@@ -14,6 +14,8 @@ export type Mail = {
   headers?: Record<string, string>;
   /** The Message-ID header, `<id@domain>` */
   messageId?: string;
+  /** The SMTP envelope (MAIL FROM, RCPT TO) when it differs from the headers: the return path */
+  envelope?: { from: string; to: string[] };
   /** Signs the message (DKIM-Signature, rsa-sha256) with the sending domain's key */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   attachments?: { filename: string; content?: Buffer; contentType?: string }[];
