@@ -177,7 +177,7 @@ describe('hardening: security', () => {
   });
 
   it('in production, field suggestions are blocked', async () => {
-    for (const q of ['{ mee { id } }', '{ me { emial } }', '{ domain { id } }']) {
+    for (const q of ['{ mee { id } }', '{ me { emial } }', '{ domainz { id } }']) {
       const res = await query(prod, q);
       expect(res.status).toBe(400);
       const message = res.json().errors?.[0].message ?? '';
