@@ -31,7 +31,7 @@ graphql(`
 
 const ExportsPage = graphql(`
   query WatchExportsPage($after: String) {
-    exports(first: 100, after: $after) {
+    exports(filter: { status: PROCESSING }, first: 100, after: $after) {
       edges {
         node {
           ...WatchExports_export
@@ -154,13 +154,13 @@ async function main(): Promise<void> {
     }
   };
 
-  /** Lists the team's exports, newest first, and follows the PROCESSING ones not followed yet. */
+  /** Lists the team's PROCESSING exports and follows the ones not followed yet. */
   const scan = async () => {
     let after: string | null = null;
     do {
       const page: WatchExportsPageQuery = await request(opts, ExportsPage, { after });
       for (const { node } of page.exports.edges) {
-        if (node.status === 'PROCESSING' && !following.has(node.id)) void follow(node);
+        if (!following.has(node.id)) void follow(node);
       }
       after = page.exports.pageInfo.hasNextPage ? (page.exports.pageInfo.endCursor ?? null) : null;
     } while (after);

@@ -19,7 +19,7 @@ type Documents = {
     "\n  subscription ExportAndWaitProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportAndWait_export\n    }\n  }\n": typeof types.ExportAndWaitProgressDocument,
     "\n  query KeyReport {\n    apiKeys {\n      id\n      name\n      tokenStart\n      permission\n      domain {\n        name\n      }\n      usageStatus\n      lastUsedAt\n      requestCount\n      expiresAt\n    }\n    expiring: apiKeys(filter: { expiringSoon: true }) {\n      id\n    }\n    apiKeyHealth {\n      total\n      neverUsed\n      inactive\n      fullAccess\n      expiringSoon\n    }\n  }\n": typeof types.KeyReportDocument,
     "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": typeof types.WatchExports_ExportFragmentDoc,
-    "\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WatchExportsPageDocument,
+    "\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": typeof types.WatchExportsProgressDocument,
     "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": typeof types.KeyringClientTestDocument,
 };
@@ -29,7 +29,7 @@ const documents: Documents = {
     "\n  subscription ExportAndWaitProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportAndWait_export\n    }\n  }\n": types.ExportAndWaitProgressDocument,
     "\n  query KeyReport {\n    apiKeys {\n      id\n      name\n      tokenStart\n      permission\n      domain {\n        name\n      }\n      usageStatus\n      lastUsedAt\n      requestCount\n      expiresAt\n    }\n    expiring: apiKeys(filter: { expiringSoon: true }) {\n      id\n    }\n    apiKeyHealth {\n      total\n      neverUsed\n      inactive\n      fullAccess\n      expiringSoon\n    }\n  }\n": types.KeyReportDocument,
     "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": types.WatchExports_ExportFragmentDoc,
-    "\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WatchExportsPageDocument,
+    "\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": types.WatchExportsProgressDocument,
     "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": types.KeyringClientTestDocument,
 };
@@ -71,7 +71,7 @@ export function graphql(source: "\n  fragment WatchExports_export on Export {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query WatchExportsPage($after: String) {\n    exports(first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, type FilterQuery, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Team, User } from '../team/team.entity.js';
@@ -121,4 +121,11 @@ export class Export {
 export function effectiveStatus(e: Export, now = Date.now()): ExportStatus {
   if (e.status === ExportStatus.READY && e.expiresAt && e.expiresAt.getTime() <= now) return ExportStatus.EXPIRED;
   return e.status;
+}
+
+/** The exports whose effectiveStatus is `status`, as a query condition (the same rule as above). */
+export function whereEffectiveStatus(status: ExportStatus, now = new Date()): FilterQuery<Export> {
+  if (status === ExportStatus.READY) return { status, expiresAt: { $gt: now } };
+  if (status === ExportStatus.EXPIRED) return { $or: [{ status }, { status: ExportStatus.READY, expiresAt: { $lte: now } }] };
+  return { status };
 }

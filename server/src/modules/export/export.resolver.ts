@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { notFound } from '../../errors.js';
@@ -6,7 +7,7 @@ import type { Context } from '../../graphql/context.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { User } from '../team/team.entity.js';
-import { Export, ExportResource, ExportStatus, effectiveStatus } from './export.entity.js';
+import { Export, ExportResource, ExportStatus, effectiveStatus, whereEffectiveStatus } from './export.entity.js';
 import { createExport, downloadUrl, findExport } from './export.service.js';
 
 const ExportConnection = Connection(Export, 'Export');
@@ -17,6 +18,12 @@ class CreateExportInput {
   @Field(() => ExportResource, { description: 'What to export' }) resource!: ExportResource;
   @Field(() => JSONResolver, { nullable: true, description: 'The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…' })
   filters?: unknown;
+}
+
+@InputType({ description: 'Narrows the exports; the conditions given must all hold' })
+class ExportFilter {
+  @Field(() => ExportStatus, { nullable: true, description: 'Only exports in this status, as the status field reads it (a READY export past expiresAt is EXPIRED)' })
+  status?: ExportStatus | null;
 }
 
 const TERMINAL = new Set([ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED]);
@@ -45,11 +52,14 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
 export class ExportResolver {
   @Query(() => ExportConnection, { description: "The team's exports, newest first" })
   exports(
+    @Arg('filter', () => ExportFilter, { nullable: true, description: 'Only the exports that match; all when omitted' }) filter: ExportFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ExportConnection> {
-    return paginate(ctx.em, Export, { team: requireReader(ctx.actor).teamId }, { first, after });
+    const team = requireReader(ctx.actor).teamId;
+    const where: FilterQuery<Export> = filter?.status ? { $and: [{ team }, whereEffectiveStatus(filter.status)] } : { team };
+    return paginate(ctx.em, Export, where, { first, after });
   }
 
   @Query(() => Export, { nullable: true, description: "One of the team's exports; null when there is none with this id (another team's included)" })
