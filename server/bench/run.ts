@@ -22,7 +22,7 @@ const serverDir = path.resolve(here, '..');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 20;
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
-/** BENCH_ONLY=send or BENCH_ONLY=export runs one half (for profiling); the default runs both. */
+/** BENCH_ONLY=send, export or faults runs one part (for profiling); the default runs them all. */
 const ONLY = process.env.BENCH_ONLY;
 
 const line = (name: string, value: string, note = '') => console.log(`${name.padEnd(18)} ${value}${note ? `   ${note}` : ''}`);
@@ -114,7 +114,93 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/**
+ * recovery_s, outage_fail_ms, lost: a steady stream of sends (8 clients) while PostgreSQL is
+ * stopped for 3 s and started again, on a cluster of its own (persistent: an ephemeral one is
+ * deleted when it stops).
+ */
+async function faults() {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'keyring-bench-faults-'));
+  const db = await startEmbeddedPostgres({ dataDir: dir, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const server = await startServer(db.url);
+  try {
+    const signUp = await gql(server.url, `mutation { signUp(input: { email: "faults@example.com", password: "benchmark-password", teamName: "Faults" }) { team { id } } }`);
+    const cookie = signUp.cookie!;
+    await gql(server.url, `mutation { createDomain(input: { name: "bench.example.com" }) { id } }`, {}, cookie);
+    const key = await gql(server.url, `mutation { createApiKey(input: { name: "faults", permission: SENDING_ACCESS }) { token apiKey { id } } }`, {}, cookie);
+    const token = key.data.createApiKey.token as string;
+    const keyId = key.data.createApiKey.apiKey.id as string;
+    type Sent = { t0: number; t1: number; status: number; id?: string };
+    const sent: Sent[] = [];
+    let running = true;
+    const body = JSON.stringify({ from: 'bench@bench.example.com', to: 'sink@example.org', subject: 'Faults', text: 'Hello' });
+    const loops = Array.from({ length: 8 }, async () => {
+      while (running) {
+        const t0 = performance.now();
+        try {
+          const res = await fetch(`${server.url}/api/emails`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+          const json = (await res.json()) as { id?: string };
+          sent.push({ t0, t1: performance.now(), status: res.status, id: json.id });
+        } catch {
+          sent.push({ t0, t1: performance.now(), status: 0 });
+        }
+        // A client that gets a 503 waits a little, as a real one would (without it the loop spins).
+        if (sent.at(-1)!.status !== 200) await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(2000);
+    const tDown = performance.now();
+    await db.stop();
+    await sleep(3000);
+    await db.start();
+    // PostgreSQL accepts connections: the first time a fresh connection gets an answer.
+    let tAccept = 0;
+    for (;;) {
+      const c = new pg.Client({ connectionString: db.url });
+      try {
+        await c.connect();
+        await c.query('select 1');
+        tAccept = performance.now();
+        break;
+      } catch {
+        await sleep(10);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    }
+    while (!sent.some((r) => r.status === 200 && r.t0 >= tAccept) && performance.now() - tAccept < 30_000) await sleep(5);
+    await sleep(2000);
+    running = false;
+    await Promise.all(loops);
+    const code = await server.stop();
+
+    const firstOk = sent.filter((r) => r.status === 200 && r.t0 >= tAccept).sort((a, b) => a.t1 - b.t1)[0];
+    const whileDown = sent.filter((r) => r.t0 >= tDown && r.t0 < tAccept);
+    const statuses: Record<number, number> = {};
+    for (const r of whileDown) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    const slowest = Math.max(0, ...whileDown.map((r) => r.t1 - r.t0));
+    const acked = sent.filter((r) => r.status === 200).map((r) => r.id!);
+    const answered = sent.filter((r) => r.status !== 0).length;
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const stored = Number((await c.query('select count(*) as n from email where id = any($1::uuid[])', [acked])).rows[0].n);
+    const logs = Number((await c.query('select count(*) as n from usage_log where api_key_id = $1', [keyId])).rows[0].n);
+    const count = Number((await c.query('select request_count from api_key where id = $1', [keyId])).rows[0].request_count);
+    await c.end();
+    const lost = acked.length - stored + Math.max(0, answered - logs) + Math.max(0, answered - count);
+    line('recovery_s', firstOk ? ((firstOk.t1 - tAccept) / 1000).toFixed(2) : 'never', `goal ≤ 2  (PostgreSQL accepting → first send answered 200; down ${((tAccept - tDown) / 1000).toFixed(1)} s)`);
+    line('outage_fail_ms', slowest.toFixed(0), `goal ≤ 2000  (slowest of ${whileDown.length} requests while down: ${Object.entries(statuses).map(([s, n]) => `${n}× ${s}`).join(', ')})`);
+    line('lost', String(lost), `goal 0  (${acked.length} sends answered 200, ${stored} stored; ${answered} answered with the key, ${logs} usage logs, requestCount ${count}; exit ${code})`);
+  } finally {
+    await server.stop().catch(() => undefined);
+    await db.stop().catch(() => undefined);
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  if (ONLY === 'faults') return faults();
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'keyring-bench-'));
   const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true, settings: { shared_preload_libraries: 'pg_stat_statements' } });
   let server = await startServer(db.url);
@@ -259,6 +345,7 @@ async function main() {
     await db.stop();
     await fsp.rm(dir, { recursive: true, force: true });
   }
+  if (!ONLY) await faults();
 }
 
 await main();

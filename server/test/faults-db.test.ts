@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded.js';
 import {
@@ -216,6 +217,36 @@ describe('faults: connections killed with pg_terminate_backend', () => {
       await cutOff.stop().catch(() => undefined);
       await direct.stop().catch(() => undefined);
       await proxy.close();
+    }
+  }, 60_000);
+});
+
+describe('faults: a slow database', () => {
+  it('cancels a statement after DATABASE_STATEMENT_TIMEOUT_SECONDS with a 503, and keeps answering everything else', async () => {
+    const databaseUrl = await createTestDatabase('faults');
+    const server = await startInProcess(databaseUrl, { DATABASE_STATEMENT_TIMEOUT_SECONDS: '1' });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      const team = await setUpTeam(server.url);
+      expect((await sendEmail(server.url, team, 'before')).status).toBe(200);
+      // Something holds the email table: every send waits on its lock.
+      await locker.query('begin');
+      await locker.query('lock table email in access exclusive mode');
+      const slow = await Promise.all(Array.from({ length: 12 }, (_, i) => sendEmail(server.url, team, `slow ${i}`)));
+      for (const r of slow) {
+        expect({ status: r.status, name: r.name }).toEqual({ status: 503, name: 'service_unavailable' });
+        expect(r.ended - r.started).toBeLessThan(2500);
+      }
+      // The pool was not held: readiness and other queries answer meanwhile.
+      const t0 = performance.now();
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+      expect(performance.now() - t0).toBeLessThan(500);
+      await locker.query('rollback');
+      expect((await sendEmail(server.url, team, 'after')).status).toBe(200);
+    } finally {
+      await locker.end();
+      await server.stop();
     }
   }, 60_000);
 });
