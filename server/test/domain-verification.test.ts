@@ -163,6 +163,17 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     await recheckDomains(em, server.config, server.app.services.logger);
     expect((await sql(server.databaseUrl, 'select status from domain where id = $1', [id]))[0].status).toBe('verified');
 
+    // A DNS outage later does not take the verification (and sending) away; a wrong record does.
+    await sql(server.databaseUrl, `update domain set checked_at = now() - interval '25 hours' where id = $1`, [id]);
+    for (const name of ['send.late.test', 'keyring._domainkey.late.test']) dns.zone.set(name, { servfail: true });
+    await recheckDomains(server.app.services.orm.em.fork(), server.config, server.app.services.logger);
+    const [afterOutage] = await sql(server.databaseUrl, 'select status, dns_checks from domain where id = $1', [id]);
+    expect(afterOutage).toEqual({ status: 'verified', dns_checks: { spf_mx: 'temporary_failure', spf_txt: 'temporary_failure', dkim: 'temporary_failure' } });
+    publish('late.test', records.map((r) => ({ ...r, record: r.name.includes('domainkey') ? 'DKIM' : 'SPF', status: '' })), { DKIM: 'wrong' });
+    await sql(server.databaseUrl, `update domain set checked_at = now() - interval '25 hours' where id = $1`, [id]);
+    await recheckDomains(server.app.services.orm.em.fork(), server.config, server.app.services.logger);
+    expect((await sql(server.databaseUrl, 'select status from domain where id = $1', [id]))[0].status).toBe('failed');
+
     const stale = (await client.gql('mutation { createDomain(input: { name: "stale.test" }) { id } }')).data!.createDomain.id as string;
     await client.gql('mutation($id: ID!) { verifyDomain(id: $id) { status } }', { id: stale });
     await sql(server.databaseUrl, `update domain set pending_since = now() - interval '73 hours' where id = $1`, [stale]);

@@ -87,12 +87,20 @@ async function checkRecord(resolver: Resolver, r: ExpectedRecord): Promise<Recor
 export type DnsCheck = { checks: Record<RecordKey, RecordStatus>; status: DomainStatus };
 
 /** Checks every record with real DNS queries; the domain is verified when all are right. */
-export async function checkDomainRecords(resolver: Resolver, records: ExpectedRecord[], pendingSince: Date | null, now = new Date()): Promise<DnsCheck> {
+export async function checkDomainRecords(
+  resolver: Resolver,
+  records: ExpectedRecord[],
+  pendingSince: Date | null,
+  now = new Date(),
+  previous: DomainStatus = DomainStatus.NOT_STARTED,
+): Promise<DnsCheck> {
   const statuses = await Promise.all(records.map((r) => checkRecord(resolver, r)));
   const checks = Object.fromEntries(records.map((r, i) => [r.key, statuses[i]])) as Record<RecordKey, RecordStatus>;
   let status: DomainStatus;
   if (statuses.every((s) => s === 'verified')) status = DomainStatus.VERIFIED;
   else if (statuses.includes('failed')) status = DomainStatus.FAILED;
+  // A DNS outage says nothing about the records: a verified domain stays verified (and keeps sending).
+  else if (previous === DomainStatus.VERIFIED && statuses.every((s) => s === 'verified' || s === 'temporary_failure')) status = DomainStatus.VERIFIED;
   else if (pendingSince && now.getTime() - pendingSince.getTime() > PENDING_HOURS * 3600_000) status = DomainStatus.FAILED;
   else status = DomainStatus.PENDING;
   return { checks, status };

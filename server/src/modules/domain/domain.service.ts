@@ -99,11 +99,23 @@ const takenByAnotherTeam = async (em: EntityManager, domain: Domain) =>
  * not_started → pending → verified, or failed (a wrong record, or none within 72 hours).
  * Refused when another team has verified the same name.
  */
-export async function checkDomain(em: EntityManager, config: Pick<Config, 'DNS_SERVERS' | 'SMTP_URL' | 'PUBLIC_URL'>, domain: Domain): Promise<Domain> {
-  if (await takenByAnotherTeam(em, domain)) throw badInput('id', takenMessage(domain.name));
+export async function checkDomain(
+  em: EntityManager,
+  config: Pick<Config, 'DNS_SERVERS' | 'SMTP_URL' | 'PUBLIC_URL'>,
+  domain: Domain,
+  /** The periodic recheck marks such a domain failed rather than refusing. */
+  opts: { whenTaken: 'refuse' | 'fail' } = { whenTaken: 'refuse' },
+): Promise<Domain> {
+  if (await takenByAnotherTeam(em, domain)) {
+    if (opts.whenTaken === 'refuse') throw badInput('id', takenMessage(domain.name));
+    domain.status = DomainStatus.FAILED;
+    domain.pendingSince = null;
+    await em.flush();
+    return domain;
+  }
   const now = new Date();
   const pendingSince = domain.pendingSince ?? now;
-  const { checks, status } = await checkDomainRecords(createResolver(config.DNS_SERVERS), expectedRecords(domain, mailHost(config)), pendingSince, now);
+  const { checks, status } = await checkDomainRecords(createResolver(config.DNS_SERVERS), expectedRecords(domain, mailHost(config)), pendingSince, now, domain.status);
   domain.dnsChecks = checks;
   domain.checkedAt = now;
   domain.status = status;
@@ -138,7 +150,7 @@ export async function recheckDomains(em: EntityManager, config: Config, logger: 
   );
   for (const domain of due) {
     try {
-      await checkDomain(em, config, domain);
+      await checkDomain(em, config, domain, { whenTaken: 'fail' });
     } catch (err) {
       logger.warn({ err, domainId: domain.id }, 'domain recheck failed');
       em.clear();
