@@ -86,7 +86,21 @@ describe('faults: PostgreSQL stops and restarts under load (the real process, it
     const gqlBody = (await gql.json()) as { errors?: { extensions?: { code?: string } }[] };
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(gqlBody.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
-    await sleep(2500);
+    // The dashboard's session and an export download: 503 too, not "signed out" or "bad key".
+    const dash = await fetch(`${proc.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie: team.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    const dashBody = (await dash.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect({ status: dash.status, code: dashBody.errors?.[0]?.extensions?.code, retryAfter: dash.headers.get('retry-after') }).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfter: '2',
+    });
+    const download = await fetch(`${proc.url}/api/exports/00000000-0000-0000-0000-000000000000/download`, { headers: { cookie: team.cookie } });
+    expect({ status: download.status, retryAfter: download.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '2' });
+    await sleep(2000);
 
     await db.start();
     const tUp = performance.now();

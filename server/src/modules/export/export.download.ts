@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { escapeLiteral, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
+import { isDatabaseUnavailable } from '../../db/connection.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import { type Actor, canManage } from '../auth/actor.js';
 import type { Services } from '../../services.js';
@@ -21,7 +22,9 @@ export function exportDownload(services: Services) {
     let actor: Actor | null;
     try {
       actor = await authenticateRequest(em, services, req);
-    } catch {
+    } catch (e) {
+      // The database unreachable is a 503 (the app's error handler), not a bad key.
+      if (isDatabaseUnavailable(e)) throw e;
       return fail(res, 403, 'invalid_api_key', 'API key is invalid.');
     }
     if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
