@@ -83,7 +83,7 @@ function load(opts: autocannon.Options): Promise<Run> {
 }
 
 /** Statements PostgreSQL ran since the last call, by what ran them (pg_stat_statements counts at once, unlike pg_stat_database). */
-async function statementsSince(url: string): Promise<Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'other', number>> {
+async function statementsSince(url: string): Promise<Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'other', number>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -92,11 +92,12 @@ async function statementsSince(url: string): Promise<Record<'emailInsert' | 'del
                    when query like '%update email set status%' then 'delivery'
                    when query like '%insert into usage_log%' then 'usageLogs'
                    when query like '%pgboss.%' then 'jobQueue'
+                   when query like '%keyring_health%' then 'healthCheck'
                    else 'other' end as kind, sum(calls) as n
          from pg_stat_statements where query not like '%pg_stat_statements%' group by 1`,
     );
     await c.query('select pg_stat_statements_reset()');
-    const out = { emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, other: 0 };
+    const out = { emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, healthCheck: 0, other: 0 };
     for (const r of rows) out[r.kind as keyof typeof out] = Number(r.n);
     return out;
   } finally {
@@ -240,7 +241,7 @@ async function main() {
 
       line('health_rps', health.requests.average.toFixed(0), '(baseline)');
       line('send_vs_health', (send.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.5  (${send.requests.average.toFixed(0)} sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx; statements per 100 sends: ${per100(sendStatements.emailInsert)} insert, ${per100(sendStatements.delivery)} delivery, ${per100(sendStatements.usageLogs)} usage log, ${per100(sendStatements.other)} other)`);
-      line('reject_vs_health', (reject.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.8  (${reject.requests.total} refused; ${fromRequests} statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls)`);
+      line('reject_vs_health', (reject.requests.average / health.requests.average).toFixed(2), `goal ≥ 0.8  (${reject.requests.total} refused; ${fromRequests} statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls, ${rejectStatements.healthCheck} database health checks)`);
 
       // no_loss: every answered request with the key is in the logs and the count after SIGTERM.
       const answered = send.answered;
