@@ -9,6 +9,7 @@ let acme: Team;
 let restricted: string;
 let contactId: string;
 let scheduledId: string;
+let broadcastId: string;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -19,6 +20,7 @@ beforeAll(async () => {
   });
   restricted = key.data!.createApiKey.token as string;
   contactId = (await sdk(server, acme.full.token).contacts.create({ email: 'someone@example.com' })).data!.id;
+  broadcastId = (await sdk(server, acme.full.token).broadcasts.create({ segmentId: MISSING_ID, from: 'hello@acme.com', subject: 's', html: 'h' })).data!.id;
   scheduledId = (await sdk(server, acme.full.token).emails.send({ ...email, scheduledAt: 'in 1 hour' })).data!.id;
 });
 afterAll(async () => {
@@ -51,6 +53,11 @@ const routes: WriteRoute[] = [
   { method: 'PATCH', label: '/emails/:id', path: () => `/emails/${scheduledId}`, base: () => ({ scheduled_at: 'in 2 hours' }), table: 'email', resend: ['scheduled_at'], implemented: ['scheduled_at'] },
   { method: 'POST', label: '/emails/:id/cancel', path: () => `/emails/${scheduledId}/cancel`, base: () => ({}), table: 'email', resend: [], implemented: [] },
   { method: 'POST', label: '/domains/:id/verify', path: () => `/domains/${acme.domainId}/verify`, base: () => ({}), table: 'audit_event', resend: [], implemented: [] },
+  // Resend's deletes take no body: any field is refused, and nothing is deleted.
+  { method: 'DELETE', label: '/api-keys/:id', path: () => `/api-keys/${acme.sending.id}`, base: () => ({}), table: 'api_key', resend: [], implemented: [] },
+  { method: 'DELETE', label: '/domains/:id', path: () => `/domains/${acme.domainId}`, base: () => ({}), table: 'domain', resend: [], implemented: [] },
+  { method: 'DELETE', label: '/contacts/:id', path: () => `/contacts/${contactId}`, base: () => ({}), table: 'contact', resend: [], implemented: [] },
+  { method: 'DELETE', label: '/broadcasts/:id', path: () => `/broadcasts/${broadcastId}`, base: () => ({}), table: 'broadcast', resend: [], implemented: [] },
   { method: 'POST', label: '/api-keys', path: () => '/api-keys', base: () => ({ name: 'k' }), table: 'api_key', resend: ['name', 'permission', 'domain_id'], implemented: ['name', 'permission', 'domain_id'] },
   { method: 'PATCH', label: '/api-keys/:id', path: () => `/api-keys/${acme.full.id}`, base: () => ({ name: 'Acme full' }), table: 'audit_event', resend: ['name'], implemented: ['name'] },
   {

@@ -66,6 +66,8 @@ export const apiKeyRoutes: RestRoute[] = [
     path: '/api-keys/:id',
     access: 'full',
     async handle(req, ctx) {
+      // Resend's deletes take no body: one that asks for something is refused, not ignored.
+      onlyFields(objectBody(req), []);
       const id = await deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'));
       return { body: { object: 'api_key', id, deleted: true } };
     },

@@ -72,6 +72,8 @@ export const broadcastRoutes: RestRoute[] = [
     path: '/broadcasts/:id',
     access: 'full',
     async handle(req, ctx) {
+      // Resend's deletes take no body: one that asks for something is refused, not ignored.
+      onlyFields(objectBody(req), []);
       const id = await deleteBroadcast(ctx.em, ctx.key, param(req, 'id'));
       return { body: { object: 'broadcast', id, deleted: true } };
     },

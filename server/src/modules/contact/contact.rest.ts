@@ -80,6 +80,8 @@ export const contactRoutes: RestRoute[] = [
     path: '/contacts/:idOrEmail',
     access: 'full',
     async handle(req, ctx) {
+      // Resend's deletes take no body: one that asks for something is refused, not ignored.
+      onlyFields(objectBody(req), []);
       const id = await deleteContact(ctx.em, ctx.key, idOrEmail(req));
       return { body: { object: 'contact', id, contact: id, deleted: true } };
     },

@@ -75,6 +75,8 @@ export const domainRoutes: RestRoute[] = [
     path: '/domains/:id',
     access: 'full',
     async handle(req, ctx) {
+      // Resend's deletes take no body: one that asks for something is refused, not ignored.
+      onlyFields(objectBody(req), []);
       const id = await deleteDomain(ctx.em, ctx.key, param(req, 'id'));
       return { body: { object: 'domain', id, deleted: true } };
     },
