@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createPool } from '../src/db/pool.js';
 import {
   dataDir,
   killLeftovers,
@@ -207,6 +208,24 @@ describe('faults: connections killed with pg_terminate_backend', () => {
       await server.stop().catch(() => undefined);
     }
   }, 60_000);
+
+  it('a connection killed while checked out (a transaction in progress) fails its statement, not the process', async () => {
+    const databaseUrl = await createTestDatabase('faults');
+    const pool = createPool(databaseUrl);
+    try {
+      const client = await pool.connect();
+      await client.query('begin');
+      const [{ pid }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+      await sql(databaseUrl, 'select pg_terminate_backend($1)', [pid]);
+      // Without a listener on the checked-out client, its 'error' event would end the process here.
+      await sleep(300);
+      await expect(client.query('select 1')).rejects.toThrow();
+      client.release(true);
+      expect((await pool.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
 
   it('flushes the key cache when LISTEN comes back: a key deleted while it was cut off is refused at once', async () => {
     const databaseUrl = await createTestDatabase('faults');

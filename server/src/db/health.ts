@@ -14,6 +14,15 @@ export type HealthOptions = {
 };
 
 const DEFAULTS: HealthOptions = { heartbeatMs: 500, timeoutMs: 1000, retryMs: 250 };
+/** A timeout timer this late says the event loop, not the database, was slow. */
+const STARVED_MS = 250;
+
+class Starved extends Error {
+  constructor(readonly lateMs: number) {
+    super(`the event loop was blocked ${lateMs} ms: no verdict on the database`);
+    this.name = 'Starved';
+  }
+}
 
 /**
  * Knows whether PostgreSQL answers, so that requests fail at once with a 503 while it does not
@@ -30,6 +39,8 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
   private checking: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** False after a check that could not conclude (this process was starved): the next one comes sooner. */
+  private lastVerdict = true;
   private readonly opts: HealthOptions;
 
   constructor(
@@ -64,11 +75,15 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
     this.checking ??= this.probe()
       .then(
         () => this.markUp(),
-        (err: unknown) => this.markDown(err),
+        (err: unknown) => {
+          // This process was too busy to read the answer in time: no verdict on the database.
+          if (err instanceof Starved) this.logger.debug({ lateMs: err.lateMs }, 'database check inconclusive: the event loop was busy');
+          else this.markDown(err);
+        },
       )
       .finally(() => {
         this.checking = undefined;
-        this.schedule(this.state === 'up' ? this.opts.heartbeatMs : this.opts.retryMs);
+        this.schedule(this.state === 'up' && this.lastVerdict ? this.opts.heartbeatMs : this.opts.retryMs);
       });
     return this.checking;
   }
@@ -95,10 +110,12 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
   private async probe(): Promise<void> {
     const deadline = Date.now() + this.opts.timeoutMs;
     const hadClient = this.client !== undefined;
+    this.lastVerdict = true;
     try {
       await this.timed(deadline);
     } catch (err) {
       this.drop();
+      if (err instanceof Starved) this.lastVerdict = false;
       if (!hadClient || Date.now() >= deadline) throw err;
       try {
         await this.timed(deadline);
@@ -111,12 +128,20 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
 
   private async timed(deadline: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    const wait = Math.max(1, deadline - Date.now());
+    const armed = Date.now();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const err = Object.assign(new Error(`the database did not answer within ${this.opts.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+        // A timer that fires late means this process, not the database, was slow (a busy loop,
+        // a starved machine): the answer may be sitting unread. Not an outage.
+        const late = Date.now() - armed - wait;
+        const err =
+          late > STARVED_MS
+            ? new Starved(late)
+            : Object.assign(new Error(`the database did not answer within ${this.opts.timeoutMs} ms`), { code: 'ETIMEDOUT' });
         this.client?.socket.destroy(err);
         reject(err);
-      }, Math.max(1, deadline - Date.now()));
+      }, wait);
     });
     try {
       await Promise.race([this.query(), timeout]);

@@ -11,9 +11,13 @@ export type PoolOptions = {
 
 /**
  * An idle pooled connection that the server closes (a restart, pg_terminate_backend, a network
- * cut) makes the pool emit 'error': without a listener, Node ends the process. Every pool gets one.
+ * cut) makes the pool emit 'error', and a checked-out one makes its client emit it: without a
+ * listener, Node ends the process. Every pool and every client it opens gets one.
  */
 export function guardPool(pool: pg.Pool, name: string, opts: PoolOptions): pg.Pool {
+  // A client checked out with pool.connect() (a transaction, a COPY) has no listener of the pool's
+  // while it is out: a connection lost then would end the process. Its statements fail instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (err) => {
     opts.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code }, pool: name }, 'idle database connection lost; the pool opens a new one when needed');
     opts.onError?.(err);
