@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { type DbTimeouts, isConnectionError, pgOptions } from './db/connection.js';
 import type { Logger } from './logger.js';
@@ -32,5 +33,18 @@ export async function startJobs(opts: JobsOptions): Promise<PgBoss> {
     suppressed = 0;
   });
   await boss.start();
+  // Instances started together on a new database each create the same queues, and pg-boss's
+  // creations deadlocked one another (seen with three instances): they take turns instead.
+  const createQueue = boss.createQueue.bind(boss);
+  boss.createQueue = async (name, options) => {
+    const lock = new pg.Client({ connectionString: opts.url });
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock(7385816462)');
+      return await createQueue(name, options);
+    } finally {
+      await lock.end().catch(() => undefined); // ending the session releases the lock
+    }
+  };
   return boss;
 }

@@ -36,10 +36,15 @@ export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql
   return MikroORM.init(ormConfig(clientUrl, logger, onQuery, timeouts));
 }
 
-/** All pending migrations in one transaction, with no statement timeout (a migration may rewrite a large table). */
+/**
+ * All pending migrations in one transaction, with no statement timeout (a migration may rewrite a
+ * large table). Instances started together take turns (an advisory lock): the first migrates, the
+ * others then find nothing to do — without it, two ran the same migration at once and one failed.
+ */
 export async function migrate(orm: MikroORM): Promise<void> {
   await orm.em.getConnection().transactional(async (trx) => {
     await trx.raw('set local statement_timeout = 0');
+    await trx.raw('select pg_advisory_xact_lock(7385816461)'); // 'migrate' — any constant of ours
     await orm.getMigrator().up({ transaction: trx });
   });
 }
