@@ -19,8 +19,12 @@ export const AFTER_ARG = { nullable: true, description: "Return the items after 
 export type Edge<T> = { node: T; cursor: string };
 export type Page<T> = { edges: Edge<T>[]; pageInfo: PageInfo };
 
-/** `XConnection { edges { node cursor } pageInfo { hasNextPage endCursor } }` for a node type. */
-export function Connection<T extends object>(Node: ClassType<T>, name: string) {
+/**
+ * `XConnection { edges { node cursor } pageInfo { hasNextPage endCursor } }` for a node type;
+ * `Extra`, a class with @Field()s, adds its fields to the connection.
+ */
+export function Connection<T extends object, E extends object = object>(Node: ClassType<T>, name: string, Extra?: ClassType<E>) {
+  const Base = (Extra ?? class {}) as new () => object;
   // "UsageLog" reads "usage log" in the descriptions.
   const label = name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
   @ObjectType(`${name}Edge`, { description: `One ${label} of a page, with its cursor` })
@@ -29,11 +33,11 @@ export function Connection<T extends object>(Node: ClassType<T>, name: string) {
     @Field(() => String, { description: `Opaque position of this ${label}: pass it as \`after\` to continue after it` }) cursor!: string;
   }
   @ObjectType(`${name}Connection`, { description: `A page of ${label}s, newest first (keyset-paginated: items created meanwhile never shift a page)` })
-  class ConnectionType {
+  class ConnectionType extends Base {
     @Field(() => [EdgeType], { description: `The ${label}s of this page, newest first; empty past the last one` }) edges!: EdgeType[];
     @Field(() => PageInfo, { description: 'Whether another page follows, and the cursor to ask for it with' }) pageInfo!: PageInfo;
   }
-  return ConnectionType;
+  return ConnectionType as unknown as new () => ConnectionType & E;
 }
 
 type Listable = { id: string; createdAt: Date };

@@ -32,7 +32,9 @@ const page = (logs: ReturnType<typeof log>[], hasNextPage = false) => ({
     __typename: 'UsageLogConnection',
     edges: logs.map((node) => ({ __typename: 'UsageLogEdge', cursor: `cursor-${node.id}`, node })),
     pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor: logs.length ? `cursor-${logs[logs.length - 1].id}` : null },
+    searchedUntil: null as string | null,
   },
+  usageLogRetention: { __typename: 'UsageLogRetention', days: 30, oldestAt: '2026-11-03T10:00:00.000Z' as string | null },
 });
 
 const keysMock = filterKeysMock(keys);
@@ -187,6 +189,31 @@ describe('LogsPage', () => {
     renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')])], memberUser);
     await screen.findByRole('table', { name: 'Logs' });
     expect(screen.queryByRole('button', { name: 'Export' })).toBeNull();
+  });
+
+  it('says how far back logs go', async () => {
+    renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')])]);
+    expect(await screen.findByText(/Logs are kept 30 days; the oldest is from Nov 3, 2026\./)).toBeTruthy();
+  });
+
+  it('says where a search stopped, and searches older logs from there', async () => {
+    const stopped = (logs: ReturnType<typeof log>[]) => {
+      const data = page(logs, true);
+      data.usageLogs.searchedUntil = '2026-11-20T08:00:00.000Z';
+      data.usageLogs.pageInfo.endCursor = 'window-end';
+      return data;
+    };
+    const filter = { apiKeyId: 'k2', statusClass: 5 };
+    const { user } = renderLogs('/logs?apiKeyId=k2&status=5xx', [
+      { request: { query: LogsPageQuery, variables: { first: 50, filter } }, result: { data: stopped([]) } },
+      { request: { query: LogsPageQuery, variables: { first: 50, filter, after: 'window-end' } }, result: { data: stopped([log('l7', 503, { apiKeyId: 'k2', apiKey: keys[1] })]) } },
+    ]);
+    expect(await screen.findByText('No matching requests back to Nov 20, 2026; older logs were not searched yet.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'No requests match these filters' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Search older logs' }));
+    const table = await screen.findByRole('table', { name: 'Logs' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByText('No more matching requests back to Nov 20, 2026; older logs were not searched yet.')).toBeTruthy();
   });
 
   it('explains an empty log', async () => {

@@ -8,6 +8,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { formatDate } from '../../ui/RelativeTime';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { LogFiltersBar } from './components/LogFiltersBar';
@@ -39,12 +40,28 @@ export function LogsPage() {
     }
   };
 
+  // A search that no index serves stops after a budget of logs and says how far back it got.
+  const searchedUntil = data?.usageLogs.searchedUntil;
+  const searchOlder = searchedUntil ? (
+    <div className="load-more">
+      <span className="muted" role="status">
+        No {logs.length ? 'more ' : ''}matching requests back to {formatDate(searchedUntil)}; older logs were not searched yet.
+      </span>
+      <Button size="sm" loading={networkStatus === NetworkStatus.fetchMore} onClick={loadMore}>
+        Search older logs
+      </Button>
+    </div>
+  ) : null;
+  const retention = data?.usageLogRetention;
+
   let body: ReactNode;
   if (loading && !data) body = <Loading label="Loading logs" />;
   else if (error && !data) {
     body = Object.keys(fieldErrors).length ? null : (
       <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
     );
+  } else if (logs.length === 0 && searchOlder) {
+    body = searchOlder;
   } else if (logs.length === 0) {
     body = filtered ? (
       <EmptyState title="No requests match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
@@ -57,13 +74,15 @@ export function LogsPage() {
     body = (
       <>
         <LogsTable logs={logs} search={params.toString()} />
-        <LoadMore
-          shown={logs.length}
-          noun="requests"
-          hasMore={data?.usageLogs.pageInfo.hasNextPage ?? false}
-          loading={networkStatus === NetworkStatus.fetchMore}
-          onLoadMore={loadMore}
-        />
+        {searchOlder ?? (
+          <LoadMore
+            shown={logs.length}
+            noun="requests"
+            hasMore={data?.usageLogs.pageInfo.hasNextPage ?? false}
+            loading={networkStatus === NetworkStatus.fetchMore}
+            onLoadMore={loadMore}
+          />
+        )}
       </>
     );
   }
@@ -72,7 +91,11 @@ export function LogsPage() {
     <>
       <PageHeader
         title="Logs"
-        description="Every request made with your API keys, newest first."
+        description={`Every request made with your API keys, newest first.${
+          retention
+            ? ` Logs are kept ${retention.days} days${retention.oldestAt ? `; the oldest is from ${formatDate(retention.oldestAt)}` : ''}.`
+            : ''
+        }`}
         actions={
           <>
             <Button onClick={() => refetch().catch(reportErrors)} loading={networkStatus === NetworkStatus.refetch}>

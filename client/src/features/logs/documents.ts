@@ -31,6 +31,11 @@ export const LogsPageQuery = graphql(`
         hasNextPage
         endCursor
       }
+      searchedUntil
+    }
+    usageLogRetention {
+      days
+      oldestAt
     }
   }
 `);

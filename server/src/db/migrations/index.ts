@@ -10,6 +10,7 @@ import { Migration20261203120000_scheduled_emails } from './Migration20261203120
 import { Migration20261203120100_domain_verification } from './Migration20261203120100_domain_verification.js';
 import { Migration20261203130000_usage_log_partitions } from './Migration20261203130000_usage_log_partitions.js';
 import { Migration20261203130100_usage_rollups } from './Migration20261203130100_usage_rollups.js';
+import { Migration20261203130200_usage_rollup_team_day } from './Migration20261203130200_usage_rollup_team_day.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261203120100_domain_verification', class: Migration20261203120100_domain_verification },
   { name: 'Migration20261203130000_usage_log_partitions', class: Migration20261203130000_usage_log_partitions },
   { name: 'Migration20261203130100_usage_rollups', class: Migration20261203130100_usage_rollups },
+  { name: 'Migration20261203130200_usage_rollup_team_day', class: Migration20261203130200_usage_rollup_team_day },
 ];

@@ -32,7 +32,7 @@ export class RecordCounter {
 }
 
 /**
- * Streams `COPY (query) TO STDOUT` — PostgreSQL's own RFC 4180 CSV writer — into 1 MB chunks
+ * Streams `COPY (query) TO STDOUT` — PostgreSQL's own RFC 4180 CSV writer — for each query in turn into 1 MB chunks
  * stored in export_chunk under one attempt id. Memory stays flat whatever the row count: the copy
  * stream is read with back-pressure while each chunk is written.
  */
@@ -45,7 +45,8 @@ export async function writeCsv(opts: {
   discard: () => void;
   exportId: string;
   attempt: string;
-  query: string;
+  /** SELECTs whose rows follow one another in the file (one header, from the first). */
+  queries: string[];
   onProgress: (rows: number) => void;
   /** Asked after each chunk; false stops the copy (another attempt finished first). */
   stillWanted: () => Promise<boolean>;
@@ -72,25 +73,27 @@ export async function writeCsv(opts: {
   };
   try {
     await client.query(`set statement_timeout = 0`);
-    const stream = client.query(copyTo(`copy (${opts.query}) to stdout with (format csv, header true, encoding 'UTF8')`));
-    for await (const buf of stream as AsyncIterable<Buffer>) {
-      counter.push(buf);
-      bytes += buf.length;
-      let offset = 0;
-      while (offset < buf.length) {
-        const n = buf.copy(current, filled, offset);
-        filled += n;
-        offset += n;
-        if (filled < CHUNK_BYTES) break;
-        await flush();
-        if (seq % CHECK_EVERY_CHUNKS === 0 && !(await opts.stillWanted())) {
-          await inFlight;
-          stream.destroy();
-          opts.discard();
-          return null;
+    for (const [i, query] of opts.queries.entries()) {
+      const stream = client.query(copyTo(`copy (${query}) to stdout with (format csv, header ${i === 0}, encoding 'UTF8')`));
+      for await (const buf of stream as AsyncIterable<Buffer>) {
+        counter.push(buf);
+        bytes += buf.length;
+        let offset = 0;
+        while (offset < buf.length) {
+          const n = buf.copy(current, filled, offset);
+          filled += n;
+          offset += n;
+          if (filled < CHUNK_BYTES) break;
+          await flush();
+          if (seq % CHECK_EVERY_CHUNKS === 0 && !(await opts.stillWanted())) {
+            await inFlight;
+            stream.destroy();
+            opts.discard();
+            return null;
+          }
         }
+        opts.onProgress(Math.max(0, counter.records - 1));
       }
-      opts.onProgress(Math.max(0, counter.records - 1));
     }
     await flush();
     await inFlight;

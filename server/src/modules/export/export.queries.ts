@@ -6,7 +6,9 @@ import { isUuid } from '../../lib/ids.js';
 import { escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { EMAIL_STATUSES } from '../email/email.entity.js';
-import { endpointMatch, isEndpointFilter, LOG_METHODS } from '../usage-log/usage-log.service.js';
+import type pg from 'pg';
+import { type Bind, isEndpointFilter, LOG_METHODS, logConditions, type UsageLogFilter } from '../usage-log/usage-log.query.js';
+import { listLogPartitions } from '../usage-log/usage-log.partitions.js';
 import { ExportResource } from './export.entity.js';
 
 // Every value reaching SQL here has been validated by a schema below (uuid, ISO date, enum,
@@ -89,12 +91,6 @@ const searchCondition = (search: string, columns: string[]) => {
   return pattern ? `(${columns.map((c) => `${c} ilike ${lit(pattern)}`).join(' or ')})` : '';
 };
 
-/** As usageLogWhere: the path, anything below it, and each GraphQL operation logged as "/graphql Name". */
-const endpointCondition = (endpoint: string) => {
-  const { path, below } = endpointMatch(endpoint);
-  return `(endpoint = ${lit(path)}${below.map((pattern) => ` or endpoint like ${lit(pattern)}`).join('')})`;
-};
-
 const where = (conditions: string[]) => conditions.filter(Boolean).join(' and ');
 const cell = (expr: string) => `keyring_csv_cell(${expr})`;
 const iso = (expr: string) => `keyring_iso(${expr})`;
@@ -115,26 +111,8 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                 from email
                where ${where([`team_id = ${team}`, ...range('created_at', f), typeof f.status === 'string' ? `status = ${lit(f.status)}` : '', typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '', typeof f.search === 'string' ? searchCondition(f.search, ['subject', '"from"', '"to"::text']) : ''])}
                order by email.created_at desc, email.id desc`;
-    case ExportResource.LOGS: {
-      const status =
-        typeof f.statusCode === 'number'
-          ? `status_code = ${Math.trunc(f.statusCode)}`
-          : typeof f.statusClass === 'number'
-            ? `status_code between ${Math.trunc(f.statusClass) * 100} and ${Math.trunc(f.statusClass) * 100 + 99}`
-            : '';
-      return `select id, ${iso('created_at')} as created_at, method, ${cell('endpoint')} as endpoint, status_code as response_status,
-                     ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name
-                from usage_log
-               where ${where([
-                 `team_id = ${team}`,
-                 ...range('created_at', f),
-                 status,
-                 typeof f.apiKeyId === 'string' ? `api_key_id = ${lit(f.apiKeyId)}` : '',
-                 typeof f.method === 'string' ? `method = ${lit(f.method)}` : '',
-                 typeof f.endpoint === 'string' ? endpointCondition(f.endpoint) : '',
-               ])}
-               order by usage_log.created_at desc, usage_log.id desc`;
-    }
+    case ExportResource.LOGS:
+      return logsExportQuery(teamId, f);
     case ExportResource.API_KEYS: {
       const usage =
         f.usageStatus === 'NEVER_USED'
@@ -187,4 +165,57 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                ])}
                order by broadcast.created_at desc, broadcast.id desc`;
   }
+}
+
+/** Values as quoted literals: COPY takes no bind parameters. */
+const literal: Bind = (v, type) => `${lit(String(v))}::${type}`;
+
+/** The export's (validated) filters as the Logs page's, for the one definition of their SQL. */
+function logFilter(f: ExportFilters): UsageLogFilter {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const number = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  return {
+    apiKeyId: text(f.apiKeyId),
+    statusCode: number(f.statusCode),
+    statusClass: number(f.statusClass),
+    method: text(f.method),
+    endpoint: text(f.endpoint),
+    from: typeof f.from === 'string' ? new Date(f.from) : undefined,
+    to: typeof f.to === 'string' ? new Date(f.to) : undefined,
+  };
+}
+
+/** A LOGS export's SELECT, of the whole range or only of [slice.from, slice.to). */
+function logsExportQuery(teamId: string, f: ExportFilters, slice: { from?: Date; to?: Date } = {}): string {
+  const { conditions } = logConditions(teamId, logFilter(f), literal);
+  if (slice.from) conditions.push(`created_at >= ${literal(slice.from.toISOString(), 'timestamptz')}`);
+  if (slice.to) conditions.push(`created_at < ${literal(slice.to.toISOString(), 'timestamptz')}`);
+  return `select id, ${iso('created_at')} as created_at, method, ${cell('endpoint')} as endpoint, status_code as response_status,
+                 ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name
+            from usage_log
+           where ${where(conditions)}
+           order by usage_log.created_at desc, usage_log.id desc`;
+}
+
+/**
+ * The SELECTs whose rows, one after the other, become the CSV. Logs are read a day partition at a
+ * time, newest first (and what the default partition holds beyond them): each statement sorts one
+ * day at most, and holds its locks only while it runs, so that retention can drop a day in
+ * between instead of waiting for the whole export.
+ */
+export async function exportQueries(db: pg.Pool | pg.ClientBase, resource: ExportResource, teamId: string, f: ExportFilters): Promise<string[]> {
+  if (resource !== ExportResource.LOGS) return [exportQuery(resource, teamId, f)];
+  const bounds = new Set<number>();
+  for (const p of await listLogPartitions(db)) bounds.add(p.from.getTime()).add(p.to.getTime());
+  const from = typeof f.from === 'string' ? Date.parse(f.from) : -Infinity;
+  const to = typeof f.to === 'string' ? Date.parse(f.to) : Infinity;
+  // Newest first: [last bound, ∞), the days between bounds (a missing day included), (-∞, first bound).
+  const edges = [Infinity, ...[...bounds].sort((a, b) => b - a), -Infinity];
+  const slices: string[] = [];
+  for (let i = 0; i < edges.length - 1; i++) {
+    const [hi, lo] = [edges[i], edges[i + 1]];
+    if (hi <= from || lo > to) continue;
+    slices.push(logsExportQuery(teamId, f, { from: Number.isFinite(lo) ? new Date(lo) : undefined, to: Number.isFinite(hi) ? new Date(hi) : undefined }));
+  }
+  return slices;
 }

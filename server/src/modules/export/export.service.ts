@@ -9,7 +9,7 @@ import { Team, User } from '../team/team.entity.js';
 import { DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
-import { exportQuery, parseFilters } from './export.queries.js';
+import { exportQueries, exportQuery, parseFilters } from './export.queries.js';
 
 export const INLINE_MAX_ROWS = 1000;
 /** Background exports a team may have queued or running at once; one more is RATE_LIMITED. */
@@ -104,7 +104,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .then(() => services.notifier.notify('export_progress', exportId))
       .catch((err: unknown) => services.logger.warn({ err, exportId }, 'could not publish export progress'));
   };
-  const query = exportQuery(exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
+  const queries = await exportQueries(services.pool, exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
   // Subscribers hear from a running export at least once a second, even while PostgreSQL is
   // still sorting before the first row comes out.
   let latestRows = 0;
@@ -123,7 +123,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       },
       exportId,
       attempt,
-      query,
+      queries,
       onProgress: (r) => {
         latestRows = r;
         publish(r);

@@ -1,14 +1,26 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
-import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
+import { decodeLogCursor, encodeLogCursor } from './usage-log.query.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { UsageLog } from './usage-log.entity.js';
-import { checkUsageDays, getUsageLog, USAGE_MAX_DAYS, usageLogWhere } from './usage-log.service.js';
+import { checkLogFilter, checkUsageDays, getUsageLog, listUsageLogs, logRetention, USAGE_MAX_DAYS } from './usage-log.service.js';
 
-const UsageLogConnection = Connection(UsageLog, 'UsageLog');
+/** Fields of UsageLogConnection beyond a page's (inherited by it). */
+@ObjectType()
+class UsageLogSearch {
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description:
+      'Set when a search that no index serves (two filters together, or an endpoint without a method) stopped before filling the page: logs older than this were not searched yet. Ask for the next page (`after: pageInfo.endCursor`) to search further back',
+  })
+  searchedUntil!: Date | null;
+}
+
+const UsageLogConnection = Connection(UsageLog, 'UsageLog', UsageLogSearch);
 type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
 
 @InputType({ description: 'Narrows the logs, as on the Logs page; the conditions given must all hold' })
@@ -30,16 +42,35 @@ class UsageBucket {
   @Field(() => Int, { description: 'Of those, the ones answered with a status of 400 or more' }) errors!: number;
 }
 
+@ObjectType({ description: 'How far back request logs go' })
+class UsageLogRetention {
+  @Field(() => Int, { description: 'Logs are kept this many days (LOG_RETENTION_DAYS), then dropped; counts and usage charts stay' }) days!: number;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "The team's oldest log still kept; null when it has none" }) oldestAt!: Date | null;
+}
+
 @Resolver(() => UsageLog)
 export class UsageLogResolver {
   @Query(() => UsageLogConnection, { description: 'Requests made with API keys, newest first' })
-  usageLogs(
+  async usageLogs(
     @Arg('filter', () => UsageLogFilter, { nullable: true, description: 'Only the logs that match; all when omitted' }) filter: UsageLogFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<UsageLogConnection> {
-    return paginate(ctx.em, UsageLog, usageLogWhere(requireReader(ctx.actor).teamId, filter), { first, after });
+    const teamId = requireReader(ctx.actor).teamId;
+    const limit = checkFirst(first);
+    checkLogFilter(teamId, filter);
+    const page = await listUsageLogs(ctx.em, ctx.services.pool, teamId, filter, { limit, after: after ? decodeLogCursor(after) : null, bounded: true });
+    return {
+      edges: page.logs.map(({ log, position }) => ({ node: log, cursor: encodeLogCursor(position) })),
+      pageInfo: { hasNextPage: page.hasMore, endCursor: page.next ? encodeLogCursor(page.next) : null },
+      searchedUntil: page.searchedUntil,
+    };
+  }
+
+  @Query(() => UsageLogRetention, { description: 'How far back the Logs page can go' })
+  usageLogRetention(@Ctx() ctx: Context): Promise<UsageLogRetention> {
+    return logRetention(ctx.services.pool, requireReader(ctx.actor).teamId, ctx.services.config.LOG_RETENTION_DAYS);
   }
 
   @Query(() => UsageLog, { nullable: true, description: "One request log with its redacted bodies; null when there is none with this id (another team's included)" })

@@ -3,9 +3,11 @@ import { badInput } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
-import { getRoute, listRoute } from '../../rest/resource.js';
-import { UsageLog } from './usage-log.entity.js';
-import { type UsageLogFilter, getUsageLog, usageLogWhere } from './usage-log.service.js';
+import { listParams } from '../../rest/pagination.js';
+import { getRoute } from '../../rest/resource.js';
+import type { UsageLog } from './usage-log.entity.js';
+import { findLogPosition } from './usage-log.query.js';
+import { checkLogFilter, getUsageLog, listUsageLogs, type UsageLogFilter } from './usage-log.service.js';
 
 const logJson = (log: UsageLog) => ({
   id: log.id,
@@ -54,13 +56,33 @@ const filterNames = (req: Request) => ({
   statusClass: 'status',
 });
 
-function logWhere(teamId: string, req: Request) {
-  const filter = logFilterParams(req);
-  return withQueryNames(filterNames(req), () => usageLogWhere(teamId, filter));
-}
-
 export const usageLogRoutes: RestRoute[] = [
-  listRoute('/logs', UsageLog, logWhere, logJson),
+  {
+    method: 'get',
+    path: '/logs',
+    access: 'full',
+    // As every list: newest first, `after` / `before` an id of the list. Served like the Logs
+    // page, but read on until the page is full (no search budget: a list has no way to say where
+    // it stopped).
+    async handle(req, ctx) {
+      const params = listParams(req);
+      const teamId = ctx.key.teamId;
+      const filter = logFilterParams(req);
+      withQueryNames(filterNames(req), () => checkLogFilter(teamId, filter));
+      const anchorId = params.after ?? params.before;
+      const after = anchorId ? await findLogPosition(ctx.services.pool, teamId, filter, anchorId) : null;
+      if (anchorId && !after) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list.', 'invalid_parameter');
+      const page = await listUsageLogs(ctx.em, ctx.services.pool, teamId, filter, {
+        limit: params.limit,
+        after,
+        direction: params.before ? 'newer' : 'older',
+        bounded: false,
+      });
+      // `before` reads oldest first from its anchor; a page is newest first either way.
+      const logs = (params.before ? [...page.logs].reverse() : page.logs).map((l) => l.log);
+      return { body: { object: 'list', has_more: page.hasMore, data: logs.map(logJson) } };
+    },
+  },
   getRoute('/logs/:id', getUsageLog, (log) => ({
     object: 'log',
     ...logJson(log),

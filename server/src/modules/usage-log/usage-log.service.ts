@@ -1,64 +1,39 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { badInput, notFound } from '../../errors.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike } from '../../lib/sql.js';
 import { UsageLog } from './usage-log.entity.js';
+import { findLogPage, type LogPosition, logConditions, parameters, type UsageLogFilter } from './usage-log.query.js';
 
-export type UsageLogFilter = DateRange & {
-  apiKeyId?: string | null;
-  statusCode?: number | null;
-  /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
-  statusClass?: number | null;
-  /** GET, POST, PATCH, PUT or DELETE */
-  method?: string | null;
-  /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
-  endpoint?: string | null;
-};
+export { isEndpointFilter, LOG_METHODS, type UsageLogFilter } from './usage-log.query.js';
 
-export const LOG_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
-
-/** Whether an endpoint filter is well formed: a path of at most 300 characters. */
-export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
-
-/**
- * What an endpoint filter matches, for the ORM and for the export's SQL alike: the path itself
- * (without a trailing slash), and LIKE patterns for anything below it and, for /graphql, each
- * operation logged as "/graphql Name".
- */
-export function endpointMatch(endpoint: string): { path: string; below: [string, string] } {
-  const path = endpoint.replace(/\/+$/, '') || '/';
-  return { path, below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`] };
+/** Refuses a bad filter, naming the field, before anything runs. */
+export function checkLogFilter(teamId: string, filter: UsageLogFilter | null | undefined): void {
+  logConditions(teamId, filter, parameters().bind);
 }
 
-const NO_MATCH = '00000000-0000-0000-0000-000000000000';
+export type UsageLogPage = { logs: { log: UsageLog; position: LogPosition }[]; hasMore: boolean; next: LogPosition | null; searchedUntil: Date | null };
 
-/** The team's logs matching a filter; another team's key id simply matches nothing. */
-export function usageLogWhere(teamId: string, filter?: UsageLogFilter | null): FilterQuery<UsageLog> {
-  filter ??= {}; // `filter: null` is as good as none
-  const where: FilterQuery<UsageLog> & Record<string, unknown> = { teamId };
-  if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : NO_MATCH;
-  if (filter.statusCode !== undefined && filter.statusCode !== null) {
-    if (!Number.isInteger(filter.statusCode) || filter.statusCode < 100 || filter.statusCode > 599) {
-      throw badInput('statusCode', 'Status code must be between 100 and 599.');
-    }
-    where.statusCode = filter.statusCode;
-  } else if (filter.statusClass !== undefined && filter.statusClass !== null) {
-    if (![1, 2, 3, 4, 5].includes(filter.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
-    where.statusCode = { $gte: filter.statusClass * 100, $lte: filter.statusClass * 100 + 99 };
-  }
-  if (filter.method) {
-    if (!(LOG_METHODS as readonly string[]).includes(filter.method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
-    where.method = filter.method;
-  }
-  if (filter.endpoint) {
-    if (!isEndpointFilter(filter.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
-    const { path, below } = endpointMatch(filter.endpoint);
-    where.$or = [{ endpoint: path }, ...below.map((pattern) => ({ endpoint: { $like: pattern } }))];
-  }
-  const createdAt = dateRangeWhere(filter);
-  if (createdAt) where.createdAt = createdAt;
-  return where;
+/**
+ * A page of the team's logs matching a filter (see findLogPage), as entities. `bounded`: a search
+ * no index serves stops after a budget of logs read and says how far it got (the Logs page);
+ * REST lists read on until the page is full.
+ */
+export async function listUsageLogs(
+  em: EntityManager,
+  db: pg.Pool,
+  teamId: string,
+  filter: UsageLogFilter | null | undefined,
+  opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean },
+): Promise<UsageLogPage> {
+  const page = await findLogPage(db, teamId, filter, opts);
+  return { logs: page.rows.map(({ at, ...row }) => ({ log: em.map(UsageLog, row), position: { at, id: row.id } })), hasMore: page.hasMore, next: page.next, searchedUntil: page.searchedUntil };
+}
+
+/** How far back the team's logs go: the retention setting and the oldest log kept. */
+export async function logRetention(db: pg.Pool, teamId: string, days: number): Promise<{ days: number; oldestAt: Date | null }> {
+  const { rows } = await db.query<{ oldest: Date | null }>('select min(created_at) as oldest from usage_log where team_id = $1', [teamId]);
+  return { days, oldestAt: rows[0]?.oldest ?? null };
 }
 
 export async function getUsageLog(em: EntityManager, teamId: string, id: string): Promise<UsageLog> {

@@ -1,0 +1,266 @@
+import type pg from 'pg';
+import { badInput } from '../../errors.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
+
+export type UsageLogFilter = DateRange & {
+  apiKeyId?: string | null;
+  statusCode?: number | null;
+  /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
+  statusClass?: number | null;
+  /** GET, POST, PATCH, PUT or DELETE */
+  method?: string | null;
+  /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
+  endpoint?: string | null;
+};
+
+export const LOG_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+/** Whether an endpoint filter is well formed: a path of at most 300 characters. */
+export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
+
+/**
+ * An endpoint's first segment ('emails' for /emails/batch, 'graphql' for "/graphql Name"), as
+ * usage_log_team_route_time_index holds it: written exactly as the index expression, or the
+ * planner does not see that the index serves the query.
+ */
+const ROUTE = `split_part(split_part(endpoint, ' ', 1), '/', 2)`;
+
+/** What an endpoint filter matches: the path itself (no trailing slash), anything below it, and for /graphql each operation ("/graphql Name"). */
+export function endpointMatch(endpoint: string): { path: string; root: string; below: [string, string] } {
+  const path = endpoint.replace(/\/+$/, '') || '/';
+  return { path, root: path.split(' ')[0].split('/')[1] ?? '', below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`] };
+}
+
+const NO_MATCH = '00000000-0000-0000-0000-000000000000';
+
+/** Puts a value into SQL: a bind parameter for a query, a quoted literal for a COPY (which takes none). */
+export type Bind = (value: string | number, type: 'uuid' | 'int' | 'text' | 'timestamptz') => string;
+
+/** Bind parameters $1, $2… collected in `values`. */
+export function parameters(): { bind: Bind; values: unknown[] } {
+  const values: unknown[] = [];
+  return { values, bind: (v, type) => `$${values.push(v)}::${type}` };
+}
+
+/** Which of the Logs page's filters a condition set holds, beyond the team and the dates. */
+export type LogDimensions = { key: boolean; status: boolean; method: boolean; endpoint: boolean };
+
+/**
+ * The SQL conditions of a team's logs matching a filter — the one definition for the Logs page,
+ * GET /logs and LOGS exports. Refuses bad values naming the filter; another team's key id simply
+ * matches nothing.
+ */
+export function logConditions(teamId: string, filter: UsageLogFilter | null | undefined, bind: Bind): { conditions: string[]; dimensions: LogDimensions } {
+  const f = filter ?? {};
+  const conditions = [`team_id = ${bind(teamId, 'uuid')}`];
+  const dimensions: LogDimensions = { key: false, status: false, method: false, endpoint: false };
+  if (f.apiKeyId) {
+    conditions.push(`api_key_id = ${bind(isUuid(f.apiKeyId) ? f.apiKeyId : NO_MATCH, 'uuid')}`);
+    dimensions.key = true;
+  }
+  if (f.statusCode !== undefined && f.statusCode !== null) {
+    if (!Number.isInteger(f.statusCode) || f.statusCode < 100 || f.statusCode > 599) throw badInput('statusCode', 'Status code must be between 100 and 599.');
+    conditions.push(`status_code = ${f.statusCode}`);
+    dimensions.status = true;
+  } else if (f.statusClass !== undefined && f.statusClass !== null) {
+    if (![1, 2, 3, 4, 5].includes(f.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
+    conditions.push(`status_code between ${f.statusClass * 100} and ${f.statusClass * 100 + 99}`);
+    dimensions.status = true;
+  }
+  if (f.method) {
+    if (!(LOG_METHODS as readonly string[]).includes(f.method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
+    conditions.push(`method = ${bind(f.method, 'text')}`);
+    dimensions.method = true;
+  }
+  if (f.endpoint) {
+    if (!isEndpointFilter(f.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
+    const { path, root, below } = endpointMatch(f.endpoint);
+    // The first segment for the index, the exact match for the rows.
+    conditions.push(`${ROUTE} = ${bind(root, 'text')}`);
+    conditions.push(`(endpoint = ${bind(path, 'text')} or endpoint like ${bind(below[0], 'text')} or endpoint like ${bind(below[1], 'text')})`);
+    dimensions.endpoint = true;
+  }
+  dateRangeWhere(f); // refuses a reversed range
+  if (f.from) conditions.push(`created_at >= ${bind(f.from.toISOString(), 'timestamptz')}`);
+  if (f.to) conditions.push(`created_at <= ${bind(f.to.toISOString(), 'timestamptz')}`);
+  return { conditions, dimensions };
+}
+
+/**
+ * Whether an index of usage_log serves the filter in created_at order (or finds its few rows
+ * directly): the team's logs, one key's, one status code's or class's, one method's with or
+ * without an endpoint. Two filters together (a key and a status, say) are served by the index of
+ * one and checked against the other, which on its own could read a team's whole history: those
+ * are searched a window at a time.
+ */
+export function servedByIndex(d: LogDimensions): boolean {
+  const route = d.method || d.endpoint;
+  const count = Number(d.key) + Number(d.status) + Number(route);
+  return count === 0 || (count === 1 && (!d.endpoint || d.method));
+}
+
+/**
+ * A log's place in (created_at, id) order. `at` is its time as ISO text to the microsecond, as
+ * PostgreSQL keeps it: a JavaScript Date (milliseconds) would skip the logs of the same
+ * millisecond on the next page.
+ */
+export type LogPosition = { at: string; id: string };
+
+/** created_at as ISO text to the microsecond. */
+const AT = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The columns of a log in a list: all but the bodies. */
+export type UsageLogRow = {
+  id: string;
+  team_id: string;
+  api_key_id: string | null;
+  api_key_name: string | null;
+  method: string;
+  endpoint: string;
+  status_code: number;
+  user_agent: string | null;
+  duration_ms: number;
+  created_at: Date;
+  /** created_at to the microsecond (see LogPosition) */
+  at: string;
+};
+const LIST_COLUMNS = `id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at, ${AT} as at`;
+
+/** Rows strictly older (or newer) than a position; the plain created_at bound lets partitions be pruned. */
+function beyond(p: LogPosition, direction: 'older' | 'newer', bind: Bind): string {
+  const [op, eq] = direction === 'older' ? ['<', '<='] : ['>', '>='];
+  const at = bind(p.at, 'timestamptz');
+  return `created_at ${eq} ${at} and (created_at ${op} ${at} or id ${op} ${bind(p.id, 'uuid')})`;
+}
+
+/**
+ * The windows, in the team's logs, of a search that no index serves: 100,000 logs at most before
+ * it stops and says how far it got.
+ */
+export const SEARCH_WINDOWS = [10_000, 30_000, 60_000];
+
+export type LogPage = {
+  rows: UsageLogRow[];
+  /** More rows may follow `next` (a full page, or a search stopped by its budget). */
+  hasMore: boolean;
+  /** Where to continue: the last row of a full page, or where a stopped search got to. */
+  next: LogPosition | null;
+  /** Set when the search stopped before the page was full: logs older than this were not searched. */
+  searchedUntil: Date | null;
+};
+
+/**
+ * A page of a team's logs matching a filter, newest first (or oldest first from `after` with
+ * direction 'newer'), keyset-paged. A filter that an index serves is one query. Any other is
+ * searched, on the Logs page (`bounded`), in windows of time holding about 10,000 of the team's
+ * logs, then 30,000, then 60,000 (SEARCH_WINDOWS, sized from the rollups), newest first; then it
+ * stops with `searchedUntil`: a filter matching few rows never reads the team's whole history at
+ * once, and the next page goes on from there. REST lists (unbounded) are one query.
+ */
+export async function findLogPage(
+  db: pg.Pool | pg.ClientBase,
+  teamId: string,
+  filter: UsageLogFilter | null | undefined,
+  opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean; windows?: number[] },
+): Promise<LogPage> {
+  const direction = opts.direction ?? 'older';
+  const order = direction === 'older' ? 'desc' : 'asc';
+  const want = opts.limit + 1;
+  const probe = logConditions(teamId, filter, parameters().bind); // validates once, whatever the path
+  const run = async (start: Date | null, upper: LogPosition | null | undefined, limit: number) => {
+    const { bind, values } = parameters();
+    const { conditions } = logConditions(teamId, filter, bind);
+    if (upper) conditions.push(beyond(upper, direction, bind));
+    if (start) conditions.push(`created_at >= ${bind(start.toISOString(), 'timestamptz')}`);
+    const { rows } = await db.query<UsageLogRow>(
+      `select ${LIST_COLUMNS} from usage_log where ${conditions.join(' and ')} order by created_at ${order}, id ${order} limit ${limit}`,
+      values,
+    );
+    return rows;
+  };
+  const page = (rows: UsageLogRow[], searchedUntil: Date | null, stop: LogPosition | null): LogPage => {
+    if (rows.length >= want) {
+      const last = rows[opts.limit - 1];
+      return { rows: rows.slice(0, opts.limit), hasMore: true, next: { at: last.at, id: last.id }, searchedUntil: null };
+    }
+    return { rows, hasMore: stop !== null, next: stop, searchedUntil };
+  };
+
+  if (servedByIndex(probe.dimensions) || !opts.bounded || direction !== 'older') return page(await run(null, opts.after, want), null, null);
+
+  const rows: UsageLogRow[] = [];
+  let upper = opts.after ?? null;
+  const ceiling = upper ? new Date(upper.at) : (filter?.to ?? null);
+  const starts = await windowStarts(db, teamId, ceiling, filter?.from ?? null, opts.windows ?? SEARCH_WINDOWS);
+  for (const start of starts) {
+    rows.push(...(await run(start, upper, want - rows.length)));
+    if (rows.length >= want || !start) return page(rows, null, null);
+    // Everything from `start` on is searched: go on strictly before it.
+    upper = { at: start.toISOString(), id: NIL };
+  }
+  return page(rows, upper ? new Date(upper.at) : null, upper);
+}
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+const DAY_MS = 86_400_000;
+
+/**
+ * Where windows of the given sizes (in the team's logs, newest first from `upper`) start, as
+ * estimated from the rollups' count of each day (spread evenly over the day): no read of the
+ * logs themselves, and each window's query reads only its own partitions. null: the window
+ * reaches back to the oldest log (or to `floor`).
+ */
+async function windowStarts(db: pg.Pool | pg.ClientBase, teamId: string, upper: Date | null, floor: Date | null, sizes: number[]): Promise<(Date | null)[]> {
+  const now = Date.now();
+  const top = upper ? upper.getTime() : now;
+  const { rows } = await db.query<{ day: string; n: string }>(
+    `select to_char(day, 'YYYY-MM-DD') as day, sum(requests) as n from usage_rollup
+      where team_id = $1 and day <= $2::date and day >= coalesce($3::date, '-infinity') group by day order by day desc`,
+    [teamId, new Date(Math.min(top, now + 366 * DAY_MS)).toISOString().slice(0, 10), floor ? floor.toISOString().slice(0, 10) : null],
+  );
+  const starts: (Date | null)[] = [];
+  let target = 0;
+  let counted = 0;
+  let d = 0;
+  for (const size of sizes) {
+    target += size;
+    let start: Date | null = null;
+    for (; d < rows.length; d++) {
+      const dayStart = Date.parse(`${rows[d].day}T00:00:00Z`);
+      // The day's logs spread over the day (today's: until now); those before `upper` count.
+      const extentEnd = Math.min(dayStart + DAY_MS, Math.max(now, dayStart + 1));
+      const dayEnd = Math.max(dayStart, Math.min(extentEnd, top));
+      const n = (Number(rows[d].n) * (dayEnd - dayStart)) / (extentEnd - dayStart);
+      if (counted + n >= target) {
+        start = new Date(Math.floor(dayEnd - ((target - counted) / n) * (dayEnd - dayStart)));
+        break;
+      }
+      counted += n;
+    }
+    starts.push(start);
+    if (!start) break;
+  }
+  return starts;
+}
+
+/** The position of one of the team's logs in a filtered list, or null when it is not in it. */
+export async function findLogPosition(db: pg.Pool | pg.ClientBase, teamId: string, filter: UsageLogFilter | null | undefined, id: string): Promise<LogPosition | null> {
+  if (!isUuid(id)) return null;
+  const { bind, values } = parameters();
+  const { conditions } = logConditions(teamId, filter, bind);
+  const { rows } = await db.query<{ at: string; id: string }>(
+    `select ${AT} as at, id from usage_log where ${conditions.join(' and ')} and id = ${bind(id, 'uuid')} limit 1`,
+    values,
+  );
+  return rows[0] ?? null;
+}
+
+/** A position as an opaque cursor, and back (BAD_USER_INPUT `after` when it is not one). */
+export const encodeLogCursor = (p: LogPosition) => Buffer.from(`${p.at}|${p.id}`).toString('base64url');
+export function decodeLogCursor(cursor: string): LogPosition {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at))) throw badInput('after', 'Invalid cursor.');
+  return { at, id };
+}
