@@ -5,8 +5,9 @@ export const SEED_SPAN_DAYS = 29.9;
 
 /**
  * Seeds `count` usage logs of one team with set-based SQL, rows `first`…`first + count - 1` of a
- * series of `total` spread evenly over the last SEED_SPAN_DAYS days (row 1 newest): so the same
- * rows come out whether a table is grown in steps or at once. Deterministic pseudo-random columns:
+ * series of `total` spread evenly over the last SEED_SPAN_DAYS days (row 1 newest), written oldest
+ * first as traffic writes them: inserted newest first, the indexes split their pages half empty
+ * and grew 1.7 times as large (measured). Deterministic pseudo-random columns:
  * five keys (60/20/10/5/5 %), 94 % 2xx, 6 % 4xx, 0.01 % 5xx; POST /emails most of all, then
  * batches, GETs of one email, domains, contacts, GraphQL and DELETE /api-keys/:id; small bodies.
  */
@@ -20,7 +21,7 @@ export async function seedLogs(
             case when i % 10 = 0 then '{"to":["a@example.org"],"subject":"Hi"}'::jsonb end,
             case when i % 10 = 0 then '{"id":"x"}'::jsonb end,
             $5::timestamptz - (i * ($6::float8 * 86400 / $4::float8)) * interval '1 second'
-       from generate_series($2::bigint, $2::bigint + $3::bigint - 1) as i,
+       from generate_series($2::bigint + $3::bigint - 1, $2::bigint, -1) as i,
             lateral (select (i * 2654435761) % 1000003 % 10000 as a, (i * 40503) % 999983 % 10000 as b, (i * 69069) % 999979 % 10000 as c) h,
             lateral (select case when h.a < 6000 then 1 when h.a < 8000 then 2 when h.a < 9000 then 3 when h.a < 9500 then 4 else 5 end as n) kk,
             lateral (select ($7::uuid[])[kk.n] as id, ($8::text[])[kk.n] as name) k,

@@ -201,6 +201,9 @@ describe('retention and the rollups', () => {
 
     const after = await team.admin.gql(query, { id: team.full.id });
     expect(after.data).toEqual(before.data);
+    // The Logs page no longer says logs go back to that day.
+    const retention = await team.admin.gql('{ usageLogRetention { days oldestAt } }');
+    expect(retention.data!.usageLogRetention).toEqual({ days: 2, oldestAt: `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z` });
     // Nor does a rebuild lose them: only the days whose logs are all there are recomputed.
     await rebuild(kept.databaseUrl);
     expect((await team.admin.gql(query, { id: team.full.id })).data).toEqual(before.data);

@@ -45,7 +45,7 @@ class UsageBucket {
 @ObjectType({ description: 'How far back request logs go' })
 class UsageLogRetention {
   @Field(() => Int, { description: 'Logs are kept this many days (LOG_RETENTION_DAYS), then dropped; counts and usage charts stay' }) days!: number;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "The team's oldest log still kept; null when it has none" }) oldestAt!: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "The start (UTC) of the first day with logs of the team still kept; null when it has none" }) oldestAt!: Date | null;
 }
 
 @Resolver(() => UsageLog)

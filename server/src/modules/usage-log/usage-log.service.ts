@@ -30,9 +30,16 @@ export async function listUsageLogs(
   return { logs: page.rows.map(({ at, ...row }) => ({ log: em.map(UsageLog, row), position: { at, id: row.id } })), hasMore: page.hasMore, next: page.next, searchedUntil: page.searchedUntil };
 }
 
-/** How far back the team's logs go: the retention setting and the oldest log kept. */
+/**
+ * How far back the team's logs go: the retention setting, and the first UTC day with logs still
+ * kept — from the rollups (index-only), not a look at every partition.
+ */
 export async function logRetention(db: pg.Pool, teamId: string, days: number): Promise<{ days: number; oldestAt: Date | null }> {
-  const { rows } = await db.query<{ oldest: Date | null }>('select min(created_at) as oldest from usage_log where team_id = $1', [teamId]);
+  const { rows } = await db.query<{ oldest: Date | null }>(
+    `select min(day)::timestamp at time zone 'UTC' as oldest from usage_rollup
+      where team_id = $1 and day >= (select logs_since from usage_log_retention)`,
+    [teamId],
+  );
   return { days, oldestAt: rows[0]?.oldest ?? null };
 }
 

@@ -1,0 +1,163 @@
+// What the bench sections share: the server process, GraphQL, RSS, and the export measurement.
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createClient as createWsClient } from 'graphql-ws';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import WebSocket from 'ws';
+import { freePort } from '../src/db/embedded.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const serverDir = path.resolve(here, '..');
+
+export const line = (name: string, value: string, note = '') => console.log(`${name.padEnd(18)} ${value}${note ? `   ${note}` : ''}`);
+
+export type Server = { url: string; child: ChildProcess; stop: () => Promise<number | null> };
+
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_SECOND: '0',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      REQUIRE_VERIFIED_DOMAINS: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      if (i > 600) throw new Error('server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, cookie?: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { data: body.data!, cookie: res.headers.getSetCookie()[0]?.split(';')[0] };
+}
+
+export function rssMb(pid: number): number {
+  let status = '';
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return 0; // the server has exited (the bench is failing: its error follows)
+  }
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/**
+ * export_vs_copy, export_rss_mb, progress_gap_s: a LOGS export of the team's `rows` logs,
+ * createExport → file saved by curl, against psql \copy of the same query; server RSS sampled
+ * throughout. `prefix` names the figures of a section (logs_scale's `logs_`).
+ */
+export async function measureExport(opts: { server: Server; databaseUrl: string; dir: string; teamId: string; session: string; rows: number; prefix?: string }) {
+  const { server, dir, teamId, session } = opts;
+  const name = (n: string) => `${opts.prefix ?? ''}${n}`;
+  const { exportQuery } = await import('../src/modules/export/export.queries.js');
+  const copySql = `copy (${exportQuery('LOGS' as never, teamId, {})}) to stdout with (format csv, header true)`;
+  const copyFile = path.join(dir, 'copy.csv');
+  let t0 = performance.now();
+  let baseline = 'psql \\copy';
+  try {
+    const oneLine = exportQuery('LOGS' as never, teamId, {}).replace(/\s+/g, ' ');
+    execFileSync('psql', [opts.databaseUrl, '-q', '-c', `\\copy (${oneLine}) to '${copyFile}' with (format csv, header true)`], { stdio: 'ignore' });
+  } catch {
+    baseline = 'COPY TO STDOUT (pg-copy-streams)';
+    t0 = performance.now();
+    const c = new pg.Client({ connectionString: opts.databaseUrl });
+    await c.connect();
+    const out = fs.createWriteStream(copyFile);
+    const stream = c.query(copyTo(copySql));
+    await new Promise<void>((resolve, reject) => {
+      stream.pipe(out);
+      out.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    await c.end();
+  }
+  const copyMs = performance.now() - t0;
+  const copyBytes = fs.statSync(copyFile).size;
+  fs.rmSync(copyFile);
+
+  const rssBefore = rssMb(server.child.pid!);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(server.child.pid!))), 100);
+  t0 = performance.now();
+  const created = await gql(server.url, `mutation { createExport(input: { resource: LOGS }) { id status } }`, {}, session);
+  const id = created.data.createExport.id as string;
+  const tCreated = performance.now();
+  const ws = createWsClient({
+    url: `${server.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: class extends WebSocket {
+      constructor(u: string, p?: string | string[]) {
+        super(u, p, { headers: { cookie: session } });
+      }
+    },
+  });
+  const stamps: number[] = [];
+  await new Promise<void>((resolve, reject) =>
+    ws.subscribe({ query: `subscription { exportProgress(id: "${id}") { status processedRows } }` }, { next: () => stamps.push(performance.now()), error: reject, complete: resolve }),
+  );
+  await ws.dispose();
+  const tReady = performance.now();
+  const rssWhileWriting = rssPeak;
+  // Written to a file as it arrives, as a browser saves a download, by a native client as psql
+  // is one: curl. (Node's fetch, reading in this process beside the sampler, took 0.76–1.35 s for a
+  // file that curl saved in 0.40–0.64 s: it measured the bench's client, not the server.)
+  const downloaded = path.join(dir, 'export.csv');
+  const downloadUrl = `${server.url}/api/exports/${id}/download`;
+  let downloader = 'curl';
+  try {
+    // Asynchronously, so that the RSS sampler keeps sampling during the download.
+    await promisify(execFile)('curl', ['--fail', '--silent', '--show-error', '--output', downloaded, '--header', `cookie: ${session}`, downloadUrl]);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    downloader = 'fetch';
+    const file = await fetch(downloadUrl, { headers: { cookie: session } });
+    await pipeline(Readable.fromWeb(file.body as never), fs.createWriteStream(downloaded));
+  }
+  const bytes = fs.statSync(downloaded).size;
+  fs.rmSync(downloaded);
+  const exportMs = performance.now() - t0;
+  clearInterval(sampler);
+  const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
+  line(name('export_vs_copy'), (copyMs / exportMs).toFixed(2), `goal ≥ 0.5  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`);
+  const phase = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
+  console.log(`#   createExport ${phase(t0, tCreated)} s, first progress +${phase(tCreated, stamps[0] ?? tCreated)} s, written +${phase(stamps[0] ?? tCreated, tReady)} s, download ${phase(tReady, t0 + exportMs)} s (${downloader})`);
+  line(name('export_rss_mb'), (rssPeak - rssBefore).toFixed(0), `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssWhileWriting.toFixed(0)} MB writing, ${rssPeak.toFixed(0)} MB downloading)`);
+  line(name('progress_gap_s'), (Math.max(0, ...gaps) / 1000).toFixed(2), `goal ≤ 1  (${stamps.length} progress events)`);
+}
