@@ -1,5 +1,6 @@
 // Server CPU time per request (user + system, from /proc), steadier than throughput on a shared
-// 2-core machine: `npx tsx bench/cost.ts`. Prints µs of server CPU per health check and per send.
+// 2-core machine: `npx tsx bench/cost.ts`. Prints µs of server CPU per health check and per send,
+// and PostgreSQL's (every process of the cluster): what one core of each holds, sends per second.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,12 +36,30 @@ const ticks = () => {
   const f = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (1/100 s)
 };
+const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+/** CPU ticks of the PostgreSQL cluster: the postmaster and its children (backends, writers, the WAL). */
+const pgTicks = () => {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(pid) === postmaster || Number(f[1]) === postmaster) n += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+};
 async function cost(name: string, opts: autocannon.Options) {
   await autocannon({ ...opts, connections: 20, duration: 2 }); // warm-up
-  const t0 = ticks();
+  const [t0, p0] = [ticks(), pgTicks()];
   const r = await autocannon({ ...opts, connections: 20, duration: SECONDS });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the last usage-log batch
   const us = ((ticks() - t0) * 10_000) / r.requests.total;
-  console.log(`${name.padEnd(8)} ${us.toFixed(0)} µs server CPU/request  (${r.requests.average.toFixed(0)} req/s)`);
+  const pgUs = ((pgTicks() - p0) * 10_000) / r.requests.total;
+  console.log(
+    `${name.padEnd(8)} ${us.toFixed(0)} µs server CPU, ${pgUs.toFixed(0)} µs PostgreSQL CPU per request  (${r.requests.average.toFixed(0)} req/s; one core holds ${(1e6 / us).toFixed(0)} of the server, ${(1e6 / pgUs).toFixed(0)} of PostgreSQL)`,
+  );
   return us;
 }
 const health = await cost('health', { url: `${url}/api/health` });

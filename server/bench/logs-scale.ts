@@ -15,7 +15,8 @@ import { seedLogs } from './logs-seed.js';
 const ROWS = Number(process.env.BENCH_LOG_ROWS ?? 10_000_000);
 const BASE = 10_000;
 const CHUNK = 1_000_000;
-const SAMPLES = Number(process.env.BENCH_LOG_SAMPLES ?? 30);
+const SAMPLES = Number(process.env.BENCH_LOG_SAMPLES ?? 50);
+const WARMUP = 10;
 const WRITE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** The export of every row runs up to 10 M rows (its CSV, stored and downloaded, is ~1.5 GB there), or when BENCH_LOG_EXPORT=1. */
 const EXPORT = process.env.BENCH_LOG_EXPORT ? process.env.BENCH_LOG_EXPORT === '1' : ROWS <= 10_000_000;
@@ -60,9 +61,9 @@ async function timeReads(server: Server, session: string, reads: Read[]): Promis
   const out = new Map<string, { p50: number; p95: number }>();
   for (const read of reads) {
     const times: number[] = [];
-    for (let i = 0; i < SAMPLES + 3; i++) {
+    for (let i = 0; i < SAMPLES + WARMUP; i++) {
       const ms = await timedGql(server, session, read);
-      if (i >= 3) times.push(ms);
+      if (i >= WARMUP) times.push(ms);
     }
     times.sort((a, b) => a - b);
     out.set(read.name, { p50: p(times, 0.5), p95: p(times, 0.95) });

@@ -6,8 +6,7 @@ export const SEED_SPAN_DAYS = 29.9;
 /**
  * Seeds `count` usage logs of one team with set-based SQL, rows `first`…`first + count - 1` of a
  * series of `total` spread evenly over the last SEED_SPAN_DAYS days (row 1 newest), written oldest
- * first as traffic writes them: inserted newest first, the indexes split their pages half empty
- * and grew 1.7 times as large (measured). Deterministic pseudo-random columns:
+ * first as traffic writes them. Deterministic pseudo-random columns:
  * five keys (60/20/10/5/5 %), 94 % 2xx, 6 % 4xx, 0.01 % 5xx; POST /emails most of all, then
  * batches, GETs of one email, domains, contacts, GraphQL and DELETE /api-keys/:id; small bodies.
  */

@@ -169,11 +169,12 @@ export async function findLogPage(
   const order = direction === 'older' ? 'desc' : 'asc';
   const want = opts.limit + 1;
   const probe = logConditions(teamId, filter, parameters().bind); // validates once, whatever the path
-  const run = async (start: Date | null, upper: LogPosition | null | undefined, limit: number) => {
+  const run = async (start: Date | null, upper: LogPosition | null | undefined, limit: number, before?: Date) => {
     const { bind, values } = parameters();
     const { conditions } = logConditions(teamId, filter, bind);
     if (upper) conditions.push(beyond(upper, direction, bind));
     if (start) conditions.push(`created_at >= ${bind(start.toISOString(), 'timestamptz')}`);
+    if (before) conditions.push(`created_at < ${bind(before.toISOString(), 'timestamptz')}`);
     const { rows } = await db.query<UsageLogRow>(
       `select ${LIST_COLUMNS} from usage_log where ${conditions.join(' and ')} order by created_at ${order}, id ${order} limit ${limit}`,
       values,
@@ -188,7 +189,15 @@ export async function findLogPage(
     return { rows, hasMore: stop !== null, next: stop, searchedUntil };
   };
 
-  if (servedByIndex(probe.dimensions) || !opts.bounded || direction !== 'older') return page(await run(null, opts.after, want), null, null);
+  if (direction !== 'older') return page(await run(null, opts.after, want), null, null);
+  if (servedByIndex(probe.dimensions) || !opts.bounded) {
+    // The rollups say from which day on the page's rows are: that query reads those days'
+    // partitions only; what it misses (rollups short of the logs) the next one finds.
+    const since = await daysHolding(db, teamId, filter, opts.after ? new Date(opts.after.at) : (filter?.to ?? null), want);
+    const rows = await run(since, opts.after, want);
+    if (rows.length < want && since) rows.push(...(await run(null, opts.after, want - rows.length, since)));
+    return page(rows, null, null);
+  }
 
   const rows: UsageLogRow[] = [];
   let upper = opts.after ?? null;
@@ -204,6 +213,30 @@ export async function findLogPage(
 }
 
 const NIL = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The start of the UTC day from which on, going back from `ceiling`, the rollups count at least
+ * `need` logs of the filter's key and status class (its status code counted as its class, its
+ * method and endpoint not at all: for those it is a first guess); null when they count fewer.
+ */
+async function daysHolding(db: pg.Pool | pg.ClientBase, teamId: string, filter: UsageLogFilter | null | undefined, ceiling: Date | null, need: number): Promise<Date | null> {
+  const cls = filter?.statusCode ? Math.floor(filter.statusCode / 100) : filter?.statusClass;
+  const column = cls && cls >= 2 && cls <= 5 ? `status_${cls}xx` : cls ? null : 'requests';
+  if (!column) return null; // 1xx: not rolled up on its own
+  const values: unknown[] = [teamId, ceiling ? ceiling.toISOString().slice(0, 10) : null, filter?.from ? filter.from.toISOString().slice(0, 10) : null];
+  const key = filter?.apiKeyId ? `and api_key_id = $${values.push(isUuid(filter.apiKeyId) ? filter.apiKeyId : NIL)}::uuid` : '';
+  // Cumulative counts, newest day first; the day where they reach `need`.
+  const { rows } = await db.query<{ day: string }>(
+    `select to_char(day, 'YYYY-MM-DD') as day from (
+       select day, sum(sum(${column})) over (order by day desc) as total
+         from usage_rollup
+        where team_id = $1 ${key} and day <= coalesce($2::date, 'infinity') and day >= coalesce($3::date, '-infinity')
+        group by day
+     ) d where total >= ${need} order by day desc limit 1`,
+    values,
+  );
+  return rows[0] ? new Date(`${rows[0].day}T00:00:00Z`) : null;
+}
 const DAY_MS = 86_400_000;
 
 /**
