@@ -50,8 +50,11 @@ async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise
   const c = await pool.connect();
   try {
     await c.query('begin');
-    await c.query(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+    // Turns first, then the timeout: another instance's run holds the advisory lock for at most one
+    // change, itself bounded by LOCK_TIMEOUT, so waiting for it is bounded too. Under the timeout,
+    // waiting behind a run that waits behind a long read gave up on the wrong lock.
     await c.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await c.query(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
     const out = await fn(c);
     await c.query('commit');
     return out;
@@ -112,11 +115,16 @@ export async function maintainLogPartitions(
   }
   // The default partition holds only what no day partition was there for: few rows, deleted by row.
   // Past this, no log before the cutoff's day is left.
-  out.defaultRowsDeleted = await inTransaction(pool, async (c) => {
-    const deleted = await c.query('delete from usage_log_default where created_at < $1', [cutoff]);
-    await c.query('update usage_log_retention set logs_since = greatest(logs_since, $1::date)', [isoDay(utcDay(cutoff))]);
-    return deleted.rowCount ?? 0;
-  });
+  try {
+    out.defaultRowsDeleted = await inTransaction(pool, async (c) => {
+      const deleted = await c.query('delete from usage_log_default where created_at < $1', [cutoff]);
+      await c.query('update usage_log_retention set logs_since = greatest(logs_since, $1::date)', [isoDay(utcDay(cutoff))]);
+      return deleted.rowCount ?? 0;
+    });
+  } catch (e) {
+    if (!isLockTimeout(e)) throw e;
+    out.failed.push('usage_log_default');
+  }
   return out;
 }
 
