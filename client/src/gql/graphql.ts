@@ -14,6 +14,8 @@ export type AcceptInvitationInput = {
 
 /** Narrows the key list; the conditions given must all hold */
 export type ApiKeyFilter = {
+  /** Only enabled keys (true) or only disabled ones (false) */
+  enabled?: boolean | null | undefined;
   /** Keys that expire within 7 days */
   expiringSoon?: boolean | null | undefined;
   /** Only keys with this permission */
@@ -166,6 +168,8 @@ export type SignUpInput = {
 export type UpdateApiKeyInput = {
   /** null removes the restriction; omitted keeps it */
   domainId?: string | number | null | undefined;
+  /** false disables the key (its token is refused until it is enabled again), true enables it; omitted keeps it */
+  enabled?: boolean | null | undefined;
   /** A new name, 1–50 characters */
   name?: string | null | undefined;
   /** Changing to FULL_ACCESS clears the domain */

@@ -2,7 +2,7 @@ import { type ErrorRequestHandler, type NextFunction, type Request, type Respons
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
-import { verifyBearer } from '../modules/auth/authenticate.js';
+import { DISABLED_KEY_MESSAGE, verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { canManage } from '../modules/auth/actor.js';
 import { redact } from '../modules/usage-log/redact.js';
@@ -16,6 +16,7 @@ const locals = (res: Response) => res.locals as Locals;
 
 const missingKey = () => new RestError(401, 'missing_api_key', 'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY');
 const invalidKey = () => new RestError(403, 'invalid_api_key', 'API key is invalid.');
+const disabledKey = () => new RestError(403, 'invalid_api_key', DISABLED_KEY_MESSAGE);
 const restricted = () => new RestError(401, 'restricted_api_key', 'This API key is restricted to only send emails.');
 
 /** Team-wide requests per second for key-authenticated calls, shared by every instance through PostgreSQL. */
@@ -89,6 +90,7 @@ export function createRestRouter(services: Services, routes: RestRoute[], rateLi
     // A route Keyring does not serve is a 404 with or without a key; with one, it is logged.
     if (bearer.kind !== 'ok' && unserved) return next(unserved);
     if (bearer.kind === 'none') return next(missingKey());
+    if (bearer.kind === 'disabled') return next(disabledKey());
     if (bearer.kind !== 'ok') return next(invalidKey());
     const key = bearer.key;
     locals(res).key = key;

@@ -75,6 +75,14 @@ export class ApiKey {
   @Property({ type: 'datetime', nullable: true, hidden: true })
   previousTokenExpiresAt?: Date | null;
 
+  // Shown with its expiry while the old token still works (ApiKey.previousTokenStart).
+  @Property({ type: 'string', length: 16, nullable: true, hidden: true })
+  previousTokenStart?: string | null;
+
+  @Field(() => Boolean, { description: 'false while the key is disabled: its token is refused ("This API key is disabled.") until it is enabled again' })
+  @Property({ type: 'boolean', default: true })
+  enabled: boolean & Opt = true;
+
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   createdBy?: User | null;
 
@@ -106,6 +114,12 @@ export class ApiKey {
     this.tokenHash = init.tokenHash;
     Object.assign(this, init);
   }
+}
+
+/** The token replaced by the last roll while it still works, else null. */
+export function livePreviousToken(key: ApiKey, now = Date.now()): { tokenStart: string | null; expiresAt: Date } | null {
+  if (!key.previousTokenHash || !key.previousTokenExpiresAt || key.previousTokenExpiresAt.getTime() <= now) return null;
+  return { tokenStart: key.previousTokenStart ?? null, expiresAt: key.previousTokenExpiresAt };
 }
 
 export function usageStatusOf(lastUsedAt: Date | null | undefined, now = Date.now()): UsageStatus {

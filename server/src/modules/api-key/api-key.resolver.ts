@@ -6,11 +6,12 @@ import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';
 import { User } from '../team/team.entity.js';
-import { ApiKey, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
+import { ApiKey, livePreviousToken, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
 import {
   apiKeyHealth,
   createApiKey,
   deleteApiKey,
+  expirePreviousToken,
   findApiKey,
   listApiKeys,
   MAX_API_KEYS_PER_TEAM,
@@ -34,6 +35,8 @@ class UpdateApiKeyInput {
   permission?: Permission | null;
   @Field(() => ID, { nullable: true, description: 'null removes the restriction; omitted keeps it' })
   domainId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'false disables the key (its token is refused until it is enabled again), true enables it; omitted keeps it' })
+  enabled?: boolean | null;
 }
 
 @InputType({ description: 'Narrows the key list; the conditions given must all hold' })
@@ -42,6 +45,7 @@ class ApiKeyFilter {
   @Field(() => Permission, { nullable: true, description: 'Only keys with this permission' }) permission?: Permission | null;
   @Field(() => UsageStatus, { nullable: true, description: 'Only keys with this usage status' }) usageStatus?: UsageStatus | null;
   @Field(() => Boolean, { nullable: true, description: 'Keys that expire within 7 days' }) expiringSoon?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only enabled keys (true) or only disabled ones (false)' }) enabled?: boolean | null;
 }
 
 @InputType({ description: 'How to replace a key\'s token' })
@@ -65,6 +69,7 @@ class ApiKeyHealth {
   @Field(() => Int, { description: 'Keys not used for 30 days or more (usageStatus INACTIVE)' }) inactive!: number;
   @Field(() => Int, { description: 'Keys with FULL_ACCESS' }) fullAccess!: number;
   @Field(() => Int, { description: 'Keys that expire within 7 days (not yet expired)' }) expiringSoon!: number;
+  @Field(() => Int, { description: 'Keys that are disabled (enabled false)' }) disabled!: number;
 }
 
 @Resolver(() => ApiKey)
@@ -120,6 +125,21 @@ export class ApiKeyResolver {
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
     return rollApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input.gracePeriodSeconds);
+  }
+
+  @Mutation(() => ApiKey, { description: "Ends a roll's grace period now: the key's previous token stops working at once on every instance. Without a previous token still working, the key is returned unchanged. Admins and full-access keys" })
+  expirePreviousApiKeyToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return expirePreviousToken(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The start of the token replaced by the last roll while it still works (see previousTokenExpiresAt); null when there is none, or for a roll made before this was kept' })
+  previousTokenStart(@Root() key: ApiKey): string | null {
+    return livePreviousToken(key)?.tokenStart ?? null;
+  }
+
+  @FieldResolver(() => DateTimeISOResolver, { nullable: true, description: 'When the token replaced by the last roll stops working; null when no replaced token works any more' })
+  previousTokenExpiresAt(@Root() key: ApiKey): Date | null {
+    return livePreviousToken(key)?.expiresAt ?? null;
   }
 
   @FieldResolver(() => UsageStatus, { description: 'NEVER_USED, ACTIVE (used within 30 days) or INACTIVE, from lastUsedAt' })

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Team, User } from '../team/team.entity.js';
-import { ApiKey, INACTIVE_AFTER_MS, Permission, UsageStatus } from './api-key.entity.js';
+import { ApiKey, INACTIVE_AFTER_MS, livePreviousToken, Permission, UsageStatus } from './api-key.entity.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
 import { generateToken, tokenHash, tokenStart } from './token.js';
 
@@ -25,6 +25,7 @@ export type ApiKeyFilter = {
   permission?: Permission | null;
   usageStatus?: UsageStatus | null;
   expiringSoon?: boolean | null;
+  enabled?: boolean | null;
 };
 
 export type CreateApiKeyInput = {
@@ -38,6 +39,7 @@ export type UpdateApiKeyInput = {
   name?: string | null;
   permission?: Permission | null;
   domainId?: string | null;
+  enabled?: boolean | null;
 };
 
 export type CreatedApiKey = { apiKey: ApiKey; token: string };
@@ -86,6 +88,7 @@ export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFil
   if (filter.expiringSoon) {
     where.expiresAt = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
   }
+  if (filter.enabled === true || filter.enabled === false) where.enabled = filter.enabled;
   if (and.length) where.$and = and;
   return em.find(ApiKey, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first ?? MAX_API_KEYS_PER_TEAM });
 }
@@ -148,12 +151,17 @@ export async function updateApiKey(
   if (name !== key.name) changes.name = { from: key.name, to: name };
   if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
   if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
-  if (Object.keys(changes).length === 0) return key;
+  const enabled = input.enabled === undefined || input.enabled === null ? key.enabled : input.enabled;
+  if (typeof enabled !== 'boolean') throw badInput('enabled', 'enabled must be true or false.');
+  const toggled = enabled !== key.enabled;
+  if (Object.keys(changes).length === 0 && !toggled) return key;
   await em.transactional(async (tx) => {
     key.name = name;
     key.permission = permission;
     key.domain = domain;
-    recordAudit(tx, actor, 'api_key.updated', key.id, changes);
+    key.enabled = enabled;
+    if (Object.keys(changes).length > 0) recordAudit(tx, actor, 'api_key.updated', key.id, changes);
+    if (toggled) recordAudit(tx, actor, enabled ? 'api_key.enabled' : 'api_key.disabled', key.id, { name: key.name });
   });
   await verifier.revoke(key.id);
   return key;
@@ -185,6 +193,7 @@ export async function rollApiKey(
   await em.transactional(async (tx) => {
     key.previousTokenHash = gracePeriodSeconds > 0 ? key.tokenHash : null;
     key.previousTokenExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
+    key.previousTokenStart = gracePeriodSeconds > 0 ? key.tokenStart : null;
     key.tokenHash = tokenHash(token);
     key.tokenStart = tokenStart(token);
     recordAudit(tx, actor, 'api_key.rolled', key.id, { gracePeriodSeconds });
@@ -193,7 +202,22 @@ export async function rollApiKey(
   return { apiKey: key, token };
 }
 
-export type ApiKeyHealth = { total: number; neverUsed: number; inactive: number; fullAccess: number; expiringSoon: number };
+/** Ends a roll's grace period now: the old token stops working on every instance. Without a live old token, nothing changes. */
+export async function expirePreviousToken(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string): Promise<ApiKey> {
+  const key = await getApiKey(em, actor.teamId, id);
+  const previous = livePreviousToken(key);
+  if (!previous) return key;
+  await em.transactional(async (tx) => {
+    key.previousTokenHash = null;
+    key.previousTokenExpiresAt = null;
+    key.previousTokenStart = null;
+    recordAudit(tx, actor, 'api_key.previous_token_expired', key.id, { tokenStart: previous.tokenStart, wasValidUntil: previous.expiresAt.toISOString() });
+  });
+  await verifier.revoke(key.id);
+  return key;
+}
+
+export type ApiKeyHealth = { total: number; neverUsed: number; inactive: number; fullAccess: number; expiringSoon: number; disabled: number };
 
 export async function apiKeyHealth(em: EntityManager, teamId: string): Promise<ApiKeyHealth> {
   const [row] = await em.getConnection().execute<{ [k in keyof ApiKeyHealth]: string }[]>(
@@ -201,7 +225,8 @@ export async function apiKeyHealth(em: EntityManager, teamId: string): Promise<A
             count(*) filter (where last_used_at is null) as "neverUsed",
             count(*) filter (where last_used_at < now() - interval '30 days') as inactive,
             count(*) filter (where permission = 'FULL_ACCESS') as "fullAccess",
-            count(*) filter (where expires_at > now() and expires_at <= now() + interval '7 days') as "expiringSoon"
+            count(*) filter (where expires_at > now() and expires_at <= now() + interval '7 days') as "expiringSoon",
+            count(*) filter (where not enabled) as disabled
        from api_key where team_id = ?`,
     [teamId],
   );
@@ -211,5 +236,6 @@ export async function apiKeyHealth(em: EntityManager, teamId: string): Promise<A
     inactive: Number(row.inactive),
     fullAccess: Number(row.fullAccess),
     expiringSoon: Number(row.expiringSoon),
+    disabled: Number(row.disabled),
   };
 }

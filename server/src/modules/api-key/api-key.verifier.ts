@@ -9,6 +9,8 @@ export type VerifiedKey = ApiKeyActor & {
   domainName: string | null;
   /** Epoch ms after which this token stops working (key expiry or a roll's grace period). */
   validUntil: number | null;
+  /** false: the key is disabled, and refused with its own message (authenticate.ts). */
+  enabled: boolean;
 };
 
 type Entry = { key: VerifiedKey | null; cachedAt: number };
@@ -22,6 +24,7 @@ type Row = {
   expires_at: Date | null;
   is_current: boolean;
   previous_token_expires_at: Date | null;
+  enabled: boolean;
 };
 
 /**
@@ -110,7 +113,7 @@ export class ApiKeyVerifier {
   private async load(hash: string): Promise<VerifiedKey | null> {
     const rows: Row[] = await this.orm.em.getConnection().execute(
       `select k.id, k.team_id, k.permission, k.domain_id, d.name as domain_name, k.expires_at,
-              k.token_hash = ? as is_current, k.previous_token_expires_at
+              k.token_hash = ? as is_current, k.previous_token_expires_at, k.enabled
          from api_key k left join domain d on d.id = k.domain_id
         where k.token_hash = ? or k.previous_token_hash = ?
         limit 1`,
@@ -130,6 +133,7 @@ export class ApiKeyVerifier {
       domainId: row.domain_id,
       domainName: row.domain_name,
       validUntil: limits.length ? Math.min(...limits) : null,
+      enabled: row.enabled,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
 import { decodeLogCursor, encodeLogCursor } from './usage-log.query.js';
@@ -94,6 +94,9 @@ export class UsageLogResolver {
   }
 }
 
+/** The days of an API key row's sparkline and error rate. */
+const RECENT_DAYS = 7;
+
 @Resolver(() => ApiKey)
 export class ApiKeyUsageResolver {
   @FieldResolver(() => [UsageBucket], {
@@ -104,5 +107,18 @@ export class ApiKeyUsageResolver {
   usage(@Root() key: ApiKey, @Arg('days', () => Int, { description: `How many days back from today (UTC), today included: 1 … ${USAGE_MAX_DAYS}` }) days: number, @Ctx() ctx: Context): Promise<UsageBucket[]> {
     checkUsageDays(days);
     return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days });
+  }
+
+  // Scalars rather than usage(days: 7) { … }: the list's sparkline costs 2 per key, not 22 (graphql/cost.ts).
+  @FieldResolver(() => [Int], { description: `Requests per day over the last ${RECENT_DAYS} days (UTC), oldest first, today last: the numbers of usage(days: ${RECENT_DAYS}), for a sparkline` })
+  async recentRequests(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number[]> {
+    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS })).map((b) => b.requests);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: `Share (0 … 1) of the last ${RECENT_DAYS} days' requests answered with a status of 400 or more; null when there were none` })
+  async recentErrorRate(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number | null> {
+    const buckets = await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS });
+    const requests = buckets.reduce((n, b) => n + b.requests, 0);
+    return requests === 0 ? null : buckets.reduce((n, b) => n + b.errors, 0) / requests;
   }
 }
