@@ -228,6 +228,12 @@ describe('usage status, filters and health', () => {
     expect(health.fullAccess).toBe(all.filter((k) => k.permission === 'FULL_ACCESS').length);
     expect(health.expiringSoon).toBeGreaterThanOrEqual(1);
   });
+
+  it('tells any client, signed in or not, the thresholds behind these rules', async () => {
+    const { data, errors } = await createClient(server.url).gql('{ thresholds { inactiveAfterDays expiringSoonDays exportDownloadDays exportInlineMaxRows } }');
+    expect(errors).toBeUndefined();
+    expect(data!.thresholds).toEqual({ inactiveAfterDays: 30, expiringSoonDays: 7, exportDownloadDays: 7, exportInlineMaxRows: 1000 });
+  });
 });
 
 describe('authentication with a key on /graphql', () => {

@@ -1,9 +1,9 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { DomainsPageQuery } from '../features/domains/documents';
-import { adminUser, renderWithProviders } from '../test/render';
+import { adminUser, renderWithProviders, thresholds } from '../test/render';
 import { AppRoutes } from './routes';
-import { SessionQuery } from './session';
+import { SessionQuery, ThresholdsQuery } from './session';
 
 const session = (me: typeof adminUser | null) => ({
   request: { query: SessionQuery },
@@ -14,14 +14,20 @@ const session = (me: typeof adminUser | null) => ({
   },
 });
 
+const thresholdsMock = {
+  request: { query: ThresholdsQuery },
+  result: { data: { thresholds: { __typename: 'Thresholds', ...thresholds } } },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+};
+
 describe('routing', () => {
   it('sends a signed-out visitor to sign in', async () => {
-    renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [session(null)] });
+    renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [thresholdsMock, session(null)] });
     expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' })).toBeTruthy();
   });
 
   it('shows the dashboard shell to a signed-in user, starting at API Keys', async () => {
-    renderWithProviders(<AppRoutes />, { route: '/', mocks: [session(adminUser)] });
+    renderWithProviders(<AppRoutes />, { route: '/', mocks: [thresholdsMock, session(adminUser)] });
     expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const name of ['API Keys', 'Logs', 'Domains', 'Exports', 'Team']) {
@@ -36,7 +42,7 @@ describe('routing', () => {
   it('sends a signed-in user away from sign-in', async () => {
     renderWithProviders(<AppRoutes />, {
       route: '/sign-in',
-      mocks: [session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
+      mocks: [thresholdsMock, session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
     });
     expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
   });

@@ -3,7 +3,7 @@ import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState, Loading } from '../ui/Loading';
 import { AppShell } from './AppShell';
 import { queryErrorMessage } from './errors';
-import { SessionProvider, SessionQuery } from './session';
+import { SessionProvider, SessionQuery, ThresholdsQuery } from './session';
 
 function returnTo(state: unknown): string {
   const from = state && typeof state === 'object' && 'from' in state ? state.from : undefined;
@@ -14,14 +14,19 @@ function returnTo(state: unknown): string {
 /** The dashboard: signed-in users only; everyone else goes to /sign-in and comes back after. */
 export function RequireAuth() {
   const { data, loading, error, refetch } = useQuery(SessionQuery);
+  const thresholds = useQuery(ThresholdsQuery);
   const location = useLocation();
-  if (loading && !data) return <Loading label="Loading your dashboard" />;
+  if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <Loading label="Loading your dashboard" />;
   if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
   if (!data?.me) {
     return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}` }} />;
   }
+  if (!thresholds.data) {
+    if (!thresholds.error) return <Loading label="Loading your dashboard" />;
+    return <ErrorState message={queryErrorMessage(thresholds.error)} onRetry={() => thresholds.refetch()} />;
+  }
   return (
-    <SessionProvider user={data.me}>
+    <SessionProvider user={data.me} thresholds={thresholds.data.thresholds}>
       <AppShell>
         <Outlet />
       </AppShell>

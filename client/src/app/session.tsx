@@ -1,7 +1,7 @@
 import { useApolloClient } from '@apollo/client/react';
 import { createContext, type ReactNode, useContext } from 'react';
 import { graphql } from '../gql';
-import type { Session_UserFragment } from '../gql/graphql';
+import type { Session_UserFragment, ThresholdsQuery as ThresholdsData } from '../gql/graphql';
 
 export const SessionUserFragment = graphql(`
   fragment Session_user on User {
@@ -23,12 +23,30 @@ export const SessionQuery = graphql(`
   }
 `);
 
+/** The server's fixed numbers (inactive after, expiring soon, …): the client words them, never copies them. */
+export const ThresholdsQuery = graphql(`
+  query Thresholds {
+    thresholds {
+      inactiveAfterDays
+      expiringSoonDays
+      exportDownloadDays
+      exportInlineMaxRows
+    }
+  }
+`);
+
 export type SessionUser = Session_UserFragment;
+export type Thresholds = Omit<ThresholdsData['thresholds'], '__typename'>;
 
 const SessionContext = createContext<SessionUser | null>(null);
+const ThresholdsContext = createContext<Thresholds | null>(null);
 
-export function SessionProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
-  return <SessionContext.Provider value={user}>{children}</SessionContext.Provider>;
+export function SessionProvider({ user, thresholds, children }: { user: SessionUser; thresholds: Thresholds; children: ReactNode }) {
+  return (
+    <SessionContext.Provider value={user}>
+      <ThresholdsContext.Provider value={thresholds}>{children}</ThresholdsContext.Provider>
+    </SessionContext.Provider>
+  );
 }
 
 /** The signed-in user; only inside routes guarded by RequireAuth. */
@@ -36,6 +54,13 @@ export function useCurrentUser(): SessionUser {
   const user = useContext(SessionContext);
   if (!user) throw new Error('useCurrentUser is used outside a signed-in route');
   return user;
+}
+
+/** The server's thresholds; only inside routes guarded by RequireAuth, which loads them. */
+export function useThresholds(): Thresholds {
+  const thresholds = useContext(ThresholdsContext);
+  if (!thresholds) throw new Error('useThresholds is used outside a signed-in route');
+  return thresholds;
 }
 
 export const useIsAdmin = (): boolean => useCurrentUser().role === 'ADMIN';

@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": typeof types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": typeof types.SessionDocument,
+    "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": typeof types.ThresholdsDocument,
     "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": typeof types.ApiKeysPageDocument,
@@ -69,6 +70,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": types.SessionDocument,
+    "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": types.ThresholdsDocument,
     "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": types.ApiKeysPageDocument,
@@ -142,6 +144,10 @@ export function graphql(source: "\n  fragment Session_user on User {\n    id\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n"): (typeof documents)["\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n"): (typeof documents)["\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { createCache } from '../app/apollo';
-import { SessionProvider, type SessionUser } from '../app/session';
+import { SessionProvider, type SessionUser, type Thresholds } from '../app/session';
 import { Toaster } from '../ui/Toaster';
 
 export const adminUser: SessionUser = {
@@ -15,6 +15,9 @@ export const adminUser: SessionUser = {
   role: 'ADMIN',
   team: { id: 't-1', name: 'Analytical Engines' },
 };
+
+/** The server's thresholds, as `thresholds` answers them. */
+export const thresholds: Thresholds = { inactiveAfterDays: 30, expiringSoonDays: 7, exportDownloadDays: 7, exportInlineMaxRows: 1000 };
 
 export const memberUser: SessionUser = { ...adminUser, id: 'u-2', email: 'bob@example.com', role: 'MEMBER' };
 
@@ -38,7 +41,9 @@ export function renderWithProviders(
     // MockedProvider renders a single child only.
     <MockedProvider mocks={mocks} link={link} cache={cache}>
       <MemoryRouter initialEntries={[route]}>
-        {user ? <SessionProvider user={user}>{ui}</SessionProvider> : ui}
+        {user ? <SessionProvider user={user} thresholds={thresholds}>
+            {ui}
+          </SessionProvider> : ui}
         <Toaster />
       </MemoryRouter>
     </MockedProvider>,

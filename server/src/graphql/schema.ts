@@ -10,9 +10,10 @@ import { DomainResolver } from '../modules/domain/domain.resolver.js';
 import { ContactResolver } from '../modules/contact/contact.resolver.js';
 import { BroadcastResolver } from '../modules/broadcast/broadcast.resolver.js';
 import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.js';
+import { ThresholdsResolver } from '../modules/thresholds/thresholds.resolver.js';
 import { pubSub } from './pubsub.js';
 
-export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver, AuditEventResolver] as const;
+export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver, AuditEventResolver, ThresholdsResolver] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

@@ -3,7 +3,7 @@ import { format, parseISO } from 'date-fns';
 import type { ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
-import { useIsAdmin } from '../../app/session';
+import { useIsAdmin, useThresholds } from '../../app/session';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
@@ -29,6 +29,7 @@ const exact = (value: string) => format(parseISO(value), 'PPpp');
 export function ApiKeyDetailPage() {
   const { id = '' } = useParams();
   const isAdmin = useIsAdmin();
+  const { inactiveAfterDays } = useThresholds();
   const navigate = useNavigate();
   const actions = useApiKeyActions({ onRemoved: () => navigate('/api-keys', { replace: true }) });
   const { data, loading, error, refetch } = useQuery(ApiKeyDetailQuery, {
@@ -123,7 +124,7 @@ export function ApiKeyDetailPage() {
         }
       />
       {apiKey.usageStatus === 'INACTIVE' && (
-        <InactiveNotice count={1} message="This key has not been used for 30 days. Consider removing it." />
+        <InactiveNotice count={1} message={`This key has not been used for ${inactiveAfterDays} days. Consider removing it.`} />
       )}
       <dl className="key-details" aria-label="Key details">
         {details.map((d) => (

@@ -11,16 +11,17 @@ export const PERMISSION_OPTIONS = [
   { value: 'SENDING_ACCESS', label: 'Sending access', description: 'Only send emails, optionally from one domain.' },
 ] as const satisfies readonly { value: Permission; label: string; description: string }[];
 
-export const USAGE_STATUS: Record<UsageStatus, { label: string; description: string; tone: 'green' | 'amber' | 'grey' }> = {
-  ACTIVE: { label: 'Active', description: 'Used in the last 30 days', tone: 'green' },
-  INACTIVE: { label: 'Inactive', description: 'Unused for 30+ days', tone: 'amber' },
-  NEVER_USED: { label: 'Never used', description: 'No requests yet', tone: 'grey' },
+/** Each status in words; descriptions take the server's `inactiveAfterDays` (useThresholds). */
+export const USAGE_STATUS: Record<UsageStatus, { label: string; description: (inactiveAfterDays: number) => string; tone: 'green' | 'amber' | 'grey' }> = {
+  ACTIVE: { label: 'Active', description: (days) => `Used in the last ${days} days`, tone: 'green' },
+  INACTIVE: { label: 'Inactive', description: (days) => `Unused for ${days}+ days`, tone: 'amber' },
+  NEVER_USED: { label: 'Never used', description: () => 'No requests yet', tone: 'grey' },
 };
 
 /** The health cards, each a filter of the list, named in the URL (`?health=inactive`). */
 export const HEALTH_FILTERS = [
   { id: 'never-used', label: 'Never used', count: 'neverUsed', filter: { usageStatus: 'NEVER_USED' } },
-  { id: 'inactive', label: 'Inactive for 30 days', count: 'inactive', filter: { usageStatus: 'INACTIVE' } },
+  { id: 'inactive', label: 'Inactive', count: 'inactive', filter: { usageStatus: 'INACTIVE' } },
   { id: 'full-access', label: 'Full access', count: 'fullAccess', filter: { permission: 'FULL_ACCESS' } },
   { id: 'expiring-soon', label: 'Expiring soon', count: 'expiringSoon', filter: { expiringSoon: true } },
 ] as const satisfies readonly {

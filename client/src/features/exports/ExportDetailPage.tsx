@@ -3,7 +3,7 @@ import { format, parseISO } from 'date-fns';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
-import { useIsAdmin } from '../../app/session';
+import { useIsAdmin, useThresholds } from '../../app/session';
 import type { ExportDetail_ExportFragment } from '../../gql/graphql';
 import { DescriptionList } from '../../ui/DescriptionList';
 import { EmptyState } from '../../ui/EmptyState';
@@ -38,6 +38,7 @@ function fileSize(bytes: number): string {
 export function ExportDetailPage() {
   const { id = '' } = useParams();
   const isAdmin = useIsAdmin();
+  const thresholds = useThresholds();
   // If the WebSocket cannot be used (a proxy that drops it), fall back to asking now and then.
   const [polling, setPolling] = useState(false);
   const { data, loading, error, refetch, startPolling, stopPolling } = useQuery(ExportDetailQuery, {
@@ -103,7 +104,7 @@ export function ExportDetailPage() {
           <ExportStatusBadge status={exp.status} />
           <span className="muted" aria-live="polite">
             {exp.status === 'PROCESSING' &&
-              `${formatRows(exp.processedRows)} of ${formatTotalRows(exp)} ${noun} written…`}
+              `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
             {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
             {exp.status === 'FAILED' && 'The export failed'}
             {exp.status === 'EXPIRED' && 'Expired'}
@@ -112,7 +113,7 @@ export function ExportDetailPage() {
         <ProgressBar
           label="Export progress"
           value={percentDone(exp)}
-          valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp)} rows`}
+          valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} rows`}
         />
         {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
         {exp.status === 'READY' && exp.expiresAt && (
@@ -121,7 +122,7 @@ export function ExportDetailPage() {
           </p>
         )}
         {exp.status === 'EXPIRED' && (
-          <p className="muted">Downloads work for 7 days. Export the {noun} again to get a fresh file.</p>
+          <p className="muted">Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.</p>
         )}
         {exp.status === 'FAILED' && (
           <p className="form-alert" role="alert">

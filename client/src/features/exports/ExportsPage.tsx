@@ -2,6 +2,7 @@ import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
 import { queryErrorMessage, reportErrors } from '../../app/errors';
+import { useThresholds } from '../../app/session';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadMore } from '../../ui/LoadMore';
 import { ErrorState, Loading } from '../../ui/Loading';
@@ -12,6 +13,7 @@ import { ExportKeyNamesQuery, ExportsPageQuery } from './documents';
 const PAGE_SIZE = 25;
 
 export function ExportsPage() {
+  const { exportDownloadDays } = useThresholds();
   const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(ExportsPageQuery, {
     variables: { first: PAGE_SIZE },
     // Exports change status on their own: show what is cached, then what is true now.
@@ -58,7 +60,7 @@ export function ExportsPage() {
     <>
       <PageHeader
         title="Exports"
-        description="CSV exports of your team's data. Each file can be downloaded by admins for 7 days."
+        description={`CSV exports of your team's data. Each file can be downloaded by admins for ${exportDownloadDays} days.`}
       />
       {body}
     </>

@@ -23,17 +23,22 @@ export enum UsageStatus {
   ACTIVE = 'ACTIVE',
   INACTIVE = 'INACTIVE',
 }
+/** A key unused this long is INACTIVE (Resend's advice: suggest deleting it). */
+export const INACTIVE_AFTER_DAYS = 30;
+export const INACTIVE_AFTER_MS = INACTIVE_AFTER_DAYS * 86_400_000;
+/** A key that expires within this many days is "expiring soon". */
+export const EXPIRING_SOON_DAYS = 7;
+export const EXPIRING_SOON_MS = EXPIRING_SOON_DAYS * 86_400_000;
+
 registerEnumType(UsageStatus, {
   name: 'UsageStatus',
   description: "Whether an API key is in use, from its last request",
   valuesConfig: {
     NEVER_USED: { description: 'No request has been made with the key yet' },
-    ACTIVE: { description: 'Used within the last 30 days' },
-    INACTIVE: { description: 'Not used for 30 days or more' },
+    ACTIVE: { description: `Used within the last ${INACTIVE_AFTER_DAYS} days` },
+    INACTIVE: { description: `Not used for ${INACTIVE_AFTER_DAYS} days or more` },
   },
 });
-
-export const INACTIVE_AFTER_MS = 30 * 86_400_000;
 
 @ObjectType({ description: "A team's API key. The token itself is never readable: only tokenStart, and the token once, when the key is created or rolled" })
 @Entity({ tableName: 'api_key' })

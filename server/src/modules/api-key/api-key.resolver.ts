@@ -6,7 +6,7 @@ import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';
 import { User } from '../team/team.entity.js';
-import { ApiKey, livePreviousToken, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
+import { ApiKey, EXPIRING_SOON_DAYS, INACTIVE_AFTER_DAYS, livePreviousToken, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
 import {
   apiKeyHealth,
   createApiKey,
@@ -44,7 +44,7 @@ class ApiKeyFilter {
   @Field(() => String, { nullable: true, description: 'Matches the name or the token start' }) search?: string | null;
   @Field(() => Permission, { nullable: true, description: 'Only keys with this permission' }) permission?: Permission | null;
   @Field(() => UsageStatus, { nullable: true, description: 'Only keys with this usage status' }) usageStatus?: UsageStatus | null;
-  @Field(() => Boolean, { nullable: true, description: 'Keys that expire within 7 days' }) expiringSoon?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: `Keys that expire within ${EXPIRING_SOON_DAYS} days` }) expiringSoon?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'Only enabled keys (true) or only disabled ones (false)' }) enabled?: boolean | null;
 }
 
@@ -66,9 +66,9 @@ class CreateApiKeyPayload {
 class ApiKeyHealth {
   @Field(() => Int, { description: 'Keys in the team' }) total!: number;
   @Field(() => Int, { description: 'Keys that have never made a request (usageStatus NEVER_USED)' }) neverUsed!: number;
-  @Field(() => Int, { description: 'Keys not used for 30 days or more (usageStatus INACTIVE)' }) inactive!: number;
+  @Field(() => Int, { description: `Keys not used for ${INACTIVE_AFTER_DAYS} days or more (usageStatus INACTIVE)` }) inactive!: number;
   @Field(() => Int, { description: 'Keys with FULL_ACCESS' }) fullAccess!: number;
-  @Field(() => Int, { description: 'Keys that expire within 7 days (not yet expired)' }) expiringSoon!: number;
+  @Field(() => Int, { description: `Keys that expire within ${EXPIRING_SOON_DAYS} days (not yet expired)` }) expiringSoon!: number;
   @Field(() => Int, { description: 'Keys that are disabled (enabled false)' }) disabled!: number;
 }
 
@@ -142,7 +142,7 @@ export class ApiKeyResolver {
     return livePreviousToken(key)?.expiresAt ?? null;
   }
 
-  @FieldResolver(() => UsageStatus, { description: 'NEVER_USED, ACTIVE (used within 30 days) or INACTIVE, from lastUsedAt' })
+  @FieldResolver(() => UsageStatus, { description: `NEVER_USED, ACTIVE (used within ${INACTIVE_AFTER_DAYS} days) or INACTIVE, from lastUsedAt` })
   usageStatus(@Root() key: ApiKey): UsageStatus {
     return usageStatusOf(key.lastUsedAt);
   }

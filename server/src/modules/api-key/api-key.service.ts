@@ -7,12 +7,11 @@ import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Team, User } from '../team/team.entity.js';
-import { ApiKey, INACTIVE_AFTER_MS, livePreviousToken, Permission, UsageStatus } from './api-key.entity.js';
+import { ApiKey, EXPIRING_SOON_DAYS, EXPIRING_SOON_MS, INACTIVE_AFTER_DAYS, INACTIVE_AFTER_MS, livePreviousToken, Permission, UsageStatus } from './api-key.entity.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
 import { generateToken, tokenHash, tokenStart } from './token.js';
 
 export const NAME_MAX = 50;
-export const EXPIRING_SOON_MS = 7 * 86_400_000;
 export const MAX_GRACE_SECONDS = 7 * 86_400;
 /**
  * Keys a team may hold: also what `apiKeys` returns at most, so a list of keys has a known
@@ -223,12 +222,12 @@ export async function apiKeyHealth(em: EntityManager, teamId: string): Promise<A
   const [row] = await em.getConnection().execute<{ [k in keyof ApiKeyHealth]: string }[]>(
     `select count(*) as total,
             count(*) filter (where last_used_at is null) as "neverUsed",
-            count(*) filter (where last_used_at < now() - interval '30 days') as inactive,
+            count(*) filter (where last_used_at < now() - ? * interval '1 day') as inactive,
             count(*) filter (where permission = 'FULL_ACCESS') as "fullAccess",
-            count(*) filter (where expires_at > now() and expires_at <= now() + interval '7 days') as "expiringSoon",
+            count(*) filter (where expires_at > now() and expires_at <= now() + ? * interval '1 day') as "expiringSoon",
             count(*) filter (where not enabled) as disabled
        from api_key where team_id = ?`,
-    [teamId],
+    [INACTIVE_AFTER_DAYS, EXPIRING_SOON_DAYS, teamId],
   );
   return {
     total: Number(row.total),

@@ -31,6 +31,10 @@ export enum ExportStatus {
   FAILED = 'FAILED',
   EXPIRED = 'EXPIRED',
 }
+/** How long a READY export can be downloaded. */
+export const DOWNLOAD_DAYS = 7;
+export const DOWNLOAD_TTL_MS = DOWNLOAD_DAYS * 86_400_000;
+
 registerEnumType(ExportStatus, {
   name: 'ExportStatus',
   description: 'Where an export is in its life',
@@ -38,13 +42,12 @@ registerEnumType(ExportStatus, {
     PROCESSING: { description: 'Being written, on the job queue; follow it with exportProgress' },
     READY: { description: 'Written: downloadUrl works until expiresAt' },
     FAILED: { description: 'Could not be written after its retries; error says why' },
-    EXPIRED: { description: 'Past its 7 days: the file is deleted and the download answers 410' },
+    EXPIRED: { description: `Past its ${DOWNLOAD_DAYS} days: the file is deleted and the download answers 410` },
   },
 });
 
-export const DOWNLOAD_TTL_MS = 7 * 86_400_000;
 
-@ObjectType({ description: "A CSV file of one of the team's resources, written by PostgreSQL; downloadable for 7 days once READY" })
+@ObjectType({ description: `A CSV file of one of the team's resources, written by PostgreSQL; downloadable for ${DOWNLOAD_DAYS} days once READY` })
 @Entity({ tableName: 'export' })
 @Index({ properties: ['team', 'createdAt', 'id'] })
 export class Export {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
-import { ApiKey } from '../api-key/api-key.entity.js';
+import { ApiKey, EXPIRING_SOON_DAYS, INACTIVE_AFTER_DAYS } from '../api-key/api-key.entity.js';
 import { EMAIL_STATUSES } from '../email/email.entity.js';
 import type pg from 'pg';
 import { type Bind, isEndpointFilter, LOG_METHODS, logConditions, type UsageLogFilter } from '../usage-log/usage-log.query.js';
@@ -118,9 +118,9 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
         f.usageStatus === 'NEVER_USED'
           ? 'k.last_used_at is null'
           : f.usageStatus === 'ACTIVE'
-            ? `k.last_used_at >= now() - interval '30 days'`
+            ? `k.last_used_at >= now() - ${INACTIVE_AFTER_DAYS} * interval '1 day'`
             : f.usageStatus === 'INACTIVE'
-              ? `k.last_used_at < now() - interval '30 days'`
+              ? `k.last_used_at < now() - ${INACTIVE_AFTER_DAYS} * interval '1 day'`
               : '';
       return `select k.id, ${cell('k.name')} as name, lower(k.permission::text) as permission, k.domain_id, d.name as domain,
                      ${iso('k.created_at')} as created_at, ${iso('k.last_used_at')} as last_used_at, k.request_count,
@@ -131,7 +131,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                  ...range('k.created_at', f),
                  typeof f.permission === 'string' ? `k.permission = ${lit(f.permission)}` : '',
                  usage,
-                 f.expiringSoon === true ? `k.expires_at > now() and k.expires_at <= now() + interval '7 days'` : '',
+                 f.expiringSoon === true ? `k.expires_at > now() and k.expires_at <= now() + ${EXPIRING_SOON_DAYS} * interval '1 day'` : '',
                  typeof f.search === 'string' && f.search.trim()
                    ? `(k.name ilike ${lit(`%${escapeLike(f.search.trim())}%`)} or k.token_start like ${lit(`${escapeLike(f.search.trim())}%`)})`
                    : '',

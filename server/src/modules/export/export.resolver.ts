@@ -8,7 +8,7 @@ import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { User } from '../team/team.entity.js';
 import { Export, ExportResource, ExportStatus, effectiveStatus, whereEffectiveStatus } from './export.entity.js';
-import { createExport, downloadUrl, findExport } from './export.service.js';
+import { createExport, downloadUrl, findExport, INLINE_MAX_ROWS } from './export.service.js';
 
 const ExportConnection = Connection(Export, 'Export');
 type ExportConnection = InstanceType<typeof ExportConnection>;
@@ -67,7 +67,7 @@ export class ExportResolver {
     return findExport(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
-  @Mutation(() => Export, { description: 'Admins and full-access keys only. READY at once for 1,000 rows or fewer' })
+  @Mutation(() => Export, { description: `Admins and full-access keys only. READY at once for ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows or fewer` })
   createExport(@Arg('input', () => CreateExportInput, { description: 'What to export, and its filters' }) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
     return createExport(ctx.em, ctx.services, requireManager(ctx.actor), input);
   }

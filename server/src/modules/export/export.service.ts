@@ -6,11 +6,12 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Team, User } from '../team/team.entity.js';
-import { DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
+import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
 import { exportQueries, exportQuery, parseFilters } from './export.queries.js';
 
+/** Exports of at most this many rows are written during the request and come back READY. */
 export const INLINE_MAX_ROWS = 1000;
 /** Background exports a team may have queued or running at once; one more is RATE_LIMITED. */
 export const MAX_PENDING_EXPORTS = 10;
@@ -27,7 +28,7 @@ export async function findExport(em: EntityManager, teamId: string, id: string):
 }
 
 /**
- * Small exports (≤ 1,000 rows) are written during the request and come back READY; larger ones
+ * Small exports (≤ INLINE_MAX_ROWS) are written during the request and come back READY; larger ones
  * come back PROCESSING and run as a job that any instance may pick up.
  */
 export async function createExport(
@@ -156,7 +157,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .send({
         to: exp.createdBy.email,
         subject: `Your ${name} export is ready`,
-        text: `Your export of ${rows.toLocaleString('en-US')} ${name} is ready.\n\nDownload it: ${downloadUrl(services, exportId)}\nDetails: ${detailUrl(services, exportId)}\n\nThe link works for 7 days.`,
+        text: `Your export of ${rows.toLocaleString('en-US')} ${name} is ready.\n\nDownload it: ${downloadUrl(services, exportId)}\nDetails: ${detailUrl(services, exportId)}\n\nThe link works for ${DOWNLOAD_DAYS} days.`,
       })
       .catch((err: unknown) => services.logger.error({ err, exportId }, 'export ready email could not be sent'));
   }
@@ -170,7 +171,7 @@ export async function failExport(services: Services, exportId: string, reason: s
   await services.notifier.notify('export_progress', exportId);
 }
 
-/** Marks exports past their 7 days as EXPIRED and deletes their files. */
+/** Marks exports past their DOWNLOAD_DAYS as EXPIRED and deletes their files. */
 export async function expireExports(services: Services): Promise<number> {
   const conn = services.orm.em.getConnection();
   const expired = await conn.execute<{ id: string }[]>(

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { useThresholds } from '../../../app/session';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Badge } from '../../../ui/Badge';
 import { Menu } from '../../../ui/Menu';
@@ -21,9 +22,10 @@ export type ApiKeyRowActions = {
 export const tokenPreview = (tokenStart: string) => `${tokenStart}…`;
 
 export function InactiveMarker() {
+  const { inactiveAfterDays: days } = useThresholds();
   return (
-    <span className="inactive-marker" title="Not used for 30 days: consider removing it">
-      <Badge tone="yellow">Unused for 30 days</Badge>
+    <span className="inactive-marker" title={`Not used for ${days} days: consider removing it`}>
+      <Badge tone="yellow">Unused for {days} days</Badge>
     </span>
   );
 }

@@ -1,15 +1,15 @@
 import { format, formatDistanceToNowStrict, parseISO } from 'date-fns';
-
-const SOON_MS = 7 * 86_400_000;
+import { useThresholds } from '../../../app/session';
 
 /** "Expires in 3 days", "Expired 2 days ago", or "Never" for a key without expiry. */
 export function Expiry({ value }: { value: string | null | undefined }) {
+  const { expiringSoonDays } = useThresholds();
   if (!value) return <span className="muted">Never</span>;
   const date = parseISO(value);
   const left = date.getTime() - Date.now();
   const distance = formatDistanceToNowStrict(date);
   const text = left <= 0 ? `Expired ${distance} ago` : `Expires in ${distance}`;
-  const tone = left <= 0 ? 'expiry-past' : left <= SOON_MS ? 'expiry-soon' : undefined;
+  const tone = left <= 0 ? 'expiry-past' : left <= expiringSoonDays * 86_400_000 ? 'expiry-soon' : undefined;
   return (
     <time dateTime={value} title={format(date, 'PPpp')} className={tone}>
       {text}

@@ -1,4 +1,5 @@
 import type { HealthOverview_HealthFragment } from '../../../gql/graphql';
+import { useThresholds } from '../../../app/session';
 import { HEALTH_FILTERS, type HealthFilterId } from '../labels';
 
 /** Counts over all of the team's keys; each card filters the list below, and a second click clears it. */
@@ -11,6 +12,7 @@ export function HealthOverview({
   active: HealthFilterId | undefined;
   onSelect: (id: HealthFilterId | undefined) => void;
 }) {
+  const { inactiveAfterDays } = useThresholds();
   return (
     <section className="health" aria-label="Key health">
       <button
@@ -25,16 +27,18 @@ export function HealthOverview({
       </button>
       {HEALTH_FILTERS.map((f) => {
         const count = health[f.count];
+        // The inactive card names its threshold: "Inactive for 30 days".
+        const label = f.id === 'inactive' ? `${f.label} for ${inactiveAfterDays} days` : f.label;
         return (
           <button
             key={f.id}
             type="button"
             className={`health-card${count > 0 && f.id !== 'full-access' ? ' health-card-warn' : ''}`}
             aria-pressed={active === f.id}
-            aria-label={`${f.label}: ${count}`}
+            aria-label={`${label}: ${count}`}
             onClick={() => onSelect(active === f.id ? undefined : f.id)}
           >
-            <span className="health-label">{f.label}</span>
+            <span className="health-label">{label}</span>
             <span className="health-count">{count}</span>
           </button>
         );

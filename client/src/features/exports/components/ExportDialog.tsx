@@ -1,4 +1,5 @@
 import { useNavigate } from 'react-router';
+import { useThresholds } from '../../../app/session';
 import type { ExportResource } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
@@ -24,6 +25,7 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
   const { createExport, loading, filterErrors, clearErrors } = useCreateExportMutation();
   const navigate = useNavigate();
   const { title, noun } = RESOURCES[resource];
+  const { exportInlineMaxRows } = useThresholds();
 
   const close = (next: boolean) => {
     if (!next) clearErrors();
@@ -39,7 +41,7 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
       toast.success(`Exported ${rows(exp.rowCount ?? 0)}. Your download has started.`);
     } else {
       if (exp.status === 'PROCESSING') {
-        const total = exp.rowCount != null ? rows(exp.rowCount) : `${formatEstimate(exp.estimatedRowCount ?? 0)} rows`;
+        const total = exp.rowCount != null ? rows(exp.rowCount) : `${formatEstimate(exp.estimatedRowCount ?? 0, exportInlineMaxRows)} rows`;
         toast.success(`Preparing ${total}. We will email you when the file is ready.`);
       }
       navigate(`/exports/${exp.id}`);
@@ -57,7 +59,7 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
       title={`Export ${noun}`}
       description={
         <>
-          A CSV file of the {noun} that match these filters. Up to 1,000 rows download at once; a larger export is
+          A CSV file of the {noun} that match these filters. Up to {exportInlineMaxRows.toLocaleString('en-US')} rows download at once; a larger export is
           prepared in the background, and we email you a link when it is ready.
         </>
       }

@@ -1,5 +1,6 @@
 import { format, parseISO } from 'date-fns';
 import { Link } from 'react-router';
+import { useThresholds } from '../../../app/session';
 import type { ExportsTable_ExportFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
@@ -9,21 +10,18 @@ import { ExportStatusBadge } from './ExportStatusBadge';
 
 export const formatRows = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
 
-/** Exports of more rows than this run in the background (the server's rule). */
-const INLINE_MAX_ROWS = 1000;
-
 /**
  * PostgreSQL's estimate of a large export's rows, in words. The server never estimates fewer than
- * INLINE_MAX_ROWS + 1 (it knows there are more): at that floor the planner knew nothing better.
+ * inlineMaxRows + 1 (it knows there are more): at that floor the planner knew nothing better.
  */
-export function formatEstimate(estimate: number): string {
-  return estimate <= INLINE_MAX_ROWS + 1 ? `more than ${formatRows(INLINE_MAX_ROWS)}` : `about ${formatRows(estimate)}`;
+export function formatEstimate(estimate: number, inlineMaxRows: number): string {
+  return estimate <= inlineMaxRows + 1 ? `more than ${formatRows(inlineMaxRows)}` : `about ${formatRows(estimate)}`;
 }
 
 /** An export's rows as shown: exact once known, else the estimate (a large export in progress). */
-export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount?: number | null }): string {
+export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount?: number | null }, inlineMaxRows: number): string {
   if (e.rowCount !== null && e.rowCount !== undefined) return formatRows(e.rowCount);
-  if (e.estimatedRowCount !== null && e.estimatedRowCount !== undefined) return formatEstimate(e.estimatedRowCount);
+  if (e.estimatedRowCount !== null && e.estimatedRowCount !== undefined) return formatEstimate(e.estimatedRowCount, inlineMaxRows);
   return '—';
 }
 
@@ -34,6 +32,7 @@ export function ExportsTable({
   exports: readonly ExportsTable_ExportFragment[];
   keyName: (id: string) => string | undefined;
 }) {
+  const { exportInlineMaxRows } = useThresholds();
   const columns: Column<ExportsTable_ExportFragment>[] = [
     {
       header: 'Resource',
@@ -45,7 +44,7 @@ export function ExportsTable({
     },
     { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.filters, keyName))}</span> },
     { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
-    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatTotalRows(e)}</span> },
+    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatTotalRows(e, exportInlineMaxRows)}</span> },
     { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
     {
