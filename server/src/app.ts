@@ -13,10 +13,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
-import { AppError, ErrorCode, rateLimited, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
+import { ErrorCode, rateLimited, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { costError } from './graphql/cost.js';
-import { createFormatError } from './graphql/errors.js';
+import { contextError, createFormatError, errorStatusPlugin } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
 import { subscriptionsOnly } from './graphql/subscriptions-only.js';
 import { explorer } from './graphql/explorer.js';
@@ -70,19 +70,6 @@ function clientIp(req: IncomingMessage): string {
 /** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
 const withCode = (e: GraphQLError, code: string) =>
   new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } });
-
-/** Turns a domain error thrown while building the context into a GraphQL error Apollo passes on. */
-function contextError(e: unknown): unknown {
-  if (!(e instanceof AppError) && isDatabaseUnavailable(e)) {
-    const err = serviceUnavailable();
-    return new GraphQLError(err.message, {
-      extensions: { code: err.code, retryAfter: UNAVAILABLE_RETRY_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(UNAVAILABLE_RETRY_SECONDS)]]) } },
-    });
-  }
-  if (!(e instanceof AppError)) return e;
-  const status = e.code === ErrorCode.UNAUTHENTICATED ? 401 : e.code === ErrorCode.RATE_LIMITED ? 429 : 403;
-  return new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
-}
 
 export async function createApp(opts: { config: Config; orm: MikroORM; logger: Logger }): Promise<App> {
   const { config, orm, logger } = opts;
@@ -254,6 +241,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     formatError,
     validationRules,
     plugins: [
+      errorStatusPlugin,
       {
         // The query cost limit (graphql/cost.ts), once the operation is known and before it runs.
         async requestDidStart() {

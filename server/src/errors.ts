@@ -9,27 +9,34 @@ export enum ErrorCode {
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
-/** A domain error: safe to show to the caller, mapped once to GraphQL and once to REST. */
+export type AppErrorOptions = {
+  /** The input at fault, as GraphQL's extensions.field (e.g. `filters.from`). */
+  field?: string;
+  /** How long to wait before retrying: Retry-After on both surfaces. */
+  retryAfterSeconds?: number;
+  /** The REST error name when it is more specific than the code's default (e.g. invalid_from_address). */
+  restName?: string;
+};
+
+/**
+ * A domain error: safe to show to the caller. Mapped once to GraphQL (graphql/errors.ts) and
+ * once to REST (rest/errors.ts).
+ */
 export class AppError extends Error {
+  readonly field?: string;
+  readonly retryAfterSeconds?: number;
+  readonly restName?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly field?: string,
-    readonly retryAfterSeconds?: number,
-    /** The REST error name when it is more specific than the code's default (e.g. invalid_from_address). */
-    readonly restName?: string,
+    options: AppErrorOptions = {},
   ) {
     super(message);
     this.name = 'AppError';
-  }
-
-  /**
-   * Read by graphql-js and Apollo when a resolver throws: RATE_LIMITED answers HTTP 429 with
-   * Retry-After, as REST does (Apollo keeps `http` out of the response body).
-   */
-  get extensions(): Record<string, unknown> | undefined {
-    if (this.code !== ErrorCode.RATE_LIMITED) return undefined;
-    return { http: { status: 429, headers: new Map([['retry-after', String(this.retryAfterSeconds ?? 1)]]) } };
+    this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.restName = options.restName;
   }
 }
 
@@ -39,15 +46,15 @@ export const forbidden = (message = 'You do not have permission to do this.') =>
   new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found.`);
 export const badInput = (field: string, message: string, restName?: string) =>
-  new AppError(ErrorCode.BAD_USER_INPUT, message, field, undefined, restName);
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field, restName });
 export const missingField = (field: string, label = `\`${field}\``) =>
   badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
 export const conflict = (message: string, restName?: string) =>
-  new AppError(ErrorCode.CONFLICT, message, undefined, undefined, restName);
+  new AppError(ErrorCode.CONFLICT, message, { restName });
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.') =>
-  new AppError(ErrorCode.RATE_LIMITED, message, undefined, retryAfterSeconds);
+  new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 
 /** Seconds a client is told to wait (Retry-After) when the database is unreachable. */
 export const UNAVAILABLE_RETRY_SECONDS = 2;
 export const serviceUnavailable = (message = 'The service is temporarily unavailable: its database cannot be reached. Retry shortly.') =>
-  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, undefined, UNAVAILABLE_RETRY_SECONDS);
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });

@@ -28,7 +28,7 @@ describe('routing', () => {
 
   it('shows the dashboard shell to a signed-in user, starting at API Keys', async () => {
     renderWithProviders(<AppRoutes />, { route: '/', mocks: [thresholdsMock, session(adminUser)] });
-    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, { timeout: 5000 })).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const name of ['API Keys', 'Logs', 'Domains', 'Exports', 'Team']) {
       expect(screen.getByRole('link', { name })).toBeTruthy();
@@ -44,6 +44,6 @@ describe('routing', () => {
       route: '/sign-in',
       mocks: [thresholdsMock, session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
     });
-    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, { timeout: 5000 })).toBeTruthy();
   });
 });

@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -17,31 +18,52 @@ const PASSTHROUGH = new Set([
   ...Object.values(ErrorCode),
 ]);
 
+/**
+ * The HTTP status of a GraphQL response that carries a domain error. A resolver's error answers
+ * 200 (the response holds data beside it) unless the caller must wait; an error while building
+ * the context (no resolver ran) answers its own status.
+ */
+const RESOLVER_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+const CONTEXT_STATUS: Partial<Record<ErrorCode, number>> = {
+  ...RESOLVER_STATUS,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+};
+
+/** What a thrown error is to the caller: a domain error as it is, the database down as SERVICE_UNAVAILABLE. */
+function domainError(error: unknown): AppError | null {
+  let original = unwrapResolverError(error);
+  // Over WebSocket, errors arrive as GraphQLErrors wrapping what a resolver threw.
+  if (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  if (original instanceof AppError) return original;
+  return isDatabaseUnavailable(original) ? serviceUnavailable() : null;
+}
+
+/** A domain error's extensions: its code, the field at fault, and how long to wait. */
+const extensionsOf = (e: AppError) => ({
+  code: e.code,
+  ...(e.field ? { field: e.field } : {}),
+  ...(e.retryAfterSeconds ? { retryAfter: e.retryAfterSeconds } : {}),
+});
+
+const httpOf = (e: AppError, status: number) => ({
+  status,
+  headers: new Map(e.retryAfterSeconds ? [['retry-after', String(e.retryAfterSeconds)]] : []),
+});
+
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    let original = unwrapResolverError(error);
-    // Over WebSocket, errors arrive as GraphQLErrors wrapping what a resolver threw.
-    if (original instanceof GraphQLError && original.originalError) original = original.originalError;
-    if (!(original instanceof AppError) && isDatabaseUnavailable(original)) original = serviceUnavailable();
-    if (original instanceof AppError) {
-      return {
-        message: original.message,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: {
-          code: original.code,
-          ...(original.field ? { field: original.field } : {}),
-          ...(original.retryAfterSeconds ? { retryAfter: original.retryAfterSeconds } : {}),
-        },
-      };
-    }
+    const domain = domainError(error);
+    if (domain) return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(domain) };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSTHROUGH.has(code)) {
       const message = formatted.message.replace(/^Context creation failed: /, '');
       return { message, locations: formatted.locations, extensions: { code } };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected GraphQL error');
+    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected GraphQL error');
     return {
       message: 'Internal server error',
       path: formatted.path,
@@ -49,3 +71,31 @@ export function createFormatError(logger: Logger) {
     };
   };
 }
+
+/** A domain error thrown while building the context, as a GraphQL error Apollo passes on with its status. */
+export function contextError(e: unknown): unknown {
+  const domain = domainError(e);
+  if (!domain) return e;
+  return new GraphQLError(domain.message, {
+    extensions: { ...extensionsOf(domain), http: httpOf(domain, CONTEXT_STATUS[domain.code] ?? 403) },
+  });
+}
+
+/** A response whose resolver was rate limited answers 429 with Retry-After, as REST does. */
+export const errorStatusPlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, response }) {
+        for (const error of errors) {
+          const domain = domainError(error);
+          const status = domain && RESOLVER_STATUS[domain.code];
+          if (!domain || !status) continue;
+          const http = httpOf(domain, status);
+          response.http.status = http.status;
+          for (const [name, value] of http.headers) response.http.headers.set(name, value);
+          return;
+        }
+      },
+    };
+  },
+};

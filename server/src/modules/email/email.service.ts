@@ -27,7 +27,7 @@ export type EmailFilter = DateRange & {
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
   const other = key.domainName ? domains.find((d) => d !== key.domainName) : undefined;
   if (other !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, 'from', undefined, 'invalid_from_address');
+    throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, { field: 'from', restName: 'invalid_from_address' });
   }
 }
 
@@ -36,14 +36,14 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name', 'status'] });
   const missing = domains.find((d) => !known.some((k) => k.name === d));
   if (missing !== undefined) {
-    return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, 'from', undefined, 'invalid_from_address');
+    return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, { field: 'from', restName: 'invalid_from_address' });
   }
   const taken = await em.find(Domain, { name: { $in: domains }, status: DomainStatus.VERIFIED, team: { $ne: teamId } }, { fields: ['name'] });
   if (taken.length > 0) {
-    return new AppError(ErrorCode.FORBIDDEN, `The ${taken[0].name} domain is verified by another team: only that team may send from it.`, 'from', undefined, 'validation_error');
+    return new AppError(ErrorCode.FORBIDDEN, `The ${taken[0].name} domain is verified by another team: only that team may send from it.`, { field: 'from', restName: 'validation_error' });
   }
   const unverified = known.find((k) => k.status !== DomainStatus.VERIFIED)?.name ?? domains[0];
-  return new AppError(ErrorCode.FORBIDDEN, `The ${unverified} domain is not verified. Verify it on the Domains page: this server sends only from verified domains.`, 'from', undefined, 'validation_error');
+  return new AppError(ErrorCode.FORBIDDEN, `The ${unverified} domain is not verified. Verify it on the Domains page: this server sends only from verified domains.`, { field: 'from', restName: 'validation_error' });
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');

@@ -187,7 +187,7 @@ export function parseSendEmail(input: unknown, where?: string): SendEmailRequest
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.') || 'body';
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `${prefix}${issue.message}`, field, undefined, 'validation_error');
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `${prefix}${issue.message}`, { field, restName: 'validation_error' });
   }
   const email = parsed.data;
   const scheduled_at = email.scheduled_at;
@@ -196,7 +196,7 @@ export function parseSendEmail(input: unknown, where?: string): SendEmailRequest
     try {
       scheduledAt = parseScheduledAt(scheduled_at);
     } catch (e) {
-      if (e instanceof AppError) throw new AppError(e.code, `${prefix}${e.message}`, e.field, undefined, 'validation_error');
+      if (e instanceof AppError) throw new AppError(e.code, `${prefix}${e.message}`, { field: e.field, restName: 'validation_error' });
       throw e;
     }
   }

@@ -54,14 +54,14 @@ export async function parseFilters(em: EntityManager, teamId: string, resource: 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', 'filters');
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', { field: 'filters' });
     }
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
     const message =
       issue.code === 'unrecognized_keys'
         ? `Unknown filter "${key}" for ${resource}. Allowed: ${Object.keys(schemas[resource].shape).join(', ')}.`
         : `Filter "${key}" ${issue.message}`;
-    throw new AppError(ErrorCode.BAD_USER_INPUT, message, `filters.${key}`);
+    throw new AppError(ErrorCode.BAD_USER_INPUT, message, { field: `filters.${key}` });
   }
   const f = parsed.data as ExportFilters;
   if (typeof f.from === 'string' && typeof f.to === 'string' && Date.parse(f.from) > Date.parse(f.to)) {

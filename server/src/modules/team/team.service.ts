@@ -132,7 +132,7 @@ async function assertAnotherAdminRemains(em: EntityManager, teamId: string, memb
   if (membership.role !== Role.ADMIN) return;
   await em.execute('select 1 from team where id = ? for update', [teamId]);
   const admins = await em.count(Membership, { team: teamId, role: Role.ADMIN });
-  if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', 'memberId');
+  if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'memberId' });
 }
 
 export async function updateMemberRole(
