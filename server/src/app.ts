@@ -8,23 +8,21 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
-import { type DocumentNode, GraphQLError, parse, specifiedRules, validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError } from 'graphql';
 import helmet from 'helmet';
-import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
-import { ErrorCode, rateLimited, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
+import { ErrorCode, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { costError } from './graphql/cost.js';
 import { contextError, createFormatError, errorStatusPlugin } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
-import { subscriptionsOnly } from './graphql/subscriptions-only.js';
 import { explorer } from './graphql/explorer.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
 import { badTextMessage, findBadText } from './lib/nul.js';
 import type { Logger } from './logger.js';
-import { authenticateRequest } from './modules/auth/authenticate.js';
+import { type Admission, credentialsOf, RequestGate } from './modules/auth/gate.js';
+import { createSubscriptionServer } from './graphql/websocket.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createSignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { createInvitationThrottle } from './modules/team/invitation-throttle.js';
@@ -49,7 +47,7 @@ import { exportDownload } from './modules/export/export.download.js';
 import { createExportPools, endExportPools } from './modules/export/export.connections.js';
 import { pubSub } from './graphql/pubsub.js';
 import { redactGraphql } from './modules/usage-log/redact.js';
-import { createRestRouter, createTeamRateLimiter } from './rest/router.js';
+import { createRestRouter } from './rest/router.js';
 import { requestReadError } from './rest/json-body.js';
 import { restRoutes } from './rest/routes.js';
 import type { Services } from './services.js';
@@ -62,14 +60,6 @@ export type App = {
 };
 
 const JSON_LIMIT = '1mb';
-
-function clientIp(req: IncomingMessage): string {
-  return (req as Request).ip ?? req.socket.remoteAddress ?? 'unknown';
-}
-
-/** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
-const withCode = (e: GraphQLError, code: string) =>
-  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } });
 
 export async function createApp(opts: { config: Config; orm: MikroORM; logger: Logger }): Promise<App> {
   const { config, orm, logger } = opts;
@@ -88,6 +78,17 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
   const metrics = createMetrics();
+  const apiKeyVerifier = new ApiKeyVerifier(orm, notifier);
+  const usageRecorder = new UsageRecorder(pool, logger, {
+    maxEntries: config.USAGE_LOG_BUFFER_ENTRIES,
+    maxBytes: Math.round(config.USAGE_LOG_BUFFER_MB * 1024 * 1024),
+    health: database,
+    onWrite: (ms) => metrics.usageLogWrite.observe(ms / 1000),
+  });
+  const gate = new RequestGate(
+    { verifier: apiKeyVerifier, recorder: usageRecorder, logger, knex: orm.em.getConnection().getKnex() },
+    { teamPerSecond: config.RATE_LIMIT_PER_SECOND, sessionPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE },
+  );
   const services: Services = {
     config,
     logger,
@@ -110,13 +111,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     signInThrottle: createSignInThrottle(orm),
     signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
     invitationThrottle: createInvitationThrottle(orm),
-    apiKeyVerifier: new ApiKeyVerifier(orm, notifier),
-    usageRecorder: new UsageRecorder(pool, logger, {
-      maxEntries: config.USAGE_LOG_BUFFER_ENTRIES,
-      maxBytes: Math.round(config.USAGE_LOG_BUFFER_MB * 1024 * 1024),
-      health: database,
-      onWrite: (ms) => metrics.usageLogWrite.observe(ms / 1000),
-    }),
+    apiKeyVerifier,
+    usageRecorder,
+    gate,
     metrics,
   };
   collectFrom(metrics, {
@@ -135,7 +132,6 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     logger,
     recorder: services.usageRecorder,
   });
-  const rateLimiter = createTeamRateLimiter(services);
   // Every instance makes sure the log partitions are there before it logs anything (cheap when
   // they are); dropping old ones is the periodic job's. Should this fail, the default partition
   // takes the logs until the job has run.
@@ -157,22 +153,34 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
 
+  /**
+   * A GraphQL request's context, once the gate has let it in (a key, a session or no one). A
+   * request the gate refuses (an invalid key, a rate limit) is answered here, and logged when it
+   * was made with a key.
+   */
   const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}, authorization?: string): Promise<Context> => {
     const em = orm.em.fork();
+    let admission: Admission | undefined;
     try {
-      const actor = await authenticateRequest(em, services, req, authorization ?? req.headers.authorization);
-      if (actor?.kind === 'apiKey' && rateLimiter && extra.res) {
-        try {
-          extra.res.set(await rateLimiter.consume(actor.teamId));
-        } catch (e) {
-          const retry = (e as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1;
-          extra.res.set((e as { headers?: Record<string, string> }).headers ?? {});
-          throw rateLimited(retry, (e as Error).message);
-        }
-      }
-      return { em, actor, admittedKey: actor?.kind === 'apiKey' ? actor : null, loaders: createLoaders(em), services, ip: clientIp(req), started: performance.now(), ...extra };
+      admission = await gate.admit(credentialsOf(req, { authorization, session: true }), () => em);
+      extra.res?.set(admission.headers);
+      if (admission.refusal) throw admission.refusal;
+      return { em, actor: admission.actor, admission, loaders: createLoaders(em), services, ip: credentialsOf(req, { session: false }).ip, ...extra };
     } catch (e) {
-      throw contextError(e);
+      const err = contextError(e);
+      if (admission) {
+        const body = (req as Request).body as { operationName?: unknown } | undefined;
+        const operationName = typeof body?.operationName === 'string' ? body.operationName.slice(0, 100) : '';
+        admission.finish({
+          method: req.method ?? 'POST',
+          endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
+          statusCode: err instanceof GraphQLError ? ((err.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500,
+          userAgent: req.headers['user-agent'] ?? null,
+          requestBody: null,
+          responseBody: { errors: [{ message: (err as Error).message }] },
+        });
+      }
+      throw err;
     }
   };
 
@@ -193,44 +201,19 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const parseOptions = { maxLexicalTokens: 3000 };
 
   const formatError = createFormatError(logger);
-  // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
-  // instead of being buffered (ws would take up to 100 MiB).
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  metrics.websockets.count = () => wsServer.clients.size;
-  const wsCleanup = useServer(
-    {
-      schema,
-      // Parsed and validated here, once, as HTTP requests are, and only subscriptions: queries and
-      // mutations go over HTTP, where the rate limit and the usage logs apply. A syntax error is
-      // answered (graphql-ws's own parse would treat it as its failure and drop the socket).
-      onSubscribe: (_ctx, _id, payload) => {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, parseOptions);
-        } catch (e) {
-          if (e instanceof GraphQLError) return [withCode(e, 'GRAPHQL_PARSE_FAILED')];
-          throw e;
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
-        if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        const tooCostly = costError(schema, document, payload.variables, payload.operationName);
-        if (tooCostly) return [tooCostly];
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-      },
-      // A Bearer key may come in connectionParams ({ authorization: 'Bearer re_…' }); else the upgrade request's cookie.
-      context: (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const fromParams = params.authorization ?? params.Authorization;
-        return buildContext(ctx.extra.request, {}, typeof fromParams === 'string' ? fromParams : undefined);
-      },
-      // The same error mapping as HTTP: codes for domain errors, masked internals.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    schema,
+    services,
+    parseOptions,
+    validationRules,
+    formatError,
+    contextFor: (request, admission) => {
+      const em = orm.em.fork();
+      return { em, actor: admission.actor, admission, loaders: createLoaders(em), services, ip: credentialsOf(request, { session: false }).ip };
     },
-    wsServer,
-  );
-
+  });
+  metrics.websockets.count = () => subscriptions.wsServer.clients.size;
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -262,22 +245,17 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
         async requestDidStart(rc) {
           return {
             async willSendResponse({ contextValue, request, response, operationName, document }) {
-              const actor = contextValue.admittedKey;
-              if (!actor) return;
+              if (!contextValue.admission?.key) return;
               const body = response.body.kind === 'single' ? response.body.singleResult : null;
               // Secrets out by name, by value, in the query text, and by the schema (aliased tokens).
               const { requestBody, responseBody } = redactGraphql({ schema, document, operationName, query: request.query, variables: request.variables, response: body });
-              services.usageRecorder.record({
-                teamId: actor.teamId,
-                apiKeyId: actor.apiKeyId,
+              contextValue.admission.finish({
                 method: rc.request.http?.method ?? 'POST',
                 endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
                 statusCode: response.http.status ?? (body?.errors?.length && !body.data ? 400 : 200),
                 userAgent: rc.request.http?.headers.get('user-agent') ?? null,
-                durationMs: Math.round(performance.now() - contextValue.started),
                 requestBody,
                 responseBody,
-                createdAt: new Date(),
               });
             },
           };
@@ -287,7 +265,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await subscriptions.dispose();
             },
           };
         },
@@ -343,7 +321,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   );
 
   app.get('/api/exports/:id/download', exportDownload(services));
-  app.use('/api', createRestRouter(services, restRoutes, rateLimiter));
+  app.use('/api', createRestRouter(services, restRoutes));
 
   const indexHtml = path.join(config.CLIENT_DIST, 'index.html');
   if (fs.existsSync(indexHtml)) {
@@ -395,6 +373,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       await jobs.stop({ graceful: true, timeout: 10_000, close: true, wait: true });
       await services.emailDelivery.close();
+      gate.close();
       await services.usageRecorder.close();
       services.mailer.close();
       await notifier.close();

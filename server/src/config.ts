@@ -27,6 +27,8 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Keyring <no-reply@keyring.local>'),
   PUBLIC_URL: optionalUrl(['http', 'https']),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(10),
+  /** Dashboard (session) requests per user and minute, GraphQL and WebSocket subscriptions together; 0 turns it off. */
+  SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CLIENT_DIST: z.string().default(path.join(root, 'client', 'dist')),

@@ -16,6 +16,8 @@ export type AppErrorOptions = {
   retryAfterSeconds?: number;
   /** The REST error name when it is more specific than the code's default (e.g. invalid_from_address). */
   restName?: string;
+  /** HTTP headers to answer with on both surfaces (a rate limit's RateLimit-*). */
+  headers?: Record<string, string>;
 };
 
 /**
@@ -26,6 +28,7 @@ export class AppError extends Error {
   readonly field?: string;
   readonly retryAfterSeconds?: number;
   readonly restName?: string;
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,
@@ -37,6 +40,7 @@ export class AppError extends Error {
     this.field = options.field;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.restName = options.restName;
+    this.headers = options.headers;
   }
 }
 
@@ -51,8 +55,8 @@ export const missingField = (field: string, label = `\`${field}\``) =>
   badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
 export const conflict = (message: string, restName?: string) =>
   new AppError(ErrorCode.CONFLICT, message, { restName });
-export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.') =>
-  new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.', headers?: Record<string, string>) =>
+  new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds, headers: { ...headers, 'retry-after': String(retryAfterSeconds) } });
 
 /** Seconds a client is told to wait (Retry-After) when the database is unreachable. */
 export const UNAVAILABLE_RETRY_SECONDS = 2;

@@ -61,6 +61,9 @@ async function main(): Promise<void> {
     logger.fatal({ err: e }, 'Keyring failed to start');
     process.exit(1);
   });
+  // A promise some library left without a handler (pg-boss completing a job while the database is
+  // away, say) is logged, not a reason to drop every request in flight: Node's default would exit.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     // A signal often comes twice (Ctrl-C reaches the whole process group, and tsx or pnpm relay it

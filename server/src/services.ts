@@ -7,6 +7,7 @@ import type { Notifier } from './db/notifier.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
+import type { RequestGate } from './modules/auth/gate.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import type { InvitationThrottle } from './modules/team/invitation-throttle.js';
@@ -27,6 +28,8 @@ export type Services = {
   invitationThrottle: InvitationThrottle;
   notifier: Notifier;
   apiKeyVerifier: ApiKeyVerifier;
+  /** The one door for every request: keys, sessions, rate limits, usage logs (modules/auth/gate.ts) */
+  gate: RequestGate;
   usageRecorder: UsageRecorder;
   emailDelivery: EmailDelivery;
   emailWriter: EmailWriter;

@@ -50,7 +50,7 @@ const extensionsOf = (e: AppError) => ({
 
 const httpOf = (e: AppError, status: number) => ({
   status,
-  headers: new Map(e.retryAfterSeconds ? [['retry-after', String(e.retryAfterSeconds)]] : []),
+  headers: new Map([...(e.retryAfterSeconds ? [['retry-after', String(e.retryAfterSeconds)] as const] : []), ...Object.entries(e.headers ?? {})]),
 });
 
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */

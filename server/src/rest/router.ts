@@ -1,9 +1,9 @@
 import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
-import { DISABLED_KEY_MESSAGE, verifyBearer } from '../modules/auth/authenticate.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { type Admission, credentialsOf } from '../modules/auth/gate.js';
 import { canManage } from '../modules/auth/actor.js';
 import { redact } from '../modules/usage-log/redact.js';
 import { RestError, toRestError } from './errors.js';
@@ -11,58 +11,15 @@ import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
 import { notFoundEndpoint, routeTable } from './unoffered.js';
 
-type Locals = { key?: VerifiedKey; responseBody?: unknown; started: number };
+type Locals = { key?: VerifiedKey; responseBody?: unknown };
 const locals = (res: Response) => res.locals as Locals;
 
 const missingKey = () => new RestError(401, 'missing_api_key', 'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY');
-const invalidKey = () => new RestError(403, 'invalid_api_key', 'API key is invalid.');
-const disabledKey = () => new RestError(403, 'invalid_api_key', DISABLED_KEY_MESSAGE);
 const restricted = () => new RestError(401, 'restricted_api_key', 'This API key is restricted to only send emails.');
-
-/** Team-wide requests per second for key-authenticated calls, shared by every instance through PostgreSQL. */
-export function createTeamRateLimiter(services: Services) {
-  const limit = services.config.RATE_LIMIT_PER_SECOND;
-  if (limit === 0) return null;
-  const limiter = new RateLimiterPostgres({
-    storeClient: services.orm.em.getConnection().getKnex(),
-    storeType: 'knex',
-    tableName: 'rate_limit',
-    tableCreated: true,
-    keyPrefix: 'team_rps',
-    points: limit,
-    duration: 1,
-    // Once a team is over the limit, refuse without asking the database until the window ends.
-    inMemoryBlockOnConsumed: limit,
-    inMemoryBlockDuration: 1,
-  });
-  return {
-    limit,
-    /** Consumes one request; resolves to the headers to send, or throws a 429 with them. */
-    async consume(teamId: string): Promise<Record<string, string>> {
-      try {
-        const r = await limiter.consume(teamId);
-        return headers(limit, r);
-      } catch (e) {
-        if (!(e instanceof RateLimiterRes)) throw e;
-        const retry = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-        throw Object.assign(new RestError(429, 'rate_limit_exceeded', `Too many requests. You can only make ${limit} requests per second. Retry after ${retry} second${retry === 1 ? '' : 's'}.`, retry), {
-          headers: { ...headers(limit, e), 'retry-after': String(retry) },
-        });
-      }
-    },
-  };
-}
-export type TeamRateLimiter = ReturnType<typeof createTeamRateLimiter>;
-
-const headers = (limit: number, r: RateLimiterRes) => ({
-  'ratelimit-limit': String(limit),
-  'ratelimit-remaining': String(Math.max(0, r.remainingPoints)),
-  'ratelimit-reset': String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))),
-});
 
 function sendError(res: Response, e: unknown, services: Services): void {
   const mapped = toRestError(e);
-  const extra = (e as { headers?: Record<string, string> } | null)?.headers;
+  const extra = e instanceof AppError ? e.headers : undefined;
   if (extra) res.set(extra);
   if (mapped) {
     if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after')) res.set('retry-after', String(mapped.retryAfterSeconds));
@@ -79,48 +36,41 @@ function sendError(res: Response, e: unknown, services: Services): void {
 }
 
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
-export function createRestRouter(services: Services, routes: RestRoute[], rateLimiter: TeamRateLimiter): Router {
+export function createRestRouter(services: Services, routes: RestRoute[]): Router {
   const router = Router();
   const table = routeTable(routes);
 
+  // Every request goes through the gate (modules/auth/gate.ts): the key, the team's rate limit, the usage log.
   router.use(async (req: Request, res: Response, next: NextFunction) => {
-    locals(res).started = performance.now();
     const unserved = table.unserved(req.method, req.path);
-    const bearer = await verifyBearer(services, req.headers.authorization);
-    // A route Keyring does not serve is a 404 with or without a key; with one, it is logged.
-    if (bearer.kind !== 'ok' && unserved) return next(unserved);
-    if (bearer.kind === 'none') return next(missingKey());
-    if (bearer.kind === 'disabled') return next(disabledKey());
-    if (bearer.kind !== 'ok') return next(invalidKey());
-    const key = bearer.key;
+    let admission: Admission;
+    try {
+      // The REST API takes keys only, never the dashboard's session cookie.
+      admission = await services.gate.admit(credentialsOf(req, { session: false }), () => services.orm.em.fork());
+    } catch (e) {
+      // A route Keyring does not serve is a 404 with or without a key; with one, it is logged.
+      return next(unserved && !(e instanceof AppError && e.code === ErrorCode.RATE_LIMITED) ? unserved : e);
+    }
+    const key = admission.key;
+    if (!key) return next(unserved ?? missingKey());
     locals(res).key = key;
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       locals(res).responseBody = body;
       return json(body);
     };
-    res.on('finish', () => {
-      services.usageRecorder.record({
-        teamId: key.teamId,
-        apiKeyId: key.apiKeyId,
+    res.on('finish', () =>
+      admission.finish({
         method: req.method,
         endpoint: req.path,
         statusCode: res.statusCode,
         userAgent: req.get('user-agent') ?? null,
-        durationMs: Math.round(performance.now() - locals(res).started),
         requestBody: req.body === undefined ? null : redact(req.body),
         responseBody: redact(locals(res).responseBody),
-        createdAt: new Date(),
-      });
-    });
-    if (rateLimiter) {
-      try {
-        res.set(await rateLimiter.consume(key.teamId));
-      } catch (e) {
-        return next(e);
-      }
-    }
-    next(unserved ?? undefined);
+      }),
+    );
+    res.set(admission.headers);
+    next(admission.refusal ?? unserved ?? undefined);
   });
 
   const byPath = new Map<string, RestRoute[]>();

@@ -13,7 +13,7 @@ export type VerifiedKey = ApiKeyActor & {
   enabled: boolean;
 };
 
-type Entry = { key: VerifiedKey | null; cachedAt: number };
+type Entry = { key: VerifiedKey; cachedAt: number };
 
 type Row = {
   id: string;
@@ -27,51 +27,76 @@ type Row = {
   enabled: boolean;
 };
 
+export type VerifierOptions = {
+  /** How long a verified key is trusted without asking the database again (changes are pushed at once by NOTIFY). */
+  ttlMs: number;
+  /** How long an unknown token is refused without asking the database again. */
+  missTtlMs: number;
+  /** Verified keys kept. */
+  maxEntries: number;
+  /** Unknown tokens remembered: kept apart, so a flood of them never pushes real keys out. */
+  maxMisses: number;
+};
+
+/** Unknown tokens are remembered for a minute: a flood of made-up tokens costs one query per distinct token a minute. */
+export const VERIFIER_DEFAULTS: VerifierOptions = { ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000 };
+
 /**
  * Verifies tokens without a database round trip on the hot path: malformed tokens are refused
- * by their checksum, and verified hashes are cached. Every change to a key (update, delete,
- * roll) is broadcast with NOTIFY so each instance drops its copy at once; the TTL bounds
- * staleness should a notification ever be missed.
+ * by their checksum, verified hashes are cached, and so are unknown ones (apart, for a minute).
+ * Every change to a key (update, delete, roll) is broadcast with NOTIFY so each instance drops its
+ * copy at once; the TTL bounds staleness should a notification ever be missed.
+ *
+ * A revocation wins over any lookup that started before it: each one bumps `epoch`, and a lookup
+ * that sees the epoch move while it ran is done again instead of cached (it may have read the key
+ * as it was before the change). Concurrent lookups of one token share one query.
  */
 export class ApiKeyVerifier {
   private readonly cache = new Map<string, Entry>();
+  private readonly misses = new Map<string, number>();
   private readonly hashesByKey = new Map<string, Set<string>>();
+  private readonly inFlight = new Map<string, Promise<VerifiedKey | null>>();
+  private epoch = 0;
+  private readonly opts: VerifierOptions;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly notifier: Notifier,
-    private readonly opts: { ttlMs: number; negativeTtlMs: number; maxEntries: number } = {
-      ttlMs: 60_000,
-      negativeTtlMs: 5_000,
-      maxEntries: 20_000,
-    },
+    opts: Partial<VerifierOptions> = {},
   ) {
+    this.opts = { ...VERIFIER_DEFAULTS, ...opts };
     notifier.on('api_key_revoked', (keyId) => this.forget(keyId));
     // Revocations may have been missed: every entry is checked again before its next use.
     notifier.onReset(() => this.unconfirm());
   }
 
-  /** The key behind a token, or null when it is malformed, unknown, expired or revoked. */
-  async verify(token: string): Promise<VerifiedKey | null> {
+  /**
+   * The key behind a token, or null when it is malformed, unknown, expired or revoked.
+   * `beforeLookup` runs when the answer needs the database (neither cached key nor cached miss),
+   * and may throw to refuse the request before it costs a query (a throttled address).
+   */
+  async verify(token: string, beforeLookup?: () => Promise<void>): Promise<VerifiedKey | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const hash = tokenHash(token);
     const now = Date.now();
-    let entry = this.cache.get(hash);
-    const ttl = entry?.key ? this.opts.ttlMs : this.opts.negativeTtlMs;
-    if (!entry || now - entry.cachedAt > ttl) {
+    const entry = this.cache.get(hash);
+    let key: VerifiedKey | null;
+    if (entry && now - entry.cachedAt <= this.opts.ttlMs) key = entry.key;
+    else if (!entry && (this.misses.get(hash) ?? 0) > now) return null;
+    else {
       // Only a token seen for the first time needs its checksum: a cached hash was well formed.
       if (!entry && !isWellFormedToken(token)) return null;
+      await beforeLookup?.();
       try {
-        entry = { key: await this.load(hash), cachedAt: now };
-        this.remember(hash, entry);
+        key = await this.lookup(hash);
       } catch (e) {
         // The database is unreachable: a key known before stays known, so that the request is
         // answered (a 503, as anything it does needs the database) and its usage log kept.
-        if (!entry?.key || !isConnectionError(e)) throw e;
+        if (!entry || !isConnectionError(e)) throw e;
+        key = entry.key;
       }
     }
-    const key = entry.key;
-    if (!key || (key.validUntil !== null && key.validUntil <= now)) return null;
+    if (!key || (key.validUntil !== null && key.validUntil <= Date.now())) return null;
     return key;
   }
 
@@ -82,32 +107,63 @@ export class ApiKeyVerifier {
   }
 
   forget(keyId: string): void {
+    this.epoch++;
     for (const hash of this.hashesByKey.get(keyId) ?? []) this.cache.delete(hash);
     this.hashesByKey.delete(keyId);
   }
 
   /** Keeps the entries but makes each one be loaded again before it is trusted. */
   unconfirm(): void {
+    this.epoch++;
     for (const entry of this.cache.values()) entry.cachedAt = Number.NEGATIVE_INFINITY;
+    this.misses.clear();
   }
 
   clear(): void {
+    this.epoch++;
     this.cache.clear();
+    this.misses.clear();
     this.hashesByKey.clear();
   }
 
-  private remember(hash: string, entry: Entry): void {
-    if (this.cache.size >= this.opts.maxEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+  /** One query per token at a time; redone while revocations land during it (at most a few times). */
+  private lookup(hash: string): Promise<VerifiedKey | null> {
+    let pending = this.inFlight.get(hash);
+    if (!pending) {
+      pending = (async () => {
+        for (let attempt = 0; ; attempt++) {
+          const epoch = this.epoch;
+          const key = await this.load(hash);
+          if (epoch === this.epoch) {
+            this.remember(hash, key);
+            return key;
+          }
+          // Revoked meanwhile, maybe this one: read again; under a storm of revocations, answer
+          // from the last read without caching it.
+          if (attempt === 3) return key;
+        }
+      })().finally(() => this.inFlight.delete(hash));
+      this.inFlight.set(hash, pending);
     }
+    return pending;
+  }
+
+  private remember(hash: string, key: VerifiedKey | null): void {
+    const now = Date.now();
+    if (!key) {
+      this.cache.delete(hash);
+      bounded(this.misses, this.opts.maxMisses);
+      this.misses.delete(hash);
+      this.misses.set(hash, now + this.opts.missTtlMs);
+      return;
+    }
+    this.misses.delete(hash);
+    bounded(this.cache, this.opts.maxEntries);
     this.cache.delete(hash);
-    this.cache.set(hash, entry);
-    if (entry.key) {
-      const set = this.hashesByKey.get(entry.key.apiKeyId) ?? new Set<string>();
-      this.hashesByKey.set(entry.key.apiKeyId, set);
-      set.add(hash);
-    }
+    this.cache.set(hash, { key, cachedAt: now });
+    const set = this.hashesByKey.get(key.apiKeyId) ?? new Set<string>();
+    this.hashesByKey.set(key.apiKeyId, set);
+    set.add(hash);
   }
 
   private async load(hash: string): Promise<VerifiedKey | null> {
@@ -136,4 +192,11 @@ export class ApiKeyVerifier {
       enabled: row.enabled,
     };
   }
+}
+
+/** Makes room for one more entry: the oldest inserted goes. */
+function bounded<V>(map: Map<string, V>, max: number): void {
+  if (map.size < max) return;
+  const oldest = map.keys().next().value;
+  if (oldest !== undefined) map.delete(oldest);
 }

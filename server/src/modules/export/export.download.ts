@@ -2,15 +2,17 @@ import type { Request, Response } from 'express';
 import { escapeLiteral, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
-import { isDatabaseUnavailable } from '../../db/connection.js';
-import { authenticateRequest } from '../auth/authenticate.js';
-import { type Actor, canManage } from '../auth/actor.js';
+import { AppError, ErrorCode } from '../../errors.js';
+import { canManage } from '../auth/actor.js';
+import { type Admission, credentialsOf } from '../auth/gate.js';
 import type { Services } from '../../services.js';
 import { Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 
-const fail = (res: Response, statusCode: number, name: string, message: string) =>
-  res.status(statusCode).json({ statusCode, name, message });
+const fail = (res: Response, statusCode: number, name: string, message: string) => {
+  res.locals.errorBody = { statusCode, name, message };
+  return res.status(statusCode).json(res.locals.errorBody);
+};
 
 /**
  * GET /api/exports/:id/download — the CSV, streamed chunk by chunk from PostgreSQL.
@@ -19,14 +21,29 @@ const fail = (res: Response, statusCode: number, name: string, message: string) 
 export function exportDownload(services: Services) {
   return async (req: Request, res: Response) => {
     const em = services.orm.em.fork();
-    let actor: Actor | null;
+    let admission: Admission;
     try {
-      actor = await authenticateRequest(em, services, req);
+      admission = await services.gate.admit(credentialsOf(req, { session: true }), () => em);
     } catch (e) {
       // The database unreachable is a 503 (the app's error handler), not a bad key.
-      if (isDatabaseUnavailable(e)) throw e;
-      return fail(res, 403, 'invalid_api_key', 'API key is invalid.');
+      if (!(e instanceof AppError)) throw e;
+      if (e.headers) res.set(e.headers);
+      return e.code === ErrorCode.RATE_LIMITED ? fail(res, 429, 'rate_limit_exceeded', e.message) : fail(res, 403, 'invalid_api_key', 'API key is invalid.');
     }
+    // Made with a key, the download is logged and counted like any other request of that key.
+    res.on('close', () =>
+      admission.finish({
+        method: req.method,
+        endpoint: req.path,
+        statusCode: res.statusCode,
+        userAgent: req.get('user-agent') ?? null,
+        requestBody: null,
+        responseBody: res.statusCode === 200 ? { downloaded: res.writableFinished } : (res.locals.errorBody ?? null),
+      }),
+    );
+    res.set(admission.headers);
+    if (admission.refusal) return fail(res, 429, 'rate_limit_exceeded', admission.refusal.message);
+    const actor = admission.actor;
     if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
     const exp = await findExport(em, actor.teamId, String(req.params.id));
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');

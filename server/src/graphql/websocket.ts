@@ -1,0 +1,166 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { type DocumentNode, type GraphQLFormattedError, GraphQLError, getOperationAST, type GraphQLSchema, parse, specifiedRules, type ValidationRule, validate } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ErrorCode } from '../errors.js';
+import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
+import { redactGraphql } from '../modules/usage-log/redact.js';
+import type { Services } from '../services.js';
+import type { Context } from './context.js';
+import { costError } from './cost.js';
+import { subscriptionsOnly } from './subscriptions-only.js';
+
+/** Open sockets per session or key, on one instance. */
+export const MAX_SOCKETS_PER_CALLER = 10;
+/** Subscriptions running at once on one socket. */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
+
+/** What a socket was let in with. */
+type Caller = { credentials: Credentials; id: string };
+type Extra = { request: IncomingMessage; keyring?: Caller };
+
+/** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
+export const withCode = (e: GraphQLError, code: string) =>
+  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } });
+
+/**
+ * Whether a browser page may open a socket with the session cookie: only the dashboard's own
+ * origin (PUBLIC_URL's, or the host the request was made to). A page elsewhere would otherwise
+ * ride the user's cookie (cross-site WebSocket hijacking). Clients that are not browsers send no
+ * Origin and cannot be made to carry someone's cookie.
+ */
+export function originAllowed(request: IncomingMessage, publicUrl: string): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  const host = request.headers.host;
+  return origin === new URL(publicUrl).origin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws. A socket is let in at `connection_init` by the request
+ * gate (a key in connectionParams.authorization, else the session cookie) or closed (4403): no
+ * anonymous sockets. Each subscription goes through the gate again — the key verified (a revoked
+ * key's next subscription is refused), the rate limit counted, a key's usage log written — and
+ * sockets per caller and subscriptions per socket are capped. Only subscriptions: queries and
+ * mutations go over HTTP.
+ */
+export function createSubscriptionServer(opts: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: Services;
+  parseOptions: { maxLexicalTokens: number };
+  validationRules: ValidationRule[];
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The context of one subscription, once admitted. */
+  contextFor: (request: IncomingMessage, admission: Admission) => Context;
+}) {
+  const { schema, services, parseOptions, validationRules, formatError } = opts;
+  const { gate, config } = services;
+  const socketsByCaller = new Map<string, number>();
+  // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
+  // instead of being buffered (ws would take up to 100 MiB).
+  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  const admissions = new WeakMap<object, Admission>();
+  const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const request = ctx.extra.request;
+        const params = ctx.connectionParams ?? {};
+        const fromParams = params.authorization ?? params.Authorization;
+        const authorization = typeof fromParams === 'string' ? fromParams : undefined;
+        if (authorization === undefined && !originAllowed(request, config.PUBLIC_URL)) return false;
+        const credentials = credentialsOf(request, { authorization, session: authorization === undefined });
+        let admission: Admission;
+        try {
+          admission = await gate.admit(credentials, () => services.orm.em.fork());
+        } catch {
+          return false;
+        }
+        const actor = admission.actor;
+        if (!actor) return false;
+        const id = actor.kind === 'apiKey' ? `key:${actor.apiKeyId}` : `session:${actor.sessionId}`;
+        const open = socketsByCaller.get(id) ?? 0;
+        if (open >= MAX_SOCKETS_PER_CALLER) return false;
+        socketsByCaller.set(id, open + 1);
+        ctx.extra.keyring = { credentials, id };
+        return true;
+      },
+      onClose: (ctx) => {
+        const id = ctx.extra.keyring?.id;
+        if (!id) return;
+        const open = (socketsByCaller.get(id) ?? 1) - 1;
+        if (open > 0) socketsByCaller.set(id, open);
+        else socketsByCaller.delete(id);
+      },
+      // Parsed and validated here, once, as HTTP requests are. A syntax error is answered
+      // (graphql-ws's own parse would treat it as its failure and drop the socket).
+      onSubscribe: async (ctx, _id, payload) => {
+        const caller = ctx.extra.keyring;
+        if (!caller) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions run at once on one connection.`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+        }
+        let admission: Admission;
+        try {
+          admission = await gate.admit(caller.credentials, () => services.orm.em.fork());
+        } catch (e) {
+          // The key was revoked since the socket opened, say.
+          return [new GraphQLError((e as Error).message, { extensions: { code: (e as { code?: string }).code ?? ErrorCode.UNAUTHENTICATED } })];
+        }
+        const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLError[]) => {
+          const { requestBody, responseBody } = redactGraphql({
+            schema,
+            document,
+            operationName: payload.operationName,
+            query: payload.query,
+            variables: payload.variables ?? undefined,
+            response: errors ? { errors: errors.map((e) => ({ message: e.message })) } : null,
+          });
+          const name = payload.operationName ?? (document ? getOperationAST(document)?.name?.value : undefined);
+          admission.finish({
+            method: 'WS',
+            endpoint: `/graphql${name ? ` ${name.slice(0, 100)}` : ''}`,
+            statusCode,
+            userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+            requestBody,
+            responseBody,
+          });
+        };
+        if (admission.refusal) {
+          const errors = [new GraphQLError(admission.refusal.message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: admission.refusal.retryAfterSeconds } })];
+          log(429, undefined, errors);
+          return errors;
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, parseOptions);
+        } catch (e) {
+          if (!(e instanceof GraphQLError)) throw e;
+          const errors = [withCode(e, 'GRAPHQL_PARSE_FAILED')];
+          log(400, undefined, errors);
+          return errors;
+        }
+        const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
+        const tooCostly = invalid.length ? null : costError(schema, document, payload.variables, payload.operationName);
+        const errors = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : tooCostly ? [tooCostly] : null;
+        log(errors ? 400 : 200, document, errors ?? undefined);
+        if (errors) return errors;
+        const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        admissions.set(args, admission);
+        return args;
+      },
+      context: (ctx, _id, _payload, args) => {
+        const admission = admissions.get(args);
+        if (!admission) throw new Error('subscription without an admission');
+        return opts.contextFor(ctx.extra.request, admission);
+      },
+      // The same error mapping as HTTP: codes for domain errors, masked internals.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+    },
+    wsServer,
+  );
+  return { wsServer, dispose: () => cleanup.dispose() };
+}

@@ -1,0 +1,297 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createClient as createWsClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type App, createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { initOrm, migrate } from '../src/db/orm.js';
+import { MAX_SOCKETS_PER_CALLER, MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/websocket.js';
+import { createLogger } from '../src/logger.js';
+import { generateToken } from '../src/modules/api-key/token.js';
+import { GATE_DEFAULTS } from '../src/modules/auth/gate.js';
+import { signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
+import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
+
+// The request gate (modules/auth/gate.ts): the one door for REST, GraphQL, downloads and sockets.
+
+/** Counts the key lookups an instance sends to PostgreSQL (its verifier's `load`). */
+function countLookups(app: App, delayMs = 0) {
+  const verifier = app.services.apiKeyVerifier as unknown as { load(hash: string): Promise<unknown> };
+  const load = verifier.load.bind(verifier);
+  const counter = { n: 0, started: [] as (() => void)[] };
+  verifier.load = async (hash: string) => {
+    counter.n++;
+    const out = await load(hash);
+    for (const f of counter.started.splice(0)) f();
+    // A slow answer: the key as read may be revoked before this lookup is over.
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    return out;
+  };
+  return counter;
+}
+
+const logsOf = (server: TestServer, keyId: string, status?: number) =>
+  sql<{ endpoint: string; method: string; status_code: number; response_body: { refused?: number } | null }>(
+    server.databaseUrl,
+    `select endpoint, method, status_code, response_body from usage_log where api_key_id = $1 ${status ? 'and status_code = $2' : ''} order by created_at`,
+    status ? [keyId, status] : [keyId],
+  );
+
+describe('unknown tokens', () => {
+  let server: TestServer;
+  let team: Team;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    team = await setUpTeam(server, 'Tokens');
+  });
+  afterAll(() => server?.stop());
+
+  it('cost one database query per distinct token a minute, however often they are tried', async () => {
+    const lookups = countLookups(server.app);
+    const unknown = generateToken();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api(server, '/domains', { token: unknown, headers: { 'x-forwarded-for': '198.51.100.1' } })));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(403));
+    for (let i = 0; i < 10; i++) expect((await api(server, '/domains', { token: unknown, headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(403);
+    expect(lookups.n).toBe(1);
+  });
+
+  it('from one address past 30 a minute are refused with 429 before they reach the database; real keys from there still work', async () => {
+    const from = { 'x-forwarded-for': '198.51.100.2' };
+    // The team's key is used from there first: an instance knows it.
+    expect((await api(server, '/domains', { token: team.full.token, headers: from })).status).toBe(200);
+    const lookups = countLookups(server.app);
+    const statuses: number[] = [];
+    for (let i = 0; i < GATE_DEFAULTS.failedAuthPerMinute + 10; i++) statuses.push((await api(server, '/domains', { token: generateToken(), headers: from })).status);
+    expect(statuses.slice(0, GATE_DEFAULTS.failedAuthPerMinute)).toEqual(Array(GATE_DEFAULTS.failedAuthPerMinute).fill(403));
+    expect(statuses.slice(GATE_DEFAULTS.failedAuthPerMinute)).toEqual(Array(10).fill(429));
+    expect(lookups.n).toBe(GATE_DEFAULTS.failedAuthPerMinute);
+    const refused = await api(server, '/domains', { token: generateToken(), headers: from });
+    expect(refused.body).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded', message: expect.stringMatching(/invalid API keys from this address/) });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The team's own key, from the same address, and unknown tokens from another address.
+    expect((await api(server, '/domains', { token: team.full.token, headers: from })).status).toBe(200);
+    expect((await api(server, '/domains', { token: generateToken(), headers: { 'x-forwarded-for': '198.51.100.3' } })).status).toBe(403);
+    // GraphQL goes through the same door.
+    const gql = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${generateToken()}`, ...from },
+      body: JSON.stringify({ query: '{ apiKeys { id } }' }),
+    });
+    expect(gql.status).toBe(429);
+    expect(((await gql.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('refused requests', () => {
+  let server: TestServer;
+  let team: Team;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_PER_SECOND: '2' });
+    team = await setUpTeam(server, 'Flood');
+  });
+  afterAll(() => server?.stop());
+
+  it('are logged in full up to 10 per key and minute, the rest summed up in one entry that counts them', async () => {
+    const answers = await Promise.all(Array.from({ length: 80 }, () => api(server, '/domains', { token: team.full.token })));
+    const refused = answers.filter((a) => a.status === 429).length;
+    expect(refused).toBeGreaterThan(60);
+    server.app.services.gate.flushRefusals();
+    await server.app.services.usageRecorder.flush();
+    const logs = await logsOf(server, team.full.id, 429);
+    const full = logs.filter((l) => l.endpoint === '/domains');
+    const summary = logs.filter((l) => l.endpoint === '(rate limited)');
+    // One minute's boundary may fall inside the flood: then two minutes' worth.
+    expect(full.length).toBeGreaterThanOrEqual(GATE_DEFAULTS.refusalsLoggedPerMinute);
+    expect(full.length).toBeLessThanOrEqual(2 * GATE_DEFAULTS.refusalsLoggedPerMinute);
+    expect(summary.length).toBeGreaterThanOrEqual(1);
+    expect(summary.length).toBeLessThanOrEqual(2);
+    expect(full.length + summary.reduce((n, s) => n + (s.response_body?.refused ?? 0), 0)).toBe(refused);
+    expect(summary[0]).toMatchObject({ method: '*', status_code: 429 });
+  });
+});
+
+describe('dashboard sessions', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SESSION_RATE_LIMIT_PER_MINUTE: '5' });
+  });
+  afterAll(() => server?.stop());
+
+  it('have a rate limit per user, answered 429 RATE_LIMITED with Retry-After; other users are not affected', async () => {
+    const { client } = await signUpAdmin(server, 'Busy');
+    const other = (await signUpAdmin(server, 'Calm')).client;
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof client.gql>> | undefined;
+    for (let i = 0; i < 8; i++) {
+      last = await client.gql('{ apiKeys { id } }');
+      statuses.push(last.status);
+    }
+    // Signing up was anonymous: the session's requests start after it.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(last!.errors![0].extensions!.code).toBe('RATE_LIMITED');
+    expect(last!.errors![0].message).toMatch(/5 requests per minute/);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.headers.get('ratelimit-limit')).toBe('5');
+    expect((await other.gql('{ apiKeys { id } }')).status).toBe(200);
+  });
+});
+
+describe('export downloads made with a key', () => {
+  let server: TestServer;
+  let team: Team;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_PER_SECOND: '1' });
+    team = await setUpTeam(server, 'Downloads');
+  });
+  afterAll(() => server?.stop());
+
+  it('are logged, counted and rate-limited like any other request of that key', async () => {
+    const created = await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`);
+    const id = created.data!.createExport.id as string;
+    await new Promise((r) => setTimeout(r, 1100));
+    const first = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } });
+    expect(first.status).toBe(200);
+    expect(await first.text()).toMatch(/^id,name,region,status,created_at\n/);
+    const flood = await Promise.all(Array.from({ length: 5 }, () => fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } })));
+    const refused = flood.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    const bodies = await Promise.all(flood.map((r) => r.text()));
+    expect(JSON.parse(bodies[flood.indexOf(refused[0])])).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded' });
+    await waitFor(async () => ((await logsOf(server, team.full.id)).filter((l) => l.endpoint.endsWith('/download')).length >= 6 ? true : undefined), 5000, 'the download logs');
+    await server.app.services.usageRecorder.flush();
+    const logs = (await logsOf(server, team.full.id)).filter((l) => l.endpoint === `/api/exports/${id}/download`);
+    expect(logs.map((l) => l.status_code).sort()).toEqual([200, ...flood.map((r) => r.status)].sort());
+    const [{ request_count }] = await sql<{ request_count: number }>(server.databaseUrl, 'select request_count from api_key where id = $1', [team.full.id]);
+    expect(Number(request_count)).toBe(6);
+  });
+});
+
+describe('the WebSocket', () => {
+  let server: TestServer;
+  let team: Team;
+  const wsUrl = () => `${server.url.replace('http', 'ws')}/graphql`;
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    team = await setUpTeam(server, 'Sockets');
+  });
+  afterAll(() => server?.stop());
+
+  /** Opens a raw graphql-transport-ws socket and says how connection_init went: 'ack' or the close code. */
+  function init(opts: { headers?: Record<string, string>; payload?: Record<string, unknown> } = {}): Promise<{ outcome: 'ack' | number; socket: WebSocket }> {
+    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws', { headers: opts.headers });
+    return new Promise((resolve, reject) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: opts.payload })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') resolve({ outcome: 'ack', socket });
+      });
+      socket.on('close', (code) => resolve({ outcome: code, socket }));
+      socket.on('error', reject);
+    });
+  }
+
+  it('closes anonymous sockets and bad keys at connection_init (4403)', async () => {
+    expect((await init()).outcome).toBe(4403);
+    expect((await init({ payload: { authorization: `Bearer ${generateToken()}` } })).outcome).toBe(4403);
+    expect((await init({ headers: { cookie: 'keyring_session=forged' } })).outcome).toBe(4403);
+  });
+
+  it('takes the session cookie only from the dashboard origin', async () => {
+    const { cookie } = team.admin;
+    const own = await init({ headers: { cookie: cookie!, origin: new URL(server.url).origin } });
+    expect(own.outcome).toBe('ack');
+    own.socket.close();
+    expect((await init({ headers: { cookie: cookie!, origin: 'https://evil.example' } })).outcome).toBe(4403);
+    // A key is not a cookie: no page can make a browser send it.
+    const keyed = await init({ headers: { origin: 'https://tool.example' }, payload: { authorization: `Bearer ${team.full.token}` } });
+    expect(keyed.outcome).toBe('ack');
+    keyed.socket.close();
+  });
+
+  it(`caps sockets per key (${MAX_SOCKETS_PER_CALLER}) and subscriptions per socket (${MAX_SUBSCRIPTIONS_PER_SOCKET}), and logs each subscription of a key`, async () => {
+    const key = await createKey(team.admin, { name: 'many sockets', permission: 'FULL_ACCESS' });
+    const payload = { authorization: `Bearer ${key.token}` };
+    const open = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CALLER }, () => init({ payload })));
+    expect(open.map((o) => o.outcome)).toEqual(Array(MAX_SOCKETS_PER_CALLER).fill('ack'));
+    expect((await init({ payload })).outcome).toBe(4403);
+    open[0].socket.close();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await init({ payload });
+    expect(again.outcome).toBe('ack');
+    for (const o of [...open.slice(1), again]) o.socket.close();
+
+    const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: payload, lazy: false });
+    const { id } = (await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`)).data!.createExport as { id: string };
+    const outcomes: Promise<string>[] = [];
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS_PER_SOCKET; i++) {
+      outcomes.push(
+        new Promise((resolve) => {
+          client.subscribe(
+            { query: `subscription Watch { exportProgress(id: "${id}") { id status } }` },
+            { next: () => undefined, error: (e) => resolve(JSON.stringify(e)), complete: () => resolve('complete') },
+          );
+        }),
+      );
+    }
+    // A READY export completes its subscription at once; the 11th may be refused before.
+    const results = await Promise.all(outcomes);
+    await client.dispose();
+    expect(results.filter((r) => r === 'complete').length).toBeGreaterThanOrEqual(1);
+    await server.app.services.usageRecorder.flush();
+    const logged = (await logsOf(server, key.id)).filter((l) => l.method === 'WS');
+    expect(logged.length).toBe(results.length - results.filter((r) => r.includes('At most')).length);
+    expect(logged[0].endpoint).toBe('/graphql Watch');
+  });
+
+  it('refuses a new subscription on an open socket once its key is deleted', async () => {
+    const key = await createKey(team.admin, { name: 'soon gone', permission: 'FULL_ACCESS' });
+    const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key.token}` }, lazy: false });
+    const subscribe = () =>
+      new Promise<string>((resolve) =>
+        client.subscribe(
+          { query: `subscription { exportProgress(id: "00000000-0000-4000-8000-000000000000") { id } }` },
+          { next: () => undefined, error: (e) => resolve(JSON.stringify(e)), complete: () => resolve('complete') },
+        ),
+      );
+    expect(await subscribe()).toMatch(/not found/i);
+    expect((await team.admin.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: key.id })).errors).toBeUndefined();
+    expect(await subscribe()).toMatch(/Invalid API key|API key is invalid/);
+    await client.dispose();
+  });
+});
+
+describe('a key revoked while a verification of it is in flight', () => {
+  let first: TestServer;
+  let second: { app: App; orm: MikroORM; url: string };
+  beforeAll(async () => {
+    first = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: first.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0', WORKERS: 'false' });
+    const orm = await initOrm(first.databaseUrl, createLogger('silent'));
+    await migrate(orm);
+    const app = await createApp({ config, orm, logger: createLogger('silent') });
+    second = { app, orm, url: await app.listen(0, '127.0.0.1') };
+  });
+  afterAll(async () => {
+    await second?.app.close();
+    await second?.orm.close();
+    await first?.stop();
+  });
+
+  it('is refused by every instance: the revocation wins over the lookup that started before it', async () => {
+    const admin = (await signUpAdmin(first, 'Race')).client;
+    const onB = (token: string) => fetch(`${second.url}/api/domains`, { headers: { authorization: `Bearer ${token}` } });
+    for (let round = 0; round < 5; round++) {
+      const key = await createKey(admin, { name: `race ${round}`, permission: 'FULL_ACCESS' });
+      const lookups = countLookups(second.app, 400);
+      const read = new Promise<void>((resolve) => lookups.started.push(resolve));
+      // B starts verifying the token; its lookup reads the key, then is slow to come back...
+      const inFlight = onB(key.token);
+      await read;
+      // ...while A rolls it with no grace period.
+      const rolled = await admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id: key.id });
+      expect(rolled.errors).toBeUndefined();
+      expect((await inFlight).status).toBe(403);
+      for (let i = 0; i < 3; i++) expect((await onB(key.token)).status).toBe(403);
+      expect((await onB(rolled.data!.rollApiKey.token as string)).status).toBe(200);
+    }
+  });
+});
