@@ -2,7 +2,8 @@ import { Arg, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-grap
 import type { Context } from '../../graphql/context.js';
 import { requireNoKey } from './actor.js';
 import { User } from '../team/team.entity.js';
-import { SESSION_COOKIE, type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
+import { type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
+import { SESSION_COOKIE } from './session.js';
 import { readCookie } from './cookies.js';
 
 @InputType({ description: 'A new account and its team' })

@@ -8,9 +8,9 @@ import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Membership, Role, Team, User } from '../team/team.entity.js';
 import { Session } from './session.entity.js';
+import { userActor } from './session.js';
 import { checkName, checkPassword, normaliseEmail } from './validation.js';
 
-export const SESSION_COOKIE = 'keyring_session';
 export const INVALID_CREDENTIALS = 'Invalid email or password.';
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead.';
 export const SIGN_UP_CLOSED = 'Sign-up is closed on this server: ask a team admin for an invitation.';
@@ -38,14 +38,6 @@ export function createSession(em: EntityManager, services: Services, membership:
   em.persist(session);
   return { user: membership.user, actor: userActor(membership, session.id), token, expiresAt };
 }
-
-export const userActor = (m: Membership, sessionId = ''): UserActor => ({
-  kind: 'user',
-  userId: m.user.id,
-  teamId: m.team.id,
-  role: m.role,
-  sessionId,
-});
 
 export async function signUp(
   em: EntityManager,
@@ -122,14 +114,3 @@ export async function signOut(em: EntityManager, sessionToken: string | undefine
   if (sessionToken) await em.nativeDelete(Session, { tokenHash: sha256Hex(sessionToken) });
 }
 
-/** The session behind a cookie, if it is live and its user still belongs to its team. */
-export async function actorFromSession(em: EntityManager, sessionToken: string): Promise<UserActor | null> {
-  const session = await em.findOne(
-    Session,
-    { tokenHash: sha256Hex(sessionToken), expiresAt: { $gt: new Date() } },
-    { fields: ['id', 'user', 'team'] },
-  );
-  if (!session) return null;
-  const membership = await em.findOne(Membership, { user: session.user, team: session.team });
-  return membership ? userActor(membership, session.id) : null;
-}

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { ApiKeyVerifier, VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
-import { actorFromSession, SESSION_COOKIE } from './auth.service.js';
+import { actorFromSession, SESSION_COOKIE } from './session.js';
 import { readCookie } from './cookies.js';
 
 /** What a request presents. */

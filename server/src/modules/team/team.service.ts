@@ -10,9 +10,9 @@ import {
   createSession,
   hashPassword,
   type SignedIn,
-  userActor,
   verifyCredentials,
 } from '../auth/auth.service.js';
+import { userActor } from '../auth/session.js';
 import { Session } from '../auth/session.entity.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
