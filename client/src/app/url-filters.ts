@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { type Day, dayEnd, dayStart, formatDay, parseDay } from '../ui/DateRangeFields';
 
@@ -51,14 +52,41 @@ export const oneOf =
   (value) =>
     options.find((o) => o.value === value)?.value;
 
+const sameFilters = (a: UrlFilters, b: UrlFilters) => {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+};
+
 /**
  * The page's filters and how to change them; a change replaces the URL rather than adding history.
  * `params` is the URL's query as it stands, for links that come back to this very list.
+ *
+ * The filters are React state mirrored in the URL, not read from it: the router changes the URL
+ * in a transition, and a query whose variables flip between an interrupted transition and the
+ * committed tree would fetch both, again and again. Back, forward or a link still move them.
+ * `setFilters` takes the next filters or a function of the latest ones (for a delayed search).
  */
 export function useUrlFilters<F extends UrlFilters>(codec: UrlFilterCodec<F>) {
   const [params, setParams] = useSearchParams();
-  const filters = codec.read(params);
-  const setFilters = (next: F) => setParams(codec.search(next), { replace: true });
+  const [filters, setState] = useState(() => codec.read(params));
+  const latest = useRef(filters);
+  latest.current = filters;
+  // The URLs this hook wrote, so that their (later) arrival does not undo a newer change.
+  const written = useRef<string[]>([]);
+  const urlKey = params.toString();
+  useEffect(() => {
+    if (written.current.includes(urlKey)) return;
+    const next = codec.read(new URLSearchParams(urlKey));
+    setState((current) => (sameFilters(current, next) ? current : next));
+  }, [urlKey, codec]);
+  const setFilters = (next: F | ((current: F) => F)) => {
+    const value = typeof next === 'function' ? next(latest.current) : next;
+    latest.current = value;
+    setState(value);
+    const search = codec.search(value);
+    written.current = [...written.current.slice(-4), search.toString()];
+    setParams(search, { replace: true });
+  };
   return { filters, setFilters, filtered: Object.values(filters).some(Boolean), params };
 }
 

@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
 import { useIsAdmin } from '../../app/session';
+import { searchReader, urlFilters, useUrlFilters } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
@@ -20,46 +20,17 @@ import './api-keys.css';
 
 const SEARCH_DELAY_MS = 250;
 
-type ListFilters = { health: HealthFilterId | undefined; search: string };
-
-const parseFilters = (params: URLSearchParams): ListFilters => ({
-  health: healthFilter(params.get('health'))?.id,
-  search: params.get('q') ?? '',
+/** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
+const apiKeyUrlFilters = urlFilters<{ health?: HealthFilterId; q?: string }>({
+  health: (value) => healthFilter(value)?.id,
+  q: searchReader,
 });
 
-/**
- * The health filter and the search, mirrored in the URL so a filtered list can be shared and
- * reloaded. The query reads React state, not the URL: the router changes the URL in a transition,
- * and a query whose variables flip between an interrupted transition and the committed tree would
- * fetch both, again and again.
- */
 function useListFilters() {
-  const [params, setParams] = useSearchParams();
-  const [filters, setFilters] = useState(() => parseFilters(params));
-  const latest = useRef(filters);
-  latest.current = filters;
-  // The URLs this hook wrote, so that their (later) arrival does not undo a newer change.
-  const written = useRef<string[]>([]);
-  const urlKey = params.toString();
-  // Back, forward or a link changed the URL: follow it.
-  useEffect(() => {
-    if (written.current.includes(urlKey)) return;
-    const next = parseFilters(new URLSearchParams(urlKey));
-    setFilters((current) => (current.health === next.health && current.search === next.search ? current : next));
-  }, [urlKey]);
-  const update = (next: Partial<ListFilters>) => {
-    const merged = { ...latest.current, ...next };
-    latest.current = merged;
-    setFilters(merged);
-    const out = new URLSearchParams(urlKey);
-    if (merged.health) out.set('health', merged.health);
-    else out.delete('health');
-    if (merged.search.trim()) out.set('q', merged.search);
-    else out.delete('q');
-    written.current = [...written.current.slice(-4), out.toString()];
-    setParams(out, { replace: true });
-  };
-  return { ...filters, update };
+  const { filters, setFilters } = useUrlFilters(apiKeyUrlFilters);
+  const update = (next: { health?: HealthFilterId; search?: string }) =>
+    setFilters((current) => ({ health: 'health' in next ? next.health : current.health, q: 'search' in next ? next.search : current.q }));
+  return { health: filters.health, search: filters.q ?? '', update };
 }
 
 export function ApiKeysPage() {

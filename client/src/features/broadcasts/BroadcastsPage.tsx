@@ -1,13 +1,8 @@
-import { NetworkStatus } from '@apollo/client';
-import { useQuery } from '@apollo/client/react';
-import type { ReactNode } from 'react';
-import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { ListState } from '../../app/ListState';
 import { useUrlFilters } from '../../app/url-filters';
-import { Button } from '../../ui/Button';
+import { useCursorList } from '../../app/useCursorList';
 import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
-import { LoadMore } from '../../ui/LoadMore';
-import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { SearchField } from '../../ui/SearchField';
 import { SelectField } from '../../ui/SelectField';
@@ -21,52 +16,7 @@ const PAGE_SIZE = 50;
 export function BroadcastsPage() {
   const { filters, setFilters, filtered } = useUrlFilters(broadcastUrlFilters);
   const filter = toBroadcastFilter(filters);
-  const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(BroadcastsPageQuery, {
-    variables: { filter, first: PAGE_SIZE },
-    fetchPolicy: 'cache-and-network',
-  });
-  const broadcasts = data?.broadcasts.edges.map((e) => e.node) ?? [];
-  // A reversed date range (from a hand-edited URL) is refused by the server: say so beside the dates.
-  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
-
-  const loadMore = async () => {
-    try {
-      await fetchMore({ variables: { after: data?.broadcasts.pageInfo.endCursor } });
-    } catch (e) {
-      reportErrors(e);
-    }
-  };
-
-  let body: ReactNode;
-  if (loading && !data) body = <Loading label="Loading broadcasts" />;
-  else if (error && !data) {
-    body = Object.keys(fieldErrors).length ? null : (
-      <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
-    );
-  } else if (broadcasts.length === 0) {
-    body = filtered ? (
-      <EmptyState title="No broadcasts match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
-    ) : (
-      <EmptyState title="No broadcasts yet">
-        <p>
-          Broadcasts created through the API with <code className="mono">POST /api/broadcasts</code> show up here.
-        </p>
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <>
-        <BroadcastsTable broadcasts={broadcasts} />
-        <LoadMore
-          shown={broadcasts.length}
-          noun="broadcasts"
-          hasMore={data?.broadcasts.pageInfo.hasNextPage ?? false}
-          loading={networkStatus === NetworkStatus.fetchMore}
-          onLoadMore={loadMore}
-        />
-      </>
-    );
-  }
+  const list = useCursorList(BroadcastsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.broadcasts });
 
   return (
     <>
@@ -90,10 +40,24 @@ export function BroadcastsPage() {
           from={filters.from}
           to={filters.to}
           onChange={(range) => setFilters({ ...filters, ...range })}
-          errors={fieldErrors}
+          errors={list.fieldErrors}
         />
       </fieldset>
-      {body}
+      <ListState
+        list={list}
+        noun="broadcasts"
+        filtered={filtered}
+        onClearFilters={() => setFilters({})}
+        empty={
+          <EmptyState title="No broadcasts yet">
+            <p>
+              Broadcasts created through the API with <code className="mono">POST /api/broadcasts</code> show up here.
+            </p>
+          </EmptyState>
+        }
+      >
+        {(broadcasts) => <BroadcastsTable broadcasts={broadcasts} />}
+      </ListState>
     </>
   );
 }

@@ -1,16 +1,12 @@
-import { NetworkStatus } from '@apollo/client';
-import { useQuery } from '@apollo/client/react';
-import { type ReactNode, useState } from 'react';
-import { queryErrorMessage, reportErrors, splitErrors } from '../../app/errors';
+import { useState } from 'react';
+import { ListState } from '../../app/ListState';
 import { useIsAdmin } from '../../app/session';
 import { useUrlFilters } from '../../app/url-filters';
+import { useCursorList } from '../../app/useCursorList';
 import type { EmailsTable_EmailFragment } from '../../gql/graphql';
-import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
-import { LoadMore } from '../../ui/LoadMore';
-import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { SearchField } from '../../ui/SearchField';
 import { SelectField } from '../../ui/SelectField';
@@ -26,56 +22,11 @@ const PAGE_SIZE = 50;
 export function EmailsPage() {
   const { filters, setFilters, filtered, params } = useUrlFilters(emailUrlFilters);
   const filter = toEmailFilter(filters);
-  const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(EmailsPageQuery, {
-    variables: { filter, first: PAGE_SIZE },
-    fetchPolicy: 'cache-and-network',
-  });
+  const list = useCursorList(EmailsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.emails });
   const { keys, keyName } = useApiKeyFilterKeys();
   const isAdmin = useIsAdmin();
   const [canceling, setCanceling] = useState<EmailsTable_EmailFragment | null>(null);
   const { cancelEmail, loading: cancelLoading } = useCancelEmailMutation();
-  const emails = data?.emails.edges.map((e) => e.node) ?? [];
-  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
-
-  const loadMore = async () => {
-    try {
-      await fetchMore({ variables: { after: data?.emails.pageInfo.endCursor } });
-    } catch (e) {
-      reportErrors(e);
-    }
-  };
-
-  let body: ReactNode;
-  if (loading && !data) body = <Loading label="Loading emails" />;
-  else if (error && !data) {
-    body = Object.keys(fieldErrors).length ? null : (
-      <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
-    );
-  } else if (emails.length === 0) {
-    body = filtered ? (
-      <EmptyState title="No emails match these filters" action={<Button onClick={() => setFilters({})}>Clear filters</Button>} />
-    ) : (
-      <EmptyState title="No emails yet">
-        <p>
-          Emails sent through the API with <code className="mono">POST /api/emails</code> show up here.
-        </p>
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <>
-        <EmailsTable emails={emails} search={params.toString()} onCancel={isAdmin ? setCanceling : undefined} />
-        <LoadMore
-          shown={emails.length}
-          noun="emails"
-          hasMore={data?.emails.pageInfo.hasNextPage ?? false}
-          loading={networkStatus === NetworkStatus.fetchMore}
-          onLoadMore={loadMore}
-        />
-      </>
-    );
-  }
-
   return (
     <>
       <PageHeader
@@ -104,10 +55,24 @@ export function EmailsPage() {
           from={filters.from}
           to={filters.to}
           onChange={(range) => setFilters({ ...filters, ...range })}
-          errors={fieldErrors}
+          errors={list.fieldErrors}
         />
       </fieldset>
-      {body}
+      <ListState
+        list={list}
+        noun="emails"
+        filtered={filtered}
+        onClearFilters={() => setFilters({})}
+        empty={
+          <EmptyState title="No emails yet">
+            <p>
+              Emails sent through the API with <code className="mono">POST /api/emails</code> show up here.
+            </p>
+          </EmptyState>
+        }
+      >
+        {(emails) => <EmailsTable emails={emails} search={params.toString()} onCancel={isAdmin ? setCanceling : undefined} />}
+      </ListState>
       <ConfirmDialog
         open={canceling !== null}
         onOpenChange={(open) => !open && setCanceling(null)}

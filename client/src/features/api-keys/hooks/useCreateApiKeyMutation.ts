@@ -1,8 +1,9 @@
-import { useMutation } from '@apollo/client/react';
-import { useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
-import type { ApiKeysTable_ApiKeyFragment, CreateApiKeyInput } from '../../../gql/graphql';
+import type { CreateApiKeyInput } from '../../../gql/graphql';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
+import { useTokenMutation } from './useTokenMutation';
+
+export type { CreatedApiKey } from './useTokenMutation';
 
 export const CreateApiKeyMutation = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
@@ -17,31 +18,11 @@ export const CreateApiKeyMutation = graphql(`
 
 export const API_KEY_FIELDS = ['name', 'permission', 'domainId', 'expiresAt'] as const;
 
-export type CreatedApiKey = { apiKey: ApiKeysTable_ApiKeyFragment; token: string };
-
 export function useCreateApiKeyMutation() {
-  const refetchLists = useRefetchApiKeyLists();
-  // The payload has no id, so Apollo keeps it (and the token) only under ROOT_MUTATION, which it
-  // clears right after the write; the normalized ApiKey never holds the token.
-  const [mutate, { loading, reset }] = useMutation(CreateApiKeyMutation, {
-    refetchQueries: refetchLists,
+  const { run, ...rest } = useTokenMutation(CreateApiKeyMutation, {
+    fields: API_KEY_FIELDS,
+    payload: (data) => data.createApiKey,
+    refetchQueries: useRefetchApiKeyLists(),
   });
-  const errors = useFormErrors(API_KEY_FIELDS);
-  /** Resolves to the new key and its one-time token, or null when it failed. */
-  const createApiKey = async (input: CreateApiKeyInput): Promise<CreatedApiKey | null> => {
-    errors.clear();
-    try {
-      const { data } = await mutate({ variables: { input } });
-      return data ? { apiKey: data.createApiKey.apiKey, token: data.createApiKey.token } : null;
-    } catch (e) {
-      errors.report(e);
-      return null;
-    }
-  };
-  /** Forgets the last result, token included. */
-  const forget = () => {
-    reset();
-    errors.clear();
-  };
-  return { createApiKey, loading, forget, ...errors };
+  return { createApiKey: (input: CreateApiKeyInput) => run({ input }), ...rest };
 }

@@ -1,7 +1,5 @@
-import { useMutation } from '@apollo/client/react';
-import { useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
-import type { CreatedApiKey } from './useCreateApiKeyMutation';
+import { useTokenMutation } from './useTokenMutation';
 
 export const RollApiKeyMutation = graphql(`
   mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {
@@ -16,21 +14,9 @@ export const RollApiKeyMutation = graphql(`
 
 export function useRollApiKeyMutation() {
   // As with create: the token stays out of normalized objects; only the new token start is cached.
-  const [mutate, { loading, reset }] = useMutation(RollApiKeyMutation);
-  const errors = useFormErrors(['gracePeriodSeconds'] as const);
-  const rollApiKey = async (id: string, gracePeriodSeconds: number): Promise<CreatedApiKey | null> => {
-    errors.clear();
-    try {
-      const { data } = await mutate({ variables: { id, input: { gracePeriodSeconds } } });
-      return data ? { apiKey: data.rollApiKey.apiKey, token: data.rollApiKey.token } : null;
-    } catch (e) {
-      errors.report(e);
-      return null;
-    }
-  };
-  const forget = () => {
-    reset();
-    errors.clear();
-  };
-  return { rollApiKey, loading, forget, ...errors };
+  const { run, ...rest } = useTokenMutation(RollApiKeyMutation, {
+    fields: ['gracePeriodSeconds'] as const,
+    payload: (data) => data.rollApiKey,
+  });
+  return { rollApiKey: (id: string, gracePeriodSeconds: number) => run({ id, input: { gracePeriodSeconds } }), ...rest };
 }

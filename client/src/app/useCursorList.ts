@@ -1,0 +1,61 @@
+import { type ErrorLike, NetworkStatus, type OperationVariables, type TypedDocumentNode } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import { reportErrors, splitErrors } from './errors';
+
+/** The part of a GraphQL connection a list page reads. */
+export type CursorConnection<TNode> = {
+  edges: readonly { node: TNode }[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+};
+
+/** What a list page's query takes: a page size and the cursor to continue after. */
+type PageVariables = OperationVariables & { first?: number | null; after?: string | null };
+
+/**
+ * One cursor-paginated list: its rows, its state, and the next page. A visit shows what is cached
+ * at once, then what is true now; a reversed date range comes back as `fieldErrors` to show
+ * beside the dates rather than as the list's error.
+ */
+export function useCursorList<TData, TVariables extends PageVariables, TNode>(
+  query: TypedDocumentNode<TData, TVariables>,
+  options: { variables: TVariables; connection: (data: TData) => CursorConnection<TNode> },
+) {
+  const result = useQuery<TData, TVariables>(query, {
+    variables: options.variables,
+    fetchPolicy: 'cache-and-network',
+  } as useQuery.Options<TData, TVariables>);
+  const { data, error, fetchMore, networkStatus } = result;
+  const connection = data ? options.connection(data as TData) : undefined;
+  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
+
+  const loadMore = async () => {
+    try {
+      await fetchMore({ variables: { after: connection?.pageInfo.endCursor } as Partial<TVariables> });
+    } catch (e) {
+      reportErrors(e);
+    }
+  };
+
+  return {
+    ...result,
+    data: data as TData | undefined,
+    nodes: connection?.edges.map((e) => e.node) ?? [],
+    hasMore: connection?.pageInfo.hasNextPage ?? false,
+    loadingMore: networkStatus === NetworkStatus.fetchMore,
+    loadMore,
+    fieldErrors,
+  };
+}
+
+/** What a list page's body needs of its list (ListState). */
+export type CursorList<TNode> = {
+  data: unknown;
+  loading: boolean;
+  error?: ErrorLike;
+  refetch: () => Promise<unknown>;
+  nodes: TNode[];
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => Promise<void>;
+  fieldErrors: { from?: string; to?: string };
+};
