@@ -30,6 +30,8 @@ describe('API key tokens', () => {
 
   it('refuses wrong prefixes, lengths and characters', () => {
     const t = generateToken();
+    // The whole string is the token: the pattern is anchored at both ends.
+    for (const padded of [`x${t}`, `${t}x`, ` ${t}`, `${t}\n`]) expect(TOKEN_PATTERN.test(padded), padded).toBe(false);
     for (const bad of ['', 're_', t.slice(0, -1), `${t}x`, t.replace('re_', 'rk_'), t.replace(/.$/, '!'), ` ${t}`]) {
       expect(isWellFormedToken(bad)).toBe(false);
     }

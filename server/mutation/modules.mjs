@@ -1,0 +1,23 @@
+// The rule-holding modules under mutation testing, each with the tests that cover it.
+// A module's tests are the unit tests beside it and the API tests of its rules; keep the list
+// short: every surviving-candidate mutant reruns them.
+export const MODULES = {
+  token: { mutate: 'src/modules/api-key/token.ts', tests: ['src/modules/api-key/token.test.ts', 'test/readme-token.test.ts'] },
+  actor: { mutate: 'src/modules/auth/actor.ts', tests: ['test/role-matrix.test.ts'] },
+  'sign-in-throttle': { mutate: 'src/modules/auth/sign-in-throttle.ts', tests: ['test/sign-in-throttle.test.ts'] },
+  'sign-up-throttle': { mutate: 'src/modules/auth/sign-up-throttle.ts', tests: ['test/sign-up.test.ts'] },
+  'invitation-throttle': { mutate: 'src/modules/team/invitation-throttle.ts', tests: ['test/teams.test.ts'] },
+  redact: { mutate: 'src/modules/usage-log/redact.ts', tests: ['src/modules/usage-log/redact.test.ts', 'test/redaction.test.ts'] },
+  'usage-recorder': {
+    mutate: 'src/modules/usage-log/usage-recorder.ts',
+    tests: ['src/modules/usage-log/usage-recorder.test.ts', 'test/usage-log-flush.test.ts'],
+  },
+  'api-key-service': { mutate: 'src/modules/api-key/api-key.service.ts', tests: ['test/api-keys.test.ts', 'test/api-key-rules.test.ts'] },
+  'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-keys.test.ts', 'test/api-key-rules.test.ts'] },
+  'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/teams.test.ts'] },
+  'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  'export-queries': { mutate: 'src/modules/export/export.queries.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
+  'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['test/smoke.test.ts', 'test/role-matrix.test.ts'] },
+};
