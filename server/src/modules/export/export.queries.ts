@@ -144,7 +144,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                order by domain.created_at desc, domain.id desc`;
     case ExportResource.CONTACTS:
       return `select id, ${cell('email')} as email, ${cell('first_name')} as first_name, ${cell('last_name')} as last_name,
-                     unsubscribed, ${iso('created_at')} as created_at
+                     unsubscribed::text as unsubscribed, ${iso('created_at')} as created_at
                 from contact
                where ${where([
                  `team_id = ${team}`,
