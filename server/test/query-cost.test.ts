@@ -84,10 +84,15 @@ describe('query cost', () => {
 
   it('the dashboard\'s API keys page, at the most keys a team may hold, is within the limit', async () => {
     const res = await admin.gql(`query ApiKeysPage($filter: ApiKeyFilter) {
-      apiKeys(filter: $filter) { id name permission tokenStart createdAt lastUsedAt usageStatus requestCount expiresAt domain { id name } }
-      apiKeyHealth { total neverUsed inactive fullAccess expiringSoon } }`);
+      apiKeys(filter: $filter) { __typename id name permission tokenStart createdAt lastUsedAt usageStatus requestCount expiresAt enabled
+        previousTokenStart previousTokenExpiresAt domain { __typename id name } }
+      apiKeyHealth { __typename total neverUsed inactive fullAccess expiringSoon disabled } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.apiKeys).toHaveLength(MAX_API_KEYS_PER_TEAM);
+    // The sparklines come in a query of their own: with the list they would cost over the limit.
+    const usage = await admin.gql(`query ApiKeysRecentUsage($filter: ApiKeyFilter) { apiKeys(filter: $filter) { __typename id recentRequests recentErrorRate } }`);
+    expect(usage.errors).toBeUndefined();
+    expect(usage.data!.apiKeys).toHaveLength(MAX_API_KEYS_PER_TEAM);
   });
 
   it('paginated lists count their page: usageLogs(first: 100) of a big selection is refused, first: 20 runs', async () => {

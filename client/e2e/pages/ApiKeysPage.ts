@@ -40,7 +40,7 @@ export class ApiKeysPage {
     };
   }
 
-  async openMenu(name: string, item: 'Edit API key' | 'Roll API key' | 'Remove API key') {
+  async openMenu(name: string, item: 'Edit API key' | 'Roll API key' | 'Disable API key' | 'Enable API key' | 'Remove API key') {
     await this.page.getByRole('button', { name: `More options for ${name}` }).click();
     await this.page.getByRole('menuitem', { name: item }).click();
   }

@@ -33,6 +33,9 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { signOut, loading } = useSignOutMutation();
   return (
     <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <aside className="sidebar">
         <div className="sidebar-brand">
           <Logo />
@@ -69,7 +72,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>{children}</Suspense>
       </main>
     </div>

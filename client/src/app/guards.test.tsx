@@ -20,15 +20,19 @@ const thresholdsMock = {
   maxUsageCount: Number.POSITIVE_INFINITY,
 };
 
+// The first visit loads the lazy page chunk (transformed on demand by vitest): it took over the
+// default 1 s wait under load, so these waits allow 15 s.
+const LOAD = { timeout: 15_000 };
+
 describe('routing', () => {
-  it('sends a signed-out visitor to sign in', async () => {
+  it('sends a signed-out visitor to sign in', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [thresholdsMock, session(null)] });
-    expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' }, LOAD)).toBeTruthy();
   });
 
-  it('shows the dashboard shell to a signed-in user, starting at API Keys', async () => {
+  it('shows the dashboard shell to a signed-in user, starting at API Keys', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, { route: '/', mocks: [thresholdsMock, session(adminUser)] });
-    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, LOAD)).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const name of ['API Keys', 'Logs', 'Domains', 'Exports', 'Team']) {
       expect(screen.getByRole('link', { name })).toBeTruthy();
@@ -39,11 +43,11 @@ describe('routing', () => {
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
   });
 
-  it('sends a signed-in user away from sign-in', async () => {
+  it('sends a signed-in user away from sign-in', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, {
       route: '/sign-in',
       mocks: [thresholdsMock, session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
     });
-    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, LOAD)).toBeTruthy();
   });
 });

@@ -17,15 +17,17 @@ type Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": typeof types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": typeof types.SessionDocument,
     "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": typeof types.ThresholdsDocument,
-    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
-    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
+    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": typeof types.ApiKeysPageDocument,
+    "\n  query ApiKeysRecentUsage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      id\n      recentRequests\n      recentErrorRate\n    }\n  }\n": typeof types.ApiKeysRecentUsageDocument,
     "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeyDomainsDocument,
     "\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeyFilterKeysDocument,
     "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": typeof types.RecentRequests_LogFragmentDoc,
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": typeof types.DeleteApiKeyDocument,
+    "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.ExpirePreviousApiKeyTokenDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.UpdateApiKeyDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": typeof types.SignUpAllowedDocument,
@@ -59,6 +61,7 @@ type Documents = {
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n    }\n  }\n": typeof types.LogsPageDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": typeof types.LogDetailDocument,
+    "\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TeamAdminsDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": typeof types.InvitationsTable_InvitationFragmentDoc,
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": typeof types.TeamPageDocument,
@@ -71,15 +74,17 @@ const documents: Documents = {
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": types.SessionDocument,
     "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": types.ThresholdsDocument,
-    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
-    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n": types.HealthOverview_HealthFragmentDoc,
+    "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n": types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": types.ApiKeysPageDocument,
+    "\n  query ApiKeysRecentUsage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      id\n      recentRequests\n      recentErrorRate\n    }\n  }\n": types.ApiKeysRecentUsageDocument,
     "\n  query ApiKeyDomains {\n    domains {\n      id\n      name\n    }\n  }\n": types.ApiKeyDomainsDocument,
     "\n  query ApiKeyFilterKeys {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.ApiKeyFilterKeysDocument,
     "\n  fragment RecentRequests_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    createdAt\n  }\n": types.RecentRequests_LogFragmentDoc,
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": types.DeleteApiKeyDocument,
+    "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.ExpirePreviousApiKeyTokenDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.UpdateApiKeyDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": types.SignUpAllowedDocument,
@@ -113,6 +118,7 @@ const documents: Documents = {
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n    }\n  }\n": types.LogsPageDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": types.LogDetailDocument,
+    "\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TeamAdminsDocument,
     "\n  fragment MembersTable_member on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n    }\n  }\n": types.MembersTable_MemberFragmentDoc,
     "\n  fragment InvitationsTable_invitation on Invitation {\n    id\n    email\n    role\n    createdAt\n    expiresAt\n    invitedBy {\n      id\n      email\n    }\n  }\n": types.InvitationsTable_InvitationFragmentDoc,
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": types.TeamPageDocument,
@@ -151,15 +157,19 @@ export function graphql(source: "\n  query Thresholds {\n    thresholds {\n     
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    domain {\n      id\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n"): (typeof documents)["\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n  }\n"];
+export function graphql(source: "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n"): (typeof documents)["\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n"): (typeof documents)["\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeysRecentUsage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      id\n      recentRequests\n      recentErrorRate\n    }\n  }\n"): (typeof documents)["\n  query ApiKeysRecentUsage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      id\n      recentRequests\n      recentErrorRate\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -184,6 +194,10 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -316,6 +330,10 @@ export function graphql(source: "\n  query LogsPage($filter: UsageLogFilter, $fi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n"): (typeof documents)["\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
+import { currentOpener, type Opener, returnFocus } from './focus-return';
 
 export type DialogProps = {
   open?: boolean;
@@ -14,8 +15,17 @@ export type DialogProps = {
   size?: 'sm' | 'md';
 };
 
-/** A modal dialog whose accessible name is its title. */
+/**
+ * A modal dialog whose accessible name is its title. When it closes (Escape, Cancel, Done, Save,
+ * or unmounted by its owner) focus returns to the control that opened it.
+ */
 export function Dialog({ open, onOpenChange, trigger, title, description, children, footer, size = 'md' }: DialogProps) {
+  const opener = useRef<Opener | null>(null);
+  const wasOpen = useRef(false);
+  // Read while rendering the opening: the DOM still holds the focused control (a menu item is
+  // removed in the same commit that mounts the dialog).
+  if (open && !wasOpen.current && !trigger) opener.current = currentOpener();
+  wasOpen.current = Boolean(open);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger && <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger>}
@@ -23,6 +33,11 @@ export function Dialog({ open, onOpenChange, trigger, title, description, childr
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content
           className={`dialog dialog-${size}`}
+          onCloseAutoFocus={(e) => {
+            if (trigger) return;
+            e.preventDefault();
+            returnFocus(opener.current);
+          }}
           // Without a description, say so explicitly rather than point at nothing.
           {...(description ? {} : { 'aria-describedby': undefined })}
         >

@@ -7,6 +7,8 @@ export type Column<T> = {
   srOnlyHeader?: boolean;
   align?: 'left' | 'right';
   width?: string;
+  /** Stays in view at the right edge while the table scrolls sideways (a row's actions). */
+  sticky?: boolean;
 };
 
 export type TableProps<T> = {
@@ -16,13 +18,18 @@ export type TableProps<T> = {
   rows: readonly T[];
   rowKey: (row: T) => string;
   empty?: ReactNode;
+  /** Under 768 px wide, each row becomes a card with its headers as labels. */
+  cards?: boolean;
 };
 
-export function Table<T>({ label, columns, rows, rowKey, empty }: TableProps<T>) {
+const cellClass = <T,>(c: Column<T>) =>
+  [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : ''].filter(Boolean).join(' ') || undefined;
+
+export function Table<T>({ label, columns, rows, rowKey, empty, cards }: TableProps<T>) {
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
-    <div className="table-wrap">
-      <table className="table" aria-label={label}>
+    <div className={cards ? 'table-wrap table-wrap-cards' : 'table-wrap'}>
+      <table className={cards ? 'table table-cards' : 'table'} aria-label={label}>
         <thead>
           <tr>
             {columns.map((c, i) => (
@@ -30,7 +37,8 @@ export function Table<T>({ label, columns, rows, rowKey, empty }: TableProps<T>)
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are static for a table
                 key={i}
                 scope="col"
-                style={{ width: c.width, textAlign: c.align }}
+                className={cellClass(c)}
+                style={c.width ? { width: c.width } : undefined}
               >
                 {c.srOnlyHeader ? <span className="sr-only">{c.header}</span> : c.header}
               </th>
@@ -41,8 +49,12 @@ export function Table<T>({ label, columns, rows, rowKey, empty }: TableProps<T>)
           {rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are static for a table
-                <td key={i} style={{ textAlign: c.align }}>
+                <td
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are static for a table
+                  key={i}
+                  className={cellClass(c)}
+                  data-label={typeof c.header === 'string' && !c.srOnlyHeader ? c.header : undefined}
+                >
                   {c.cell(row)}
                 </td>
               ))}

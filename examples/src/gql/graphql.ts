@@ -14,7 +14,7 @@ export type CreateExportInput = {
 
 /** What an export holds: the rows of one of the dashboard pages, with its filters */
 export type ExportResource =
-  /** API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, search) */
+  /** API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, enabled, search) */
   | 'API_KEYS'
   /** Broadcasts (filters: from, to, status, search) */
   | 'BROADCASTS'

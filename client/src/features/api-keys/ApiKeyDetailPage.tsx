@@ -9,10 +9,11 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
-import { DomainCell, InactiveMarker, tokenPreview } from './components/ApiKeysTable';
+import { DisabledMarker, DomainCell, InactiveMarker, tokenPreview } from './components/ApiKeysTable';
 import { Expiry } from './components/Expiry';
 import { InactiveNotice } from './components/InactiveNotice';
 import { LastUsed } from './components/LastUsed';
+import { PreviousToken } from './components/PreviousToken';
 import { RecentRequests } from './components/RecentRequests';
 import { emailsHref, logsHref, RequestsLink } from './components/RequestsLink';
 import { UsageChart } from './components/UsageChart';
@@ -76,7 +77,15 @@ export function ApiKeyDetailPage() {
 
   const logs = (data?.usageLogs.edges ?? []).slice(0, RECENT).map((e) => e.node);
   const details: { term: string; details: ReactNode }[] = [
-    { term: 'Token', details: <code className="mono">{tokenPreview(apiKey.tokenStart)}</code> },
+    {
+      term: 'Token',
+      details: (
+        <span className="token-cell">
+          <code className="mono">{tokenPreview(apiKey.tokenStart)}</code>
+          <PreviousToken apiKey={apiKey} canExpire={isAdmin} />
+        </span>
+      ),
+    },
     {
       term: 'Permission',
       details: <Badge tone={apiKey.permission === 'FULL_ACCESS' ? 'blue' : 'neutral'}>{PERMISSION_LABEL[apiKey.permission]}</Badge>,
@@ -88,6 +97,7 @@ export function ApiKeyDetailPage() {
         <span className="key-name">
           <UsageStatusDot status={apiKey.usageStatus} />
           {USAGE_STATUS[apiKey.usageStatus].label}
+          {!apiKey.enabled && <DisabledMarker />}
           {apiKey.usageStatus === 'INACTIVE' && <InactiveMarker />}
         </span>
       ),
@@ -116,6 +126,11 @@ export function ApiKeyDetailPage() {
             <>
               <Button onClick={() => actions.onEdit(apiKey)}>Edit</Button>
               <Button onClick={() => actions.onRoll(apiKey)}>Roll</Button>
+              {apiKey.enabled ? (
+                <Button onClick={() => actions.onDisable(apiKey)}>Disable</Button>
+              ) : (
+                <Button onClick={() => actions.onEnable(apiKey)}>Enable</Button>
+              )}
               <Button variant="danger" onClick={() => actions.onRemove(apiKey)}>
                 Remove
               </Button>
@@ -123,6 +138,11 @@ export function ApiKeyDetailPage() {
           ) : null
         }
       />
+      {!apiKey.enabled && (
+        <aside className="notice notice-warning" aria-label="Disabled key">
+          <p>This key is disabled: its requests are refused with “This API key is disabled.” until an admin enables it.</p>
+        </aside>
+      )}
       {apiKey.usageStatus === 'INACTIVE' && (
         <InactiveNotice count={1} message={`This key has not been used for ${inactiveAfterDays} days. Consider removing it.`} />
       )}

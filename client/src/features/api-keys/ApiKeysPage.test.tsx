@@ -94,7 +94,7 @@ describe('ApiKeysPage list', () => {
     const counts = within(health)
       .getAllByRole('button')
       .map((b) => b.textContent);
-    expect(counts).toEqual(['All keys4', 'Never used1', 'Inactive for 30 days2', 'Full access2', 'Expiring soon1']);
+    expect(counts).toEqual(['All keys 4', 'Never used 1', 'Inactive for 30 days 2', 'Full access 2', 'Expiring soon 1', 'Disabled 0']);
 
     const neverUsed = within(health).getByRole('button', { name: /Never used/ });
     await user.click(neverUsed);
@@ -154,6 +154,7 @@ describe('removing a key', () => {
     expect((await screen.findAllByRole('menuitem')).map((m) => m.textContent)).toEqual([
       'Edit API key',
       'Roll API key',
+      'Disable API key',
       'Remove API key',
     ]);
     await user.click(screen.getByRole('menuitem', { name: 'Remove API key' }));
@@ -169,7 +170,7 @@ describe('removing a key', () => {
     await waitFor(() =>
       expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('1 key has not'),
     );
-    expect(screen.getByRole('button', { name: 'All keys: 3' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'All keys 3' })).toBeTruthy();
   });
 
   it('keeps the key and says why when the server refuses', async () => {

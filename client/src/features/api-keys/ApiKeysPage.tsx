@@ -8,12 +8,13 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { describeExportFilters, ExportButton, type ExportFilters } from '../exports';
+import { AdminsOnlyNote } from '../team';
 import { ApiKeysTable } from './components/ApiKeysTable';
 import { CreateApiKeyDialog } from './components/CreateApiKeyDialog';
 import { HealthOverview } from './components/HealthOverview';
 import { InactiveNotice } from './components/InactiveNotice';
 import { UsageStatusLegend } from './components/UsageStatus';
-import { ApiKeysPageQuery } from './documents';
+import { ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
 import './api-keys.css';
@@ -64,6 +65,9 @@ export function ApiKeysPage() {
   });
   // While another filter loads, keep showing the last list rather than a spinner.
   const shown = data ?? previousData;
+  const usage = useQuery(ApiKeysRecentUsageQuery, { variables: { filter }, fetchPolicy: 'cache-and-network' });
+  const usageRows = usage.data ?? usage.previousData;
+  const usageById = new Map((usageRows?.apiKeys ?? []).map((k) => [k.id, k]));
 
   const createButton = isAdmin ? (
     <Button variant="primary" onClick={() => setCreating(true)}>
@@ -121,7 +125,7 @@ export function ApiKeysPage() {
             <p>Try another search, or show all keys.</p>
           </EmptyState>
         ) : (
-          <ApiKeysTable apiKeys={shown.apiKeys} actions={isAdmin ? actions : undefined} />
+          <ApiKeysTable apiKeys={shown.apiKeys} actions={isAdmin ? actions : undefined} recentUsage={(id) => usageById.get(id)} />
         )}
       </>
     );
@@ -141,6 +145,7 @@ export function ApiKeysPage() {
           ) : null
         }
       />
+      {!isAdmin && <AdminsOnlyNote what="create, edit, roll, disable or remove keys" />}
       {body}
       {isAdmin && <CreateApiKeyDialog open={creating} onOpenChange={setCreating} />}
       {isAdmin && actions.dialogs}

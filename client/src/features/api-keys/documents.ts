@@ -11,6 +11,9 @@ export const ApiKeyRowFragment = graphql(`
     usageStatus
     requestCount
     expiresAt
+    enabled
+    previousTokenStart
+    previousTokenExpiresAt
     domain {
       id
       name
@@ -25,6 +28,7 @@ export const ApiKeyHealthFragment = graphql(`
     inactive
     fullAccess
     expiringSoon
+    disabled
   }
 `);
 
@@ -36,6 +40,20 @@ export const ApiKeysPageQuery = graphql(`
     }
     apiKeyHealth {
       ...HealthOverview_health
+    }
+  }
+`);
+
+/**
+ * The last 7 days of each listed key, for the sparklines: a query of its own because the list
+ * with them would cost over the server's limit at 500 keys (graphql/cost.ts).
+ */
+export const ApiKeysRecentUsageQuery = graphql(`
+  query ApiKeysRecentUsage($filter: ApiKeyFilter) {
+    apiKeys(filter: $filter) {
+      id
+      recentRequests
+      recentErrorRate
     }
   }
 `);

@@ -24,10 +24,11 @@ export const HEALTH_FILTERS = [
   { id: 'inactive', label: 'Inactive', count: 'inactive', filter: { usageStatus: 'INACTIVE' } },
   { id: 'full-access', label: 'Full access', count: 'fullAccess', filter: { permission: 'FULL_ACCESS' } },
   { id: 'expiring-soon', label: 'Expiring soon', count: 'expiringSoon', filter: { expiringSoon: true } },
+  { id: 'disabled', label: 'Disabled', count: 'disabled', filter: { enabled: false } },
 ] as const satisfies readonly {
   id: string;
   label: string;
-  count: 'neverUsed' | 'inactive' | 'fullAccess' | 'expiringSoon';
+  count: 'neverUsed' | 'inactive' | 'fullAccess' | 'expiringSoon' | 'disabled';
   filter: ApiKeyFilter;
 }[];
 

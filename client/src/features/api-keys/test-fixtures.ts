@@ -1,5 +1,5 @@
 import type { ApiKeyFilter } from '../../gql/graphql';
-import { ApiKeyDomainsQuery, ApiKeyFilterKeysQuery, ApiKeysPageQuery } from './documents';
+import { ApiKeyDomainsQuery, ApiKeyFilterKeysQuery, ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
 
 // Mock data for the feature's unit tests, shaped like the server's answers.
 
@@ -15,6 +15,9 @@ type KeyOverrides = Partial<{
   requestCount: number;
   expiresAt: string | null;
   domain: { __typename: 'Domain'; id: string; name: string } | null;
+  enabled: boolean;
+  previousTokenStart: string | null;
+  previousTokenExpiresAt: string | null;
 }>;
 
 export const apiKey = (id: string, name: string, overrides: KeyOverrides = {}) => ({
@@ -29,6 +32,9 @@ export const apiKey = (id: string, name: string, overrides: KeyOverrides = {}) =
   requestCount: 0,
   expiresAt: null,
   domain: null,
+  enabled: true,
+  previousTokenStart: null as string | null,
+  previousTokenExpiresAt: null as string | null,
   ...overrides,
 });
 
@@ -43,12 +49,19 @@ export const healthOf = (keys: readonly MockKey[]) => ({
   inactive: keys.filter((k) => k.usageStatus === 'INACTIVE').length,
   fullAccess: keys.filter((k) => k.permission === 'FULL_ACCESS').length,
   expiringSoon: keys.filter((k) => k.expiresAt && new Date(k.expiresAt).getTime() - now < 7 * 86_400_000).length,
+  disabled: keys.filter((k) => !k.enabled).length,
 });
 
 /** The page's query: `keys` as the list for `filter`, health counted over `all`. */
 export const pageMock = (keys: readonly MockKey[], filter: ApiKeyFilter = {}, all: readonly MockKey[] = keys) => ({
   request: { query: ApiKeysPageQuery, variables: { filter } },
   result: { data: { apiKeys: keys, apiKeyHealth: healthOf(all) } },
+});
+
+/** The sparklines' query for the keys of `filter`. */
+export const recentUsageMock = (usage: readonly { id: string; recentRequests: number[]; recentErrorRate: number | null }[], filter: ApiKeyFilter = {}) => ({
+  request: { query: ApiKeysRecentUsageQuery, variables: { filter } },
+  result: { data: { apiKeys: usage.map((u) => ({ __typename: 'ApiKey' as const, ...u })) } },
 });
 
 export const domainsMock = (domains: ReturnType<typeof domain>[]) => ({

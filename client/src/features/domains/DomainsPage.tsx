@@ -12,6 +12,7 @@ import { ExportButton } from '../exports';
 import { AddDomainDialog } from './components/AddDomainDialog';
 import { DomainsTable } from './components/DomainsTable';
 import { SendingPolicyNotice } from './components/SendingPolicyNotice';
+import { AdminsOnlyNote } from '../team';
 import './domains.css';
 import { DomainsPageQuery } from './documents';
 import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
@@ -57,6 +58,7 @@ export function DomainsPage() {
         }
       />
       <SendingPolicyNotice />
+      {!isAdmin && <AdminsOnlyNote what="add or remove domains" />}
       {body}
       {isAdmin && <AddDomainDialog open={adding} onOpenChange={setAdding} />}
       <ConfirmDialog

@@ -33,6 +33,7 @@ export function describeExportFilters(filters: unknown, keyName: (id: string) =>
   if (typeof f.permission === 'string') add('permission', 'Permission', WORDS[f.permission] ?? f.permission);
   if (typeof f.usageStatus === 'string') add('usageStatus', 'Usage', WORDS[f.usageStatus] ?? f.usageStatus);
   if (f.expiringSoon === true) add('expiringSoon', 'Expiry', 'Expiring soon');
+  if (typeof f.enabled === 'boolean') add('enabled', 'State', f.enabled ? 'Enabled' : 'Disabled');
   if (typeof f.search === 'string') add('search', 'Search', `“${f.search}”`);
   if (typeof f.unsubscribed === 'boolean') add('unsubscribed', 'Subscription', f.unsubscribed ? 'Unsubscribed' : 'Subscribed');
   if (f.from !== undefined) add('from', 'From', date(f.from));

@@ -6,6 +6,7 @@ import type { MembersTable_MemberFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState, Loading } from '../../ui/Loading';
+import { AdminsOnlyNote } from './components/AdminsOnlyNote';
 import { PageHeader } from '../../ui/PageHeader';
 import { InvitationsTable } from './components/InvitationsTable';
 import { InviteMemberDialog } from './components/InviteMemberDialog';
@@ -61,6 +62,7 @@ export function TeamPage() {
   return (
     <>
       {header}
+      {!isAdmin && <AdminsOnlyNote what="invite members, change roles or remove members" />}
       <section className="section" aria-labelledby="members-heading">
         <h2 id="members-heading" className="section-title">
           Members <span className="count">{data.team.members.length}</span>

@@ -21,7 +21,7 @@ registerEnumType(ExportResource, {
     CONTACTS: { description: 'Contacts (filters: from, to, unsubscribed, search)' },
     DOMAINS: { description: 'Domains (filters: from, to)' },
     LOGS: { description: 'Request logs (filters: from, to, apiKeyId, statusCode, statusClass, method, endpoint)' },
-    API_KEYS: { description: 'API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, search)' },
+    API_KEYS: { description: 'API keys, never their tokens (filters: from, to, permission, usageStatus, expiringSoon, enabled, search)' },
   },
 });
 

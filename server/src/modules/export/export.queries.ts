@@ -41,6 +41,7 @@ const schemas = {
     permission: z.enum(['FULL_ACCESS', 'SENDING_ACCESS']).optional(),
     usageStatus: z.enum(['NEVER_USED', 'ACTIVE', 'INACTIVE']).optional(),
     expiringSoon: z.boolean().optional(),
+    enabled: z.boolean().optional(),
     search: z.string().max(SEARCH_MAX).optional(),
   }),
 } satisfies Record<ExportResource, z.ZodType>;
@@ -132,6 +133,7 @@ export function exportQuery(resource: ExportResource, teamId: string, f: ExportF
                  typeof f.permission === 'string' ? `k.permission = ${lit(f.permission)}` : '',
                  usage,
                  f.expiringSoon === true ? `k.expires_at > now() and k.expires_at <= now() + ${EXPIRING_SOON_DAYS} * interval '1 day'` : '',
+                 f.enabled === true ? 'k.enabled' : f.enabled === false ? 'not k.enabled' : '',
                  typeof f.search === 'string' && f.search.trim()
                    ? `(k.name ilike ${lit(`%${escapeLike(f.search.trim())}%`)} or k.token_start like ${lit(`${escapeLike(f.search.trim())}%`)})`
                    : '',

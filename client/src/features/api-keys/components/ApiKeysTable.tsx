@@ -8,7 +8,9 @@ import { type Column, Table } from '../../../ui/Table';
 import { PERMISSION_LABEL } from '../labels';
 import { Expiry } from './Expiry';
 import { LastUsed } from './LastUsed';
+import { PreviousToken } from './PreviousToken';
 import { RequestsLink } from './RequestsLink';
+import { RecentUsage } from './Sparkline';
 import { UsageStatusDot } from './UsageStatus';
 
 type ApiKey = ApiKeysTable_ApiKeyFragment;
@@ -17,6 +19,8 @@ export type ApiKeyRowActions = {
   onEdit: (apiKey: ApiKey) => void;
   onRoll: (apiKey: ApiKey) => void;
   onRemove: (apiKey: ApiKey) => void;
+  onDisable: (apiKey: ApiKey) => void;
+  onEnable: (apiKey: ApiKey) => void;
 };
 
 export const tokenPreview = (tokenStart: string) => `${tokenStart}…`;
@@ -30,16 +34,29 @@ export function InactiveMarker() {
   );
 }
 
+export function DisabledMarker() {
+  return (
+    <span className="inactive-marker" title="Requests with this key are refused until it is enabled again">
+      <Badge tone="red">Disabled</Badge>
+    </span>
+  );
+}
+
 export function DomainCell({ apiKey }: { apiKey: Pick<ApiKey, 'permission' | 'domain'> }) {
   if (apiKey.permission === 'FULL_ACCESS') return <span className="muted">—</span>;
   return apiKey.domain ? <span>{apiKey.domain.name}</span> : <span className="muted">All domains</span>;
 }
 
+export type RecentUsageOf = (id: string) => { recentRequests: readonly number[]; recentErrorRate?: number | null } | undefined;
+
 export function ApiKeysTable({
   apiKeys,
   actions,
+  recentUsage,
 }: {
   apiKeys: readonly ApiKey[];
+  /** Each key's last 7 days, once loaded. */
+  recentUsage?: RecentUsageOf;
   /** Absent for members, who may not change keys. */
   actions?: ApiKeyRowActions;
 }) {
@@ -52,11 +69,20 @@ export function ApiKeysTable({
           <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link">
             {k.name}
           </Link>
+          {!k.enabled && <DisabledMarker />}
           {k.usageStatus === 'INACTIVE' && <InactiveMarker />}
         </span>
       ),
     },
-    { header: 'Token', cell: (k) => <code className="mono token-start">{tokenPreview(k.tokenStart)}</code> },
+    {
+      header: 'Token',
+      cell: (k) => (
+        <span className="token-cell">
+          <code className="mono token-start">{tokenPreview(k.tokenStart)}</code>
+          <PreviousToken apiKey={k} canExpire={Boolean(actions)} />
+        </span>
+      ),
+    },
     {
       header: 'Permission',
       cell: (k) => <Badge tone={k.permission === 'FULL_ACCESS' ? 'blue' : 'neutral'}>{PERMISSION_LABEL[k.permission]}</Badge>,
@@ -64,6 +90,13 @@ export function ApiKeysTable({
     { header: 'Domain', cell: (k) => <DomainCell apiKey={k} /> },
     { header: 'Last used', cell: (k) => <LastUsed value={k.lastUsedAt} /> },
     { header: 'Requests', align: 'right', cell: (k) => <RequestsLink apiKey={k} /> },
+    {
+      header: 'Last 7 days',
+      cell: (k) => {
+        const usage = recentUsage?.(k.id);
+        return usage ? <RecentUsage requests={usage.recentRequests} errorRate={usage.recentErrorRate} /> : <span className="muted">…</span>;
+      },
+    },
     { header: 'Created', cell: (k) => <RelativeTime value={k.createdAt} /> },
     { header: 'Expires', cell: (k) => <Expiry value={k.expiresAt} /> },
   ];
@@ -73,12 +106,16 @@ export function ApiKeysTable({
       srOnlyHeader: true,
       align: 'right',
       width: '3rem',
+      sticky: true,
       cell: (k) => (
         <Menu
           label={`More options for ${k.name}`}
           items={[
             { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
             { label: 'Roll API key', onSelect: () => actions.onRoll(k) },
+            k.enabled
+              ? { label: 'Disable API key', onSelect: () => actions.onDisable(k) }
+              : { label: 'Enable API key', onSelect: () => actions.onEnable(k) },
             { label: 'Remove API key', tone: 'danger', onSelect: () => actions.onRemove(k) },
           ]}
         />
@@ -87,7 +124,7 @@ export function ApiKeysTable({
   }
   return (
     <div className="api-keys-table">
-      <Table label="API keys" columns={columns} rows={apiKeys} rowKey={(k) => k.id} />
+      <Table label="API keys" columns={columns} rows={apiKeys} rowKey={(k) => k.id} cards />
     </div>
   );
 }

@@ -2,7 +2,13 @@ import type { HealthOverview_HealthFragment } from '../../../gql/graphql';
 import { useThresholds } from '../../../app/session';
 import { HEALTH_FILTERS, type HealthFilterId } from '../labels';
 
-/** Counts over all of the team's keys; each card filters the list below, and a second click clears it. */
+const WARN = new Set<HealthFilterId>(['inactive', 'expiring-soon', 'disabled']);
+
+/**
+ * Counts over all of the team's keys; each card filters the list below, and a second click clears
+ * it. A card's name is its visible text ("Never used 0"): an aria-label that differs from what is
+ * shown fails voice control (axe label-content-name-mismatch).
+ */
 export function HealthOverview({
   health,
   active,
@@ -19,10 +25,9 @@ export function HealthOverview({
         type="button"
         className="health-card"
         aria-pressed={active === undefined}
-        aria-label={`All keys: ${health.total}`}
         onClick={() => onSelect(undefined)}
       >
-        <span className="health-label">All keys</span>
+        <span className="health-label">All keys</span>{' '}
         <span className="health-count">{health.total}</span>
       </button>
       {HEALTH_FILTERS.map((f) => {
@@ -33,12 +38,12 @@ export function HealthOverview({
           <button
             key={f.id}
             type="button"
-            className={`health-card${count > 0 && f.id !== 'full-access' ? ' health-card-warn' : ''}`}
+            // Amber only where the legend says amber (inactive) or a key needs action; never used stays grey.
+            className={`health-card${count > 0 && WARN.has(f.id) ? ' health-card-warn' : ''}`}
             aria-pressed={active === f.id}
-            aria-label={`${label}: ${count}`}
             onClick={() => onSelect(active === f.id ? undefined : f.id)}
           >
-            <span className="health-label">{label}</span>
+            <span className="health-label">{label}</span>{' '}
             <span className="health-count">{count}</span>
           </button>
         );

@@ -20,12 +20,12 @@ export function useUpdateApiKeyMutation() {
     refetchQueries: refetchLists,
   });
   const errors = useFormErrors(['name', 'permission', 'domainId'] as const);
-  const updateApiKey = async (id: string, input: UpdateApiKeyInput): Promise<ApiKeysTable_ApiKeyFragment | null> => {
+  const updateApiKey = async (id: string, input: UpdateApiKeyInput, done?: string): Promise<ApiKeysTable_ApiKeyFragment | null> => {
     errors.clear();
     try {
       const { data } = await mutate({ variables: { id, input } });
       if (!data) return null;
-      toast.success(`Updated ${data.updateApiKey.name}`);
+      toast.success(done ?? `Updated ${data.updateApiKey.name}`);
       return data.updateApiKey;
     } catch (e) {
       errors.report(e);

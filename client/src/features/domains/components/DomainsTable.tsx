@@ -52,5 +52,5 @@ export function DomainsTable({
       ),
     });
   }
-  return <Table label="Domains" columns={columns} rows={domains} rowKey={(d) => d.id} />;
+  return <Table label="Domains" columns={columns} rows={domains} rowKey={(d) => d.id} cards />;
 }

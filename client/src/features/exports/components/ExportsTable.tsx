@@ -55,5 +55,5 @@ export function ExportsTable({
       },
     },
   ];
-  return <Table label="Exports" columns={columns} rows={exports} rowKey={(e) => e.id} />;
+  return <Table label="Exports" columns={columns} rows={exports} rowKey={(e) => e.id} cards />;
 }

@@ -45,6 +45,7 @@ export function InvitationsTable({
       columns={columns}
       rows={invitations}
       rowKey={(i) => i.id}
+      cards
       empty={<p className="muted section-empty">No pending invitations.</p>}
     />
   );

@@ -52,5 +52,5 @@ export function MembersTable({
       },
     });
   }
-  return <Table label="Members" columns={columns} rows={members} rowKey={(m) => m.id} />;
+  return <Table label="Members" columns={columns} rows={members} rowKey={(m) => m.id} cards />;
 }

@@ -1,0 +1,290 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlAs, rest } from './api';
+import { axeViolations } from './axe';
+import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { Dashboard } from './pages/Dashboard';
+import { SignUpPage } from './pages/SignUpPage';
+
+// Issue 16: the API keys page at three sizes, a rolled key's old token, disabling a key, focus
+// that comes back after every dialog, and axe on every page and dialog.
+
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+const DOMAIN = 'round-two.keyring.test';
+
+const CREATE = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }';
+const ROLL = 'mutation($id: ID!, $input: RollApiKeyInput!) { rollApiKey(id: $id, input: $input) { token } }';
+
+/** What has focus, by its accessible name (aria-label, else text) and tag. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { tag: el?.tagName.toLowerCase() ?? '', name: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim() };
+  });
+
+/** Presses Tab until the focused element is named `name` (at most `max` presses). */
+async function tabTo(page: Page, name: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if ((await focused(page)).name === name) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached “${name}”; focus is on ${JSON.stringify(await focused(page))}`);
+}
+
+/** With a menu just opened from the keyboard: arrows down to `item` (menus move with arrows, not Tab). */
+async function arrowTo(page: Page, item: string) {
+  await page.getByRole('menu').waitFor();
+  // Opened with Enter, the menu focuses its first item.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem');
+  for (let i = 0; i < 6 && (await focused(page)).name !== item; i++) {
+    const before = (await focused(page)).name;
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(async () => (await focused(page)).name).not.toBe(before);
+  }
+  expect((await focused(page)).name).toBe(item);
+}
+
+describe('the dashboard, round two', () => {
+  let browser: Browser;
+  let keys: ApiKeysPage;
+  let production = { id: '', token: '' };
+  let nightlyOldToken = '';
+  captureOnFailure(() => [browser]);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const signUp = new SignUpPage(browser.page);
+    await signUp.goto();
+    await signUp.signUp({ email: uniqueEmail('round-two'), password: 'correct horse battery staple', teamName: 'Round Two' });
+    await new Dashboard(browser.page).heading('API Keys').waitFor();
+    keys = new ApiKeysPage(browser.page);
+
+    const { createDomain } = await graphqlAs<{ createDomain: { id: string } }>(
+      browser,
+      'mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }',
+      { input: { name: DOMAIN, region: 'us-east-1' } },
+    );
+    const make = async (input: Record<string, unknown>) => {
+      const { createApiKey } = await graphqlAs<{ createApiKey: { token: string; apiKey: { id: string } } }>(browser, CREATE, { input });
+      return { id: createApiKey.apiKey.id, token: createApiKey.token };
+    };
+    await make({ name: 'Old integration', permission: 'FULL_ACCESS' });
+    const nightly = await make({ name: 'Nightly CI', permission: 'FULL_ACCESS' });
+    nightlyOldToken = nightly.token;
+    await graphqlAs(browser, ROLL, { id: nightly.id, input: { gracePeriodSeconds: 3600 } });
+    await make({
+      name: 'Marketing sender',
+      permission: 'SENDING_ACCESS',
+      domainId: createDomain.id,
+      expiresAt: new Date(Date.now() + 3.5 * 86_400_000).toISOString(),
+    });
+    production = await make({ name: 'Production', permission: 'FULL_ACCESS' });
+    // Some traffic for the sparkline and its error rate: 3 answered, 1 refused.
+    for (let i = 0; i < 3; i++) expect((await rest(browser.baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+    expect((await rest(browser.baseUrl, production.token, 'GET', '/domains/not-a-domain')).status).toBe(404);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const size of SIZES) {
+    it(`keeps More options → Edit / Remove on screen at ${size.width}×${size.height}, with no axe violation`, async () => {
+      const { page } = browser;
+      await page.setViewportSize(size);
+      // Usage is recorded in the background: wait for the sparkline to count the 4 requests.
+      await expect
+        .poll(
+          async () => {
+            await keys.goto();
+            return keys.row('Production').getByRole('img', { name: /^4 requests in the last 7 days, 25% errors$/ }).count();
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe(1);
+
+      // Nothing wider than the window: the page never scrolls sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      const search = await page.getByRole('searchbox', { name: 'Search API keys' }).boundingBox();
+      expect(search?.height).toBeGreaterThanOrEqual(30);
+      for (const name of ['Production', 'Marketing sender', 'Nightly CI', 'Old integration']) {
+        const box = await page.getByRole('button', { name: `More options for ${name}` }).boundingBox();
+        expect(box, name).not.toBeNull();
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width, name).toBeLessThanOrEqual(size.width);
+      }
+      expect(await keys.row('Marketing sender').textContent()).toContain('Expires in 3 days');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(screenshots, `api-keys-${size.width}x${size.height}.png`), fullPage: true, animations: 'disabled' });
+
+      // The seed's path: More options → Edit, on screen, and focus back on the button after Escape.
+      const trigger = page.getByRole('button', { name: 'More options for Production' });
+      await trigger.click();
+      const edit = page.getByRole('menuitem', { name: 'Edit API key' });
+      const remove = page.getByRole('menuitem', { name: 'Remove API key' });
+      for (const item of [edit, remove]) {
+        const box = await item.boundingBox();
+        expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
+        expect(box!.y + box!.height).toBeLessThanOrEqual(size.height);
+      }
+      expect(await axeViolations(page, '[role="menu"]')).toEqual([]);
+      await edit.click();
+      const dialog = page.getByRole('dialog', { name: 'Edit API key' });
+      await dialog.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
+    });
+  }
+
+  it("shows a rolled key's old token on the list and the key page, and Expire now stops it", async () => {
+    const { page, baseUrl } = browser;
+    await page.setViewportSize(SIZES[0]);
+    await keys.goto();
+    const row = keys.row('Nightly CI');
+    expect(await row.textContent()).toMatch(/re_\w{5}… stops working in (59 min|60 min|1 hour)/);
+    expect((await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).status).toBe(200);
+
+    await row.getByRole('link', { name: 'Nightly CI', exact: true }).click();
+    await page.getByRole('heading', { name: 'Nightly CI', level: 1 }).waitFor();
+    const details = page.getByRole('definition').filter({ hasText: 'stops working in' });
+    expect(await details.textContent()).toContain(`${nightlyOldToken.slice(0, 8)}… stops working in`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-old-token.png'), animations: 'disabled' });
+    await details.getByRole('button', { name: 'Expire now: the old token of Nightly CI' }).click();
+    await page.getByText('The old token of Nightly CI no longer works').waitFor();
+    await details.waitFor({ state: 'detached' });
+    expect(await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).toMatchObject({ status: 403, body: { name: 'invalid_api_key' } });
+  });
+
+  it('disables a key (refused with its own message, counted in a health card) and enables it again', async () => {
+    const { page, baseUrl } = browser;
+    await keys.goto();
+    await keys.openMenu('Production', 'Disable API key');
+    const confirm = page.getByRole('dialog', { name: 'Disable API key “Production”?' });
+    await confirm.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Disable API key' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await keys.row('Production').getByText('Disabled', { exact: true }).waitFor();
+    await keys.healthCard('Disabled 1').waitFor();
+    expect(await rest(baseUrl, production.token, 'GET', '/domains')).toEqual({
+      status: 403,
+      body: { statusCode: 403, name: 'invalid_api_key', message: 'This API key is disabled.' },
+    });
+    await page.screenshot({ path: path.join(screenshots, 'api-keys-disabled.png'), animations: 'disabled' });
+
+    await keys.openMenu('Production', 'Enable API key');
+    await page.getByText('Enabled Production').waitFor();
+    await keys.healthCard('Disabled 0').waitFor();
+    expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+  });
+
+  it('creates, rolls and removes a key with the keyboard only, focus returning where it started', async () => {
+    const { page } = browser;
+    await keys.goto();
+    // The skip link is the first stop, and lands in the page.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toEqual({ tag: 'a', name: 'Skip to content' });
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).tag).toBe('main');
+
+    // Create.
+    await tabTo(page, 'Create API Key');
+    await page.keyboard.press('Enter');
+    const create = page.getByRole('dialog', { name: 'Create API Key' });
+    await create.waitFor();
+    await page.keyboard.type('Keyboard key');
+    await page.keyboard.press('Enter');
+    const created = page.getByRole('dialog', { name: 'API key created' });
+    await created.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await tabTo(page, 'Done');
+    await page.keyboard.press('Enter');
+    await created.waitFor({ state: 'hidden' });
+    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Create API Key' });
+    await keys.row('Keyboard key').waitFor();
+
+    // Roll: More options → Roll API key → In 1 hour → Roll → Done.
+    await tabTo(page, 'More options for Keyboard key');
+    await page.keyboard.press('Enter');
+    await arrowTo(page, 'Roll API key');
+    await page.keyboard.press('Enter');
+    const roll = page.getByRole('dialog', { name: 'Roll API key “Keyboard key”' });
+    await roll.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('ArrowDown');
+    expect(await roll.getByRole('radio', { name: 'In 1 hour' }).isChecked()).toBe(true);
+    await tabTo(page, 'Roll API key');
+    await page.keyboard.press('Enter');
+    const rolled = page.getByRole('dialog', { name: 'API key rolled' });
+    await rolled.waitFor();
+    await tabTo(page, 'Done');
+    await page.keyboard.press('Enter');
+    await rolled.waitFor({ state: 'hidden' });
+    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Keyboard key' });
+    expect(await keys.row('Keyboard key').textContent()).toContain('stops working in');
+
+    // Remove: the row (and its button) goes; focus lands on the page heading, not on <body>.
+    await page.keyboard.press('Enter');
+    await arrowTo(page, 'Remove API key');
+    await page.keyboard.press('Enter');
+    const remove = page.getByRole('dialog', { name: 'Remove API key “Keyboard key”?' });
+    await remove.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await tabTo(page, 'Remove API key');
+    await page.keyboard.press('Enter');
+    await remove.waitFor({ state: 'hidden' });
+    await keys.row('Keyboard key').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toEqual({ tag: 'h1', name: 'API Keys' });
+
+    // Cancel returns focus too.
+    await page.getByRole('button', { name: 'More options for Production' }).focus();
+    await page.keyboard.press('Enter');
+    await arrowTo(page, 'Edit API key');
+    await page.keyboard.press('Enter');
+    const edit = page.getByRole('dialog', { name: 'Edit API key' });
+    await edit.waitFor();
+    await tabTo(page, 'Cancel');
+    await page.keyboard.press('Enter');
+    await edit.waitFor({ state: 'hidden' });
+    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
+  });
+
+  it('runs axe on every page with 0 violations', async () => {
+    const { page } = browser;
+    const { apiKeys } = await graphqlAs<{ apiKeys: { id: string }[] }>(browser, 'query { apiKeys { id } }');
+    const { domains } = await graphqlAs<{ domains: { id: string }[] }>(browser, 'query { domains { id } }');
+    const pages: [string, string][] = [
+      ['/api-keys', 'API Keys'],
+      [`/api-keys/${apiKeys[0].id}`, ''],
+      ['/logs', 'Logs'],
+      ['/emails', 'Emails'],
+      ['/contacts', 'Contacts'],
+      ['/broadcasts', 'Broadcasts'],
+      ['/domains', 'Domains'],
+      [`/domains/${domains[0].id}`, ''],
+      ['/exports', 'Exports'],
+      ['/team', 'Team'],
+    ];
+    const found: string[] = [];
+    for (const size of [SIZES[0], SIZES[2]]) {
+      await page.setViewportSize(size);
+      for (const [url, heading] of pages) {
+        await page.goto(url);
+        await (heading ? page.getByRole('heading', { name: heading, level: 1 }) : page.getByRole('heading', { level: 1 })).waitFor();
+        await page.waitForLoadState('networkidle');
+        found.push(...(await axeViolations(page)).map((v) => `${url} at ${size.width}: ${v}`));
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});

@@ -1,0 +1,1 @@
+export { AdminsOnlyNote } from './components/AdminsOnlyNote';
