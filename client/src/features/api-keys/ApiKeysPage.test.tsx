@@ -94,7 +94,7 @@ describe('ApiKeysPage list', () => {
     const counts = within(health)
       .getAllByRole('button')
       .map((b) => b.textContent);
-    expect(counts).toEqual(['All keys 4', 'Never used 1', 'Inactive for 30 days 2', 'Full access 2', 'Expiring soon 1', 'Disabled 0']);
+    expect(counts).toEqual(['All keys 4', 'Never used 1', 'Inactive for 30 days 2', 'Full access 2', 'Expiring within 7 days 1', 'Disabled 0']);
 
     const neverUsed = within(health).getByRole('button', { name: /Never used/ });
     await user.click(neverUsed);

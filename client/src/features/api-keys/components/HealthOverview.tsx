@@ -18,7 +18,7 @@ export function HealthOverview({
   active: HealthFilterId | undefined;
   onSelect: (id: HealthFilterId | undefined) => void;
 }) {
-  const { inactiveAfterDays } = useThresholds();
+  const { inactiveAfterDays, expiringSoonDays } = useThresholds();
   return (
     <section className="health" aria-label="Key health">
       <button
@@ -32,8 +32,13 @@ export function HealthOverview({
       </button>
       {HEALTH_FILTERS.map((f) => {
         const count = health[f.count];
-        // The inactive card names its threshold: "Inactive for 30 days".
-        const label = f.id === 'inactive' ? `${f.label} for ${inactiveAfterDays} days` : f.label;
+        // The inactive and expiring cards name their thresholds: "Inactive for 30 days", "Expiring within 7 days".
+        const label =
+          f.id === 'inactive'
+            ? `${f.label} for ${inactiveAfterDays} days`
+            : f.id === 'expiring-soon'
+              ? `Expiring within ${expiringSoonDays} days`
+              : f.label;
         return (
           <button
             key={f.id}
