@@ -128,9 +128,24 @@ export async function measureExport(opts: { server: Server; databaseUrl: string;
       }
     },
   });
+  // Progress, not a heartbeat: only the events whose processedRows differ from the last one (and READY).
   const stamps: number[] = [];
+  let events = 0;
+  let lastRows = -1;
   await new Promise<void>((resolve, reject) =>
-    ws.subscribe({ query: `subscription { exportProgress(id: "${id}") { status processedRows } }` }, { next: () => stamps.push(performance.now()), error: reject, complete: resolve }),
+    ws.subscribe(
+      { query: `subscription { exportProgress(id: "${id}") { status processedRows } }` },
+      {
+        next: (m) => {
+          events++;
+          const e = m.data?.exportProgress as { status: string; processedRows: number } | undefined;
+          if (e && (e.processedRows !== lastRows || e.status !== 'PROCESSING')) stamps.push(performance.now());
+          if (e) lastRows = e.processedRows;
+        },
+        error: reject,
+        complete: resolve,
+      },
+    ),
   );
   await ws.dispose();
   const tReady = performance.now();
@@ -155,9 +170,9 @@ export async function measureExport(opts: { server: Server; databaseUrl: string;
   const exportMs = performance.now() - t0;
   clearInterval(sampler);
   const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
-  line(name('export_vs_copy'), (copyMs / exportMs).toFixed(2), `goal ≥ 0.5  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`);
+  line(name('export_vs_copy'), (copyMs / exportMs).toFixed(2), `goal ≥ 0.8  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`);
   const phase = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
   console.log(`#   createExport ${phase(t0, tCreated)} s, first progress +${phase(tCreated, stamps[0] ?? tCreated)} s, written +${phase(stamps[0] ?? tCreated, tReady)} s, download ${phase(tReady, t0 + exportMs)} s (${downloader})`);
   line(name('export_rss_mb'), (rssPeak - rssBefore).toFixed(0), `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssWhileWriting.toFixed(0)} MB writing, ${rssPeak.toFixed(0)} MB downloading)`);
-  line(name('progress_gap_s'), (Math.max(0, ...gaps) / 1000).toFixed(2), `goal ≤ 1  (${stamps.length} progress events)`);
+  line(name('progress_gap_s'), (Math.max(0, ...gaps) / 1000).toFixed(2), `goal ≤ 1  (longest gap between events whose processedRows differ: ${stamps.length} of ${events} events)`);
 }
