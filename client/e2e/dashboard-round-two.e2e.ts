@@ -259,6 +259,73 @@ describe('the dashboard, round two', () => {
     await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
   });
 
+  it('updates usage on an open page within seconds, without a reload', async () => {
+    const { page, baseUrl } = browser;
+    await keys.goto();
+    const before = Number(await keys.requestsLink('Production').textContent());
+    for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+    // The recorder flushes about once a second and the page asks every 5 s.
+    await expect.poll(async () => Number(await keys.requestsLink('Production').textContent()), { timeout: 15_000, interval: 250 }).toBe(before + 2);
+    await keys.row('Production').getByRole('img', { name: /^\d+ requests in the last 7 days/ }).waitFor();
+  });
+
+  it('asks before widening a key to full access, and Edit changes the expiry', async () => {
+    const { page } = browser;
+    await keys.goto();
+    await keys.openMenu('Marketing sender', 'Edit API key');
+    const dialog = page.getByRole('dialog', { name: 'Edit API key' });
+    await dialog.getByRole('radio', { name: 'Full access' }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Give “Marketing sender” full access?' });
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(`can only send email from ${DOMAIN}`);
+    expect(await axeViolations(page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Back' }).click();
+    await dialog.getByRole('radio', { name: 'Sending access' }).check();
+    await dialog.getByLabel('Domain').selectOption({ label: DOMAIN });
+    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000);
+    const day = `${inTwentyDays.getFullYear()}-${String(inTwentyDays.getMonth() + 1).padStart(2, '0')}-${String(inTwentyDays.getDate()).padStart(2, '0')}`;
+    await dialog.getByLabel('Expires on').fill(day);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(async () => keys.row('Marketing sender').textContent()).toContain('Expires in 20 days');
+    expect(await keys.row('Marketing sender').textContent()).toContain('Sending access');
+    expect(await keys.row('Marketing sender').textContent()).toContain(DOMAIN);
+  });
+
+  it('names the key tied to a domain before any removal is confirmed', async () => {
+    const { page } = browser;
+    await page.goto('/domains');
+    await page.getByRole('heading', { name: 'Domains', level: 1 }).waitFor();
+    await page.getByRole('button', { name: `More options for ${DOMAIN}` }).click();
+    await page.getByRole('menuitem', { name: 'Remove domain' }).click();
+    const dialog = page.getByRole('dialog', { name: 'This domain is in use' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('restricted to it: Marketing sender.');
+    expect(await dialog.getByRole('button', { name: 'Remove domain' }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: `More options for ${DOMAIN}` });
+  });
+
+  it('names the team and the address on the accept-invitation page', async () => {
+    const email = uniqueEmail('invitee');
+    const { inviteMember } = await graphqlAs<{ inviteMember: { token: string } }>(
+      browser,
+      'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }',
+      { input: { email, role: 'MEMBER' } },
+    );
+    const invitee = await launchBrowser();
+    try {
+      await invitee.page.goto(`/accept-invitation?token=${encodeURIComponent(inviteMember.token)}`);
+      await invitee.page.getByRole('heading', { name: 'Join Round Two on Keyring' }).waitFor();
+      expect(await invitee.page.getByText(email).count()).toBe(1);
+      expect(await axeViolations(invitee.page)).toEqual([]);
+    } finally {
+      await invitee.close();
+    }
+  });
+
   it('runs axe on every page with 0 violations', async () => {
     const { page } = browser;
     const { apiKeys } = await graphqlAs<{ apiKeys: { id: string }[] }>(browser, 'query { apiKeys { id } }');

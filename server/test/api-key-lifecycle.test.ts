@@ -67,6 +67,35 @@ describe('disabling a key', () => {
   });
 });
 
+describe('changing the expiry of a key', () => {
+  const EXPIRY = `mutation($id: ID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { id expiresAt } }`;
+
+  it('sets, keeps (omitted) and removes (null) the expiry, audited', async () => {
+    const { token, apiKey } = await createKey('Expiring');
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const set = await admin.gql(EXPIRY, { id: apiKey.id, input: { expiresAt: inTenDays } });
+    expect(set.data!.updateApiKey.expiresAt).toBe(inTenDays);
+    const kept = await admin.gql(EXPIRY, { id: apiKey.id, input: { name: 'Expiring later' } });
+    expect(kept.data!.updateApiKey.expiresAt).toBe(inTenDays);
+    const removed = await admin.gql(EXPIRY, { id: apiKey.id, input: { expiresAt: null } });
+    expect(removed.data!.updateApiKey.expiresAt).toBeNull();
+    expect((await rest(token)).status).toBe(200);
+    const [first] = await sql<{ metadata: { expiresAt: unknown } }>(
+      server.databaseUrl,
+      `select metadata from audit_event where target_id = $1 and action = 'api_key.updated' order by created_at, id limit 1`,
+      [apiKey.id],
+    );
+    expect(first.metadata.expiresAt).toEqual({ from: null, to: inTenDays });
+  });
+
+  it('refuses an expiry in the past beside its field, changing nothing', async () => {
+    const { apiKey } = await createKey('Not expired');
+    const res = await admin.gql(EXPIRY, { id: apiKey.id, input: { name: 'Renamed', expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
+    expect((await admin.gql(GET, { id: apiKey.id })).data!.apiKey.name).toBe('Not expired');
+  });
+});
+
 describe("a rolled key's previous token", () => {
   it('is shown with its expiry while it works, and Expire now ends it at once, audited', async () => {
     const { token: oldToken, apiKey } = await createKey('Rolled');

@@ -5,7 +5,8 @@ export class AcceptInvitationPage {
 
   async open(link: string) {
     await this.page.goto(link);
-    await this.page.getByRole('heading', { name: 'Join your team on Keyring' }).waitFor();
+    // "Join <team> on Keyring" once the page knows the link's team (or says it no longer works).
+    await this.page.getByRole('heading', { name: /^Join .+ on Keyring$|^This invitation no longer works$/ }).waitFor();
   }
 
   async accept(password: string) {

@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { ErrorState, Loading } from '../ui/Loading';
+import { AppSkeleton, ErrorState, Loading } from '../ui/Loading';
 import { AppShell } from './AppShell';
 import { queryErrorMessage } from './errors';
 import { SessionProvider, SessionQuery, ThresholdsQuery } from './session';
@@ -16,13 +16,13 @@ export function RequireAuth() {
   const { data, loading, error, refetch } = useQuery(SessionQuery);
   const thresholds = useQuery(ThresholdsQuery);
   const location = useLocation();
-  if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <Loading label="Loading your dashboard" />;
+  if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <AppSkeleton />;
   if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
   if (!data?.me) {
     return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}` }} />;
   }
   if (!thresholds.data) {
-    if (!thresholds.error) return <Loading label="Loading your dashboard" />;
+    if (!thresholds.error) return <AppSkeleton />;
     return <ErrorState message={queryErrorMessage(thresholds.error)} onRetry={() => thresholds.refetch()} />;
   }
   return (

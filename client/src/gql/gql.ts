@@ -28,8 +28,10 @@ type Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": typeof types.DeleteApiKeyDocument,
     "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.ExpirePreviousApiKeyTokenDocument,
+    "\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n": typeof types.ApiKeyDomainTiesDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.UpdateApiKeyDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": typeof types.SignUpAllowedDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.SignInDocument,
@@ -85,8 +87,10 @@ const documents: Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": types.DeleteApiKeyDocument,
     "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.ExpirePreviousApiKeyTokenDocument,
+    "\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n": types.ApiKeyDomainTiesDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.UpdateApiKeyDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": types.SignUpAllowedDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...Session_user\n    }\n  }\n": types.SignInDocument,
@@ -201,11 +205,19 @@ export function graphql(source: "\n  mutation ExpirePreviousApiKeyToken($id: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

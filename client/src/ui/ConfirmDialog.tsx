@@ -13,6 +13,8 @@ export type ConfirmDialogProps = {
   onConfirm: () => void;
   loading?: boolean;
   destructive?: boolean;
+  /** No confirm button: the dialog only explains why the action cannot be done (yet). */
+  blocked?: boolean;
 };
 
 export function ConfirmDialog({
@@ -25,6 +27,7 @@ export function ConfirmDialog({
   onConfirm,
   loading,
   destructive = true,
+  blocked = false,
 }: ConfirmDialogProps) {
   return (
     <Dialog
@@ -36,11 +39,13 @@ export function ConfirmDialog({
       footer={
         <>
           <DialogClose>
-            <Button>{cancelLabel}</Button>
+            <Button>{blocked ? 'Close' : cancelLabel}</Button>
           </DialogClose>
-          <Button variant={destructive ? 'danger' : 'primary'} loading={loading} onClick={onConfirm}>
-            {confirmLabel}
-          </Button>
+          {!blocked && (
+            <Button variant={destructive ? 'danger' : 'primary'} loading={loading} onClick={onConfirm}>
+              {confirmLabel}
+            </Button>
+          )}
         </>
       }
     />

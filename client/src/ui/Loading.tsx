@@ -19,3 +19,24 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry?: ()
     </div>
   );
 }
+
+/** The shell's outline while the session loads: the same as index.html shows before the app runs. */
+export function AppSkeleton({ label = 'Loading your dashboard' }: { label?: string }) {
+  return (
+    <div className="app-skeleton" role="status" aria-label={label}>
+      <div className="app-skeleton-sidebar">
+        <span />
+        <span />
+        <span />
+        <span />
+        <span />
+      </div>
+      <div className="app-skeleton-main">
+        <span className="app-skeleton-title" />
+        <span />
+        <span />
+        <span />
+      </div>
+    </div>
+  );
+}

@@ -19,6 +19,7 @@ import { emailsHref, logsHref, RequestsLink } from './components/RequestsLink';
 import { UsageChart } from './components/UsageChart';
 import { UsageStatusDot } from './components/UsageStatus';
 import { ApiKeyDetailQuery } from './documents';
+import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { PERMISSION_LABEL, USAGE_STATUS } from './labels';
 import './api-keys.css';
@@ -36,6 +37,7 @@ export function ApiKeyDetailPage() {
   const { data, loading, error, refetch } = useQuery(ApiKeyDetailQuery, {
     variables: { id },
     fetchPolicy: 'cache-and-network',
+    ...LIVE,
   });
   const apiKey = data?.apiKey;
 

@@ -157,7 +157,7 @@ describe('creating a key', () => {
 });
 
 describe('editing a key', () => {
-  it('opens with the key values; switching to full access hides and clears the domain', async () => {
+  it('opens with the key values; switching to full access hides and clears the domain, and asks to confirm the wider access', async () => {
     const updated = apiKey('k2', 'Staging 2', { permission: 'FULL_ACCESS' });
     const { user } = renderWithProviders(<ApiKeysPage />, {
       user: adminUser,
@@ -182,7 +182,8 @@ describe('editing a key', () => {
     expect(within(dialog).getByLabelText('Name')).toHaveProperty('value', 'Staging');
     expect(within(dialog).getByRole('radio', { name: 'Sending access' })).toHaveProperty('checked', true);
     await waitFor(() => expect(within(dialog).getByLabelText('Domain')).toHaveProperty('value', 'd1'));
-    expect(within(dialog).queryByLabelText('Expires on')).toBeNull();
+    // No expiry: the field is empty, and left so nothing about the expiry is sent.
+    expect(within(dialog).getByLabelText('Expires on')).toHaveProperty('value', '');
     expect(within(dialog).queryByRole('textbox', { name: 'Token' })).toBeNull();
 
     await user.click(within(dialog).getByRole('radio', { name: 'Full access' }));
@@ -190,6 +191,11 @@ describe('editing a key', () => {
     await user.clear(within(dialog).getByLabelText('Name'));
     await user.type(within(dialog).getByLabelText('Name'), 'Staging 2');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    // Sending → full access is a wider key: it asks once more, naming what the token could then do.
+    const confirm = await screen.findByRole('dialog', { name: 'Give “Staging” full access?' });
+    expect(confirm.textContent).toContain('can only send email from mail.example.com');
+    await user.click(within(confirm).getByRole('button', { name: 'Give full access' }));
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     const table = screen.getByRole('table', { name: 'API keys' });

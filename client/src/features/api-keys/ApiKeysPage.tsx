@@ -15,6 +15,7 @@ import { HealthOverview } from './components/HealthOverview';
 import { InactiveNotice } from './components/InactiveNotice';
 import { UsageStatusLegend } from './components/UsageStatus';
 import { ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
+import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
 import './api-keys.css';
@@ -62,10 +63,11 @@ export function ApiKeysPage() {
     variables: { filter },
     // Counts and "last used" move on the server with every request made with a key.
     fetchPolicy: 'cache-and-network',
+    ...LIVE,
   });
   // While another filter loads, keep showing the last list rather than a spinner.
   const shown = data ?? previousData;
-  const usage = useQuery(ApiKeysRecentUsageQuery, { variables: { filter }, fetchPolicy: 'cache-and-network' });
+  const usage = useQuery(ApiKeysRecentUsageQuery, { variables: { filter }, fetchPolicy: 'cache-and-network', ...LIVE });
   const usageRows = usage.data ?? usage.previousData;
   const usageById = new Map((usageRows?.apiKeys ?? []).map((k) => [k.id, k]));
 

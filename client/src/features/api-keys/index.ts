@@ -2,3 +2,4 @@
 export { ApiKeyFilterField, type ApiKeyFilterFieldProps } from './components/ApiKeyFilterField';
 export { useApiKeyFilterKeys } from './hooks/useApiKeyFilterKeys';
 export { describeApiKeyFilter } from './labels';
+export { useKeysTiedToDomain } from './hooks/useKeysTiedToDomain';

@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { gqlError, renderWithProviders } from '../../test/render';
-import { AcceptInvitationPage } from './AcceptInvitationPage';
+import { AcceptInvitationPage, InvitationPreviewQuery } from './AcceptInvitationPage';
 import { AcceptInvitationMutation } from './hooks/useAcceptInvitationMutation';
 
 const input = { token: 'inv_token', password: 'a long password' };
@@ -16,9 +16,27 @@ const renderPage = (mocks: unknown[]) =>
     { route: `/accept-invitation?token=${input.token}`, mocks: mocks as never[] },
   );
 
+const previewMock = (invitationPreview: { teamName: string; email: string; expiresAt: string } | null) => ({
+  request: { query: InvitationPreviewQuery, variables: { token: input.token } },
+  result: { data: { invitationPreview: invitationPreview && { __typename: 'InvitationPreview', ...invitationPreview } } },
+});
+
 describe('AcceptInvitationPage', () => {
+  it('names the team and the address the invitation is for', async () => {
+    renderPage([previewMock({ teamName: 'Analytical Engines', email: 'bob@example.com', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })]);
+    expect(await screen.findByRole('heading', { name: 'Join Analytical Engines on Keyring' })).toBeTruthy();
+    expect(screen.getByText('bob@example.com')).toBeTruthy();
+  });
+
+  it('says when the link no longer works, without a form', async () => {
+    renderPage([previewMock(null)]);
+    expect(await screen.findByRole('heading', { name: 'This invitation no longer works' })).toBeTruthy();
+    expect(screen.queryByLabelText('Password')).toBeNull();
+  });
+
   it('joins the team and opens the API keys', async () => {
     const { user } = renderPage([
+      previewMock({ teamName: 'Analytical Engines', email: 'bob@example.com', expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
       {
         request: { query: AcceptInvitationMutation, variables: { input } },
         result: {
@@ -34,6 +52,7 @@ describe('AcceptInvitationPage', () => {
         },
       },
     ]);
+    await screen.findByRole('heading', { name: 'Join Analytical Engines on Keyring' });
     await user.type(screen.getByLabelText('Password'), input.password);
     await user.click(screen.getByRole('button', { name: 'Accept invitation' }));
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/api-keys'));

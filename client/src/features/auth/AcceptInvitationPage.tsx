@@ -1,9 +1,21 @@
-import { type FormEvent, useState } from 'react';
+import { useApolloClient } from '@apollo/client/react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
+import { graphql } from '../../gql';
 import { AuthCard, FormAlert } from './components/AuthCard';
 import { useAcceptInvitationMutation } from './hooks/useAcceptInvitationMutation';
+
+export const InvitationPreviewQuery = graphql(`
+  query InvitationPreview($token: String!) {
+    invitationPreview(token: $token) {
+      teamName
+      email
+      expiresAt
+    }
+  }
+`);
 
 export function AcceptInvitationPage() {
   const [params] = useSearchParams();
@@ -11,6 +23,23 @@ export function AcceptInvitationPage() {
   const navigate = useNavigate();
   const { acceptInvitation, loading, fieldErrors, formError, setFieldErrors } = useAcceptInvitationMutation();
   const [password, setPassword] = useState('');
+  // The team and address the link is for; the form works without them should this fail. Asked
+  // once, not watched: accepting resets the store, and a watched query would then refetch the
+  // (now used) invitation and flash "no longer works" on the way out.
+  const client = useApolloClient();
+  const [preview, setPreview] = useState<{ teamName: string; email: string } | null | undefined>(undefined);
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    client
+      .query({ query: InvitationPreviewQuery, variables: { token }, fetchPolicy: 'no-cache' })
+      .then((r) => live && r.data && setPreview(r.data.invitationPreview ?? null))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [client, token]);
+  const invitation = preview ?? undefined;
 
   if (!token) {
     return (
@@ -18,6 +47,14 @@ export function AcceptInvitationPage() {
         <p className="muted">
           This page needs the full link from your invitation email. Ask a team admin to send a new one.
         </p>
+      </AuthCard>
+    );
+  }
+
+  if (preview === null) {
+    return (
+      <AuthCard title="This invitation no longer works" footer={<Link to="/sign-in">Go to sign in</Link>}>
+        <p className="muted">It was already used, revoked or has expired. Ask a team admin to send a new one.</p>
       </AuthCard>
     );
   }
@@ -33,8 +70,17 @@ export function AcceptInvitationPage() {
 
   return (
     <AuthCard
-      title="Join your team on Keyring"
-      subtitle="Choose a password to accept the invitation. If you already have a Keyring account with this email, enter its password."
+      title={invitation ? `Join ${invitation.teamName} on Keyring` : 'Join your team on Keyring'}
+      subtitle={
+        invitation ? (
+          <>
+            You were invited as <strong>{invitation.email}</strong>. Choose a password to accept, or enter the password of
+            your Keyring account with this email if you have one.
+          </>
+        ) : (
+          'Choose a password to accept the invitation. If you already have a Keyring account with this email, enter its password.'
+        )
+      }
     >
       <form className="form" onSubmit={onSubmit} noValidate aria-label="Accept invitation">
         <FormAlert message={formError} />

@@ -1,3 +1,4 @@
+import { ApiKeyDomainTiesQuery } from '../api-keys/hooks/useKeysTiedToDomain';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
@@ -18,6 +19,20 @@ const domain = (id: string, name: string, region = 'us-east-1') => ({
 const listMock = (domains: ReturnType<typeof domain>[]) => ({
   request: { query: DomainsPageQuery },
   result: { data: { domains } },
+});
+
+const tiesMock = (keys: { id: string; name: string; domainId: string | null }[]) => ({
+  request: { query: ApiKeyDomainTiesQuery },
+  result: {
+    data: {
+      apiKeys: keys.map((k) => ({
+        __typename: 'ApiKey' as const,
+        id: k.id,
+        name: k.name,
+        domain: k.domainId ? { __typename: 'Domain' as const, id: k.domainId } : null,
+      })),
+    },
+  },
 });
 
 describe('DomainsPage', () => {
@@ -107,6 +122,7 @@ describe('DomainsPage', () => {
       user: adminUser,
       mocks: [
         listMock([domain('d1', 'a.com'), domain('d2', 'b.com')]),
+        tiesMock([{ id: 'k1', name: 'Elsewhere', domainId: 'd2' }]),
         { request: { query: DeleteDomainMutation, variables: { id: 'd1' } }, result: { data: { deleteDomain: 'd1' } } },
       ],
     });
@@ -120,6 +136,27 @@ describe('DomainsPage', () => {
 
     await waitFor(() => expect(screen.queryByText('a.com')).toBeNull());
     expect(screen.getByText('b.com')).toBeTruthy();
+  });
+
+  it('names the keys tied to a domain before any confirmation, and offers no Remove', async () => {
+    const { user } = renderWithProviders(<DomainsPage />, {
+      user: adminUser,
+      mocks: [
+        listMock([domain('d1', 'a.com')]),
+        tiesMock([
+          { id: 'k1', name: 'Newsletter', domainId: 'd1' },
+          { id: 'k2', name: 'Other', domainId: null },
+        ]),
+      ],
+    });
+    await screen.findByRole('table', { name: 'Domains' });
+    await user.click(screen.getByRole('button', { name: 'More options for a.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Remove domain' }));
+    const dialog = await screen.findByRole('dialog', { name: 'This domain is in use' });
+    expect(dialog.textContent).toContain('a.com cannot be removed while an API key is restricted to it: Newsletter. Edit or remove that key first.');
+    expect(within(dialog).getByRole('link', { name: 'Newsletter' }).getAttribute('href')).toBe('/api-keys/k1');
+    expect(within(dialog).queryByRole('button', { name: 'Remove domain' })).toBeNull();
+    expect(within(dialog).getAllByRole('button', { name: 'Close' })).toHaveLength(2);
   });
 
   it('shows members the list without admin controls', async () => {

@@ -12,6 +12,8 @@ import { ExportButton } from '../exports';
 import { AddDomainDialog } from './components/AddDomainDialog';
 import { DomainsTable } from './components/DomainsTable';
 import { SendingPolicyNotice } from './components/SendingPolicyNotice';
+import { Link } from 'react-router';
+import { useKeysTiedToDomain } from '../api-keys';
 import { AdminsOnlyNote } from '../team';
 import './domains.css';
 import { DomainsPageQuery } from './documents';
@@ -23,6 +25,7 @@ export function DomainsPage() {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<DomainsTable_DomainFragment | null>(null);
   const { deleteDomain, loading: deleting } = useDeleteDomainMutation();
+  const tied = useKeysTiedToDomain(removing?.id);
 
   const addButton = isAdmin ? (
     <Button variant="primary" onClick={() => setAdding(true)}>
@@ -64,14 +67,29 @@ export function DomainsPage() {
       <ConfirmDialog
         open={removing !== null}
         onOpenChange={(open) => !open && setRemoving(null)}
-        title="Remove domain"
+        title={tied.keys.length > 0 ? 'This domain is in use' : 'Remove domain'}
         description={
-          <>
-            <strong>{removing?.name}</strong> will be removed from your team. This cannot be undone.
-          </>
+          tied.keys.length > 0 ? (
+            <>
+              <strong>{removing?.name}</strong> cannot be removed while{' '}
+              {tied.keys.length === 1 ? 'an API key is' : `${tied.keys.length} API keys are`} restricted to it:{' '}
+              {tied.keys.map((k, i) => (
+                <span key={k.id}>
+                  {i > 0 && ', '}
+                  <Link to={`/api-keys/${encodeURIComponent(k.id)}`}>{k.name}</Link>
+                </span>
+              ))}
+              . Edit or remove {tied.keys.length === 1 ? 'that key' : 'those keys'} first.
+            </>
+          ) : (
+            <>
+              <strong>{removing?.name}</strong> will be removed from your team. This cannot be undone.
+            </>
+          )
         }
         confirmLabel="Remove domain"
-        loading={deleting}
+        blocked={tied.keys.length > 0}
+        loading={deleting || tied.loading}
         onConfirm={async () => {
           if (removing && (await deleteDomain(removing))) setRemoving(null);
         }}

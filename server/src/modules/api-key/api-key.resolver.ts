@@ -37,6 +37,8 @@ class UpdateApiKeyInput {
   domainId?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'false disables the key (its token is refused until it is enabled again), true enables it; omitted keeps it' })
   enabled?: boolean | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'A new expiry, in the future; null removes the expiry; omitted keeps it' })
+  expiresAt?: Date | null;
 }
 
 @InputType({ description: 'Narrows the key list; the conditions given must all hold' })

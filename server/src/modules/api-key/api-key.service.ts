@@ -39,6 +39,7 @@ export type UpdateApiKeyInput = {
   permission?: Permission | null;
   domainId?: string | null;
   enabled?: boolean | null;
+  expiresAt?: Date | null;
 };
 
 export type CreatedApiKey = { apiKey: ApiKey; token: string };
@@ -150,6 +151,13 @@ export async function updateApiKey(
   if (name !== key.name) changes.name = { from: key.name, to: name };
   if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
   if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+  if (input.expiresAt !== undefined && input.expiresAt !== null && !(input.expiresAt.getTime() > Date.now())) {
+    throw badInput('expiresAt', 'Expiry must be in the future.');
+  }
+  const expiresAt = input.expiresAt === undefined ? (key.expiresAt ?? null) : input.expiresAt;
+  if ((expiresAt?.getTime() ?? null) !== (key.expiresAt?.getTime() ?? null)) {
+    changes.expiresAt = { from: key.expiresAt?.toISOString() ?? null, to: expiresAt?.toISOString() ?? null };
+  }
   const enabled = input.enabled === undefined || input.enabled === null ? key.enabled : input.enabled;
   if (typeof enabled !== 'boolean') throw badInput('enabled', 'enabled must be true or false.');
   const toggled = enabled !== key.enabled;
@@ -159,6 +167,7 @@ export async function updateApiKey(
     key.permission = permission;
     key.domain = domain;
     key.enabled = enabled;
+    key.expiresAt = expiresAt;
     if (Object.keys(changes).length > 0) recordAudit(tx, actor, 'api_key.updated', key.id, changes);
     if (toggled) recordAudit(tx, actor, enabled ? 'api_key.enabled' : 'api_key.disabled', key.id, { name: key.name });
   });

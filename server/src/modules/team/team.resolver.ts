@@ -4,8 +4,10 @@ import type { Context } from '../../graphql/context.js';
 import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
+import { DateTimeISOResolver } from 'graphql-scalars';
 import {
   acceptInvitation,
+  previewInvitation,
   findTeam,
   inviteMember,
   listMembers,
@@ -28,6 +30,13 @@ class AcceptInvitationInput {
     description: "A new account's password (10–256 characters), or the existing account's password when the address already has one",
   })
   password!: string;
+}
+
+@ObjectType({ description: 'What an invitation link is for, shown on the page that accepts it' })
+class InvitationPreview {
+  @Field(() => String, { description: 'The name of the team the invitation joins' }) teamName!: string;
+  @Field(() => String, { description: 'The address the invitation was sent to: the account that joins' }) email!: string;
+  @Field(() => DateTimeISOResolver, { description: 'After this, the link no longer works' }) expiresAt!: Date;
 }
 
 @ObjectType({ description: 'A sent invitation, with its token' })
@@ -76,6 +85,12 @@ export class TeamResolver {
     @Ctx() ctx: Context,
   ): Promise<InvitationPayload> {
     return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input, ctx.ip);
+  }
+
+  @Query(() => InvitationPreview, { nullable: true, description: 'The team and address of an invitation link; null when the token is unknown, used or expired. Readable signed out (the token is the secret); not with an API key' })
+  invitationPreview(@Arg('token', () => String, { description: 'The token from the invitation link' }) token: string, @Ctx() ctx: Context): Promise<InvitationPreview | null> {
+    requireNoKey(ctx.actor);
+    return previewInvitation(ctx.em, token);
   }
 
   @Mutation(() => User, { description: 'Joins the team of an invitation and signs in (a new account, or an existing one with its password). Not with an API key' })

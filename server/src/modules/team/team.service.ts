@@ -77,6 +77,19 @@ export async function inviteMember(
   return { invitation, token };
 }
 
+export type InvitationPreview = { teamName: string; email: string; expiresAt: Date };
+
+/**
+ * What an invitation link is for (the team, the address), so the page that accepts it can say so;
+ * null for a token that is unknown, used or expired. The token is the secret: its holder may see this.
+ */
+export async function previewInvitation(em: EntityManager, token: string): Promise<InvitationPreview | null> {
+  if (!token || token.length > 200) return null;
+  const invitation = await em.findOne(Invitation, { tokenHash: sha256Hex(token) }, { populate: ['team'] });
+  if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) return null;
+  return { teamName: invitation.team.name, email: invitation.email, expiresAt: invitation.expiresAt };
+}
+
 export async function acceptInvitation(
   em: EntityManager,
   services: Services,

@@ -1,7 +1,10 @@
+import { format, parseISO } from 'date-fns';
 import { useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
+import { dayEnd } from '../../../ui/DateRangeFields';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
+import { TextField } from '../../../ui/TextField';
 import { useUpdateApiKeyMutation } from '../hooks/useUpdateApiKeyMutation';
 import { ApiKeyForm, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
 
@@ -13,14 +16,55 @@ const valuesOf = (k: ApiKeysTable_ApiKeyFragment): ApiKeyFormValues => ({
   domainId: k.domain?.id ?? '',
 });
 
-/** Mounted per key (keyed by id), so the form starts from that key's values. */
+const dayOf = (iso: string | null | undefined) => (iso ? format(parseISO(iso), 'yyyy-MM-dd') : '');
+
+/**
+ * Mounted per key (keyed by id), so the form starts from that key's values. Widening a key from
+ * sending to full access asks once more before it is saved.
+ */
 export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void }) {
   const { updateApiKey, loading, fieldErrors, setFieldErrors } = useUpdateApiKeyMutation();
   const [values, setValues] = useState(() => valuesOf(apiKey));
+  const [expiresOn, setExpiresOn] = useState(() => dayOf(apiKey.expiresAt));
+  const [widening, setWidening] = useState<ApiKeyInput | null>(null);
+
+  const save = async (input: ApiKeyInput) => {
+    // The expiry is sent only when its day changed: the same day keeps the exact time it had.
+    const expiry = expiresOn === dayOf(apiKey.expiresAt) ? {} : { expiresAt: expiresOn ? dayEnd(expiresOn) : null };
+    if (await updateApiKey(apiKey.id, { ...input, ...expiry })) onClose();
+    else setWidening(null);
+  };
 
   const onSubmit = async (input: ApiKeyInput) => {
-    if (await updateApiKey(apiKey.id, input)) onClose();
+    if (apiKey.permission === 'SENDING_ACCESS' && input.permission === 'FULL_ACCESS') setWidening(input);
+    else await save(input);
   };
+
+  if (widening) {
+    return (
+      <Dialog
+        open
+        onOpenChange={(open) => !open && onClose()}
+        title={`Give “${apiKey.name}” full access?`}
+        description={
+          <>
+            Today <strong>{apiKey.name}</strong> can only send email
+            {apiKey.domain ? ` from ${apiKey.domain.name}` : ''}. With full access, anyone holding its token can also create,
+            change and delete keys, domains and exports.
+          </>
+        }
+        size="sm"
+        footer={
+          <>
+            <Button onClick={() => setWidening(null)}>Back</Button>
+            <Button variant="danger" loading={loading} onClick={() => save(widening)}>
+              Give full access
+            </Button>
+          </>
+        }
+      />
+    );
+  }
 
   return (
     <Dialog
@@ -47,7 +91,18 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         errors={fieldErrors}
         onInvalid={setFieldErrors}
         onSubmit={onSubmit}
-      />
+      >
+        <TextField
+          label="Expires on"
+          type="date"
+          name="expiresAt"
+          min={format(new Date(), 'yyyy-MM-dd')}
+          value={expiresOn}
+          onChange={(e) => setExpiresOn(e.target.value)}
+          error={fieldErrors.expiresAt}
+          hint="Leave empty for a key that never expires."
+        />
+      </ApiKeyForm>
     </Dialog>
   );
 }

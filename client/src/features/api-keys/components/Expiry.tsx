@@ -1,4 +1,5 @@
-import { format, formatDistanceToNowStrict, parseISO } from 'date-fns';
+import { format, parseISO } from 'date-fns';
+import { relativeDistance } from '../../../ui/RelativeTime';
 import { useThresholds } from '../../../app/session';
 
 /** "Expires in 3 days", "Expired 2 days ago", or "Never" for a key without expiry. */
@@ -7,7 +8,7 @@ export function Expiry({ value }: { value: string | null | undefined }) {
   if (!value) return <span className="muted">Never</span>;
   const date = parseISO(value);
   const left = date.getTime() - Date.now();
-  const distance = formatDistanceToNowStrict(date);
+  const distance = relativeDistance(date);
   const text = left <= 0 ? `Expired ${distance} ago` : `Expires in ${distance}`;
   const tone = left <= 0 ? 'expiry-past' : left <= expiringSoonDays * 86_400_000 ? 'expiry-soon' : undefined;
   return (

@@ -19,7 +19,7 @@ export function useUpdateApiKeyMutation() {
   const [mutate, { loading }] = useMutation(UpdateApiKeyMutation, {
     refetchQueries: refetchLists,
   });
-  const errors = useFormErrors(['name', 'permission', 'domainId'] as const);
+  const errors = useFormErrors(['name', 'permission', 'domainId', 'expiresAt'] as const);
   const updateApiKey = async (id: string, input: UpdateApiKeyInput, done?: string): Promise<ApiKeysTable_ApiKeyFragment | null> => {
     errors.clear();
     try {
