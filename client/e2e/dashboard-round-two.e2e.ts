@@ -260,7 +260,7 @@ describe('the dashboard, round two', () => {
   });
 
   it('updates usage on an open page within seconds, without a reload', async () => {
-    const { page, baseUrl } = browser;
+    const { baseUrl } = browser;
     await keys.goto();
     const before = Number(await keys.requestsLink('Production').textContent());
     for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
