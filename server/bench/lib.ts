@@ -59,10 +59,17 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
 }
 
 export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, cookie?: string) {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ query, variables }),
+  const post = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+  // A kept-alive socket the server closed while idle (the psql \copy before createExport takes
+  // longer than its keep-alive timeout) fails the next request unsent: ask again on a new one.
+  const res = await post().catch((e: unknown) => {
+    if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return post();
   });
   const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
