@@ -220,6 +220,8 @@ describe('exportProgress', () => {
     const growing = [...new Set(events.filter((e) => e.status === 'PROCESSING' && e.processedRows > 0).map((e) => e.processedRows))];
     expect(growing.length, JSON.stringify(events)).toBeGreaterThanOrEqual(2);
     expect(growing).toEqual([...growing].sort((a, b) => a - b));
-    expect(growing.every((n) => n < rows)).toBe(true);
+    // The last count may be the total while the file is being finished (still PROCESSING).
+    expect(growing.every((n) => n <= rows)).toBe(true);
+    expect(growing.filter((n) => n < rows).length).toBeGreaterThanOrEqual(1);
   }, 180_000);
 });
