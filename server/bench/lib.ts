@@ -94,13 +94,13 @@ export function rssMb(pid: number): number {
 export async function measureExport(opts: { server: Server; databaseUrl: string; dir: string; teamId: string; session: string; rows: number; prefix?: string }) {
   const { server, dir, teamId, session } = opts;
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
-  const { exportQuery } = await import('../src/modules/export/export.queries.js');
-  const copySql = `copy (${exportQuery('LOGS' as never, teamId, {})}) to stdout with (format csv, header true)`;
+  const { logsExportQuery } = await import('../src/modules/usage-log/usage-log.export.js');
+  const copySql = `copy (${logsExportQuery(teamId, {})}) to stdout with (format csv, header true)`;
   const copyFile = path.join(dir, 'copy.csv');
   let t0 = performance.now();
   let baseline = 'psql \\copy';
   try {
-    const oneLine = exportQuery('LOGS' as never, teamId, {}).replace(/\s+/g, ' ');
+    const oneLine = logsExportQuery(teamId, {}).replace(/\s+/g, ' ');
     execFileSync('psql', [opts.databaseUrl, '-q', '-c', `\\copy (${oneLine}) to '${copyFile}' with (format csv, header true)`], { stdio: 'ignore' });
   } catch {
     baseline = 'COPY TO STDOUT (pg-copy-streams)';

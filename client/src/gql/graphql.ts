@@ -18,25 +18,41 @@ export type ApiKeyFilter = {
   enabled?: boolean | null | undefined;
   /** Keys that expire within 7 days */
   expiringSoon?: boolean | null | undefined;
+  /** Created at or after this time */
+  from?: string | null | undefined;
   /** Only keys with this permission */
   permission?: Permission | null | undefined;
   /** Matches the name or the token start */
   search?: string | null | undefined;
+  /** Created at or before this time */
+  to?: string | null | undefined;
   /** Only keys with this usage status */
   usageStatus?: UsageStatus | null | undefined;
 };
 
 /** Narrows the broadcasts, as on the Broadcasts page; the conditions given must all hold */
 export type BroadcastFilter = {
+  /** Only broadcasts in this status */
+  broadcastStatus?: BroadcastStatus | null | undefined;
   /** Created at or after */
   from?: string | null | undefined;
   /** Part of the name or the subject, any case */
   search?: string | null | undefined;
-  /** draft or sent */
+  /**
+   * draft or sent
+   * @deprecated Use broadcastStatus, an enum
+   */
   status?: string | null | undefined;
   /** Created at or before */
   to?: string | null | undefined;
 };
+
+/** A broadcast's status, as the Broadcasts page filters by it (Broadcast.status reads it in lower case) */
+export type BroadcastStatus =
+  /** Not sent yet */
+  | 'DRAFT'
+  /** Sent to its audience */
+  | 'SENT';
 
 /** Narrows the contacts, as on the Contacts page; the conditions given must all hold */
 export type ContactFilter = {
@@ -70,27 +86,68 @@ export type CreateDomainInput = {
   region?: string;
 };
 
-/** An export to create */
+/** An export to create: the resource, and the filter of its list (the field named after it), the same input its page sends */
 export type CreateExportInput = {
-  /** The filters of the resource page: from, to, status, apiKeyId, statusCode, permission… */
+  /** API_KEYS: the apiKeys(filter:) of the API Keys page */
+  apiKeys?: ApiKeyFilter | null | undefined;
+  /** BROADCASTS: the broadcasts(filter:) of the Broadcasts page */
+  broadcasts?: BroadcastFilter | null | undefined;
+  /** CONTACTS: the contacts(filter:) of the Contacts page */
+  contacts?: ContactFilter | null | undefined;
+  /** DOMAINS: the domains(filter:) of the Domains page */
+  domains?: DomainFilter | null | undefined;
+  /** EMAILS: the emails(filter:) of the Emails page */
+  emails?: EmailFilter | null | undefined;
+  /**
+   * The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…
+   * @deprecated Use the resource's own typed filter: emails, broadcasts, contacts, domains, logs or apiKeys
+   */
   filters?: unknown;
+  /** LOGS: the usageLogs(filter:) of the Logs page */
+  logs?: UsageLogFilter | null | undefined;
   /** What to export */
   resource: ExportResource;
+};
+
+/** Narrows the domains; the conditions given must all hold */
+export type DomainFilter = {
+  /** Added at or after this time */
+  from?: string | null | undefined;
+  /** Added at or before this time */
+  to?: string | null | undefined;
 };
 
 /** Narrows the emails, as on the Emails page; the conditions given must all hold */
 export type EmailFilter = {
   /** Only emails sent with this key */
   apiKeyId?: string | number | null | undefined;
+  /** Only emails in this status */
+  emailStatus?: EmailStatus | null | undefined;
   /** Accepted at or after this time */
   from?: string | null | undefined;
   /** Part of the subject, the sender or a recipient, any case */
   search?: string | null | undefined;
-  /** scheduled, queued, sent, failed or canceled */
+  /**
+   * scheduled, queued, sent, failed or canceled
+   * @deprecated Use emailStatus, an enum
+   */
   status?: string | null | undefined;
   /** Accepted at or before this time */
   to?: string | null | undefined;
 };
+
+/** An email's status, as the Emails page filters by it (Email.status reads it in lower case) */
+export type EmailStatus =
+  /** A scheduled email canceled before it was due */
+  | 'CANCELED'
+  /** Delivery failed; Email.error says why */
+  | 'FAILED'
+  /** Accepted, waiting for delivery */
+  | 'QUEUED'
+  /** Waiting for its scheduledAt */
+  | 'SCHEDULED'
+  /** Handed to the mail server */
+  | 'SENT';
 
 /** What an export holds: the rows of one of the dashboard pages, with its filters */
 export type ExportResource =
@@ -117,6 +174,19 @@ export type ExportStatus =
   | 'PROCESSING'
   /** Written: downloadUrl works until expiresAt */
   | 'READY';
+
+/** An HTTP method a request log can be filtered by */
+export type HttpMethod =
+  /** Deletions */
+  | 'DELETE'
+  /** Reads */
+  | 'GET'
+  /** Partial updates */
+  | 'PATCH'
+  /** Creates and sends */
+  | 'POST'
+  /** Replacements */
+  | 'PUT';
 
 /** Whom to invite, and as what */
 export type InviteMemberInput = {
@@ -164,6 +234,19 @@ export type SignUpInput = {
   teamName: string;
 };
 
+/** A class of HTTP statuses, by its first digit */
+export type StatusClass =
+  /** 4xx */
+  | 'CLIENT_ERROR'
+  /** 1xx */
+  | 'INFORMATIONAL'
+  /** 3xx */
+  | 'REDIRECTION'
+  /** 5xx */
+  | 'SERVER_ERROR'
+  /** 2xx */
+  | 'SUCCESS';
+
 /** Changes to an API key; omitted fields keep their value. The token does not change (see rollApiKey) */
 export type UpdateApiKeyInput = {
   /** null removes the restriction; omitted keeps it */
@@ -186,9 +269,19 @@ export type UsageLogFilter = {
   endpoint?: string | null | undefined;
   /** Made at or after this time */
   from?: string | null | undefined;
-  /** GET, POST, PATCH, PUT or DELETE */
+  /** Only requests made with this method */
+  httpMethod?: HttpMethod | null | undefined;
+  /**
+   * GET, POST, PATCH, PUT or DELETE
+   * @deprecated Use httpMethod, an enum
+   */
   method?: string | null | undefined;
-  /** 2, 4 or 5 for every 2xx, 4xx or 5xx status */
+  /** Only answers of this class (every 2xx, 4xx, 5xx…) */
+  responseClass?: StatusClass | null | undefined;
+  /**
+   * 2, 4 or 5 for every 2xx, 4xx or 5xx status
+   * @deprecated Use responseClass, an enum
+   */
   statusClass?: number | null | undefined;
   /** Only answers with this HTTP status, e.g. 422 */
   statusCode?: number | null | undefined;

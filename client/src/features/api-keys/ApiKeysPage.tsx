@@ -7,7 +7,7 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
-import { describeExportFilters, ExportButton, type ExportFilters } from '../exports';
+import { describeExportFilters, ExportButton } from '../exports';
 import { AdminsOnlyNote } from '../team';
 import { ApiKeysTable } from './components/ApiKeysTable';
 import { CreateApiKeyDialog } from './components/CreateApiKeyDialog';
@@ -55,10 +55,6 @@ export function ApiKeysPage() {
 
   const filter = toApiKeyFilter(health ?? null, search);
   const filtered = Object.keys(filter).length > 0;
-  // The same filters for an export of the list (createExport takes no nulls).
-  const exportFilters: ExportFilters = Object.fromEntries(
-    Object.entries(filter).filter((e): e is [string, string | boolean] => e[1] !== null && e[1] !== undefined),
-  );
   const { data, previousData, loading, error, refetch } = useQuery(ApiKeysPageQuery, {
     variables: { filter },
     // Counts and "last used" move on the server with every request made with a key.
@@ -141,7 +137,7 @@ export function ApiKeysPage() {
         actions={
           shown && (shown.apiKeyHealth.total > 0 || filtered) ? (
             <>
-              <ExportButton resource="API_KEYS" filters={exportFilters} filterLabels={describeExportFilters(exportFilters)} />
+              <ExportButton input={{ resource: 'API_KEYS', apiKeys: filter }} filterLabels={describeExportFilters(filter)} />
               {createButton}
             </>
           ) : null

@@ -60,11 +60,11 @@ describe('BroadcastsPage', () => {
     const to = endOfDay(new Date(2026, 2, 31)).toISOString();
     const { user } = renderBroadcasts('/broadcasts?from=2026-03-01&to=2026-03-31', [
       {
-        request: { query: CreateExportMutation, variables: { input: { resource: 'BROADCASTS', filters: { from, to, status: 'sent' } } } },
+        request: { query: CreateExportMutation, variables: { input: { resource: 'BROADCASTS', broadcasts: { from, to, broadcastStatus: 'SENT' } } } },
         result: { data: { createExport: anExport('e1', { resource: 'BROADCASTS', rowCount: 1 }) } },
       },
       page({ filter: { from, to } }, [broadcast('b1', 'March draft'), broadcast('b2', 'March news', 'sent')]),
-      page({ filter: { from, to, status: 'sent' } }, [broadcast('b2', 'March news', 'sent')]),
+      page({ filter: { from, to, broadcastStatus: 'SENT' } }, [broadcast('b2', 'March news', 'sent')]),
     ]);
     await screen.findByRole('table', { name: 'Broadcasts' });
     expect((screen.getByLabelText('To') as HTMLInputElement).value).toBe('2026-03-31');
@@ -105,7 +105,7 @@ describe('BroadcastsPage', () => {
 
   it('offers to clear filters that match nothing', async () => {
     const { user } = renderBroadcasts('/broadcasts?status=sent', [
-      page({ filter: { status: 'sent' } }, []),
+      page({ filter: { broadcastStatus: 'SENT' } }, []),
       page({ filter: {} }, [broadcast('b1', 'November newsletter')]),
     ]);
     expect(await screen.findByText('No broadcasts match these filters')).toBeTruthy();

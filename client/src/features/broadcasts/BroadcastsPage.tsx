@@ -23,7 +23,7 @@ export function BroadcastsPage() {
       <PageHeader
         title="Broadcasts"
         description="Messages to your contacts, created through the API, newest first."
-        actions={<ExportButton resource="BROADCASTS" filters={filter} filterLabels={describeBroadcastFilters(filters)} />}
+        actions={<ExportButton input={{ resource: 'BROADCASTS', broadcasts: filter }} filterLabels={describeBroadcastFilters(filters)} />}
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter broadcasts</legend>

@@ -1,13 +1,18 @@
 import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
-import type { BroadcastFilter } from '../../gql/graphql';
-import type { ExportFilterLabel, ExportFilters } from '../exports';
+import type { BroadcastFilter, BroadcastStatus as BroadcastStatusValue } from '../../gql/graphql';
+import type { ExportFilterLabel } from '../exports';
 
-export const BROADCAST_STATUSES = [
-  { value: 'draft', label: 'Draft' },
-  { value: 'sent', label: 'Sent' },
-] as const;
+/** Each of the schema's BroadcastStatus values in words: a status the schema adds or drops fails to compile here. */
+const BROADCAST_STATUS_LABELS: Record<BroadcastStatusValue, string> = { DRAFT: 'Draft', SENT: 'Sent' };
 
-export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number]['value'];
+/** The statuses as the URL holds them (`?status=sent`), each with its value in the schema. */
+export const BROADCAST_STATUSES = Object.entries(BROADCAST_STATUS_LABELS).map(([status, label]) => ({
+  value: status.toLowerCase(),
+  status: status as BroadcastStatusValue,
+  label,
+}));
+
+export type BroadcastStatus = string;
 
 /** As the URL holds them: `/broadcasts?q=newsletter&status=sent&from=2026-01-01&to=2026-01-31`. */
 export type BroadcastFilters = DayRange & {
@@ -19,10 +24,11 @@ export type BroadcastFilters = DayRange & {
 export const broadcastUrlFilters = urlFilters<BroadcastFilters>({ q: searchReader, status: oneOf(BROADCAST_STATUSES), ...dayRangeReaders });
 
 /** The `broadcasts(filter:)` argument, which is also what an export of these broadcasts takes. */
-export function toBroadcastFilter(filters: BroadcastFilters): BroadcastFilter & ExportFilters {
-  const out: BroadcastFilter & ExportFilters = {};
+export function toBroadcastFilter(filters: BroadcastFilters): BroadcastFilter {
+  const out: BroadcastFilter = {};
   if (filters.q) out.search = filters.q;
-  if (filters.status) out.status = filters.status;
+  const status = BROADCAST_STATUSES.find((s) => s.value === filters.status)?.status;
+  if (status) out.broadcastStatus = status;
   return Object.assign(out, dayRangeFilter(filters));
 }
 

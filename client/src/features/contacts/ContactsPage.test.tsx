@@ -65,7 +65,7 @@ describe('ContactsPage', () => {
     const to = endOfDay(new Date(2026, 2, 31)).toISOString();
     const { user } = renderContacts('/contacts?from=2026-03-01&to=2026-03-31', [
       {
-        request: { query: CreateExportMutation, variables: { input: { resource: 'CONTACTS', filters: { from, to, unsubscribed: true } } } },
+        request: { query: CreateExportMutation, variables: { input: { resource: 'CONTACTS', contacts: { from, to, unsubscribed: true } } } },
         result: { data: { createExport: anExport('e1', { resource: 'CONTACTS', rowCount: 1 }) } },
       },
       page({ filter: { from, to } }, [contact('c1', 'ada@example.com'), contact('c2', 'bob@example.com', true)]),

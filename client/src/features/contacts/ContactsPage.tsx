@@ -23,7 +23,7 @@ export function ContactsPage() {
       <PageHeader
         title="Contacts"
         description="The people your team sends broadcasts to, newest first."
-        actions={<ExportButton resource="CONTACTS" filters={filter} filterLabels={describeContactFilters(filters)} />}
+        actions={<ExportButton input={{ resource: 'CONTACTS', contacts: filter }} filterLabels={describeContactFilters(filters)} />}
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter contacts</legend>

@@ -1,6 +1,6 @@
 import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { ContactFilter } from '../../gql/graphql';
-import type { ExportFilterLabel, ExportFilters } from '../exports';
+import type { ExportFilterLabel } from '../exports';
 
 export const SUBSCRIPTIONS = [
   { value: 'subscribed', label: 'Subscribed' },
@@ -19,8 +19,8 @@ export type ContactFilters = DayRange & {
 export const contactUrlFilters = urlFilters<ContactFilters>({ q: searchReader, subscription: oneOf(SUBSCRIPTIONS), ...dayRangeReaders });
 
 /** The `contacts(filter:)` argument, which is also what an export of these contacts takes. */
-export function toContactFilter(filters: ContactFilters): ContactFilter & ExportFilters {
-  const out: ContactFilter & ExportFilters = {};
+export function toContactFilter(filters: ContactFilters): ContactFilter {
+  const out: ContactFilter = {};
   if (filters.q) out.search = filters.q;
   if (filters.subscription) out.unsubscribed = filters.subscription === 'unsubscribed';
   return Object.assign(out, dayRangeFilter(filters));

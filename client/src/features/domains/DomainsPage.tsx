@@ -54,7 +54,7 @@ export function DomainsPage() {
         actions={
           data?.domains.length ? (
             <>
-              <ExportButton resource="DOMAINS" filters={{}} filterLabels={[]} />
+              <ExportButton input={{ resource: 'DOMAINS' }} filterLabels={[]} />
               {addButton}
             </>
           ) : null

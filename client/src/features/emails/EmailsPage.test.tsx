@@ -141,7 +141,7 @@ describe('EmailsPage', () => {
     const to = endOfDay(new Date(2026, 2, 31)).toISOString();
     const { user } = renderEmails('/emails?from=2026-03-01&to=2026-03-31', [
       emailsMock({ filter: { from, to } }, [email('m1', 'sent'), email('m2', 'failed')]),
-      emailsMock({ filter: { from, to, status: 'failed' } }, [email('m2', 'failed')]),
+      emailsMock({ filter: { from, to, emailStatus: 'FAILED' } }, [email('m2', 'failed')]),
     ]);
     await screen.findByRole('table', { name: 'Emails' });
     await user.selectOptions(screen.getByLabelText('Status'), 'failed');
@@ -173,7 +173,7 @@ describe('EmailsPage', () => {
         user: adminUser,
         mocks: [
           filterKeysMock(keys),
-          emailsMock({ filter: { status: 'failed' } }, [email('m2', 'failed')]),
+          emailsMock({ filter: { emailStatus: 'FAILED' } }, [email('m2', 'failed')]),
           { request: { query: EmailDetailQuery, variables: { id: 'm2' } }, result: { data: { email: detail } } },
         ] as never[],
       },

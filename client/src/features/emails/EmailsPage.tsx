@@ -32,7 +32,7 @@ export function EmailsPage() {
       <PageHeader
         title="Emails"
         description="The emails your API keys have sent or scheduled, newest first."
-        actions={<ExportButton resource="EMAILS" filters={filter} filterLabels={describeEmailFilters(filters, keyName)} />}
+        actions={<ExportButton input={{ resource: 'EMAILS', emails: filter }} filterLabels={describeEmailFilters(filters, keyName)} />}
       />
       <fieldset className="filters">
         <legend className="sr-only">Filter emails</legend>

@@ -1,17 +1,25 @@
 import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
-import type { EmailFilter } from '../../gql/graphql';
+import type { EmailFilter, EmailStatus as EmailStatusValue } from '../../gql/graphql';
 import { describeApiKeyFilter } from '../api-keys';
-import type { ExportFilterLabel, ExportFilters } from '../exports';
+import type { ExportFilterLabel } from '../exports';
 
-export const EMAIL_STATUSES = [
-  { value: 'scheduled', label: 'Scheduled' },
-  { value: 'queued', label: 'Queued' },
-  { value: 'sent', label: 'Sent' },
-  { value: 'failed', label: 'Failed' },
-  { value: 'canceled', label: 'Canceled' },
-] as const;
+/** Each of the schema's EmailStatus values in words: a status the schema adds or drops fails to compile here. */
+const EMAIL_STATUS_LABELS: Record<EmailStatusValue, string> = {
+  SCHEDULED: 'Scheduled',
+  QUEUED: 'Queued',
+  SENT: 'Sent',
+  FAILED: 'Failed',
+  CANCELED: 'Canceled',
+};
 
-export type EmailStatus = (typeof EMAIL_STATUSES)[number]['value'];
+/** The statuses as the URL holds them (`?status=sent`), each with its value in the schema. */
+export const EMAIL_STATUSES = Object.entries(EMAIL_STATUS_LABELS).map(([status, label]) => ({
+  value: status.toLowerCase(),
+  status: status as EmailStatusValue,
+  label,
+}));
+
+export type EmailStatus = string;
 
 /** As the URL holds them: `/emails?q=invoice&apiKeyId=…&status=sent&from=2026-01-01&to=2026-01-31`. */
 export type EmailFilters = DayRange & {
@@ -29,11 +37,12 @@ export const emailUrlFilters = urlFilters<EmailFilters>({
 });
 
 /** The `emails(filter:)` argument, which is also what an export of these emails takes. */
-export function toEmailFilter(filters: EmailFilters): EmailFilter & ExportFilters {
-  const out: EmailFilter & ExportFilters = {};
+export function toEmailFilter(filters: EmailFilters): EmailFilter {
+  const out: EmailFilter = {};
   if (filters.q) out.search = filters.q;
   if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
-  if (filters.status) out.status = filters.status;
+  const status = EMAIL_STATUSES.find((s) => s.value === filters.status)?.status;
+  if (status) out.emailStatus = status;
   return Object.assign(out, dayRangeFilter(filters));
 }
 

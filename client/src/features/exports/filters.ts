@@ -1,7 +1,14 @@
 import { format, isValid, parseISO } from 'date-fns';
 import type { FilterLabel } from '../../app/url-filters';
+import type { CreateExportInput } from '../../gql/graphql';
 
-/** What `createExport(input: { filters })` takes: the filters of the resource page, by name. */
+/**
+ * What an Export button sends: the resource and its list's own typed filter, the same object the
+ * page queries with (`{ resource: 'EMAILS', emails: filter }`).
+ */
+export type ExportInput = Omit<CreateExportInput, 'filters'>;
+
+/** A stored export's filters, as `Export.filters` answers them: the list's filter as JSON. */
 export type ExportFilters = { [filter: string]: string | number | boolean };
 
 /** One filter in words. `filter` is its name, under which the server reports errors (`filters.<name>`). */
@@ -27,9 +34,14 @@ export function describeExportFilters(filters: unknown, keyName: (id: string) =>
   const out: ExportFilterLabel[] = [];
   const add = (filter: string, label: string, value: string) => out.push({ filter, label, value });
   if (typeof f.apiKeyId === 'string') add('apiKeyId', 'API key', keyName(f.apiKeyId) ?? `${f.apiKeyId.slice(0, 8)}…`);
-  if (f.statusClass !== undefined) add('statusClass', 'Status', `${String(f.statusClass)}xx`);
+  // Typed filters are stored as the server reads them: a status class as its digit, statuses in lower case.
+  const statusClass = f.responseClass ?? f.statusClass;
+  if (statusClass !== undefined) add('statusClass', 'Status', `${String(statusClass)}xx`);
   if (f.statusCode !== undefined) add('statusCode', 'Status', String(f.statusCode));
-  if (typeof f.status === 'string') add('status', 'Status', f.status.charAt(0).toUpperCase() + f.status.slice(1));
+  const method = f.httpMethod ?? f.method;
+  if (typeof method === 'string') add('method', 'Method', method);
+  const status = f.emailStatus ?? f.broadcastStatus ?? f.status;
+  if (typeof status === 'string') add('status', 'Status', status.charAt(0).toUpperCase() + status.slice(1).toLowerCase());
   if (typeof f.permission === 'string') add('permission', 'Permission', WORDS[f.permission] ?? f.permission);
   if (typeof f.usageStatus === 'string') add('usageStatus', 'Usage', WORDS[f.usageStatus] ?? f.usageStatus);
   if (f.expiringSoon === true) add('expiringSoon', 'Expiry', 'Expiring soon');

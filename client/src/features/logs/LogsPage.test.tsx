@@ -77,7 +77,7 @@ describe('LogsPage', () => {
     const from = new Date(2026, 0, 1).toISOString();
     const to = endOfDay(new Date(2026, 0, 31)).toISOString();
     renderLogs('/logs?apiKeyId=k2&status=4xx&from=2026-01-01&to=2026-01-31', [
-      logsMock({ filter: { apiKeyId: 'k2', statusClass: 4, from, to } }, [log('l9', 404)]),
+      logsMock({ filter: { apiKeyId: 'k2', responseClass: 'CLIENT_ERROR', from, to } }, [log('l9', 404)]),
     ]);
     await screen.findByRole('table', { name: 'Logs' });
     await waitFor(() => expect((screen.getByLabelText('API key') as HTMLSelectElement).value).toBe('k2'));
@@ -91,7 +91,7 @@ describe('LogsPage', () => {
       logsMock({ filter: {} }, [log('l1'), log('l2', 422)]),
       logsMock({ filter: { apiKeyId: 'k1' } }, [log('l1'), log('l2', 422)]),
       logsMock({ filter: { apiKeyId: 'k1', statusCode: 422 } }, [log('l2', 422)]),
-      logsMock({ filter: { apiKeyId: 'k1', statusClass: 5 } }, []),
+      logsMock({ filter: { apiKeyId: 'k1', responseClass: 'SERVER_ERROR' } }, []),
     ]);
     await screen.findByRole('table', { name: 'Logs' });
     await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
@@ -111,7 +111,7 @@ describe('LogsPage', () => {
     const { user } = renderLogs('/logs?endpoint=/contacts/ada@example.com', [
       logsMock({ filter: { endpoint: '/contacts/ada@example.com' } }, [log('l0', 200, { endpoint: '/contacts/ada@example.com', method: 'GET' })]),
       logsMock({ filter: { endpoint: '/emails' } }, [log('l1'), log('l2', 422)]),
-      logsMock({ filter: { endpoint: '/emails', method: 'POST' } }, [log('l1')]),
+      logsMock({ filter: { endpoint: '/emails', httpMethod: 'POST' } }, [log('l1')]),
     ]);
     await screen.findByRole('table', { name: 'Logs' });
     // A path from a link stays chosen though it is not one of the listed resources.
@@ -174,7 +174,7 @@ describe('LogsPage', () => {
   });
 
   it('offers admins an export of exactly what is shown', async () => {
-    const { user } = renderLogs('/logs?apiKeyId=k1&status=4xx', [logsMock({ filter: { apiKeyId: 'k1', statusClass: 4 } }, [log('l2', 422)])]);
+    const { user } = renderLogs('/logs?apiKeyId=k1&status=4xx', [logsMock({ filter: { apiKeyId: 'k1', responseClass: 'CLIENT_ERROR' } }, [log('l2', 422)])]);
     await screen.findByRole('table', { name: 'Logs' });
     await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
     await user.click(screen.getByRole('button', { name: 'Export' }));
@@ -203,7 +203,7 @@ describe('LogsPage', () => {
       data.usageLogs.pageInfo.endCursor = 'window-end';
       return data;
     };
-    const filter = { apiKeyId: 'k2', statusClass: 5 };
+    const filter = { apiKeyId: 'k2', responseClass: 'SERVER_ERROR' };
     const { user } = renderLogs('/logs?apiKeyId=k2&status=5xx', [
       { request: { query: LogsPageQuery, variables: { first: 50, filter } }, result: { data: stopped([]) } },
       { request: { query: LogsPageQuery, variables: { first: 50, filter, after: 'window-end' } }, result: { data: stopped([log('l7', 503, { apiKeyId: 'k2', apiKey: keys[1] })]) } },

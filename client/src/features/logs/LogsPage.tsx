@@ -52,7 +52,7 @@ export function LogsPage() {
             <Button onClick={() => refetch().catch(reportErrors)} loading={networkStatus === NetworkStatus.refetch}>
               Refresh
             </Button>
-            <ExportButton resource="LOGS" filters={filter} filterLabels={describeLogFilters(filters, keyName)} />
+            <ExportButton input={{ resource: 'LOGS', logs: filter }} filterLabels={describeLogFilters(filters, keyName)} />
           </>
         }
       />

@@ -1,7 +1,7 @@
 import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
-import type { UsageLogFilter } from '../../gql/graphql';
+import type { HttpMethod, StatusClass, UsageLogFilter } from '../../gql/graphql';
 import { describeApiKeyFilter } from '../api-keys';
-import type { ExportFilterLabel, ExportFilters } from '../exports';
+import type { ExportFilterLabel } from '../exports';
 
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&method=POST&endpoint=/emails&from=2026-01-01`. */
 export type LogFilters = DayRange & {
@@ -13,8 +13,14 @@ export type LogFilters = DayRange & {
   endpoint?: string;
 };
 
-export const LOG_METHODS = (['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const).map((m) => ({ value: m, label: m }));
-export type LogMethod = (typeof LOG_METHODS)[number]['value'];
+/** The schema's HttpMethod values, in the order offered: one the schema adds or drops fails to compile here. */
+const METHOD_ORDER: Record<HttpMethod, number> = { GET: 1, POST: 2, PATCH: 3, PUT: 4, DELETE: 5 };
+export const LOG_METHODS = (Object.keys(METHOD_ORDER) as HttpMethod[]).map((m) => ({ value: m, label: m }));
+export type LogMethod = HttpMethod;
+
+/** The first digit of each of the schema's StatusClass values (`4xx` is CLIENT_ERROR). */
+const STATUS_CLASS_DIGIT: Record<StatusClass, number> = { INFORMATIONAL: 1, SUCCESS: 2, REDIRECTION: 3, CLIENT_ERROR: 4, SERVER_ERROR: 5 };
+const statusClassOf = (digit: number) => (Object.keys(STATUS_CLASS_DIGIT) as StatusClass[]).find((c) => STATUS_CLASS_DIGIT[c] === digit);
 
 /** The API's resources, offered as endpoint filters; /graphql is every GraphQL operation made with a key. */
 export const LOG_ENDPOINTS = ['/emails', '/api-keys', '/domains', '/contacts', '/broadcasts', '/logs', '/graphql'] as const;
@@ -51,12 +57,13 @@ export const logUrlFilters = urlFilters<LogFilters>({
 });
 
 /** The `usageLogs(filter:)` argument; the same object is what an export of these logs takes. */
-export function toUsageLogFilter(filters: LogFilters): UsageLogFilter & ExportFilters {
-  const out: UsageLogFilter & ExportFilters = {};
+export function toUsageLogFilter(filters: LogFilters): UsageLogFilter {
+  const out: UsageLogFilter = {};
   if (filters.apiKeyId) out.apiKeyId = filters.apiKeyId;
   const status = parseStatus(filters.status);
-  if (status) Object.assign(out, status);
-  if (filters.method) out.method = filters.method;
+  if (status && 'statusCode' in status) out.statusCode = status.statusCode;
+  if (status && 'statusClass' in status) out.responseClass = statusClassOf(status.statusClass);
+  if (filters.method) out.httpMethod = filters.method;
   if (filters.endpoint) out.endpoint = filters.endpoint;
   return Object.assign(out, dayRangeFilter(filters));
 }

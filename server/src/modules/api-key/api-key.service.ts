@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { escapeLike } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
@@ -19,7 +20,7 @@ export const MAX_GRACE_SECONDS = 7 * 86_400;
  */
 export const MAX_API_KEYS_PER_TEAM = 500;
 
-export type ApiKeyFilter = {
+export type ApiKeyFilter = DateRange & {
   search?: string | null;
   permission?: Permission | null;
   usageStatus?: UsageStatus | null;
@@ -73,6 +74,12 @@ export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFil
   if (first !== undefined && first !== null && (!Number.isInteger(first) || first < 1 || first > MAX_API_KEYS_PER_TEAM)) {
     throw badInput('first', `first must be between 1 and ${MAX_API_KEYS_PER_TEAM}.`);
   }
+  return em.find(ApiKey, apiKeyWhere(teamId, filter), { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first ?? MAX_API_KEYS_PER_TEAM });
+}
+
+/** The team's keys matching a filter: the API Keys page's, which its export takes too. */
+export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): FilterQuery<ApiKey> {
+  filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<ApiKey> & Record<string, unknown> = { team: teamId };
   const and: FilterQuery<ApiKey>[] = [];
   const search = filter.search?.trim();
@@ -89,8 +96,22 @@ export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFil
     where.expiresAt = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
   }
   if (filter.enabled === true || filter.enabled === false) where.enabled = filter.enabled;
+  const createdAt = dateRangeWhere(filter);
+  if (createdAt) where.createdAt = createdAt;
   if (and.length) where.$and = and;
-  return em.find(ApiKey, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first ?? MAX_API_KEYS_PER_TEAM });
+  return where;
+}
+
+/**
+ * An apiKeyId an export filters by: a key of the team, or a deleted one whose requests the
+ * team's rollups still count (its logs are kept).
+ */
+export async function checkKnownApiKey(em: EntityManager, teamId: string, id: string): Promise<void> {
+  const known =
+    isUuid(id) &&
+    ((await em.count(ApiKey, { id, team: teamId })) > 0 ||
+      (await em.getConnection().execute('select 1 from usage_rollup where team_id = ? and api_key_id = ? limit 1', [teamId, id])).length > 0);
+  if (!known) throw badInput('apiKeyId', 'API key not found.');
 }
 
 export async function findApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey | null> {

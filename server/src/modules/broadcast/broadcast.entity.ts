@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Team } from '../team/team.entity.js';
 
 export enum BroadcastStatus {
   DRAFT = 'draft',
   SENT = 'sent',
 }
+registerEnumType(BroadcastStatus, {
+  name: 'BroadcastStatus',
+  description: "A broadcast's status, as the Broadcasts page filters by it (Broadcast.status reads it in lower case)",
+  valuesConfig: { DRAFT: { description: 'Not sent yet' }, SENT: { description: 'Sent to its audience' } },
+});
 
 /** One email written once for many contacts; created as a draft. */
 @ObjectType({ description: 'An email for many contacts, made over the Resend-compatible REST API' })

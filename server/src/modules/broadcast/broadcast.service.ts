@@ -48,6 +48,8 @@ const isBroadcastStatus = (s: string): s is BroadcastStatus => BROADCAST_STATUSE
 
 export type BroadcastFilter = DateRange & {
   status?: string | null;
+  /** The same as status, typed */
+  broadcastStatus?: BroadcastStatus | null;
   /** Part of the name or the subject, any case */
   search?: string | null;
 };
@@ -56,9 +58,10 @@ export type BroadcastFilter = DateRange & {
 export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null): FilterQuery<Broadcast> {
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Broadcast> & Record<string, unknown> = { team: teamId };
-  if (filter.status) {
-    if (!isBroadcastStatus(filter.status)) throw badInput('status', `Status must be ${BROADCAST_STATUSES.join(' or ')}.`);
-    where.status = filter.status;
+  const status = filter.broadcastStatus ?? filter.status;
+  if (status) {
+    if (!isBroadcastStatus(status)) throw badInput('status', `Status must be ${BROADCAST_STATUSES.join(' or ')}.`);
+    where.status = status;
   }
   const pattern = searchPattern(filter.search);
   if (pattern) where.$or = [{ name: { $ilike: pattern } }, { subject: { $ilike: pattern } }];

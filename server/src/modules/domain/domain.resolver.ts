@@ -1,3 +1,4 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
@@ -31,11 +32,20 @@ class CreateDomainInput {
   region!: string;
 }
 
+@InputType({ description: 'Narrows the domains; the conditions given must all hold' })
+export class DomainFilter {
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Added at or after this time' }) from?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Added at or before this time' }) to?: Date | null;
+}
+
 @Resolver(() => Domain)
 export class DomainResolver {
   @Query(() => [Domain], { description: "The team's domains, newest first" })
-  domains(@Ctx() ctx: Context): Promise<Domain[]> {
-    return listDomains(ctx.em, requireReader(ctx.actor).teamId);
+  domains(
+    @Arg('filter', () => DomainFilter, { nullable: true, description: 'Only the domains that match; all when omitted' }) filter: DomainFilter | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Domain[]> {
+    return listDomains(ctx.em, requireReader(ctx.actor).teamId, filter);
   }
 
   @Mutation(() => Domain, { description: 'Adds a domain to send from. Admins and full-access keys' })

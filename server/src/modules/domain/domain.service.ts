@@ -1,7 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -38,8 +39,16 @@ export function checkRegion(region: string | undefined): Region {
   return r as Region;
 }
 
-export const listDomains = (em: EntityManager, teamId: string) =>
-  em.find(Domain, { team: teamId }, { orderBy: { createdAt: 'desc', id: 'asc' } });
+export type DomainFilter = DateRange;
+
+/** The team's domains matching a filter: the Domains page's (all of them), which its export takes too. */
+export function domainWhere(teamId: string, filter: DomainFilter | null = {}): FilterQuery<Domain> {
+  const createdAt = dateRangeWhere(filter ?? {});
+  return createdAt ? { team: teamId, createdAt } : { team: teamId };
+}
+
+export const listDomains = (em: EntityManager, teamId: string, filter?: DomainFilter | null) =>
+  em.find(Domain, domainWhere(teamId, filter), { orderBy: { createdAt: 'desc', id: 'asc' } });
 
 export const findDomain = (em: EntityManager, teamId: string, id: string) =>
   em.findOne(Domain, { id, team: teamId });

@@ -1,10 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export type EmailStatus = 'scheduled' | 'queued' | 'sending' | 'sent' | 'failed' | 'canceled';
-export const EMAIL_STATUSES = ['scheduled', 'queued', 'sent', 'failed', 'canceled'] as const;
+/** The statuses an email list can be filtered by (`sending` is a moment inside delivery, never shown). */
+export enum EmailStatusFilter {
+  SCHEDULED = 'scheduled',
+  QUEUED = 'queued',
+  SENT = 'sent',
+  FAILED = 'failed',
+  CANCELED = 'canceled',
+}
+registerEnumType(EmailStatusFilter, {
+  name: 'EmailStatus',
+  description: "An email's status, as the Emails page filters by it (Email.status reads it in lower case)",
+  valuesConfig: {
+    SCHEDULED: { description: 'Waiting for its scheduledAt' },
+    QUEUED: { description: 'Accepted, waiting for delivery' },
+    SENT: { description: 'Handed to the mail server' },
+    FAILED: { description: 'Delivery failed; Email.error says why' },
+    CANCELED: { description: 'A scheduled email canceled before it was due' },
+  },
+});
+export const EMAIL_STATUSES = Object.values(EmailStatusFilter);
 export type EmailTag = { name: string; value: string };
 export type EmailAttachment = { filename: string; content?: string; path?: string; content_type?: string };
 

@@ -5,7 +5,7 @@ import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connec
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import { Email, type EmailStatus } from './email.entity.js';
+import { Email, type EmailStatus, EmailStatusFilter } from './email.entity.js';
 import { scheduleDue } from './email.jobs.js';
 import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
 
@@ -14,7 +14,8 @@ type EmailConnection = InstanceType<typeof EmailConnection>;
 
 @InputType({ description: 'Narrows the emails, as on the Emails page; the conditions given must all hold' })
 export class EmailFilter {
-  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled' }) status?: EmailStatus | null;
+  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled', deprecationReason: 'Use emailStatus, an enum' }) status?: EmailStatus | null;
+  @Field(() => EmailStatusFilter, { nullable: true, description: 'Only emails in this status' }) emailStatus?: EmailStatusFilter | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or before this time' }) to?: Date | null;
   @Field(() => ID, { nullable: true, description: 'Only emails sent with this key' }) apiKeyId?: string | null;

@@ -8,7 +8,7 @@ import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
-import { EMAIL_STATUSES, Email, type EmailStatus } from './email.entity.js';
+import { EMAIL_STATUSES, Email, type EmailStatus, type EmailStatusFilter } from './email.entity.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailRow, EmailWriter } from './email.writer.js';
 
@@ -17,6 +17,8 @@ const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 export type EmailFilter = DateRange & {
   status?: EmailStatus | null;
+  /** The same as status, typed */
+  emailStatus?: EmailStatusFilter | null;
   apiKeyId?: string | null;
   /** Part of the subject, the sender or a recipient, any case */
   search?: string | null;
@@ -199,9 +201,10 @@ export async function getEmail(em: EntityManager, teamId: string, id: string): P
 export function emailWhere(teamId: string, filter: EmailFilter | null = {}): FilterQuery<Email> {
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Email> & Record<string, unknown> = { teamId };
-  if (filter.status) {
-    if (!(EMAIL_STATUSES as readonly string[]).includes(filter.status)) throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
-    where.status = filter.status;
+  const status = filter.emailStatus ?? filter.status;
+  if (status) {
+    if (!(EMAIL_STATUSES as readonly string[]).includes(status)) throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
+    where.status = status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
   const pattern = searchPattern(filter.search);

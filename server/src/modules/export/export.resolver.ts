@@ -6,18 +6,34 @@ import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connec
 import type { Context } from '../../graphql/context.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
+import { ApiKeyFilter } from '../api-key/api-key.resolver.js';
+import { BroadcastFilter } from '../broadcast/broadcast.resolver.js';
+import { ContactFilter } from '../contact/contact.resolver.js';
+import { DomainFilter } from '../domain/domain.resolver.js';
+import { EmailFilter } from '../email/email.resolver.js';
 import { User } from '../team/team.entity.js';
+import { UsageLogFilter } from '../usage-log/usage-log.resolver.js';
 import { Export, ExportResource, ExportStatus, effectiveStatus, whereEffectiveStatus } from './export.entity.js';
 import { createExport, downloadUrl, findExport, INLINE_MAX_ROWS } from './export.service.js';
 
 const ExportConnection = Connection(Export, 'Export');
 type ExportConnection = InstanceType<typeof ExportConnection>;
 
-@InputType({ description: 'An export to create' })
+@InputType({ description: "An export to create: the resource, and the filter of its list (the field named after it), the same input its page sends" })
 class CreateExportInput {
   @Field(() => ExportResource, { description: 'What to export' }) resource!: ExportResource;
-  @Field(() => JSONResolver, { nullable: true, description: 'The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…' })
+  @Field(() => JSONResolver, {
+    nullable: true,
+    description: 'The filters of the resource page: from, to, status, apiKeyId, statusCode, permission…',
+    deprecationReason: "Use the resource's own typed filter: emails, broadcasts, contacts, domains, logs or apiKeys",
+  })
   filters?: unknown;
+  @Field(() => EmailFilter, { nullable: true, description: 'EMAILS: the emails(filter:) of the Emails page' }) emails?: EmailFilter | null;
+  @Field(() => BroadcastFilter, { nullable: true, description: 'BROADCASTS: the broadcasts(filter:) of the Broadcasts page' }) broadcasts?: BroadcastFilter | null;
+  @Field(() => ContactFilter, { nullable: true, description: 'CONTACTS: the contacts(filter:) of the Contacts page' }) contacts?: ContactFilter | null;
+  @Field(() => DomainFilter, { nullable: true, description: 'DOMAINS: the domains(filter:) of the Domains page' }) domains?: DomainFilter | null;
+  @Field(() => UsageLogFilter, { nullable: true, description: 'LOGS: the usageLogs(filter:) of the Logs page' }) logs?: UsageLogFilter | null;
+  @Field(() => ApiKeyFilter, { nullable: true, description: 'API_KEYS: the apiKeys(filter:) of the API Keys page' }) apiKeys?: ApiKeyFilter | null;
 }
 
 @InputType({ description: 'Narrows the exports; the conditions given must all hold' })

@@ -9,7 +9,7 @@ import { Team, User } from '../team/team.entity.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
-import { exportQueries, exportQuery, parseFilters } from './export.queries.js';
+import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
 
 /** Exports of at most this many rows are written during the request and come back READY. */
 export const INLINE_MAX_ROWS = 1000;
@@ -35,11 +35,10 @@ export async function createExport(
   em: EntityManager,
   services: Services,
   actor: Actor,
-  input: { resource: ExportResource; filters?: unknown },
+  input: ExportFilterInput,
 ): Promise<Export> {
   if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
-  const filters = await parseFilters(em, actor.teamId, input.resource, input.filters);
-  const query = exportQuery(input.resource, actor.teamId, filters);
+  const { stored: filters, query } = await prepareExport(em, actor.teamId, input);
   // Counting every row up front would cost as much as the export: count only up to the inline
   // limit, and let a large export carry the planner's estimate until it knows.
   const conn = em.getConnection();
@@ -105,7 +104,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .then(() => services.notifier.notify('export_progress', exportId))
       .catch((err: unknown) => services.logger.warn({ err, exportId }, 'could not publish export progress'));
   };
-  const queries = await exportQueries(services.pool, exp.resource, exp.team.id, exp.filters as Record<string, string | number | boolean>);
+  const queries = await exportQueries(services.pool, em, exp.resource, exp.team.id, exp.filters);
   // Subscribers hear from a running export at least once a second, even while PostgreSQL is
   // still sorting before the first row comes out.
   let latestRows = 0;

@@ -9,13 +9,34 @@ export type UsageLogFilter = DateRange & {
   statusCode?: number | null;
   /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
   statusClass?: number | null;
+  /** The same as statusClass, typed */
+  responseClass?: StatusClass | null;
   /** GET, POST, PATCH, PUT or DELETE */
   method?: string | null;
+  /** The same as method, typed */
+  httpMethod?: HttpMethod | null;
   /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
   endpoint?: string | null;
 };
 
-export const LOG_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+/** The HTTP methods a log can be filtered by. */
+export enum HttpMethod {
+  GET = 'GET',
+  POST = 'POST',
+  PATCH = 'PATCH',
+  PUT = 'PUT',
+  DELETE = 'DELETE',
+}
+export const LOG_METHODS = Object.values(HttpMethod);
+
+/** A class of HTTP statuses, by its first digit. */
+export enum StatusClass {
+  INFORMATIONAL = 1,
+  SUCCESS = 2,
+  REDIRECTION = 3,
+  CLIENT_ERROR = 4,
+  SERVER_ERROR = 5,
+}
 
 /** Whether an endpoint filter is well formed: a path of at most 300 characters. */
 export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
@@ -53,7 +74,9 @@ export type LogDimensions = { key: boolean; status: boolean; method: boolean; en
  * matches nothing.
  */
 export function logConditions(teamId: string, filter: UsageLogFilter | null | undefined, bind: Bind): { conditions: string[]; dimensions: LogDimensions } {
-  const f = filter ?? {};
+  const f = { ...filter };
+  f.statusClass ??= f.responseClass;
+  f.method ??= f.httpMethod;
   const conditions = [`team_id = ${bind(teamId, 'uuid')}`];
   const dimensions: LogDimensions = { key: false, status: false, method: false, endpoint: false };
   if (f.apiKeyId) {

@@ -1,8 +1,31 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
-import { decodeLogCursor, encodeLogCursor } from './usage-log.query.js';
+import { decodeLogCursor, encodeLogCursor, HttpMethod, StatusClass } from './usage-log.query.js';
+
+registerEnumType(HttpMethod, {
+  name: 'HttpMethod',
+  description: 'An HTTP method a request log can be filtered by',
+  valuesConfig: {
+    GET: { description: 'Reads' },
+    POST: { description: 'Creates and sends' },
+    PATCH: { description: 'Partial updates' },
+    PUT: { description: 'Replacements' },
+    DELETE: { description: 'Deletions' },
+  },
+});
+registerEnumType(StatusClass, {
+  name: 'StatusClass',
+  description: 'A class of HTTP statuses, by its first digit',
+  valuesConfig: {
+    INFORMATIONAL: { description: '1xx' },
+    SUCCESS: { description: '2xx' },
+    REDIRECTION: { description: '3xx' },
+    CLIENT_ERROR: { description: '4xx' },
+    SERVER_ERROR: { description: '5xx' },
+  },
+});
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
@@ -24,13 +47,15 @@ const UsageLogConnection = Connection(UsageLog, 'UsageLog', UsageLogSearch);
 type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
 
 @InputType({ description: 'Narrows the logs, as on the Logs page; the conditions given must all hold' })
-class UsageLogFilter {
+export class UsageLogFilter {
   @Field(() => ID, { nullable: true, description: 'Only requests made with this key (deleted keys included)' }) apiKeyId?: string | null;
   @Field(() => Int, { nullable: true, description: 'Only answers with this HTTP status, e.g. 422' }) statusCode?: number | null;
-  @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status' }) statusClass?: number | null;
+  @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status', deprecationReason: 'Use responseClass, an enum' }) statusClass?: number | null;
+  @Field(() => StatusClass, { nullable: true, description: 'Only answers of this class (every 2xx, 4xx, 5xx…)' }) responseClass?: StatusClass | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
-  @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE' }) method?: string | null;
+  @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
+  @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
   @Field(() => String, { nullable: true, description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation' })
   endpoint?: string | null;
 }

@@ -6,21 +6,21 @@ import { CreateExportMutation } from '../hooks/useCreateExportMutation';
 import { anExport } from '../test-fixtures';
 import { ExportButton } from './ExportButton';
 
-const filters = { statusClass: 4, from: '2026-01-01T00:00:00.000Z' };
+const input = { resource: 'LOGS', logs: { responseClass: 'CLIENT_ERROR', from: '2026-01-01T00:00:00.000Z' } } as const;
 const filterLabels = [
   { filter: 'statusClass', label: 'Status', value: '4xx' },
   { filter: 'from', label: 'From', value: 'Jan 1, 2026' },
 ];
 
 const createMock = (result: object) => ({
-  request: { query: CreateExportMutation, variables: { input: { resource: 'LOGS', filters } } },
+  request: { query: CreateExportMutation, variables: { input } },
   result,
 });
 
 function renderButton(mocks: unknown[], user = adminUser) {
   return renderWithProviders(
     <>
-      <ExportButton resource="LOGS" filters={filters} filterLabels={filterLabels} />
+      <ExportButton input={input} filterLabels={filterLabels} />
       <LocationProbe />
     </>,
     { route: '/logs?status=4xx', user, mocks: mocks as never[] },
@@ -55,7 +55,7 @@ describe('ExportButton', () => {
   });
 
   it('says when nothing is filtered', async () => {
-    const { user } = renderWithProviders(<ExportButton resource="API_KEYS" filters={{}} filterLabels={[]} />, {
+    const { user } = renderWithProviders(<ExportButton input={{ resource: 'API_KEYS' }} filterLabels={[]} />, {
       user: adminUser,
     });
     await user.click(screen.getByRole('button', { name: 'Export' }));

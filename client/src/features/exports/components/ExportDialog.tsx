@@ -1,11 +1,10 @@
 import { useNavigate } from 'react-router';
 import { useThresholds } from '../../../app/session';
-import type { ExportResource } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
 import { toast } from '../../../ui/toast';
 import { startDownload } from '../download';
-import type { ExportFilterLabel, ExportFilters } from '../filters';
+import type { ExportFilterLabel, ExportInput } from '../filters';
 import { useCreateExportMutation } from '../hooks/useCreateExportMutation';
 import { RESOURCES } from '../resources';
 import { formatEstimate } from './ExportsTable';
@@ -13,18 +12,17 @@ import { formatEstimate } from './ExportsTable';
 export type ExportDialogProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  resource: ExportResource;
-  filters: ExportFilters;
+  input: ExportInput;
   filterLabels: readonly ExportFilterLabel[];
 };
 
 const rows = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
 
 /** Confirms what will be exported, then downloads a small export at once or follows a large one. */
-export function ExportDialog({ open, onOpenChange, resource, filters, filterLabels }: ExportDialogProps) {
+export function ExportDialog({ open, onOpenChange, input, filterLabels }: ExportDialogProps) {
   const { createExport, loading, filterErrors, clearErrors } = useCreateExportMutation();
   const navigate = useNavigate();
-  const { title, noun } = RESOURCES[resource];
+  const { title, noun } = RESOURCES[input.resource];
   const { exportInlineMaxRows } = useThresholds();
 
   const close = (next: boolean) => {
@@ -33,7 +31,7 @@ export function ExportDialog({ open, onOpenChange, resource, filters, filterLabe
   };
 
   const onConfirm = async () => {
-    const exp = await createExport({ resource, filters });
+    const exp = await createExport(input);
     if (!exp) return;
     close(false);
     if (exp.status === 'READY' && exp.downloadUrl) {

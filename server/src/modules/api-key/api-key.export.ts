@@ -1,0 +1,31 @@
+import { raw } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { SEARCH_MAX } from '../../lib/sql.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { ApiKey, Permission, UsageStatus } from './api-key.entity.js';
+import { type ApiKeyFilter, apiKeyWhere } from './api-key.service.js';
+
+/** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
+export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
+  json: jsonFilter('API_KEYS', {
+    ...jsonDateRange,
+    permission: z.enum(Permission).optional(),
+    usageStatus: z.enum(UsageStatus).optional(),
+    expiringSoon: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+    search: z.string().max(SEARCH_MAX).optional(),
+  }),
+  query: (em, teamId, f) =>
+    copySql(
+      em
+        .createQueryBuilder(ApiKey, 'k')
+        .leftJoin('k.domain', 'd')
+        .select([
+          raw(`k.id, ${cell('k.name')} as name, lower(k.permission::text) as permission, k.domain_id, d.name as domain,
+               ${iso('k.created_at')} as created_at, ${iso('k.last_used_at')} as last_used_at, k.request_count,
+               ${iso('k.expires_at')} as expires_at`),
+        ])
+        .where(apiKeyWhere(teamId, f))
+        .orderBy({ createdAt: 'desc', id: 'desc' }),
+    ),
+};

@@ -1,0 +1,22 @@
+import { raw } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { SEARCH_MAX } from '../../lib/sql.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { Contact } from './contact.entity.js';
+import { type ContactFilter, contactWhere } from './contact.service.js';
+
+/** CONTACTS: the Contacts page's list (contactWhere). */
+export const contactExport: ResourceExport<ContactFilter> = {
+  json: jsonFilter('CONTACTS', { ...jsonDateRange, unsubscribed: z.boolean().optional(), search: z.string().max(SEARCH_MAX).optional() }),
+  query: (em, teamId, f) =>
+    copySql(
+      em
+        .createQueryBuilder(Contact, 'c')
+        .select([
+          raw(`c.id, ${cell('c.email')} as email, ${cell('c.first_name')} as first_name, ${cell('c.last_name')} as last_name,
+               c.unsubscribed::text as unsubscribed, ${iso('c.created_at')} as created_at`),
+        ])
+        .where(contactWhere(teamId, f))
+        .orderBy({ createdAt: 'desc', id: 'desc' }),
+    ),
+};

@@ -1,0 +1,17 @@
+import { raw } from '@mikro-orm/postgresql';
+import { copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { Domain } from './domain.entity.js';
+import { type DomainFilter, domainWhere } from './domain.service.js';
+
+/** DOMAINS: the Domains page's list (domainWhere). */
+export const domainExport: ResourceExport<DomainFilter> = {
+  json: jsonFilter('DOMAINS', jsonDateRange),
+  query: (em, teamId, f) =>
+    copySql(
+      em
+        .createQueryBuilder(Domain, 'd')
+        .select([raw(`d.id, d.name, d.region, d.status, ${iso('d.created_at')} as created_at`)])
+        .where(domainWhere(teamId, f))
+        .orderBy({ createdAt: 'desc', id: 'desc' }),
+    ),
+};

@@ -1,0 +1,33 @@
+import { raw } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { SEARCH_MAX } from '../../lib/sql.js';
+import { checkKnownApiKey } from '../api-key/api-key.service.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, list, type ResourceExport } from '../export/export.resource.js';
+import { EMAIL_STATUSES, Email } from './email.entity.js';
+import { type EmailFilter, emailWhere } from './email.service.js';
+
+/** EMAILS: the Emails page's list (emailWhere), with the REST API's field names as columns. */
+export const emailExport: ResourceExport<EmailFilter> = {
+  json: jsonFilter('EMAILS', {
+    ...jsonDateRange,
+    status: z.enum(EMAIL_STATUSES).optional(),
+    emailStatus: z.enum(EMAIL_STATUSES).optional(),
+    apiKeyId: z.string().optional(),
+    search: z.string().max(SEARCH_MAX).optional(),
+  }),
+  check: async (em, teamId, f) => {
+    if (f.apiKeyId) await checkKnownApiKey(em, teamId, f.apiKeyId);
+  },
+  query: (em, teamId, f) =>
+    copySql(
+      em
+        .createQueryBuilder(Email, 'e')
+        .select([
+          raw(`e.id, ${cell('e."from"')} as "from", ${list('e."to"')} as "to", ${list('e.cc')} as cc, ${list('e.bcc')} as bcc,
+               ${list('e.reply_to')} as reply_to, ${cell('e.subject')} as subject, e.status as last_event,
+               ${iso('e.created_at')} as created_at, ${iso('e.sent_at')} as sent_at, e.api_key_id`),
+        ])
+        .where(emailWhere(teamId, f))
+        .orderBy({ createdAt: 'desc', id: 'desc' }),
+    ),
+};
