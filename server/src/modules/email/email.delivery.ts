@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
-import { isPermanentMailError, type Mail, type Mailer } from '../mail/mailer.js';
+import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
 import type { EmailAttachment } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
@@ -238,9 +238,7 @@ export class EmailDelivery {
          update email set status = 'sent', sent_at = now(), claimed_at = now()
           where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
           returning "from", "to", subject, text, html)
-       insert into outbox_message (id, "from", "to", subject, text, html, created_at)
-       select gen_random_uuid(), "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x), subject, coalesce(text, ''), html, now()
-         from claimed`,
+       ${keepInOutbox(`select "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x) as "to", subject, coalesce(text, '') as text, html from claimed`)}`,
     );
     return rowCount ?? 0;
   }

@@ -22,6 +22,14 @@ export type Mail = {
   /** Values (an invitation token) that go to the recipient but are never kept: the outbox stores them redacted. */
   secrets?: string[];
 };
+/**
+ * The outbox's INSERT of the mails a query selects as ("from", "to", subject, text, html): the one
+ * statement that writes outbox_message, so that a caller may claim and keep mail in one.
+ */
+export const keepInOutbox = (mails: string) =>
+  `insert into outbox_message (id, "from", "to", subject, text, html, created_at)
+   select gen_random_uuid(), m."from", m."to", m.subject, m.text, m.html, now() from (${mails}) m`;
+
 export type Mailer = {
   /** 'outbox' keeps mail in the outbox_message table (no SMTP_URL). */
   kind: 'smtp' | 'outbox';
@@ -92,9 +100,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
   // One INSERT whatever the number of mails: they land or fail as one.
   const insert = (mails: Mail[]) =>
     opts.pool.query(
-      `insert into outbox_message (id, "from", "to", subject, text, html, created_at)
-       select gen_random_uuid(), v."from", v."to", v.subject, v.text, v.html, now()
-         from jsonb_to_recordset($1::jsonb) as v("from" text, "to" text, subject text, text text, html text)`,
+      keepInOutbox(`select * from jsonb_to_recordset($1::jsonb) as v("from" text, "to" text, subject text, text text, html text)`),
       [JSON.stringify(mails.map(row))],
     );
   return {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { countKeyUse, lockUsedKeys } from '../api-key/api-key.usage.js';
 import { listLogPartitions, logsSince, utcDay } from './usage-log.partitions.js';
 
 /** A rollup's counts of a set of logs: requests, by status class, and the last one's time. */
@@ -8,7 +9,7 @@ const ROLLUP_COLUMNS = 'team_id, api_key_id, day, requests, status_2xx, status_3
 
 /**
  * Writes a batch of usage logs (a JSON array of UsageRecorder entries) in one statement, so
- * atomically: the logs, their rollups, and every key's count and last use. Every batch locks the
+ * atomically: the logs, their rollups, and every key's count and last use (api-key.usage.ts). Every batch locks the
  * keys it counts in id order before it touches anything else, and adds to the rollups in key
  * order: two instances writing for the same keys queue instead of deadlocking. A key deleted
  * since the request keeps its id on the log (no FK) and in the rollups.
@@ -19,7 +20,7 @@ export const WRITE_USAGE_LOGS = `
            user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
   ),
   keys as materialized (
-    select k.id, k.name from api_key k where k.id in (select api_key_id from input) order by k.id for update
+    ${lockUsedKeys('select api_key_id from input')}
   ),
   logged as (
     insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
@@ -39,9 +40,7 @@ export const WRITE_USAGE_LOGS = `
            status_4xx = usage_rollup.status_4xx + excluded.status_4xx, status_5xx = usage_rollup.status_5xx + excluded.status_5xx,
            last_used_at = greatest(usage_rollup.last_used_at, excluded.last_used_at)
   )
-  update api_key k set request_count = k.request_count + c.n, last_used_at = greatest(k.last_used_at, c.last)
-    from (select api_key_id, count(*) as n, max(created_at) as last from logged group by api_key_id) c
-   where k.id = c.api_key_id`;
+  ${countKeyUse('select api_key_id, count(*) as n, max(created_at) as last from logged group by api_key_id')}`;
 
 const DAY_MS = 86_400_000;
 const isoDay = (t: Date) => t.toISOString().slice(0, 10);
