@@ -16,7 +16,7 @@ export const MODULES = {
   'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-keys.test.ts', 'test/api-key-rules.test.ts'] },
   'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/teams.test.ts'] },
   'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
-  'export-queries': { mutate: 'src/modules/export/export.queries.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['test/smoke.test.ts', 'test/role-matrix.test.ts'] },
