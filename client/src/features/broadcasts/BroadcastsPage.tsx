@@ -1,11 +1,9 @@
+import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
-import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
-import { SearchField } from '../../ui/SearchField';
-import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { BroadcastsTable } from './components/BroadcastsTable';
 import { BroadcastsPageQuery } from './documents';
@@ -25,24 +23,9 @@ export function BroadcastsPage() {
         description="Messages to your contacts, created through the API, newest first."
         actions={<ExportButton input={{ resource: 'BROADCASTS', broadcasts: filter }} filterLabels={describeBroadcastFilters(filters)} />}
       />
-      <fieldset className="filters">
-        <legend className="sr-only">Filter broadcasts</legend>
-        <SearchField label="Search" placeholder="Name or subject" value={filters.q} onSearch={(q) => setFilters({ ...filters, q })} />
-        <SelectField
-          label="Status"
-          name="status"
-          className="filter-field"
-          options={[{ value: '', label: 'All statuses' }, ...BROADCAST_STATUSES]}
-          value={filters.status ?? ''}
-          onChange={(e) => setFilters({ ...filters, status: BROADCAST_STATUSES.find((s) => s.value === e.target.value)?.value })}
-        />
-        <DateRangeFields
-          from={filters.from}
-          to={filters.to}
-          onChange={(range) => setFilters({ ...filters, ...range })}
-          errors={list.fieldErrors}
-        />
-      </fieldset>
+      <ListFilters noun="broadcasts" filters={filters} onChange={setFilters} searchPlaceholder="Name or subject" dateErrors={list.fieldErrors}>
+        <FilterSelect label="Status" name="status" all="All statuses" options={BROADCAST_STATUSES} value={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
+      </ListFilters>
       <ListState
         list={list}
         noun="broadcasts"

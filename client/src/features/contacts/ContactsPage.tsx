@@ -1,11 +1,9 @@
+import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
-import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
-import { SearchField } from '../../ui/SearchField';
-import { SelectField } from '../../ui/SelectField';
 import { ExportButton } from '../exports';
 import { ContactsTable } from './components/ContactsTable';
 import { ContactsPageQuery } from './documents';
@@ -25,24 +23,16 @@ export function ContactsPage() {
         description="The people your team sends broadcasts to, newest first."
         actions={<ExportButton input={{ resource: 'CONTACTS', contacts: filter }} filterLabels={describeContactFilters(filters)} />}
       />
-      <fieldset className="filters">
-        <legend className="sr-only">Filter contacts</legend>
-        <SearchField label="Search" placeholder="Email or name" value={filters.q} onSearch={(q) => setFilters({ ...filters, q })} />
-        <SelectField
+      <ListFilters noun="contacts" filters={filters} onChange={setFilters} searchPlaceholder="Email or name" dateErrors={list.fieldErrors}>
+        <FilterSelect
           label="Subscription"
           name="subscription"
-          className="filter-field"
-          options={[{ value: '', label: 'All contacts' }, ...SUBSCRIPTIONS]}
-          value={filters.subscription ?? ''}
-          onChange={(e) => setFilters({ ...filters, subscription: SUBSCRIPTIONS.find((s) => s.value === e.target.value)?.value })}
+          all="All contacts"
+          options={SUBSCRIPTIONS}
+          value={filters.subscription}
+          onChange={(subscription) => setFilters({ ...filters, subscription })}
         />
-        <DateRangeFields
-          from={filters.from}
-          to={filters.to}
-          onChange={(range) => setFilters({ ...filters, ...range })}
-          errors={list.fieldErrors}
-        />
-      </fieldset>
+      </ListFilters>
       <ListState
         list={list}
         noun="contacts"

@@ -1,15 +1,13 @@
 import { useState } from 'react';
+import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
 import { useIsAdmin } from '../../app/session';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
 import type { EmailsTable_EmailFragment } from '../../gql/graphql';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { DateRangeFields } from '../../ui/DateRangeFields';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
-import { SearchField } from '../../ui/SearchField';
-import { SelectField } from '../../ui/SelectField';
 import { ApiKeyFilterField, useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { EmailsTable } from './components/EmailsTable';
@@ -34,30 +32,10 @@ export function EmailsPage() {
         description="The emails your API keys have sent or scheduled, newest first."
         actions={<ExportButton input={{ resource: 'EMAILS', emails: filter }} filterLabels={describeEmailFilters(filters, keyName)} />}
       />
-      <fieldset className="filters">
-        <legend className="sr-only">Filter emails</legend>
-        <SearchField
-          label="Search"
-          placeholder="Subject or address"
-          value={filters.q}
-          onSearch={(q) => setFilters({ ...filters, q })}
-        />
+      <ListFilters noun="emails" filters={filters} onChange={setFilters} searchPlaceholder="Subject or address" dateErrors={list.fieldErrors}>
         <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })} />
-        <SelectField
-          label="Status"
-          name="status"
-          className="filter-field"
-          options={[{ value: '', label: 'All statuses' }, ...EMAIL_STATUSES]}
-          value={filters.status ?? ''}
-          onChange={(e) => setFilters({ ...filters, status: EMAIL_STATUSES.find((s) => s.value === e.target.value)?.value })}
-        />
-        <DateRangeFields
-          from={filters.from}
-          to={filters.to}
-          onChange={(range) => setFilters({ ...filters, ...range })}
-          errors={list.fieldErrors}
-        />
-      </fieldset>
+        <FilterSelect label="Status" name="status" all="All statuses" options={EMAIL_STATUSES} value={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
+      </ListFilters>
       <ListState
         list={list}
         noun="emails"
