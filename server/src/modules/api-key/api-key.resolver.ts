@@ -15,6 +15,7 @@ import {
   findApiKey,
   listApiKeys,
   MAX_API_KEYS_PER_TEAM,
+  MAX_GRACE_SECONDS,
   rollApiKey,
   updateApiKey,
 } from './api-key.service.js';
@@ -54,7 +55,7 @@ export class ApiKeyFilter {
 
 @InputType({ description: 'How to replace a key\'s token' })
 class RollApiKeyInput {
-  @Field(() => Int, { description: '0 … 604800 (7 days): how long the old token keeps working' })
+  @Field(() => Int, { description: `0 … ${MAX_GRACE_SECONDS} (${MAX_GRACE_SECONDS / 86_400} days): how long the old token keeps working` })
   gracePeriodSeconds!: number;
 }
 

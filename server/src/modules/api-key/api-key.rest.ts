@@ -3,7 +3,7 @@ import { type Body, objectBody, onlyFields, optionalString, requiredString } fro
 import { param, type RestRoute } from '../../rest/http.js';
 import { listRoute } from '../../rest/resource.js';
 import { ApiKey, Permission } from './api-key.entity.js';
-import { createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
+import { apiKeyWhere, createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
 
 const PERMISSIONS: Record<string, Permission> = {
   full_access: Permission.FULL_ACCESS,
@@ -45,7 +45,7 @@ export const apiKeyRoutes: RestRoute[] = [
       return { body: { id: apiKey.id, token } };
     },
   },
-  listRoute('/api-keys', ApiKey, (teamId) => ({ team: teamId }), apiKeyJson),
+  listRoute('/api-keys', ApiKey, (teamId) => apiKeyWhere(teamId), apiKeyJson),
   {
     method: 'patch',
     path: '/api-keys/:id',

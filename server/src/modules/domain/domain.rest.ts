@@ -4,7 +4,7 @@ import { listRoute } from '../../rest/resource.js';
 import type { Config } from '../../config.js';
 import { Domain } from './domain.entity.js';
 import { domainRecords } from './domain.records.js';
-import { createDomain, deleteDomain, getDomain, verifyDomain } from './domain.service.js';
+import { createDomain, deleteDomain, domainWhere, getDomain, verifyDomain } from './domain.service.js';
 
 const domainJson = (d: Domain) => ({
   id: d.id,
@@ -53,7 +53,7 @@ export const domainRoutes: RestRoute[] = [
       return { body: withRecords(domain, ctx.services.config) };
     },
   },
-  listRoute('/domains', Domain, (teamId) => ({ team: teamId }), domainJson),
+  listRoute('/domains', Domain, (teamId) => domainWhere(teamId), domainJson),
   {
     method: 'get',
     path: '/domains/:id',

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../../errors.js';
 import { canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf } from '../auth/gate.js';
 import type { Services } from '../../services.js';
-import { Export, ExportStatus, effectiveStatus } from './export.entity.js';
+import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 
 const fail = (res: Response, statusCode: number, name: string, message: string) => {
@@ -49,7 +49,7 @@ export function exportDownload(services: Services) {
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
     if (!canManage(actor)) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
     const status = effectiveStatus(exp);
-    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', 'This export has expired: downloads work for 7 days.');
+    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
     if (status !== ExportStatus.READY || !exp.fileAttempt) {
       return fail(res, 409, 'export_not_ready', status === ExportStatus.FAILED ? 'This export failed.' : 'This export is still being prepared.');
     }
