@@ -3,7 +3,7 @@ import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
-import type { EmailAttachment } from './email.entity.js';
+import type { EmailRow } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
 
 const BATCH = 100;
@@ -37,22 +37,8 @@ const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at 
 
 type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
 
-type Claimed = {
-  id: string;
-  attempts: number;
-  team_id: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  reply_to: string[];
-  subject: string;
-  html: string | null;
-  text: string | null;
-  headers: Record<string, string> | null;
-  attachments: EmailAttachment[] | null;
-  message_id: string | null;
-};
+/** An email claimed for delivery: the columns the claim returns. */
+type Claimed = Pick<EmailRow, 'id' | 'attempts' | 'team_id' | 'from' | 'to' | 'cc' | 'bcc' | 'reply_to' | 'subject' | 'html' | 'text' | 'headers' | 'attachments' | 'message_id'>;
 
 /**
  * Hands accepted emails to the mailer in batches, off the request path. Emails are claimed with

@@ -27,6 +27,38 @@ export const EMAIL_STATUSES = Object.values(EmailStatusFilter);
 export type EmailTag = { name: string; value: string };
 export type EmailAttachment = { filename: string; content?: string; path?: string; content_type?: string };
 
+/**
+ * One row of the `email` table as the send path's SQL writes and reads it (jsonb_to_recordset on
+ * the way in, RETURNING on the way to delivery): column names, JSON values. The Email entity is
+ * the ORM's view of the same row, for the dashboard and REST reads.
+ */
+export type EmailRow = {
+  id: string;
+  team_id: string;
+  api_key_id: string | null;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  reply_to: string[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string> | null;
+  tags: EmailTag[] | null;
+  attachments: EmailAttachment[] | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  status: EmailStatus;
+  /** ISO-8601 */
+  scheduled_at: string | null;
+  message_id: string;
+  /** ISO-8601 */
+  created_at: string;
+  /** Delivery attempts so far */
+  attempts: number;
+};
+
 @ObjectType({ description: 'An email accepted by the REST API (POST /emails or /emails/batch) and delivered off the request path' })
 @Entity({ tableName: 'email' })
 @Index({ properties: ['teamId', 'createdAt', 'id'] })

@@ -10,7 +10,7 @@ import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
 import { EMAIL_STATUSES, Email, type EmailStatus, type EmailStatusFilter } from './email.entity.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
-import type { EmailRow, EmailWriter } from './email.writer.js';
+import type { EmailWriter, NewEmailRow } from './email.writer.js';
 
 export const BATCH_MAX = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -50,7 +50,7 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: Date): EmailRow {
+function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: Date): NewEmailRow {
   const id = randomUUID();
   const scheduled = e.scheduledAt !== null && e.scheduledAt.getTime() > createdAt.getTime();
   return {
@@ -149,8 +149,8 @@ export async function acceptEmails(
 
   const createdAt = new Date();
   const rows = parsed.map((p, i) => (p === null ? null : toRow(key, p, slot(i), requestHash, createdAt)));
-  const accepted = rows.filter((r): r is EmailRow => r !== null);
-  const inserted = new Set<EmailRow>();
+  const accepted = rows.filter((r): r is NewEmailRow => r !== null);
+  const inserted = new Set<NewEmailRow>();
   try {
     if (idempotent && accepted.length > 0) {
       // A key older than 24 hours may be used again: release it first.
@@ -160,7 +160,7 @@ export async function acceptEmails(
         { idempotencyKey: null },
       );
     }
-    const domainsOf = (list: EmailRow[]) => [...new Set(list.map((r) => domainOf(parseAddress(r.from)!)))];
+    const domainsOf = (list: NewEmailRow[]) => [...new Set(list.map((r) => domainOf(parseAddress(r.from)!)))];
     if (!opts.permissive) {
       if (!(await ctx.services.emailWriter.insert(key.teamId, accepted, domainsOf(accepted)))) throw await missingDomainError(ctx.em, key.teamId, domainsOf(accepted));
       for (const r of accepted) inserted.add(r);

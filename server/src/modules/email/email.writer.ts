@@ -1,35 +1,14 @@
 import type pg from 'pg';
 import { isDatabaseUnavailable } from '../../db/connection.js';
+import type { EmailRow } from './email.entity.js';
 
-/** One email as a row of the `email` table, ready for jsonb_to_recordset. */
-export type EmailRow = {
-  id: string;
-  team_id: string;
-  api_key_id: string | null;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  reply_to: string[];
-  subject: string;
-  html: string | null;
-  text: string | null;
-  headers: Record<string, string> | null;
-  tags: { name: string; value: string }[] | null;
-  attachments: unknown[] | null;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  /** 'queued', or 'scheduled' until scheduled_at */
-  status: 'queued' | 'scheduled';
-  scheduled_at: string | null;
-  message_id: string;
-  created_at: string;
-};
+/** A new email as a row of the `email` table, ready for jsonb_to_recordset: queued, or scheduled until scheduled_at. */
+export type NewEmailRow = Omit<EmailRow, 'attempts' | 'status'> & { status: 'queued' | 'scheduled' };
 
 /** One request's emails: written together only if every sending domain belongs to the team. */
 type Group = {
   teamId: string;
-  rows: EmailRow[];
+  rows: NewEmailRow[];
   domains: string[];
   resolve: (inserted: boolean) => void;
   reject: (err: unknown) => void;
@@ -60,7 +39,7 @@ export class EmailWriter {
    * Resolves true once the rows are stored, false when a sending domain is not the team's, is
    * not verified (with requireVerified), or is verified by another team.
    */
-  insert(teamId: string, rows: EmailRow[], domains: string[]): Promise<boolean> {
+  insert(teamId: string, rows: NewEmailRow[], domains: string[]): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ teamId, rows, domains, resolve, reject });
       this.schedule();
