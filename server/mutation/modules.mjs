@@ -3,7 +3,7 @@
 // short: every surviving-candidate mutant reruns them.
 export const MODULES = {
   token: { mutate: 'src/modules/api-key/token.ts', tests: ['src/modules/api-key/token.test.ts', 'test/readme-token.test.ts'] },
-  actor: { mutate: 'src/modules/auth/actor.ts', tests: ['test/role-matrix.test.ts'] },
+  actor: { mutate: 'src/modules/auth/actor.ts', tests: ['src/modules/auth/actor.test.ts', 'test/role-matrix.test.ts'] },
   'sign-in-throttle': { mutate: 'src/modules/auth/sign-in-throttle.ts', tests: ['test/sign-in-throttle.test.ts'] },
   'sign-up-throttle': { mutate: 'src/modules/auth/sign-up-throttle.ts', tests: ['test/sign-up.test.ts'] },
   'invitation-throttle': { mutate: 'src/modules/team/invitation-throttle.ts', tests: ['test/teams.test.ts'] },
