@@ -1,7 +1,7 @@
 import { raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { ApiKey, Permission, UsageStatus } from './api-key.entity.js';
 import { type ApiKeyFilter, apiKeyWhere } from './api-key.service.js';
 

@@ -1,7 +1,7 @@
 import { raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
 import { type BroadcastFilter, broadcastWhere } from './broadcast.service.js';
 

@@ -1,5 +1,5 @@
 import { raw } from '@mikro-orm/postgresql';
-import { copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Domain } from './domain.entity.js';
 import { type DomainFilter, domainWhere } from './domain.service.js';
 

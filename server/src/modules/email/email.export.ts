@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../lib/sql.js';
 import { checkKnownApiKey } from '../api-key/api-key.service.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, list, type ResourceExport } from '../export/export.resource.js';
+import { cell, copySql, iso, jsonDateRange, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
 import { EMAIL_STATUSES, Email } from './email.entity.js';
 import { type EmailFilter, emailWhere } from './email.service.js';
 

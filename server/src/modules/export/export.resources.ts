@@ -8,7 +8,7 @@ import { domainExport } from '../domain/domain.export.js';
 import { emailExport } from '../email/email.export.js';
 import { usageLogExport } from '../usage-log/usage-log.export.js';
 import { ExportResource } from './export.entity.js';
-import type { ResourceExport } from './export.resource.js';
+import type { ResourceExport } from '../../lib/export-resource.js';
 
 /** An export's filters as stored (and audited): the list's filter as JSON, without empty values. */
 export type StoredFilters = Record<string, string | number | boolean>;

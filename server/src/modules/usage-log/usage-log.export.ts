@@ -1,7 +1,7 @@
 import { escapeLiteral } from 'pg';
 import { z } from 'zod';
 import { checkKnownApiKey } from '../api-key/api-key.service.js';
-import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../export/export.resource.js';
+import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
 import { type Bind, HttpMethod, isEndpointFilter, LOG_METHODS, StatusClass, logConditions, type UsageLogFilter } from './usage-log.query.js';
 

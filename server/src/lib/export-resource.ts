@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { z } from 'zod';
-import { AppError, ErrorCode } from '../../errors.js';
+import { AppError, ErrorCode } from '../errors.js';
 
 /**
- * What the export machinery needs of a resource; each feature declares it in its own
+ * What the export machinery (modules/export) needs of a resource; each feature declares it in its own
  * `<feature>.export.ts`, beside the filter builder that serves its list.
  */
 export type ResourceExport<F> = {
