@@ -12,6 +12,16 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
  * any impact as one readable line, so that `toEqual([])` prints what is wrong.
  */
 export async function axeViolations(page: Page, scope?: string): Promise<string[]> {
+  // A dialog fading in is measured mid-fade otherwise (text at 30 % opacity fails contrast).
+  // (Endless ones, like a spinner, are left alone.)
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async (selector) => {
     const w = window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> } };

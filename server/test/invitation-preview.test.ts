@@ -36,3 +36,16 @@ describe('invitationPreview', () => {
     }
   });
 });
+
+describe('sendingPolicy.mailRelay', () => {
+  it('is false without SMTP_URL (mail stays in the outbox) and true with one', async () => {
+    expect((await admin.gql('{ sendingPolicy { mailRelay } }')).data!.sendingPolicy.mailRelay).toBe(false);
+    const relayed = await startTestServer({ SMTP_URL: 'smtp://127.0.0.1:2525' });
+    try {
+      const { client } = await signUpAdmin(relayed, 'Relayed');
+      expect((await client.gql('{ sendingPolicy { mailRelay } }')).data!.sendingPolicy.mailRelay).toBe(true);
+    } finally {
+      await relayed.stop();
+    }
+  });
+});

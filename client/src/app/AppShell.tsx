@@ -15,6 +15,7 @@ import {
 } from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
+import { MailRelayBanner } from './mail-relay';
 import { useCurrentUser } from './session';
 
 const NAV = [
@@ -73,6 +74,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </aside>
       <main className="content" id="main" tabIndex={-1}>
+        <MailRelayBanner />
         <Suspense fallback={<Loading />}>{children}</Suspense>
       </main>
     </div>

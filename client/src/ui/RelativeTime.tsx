@@ -10,8 +10,8 @@ export const DAYS_UP_TO = 60;
  */
 export function relativeDistance(date: Date, options: { addSuffix?: boolean } = {}): string {
   const days = Math.abs(Date.now() - date.getTime()) / DAY_MS;
-  const unit = days >= 1 && days < DAYS_UP_TO + 1 ? 'day' : undefined;
-  return formatDistanceToNowStrict(date, { ...options, unit, roundingMethod: unit ? 'floor' : undefined });
+  const unit = days >= 1 && days < DAYS_UP_TO + 0.5 ? 'day' : undefined;
+  return formatDistanceToNowStrict(date, { ...options, unit });
 }
 
 /** "3 days ago", with the exact time on hover and for machines. */

@@ -1,10 +1,13 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { TextField } from './TextField';
 
+/** How long typing pauses before a list searches: the same on every page (API Keys too). */
+export const SEARCH_DELAY_MS = 250;
+
 /**
- * A search box for a list whose filters live in the URL: Enter searches (no request per
- * keystroke), emptying the box clears the search at once, and a URL changed under it (back,
- * forward, a link) shows its own search.
+ * A search box for a list whose filters live in the URL: it searches as you type, once you pause
+ * (SEARCH_DELAY_MS), or at once on Enter; emptying the box clears the search at once, and a URL
+ * changed under it (back, forward, a link) shows its own search.
  */
 export function SearchField({
   label,
@@ -20,10 +23,17 @@ export function SearchField({
   onSearch: (value: string | undefined) => void;
 }) {
   const [text, setText] = useState(value ?? '');
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => setText(value ?? ''), [value]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const search = (next: string) => {
+    clearTimeout(timer.current);
+    const q = next.trim() || undefined;
+    if (q !== (value || undefined)) onSearch(q);
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSearch(text.trim() || undefined);
+    search(text);
   };
   return (
     <search className="filter-field">
@@ -36,8 +46,11 @@ export function SearchField({
           placeholder={placeholder}
           maxLength={maxLength}
           onChange={(e) => {
-            setText(e.target.value);
-            if (!e.target.value && value) onSearch(undefined);
+            const next = e.target.value;
+            setText(next);
+            clearTimeout(timer.current);
+            if (!next) search('');
+            else timer.current = setTimeout(() => search(next), SEARCH_DELAY_MS);
           }}
         />
       </form>

@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { SEARCH_DELAY_MS } from '../../ui/SearchField';
 import { describeExportFilters, ExportButton } from '../exports';
 import { AdminsOnlyNote } from '../team';
 import { ApiKeysTable } from './components/ApiKeysTable';
@@ -20,7 +21,6 @@ import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
 import './api-keys.css';
 
-const SEARCH_DELAY_MS = 250;
 
 /** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
 const apiKeyUrlFilters = urlFilters<{ health?: HealthFilterId; q?: string }>({

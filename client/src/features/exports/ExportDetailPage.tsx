@@ -1,10 +1,12 @@
 import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
+import { useMailRelay } from '../../app/mail-relay';
 import { useIsAdmin, useThresholds } from '../../app/session';
 import type { ExportDetail_ExportFragment } from '../../gql/graphql';
+import { Button } from '../../ui/Button';
 import { DescriptionList } from '../../ui/DescriptionList';
 import { EmptyState } from '../../ui/EmptyState';
 import { DownloadIcon } from '../../ui/icons';
@@ -17,6 +19,7 @@ import { formatRows, formatTotalRows } from './components/ExportsTable';
 import { ExportDetailQuery, ExportKeyNamesQuery, ExportProgressSubscription } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters, summarizeFilters } from './filters';
+import { useCreateExportMutation } from './hooks/useCreateExportMutation';
 import { RESOURCES } from './resources';
 
 const exact = (value: string) => format(parseISO(value), 'PPpp');
@@ -38,6 +41,9 @@ function fileSize(bytes: number): string {
 export function ExportDetailPage() {
   const { id = '' } = useParams();
   const isAdmin = useIsAdmin();
+  const navigate = useNavigate();
+  const { createExport, loading: creating } = useCreateExportMutation();
+  const relay = useMailRelay();
   const thresholds = useThresholds();
   // If the WebSocket cannot be used (a proxy that drops it), fall back to asking now and then.
   const [polling, setPolling] = useState(false);
@@ -107,7 +113,6 @@ export function ExportDetailPage() {
               `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
             {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
             {exp.status === 'FAILED' && 'The export failed'}
-            {exp.status === 'EXPIRED' && 'Expired'}
           </span>
         </div>
         <ProgressBar
@@ -122,7 +127,22 @@ export function ExportDetailPage() {
           </p>
         )}
         {exp.status === 'EXPIRED' && (
-          <p className="muted">Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.</p>
+          <div className="export-again">
+            <p className="muted">Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.</p>
+            {isAdmin && (
+              <Button
+                variant="primary"
+                size="sm"
+                loading={creating}
+                onClick={async () => {
+                  const again = await createExport({ resource: exp.resource, filters: exp.filters });
+                  if (again) navigate(`/exports/${encodeURIComponent(again.id)}`);
+                }}
+              >
+                Export again
+              </Button>
+            )}
+          </div>
         )}
         {exp.status === 'FAILED' && (
           <p className="form-alert" role="alert">
@@ -130,7 +150,12 @@ export function ExportDetailPage() {
           </p>
         )}
         {exp.status === 'PROCESSING' && (
-          <p className="muted">You can leave this page: we will email you a link when the file is ready.</p>
+          <p className="muted">
+            {relay === false
+              ? 'The file will be here when it is ready: keep this link. (No mail relay is set, so no email is sent.)'
+              : 'You can leave this page: we will email you a link to it when the file is ready.'}{' '}
+            <Link to={`/exports/${encodeURIComponent(exp.id)}`}>Link to this export</Link>
+          </p>
         )}
       </section>
       <DescriptionList
@@ -143,7 +168,8 @@ export function ExportDetailPage() {
           { term: 'Created by', details: exp.createdBy?.email ?? 'An API key' },
           { term: 'Created', details: exact(exp.createdAt) },
           ...(exp.completedAt ? [{ term: 'Completed', details: exact(exp.completedAt) }] : []),
-          ...(exp.expiresAt ? [{ term: exp.status === 'EXPIRED' ? 'Expired' : 'Expires', details: exact(exp.expiresAt) }] : []),
+          // "Expired" is said once, by the status; here the day the download ended.
+          ...(exp.expiresAt ? [{ term: exp.status === 'EXPIRED' ? 'Download ended' : 'Expires', details: exact(exp.expiresAt) }] : []),
         ]}
       />
     </>

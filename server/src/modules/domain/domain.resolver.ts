@@ -23,6 +23,8 @@ class DomainRecord {
 class SendingPolicy {
   @Field(() => Boolean, { description: 'REQUIRE_VERIFIED_DOMAINS: only verified domains may send' }) requireVerifiedDomains!: boolean;
   @Field(() => String, { description: 'The host the return-path MX and SPF records point at' }) mailHost!: string;
+  @Field(() => Boolean, { description: 'SMTP_URL is set: mail (sent email, invitations, export links) is relayed. false: it stays in the built-in outbox and never leaves the server' })
+  mailRelay!: boolean;
 }
 
 @InputType({ description: 'A domain to add' })

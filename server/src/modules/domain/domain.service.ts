@@ -169,4 +169,8 @@ export async function recheckDomains(em: EntityManager, config: Config, logger: 
 }
 
 /** Whether unverified domains may send (REQUIRE_VERIFIED_DOMAINS), and what the records point at. */
-export const sendingPolicy = (config: Config) => ({ requireVerifiedDomains: config.REQUIRE_VERIFIED_DOMAINS, mailHost: mailHost(config) });
+export const sendingPolicy = (config: Config) => ({
+  requireVerifiedDomains: config.REQUIRE_VERIFIED_DOMAINS,
+  mailHost: mailHost(config),
+  mailRelay: Boolean(config.SMTP_URL),
+});

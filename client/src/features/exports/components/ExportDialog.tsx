@@ -1,4 +1,5 @@
 import { useNavigate } from 'react-router';
+import { useMailRelay } from '../../../app/mail-relay';
 import { useThresholds } from '../../../app/session';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
@@ -24,6 +25,7 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
   const navigate = useNavigate();
   const { title, noun } = RESOURCES[input.resource];
   const { exportInlineMaxRows } = useThresholds();
+  const relay = useMailRelay();
 
   const close = (next: boolean) => {
     if (!next) clearErrors();
@@ -40,7 +42,14 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
     } else {
       if (exp.status === 'PROCESSING') {
         const total = exp.rowCount != null ? rows(exp.rowCount) : `${formatEstimate(exp.estimatedRowCount ?? 0, exportInlineMaxRows)} rows`;
-        toast.success(`Preparing ${total}. We will email you when the file is ready.`);
+        const href = `/exports/${encodeURIComponent(exp.id)}`;
+        // The toast names where the file will be: without a relay, no email ever says so.
+        toast.success(
+          relay === false
+            ? `Preparing ${total}. The file will be on its page when ready.`
+            : `Preparing ${total}. We will email you a link when the file is ready.`,
+          { action: { label: 'Open export', onClick: () => navigate(href) } },
+        );
       }
       navigate(`/exports/${exp.id}`);
     }

@@ -50,8 +50,8 @@ export function ExportsTable({
     {
       header: 'Expires',
       cell: (e) => {
-        if (e.status === 'EXPIRED') return 'Expired';
-        return e.status === 'READY' && e.expiresAt ? <RelativeTime value={e.expiresAt} /> : '—';
+        // An expired export says "Expired" once, in its status; here, when.
+        return (e.status === 'READY' || e.status === 'EXPIRED') && e.expiresAt ? <RelativeTime value={e.expiresAt} /> : '—';
       },
     },
   ];

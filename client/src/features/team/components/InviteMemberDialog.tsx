@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useMailRelay } from '../../../app/mail-relay';
 import type { Role } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { CopyField } from '../../../ui/CopyField';
@@ -17,6 +18,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
   const { inviteMember, loading, fieldErrors, setFieldErrors, clear } = useInviteMemberMutation();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
+  const relay = useMailRelay();
   // The token exists only in this state: it is shown once and forgotten when the dialog closes.
   const [sent, setSent] = useState<{ email: string; token: string } | null>(null);
 
@@ -48,8 +50,16 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
         title="Invitation sent"
         description={
           <>
-            We emailed an invitation to <strong>{sent.email}</strong>. You can also share this link with them. It works
-            once, expires in 7 days, and will not be shown again.
+            {relay === false ? (
+              <>
+                No mail relay is set, so no email was sent: share this link with <strong>{sent.email}</strong> yourself.
+              </>
+            ) : (
+              <>
+                We emailed an invitation to <strong>{sent.email}</strong>. You can also share this link with them.
+              </>
+            )}{' '}
+            It works once, expires in 7 days, and will not be shown again.
           </>
         }
         footer={
