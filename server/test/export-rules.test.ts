@@ -115,10 +115,11 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
     const { id: odd } = await rest('/emails', { from: 'news@exporter.example.com', to: ['c@example.org'], subject: 'odd', text: 'hi', scheduled_at: at });
     await sql(server.databaseUrl, `update email set "from" = '=cmd|x <news@exporter.example.com>', "to" = '["+1@example.org", "d@example.org"]', cc = '["-c@example.org"]', bcc = '["@b@example.org"]', reply_to = '["=r@example.org"]' where id = $1`, [odd]);
     const [header, ...rows] = await exportCsv('EMAILS');
-    expect(header).toEqual(['id', 'from', 'to', 'cc', 'bcc', 'reply_to', 'subject', 'last_event', 'created_at', 'sent_at', 'api_key_id']);
+    expect(header).toEqual(['id', 'from', 'to', 'cc', 'bcc', 'reply_to', 'subject', 'last_event', 'created_at', 'sent_at', 'api_key_id', 'api_key_name']);
     const db = await sql(server.databaseUrl, `select * from email where team_id = $1 order by created_at desc, id desc`, [teamId]);
+    const keyNames = new Map((await sql<{ id: string; name: string }>(server.databaseUrl, 'select id, name from api_key where team_id = $1', [teamId])).map((k) => [k.id, neutral(k.name)]));
     const list = (a: string[]) => neutral(a.join(', ')) === a.join(', ') && /^[=+\-@]/.test(a.join(', ')) ? `'${a.join(', ')}` : a.join(', ');
-    expect(rows).toEqual(db.map((e) => [e.id, /^[=+\-@]/.test(e.from) ? `'${e.from}` : e.from, list(e.to), list(e.cc), list(e.bcc), list(e.reply_to), neutral(e.subject), e.status, iso(e.created_at), iso(e.sent_at), e.api_key_id]));
+    expect(rows).toEqual(db.map((e) => [e.id, /^[=+\-@]/.test(e.from) ? `'${e.from}` : e.from, list(e.to), list(e.cc), list(e.bcc), list(e.reply_to), neutral(e.subject), e.status, iso(e.created_at), iso(e.sent_at), e.api_key_id, keyNames.get(e.api_key_id) ?? '']));
     const oddRow = rows.find((r) => r[0] === odd);
     expect(oddRow.slice(1, 6)).toEqual(["'=cmd|x <news@exporter.example.com>", "'+1@example.org, d@example.org", "'-c@example.org", "'@b@example.org", "'=r@example.org"]);
   });

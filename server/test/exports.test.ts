@@ -147,8 +147,10 @@ describe('small exports', () => {
     const token = created.data!.createApiKey.token as string;
     const res = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { permission: 'SENDING_ACCESS' } } });
     const file = await download(res.data!.createExport.downloadUrl, admin);
-    expect(file.text.split('\n')[0]).toBe('id,name,permission,domain_id,domain,created_at,last_used_at,request_count,expires_at');
+    expect(file.text.split('\n')[0]).toBe('id,name,permission,domain_id,domain,created_at,last_used_at,request_count,expires_at,token_start,usage_status,enabled');
     expect(file.text).toContain(",'=SUM(A1),sending_access,");
+    // The start shown on the page (never more of the token), the usage status and true/false.
+    expect(file.text).toContain(`,${token.slice(0, 8)},never_used,true`);
     expect(file.text).not.toContain('Seed key');
     expect(file.text).not.toContain(token.slice(3, 20));
     const [{ token_hash }] = await sql<{ token_hash: string }>(server.databaseUrl, 'select token_hash from api_key where name = $1', ['=SUM(A1)']);

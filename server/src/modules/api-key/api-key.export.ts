@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../lib/sql.js';
 import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
-import { ApiKey, Permission, UsageStatus } from './api-key.entity.js';
+import { ApiKey, INACTIVE_AFTER_DAYS, Permission, UsageStatus } from './api-key.entity.js';
 import { type ApiKeyFilter, apiKeyWhere } from './api-key.service.js';
 
 /** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
@@ -23,7 +23,11 @@ export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
         .select([
           raw(`k.id, ${cell('k.name')} as name, lower(k.permission::text) as permission, k.domain_id, d.name as domain,
                ${iso('k.created_at')} as created_at, ${iso('k.last_used_at')} as last_used_at, k.request_count,
-               ${iso('k.expires_at')} as expires_at`),
+               ${iso('k.expires_at')} as expires_at, k.token_start,
+               case when k.last_used_at is null then 'never_used'
+                    when k.last_used_at < now() - ${INACTIVE_AFTER_DAYS} * interval '1 day' then 'inactive'
+                    else 'active' end as usage_status,
+               k.enabled::text as enabled`),
         ])
         .where(apiKeyWhere(teamId, f))
         .orderBy({ createdAt: 'desc', id: 'desc' }),

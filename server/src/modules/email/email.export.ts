@@ -25,7 +25,8 @@ export const emailExport: ResourceExport<EmailFilter> = {
         .select([
           raw(`e.id, ${cell('e."from"')} as "from", ${list('e."to"')} as "to", ${list('e.cc')} as cc, ${list('e.bcc')} as bcc,
                ${list('e.reply_to')} as reply_to, ${cell('e.subject')} as subject, e.status as last_event,
-               ${iso('e.created_at')} as created_at, ${iso('e.sent_at')} as sent_at, e.api_key_id`),
+               ${iso('e.created_at')} as created_at, ${iso('e.sent_at')} as sent_at, e.api_key_id,
+               (select ${cell('k.name')} from api_key k where k.id = e.api_key_id and k.team_id = e.team_id) as api_key_name`),
         ])
         .where(emailWhere(teamId, f))
         .orderBy({ createdAt: 'desc', id: 'desc' }),
