@@ -101,7 +101,10 @@ describe('API keys in the browser', () => {
     await row.getByRole('link', { name: 'Production', exact: true }).click();
     await page.getByRole('heading', { name: 'Production', level: 1 }).waitFor();
     await page.getByRole('img', { name: /^Bar chart: 1 request and 0 errors in the last 30 days$/ }).waitFor();
-    await page.getByRole('table', { name: 'Latest requests' }).getByRole('link', { name: /^POST \/emails, 200/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Latest requests' })
+      .getByRole('link', { name: /^POST \/emails, 200/ })
+      .waitFor();
     await page.screenshot({ path: path.join(screenshots, 'api-keys-detail.png'), animations: 'disabled' });
     await page.getByRole('link', { name: '← API Keys' }).click();
 

@@ -50,13 +50,10 @@ export function captureOnFailure(browsers: () => (Browser | undefined)[]) {
     if (task.result?.state !== 'fail') return;
     const name = task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     await fs.mkdir(artifacts, { recursive: true });
-    await Promise.all(
-      browsers().map((b, i) => b?.page.screenshot({ path: path.join(artifacts, `${name}-${i}.png`) }).catch(() => undefined)),
-    );
+    await Promise.all(browsers().map((b, i) => b?.page.screenshot({ path: path.join(artifacts, `${name}-${i}.png`) }).catch(() => undefined)));
   });
 }
 
 let counter = 0;
 /** An address no other test uses, so tests never collide in the shared database. */
-export const uniqueEmail = (prefix = 'user') =>
-  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`;
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`;

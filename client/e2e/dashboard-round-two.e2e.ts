@@ -104,7 +104,10 @@ describe('the dashboard, round two', () => {
         .poll(
           async () => {
             await keys.goto();
-            return keys.row('Production').getByRole('img', { name: /^4 requests in the last 7 days, 25% errors$/ }).count();
+            return keys
+              .row('Production')
+              .getByRole('img', { name: /^4 requests in the last 7 days, 25% errors$/ })
+              .count();
           },
           { timeout: 20_000, interval: 500 },
         )
@@ -266,7 +269,10 @@ describe('the dashboard, round two', () => {
     for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
     // The recorder flushes about once a second and the page asks every 5 s.
     await expect.poll(async () => Number(await keys.requestsLink('Production').textContent()), { timeout: 15_000, interval: 250 }).toBe(before + 2);
-    await keys.row('Production').getByRole('img', { name: /^\d+ requests in the last 7 days/ }).waitFor();
+    await keys
+      .row('Production')
+      .getByRole('img', { name: /^\d+ requests in the last 7 days/ })
+      .waitFor();
   });
 
   it('asks before widening a key to full access, and Edit changes the expiry', async () => {

@@ -57,7 +57,12 @@ describe('emails in the browser', () => {
     await emails.previewFrame().getByText('Your order is on its way.').waitFor();
     await page.screenshot({ path: path.join(screenshots, 'email-detail.png'), animations: 'disabled' });
     // Neither in the frame nor in the app.
-    expect(await emails.previewFrame().getByText(/script ran|handler ran/).count()).toBe(0);
+    expect(
+      await emails
+        .previewFrame()
+        .getByText(/script ran|handler ran/)
+        .count(),
+    ).toBe(0);
     expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
 
     await emails.tab('Text').click();

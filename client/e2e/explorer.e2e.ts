@@ -24,7 +24,17 @@ describe('the GraphQL explorer', () => {
     const url = `http://127.0.0.1:${port}`;
     const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'src', 'main.js')], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', SMTP_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'development',
+        DATABASE_URL: '',
+        SMTP_URL: '',
+      },
       stdio: 'ignore',
     });
     dev = { url, child, dataDir };

@@ -22,7 +22,11 @@ describe('scheduled emails in the browser', () => {
     await new Dashboard(browser.page).heading('API Keys').waitFor();
     const key = await createSendingKey(browser, domain, 'Scheduler');
     expect((await rest(browser.baseUrl, key.token, 'POST', '/emails', anEmail(domain, 1))).status).toBe(200);
-    const scheduled = await rest(browser.baseUrl, key.token, 'POST', '/emails', { ...anEmail(domain, 2), subject: 'Your trial ends tomorrow', scheduled_at: 'in 3 hours' });
+    const scheduled = await rest(browser.baseUrl, key.token, 'POST', '/emails', {
+      ...anEmail(domain, 2),
+      subject: 'Your trial ends tomorrow',
+      scheduled_at: 'in 3 hours',
+    });
     expect(scheduled.status).toBe(200);
   });
   afterAll(async () => {

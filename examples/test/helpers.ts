@@ -69,10 +69,14 @@ export async function startServer(databaseUrl: string, opts: { port?: number; wo
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    return (await fetch(`${url}/api/health`).catch(() => null))?.ok ? true : undefined;
-  }, 60_000, 'the server to start');
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+      return (await fetch(`${url}/api/health`).catch(() => null))?.ok ? true : undefined;
+    },
+    60_000,
+    'the server to start',
+  );
   return {
     url,
     port,
@@ -188,7 +192,9 @@ export async function makeRequests(url: string, team: Team, n: number): Promise<
   await Promise.all(Array.from({ length: 8 }, worker));
   await waitFor(
     async () => {
-      const d = await gql<{ apiKey: { requestCount: number } }>(url, { cookie: team.cookie }, 'query($id: ID!) { apiKey(id: $id) { requestCount } }', { id: team.fullKeyId });
+      const d = await gql<{ apiKey: { requestCount: number } }>(url, { cookie: team.cookie }, 'query($id: ID!) { apiKey(id: $id) { requestCount } }', {
+        id: team.fullKeyId,
+      });
       return d.apiKey.requestCount >= n ? true : undefined;
     },
     10_000,

@@ -37,7 +37,10 @@ afterAll(async () => {
 const row = (out: string, name: string) => {
   const line = out.split('\n').find((l) => l.includes(` ${name} `));
   if (!line) throw new Error(`no row for ${name} in:\n${out}`);
-  return line.split('│').map((c) => c.trim()).filter(Boolean);
+  return line
+    .split('│')
+    .map((c) => c.trim())
+    .filter(Boolean);
 };
 
 describe('key-report', () => {

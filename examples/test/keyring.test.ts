@@ -39,8 +39,16 @@ const ok = { status: 200, body: JSON.stringify({ data: { apiKeyHealth: { total: 
 describe('request()', () => {
   it('waits out 429 and 503 answers for retry-after, then returns the data, sending the key as a Bearer', async () => {
     const { opts, seen } = await serve([
-      { status: 429, headers: { 'retry-after': '0' }, body: JSON.stringify({ errors: [{ message: 'Too many requests.', extensions: { code: 'RATE_LIMITED' } }] }) },
-      { status: 503, headers: { 'retry-after': '0' }, body: JSON.stringify({ errors: [{ message: 'Database unreachable.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }) },
+      {
+        status: 429,
+        headers: { 'retry-after': '0' },
+        body: JSON.stringify({ errors: [{ message: 'Too many requests.', extensions: { code: 'RATE_LIMITED' } }] }),
+      },
+      {
+        status: 503,
+        headers: { 'retry-after': '0' },
+        body: JSON.stringify({ errors: [{ message: 'Database unreachable.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }),
+      },
       ok,
     ]);
     expect(await request(opts, Health)).toEqual({ apiKeyHealth: { total: 3 } });
@@ -49,14 +57,23 @@ describe('request()', () => {
   });
 
   it('gives up after 5 retries with the last error', async () => {
-    const busy = { status: 429, headers: { 'retry-after': '0' }, body: JSON.stringify({ errors: [{ message: 'Too many requests.', extensions: { code: 'RATE_LIMITED' } }] }) };
+    const busy = {
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: JSON.stringify({ errors: [{ message: 'Too many requests.', extensions: { code: 'RATE_LIMITED' } }] }),
+    };
     const { opts, seen } = await serve(Array.from({ length: 6 }, () => ({ ...busy })));
     await expect(request(opts, Health)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     expect(seen).toHaveLength(6);
   });
 
   it("turns a GraphQL error into a KeyringError with the server's code and field", async () => {
-    const { opts } = await serve([{ status: 200, body: JSON.stringify({ data: null, errors: [{ message: 'first must be between 1 and 100.', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }] }) }]);
+    const { opts } = await serve([
+      {
+        status: 200,
+        body: JSON.stringify({ data: null, errors: [{ message: 'first must be between 1 and 100.', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }] }),
+      },
+    ]);
     const error = await request(opts, Health).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KeyringError);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', message: 'first must be between 1 and 100.' });
@@ -65,7 +82,10 @@ describe('request()', () => {
 
 describe('download()', () => {
   it('retries a busy server, saves the file whole and leaves no partial file', async () => {
-    const { opts, seen } = await serve([{ status: 503, headers: { 'retry-after': '0' }, body: '{"statusCode":503}' }, { status: 200, body: 'id,name\n1,a\n' }]);
+    const { opts, seen } = await serve([
+      { status: 503, headers: { 'retry-after': '0' }, body: '{"statusCode":503}' },
+      { status: 200, body: 'id,name\n1,a\n' },
+    ]);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-download-'));
     const file = path.join(dir, 'out.csv');
     expect(await download(opts, `${opts.url}/api/exports/x/download`, file)).toBe(12);
@@ -77,6 +97,9 @@ describe('download()', () => {
 
   it("refuses with the REST error's name and message", async () => {
     const { opts } = await serve([{ status: 410, body: JSON.stringify({ statusCode: 410, name: 'export_expired', message: 'This export has expired.' }) }]);
-    await expect(download(opts, `${opts.url}/x`, path.join(os.tmpdir(), 'never.csv'))).rejects.toMatchObject({ code: 'export_expired', message: 'This export has expired.' });
+    await expect(download(opts, `${opts.url}/x`, path.join(os.tmpdir(), 'never.csv'))).rejects.toMatchObject({
+      code: 'export_expired',
+      message: 'This export has expired.',
+    });
   });
 });

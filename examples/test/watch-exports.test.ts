@@ -43,7 +43,10 @@ describe('watch-exports', () => {
     servers.push(second);
     const lineOf = async (pattern: RegExp) => {
       await watcher!.waitForOutput(pattern);
-      return watcher!.stdout().split('\n').findIndex((l) => pattern.test(l));
+      return watcher!
+        .stdout()
+        .split('\n')
+        .findIndex((l) => pattern.test(l));
     };
     const reconnected = await lineOf(/ reconnected$/m);
     const ready1 = await lineOf(new RegExp(`${before} READY 1,100 rows, [\\d,]+ bytes ${second.url}/api/exports/${before}/download$`, 'm'));

@@ -91,7 +91,15 @@ export function rssMb(pid: number): number {
  * createExport → file saved by curl, against psql \copy of the same query; server RSS sampled
  * throughout. `prefix` names the figures of a section (logs_scale's `logs_`).
  */
-export async function measureExport(opts: { server: Server; databaseUrl: string; dir: string; teamId: string; session: string; rows: number; prefix?: string }) {
+export async function measureExport(opts: {
+  server: Server;
+  databaseUrl: string;
+  dir: string;
+  teamId: string;
+  session: string;
+  rows: number;
+  prefix?: string;
+}) {
   const { server, dir, teamId, session } = opts;
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
   const { logsExportQuery } = await import('../src/modules/usage-log/usage-log.export.js');
@@ -177,9 +185,23 @@ export async function measureExport(opts: { server: Server; databaseUrl: string;
   const exportMs = performance.now() - t0;
   clearInterval(sampler);
   const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
-  line(name('export_vs_copy'), (copyMs / exportMs).toFixed(2), `goal ≥ 0.8  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`);
+  line(
+    name('export_vs_copy'),
+    (copyMs / exportMs).toFixed(2),
+    `goal ≥ 0.8  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB)`,
+  );
   const phase = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
-  console.log(`#   createExport ${phase(t0, tCreated)} s, first progress +${phase(tCreated, stamps[0] ?? tCreated)} s, written +${phase(stamps[0] ?? tCreated, tReady)} s, download ${phase(tReady, t0 + exportMs)} s (${downloader})`);
-  line(name('export_rss_mb'), (rssPeak - rssBefore).toFixed(0), `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssWhileWriting.toFixed(0)} MB writing, ${rssPeak.toFixed(0)} MB downloading)`);
-  line(name('progress_gap_s'), (Math.max(0, ...gaps) / 1000).toFixed(2), `goal ≤ 1  (longest gap between events whose processedRows differ: ${stamps.length} of ${events} events)`);
+  console.log(
+    `#   createExport ${phase(t0, tCreated)} s, first progress +${phase(tCreated, stamps[0] ?? tCreated)} s, written +${phase(stamps[0] ?? tCreated, tReady)} s, download ${phase(tReady, t0 + exportMs)} s (${downloader})`,
+  );
+  line(
+    name('export_rss_mb'),
+    (rssPeak - rssBefore).toFixed(0),
+    `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssWhileWriting.toFixed(0)} MB writing, ${rssPeak.toFixed(0)} MB downloading)`,
+  );
+  line(
+    name('progress_gap_s'),
+    (Math.max(0, ...gaps) / 1000).toFixed(2),
+    `goal ≤ 1  (longest gap between events whose processedRows differ: ${stamps.length} of ${events} events)`,
+  );
 }

@@ -44,7 +44,14 @@ function timedGql(server: Server, session: string, read: Read): Promise<number> 
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: session } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: session },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -61,7 +68,16 @@ function timedGql(server: Server, session: string, read: Read): Promise<number> 
   });
 }
 
-type Side = { name: string; db: EmbeddedDatabase; postmaster: number; server: Server; pool: pg.Pool; session: string; teamId: string; keys: { id: string; name: string }[] };
+type Side = {
+  name: string;
+  db: EmbeddedDatabase;
+  postmaster: number;
+  server: Server;
+  pool: pg.Pool;
+  session: string;
+  teamId: string;
+  keys: { id: string; name: string }[];
+};
 /** Wall-clock p50 and p95 (ms, over kept-alive HTTP) and the mean CPU time a read cost its server and PostgreSQL (ms). */
 type Timing = { p50: number; p95: number; cpu: number };
 
@@ -177,7 +193,6 @@ async function settle(pool: pg.Pool): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-
 /** A PostgreSQL of its own with a server on it, one team and its five keys. */
 async function startSide(name: string, dir: string): Promise<Side> {
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, name), ephemeral: true, settings: { max_wal_size: '8GB' } });
@@ -186,7 +201,10 @@ async function startSide(name: string, dir: string): Promise<Side> {
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // An idle connection cut when its PostgreSQL stops at the end would otherwise end the process.
   pool.on('error', () => undefined);
-  const signUp = await gql(server.url, `mutation { signUp(input: { email: "logs@example.com", password: "benchmark-password", teamName: "Logs" }) { team { id } } }`);
+  const signUp = await gql(
+    server.url,
+    `mutation { signUp(input: { email: "logs@example.com", password: "benchmark-password", teamName: "Logs" }) { team { id } } }`,
+  );
   const session = signUp.cookie!;
   const keys: { id: string; name: string }[] = [];
   for (let i = 1; i <= 5; i++) {
@@ -236,9 +254,17 @@ export async function logsScale() {
       let after: string | null = null;
       for (let i = 0; i < 19; i++) after = (await gql(side.server.url, LOGS_PAGE, { filter: {}, after }, side.session)).data.usageLogs.pageInfo.endCursor;
       return [
-        { name: 'api_keys', query: `{ apiKeys { id name permission tokenStart createdAt lastUsedAt usageStatus requestCount expiresAt domain { id name } } }`, variables: {} },
+        {
+          name: 'api_keys',
+          query: `{ apiKeys { id name permission tokenStart createdAt lastUsedAt usageStatus requestCount expiresAt domain { id name } } }`,
+          variables: {},
+        },
         { name: 'health', query: `{ apiKeyHealth { total neverUsed inactive fullAccess expiringSoon } }`, variables: {} },
-        { name: 'usage_chart', query: `query($id: ID!) { apiKey(id: $id) { id usage(days: 30) { date requests errors } } }`, variables: { id: side.keys[0].id } },
+        {
+          name: 'usage_chart',
+          query: `query($id: ID!) { apiKey(id: $id) { id usage(days: 30) { date requests errors } } }`,
+          variables: { id: side.keys[0].id },
+        },
         { name: 'logs_page1', query: LOGS_PAGE, variables: { filter: {} } },
         { name: 'logs_key_4xx', query: LOGS_PAGE, variables: { filter: { apiKeyId: side.keys[1].id, statusClass: 4 } } },
         { name: 'logs_5xx', query: LOGS_PAGE, variables: { filter: { statusClass: 5 } } },
@@ -260,17 +286,22 @@ export async function logsScale() {
       for (let hi = add; hi > 0; hi -= CHUNK) {
         const first = Math.max(1, hi - CHUNK + 1);
         await seedLogs(large.pool, { teamId: large.teamId, keys: large.keys, first, count: hi - first + 1, total: add, now });
-        if ((add - first + 1) % (10 * CHUNK) === 0) console.log(`#   seeded ${fmt(seededRows + add - first + 1)} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        if ((add - first + 1) % (10 * CHUNK) === 0)
+          console.log(`#   seeded ${fmt(seededRows + add - first + 1)} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       }
       const seeded = (performance.now() - t0) / 1000;
       const settled = await settle(large.pool);
-      const [size] = (await large.pool.query<{ heap: string; indexes: string }>(
-        `select sum(pg_relation_size(c.oid)) filter (where c.relkind = 'r') as heap, sum(pg_relation_size(c.oid)) filter (where c.relkind = 'i') as indexes
+      const [size] = (
+        await large.pool.query<{ heap: string; indexes: string }>(
+          `select sum(pg_relation_size(c.oid)) filter (where c.relkind = 'r') as heap, sum(pg_relation_size(c.oid)) filter (where c.relkind = 'i') as indexes
            from pg_inherits i join pg_class p on p.oid = i.inhparent join pg_class c on c.oid = i.inhrelid or c.oid in (select indexrelid from pg_index where indrelid = i.inhrelid)
           where p.relname = 'usage_log'`,
-      )).rows;
+        )
+      ).rows;
       const gb = (b: string) => (Number(b) / 1e9).toFixed(1);
-      console.log(`# ${fmt(rows)} rows: ${fmt(rows - seededRows)} seeded in ${seeded.toFixed(0)} s, rollups rebuilt and vacuumed in ${settled.toFixed(0)} s; heap ${gb(size.heap)} GB, indexes ${gb(size.indexes)} GB`);
+      console.log(
+        `# ${fmt(rows)} rows: ${fmt(rows - seededRows)} seeded in ${seeded.toFixed(0)} s, rollups rebuilt and vacuumed in ${settled.toFixed(0)} s; heap ${gb(size.heap)} GB, indexes ${gb(size.indexes)} GB`,
+      );
       seededRows = rows;
 
       // A restart, as after the seeding by hand: the server's connections start cold.
@@ -298,7 +329,15 @@ export async function logsScale() {
 
       if (exportAt(rows)) {
         const [{ n }] = (await large.pool.query<{ n: string }>('select count(*) as n from usage_log where team_id = $1', [large.teamId])).rows;
-        await measureExport({ server: large.server, databaseUrl: large.db.url, dir, teamId: large.teamId, session: large.session, rows: Number(n), prefix: 'logs_' });
+        await measureExport({
+          server: large.server,
+          databaseUrl: large.db.url,
+          dir,
+          teamId: large.teamId,
+          session: large.session,
+          rows: Number(n),
+          prefix: 'logs_',
+        });
       }
     }
   } finally {

@@ -14,16 +14,34 @@ const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
 const port = await freePort();
 const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, '--import', 'tsx', 'src/main.ts'], {
   cwd: path.resolve(import.meta.dirname, '..'),
-  env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production', REQUIRE_VERIFIED_DOMAINS: 'false' },
+  env: {
+    ...process.env,
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RATE_LIMIT_PER_SECOND: '0',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    REQUIRE_VERIFIED_DOMAINS: 'false',
+  },
   stdio: 'inherit',
 });
 const url = `http://127.0.0.1:${port}`;
 for (;;) {
-  if (await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false)) break;
+  if (
+    await fetch(`${url}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false)
+  )
+    break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const gql = async (query: string, cookie?: string) => {
-  const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ query }) });
+  const r = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ query }),
+  });
   return { body: (await r.json()) as { data: Record<string, any> }, cookie: r.headers.getSetCookie()[0]?.split(';')[0] };
 };
 const { cookie } = await gql(`mutation { signUp(input: { email: "p@example.com", password: "profile-password", teamName: "P" }) { id } }`);

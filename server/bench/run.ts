@@ -42,7 +42,9 @@ async function measure(opts: autocannon.Options): Promise<Run> {
 const okPerSecond = (r: Run) => r['2xx'] / r.duration;
 
 /** Statements PostgreSQL ran since the last call, by what ran them (pg_stat_statements counts at once, unlike pg_stat_database). */
-async function statementsSince(url: string): Promise<Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'keyLookup' | 'other', number>> {
+async function statementsSince(
+  url: string,
+): Promise<Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'keyLookup' | 'other', number>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -75,7 +77,10 @@ async function faults() {
   const db = await startEmbeddedPostgres({ dataDir: dir, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
   const server = await startServer(db.url);
   try {
-    const signUp = await gql(server.url, `mutation { signUp(input: { email: "faults@example.com", password: "benchmark-password", teamName: "Faults" }) { team { id } } }`);
+    const signUp = await gql(
+      server.url,
+      `mutation { signUp(input: { email: "faults@example.com", password: "benchmark-password", teamName: "Faults" }) { team { id } } }`,
+    );
     const cookie = signUp.cookie!;
     await gql(server.url, `mutation { createDomain(input: { name: "bench.example.com" }) { id } }`, {}, cookie);
     const key = await gql(server.url, `mutation { createApiKey(input: { name: "faults", permission: SENDING_ACCESS }) { token apiKey { id } } }`, {}, cookie);
@@ -89,7 +94,11 @@ async function faults() {
       while (running) {
         const t0 = performance.now();
         try {
-          const res = await fetch(`${server.url}/api/emails`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+          const res = await fetch(`${server.url}/api/emails`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body,
+          });
           const json = (await res.json()) as { id?: string };
           sent.push({ t0, t1: performance.now(), status: res.status, id: json.id });
         } catch {
@@ -140,9 +149,23 @@ async function faults() {
     const count = Number((await c.query('select request_count from api_key where id = $1', [keyId])).rows[0].request_count);
     await c.end();
     const lost = acked.length - stored + Math.max(0, answered - logs) + Math.max(0, answered - count);
-    line('recovery_s', firstOk ? ((firstOk.t1 - tAccept) / 1000).toFixed(2) : 'never', `goal ≤ 2  (PostgreSQL accepting → first send answered 200; down ${((tAccept - tDown) / 1000).toFixed(1)} s)`);
-    line('outage_fail_ms', slowest.toFixed(0), `goal ≤ 2000  (slowest of ${whileDown.length} requests while down: ${Object.entries(statuses).map(([s, n]) => `${n}× ${s}`).join(', ')})`);
-    line('lost', String(lost), `goal 0  (${acked.length} sends answered 200, ${stored} stored; ${answered} answered with the key, ${logs} usage logs, requestCount ${count}; exit ${code})`);
+    line(
+      'recovery_s',
+      firstOk ? ((firstOk.t1 - tAccept) / 1000).toFixed(2) : 'never',
+      `goal ≤ 2  (PostgreSQL accepting → first send answered 200; down ${((tAccept - tDown) / 1000).toFixed(1)} s)`,
+    );
+    line(
+      'outage_fail_ms',
+      slowest.toFixed(0),
+      `goal ≤ 2000  (slowest of ${whileDown.length} requests while down: ${Object.entries(statuses)
+        .map(([s, n]) => `${n}× ${s}`)
+        .join(', ')})`,
+    );
+    line(
+      'lost',
+      String(lost),
+      `goal 0  (${acked.length} sends answered 200, ${stored} stored; ${answered} answered with the key, ${logs} usage logs, requestCount ${count}; exit ${code})`,
+    );
   } finally {
     await server.stop().catch(() => undefined);
     await db.stop().catch(() => undefined);
@@ -158,7 +181,10 @@ async function main() {
   let server = await startServer(db.url);
   try {
     console.log(`# Keyring bench — ${os.cpus().length} cores, ${DURATION}s per run, ${CONNECTIONS} connections`);
-    const signUp = await gql(server.url, `mutation { signUp(input: { email: "bench@example.com", password: "benchmark-password", teamName: "Bench" }) { team { id } } }`);
+    const signUp = await gql(
+      server.url,
+      `mutation { signUp(input: { email: "bench@example.com", password: "benchmark-password", teamName: "Bench" }) { team { id } } }`,
+    );
     const cookie = signUp.cookie!;
     const teamId = signUp.data.signUp.team.id as string;
     await gql(server.url, `mutation { createDomain(input: { name: "bench.example.com" }) { id } }`, {}, cookie);
@@ -204,9 +230,17 @@ async function main() {
 
       line('live_rps', liveRps.toFixed(0), `(baseline: GET /api/health/live, no database; p99 ${live.latency.p99} ms)`);
       line('health_vs_live', (okPerSecond(health) / liveRps).toFixed(2), `(GET /api/health, one select 1: ${okPerSecond(health).toFixed(0)} req/s)`);
-      line('send_vs_health', (okPerSecond(send) / liveRps).toFixed(2), `goal ≥ 0.5 of live  (${okPerSecond(send).toFixed(0)} 2xx sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx; statements per 100 sends: ${per100(sendStatements.emailInsert)} insert, ${per100(sendStatements.delivery)} delivery, ${per100(sendStatements.usageLogs)} usage log, ${per100(sendStatements.keyLookup)} key lookup, ${per100(sendStatements.other)} other)`);
+      line(
+        'send_vs_health',
+        (okPerSecond(send) / liveRps).toFixed(2),
+        `goal ≥ 0.5 of live  (${okPerSecond(send).toFixed(0)} 2xx sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx; statements per 100 sends: ${per100(sendStatements.emailInsert)} insert, ${per100(sendStatements.delivery)} delivery, ${per100(sendStatements.usageLogs)} usage log, ${per100(sendStatements.keyLookup)} key lookup, ${per100(sendStatements.other)} other)`,
+      );
       const refusedPerSecond = reject['4xx'] / reject.duration;
-      line('reject_vs_health', (refusedPerSecond / liveRps).toFixed(2), `goal ≥ 0.8 of live  (an unknown well-formed token: ${refusedPerSecond.toFixed(0)} refusals/s, ${reject['2xx']} 2xx; ${rejectStatements.keyLookup} key lookups for 1 distinct token over ${(WARMUP + reject.duration).toFixed(0)} s, goal ≤ 1 a minute; ${rejectStatements.emailInsert + rejectStatements.other} other statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls, ${rejectStatements.healthCheck} database health checks)`);
+      line(
+        'reject_vs_health',
+        (refusedPerSecond / liveRps).toFixed(2),
+        `goal ≥ 0.8 of live  (an unknown well-formed token: ${refusedPerSecond.toFixed(0)} refusals/s, ${reject['2xx']} 2xx; ${rejectStatements.keyLookup} key lookups for 1 distinct token over ${(WARMUP + reject.duration).toFixed(0)} s, goal ≤ 1 a minute; ${rejectStatements.emailInsert + rejectStatements.other} other statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls, ${rejectStatements.healthCheck} database health checks)`,
+      );
 
       // no_loss: every answered request with the key is in the logs and the count after SIGTERM.
       const answered = warmSend.answered + send.answered;

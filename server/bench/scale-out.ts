@@ -58,9 +58,13 @@ try {
     servers = [];
     for (let i = 0; i < n; i++) servers.push(await startServer(db.url));
     if (!token) {
-      const signUp = await gql(servers[0].url, `mutation { signUp(input: { email: "scale@example.com", password: "benchmark-password", teamName: "Scale" }) { team { id } } }`);
+      const signUp = await gql(
+        servers[0].url,
+        `mutation { signUp(input: { email: "scale@example.com", password: "benchmark-password", teamName: "Scale" }) { team { id } } }`,
+      );
       await gql(servers[0].url, `mutation { createDomain(input: { name: "scale.example.com" }) { id } }`, {}, signUp.cookie);
-      token = (await gql(servers[0].url, `mutation { createApiKey(input: { name: "scale", permission: SENDING_ACCESS }) { token } }`, {}, signUp.cookie)).data.createApiKey.token;
+      token = (await gql(servers[0].url, `mutation { createApiKey(input: { name: "scale", permission: SENDING_ACCESS }) { token } }`, {}, signUp.cookie)).data
+        .createApiKey.token;
     }
     const opts = (s: Server, connections: number, duration: number): autocannon.Options => ({
       url: `${s.url}/api/emails`,

@@ -13,7 +13,9 @@ try {
   const t0 = performance.now();
   const done = await rebuildRollups(pool, (day, rows) => console.log(`${day}  ${rows} rollup rows`));
   const took = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(done.days ? `Rebuilt ${done.days} days (${done.from} … ${done.to}), ${done.rows} rollup rows, in ${took} s.` : 'No log partitions: nothing to rebuild.');
+  console.log(
+    done.days ? `Rebuilt ${done.days} days (${done.from} … ${done.to}), ${done.rows} rollup rows, in ${took} s.` : 'No log partitions: nothing to rebuild.',
+  );
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
   process.exitCode = 1;

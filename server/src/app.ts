@@ -248,7 +248,14 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
               if (!contextValue.admission?.key) return;
               const body = response.body.kind === 'single' ? response.body.singleResult : null;
               // Secrets out by name, by value, in the query text, and by the schema (aliased tokens).
-              const { requestBody, responseBody } = redactGraphql({ schema, document, operationName, query: request.query, variables: request.variables, response: body });
+              const { requestBody, responseBody } = redactGraphql({
+                schema,
+                document,
+                operationName,
+                query: request.query,
+                variables: request.variables,
+                response: body,
+              });
               contextValue.admission.finish({
                 method: rc.request.http?.method ?? 'POST',
                 endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,

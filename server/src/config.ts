@@ -45,7 +45,10 @@ const schema = z.object({
   /** A team's background exports written at once across all instances: the rest wait their turn, not other teams. */
   EXPORT_TEAM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   /** false: only the very first account may sign up; everyone else joins by invitation. */
-  ALLOW_SIGNUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  ALLOW_SIGNUP: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Sign-up attempts per address (IPv6: its /64) and hour. */
   SIGNUP_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /**
@@ -58,12 +61,22 @@ const schema = z.object({
   DNS_SERVERS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((list) => list.every(isDnsServer), { message: 'must be IP addresses, each optionally with a port (1.1.1.1, 127.0.0.1:5353, [::1]:53), separated by commas' }),
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isDnsServer), {
+      message: 'must be IP addresses, each optionally with a port (1.1.1.1, 127.0.0.1:5353, [::1]:53), separated by commas',
+    }),
   /** Whether only verified domains may send; unset: true in production, false otherwise. */
   REQUIRE_VERIFIED_DOMAINS: z.enum(['true', 'false']).optional(),
   /** false: this instance serves requests only and leaves background jobs to the others. */
-  WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  WORKERS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** At start, how long to keep trying to reach PostgreSQL (with backoff) before exiting 1. */
   DATABASE_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Opening a database connection, or waiting for a pooled one, gives up after this. */

@@ -44,17 +44,12 @@ export class AppError extends Error {
   }
 }
 
-export const unauthenticated = (message = 'You must be signed in.') =>
-  new AppError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message = 'You do not have permission to do this.') =>
-  new AppError(ErrorCode.FORBIDDEN, message);
+export const unauthenticated = (message = 'You must be signed in.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You do not have permission to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found.`);
-export const badInput = (field: string, message: string, restName?: string) =>
-  new AppError(ErrorCode.BAD_USER_INPUT, message, { field, restName });
-export const missingField = (field: string, label = `\`${field}\``) =>
-  badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
-export const conflict = (message: string, restName?: string) =>
-  new AppError(ErrorCode.CONFLICT, message, { restName });
+export const badInput = (field: string, message: string, restName?: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { field, restName });
+export const missingField = (field: string, label = `\`${field}\``) => badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
+export const conflict = (message: string, restName?: string) => new AppError(ErrorCode.CONFLICT, message, { restName });
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.', headers?: Record<string, string>) =>
   new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds, headers: { ...headers, 'retry-after': String(retryAfterSeconds) } });
 

@@ -28,7 +28,10 @@ export async function startJobs(opts: JobsOptions): Promise<PgBoss> {
       suppressed++;
       return;
     }
-    opts.logger.warn({ err: { message: err.message, code: (err as { code?: string }).code }, suppressed }, 'job queue cannot reach the database; it keeps polling and resumes by itself');
+    opts.logger.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code }, suppressed },
+      'job queue cannot reach the database; it keeps polling and resumes by itself',
+    );
     quietUntil = now + QUIET_MS;
     suppressed = 0;
   });

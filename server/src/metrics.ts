@@ -31,7 +31,12 @@ export function createMetrics() {
   const registers = [registry];
   const m = {
     registry,
-    httpRequests: new client.Counter({ name: 'keyring_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers }),
+    httpRequests: new client.Counter({
+      name: 'keyring_http_requests_total',
+      help: 'HTTP requests answered, by route, method and status',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers,
+    }),
     httpDuration: new client.Histogram({
       name: 'keyring_http_request_duration_seconds',
       help: 'Time to answer HTTP requests, by route, method and status',
@@ -39,7 +44,12 @@ export function createMetrics() {
       buckets: SECONDS,
       registers,
     }),
-    usageLogWrite: new client.Histogram({ name: 'keyring_usage_log_flush_duration_seconds', help: 'Time of each usage-log batch write', buckets: SECONDS, registers }),
+    usageLogWrite: new client.Histogram({
+      name: 'keyring_usage_log_flush_duration_seconds',
+      help: 'Time of each usage-log batch write',
+      buckets: SECONDS,
+      registers,
+    }),
     exportDuration: new client.Histogram({
       name: 'keyring_export_duration_seconds',
       help: 'Time of background export jobs, by outcome',

@@ -95,9 +95,7 @@ describe('accounts: errors', () => {
     const { email } = await signUpAdmin(server);
     const [users, teams, memberships] = [await count('app_user'), await count('team'), await count('membership')];
 
-    const res = await server
-      .client()
-      .gql(SIGN_UP, { input: { email: email.toUpperCase(), password: PASSWORD, teamName: 'Copycat' } });
+    const res = await server.client().gql(SIGN_UP, { input: { email: email.toUpperCase(), password: PASSWORD, teamName: 'Copycat' } });
     expect(res.data).toBeNull();
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
     expect(res.errors?.[0].message).not.toMatch(/constraint|duplicate key|sql/i);
@@ -110,9 +108,7 @@ describe('accounts: errors', () => {
 
   it('two simultaneous sign-ups with one email make exactly one account', async () => {
     const email = uniqueEmail('race');
-    const results = await Promise.all(
-      [1, 2, 3].map((i) => server.client().gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: `Race ${i}` } })),
-    );
+    const results = await Promise.all([1, 2, 3].map((i) => server.client().gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: `Race ${i}` } })));
     const ok = results.filter((r) => !r.errors);
     expect(ok).toHaveLength(1);
     for (const r of results.filter((r) => r.errors)) {
@@ -235,9 +231,7 @@ describe('accounts: security', () => {
 
   it('a burst of parallel guesses cannot slip past the limit', async () => {
     const { email } = await signUpAdmin(server);
-    const results = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => server.client().gql(SIGN_IN, { input: { email, password: `guess number ${i}` } })),
-    );
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => server.client().gql(SIGN_IN, { input: { email, password: `guess number ${i}` } })));
     const codes = results.map((r) => r.errors?.[0].extensions?.code);
     expect(codes.filter((c) => c === 'UNAUTHENTICATED').length).toBeLessThanOrEqual(10);
     expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(15);

@@ -23,11 +23,25 @@ let otherDomainId: string;
 /** Another instance on the same database, with caches of its own. */
 async function startSecondInstance() {
   const logger = createLogger('silent');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0', WORKERS: 'false' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: server.databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    RATE_LIMIT_PER_SECOND: '0',
+    WORKERS: 'false',
+  });
   const orm = await initOrm(server.databaseUrl, logger);
   const app = await createApp({ config, orm, logger });
   const url = await app.listen(0, '127.0.0.1');
-  return { url, stop: async () => { await app.close(); await orm.close(); } };
+  return {
+    url,
+    stop: async () => {
+      await app.close();
+      await orm.close();
+    },
+  };
 }
 
 /** A REST call to one instance. */
@@ -92,7 +106,7 @@ describe('an edit takes effect at once, on every instance', () => {
 });
 
 describe('rolling', () => {
-  it("the old token stops working when its grace period ends, on an instance that had it cached", async () => {
+  it('the old token stops working when its grace period ends, on an instance that had it cached', async () => {
     const key = await createKey(admin, { name: 'Rolled with grace', permission: 'FULL_ACCESS' });
     for (const url of [server.url, second.url]) expect((await call(url, '/domains', key.token)).status).toBe(200);
     const rolled = await admin.gql(ROLL, { id: key.id, input: { gracePeriodSeconds: 2 } });
@@ -115,9 +129,13 @@ describe('rolling', () => {
 describe('members', () => {
   it('are refused on update, delete and roll of a real key, and on the audit trail; the key is unchanged', async () => {
     const key = await createKey(admin, { name: 'Not theirs', permission: 'FULL_ACCESS' });
-    const invited = await admin.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`, { i: { email: uniqueEmail('member'), role: 'MEMBER' } });
+    const invited = await admin.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`, {
+      i: { email: uniqueEmail('member'), role: 'MEMBER' },
+    });
     const member = server.client();
-    const joined = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, { i: { token: invited.data!.inviteMember.token, password: PASSWORD } });
+    const joined = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, {
+      i: { token: invited.data!.inviteMember.token, password: PASSWORD },
+    });
     expect(joined.errors).toBeUndefined();
     const attempts = {
       update: await member.gql(UPDATE, { id: key.id, input: { name: 'Hijacked', permission: 'SENDING_ACCESS' } }),
@@ -172,16 +190,22 @@ describe('audit events', () => {
   it('member actions (invited, joined, role changed, removed, invitation revoked) and export creation, each with its actor and target', async () => {
     const { client, user } = await signUpAdmin(server, 'Audited');
     const email = uniqueEmail('audited');
-    const invited = await client.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token invitation { id } } }`, { i: { email, role: 'MEMBER' } });
+    const invited = await client.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token invitation { id } } }`, {
+      i: { email, role: 'MEMBER' },
+    });
     const invitationId = invited.data!.inviteMember.invitation.id;
     const member = server.client();
-    const joined = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, { i: { token: invited.data!.inviteMember.token, password: PASSWORD } });
+    const joined = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, {
+      i: { token: invited.data!.inviteMember.token, password: PASSWORD },
+    });
     const memberUserId = joined.data!.acceptInvitation.id;
     const members = (await client.gql(`{ team { members { id user { id } } } }`)).data!.team.members;
     const membershipId = members.find((m) => m.user.id === memberUserId).id;
     expect((await client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }`, { id: membershipId })).errors).toBeUndefined();
     expect((await client.gql(`mutation($id: ID!) { removeMember(id: $id) }`, { id: membershipId })).errors).toBeUndefined();
-    const pending = await client.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } } }`, { i: { email: uniqueEmail('revoked'), role: 'ADMIN' } });
+    const pending = await client.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } } }`, {
+      i: { email: uniqueEmail('revoked'), role: 'ADMIN' },
+    });
     const revokedId = pending.data!.inviteMember.invitation.id;
     expect((await client.gql(`mutation($id: ID!) { revokeInvitation(id: $id) }`, { id: revokedId })).errors).toBeUndefined();
     const exp = await client.gql(`mutation { createExport(input: { resource: DOMAINS }) { id } }`);

@@ -212,8 +212,7 @@ describe('usage status, filters and health', () => {
     expect(await status(active.apiKey.id)).toBe('ACTIVE');
     expect(await status(idle.apiKey.id)).toBe('INACTIVE');
 
-    const names = async (filter: Record<string, unknown>) =>
-      ((await admin.gql(LIST, { filter })).data!.apiKeys as { name: string }[]).map((k) => k.name);
+    const names = async (filter: Record<string, unknown>) => ((await admin.gql(LIST, { filter })).data!.apiKeys as { name: string }[]).map((k) => k.name);
     expect(await names({ usageStatus: 'INACTIVE' })).toEqual(['Status idle']);
     expect(await names({ usageStatus: 'ACTIVE' })).toEqual(['Status active']);
     expect(await names({ search: 'status' })).toEqual(['Status idle', 'Status active', 'Status fresh']);
@@ -291,10 +290,9 @@ describe('authentication with a key on /graphql', () => {
   });
 
   it('a MEMBER can list keys but not create one', async () => {
-    const invite = await admin.gql(
-      `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`,
-      { input: { email: uniqueEmail('member'), role: 'MEMBER' } },
-    );
+    const invite = await admin.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, {
+      input: { email: uniqueEmail('member'), role: 'MEMBER' },
+    });
     const member = server.client();
     const accepted = await member.gql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { id } }`, {
       input: { token: invite.data!.inviteMember.token, password: PASSWORD },
@@ -324,7 +322,9 @@ describe('rolling a key', () => {
     expect((await api.gql(LIST, {}, bearer(newToken))).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await api.gql(LIST, {}, bearer(oldToken))).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await api.gql(LIST, {}, bearer(again.data!.rollApiKey.token))).errors).toBeUndefined();
-    const actions = await sql<{ action: string }>(server.databaseUrl, `select action from audit_event where target_id = $1 and action = 'api_key.rolled'`, [apiKey.id]);
+    const actions = await sql<{ action: string }>(server.databaseUrl, `select action from audit_event where target_id = $1 and action = 'api_key.rolled'`, [
+      apiKey.id,
+    ]);
     expect(actions).toHaveLength(2);
   });
 
@@ -344,11 +344,24 @@ async function startSecondInstance() {
   const { loadConfig } = await import('../src/config.js');
   const { initOrm } = await import('../src/db/orm.js');
   const { createLogger } = await import('../src/logger.js');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: server.databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    RATE_LIMIT_PER_SECOND: '0',
+  });
   const orm = await initOrm(server.databaseUrl, createLogger('silent'));
   const app = await createApp({ config, orm, logger: createLogger('silent') });
   const url = await app.listen(0, '127.0.0.1');
-  return { url, stop: async () => { await app.close(); await orm.close(); } };
+  return {
+    url,
+    stop: async () => {
+      await app.close();
+      await orm.close();
+    },
+  };
 }
 
 describe('revocation across instances', () => {
@@ -371,7 +384,6 @@ describe('revocation across instances', () => {
     }
   });
 });
-
 
 describe('audit trail', () => {
   it('lists key actions with who did them and never a secret; members cannot read it', async () => {
@@ -397,7 +409,14 @@ describe('DataLoaders', () => {
     const { createLogger } = await import('../src/logger.js');
     const queries: string[] = [];
     const logger = createLogger('silent');
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', WORKERS: 'false' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: server.databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      WORKERS: 'false',
+    });
     const orm = await initOrm(server.databaseUrl, logger, (sql) => queries.push(sql));
     const app = await createApp({ config, orm, logger });
     try {

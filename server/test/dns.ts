@@ -41,9 +41,11 @@ export async function startDnsServer(): Promise<DnsServer> {
       } else if (!entry) {
         response.header.rcode = Packet.RCODE.NXDOMAIN;
       } else if (question.type === Packet.TYPE.TXT) {
-        for (const data of entry.TXT ?? []) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data }));
+        for (const data of entry.TXT ?? [])
+          response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data }));
       } else if (question.type === Packet.TYPE.MX) {
-        for (const mx of entry.MX ?? []) response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 60, ...mx }));
+        for (const mx of entry.MX ?? [])
+          response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 60, ...mx }));
       }
       send(response);
     },

@@ -36,7 +36,8 @@ function publish(domain: string, records: Published[], change: Partial<Record<'M
 }
 
 /** Another SPF policy, or another DKIM key (its last bits changed). */
-const wrongValue = (value: string) => (value.startsWith('v=spf1') ? value.replace('~all', '-all') : `${value.slice(0, -40)}${'A'.repeat(38)}${value.slice(-2)}`);
+const wrongValue = (value: string) =>
+  value.startsWith('v=spf1') ? value.replace('~all', '-all') : `${value.slice(0, -40)}${'A'.repeat(38)}${value.slice(-2)}`;
 
 beforeAll(async () => {
   dns = await startDnsServer();
@@ -58,7 +59,14 @@ describe('records', () => {
     expect(domain.records).toEqual([
       { record: 'SPF', name: 'send', type: 'MX', ttl: 'Auto', status: 'not_started', value: '127.0.0.1', priority: 10 },
       { record: 'SPF', name: 'send', type: 'TXT', ttl: 'Auto', status: 'not_started', value: 'v=spf1 ip4:127.0.0.1 ~all' },
-      { record: 'DKIM', name: 'keyring._domainkey', type: 'TXT', ttl: 'Auto', status: 'not_started', value: expect.stringMatching(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/]{300,}=*$/) },
+      {
+        record: 'DKIM',
+        name: 'keyring._domainkey',
+        type: 'TXT',
+        ttl: 'Auto',
+        status: 'not_started',
+        value: expect.stringMatching(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/]{300,}=*$/),
+      },
     ]);
     // The published key is an RSA key of 2048 bits, one per domain.
     const key = createPublicKey({ key: Buffer.from(domain.records[2].value.split('p=')[1], 'base64'), format: 'der', type: 'spki' });
@@ -68,10 +76,20 @@ describe('records', () => {
   });
 
   it('GraphQL has them too, and says whether unverified domains may send', async () => {
-    const res = await acme.admin.gql('{ sendingPolicy { requireVerifiedDomains mailHost } domains { name records { record name fqdn type value priority status } } }');
+    const res = await acme.admin.gql(
+      '{ sendingPolicy { requireVerifiedDomains mailHost } domains { name records { record name fqdn type value priority status } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.sendingPolicy).toEqual({ requireVerifiedDomains: true, mailHost: '127.0.0.1' });
-    expect(res.data!.domains[0].records[0]).toEqual({ record: 'SPF', name: 'send', fqdn: 'send.acme.test', type: 'MX', value: '127.0.0.1', priority: 10, status: 'not_started' });
+    expect(res.data!.domains[0].records[0]).toEqual({
+      record: 'SPF',
+      name: 'send',
+      fqdn: 'send.acme.test',
+      type: 'MX',
+      value: '127.0.0.1',
+      priority: 10,
+      status: 'not_started',
+    });
   });
 });
 
@@ -124,13 +142,26 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     const refused = await sdk(server, rival.sending.token).emails.send({ from: 'a@rival.test', to: 'x@example.org', subject: 'unverified', text: 't' });
     expect(refused.error).toMatchObject({ statusCode: 403, name: 'validation_error', message: expect.stringContaining('rival.test domain is not verified') });
 
-    const { error } = await sdk(server, acme.sending.token).emails.send({ from: 'Acme <hello@acme.test>', to: 'x@example.org', subject: 'signed', text: 'Signed body' });
+    const { error } = await sdk(server, acme.sending.token).emails.send({
+      from: 'Acme <hello@acme.test>',
+      to: 'x@example.org',
+      subject: 'signed',
+      text: 'Signed body',
+    });
     expect(error).toBeNull();
     const mail = await smtp.waitFor((m) => m.subject === 'signed');
     expect(mail.from).toBe('bounces@send.acme.test');
     const header = /^DKIM-Signature: (.*(?:\r?\n[ \t].*)*)/im.exec(mail.raw)?.[1].replace(/\r?\n[ \t]+/g, ' ');
     expect(header).toBeDefined();
-    const tags = Object.fromEntries(header!.split(';').map((t) => t.trim().split(/=(.*)/s).slice(0, 2).map((s) => s.trim())));
+    const tags = Object.fromEntries(
+      header!.split(';').map((t) =>
+        t
+          .trim()
+          .split(/=(.*)/s)
+          .slice(0, 2)
+          .map((s) => s.trim()),
+      ),
+    );
     expect(tags).toMatchObject({ v: '1', a: 'rsa-sha256', d: 'acme.test', s: 'keyring' });
     expect(Buffer.from(tags.b.replace(/\s+/g, ''), 'base64')).toHaveLength(256);
     // The signature verifies with the public key the domain published (relaxed/relaxed canonicalization).
@@ -144,7 +175,11 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     // Even with the rival's own records published alongside.
     for (const r of records.filter((r) => r.type === 'TXT')) dns.zone.get(`${r.name}.acme.test`)!.TXT!.push(txtStrings(r.value));
     const { error } = await sdk(server, rival.full.token).domains.verify(domainId);
-    expect(error).toMatchObject({ statusCode: 422, name: 'validation_error', message: 'acme.test is verified by another team: a domain can be verified by one team only.' });
+    expect(error).toMatchObject({
+      statusCode: 422,
+      name: 'validation_error',
+      message: 'acme.test is verified by another team: a domain can be verified by one team only.',
+    });
     const gql = await rival.admin.gql('mutation($id: ID!) { verifyDomain(id: $id) { status } }', { id: domainId });
     expect(gql.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await recordsOf(rival.full.token, domainId)).status).toBe('not_started');
@@ -158,7 +193,10 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     const created = await client.gql('mutation { createDomain(input: { name: "late.test" }) { id records { type name value priority } } }');
     const { id, records } = created.data!.createDomain as { id: string; records: Published[] };
     expect((await client.gql('mutation($id: ID!) { verifyDomain(id: $id) { status } }', { id })).data!.verifyDomain.status).toBe('pending');
-    publish('late.test', records.map((r) => ({ ...r, record: r.name.includes('domainkey') ? 'DKIM' : 'SPF', status: '' })));
+    publish(
+      'late.test',
+      records.map((r) => ({ ...r, record: r.name.includes('domainkey') ? 'DKIM' : 'SPF', status: '' })),
+    );
     const em = server.app.services.orm.em.fork();
     await recheckDomains(em, server.config, server.app.services.logger);
     expect((await sql(server.databaseUrl, 'select status from domain where id = $1', [id]))[0].status).toBe('verified');
@@ -169,7 +207,11 @@ describe('verification with real DNS queries (a DNS server on loopback)', () => 
     await recheckDomains(server.app.services.orm.em.fork(), server.config, server.app.services.logger);
     const [afterOutage] = await sql(server.databaseUrl, 'select status, dns_checks from domain where id = $1', [id]);
     expect(afterOutage).toEqual({ status: 'verified', dns_checks: { spf_mx: 'temporary_failure', spf_txt: 'temporary_failure', dkim: 'temporary_failure' } });
-    publish('late.test', records.map((r) => ({ ...r, record: r.name.includes('domainkey') ? 'DKIM' : 'SPF', status: '' })), { DKIM: 'wrong' });
+    publish(
+      'late.test',
+      records.map((r) => ({ ...r, record: r.name.includes('domainkey') ? 'DKIM' : 'SPF', status: '' })),
+      { DKIM: 'wrong' },
+    );
     await sql(server.databaseUrl, `update domain set checked_at = now() - interval '25 hours' where id = $1`, [id]);
     await recheckDomains(server.app.services.orm.em.fork(), server.config, server.app.services.logger);
     expect((await sql(server.databaseUrl, 'select status from domain where id = $1', [id]))[0].status).toBe('failed');
@@ -188,7 +230,12 @@ describe('without REQUIRE_VERIFIED_DOMAINS', () => {
     try {
       expect(open.config.REQUIRE_VERIFIED_DOMAINS).toBe(false);
       const team = await setUpTeam(open, 'Open', 'open.test');
-      const { error } = await sdk(open, team.sending.token).emails.send({ from: 'a@open.test', to: 'x@example.org', subject: 'unverified but allowed', text: 't' });
+      const { error } = await sdk(open, team.sending.token).emails.send({
+        from: 'a@open.test',
+        to: 'x@example.org',
+        subject: 'unverified but allowed',
+        text: 't',
+      });
       expect(error).toBeNull();
       const mail = await smtp.waitFor((m) => m.subject === 'unverified but allowed');
       expect(mail.raw).toMatch(/^DKIM-Signature: .*d=open\.test/m);
@@ -211,7 +258,10 @@ describe('the migration', () => {
       const migrator = orm.getMigrator();
       await migrator.up({ to: 'Migration20261203120000_scheduled_emails' });
       await sql(url, `insert into team (id, name, created_at) values (gen_random_uuid(), 'Old', now())`);
-      await sql(url, `insert into domain (id, team_id, name, region, status, created_at) select gen_random_uuid(), id, n, 'us-east-1', 'not_started', now() from team, unnest(array['old-a.test', 'old-b.test']) n`);
+      await sql(
+        url,
+        `insert into domain (id, team_id, name, region, status, created_at) select gen_random_uuid(), id, n, 'us-east-1', 'not_started', now() from team, unnest(array['old-a.test', 'old-b.test']) n`,
+      );
       await migrator.up();
       const rows = await sql<{ dkim_public_key: string; dkim_private_key: string }>(url, 'select dkim_public_key, dkim_private_key from domain');
       expect(rows).toHaveLength(2);
@@ -235,13 +285,38 @@ function verifyDkim(raw: string, publicKeyBase64: string): boolean {
   const sigHeader = headers.find((h) => /^dkim-signature:/i.test(h))!;
   const relaxed = (h: string) => {
     const i = h.indexOf(':');
-    return `${h.slice(0, i).trim().toLowerCase()}:${h.slice(i + 1).replace(/\r?\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+    return `${h.slice(0, i).trim().toLowerCase()}:${h
+      .slice(i + 1)
+      .replace(/\r?\n/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()}`;
   };
-  const tags = Object.fromEntries(relaxed(sigHeader).slice('dkim-signature:'.length).split(';').map((t) => t.trim().split(/=(.*)/s).slice(0, 2).map((s) => s.trim())));
-  const bodyCanon = `${body.replace(/\r?\n/g, '\r\n').split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '')}\r\n`;
+  const tags = Object.fromEntries(
+    relaxed(sigHeader)
+      .slice('dkim-signature:'.length)
+      .split(';')
+      .map((t) =>
+        t
+          .trim()
+          .split(/=(.*)/s)
+          .slice(0, 2)
+          .map((s) => s.trim()),
+      ),
+  );
+  const bodyCanon = `${body
+    .replace(/\r?\n/g, '\r\n')
+    .split('\r\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\r\n')
+    .replace(/(\r\n)*$/, '')}\r\n`;
   if (createHash('sha256').update(bodyCanon).digest('base64') !== tags.bh.replace(/\s+/g, '')) return false;
   const signed = tags.h.split(':').map((name: string) => headers.find((h) => h.toLowerCase().startsWith(`${name.trim().toLowerCase()}:`)));
-  const data = `${signed.filter(Boolean).map((h: string | undefined) => `${relaxed(h!)}\r\n`).join('')}${relaxed(sigHeader).replace(/b=[^;]*$/, 'b=')}`;
+  const data = `${signed
+    .filter(Boolean)
+    .map((h: string | undefined) => `${relaxed(h!)}\r\n`)
+    .join('')}${relaxed(sigHeader).replace(/b=[^;]*$/, 'b=')}`;
   const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
-  return createVerify('RSA-SHA256').update(data).verify(key, Buffer.from(tags.b.replace(/\s+/g, ''), 'base64'));
+  return createVerify('RSA-SHA256')
+    .update(data)
+    .verify(key, Buffer.from(tags.b.replace(/\s+/g, ''), 'base64'));
 }

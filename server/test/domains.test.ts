@@ -145,9 +145,7 @@ describe('domains: errors', () => {
 
   it('simultaneous creates of one name make one domain', async () => {
     const { client, user } = await signUpAdmin(server);
-    const results = await Promise.all(
-      ['race.example.com', 'RACE.example.com', 'Race.Example.Com'].map((name) => client.gql(CREATE, { input: { name } })),
-    );
+    const results = await Promise.all(['race.example.com', 'RACE.example.com', 'Race.Example.Com'].map((name) => client.gql(CREATE, { input: { name } })));
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     for (const r of results.filter((r) => r.errors)) {
       expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });

@@ -41,7 +41,9 @@ describe('the GraphQL explorer outside production', () => {
   });
 
   it('leaves GraphQL itself alone: GET with a query, clients without text/html, and POST', async () => {
-    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: BROWSER_ACCEPT, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: BROWSER_ACCEPT, 'apollo-require-preflight': 'true' },
+    });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const curl = await fetch(`${server.url}/graphql`, { headers: { accept: '*/*' } });
     expect(curl.headers.get('content-type')).toMatch(/^application\/json/);

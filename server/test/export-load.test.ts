@@ -78,7 +78,9 @@ describe('database connections', () => {
 });
 
 describe('fairness between teams', () => {
-  it("one team's flood of large exports does not hold back another team's small background export, with two instances running jobs", { timeout: 120_000 }, async () => {
+  it("one team's flood of large exports does not hold back another team's small background export, with two instances running jobs", {
+    timeout: 120_000,
+  }, async () => {
     // A second instance with workers on the same database: the team's limit holds across both.
     const logger = createLogger('silent');
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent' });
@@ -104,7 +106,11 @@ describe('fairness between teams', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const [row] = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from export where id = any($1) and status = 'PROCESSING' and processed_rows > 0`, [flood]);
+        const [row] = await sql<{ n: string }>(
+          server.databaseUrl,
+          `select count(*) as n from export where id = any($1) and status = 'PROCESSING' and processed_rows > 0`,
+          [flood],
+        );
         mostAtOnce = Math.max(mostAtOnce, Number(row.n));
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -126,7 +132,11 @@ describe('fairness between teams', () => {
     await sampler;
     // EXPORT_TEAM_CONCURRENCY (1), across both instances and their six workers.
     expect(mostAtOnce).toBe(1);
-    const times = await sql<{ s: number }>(server.databaseUrl, 'select extract(epoch from completed_at - created_at)::float as s from export where id = any($1) order by completed_at', [flood]);
+    const times = await sql<{ s: number }>(
+      server.databaseUrl,
+      'select extract(epoch from completed_at - created_at)::float as s from export where id = any($1) order by completed_at',
+      [flood],
+    );
     console.log(`the flood's exports READY after ${times.map((t) => t.s.toFixed(1)).join(', ')} s`);
   });
 });

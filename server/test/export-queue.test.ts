@@ -12,7 +12,14 @@ afterAll(async () => {
 
 async function instance(databaseUrl: string, workers: boolean) {
   const logger = createLogger('silent');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, CLIENT_DIST: '/nonexistent', WORKERS: String(workers) });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    WORKERS: String(workers),
+  });
   const orm = await initOrm(databaseUrl, logger);
   await migrate(orm);
   const app = await createApp({ config, orm, logger });
@@ -41,10 +48,14 @@ describe('a WORKERS=false instance on a database no worker has seen yet', () => 
     expect(await sql(databaseUrl, `select 1 from pgboss.job where name = 'export' and data->>'exportId' = $1`, [id])).toHaveLength(1);
 
     await instance(databaseUrl, true);
-    const done = await waitFor(async () => {
-      const [row] = await sql<{ status: string; row_count: number }>(databaseUrl, 'select status, row_count from export where id = $1', [id]);
-      return row.status === 'PROCESSING' ? undefined : row;
-    }, 30_000, 'the export to be run by the worker');
+    const done = await waitFor(
+      async () => {
+        const [row] = await sql<{ status: string; row_count: number }>(databaseUrl, 'select status, row_count from export where id = $1', [id]);
+        return row.status === 'PROCESSING' ? undefined : row;
+      },
+      30_000,
+      'the export to be run by the worker',
+    );
     expect(done).toEqual({ status: 'READY', row_count: 1500 });
   });
 });

@@ -22,7 +22,15 @@ describe('a worker killed mid-export', () => {
     // Instance A: a real server process that will die with SIGKILL while writing the file.
     const a = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: SERVER_DIR,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', CLIENT_DIST: '/nonexistent', EXPORT_JOB_TIMEOUT_SECONDS: '3' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        CLIENT_DIST: '/nonexistent',
+        EXPORT_JOB_TIMEOUT_SECONDS: '3',
+      },
       stdio: 'ignore',
     });
     cleanup.push(async () => a.kill('SIGKILL'));
@@ -47,7 +55,11 @@ describe('a worker killed mid-export', () => {
     const id = created.data!.createExport.id;
 
     // Kill A once it has started writing the file.
-    await waitFor(async () => ((await sql(databaseUrl, 'select 1 from export_chunk where export_id = $1 limit 1', [id])).length ? true : undefined), 60_000, 'the first chunk');
+    await waitFor(
+      async () => ((await sql(databaseUrl, 'select 1 from export_chunk where export_id = $1 limit 1', [id])).length ? true : undefined),
+      60_000,
+      'the first chunk',
+    );
     a.kill('SIGKILL');
     await new Promise((r) => a.once('exit', r));
     const [mid] = await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]);
@@ -55,7 +67,14 @@ describe('a worker killed mid-export', () => {
 
     // Instance B picks the job up again once A's claim on it expires.
     const logger = createLogger('silent');
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, CLIENT_DIST: '/nonexistent', JOBS_MAINTENANCE_SECONDS: '1' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      JOBS_MAINTENANCE_SECONDS: '1',
+    });
     const orm = await initOrm(databaseUrl, logger);
     const b = await createApp({ config, orm, logger });
     cleanup.push(() => orm.close());
@@ -64,7 +83,11 @@ describe('a worker killed mid-export', () => {
 
     const done = await waitFor(
       async () => {
-        const [row] = await sql<{ status: string; row_count: number; file_attempt: string | null }>(databaseUrl, 'select status, row_count, file_attempt from export where id = $1', [id]);
+        const [row] = await sql<{ status: string; row_count: number; file_attempt: string | null }>(
+          databaseUrl,
+          'select status, row_count, file_attempt from export where id = $1',
+          [id],
+        );
         return row.status === 'PROCESSING' ? undefined : row;
       },
       120_000,

@@ -100,7 +100,11 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
     }
     const [header, ...rows] = await exportCsv('CONTACTS');
     expect(header).toEqual(['id', 'email', 'first_name', 'last_name', 'unsubscribed', 'created_at']);
-    const db = await sql(server.databaseUrl, 'select id, email, first_name, last_name, unsubscribed, created_at from contact where team_id = $1 order by created_at desc, id desc', [teamId]);
+    const db = await sql(
+      server.databaseUrl,
+      'select id, email, first_name, last_name, unsubscribed, created_at from contact where team_id = $1 order by created_at desc, id desc',
+      [teamId],
+    );
     expect(rows).toEqual(db.map((c) => [c.id, c.email, neutral(c.first_name), neutral(c.last_name), String(c.unsubscribed), iso(c.created_at)]));
     expect(rows.map((r) => r[2]).sort()).toEqual(values.map(neutral).sort());
   });
@@ -108,31 +112,79 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
   it('emails: subject, sender and recipients', async () => {
     const at = new Date(Date.now() + 86_400_000).toISOString();
     for (const [i, v] of [...DANGEROUS, ...HARMLESS].entries()) {
-      const { id } = await rest('/emails', { from: 'news@exporter.example.com', to: [`a${i}@example.org`, `b${i}@example.org`], subject: `subject ${i}`, text: 'hi', scheduled_at: at });
+      const { id } = await rest('/emails', {
+        from: 'news@exporter.example.com',
+        to: [`a${i}@example.org`, `b${i}@example.org`],
+        subject: `subject ${i}`,
+        text: 'hi',
+        scheduled_at: at,
+      });
       await sql(server.databaseUrl, 'update email set subject = $1 where id = $2', [v, id]);
     }
     // A sender and recipients that start like a formula too.
     const { id: odd } = await rest('/emails', { from: 'news@exporter.example.com', to: ['c@example.org'], subject: 'odd', text: 'hi', scheduled_at: at });
-    await sql(server.databaseUrl, `update email set "from" = '=cmd|x <news@exporter.example.com>', "to" = '["+1@example.org", "d@example.org"]', cc = '["-c@example.org"]', bcc = '["@b@example.org"]', reply_to = '["=r@example.org"]' where id = $1`, [odd]);
+    await sql(
+      server.databaseUrl,
+      `update email set "from" = '=cmd|x <news@exporter.example.com>', "to" = '["+1@example.org", "d@example.org"]', cc = '["-c@example.org"]', bcc = '["@b@example.org"]', reply_to = '["=r@example.org"]' where id = $1`,
+      [odd],
+    );
     const [header, ...rows] = await exportCsv('EMAILS');
     expect(header).toEqual(['id', 'from', 'to', 'cc', 'bcc', 'reply_to', 'subject', 'last_event', 'created_at', 'sent_at', 'api_key_id', 'api_key_name']);
     const db = await sql(server.databaseUrl, `select * from email where team_id = $1 order by created_at desc, id desc`, [teamId]);
-    const keyNames = new Map((await sql<{ id: string; name: string }>(server.databaseUrl, 'select id, name from api_key where team_id = $1', [teamId])).map((k) => [k.id, neutral(k.name)]));
-    const list = (a: string[]) => neutral(a.join(', ')) === a.join(', ') && /^[=+\-@]/.test(a.join(', ')) ? `'${a.join(', ')}` : a.join(', ');
-    expect(rows).toEqual(db.map((e) => [e.id, /^[=+\-@]/.test(e.from) ? `'${e.from}` : e.from, list(e.to), list(e.cc), list(e.bcc), list(e.reply_to), neutral(e.subject), e.status, iso(e.created_at), iso(e.sent_at), e.api_key_id, keyNames.get(e.api_key_id) ?? '']));
+    const keyNames = new Map(
+      (await sql<{ id: string; name: string }>(server.databaseUrl, 'select id, name from api_key where team_id = $1', [teamId])).map((k) => [
+        k.id,
+        neutral(k.name),
+      ]),
+    );
+    const list = (a: string[]) => (neutral(a.join(', ')) === a.join(', ') && /^[=+\-@]/.test(a.join(', ')) ? `'${a.join(', ')}` : a.join(', '));
+    expect(rows).toEqual(
+      db.map((e) => [
+        e.id,
+        /^[=+\-@]/.test(e.from) ? `'${e.from}` : e.from,
+        list(e.to),
+        list(e.cc),
+        list(e.bcc),
+        list(e.reply_to),
+        neutral(e.subject),
+        e.status,
+        iso(e.created_at),
+        iso(e.sent_at),
+        e.api_key_id,
+        keyNames.get(e.api_key_id) ?? '',
+      ]),
+    );
     const oddRow = rows.find((r) => r[0] === odd);
-    expect(oddRow.slice(1, 6)).toEqual(["'=cmd|x <news@exporter.example.com>", "'+1@example.org, d@example.org", "'-c@example.org", "'@b@example.org", "'=r@example.org"]);
+    expect(oddRow.slice(1, 6)).toEqual([
+      "'=cmd|x <news@exporter.example.com>",
+      "'+1@example.org, d@example.org",
+      "'-c@example.org",
+      "'@b@example.org",
+      "'=r@example.org",
+    ]);
   });
 
   it('broadcasts: name, sender and subject', async () => {
     for (const [i, v] of [...DANGEROUS, ...HARMLESS].entries()) {
-      const { id } = await rest('/broadcasts', { name: `b${i}`, from: 'news@exporter.example.com', subject: `s${i}`, text: 'hi', segment_id: '78261eea-8f8b-4381-83c6-79fa7120f1cf' });
-      await sql(server.databaseUrl, `update broadcast set name = $1, subject = $1, "from" = case when $2 then '@x <news@exporter.example.com>' else "from" end where id = $3`, [v, i === 0, id]);
+      const { id } = await rest('/broadcasts', {
+        name: `b${i}`,
+        from: 'news@exporter.example.com',
+        subject: `s${i}`,
+        text: 'hi',
+        segment_id: '78261eea-8f8b-4381-83c6-79fa7120f1cf',
+      });
+      await sql(
+        server.databaseUrl,
+        `update broadcast set name = $1, subject = $1, "from" = case when $2 then '@x <news@exporter.example.com>' else "from" end where id = $3`,
+        [v, i === 0, id],
+      );
     }
     const [header, ...rows] = await exportCsv('BROADCASTS');
     expect(header).toEqual(['id', 'name', 'from', 'subject', 'status', 'created_at']);
     const db = await sql(server.databaseUrl, 'select * from broadcast where team_id = $1 order by created_at desc, id desc', [teamId]);
-    expect(rows).toEqual(db.map((b) => [b.id, neutral(b.name), b.from.startsWith('@') ? `'${b.from}` : b.from, neutral(b.subject), b.status, iso(b.created_at)]));
+    expect(rows).toEqual(
+      db.map((b) => [b.id, neutral(b.name), b.from.startsWith('@') ? `'${b.from}` : b.from, neutral(b.subject), b.status, iso(b.created_at)]),
+    );
     expect(rows.filter((r) => r[2].startsWith("'@x"))).toHaveLength(1);
   });
 });
@@ -156,10 +208,14 @@ describe('the 1,000-row boundary', () => {
     await addContacts(user.team.id, 1, 1000);
     const background = (await client.gql(CREATE, { input: { resource: 'CONTACTS' } })).data!.createExport;
     expect(background).toMatchObject({ status: 'PROCESSING', rowCount: null, downloadUrl: null });
-    const done = await waitFor(async () => {
-      const e = (await client.gql(GET, { id: background.id })).data!.export;
-      return e.status === 'PROCESSING' ? undefined : e;
-    }, 30_000, 'the background export');
+    const done = await waitFor(
+      async () => {
+        const e = (await client.gql(GET, { id: background.id })).data!.export;
+        return e.status === 'PROCESSING' ? undefined : e;
+      },
+      30_000,
+      'the background export',
+    );
     expect(done).toMatchObject({ status: 'READY', rowCount: 1001, processedRows: 1001 });
   });
 });
@@ -174,13 +230,24 @@ describe('downloads', () => {
     expect(new Date(exp.expiresAt).getTime()).toBeGreaterThanOrEqual(before + 7 * 86_400_000 - 1000);
     expect(new Date(exp.expiresAt).getTime()).toBeLessThanOrEqual(after + 7 * 86_400_000 + 1000);
     // Six days, 23 hours and 59 minutes later.
-    await sql(server.databaseUrl, `update export set completed_at = completed_at - interval '7 days' + interval '1 minute', expires_at = expires_at - interval '7 days' + interval '1 minute' where id = $1`, [exp.id]);
+    await sql(
+      server.databaseUrl,
+      `update export set completed_at = completed_at - interval '7 days' + interval '1 minute', expires_at = expires_at - interval '7 days' + interval '1 minute' where id = $1`,
+      [exp.id],
+    );
     expect((await admin.gql(GET, { id: exp.id })).data!.export).toMatchObject({ status: 'READY', downloadUrl: exp.downloadUrl });
     expect((await download(exp.downloadUrl)).status).toBe(200);
     // Seven days and a minute.
-    await sql(server.databaseUrl, `update export set completed_at = completed_at - interval '2 minutes', expires_at = expires_at - interval '2 minutes' where id = $1`, [exp.id]);
+    await sql(
+      server.databaseUrl,
+      `update export set completed_at = completed_at - interval '2 minutes', expires_at = expires_at - interval '2 minutes' where id = $1`,
+      [exp.id],
+    );
     expect((await admin.gql(GET, { id: exp.id })).data!.export).toMatchObject({ status: 'EXPIRED', downloadUrl: null });
-    expect(await download(exp.downloadUrl)).toEqual({ status: 410, text: JSON.stringify({ statusCode: 410, name: 'export_expired', message: 'This export has expired: downloads work for 7 days.' }) });
+    expect(await download(exp.downloadUrl)).toEqual({
+      status: 410,
+      text: JSON.stringify({ statusCode: 410, name: 'export_expired', message: 'This export has expired: downloads work for 7 days.' }),
+    });
   });
 });
 

@@ -138,7 +138,10 @@ describe('small exports', () => {
     expect(whole.length).toBe(24 * 1048576);
     for (let seq = 0; seq < 24; seq++) {
       const chunk = whole.subarray(seq * 1048576, (seq + 1) * 1048576);
-      expect(chunk.every((b) => b === 65 + seq), `chunk ${seq}`).toBe(true);
+      expect(
+        chunk.every((b) => b === 65 + seq),
+        `chunk ${seq}`,
+      ).toBe(true);
     }
   });
 
@@ -147,7 +150,9 @@ describe('small exports', () => {
     const token = created.data!.createApiKey.token as string;
     const res = await admin.gql(CREATE, { input: { resource: 'API_KEYS', filters: { permission: 'SENDING_ACCESS' } } });
     const file = await download(res.data!.createExport.downloadUrl, admin);
-    expect(file.text.split('\n')[0]).toBe('id,name,permission,domain_id,domain,created_at,last_used_at,request_count,expires_at,token_start,usage_status,enabled');
+    expect(file.text.split('\n')[0]).toBe(
+      'id,name,permission,domain_id,domain,created_at,last_used_at,request_count,expires_at,token_start,usage_status,enabled',
+    );
     expect(file.text).toContain(",'=SUM(A1),sending_access,");
     // The start shown on the page (never more of the token), the usage status and true/false.
     expect(file.text).toContain(`,${token.slice(0, 8)},never_used,true`);
@@ -287,7 +292,7 @@ describe('roles and bad input', () => {
     expect((await download(downloadUrl)).status).toBe(401);
   });
 
-  it('refuses unknown filters, reversed ranges, bad values and other teams\' keys, creating nothing', async () => {
+  it("refuses unknown filters, reversed ranges, bad values and other teams' keys, creating nothing", async () => {
     const otherKey = await other.gql(`mutation { createApiKey(input: { name: "x", permission: FULL_ACCESS }) { apiKey { id } } }`);
     const before = await exportCount();
     for (const [resource, filters, field] of [
@@ -331,7 +336,14 @@ describe('expiry', () => {
 describe('two instances on one database', () => {
   it('the job runs on one instance; a subscriber on the other sees its progress', async () => {
     const logger = createLogger('silent');
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', WORKERS: 'false' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: server.databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      WORKERS: 'false',
+    });
     const orm = await initOrm(server.databaseUrl, logger);
     const web = await createApp({ config, orm, logger });
     const webUrl = await web.listen(0, '127.0.0.1');
@@ -370,7 +382,11 @@ describe('two instances on one database', () => {
       sending: createApiKey(input: { name: "ws sending", permission: SENDING_ACCESS }) { token }
     }`);
     const subscribe = async (token: string) => {
-      const ws = createWsClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+      const ws = createWsClient({
+        url: `${server.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       try {
         return await new Promise<string>((resolve) => {
           ws.subscribe(

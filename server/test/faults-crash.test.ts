@@ -55,14 +55,22 @@ describe('faults: kill -9 of an instance in the middle of its work; another inst
     const created = await client.gql(`mutation { createExport(input: { resource: LOGS }) { id status } }`);
     const exportId = created.data!.createExport.id as string;
     expect(created.data!.createExport.status).toBe('PROCESSING');
-    await waitFor(async () => {
-      const [{ n }] = await sql<{ n: string }>(databaseUrl, 'select count(*) as n from export_chunk where export_id = $1', [exportId]);
-      return Number(n) > 0 ? true : undefined;
-    }, 30_000, 'the export to be half written');
-    await waitFor(async () => {
-      const [{ n }] = await sql<{ n: string }>(databaseUrl, `select count(*) as n from email where status = 'sending'`);
-      return Number(n) > 0 ? true : undefined;
-    }, 10_000, 'emails held by the hung relay');
+    await waitFor(
+      async () => {
+        const [{ n }] = await sql<{ n: string }>(databaseUrl, 'select count(*) as n from export_chunk where export_id = $1', [exportId]);
+        return Number(n) > 0 ? true : undefined;
+      },
+      30_000,
+      'the export to be half written',
+    );
+    await waitFor(
+      async () => {
+        const [{ n }] = await sql<{ n: string }>(databaseUrl, `select count(*) as n from email where status = 'sending'`);
+        return Number(n) > 0 ? true : undefined;
+      },
+      10_000,
+      'emails held by the hung relay',
+    );
 
     await kill9(a);
     const results: Sent[] = await load.stop();
@@ -71,22 +79,38 @@ describe('faults: kill -9 of an instance in the middle of its work; another inst
     // Nothing half-written: every acknowledged email is whole; the export is still PROCESSING with no file.
     const acked = results.filter((r) => r.status === 200).map((r) => r.id!);
     expect(acked.length).toBeGreaterThan(10);
-    const stored = await sql<{ id: string }>(databaseUrl, `select id from email where id = any($1::uuid[]) and message_id is not null and subject like 'crash %'`, [acked]);
+    const stored = await sql<{ id: string }>(
+      databaseUrl,
+      `select id from email where id = any($1::uuid[]) and message_id is not null and subject like 'crash %'`,
+      [acked],
+    );
     expect(stored.length).toBe(acked.length);
     const [exp] = await sql<{ status: string; file_attempt: string | null }>(databaseUrl, 'select status, file_attempt from export where id = $1', [exportId]);
     expect(exp).toEqual({ status: 'PROCESSING', file_attempt: null });
 
     // B takes over: the lapsed claims and the expired job.
     b = await spawnServer(env());
-    const all = await waitFor(async () => {
-      const rows = await sql<{ status: string; message_id: string }>(databaseUrl, `select status, message_id from email where team_id = $1`, [team.teamId]);
-      return rows.every((r) => r.status === 'sent') ? rows : undefined;
-    }, 30_000, 'every email to be sent by the second instance');
+    const all = await waitFor(
+      async () => {
+        const rows = await sql<{ status: string; message_id: string }>(databaseUrl, `select status, message_id from email where team_id = $1`, [team.teamId]);
+        return rows.every((r) => r.status === 'sent') ? rows : undefined;
+      },
+      30_000,
+      'every email to be sent by the second instance',
+    );
     for (const row of all) expect(relay.delivered.filter((d) => d.messageId === row.message_id)).toHaveLength(1);
-    const ready = await waitFor(async () => {
-      const [row] = await sql<{ status: string; row_count: number; file_attempt: string }>(databaseUrl, 'select status, row_count, file_attempt from export where id = $1', [exportId]);
-      return row.status === 'READY' ? row : undefined;
-    }, 60_000, 'the export to be finished by the second instance');
+    const ready = await waitFor(
+      async () => {
+        const [row] = await sql<{ status: string; row_count: number; file_attempt: string }>(
+          databaseUrl,
+          'select status, row_count, file_attempt from export where id = $1',
+          [exportId],
+        );
+        return row.status === 'READY' ? row : undefined;
+      },
+      60_000,
+      'the export to be finished by the second instance',
+    );
     // The seeded logs and those of the sends made before the export started; the file says the same.
     expect(ready.row_count).toBeGreaterThanOrEqual(150_000);
     const file = await fetch(`${b.url}/api/exports/${exportId}/download`, { headers: { cookie: team.cookie } });
@@ -115,10 +139,14 @@ describe('faults: kill -9 of an instance in the middle of its work; another inst
     relay.mode = 'accept';
 
     b = await spawnServer(env());
-    await waitFor(async () => {
-      const [row] = await sql<{ status: string }>(databaseUrl, 'select status from email where id = $1', [id]);
-      return row.status === 'sent' ? true : undefined;
-    }, 20_000, 'the email to be sent by the next instance');
+    await waitFor(
+      async () => {
+        const [row] = await sql<{ status: string }>(databaseUrl, 'select status from email where id = $1', [id]);
+        return row.status === 'sent' ? true : undefined;
+      },
+      20_000,
+      'the email to be sent by the next instance',
+    );
     const copies = relay.delivered.filter((d) => d.subject === 'twice?');
     expect(copies).toHaveLength(2);
     expect(copies.every((c) => c.messageId === messageId)).toBe(true);

@@ -131,10 +131,14 @@ describe('faults: PostgreSQL stops and restarts under load (the real process, it
     );
     const created = await client.gql(`mutation { createExport(input: { resource: LOGS }) { id status } }`);
     expect(created.data?.createExport.status).toBe('PROCESSING');
-    await waitFor(async () => {
-      const r = await client.gql(`query($id: ID!) { export(id: $id) { status } }`, { id: created.data!.createExport.id });
-      return r.data?.export.status === 'READY' ? true : undefined;
-    }, 30_000, 'the export job to finish');
+    await waitFor(
+      async () => {
+        const r = await client.gql(`query($id: ID!) { export(id: $id) { status } }`, { id: created.data!.createExport.id });
+        return r.data?.export.status === 'READY' ? true : undefined;
+      },
+      30_000,
+      'the export job to finish',
+    );
 
     expect(await stopProc(proc), proc.output()).toBe(0);
     await expectAcknowledgedStored(db.url, results);

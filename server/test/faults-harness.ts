@@ -175,7 +175,10 @@ export async function spawnServer(env: Record<string, string>): Promise<Proc> {
   for (;;) {
     if (dead) throw new Error(`server exited before it was healthy:\n${out}`);
     if (Date.now() > deadline) throw new Error(`server not healthy:\n${out}`);
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await sleep(100);
   }

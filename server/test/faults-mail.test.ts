@@ -12,7 +12,10 @@ const rowsOf = (databaseUrl: string, ids: string[]) =>
 /** Every email reached the relay exactly once, under its own Message-ID. */
 function expectDeliveredOnce(relay: FaultyRelay, rows: Row[]) {
   for (const row of rows) {
-    expect(relay.delivered.filter((d) => d.messageId === row.message_id), row.id).toHaveLength(1);
+    expect(
+      relay.delivered.filter((d) => d.messageId === row.message_id),
+      row.id,
+    ).toHaveLength(1);
   }
 }
 
@@ -46,10 +49,14 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
   it('keeps emails queued while the relay answers 451, with its error shown, and delivers each once when it recovers', async () => {
     relay.mode = 'tempfail';
     const ids = await sendSome(5, 'tempfail');
-    const refused = await waitFor(async () => {
-      const rows = await rowsOf(databaseUrl, ids);
-      return rows.every((r) => r.status === 'queued' && r.attempts >= 1) ? rows : undefined;
-    }, 10_000, 'the refused emails to be queued again');
+    const refused = await waitFor(
+      async () => {
+        const rows = await rowsOf(databaseUrl, ids);
+        return rows.every((r) => r.status === 'queued' && r.attempts >= 1) ? rows : undefined;
+      },
+      10_000,
+      'the refused emails to be queued again',
+    );
     expect(refused[0].error).toContain('451');
     // REST still says queued; GraphQL shows the relay's answer.
     const rest = await fetch(`${server.url}/api/emails/${ids[0]}`, { headers: { authorization: `Bearer ${team.token}` } });
@@ -57,10 +64,14 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
     expect(relay.delivered).toHaveLength(0);
 
     relay.mode = 'accept';
-    const sent = await waitFor(async () => {
-      const rows = await rowsOf(databaseUrl, ids);
-      return rows.every((r) => r.status === 'sent') ? rows : undefined;
-    }, 15_000, 'the emails to be sent after the relay recovered');
+    const sent = await waitFor(
+      async () => {
+        const rows = await rowsOf(databaseUrl, ids);
+        return rows.every((r) => r.status === 'sent') ? rows : undefined;
+      },
+      15_000,
+      'the emails to be sent after the relay recovered',
+    );
     expect(sent.every((r) => r.error === null)).toBe(true);
     expectDeliveredOnce(relay, sent);
   }, 40_000);
@@ -68,35 +79,51 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
   it('keeps emails queued while the relay is down (connection refused) and delivers each once when it is back', async () => {
     await relay.down();
     const ids = await sendSome(3, 'down');
-    await waitFor(async () => {
-      const rows = await rowsOf(databaseUrl, ids);
-      return rows.every((r) => r.status === 'queued' && r.attempts >= 1 && /ECONNREFUSED/.test(r.error ?? '')) ? rows : undefined;
-    }, 10_000, 'the emails to be queued with the connection error');
+    await waitFor(
+      async () => {
+        const rows = await rowsOf(databaseUrl, ids);
+        return rows.every((r) => r.status === 'queued' && r.attempts >= 1 && /ECONNREFUSED/.test(r.error ?? '')) ? rows : undefined;
+      },
+      10_000,
+      'the emails to be queued with the connection error',
+    );
     await relay.up();
-    const sent = await waitFor(async () => {
-      const rows = await rowsOf(databaseUrl, ids);
-      return rows.every((r) => r.status === 'sent') ? rows : undefined;
-    }, 15_000, 'the emails to be sent once the relay is back');
+    const sent = await waitFor(
+      async () => {
+        const rows = await rowsOf(databaseUrl, ids);
+        return rows.every((r) => r.status === 'sent') ? rows : undefined;
+      },
+      15_000,
+      'the emails to be sent once the relay is back',
+    );
     expectDeliveredOnce(relay, sent);
   }, 40_000);
 
   it('fails an email after MAIL_MAX_ATTEMPTS refusals, with the relay error, and at once on a 5xx', async () => {
     relay.mode = 'tempfail';
     const [retried] = await sendSome(1, 'bounded');
-    const failed = await waitFor(async () => {
-      const [row] = await rowsOf(databaseUrl, [retried]);
-      return row.status === 'failed' ? row : undefined;
-    }, 20_000, 'the email to fail after its attempts');
+    const failed = await waitFor(
+      async () => {
+        const [row] = await rowsOf(databaseUrl, [retried]);
+        return row.status === 'failed' ? row : undefined;
+      },
+      20_000,
+      'the email to fail after its attempts',
+    );
     expect(failed.attempts).toBe(4);
     expect(failed.error).toContain('451');
     expect(failed.error).toContain('try again later');
 
     relay.mode = 'reject';
     const [rejected] = await sendSome(1, 'rejected');
-    const row = await waitFor(async () => {
-      const [r] = await rowsOf(databaseUrl, [rejected]);
-      return r.status === 'failed' ? r : undefined;
-    }, 10_000, 'the rejected email to fail');
+    const row = await waitFor(
+      async () => {
+        const [r] = await rowsOf(databaseUrl, [rejected]);
+        return r.status === 'failed' ? r : undefined;
+      },
+      10_000,
+      'the rejected email to fail',
+    );
     expect(row.attempts).toBe(1);
     expect(row.error).toContain('550');
     // The dashboard shows the relay's answer on the email's page.

@@ -26,7 +26,24 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const STRINGS = ['', 'nul\u0000', ' ', 'x'.repeat(10_000), '💥\u202Eevil', "'; drop table api_key; --", '%_\\', '2026-13-45', '00000000-0000-0000-0000-000000000000', 'not-a-uuid', '<script>alert(1)</script>', 'a@b', '../../etc/passwd', 'lone \ud800', '\udc00', 'x\udbff@example.com'];
+const STRINGS = [
+  '',
+  'nul\u0000',
+  ' ',
+  'x'.repeat(10_000),
+  '💥\u202Eevil',
+  "'; drop table api_key; --",
+  '%_\\',
+  '2026-13-45',
+  '00000000-0000-0000-0000-000000000000',
+  'not-a-uuid',
+  '<script>alert(1)</script>',
+  'a@b',
+  '../../etc/passwd',
+  'lone \ud800',
+  '\udc00',
+  'x\udbff@example.com',
+];
 const INTS = [0, -1, 2147483647, -2147483648, 1_000_000];
 
 /** A value of the input type; `variant` picks which odd value. */
@@ -71,7 +88,10 @@ describe('GraphQL: every query and mutation with odd arguments', () => {
     const skipped = new Set(['signOut', 'leaveTeam', 'removeMember', 'updateMemberRole', 'deleteAccount']);
     const failures: string[] = [];
     let sent = 0;
-    for (const [kind, root] of [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const) {
+    for (const [kind, root] of [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+    ] as const) {
       for (const field of Object.values(root.getFields())) {
         if (skipped.has(field.name)) continue;
         for (let variant = 0; variant < 12; variant++) {
@@ -96,7 +116,30 @@ describe('GraphQL: every query and mutation with odd arguments', () => {
 
 describe('REST: every write route with an odd value in each field', () => {
   it('answers each with 2xx or a 4xx in the error shape, never a 5xx', async () => {
-    const odd: unknown[] = ['nul\u0000', null, true, 0, -1, 1e308, '', 'x'.repeat(5000), [], [null], {}, { a: 1 }, '💥', '2026-13-45', 'a@b', ['a@b'], [{}], 'Name <a@fuzz.example.com>', '00000000-0000-0000-0000-000000000000', 'lone \ud800', '\udc00@fuzz.example.com', ['\udbff@example.com']];
+    const odd: unknown[] = [
+      'nul\u0000',
+      null,
+      true,
+      0,
+      -1,
+      1e308,
+      '',
+      'x'.repeat(5000),
+      [],
+      [null],
+      {},
+      { a: 1 },
+      '💥',
+      '2026-13-45',
+      'a@b',
+      ['a@b'],
+      [{}],
+      'Name <a@fuzz.example.com>',
+      '00000000-0000-0000-0000-000000000000',
+      'lone \ud800',
+      '\udc00@fuzz.example.com',
+      ['\udbff@example.com'],
+    ];
     const routes: [string, string, string[]][] = [
       ['POST', '/emails', ['from', 'to', 'subject', 'html', 'text', 'cc', 'bcc', 'reply_to', 'headers', 'tags', 'attachments', 'scheduled_at']],
       ['POST', '/emails/batch', ['from', 'to', 'tags']],
@@ -107,7 +150,16 @@ describe('REST: every write route with an odd value in each field', () => {
       ['PATCH', `/api-keys/${team.sending.id}`, ['name', 'permission', 'domain_id']],
       ['POST', '/broadcasts', ['name', 'from', 'subject', 'html', 'text', 'segment_id', 'audience_id', 'reply_to']],
     ];
-    const base = { from: 'a@fuzz.example.com', to: 'b@example.com', subject: 's', text: 't', name: 'n', email: 'c@example.com', permission: 'full_access', html: '<p>h</p>' };
+    const base = {
+      from: 'a@fuzz.example.com',
+      to: 'b@example.com',
+      subject: 's',
+      text: 't',
+      name: 'n',
+      email: 'c@example.com',
+      permission: 'full_access',
+      html: '<p>h</p>',
+    };
     const BASE_FIELDS: Record<string, string[]> = {
       emails: ['from', 'to', 'subject', 'text', 'html'],
       'api-keys': ['name', 'permission'],
@@ -123,12 +175,17 @@ describe('REST: every write route with an odd value in each field', () => {
           const own = BASE_FIELDS[path.split('/')[1]] ?? [];
           const one = { ...Object.fromEntries(Object.entries(base).filter(([k]) => own.includes(k))), [field]: value };
           const body = JSON.stringify(path.endsWith('/batch') ? [one] : one);
-          const res = await fetch(`${server.url}/api${path}`, { method, headers: { authorization: `Bearer ${team.full.token}`, 'content-type': 'application/json' }, body });
+          const res = await fetch(`${server.url}/api${path}`, {
+            method,
+            headers: { authorization: `Bearer ${team.full.token}`, 'content-type': 'application/json' },
+            body,
+          });
           const answer = (await res.json()) as { statusCode?: number; name?: string; message?: string };
           const shaped = res.status < 400 || (answer.statusCode === res.status && typeof answer.name === 'string');
           // Text PostgreSQL cannot store (a NUL, a lone surrogate) is a 422 naming the field.
           const unstorable = typeof value === 'string' && /\0|[\ud800-\udfff]/.test(value) && !value.includes('💥');
-          if (unstorable && (res.status !== 422 || !answer.message?.startsWith(`\`${path.endsWith('/batch') ? '[0].' : ''}${field}`))) failures.push(`not 422 naming ${field}: ${res.status} ${method} ${path} ${answer.message}`);
+          if (unstorable && (res.status !== 422 || !answer.message?.startsWith(`\`${path.endsWith('/batch') ? '[0].' : ''}${field}`)))
+            failures.push(`not 422 naming ${field}: ${res.status} ${method} ${path} ${answer.message}`);
           if (res.status >= 500 || !shaped) failures.push(`${res.status} ${method} ${path} ${field}=${JSON.stringify(value).slice(0, 40)}`);
         }
       }

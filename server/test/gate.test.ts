@@ -49,7 +49,9 @@ describe('unknown tokens', () => {
   it('cost one database query per distinct token a minute, however often they are tried', async () => {
     const lookups = countLookups(server.app);
     const unknown = generateToken();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => api(server, '/domains', { token: unknown, headers: { 'x-forwarded-for': '198.51.100.1' } })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => api(server, '/domains', { token: unknown, headers: { 'x-forwarded-for': '198.51.100.1' } })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(403));
     for (let i = 0; i < 10; i++) expect((await api(server, '/domains', { token: unknown, headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(403);
     expect(lookups.n).toBe(1);
@@ -61,7 +63,8 @@ describe('unknown tokens', () => {
     expect((await api(server, '/domains', { token: team.full.token, headers: from })).status).toBe(200);
     const lookups = countLookups(server.app);
     const statuses: number[] = [];
-    for (let i = 0; i < GATE_DEFAULTS.failedAuthPerMinute + 10; i++) statuses.push((await api(server, '/domains', { token: generateToken(), headers: from })).status);
+    for (let i = 0; i < GATE_DEFAULTS.failedAuthPerMinute + 10; i++)
+      statuses.push((await api(server, '/domains', { token: generateToken(), headers: from })).status);
     expect(statuses.slice(0, GATE_DEFAULTS.failedAuthPerMinute)).toEqual(Array(GATE_DEFAULTS.failedAuthPerMinute).fill(403));
     expect(statuses.slice(GATE_DEFAULTS.failedAuthPerMinute)).toEqual(Array(10).fill(429));
     expect(lookups.n).toBe(GATE_DEFAULTS.failedAuthPerMinute);
@@ -152,12 +155,18 @@ describe('export downloads made with a key', () => {
     const first = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } });
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/^id,name,region,status,created_at\n/);
-    const flood = await Promise.all(Array.from({ length: 5 }, () => fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } })));
+    const flood = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } })),
+    );
     const refused = flood.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThan(0);
     const bodies = await Promise.all(flood.map((r) => r.text()));
     expect(JSON.parse(bodies[flood.indexOf(refused[0])])).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded' });
-    await waitFor(async () => ((await logsOf(server, team.full.id)).filter((l) => l.endpoint.endsWith('/download')).length >= 6 ? true : undefined), 5000, 'the download logs');
+    await waitFor(
+      async () => ((await logsOf(server, team.full.id)).filter((l) => l.endpoint.endsWith('/download')).length >= 6 ? true : undefined),
+      5000,
+      'the download logs',
+    );
     await server.app.services.usageRecorder.flush();
     const logs = (await logsOf(server, team.full.id)).filter((l) => l.endpoint === `/api/exports/${id}/download`);
     expect(logs.map((l) => l.status_code).sort()).toEqual([200, ...flood.map((r) => r.status)].sort());
@@ -264,7 +273,15 @@ describe('a key revoked while a verification of it is in flight', () => {
   let second: { app: App; orm: MikroORM; url: string };
   beforeAll(async () => {
     first = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: first.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0', WORKERS: 'false' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: first.databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      RATE_LIMIT_PER_SECOND: '0',
+      WORKERS: 'false',
+    });
     const orm = await initOrm(first.databaseUrl, createLogger('silent'));
     await migrate(orm);
     const app = await createApp({ config, orm, logger: createLogger('silent') });

@@ -56,11 +56,10 @@ describe('hardening: refused requests', () => {
   ])('a POST with content-type %s is refused by CSRF prevention (400)', async (_label, type) => {
     const { client } = await signUpAdmin(dev);
     // A cross-site form could send the victim's cookie: the mutation must not run.
-    const res = await post(
-      dev,
-      JSON.stringify({ query: 'mutation { createDomain(input: { name: "csrf.example.com" }) { id } }' }),
-      { 'content-type': type, cookie: client.cookie! },
-    );
+    const res = await post(dev, JSON.stringify({ query: 'mutation { createDomain(input: { name: "csrf.example.com" }) { id } }' }), {
+      'content-type': type,
+      cookie: client.cookie!,
+    });
     expect(res.status).toBe(400);
     expect(res.json().errors?.[0].message).toMatch(/Cross-Site Request Forgery/);
     expect(await sql(dev.databaseUrl, `select 1 from domain where name = 'csrf.example.com'`)).toEqual([]);
@@ -236,7 +235,9 @@ describe('hardening: WebSocket', () => {
     const { client, user } = await signUpAdmin(dev, 'Sockets');
     const cookie = client.cookie!;
     const query = await overSocket(cookie, '{ apiKeys { id } }');
-    expect(query).toEqual([{ type: 'error', id: '1', payload: [expect.objectContaining({ message: expect.stringMatching(/Only subscriptions are served over the WebSocket/) })] }]);
+    expect(query).toEqual([
+      { type: 'error', id: '1', payload: [expect.objectContaining({ message: expect.stringMatching(/Only subscriptions are served over the WebSocket/) })] },
+    ]);
     const mutation = await overSocket(cookie, 'mutation { createApiKey(input: { name: "over a socket", permission: FULL_ACCESS }) { token } }');
     expect(mutation[0]).toMatchObject({ type: 'error' });
     const [{ n }] = await sql<{ n: string }>(dev.databaseUrl, 'select count(*) as n from api_key where team_id = $1', [user.team.id]);

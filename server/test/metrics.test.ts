@@ -42,7 +42,9 @@ describe('GET /metrics', () => {
   it('counts requests by route, method and status, with latency, and shows the buffer, pools, queues, emails and sockets', async () => {
     for (let i = 0; i < 3; i++) expect((await sendEmail(server.url, team, `metrics ${i}`)).status).toBe(200);
     await fetch(`${server.url}/api/emails/not-a-uuid`, { headers: { authorization: `Bearer ${team.token}` } });
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie: team.cookie, origin: server.config.PUBLIC_URL } });
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', {
+      headers: { cookie: team.cookie, origin: server.config.PUBLIC_URL },
+    });
     await new Promise((r) => ws.once('open', r));
     await waitFor(() => (relay.delivered.length >= 3 ? true : undefined), 10_000, 'the emails to be delivered');
     await server.app.services.usageRecorder.flush();

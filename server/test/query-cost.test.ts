@@ -22,7 +22,14 @@ const statements: string[] = [];
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    RATE_LIMIT_PER_SECOND: '0',
+  });
   orm = await initOrm(databaseUrl, createLogger('silent'), (message) => statements.push(message));
   await migrate(orm);
   app = await createApp({ config, orm, logger: createLogger('silent') });
@@ -82,7 +89,7 @@ describe('query cost', () => {
     expect(ok.data!.apiKeys[0].usage).toHaveLength(90);
   });
 
-  it('the dashboard\'s API keys page, at the most keys a team may hold, is within the limit', async () => {
+  it("the dashboard's API keys page, at the most keys a team may hold, is within the limit", async () => {
     const res = await admin.gql(`query ApiKeysPage($filter: ApiKeyFilter) {
       apiKeys(filter: $filter) { __typename id name permission tokenStart createdAt lastUsedAt usageStatus requestCount expiresAt enabled
         previousTokenStart previousTokenExpiresAt domain { __typename id name } }
@@ -90,7 +97,9 @@ describe('query cost', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.apiKeys).toHaveLength(MAX_API_KEYS_PER_TEAM);
     // The sparklines come in a query of their own: with the list they would cost over the limit.
-    const usage = await admin.gql(`query ApiKeysRecentUsage($filter: ApiKeyFilter) { apiKeys(filter: $filter) { __typename id recentRequests recentErrorRate } }`);
+    const usage = await admin.gql(
+      `query ApiKeysRecentUsage($filter: ApiKeyFilter) { apiKeys(filter: $filter) { __typename id recentRequests recentErrorRate } }`,
+    );
     expect(usage.errors).toBeUndefined();
     expect(usage.data!.apiKeys).toHaveLength(MAX_API_KEYS_PER_TEAM);
   });

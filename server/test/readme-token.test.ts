@@ -26,7 +26,19 @@ describe("the README's token regex", () => {
     const others: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const t = generateToken();
-      others.push(randomToken(), randomToken(16), randomUUID(), sha256Hex(t), tokenHash(t), tokenStart(t), t.slice(0, -1), `${t}x`, `x${t}`, t.replace('re_', 're-'), `_${t}`);
+      others.push(
+        randomToken(),
+        randomToken(16),
+        randomUUID(),
+        sha256Hex(t),
+        tokenHash(t),
+        tokenStart(t),
+        t.slice(0, -1),
+        `${t}x`,
+        `x${t}`,
+        t.replace('re_', 're-'),
+        `_${t}`,
+      );
     }
     const found = others.filter((o) => scan(o).length > 0);
     expect(found).toEqual([]);

@@ -86,7 +86,9 @@ describe('GET /api-keys', () => {
     expect(error).toBeNull();
     expect(data!.object).toBe('list');
     expect(data!.has_more).toBe(false);
-    const ids = (await sql<{ id: string }>(server.databaseUrl, 'select id from api_key where team_id = $1 order by created_at desc, id desc', [acme.teamId])).map((r) => r.id);
+    const ids = (
+      await sql<{ id: string }>(server.databaseUrl, 'select id from api_key where team_id = $1 order by created_at desc, id desc', [acme.teamId])
+    ).map((r) => r.id);
     expect(data!.data.map((k) => k.id)).toEqual(ids);
     const sending = data!.data.find((k) => k.id === acme.sending.id)!;
     expect(sending).toEqual({
@@ -172,10 +174,7 @@ describe('DELETE /api-keys/:id', () => {
 describe("another team's key answers exactly like a missing one", () => {
   it('in update and delete, and is left untouched', async () => {
     const resend = sdk(server, acme.full.token);
-    for (const call of [
-      (id: string) => resend.apiKeys.update(id, { name: 'Hijacked' }),
-      (id: string) => resend.apiKeys.remove(id),
-    ]) {
+    for (const call of [(id: string) => resend.apiKeys.update(id, { name: 'Hijacked' }), (id: string) => resend.apiKeys.remove(id)]) {
       const theirs = await call(other.full.id);
       const missing = await call(MISSING_ID);
       const malformed = await call('not-a-uuid');

@@ -216,10 +216,11 @@ describe('GraphQL contacts filter', () => {
   const EXPORT = `mutation($input: CreateExportInput!) { createExport(input: $input) { status rowCount } }`;
   let team: Team;
   const emails = async (filter: Record<string, unknown> | null, first?: number, after?: string) => {
-    const res: GqlResult<{ contacts: { edges: { node: { email: string } }[]; pageInfo: Page['pageInfo'] } }> = await team.admin.gql(
-      FILTERED,
-      { filter, first, after },
-    );
+    const res: GqlResult<{ contacts: { edges: { node: { email: string } }[]; pageInfo: Page['pageInfo'] } }> = await team.admin.gql(FILTERED, {
+      filter,
+      first,
+      after,
+    });
     expect(res.errors).toBeUndefined();
     return { emails: res.data!.contacts.edges.map((e) => e.node.email), pageInfo: res.data!.contacts.pageInfo };
   };
@@ -310,7 +311,9 @@ describe('GET /contacts filters', () => {
     expect(page2.body.data.map((c) => c.email)).toEqual(['jan5@example.com']);
     expect((await list(`search=${'x'.repeat(101)}`)).status).toBe(422);
     // The same filter in GraphQL and in an export of these contacts.
-    const gql = await team.admin.gql(`query($f: ContactFilter) { contacts(filter: $f, first: 100) { edges { node { email } } } }`, { f: { search: 'LOVELACE' } });
+    const gql = await team.admin.gql(`query($f: ContactFilter) { contacts(filter: $f, first: 100) { edges { node { email } } } }`, {
+      f: { search: 'LOVELACE' },
+    });
     expect(gql.data!.contacts.edges.map((e: { node: { email: string } }) => e.node.email)).toEqual(['jan15@example.com']);
     const exported = await team.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
       input: { resource: 'CONTACTS', filters: { search: 'jan' } },
@@ -321,13 +324,7 @@ describe('GET /contacts filters', () => {
   it('lists every contact without filters, as before', async () => {
     const res = await list('');
     expect(res.body).toMatchObject({ object: 'list', has_more: false });
-    expect(res.body.data.map((c) => c.email)).toEqual([
-      'now@example.com',
-      'feb10@example.com',
-      'jan31@example.com',
-      'jan15@example.com',
-      'jan5@example.com',
-    ]);
+    expect(res.body.data.map((c) => c.email)).toEqual(['now@example.com', 'feb10@example.com', 'jan31@example.com', 'jan15@example.com', 'jan5@example.com']);
   });
 
   it('narrows to subscribed or unsubscribed contacts', async () => {

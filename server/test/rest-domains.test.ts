@@ -30,7 +30,14 @@ describe('POST /domains', () => {
       records: [
         { record: 'SPF', name: 'send', type: 'MX', ttl: 'Auto', status: 'not_started', value: 'localhost', priority: 10 },
         { record: 'SPF', name: 'send', type: 'TXT', ttl: 'Auto', status: 'not_started', value: 'v=spf1 a:localhost ~all' },
-        { record: 'DKIM', name: 'keyring._domainkey', type: 'TXT', ttl: 'Auto', status: 'not_started', value: expect.stringMatching(/^v=DKIM1; k=rsa; p=MIIBIjAN[A-Za-z0-9+/]+=*$/) },
+        {
+          record: 'DKIM',
+          name: 'keyring._domainkey',
+          type: 'TXT',
+          ttl: 'Auto',
+          status: 'not_started',
+          value: expect.stringMatching(/^v=DKIM1; k=rsa; p=MIIBIjAN[A-Za-z0-9+/]+=*$/),
+        },
       ],
     });
     const [row] = await sql(server.databaseUrl, 'select team_id, name, region from domain where id = $1', [data!.id]);

@@ -13,10 +13,7 @@ let restrictedToken: string;
 let restrictedKeyId: string;
 
 async function createKey(input: Record<string, unknown>) {
-  const res = await admin.gql(
-    `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }`,
-    { input },
-  );
+  const res = await admin.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }`, { input });
   expect(res.errors).toBeUndefined();
   return res.data!.createApiKey as { token: string; apiKey: { id: string } };
 }
@@ -67,7 +64,15 @@ describe('POST /emails with the official SDK', () => {
       const r = await sdk(fullToken).emails.get(data!.id);
       return r.data?.last_event === 'sent' ? r : undefined;
     });
-    expect(got.data).toMatchObject({ object: 'email', id: data!.id, from: 'Acme <hello@acme.com>', to: ['ada@example.org'], subject: 'Hello from Keyring', html: '<p>It works</p>', text: 'It works' });
+    expect(got.data).toMatchObject({
+      object: 'email',
+      id: data!.id,
+      from: 'Acme <hello@acme.com>',
+      to: ['ada@example.org'],
+      subject: 'Hello from Keyring',
+      html: '<p>It works</p>',
+      text: 'It works',
+    });
   });
 
   it('sends a batch of emails in one request', async () => {
@@ -150,7 +155,9 @@ describe('POST /emails — refused', () => {
     expect(error).toMatchObject({ statusCode: 422 });
     expect(error!.message).toContain('emails[1]');
     expect(await count()).toBe(before);
-    const tooMany = await sdk(sendingToken).batch.send(Array.from({ length: 101 }, () => ({ from: 'hello@acme.com', to: 'a@example.org', subject: 's', text: 't' })));
+    const tooMany = await sdk(sendingToken).batch.send(
+      Array.from({ length: 101 }, () => ({ from: 'hello@acme.com', to: 'a@example.org', subject: 's', text: 't' })),
+    );
     expect(tooMany.error).toMatchObject({ statusCode: 422 });
     expect(await count()).toBe(before);
   });
@@ -227,7 +234,10 @@ describe('Idempotency-Key', () => {
   });
 
   it('an idempotency key over 256 characters is refused', async () => {
-    const { error } = await sdk(sendingToken).emails.send({ from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' }, { idempotencyKey: 'k'.repeat(257) });
+    const { error } = await sdk(sendingToken).emails.send(
+      { from: 'hello@acme.com', to: 'x@example.org', subject: 's', text: 't' },
+      { idempotencyKey: 'k'.repeat(257) },
+    );
     expect(error).toMatchObject({ statusCode: 400, name: 'invalid_idempotency_key' });
   });
 });
@@ -264,7 +274,9 @@ describe('usage logs follow every request', () => {
     const dump = await sql<{ row: string }>(server.databaseUrl, 'select usage_log::text as row from usage_log');
     for (const r of dump) expect(r.row).not.toContain(token.slice(3));
 
-    const filtered = await admin.gql(`query($id: ID!) { usageLogs(filter: { apiKeyId: $id, statusClass: 4 }) { edges { node { statusCode } } } }`, { id: apiKey.id });
+    const filtered = await admin.gql(`query($id: ID!) { usageLogs(filter: { apiKeyId: $id, statusClass: 4 }) { edges { node { statusCode } } } }`, {
+      id: apiKey.id,
+    });
     expect(filtered.data!.usageLogs.edges.map((e: any) => e.node.statusCode).sort()).toEqual([401, 422]);
 
     const usage = await admin.gql(`query($id: ID!) { apiKey(id: $id) { usage(days: 7) { date requests errors } } }`, { id: apiKey.id });
@@ -283,7 +295,10 @@ describe('usage logs follow every request', () => {
     });
     expect(res.status).toBe(200);
     await server.app.services.usageRecorder.flush();
-    const q = await admin.gql(`query($id: ID!) { apiKey(id: $id) { requestCount } usageLogs(filter: { apiKeyId: $id }) { edges { node { endpoint statusCode } } } }`, { id: apiKey.id });
+    const q = await admin.gql(
+      `query($id: ID!) { apiKey(id: $id) { requestCount } usageLogs(filter: { apiKeyId: $id }) { edges { node { endpoint statusCode } } } }`,
+      { id: apiKey.id },
+    );
     expect(q.data!.apiKey.requestCount).toBe(1);
     expect(q.data!.usageLogs.edges[0].node).toEqual({ endpoint: '/graphql Keys', statusCode: 200 });
   });
@@ -304,10 +319,15 @@ describe('without SMTP_URL', () => {
       await a.client.gql(`mutation { createDomain(input: { name: "outbox.test" }) { id } }`);
       const key = await a.client.gql(`mutation { createApiKey(input: { name: "o", permission: SENDING_ACCESS }) { token } }`);
       const client = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
-      const { data } = await client.batch.send([1, 2].map((i) => ({ from: 'Out <o@outbox.test>', to: [`r${i}@example.org`], subject: `Outbox ${i}`, text: 'kept' })));
+      const { data } = await client.batch.send(
+        [1, 2].map((i) => ({ from: 'Out <o@outbox.test>', to: [`r${i}@example.org`], subject: `Outbox ${i}`, text: 'kept' })),
+      );
       expect(data?.data).toHaveLength(2);
       const rows = await waitFor(async () => {
-        const r = await sql<{ to: string; subject: string; from: string }>(s.databaseUrl, `select "to", subject, "from" from outbox_message where subject like 'Outbox %' order by subject`);
+        const r = await sql<{ to: string; subject: string; from: string }>(
+          s.databaseUrl,
+          `select "to", subject, "from" from outbox_message where subject like 'Outbox %' order by subject`,
+        );
         return r.length === 2 ? r : undefined;
       });
       expect(rows).toEqual([
@@ -423,7 +443,9 @@ describe('GET /emails filters', () => {
     }
     // Let delivery finish first, so that it does not overwrite the statuses set below.
     await waitFor(async () => {
-      const rows = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from email where id = any($1) and status in ('queued', 'sending')`, [ids]);
+      const rows = await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from email where id = any($1) and status in ('queued', 'sending')`, [
+        ids,
+      ]);
       return Number(rows[0].n) === 0 || undefined;
     });
     for (const [i, [, , status, createdAt]] of made.entries()) {
@@ -475,7 +497,10 @@ describe('GraphQL Email.apiKey', () => {
   beforeAll(async () => {
     kept = await createKey({ name: 'Kept key', permission: 'SENDING_ACCESS' });
     doomed = await createKey({ name: 'Doomed key', permission: 'SENDING_ACCESS' });
-    for (const [subject, key] of [['Sent by kept', kept], ['Sent by doomed', doomed]] as const) {
+    for (const [subject, key] of [
+      ['Sent by kept', kept],
+      ['Sent by doomed', doomed],
+    ] as const) {
       const { error } = await sdk(key.token).emails.send({ from: 'a@acme.com', to: 'b@example.com', subject, text: 'x' });
       expect(error).toBeNull();
     }
@@ -483,10 +508,12 @@ describe('GraphQL Email.apiKey', () => {
 
   it('names the key that sent each email', async () => {
     const all = await nodes();
-    expect(all).toEqual(expect.arrayContaining([
-      { subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } },
-      { subject: 'Sent by doomed', apiKeyId: doomed.apiKey.id, apiKey: { id: doomed.apiKey.id, name: 'Doomed key' } },
-    ]));
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } },
+        { subject: 'Sent by doomed', apiKeyId: doomed.apiKey.id, apiKey: { id: doomed.apiKey.id, name: 'Doomed key' } },
+      ]),
+    );
     expect(all).toHaveLength(2);
   });
 
@@ -499,7 +526,9 @@ describe('GraphQL Email.apiKey', () => {
     const del = await admin.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: doomed.apiKey.id });
     expect(del.errors).toBeUndefined();
     expect(await nodes({ apiKeyId: doomed.apiKey.id })).toEqual([{ subject: 'Sent by doomed', apiKeyId: doomed.apiKey.id, apiKey: null }]);
-    expect(await nodes({ apiKeyId: kept.apiKey.id })).toEqual([{ subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } }]);
+    expect(await nodes({ apiKeyId: kept.apiKey.id })).toEqual([
+      { subject: 'Sent by kept', apiKeyId: kept.apiKey.id, apiKey: { id: kept.apiKey.id, name: 'Kept key' } },
+    ]);
   });
 });
 

@@ -54,7 +54,10 @@ describe('authentication', () => {
   });
 
   it('restricted_api_key 401 for a sending-access key on every route but sending, and nothing changes', async () => {
-    const before = await sql(server.databaseUrl, `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`);
+    const before = await sql(
+      server.databaseUrl,
+      `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`,
+    );
     const routes: [string, string, unknown?][] = [
       ['GET', '/api-keys'],
       ['POST', '/api-keys', { name: 'escalate' }],
@@ -92,7 +95,10 @@ describe('authentication', () => {
     // And through the SDK.
     const { error } = await sdk(server, acme.sending.token).apiKeys.list();
     expect(error).toMatchObject({ statusCode: 401, name: 'restricted_api_key' });
-    const after = await sql(server.databaseUrl, `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`);
+    const after = await sql(
+      server.databaseUrl,
+      `select (select count(*) from api_key) a, (select count(*) from domain) d, (select count(*) from contact) c, (select count(*) from broadcast) b`,
+    );
     expect(after).toEqual(before);
     const [contact] = await sql(server.databaseUrl, 'select unsubscribed from contact where id = $1', [ids.contact]);
     expect(contact.unsubscribed).toBe(false);
@@ -159,7 +165,12 @@ describe('malformed and oversized bodies', () => {
     const email = (n: number) => `reader-${n}-${Date.now()}@example.com`;
     const json = (n: number) => JSON.stringify({ email: email(n) });
     const send = (body: string | Uint8Array | ReadableStream, headers: Record<string, string>) =>
-      fetch(`${server.url}/api/contacts`, { method: 'POST', headers: { authorization: `Bearer ${acme.full.token}`, ...headers }, body, duplex: 'half' } as RequestInit);
+      fetch(`${server.url}/api/contacts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${acme.full.token}`, ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
     const chunked = new ReadableStream({
       start(c) {
         c.enqueue(new TextEncoder().encode(json(4).slice(0, 5)));
@@ -189,7 +200,10 @@ describe('malformed and oversized bodies', () => {
     const latin = await send({ 'content-type': 'application/json; charset=latin1' });
     expect(latin).toMatchObject({ status: 415, body: { statusCode: 415, name: 'validation_error', message: 'Unsupported charset: send JSON as UTF-8.' } });
     const zstd = await send({ 'content-type': 'application/json', 'content-encoding': 'zstd' });
-    expect(zstd).toMatchObject({ status: 415, body: { statusCode: 415, name: 'validation_error', message: expect.stringMatching(/Unsupported Content-Encoding/) } });
+    expect(zstd).toMatchObject({
+      status: 415,
+      body: { statusCode: 415, name: 'validation_error', message: expect.stringMatching(/Unsupported Content-Encoding/) },
+    });
     expect(await count(server, 'contact')).toBe(before);
   });
 
@@ -283,7 +297,10 @@ describe('usage logs PostgreSQL refuses', () => {
     recorder.record(entry(70_000, 'batch-poison')); // beyond the smallint column: a data error
     recorder.record(entry(200, 'batch-after'));
     await recorder.flush();
-    const agents = await sql<{ user_agent: string }>(server.databaseUrl, `select user_agent from usage_log where user_agent like 'batch-%' order by user_agent`);
+    const agents = await sql<{ user_agent: string }>(
+      server.databaseUrl,
+      `select user_agent from usage_log where user_agent like 'batch-%' order by user_agent`,
+    );
     expect(agents.map((a) => a.user_agent)).toEqual(['batch-after', 'batch-before']);
     // And the recorder still writes afterwards.
     recorder.record(entry(200, 'batch-later'));
@@ -411,7 +428,15 @@ describe('rate limit', () => {
     const { initOrm } = await import('../src/db/orm.js');
     const { createLogger } = await import('../src/logger.js');
     const logger = createLogger('silent');
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: limited.databaseUrl, CLIENT_DIST: '/nonexistent', RATE_LIMIT_PER_SECOND: '2', WORKERS: 'false' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: limited.databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      RATE_LIMIT_PER_SECOND: '2',
+      WORKERS: 'false',
+    });
     const orm = await initOrm(limited.databaseUrl, logger);
     const second = await createApp({ config, orm, logger });
     try {

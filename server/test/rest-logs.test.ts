@@ -156,7 +156,11 @@ describe('GET /logs filters', () => {
   const list = async (query: string, token = acme.full.token) => (await api(server, `/logs?${query}`, { token })) as Listed;
   const statuses = (res: Listed) => res.body.data.map((l) => l.response_status);
   // The statuses of the key's requests, newest first, that a filter keeps.
-  const byStatus = (keep: (status: number) => boolean) => [...EXPECTED].reverse().map(([, , s]) => s).filter(keep);
+  const byStatus = (keep: (status: number) => boolean) =>
+    [...EXPECTED]
+      .reverse()
+      .map(([, , s]) => s)
+      .filter(keep);
 
   it('narrows to one API key', async () => {
     const res = await list(`api_key_id=${key.id}&limit=100`);
@@ -207,7 +211,10 @@ describe('GET /logs filters', () => {
   it('narrows to a method, and to an endpoint with everything under it', async () => {
     const calls = async (query: string) => (await list(`api_key_id=${key.id}&${query}`)).body.data.map((l) => `${l.method} ${l.endpoint} ${l.response_status}`);
     const expected = (keep: (method: string, endpoint: string) => boolean) =>
-      [...EXPECTED].reverse().filter(([m, e]) => keep(m, e)).map(([m, e, st]) => `${m} ${e} ${st}`);
+      [...EXPECTED]
+        .reverse()
+        .filter(([m, e]) => keep(m, e))
+        .map(([m, e, st]) => `${m} ${e} ${st}`);
     expect(await calls('method=POST')).toEqual(expected((m) => m === 'POST'));
     expect(await calls('endpoint=/contacts')).toEqual(expected((_, e) => e === '/contacts' || e.startsWith('/contacts/')));
     expect(await calls('endpoint=/contacts/')).toEqual(expected((_, e) => e === '/contacts' || e.startsWith('/contacts/')));
@@ -220,7 +227,10 @@ describe('GET /logs filters', () => {
     const gql = await acme.admin.gql(`query($f: UsageLogFilter) { usageLogs(filter: $f, first: 100) { edges { node { method endpoint } } } }`, {
       f: { apiKeyId: key.id, method: 'POST', endpoint: '/contacts' },
     });
-    expect(gql.data!.usageLogs.edges.map((e: { node: { method: string; endpoint: string } }) => `${e.node.method} ${e.node.endpoint}`)).toEqual(['POST /contacts', 'POST /contacts']);
+    expect(gql.data!.usageLogs.edges.map((e: { node: { method: string; endpoint: string } }) => `${e.node.method} ${e.node.endpoint}`)).toEqual([
+      'POST /contacts',
+      'POST /contacts',
+    ]);
     const exported = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
       input: { resource: 'LOGS', filters: { apiKeyId: key.id, endpoint: '/contacts' } },
     });

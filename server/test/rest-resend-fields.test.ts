@@ -35,34 +35,131 @@ const email = { from: 'Acme <hello@acme.com>', to: 'ada@example.org', subject: '
  * resend/resend-openapi; nested ones as `attachments[0].x`), `implemented` those Keyring honours.
  * Every other field of Resend's, and one that Resend does not have either, must be refused.
  */
-type WriteRoute = { method: string; label: string; path: () => string; base: () => Record<string, unknown>; table: string; resend: string[]; implemented: string[]; batch?: boolean };
-const EMAIL_FIELDS = ['from', 'to', 'subject', 'bcc', 'cc', 'reply_to', 'html', 'text', 'template', 'headers', 'scheduled_at', 'attachments', 'tags', 'topic_id'];
-const ATTACHMENT_FIELDS = ['attachments[0].content', 'attachments[0].filename', 'attachments[0].path', 'attachments[0].content_type', 'attachments[0].content_id'];
-const EMAIL_IMPLEMENTED = ['from', 'to', 'subject', 'bcc', 'cc', 'reply_to', 'html', 'text', 'headers', 'attachments', 'tags', 'scheduled_at', 'attachments[0].content', 'attachments[0].filename', 'attachments[0].content_type'];
+type WriteRoute = {
+  method: string;
+  label: string;
+  path: () => string;
+  base: () => Record<string, unknown>;
+  table: string;
+  resend: string[];
+  implemented: string[];
+  batch?: boolean;
+};
+const EMAIL_FIELDS = [
+  'from',
+  'to',
+  'subject',
+  'bcc',
+  'cc',
+  'reply_to',
+  'html',
+  'text',
+  'template',
+  'headers',
+  'scheduled_at',
+  'attachments',
+  'tags',
+  'topic_id',
+];
+const ATTACHMENT_FIELDS = [
+  'attachments[0].content',
+  'attachments[0].filename',
+  'attachments[0].path',
+  'attachments[0].content_type',
+  'attachments[0].content_id',
+];
+const EMAIL_IMPLEMENTED = [
+  'from',
+  'to',
+  'subject',
+  'bcc',
+  'cc',
+  'reply_to',
+  'html',
+  'text',
+  'headers',
+  'attachments',
+  'tags',
+  'scheduled_at',
+  'attachments[0].content',
+  'attachments[0].filename',
+  'attachments[0].content_type',
+];
 const routes: WriteRoute[] = [
-  { method: 'POST', label: '/emails', path: () => '/emails', base: () => email, table: 'email', resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS], implemented: EMAIL_IMPLEMENTED },
-  { method: 'POST', label: '/emails/batch', path: () => '/emails/batch', base: () => email, table: 'email', resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS], implemented: EMAIL_IMPLEMENTED, batch: true },
   {
     method: 'POST',
-    label: '/domains', path: () => '/domains',
+    label: '/emails',
+    path: () => '/emails',
+    base: () => email,
+    table: 'email',
+    resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS],
+    implemented: EMAIL_IMPLEMENTED,
+  },
+  {
+    method: 'POST',
+    label: '/emails/batch',
+    path: () => '/emails/batch',
+    base: () => email,
+    table: 'email',
+    resend: [...EMAIL_FIELDS, ...ATTACHMENT_FIELDS],
+    implemented: EMAIL_IMPLEMENTED,
+    batch: true,
+  },
+  {
+    method: 'POST',
+    label: '/domains',
+    path: () => '/domains',
     base: () => ({ name: `d${Math.random().toString(36).slice(2, 8)}.example.com` }),
     table: 'domain',
     resend: ['name', 'region', 'custom_return_path', 'open_tracking', 'click_tracking', 'tls', 'capabilities', 'tracking_subdomain'],
     implemented: ['name', 'region'],
   },
-  { method: 'PATCH', label: '/emails/:id', path: () => `/emails/${scheduledId}`, base: () => ({ scheduled_at: 'in 2 hours' }), table: 'email', resend: ['scheduled_at'], implemented: ['scheduled_at'] },
+  {
+    method: 'PATCH',
+    label: '/emails/:id',
+    path: () => `/emails/${scheduledId}`,
+    base: () => ({ scheduled_at: 'in 2 hours' }),
+    table: 'email',
+    resend: ['scheduled_at'],
+    implemented: ['scheduled_at'],
+  },
   { method: 'POST', label: '/emails/:id/cancel', path: () => `/emails/${scheduledId}/cancel`, base: () => ({}), table: 'email', resend: [], implemented: [] },
-  { method: 'POST', label: '/domains/:id/verify', path: () => `/domains/${acme.domainId}/verify`, base: () => ({}), table: 'audit_event', resend: [], implemented: [] },
+  {
+    method: 'POST',
+    label: '/domains/:id/verify',
+    path: () => `/domains/${acme.domainId}/verify`,
+    base: () => ({}),
+    table: 'audit_event',
+    resend: [],
+    implemented: [],
+  },
   // Resend's deletes take no body: any field is refused, and nothing is deleted.
   { method: 'DELETE', label: '/api-keys/:id', path: () => `/api-keys/${acme.sending.id}`, base: () => ({}), table: 'api_key', resend: [], implemented: [] },
   { method: 'DELETE', label: '/domains/:id', path: () => `/domains/${acme.domainId}`, base: () => ({}), table: 'domain', resend: [], implemented: [] },
   { method: 'DELETE', label: '/contacts/:id', path: () => `/contacts/${contactId}`, base: () => ({}), table: 'contact', resend: [], implemented: [] },
   { method: 'DELETE', label: '/broadcasts/:id', path: () => `/broadcasts/${broadcastId}`, base: () => ({}), table: 'broadcast', resend: [], implemented: [] },
-  { method: 'POST', label: '/api-keys', path: () => '/api-keys', base: () => ({ name: 'k' }), table: 'api_key', resend: ['name', 'permission', 'domain_id'], implemented: ['name', 'permission', 'domain_id'] },
-  { method: 'PATCH', label: '/api-keys/:id', path: () => `/api-keys/${acme.full.id}`, base: () => ({ name: 'Acme full' }), table: 'audit_event', resend: ['name'], implemented: ['name'] },
   {
     method: 'POST',
-    label: '/contacts', path: () => '/contacts',
+    label: '/api-keys',
+    path: () => '/api-keys',
+    base: () => ({ name: 'k' }),
+    table: 'api_key',
+    resend: ['name', 'permission', 'domain_id'],
+    implemented: ['name', 'permission', 'domain_id'],
+  },
+  {
+    method: 'PATCH',
+    label: '/api-keys/:id',
+    path: () => `/api-keys/${acme.full.id}`,
+    base: () => ({ name: 'Acme full' }),
+    table: 'audit_event',
+    resend: ['name'],
+    implemented: ['name'],
+  },
+  {
+    method: 'POST',
+    label: '/contacts',
+    path: () => '/contacts',
     base: () => ({ email: `c${Math.random().toString(36).slice(2, 8)}@example.com` }),
     table: 'contact',
     resend: ['email', 'first_name', 'last_name', 'unsubscribed', 'properties', 'segments', 'topics', 'audience_id'],
@@ -70,7 +167,8 @@ const routes: WriteRoute[] = [
   },
   {
     method: 'PATCH',
-    label: '/contacts/:id', path: () => `/contacts/${contactId}`,
+    label: '/contacts/:id',
+    path: () => `/contacts/${contactId}`,
     base: () => ({ first_name: 'Ada' }),
     table: 'audit_event',
     resend: ['email', 'first_name', 'last_name', 'unsubscribed', 'properties'],
@@ -78,7 +176,8 @@ const routes: WriteRoute[] = [
   },
   {
     method: 'POST',
-    label: '/broadcasts', path: () => '/broadcasts',
+    label: '/broadcasts',
+    path: () => '/broadcasts',
     base: () => ({ from: 'hello@acme.com', subject: 's', html: 'h', segment_id: MISSING_ID }),
     table: 'broadcast',
     resend: ['name', 'segment_id', 'audience_id', 'from', 'subject', 'reply_to', 'preview_text', 'html', 'text', 'topic_id', 'send', 'scheduled_at'],
@@ -139,11 +238,29 @@ describe('no Resend field is silently dropped', () => {
 });
 
 describe('sender headers', () => {
-  const reserved = ['Sender', 'Return-Path', 'Resent-From', 'resent-sender', 'Message-ID', 'DKIM-Signature', 'Content-Type', 'Content-Transfer-Encoding', 'From', 'Reply-To', 'MIME-Version', 'Received', 'ARC-Seal'];
+  const reserved = [
+    'Sender',
+    'Return-Path',
+    'Resent-From',
+    'resent-sender',
+    'Message-ID',
+    'DKIM-Signature',
+    'Content-Type',
+    'Content-Transfer-Encoding',
+    'From',
+    'Reply-To',
+    'MIME-Version',
+    'Received',
+    'ARC-Seal',
+  ];
   for (const name of reserved) {
     it(`refuses \`${name}\` from a domain-restricted key with 422 naming it, and nothing is stored or sent`, async () => {
       const before = await count(server, 'email');
-      const { error } = await sdk(server, restricted).emails.send({ ...email, subject: `header ${name}`, headers: { 'X-Entity-Ref-ID': '1', [name]: 'evil <ceo@other.com>' } });
+      const { error } = await sdk(server, restricted).emails.send({
+        ...email,
+        subject: `header ${name}`,
+        headers: { 'X-Entity-Ref-ID': '1', [name]: 'evil <ceo@other.com>' },
+      });
       expect(error).toMatchObject({ statusCode: 422, name: 'validation_error' });
       expect(error!.message).toContain(`\`${name}\``);
       expect(await count(server, 'email')).toBe(before);
@@ -156,13 +273,21 @@ describe('sender headers', () => {
   });
 
   it('names every refused header of a batch email, with its index', async () => {
-    const res = await api(server, '/emails/batch', { method: 'POST', token: restricted, body: JSON.stringify([email, { ...email, headers: { Sender: 'a@b.com', 'Return-Path': 'b@c.com' } }]) });
+    const res = await api(server, '/emails/batch', {
+      method: 'POST',
+      token: restricted,
+      body: JSON.stringify([email, { ...email, headers: { Sender: 'a@b.com', 'Return-Path': 'b@c.com' } }]),
+    });
     expect(res.status).toBe(422);
     expect((res.body as { message: string }).message).toMatch(/^emails\[1\]: .*`Sender`, `Return-Path`/);
   });
 
   it('still sends custom headers that are not sender headers, and they arrive', async () => {
-    const { error } = await sdk(server, restricted).emails.send({ ...email, subject: 'custom header', headers: { 'X-Entity-Ref-ID': 'ref-42', 'List-Unsubscribe': '<mailto:u@acme.com>' } });
+    const { error } = await sdk(server, restricted).emails.send({
+      ...email,
+      subject: 'custom header',
+      headers: { 'X-Entity-Ref-ID': 'ref-42', 'List-Unsubscribe': '<mailto:u@acme.com>' },
+    });
     expect(error).toBeNull();
     const mail = await smtp.waitFor((m) => m.subject === 'custom header');
     expect(mail.raw).toMatch(/^X-Entity-Ref-ID: ref-42$/m);

@@ -18,13 +18,28 @@ let member: TestClient;
 const email = (subject: string) => ({ from: 'Acme <hello@acme.com>', to: 'ada@example.org', subject, text: `Body of ${subject}` });
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const row = async (id: string) =>
-  (await sql<{ status: string; scheduled_at: Date | null; sent_at: Date | null; message_id: string }>(server.databaseUrl, 'select status, scheduled_at, sent_at, message_id from email where id = $1', [id]))[0];
+  (
+    await sql<{ status: string; scheduled_at: Date | null; sent_at: Date | null; message_id: string }>(
+      server.databaseUrl,
+      'select status, scheduled_at, sent_at, message_id from email where id = $1',
+      [id],
+    )
+  )[0];
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
   server = await startTestServer({ SMTP_URL: smtp.url, RATE_LIMIT_PER_SECOND: '0' });
   const logger = createLogger('silent');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.databaseUrl, CLIENT_DIST: '/nonexistent', SMTP_URL: smtp.url, WORKERS: 'false', RATE_LIMIT_PER_SECOND: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: server.databaseUrl,
+    CLIENT_DIST: '/nonexistent',
+    SMTP_URL: smtp.url,
+    WORKERS: 'false',
+    RATE_LIMIT_PER_SECOND: '0',
+  });
   const orm = await initOrm(server.databaseUrl, logger);
   const app = await createApp({ config, orm, logger });
   front = {
@@ -38,7 +53,9 @@ beforeAll(async () => {
   // A member of the team, to check who may cancel.
   const invite = await acme.admin.gql(`mutation { inviteMember(input: { email: "m-${Date.now()}@example.com", role: MEMBER }) { token } }`);
   member = createClient(server.url);
-  const accepted = await member.gql(`mutation($t: String!) { acceptInvitation(input: { token: $t, password: "correct horse battery" }) { id } }`, { t: invite.data!.inviteMember.token });
+  const accepted = await member.gql(`mutation($t: String!) { acceptInvitation(input: { token: $t, password: "correct horse battery" }) { id } }`, {
+    t: invite.data!.inviteMember.token,
+  });
   expect(accepted.errors).toBeUndefined();
 });
 afterAll(async () => {
@@ -138,7 +155,11 @@ describe('scheduled_at on POST /emails', () => {
 
   it('PATCH and cancel refuse any other field, and a missing scheduled_at', async () => {
     const { data } = await sdk(server, acme.full.token).emails.send({ ...email('fields'), scheduledAt: 'in 1 hour' });
-    const patch = await api(server, `/emails/${data!.id}`, { method: 'PATCH', token: acme.full.token, body: JSON.stringify({ scheduled_at: 'in 2 hours', subject: 'new' }) });
+    const patch = await api(server, `/emails/${data!.id}`, {
+      method: 'PATCH',
+      token: acme.full.token,
+      body: JSON.stringify({ scheduled_at: 'in 2 hours', subject: 'new' }),
+    });
     expect(patch.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: 'Unknown field `subject`.' });
     const missing = await api(server, `/emails/${data!.id}`, { method: 'PATCH', token: acme.full.token, body: '{}' });
     expect(missing.body).toMatchObject({ statusCode: 422, name: 'missing_required_field' });
@@ -158,7 +179,10 @@ describe('GraphQL', () => {
     const byMember = await member.gql(cancel, { id: data!.id });
     expect(byMember.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const later = new Date(Date.now() + 5 * 3600_000).toISOString();
-    const moved = await acme.admin.gql('mutation($id: ID!, $at: DateTimeISO!) { rescheduleEmail(id: $id, scheduledAt: $at) { scheduledAt status } }', { id: data!.id, at: later });
+    const moved = await acme.admin.gql('mutation($id: ID!, $at: DateTimeISO!) { rescheduleEmail(id: $id, scheduledAt: $at) { scheduledAt status } }', {
+      id: data!.id,
+      at: later,
+    });
     expect(moved.data!.rescheduleEmail).toEqual({ scheduledAt: later, status: 'scheduled' });
     const byAdmin = await acme.admin.gql(cancel, { id: data!.id });
     expect(byAdmin.data!.cancelEmail).toEqual({ id: data!.id, status: 'canceled' });
@@ -210,7 +234,12 @@ describe('batch validation', () => {
   });
 
   it('refuses another value of x-batch-validation, naming the header', async () => {
-    const res = await api(server, '/emails/batch', { method: 'POST', token: acme.sending.token, body: JSON.stringify([email('x')]), headers: { 'x-batch-validation': 'lenient' } });
+    const res = await api(server, '/emails/batch', {
+      method: 'POST',
+      token: acme.sending.token,
+      body: JSON.stringify([email('x')]),
+      headers: { 'x-batch-validation': 'lenient' },
+    });
     expect(res.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringContaining('x-batch-validation') });
   });
 });

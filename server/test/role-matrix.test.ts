@@ -24,24 +24,69 @@ const NO_KEYS = { admin: 'ok', member: 'ok', full: 'deny', sending: 'deny', anon
 
 const rows: Row[] = [
   // Mutations
-  { op: 'signUp', query: `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`, vars: () => ({ i: { email: uniqueEmail('matrix'), password: PASSWORD, teamName: 'Matrix' } }), expect: NO_KEYS },
-  { op: 'signIn', query: `mutation($i: SignInInput!) { signIn(input: $i) { id } }`, vars: () => ({ i: { email: memberEmail, password: PASSWORD } }), expect: NO_KEYS },
+  {
+    op: 'signUp',
+    query: `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`,
+    vars: () => ({ i: { email: uniqueEmail('matrix'), password: PASSWORD, teamName: 'Matrix' } }),
+    expect: NO_KEYS,
+  },
+  {
+    op: 'signIn',
+    query: `mutation($i: SignInInput!) { signIn(input: $i) { id } }`,
+    vars: () => ({ i: { email: memberEmail, password: PASSWORD } }),
+    expect: NO_KEYS,
+  },
   { op: 'signOut', query: `mutation { signOut }`, expect: NO_KEYS },
-  { op: 'acceptInvitation', query: `mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, vars: () => ({ i: { token: 'not-a-real-invitation', password: PASSWORD } }), expect: NO_KEYS },
-  { op: 'inviteMember', query: `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`, vars: () => ({ i: { email: uniqueEmail('invitee'), role: 'ADMIN' } }), expect: TEAM_ADMIN },
-  { op: 'updateMemberRole', query: `mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }`, vars: () => ({ id: MISSING_ID }), expect: TEAM_ADMIN },
+  {
+    op: 'acceptInvitation',
+    query: `mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`,
+    vars: () => ({ i: { token: 'not-a-real-invitation', password: PASSWORD } }),
+    expect: NO_KEYS,
+  },
+  {
+    op: 'inviteMember',
+    query: `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`,
+    vars: () => ({ i: { email: uniqueEmail('invitee'), role: 'ADMIN' } }),
+    expect: TEAM_ADMIN,
+  },
+  {
+    op: 'updateMemberRole',
+    query: `mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }`,
+    vars: () => ({ id: MISSING_ID }),
+    expect: TEAM_ADMIN,
+  },
   { op: 'removeMember', query: `mutation($id: ID!) { removeMember(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: TEAM_ADMIN },
   { op: 'revokeInvitation', query: `mutation($id: ID!) { revokeInvitation(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: TEAM_ADMIN },
-  { op: 'createApiKey', query: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`, vars: () => ({ i: { name: 'matrix', permission: 'SENDING_ACCESS' } }), expect: MANAGE },
+  {
+    op: 'createApiKey',
+    query: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`,
+    vars: () => ({ i: { name: 'matrix', permission: 'SENDING_ACCESS' } }),
+    expect: MANAGE,
+  },
   { op: 'updateApiKey', query: `mutation($id: ID!) { updateApiKey(id: $id, input: { name: "x" }) { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
   { op: 'deleteApiKey', query: `mutation($id: ID!) { deleteApiKey(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
-  { op: 'rollApiKey', query: `mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
-  { op: 'createDomain', query: `mutation($i: CreateDomainInput!) { createDomain(input: $i) { id } }`, vars: () => ({ i: { name: `m${Math.random().toString(36).slice(2, 10)}.example.com` } }), expect: MANAGE },
+  {
+    op: 'rollApiKey',
+    query: `mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`,
+    vars: () => ({ id: MISSING_ID }),
+    expect: MANAGE,
+  },
+  {
+    op: 'createDomain',
+    query: `mutation($i: CreateDomainInput!) { createDomain(input: $i) { id } }`,
+    vars: () => ({ i: { name: `m${Math.random().toString(36).slice(2, 10)}.example.com` } }),
+    expect: MANAGE,
+  },
   { op: 'deleteDomain', query: `mutation($id: ID!) { deleteDomain(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
   { op: 'createExport', query: `mutation { createExport(input: { resource: DOMAINS }) { id } }`, expect: MANAGE },
   { op: 'verifyDomain', query: `mutation($id: ID!) { verifyDomain(id: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
   { op: 'cancelEmail', query: `mutation($id: ID!) { cancelEmail(id: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
-  { op: 'rescheduleEmail', query: `mutation($id: ID!) { rescheduleEmail(id: $id, scheduledAt: "2030-01-01T00:00:00Z") { id } }`, vars: () => ({ id: MISSING_ID }), expect: MANAGE },
+  {
+    op: 'rescheduleEmail',
+    query: `mutation($id: ID!) { rescheduleEmail(id: $id, scheduledAt: "2030-01-01T00:00:00Z") { id } }`,
+    vars: () => ({ id: MISSING_ID }),
+    expect: MANAGE,
+  },
   // Queries
   { op: 'me', query: `{ me { id } }`, expect: { admin: 'ok', member: 'ok', full: 'ok', sending: 'ok', anonymous: 'ok' } },
   { op: 'team', query: `{ team { id name } }`, expect: ALL_OK },
@@ -77,7 +122,9 @@ beforeAll(async () => {
   memberEmail = email;
   const invited = await team.admin.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`, { i: { email } });
   member = server.client();
-  const accepted = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, { i: { token: invited.data!.inviteMember.token, password: PASSWORD } });
+  const accepted = await member.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, {
+    i: { token: invited.data!.inviteMember.token, password: PASSWORD },
+  });
   expect(accepted.errors).toBeUndefined();
   callers.admin = () => ({ client: team.admin, headers: {} });
   callers.member = () => ({ client: member, headers: {} });
@@ -101,9 +148,10 @@ describe('role matrix: every operation × ADMIN / MEMBER / full-access key / sen
     const { client, headers } = callers[who]();
     // Sign-out and friends change the session: a session caller runs them on a fresh session of its own.
     const changesSession = ['signOut', 'signUp', 'signIn', 'acceptInvitation'].includes(row.op);
-    const res = changesSession && !headers.authorization && who !== 'anonymous'
-      ? await (await freshSession(client)).gql(row.query, row.vars?.())
-      : await client.gql(row.query, row.vars?.(), headers);
+    const res =
+      changesSession && !headers.authorization && who !== 'anonymous'
+        ? await (await freshSession(client)).gql(row.query, row.vars?.())
+        : await client.gql(row.query, row.vars?.(), headers);
     const codes = (res.errors ?? []).map((e) => e.extensions?.code);
     const expected = row.expect[who];
     if (expected === 'ok') {
@@ -120,17 +168,16 @@ describe('a full-access key cannot take over its team', () => {
   it('cannot invite an admin, see the invitation token, change roles or remove the owner', async () => {
     const key = { authorization: `Bearer ${team.full.token}` };
     const attacker = uniqueEmail('attacker');
-    const invited = await server.client().gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token invitation { id } } }`, { i: { email: attacker, role: 'ADMIN' } }, key);
+    const invited = await server
+      .client()
+      .gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token invitation { id } } }`, { i: { email: attacker, role: 'ADMIN' } }, key);
     expect(invited.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(invited.data ?? null).toBeNull();
     expect(await sql(server.databaseUrl, 'select 1 from invitation where email = $1', [attacker])).toHaveLength(0);
 
     const members = await team.admin.gql(`{ team { members { id role } } }`);
     const owner = members.data!.team.members.find((m: { role: string }) => m.role === 'ADMIN');
-    for (const query of [
-      `mutation($id: ID!) { removeMember(id: $id) }`,
-      `mutation($id: ID!) { updateMemberRole(id: $id, role: MEMBER) { id } }`,
-    ]) {
+    for (const query of [`mutation($id: ID!) { removeMember(id: $id) }`, `mutation($id: ID!) { updateMemberRole(id: $id, role: MEMBER) { id } }`]) {
       const res = await server.client().gql(query, { id: owner.id }, key);
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     }
@@ -143,15 +190,20 @@ describe('a full-access key cannot take over its team', () => {
     await server.app.services.usageRecorder.flush();
     const before = await sql<{ n: number }>(server.databaseUrl, 'select request_count as n from api_key where id = $1', [team.full.id]);
     const name = `hidden-${Date.now()}.example.com`;
-    const res = await server.client().gql(
-      `mutation($d: CreateDomainInput!, $s: SignUpInput!) { createDomain(input: $d) { id } signUp(input: $s) { id } }`,
-      { d: { name }, s: { email: uniqueEmail('hider'), password: PASSWORD, teamName: 'Hider' } },
-      key,
-    );
+    const res = await server
+      .client()
+      .gql(
+        `mutation($d: CreateDomainInput!, $s: SignUpInput!) { createDomain(input: $d) { id } signUp(input: $s) { id } }`,
+        { d: { name }, s: { email: uniqueEmail('hider'), password: PASSWORD, teamName: 'Hider' } },
+        key,
+      );
     expect(res.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
     expect(res.headers.get('set-cookie')).toBeNull();
     await server.app.services.usageRecorder.flush();
-    const logs = await sql<{ endpoint: string }>(server.databaseUrl, 'select endpoint from usage_log where api_key_id = $1 and request_body::text like $2', [team.full.id, `%${name}%`]);
+    const logs = await sql<{ endpoint: string }>(server.databaseUrl, 'select endpoint from usage_log where api_key_id = $1 and request_body::text like $2', [
+      team.full.id,
+      `%${name}%`,
+    ]);
     expect(logs).toHaveLength(1);
     const after = await sql<{ n: number }>(server.databaseUrl, 'select request_count as n from api_key where id = $1', [team.full.id]);
     expect(after[0].n).toBe(before[0].n + 1);

@@ -1,18 +1,14 @@
-import {
-  type GraphQLNamedType,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isIntrospectionType,
-  isObjectType,
-  isSpecifiedScalarType,
-} from 'graphql';
+import { type GraphQLNamedType, isEnumType, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType, isSpecifiedScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createSchema } from '../src/graphql/schema.js';
 
 /** "createdAt" → "created at": a description that only says this restates the name. */
 const words = (name: string) => name.replace(/(?<=[a-z0-9])(?=[A-Z])|_/g, ' ').toLowerCase();
-const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+const normalize = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, '')
+    .trim();
 
 type Element = { path: string; name: string; description: string | null | undefined };
 

@@ -12,7 +12,8 @@ import { MISSING_ID, setUpTeam, type Team } from './rest-harness.js';
  * The test fails when the committed table differs from what it finds, so the table cannot go stale.
  */
 const TABLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'resend-compatibility.md');
-const SDK_VERSION = JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('resend'))), '..', 'package.json'), 'utf8')).version as string;
+const SDK_VERSION = JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('resend'))), '..', 'package.json'), 'utf8'))
+  .version as string;
 
 // The SDK's transport, not API calls: every method below goes through them.
 const TRANSPORT = new Set(['logError', 'fetchRequest', 'post', 'get', 'put', 'patch', 'delete']);
@@ -88,7 +89,9 @@ const OTHER_CALLS: Record<string, () => unknown[]> = {
   'resend.automations.create': () => [{ name: 'compat', steps: [], connections: [] }],
   'resend.emails.metrics': () => [{}],
   'resend.contacts.imports.appendField': () => [new FormData(), 'name', 'value'],
-  'resend.webhooks.verify': () => [{ payload: '{}', headers: { id: 'msg_1', timestamp: '1', signature: 'v1,AAAA' }, webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  'resend.webhooks.verify': () => [
+    { payload: '{}', headers: { id: 'msg_1', timestamp: '1', signature: 'v1,AAAA' }, webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+  ],
 };
 /** Where a call's answer holds an id that a later call uses. */
 const KEEP: Record<string, string> = {
@@ -144,24 +147,33 @@ const normalise = (s: string) =>
 
 async function call(resend: Resend, m: ReturnType<typeof methodsOf>[number], requests: string[]): Promise<Row> {
   const fn = m.owner[m.key];
-  const args = (CALLS[m.name] ?? OTHER_CALLS[m.name])?.() ?? (takesId(fn) ? [m.key === 'downloadRaw' ? `${server.url}/api/emails/receiving/raw` : MISSING_ID, anyIds()] : [anyIds(), anyIds()]);
+  const args =
+    (CALLS[m.name] ?? OTHER_CALLS[m.name])?.() ??
+    (takesId(fn) ? [m.key === 'downloadRaw' ? `${server.url}/api/emails/receiving/raw` : MISSING_ID, anyIds()] : [anyIds(), anyIds()]);
   requests.length = 0;
   let result: unknown;
   try {
     result = await Promise.race([fn.apply(m.owner, args), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000))]);
   } catch (e) {
-    const why = m.name === 'resend.webhooks.verify' ? 'checks a webhook signature locally (Keyring sends no webhooks)' : `throws: ${normalise((e as Error).message).slice(0, 120)}`;
+    const why =
+      m.name === 'resend.webhooks.verify'
+        ? 'checks a webhook signature locally (Keyring sends no webhooks)'
+        : `throws: ${normalise((e as Error).message).slice(0, 120)}`;
     return { method: m.name, request: requests.map(normalise).join(', ') || '—', answer: why, verdict: requests.length ? 'refused' : 'no request' };
   }
   const request = requests.map(normalise).join(', ') || '—';
-  const { data, error } = (result ?? {}) as { data?: { id?: string; data?: unknown[] } | null; error?: { statusCode: number | null; name: string; message: string } | null };
+  const { data, error } = (result ?? {}) as {
+    data?: { id?: string; data?: unknown[] } | null;
+    error?: { statusCode: number | null; name: string; message: string } | null;
+  };
   if (KEEP[m.name] && data?.id) ids[KEEP[m.name]] = data.id;
   if (!requests.length) {
     return { method: m.name, request, answer: error ? `the SDK answers ${error.name}: ${normalise(error.message)}` : 'a local helper', verdict: 'no request' };
   }
   if (!error) return { method: m.name, request, answer: 'works', verdict: 'works' };
   const answer = `${error.statusCode} ${error.name}: ${normalise(error.message).replace(/: it implements part of Resend's API.*$/, '')}`;
-  if (error.statusCode === 404 && error.message.startsWith('Keyring does not offer')) return { method: m.name, request, answer: 'not offered (404)', verdict: 'not offered' };
+  if (error.statusCode === 404 && error.message.startsWith('Keyring does not offer'))
+    return { method: m.name, request, answer: 'not offered (404)', verdict: 'not offered' };
   return { method: m.name, request, answer, verdict: 'refused' };
 }
 
@@ -176,7 +188,9 @@ function render(rows: Row[]): string {
     '',
     '| method | request | Keyring answers |',
     '| --- | --- | --- |',
-    ...rows.map((r) => `| \`${r.method}\` | ${r.request === '—' ? '—' : `\`${r.request}\``} | ${r.verdict === 'works' ? '**works**' : r.answer.replaceAll('|', '\\|')} |`),
+    ...rows.map(
+      (r) => `| \`${r.method}\` | ${r.request === '—' ? '—' : `\`${r.request}\``} | ${r.verdict === 'works' ? '**works**' : r.answer.replaceAll('|', '\\|')} |`,
+    ),
     '',
   ];
   return lines.join('\n');

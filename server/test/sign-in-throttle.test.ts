@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_MAX_BACKOFF_SECONDS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ACCOUNT_ADDRESS, SIGN_IN_PER_ADDRESS, addressKey } from '../src/modules/auth/sign-in-throttle.js';
+import {
+  SIGN_IN_MAX_BACKOFF_SECONDS,
+  SIGN_IN_PER_ACCOUNT,
+  SIGN_IN_PER_ACCOUNT_ADDRESS,
+  SIGN_IN_PER_ADDRESS,
+  addressKey,
+} from '../src/modules/auth/sign-in-throttle.js';
 import { PASSWORD, startTestServer, type TestServer, uniqueEmail } from './harness.js';
 
 // Addresses are given as X-Forwarded-For from loopback (trusted: `trust proxy` is loopback), from
@@ -23,7 +29,14 @@ async function gqlFrom(address: string, query: string, input: Record<string, str
   });
   const body = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] };
   const e = body.errors?.[0];
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), code: e?.extensions?.code, retryAfterExt: e?.extensions?.retryAfter, message: e?.message, ok: !body.errors };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    code: e?.extensions?.code,
+    retryAfterExt: e?.extensions?.retryAfter,
+    message: e?.message,
+    ok: !body.errors,
+  };
 }
 
 const signIn = (address: string, email: string, password: string) => gqlFrom(address, SIGN_IN, { email, password });

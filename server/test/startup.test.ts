@@ -228,12 +228,16 @@ describe('startup: refusing to run', () => {
     ['PORT', { PORT: 'notaport', DATABASE_URL: 'postgres://127.0.0.1:1/none' }],
     ['DATABASE_URL', { PORT: '0', DATABASE_URL: 'mysql://x' }],
     ['RATE_LIMIT_PER_SECOND', { PORT: '0', DATABASE_URL: 'postgres://127.0.0.1:1/none', RATE_LIMIT_PER_SECOND: '-1' }],
-  ])('an invalid %s makes the process exit non-zero with a message naming it', async (variable, env) => {
-    const proc = spawnServer(env);
-    expect(await exitOf(proc)).toBe(1);
-    expect(proc.output()).toContain('Invalid configuration');
-    expect(proc.output()).toContain(`${variable}:`);
-  }, 60_000);
+  ])(
+    'an invalid %s makes the process exit non-zero with a message naming it',
+    async (variable, env) => {
+      const proc = spawnServer(env);
+      expect(await exitOf(proc)).toBe(1);
+      expect(proc.output()).toContain('Invalid configuration');
+      expect(proc.output()).toContain(`${variable}:`);
+    },
+    60_000,
+  );
 
   it.concurrent('an unreachable database is retried with backoff for DATABASE_WAIT_SECONDS, each try logged, then it exits 1 naming DATABASE_URL', async () => {
     const port = await freePort(); // nothing listens there
@@ -242,7 +246,9 @@ describe('startup: refusing to run', () => {
     const out = proc.output();
     expect(out).toContain('Keyring failed to start');
     expect(out).toContain('ECONNREFUSED');
-    expect(out).toMatch(/PostgreSQL at DATABASE_URL \(postgres:\/\/keyring:\*\*\*@127\.0\.0\.1:\d+\/none\) did not answer within DATABASE_WAIT_SECONDS=2 \(\d+ tries\)/);
+    expect(out).toMatch(
+      /PostgreSQL at DATABASE_URL \(postgres:\/\/keyring:\*\*\*@127\.0\.0\.1:\d+\/none\) did not answer within DATABASE_WAIT_SECONDS=2 \(\d+ tries\)/,
+    );
     expect(out).not.toContain('secret-pw');
     // 0.25 + 0.5 + 1 s of backoff fit in 2 s: at least three tries, each logged.
     expect(out.match(/is not reachable yet; retrying/g)?.length ?? 0).toBeGreaterThanOrEqual(3);

@@ -1,14 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PASSWORD,
-  signUpAdmin,
-  sql,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  uniqueEmail,
-} from './harness.js';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
 import { type ReceivedMail, type SmtpSink, startSmtpSink } from './smtp.js';
 
 const PUBLIC_URL = 'http://keyring.test';
@@ -29,10 +21,7 @@ let other: TestServer;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  [server, other] = await Promise.all([
-    startTestServer({ SMTP_URL: smtp.url, PUBLIC_URL }),
-    startTestServer({ PUBLIC_URL }),
-  ]);
+  [server, other] = await Promise.all([startTestServer({ SMTP_URL: smtp.url, PUBLIC_URL }), startTestServer({ PUBLIC_URL })]);
 });
 afterAll(async () => {
   await Promise.all([server?.stop(), other?.stop()]);
@@ -185,11 +174,9 @@ describe('teams: happy path', () => {
   it('without SMTP_URL the invitation mail lands in the outbox table, its link redacted (the admin has the token)', async () => {
     const admin = await signUpAdmin(other, 'Outbox Team');
     const { email, token } = await invite(admin.client);
-    const rows = await sql<{ to: string; subject: string; text: string }>(
-      other.databaseUrl,
-      'select "to", subject, text from outbox_message where "to" = $1',
-      [email],
-    );
+    const rows = await sql<{ to: string; subject: string; text: string }>(other.databaseUrl, 'select "to", subject, text from outbox_message where "to" = $1', [
+      email,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].subject).toContain('Outbox Team');
     expect(rows[0].text).toContain(`${PUBLIC_URL}/accept-invitation?token=[redacted]`);
@@ -282,10 +269,7 @@ describe('teams: errors', () => {
     const rival = await accept(server, token);
     const members = (await admin.client.gql(MEMBERS)).data!.team.members as { id: string; user: { email: string } }[];
     const [a, b] = members.map((m) => m.id);
-    const results = await Promise.all([
-      admin.client.gql(UPDATE_ROLE, { id: b, role: 'MEMBER' }),
-      rival.client.gql(UPDATE_ROLE, { id: a, role: 'MEMBER' }),
-    ]);
+    const results = await Promise.all([admin.client.gql(UPDATE_ROLE, { id: b, role: 'MEMBER' }), rival.client.gql(UPDATE_ROLE, { id: a, role: 'MEMBER' })]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     const admins = await sql(server.databaseUrl, `select 1 from membership where team_id = $1 and role = 'ADMIN'`, [admin.user.team.id]);
     expect(admins).toHaveLength(1);

@@ -136,16 +136,23 @@ describe('three instances on one database behind a load balancer', () => {
   });
 
   it('delivers each accepted email once, though every worker instance polls for them', async () => {
-    const sent = await waitFor(async () => {
-      const [row] = await sql<{ queued: string; sent: string }>(
-        databaseUrl,
-        `select count(*) filter (where status = 'queued') as queued, count(*) filter (where status = 'sent') as sent from email where team_id = $1`,
-        [teamId],
-      );
-      return Number(row.queued) === 0 ? Number(row.sent) : undefined;
-    }, 30_000, 'every email to be sent');
+    const sent = await waitFor(
+      async () => {
+        const [row] = await sql<{ queued: string; sent: string }>(
+          databaseUrl,
+          `select count(*) filter (where status = 'queued') as queued, count(*) filter (where status = 'sent') as sent from email where team_id = $1`,
+          [teamId],
+        );
+        return Number(row.queued) === 0 ? Number(row.sent) : undefined;
+      },
+      30_000,
+      'every email to be sent',
+    );
     expect(sent).toBe(200);
-    const [outbox] = await sql<{ n: string; distinct: string }>(databaseUrl, `select count(*) as n, count(distinct "to") as distinct from outbox_message where "to" like 'r%@example.org'`);
+    const [outbox] = await sql<{ n: string; distinct: string }>(
+      databaseUrl,
+      `select count(*) as n, count(distinct "to") as distinct from outbox_message where "to" like 'r%@example.org'`,
+    );
     expect(Number(outbox.n)).toBe(200);
     expect(Number(outbox.distinct)).toBe(200);
   });
@@ -163,9 +170,7 @@ describe('three instances on one database behind a load balancer', () => {
     const res = await admin.gql(`mutation { createExport(input: { resource: LOGS }) { id status downloadUrl } }`);
     expect(res.errors).toBeUndefined();
     const path = new URL(res.data!.createExport.downloadUrl).pathname;
-    const bodies = await Promise.all(
-      [0, 1, 2].map(async () => (await fetch(`${lb}${path}`, { headers: { cookie: admin.cookie! } })).text()),
-    );
+    const bodies = await Promise.all([0, 1, 2].map(async () => (await fetch(`${lb}${path}`, { headers: { cookie: admin.cookie! } })).text()));
     expect(new Set(bodies).size).toBe(1);
     expect(bodies[0].trim().split('\n').length).toBeGreaterThan(220);
   });

@@ -35,7 +35,10 @@ afterAll(() => server?.stop());
 
 describe('usage_log partitions', () => {
   it('is partitioned by day, with a partition for every day of the retention window and a week ahead', async () => {
-    const [table] = await sql<{ strategy: string }>(server.databaseUrl, `select partstrat as strategy from pg_partitioned_table where partrelid = 'usage_log'::regclass`);
+    const [table] = await sql<{ strategy: string }>(
+      server.databaseUrl,
+      `select partstrat as strategy from pg_partitioned_table where partrelid = 'usage_log'::regclass`,
+    );
     expect(table.strategy).toBe('r');
     const names = (await listLogPartitions(server.app.services.pool)).map((p) => p.name);
     const expected: string[] = [];
@@ -52,7 +55,9 @@ describe('usage_log partitions', () => {
     const res = await fetch(`${server.url}/api/domains`, { headers: { authorization: `Bearer ${acme.full.token}`, 'user-agent': agent } });
     expect(res.status).toBe(200);
     await server.app.services.usageRecorder.flush();
-    const [row] = await sql<{ partition: string }>(server.databaseUrl, 'select tableoid::regclass::text as partition from usage_log where user_agent = $1', [agent]);
+    const [row] = await sql<{ partition: string }>(server.databaseUrl, 'select tableoid::regclass::text as partition from usage_log where user_agent = $1', [
+      agent,
+    ]);
     expect(row.partition).toBe(partitionOf(new Date()));
   });
 
@@ -68,7 +73,10 @@ describe('usage_log partitions', () => {
     expect(await backfill(far, 'far-future')).toBe('usage_log_default');
     const done = await maintainLogPartitions(server.app.services.pool, { retentionDays: RETENTION, drop: false, now: far });
     expect(done.created).toContain(partitionOf(far));
-    const [row] = await sql<{ partition: string }>(server.databaseUrl, `select tableoid::regclass::text as partition from usage_log where user_agent = 'far-future'`);
+    const [row] = await sql<{ partition: string }>(
+      server.databaseUrl,
+      `select tableoid::regclass::text as partition from usage_log where user_agent = 'far-future'`,
+    );
     expect(row.partition).toBe(partitionOf(far));
   });
 

@@ -136,8 +136,14 @@ describe('usage rollups', () => {
     );
     const survivor = await sql(server.databaseUrl, `${ROLLUPS.replace('order by', `where requests = 4242 order by`)}`);
     // Broken three ways: a count off, a row lost, a row for a day with no logs.
-    await sql(server.databaseUrl, `update usage_rollup set requests = requests + 5, status_5xx = 0 where team_id = $1 and day = (now() at time zone 'UTC')::date`, [acme.teamId]);
-    await sql(server.databaseUrl, `delete from usage_rollup where team_id = $1 and day < (now() at time zone 'UTC')::date and requests <> 4242`, [other.teamId]);
+    await sql(
+      server.databaseUrl,
+      `update usage_rollup set requests = requests + 5, status_5xx = 0 where team_id = $1 and day = (now() at time zone 'UTC')::date`,
+      [acme.teamId],
+    );
+    await sql(server.databaseUrl, `delete from usage_rollup where team_id = $1 and day < (now() at time zone 'UTC')::date and requests <> 4242`, [
+      other.teamId,
+    ]);
     await sql(
       server.databaseUrl,
       `insert into usage_rollup (team_id, api_key_id, day, requests, last_used_at) values ($1, null, (now() at time zone 'UTC')::date + 2, 9, now() + interval '2 days')`,

@@ -14,10 +14,7 @@ export class ExportDialog {
 
   /** Confirms a small export, which the browser downloads at once. */
   async confirmAndDownload(): Promise<Download> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.dialog().getByRole('button', { name: 'Export', exact: true }).click(),
-    ]);
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.dialog().getByRole('button', { name: 'Export', exact: true }).click()]);
     return download;
   }
 
@@ -36,11 +33,9 @@ export class ExportDetailPage {
 
   /** Waits for the live progress bar to reach 100% and the export to be ready. */
   async waitUntilReady(timeoutMs = 60_000) {
-    await this.page.waitForFunction(
-      () => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '100',
-      undefined,
-      { timeout: timeoutMs },
-    );
+    await this.page.waitForFunction(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '100', undefined, {
+      timeout: timeoutMs,
+    });
     await this.page.getByText('Ready', { exact: true }).waitFor({ timeout: timeoutMs });
     await this.downloadLink().waitFor();
   }

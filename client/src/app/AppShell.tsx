@@ -2,17 +2,7 @@ import { type ReactNode, Suspense } from 'react';
 import { NavLink } from 'react-router';
 import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
 import { Badge } from '../ui/Badge';
-import {
-  BroadcastIcon,
-  ContactsIcon,
-  DownloadIcon,
-  GlobeIcon,
-  KeyIcon,
-  LogsIcon,
-  MailIcon,
-  SignOutIcon,
-  UsersIcon,
-} from '../ui/icons';
+import { BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UsersIcon } from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 import { MailRelayBanner } from './mail-relay';
@@ -62,12 +52,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className="user-email" title={me.email} data-testid="user-email">
             {me.email}
           </span>
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm"
-            onClick={signOut}
-            disabled={loading}
-          >
+          <button type="button" className="btn btn-ghost btn-sm" onClick={signOut} disabled={loading}>
             <SignOutIcon />
             <span>Sign out</span>
           </button>

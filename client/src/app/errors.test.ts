@@ -2,8 +2,7 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client';
 import { describe, expect, it } from 'vitest';
 import { splitErrors } from './errors';
 
-const graphQLErrors = (...errors: { message: string; extensions?: Record<string, unknown> }[]) =>
-  new CombinedGraphQLErrors({ data: null, errors });
+const graphQLErrors = (...errors: { message: string; extensions?: Record<string, unknown> }[]) => new CombinedGraphQLErrors({ data: null, errors });
 
 describe('splitErrors', () => {
   it('puts an error beside the field it names, and keeps the rest for a toast', () => {
@@ -27,8 +26,6 @@ describe('splitErrors', () => {
   it('words transport failures for people', () => {
     const server = new ServerError('boom', { response: new Response('', { status: 502 }), bodyText: '' });
     expect(splitErrors(server, []).messages[0].message).toBe('The server could not handle the request. Try again.');
-    expect(splitErrors(new TypeError('Failed to fetch'), []).messages[0].message).toBe(
-      'Could not reach the server. Check your connection.',
-    );
+    expect(splitErrors(new TypeError('Failed to fetch'), []).messages[0].message).toBe('Could not reach the server. Check your connection.');
   });
 });

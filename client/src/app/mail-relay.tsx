@@ -27,8 +27,8 @@ export function MailRelayBanner() {
   return (
     <aside className="notice notice-warning mail-relay-banner" aria-label="Mail relay">
       <p>
-        No mail relay is set (<code className="mono">SMTP_URL</code>): invitations, export links and the email you send stay in
-        this server's outbox and reach no one. Share invitation and export links yourself.
+        No mail relay is set (<code className="mono">SMTP_URL</code>): invitations, export links and the email you send stay in this server's outbox and reach
+        no one. Share invitation and export links yourself.
       </p>
     </aside>
   );

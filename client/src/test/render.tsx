@@ -32,18 +32,19 @@ type Options = {
   cache?: InMemoryCache;
 };
 
-export function renderWithProviders(
-  ui: ReactElement,
-  { mocks = [], route = '/', user, link, cache = createCache() }: Options = {},
-) {
+export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/', user, link, cache = createCache() }: Options = {}) {
   const events = userEvent.setup();
   const result = render(
     // MockedProvider renders a single child only.
     <MockedProvider mocks={mocks} link={link} cache={cache}>
       <MemoryRouter initialEntries={[route]}>
-        {user ? <SessionProvider user={user} thresholds={thresholds}>
+        {user ? (
+          <SessionProvider user={user} thresholds={thresholds}>
             {ui}
-          </SessionProvider> : ui}
+          </SessionProvider>
+        ) : (
+          ui
+        )}
         <Toaster />
       </MemoryRouter>
     </MockedProvider>,

@@ -6,16 +6,7 @@ export type ButtonProps = ComponentProps<'button'> & {
   loading?: boolean;
 };
 
-export function Button({
-  variant = 'secondary',
-  size = 'md',
-  loading = false,
-  type = 'button',
-  className,
-  disabled,
-  children,
-  ...rest
-}: ButtonProps) {
+export function Button({ variant = 'secondary', size = 'md', loading = false, type = 'button', className, disabled, children, ...rest }: ButtonProps) {
   const classes = ['btn', `btn-${variant}`, `btn-${size}`, className].filter(Boolean).join(' ');
   return (
     <button type={type} className={classes} disabled={disabled || loading} aria-busy={loading || undefined} {...rest}>

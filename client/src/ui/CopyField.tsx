@@ -14,13 +14,7 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   };
   return (
     <div className="copy-field">
-      <input
-        className="input input-mono"
-        readOnly
-        value={value}
-        aria-label={label}
-        onFocus={(e) => e.currentTarget.select()}
-      />
+      <input className="input input-mono" readOnly value={value} aria-label={label} onFocus={(e) => e.currentTarget.select()} />
       <Button onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
         Copy
       </Button>

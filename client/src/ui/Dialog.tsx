@@ -43,9 +43,7 @@ export function Dialog({ open, onOpenChange, trigger, title, description, childr
         >
           <div className="dialog-header">
             <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
-            {description && (
-              <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>
-            )}
+            {description && <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>}
           </div>
           {children && <div className="dialog-body">{children}</div>}
           {footer && <div className="dialog-footer">{footer}</div>}
@@ -61,6 +59,4 @@ export function Dialog({ open, onOpenChange, trigger, title, description, childr
 }
 
 /** Wraps a button so that clicking it closes the surrounding dialog. */
-export const DialogClose = ({ children }: { children: ReactNode }) => (
-  <RadixDialog.Close asChild>{children}</RadixDialog.Close>
-);
+export const DialogClose = ({ children }: { children: ReactNode }) => <RadixDialog.Close asChild>{children}</RadixDialog.Close>;

@@ -16,13 +16,7 @@ export function SelectField({ label, options, error, className, ...select }: Sel
       <label htmlFor={id} className="field-label">
         {label}
       </label>
-      <select
-        id={id}
-        className="input select"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={errorId}
-        {...select}
-      >
+      <select id={id} className="input select" aria-invalid={error ? true : undefined} aria-describedby={errorId} {...select}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

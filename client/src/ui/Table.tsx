@@ -22,8 +22,7 @@ export type TableProps<T> = {
   cards?: boolean;
 };
 
-const cellClass = <T,>(c: Column<T>) =>
-  [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : ''].filter(Boolean).join(' ') || undefined;
+const cellClass = <T,>(c: Column<T>) => [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : ''].filter(Boolean).join(' ') || undefined;
 
 export function Table<T>({ label, columns, rows, rowKey, empty, cards }: TableProps<T>) {
   if (rows.length === 0 && empty) return <>{empty}</>;

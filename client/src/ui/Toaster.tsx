@@ -1,13 +1,5 @@
 import { Toaster as Sonner } from 'sonner';
 
 export function Toaster() {
-  return (
-    <Sonner
-      theme="dark"
-      position="bottom-right"
-      closeButton
-      toastOptions={{ className: 'toast' }}
-      containerAriaLabel="Notifications"
-    />
-  );
+  return <Sonner theme="dark" position="bottom-right" closeButton toastOptions={{ className: 'toast' }} containerAriaLabel="Notifications" />;
 }

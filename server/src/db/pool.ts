@@ -19,7 +19,10 @@ export function guardPool(pool: pg.Pool, name: string, opts: PoolOptions): pg.Po
   // while it is out: a connection lost then would end the process. Its statements fail instead.
   pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (err) => {
-    opts.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code }, pool: name }, 'idle database connection lost; the pool opens a new one when needed');
+    opts.logger?.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code }, pool: name },
+      'idle database connection lost; the pool opens a new one when needed',
+    );
     opts.onError?.(err);
   });
   return pool;

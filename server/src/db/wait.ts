@@ -27,10 +27,7 @@ export function safeUrl(url: string): string {
  * still starting (a container started beside this one) is waited for; one that answers with
  * another encoding, or refuses the credentials, is refused at once.
  */
-export async function waitForDatabase(
-  url: string,
-  opts: { seconds: number; logger: Logger; timeouts?: DbTimeouts; name?: string },
-): Promise<void> {
+export async function waitForDatabase(url: string, opts: { seconds: number; logger: Logger; timeouts?: DbTimeouts; name?: string }): Promise<void> {
   const name = opts.name ?? `DATABASE_URL (${safeUrl(url)})`;
   const started = Date.now();
   let delay = 250;
@@ -58,7 +55,12 @@ export async function waitForDatabase(
         );
       }
       opts.logger.warn(
-        { attempt, err: { message: (err as Error).message, code: (err as { code?: string }).code }, retryInSeconds: delay / 1000, waitedSeconds: Number(waited.toFixed(1)) },
+        {
+          attempt,
+          err: { message: (err as Error).message, code: (err as { code?: string }).code },
+          retryInSeconds: delay / 1000,
+          waitedSeconds: Number(waited.toFixed(1)),
+        },
         `PostgreSQL at ${name} is not reachable yet; retrying`,
       );
       await new Promise((r) => setTimeout(r, delay));

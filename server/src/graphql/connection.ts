@@ -14,7 +14,10 @@ export class PageInfo {
 
 /** The paging arguments of every connection query, described once. */
 export const FIRST_ARG = { nullable: true, description: 'How many items to return: 1–100; 50 when omitted' } as const;
-export const AFTER_ARG = { nullable: true, description: "Return the items after this cursor (the previous page's `pageInfo.endCursor`); from the newest when omitted" } as const;
+export const AFTER_ARG = {
+  nullable: true,
+  description: "Return the items after this cursor (the previous page's `pageInfo.endCursor`); from the newest when omitted",
+} as const;
 
 export type Edge<T> = { node: T; cursor: string };
 export type Page<T> = { edges: Edge<T>[]; pageInfo: PageInfo };

@@ -18,5 +18,4 @@ export type Context = {
   res?: Response;
 };
 
-export const isAppError = (e: unknown, code?: ErrorCode): e is AppError =>
-  e instanceof AppError && (code === undefined || e.code === code);
+export const isAppError = (e: unknown, code?: ErrorCode): e is AppError => e instanceof AppError && (code === undefined || e.code === code);

@@ -35,7 +35,12 @@ const estimators = [fieldExtensionsEstimator(), listEstimator, simpleEstimator({
  * HTTP plugin in app.ts, the WebSocket's onSubscribe). Variables that do not coerce are left to
  * execution, which refuses them with its own error.
  */
-export function costError(schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, operationName?: string | null): GraphQLError | null {
+export function costError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown> | null,
+  operationName?: string | null,
+): GraphQLError | null {
   let cost: number;
   try {
     cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });

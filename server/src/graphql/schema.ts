@@ -13,7 +13,21 @@ import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.
 import { ThresholdsResolver } from '../modules/thresholds/thresholds.resolver.js';
 import { pubSub } from './pubsub.js';
 
-export const resolvers = [AuthResolver, TeamResolver, UserFieldsResolver, DomainResolver, ApiKeyResolver, EmailResolver, UsageLogResolver, ApiKeyUsageResolver, ContactResolver, BroadcastResolver, ExportResolver, AuditEventResolver, ThresholdsResolver] as const;
+export const resolvers = [
+  AuthResolver,
+  TeamResolver,
+  UserFieldsResolver,
+  DomainResolver,
+  ApiKeyResolver,
+  EmailResolver,
+  UsageLogResolver,
+  ApiKeyUsageResolver,
+  ContactResolver,
+  BroadcastResolver,
+  ExportResolver,
+  AuditEventResolver,
+  ThresholdsResolver,
+] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

@@ -7,7 +7,9 @@ import { GraphQLError, type ValidationRule } from 'graphql';
 export const subscriptionsOnly: ValidationRule = (context) => ({
   OperationDefinition(node) {
     if (node.operation !== 'subscription') {
-      context.reportError(new GraphQLError(`Only subscriptions are served over the WebSocket: send this ${node.operation} over HTTP (POST /graphql).`, { nodes: [node] }));
+      context.reportError(
+        new GraphQLError(`Only subscriptions are served over the WebSocket: send this ${node.operation} over HTTP (POST /graphql).`, { nodes: [node] }),
+      );
     }
   },
 });

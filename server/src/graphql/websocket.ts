@@ -1,5 +1,15 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { type DocumentNode, type GraphQLFormattedError, GraphQLError, getOperationAST, type GraphQLSchema, parse, specifiedRules, type ValidationRule, validate } from 'graphql';
+import {
+  type DocumentNode,
+  type GraphQLFormattedError,
+  GraphQLError,
+  getOperationAST,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
@@ -21,7 +31,13 @@ type Extra = { request: IncomingMessage; keyring?: Caller };
 
 /** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
 export const withCode = (e: GraphQLError, code: string) =>
-  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } });
+  new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    originalError: e.originalError,
+    extensions: { ...e.extensions, code },
+  });
 
 /**
  * Whether a browser page may open a socket with the session cookie: only the dashboard's own
@@ -99,7 +115,11 @@ export function createSubscriptionServer(opts: {
         const caller = ctx.extra.keyring;
         if (!caller) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions run at once on one connection.`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions run at once on one connection.`, {
+              extensions: { code: ErrorCode.RATE_LIMITED },
+            }),
+          ];
         }
         let admission: Admission;
         try {
@@ -128,7 +148,9 @@ export function createSubscriptionServer(opts: {
           });
         };
         if (admission.refusal) {
-          const errors = [new GraphQLError(admission.refusal.message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: admission.refusal.retryAfterSeconds } })];
+          const errors = [
+            new GraphQLError(admission.refusal.message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: admission.refusal.retryAfterSeconds } }),
+          ];
           log(429, undefined, errors);
           return errors;
         }
@@ -156,8 +178,7 @@ export function createSubscriptionServer(opts: {
         return opts.contextFor(ctx.extra.request, admission);
       },
       // The same error mapping as HTTP: codes for domain errors, masked internals.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wsServer,

@@ -47,11 +47,15 @@ export function jsonFilter<S extends z.ZodRawShape>(resource: string, shape: S):
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', { field: 'filters' });
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', {
+        field: 'filters',
+      });
     }
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
     const message =
-      issue.code === 'unrecognized_keys' ? `Unknown filter "${key}" for ${resource}. Allowed: ${Object.keys(shape).join(', ')}.` : `Filter "${key}" ${issue.message}`;
+      issue.code === 'unrecognized_keys'
+        ? `Unknown filter "${key}" for ${resource}. Allowed: ${Object.keys(shape).join(', ')}.`
+        : `Filter "${key}" ${issue.message}`;
     throw new AppError(ErrorCode.BAD_USER_INPUT, message, { field: `filters.${key}` });
   };
 }

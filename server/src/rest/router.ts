@@ -14,7 +14,12 @@ import { notFoundEndpoint, routeTable } from './unoffered.js';
 type Locals = { key?: VerifiedKey; responseBody?: unknown };
 const locals = (res: Response) => res.locals as Locals;
 
-const missingKey = () => new RestError(401, 'missing_api_key', 'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY');
+const missingKey = () =>
+  new RestError(
+    401,
+    'missing_api_key',
+    'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY',
+  );
 const restricted = () => new RestError(401, 'restricted_api_key', 'This API key is restricted to only send emails.');
 
 function sendError(res: Response, e: unknown, services: Services): void {
@@ -22,7 +27,8 @@ function sendError(res: Response, e: unknown, services: Services): void {
   const extra = e instanceof AppError ? e.headers : undefined;
   if (extra) res.set(extra);
   if (mapped) {
-    if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after')) res.set('retry-after', String(mapped.retryAfterSeconds));
+    if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
+      res.set('retry-after', String(mapped.retryAfterSeconds));
     res.status(mapped.statusCode).json({ statusCode: mapped.statusCode, name: mapped.name, message: mapped.message });
     return;
   }

@@ -7,11 +7,4 @@ import { usageLogRoutes } from '../modules/usage-log/usage-log.rest.js';
 import type { RestRoute } from './http.js';
 
 // Every REST route, from each feature's <feature>.rest.ts.
-export const restRoutes: RestRoute[] = [
-  ...emailRoutes,
-  ...apiKeyRoutes,
-  ...domainRoutes,
-  ...contactRoutes,
-  ...broadcastRoutes,
-  ...usageLogRoutes,
-];
+export const restRoutes: RestRoute[] = [...emailRoutes, ...apiKeyRoutes, ...domainRoutes, ...contactRoutes, ...broadcastRoutes, ...usageLogRoutes];

@@ -43,9 +43,7 @@ const detailMock = (apiKeyValue: typeof key | null) => ({
       apiKey: apiKeyValue,
       usageLogs: {
         __typename: 'UsageLogConnection',
-        edges: apiKeyValue
-          ? [log('l2', 422), log('l1', 200)].map((node) => ({ __typename: 'UsageLogEdge', cursor: node.id, node }))
-          : [],
+        edges: apiKeyValue ? [log('l2', 422), log('l1', 200)].map((node) => ({ __typename: 'UsageLogEdge', cursor: node.id, node })) : [],
         pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
       },
     },
@@ -72,9 +70,7 @@ describe('ApiKeyDetailPage', () => {
       expect(text).toContain(part);
     }
     expect(screen.getByRole('link', { name: /^12 requests with Production/ }).getAttribute('href')).toBe('/logs?apiKeyId=k1');
-    expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain(
-      'This key has not been used for 30 days.',
-    );
+    expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('This key has not been used for 30 days.');
 
     const chart = screen.getByRole('img', { name: /^Bar chart/ });
     expect(chart.getAttribute('aria-label')).toBe('Bar chart: 12 requests and 2 errors in the last 30 days');

@@ -65,9 +65,7 @@ describe('creating a key', () => {
     await user.paste('x'.repeat(50));
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     expect(await within(dialog).findByText('An API key with this name already exists.')).toBeTruthy();
-    expect(name.getAttribute('aria-describedby')).toContain(
-      within(dialog).getByText('An API key with this name already exists.').id,
-    );
+    expect(name.getAttribute('aria-describedby')).toContain(within(dialog).getByText('An API key with this name already exists.').id);
 
     await user.clear(name);
     await user.type(name, '  Production ');
@@ -119,11 +117,11 @@ describe('creating a key', () => {
     await user.click(within(dialog).getByRole('radio', { name: 'Sending access' }));
     const select = within(dialog).getByLabelText('Domain');
     await waitFor(() => expect(within(select).getAllByRole('option')).toHaveLength(3));
-    expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual([
-      'All domains',
-      'mail.example.com',
-      'news.example.com',
-    ]);
+    expect(
+      within(select)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['All domains', 'mail.example.com', 'news.example.com']);
     expect(select).toHaveProperty('value', '');
     await user.selectOptions(select, 'd2');
     fireEvent.change(within(dialog).getByLabelText('Expires on'), { target: { value: expiresOn } });
@@ -223,7 +221,11 @@ describe('rolling a key', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Roll API key' }));
 
     const dialog = await screen.findByRole('dialog', { name: 'Roll API key “Existing”' });
-    expect(within(dialog).getAllByRole('radio').map((r) => r.getAttribute('value'))).toEqual(['0', '3600', '86400', '604800']);
+    expect(
+      within(dialog)
+        .getAllByRole('radio')
+        .map((r) => r.getAttribute('value')),
+    ).toEqual(['0', '3600', '86400', '604800']);
     expect(within(dialog).getByRole('radio', { name: 'Now' })).toHaveProperty('checked', true);
     await user.click(within(dialog).getByRole('radio', { name: 'In 24 hours' }));
     await user.click(within(dialog).getByRole('button', { name: 'Roll API key' }));

@@ -65,7 +65,10 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
           request: { query: UpdateApiKeyMutation, variables: { id: 'k2', input: { enabled: true } } },
           result: { data: { updateApiKey: { ...paused, enabled: true } } },
         },
-        pageMock([{ ...rolled, enabled: false }, { ...paused, enabled: true }]),
+        pageMock([
+          { ...rolled, enabled: false },
+          { ...paused, enabled: true },
+        ]),
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });

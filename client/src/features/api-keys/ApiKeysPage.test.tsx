@@ -58,15 +58,19 @@ describe('ApiKeysPage list', () => {
     expect(within(neverUsed).getByRole('img', { name: 'Never used' })).toBeTruthy();
     expect(within(neverUsed).getByText('All domains')).toBeTruthy();
     expect(within(neverUsed).getAllByText('Never')).toHaveLength(2); // last used, expiry
-    expect(within(neverUsed).getByRole('link', { name: /^0 requests with Fresh/ }).getAttribute('href')).toBe('/logs?apiKeyId=k4');
+    expect(
+      within(neverUsed)
+        .getByRole('link', { name: /^0 requests with Fresh/ })
+        .getAttribute('href'),
+    ).toBe('/logs?apiKeyId=k4');
     expect(within(neverUsed).queryByText('Unused for 30 days')).toBeNull();
 
     const legend = screen.getByRole('list', { name: 'Usage status legend' });
-    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Active · used in the last 30 days',
-      'Inactive · unused for 30+ days',
-      'Never used · no requests yet',
-    ]);
+    expect(
+      within(legend)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Active · used in the last 30 days', 'Inactive · unused for 30+ days', 'Never used · no requests yet']);
   });
 
   it('suggests removing keys inactive for 30 days, and filters to them', async () => {
@@ -151,12 +155,7 @@ describe('removing a key', () => {
     });
     await screen.findByRole('table', { name: 'API keys' });
     await user.click(screen.getByRole('button', { name: 'More options for Staging' }));
-    expect((await screen.findAllByRole('menuitem')).map((m) => m.textContent)).toEqual([
-      'Edit API key',
-      'Roll API key',
-      'Disable API key',
-      'Remove API key',
-    ]);
+    expect((await screen.findAllByRole('menuitem')).map((m) => m.textContent)).toEqual(['Edit API key', 'Roll API key', 'Disable API key', 'Remove API key']);
     await user.click(screen.getByRole('menuitem', { name: 'Remove API key' }));
 
     const confirm = await screen.findByRole('dialog', { name: 'Remove API key “Staging”?' });
@@ -167,9 +166,7 @@ describe('removing a key', () => {
     expect(screen.queryByRole('link', { name: 'Staging' })).toBeNull();
     expect(await screen.findByText('Removed Staging')).toBeTruthy();
     // The counts come back with the refetched list.
-    await waitFor(() =>
-      expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('1 key has not'),
-    );
+    await waitFor(() => expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('1 key has not'));
     expect(screen.getByRole('button', { name: 'All keys 3' })).toBeTruthy();
   });
 

@@ -21,7 +21,6 @@ import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
 import './api-keys.css';
 
-
 /** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
 const apiKeyUrlFilters = urlFilters<{ health?: HealthFilterId; q?: string }>({
   health: (value) => healthFilter(value)?.id,
@@ -91,15 +90,8 @@ export function ApiKeysPage() {
   } else if (shown) {
     body = (
       <>
-        <HealthOverview
-          health={shown.apiKeyHealth}
-          active={health}
-          onSelect={(id) => update({ health: id })}
-        />
-        <InactiveNotice
-          count={shown.apiKeyHealth.inactive}
-          onShow={health === 'inactive' ? undefined : () => update({ health: 'inactive' })}
-        />
+        <HealthOverview health={shown.apiKeyHealth} active={health} onSelect={(id) => update({ health: id })} />
+        <InactiveNotice count={shown.apiKeyHealth.inactive} onShow={health === 'inactive' ? undefined : () => update({ health: 'inactive' })} />
         <div className="list-toolbar">
           <input
             type="search"

@@ -44,9 +44,7 @@ export function AcceptInvitationPage() {
   if (!token) {
     return (
       <AuthCard title="Invitation link is incomplete" footer={<Link to="/sign-in">Go to sign in</Link>}>
-        <p className="muted">
-          This page needs the full link from your invitation email. Ask a team admin to send a new one.
-        </p>
+        <p className="muted">This page needs the full link from your invitation email. Ask a team admin to send a new one.</p>
       </AuthCard>
     );
   }
@@ -74,8 +72,8 @@ export function AcceptInvitationPage() {
       subtitle={
         invitation ? (
           <>
-            You were invited as <strong>{invitation.email}</strong>. Choose a password to accept, or enter the password of
-            your Keyring account with this email if you have one.
+            You were invited as <strong>{invitation.email}</strong>. Choose a password to accept, or enter the password of your Keyring account with this email
+            if you have one.
           </>
         ) : (
           'Choose a password to accept the invitation. If you already have a Keyring account with this email, enter its password.'

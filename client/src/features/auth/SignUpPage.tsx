@@ -31,8 +31,7 @@ export function SignUpPage() {
   const allowed = useQuery(SignUpAllowedQuery, { fetchPolicy: 'network-only' });
   const { signUp, loading, fieldErrors, setFieldErrors } = useSignUpMutation();
   const [values, setValues] = useState<Values>({ email: '', password: '', teamName: '' });
-  const set = (key: keyof Values) => (e: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();

@@ -76,12 +76,11 @@ describe('BroadcastsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export broadcasts' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual([
-      'Broadcasts',
-      'Sent',
-      'Mar 1, 2026',
-      'Mar 31, 2026',
-    ]);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Broadcasts', 'Sent', 'Mar 1, 2026', 'Mar 31, 2026']);
     await user.click(within(dialog).getByRole('button', { name: 'Export' }));
     expect(await screen.findByText('Exported 1 row. Your download has started.')).toBeTruthy();
   });

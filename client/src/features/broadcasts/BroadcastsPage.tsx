@@ -24,7 +24,14 @@ export function BroadcastsPage() {
         actions={<ExportButton input={{ resource: 'BROADCASTS', broadcasts: filter }} filterLabels={describeBroadcastFilters(filters)} />}
       />
       <ListFilters noun="broadcasts" filters={filters} onChange={setFilters} searchPlaceholder="Name or subject" dateErrors={list.fieldErrors}>
-        <FilterSelect label="Status" name="status" all="All statuses" options={BROADCAST_STATUSES} value={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
+        <FilterSelect
+          label="Status"
+          name="status"
+          all="All statuses"
+          options={BROADCAST_STATUSES}
+          value={filters.status}
+          onChange={(status) => setFilters({ ...filters, status })}
+        />
       </ListFilters>
       <ListState
         list={list}

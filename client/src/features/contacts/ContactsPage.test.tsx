@@ -82,12 +82,11 @@ describe('ContactsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export contacts' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual([
-      'Contacts',
-      'Unsubscribed',
-      'Mar 1, 2026',
-      'Mar 31, 2026',
-    ]);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Contacts', 'Unsubscribed', 'Mar 1, 2026', 'Mar 31, 2026']);
     await user.click(within(dialog).getByRole('button', { name: 'Export' }));
     expect(await screen.findByText('Exported 1 row. Your download has started.')).toBeTruthy();
 
@@ -107,7 +106,11 @@ describe('ContactsPage', () => {
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Contacts' })).getAllByRole('row')).toHaveLength(2));
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export contacts' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Contacts', 'grace']);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Contacts', 'grace']);
   });
 
   it('ignores filters it does not know from a hand-edited URL', async () => {

@@ -26,7 +26,10 @@ const domain = (status: string, recordStatus: string, checkedAt: string | null =
   records: records(recordStatus),
 });
 
-const detailMock = (d: ReturnType<typeof domain> | null) => ({ request: { query: DomainDetailQuery, variables: { id: 'd1' } }, result: { data: { domain: d } } });
+const detailMock = (d: ReturnType<typeof domain> | null) => ({
+  request: { query: DomainDetailQuery, variables: { id: 'd1' } },
+  result: { data: { domain: d } },
+});
 const policyMock = (requireVerifiedDomains: boolean) => ({
   request: { query: SendingPolicyQuery },
   result: { data: { sendingPolicy: { __typename: 'SendingPolicy', requireVerifiedDomains } } },
@@ -61,7 +64,12 @@ describe('DomainDetailPage', () => {
     const { user } = renderDetail([
       detailMock(domain('not_started', 'not_started')),
       policyMock(false),
-      { request: { query: VerifyDomainMutation, variables: { id: 'd1' } }, result: { data: { verifyDomain: { ...domain('failed', 'verified', checked), records: [...records('verified').slice(0, 2), { ...records('failed')[2] }] } } } },
+      {
+        request: { query: VerifyDomainMutation, variables: { id: 'd1' } },
+        result: {
+          data: { verifyDomain: { ...domain('failed', 'verified', checked), records: [...records('verified').slice(0, 2), { ...records('failed')[2] }] } },
+        },
+      },
     ]);
     await screen.findByRole('table', { name: 'DNS records' });
     expect((await screen.findByRole('note')).textContent).toContain('also sends from unverified domains');

@@ -67,8 +67,8 @@ export function DomainDetailPage() {
       />
       <SendingPolicyNotice />
       <p>
-        Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for{' '}
-        {domain.name}; the DKIM record holds the public key that checks the signature on every email.
+        Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for {domain.name}; the DKIM
+        record holds the public key that checks the signature on every email.
       </p>
       <DomainRecordsTable records={domain.records} />
     </>

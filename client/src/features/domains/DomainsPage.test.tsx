@@ -37,7 +37,10 @@ const tiesMock = (keys: { id: string; name: string; domainId: string | null }[])
 
 describe('DomainsPage', () => {
   it('links each domain to its records, and says whether unverified domains may send, on the page and in the add dialog', async () => {
-    const policy = { request: { query: SendingPolicyQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', requireVerifiedDomains: true } } } };
+    const policy = {
+      request: { query: SendingPolicyQuery },
+      result: { data: { sendingPolicy: { __typename: 'SendingPolicy', requireVerifiedDomains: true } } },
+    };
     const { user } = renderWithProviders(<DomainsPage />, { user: adminUser, mocks: [listMock([domain('d1', 'mail.example.com')]), policy] });
     const table = await screen.findByRole('table', { name: 'Domains' });
     expect(within(table).getByRole('link', { name: 'mail.example.com' }).getAttribute('href')).toBe('/domains/d1');
@@ -69,12 +72,11 @@ describe('DomainsPage', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Add domain' });
     expect(within(dialog).getByLabelText('Name')).toBeTruthy();
     const region = within(dialog).getByLabelText('Region');
-    expect(within(region).getAllByRole('option').map((o) => o.getAttribute('value'))).toEqual([
-      'us-east-1',
-      'eu-west-1',
-      'sa-east-1',
-      'ap-northeast-1',
-    ]);
+    expect(
+      within(region)
+        .getAllByRole('option')
+        .map((o) => o.getAttribute('value')),
+    ).toEqual(['us-east-1', 'eu-west-1', 'sa-east-1', 'ap-northeast-1']);
   });
 
   it('adds a domain to the list, and shows a server error beside the name', async () => {

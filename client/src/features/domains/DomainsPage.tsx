@@ -71,8 +71,8 @@ export function DomainsPage() {
         description={
           tied.keys.length > 0 ? (
             <>
-              <strong>{removing?.name}</strong> cannot be removed while{' '}
-              {tied.keys.length === 1 ? 'an API key is' : `${tied.keys.length} API keys are`} restricted to it:{' '}
+              <strong>{removing?.name}</strong> cannot be removed while {tied.keys.length === 1 ? 'an API key is' : `${tied.keys.length} API keys are`}{' '}
+              restricted to it:{' '}
               {tied.keys.map((k, i) => (
                 <span key={k.id}>
                   {i > 0 && ', '}

@@ -46,7 +46,9 @@ const renderDetail = (mocks: unknown[]) =>
 /** The details as term → definition text, and each definition's `<time>`. */
 async function details() {
   const list = await screen.findByLabelText('Email details');
-  const terms = within(list).getAllByRole('term').map((t) => t.textContent ?? '');
+  const terms = within(list)
+    .getAllByRole('term')
+    .map((t) => t.textContent ?? '');
   const definitions = within(list).getAllByRole('definition');
   const time = (term: string) => definitions[terms.indexOf(term)]?.querySelector('time')?.getAttribute('dateTime');
   return { list, time, rows: Object.fromEntries(terms.map((t, i) => [t, definitions[i].textContent])) };
@@ -122,12 +124,14 @@ describe('EmailDetailPage', () => {
   });
 
   it('previews the HTML in a sandboxed iframe only, where its scripts cannot run', async () => {
-    const html =
-      '<p data-injected>Hello</p><script>window.pwned = true; document.title = "pwned";</script>' +
-      '<img src="x" onerror="window.pwned = true">';
+    const html = '<p data-injected>Hello</p><script>window.pwned = true; document.title = "pwned";</script>' + '<img src="x" onerror="window.pwned = true">';
     renderDetail([detailMock(anEmail({ html }))]);
     const tabs = await screen.findByRole('tablist', { name: 'Email content' });
-    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual(['HTML', 'Text', 'Source']);
+    expect(
+      within(tabs)
+        .getAllByRole('tab')
+        .map((t) => t.textContent),
+    ).toEqual(['HTML', 'Text', 'Source']);
     expect(screen.getByRole('tab', { name: 'HTML' }).getAttribute('aria-selected')).toBe('true');
 
     const frame = screen.getByTitle('HTML preview');

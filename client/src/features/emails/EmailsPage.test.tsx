@@ -123,12 +123,22 @@ describe('EmailsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export emails' });
-    expect(within(dialog).getAllByRole('term').map((t) => t.textContent)).toEqual(['Resource', 'API key']);
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Emails', 'Staging']);
+    expect(
+      within(dialog)
+        .getAllByRole('term')
+        .map((t) => t.textContent),
+    ).toEqual(['Resource', 'API key']);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Emails', 'Staging']);
   });
 
   it('keeps a key from the URL that is no longer in the list chosen, as a deleted key', async () => {
-    renderEmails('/emails?apiKeyId=gone', [emailsMock({ filter: { apiKeyId: 'gone' } }, [email('m9', 'sent', ['z@x.com'], { apiKeyId: 'gone', apiKey: null })])]);
+    renderEmails('/emails?apiKeyId=gone', [
+      emailsMock({ filter: { apiKeyId: 'gone' } }, [email('m9', 'sent', ['z@x.com'], { apiKeyId: 'gone', apiKey: null })]),
+    ]);
     await screen.findByRole('table', { name: 'Emails' });
     await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
     const select = screen.getByLabelText('API key') as HTMLSelectElement;
@@ -150,12 +160,11 @@ describe('EmailsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export emails' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual([
-      'Emails',
-      'Failed',
-      'Mar 1, 2026',
-      'Mar 31, 2026',
-    ]);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Emails', 'Failed', 'Mar 1, 2026', 'Mar 31, 2026']);
   });
 
   it('links each subject to the email’s page, whose back link keeps the list’s filters', async () => {
@@ -207,7 +216,11 @@ describe('EmailsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export emails' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Emails', 'invoice']);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Emails', 'invoice']);
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await user.clear(box);

@@ -34,7 +34,14 @@ export function EmailsPage() {
       />
       <ListFilters noun="emails" filters={filters} onChange={setFilters} searchPlaceholder="Subject or address" dateErrors={list.fieldErrors}>
         <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })} />
-        <FilterSelect label="Status" name="status" all="All statuses" options={EMAIL_STATUSES} value={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
+        <FilterSelect
+          label="Status"
+          name="status"
+          all="All statuses"
+          options={EMAIL_STATUSES}
+          value={filters.status}
+          onChange={(status) => setFilters({ ...filters, status })}
+        />
       </ListFilters>
       <ListState
         list={list}

@@ -1,4 +1,14 @@
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import {
+  anyValue,
+  type DayRange,
+  dayRangeFilter,
+  dayRangeReaders,
+  describeDayRange,
+  describeSearch,
+  oneOf,
+  searchReader,
+  urlFilters,
+} from '../../app/url-filters';
 import type { EmailFilter, EmailStatus as EmailStatusValue } from '../../gql/graphql';
 import { describeApiKeyFilter } from '../api-keys';
 import type { ExportFilterLabel } from '../exports';

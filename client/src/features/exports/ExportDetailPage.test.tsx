@@ -17,19 +17,14 @@ const detailMock = (exp: ReturnType<typeof anExport>) => ({
 /** Queries answered from mocks; the progress subscription driven by the test. */
 function renderDetail(exp: ReturnType<typeof anExport>, user = adminUser) {
   const progress = new MockSubscriptionLink();
-  const link = ApolloLink.split(
-    (op) => op.operationType === OperationTypeNode.SUBSCRIPTION,
-    progress,
-    new MockLink([detailMock(exp)]),
-  );
+  const link = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, progress, new MockLink([detailMock(exp)]));
   const view = renderWithProviders(
     <Routes>
       <Route path="/exports/:id" element={<ExportDetailPage />} />
     </Routes>,
     { route: `/exports/${exp.id}`, user, link },
   );
-  const emit = (changes: Record<string, unknown>) =>
-    act(() => progress.simulateResult({ result: { data: { exportProgress: { ...exp, ...changes } } } }));
+  const emit = (changes: Record<string, unknown>) => act(() => progress.simulateResult({ result: { data: { exportProgress: { ...exp, ...changes } } } }));
   return { ...view, progress, emit };
 }
 

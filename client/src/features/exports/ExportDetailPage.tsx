@@ -82,9 +82,7 @@ export function ExportDetailPage() {
   }
 
   const { title, noun } = RESOURCES[exp.resource];
-  const filters = summarizeFilters(
-    describeExportFilters(exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name),
-  );
+  const filters = summarizeFilters(describeExportFilters(exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
   const download =
     isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
       <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>
@@ -109,8 +107,7 @@ export function ExportDetailPage() {
         <div className="export-status-line">
           <ExportStatusBadge status={exp.status} />
           <span className="muted" aria-live="polite">
-            {exp.status === 'PROCESSING' &&
-              `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
+            {exp.status === 'PROCESSING' && `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
             {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
             {exp.status === 'FAILED' && 'The export failed'}
           </span>
@@ -128,7 +125,9 @@ export function ExportDetailPage() {
         )}
         {exp.status === 'EXPIRED' && (
           <div className="export-again">
-            <p className="muted">Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.</p>
+            <p className="muted">
+              Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.
+            </p>
             {isAdmin && (
               <Button
                 variant="primary"

@@ -58,7 +58,11 @@ describe('ExportsPage', () => {
     // "Expired" once (the status); the Expires column says when.
     expect(within(rows[2]).getAllByText('Expired')).toHaveLength(1);
     expect(rows[3].textContent).toContain('Failed');
-    expect(within(rows[0]).getByRole('link', { name: /^Emails export of / }).getAttribute('href')).toBe('/exports/e1');
+    expect(
+      within(rows[0])
+        .getByRole('link', { name: /^Emails export of / })
+        .getAttribute('href'),
+    ).toBe('/exports/e1');
   });
 
   it('explains where exports come from when there are none', async () => {

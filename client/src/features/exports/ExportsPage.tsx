@@ -20,10 +20,7 @@ export function ExportsPage() {
 
   return (
     <>
-      <PageHeader
-        title="Exports"
-        description={`CSV exports of your team's data. Each file can be downloaded by admins for ${exportDownloadDays} days.`}
-      />
+      <PageHeader title="Exports" description={`CSV exports of your team's data. Each file can be downloaded by admins for ${exportDownloadDays} days.`} />
       <ListState
         list={list}
         noun="exports"

@@ -72,7 +72,11 @@ describe('LogDetailPage', () => {
     renderDetail([detail({ endpoint: '/emails/batch', statusCode: 200, responseBody: { data: ids.map((x) => ({ id: x })) } })]);
     const batch = await screen.findByLabelText('Request details');
     expect(within(batch).getByText('Emails (2)')).toBeTruthy();
-    expect(within(batch).getAllByRole('link', { name: /^6f1c2d3e/ }).map((a) => a.getAttribute('href'))).toEqual(ids.map((x) => `/emails/${x}`));
+    expect(
+      within(batch)
+        .getAllByRole('link', { name: /^6f1c2d3e/ })
+        .map((a) => a.getAttribute('href')),
+    ).toEqual(ids.map((x) => `/emails/${x}`));
   });
 
   it('links to no email when the send was refused', async () => {

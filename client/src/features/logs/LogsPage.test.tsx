@@ -125,11 +125,19 @@ describe('LogsPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
-    expect(within(dialog).getAllByRole('term').map((t) => t.textContent)).toEqual(['Resource', 'Method', 'Endpoint']);
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Logs', 'POST', '/emails']);
+    expect(
+      within(dialog)
+        .getAllByRole('term')
+        .map((t) => t.textContent),
+    ).toEqual(['Resource', 'Method', 'Endpoint']);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Logs', 'POST', '/emails']);
   });
 
-  it('ignores a method that is not one of the API\'s', async () => {
+  it("ignores a method that is not one of the API's", async () => {
     renderLogs('/logs?method=FETCH', [logsMock({ filter: {} }, [log('l1')])]);
     await screen.findByRole('table', { name: 'Logs' });
     expect((screen.getByLabelText('Method') as HTMLSelectElement).value).toBe('');
@@ -137,10 +145,7 @@ describe('LogsPage', () => {
 
   it('keeps a date range in the URL as days and queries the whole days', async () => {
     const from = new Date(2026, 1, 3).toISOString();
-    const { user } = renderLogs('/logs', [
-      logsMock({ filter: {} }, [log('l1')]),
-      logsMock({ filter: { from } }, [log('l1')]),
-    ]);
+    const { user } = renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')]), logsMock({ filter: { from } }, [log('l1')])]);
     await screen.findByRole('table', { name: 'Logs' });
     await user.type(screen.getByLabelText('From'), '2026-02-03');
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/logs?from=2026-02-03'));
@@ -179,8 +184,12 @@ describe('LogsPage', () => {
     await waitFor(() => expect(screen.getByRole('option', { name: 'Production' })).toBeTruthy());
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
-    const terms = within(dialog).getAllByRole('term').map((t) => t.textContent);
-    const values = within(dialog).getAllByRole('definition').map((d) => d.textContent);
+    const terms = within(dialog)
+      .getAllByRole('term')
+      .map((t) => t.textContent);
+    const values = within(dialog)
+      .getAllByRole('definition')
+      .map((d) => d.textContent);
     expect(terms).toEqual(['Resource', 'API key', 'Status']);
     expect(values).toEqual(['Logs', 'Production', '4xx']);
   });
@@ -206,7 +215,10 @@ describe('LogsPage', () => {
     const filter = { apiKeyId: 'k2', responseClass: 'SERVER_ERROR' };
     const { user } = renderLogs('/logs?apiKeyId=k2&status=5xx', [
       { request: { query: LogsPageQuery, variables: { first: 50, filter } }, result: { data: stopped([]) } },
-      { request: { query: LogsPageQuery, variables: { first: 50, filter, after: 'window-end' } }, result: { data: stopped([log('l7', 503, { apiKeyId: 'k2', apiKey: keys[1] })]) } },
+      {
+        request: { query: LogsPageQuery, variables: { first: 50, filter, after: 'window-end' } },
+        result: { data: stopped([log('l7', 503, { apiKeyId: 'k2', apiKey: keys[1] })]) },
+      },
     ]);
     expect(await screen.findByText('No matching requests back to Nov 20, 2026; older logs were not searched yet.')).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'No requests match these filters' })).toBeNull();

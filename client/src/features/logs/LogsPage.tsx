@@ -43,9 +43,7 @@ export function LogsPage() {
       <PageHeader
         title="Logs"
         description={`Every request made with your API keys, newest first.${
-          retention
-            ? ` Logs are kept ${retention.days} days${retention.oldestAt ? `; the oldest is from ${formatDate(retention.oldestAt)}` : ''}.`
-            : ''
+          retention ? ` Logs are kept ${retention.days} days${retention.oldestAt ? `; the oldest is from ${formatDate(retention.oldestAt)}` : ''}.` : ''
         }`}
         actions={
           <>

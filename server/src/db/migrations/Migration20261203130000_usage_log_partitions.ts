@@ -24,7 +24,9 @@ export class Migration20261203130000_usage_log_partitions extends Migration {
     this.addSql(`drop index "usage_log_api_key_id_created_at_id_index";`);
     this.addSql(`drop index "usage_log_team_id_created_at_id_index";`);
 
-    this.addSql(`create table "usage_log" ("id" uuid not null, "team_id" uuid not null, "api_key_id" uuid null, "api_key_name" varchar(50) null, "method" varchar(10) not null, "endpoint" varchar(300) not null, "status_code" smallint not null, "user_agent" varchar(300) null, "duration_ms" int not null, "request_body" jsonb null, "response_body" jsonb null, "created_at" timestamptz not null, constraint "usage_log_pkey" primary key ("id", "created_at")) partition by range ("created_at");`);
+    this.addSql(
+      `create table "usage_log" ("id" uuid not null, "team_id" uuid not null, "api_key_id" uuid null, "api_key_name" varchar(50) null, "method" varchar(10) not null, "endpoint" varchar(300) not null, "status_code" smallint not null, "user_agent" varchar(300) null, "duration_ms" int not null, "request_body" jsonb null, "response_body" jsonb null, "created_at" timestamptz not null, constraint "usage_log_pkey" primary key ("id", "created_at")) partition by range ("created_at");`,
+    );
     this.addSql(`alter table "usage_log" add constraint "usage_log_team_id_foreign" foreign key ("team_id") references "team" ("id") on delete cascade;`);
     this.addSql(`create table "usage_log_default" partition of "usage_log" default;`);
 
@@ -63,6 +65,8 @@ $body$;`);
     this.addSql(`create index "usage_log_team_status_time_index" on "usage_log" ("team_id", "status_code", "created_at", "id");`);
     // The method and the endpoint's first segment ('emails' for /emails/batch, 'graphql' for
     // "/graphql Name"): the expression must stay as written here for queries to use the index.
-    this.addSql(`create index "usage_log_team_route_time_index" on "usage_log" ("team_id", "method", (split_part(split_part("endpoint", ' ', 1), '/', 2)), "created_at", "id");`);
+    this.addSql(
+      `create index "usage_log_team_route_time_index" on "usage_log" ("team_id", "method", (split_part(split_part("endpoint", ' ', 1), '/', 2)), "created_at", "id");`,
+    );
   }
 }

@@ -32,7 +32,7 @@ export const EXPIRING_SOON_MS = EXPIRING_SOON_DAYS * 86_400_000;
 
 registerEnumType(UsageStatus, {
   name: 'UsageStatus',
-  description: "Whether an API key is in use, from its last request",
+  description: 'Whether an API key is in use, from its last request',
   valuesConfig: {
     NEVER_USED: { description: 'No request has been made with the key yet' },
     ACTIVE: { description: `Used within the last ${INACTIVE_AFTER_DAYS} days` },

@@ -36,7 +36,10 @@ class UpdateApiKeyInput {
   permission?: Permission | null;
   @Field(() => ID, { nullable: true, description: 'null removes the restriction; omitted keeps it' })
   domainId?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'false disables the key (its token is refused until it is enabled again), true enables it; omitted keeps it' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'false disables the key (its token is refused until it is enabled again), true enables it; omitted keeps it',
+  })
   enabled?: boolean | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'A new expiry, in the future; null removes the expiry; omitted keeps it' })
   expiresAt?: Date | null;
@@ -53,7 +56,7 @@ export class ApiKeyFilter {
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before this time' }) to?: Date | null;
 }
 
-@InputType({ description: 'How to replace a key\'s token' })
+@InputType({ description: "How to replace a key's token" })
 class RollApiKeyInput {
   @Field(() => Int, { description: `0 … ${MAX_GRACE_SECONDS} (${MAX_GRACE_SECONDS / 86_400} days): how long the old token keeps working` })
   gracePeriodSeconds!: number;
@@ -92,7 +95,7 @@ export class ApiKeyResolver {
   }
 
   @Query(() => ApiKey, { nullable: true, description: "One of the team's keys; null when there is none with this id (another team's included)" })
-  apiKey(@Arg('id', () => ID, { description: 'The key\'s id' }) id: string, @Ctx() ctx: Context): Promise<ApiKey | null> {
+  apiKey(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey | null> {
     return findApiKey(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
@@ -109,9 +112,11 @@ export class ApiKeyResolver {
     return createApiKey(ctx.em, requireManager(ctx.actor), input);
   }
 
-  @Mutation(() => ApiKey, { description: 'Renames a key or changes its permission or domain; every instance sees the change at once. Admins and full-access keys' })
+  @Mutation(() => ApiKey, {
+    description: 'Renames a key or changes its permission or domain; every instance sees the change at once. Admins and full-access keys',
+  })
   updateApiKey(
-    @Arg('id', () => ID, { description: 'The key\'s id' }) id: string,
+    @Arg('id', () => ID, { description: "The key's id" }) id: string,
     @Arg('input', () => UpdateApiKeyInput, { description: 'What changes' }) input: UpdateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<ApiKey> {
@@ -119,30 +124,40 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => ID, { description: 'Deletes a key: its token stops working at once on every instance. Returns the id. Admins and full-access keys' })
-  deleteApiKey(@Arg('id', () => ID, { description: 'The key\'s id' }) id: string, @Ctx() ctx: Context): Promise<string> {
+  deleteApiKey(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<string> {
     return deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'A new token for the same key; the old one works for the grace period' })
   rollApiKey(
-    @Arg('id', () => ID, { description: 'The key\'s id' }) id: string,
+    @Arg('id', () => ID, { description: "The key's id" }) id: string,
     @Arg('input', () => RollApiKeyInput, { description: 'The grace period' }) input: RollApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiKeyPayload> {
     return rollApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id, input.gracePeriodSeconds);
   }
 
-  @Mutation(() => ApiKey, { description: "Ends a roll's grace period now: the key's previous token stops working at once on every instance. Without a previous token still working, the key is returned unchanged. Admins and full-access keys" })
+  @Mutation(() => ApiKey, {
+    description:
+      "Ends a roll's grace period now: the key's previous token stops working at once on every instance. Without a previous token still working, the key is returned unchanged. Admins and full-access keys",
+  })
   expirePreviousApiKeyToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return expirePreviousToken(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The start of the token replaced by the last roll while it still works (see previousTokenExpiresAt); null when there is none, or for a roll made before this was kept' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The start of the token replaced by the last roll while it still works (see previousTokenExpiresAt); null when there is none, or for a roll made before this was kept',
+  })
   previousTokenStart(@Root() key: ApiKey): string | null {
     return livePreviousToken(key)?.tokenStart ?? null;
   }
 
-  @FieldResolver(() => DateTimeISOResolver, { nullable: true, description: 'When the token replaced by the last roll stops working; null when no replaced token works any more' })
+  @FieldResolver(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'When the token replaced by the last roll stops working; null when no replaced token works any more',
+  })
   previousTokenExpiresAt(@Root() key: ApiKey): Date | null {
     return livePreviousToken(key)?.expiresAt ?? null;
   }

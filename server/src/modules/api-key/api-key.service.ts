@@ -8,7 +8,16 @@ import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Team, User } from '../team/team.entity.js';
-import { ApiKey, EXPIRING_SOON_DAYS, EXPIRING_SOON_MS, INACTIVE_AFTER_DAYS, INACTIVE_AFTER_MS, livePreviousToken, Permission, UsageStatus } from './api-key.entity.js';
+import {
+  ApiKey,
+  EXPIRING_SOON_DAYS,
+  EXPIRING_SOON_MS,
+  INACTIVE_AFTER_DAYS,
+  INACTIVE_AFTER_MS,
+  livePreviousToken,
+  Permission,
+  UsageStatus,
+} from './api-key.entity.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
 import { generateToken, tokenHash, tokenStart } from './token.js';
 
@@ -55,12 +64,7 @@ function checkPermission(permission: unknown): Permission {
 }
 
 /** A domain may restrict only a sending-access key, and must belong to the team. */
-async function resolveDomain(
-  em: EntityManager,
-  teamId: string,
-  permission: Permission,
-  domainId: string | null | undefined,
-): Promise<Domain | null> {
+async function resolveDomain(em: EntityManager, teamId: string, permission: Permission, domainId: string | null | undefined): Promise<Domain | null> {
   if (!domainId) return null;
   if (permission !== Permission.SENDING_ACCESS) {
     throw badInput('domainId', 'Only a sending-access key can be restricted to a domain.');
@@ -154,19 +158,12 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
   return { apiKey, token };
 }
 
-export async function updateApiKey(
-  em: EntityManager,
-  verifier: ApiKeyVerifier,
-  actor: Actor,
-  id: string,
-  input: UpdateApiKeyInput,
-): Promise<ApiKey> {
+export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string, input: UpdateApiKeyInput): Promise<ApiKey> {
   const key = await getApiKey(em, actor.teamId, id);
   const name = input.name === undefined || input.name === null ? key.name : checkKeyName(input.name);
   const permission = input.permission ? checkPermission(input.permission) : key.permission;
   // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
-  const domainId =
-    input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
+  const domainId = input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
   const domain = await resolveDomain(em, actor.teamId, permission, domainId);
   const changes: Record<string, unknown> = {};
   if (name !== key.name) changes.name = { from: key.name, to: name };
@@ -207,13 +204,7 @@ export async function deleteApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
 }
 
 /** A new token for the same key; the old one keeps working for the grace period. */
-export async function rollApiKey(
-  em: EntityManager,
-  verifier: ApiKeyVerifier,
-  actor: Actor,
-  id: string,
-  gracePeriodSeconds: number,
-): Promise<CreatedApiKey> {
+export async function rollApiKey(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string, gracePeriodSeconds: number): Promise<CreatedApiKey> {
   if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0 || gracePeriodSeconds > MAX_GRACE_SECONDS) {
     throw badInput('gracePeriodSeconds', `Grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds.`);
   }

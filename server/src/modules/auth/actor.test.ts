@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Permission } from '../api-key/api-key.entity.js';
 import { Role } from '../team/team.entity.js';
-import { type Actor, canAdministerTeam, canManage, canRead, canSend, requireManager, requireNoKey, requireReader, requireTeamAdmin, requireUser } from './actor.js';
+import {
+  type Actor,
+  canAdministerTeam,
+  canManage,
+  canRead,
+  canSend,
+  requireManager,
+  requireNoKey,
+  requireReader,
+  requireTeamAdmin,
+  requireUser,
+} from './actor.js';
 
 // The role table of actor.ts, one caller at a time; the API tests (role-matrix) drive it over HTTP.
 const admin: Actor = { kind: 'user', userId: 'u1', teamId: 't1', role: Role.ADMIN, sessionId: 's1' };

@@ -15,8 +15,7 @@ export const INVALID_CREDENTIALS = 'Invalid email or password.';
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead.';
 export const SIGN_UP_CLOSED = 'Sign-up is closed on this server: ask a team admin for an invitation.';
 
-const anyUser = async (em: EntityManager) =>
-  (await em.execute<{ any: boolean }[]>('select exists (select 1 from app_user) as "any"'))[0].any;
+const anyUser = async (em: EntityManager) => (await em.execute<{ any: boolean }[]>('select exists (select 1 from app_user) as "any"'))[0].any;
 
 /** ALLOW_SIGNUP, or the very first account of a server where it is false. */
 export async function signUpAllowed(em: EntityManager, services: Services): Promise<boolean> {
@@ -87,12 +86,7 @@ export async function verifyCredentials(em: EntityManager, email: string, passwo
   return (await verify(user.passwordHash, password).catch(() => false)) ? user : null;
 }
 
-export async function signIn(
-  em: EntityManager,
-  services: Services,
-  input: { email: string; password: string },
-  ip: string,
-): Promise<SignedIn> {
+export async function signIn(em: EntityManager, services: Services, input: { email: string; password: string }, ip: string): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
   if (!email || !input.password || email.length > 254 || input.password.length > 1024) {
     throw unauthenticated(INVALID_CREDENTIALS);
@@ -100,9 +94,7 @@ export async function signIn(
   await services.signInThrottle.attempt(email, ip);
   const user = await verifyCredentials(em, email, input.password);
   // A user removed from every team has nowhere to land: same answer as a wrong password.
-  const membership = user
-    ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] })
-    : null;
+  const membership = user ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] }) : null;
   if (!user || !membership) throw unauthenticated(INVALID_CREDENTIALS);
   await services.signInThrottle.succeeded(email, ip);
   const signedIn = createSession(em, services, membership);
@@ -113,4 +105,3 @@ export async function signIn(
 export async function signOut(em: EntityManager, sessionToken: string | undefined): Promise<void> {
   if (sessionToken) await em.nativeDelete(Session, { tokenHash: sha256Hex(sessionToken) });
 }
-

@@ -70,7 +70,6 @@ export const invalidApiKey = () => new AppError(ErrorCode.UNAUTHENTICATED, 'API 
 export const DISABLED_KEY_MESSAGE = 'This API key is disabled.';
 const disabledApiKey = () => new AppError(ErrorCode.UNAUTHENTICATED, DISABLED_KEY_MESSAGE, { restName: 'invalid_api_key' });
 
-
 type Knex = ConstructorParameters<typeof RateLimiterPostgres>[0]['storeClient'];
 
 /**
@@ -110,7 +109,14 @@ export class RequestGate {
         : null;
     this.session =
       sessionPerMinute > 0
-        ? new RateLimiterPostgres({ ...store, keyPrefix: 'user_rpm', points: sessionPerMinute, duration: 60, inMemoryBlockOnConsumed: sessionPerMinute, inMemoryBlockDuration: 10 })
+        ? new RateLimiterPostgres({
+            ...store,
+            keyPrefix: 'user_rpm',
+            points: sessionPerMinute,
+            duration: 60,
+            inMemoryBlockOnConsumed: sessionPerMinute,
+            inMemoryBlockDuration: 10,
+          })
         : null;
     this.failedAuth = new RateLimiterMemory({ keyPrefix: 'failed_auth', points: this.opts.failedAuthPerMinute, duration: 60 });
     this.sweeper = setInterval(() => this.sumUpRefusals(false), 5_000);
@@ -196,7 +202,11 @@ export class RequestGate {
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       const retry = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-      throw rateLimited(retry, `Too many requests. You can only make ${limit} requests per ${per}. Retry after ${retry} second${retry === 1 ? '' : 's'}.`, rateHeaders(limit, e));
+      throw rateLimited(
+        retry,
+        `Too many requests. You can only make ${limit} requests per ${per}. Retry after ${retry} second${retry === 1 ? '' : 's'}.`,
+        rateHeaders(limit, e),
+      );
     }
   }
 

@@ -18,11 +18,7 @@ export const userActor = (m: Membership, sessionId = ''): UserActor => ({
 
 /** The session behind a cookie, if it is live and its user still belongs to its team. */
 export async function actorFromSession(em: EntityManager, sessionToken: string): Promise<UserActor | null> {
-  const session = await em.findOne(
-    Session,
-    { tokenHash: sha256Hex(sessionToken), expiresAt: { $gt: new Date() } },
-    { fields: ['id', 'user', 'team'] },
-  );
+  const session = await em.findOne(Session, { tokenHash: sha256Hex(sessionToken), expiresAt: { $gt: new Date() } }, { fields: ['id', 'user', 'team'] });
   if (!session) return null;
   const membership = await em.findOne(Membership, { user: session.user, team: session.team });
   return membership ? userActor(membership, session.id) : null;

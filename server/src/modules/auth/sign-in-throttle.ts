@@ -34,7 +34,10 @@ export function addressKey(ip: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 // Accounts are counted by a hash of the email: the rate_limit table names no one (and keys stay short).
@@ -100,7 +103,11 @@ export function createSignInThrottle(orm: MikroORM) {
       }
     },
     async succeeded(email: string, ip: string): Promise<void> {
-      await Promise.all([byAccountAddress.delete(pair(email, ip)), byAddress.reward(addressKey(ip), 1), known.set(pair(email, ip), 1, KNOWN_ADDRESS_DAYS * 86_400)]);
+      await Promise.all([
+        byAccountAddress.delete(pair(email, ip)),
+        byAddress.reward(addressKey(ip), 1),
+        known.set(pair(email, ip), 1, KNOWN_ADDRESS_DAYS * 86_400),
+      ]);
     },
     /** An address an account was created or joined from is known to it, as after a sign-in. */
     async remember(email: string, ip: string): Promise<void> {

@@ -7,9 +7,12 @@ import { type BroadcastFilter, broadcastWhere } from './broadcast.service.js';
 
 /** BROADCASTS: the Broadcasts page's list (broadcastWhere). */
 export const broadcastExport: ResourceExport<BroadcastFilter> = {
-  json: jsonFilter('BROADCASTS', { ...jsonDateRange, status: z.enum(BroadcastStatus).optional(),
+  json: jsonFilter('BROADCASTS', {
+    ...jsonDateRange,
+    status: z.enum(BroadcastStatus).optional(),
     broadcastStatus: z.enum(BroadcastStatus).optional(),
-    search: z.string().max(SEARCH_MAX).optional() }),
+    search: z.string().max(SEARCH_MAX).optional(),
+  }),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -22,7 +22,10 @@ export class BroadcastFilter {
 export class BroadcastResolver {
   @Query(() => BroadcastConnection, { description: 'The team’s broadcasts, newest first (first ≤ 100)' })
   broadcasts(
-    @Arg('filter', () => BroadcastFilter, { nullable: true, description: 'Only the broadcasts that match; all when omitted' }) filter: BroadcastFilter | null | undefined,
+    @Arg('filter', () => BroadcastFilter, { nullable: true, description: 'Only the broadcasts that match; all when omitted' }) filter:
+      | BroadcastFilter
+      | null
+      | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,

@@ -22,7 +22,10 @@ export class ContactFilter {
 export class ContactResolver {
   @Query(() => ContactConnection, { description: 'The team’s contacts, newest first (first ≤ 100)' })
   contacts(
-    @Arg('filter', () => ContactFilter, { nullable: true, description: 'Only the contacts that match; all when omitted' }) filter: ContactFilter | null | undefined,
+    @Arg('filter', () => ContactFilter, { nullable: true, description: 'Only the contacts that match; all when omitted' }) filter:
+      | ContactFilter
+      | null
+      | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,

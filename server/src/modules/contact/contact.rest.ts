@@ -15,8 +15,7 @@ const contactJson = (c: Contact) => ({
   created_at: c.createdAt.toISOString(),
 });
 
-const nonEmpty = (v: unknown) =>
-  v !== undefined && v !== null && (typeof v !== 'object' || (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0));
+const nonEmpty = (v: unknown) => v !== undefined && v !== null && (typeof v !== 'object' || (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0));
 
 // Custom properties, segments and topics do not exist here: refuse them rather than lose them.
 function refuseUnsupported(body: Body, known: readonly string[]) {

@@ -35,7 +35,9 @@ export class Domain {
   @Property({ type: 'string', length: 20 })
   region: string;
 
-  @Field(() => String, { description: 'not_started, pending (records not all found yet), verified or failed (a record is wrong, or none was found within 72 hours)' })
+  @Field(() => String, {
+    description: 'not_started, pending (records not all found yet), verified or failed (a record is wrong, or none was found within 72 hours)',
+  })
   @Enum({ items: () => DomainStatus, nativeEnumName: 'domain_status' })
   status: DomainStatus & Opt = DomainStatus.NOT_STARTED;
 

@@ -45,7 +45,10 @@ export function expectedRecords(domain: { name: string; dkimPublicKey?: string |
 }
 
 /** The records with what the last check found for each (not_started before any). */
-export function domainRecords(domain: { name: string; dkimPublicKey?: string | null; dnsChecks?: Record<string, RecordStatus> | null }, config: Pick<Config, 'SMTP_URL' | 'PUBLIC_URL'>) {
+export function domainRecords(
+  domain: { name: string; dkimPublicKey?: string | null; dnsChecks?: Record<string, RecordStatus> | null },
+  config: Pick<Config, 'SMTP_URL' | 'PUBLIC_URL'>,
+) {
   return expectedRecords(domain, mailHost(config)).map((r) => ({ ...r, status: domain.dnsChecks?.[r.key] ?? ('not_started' as RecordStatus) }));
 }
 

@@ -23,7 +23,9 @@ class DomainRecord {
 class SendingPolicy {
   @Field(() => Boolean, { description: 'REQUIRE_VERIFIED_DOMAINS: only verified domains may send' }) requireVerifiedDomains!: boolean;
   @Field(() => String, { description: 'The host the return-path MX and SPF records point at' }) mailHost!: string;
-  @Field(() => Boolean, { description: 'SMTP_URL is set: mail (sent email, invitations, export links) is relayed. false: it stays in the built-in outbox and never leaves the server' })
+  @Field(() => Boolean, {
+    description: 'SMTP_URL is set: mail (sent email, invitations, export links) is relayed. false: it stays in the built-in outbox and never leaves the server',
+  })
   mailRelay!: boolean;
 }
 
@@ -44,7 +46,10 @@ export class DomainFilter {
 export class DomainResolver {
   @Query(() => [Domain], { description: "The team's domains, newest first" })
   domains(
-    @Arg('filter', () => DomainFilter, { nullable: true, description: 'Only the domains that match; all when omitted' }) filter: DomainFilter | null | undefined,
+    @Arg('filter', () => DomainFilter, { nullable: true, description: 'Only the domains that match; all when omitted' }) filter:
+      | DomainFilter
+      | null
+      | undefined,
     @Ctx() ctx: Context,
   ): Promise<Domain[]> {
     return listDomains(ctx.em, requireReader(ctx.actor).teamId, filter);
@@ -67,7 +72,10 @@ export class DomainResolver {
     return sendingPolicy(ctx.services.config);
   }
 
-  @Mutation(() => Domain, { description: 'Checks the domain’s DNS records now and moves its status (pending, verified or failed); refused when another team verified the name. Admins and full-access keys' })
+  @Mutation(() => Domain, {
+    description:
+      'Checks the domain’s DNS records now and moves its status (pending, verified or failed); refused when another team verified the name. Admins and full-access keys',
+  })
   verifyDomain(@Arg('id', () => ID, { description: "The domain's id" }) id: string, @Ctx() ctx: Context): Promise<Domain> {
     return verifyDomain(ctx.em, ctx.services.config, requireManager(ctx.actor), id);
   }

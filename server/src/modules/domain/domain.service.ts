@@ -20,12 +20,7 @@ export function normaliseDomainName(raw: string): string {
   const name = raw.trim().toLowerCase().replace(/\.$/, '');
   if (!name) throw badInput('name', 'Domain name is required.');
   const labels = name.split('.');
-  if (
-    name.length > 253 ||
-    labels.length < 2 ||
-    !labels.every((l) => LABEL.test(l)) ||
-    !TLD.test(labels[labels.length - 1])
-  ) {
+  if (name.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels[labels.length - 1])) {
     throw badInput('name', 'Enter a valid domain name, like example.com or mail.example.com.');
   }
   return name;
@@ -50,8 +45,7 @@ export function domainWhere(teamId: string, filter: DomainFilter | null = {}): F
 export const listDomains = (em: EntityManager, teamId: string, filter?: DomainFilter | null) =>
   em.find(Domain, domainWhere(teamId, filter), { orderBy: { createdAt: 'desc', id: 'asc' } });
 
-export const findDomain = (em: EntityManager, teamId: string, id: string) =>
-  em.findOne(Domain, { id, team: teamId });
+export const findDomain = (em: EntityManager, teamId: string, id: string) => em.findOne(Domain, { id, team: teamId });
 
 export async function getDomain(em: EntityManager, teamId: string, id: string): Promise<Domain> {
   const domain = isUuid(id) ? await findDomain(em, teamId, id) : null;
@@ -59,11 +53,7 @@ export async function getDomain(em: EntityManager, teamId: string, id: string): 
   return domain;
 }
 
-export async function createDomain(
-  em: EntityManager,
-  actor: Actor,
-  input: { name: string; region?: string },
-): Promise<Domain> {
+export async function createDomain(em: EntityManager, actor: Actor, input: { name: string; region?: string }): Promise<Domain> {
   const name = normaliseDomainName(input.name);
   const region = checkRegion(input.region);
   if (await em.count(Domain, { team: actor.teamId, name })) throw badInput('name', DUPLICATE);
@@ -89,7 +79,10 @@ export async function deleteDomain(em: EntityManager, actor: Actor, id: string):
     const domain = await getDomain(tx, actor.teamId, id);
     const restricted = await tx.count(ApiKey, { domain });
     if (restricted > 0) {
-      throw badInput('id', `${restricted} API key${restricted === 1 ? ' is' : 's are'} restricted to this domain: edit or remove ${restricted === 1 ? 'it' : 'them'} first.`);
+      throw badInput(
+        'id',
+        `${restricted} API key${restricted === 1 ? ' is' : 's are'} restricted to this domain: edit or remove ${restricted === 1 ? 'it' : 'them'} first.`,
+      );
     }
     tx.remove(domain);
     recordAudit(tx, actor, 'domain.deleted', domain.id, { name: domain.name });
@@ -124,7 +117,13 @@ export async function checkDomain(
   }
   const now = new Date();
   const pendingSince = domain.pendingSince ?? now;
-  const { checks, status } = await checkDomainRecords(createResolver(config.DNS_SERVERS), expectedRecords(domain, mailHost(config)), pendingSince, now, domain.status);
+  const { checks, status } = await checkDomainRecords(
+    createResolver(config.DNS_SERVERS),
+    expectedRecords(domain, mailHost(config)),
+    pendingSince,
+    now,
+    domain.status,
+  );
   domain.dnsChecks = checks;
   domain.checkedAt = now;
   domain.status = status;

@@ -38,7 +38,10 @@ const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at 
 type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
 
 /** An email claimed for delivery: the columns the claim returns. */
-type Claimed = Pick<EmailRow, 'id' | 'attempts' | 'team_id' | 'from' | 'to' | 'cc' | 'bcc' | 'reply_to' | 'subject' | 'html' | 'text' | 'headers' | 'attachments' | 'message_id'>;
+type Claimed = Pick<
+  EmailRow,
+  'id' | 'attempts' | 'team_id' | 'from' | 'to' | 'cc' | 'bcc' | 'reply_to' | 'subject' | 'html' | 'text' | 'headers' | 'attachments' | 'message_id'
+>;
 
 /**
  * Hands accepted emails to the mailer in batches, off the request path. Emails are claimed with
@@ -128,24 +131,30 @@ export class EmailDelivery {
     const keys = await this.dkimKeys(claimed);
     const unresolved = new Set(claimed.map((e) => e.id));
     // The claim is renewed while the relay works, so that no other instance takes these emails.
-    const renew = setInterval(() => {
-      this.pool
-        .query(`update email set claimed_at = now() where id = any($1::uuid[]) and status = 'sending'`, [[...unresolved]])
-        .catch((err: unknown) => this.logger.warn({ err }, 'could not renew the claim on emails being sent'));
-    }, Math.max(250, this.opts.leaseMs / 3));
+    const renew = setInterval(
+      () => {
+        this.pool
+          .query(`update email set claimed_at = now() where id = any($1::uuid[]) and status = 'sending'`, [[...unresolved]])
+          .catch((err: unknown) => this.logger.warn({ err }, 'could not renew the claim on emails being sent'));
+      },
+      Math.max(250, this.opts.leaseMs / 3),
+    );
     renew.unref();
     const recorder = this.outcomeRecorder();
     let retried = 0;
     let failed = 0;
     try {
-      await this.mailer.sendBatch(claimed.map((e) => toMail(e, keys)), (i, err) => {
-        const outcome = this.outcome(claimed[i], err);
-        this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
-        if (outcome.status === 'queued') retried++;
-        if (outcome.status === 'failed') failed++;
-        unresolved.delete(outcome.id);
-        recorder.add(outcome);
-      });
+      await this.mailer.sendBatch(
+        claimed.map((e) => toMail(e, keys)),
+        (i, err) => {
+          const outcome = this.outcome(claimed[i], err);
+          this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
+          if (outcome.status === 'queued') retried++;
+          if (outcome.status === 'failed') failed++;
+          unresolved.delete(outcome.id);
+          recorder.add(outcome);
+        },
+      );
     } finally {
       clearInterval(renew);
       await recorder.done();
@@ -191,7 +200,9 @@ export class EmailDelivery {
             where e.id = r.id and e.status = 'sending'`,
           [JSON.stringify(batch)],
         )
-        .catch((err: unknown) => this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses'));
+        .catch((err: unknown) =>
+          this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses'),
+        );
     };
     return {
       add: (o: Outcome) => {

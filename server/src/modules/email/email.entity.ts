@@ -76,7 +76,7 @@ export class Email {
   @Property({ type: 'uuid', nullable: true })
   apiKeyId?: string | null;
 
-  @Field(() => String, { description: "The sender, as given (\"Name <address>\" or an address) on one of the team's domains" })
+  @Field(() => String, { description: 'The sender, as given ("Name <address>" or an address) on one of the team\'s domains' })
   @Property({ type: 'string', length: 320 })
   from!: string;
 

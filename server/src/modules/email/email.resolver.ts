@@ -14,7 +14,8 @@ type EmailConnection = InstanceType<typeof EmailConnection>;
 
 @InputType({ description: 'Narrows the emails, as on the Emails page; the conditions given must all hold' })
 export class EmailFilter {
-  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled', deprecationReason: 'Use emailStatus, an enum' }) status?: EmailStatus | null;
+  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled', deprecationReason: 'Use emailStatus, an enum' })
+  status?: EmailStatus | null;
   @Field(() => EmailStatusFilter, { nullable: true, description: 'Only emails in this status' }) emailStatus?: EmailStatusFilter | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or before this time' }) to?: Date | null;

@@ -24,12 +24,14 @@ export type EmailFilter = DateRange & {
   search?: string | null;
 };
 
-
 /** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
   const other = key.domainName ? domains.find((d) => d !== key.domainName) : undefined;
   if (other !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, { field: 'from', restName: 'invalid_from_address' });
+    throw new AppError(ErrorCode.FORBIDDEN, `This API key can only send from the ${key.domainName} domain.`, {
+      field: 'from',
+      restName: 'invalid_from_address',
+    });
   }
 }
 
@@ -38,14 +40,24 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name', 'status'] });
   const missing = domains.find((d) => !known.some((k) => k.name === d));
   if (missing !== undefined) {
-    return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, { field: 'from', restName: 'invalid_from_address' });
+    return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, {
+      field: 'from',
+      restName: 'invalid_from_address',
+    });
   }
   const taken = await em.find(Domain, { name: { $in: domains }, status: DomainStatus.VERIFIED, team: { $ne: teamId } }, { fields: ['name'] });
   if (taken.length > 0) {
-    return new AppError(ErrorCode.FORBIDDEN, `The ${taken[0].name} domain is verified by another team: only that team may send from it.`, { field: 'from', restName: 'validation_error' });
+    return new AppError(ErrorCode.FORBIDDEN, `The ${taken[0].name} domain is verified by another team: only that team may send from it.`, {
+      field: 'from',
+      restName: 'validation_error',
+    });
   }
   const unverified = known.find((k) => k.status !== DomainStatus.VERIFIED)?.name ?? domains[0];
-  return new AppError(ErrorCode.FORBIDDEN, `The ${unverified} domain is not verified. Verify it on the Domains page: this server sends only from verified domains.`, { field: 'from', restName: 'validation_error' });
+  return new AppError(
+    ErrorCode.FORBIDDEN,
+    `The ${unverified} domain is not verified. Verify it on the Domains page: this server sends only from verified domains.`,
+    { field: 'from', restName: 'validation_error' },
+  );
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -136,7 +148,11 @@ export async function acceptEmails(
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
       if (!opts.batch) return { ids: [previous.id], errors, replayed: true, due: [] };
-      const emails = await ctx.em.find(Email, { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } }, { fields: ['id', 'idempotencyKey'] });
+      const emails = await ctx.em.find(
+        Email,
+        { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } },
+        { fields: ['id', 'idempotencyKey'] },
+      );
       const ids: string[] = [];
       parsed.forEach((p, i) => {
         const id = emails.find((e) => e.idempotencyKey === slot(i))?.id;
@@ -162,7 +178,8 @@ export async function acceptEmails(
     }
     const domainsOf = (list: NewEmailRow[]) => [...new Set(list.map((r) => domainOf(parseAddress(r.from)!)))];
     if (!opts.permissive) {
-      if (!(await ctx.services.emailWriter.insert(key.teamId, accepted, domainsOf(accepted)))) throw await missingDomainError(ctx.em, key.teamId, domainsOf(accepted));
+      if (!(await ctx.services.emailWriter.insert(key.teamId, accepted, domainsOf(accepted))))
+        throw await missingDomainError(ctx.em, key.teamId, domainsOf(accepted));
       for (const r of accepted) inserted.add(r);
     } else {
       // Each email on its own: concurrent inserts still share one statement (group commit).
@@ -203,7 +220,8 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   const where: FilterQuery<Email> & Record<string, unknown> = { teamId };
   const status = filter.emailStatus ?? filter.status;
   if (status) {
-    if (!(EMAIL_STATUSES as readonly string[]).includes(status)) throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
+    if (!(EMAIL_STATUSES as readonly string[]).includes(status))
+      throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
     where.status = status;
   }
   if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';

@@ -26,7 +26,10 @@ const addressList = (field: string, max: number) =>
     .union([address(field), z.array(address(field)).min(1, `\`${field}\` must not be empty.`).max(max, `\`${field}\` accepts at most ${max} addresses.`)])
     .transform((v) => (Array.isArray(v) ? v : [v]));
 
-const optionalList = (field: string, max: number) => addressList(field, max).optional().transform((v) => v ?? []);
+const optionalList = (field: string, max: number) =>
+  addressList(field, max)
+    .optional()
+    .transform((v) => v ?? []);
 
 export const sendEmailSchema = z
   .object({
@@ -126,7 +129,8 @@ const TAG_FIELDS = ['name', 'value'] as const;
  * them (Message-ID, DKIM-Signature, Content-Type) or they would let a key restricted to one
  * domain speak for another (Sender, Return-Path, Resent-*), so a request may not set them.
  */
-const RESERVED_HEADER = /^(?:from|sender|to|cc|bcc|reply-to|subject|date|return-path|message-id|in-reply-to-id|dkim-signature|domainkey-signature|arc-.*|authentication-results|received(?:-spf)?|resent-.*|mime-version|content-.*|x-mailer|errors-to|envelope-to|delivered-to|x-original-.*)$/i;
+const RESERVED_HEADER =
+  /^(?:from|sender|to|cc|bcc|reply-to|subject|date|return-path|message-id|in-reply-to-id|dkim-signature|domainkey-signature|arc-.*|authentication-results|received(?:-spf)?|resent-.*|mime-version|content-.*|x-mailer|errors-to|envelope-to|delivered-to|x-original-.*)$/i;
 const HEADER_NAME = /^[!-9;-~]{1,100}$/;
 
 // Plain loops, no closures: this runs on every send (the closures cost a few µs per email).

@@ -46,7 +46,6 @@ registerEnumType(ExportStatus, {
   },
 });
 
-
 @ObjectType({ description: `A CSV file of one of the team's resources, written by PostgreSQL; downloadable for ${DOWNLOAD_DAYS} days once READY` })
 @Entity({ tableName: 'export' })
 @Index({ properties: ['team', 'createdAt', 'id'] })
@@ -74,7 +73,8 @@ export class Export {
 
   @Field(() => Int, {
     nullable: true,
-    description: "PostgreSQL's estimate of the rows, for a large export's progress until rowCount is known (not counted up front, which would cost as much as the export)",
+    description:
+      "PostgreSQL's estimate of the rows, for a large export's progress until rowCount is known (not counted up front, which would cost as much as the export)",
   })
   @Property({ type: 'integer', nullable: true })
   estimatedRowCount?: number | null;

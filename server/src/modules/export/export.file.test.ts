@@ -27,7 +27,7 @@ function randomCsv(records: number, seed: number): string {
 describe('RecordCounter', () => {
   it('counts records, not newlines inside quoted fields, however the bytes are split', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const records = 1 + (seed * 7) % 50;
+      const records = 1 + ((seed * 7) % 50);
       const bytes = Buffer.from(randomCsv(records, seed));
       const counter = new RecordCounter();
       // Split into uneven pieces, cutting through quotes and escaped quotes.

@@ -65,7 +65,12 @@ export async function writeCsv(opts: {
     if (filled === 0) return;
     // The other buffer's insert must be done before that buffer is filled again.
     await inFlight;
-    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, seq++, current.subarray(0, filled)]);
+    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [
+      opts.exportId,
+      opts.attempt,
+      seq++,
+      current.subarray(0, filled),
+    ]);
     // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
     inFlight.catch(() => undefined);
     current = buffers[seq % 2];

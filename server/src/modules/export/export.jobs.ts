@@ -37,7 +37,10 @@ export async function startExportWorkers(services: Services): Promise<void> {
         if (outcome === 'busy') {
           // Not an attempt: a new job behind the others, so the retries stay for real failures.
           const deferrals = (job.data.deferrals ?? 0) + 1;
-          await jobs.send(EXPORT_QUEUE, { exportId: job.data.exportId, deferrals } satisfies ExportJob, { ...exportJobOptions(services), startAfter: DEFER_SECONDS });
+          await jobs.send(EXPORT_QUEUE, { exportId: job.data.exportId, deferrals } satisfies ExportJob, {
+            ...exportJobOptions(services),
+            startAfter: DEFER_SECONDS,
+          });
         }
       } catch (err) {
         services.metrics?.exportDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);

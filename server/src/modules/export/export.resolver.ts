@@ -19,7 +19,7 @@ import { createExport, downloadUrl, findExport, INLINE_MAX_ROWS } from './export
 const ExportConnection = Connection(Export, 'Export');
 type ExportConnection = InstanceType<typeof ExportConnection>;
 
-@InputType({ description: "An export to create: the resource, and the filter of its list (the field named after it), the same input its page sends" })
+@InputType({ description: 'An export to create: the resource, and the filter of its list (the field named after it), the same input its page sends' })
 class CreateExportInput {
   @Field(() => ExportResource, { description: 'What to export' }) resource!: ExportResource;
   @Field(() => JSONResolver, {
@@ -29,7 +29,8 @@ class CreateExportInput {
   })
   filters?: unknown;
   @Field(() => EmailFilter, { nullable: true, description: 'EMAILS: the emails(filter:) of the Emails page' }) emails?: EmailFilter | null;
-  @Field(() => BroadcastFilter, { nullable: true, description: 'BROADCASTS: the broadcasts(filter:) of the Broadcasts page' }) broadcasts?: BroadcastFilter | null;
+  @Field(() => BroadcastFilter, { nullable: true, description: 'BROADCASTS: the broadcasts(filter:) of the Broadcasts page' })
+  broadcasts?: BroadcastFilter | null;
   @Field(() => ContactFilter, { nullable: true, description: 'CONTACTS: the contacts(filter:) of the Contacts page' }) contacts?: ContactFilter | null;
   @Field(() => DomainFilter, { nullable: true, description: 'DOMAINS: the domains(filter:) of the Domains page' }) domains?: DomainFilter | null;
   @Field(() => UsageLogFilter, { nullable: true, description: 'LOGS: the usageLogs(filter:) of the Logs page' }) logs?: UsageLogFilter | null;
@@ -38,7 +39,10 @@ class CreateExportInput {
 
 @InputType({ description: 'Narrows the exports; the conditions given must all hold' })
 class ExportFilter {
-  @Field(() => ExportStatus, { nullable: true, description: 'Only exports in this status, as the status field reads it (a READY export past expiresAt is EXPIRED)' })
+  @Field(() => ExportStatus, {
+    nullable: true,
+    description: 'Only exports in this status, as the status field reads it (a READY export past expiresAt is EXPIRED)',
+  })
   status?: ExportStatus | null;
 }
 
@@ -68,7 +72,10 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
 export class ExportResolver {
   @Query(() => ExportConnection, { description: "The team's exports, newest first" })
   exports(
-    @Arg('filter', () => ExportFilter, { nullable: true, description: 'Only the exports that match; all when omitted' }) filter: ExportFilter | null | undefined,
+    @Arg('filter', () => ExportFilter, { nullable: true, description: 'Only the exports that match; all when omitted' }) filter:
+      | ExportFilter
+      | null
+      | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
@@ -84,7 +91,10 @@ export class ExportResolver {
   }
 
   @Mutation(() => Export, { description: `Admins and full-access keys only. READY at once for ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows or fewer` })
-  createExport(@Arg('input', () => CreateExportInput, { description: 'What to export, and its filters' }) input: CreateExportInput, @Ctx() ctx: Context): Promise<Export> {
+  createExport(
+    @Arg('input', () => CreateExportInput, { description: 'What to export, and its filters' }) input: CreateExportInput,
+    @Ctx() ctx: Context,
+  ): Promise<Export> {
     return createExport(ctx.em, ctx.services, requireManager(ctx.actor), input);
   }
 

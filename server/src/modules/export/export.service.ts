@@ -31,12 +31,7 @@ export async function findExport(em: EntityManager, teamId: string, id: string):
  * Small exports (≤ INLINE_MAX_ROWS) are written during the request and come back READY; larger ones
  * come back PROCESSING and run as a job that any instance may pick up.
  */
-export async function createExport(
-  em: EntityManager,
-  services: Services,
-  actor: Actor,
-  input: ExportFilterInput,
-): Promise<Export> {
+export async function createExport(em: EntityManager, services: Services, actor: Actor, input: ExportFilterInput): Promise<Export> {
   if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
   const { stored: filters, query } = await prepareExport(em, actor.teamId, input);
   // Counting every row up front would cost as much as the export: count only up to the inline
@@ -128,7 +123,8 @@ export async function runExport(services: Services, exportId: string, opts: { em
         latestRows = r;
         publish(r);
       },
-      stillWanted: async () => (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
+      stillWanted: async () =>
+        (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
     }).finally(() => clearInterval(heartbeat));
     // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
     if (slot && !discarded) await giveTeamSlotBack(copy, slot);
@@ -166,7 +162,12 @@ export async function runExport(services: Services, exportId: string, opts: { em
 export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
   await services.orm.em
     .getConnection()
-    .execute('update export set status = ?, error = ?, completed_at = now() where id = ? and status = ?', [ExportStatus.FAILED, reason.slice(0, 500), exportId, ExportStatus.PROCESSING]);
+    .execute('update export set status = ?, error = ?, completed_at = now() where id = ? and status = ?', [
+      ExportStatus.FAILED,
+      reason.slice(0, 500),
+      exportId,
+      ExportStatus.PROCESSING,
+    ]);
   await services.notifier.notify('export_progress', exportId);
 }
 

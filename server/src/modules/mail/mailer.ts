@@ -99,10 +99,9 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
   });
   // One INSERT whatever the number of mails: they land or fail as one.
   const insert = (mails: Mail[]) =>
-    opts.pool.query(
-      keepInOutbox(`select * from jsonb_to_recordset($1::jsonb) as v("from" text, "to" text, subject text, text text, html text)`),
-      [JSON.stringify(mails.map(row))],
-    );
+    opts.pool.query(keepInOutbox(`select * from jsonb_to_recordset($1::jsonb) as v("from" text, "to" text, subject text, text text, html text)`), [
+      JSON.stringify(mails.map(row)),
+    ]);
   return {
     kind: 'outbox',
     async send(mail) {

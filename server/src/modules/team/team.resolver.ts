@@ -79,7 +79,9 @@ export class TeamResolver {
     return listPendingInvitations(ctx.em, team.id);
   }
 
-  @Mutation(() => InvitationPayload, { description: 'Invites someone by email: the link works once, for 7 days. Team admins only, signed in (never an API key)' })
+  @Mutation(() => InvitationPayload, {
+    description: 'Invites someone by email: the link works once, for 7 days. Team admins only, signed in (never an API key)',
+  })
   inviteMember(
     @Arg('input', () => InviteMemberInput, { description: 'Whom to invite, and as what' }) input: InviteMemberInput,
     @Ctx() ctx: Context,
@@ -87,13 +89,22 @@ export class TeamResolver {
     return inviteMember(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), input, ctx.ip);
   }
 
-  @Query(() => InvitationPreview, { nullable: true, description: 'The team and address of an invitation link; null when the token is unknown, used or expired. Readable signed out (the token is the secret); not with an API key' })
-  invitationPreview(@Arg('token', () => String, { description: 'The token from the invitation link' }) token: string, @Ctx() ctx: Context): Promise<InvitationPreview | null> {
+  @Query(() => InvitationPreview, {
+    nullable: true,
+    description:
+      'The team and address of an invitation link; null when the token is unknown, used or expired. Readable signed out (the token is the secret); not with an API key',
+  })
+  invitationPreview(
+    @Arg('token', () => String, { description: 'The token from the invitation link' }) token: string,
+    @Ctx() ctx: Context,
+  ): Promise<InvitationPreview | null> {
     requireNoKey(ctx.actor);
     return previewInvitation(ctx.em, token);
   }
 
-  @Mutation(() => User, { description: 'Joins the team of an invitation and signs in (a new account, or an existing one with its password). Not with an API key' })
+  @Mutation(() => User, {
+    description: 'Joins the team of an invitation and signs in (a new account, or an existing one with its password). Not with an API key',
+  })
   async acceptInvitation(
     @Arg('input', () => AcceptInvitationInput, { description: 'The token and the password' }) input: AcceptInvitationInput,
     @Ctx() ctx: Context,
@@ -111,7 +122,9 @@ export class TeamResolver {
     return updateMemberRole(ctx.em, requireTeamAdmin(ctx.actor), id, role);
   }
 
-  @Mutation(() => ID, { description: 'Removes a member from the team and ends their sessions in it; the last admin cannot be removed. Returns the id. Team admins only, signed in' })
+  @Mutation(() => ID, {
+    description: 'Removes a member from the team and ends their sessions in it; the last admin cannot be removed. Returns the id. Team admins only, signed in',
+  })
   removeMember(@Arg('id', () => ID, { description: "The membership's id (Member.id)" }) id: string, @Ctx() ctx: Context): Promise<string> {
     return removeMember(ctx.em, requireTeamAdmin(ctx.actor), id);
   }

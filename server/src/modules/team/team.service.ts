@@ -5,13 +5,7 @@ import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
-import {
-  INVALID_CREDENTIALS,
-  createSession,
-  hashPassword,
-  type SignedIn,
-  verifyCredentials,
-} from '../auth/auth.service.js';
+import { INVALID_CREDENTIALS, createSession, hashPassword, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { userActor } from '../auth/session.js';
 import { Session } from '../auth/session.entity.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
@@ -22,8 +16,7 @@ const INVALID_INVITATION = 'This invitation is invalid, already used or expired.
 
 export const findTeam = (em: EntityManager, teamId: string) => em.findOneOrFail(Team, teamId);
 
-export const listMembers = (em: EntityManager, teamId: string) =>
-  em.find(Membership, { team: teamId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
+export const listMembers = (em: EntityManager, teamId: string) => em.find(Membership, { team: teamId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
 
 export const listPendingInvitations = (em: EntityManager, teamId: string) =>
   em.find(
@@ -90,15 +83,8 @@ export async function previewInvitation(em: EntityManager, token: string): Promi
   return { teamName: invitation.team.name, email: invitation.email, expiresAt: invitation.expiresAt };
 }
 
-export async function acceptInvitation(
-  em: EntityManager,
-  services: Services,
-  input: { token: string; password: string },
-  ip: string,
-): Promise<SignedIn> {
-  const invitation = input.token
-    ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] })
-    : null;
+export async function acceptInvitation(em: EntityManager, services: Services, input: { token: string; password: string }, ip: string): Promise<SignedIn> {
+  const invitation = input.token ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] }) : null;
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) {
     throw badInput('token', INVALID_INVITATION);
   }
@@ -115,11 +101,7 @@ export async function acceptInvitation(
   const passwordHash = user ? undefined : await hashPassword(input.password);
   const signedIn = await em.transactional(async (tx) => {
     // The conditional update makes the token single-use even under concurrent accepts.
-    const claimed = await tx.nativeUpdate(
-      Invitation,
-      { id: invitation.id, acceptedAt: null, expiresAt: { $gt: new Date() } },
-      { acceptedAt: new Date() },
-    );
+    const claimed = await tx.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null, expiresAt: { $gt: new Date() } }, { acceptedAt: new Date() });
     if (claimed !== 1) throw badInput('token', INVALID_INVITATION);
     if (!user) {
       user = new User(invitation.email, passwordHash as string);
@@ -148,17 +130,10 @@ async function assertAnotherAdminRemains(em: EntityManager, teamId: string, memb
   if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'memberId' });
 }
 
-export async function updateMemberRole(
-  em: EntityManager,
-  actor: Actor,
-  memberId: string,
-  role: Role,
-): Promise<Membership> {
+export async function updateMemberRole(em: EntityManager, actor: Actor, memberId: string, role: Role): Promise<Membership> {
   if (!Object.values(Role).includes(role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
   return em.transactional(async (tx) => {
-    const membership = isUuid(memberId)
-      ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] })
-      : null;
+    const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] }) : null;
     if (!membership) throw notFound('Member');
     if (membership.role === role) return membership;
     if (role === Role.MEMBER) await assertAnotherAdminRemains(tx, actor.teamId, membership);
@@ -183,7 +158,7 @@ export async function removeMember(em: EntityManager, actor: Actor, memberId: st
 }
 
 export async function revokeInvitation(em: EntityManager, actor: Actor, invitationId: string): Promise<string> {
-  const deleted = isUuid(invitationId) && await em.nativeDelete(Invitation, { id: invitationId, team: actor.teamId, acceptedAt: null });
+  const deleted = isUuid(invitationId) && (await em.nativeDelete(Invitation, { id: invitationId, team: actor.teamId, acceptedAt: null }));
   if (!deleted) throw notFound('Invitation');
   recordAudit(em, actor, 'member.invitation_revoked', invitationId);
   await em.flush();

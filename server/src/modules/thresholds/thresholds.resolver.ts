@@ -20,7 +20,9 @@ const THRESHOLDS: Thresholds = {
 
 @Resolver()
 export class ThresholdsResolver {
-  @Query(() => Thresholds, { description: 'The fixed numbers behind the rules (inactive, expiring soon, export download and inline limits); readable signed out' })
+  @Query(() => Thresholds, {
+    description: 'The fixed numbers behind the rules (inactive, expiring soon, export download and inline limits); readable signed out',
+  })
   thresholds(): Thresholds {
     return THRESHOLDS;
   }

@@ -24,7 +24,9 @@ describe('redactGraphql: secret fields by the schema, whatever the alias', () =>
     );
     const text = JSON.stringify(res.responseBody);
     for (const v of ['plain-one', 'plain-two', 'plain-three']) expect(text).not.toContain(v);
-    expect(res.responseBody).toMatchObject({ data: { i: { t: '[redacted]', invitation: { email: 'a@b.co' } }, c: { k: '[redacted]' }, r: { secretless: '[redacted]' } } });
+    expect(res.responseBody).toMatchObject({
+      data: { i: { t: '[redacted]', invitation: { email: 'a@b.co' } }, c: { k: '[redacted]' }, r: { secretless: '[redacted]' } },
+    });
   });
 
   it('leaves other fields alone, even named after a secret (apiKeys, apiKey, tokenStart, apiKeyId)', () => {
@@ -58,7 +60,17 @@ describe('redactGraphql: secret fields by the schema, whatever the alias', () =>
 describe('redact', () => {
   it('by name: pwd, privateKey, session, bearer, clientSecret, x-api-key…', () => {
     const out = redact({ pwd: 'a', privateKey: 'b', private_key: 'c', session: 'd', bearer: 'e', clientSecret: 'f', 'x-api-key': 'g', name: 'kept', ok: true });
-    expect(out).toEqual({ pwd: '[redacted]', privateKey: '[redacted]', private_key: '[redacted]', session: '[redacted]', bearer: '[redacted]', clientSecret: '[redacted]', 'x-api-key': '[redacted]', name: 'kept', ok: true });
+    expect(out).toEqual({
+      pwd: '[redacted]',
+      privateKey: '[redacted]',
+      private_key: '[redacted]',
+      session: '[redacted]',
+      bearer: '[redacted]',
+      clientSecret: '[redacted]',
+      'x-api-key': '[redacted]',
+      name: 'kept',
+      ok: true,
+    });
   });
 
   it('by value: API keys, invitation and session tokens, Bearer credentials', () => {

@@ -140,8 +140,7 @@ type SecretPaths = Map<string, SecretPaths | true>;
 function secretPaths(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): SecretPaths {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const operation =
-    document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) ?? null;
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) ?? null;
   const paths: SecretPaths = new Map();
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return paths;
   const root = schema.getRootType(operation.operation);

@@ -74,10 +74,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise
  * advisory lock makes concurrent runs take turns). One change per transaction: a change that
  * cannot get its lock in time is reported in `failed` and left to the next run.
  */
-export async function maintainLogPartitions(
-  pool: pg.Pool,
-  opts: { retentionDays: number; drop: boolean; now?: Date },
-): Promise<LogMaintenance> {
+export async function maintainLogPartitions(pool: pg.Pool, opts: { retentionDays: number; drop: boolean; now?: Date }): Promise<LogMaintenance> {
   const now = opts.now ?? new Date();
   const cutoff = retentionCutoff(opts.retentionDays, now);
   const out: LogMaintenance = { created: [], dropped: [], failed: [], defaultRowsDeleted: 0 };
@@ -89,7 +86,10 @@ export async function maintainLogPartitions(
     const name = `usage_log_p${isoDay(day).replaceAll('-', '')}`;
     if (existing.has(name)) continue;
     try {
-      const created = await inTransaction(pool, async (c) => (await c.query<{ name: string | null }>('select keyring_log_partition($1::date) as name', [isoDay(day)])).rows[0].name);
+      const created = await inTransaction(
+        pool,
+        async (c) => (await c.query<{ name: string | null }>('select keyring_log_partition($1::date) as name', [isoDay(day)])).rows[0].name,
+      );
       if (created) out.created.push(created);
     } catch (e) {
       if (!isLockTimeout(e)) throw e;

@@ -242,7 +242,13 @@ const NIL = '00000000-0000-0000-0000-000000000000';
  * `need` logs of the filter's key and status class (its status code counted as its class, its
  * method and endpoint not at all: for those it is a first guess); null when they count fewer.
  */
-async function daysHolding(db: pg.Pool | pg.ClientBase, teamId: string, filter: UsageLogFilter | null | undefined, ceiling: Date | null, need: number): Promise<Date | null> {
+async function daysHolding(
+  db: pg.Pool | pg.ClientBase,
+  teamId: string,
+  filter: UsageLogFilter | null | undefined,
+  ceiling: Date | null,
+  need: number,
+): Promise<Date | null> {
   const cls = filter?.statusCode ? Math.floor(filter.statusCode / 100) : filter?.statusClass;
   const column = cls && cls >= 2 && cls <= 5 ? `status_${cls}xx` : cls ? null : 'requests';
   if (!column) return null; // 1xx: not rolled up on its own
@@ -302,7 +308,12 @@ async function windowStarts(db: pg.Pool | pg.ClientBase, teamId: string, upper: 
 }
 
 /** The position of one of the team's logs in a filtered list, or null when it is not in it. */
-export async function findLogPosition(db: pg.Pool | pg.ClientBase, teamId: string, filter: UsageLogFilter | null | undefined, id: string): Promise<LogPosition | null> {
+export async function findLogPosition(
+  db: pg.Pool | pg.ClientBase,
+  teamId: string,
+  filter: UsageLogFilter | null | undefined,
+  id: string,
+): Promise<LogPosition | null> {
   if (!isUuid(id)) return null;
   const { bind, values } = parameters();
   const { conditions } = logConditions(teamId, filter, bind);
@@ -317,6 +328,7 @@ export async function findLogPosition(db: pg.Pool | pg.ClientBase, teamId: strin
 export const encodeLogCursor = (p: LogPosition) => Buffer.from(`${p.at}|${p.id}`).toString('base64url');
 export function decodeLogCursor(cursor: string): LogPosition {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at))) throw badInput('after', 'Invalid cursor.');
+  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at)))
+    throw badInput('after', 'Invalid cursor.');
   return { at, id };
 }

@@ -50,13 +50,17 @@ type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
 export class UsageLogFilter {
   @Field(() => ID, { nullable: true, description: 'Only requests made with this key (deleted keys included)' }) apiKeyId?: string | null;
   @Field(() => Int, { nullable: true, description: 'Only answers with this HTTP status, e.g. 422' }) statusCode?: number | null;
-  @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status', deprecationReason: 'Use responseClass, an enum' }) statusClass?: number | null;
+  @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status', deprecationReason: 'Use responseClass, an enum' })
+  statusClass?: number | null;
   @Field(() => StatusClass, { nullable: true, description: 'Only answers of this class (every 2xx, 4xx, 5xx…)' }) responseClass?: StatusClass | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
   @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
   @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
-  @Field(() => String, { nullable: true, description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation',
+  })
   endpoint?: string | null;
 }
 
@@ -70,14 +74,18 @@ class UsageBucket {
 @ObjectType({ description: 'How far back request logs go' })
 class UsageLogRetention {
   @Field(() => Int, { description: 'Logs are kept this many days (LOG_RETENTION_DAYS), then dropped; counts and usage charts stay' }) days!: number;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "The start (UTC) of the first day with logs of the team still kept; null when it has none" }) oldestAt!: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The start (UTC) of the first day with logs of the team still kept; null when it has none' })
+  oldestAt!: Date | null;
 }
 
 @Resolver(() => UsageLog)
 export class UsageLogResolver {
   @Query(() => UsageLogConnection, { description: 'Requests made with API keys, newest first' })
   async usageLogs(
-    @Arg('filter', () => UsageLogFilter, { nullable: true, description: 'Only the logs that match; all when omitted' }) filter: UsageLogFilter | null | undefined,
+    @Arg('filter', () => UsageLogFilter, { nullable: true, description: 'Only the logs that match; all when omitted' }) filter:
+      | UsageLogFilter
+      | null
+      | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
@@ -98,7 +106,10 @@ export class UsageLogResolver {
     return logRetention(ctx.services.pool, requireReader(ctx.actor).teamId, ctx.services.config.LOG_RETENTION_DAYS);
   }
 
-  @Query(() => UsageLog, { nullable: true, description: "One request log with its redacted bodies; null when there is none with this id (another team's included)" })
+  @Query(() => UsageLog, {
+    nullable: true,
+    description: "One request log with its redacted bodies; null when there is none with this id (another team's included)",
+  })
   async usageLog(@Arg('id', () => ID, { description: "The log's id" }) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
     try {
       return await getUsageLog(ctx.em, requireReader(ctx.actor).teamId, id);
@@ -129,18 +140,27 @@ export class ApiKeyUsageResolver {
     // Counted once per day for the query cost limit (graphql/cost.ts).
     complexity: ({ args, childComplexity }) => 1 + Math.max(1, Number(args.days) || 1) * childComplexity,
   })
-  usage(@Root() key: ApiKey, @Arg('days', () => Int, { description: `How many days back from today (UTC), today included: 1 … ${USAGE_MAX_DAYS}` }) days: number, @Ctx() ctx: Context): Promise<UsageBucket[]> {
+  usage(
+    @Root() key: ApiKey,
+    @Arg('days', () => Int, { description: `How many days back from today (UTC), today included: 1 … ${USAGE_MAX_DAYS}` }) days: number,
+    @Ctx() ctx: Context,
+  ): Promise<UsageBucket[]> {
     checkUsageDays(days);
     return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days });
   }
 
   // Scalars rather than usage(days: 7) { … }: the list's sparkline costs 2 per key, not 22 (graphql/cost.ts).
-  @FieldResolver(() => [Int], { description: `Requests per day over the last ${RECENT_DAYS} days (UTC), oldest first, today last: the numbers of usage(days: ${RECENT_DAYS}), for a sparkline` })
+  @FieldResolver(() => [Int], {
+    description: `Requests per day over the last ${RECENT_DAYS} days (UTC), oldest first, today last: the numbers of usage(days: ${RECENT_DAYS}), for a sparkline`,
+  })
   async recentRequests(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number[]> {
     return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS })).map((b) => b.requests);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: `Share (0 … 1) of the last ${RECENT_DAYS} days' requests answered with a status of 400 or more; null when there were none` })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: `Share (0 … 1) of the last ${RECENT_DAYS} days' requests answered with a status of 400 or more; null when there were none`,
+  })
   async recentErrorRate(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number | null> {
     const buckets = await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS });
     const requests = buckets.reduce((n, b) => n + b.requests, 0);

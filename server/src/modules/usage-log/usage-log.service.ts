@@ -27,7 +27,12 @@ export async function listUsageLogs(
   opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean },
 ): Promise<UsageLogPage> {
   const page = await findLogPage(db, teamId, filter, opts);
-  return { logs: page.rows.map(({ at, ...row }) => ({ log: em.map(UsageLog, row), position: { at, id: row.id } })), hasMore: page.hasMore, next: page.next, searchedUntil: page.searchedUntil };
+  return {
+    logs: page.rows.map(({ at, ...row }) => ({ log: em.map(UsageLog, row), position: { at, id: row.id } })),
+    hasMore: page.hasMore,
+    next: page.next,
+    searchedUntil: page.searchedUntil,
+  };
 }
 
 /**

@@ -59,7 +59,11 @@ describe('UsageRecorder: writes PostgreSQL refuses for good are never retried fo
     recorder.record(entry({ teamId, endpoint: '/bad-status', statusCode: 70_000 }));
     recorder.record(entry({ teamId, endpoint: '/ok-2' }));
     await recorder.flush();
-    const rows = await sql<{ endpoint: string; request_body: unknown }>(url, 'select endpoint, request_body from usage_log where team_id = $1 order by endpoint', [teamId]);
+    const rows = await sql<{ endpoint: string; request_body: unknown }>(
+      url,
+      'select endpoint, request_body from usage_log where team_id = $1 order by endpoint',
+      [teamId],
+    );
     expect(rows).toEqual([
       { endpoint: '/ok-1', request_body: { subject: 'hello' } },
       { endpoint: '/ok-2', request_body: { subject: 'hello' } },

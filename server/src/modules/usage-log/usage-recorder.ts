@@ -147,7 +147,14 @@ export class UsageRecorder {
     if (now < this.quietUntil) return;
     this.quietUntil = now + QUIET_MS;
     this.logger.error(
-      { bodiesShed: this.shedSinceLog.bodies, entriesShed: this.shedSinceLog.entries, pending: this.buffer.length, pendingChars: this.chars, maxEntries: this.opts.maxEntries, maxBytes: this.opts.maxBytes },
+      {
+        bodiesShed: this.shedSinceLog.bodies,
+        entriesShed: this.shedSinceLog.entries,
+        pending: this.buffer.length,
+        pendingChars: this.chars,
+        maxEntries: this.opts.maxEntries,
+        maxBytes: this.opts.maxBytes,
+      },
       'usage-log buffer full: new entries are kept without their bodies past half of USAGE_LOG_BUFFER_MB, dropped at USAGE_LOG_BUFFER_ENTRIES or USAGE_LOG_BUFFER_MB',
     );
     this.shedSinceLog = { bodies: 0, entries: 0 };
@@ -233,7 +240,10 @@ export class UsageRecorder {
           await this.write([JSON.stringify({ ...rest, request_body: { unstorable: true }, response_body: null })]);
           this.stats.written++;
           this.stats.keptWithoutBodies++;
-          this.logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, apiKeyId: rest.api_key_id }, 'usage log kept without its bodies, which PostgreSQL refused');
+          this.logger.warn(
+            { err: { message: (err as Error).message, code: (err as { code?: string }).code }, apiKeyId: rest.api_key_id },
+            'usage log kept without its bodies, which PostgreSQL refused',
+          );
         } catch (again) {
           if (isTransient(again)) {
             this.giveBack(batch.slice(i));
@@ -241,7 +251,10 @@ export class UsageRecorder {
             return i;
           }
           this.stats.refused++;
-          this.logger.error({ err: { message: (again as Error).message, code: (again as { code?: string }).code }, entry: rest }, 'usage log dropped: PostgreSQL refused it');
+          this.logger.error(
+            { err: { message: (again as Error).message, code: (again as { code?: string }).code }, entry: rest },
+            'usage log dropped: PostgreSQL refused it',
+          );
         }
       }
     }

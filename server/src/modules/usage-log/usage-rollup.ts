@@ -60,7 +60,9 @@ export async function rebuildRollups(pool: pg.Pool, onDay?: (day: string, rows: 
   const first = since && since > partitions[0].from ? since : partitions[0].from;
   // Past the last partition, only the default partition holds logs; and a rollup of a later day
   // with no logs at all is rebuilt too (to nothing).
-  const { rows: [ends] } = await pool.query<{ log: Date | null; rollup: Date | null }>(
+  const {
+    rows: [ends],
+  } = await pool.query<{ log: Date | null; rollup: Date | null }>(
     `select (select max(created_at) from usage_log_default) as log,
             (select max(day)::timestamp at time zone 'UTC' from usage_rollup) as rollup`,
   );

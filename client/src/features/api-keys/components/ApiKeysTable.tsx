@@ -113,9 +113,7 @@ export function ApiKeysTable({
           items={[
             { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
             { label: 'Roll API key', onSelect: () => actions.onRoll(k) },
-            k.enabled
-              ? { label: 'Disable API key', onSelect: () => actions.onDisable(k) }
-              : { label: 'Enable API key', onSelect: () => actions.onEnable(k) },
+            k.enabled ? { label: 'Disable API key', onSelect: () => actions.onDisable(k) } : { label: 'Enable API key', onSelect: () => actions.onEnable(k) },
             { label: 'Remove API key', tone: 'danger', onSelect: () => actions.onRemove(k) },
           ]}
         />

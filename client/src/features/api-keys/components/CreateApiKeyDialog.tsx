@@ -74,15 +74,7 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
         </>
       }
     >
-      <ApiKeyForm
-        id={FORM_ID}
-        label="Create API Key"
-        values={values}
-        onChange={setValues}
-        errors={fieldErrors}
-        onInvalid={setFieldErrors}
-        onSubmit={onSubmit}
-      >
+      <ApiKeyForm id={FORM_ID} label="Create API Key" values={values} onChange={setValues} errors={fieldErrors} onInvalid={setFieldErrors} onSubmit={onSubmit}>
         <TextField
           label="Expires on"
           type="date"

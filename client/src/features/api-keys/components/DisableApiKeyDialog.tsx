@@ -12,8 +12,8 @@ export function DisableApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_
       title={`Disable API key “${apiKey.name}”?`}
       description={
         <>
-          Requests with <strong>{apiKey.name}</strong> (<code className="mono">{apiKey.tokenStart}…</code>) will be refused
-          with “This API key is disabled.” until you enable it again. Nothing is deleted.
+          Requests with <strong>{apiKey.name}</strong> (<code className="mono">{apiKey.tokenStart}…</code>) will be refused with “This API key is disabled.”
+          until you enable it again. Nothing is deleted.
         </>
       }
       confirmLabel="Disable API key"

@@ -49,8 +49,8 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         description={
           <>
             Today <strong>{apiKey.name}</strong> can only send email
-            {apiKey.domain ? ` from ${apiKey.domain.name}` : ''}. With full access, anyone holding its token can also create,
-            change and delete keys, domains and exports.
+            {apiKey.domain ? ` from ${apiKey.domain.name}` : ''}. With full access, anyone holding its token can also create, change and delete keys, domains
+            and exports.
           </>
         }
         size="sm"
@@ -83,15 +83,7 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         </>
       }
     >
-      <ApiKeyForm
-        id={FORM_ID}
-        label="Edit API key"
-        values={values}
-        onChange={setValues}
-        errors={fieldErrors}
-        onInvalid={setFieldErrors}
-        onSubmit={onSubmit}
-      >
+      <ApiKeyForm id={FORM_ID} label="Edit API key" values={values} onChange={setValues} errors={fieldErrors} onInvalid={setFieldErrors} onSubmit={onSubmit}>
         <TextField
           label="Expires on"
           type="date"

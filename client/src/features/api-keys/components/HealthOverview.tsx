@@ -21,24 +21,14 @@ export function HealthOverview({
   const { inactiveAfterDays, expiringSoonDays } = useThresholds();
   return (
     <section className="health" aria-label="Key health">
-      <button
-        type="button"
-        className="health-card"
-        aria-pressed={active === undefined}
-        onClick={() => onSelect(undefined)}
-      >
-        <span className="health-label">All keys</span>{' '}
-        <span className="health-count">{health.total}</span>
+      <button type="button" className="health-card" aria-pressed={active === undefined} onClick={() => onSelect(undefined)}>
+        <span className="health-label">All keys</span> <span className="health-count">{health.total}</span>
       </button>
       {HEALTH_FILTERS.map((f) => {
         const count = health[f.count];
         // The inactive and expiring cards name their thresholds: "Inactive for 30 days", "Expiring within 7 days".
         const label =
-          f.id === 'inactive'
-            ? `${f.label} for ${inactiveAfterDays} days`
-            : f.id === 'expiring-soon'
-              ? `Expiring within ${expiringSoonDays} days`
-              : f.label;
+          f.id === 'inactive' ? `${f.label} for ${inactiveAfterDays} days` : f.id === 'expiring-soon' ? `Expiring within ${expiringSoonDays} days` : f.label;
         return (
           <button
             key={f.id}
@@ -48,8 +38,7 @@ export function HealthOverview({
             aria-pressed={active === f.id}
             onClick={() => onSelect(active === f.id ? undefined : f.id)}
           >
-            <span className="health-label">{label}</span>{' '}
-            <span className="health-count">{count}</span>
+            <span className="health-label">{label}</span> <span className="health-count">{count}</span>
           </button>
         );
       })}

@@ -29,8 +29,7 @@ export function PreviousToken({ apiKey, canExpire }: { apiKey: Key; canExpire: b
   return (
     <span className="previous-token">
       <span>
-        {apiKey.previousTokenStart ? <code className="mono">{apiKey.previousTokenStart}…</code> : 'The old token'} stops
-        working{' '}
+        {apiKey.previousTokenStart ? <code className="mono">{apiKey.previousTokenStart}…</code> : 'The old token'} stops working{' '}
         <time dateTime={apiKey.previousTokenExpiresAt} title={format(until, 'PPpp')}>
           in {formatDistanceToNowStrict(until).replace(/ minutes?$/, ' min')}
         </time>

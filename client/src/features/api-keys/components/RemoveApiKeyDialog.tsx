@@ -2,15 +2,7 @@ import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { useDeleteApiKeyMutation } from '../hooks/useDeleteApiKeyMutation';
 
-export function RemoveApiKeyDialog({
-  apiKey,
-  onClose,
-  onRemoved,
-}: {
-  apiKey: ApiKeysTable_ApiKeyFragment;
-  onClose: () => void;
-  onRemoved?: () => void;
-}) {
+export function RemoveApiKeyDialog({ apiKey, onClose, onRemoved }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void; onRemoved?: () => void }) {
   const { deleteApiKey, loading } = useDeleteApiKeyMutation();
   return (
     <ConfirmDialog
@@ -19,8 +11,8 @@ export function RemoveApiKeyDialog({
       title={`Remove API key “${apiKey.name}”?`}
       description={
         <>
-          Applications using <strong>{apiKey.name}</strong> (<code className="mono">{apiKey.tokenStart}…</code>) will
-          stop working at once. This cannot be undone.
+          Applications using <strong>{apiKey.name}</strong> (<code className="mono">{apiKey.tokenStart}…</code>) will stop working at once. This cannot be
+          undone.
         </>
       }
       confirmLabel="Remove API key"

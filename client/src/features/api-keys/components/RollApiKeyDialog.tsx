@@ -75,13 +75,7 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
           <legend className="field-label">The current token stops working</legend>
           {GRACE_PERIODS.map((g) => (
             <label key={g.value} className="radio-card radio-card-compact">
-              <input
-                type="radio"
-                name={`${id}-grace`}
-                value={g.value}
-                checked={grace === g.value}
-                onChange={() => setGrace(g.value)}
-              />
+              <input type="radio" name={`${id}-grace`} value={g.value} checked={grace === g.value} onChange={() => setGrace(g.value)} />
               <span className="radio-label">{g.label}</span>
             </label>
           ))}

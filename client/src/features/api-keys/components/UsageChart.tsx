@@ -32,13 +32,7 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
         <span className="usage-chart-max muted" aria-hidden="true">
           {max}
         </span>
-        <svg
-          viewBox={`0 0 ${width} ${HEIGHT}`}
-          preserveAspectRatio="none"
-          role="img"
-          aria-label={`Bar chart: ${summary}`}
-          className="usage-chart-svg"
-        >
+        <svg viewBox={`0 0 ${width} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={`Bar chart: ${summary}`} className="usage-chart-svg">
           <line x1="0" y1={HEIGHT - 0.5} x2={width} y2={HEIGHT - 0.5} className="usage-chart-axis" />
           {buckets.map((b, i) => (
             <g key={b.date}>
@@ -46,22 +40,10 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
               {/* A full-height invisible target, so hovering any day shows its numbers. */}
               <rect x={i * 12} y="0" width={12} height={HEIGHT} className="usage-chart-hit" />
               {b.requests > 0 && (
-                <rect
-                  x={i * 12 + BAR_GAP / 2}
-                  y={HEIGHT - scale(b.requests)}
-                  width={barWidth}
-                  height={scale(b.requests)}
-                  className="usage-chart-bar"
-                />
+                <rect x={i * 12 + BAR_GAP / 2} y={HEIGHT - scale(b.requests)} width={barWidth} height={scale(b.requests)} className="usage-chart-bar" />
               )}
               {b.errors > 0 && (
-                <rect
-                  x={i * 12 + BAR_GAP / 2}
-                  y={HEIGHT - scale(b.errors)}
-                  width={barWidth}
-                  height={scale(b.errors)}
-                  className="usage-chart-bar-error"
-                />
+                <rect x={i * 12 + BAR_GAP / 2} y={HEIGHT - scale(b.errors)} width={barWidth} height={scale(b.errors)} className="usage-chart-bar-error" />
               )}
             </g>
           ))}
@@ -71,8 +53,7 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
         <div className="usage-chart-footer muted" aria-hidden="true">
           <span>{dayLabel(buckets[0].date)}</span>
           <span className="usage-chart-key">
-            <span className="usage-chart-swatch" /> Requests <span className="usage-chart-swatch usage-chart-swatch-error" />{' '}
-            Errors
+            <span className="usage-chart-swatch" /> Requests <span className="usage-chart-swatch usage-chart-swatch-error" /> Errors
           </span>
           <span>{dayLabel(buckets[buckets.length - 1].date)}</span>
         </div>

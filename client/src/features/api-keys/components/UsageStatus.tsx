@@ -7,12 +7,7 @@ export function UsageStatusDot({ status }: { status: UsageStatus }) {
   const s = USAGE_STATUS[status];
   const { inactiveAfterDays } = useThresholds();
   return (
-    <span
-      className={`usage-dot usage-dot-${s.tone}`}
-      role="img"
-      aria-label={s.label}
-      title={`${s.label}: ${s.description(inactiveAfterDays).toLowerCase()}`}
-    />
+    <span className={`usage-dot usage-dot-${s.tone}`} role="img" aria-label={s.label} title={`${s.label}: ${s.description(inactiveAfterDays).toLowerCase()}`} />
   );
 }
 

@@ -6,7 +6,14 @@ import { type Column, Table } from '../../../ui/Table';
 export function BroadcastsTable({ broadcasts }: { broadcasts: readonly BroadcastsTable_BroadcastFragment[] }) {
   const columns: Column<BroadcastsTable_BroadcastFragment>[] = [
     { header: 'Name', cell: (b) => <span className="cell-strong">{b.name}</span> },
-    { header: 'Subject', cell: (b) => <span className="cell-clip" title={b.subject}>{b.subject}</span> },
+    {
+      header: 'Subject',
+      cell: (b) => (
+        <span className="cell-clip" title={b.subject}>
+          {b.subject}
+        </span>
+      ),
+    },
     { header: 'From', cell: (b) => <span className="cell-clip">{b.from}</span> },
     {
       header: 'Status',

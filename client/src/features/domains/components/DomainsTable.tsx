@@ -44,12 +44,7 @@ export function DomainsTable({
       srOnlyHeader: true,
       align: 'right',
       width: '3rem',
-      cell: (d) => (
-        <Menu
-          label={`More options for ${d.name}`}
-          items={[{ label: 'Remove domain', tone: 'danger', onSelect: () => onRemove(d) }]}
-        />
-      ),
+      cell: (d) => <Menu label={`More options for ${d.name}`} items={[{ label: 'Remove domain', tone: 'danger', onSelect: () => onRemove(d) }]} />,
     });
   }
   return <Table label="Domains" columns={columns} rows={domains} rowKey={(d) => d.id} cards />;

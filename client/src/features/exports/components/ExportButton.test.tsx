@@ -47,8 +47,16 @@ describe('ExportButton', () => {
     const { user } = renderButton([]);
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
-    expect(within(dialog).getAllByRole('term').map((t) => t.textContent)).toEqual(['Resource', 'Status', 'From']);
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual(['Logs', '4xx', 'Jan 1, 2026']);
+    expect(
+      within(dialog)
+        .getAllByRole('term')
+        .map((t) => t.textContent),
+    ).toEqual(['Resource', 'Status', 'From']);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['Logs', '4xx', 'Jan 1, 2026']);
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(clicked).toEqual([]);
@@ -60,10 +68,11 @@ describe('ExportButton', () => {
     });
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export API keys' });
-    expect(within(dialog).getAllByRole('definition').map((d) => d.textContent)).toEqual([
-      'API keys',
-      "None: every one of your team's API keys",
-    ]);
+    expect(
+      within(dialog)
+        .getAllByRole('definition')
+        .map((d) => d.textContent),
+    ).toEqual(['API keys', "None: every one of your team's API keys"]);
   });
 
   it('downloads a small export at once, from this origin', async () => {

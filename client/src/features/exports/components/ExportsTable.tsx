@@ -25,13 +25,7 @@ export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount
   return '—';
 }
 
-export function ExportsTable({
-  exports,
-  keyName,
-}: {
-  exports: readonly ExportsTable_ExportFragment[];
-  keyName: (id: string) => string | undefined;
-}) {
+export function ExportsTable({ exports, keyName }: { exports: readonly ExportsTable_ExportFragment[]; keyName: (id: string) => string | undefined }) {
   const { exportInlineMaxRows } = useThresholds();
   const columns: Column<ExportsTable_ExportFragment>[] = [
     {

@@ -11,11 +11,7 @@ export type LogFiltersBarProps = {
 };
 
 export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBarProps) {
-  const statusOptions = [
-    { value: '', label: 'All statuses' },
-    ...STATUS_CLASSES,
-    ...STATUS_CODES.map((c) => ({ value: String(c), label: String(c) })),
-  ];
+  const statusOptions = [{ value: '', label: 'All statuses' }, ...STATUS_CLASSES, ...STATUS_CODES.map((c) => ({ value: String(c), label: String(c) }))];
   if (filters.status && !statusOptions.some((o) => o.value === filters.status)) {
     statusOptions.push({ value: filters.status, label: filters.status });
   }
@@ -52,12 +48,7 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
         value={filters.endpoint ?? ''}
         onChange={(e) => onChange({ ...filters, endpoint: e.target.value || undefined })}
       />
-      <DateRangeFields
-        from={filters.from}
-        to={filters.to}
-        onChange={(range) => onChange({ ...filters, ...range })}
-        errors={errors}
-      />
+      <DateRangeFields from={filters.from} to={filters.to} onChange={(range) => onChange({ ...filters, ...range })} errors={errors} />
     </fieldset>
   );
 }

@@ -27,13 +27,7 @@ export function InvitationsTable({
       align: 'right',
       width: '6rem',
       cell: (i) => (
-        <Button
-          size="sm"
-          variant="ghost"
-          loading={revoking === i.id}
-          aria-label={`Revoke invitation for ${i.email}`}
-          onClick={() => onRevoke(i)}
-        >
+        <Button size="sm" variant="ghost" loading={revoking === i.id} aria-label={`Revoke invitation for ${i.email}`} onClick={() => onRevoke(i)}>
           Revoke
         </Button>
       ),

@@ -11,8 +11,7 @@ import { ROLE_OPTIONS, toRole } from '../roles';
 
 const FORM_ID = 'invite-member-form';
 
-export const invitationLink = (token: string) =>
-  `${window.location.origin}/accept-invitation?token=${encodeURIComponent(token)}`;
+export const invitationLink = (token: string) => `${window.location.origin}/accept-invitation?token=${encodeURIComponent(token)}`;
 
 export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const { inviteMember, loading, fieldErrors, setFieldErrors, clear } = useInviteMemberMutation();
@@ -102,14 +101,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
           error={fieldErrors.email}
           autoFocus
         />
-        <SelectField
-          label="Role"
-          name="role"
-          options={ROLE_OPTIONS}
-          value={role}
-          onChange={(e) => setRole(toRole(e.target.value))}
-          error={fieldErrors.role}
-        />
+        <SelectField label="Role" name="role" options={ROLE_OPTIONS} value={role} onChange={(e) => setRole(toRole(e.target.value))} error={fieldErrors.role} />
       </form>
     </Dialog>
   );
