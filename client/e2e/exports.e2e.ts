@@ -79,7 +79,7 @@ describe('exports in the browser', () => {
     await page.screenshot({ path: path.join(screenshots, 'export-detail.png'), animations: 'disabled' });
 
     const lines = await csvLines(await detail.download());
-    expect(lines[0]).toBe('id,from,to,cc,bcc,reply_to,subject,last_event,created_at,sent_at,api_key_id');
+    expect(lines[0]).toBe('id,from,to,cc,bcc,reply_to,subject,last_event,created_at,sent_at,api_key_id,api_key_name');
     expect(lines).toHaveLength(1103);
   });
 

@@ -190,6 +190,28 @@ describe('small exports', () => {
   });
 });
 
+describe('exportEstimate', () => {
+  const ESTIMATE = `query($input: CreateExportInput!) { exportEstimate(input: $input) { rowCount exact } }`;
+
+  it('counts the rows an export of these filters would hold, as createExport then does, creating nothing', async () => {
+    const before = await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export');
+    const input = { resource: 'API_KEYS', filters: { permission: 'SENDING_ACCESS' } };
+    const estimate = await admin.gql(ESTIMATE, { input });
+    expect(estimate.errors).toBeUndefined();
+    expect(estimate.data!.exportEstimate.exact).toBe(true);
+    expect((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export'))[0].n).toBe(before[0].n);
+    const created = await admin.gql(CREATE, { input });
+    expect(created.data!.createExport.rowCount).toBe(estimate.data!.exportEstimate.rowCount);
+  });
+
+  it('refuses bad filters like createExport, and members', async () => {
+    const bad = await admin.gql(ESTIMATE, { input: { resource: 'API_KEYS', filters: { nope: true } } });
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const denied = await member.gql(ESTIMATE, { input: { resource: 'API_KEYS' } });
+    expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('download slots', () => {
   it('a download that finds every slot busy is 503 with Retry-After, and works once one is free', async () => {
     const busy = await startTestServer({ EXPORT_DOWNLOADS: '1', EXPORT_DOWNLOAD_WAIT_SECONDS: '0.5' });

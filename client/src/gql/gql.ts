@@ -54,6 +54,7 @@ type Documents = {
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": typeof types.EmailDetailDocument,
     "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": typeof types.CancelEmailDocument,
+    "\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n": typeof types.ExportEstimateDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
@@ -114,6 +115,7 @@ const documents: Documents = {
     "\n  query EmailsPage($filter: EmailFilter, $first: Int, $after: String) {\n    emails(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...EmailsTable_email\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EmailsPageDocument,
     "\n  query EmailDetail($id: ID!) {\n    email(id: $id) {\n      ...EmailsTable_email\n      cc\n      bcc\n      replyTo\n      html\n      text\n    }\n  }\n": types.EmailDetailDocument,
     "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": types.CancelEmailDocument,
+    "\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n": types.ExportEstimateDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
     "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ExportsPageDocument,
@@ -308,6 +310,10 @@ export function graphql(source: "\n  query EmailDetail($id: ID!) {\n    email(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n"): (typeof documents)["\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n"): (typeof documents)["\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

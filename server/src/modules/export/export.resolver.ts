@@ -1,6 +1,21 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { JSONResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { notFound } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
@@ -14,7 +29,13 @@ import { EmailFilter } from '../email/email.resolver.js';
 import { User } from '../team/team.entity.js';
 import { UsageLogFilter } from '../usage-log/usage-log.resolver.js';
 import { Export, ExportResource, ExportStatus, effectiveStatus, whereEffectiveStatus } from './export.entity.js';
-import { createExport, downloadUrl, findExport, INLINE_MAX_ROWS } from './export.service.js';
+import { createExport, downloadUrl, estimateExport, findExport, INLINE_MAX_ROWS } from './export.service.js';
+
+@ObjectType({ description: 'The rows an export would hold' })
+class ExportEstimateResult {
+  @Field(() => Int, { description: `Exact up to ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows; above, PostgreSQL's estimate` }) rowCount!: number;
+  @Field(() => Boolean, { description: 'true when rowCount is exact, false when it is an estimate' }) exact!: boolean;
+}
 
 const ExportConnection = Connection(Export, 'Export');
 type ExportConnection = InstanceType<typeof ExportConnection>;
@@ -88,6 +109,17 @@ export class ExportResolver {
   @Query(() => Export, { nullable: true, description: "One of the team's exports; null when there is none with this id (another team's included)" })
   export(@Arg('id', () => ID, { description: "The export's id" }) id: string, @Ctx() ctx: Context): Promise<Export | null> {
     return findExport(ctx.em, requireReader(ctx.actor).teamId, id);
+  }
+
+  @Query(() => ExportEstimateResult, {
+    description:
+      'How many rows an export of these filters would hold, to show before creating it; refuses bad filters as createExport does. Admins and full-access keys only',
+  })
+  exportEstimate(
+    @Arg('input', () => CreateExportInput, { description: 'What would be exported, and its filters' }) input: CreateExportInput,
+    @Ctx() ctx: Context,
+  ): Promise<ExportEstimateResult> {
+    return estimateExport(ctx.em, requireManager(ctx.actor), input);
   }
 
   @Mutation(() => Export, { description: `Admins and full-access keys only. READY at once for ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows or fewer` })

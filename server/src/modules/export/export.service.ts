@@ -65,6 +65,21 @@ export async function createExport(em: EntityManager, services: Services, actor:
   return exp;
 }
 
+export type ExportEstimate = { rowCount: number; exact: boolean };
+
+/**
+ * The rows an export would hold, before it is created (the dialog shows it before confirming):
+ * exact up to INLINE_MAX_ROWS, the planner's estimate above, as createExport counts them.
+ */
+export async function estimateExport(em: EntityManager, actor: Actor, input: ExportFilterInput): Promise<ExportEstimate> {
+  if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
+  const { query } = await prepareExport(em, actor.teamId, input);
+  const conn = em.getConnection();
+  const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
+  if (Number(n) <= INLINE_MAX_ROWS) return { rowCount: Number(n), exact: true };
+  return { rowCount: await estimateRows(conn, query), exact: false };
+}
+
 /** What an export job carries: deferrals counts how often it found its team's slots taken. */
 export type ExportJob = { exportId: string; deferrals?: number };
 

@@ -1,4 +1,6 @@
+import { useQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
+import { graphql } from '../../../gql';
 import { useMailRelay } from '../../../app/mail-relay';
 import { useThresholds } from '../../../app/session';
 import { Button } from '../../../ui/Button';
@@ -17,6 +19,15 @@ export type ExportDialogProps = {
   filterLabels: readonly ExportFilterLabel[];
 };
 
+export const ExportEstimateQuery = graphql(`
+  query ExportEstimate($input: CreateExportInput!) {
+    exportEstimate(input: $input) {
+      rowCount
+      exact
+    }
+  }
+`);
+
 const rows = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
 
 /** Confirms what will be exported, then downloads a small export at once or follows a large one. */
@@ -26,6 +37,9 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
   const { title, noun } = RESOURCES[input.resource];
   const { exportInlineMaxRows } = useThresholds();
   const relay = useMailRelay();
+  // The rows it would hold, shown before confirming; asked afresh each time the dialog opens.
+  const estimate = useQuery(ExportEstimateQuery, { variables: { input }, skip: !open, fetchPolicy: 'network-only' });
+  const count = estimate.data?.exportEstimate;
 
   const close = (next: boolean) => {
     if (!next) clearErrors();
@@ -85,6 +99,18 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
         <div className="details-row">
           <dt>Resource</dt>
           <dd>{title}</dd>
+        </div>
+        <div className="details-row">
+          <dt>Rows</dt>
+          <dd aria-live="polite">
+            {count
+              ? count.exact
+                ? rows(count.rowCount)
+                : `${formatEstimate(count.rowCount, exportInlineMaxRows)} rows`
+              : estimate.loading
+                ? 'Counting…'
+                : '—'}
+          </dd>
         </div>
         {filterLabels.length === 0 && (
           <div className="details-row">
