@@ -38,8 +38,14 @@ describe('sign-up throttle', () => {
     for (let i = 0; i < 3; i++) expect((await signUpFrom(s, '198.51.100.60')).error).toBeUndefined();
     const refused = await signUpFrom(s, '198.51.100.60');
     expect(refused).toMatchObject({ status: 429, error: { extensions: { code: 'RATE_LIMITED' } } });
-    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(refused.error?.message).toBe('Too many sign-ups from this address. Try again later.');
+    // The window is an hour: the address waits out most of it, in seconds.
+    expect(Number(refused.retryAfter)).toBeGreaterThan(3500);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(3600);
     expect(refused.error?.extensions?.retryAfter).toBe(Number(refused.retryAfter));
+    // An IPv6 client is one address for its whole /64.
+    for (let i = 0; i < 3; i++) expect((await signUpFrom(s, `2001:db8:60:1::${i + 1}`)).error).toBeUndefined();
+    expect((await signUpFrom(s, '2001:db8:60:1:ffff::9')).error?.extensions?.code).toBe('RATE_LIMITED');
     expect((await signUpFrom(s, '198.51.100.61')).error).toBeUndefined();
   });
 
