@@ -20,5 +20,7 @@ export const MODULES = {
   'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
+  // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
+  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/role-matrix.test.ts', 'test/rest-errors.test.ts'] },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };
