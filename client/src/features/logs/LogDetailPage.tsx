@@ -3,6 +3,8 @@ import { format, parseISO } from 'date-fns';
 import { Link, useLocation, useParams } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
 import { listSearch } from '../../app/url-filters';
+import { Button } from '../../ui/Button';
+import { copyToClipboard } from '../../ui/CopyField';
 import { DescriptionList } from '../../ui/DescriptionList';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
@@ -12,6 +14,21 @@ import { JsonBody } from './components/JsonBody';
 import { formatDuration, keyNameOf } from './components/LogsTable';
 import { StatusCode } from './components/StatusCode';
 import { LogDetailQuery } from './documents';
+
+/** A shell word in single quotes ('it'\''s'). */
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The request as a curl command against this server, its body as logged (secrets were redacted
+ * when it was logged) and the key as $RESEND_API_KEY: never a real token.
+ */
+export function curlOf(log: { method: string; endpoint: string; requestBody?: unknown }, origin: string): string {
+  const parts = [`curl -X ${log.method} ${shellQuote(`${origin}/api${log.endpoint}`)}`, `-H 'Authorization: Bearer '"$RESEND_API_KEY"`];
+  if (log.requestBody !== null && log.requestBody !== undefined) {
+    parts.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(JSON.stringify(log.requestBody))}`);
+  }
+  return parts.join(' \\\n  ');
+}
 
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v);
 
@@ -53,6 +70,7 @@ export function LogDetailPage() {
       {back}
       <PageHeader
         title={`${log.method} ${log.endpoint}`}
+        actions={<Button onClick={() => copyToClipboard(curlOf(log, window.location.origin))}>Copy as curl</Button>}
         description={
           <>
             <StatusCode code={log.statusCode} /> <RelativeTime value={log.createdAt} />

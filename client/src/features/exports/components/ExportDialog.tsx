@@ -100,18 +100,6 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
           <dt>Resource</dt>
           <dd>{title}</dd>
         </div>
-        <div className="details-row">
-          <dt>Rows</dt>
-          <dd aria-live="polite">
-            {count
-              ? count.exact
-                ? rows(count.rowCount)
-                : `${formatEstimate(count.rowCount, exportInlineMaxRows)} rows`
-              : estimate.loading
-                ? 'Counting…'
-                : '—'}
-          </dd>
-        </div>
         {filterLabels.length === 0 && (
           <div className="details-row">
             <dt>Filters</dt>
@@ -128,6 +116,13 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
           </div>
         ))}
       </dl>
+      <p className="muted export-estimate" aria-live="polite">
+        {count
+          ? `This export holds ${count.exact ? rows(count.rowCount) : `${formatEstimate(count.rowCount, exportInlineMaxRows)} rows`}.`
+          : estimate.loading
+            ? 'Counting the rows…'
+            : null}
+      </p>
       {otherErrors.length > 0 && (
         <div className="form-alert" role="alert">
           {otherErrors.map(([filter, message]) => (
