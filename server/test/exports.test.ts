@@ -7,6 +7,7 @@ import { initOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
 import { type SmtpSink, startSmtpSink } from './smtp.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+import { api } from './rest-harness.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id resource status rowCount estimatedRowCount processedRows downloadUrl expiresAt createdBy { email } } }`;
 const GET = `query($id: ID!) { export(id: $id) { id status rowCount processedRows downloadUrl expiresAt } }`;
@@ -314,14 +315,14 @@ describe('roles and bad input', () => {
     expect((await download(downloadUrl)).status).toBe(401);
   });
 
-  it("refuses unknown filters, reversed ranges, bad values and other teams' keys, creating nothing", async () => {
-    const otherKey = await other.gql(`mutation { createApiKey(input: { name: "x", permission: FULL_ACCESS }) { apiKey { id } } }`);
+  it('refuses unknown filters, reversed ranges and bad values, creating nothing', async () => {
     const before = await exportCount();
     for (const [resource, filters, field] of [
       ['LOGS', { colour: 'red' }, 'filters.colour'],
       ['LOGS', { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'filters.from'],
       ['LOGS', { from: 'yesterday' }, 'filters.from'],
-      ['LOGS', { apiKeyId: otherKey.data!.createApiKey.apiKey.id }, 'filters.apiKeyId'],
+      ['LOGS', { apiKeyId: 'key_1' }, 'filters.apiKeyId'],
+      ['EMAILS', { apiKeyId: 'key_1' }, 'filters.apiKeyId'],
       ['LOGS', { statusCode: 999 }, 'filters.statusCode'],
       ['EMAILS', { status: 'bounced' }, 'filters.status'],
       ['DOMAINS', { permission: 'FULL_ACCESS' }, 'filters.permission'],
@@ -338,6 +339,41 @@ describe('roles and bad input', () => {
     const unknown = await admin.gql(CREATE, { input: { resource: 'INVOICES' } });
     expect(unknown.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await exportCount()).toBe(before);
+  });
+});
+
+describe('an export holds the rows its list shows', () => {
+  it("an unknown or another team's apiKeyId: an empty list (GraphQL and REST) and an empty file, not an error", async () => {
+    const otherKey = await other.gql(`mutation { createApiKey(input: { name: "x", permission: FULL_ACCESS }) { apiKey { id } } }`);
+    const mine = await admin.gql(`mutation { createApiKey(input: { name: "REST reader", permission: FULL_ACCESS }) { token } }`);
+    const token = mine.data!.createApiKey.token as string;
+    for (const apiKeyId of [otherKey.data!.createApiKey.apiKey.id, '00000000-0000-4000-8000-000000000001']) {
+      for (const [resource, field, list, path] of [
+        ['LOGS', 'logs', 'usageLogs', '/logs'],
+        ['EMAILS', 'emails', 'emails', '/emails'],
+      ] as const) {
+        const page = await admin.gql(`query($id: ID!) { ${list}(filter: { apiKeyId: $id }, first: 100) { edges { node { id } } } }`, { id: apiKeyId });
+        expect(page.errors, resource).toBeUndefined();
+        expect(page.data![list].edges, resource).toEqual([]);
+        const rest = await api(server, `${path}?api_key_id=${apiKeyId}`, { token });
+        expect(rest.status, resource).toBe(200);
+        expect((rest.body as { data: unknown[] }).data, resource).toEqual([]);
+        for (const input of [
+          { resource, [field]: { apiKeyId } },
+          { resource, filters: { apiKeyId } },
+        ]) {
+          const res = await admin.gql(CREATE, { input });
+          expect(res.errors, JSON.stringify(input)).toBeUndefined();
+          expect(res.data!.createExport).toMatchObject({ status: 'READY', rowCount: 0 });
+          const file = await download(res.data!.createExport.downloadUrl, admin);
+          expect(file.text.trimEnd().split('\n'), JSON.stringify(input)).toHaveLength(1);
+        }
+      }
+    }
+    // A key id that is not a UUID stays an error on both.
+    expect((await api(server, '/logs?api_key_id=key_1', { token })).status).toBe(422);
+    const bad = await admin.gql(CREATE, { input: { resource: 'LOGS', logs: { apiKeyId: 'key_1' } } });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filters.apiKeyId' });
   });
 });
 

@@ -107,15 +107,11 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
 }
 
 /**
- * An apiKeyId an export filters by: a key of the team, or a deleted one whose requests the
- * team's rollups still count (its logs are kept).
+ * An apiKeyId an export filters by must be a UUID, as the REST lists require. A key the team does not
+ * have (unknown, deleted, another team's) is no error: it matches no row, as on the list the export copies.
  */
-export async function checkKnownApiKey(em: EntityManager, teamId: string, id: string): Promise<void> {
-  const known =
-    isUuid(id) &&
-    ((await em.count(ApiKey, { id, team: teamId })) > 0 ||
-      (await em.getConnection().execute('select 1 from usage_rollup where team_id = ? and api_key_id = ? limit 1', [teamId, id])).length > 0);
-  if (!known) throw badInput('apiKeyId', 'API key not found.');
+export function checkApiKeyId(id: string | null | undefined): void {
+  if (id && !isUuid(id)) throw badInput('apiKeyId', '`apiKeyId` must be a valid UUID.');
 }
 
 export async function findApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey | null> {

@@ -1,6 +1,6 @@
 import { escapeLiteral } from 'pg';
 import { z } from 'zod';
-import { checkKnownApiKey } from '../api-key/api-key.service.js';
+import { checkApiKeyId } from '../api-key/api-key.service.js';
 import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
 import { type Bind, HttpMethod, isEndpointFilter, LOG_METHODS, StatusClass, logConditions, type UsageLogFilter } from './usage-log.query.js';
@@ -32,9 +32,7 @@ export const usageLogExport: ResourceExport<UsageLogFilter> = {
     responseClass: z.enum(StatusClass).optional(),
     endpoint: z.string().refine(isEndpointFilter, 'must be a path like /emails (at most 300 characters)').optional(),
   }),
-  check: async (em, teamId, f) => {
-    if (f.apiKeyId) await checkKnownApiKey(em, teamId, f.apiKeyId);
-  },
+  check: async (_em, _teamId, f) => checkApiKeyId(f.apiKeyId),
   query: (_em, teamId, f) => logsExportQuery(teamId, f),
   /**
    * Newest first, a day partition at a time (and what the default partition holds beyond them):
