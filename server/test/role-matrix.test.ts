@@ -56,6 +56,12 @@ const rows: Row[] = [
     expect: TEAM_ADMIN,
   },
   { op: 'removeMember', query: `mutation($id: ID!) { removeMember(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: TEAM_ADMIN },
+  {
+    op: 'renewInvitationLink',
+    query: `mutation($id: ID!) { renewInvitationLink(id: $id) { link } }`,
+    vars: () => ({ id: MISSING_ID }),
+    expect: TEAM_ADMIN,
+  },
   { op: 'revokeInvitation', query: `mutation($id: ID!) { revokeInvitation(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: TEAM_ADMIN },
   {
     op: 'createApiKey',

@@ -71,6 +71,7 @@ type Documents = {
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": typeof types.TeamPageDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      invitation {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": typeof types.RemoveMemberDocument,
+    "\n  mutation RenewInvitationLink($id: ID!) {\n    renewInvitationLink(id: $id) {\n      link\n      invitation {\n        id\n        expiresAt\n      }\n    }\n  }\n": typeof types.RenewInvitationLinkDocument,
     "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n": typeof types.RevokeInvitationDocument,
     "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MembersTable_member\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
 };
@@ -132,6 +133,7 @@ const documents: Documents = {
     "\n  query TeamPage($isAdmin: Boolean!) {\n    team {\n      id\n      name\n      members {\n        ...MembersTable_member\n      }\n      invitations @include(if: $isAdmin) {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": types.TeamPageDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      invitation {\n        ...InvitationsTable_invitation\n      }\n    }\n  }\n": types.InviteMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": types.RemoveMemberDocument,
+    "\n  mutation RenewInvitationLink($id: ID!) {\n    renewInvitationLink(id: $id) {\n      link\n      invitation {\n        id\n        expiresAt\n      }\n    }\n  }\n": types.RenewInvitationLinkDocument,
     "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n": types.RevokeInvitationDocument,
     "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MembersTable_member\n    }\n  }\n": types.UpdateMemberRoleDocument,
 };
@@ -378,6 +380,10 @@ export function graphql(source: "\n  mutation InviteMember($input: InviteMemberI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenewInvitationLink($id: ID!) {\n    renewInvitationLink(id: $id) {\n      link\n      invitation {\n        id\n        expiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RenewInvitationLink($id: ID!) {\n    renewInvitationLink(id: $id) {\n      link\n      invitation {\n        id\n        expiresAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

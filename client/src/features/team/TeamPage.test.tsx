@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { TeamPageQuery } from './documents';
 import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
+import { RenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { TeamPage } from './TeamPage';
 
@@ -110,6 +111,28 @@ describe('TeamPage', () => {
     await screen.findByRole('table', { name: 'Members' });
     await user.click(screen.getByRole('button', { name: 'Revoke invitation for old@example.com' }));
     expect(await screen.findByText('No pending invitations.')).toBeTruthy();
+  });
+
+  it('Copy link issues a new link for a pending invitation, copies it and says so', async () => {
+    const link = `${window.location.origin}/accept-invitation?token=tok_new`;
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        {
+          request: { query: RenewInvitationLinkMutation, variables: { id: 'i1' } },
+          result: {
+            data: {
+              renewInvitationLink: { __typename: 'InvitationLinkPayload', link, invitation: { __typename: 'Invitation', id: 'i1', expiresAt: iso(7) } },
+            },
+          },
+        },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'Copy link for old@example.com' }));
+    expect(await screen.findByText('Copied a new invitation link for old@example.com')).toBeTruthy();
+    expect(await navigator.clipboard.readText()).toBe(link);
   });
 
   it('shows members neither invitations nor controls', async () => {

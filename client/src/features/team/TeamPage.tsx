@@ -6,13 +6,14 @@ import type { MembersTable_MemberFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState, Loading } from '../../ui/Loading';
-import { AdminsOnlyNote } from './components/AdminsOnlyNote';
 import { PageHeader } from '../../ui/PageHeader';
+import { AdminsOnlyNote } from './components/AdminsOnlyNote';
 import { InvitationsTable } from './components/InvitationsTable';
 import { InviteMemberDialog } from './components/InviteMemberDialog';
 import { MembersTable } from './components/MembersTable';
 import { TeamPageQuery } from './documents';
 import { useRemoveMemberMutation } from './hooks/useRemoveMemberMutation';
+import { useRenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { useRevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { useUpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
 
@@ -23,8 +24,10 @@ export function TeamPage() {
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<MembersTable_MemberFragment | null>(null);
   const [revokingId, setRevokingId] = useState<string>();
+  const [copyingId, setCopyingId] = useState<string>();
   const { removeMember, loading: removingBusy } = useRemoveMemberMutation();
   const { revokeInvitation } = useRevokeInvitationMutation();
+  const { copyInvitationLink } = useRenewInvitationLinkMutation();
   const { updateMemberRole } = useUpdateMemberRoleMutation();
 
   const header = (
@@ -85,6 +88,12 @@ export function TeamPage() {
               setRevokingId(invitation.id);
               await revokeInvitation(invitation);
               setRevokingId(undefined);
+            }}
+            copying={copyingId}
+            onCopyLink={async (invitation) => {
+              setCopyingId(invitation.id);
+              await copyInvitationLink(invitation);
+              setCopyingId(undefined);
             }}
           />
         </section>

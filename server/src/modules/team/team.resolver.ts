@@ -1,18 +1,19 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { SecretField } from '../../graphql/secret-field.js';
 import type { Context } from '../../graphql/context.js';
+import { SecretField } from '../../graphql/secret-field.js';
 import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import {
   acceptInvitation,
-  previewInvitation,
   findTeam,
   inviteMember,
   listMembers,
   listPendingInvitations,
+  previewInvitation,
   removeMember,
+  renewInvitationLink,
   revokeInvitation,
   updateMemberRole,
 } from './team.service.js';
@@ -45,6 +46,14 @@ class InvitationPayload {
   @Field(() => String, { description: 'Shown once; also emailed to the invitee as a link' })
   @SecretField()
   token!: string;
+}
+
+@ObjectType({ description: 'A pending invitation with a new link' })
+class InvitationLinkPayload {
+  @Field(() => Invitation, { description: 'The invitation, with its new expiry' }) invitation!: Invitation;
+  @Field(() => String, { description: 'The new accept-invitation link (PUBLIC_URL/accept-invitation?token=…), shown once; the previous link no longer works' })
+  @SecretField()
+  link!: string;
 }
 
 @Resolver(() => User)
@@ -132,5 +141,13 @@ export class TeamResolver {
   @Mutation(() => ID, { description: 'Cancels a pending invitation: its link stops working. Returns the id. Team admins only, signed in' })
   revokeInvitation(@Arg('id', () => ID, { description: "The invitation's id" }) id: string, @Ctx() ctx: Context): Promise<string> {
     return revokeInvitation(ctx.em, requireTeamAdmin(ctx.actor), id);
+  }
+
+  @Mutation(() => InvitationLinkPayload, {
+    description:
+      'Issues a new link for a pending invitation, to copy and pass on by hand (nothing is emailed): the previous link stops working and the new one works for 7 days. Throttled like inviteMember. Team admins only, signed in',
+  })
+  renewInvitationLink(@Arg('id', () => ID, { description: "The invitation's id" }) id: string, @Ctx() ctx: Context): Promise<InvitationLinkPayload> {
+    return renewInvitationLink(ctx.em, ctx.services, requireTeamAdmin(ctx.actor), id, ctx.ip);
   }
 }

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, ErrorCode, badInput, notFound, unauthenticated } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
+import { AppError, badInput, ErrorCode, notFound, unauthenticated } from '../../errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { INVALID_CREDENTIALS, createSession, hashPassword, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
-import { userActor } from '../auth/session.js';
+import type { Actor } from '../auth/actor.js';
+import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
+import { userActor } from '../auth/session.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
 
@@ -56,7 +56,7 @@ export async function inviteMember(
   });
   await em.populate(invitation, ['invitedBy']);
   const team = await findTeam(em, actor.teamId);
-  const link = `${services.config.PUBLIC_URL}/accept-invitation?token=${encodeURIComponent(token)}`;
+  const link = invitationLink(services, token);
   // Sent after the answer: a slow relay must not hold the admin's request. The invitation stands
   // either way and its token is returned, so an admin can pass the link on by hand.
   void services.mailer
@@ -155,6 +155,36 @@ export async function removeMember(em: EntityManager, actor: Actor, memberId: st
     recordAudit(tx, actor, 'member.removed', membership.id, { userId: membership.user.id });
     return memberId;
   });
+}
+
+const invitationLink = (services: Services, token: string) => `${services.config.PUBLIC_URL}/accept-invitation?token=${encodeURIComponent(token)}`;
+
+/**
+ * Issues a new link for a pending invitation (only a hash of a token is kept, so the old link
+ * cannot be shown again): the old link stops working, the new one works for 7 days. Throttled
+ * like sending an invitation. Nothing is emailed: the admin passes the link on.
+ */
+export async function renewInvitationLink(
+  em: EntityManager,
+  services: Services,
+  actor: Actor,
+  invitationId: string,
+  ip: string,
+): Promise<{ invitation: Invitation; link: string }> {
+  const pending = { id: invitationId, team: actor.teamId, acceptedAt: null, expiresAt: { $gt: new Date() } };
+  const found = isUuid(invitationId) ? await em.findOne(Invitation, pending) : null;
+  if (!found) throw notFound('Invitation');
+  await services.invitationThrottle.attempt(actor.teamId, ip, found.email);
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  await em.transactional(async (tx) => {
+    // Conditional: an invitation accepted or revoked meanwhile is not revived.
+    const renewed = await tx.nativeUpdate(Invitation, pending, { tokenHash: sha256Hex(token), expiresAt });
+    if (renewed !== 1) throw notFound('Invitation');
+    recordAudit(tx, actor, 'member.invitation_link_renewed', invitationId, { email: found.email });
+  });
+  await em.refresh(found, { populate: ['invitedBy'] });
+  return { invitation: found, link: invitationLink(services, token) };
 }
 
 export async function revokeInvitation(em: EntityManager, actor: Actor, invitationId: string): Promise<string> {

@@ -11,10 +11,14 @@ export function InvitationsTable({
   invitations,
   onRevoke,
   revoking,
+  onCopyLink,
+  copying,
 }: {
   invitations: readonly Invitation[];
   onRevoke: (invitation: Invitation) => void;
   revoking?: string;
+  onCopyLink?: (invitation: Invitation) => void;
+  copying?: string;
 }) {
   const columns: Column<Invitation>[] = [
     { header: 'Email', cell: (i) => <span className="cell-strong">{i.email}</span> },
@@ -25,11 +29,18 @@ export function InvitationsTable({
       header: 'Actions',
       srOnlyHeader: true,
       align: 'right',
-      width: '6rem',
+      width: '12rem',
       cell: (i) => (
-        <Button size="sm" variant="ghost" loading={revoking === i.id} aria-label={`Revoke invitation for ${i.email}`} onClick={() => onRevoke(i)}>
-          Revoke
-        </Button>
+        <span className="row-actions">
+          {onCopyLink && (
+            <Button size="sm" variant="ghost" loading={copying === i.id} aria-label={`Copy link for ${i.email}`} onClick={() => onCopyLink(i)}>
+              Copy link
+            </Button>
+          )}
+          <Button size="sm" variant="ghost" loading={revoking === i.id} aria-label={`Revoke invitation for ${i.email}`} onClick={() => onRevoke(i)}>
+            Revoke
+          </Button>
+        </span>
       ),
     },
   ];
