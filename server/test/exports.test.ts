@@ -285,7 +285,7 @@ describe('large exports run in the background', () => {
     // 1,501 records: the header and 1,500 rows; one of them holds a quoted newline.
     const physical = file.text.trimEnd().split('\n');
     expect(physical).toHaveLength(1502);
-    expect(physical[0]).toBe('id,created_at,method,endpoint,response_status,user_agent,duration_ms,api_key_id,api_key_name');
+    expect(physical[0]).toBe('id,created_at,method,endpoint,response_status,user_agent,duration_ms,api_key_id,api_key_name,error_name,error_message');
     expect(file.text).toContain(',"agent ""quoted"", with comma",');
     expect(file.text).toContain(`,"'=HYPERLINK(""http://evil"")",`);
     expect(file.text).toContain(',"multi\nline",');

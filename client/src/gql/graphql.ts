@@ -267,6 +267,8 @@ export type UsageLogFilter = {
   apiKeyId?: string | number | null | undefined;
   /** A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation */
   endpoint?: string | null | undefined;
+  /** Only answers with a status of 400 or more (4xx and 5xx); with statusCode or responseClass, both apply */
+  errorsOnly?: boolean | null | undefined;
   /** Made at or after this time */
   from?: string | null | undefined;
   /** Only requests made with this method */

@@ -57,6 +57,9 @@ export class UsageLog {
   @Property({ type: 'json', nullable: true, lazy: true })
   responseBody?: unknown;
 
+  /** A list's error name and message, read with the row (ERROR_NAME_SQL); not a column. */
+  listedError?: { name: string | null; message: string | null };
+
   @Field(() => DateTimeISOResolver, { description: 'When the request was made' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { checkApiKeyId } from '../api-key/api-key.service.js';
 import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
-import { type Bind, HttpMethod, isEndpointFilter, LOG_METHODS, StatusClass, logConditions, type UsageLogFilter } from './usage-log.query.js';
+import { type Bind, ERROR_MESSAGE_SQL, ERROR_NAME_SQL, HttpMethod, isEndpointFilter, LOG_METHODS, StatusClass, logConditions, type UsageLogFilter } from './usage-log.query.js';
 
 /** Values as quoted literals: COPY takes no bind parameters. */
 const literal: Bind = (v, type) => `${escapeLiteral(String(v))}::${type}`;
@@ -14,7 +14,8 @@ export function logsExportQuery(teamId: string, f: UsageLogFilter, slice: { from
   if (slice.from) conditions.push(`created_at >= ${literal(slice.from.toISOString(), 'timestamptz')}`);
   if (slice.to) conditions.push(`created_at < ${literal(slice.to.toISOString(), 'timestamptz')}`);
   return `select id, ${iso('created_at')} as created_at, method, ${cell('endpoint')} as endpoint, status_code as response_status,
-                 ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name
+                 ${cell('user_agent')} as user_agent, duration_ms, api_key_id, ${cell('api_key_name')} as api_key_name,
+                 ${cell(ERROR_NAME_SQL)} as error_name, ${cell(ERROR_MESSAGE_SQL)} as error_message
             from usage_log
            where ${conditions.join(' and ')}
            order by usage_log.created_at desc, usage_log.id desc`;
@@ -30,6 +31,7 @@ export const usageLogExport: ResourceExport<UsageLogFilter> = {
     method: z.enum(LOG_METHODS).optional(),
     httpMethod: z.enum(HttpMethod).optional(),
     responseClass: z.enum(StatusClass).optional(),
+    errorsOnly: z.boolean().optional(),
     endpoint: z.string().refine(isEndpointFilter, 'must be a path like /emails (at most 300 characters)').optional(),
   }),
   check: async (_em, _teamId, f) => checkApiKeyId(f.apiKeyId),

@@ -17,7 +17,29 @@ export type UsageLogFilter = DateRange & {
   httpMethod?: HttpMethod | null;
   /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
   endpoint?: string | null;
+  /** Only answers with a status of 400 or more (with a status code or class: both apply) */
+  errorsOnly?: boolean | null;
 };
+
+/**
+ * A failed request's error name and message, from its logged response body (status 400 or
+ * more): a REST error's `name` and `message`, a GraphQL answer's first error's `extensions.code`
+ * and `message`; null for a success or a body without them. errorOf is the same for a log in hand.
+ */
+export const ERROR_NAME_SQL = `case when status_code >= 400 then coalesce(response_body->>'name', response_body#>>'{errors,0,extensions,code}') end`;
+export const ERROR_MESSAGE_SQL = `case when status_code >= 400 then coalesce(response_body->>'message', response_body#>>'{errors,0,message}') end`;
+
+export function errorOf(statusCode: number, body: unknown): { name: string | null; message: string | null } {
+  const none = { name: null, message: null };
+  if (statusCode < 400 || !body || typeof body !== 'object' || Array.isArray(body)) return none;
+  const b = body as { name?: unknown; message?: unknown; errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
+  const first = Array.isArray(b.errors) ? b.errors[0] : undefined;
+  const text = (...vs: unknown[]) => {
+    for (const v of vs) if (v !== undefined && v !== null) return typeof v === 'string' ? v : JSON.stringify(v);
+    return null;
+  };
+  return { name: text(b.name, first?.extensions?.code), message: text(b.message, first?.message) };
+}
 
 /** The HTTP methods a log can be filtered by. */
 export enum HttpMethod {
@@ -92,6 +114,10 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
     conditions.push(`status_code between ${f.statusClass * 100} and ${f.statusClass * 100 + 99}`);
     dimensions.status = true;
   }
+  if (f.errorsOnly) {
+    conditions.push('status_code >= 400');
+    dimensions.status = true;
+  }
   if (f.method) {
     if (!(LOG_METHODS as readonly string[]).includes(f.method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
     conditions.push(`method = ${bind(f.method, 'text')}`);
@@ -146,10 +172,14 @@ export type UsageLogRow = {
   user_agent: string | null;
   duration_ms: number;
   created_at: Date;
+  /** From the response body of a failed request (ERROR_NAME_SQL) */
+  error_name: string | null;
+  error_message: string | null;
   /** created_at to the microsecond (see LogPosition) */
   at: string;
 };
-const LIST_COLUMNS = `id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at, ${AT} as at`;
+const LIST_COLUMNS = `id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at,
+  ${ERROR_NAME_SQL} as error_name, ${ERROR_MESSAGE_SQL} as error_message, ${AT} as at`;
 
 /** Rows strictly older (or newer) than a position; the plain created_at bound lets partitions be pruned. */
 function beyond(p: LogPosition, direction: 'older' | 'newer', bind: Bind): string {
@@ -250,7 +280,7 @@ async function daysHolding(
   need: number,
 ): Promise<Date | null> {
   const cls = filter?.statusCode ? Math.floor(filter.statusCode / 100) : filter?.statusClass;
-  const column = cls && cls >= 2 && cls <= 5 ? `status_${cls}xx` : cls ? null : 'requests';
+  const column = cls && cls >= 2 && cls <= 5 ? `status_${cls}xx` : cls ? null : filter?.errorsOnly ? 'status_4xx + status_5xx' : 'requests';
   if (!column) return null; // 1xx: not rolled up on its own
   const values: unknown[] = [teamId, ceiling ? ceiling.toISOString().slice(0, 10) : null, filter?.from ? filter.from.toISOString().slice(0, 10) : null];
   const key = filter?.apiKeyId ? `and api_key_id = $${values.push(isUuid(filter.apiKeyId) ? filter.apiKeyId : NIL)}::uuid` : '';

@@ -2,7 +2,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
-import { decodeLogCursor, encodeLogCursor, HttpMethod, StatusClass } from './usage-log.query.js';
+import { decodeLogCursor, encodeLogCursor, errorOf, HttpMethod, StatusClass } from './usage-log.query.js';
 
 registerEnumType(HttpMethod, {
   name: 'HttpMethod',
@@ -55,6 +55,8 @@ export class UsageLogFilter {
   @Field(() => StatusClass, { nullable: true, description: 'Only answers of this class (every 2xx, 4xx, 5xx…)' }) responseClass?: StatusClass | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only answers with a status of 400 or more (4xx and 5xx); with statusCode or responseClass, both apply' })
+  errorsOnly?: boolean | null;
   @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
   @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
   @Field(() => String, {
@@ -122,6 +124,22 @@ export class UsageLogResolver {
   @FieldResolver(() => ApiKey, { nullable: true, description: 'Null once the key is deleted' })
   apiKey(@Root() log: UsageLog, @Ctx() ctx: Context): Promise<ApiKey | null> | null {
     return log.apiKeyId ? ctx.loaders.apiKey.load(log.apiKeyId) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "A failed request's error name from its logged response body (validation_error, UNAUTHENTICATED…); null for a status under 400 or a body without one",
+  })
+  errorName(@Root() log: UsageLog): string | null {
+    return (log.listedError ?? errorOf(log.statusCode, log.responseBody)).name;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "A failed request's error message from its logged response body; null for a status under 400 or a body without one",
+  })
+  errorMessage(@Root() log: UsageLog): string | null {
+    return (log.listedError ?? errorOf(log.statusCode, log.responseBody)).message;
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'The id of the key that made the request, kept after the key is deleted' })

@@ -28,7 +28,11 @@ export async function listUsageLogs(
 ): Promise<UsageLogPage> {
   const page = await findLogPage(db, teamId, filter, opts);
   return {
-    logs: page.rows.map(({ at, ...row }) => ({ log: em.map(UsageLog, row), position: { at, id: row.id } })),
+    logs: page.rows.map(({ at, error_name, error_message, ...row }) => {
+      const log = em.map(UsageLog, row);
+      log.listedError = { name: error_name, message: error_message };
+      return { log, position: { at, id: row.id } };
+    }),
     hasMore: page.hasMore,
     next: page.next,
     searchedUntil: page.searchedUntil,
