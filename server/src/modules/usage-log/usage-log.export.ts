@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { checkApiKeyId } from '../api-key/api-key.service.js';
 import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
-import { type Bind, ERROR_MESSAGE_SQL, ERROR_NAME_SQL, HttpMethod, isEndpointFilter, LOG_METHODS, StatusClass, logConditions, type UsageLogFilter } from './usage-log.query.js';
+import {
+  type Bind,
+  ERROR_MESSAGE_SQL,
+  ERROR_NAME_SQL,
+  HttpMethod,
+  isEndpointFilter,
+  LOG_METHODS,
+  StatusClass,
+  logConditions,
+  type UsageLogFilter,
+} from './usage-log.query.js';
 
 /** Values as quoted literals: COPY takes no bind parameters. */
 const literal: Bind = (v, type) => `${escapeLiteral(String(v))}::${type}`;

@@ -55,7 +55,10 @@ export class UsageLogFilter {
   @Field(() => StatusClass, { nullable: true, description: 'Only answers of this class (every 2xx, 4xx, 5xx…)' }) responseClass?: StatusClass | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
-  @Field(() => Boolean, { nullable: true, description: 'Only answers with a status of 400 or more (4xx and 5xx); with statusCode or responseClass, both apply' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only answers with a status of 400 or more (4xx and 5xx); with statusCode or responseClass, both apply',
+  })
   errorsOnly?: boolean | null;
   @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
   @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
@@ -128,7 +131,8 @@ export class UsageLogResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "A failed request's error name from its logged response body (validation_error, UNAUTHENTICATED…); null for a status under 400 or a body without one",
+    description:
+      "A failed request's error name from its logged response body (validation_error, UNAUTHENTICATED…); null for a status under 400 or a body without one",
   })
   errorName(@Root() log: UsageLog): string | null {
     return (log.listedError ?? errorOf(log.statusCode, log.responseBody)).name;
