@@ -1,6 +1,6 @@
 import { endOfDay } from 'date-fns';
 import { describe, expect, it } from 'vitest';
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from './url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, oneOf, urlFilters } from './url-filters';
 
 const COLOURS = [
   { value: 'red', label: 'Red' },
@@ -41,13 +41,5 @@ describe('day ranges', () => {
     });
     expect(dayRangeFilter({ to: '2026-03-31' })).toEqual({ to: endOfDay(new Date(2026, 2, 31)).toISOString() });
     expect(dayRangeFilter({})).toEqual({});
-  });
-
-  it('are described in words, under the names the server reports errors with', () => {
-    expect(describeDayRange({ from: '2026-03-01', to: '2026-03-31' })).toEqual([
-      { filter: 'from', label: 'From', value: 'Mar 1, 2026' },
-      { filter: 'to', label: 'To', value: 'Mar 31, 2026' },
-    ]);
-    expect(describeDayRange({})).toEqual([]);
   });
 });

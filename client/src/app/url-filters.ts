@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { type Day, dayEnd, dayStart, formatDay, parseDay } from '../ui/DateRangeFields';
+import { type Day, dayEnd, dayStart, parseDay } from '../ui/DateRangeFields';
 
 /**
  * A list page's filters live in the URL (`/emails?status=sent&from=2026-01-01`), so a filtered
@@ -115,15 +115,5 @@ export function dayRangeFilter(range: DayRange): { from?: string; to?: string } 
 /** One filter in words. `filter` is its name in the `filter:` argument, under which the server reports errors. */
 export type FilterLabel = { filter: string; label: string; value: string };
 
-export function describeDayRange(range: DayRange): FilterLabel[] {
-  const out: FilterLabel[] = [];
-  if (range.from) out.push({ filter: 'from', label: 'From', value: formatDay(range.from) });
-  if (range.to) out.push({ filter: 'to', label: 'To', value: formatDay(range.to) });
-  return out;
-}
-
 /** The `q` of a list's search box: trimmed, at most 100 characters (the server's limit). */
 export const searchReader: ParamReader<string> = (value) => value?.trim().slice(0, 100) || undefined;
-
-/** The search in words; the `filter:` argument calls it `search`. */
-export const describeSearch = (q: string | undefined): FilterLabel[] => (q ? [{ filter: 'search', label: 'Search', value: q }] : []);

@@ -8,7 +8,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { SEARCH_DELAY_MS } from '../../ui/SearchField';
-import { describeExportFilters, ExportButton } from '../exports';
+import { ExportButton } from '../exports';
 import { AdminsOnlyNote } from '../team';
 import { ApiKeysTable } from './components/ApiKeysTable';
 import { CreateApiKeyDialog } from './components/CreateApiKeyDialog';
@@ -18,7 +18,7 @@ import { UsageStatusLegend } from './components/UsageStatus';
 import { ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
 import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
-import { type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
+import { describeApiKeyFilters, type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
 import './api-keys.css';
 
 /** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
@@ -129,7 +129,7 @@ export function ApiKeysPage() {
         actions={
           shown && (shown.apiKeyHealth.total > 0 || filtered) ? (
             <>
-              <ExportButton input={{ resource: 'API_KEYS', apiKeys: filter }} filterLabels={describeExportFilters(filter)} />
+              <ExportButton input={{ resource: 'API_KEYS', apiKeys: filter }} filterLabels={describeApiKeyFilters(filter)} />
               {createButton}
             </>
           ) : null

@@ -1,3 +1,4 @@
+import { DATE_RANGE_LABELS, describeFilter, type FieldLabel, type FilterLabels, SEARCH_LABEL } from '../../app/filter-labels';
 import type { FilterLabel } from '../../app/url-filters';
 import type { ApiKeyFilter, Permission, UsageStatus } from '../../gql/graphql';
 
@@ -55,7 +56,17 @@ export const plural = (n: number, one: string, many: string) => `${n.toLocaleStr
 /** A filter's key that is not (or no longer) in the team's list. */
 export const DELETED_KEY_FILTER = 'A deleted key';
 
-/** The "API key" filter of a list page in words, for the export dialog. */
-export function describeApiKeyFilter(apiKeyId: string | undefined, keyName: (id: string) => string | undefined): FilterLabel[] {
-  return apiKeyId ? [{ filter: 'apiKeyId', label: 'API key', value: keyName(apiKeyId) ?? DELETED_KEY_FILTER }] : [];
-}
+/** The "API key" filter of a list (Emails, Logs) in words: the key's name, or that it is gone. */
+export const API_KEY_FILTER_LABEL: FieldLabel = { label: 'API key', value: (id, keyName) => keyName(String(id)) ?? DELETED_KEY_FILTER };
+
+/** The API Keys list's filter in words: its export dialog and its exports on the Exports page. */
+export const API_KEY_FILTER_LABELS: FilterLabels<ApiKeyFilter> = {
+  permission: { label: 'Permission', value: (v) => PERMISSION_LABEL[v as Permission] ?? String(v) },
+  usageStatus: { label: 'Usage', value: (v) => USAGE_STATUS[v as UsageStatus]?.label ?? String(v) },
+  expiringSoon: { label: 'Expiry', value: (v) => (v === true ? 'Expiring soon' : undefined) },
+  enabled: { label: 'State', value: (v) => (v ? 'Enabled' : 'Disabled') },
+  search: SEARCH_LABEL,
+  ...DATE_RANGE_LABELS,
+};
+
+export const describeApiKeyFilters = (filter: ApiKeyFilter): FilterLabel[] => describeFilter(API_KEY_FILTER_LABELS, filter);

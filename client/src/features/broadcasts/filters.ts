@@ -1,4 +1,5 @@
-import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
+import { type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { BroadcastFilter, BroadcastStatus as BroadcastStatusValue } from '../../gql/graphql';
 import type { ExportFilterLabel } from '../exports';
 
@@ -32,9 +33,14 @@ export function toBroadcastFilter(filters: BroadcastFilters): BroadcastFilter {
   return Object.assign(out, dayRangeFilter(filters));
 }
 
-export function describeBroadcastFilters(filters: BroadcastFilters): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = describeSearch(filters.q);
-  const status = BROADCAST_STATUSES.find((s) => s.value === filters.status);
-  if (status) out.push({ filter: 'status', label: 'Status', value: status.label });
-  return [...out, ...describeDayRange(filters)];
-}
+const statusLabel = (v: FilterValue) => BROADCAST_STATUSES.find((s) => s.value === String(v).toLowerCase())?.label ?? String(v);
+
+/** The Broadcasts list's filter in words: its export dialog and its exports on the Exports page. */
+export const BROADCAST_FILTER_LABELS: FilterLabels<BroadcastFilter> = {
+  search: SEARCH_LABEL,
+  broadcastStatus: { label: 'Status', value: statusLabel, filter: 'status' },
+  status: { label: 'Status', value: statusLabel },
+  ...DATE_RANGE_LABELS,
+};
+
+export const describeBroadcastFilters = (filters: BroadcastFilters): ExportFilterLabel[] => describeFilter(BROADCAST_FILTER_LABELS, toBroadcastFilter(filters));

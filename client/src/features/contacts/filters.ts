@@ -1,4 +1,5 @@
-import { type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, describeSearch, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, SEARCH_LABEL } from '../../app/filter-labels';
+import { type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { ContactFilter } from '../../gql/graphql';
 import type { ExportFilterLabel } from '../exports';
 
@@ -26,9 +27,11 @@ export function toContactFilter(filters: ContactFilters): ContactFilter {
   return Object.assign(out, dayRangeFilter(filters));
 }
 
-export function describeContactFilters(filters: ContactFilters): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = describeSearch(filters.q);
-  const subscription = SUBSCRIPTIONS.find((s) => s.value === filters.subscription);
-  if (subscription) out.push({ filter: 'unsubscribed', label: 'Subscription', value: subscription.label });
-  return [...out, ...describeDayRange(filters)];
-}
+/** The Contacts list's filter in words: its export dialog and its exports on the Exports page. */
+export const CONTACT_FILTER_LABELS: FilterLabels<ContactFilter> = {
+  search: SEARCH_LABEL,
+  unsubscribed: { label: 'Subscription', value: (v) => SUBSCRIPTIONS.find((s) => s.value === (v ? 'unsubscribed' : 'subscribed'))?.label },
+  ...DATE_RANGE_LABELS,
+};
+
+export const describeContactFilters = (filters: ContactFilters): ExportFilterLabel[] => describeFilter(CONTACT_FILTER_LABELS, toContactFilter(filters));

@@ -1,16 +1,7 @@
-import {
-  anyValue,
-  type DayRange,
-  dayRangeFilter,
-  dayRangeReaders,
-  describeDayRange,
-  describeSearch,
-  oneOf,
-  searchReader,
-  urlFilters,
-} from '../../app/url-filters';
+import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { EmailFilter, EmailStatus as EmailStatusValue } from '../../gql/graphql';
-import { describeApiKeyFilter } from '../api-keys';
+import { API_KEY_FILTER_LABEL } from '../api-keys';
 import type { ExportFilterLabel } from '../exports';
 
 /** Each of the schema's EmailStatus values in words: a status the schema adds or drops fails to compile here. */
@@ -56,10 +47,16 @@ export function toEmailFilter(filters: EmailFilters): EmailFilter {
   return Object.assign(out, dayRangeFilter(filters));
 }
 
-export function describeEmailFilters(filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
-  const out: ExportFilterLabel[] = describeSearch(filters.q);
-  out.push(...describeApiKeyFilter(filters.apiKeyId, keyName));
-  const status = EMAIL_STATUSES.find((s) => s.value === filters.status);
-  if (status) out.push({ filter: 'status', label: 'Status', value: status.label });
-  return [...out, ...describeDayRange(filters)];
-}
+const statusLabel = (v: FilterValue) => EMAIL_STATUSES.find((s) => s.value === String(v).toLowerCase())?.label ?? String(v);
+
+/** The Emails list's filter in words: its export dialog and its exports on the Exports page. */
+export const EMAIL_FILTER_LABELS: FilterLabels<EmailFilter> = {
+  search: SEARCH_LABEL,
+  apiKeyId: API_KEY_FILTER_LABEL,
+  emailStatus: { label: 'Status', value: statusLabel, filter: 'status' },
+  status: { label: 'Status', value: statusLabel },
+  ...DATE_RANGE_LABELS,
+};
+
+export const describeEmailFilters = (filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] =>
+  describeFilter(EMAIL_FILTER_LABELS, toEmailFilter(filters), keyName);

@@ -18,7 +18,8 @@ import { ExportStatusBadge } from './components/ExportStatusBadge';
 import { formatRows, formatTotalRows } from './components/ExportsTable';
 import { ExportDetailQuery, ExportKeyNamesQuery, ExportProgressSubscription } from './documents';
 import { downloadHref } from './download';
-import { describeExportFilters, summarizeFilters } from './filters';
+import { describeExportFilters } from './filter-labels';
+import { summarizeFilters } from './filters';
 import { useCreateExportMutation } from './hooks/useCreateExportMutation';
 import { RESOURCES } from './resources';
 
@@ -82,7 +83,7 @@ export function ExportDetailPage() {
   }
 
   const { title, noun } = RESOURCES[exp.resource];
-  const filters = summarizeFilters(describeExportFilters(exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
+  const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
   const download =
     isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
       <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>

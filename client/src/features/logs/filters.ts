@@ -1,6 +1,7 @@
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, describeDayRange, oneOf, urlFilters } from '../../app/url-filters';
+import { DATE_RANGE_LABELS, describeFilter, type FilterLabels } from '../../app/filter-labels';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, oneOf, urlFilters } from '../../app/url-filters';
 import type { HttpMethod, StatusClass, UsageLogFilter } from '../../gql/graphql';
-import { describeApiKeyFilter } from '../api-keys';
+import { API_KEY_FILTER_LABEL } from '../api-keys';
 import type { ExportFilterLabel } from '../exports';
 
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&method=POST&endpoint=/emails&from=2026-01-01`. */
@@ -68,12 +69,18 @@ export function toUsageLogFilter(filters: LogFilters): UsageLogFilter {
   return Object.assign(out, dayRangeFilter(filters));
 }
 
+/** The Logs list's filter in words: its export dialog and its exports on the Exports page (which store a class as its digit). */
+export const LOG_FILTER_LABELS: FilterLabels<UsageLogFilter> = {
+  apiKeyId: API_KEY_FILTER_LABEL,
+  responseClass: { label: 'Status', filter: 'statusClass', value: (v) => `${typeof v === 'number' ? v : (STATUS_CLASS_DIGIT[v as StatusClass] ?? v)}xx` },
+  statusClass: { label: 'Status', value: (v) => `${v}xx` },
+  statusCode: { label: 'Status', value: String },
+  httpMethod: { label: 'Method', filter: 'method', value: String },
+  method: { label: 'Method', value: String },
+  endpoint: { label: 'Endpoint', value: String },
+  ...DATE_RANGE_LABELS,
+};
+
 /** The filters in words, for the export dialog; `filter` names the key the server reports errors under. */
-export function describeLogFilters(filters: LogFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] {
-  const out = describeApiKeyFilter(filters.apiKeyId, keyName);
-  const status = parseStatus(filters.status);
-  if (status) out.push({ filter: 'statusClass' in status ? 'statusClass' : 'statusCode', label: 'Status', value: filters.status ?? '' });
-  if (filters.method) out.push({ filter: 'method', label: 'Method', value: filters.method });
-  if (filters.endpoint) out.push({ filter: 'endpoint', label: 'Endpoint', value: filters.endpoint });
-  return [...out, ...describeDayRange(filters)];
-}
+export const describeLogFilters = (filters: LogFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] =>
+  describeFilter(LOG_FILTER_LABELS, toUsageLogFilter(filters), keyName);

@@ -4,7 +4,8 @@ import { useThresholds } from '../../../app/session';
 import type { ExportsTable_ExportFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
-import { describeExportFilters, summarizeFilters } from '../filters';
+import { describeExportFilters } from '../filter-labels';
+import { summarizeFilters } from '../filters';
 import { RESOURCES } from '../resources';
 import { ExportStatusBadge } from './ExportStatusBadge';
 
@@ -36,7 +37,7 @@ export function ExportsTable({ exports, keyName }: { exports: readonly ExportsTa
         </Link>
       ),
     },
-    { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.filters, keyName))}</span> },
+    { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.resource, e.filters, keyName))}</span> },
     { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
     { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatTotalRows(e, exportInlineMaxRows)}</span> },
     { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
