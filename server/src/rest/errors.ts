@@ -1,7 +1,15 @@
+import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { AppError, ErrorCode, serviceUnavailable } from '../errors.js';
 
 export type RestErrorBody = { statusCode: number; name: string; message: string };
+
+/** Answers with the REST API's error body, `{ statusCode, name, message }`, and gives it back (for the usage log). */
+export function writeRestError(res: Response, statusCode: number, name: string, message: string): RestErrorBody {
+  const body = { statusCode, name, message };
+  res.status(statusCode).json(body);
+  return body;
+}
 
 /** An error that only exists on the REST surface (authentication header, routing). */
 export class RestError extends Error {

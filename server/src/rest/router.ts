@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Services } from '../services.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { AppError, ErrorCode } from '../errors.js';
-import { type Admission, credentialsOf } from '../modules/auth/gate.js';
+import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
 import { canManage } from '../modules/auth/actor.js';
 import { redact } from '../modules/usage-log/redact.js';
-import { RestError, toRestError } from './errors.js';
+import { RestError, toRestError, writeRestError } from './errors.js';
 import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
 import { notFoundEndpoint, routeTable } from './unoffered.js';
@@ -29,15 +29,15 @@ function sendError(res: Response, e: unknown, services: Services): void {
   if (mapped) {
     if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
       res.set('retry-after', String(mapped.retryAfterSeconds));
-    res.status(mapped.statusCode).json({ statusCode: mapped.statusCode, name: mapped.name, message: mapped.message });
+    writeRestError(res, mapped.statusCode, mapped.name, mapped.message);
     return;
   }
   const read = requestReadError(e);
   if (read) {
-    res.status(read.status).json({ statusCode: read.status, name: read.restName, message: read.message });
+    writeRestError(res, read.status, read.restName, read.message);
   } else {
     services.logger.error({ err: e }, 'unhandled REST error');
-    res.status(500).json({ statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' });
+    writeRestError(res, 500, 'internal_server_error', 'An unexpected error occurred.');
   }
 }
 
@@ -65,16 +65,10 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       locals(res).responseBody = body;
       return json(body);
     };
-    res.on('finish', () =>
-      admission.finish({
-        method: req.method,
-        endpoint: req.path,
-        statusCode: res.statusCode,
-        userAgent: req.get('user-agent') ?? null,
-        requestBody: req.body === undefined ? null : redact(req.body),
-        responseBody: redact(locals(res).responseBody),
-      }),
-    );
+    finishWhenDone(admission, req, res, 'finish', () => ({
+      requestBody: req.body === undefined ? null : redact(req.body),
+      responseBody: redact(locals(res).responseBody),
+    }));
     res.set(admission.headers);
     next(admission.refusal ?? unserved ?? undefined);
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, ErrorCode, rateLimited } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -46,6 +46,22 @@ export type GateOptions = {
   /** Refused (429) requests logged in full per key and minute; the rest are summed up in one entry. */
   refusalsLoggedPerMinute: number;
 };
+
+/**
+ * Logs an admitted request once its response is done (`event`): its method, path, status and user
+ * agent, with the bodies `bodies` gives then (REST and the export download each keep their own).
+ */
+export function finishWhenDone(
+  admission: Admission,
+  req: Request,
+  res: Response,
+  event: 'finish' | 'close',
+  bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
+): void {
+  res.on(event, () =>
+    admission.finish({ method: req.method, endpoint: req.path, statusCode: res.statusCode, userAgent: req.get('user-agent') ?? null, ...bodies() }),
+  );
+}
 
 export const GATE_DEFAULTS: Omit<GateOptions, 'teamPerSecond' | 'sessionPerMinute'> = { failedAuthPerMinute: 30, refusalsLoggedPerMinute: 10 };
 

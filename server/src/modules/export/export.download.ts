@@ -4,14 +4,15 @@ import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import { canManage } from '../auth/actor.js';
-import { type Admission, credentialsOf } from '../auth/gate.js';
+import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
+import { writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 
+/** Answers with the REST API's error body, kept for the usage log. */
 const fail = (res: Response, statusCode: number, name: string, message: string) => {
-  res.locals.errorBody = { statusCode, name, message };
-  return res.status(statusCode).json(res.locals.errorBody);
+  res.locals.errorBody = writeRestError(res, statusCode, name, message);
 };
 
 /**
@@ -31,16 +32,10 @@ export function exportDownload(services: Services) {
       return e.code === ErrorCode.RATE_LIMITED ? fail(res, 429, 'rate_limit_exceeded', e.message) : fail(res, 403, 'invalid_api_key', 'API key is invalid.');
     }
     // Made with a key, the download is logged and counted like any other request of that key.
-    res.on('close', () =>
-      admission.finish({
-        method: req.method,
-        endpoint: req.path,
-        statusCode: res.statusCode,
-        userAgent: req.get('user-agent') ?? null,
-        requestBody: null,
-        responseBody: res.statusCode === 200 ? { downloaded: res.writableFinished } : (res.locals.errorBody ?? null),
-      }),
-    );
+    finishWhenDone(admission, req, res, 'close', () => ({
+      requestBody: null,
+      responseBody: res.statusCode === 200 ? { downloaded: res.writableFinished } : (res.locals.errorBody ?? null),
+    }));
     res.set(admission.headers);
     if (admission.refusal) return fail(res, 429, 'rate_limit_exceeded', admission.refusal.message);
     const actor = admission.actor;
