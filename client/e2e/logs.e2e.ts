@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEmail, createSendingKey, rest } from './api';
+import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { LogsPage } from './pages/LogsPage';
@@ -69,6 +70,44 @@ describe('request logs in the browser', () => {
     await page.waitForURL((url) => url.pathname === '/logs' && url.searchParams.get('status') === '4xx');
     await logs.waitForRows(1);
   });
+
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`shows why a request failed, lists errors only, and opens a request from anywhere on its row (${size.width}×${size.height})`, async () => {
+      const { page } = browser;
+      const logs = new LogsPage(page);
+      await page.setViewportSize(size);
+      try {
+        await logs.goto('?status=errors');
+        await logs.waitForRows(1);
+        expect(await page.getByLabel('Status').locator('option:checked').textContent()).toBe('Errors only · 4xx and 5xx');
+        const row = logs.rows().first();
+        const text = await row.textContent();
+        expect(text).toContain('422');
+        expect(text).toContain(String(invalid.body.name));
+        expect(text).toContain(String(invalid.body.message));
+        expect(await axeViolations(page)).toEqual([]);
+        await page.screenshot({ path: path.join(screenshots, `logs-errors-${size.width}.png`), animations: 'disabled' });
+
+        // A click on the row's time (not on its link) opens the request.
+        await row.click({ position: { x: 12, y: 12 } });
+        await page.waitForURL((url) => /^\/logs\/[0-9a-f-]+$/.test(url.pathname));
+        await page.getByRole('heading', { name: 'POST /emails', level: 1 }).waitFor();
+        await page.goBack();
+        await logs.waitForRows(1);
+
+        // By keyboard: the row's link takes focus and Enter opens it.
+        await logs.rows().first().getByRole('link').focus();
+        await page.keyboard.press('Enter');
+        await page.waitForURL((url) => /^\/logs\/[0-9a-f-]+$/.test(url.pathname));
+        await page.getByRole('heading', { name: 'POST /emails', level: 1 }).waitFor();
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+    });
+  }
 
   it("opens one key's logs from a link, as the API Keys page makes it", async () => {
     const logs = new LogsPage(browser.page);

@@ -62,7 +62,7 @@ type Documents = {
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportProgressDocument,
     "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.ExportKeyNamesDocument,
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.CreateExportDocument,
-    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
+    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n    }\n  }\n": typeof types.LogsPageDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": typeof types.LogDetailDocument,
     "\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TeamAdminsDocument,
@@ -124,7 +124,7 @@ const documents: Documents = {
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportProgressDocument,
     "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.ExportKeyNamesDocument,
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": types.CreateExportDocument,
-    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
+    "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n    }\n  }\n": types.LogsPageDocument,
     "\n  query LogDetail($id: ID!) {\n    usageLog(id: $id) {\n      ...LogsTable_log\n      requestBody\n      responseBody\n    }\n  }\n": types.LogDetailDocument,
     "\n  query TeamAdmins {\n    team {\n      id\n      members {\n        id\n        role\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TeamAdminsDocument,
@@ -347,7 +347,7 @@ export function graphql(source: "\n  mutation CreateExport($input: CreateExportI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

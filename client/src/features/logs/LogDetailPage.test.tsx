@@ -18,6 +18,8 @@ const detail = (overrides: Record<string, unknown> = {}) => ({
         method: 'POST',
         endpoint: '/emails',
         statusCode: 422,
+        errorName: 'validation_error' as string | null,
+        errorMessage: 'The `to` field is required.' as string | null,
         durationMs: 8,
         userAgent: 'curl/8.5.0',
         createdAt: new Date(Date.now() - 3_600_000).toISOString(),

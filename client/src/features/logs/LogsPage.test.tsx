@@ -18,6 +18,8 @@ const log = (id: string, statusCode = 200, extra: Record<string, unknown> = {}) 
   method: 'POST',
   endpoint: '/emails',
   statusCode,
+  errorName: null as string | null,
+  errorMessage: null as string | null,
   durationMs: 42,
   userAgent: 'resend-node:6.38.0',
   createdAt: new Date(Date.now() - 5 * 60_000).toISOString(),
@@ -55,15 +57,24 @@ function renderLogs(route: string, mocks: unknown[], user = adminUser) {
 
 describe('LogsPage', () => {
   it('lists requests with method, endpoint, status, key, duration and user agent', async () => {
-    renderLogs('/logs', [logsMock({ filter: {} }, [log('l1'), log('l2', 422), log('l3', 500, { apiKey: null, apiKeyId: 'gone', apiKeyName: 'Old key' })])]);
+    renderLogs('/logs', [
+      logsMock({ filter: {} }, [
+        log('l1'),
+        log('l2', 422, { errorName: 'validation_error', errorMessage: 'The `to` field is required.' }),
+        log('l3', 500, { apiKey: null, apiKeyId: 'gone', apiKeyName: 'Old key', errorName: 'internal_server_error' }),
+      ]),
+    ]);
     const table = await screen.findByRole('table', { name: 'Logs' });
     const rows = within(table).getAllByRole('row');
     expect(rows.map((r) => r.textContent)).toEqual([
-      'TimeMethodEndpointStatusAPI keyDurationUser agent',
-      '5 minutes agoPOST/emails200Production42 msresend-node:6.38.0',
-      '5 minutes agoPOST/emails422Production42 msresend-node:6.38.0',
-      '5 minutes agoPOST/emails500Old key42 msresend-node:6.38.0',
+      'TimeMethodEndpointStatusErrorAPI keyDurationUser agent',
+      '5 minutes agoPOST/emails200—Production42 msresend-node:6.38.0',
+      '5 minutes agoPOST/emails422validation_error · The `to` field is required.Production42 msresend-node:6.38.0',
+      '5 minutes agoPOST/emails500internal_server_errorOld key42 msresend-node:6.38.0',
     ]);
+    // The error in full on hover; the endpoint's link covers the whole row.
+    expect(within(rows[2]).getByTitle('validation_error: The `to` field is required.')).toBeTruthy();
+    expect(within(rows[2]).getByRole('link', { name: '/emails' }).className).toContain('row-link');
     // The status is coloured by its class, and the exact time is on hover.
     expect(within(rows[1]).getByText('200').className).toContain('badge-green');
     expect(within(rows[2]).getByText('422').className).toContain('badge-yellow');
@@ -105,6 +116,18 @@ describe('LogsPage', () => {
     await user.selectOptions(screen.getByLabelText('Status'), '5xx');
     expect(await screen.findByRole('heading', { name: 'No requests match these filters' })).toBeTruthy();
     expect(screen.getByTestId('location').textContent).toBe('/logs?apiKeyId=k1&status=5xx');
+  });
+
+  it('shows only errors with "Errors only", through the URL', async () => {
+    const { user } = renderLogs('/logs', [
+      logsMock({ filter: {} }, [log('l1'), log('l2', 422)]),
+      logsMock({ filter: { errorsOnly: true } }, [log('l2', 422, { errorName: 'validation_error' })]),
+    ]);
+    await screen.findByRole('table', { name: 'Logs' });
+    await user.selectOptions(screen.getByLabelText('Status'), 'Errors only · 4xx and 5xx');
+    expect(screen.getByTestId('location').textContent).toBe('/logs?status=errors');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(2));
+    expect(screen.getByText('validation_error')).toBeTruthy();
   });
 
   it('filters by method and endpoint through the URL, and names them in the export', async () => {

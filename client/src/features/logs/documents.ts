@@ -6,6 +6,8 @@ export const LogRowFragment = graphql(`
     method
     endpoint
     statusCode
+    errorName
+    errorMessage
     durationMs
     userAgent
     createdAt

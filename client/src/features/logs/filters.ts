@@ -7,7 +7,7 @@ import type { ExportFilterLabel } from '../exports';
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&method=POST&endpoint=/emails&from=2026-01-01`. */
 export type LogFilters = DayRange & {
   apiKeyId?: string;
-  /** "2xx", "4xx", "5xx" or a status code like "422". */
+  /** "errors" (every status of 400 or more), "2xx", "4xx", "5xx" or a status code like "422". */
   status?: string;
   method?: LogMethod;
   /** A path: the logs of it and of everything under it (`/emails` includes /emails/batch). */
@@ -26,7 +26,11 @@ const statusClassOf = (digit: number) => (Object.keys(STATUS_CLASS_DIGIT) as Sta
 /** The API's resources, offered as endpoint filters; /graphql is every GraphQL operation made with a key. */
 export const LOG_ENDPOINTS = ['/emails', '/api-keys', '/domains', '/contacts', '/broadcasts', '/logs', '/graphql'] as const;
 
+/** The status filter's value for every failed request (4xx and 5xx). */
+export const ERRORS_ONLY = 'errors';
+
 export const STATUS_CLASSES = [
+  { value: ERRORS_ONLY, label: 'Errors only · 4xx and 5xx' },
   { value: '2xx', label: '2xx · Success' },
   { value: '4xx', label: '4xx · Client errors' },
   { value: '5xx', label: '5xx · Server errors' },
@@ -35,10 +39,11 @@ export const STATUS_CLASSES = [
 /** The codes the API answers with, offered one by one. */
 export const STATUS_CODES = [200, 201, 400, 401, 403, 404, 405, 409, 410, 422, 429, 500] as const;
 
-type ParsedStatus = { statusClass: number } | { statusCode: number } | undefined;
+type ParsedStatus = { statusClass: number } | { statusCode: number } | { errorsOnly: true } | undefined;
 
 export function parseStatus(status: string | null | undefined): ParsedStatus {
   if (!status) return undefined;
+  if (status === ERRORS_ONLY) return { errorsOnly: true };
   const cls = /^([1-5])xx$/.exec(status);
   if (cls) return { statusClass: Number(cls[1]) };
   if (/^\d{3}$/.test(status)) {
@@ -64,6 +69,7 @@ export function toUsageLogFilter(filters: LogFilters): UsageLogFilter {
   const status = parseStatus(filters.status);
   if (status && 'statusCode' in status) out.statusCode = status.statusCode;
   if (status && 'statusClass' in status) out.responseClass = statusClassOf(status.statusClass);
+  if (status && 'errorsOnly' in status) out.errorsOnly = true;
   if (filters.method) out.httpMethod = filters.method;
   if (filters.endpoint) out.endpoint = filters.endpoint;
   return Object.assign(out, dayRangeFilter(filters));

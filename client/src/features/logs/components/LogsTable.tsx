@@ -17,12 +17,26 @@ export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragme
       header: 'Endpoint',
       cell: (l) => (
         // The list's filters travel along, so "back to Logs" returns to the same view.
-        <Link to={`/logs/${l.id}`} state={{ search }} className="mono cell-strong">
+        // The link covers its whole row (row-link): a click anywhere on the row opens the request.
+        <Link to={`/logs/${l.id}`} state={{ search }} className="mono cell-strong row-link">
           {l.endpoint}
         </Link>
       ),
     },
     { header: 'Status', cell: (l) => <StatusCode code={l.statusCode} /> },
+    {
+      header: 'Error',
+      cell: (l) =>
+        l.errorName || l.errorMessage ? (
+          <span className="cell-clip log-error" title={[l.errorName, l.errorMessage].filter(Boolean).join(': ')}>
+            {l.errorName ? <span className="mono">{l.errorName}</span> : null}
+            {l.errorName && l.errorMessage ? ' · ' : null}
+            {l.errorMessage}
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        ),
+    },
     { header: 'API key', cell: (l) => keyNameOf(l) },
     { header: 'Duration', align: 'right', cell: (l) => <span className="mono">{formatDuration(l.durationMs)}</span> },
     {
