@@ -50,7 +50,7 @@ describe('exports in the browser', () => {
     const download = await exporter.confirmAndDownload();
     expect(download.suggestedFilename()).toMatch(/^keyring-logs-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.csv$/);
     const lines = await csvLines(download);
-    expect(lines[0]).toBe('id,created_at,method,endpoint,response_status,user_agent,duration_ms,api_key_id,api_key_name');
+    expect(lines[0]).toBe('id,created_at,method,endpoint,response_status,user_agent,duration_ms,api_key_id,api_key_name,error_name,error_message');
     expect(lines).toHaveLength(3);
     // The page stays where it was.
     expect(new URL(page.url()).pathname).toBe('/logs');
