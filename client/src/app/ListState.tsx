@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
-import { LoadMore } from '../ui/LoadMore';
 import { ErrorState, Loading } from '../ui/Loading';
+import { LoadMore } from '../ui/LoadMore';
 import { queryErrorMessage } from './errors';
 import type { CursorList } from './useCursorList';
 
@@ -32,9 +32,29 @@ export function ListState<TNode>({
   footer?: ReactNode;
   children: (nodes: TNode[]) => ReactNode;
 }) {
+  const datesRefused = Object.keys(list.fieldErrors).length > 0;
+  // The dates say what is wrong beside them; here, the way out (and the rows shown before, if any).
+  const refusedNote = datesRefused && (
+    <div className="list-note" role="status">
+      <span>Fix the dates to update the list.</span>
+      {onClearFilters && (
+        <Button size="sm" onClick={onClearFilters}>
+          Clear filters
+        </Button>
+      )}
+    </div>
+  );
   if (list.loading && !list.data) return <Loading label={loadingLabel} />;
   if (list.error && !list.data) {
-    return Object.keys(list.fieldErrors).length ? null : <ErrorState message={queryErrorMessage(list.error)} onRetry={() => list.refetch()} />;
+    return datesRefused ? refusedNote : <ErrorState message={queryErrorMessage(list.error)} onRetry={() => list.refetch()} />;
+  }
+  if (datesRefused) {
+    return (
+      <>
+        {refusedNote}
+        {list.nodes.length > 0 && children(list.nodes)}
+      </>
+    );
   }
   if (list.nodes.length === 0) {
     if (footer) return footer;

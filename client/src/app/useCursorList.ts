@@ -24,11 +24,14 @@ export function useCursorList<TData, TVariables extends PageVariables, TNode>(
     variables: options.variables,
     fetchPolicy: 'cache-and-network',
   } as useQuery.Options<TData, TVariables>);
-  const { data, error, fetchMore, networkStatus } = result;
-  const connection = data ? options.connection(data as TData) : undefined;
+  const { error, fetchMore, networkStatus } = result;
   const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
+  // Dates refused (a reversed range): the rows shown before stay, under the error beside the dates.
+  const data = result.data ?? (Object.keys(fieldErrors).length ? result.previousData : undefined);
+  const connection = data ? options.connection(data as TData) : undefined;
 
   const loadMore = async () => {
+    if (!result.data) return;
     try {
       await fetchMore({ variables: { after: connection?.pageInfo.endCursor } as Partial<TVariables> });
     } catch (e) {

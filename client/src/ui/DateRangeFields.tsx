@@ -28,8 +28,18 @@ export type DateRangeFieldsProps = {
   errors?: { from?: string; to?: string };
 };
 
-/** "From" and "To" day inputs; either may be empty for an open range. */
-export function DateRangeFields({ from, to, onChange, errors = {} }: DateRangeFieldsProps) {
+/** What a reversed range says beside its "From" date. */
+export const REVERSED_RANGE = 'Choose a From date on or before the To date.';
+
+/** True when both days are set and "from" comes after "to". */
+export const isReversedRange = (from?: Day, to?: Day): boolean => Boolean(from && to && from > to);
+
+/**
+ * "From" and "To" day inputs; either may be empty for an open range. A reversed range (typed, or
+ * from a hand-edited URL) says so in words of the form, whatever the server answered.
+ */
+export function DateRangeFields({ from, to, onChange, errors: given = {} }: DateRangeFieldsProps) {
+  const errors = isReversedRange(from, to) ? { from: REVERSED_RANGE } : given;
   return (
     <>
       <TextField

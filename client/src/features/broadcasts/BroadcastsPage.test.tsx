@@ -113,7 +113,7 @@ describe('BroadcastsPage', () => {
     await screen.findByRole('table', { name: 'Broadcasts' });
   });
 
-  it('shows a reversed date range refused by the server beside the dates', async () => {
+  it('shows a reversed date range beside the dates, in words of the form, with Clear filters', async () => {
     const from = new Date(2026, 1, 3).toISOString();
     const to = endOfDay(new Date(2026, 1, 1)).toISOString();
     renderBroadcasts('/broadcasts?from=2026-02-03&to=2026-02-01', [
@@ -122,7 +122,9 @@ describe('BroadcastsPage', () => {
         result: { errors: [gqlError('`from` must be before `to`.', 'BAD_USER_INPUT', 'from')] },
       },
     ]);
-    expect(await screen.findByText('`from` must be before `to`.')).toBeTruthy();
+    // In the form's words, not the API's, with the way out.
+    expect(await screen.findByText('Choose a From date on or before the To date.')).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Clear filters' })).toBeTruthy();
     expect(screen.getByLabelText('From').getAttribute('aria-invalid')).toBe('true');
   });
 });
