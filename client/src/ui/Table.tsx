@@ -20,11 +20,16 @@ export type TableProps<T> = {
   empty?: ReactNode;
   /** Under 768 px wide, each row becomes a card with its headers as labels. */
   cards?: boolean;
+  /**
+   * Makes the whole row open what its link opens: a click anywhere but on a control or a text
+   * selection. Keyboard users use the row's own link, which the row must hold.
+   */
+  onRowClick?: (row: T) => void;
 };
 
 const cellClass = <T,>(c: Column<T>) => [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : ''].filter(Boolean).join(' ') || undefined;
 
-export function Table<T>({ label, columns, rows, rowKey, empty, cards }: TableProps<T>) {
+export function Table<T>({ label, columns, rows, rowKey, empty, cards, onRowClick }: TableProps<T>) {
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
     <div className={cards ? 'table-wrap table-wrap-cards' : 'table-wrap'}>
@@ -46,7 +51,20 @@ export function Table<T>({ label, columns, rows, rowKey, empty, cards }: TablePr
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)}>
+            <tr
+              key={rowKey(row)}
+              className={onRowClick ? 'row-clickable' : undefined}
+              // A pointer shortcut: the row's link serves the keyboard.
+              onClick={
+                onRowClick
+                  ? (e) => {
+                      if ((e.target as Element).closest('a, button, input, select, textarea, label')) return;
+                      if (window.getSelection()?.toString()) return;
+                      onRowClick(row);
+                    }
+                  : undefined
+              }
+            >
               {columns.map((c, i) => (
                 <td
                   // biome-ignore lint/suspicious/noArrayIndexKey: columns are static for a table

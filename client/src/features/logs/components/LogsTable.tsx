@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { LogsTable_LogFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
@@ -10,6 +10,7 @@ export const keyNameOf = (log: LogsTable_LogFragment): string => log.apiKey?.nam
 export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`);
 
 export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragment[]; search: string }) {
+  const navigate = useNavigate();
   const columns: Column<LogsTable_LogFragment>[] = [
     { header: 'Time', cell: (l) => <RelativeTime value={l.createdAt} /> },
     { header: 'Method', cell: (l) => <span className="mono method">{l.method}</span> },
@@ -17,8 +18,7 @@ export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragme
       header: 'Endpoint',
       cell: (l) => (
         // The list's filters travel along, so "back to Logs" returns to the same view.
-        // The link covers its whole row (row-link): a click anywhere on the row opens the request.
-        <Link to={`/logs/${l.id}`} state={{ search }} className="mono cell-strong row-link">
+        <Link to={`/logs/${l.id}`} state={{ search }} className="mono cell-strong">
           {l.endpoint}
         </Link>
       ),
@@ -48,5 +48,6 @@ export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragme
       ),
     },
   ];
-  return <Table label="Logs" columns={columns} rows={logs} rowKey={(l) => l.id} />;
+  // A click anywhere on a row opens the request, as its endpoint link does.
+  return <Table label="Logs" columns={columns} rows={logs} rowKey={(l) => l.id} onRowClick={(l) => navigate(`/logs/${l.id}`, { state: { search } })} />;
 }
