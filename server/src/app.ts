@@ -21,7 +21,7 @@ import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
 import { badTextMessage, findBadText } from './lib/nul.js';
 import type { Logger } from './logger.js';
-import { type Admission, credentialsOf, RequestGate } from './modules/auth/gate.js';
+import { type Admission, clientIp, credentialsOf, RequestGate } from './modules/auth/gate.js';
 import { createSubscriptionServer } from './graphql/websocket.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createSignUpThrottle } from './modules/auth/sign-up-throttle.js';
@@ -86,7 +86,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     onWrite: (ms) => metrics.usageLogWrite.observe(ms / 1000),
   });
   const gate = new RequestGate(
-    { verifier: apiKeyVerifier, recorder: usageRecorder, logger, knex: orm.em.getConnection().getKnex() },
+    { verifier: apiKeyVerifier, recorder: usageRecorder, knex: orm.em.getConnection().getKnex() },
     { teamPerSecond: config.RATE_LIMIT_PER_SECOND, sessionPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE },
   );
   const services: Services = {
@@ -153,19 +153,30 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
 
+  /** The context of a request the gate has admitted, over HTTP or the WebSocket. */
+  const contextOf = (admission: Admission, ip: string, em = orm.em.fork()): Context => ({
+    em,
+    actor: admission.actor,
+    admission,
+    loaders: createLoaders(em),
+    services,
+    ip,
+  });
+
   /**
    * A GraphQL request's context, once the gate has let it in (a key, a session or no one). A
    * request the gate refuses (an invalid key, a rate limit) is answered here, and logged when it
    * was made with a key.
    */
-  const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}, authorization?: string): Promise<Context> => {
+  const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}): Promise<Context> => {
     const em = orm.em.fork();
+    const credentials = credentialsOf(req, { session: true });
     let admission: Admission | undefined;
     try {
-      admission = await gate.admit(credentialsOf(req, { authorization, session: true }), () => em);
+      admission = await gate.admit(credentials, () => em);
       extra.res?.set(admission.headers);
       if (admission.refusal) throw admission.refusal;
-      return { em, actor: admission.actor, admission, loaders: createLoaders(em), services, ip: credentialsOf(req, { session: false }).ip, ...extra };
+      return { ...contextOf(admission, credentials.ip, em), ...extra };
     } catch (e) {
       const err = contextError(e);
       if (admission) {
@@ -208,10 +219,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     parseOptions,
     validationRules,
     formatError,
-    contextFor: (request, admission) => {
-      const em = orm.em.fork();
-      return { em, actor: admission.actor, admission, loaders: createLoaders(em), services, ip: credentialsOf(request, { session: false }).ip };
-    },
+    contextFor: (request, admission) => contextOf(admission, clientIp(request)),
   });
   metrics.websockets.count = () => subscriptions.wsServer.clients.size;
 

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, ErrorCode, rateLimited } from '../../errors.js';
-import type { Logger } from '../../logger.js';
 import type { ApiKeyVerifier, VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
@@ -105,35 +104,29 @@ export class RequestGate {
   private readonly opts: GateOptions;
 
   constructor(
-    private readonly deps: { verifier: ApiKeyVerifier; recorder: UsageRecorder; logger: Logger; knex: Knex },
+    private readonly deps: { verifier: ApiKeyVerifier; recorder: UsageRecorder; knex: Knex },
     opts: Pick<GateOptions, 'teamPerSecond' | 'sessionPerMinute'> & Partial<GateOptions>,
   ) {
     this.opts = { ...GATE_DEFAULTS, ...opts };
-    const store = { storeClient: deps.knex, storeType: 'knex', tableName: 'rate_limit', tableCreated: true } as const;
     const { teamPerSecond, sessionPerMinute } = this.opts;
-    this.team =
-      teamPerSecond > 0
+    // Shared by every instance through PostgreSQL. Once a caller is over its limit, it is refused
+    // without asking the database for `blockSeconds`.
+    const limiter = (keyPrefix: string, points: number, duration: number, blockSeconds: number) =>
+      points > 0
         ? new RateLimiterPostgres({
-            ...store,
-            keyPrefix: 'team_rps',
-            points: teamPerSecond,
-            duration: 1,
-            // Once a team is over the limit, refuse without asking the database until the window ends.
-            inMemoryBlockOnConsumed: teamPerSecond,
-            inMemoryBlockDuration: 1,
+            storeClient: deps.knex,
+            storeType: 'knex',
+            tableName: 'rate_limit',
+            tableCreated: true,
+            keyPrefix,
+            points,
+            duration,
+            inMemoryBlockOnConsumed: points,
+            inMemoryBlockDuration: blockSeconds,
           })
         : null;
-    this.session =
-      sessionPerMinute > 0
-        ? new RateLimiterPostgres({
-            ...store,
-            keyPrefix: 'user_rpm',
-            points: sessionPerMinute,
-            duration: 60,
-            inMemoryBlockOnConsumed: sessionPerMinute,
-            inMemoryBlockDuration: 10,
-          })
-        : null;
+    this.team = limiter('team_rps', teamPerSecond, 1, 1);
+    this.session = limiter('user_rpm', sessionPerMinute, 60, 10);
     this.failedAuth = new RateLimiterMemory({ keyPrefix: 'failed_auth', points: this.opts.failedAuthPerMinute, duration: 60 });
     this.sweeper = setInterval(() => this.sumUpRefusals(false), 5_000);
     this.sweeper.unref();
