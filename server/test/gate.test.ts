@@ -113,6 +113,16 @@ describe('refused requests', () => {
   });
 });
 
+describe('SESSION_RATE_LIMIT_PER_MINUTE', () => {
+  it('defaults to 600, takes 0 to turn the limit off, and refuses anything else that is not a whole number, naming the variable', () => {
+    expect(loadConfig({}).SESSION_RATE_LIMIT_PER_MINUTE).toBe(600);
+    expect(loadConfig({ SESSION_RATE_LIMIT_PER_MINUTE: '0' }).SESSION_RATE_LIMIT_PER_MINUTE).toBe(0);
+    for (const value of ['-1', '1.5', 'lots']) {
+      expect(() => loadConfig({ SESSION_RATE_LIMIT_PER_MINUTE: value }), value).toThrow(/SESSION_RATE_LIMIT_PER_MINUTE:/);
+    }
+  });
+});
+
 describe('dashboard sessions', () => {
   let server: TestServer;
   beforeAll(async () => {
