@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { ErrorCode, serviceUnavailable, UNAVAILABLE_RETRY_SECONDS } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { costError } from './graphql/cost.js';
-import { contextError, createFormatError, errorStatusPlugin } from './graphql/errors.js';
+import { contextError, createFormatError, errorStatusPlugin, loggedStatusOf } from './graphql/errors.js';
 import { noNulStrings } from './graphql/no-nul.js';
 import { explorer } from './graphql/explorer.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -267,7 +267,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
               contextValue.admission.finish({
                 method: rc.request.http?.method ?? 'POST',
                 endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
-                statusCode: response.http.status ?? (body?.errors?.length && !body.data ? 400 : 200),
+                // An answer with errors is logged with the status its first error stands for (HTTP stays 200).
+                statusCode: loggedStatusOf(response.http.status, body?.errors),
                 userAgent: rc.request.http?.headers.get('user-agent') ?? null,
                 requestBody,
                 responseBody,

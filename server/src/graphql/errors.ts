@@ -99,3 +99,37 @@ export const errorStatusPlugin: ApolloServerPlugin<BaseContext> = {
     };
   },
 };
+
+/**
+ * The status a GraphQL answer's error stands for, as REST would answer it (rest/errors.ts):
+ * what a usage log of a GraphQL request records, so that an answer carrying errors counts as an
+ * error everywhere the logs and rollups are counted, though GraphQL answers it with HTTP 200.
+ */
+const STATUS_OF_CODE: Record<string, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 422,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+};
+
+/**
+ * The status a usage log records for a GraphQL answer: the HTTP status when it is an error
+ * (401, 429, 503, 400), else the status of the first error's `extensions.code` (FORBIDDEN 403,
+ * NOT_FOUND 404, BAD_USER_INPUT 422, CONFLICT 409; INTERNAL_SERVER_ERROR and anything unknown
+ * 500), else 200 — the first error also gives the log its error name and message.
+ */
+export function loggedStatusOf(httpStatus: number | undefined, errors: readonly { extensions?: { code?: unknown } | null }[] | null | undefined): number {
+  if (httpStatus !== undefined && httpStatus >= 400) return httpStatus;
+  const code = errors?.[0]?.extensions?.code;
+  if (!errors?.length) return httpStatus ?? 200;
+  return (typeof code === 'string' ? STATUS_OF_CODE[code] : undefined) ?? 500;
+}

@@ -18,6 +18,7 @@ import { redactGraphql } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import type { Context } from './context.js';
 import { costError } from './cost.js';
+import { loggedStatusOf } from './errors.js';
 import { subscriptionsOnly } from './subscriptions-only.js';
 
 /** Open sockets per session or key, on one instance. */
@@ -27,7 +28,9 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 
 /** What a socket was let in with. */
 type Caller = { credentials: Credentials; id: string };
-type Extra = { request: IncomingMessage; keyring?: Caller };
+/** A subscription's usage log, written once its first answer (an event, an error, the end) says how it went. */
+type PendingLog = (statusCode: number, errors?: readonly GraphQLFormattedError[]) => void;
+type Extra = { request: IncomingMessage; keyring?: Caller; pendingLogs?: Map<string, PendingLog> };
 
 /** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
 export const withCode = (e: GraphQLError, code: string) =>
@@ -103,6 +106,9 @@ export function createSubscriptionServer(opts: {
         return true;
       },
       onClose: (ctx) => {
+        // Subscriptions that never answered: admitted, so logged as such.
+        for (const pending of ctx.extra.pendingLogs?.values() ?? []) pending(200);
+        ctx.extra.pendingLogs?.clear();
         const id = ctx.extra.keyring?.id;
         if (!id) return;
         const open = (socketsByCaller.get(id) ?? 1) - 1;
@@ -111,7 +117,7 @@ export function createSubscriptionServer(opts: {
       },
       // Parsed and validated here, once, as HTTP requests are. A syntax error is answered
       // (graphql-ws's own parse would treat it as its failure and drop the socket).
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.keyring;
         if (!caller) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
@@ -128,14 +134,15 @@ export function createSubscriptionServer(opts: {
           // The key was revoked since the socket opened, say.
           return [new GraphQLError((e as Error).message, { extensions: { code: (e as { code?: string }).code ?? ErrorCode.UNAUTHENTICATED } })];
         }
-        const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLError[]) => {
+        const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLFormattedError[]) => {
           const { requestBody, responseBody } = redactGraphql({
             schema,
             document,
             operationName: payload.operationName,
             query: payload.query,
             variables: payload.variables ?? undefined,
-            response: errors ? { errors: errors.map((e) => ({ message: e.message })) } : null,
+            // The first error's code and message are the log's error name and message.
+            response: errors ? { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code } })) } : null,
           });
           const name = payload.operationName ?? (document ? getOperationAST(document)?.name?.value : undefined);
           admission.finish({
@@ -166,8 +173,14 @@ export function createSubscriptionServer(opts: {
         const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
         const tooCostly = invalid.length ? null : costError(schema, document, payload.variables, payload.operationName);
         const errors = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : tooCostly ? [tooCostly] : null;
-        log(errors ? 400 : 200, document, errors ?? undefined);
-        if (errors) return errors;
+        if (errors) {
+          log(400, document, errors);
+          return errors;
+        }
+        // Logged when its first answer comes: an error then (an export not found, say) is logged
+        // with the status it stands for, as over HTTP (loggedStatusOf).
+        ctx.extra.pendingLogs ??= new Map();
+        ctx.extra.pendingLogs.set(id, (statusCode, errs) => log(statusCode, document, errs));
         const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         admissions.set(args, admission);
         return args;
@@ -178,10 +191,27 @@ export function createSubscriptionServer(opts: {
         return opts.contextFor(ctx.extra.request, admission);
       },
       // The same error mapping as HTTP: codes for domain errors, masked internals.
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const errors = result.errors?.map((e) => formatError(e.toJSON(), e));
+        settle(ctx.extra, id, loggedStatusOf(undefined, errors), errors);
+        return errors ? { ...result, errors } : result;
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = errors.map((e) => formatError(e.toJSON(), e));
+        settle(ctx.extra, id, loggedStatusOf(undefined, formatted), formatted);
+        return formatted;
+      },
+      onComplete: (ctx, id) => settle(ctx.extra, id, 200),
     },
     wsServer,
   );
   return { wsServer, dispose: () => cleanup.dispose() };
+}
+
+/** Writes a subscription's pending usage log, once. */
+function settle(extra: Extra, id: string, statusCode: number, errors?: readonly GraphQLFormattedError[]): void {
+  const pending = extra.pendingLogs?.get(id);
+  if (!pending) return;
+  extra.pendingLogs?.delete(id);
+  pending(statusCode, errors);
 }
