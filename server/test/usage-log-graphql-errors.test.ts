@@ -105,10 +105,9 @@ describe('a GraphQL answer with errors, made with a key', () => {
   });
 
   it('counts as an error in the rollups, the usage chart, the sparkline and recentErrorRate', async () => {
-    const res = await acme.admin.gql(
-      `query($id: ID!) { apiKey(id: $id) { requestCount usage(days: 1) { requests errors } recentRequests recentErrorRate } }`,
-      { id: acme.full.id },
-    );
+    const res = await acme.admin.gql(`query($id: ID!) { apiKey(id: $id) { requestCount usage(days: 1) { requests errors } recentRequests recentErrorRate } }`, {
+      id: acme.full.id,
+    });
     expect(res.errors).toBeUndefined();
     const key = res.data!.apiKey;
     expect(key.requestCount).toBe(7);
