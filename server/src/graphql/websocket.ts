@@ -1,22 +1,23 @@
 import type { IncomingMessage, Server } from 'node:http';
 import {
   type DocumentNode,
-  type GraphQLFormattedError,
   GraphQLError,
-  getOperationAST,
+  type GraphQLFormattedError,
   type GraphQLSchema,
+  getOperationAST,
   parse,
   specifiedRules,
   type ValidationRule,
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { ErrorCode } from '../errors.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { isDatabaseUnavailable } from '../db/connection.js';
+import { ErrorCode, serviceUnavailable } from '../errors.js';
 import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
 import { redactGraphql } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
-import type { Context } from './context.js';
+import { type Context, isAppError } from './context.js';
 import { costError } from './cost.js';
 import { loggedStatusOf } from './errors.js';
 import { subscriptionsOnly } from './subscriptions-only.js';
@@ -30,7 +31,18 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 type Caller = { credentials: Credentials; id: string };
 /** A subscription's usage log, written once its first answer (an event, an error, the end) says how it went. */
 type PendingLog = (statusCode: number, errors?: readonly GraphQLFormattedError[]) => void;
-type Extra = { request: IncomingMessage; keyring?: Caller; pendingLogs?: Map<string, PendingLog> };
+type Extra = { socket: WebSocket; request: IncomingMessage; keyring?: Caller; pendingLogs?: Map<string, PendingLog> };
+
+/**
+ * The close code of a socket that could not be let in because the database cannot be reached:
+ * 1013 "Try Again Later", which graphql-ws clients retry (as they do 1001, 1006, 1012, 1014 and
+ * 4403, but not 1011, 4400, 4401 or 4500), so the dashboard reconnects once it is back. A real
+ * refusal (no credentials, a bad key or session, another origin, too many sockets) stays 4403.
+ */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Whether the gate failed because the database cannot be reached (not because it refused). */
+const unavailable = (e: unknown) => isAppError(e, ErrorCode.SERVICE_UNAVAILABLE) || isDatabaseUnavailable(e);
 
 /** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
 export const withCode = (e: GraphQLError, code: string) =>
@@ -58,7 +70,7 @@ export function originAllowed(request: IncomingMessage, publicUrl: string): bool
 /**
  * GraphQL subscriptions over graphql-ws. A socket is let in at `connection_init` by the request
  * gate (a key in connectionParams.authorization, else the session cookie) or closed (4403): no
- * anonymous sockets. Each subscription goes through the gate again — the key verified (a revoked
+ * anonymous sockets; while the database cannot be reached, closed 1013 (try again later). Each subscription goes through the gate again — the key verified (a revoked
  * key's next subscription is refused), the rate limit counted, a key's usage log written — and
  * sockets per caller and subscriptions per socket are capped. Only subscriptions: queries and
  * mutations go over HTTP.
@@ -93,7 +105,11 @@ export function createSubscriptionServer(opts: {
         let admission: Admission;
         try {
           admission = await gate.admit(credentials, () => services.orm.em.fork());
-        } catch {
+        } catch (e) {
+          if (unavailable(e)) {
+            // graphql-ws then closes with 4403, which a closing socket ignores.
+            ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'The database cannot be reached. Try again later.');
+          }
           return false;
         }
         const actor = admission.actor;
@@ -131,8 +147,14 @@ export function createSubscriptionServer(opts: {
         try {
           admission = await gate.admit(caller.credentials, () => services.orm.em.fork());
         } catch (e) {
-          // The key was revoked since the socket opened, say.
-          return [new GraphQLError((e as Error).message, { extensions: { code: (e as { code?: string }).code ?? ErrorCode.UNAUTHENTICATED } })];
+          // The key was revoked since the socket opened, say; or the database is away.
+          const err = unavailable(e) && !isAppError(e) ? serviceUnavailable() : e;
+          const code = isAppError(err) ? err.code : ErrorCode.UNAUTHENTICATED;
+          return [
+            new GraphQLError((err as Error).message, {
+              extensions: { code, ...(isAppError(err) && err.retryAfterSeconds ? { retryAfter: err.retryAfterSeconds } : {}) },
+            }),
+          ];
         }
         const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLFormattedError[]) => {
           const { requestBody, responseBody } = redactGraphql({
