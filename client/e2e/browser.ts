@@ -19,14 +19,14 @@ const ARGS = [
 ];
 
 /** Debian's Chromium with a fresh profile: no cookies or storage shared between browsers. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(viewport: { width: number; height: number } = { width: 1280, height: 800 }): Promise<Browser> {
   const baseUrl = inject('baseUrl');
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ARGS,
     baseURL: baseUrl,
-    viewport: { width: 1280, height: 800 },
+    viewport,
   });
   // Fail in seconds rather than Playwright's default half a minute: the app answers locally.
   context.setDefaultTimeout(15_000);

@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlAs, rest } from './api';
@@ -8,16 +6,12 @@ import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './br
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { Dashboard } from './pages/Dashboard';
 import { SignUpPage } from './pages/SignUpPage';
+import { expectNoSideways, screenshot, sizeLabel, VIEWPORTS } from './viewports';
 
-// Issue 16: the API keys page at three sizes, a rolled key's old token, disabling a key, focus
-// that comes back after every dialog, and axe on every page and dialog.
+// Issue 16: the API keys page, a rolled key's old token, disabling a key, focus that comes back
+// after every dialog, invitations, and axe on every page and dialog — the whole file once per size
+// (1280×800, 1440×900, 390×844), each size with its own browser and team.
 
-const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-] as const;
 const DOMAIN = 'round-two.keyring.test';
 
 const CREATE = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }';
@@ -52,53 +46,56 @@ async function arrowTo(page: Page, item: string) {
   expect((await focused(page)).name).toBe(item);
 }
 
-describe('the dashboard, round two', () => {
-  let browser: Browser;
-  let keys: ApiKeysPage;
-  let production = { id: '', token: '' };
-  let nightlyOldToken = '';
-  captureOnFailure(() => [browser]);
+for (const size of VIEWPORTS) {
+  describe(`the dashboard, round two, at ${sizeLabel(size)}`, () => {
+    let browser: Browser;
+    let invitee: Browser | undefined;
+    let keys: ApiKeysPage;
+    let production = { id: '', token: '' };
+    let nightlyOldToken = '';
+    const adminEmail = uniqueEmail('round-two');
+    captureOnFailure(() => [browser, invitee]);
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    const signUp = new SignUpPage(browser.page);
-    await signUp.goto();
-    await signUp.signUp({ email: uniqueEmail('round-two'), password: 'correct horse battery staple', teamName: 'Round Two' });
-    await new Dashboard(browser.page).heading('API Keys').waitFor();
-    keys = new ApiKeysPage(browser.page);
+    beforeAll(async () => {
+      browser = await launchBrowser(size);
+      await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: browser.baseUrl });
+      const signUp = new SignUpPage(browser.page);
+      await signUp.goto();
+      await signUp.signUp({ email: adminEmail, password: 'correct horse battery staple', teamName: 'Round Two' });
+      await new Dashboard(browser.page).heading('API Keys').waitFor();
+      keys = new ApiKeysPage(browser.page);
 
-    const { createDomain } = await graphqlAs<{ createDomain: { id: string } }>(
-      browser,
-      'mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }',
-      { input: { name: DOMAIN, region: 'us-east-1' } },
-    );
-    const make = async (input: Record<string, unknown>) => {
-      const { createApiKey } = await graphqlAs<{ createApiKey: { token: string; apiKey: { id: string } } }>(browser, CREATE, { input });
-      return { id: createApiKey.apiKey.id, token: createApiKey.token };
-    };
-    await make({ name: 'Old integration', permission: 'FULL_ACCESS' });
-    const nightly = await make({ name: 'Nightly CI', permission: 'FULL_ACCESS' });
-    nightlyOldToken = nightly.token;
-    await graphqlAs(browser, ROLL, { id: nightly.id, input: { gracePeriodSeconds: 3600 } });
-    await make({
-      name: 'Marketing sender',
-      permission: 'SENDING_ACCESS',
-      domainId: createDomain.id,
-      expiresAt: new Date(Date.now() + 3.5 * 86_400_000).toISOString(),
+      const { createDomain } = await graphqlAs<{ createDomain: { id: string } }>(
+        browser,
+        'mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }',
+        { input: { name: DOMAIN, region: 'us-east-1' } },
+      );
+      const make = async (input: Record<string, unknown>) => {
+        const { createApiKey } = await graphqlAs<{ createApiKey: { token: string; apiKey: { id: string } } }>(browser, CREATE, { input });
+        return { id: createApiKey.apiKey.id, token: createApiKey.token };
+      };
+      await make({ name: 'Old integration', permission: 'FULL_ACCESS' });
+      const nightly = await make({ name: 'Nightly CI', permission: 'FULL_ACCESS' });
+      nightlyOldToken = nightly.token;
+      await graphqlAs(browser, ROLL, { id: nightly.id, input: { gracePeriodSeconds: 3600 } });
+      await make({
+        name: 'Marketing sender',
+        permission: 'SENDING_ACCESS',
+        domainId: createDomain.id,
+        expiresAt: new Date(Date.now() + 3.5 * 86_400_000).toISOString(),
+      });
+      production = await make({ name: 'Production', permission: 'FULL_ACCESS' });
+      // Some traffic for the sparkline and its error rate: 3 answered, 1 refused.
+      for (let i = 0; i < 3; i++) expect((await rest(browser.baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+      expect((await rest(browser.baseUrl, production.token, 'GET', '/domains/not-a-domain')).status).toBe(404);
     });
-    production = await make({ name: 'Production', permission: 'FULL_ACCESS' });
-    // Some traffic for the sparkline and its error rate: 3 answered, 1 refused.
-    for (let i = 0; i < 3; i++) expect((await rest(browser.baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
-    expect((await rest(browser.baseUrl, production.token, 'GET', '/domains/not-a-domain')).status).toBe(404);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+    afterAll(async () => {
+      await invitee?.close();
+      await browser?.close();
+    });
 
-  for (const size of SIZES) {
-    it(`keeps More options → Edit / Remove on screen at ${size.width}×${size.height}, with no axe violation`, async () => {
+    it('keeps More options → Edit / Remove on screen, with a sparkline per key and no axe violation', async () => {
       const { page } = browser;
-      await page.setViewportSize(size);
       // Usage is recorded in the background: wait for the sparkline to count the 4 requests.
       await expect
         .poll(
@@ -113,9 +110,7 @@ describe('the dashboard, round two', () => {
         )
         .toBe(1);
 
-      // Nothing wider than the window: the page never scrolls sideways.
-      // (Polled: right after the viewport shrinks, the layout may still be settling from the wider one.)
-      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 }).toBeLessThanOrEqual(size.width);
+      await expectNoSideways(page, size);
       const search = await page.getByRole('searchbox', { name: 'Search API keys' }).boundingBox();
       expect(search?.height).toBeGreaterThanOrEqual(30);
       for (const name of ['Production', 'Marketing sender', 'Nightly CI', 'Old integration']) {
@@ -126,7 +121,7 @@ describe('the dashboard, round two', () => {
       }
       expect(await keys.row('Marketing sender').textContent()).toContain('Expires in 3 days');
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(screenshots, `api-keys-${size.width}x${size.height}.png`), fullPage: true, animations: 'disabled' });
+      await screenshot(page, 'api-keys', size, true);
 
       // The seed's path: More options → Edit, on screen, and focus back on the button after Escape.
       const trigger = page.getByRole('button', { name: 'More options for Production' });
@@ -147,238 +142,283 @@ describe('the dashboard, round two', () => {
       await dialog.waitFor({ state: 'hidden' });
       await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
     });
-  }
 
-  it("shows a rolled key's old token on the list and the key page, and Expire now stops it", async () => {
-    const { page, baseUrl } = browser;
-    await page.setViewportSize(SIZES[0]);
-    await keys.goto();
-    const row = keys.row('Nightly CI');
-    expect(await row.textContent()).toMatch(/re_\w{5}… stops working in (59 min|60 min|1 hour)/);
-    expect((await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).status).toBe(200);
+    it("shows a rolled key's old token on the list and the key page, and Expire now stops it", async () => {
+      const { page, baseUrl } = browser;
+      await keys.goto();
+      const row = keys.row('Nightly CI');
+      expect(await row.textContent()).toMatch(/re_\w{5}… stops working in (59 min|60 min|1 hour)/);
+      expect((await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).status).toBe(200);
 
-    await row.getByRole('link', { name: 'Nightly CI', exact: true }).click();
-    await page.getByRole('heading', { name: 'Nightly CI', level: 1 }).waitFor();
-    const details = page.getByRole('definition').filter({ hasText: 'stops working in' });
-    expect(await details.textContent()).toContain(`${nightlyOldToken.slice(0, 8)}… stops working in`);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-old-token.png'), animations: 'disabled' });
-    await details.getByRole('button', { name: 'Expire now: the old token of Nightly CI' }).click();
-    await page.getByText('The old token of Nightly CI no longer works').waitFor();
-    await details.waitFor({ state: 'detached' });
-    expect(await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).toMatchObject({ status: 403, body: { name: 'invalid_api_key' } });
-  });
-
-  it('disables a key (refused with its own message, counted in a health card) and enables it again', async () => {
-    const { page, baseUrl } = browser;
-    await keys.goto();
-    await keys.openMenu('Production', 'Disable API key');
-    const confirm = page.getByRole('dialog', { name: 'Disable API key “Production”?' });
-    await confirm.waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await confirm.getByRole('button', { name: 'Disable API key' }).click();
-    await confirm.waitFor({ state: 'hidden' });
-    await keys.row('Production').getByText('Disabled', { exact: true }).waitFor();
-    await keys.healthCard('Disabled 1').waitFor();
-    expect(await rest(baseUrl, production.token, 'GET', '/domains')).toEqual({
-      status: 403,
-      body: { statusCode: 403, name: 'invalid_api_key', message: 'This API key is disabled.' },
+      await row.getByRole('link', { name: 'Nightly CI', exact: true }).click();
+      await page.getByRole('heading', { name: 'Nightly CI', level: 1 }).waitFor();
+      const details = page.getByRole('definition').filter({ hasText: 'stops working in' });
+      expect(await details.textContent()).toContain(`${nightlyOldToken.slice(0, 8)}… stops working in`);
+      await expectNoSideways(page, size);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'api-keys-old-token', size);
+      await details.getByRole('button', { name: 'Expire now: the old token of Nightly CI' }).click();
+      await page.getByText('The old token of Nightly CI no longer works').waitFor();
+      await details.waitFor({ state: 'detached' });
+      expect(await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).toMatchObject({ status: 403, body: { name: 'invalid_api_key' } });
     });
-    await page.screenshot({ path: path.join(screenshots, 'api-keys-disabled.png'), animations: 'disabled' });
 
-    await keys.openMenu('Production', 'Enable API key');
-    await page.getByText('Enabled Production').waitFor();
-    await keys.healthCard('Disabled 0').waitFor();
-    expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
-  });
+    it('disables a key (refused with its own message, counted in a health card) and enables it again', async () => {
+      const { page, baseUrl } = browser;
+      await keys.goto();
+      await keys.openMenu('Production', 'Disable API key');
+      const confirm = page.getByRole('dialog', { name: 'Disable API key “Production”?' });
+      await confirm.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await confirm.getByRole('button', { name: 'Disable API key' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await keys.row('Production').getByText('Disabled', { exact: true }).waitFor();
+      await keys.healthCard('Disabled 1').waitFor();
+      expect(await rest(baseUrl, production.token, 'GET', '/domains')).toEqual({
+        status: 403,
+        body: { statusCode: 403, name: 'invalid_api_key', message: 'This API key is disabled.' },
+      });
+      await expectNoSideways(page, size);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'api-keys-disabled', size);
 
-  it('creates, rolls and removes a key with the keyboard only, focus returning where it started', async () => {
-    const { page } = browser;
-    await keys.goto();
-    // The skip link is the first stop, and lands in the page.
-    await page.keyboard.press('Tab');
-    expect(await focused(page)).toEqual({ tag: 'a', name: 'Skip to content' });
-    await page.keyboard.press('Enter');
-    expect((await focused(page)).tag).toBe('main');
+      await keys.openMenu('Production', 'Enable API key');
+      await page.getByText('Enabled Production').waitFor();
+      await keys.healthCard('Disabled 0').waitFor();
+      expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+    });
 
-    // Create.
-    await tabTo(page, 'Create API Key');
-    await page.keyboard.press('Enter');
-    const create = page.getByRole('dialog', { name: 'Create API Key' });
-    await create.waitFor();
-    await page.keyboard.type('Keyboard key');
-    await page.keyboard.press('Enter');
-    const created = page.getByRole('dialog', { name: 'API key created' });
-    await created.waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await tabTo(page, 'Done');
-    await page.keyboard.press('Enter');
-    await created.waitFor({ state: 'hidden' });
-    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Create API Key' });
-    await keys.row('Keyboard key').waitFor();
+    it('creates, rolls and removes a key with the keyboard only, focus returning where it started', async () => {
+      const { page } = browser;
+      await keys.goto();
+      // The skip link is the first stop, and lands in the page.
+      await page.keyboard.press('Tab');
+      expect(await focused(page)).toEqual({ tag: 'a', name: 'Skip to content' });
+      await page.keyboard.press('Enter');
+      expect((await focused(page)).tag).toBe('main');
 
-    // Roll: More options → Roll API key → In 1 hour → Roll → Done.
-    await tabTo(page, 'More options for Keyboard key');
-    await page.keyboard.press('Enter');
-    await arrowTo(page, 'Roll API key');
-    await page.keyboard.press('Enter');
-    const roll = page.getByRole('dialog', { name: 'Roll API key “Keyboard key”' });
-    await roll.waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await page.keyboard.press('ArrowDown');
-    expect(await roll.getByRole('radio', { name: 'In 1 hour' }).isChecked()).toBe(true);
-    await tabTo(page, 'Roll API key');
-    await page.keyboard.press('Enter');
-    const rolled = page.getByRole('dialog', { name: 'API key rolled' });
-    await rolled.waitFor();
-    await tabTo(page, 'Done');
-    await page.keyboard.press('Enter');
-    await rolled.waitFor({ state: 'hidden' });
-    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Keyboard key' });
-    expect(await keys.row('Keyboard key').textContent()).toContain('stops working in');
+      // Create.
+      await tabTo(page, 'Create API Key');
+      await page.keyboard.press('Enter');
+      const create = page.getByRole('dialog', { name: 'Create API Key' });
+      await create.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.type('Keyboard key');
+      await page.keyboard.press('Enter');
+      const created = page.getByRole('dialog', { name: 'API key created' });
+      await created.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await tabTo(page, 'Done');
+      await page.keyboard.press('Enter');
+      await created.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Create API Key' });
+      await keys.row('Keyboard key').waitFor();
 
-    // Remove: the row (and its button) goes; focus lands on the page heading, not on <body>.
-    await page.keyboard.press('Enter');
-    await arrowTo(page, 'Remove API key');
-    await page.keyboard.press('Enter');
-    const remove = page.getByRole('dialog', { name: 'Remove API key “Keyboard key”?' });
-    await remove.waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await tabTo(page, 'Remove API key');
-    await page.keyboard.press('Enter');
-    await remove.waitFor({ state: 'hidden' });
-    await keys.row('Keyboard key').waitFor({ state: 'detached' });
-    await expect.poll(() => focused(page)).toEqual({ tag: 'h1', name: 'API Keys' });
+      // Roll: More options → Roll API key → In 1 hour → Roll → Done.
+      await tabTo(page, 'More options for Keyboard key');
+      await page.keyboard.press('Enter');
+      await arrowTo(page, 'Roll API key');
+      await page.keyboard.press('Enter');
+      const roll = page.getByRole('dialog', { name: 'Roll API key “Keyboard key”' });
+      await roll.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('ArrowDown');
+      expect(await roll.getByRole('radio', { name: 'In 1 hour' }).isChecked()).toBe(true);
+      await tabTo(page, 'Roll API key');
+      await page.keyboard.press('Enter');
+      const rolled = page.getByRole('dialog', { name: 'API key rolled' });
+      await rolled.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await tabTo(page, 'Done');
+      await page.keyboard.press('Enter');
+      await rolled.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Keyboard key' });
+      expect(await keys.row('Keyboard key').textContent()).toContain('stops working in');
 
-    // Cancel returns focus too.
-    await page.getByRole('button', { name: 'More options for Production' }).focus();
-    await page.keyboard.press('Enter');
-    await arrowTo(page, 'Edit API key');
-    await page.keyboard.press('Enter');
-    const edit = page.getByRole('dialog', { name: 'Edit API key' });
-    await edit.waitFor();
-    await tabTo(page, 'Cancel');
-    await page.keyboard.press('Enter');
-    await edit.waitFor({ state: 'hidden' });
-    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
-  });
+      // Remove: the row (and its button) goes; focus lands on the page heading, not on <body>.
+      await page.keyboard.press('Enter');
+      await arrowTo(page, 'Remove API key');
+      await page.keyboard.press('Enter');
+      const remove = page.getByRole('dialog', { name: 'Remove API key “Keyboard key”?' });
+      await remove.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await tabTo(page, 'Remove API key');
+      await page.keyboard.press('Enter');
+      await remove.waitFor({ state: 'hidden' });
+      await keys.row('Keyboard key').waitFor({ state: 'detached' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'h1', name: 'API Keys' });
 
-  it('updates usage on an open page within seconds, without a reload', async () => {
-    const { baseUrl } = browser;
-    await keys.goto();
-    const before = Number(await keys.requestsLink('Production').textContent());
-    for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
-    // The recorder flushes about once a second and the page asks every 5 s.
-    await expect.poll(async () => Number(await keys.requestsLink('Production').textContent()), { timeout: 15_000, interval: 250 }).toBe(before + 2);
-    await keys
-      .row('Production')
-      .getByRole('img', { name: /^\d+ requests in the last 7 days/ })
-      .waitFor();
-  });
+      // Cancel returns focus too.
+      await page.getByRole('button', { name: 'More options for Production' }).focus();
+      await page.keyboard.press('Enter');
+      await arrowTo(page, 'Edit API key');
+      await page.keyboard.press('Enter');
+      const edit = page.getByRole('dialog', { name: 'Edit API key' });
+      await edit.waitFor();
+      await tabTo(page, 'Cancel');
+      await page.keyboard.press('Enter');
+      await edit.waitFor({ state: 'hidden' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Production' });
+    });
 
-  it('asks before widening a key to full access, and Edit changes the expiry', async () => {
-    const { page } = browser;
-    await keys.goto();
-    await keys.openMenu('Marketing sender', 'Edit API key');
-    const dialog = page.getByRole('dialog', { name: 'Edit API key' });
-    await dialog.getByRole('radio', { name: 'Full access' }).check();
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Give “Marketing sender” full access?' });
-    await confirm.waitFor();
-    expect(await confirm.textContent()).toContain(`can only send email from ${DOMAIN}`);
-    expect(await axeViolations(page)).toEqual([]);
-    await confirm.getByRole('button', { name: 'Back' }).click();
-    await dialog.getByRole('radio', { name: 'Sending access' }).check();
-    await dialog.getByLabel('Domain').selectOption({ label: DOMAIN });
-    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000);
-    const day = `${inTwentyDays.getFullYear()}-${String(inTwentyDays.getMonth() + 1).padStart(2, '0')}-${String(inTwentyDays.getDate()).padStart(2, '0')}`;
-    await dialog.getByLabel('Expires on').fill(day);
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    // The key works through that day: 20 days and some hours from now, rounded.
-    await expect.poll(async () => keys.row('Marketing sender').textContent()).toMatch(/Expires in 2[01] days/);
-    expect(await keys.row('Marketing sender').textContent()).toContain('Sending access');
-    expect(await keys.row('Marketing sender').textContent()).toContain(DOMAIN);
-  });
+    it('updates usage on an open page within seconds, without a reload', async () => {
+      const { baseUrl } = browser;
+      await keys.goto();
+      const before = Number(await keys.requestsLink('Production').textContent());
+      for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
+      // The recorder flushes about once a second and the page asks every 5 s.
+      await expect.poll(async () => Number(await keys.requestsLink('Production').textContent()), { timeout: 15_000, interval: 250 }).toBe(before + 2);
+      await keys
+        .row('Production')
+        .getByRole('img', { name: /^\d+ requests in the last 7 days/ })
+        .waitFor();
+    });
 
-  it('names the key tied to a domain before any removal is confirmed', async () => {
-    const { page } = browser;
-    await page.goto('/domains');
-    await page.getByRole('heading', { name: 'Domains', level: 1 }).waitFor();
-    await page.getByRole('button', { name: `More options for ${DOMAIN}` }).click();
-    await page.getByRole('menuitem', { name: 'Remove domain' }).click();
-    const dialog = page.getByRole('dialog', { name: 'This domain is in use' });
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('restricted to it: Marketing sender.');
-    expect(await dialog.getByRole('button', { name: 'Remove domain' }).count()).toBe(0);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.keyboard.press('Escape');
-    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: `More options for ${DOMAIN}` });
-  });
+    it('asks before widening a key to full access, and Edit changes the expiry', async () => {
+      const { page } = browser;
+      await keys.goto();
+      await keys.openMenu('Marketing sender', 'Edit API key');
+      const dialog = page.getByRole('dialog', { name: 'Edit API key' });
+      await dialog.getByRole('radio', { name: 'Full access' }).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Give “Marketing sender” full access?' });
+      await confirm.waitFor();
+      expect(await confirm.textContent()).toContain(`can only send email from ${DOMAIN}`);
+      expect(await axeViolations(page)).toEqual([]);
+      await confirm.getByRole('button', { name: 'Back' }).click();
+      await dialog.getByRole('radio', { name: 'Sending access' }).check();
+      await dialog.getByLabel('Domain').selectOption({ label: DOMAIN });
+      const inTwentyDays = new Date(Date.now() + 20 * 86_400_000);
+      const day = `${inTwentyDays.getFullYear()}-${String(inTwentyDays.getMonth() + 1).padStart(2, '0')}-${String(inTwentyDays.getDate()).padStart(2, '0')}`;
+      await dialog.getByLabel('Expires on').fill(day);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      // The key works through that day: 20 days and some hours from now, rounded.
+      await expect.poll(async () => keys.row('Marketing sender').textContent()).toMatch(/Expires in 2[01] days/);
+      expect(await keys.row('Marketing sender').textContent()).toContain('Sending access');
+      expect(await keys.row('Marketing sender').textContent()).toContain(DOMAIN);
+    });
 
-  it('names the team and the address on the accept-invitation page', async () => {
-    const email = uniqueEmail('invitee');
-    const { inviteMember } = await graphqlAs<{ inviteMember: { token: string } }>(
-      browser,
-      'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }',
-      { input: { email, role: 'MEMBER' } },
-    );
-    const invitee = await launchBrowser();
-    try {
-      await invitee.page.goto(`/accept-invitation?token=${encodeURIComponent(inviteMember.token)}`);
-      await invitee.page.getByRole('heading', { name: 'Join Round Two on Keyring' }).waitFor();
-      expect(await invitee.page.getByText(email).count()).toBe(1);
-      expect(await axeViolations(invitee.page)).toEqual([]);
-    } finally {
-      await invitee.close();
-    }
-  });
+    it('names the key tied to a domain before any removal is confirmed', async () => {
+      const { page } = browser;
+      await page.goto('/domains');
+      await page.getByRole('heading', { name: 'Domains', level: 1 }).waitFor();
+      await page.getByRole('button', { name: `More options for ${DOMAIN}` }).click();
+      await page.getByRole('menuitem', { name: 'Remove domain' }).click();
+      const dialog = page.getByRole('dialog', { name: 'This domain is in use' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('restricted to it: Marketing sender.');
+      expect(await dialog.getByRole('button', { name: 'Remove domain' }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: `More options for ${DOMAIN}` });
+    });
 
-  it('tells admins that mail never leaves a server without SMTP_URL, and says so when inviting', async () => {
-    const { page } = browser;
-    await page.goto('/team');
-    await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
-    const banner = page.getByRole('complementary', { name: 'Mail relay' });
-    expect(await banner.textContent()).toContain('No mail relay is set');
-    await page.getByRole('button', { name: 'Invite member' }).click();
-    const invite = page.getByRole('dialog', { name: 'Invite member' });
-    await invite.getByLabel('Email').fill(uniqueEmail('shared-link'));
-    await invite.getByRole('button', { name: /^(Send invitation|Invite)$/ }).click();
-    const sent = page.getByRole('dialog', { name: 'Invitation sent' });
-    await sent.waitFor();
-    expect(await sent.textContent()).toContain('no email was sent');
-    expect(await sent.textContent()).not.toContain('We emailed');
-    expect(await axeViolations(page)).toEqual([]);
-    await sent.getByRole('button', { name: 'Done' }).click();
-    await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Invite member' });
-  });
+    it('tells admins that mail never leaves a server without SMTP_URL, and says so when inviting', async () => {
+      const { page } = browser;
+      await page.goto('/team');
+      await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+      const banner = page.getByRole('complementary', { name: 'Mail relay' });
+      expect(await banner.textContent()).toContain('No mail relay is set');
+      await page.getByRole('button', { name: 'Invite member' }).click();
+      const invite = page.getByRole('dialog', { name: 'Invite member' });
+      await invite.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await invite.getByLabel('Email').fill(uniqueEmail('shared-link'));
+      await invite.getByRole('button', { name: /^(Send invitation|Invite)$/ }).click();
+      const sent = page.getByRole('dialog', { name: 'Invitation sent' });
+      await sent.waitFor();
+      expect(await sent.textContent()).toContain('no email was sent');
+      expect(await sent.textContent()).not.toContain('We emailed');
+      expect(await axeViolations(page)).toEqual([]);
+      await sent.getByRole('button', { name: 'Done' }).click();
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Invite member' });
+    });
 
-  it('runs axe on every page with 0 violations', async () => {
-    const { page } = browser;
-    const { apiKeys } = await graphqlAs<{ apiKeys: { id: string }[] }>(browser, 'query { apiKeys { id } }');
-    const { domains } = await graphqlAs<{ domains: { id: string }[] }>(browser, 'query { domains { id } }');
-    const pages: [string, string][] = [
-      ['/api-keys', 'API Keys'],
-      [`/api-keys/${apiKeys[0].id}`, ''],
-      ['/logs', 'Logs'],
-      ['/emails', 'Emails'],
-      ['/contacts', 'Contacts'],
-      ['/broadcasts', 'Broadcasts'],
-      ['/domains', 'Domains'],
-      [`/domains/${domains[0].id}`, ''],
-      ['/exports', 'Exports'],
-      ['/team', 'Team'],
-    ];
-    const found: string[] = [];
-    for (const size of [SIZES[0], SIZES[2]]) {
-      await page.setViewportSize(size);
+    it('copies a new invitation link (the old one stops working, the new one names team and address); a member sees no Copy link and is told who the admins are', async () => {
+      const { page, baseUrl } = browser;
+      const email = uniqueEmail('invitee');
+      const { inviteMember } = await graphqlAs<{ inviteMember: { token: string } }>(
+        browser,
+        'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }',
+        { input: { email, role: 'MEMBER' } },
+      );
+      const oldLink = `${baseUrl}/accept-invitation?token=${encodeURIComponent(inviteMember.token)}`;
+
+      await page.goto('/team');
+      await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      const copy = page.getByRole('button', { name: `Copy link for ${email}` });
+      const box = await copy.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
+      await copy.click();
+      await page.getByText(`Copied a new invitation link for ${email}`).waitFor();
+      const newLink = await page.evaluate(() => navigator.clipboard.readText());
+      expect(newLink).toMatch(new RegExp(`^${baseUrl}/accept-invitation\\?token=.+`));
+      expect(newLink).not.toBe(oldLink);
+      await expectNoSideways(page, size);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'team-copy-link', size);
+
+      invitee = await launchBrowser(size);
+      const other = invitee.page;
+      // The link issued at first no longer works: Copy link replaced it.
+      await other.goto(oldLink);
+      await other.getByRole('heading', { name: 'This invitation no longer works' }).waitFor();
+      expect(await other.getByLabel('Password').count()).toBe(0);
+      expect(await axeViolations(other)).toEqual([]);
+      // The copied one names the team and the address it was sent to.
+      await other.goto(newLink);
+      await other.getByRole('heading', { name: 'Join Round Two on Keyring' }).waitFor();
+      expect(await other.getByText(email).count()).toBe(1);
+      await expectNoSideways(other, size);
+      expect(await axeViolations(other)).toEqual([]);
+      await screenshot(other, 'accept-invitation', size);
+
+      // Joined as a member: no admin buttons, and a note saying why and whom to ask.
+      await other.getByLabel('Password').fill('another long password');
+      await other.getByRole('button', { name: 'Accept invitation' }).click();
+      await other.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+      const note = other.getByRole('note').filter({ hasText: 'Only admins can create, edit, roll, disable or remove keys.' });
+      await expect.poll(() => note.textContent()).toContain(`Ask the admin: ${adminEmail}.`);
+      expect(await other.getByRole('button', { name: 'Create API Key' }).count()).toBe(0);
+      expect(await other.getByRole('button', { name: /^More options for / }).count()).toBe(0);
+      expect(await axeViolations(other)).toEqual([]);
+      await screenshot(other, 'api-keys-member', size);
+
+      await other.goto('/team');
+      await other.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+      await other.getByRole('note').filter({ hasText: 'Only admins can invite members' }).waitFor();
+      expect(await other.getByRole('button', { name: /^Copy link/ }).count()).toBe(0);
+      expect(await other.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
+      expect(await axeViolations(other)).toEqual([]);
+    });
+
+    it('runs axe on every page with 0 violations', async () => {
+      const { page } = browser;
+      const { apiKeys } = await graphqlAs<{ apiKeys: { id: string }[] }>(browser, 'query { apiKeys { id } }');
+      const { domains } = await graphqlAs<{ domains: { id: string }[] }>(browser, 'query { domains { id } }');
+      const pages: [string, string][] = [
+        ['/api-keys', 'API Keys'],
+        [`/api-keys/${apiKeys[0].id}`, ''],
+        ['/logs', 'Logs'],
+        ['/emails', 'Emails'],
+        ['/contacts', 'Contacts'],
+        ['/broadcasts', 'Broadcasts'],
+        ['/domains', 'Domains'],
+        [`/domains/${domains[0].id}`, ''],
+        ['/exports', 'Exports'],
+        ['/team', 'Team'],
+      ];
+      const found: string[] = [];
       for (const [url, heading] of pages) {
         await page.goto(url);
         await (heading ? page.getByRole('heading', { name: heading, level: 1 }) : page.getByRole('heading', { level: 1 })).waitFor();
         await page.waitForLoadState('networkidle');
-        found.push(...(await axeViolations(page)).map((v) => `${url} at ${size.width}: ${v}`));
+        await expectNoSideways(page, size);
+        found.push(...(await axeViolations(page)).map((v) => `${url}: ${v}`));
       }
-    }
-    expect(found).toEqual([]);
+      expect(found).toEqual([]);
+    });
   });
-});
+}
