@@ -31,12 +31,14 @@ export function AppSkeleton({ label = 'Loading your dashboard' }: { label?: stri
         <span />
         <span />
       </div>
-      <div className="app-skeleton-main">
+      {/* A main landmark and a heading, as every page has (axe asks for both, even while loading). */}
+      <main className="app-skeleton-main">
+        <h1 className="sr-only">{label}…</h1>
         <span className="app-skeleton-title" />
         <span />
         <span />
         <span />
-      </div>
+      </main>
     </div>
   );
 }
