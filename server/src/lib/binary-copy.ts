@@ -7,7 +7,8 @@
  * signature, a 32-bit flags field and a 32-bit header-extension length followed by that many
  * bytes; then each tuple is a 16-bit field count (-1 ends the data) and, per field, a 32-bit
  * length (-1 for NULL) followed by the bytes. The input may be cut anywhere: this is a small state
- * machine, and the bytes of each value are passed on as slices of the input, never copied.
+ * machine, and the bytes of each value are passed on as slices of the input, never copied;
+ * `onValueEnd` is called once each value has been passed on whole.
  */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
@@ -19,7 +20,7 @@ type State =
   | { at: 'data'; left: number }
   | { at: 'done' };
 
-export async function* binaryCopyValues(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+export async function* binaryCopyValues(input: AsyncIterable<Buffer>, onValueEnd?: () => void): AsyncGenerator<Buffer> {
   let state: State = { at: 'header', need: SIGNATURE.length + 8 };
   // The few bytes of a header, count or length that a cut left incomplete.
   let pending = Buffer.alloc(0);
@@ -45,7 +46,11 @@ export async function* binaryCopyValues(input: AsyncIterable<Buffer>): AsyncGene
         const n = Math.min(state.left, buf.length - offset);
         if (n > 0) yield buf.subarray(offset, offset + n);
         offset += n;
-        state = state.left - n === 0 ? { at: 'fieldCount' } : { at: 'data', left: state.left - n };
+        if (state.left - n === 0) {
+          state = { at: 'fieldCount' };
+          // After the value's last bytes were taken: the caller counts whole values.
+          onValueEnd?.();
+        } else state = { at: 'data', left: state.left - n };
         continue;
       }
       const size = state.at === 'header' || state.at === 'extension' ? state.need : state.at === 'fieldCount' ? 2 : 4;

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { escapeLiteral, type PoolClient } from 'pg';
+import pg, { escapeLiteral, type PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { AppError, ErrorCode } from '../../errors.js';
@@ -9,6 +9,7 @@ import { writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
+import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';
 
 /** Answers with the REST API's error body, kept for the usage log. */
 const fail = (res: Response, statusCode: number, name: string, message: string) => {
@@ -43,11 +44,20 @@ export function exportDownload(services: Services) {
     const exp = await findExport(em, actor.teamId, String(req.params.id));
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
     if (!canManage(actor)) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
-    const status = effectiveStatus(exp);
-    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
-    if (status !== ExportStatus.READY || !exp.fileAttempt) {
-      return fail(res, 409, 'export_not_ready', status === ExportStatus.FAILED ? 'This export failed.' : 'This export is still being prepared.');
+    let status: ExportStatus | 'WRITING' = effectiveStatus(exp);
+    if (status === ExportStatus.PROCESSING) {
+      // Followed as it is written, once an attempt has started (a queued export waits its turn).
+      status = await waitForStart(services, res, exp.id);
+      if (status === ExportStatus.PROCESSING) {
+        const retry = FOLLOW_RETRY_SECONDS;
+        res.setHeader('retry-after', String(retry));
+        return fail(res, 409, 'export_not_ready', `This export is still waiting for its turn: try again in ${retry} seconds.`);
+      }
+      if (status !== 'WRITING') await em.refresh(exp);
     }
+    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
+    if (status === ExportStatus.FAILED) return fail(res, 409, 'export_not_ready', 'This export failed.');
+    if (status === ExportStatus.READY && !exp.fileAttempt) return fail(res, 409, 'export_not_ready', 'This export is still being prepared.');
     // Waits here while every download connection is busy, then gives up with a clear answer.
     let client: PoolClient;
     try {
@@ -61,25 +71,23 @@ export function exportDownload(services: Services) {
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
     res.setHeader('cache-control', 'private, no-store');
-    if (exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
-    // The chunks in order, as raw bytes: binary COPY sends bytea as stored, with no text encoding
-    // to make on the server or undo here, and reads only as fast as the client takes the file.
-    // (node-postgres's per-query `binary` mode would decode each field as UTF-8 text instead.)
-    const copy = client.query(
-      copyTo(
-        `copy (select data from export_chunk where export_id = ${escapeLiteral(exp.id)} and attempt = ${escapeLiteral(exp.fileAttempt)} order by seq) to stdout (format binary)`,
-      ),
-    );
+    // While it is written the size is not known: the response is chunked, and cut short (never
+    // ended) when the export fails, so that no client takes a part for the whole file.
+    if (status === ExportStatus.READY && exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
     let broken: Error | undefined;
     try {
-      for await (const bytes of binaryCopyValues(copy)) {
-        // A client that goes away mid-file must not leave this loop waiting for 'drain' forever.
-        if (!res.write(bytes)) await drainedOrClosed(res);
-        if (res.destroyed) {
-          broken = new Error('client went away');
-          copy.destroy();
-          return;
-        }
+      const outcome = status === ExportStatus.READY ? await sendFile(client, res, exp) : await follow(services, client, res, exp.id);
+      if (outcome === 'gone') {
+        broken = new Error('client went away');
+        return;
+      }
+      if (typeof outcome === 'object') {
+        // Nothing sent yet: a clear answer is still possible.
+        if (!res.headersSent) return fail(res, outcome.status, outcome.name, outcome.message);
+        broken = new Error(outcome.message);
+        services.logger.warn({ exportId: exp.id, reason: outcome.message }, 'export download cut short');
+        res.destroy();
+        return;
       }
     } catch (err) {
       // Headers are sent: all that is left is to cut the response short, so the client sees an incomplete file.
@@ -94,6 +102,129 @@ export function exportDownload(services: Services) {
     res.end();
   };
 }
+
+const FOLLOW_RETRY_SECONDS = 10;
+
+type ExportState = { status: ExportStatus; writing_attempt: string | null; file_attempt: string | null; file_size: number | null };
+
+const readState = async (db: Pick<pg.Pool, 'query'>, id: string): Promise<ExportState | undefined> =>
+  (await db.query<ExportState>('select status, writing_attempt, file_attempt, file_size from export where id = $1', [id])).rows[0];
+
+/**
+ * Waits (holding no download slot) until a PROCESSING export has an attempt writing its file:
+ * 'WRITING' then, its new status if it ended meanwhile, PROCESSING if it did not start in time.
+ */
+async function waitForStart(services: Services, res: Response, id: string): Promise<ExportStatus | 'WRITING'> {
+  const changes = new ExportChanges(services, id);
+  const gone = closed(res);
+  try {
+    // As long as a download waits for a free slot (EXPORT_DOWNLOAD_WAIT_SECONDS).
+    const until = Date.now() + services.config.EXPORT_DOWNLOAD_WAIT_SECONDS * 1000;
+    for (;;) {
+      changes.clear();
+      const state = await readState(services.pool, id);
+      if (!state) return ExportStatus.FAILED;
+      if (state.status !== ExportStatus.PROCESSING) return state.status;
+      if (state.writing_attempt) return 'WRITING';
+      const left = until - Date.now();
+      if (left <= 0) return ExportStatus.PROCESSING;
+      await changes.wait(Math.min(left, FOLLOW_POLL_MS), gone);
+      if (res.destroyed) return ExportStatus.PROCESSING;
+    }
+  } finally {
+    changes.close();
+  }
+}
+
+type Refusal = { status: number; name: string; message: string };
+
+/**
+ * Streams a PROCESSING export as its chunks are committed: the attempt writing it, from chunk 0,
+ * each new chunk as it comes, until the export is READY with that attempt's file, whose size must
+ * then be exactly what was sent. Anything else — the export failed, or the attempt was given up
+ * for another (a retry writes new rows) — ends it with a refusal; the caller answers with it when
+ * nothing was sent yet, and cuts the response short otherwise.
+ */
+async function follow(services: Services, client: PoolClient, res: Response, id: string): Promise<'done' | 'gone' | Refusal> {
+  const changes = new ExportChanges(services, id);
+  const gone = closed(res);
+  let attempt: string | null = null;
+  let next = 0;
+  let sent = 0;
+  try {
+    for (;;) {
+      changes.clear();
+      const state = await readState(client, id);
+      if (!state) return { status: 404, name: 'not_found', message: 'Export not found.' };
+      if (state.status === ExportStatus.FAILED) return { status: 409, name: 'export_not_ready', message: 'This export failed.' };
+      if (state.status !== ExportStatus.READY && state.status !== ExportStatus.PROCESSING) {
+        return { status: 409, name: 'export_not_ready', message: `This export is ${state.status.toLowerCase()}.` };
+      }
+      const target = state.status === ExportStatus.READY ? state.file_attempt : state.writing_attempt;
+      if (target !== attempt) {
+        // Another attempt writes (or wrote) the file: its rows may differ from those sent.
+        if (sent > 0) return { status: 409, name: 'export_restarted', message: 'The export was restarted while it was downloaded: download it again.' };
+        attempt = target;
+        next = 0;
+      }
+      if (!attempt) {
+        await changes.wait(FOLLOW_POLL_MS, gone);
+        if (res.destroyed) return 'gone';
+        continue;
+      }
+      const got = await sendChunks(client, res, id, attempt, next);
+      if (got === 'gone') return 'gone';
+      next += got.chunks;
+      sent += got.bytes;
+      if (state.status === ExportStatus.READY) {
+        // Every chunk was committed before READY: all of them have been read now.
+        if (sent !== state.file_size) return { status: 500, name: 'internal_server_error', message: `Sent ${sent} bytes of ${state.file_size}.` };
+        return 'done';
+      }
+      if (got.chunks === 0) await changes.wait(FOLLOW_POLL_MS, gone);
+      if (res.destroyed) return 'gone';
+    }
+  } finally {
+    changes.close();
+  }
+}
+
+/** A READY export's file, whose size must be exactly what was sent. */
+async function sendFile(client: PoolClient, res: Response, exp: Export): Promise<'done' | 'gone' | Refusal> {
+  const got = await sendChunks(client, res, exp.id, exp.fileAttempt!, 0);
+  if (got === 'gone') return got;
+  if (exp.fileSize != null && got.bytes !== exp.fileSize)
+    return { status: 500, name: 'internal_server_error', message: `Sent ${got.bytes} bytes of ${exp.fileSize}.` };
+  return 'done';
+}
+
+/**
+ * Sends one attempt's chunks from seq `from` on, in order, as raw bytes: binary COPY sends bytea
+ * as stored, with no text encoding to make on the server or undo here, and reads only as fast as
+ * the client takes the file. (node-postgres's per-query `binary` mode would decode each field as
+ * UTF-8 text instead.)
+ */
+async function sendChunks(client: PoolClient, res: Response, id: string, attempt: string, from: number): Promise<{ chunks: number; bytes: number } | 'gone'> {
+  const copy = client.query(
+    copyTo(
+      `copy (select data from export_chunk where export_id = ${escapeLiteral(id)} and attempt = ${escapeLiteral(attempt)} and seq >= ${Number(from)} order by seq) to stdout (format binary)`,
+    ),
+  );
+  let chunks = 0;
+  let bytes = 0;
+  for await (const piece of binaryCopyValues(copy, () => chunks++)) {
+    bytes += piece.length;
+    // A client that goes away mid-file must not leave this loop waiting for 'drain' forever.
+    if (!res.write(piece)) await drainedOrClosed(res);
+    if (res.destroyed) {
+      copy.destroy();
+      return 'gone';
+    }
+  }
+  return { chunks, bytes };
+}
+
+const closed = (res: Response) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
 
 function drainedOrClosed(res: Response): Promise<void> {
   return new Promise<void>((resolve) => {

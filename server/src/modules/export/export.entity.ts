@@ -109,6 +109,10 @@ export class Export {
   @Property({ type: 'uuid', nullable: true })
   fileAttempt?: string | null;
 
+  /** The attempt writing the file now (set when it starts), which a download made while PROCESSING follows. */
+  @Property({ type: 'uuid', nullable: true })
+  writingAttempt?: string | null;
+
   @Field(() => Int, { nullable: true, description: 'Size of the CSV in bytes' })
   @Property({ type: 'integer', nullable: true })
   fileSize?: number | null;

@@ -50,6 +50,8 @@ export async function writeCsv(opts: {
   onProgress: (rows: number) => void;
   /** Asked after each chunk; false stops the copy (another attempt finished first). */
   stillWanted: () => Promise<boolean>;
+  /** Called once each chunk is committed (chunks commit one at a time, in order): downloads follow them. */
+  onChunk?: (seq: number) => void;
 }): Promise<{ rows: number; bytes: number } | null> {
   const { copy: client, writer } = opts;
   const counter = new RecordCounter();
@@ -65,12 +67,15 @@ export async function writeCsv(opts: {
     if (filled === 0) return;
     // The other buffer's insert must be done before that buffer is filled again.
     await inFlight;
-    inFlight = writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [
-      opts.exportId,
-      opts.attempt,
-      seq++,
-      current.subarray(0, filled),
-    ]);
+    const chunk = seq++;
+    inFlight = writer
+      .query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [
+        opts.exportId,
+        opts.attempt,
+        chunk,
+        current.subarray(0, filled),
+      ])
+      .then(() => opts.onChunk?.(chunk));
     // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
     inFlight.catch(() => undefined);
     current = buffers[seq % 2];

@@ -1,5 +1,5 @@
 import type { Services } from '../../services.js';
-import { EXPORT_QUEUE, type ExportJob, expireExports, exportJobOptions, failExport, runExport } from './export.service.js';
+import { EXPORT_QUEUE, type ExportJob, expireExports, exportJobOptions, failExport, localExportWorkers, runExport } from './export.service.js';
 
 const EXPIRE_QUEUE = 'export-expire';
 /**
@@ -28,8 +28,10 @@ export async function createExportQueues(services: Services): Promise<void> {
 export async function startExportWorkers(services: Services): Promise<void> {
   const { jobs, logger, config } = services;
   await createExportQueues(services);
+  const workers: string[] = [];
+  localExportWorkers.set(jobs, workers);
   for (let i = 0; i < config.EXPORT_CONCURRENCY; i++) {
-    await jobs.work<ExportJob>(EXPORT_QUEUE, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const worker = await jobs.work<ExportJob>(EXPORT_QUEUE, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       const started = performance.now();
       try {
         const outcome = await runExport(services, job.data.exportId, { email: true, teamSlots: config.EXPORT_TEAM_CONCURRENCY });
@@ -50,6 +52,7 @@ export async function startExportWorkers(services: Services): Promise<void> {
         throw err;
       }
     });
+    workers.push(worker);
   }
   await jobs.schedule(EXPIRE_QUEUE, '*/5 * * * *');
   await jobs.work(EXPIRE_QUEUE, async () => {

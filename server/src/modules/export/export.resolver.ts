@@ -155,6 +155,18 @@ export class ExportResolver {
     return mayDownload && effectiveStatus(exp) === ExportStatus.READY ? downloadUrl(ctx.services, exp.id) : null;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The download link from the moment the export is created: while PROCESSING it streams the file as it is written (chunked, no Content-Length; cut short, never ended, if the export fails), then it serves the file as downloadUrl does. Null for members, and once FAILED or expired',
+  })
+  streamUrl(@Root() exp: Export, @Ctx() ctx: Context): string | null {
+    const actor = ctx.actor;
+    const status = effectiveStatus(exp);
+    const mayDownload = actor !== null && canManage(actor);
+    return mayDownload && (status === ExportStatus.PROCESSING || status === ExportStatus.READY) ? downloadUrl(ctx.services, exp.id) : null;
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'Who created it; null when an API key did or once the user is removed' })
   createdBy(@Root() exp: Export, @Ctx() ctx: Context): Promise<User | null> | null {
     return exp.createdBy ? ctx.loaders.user.load(exp.createdBy.id) : null;

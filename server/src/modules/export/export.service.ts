@@ -10,6 +10,7 @@ import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } 
 import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
 import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
+import { chunkCommitted } from './export.stream.js';
 
 /** Exports of at most this many rows are written during the request and come back READY. */
 export const INLINE_MAX_ROWS = 1000;
@@ -61,8 +62,22 @@ export async function createExport(em: EntityManager, services: Services, actor:
     await em.refresh(exp);
   } else {
     await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id } satisfies ExportJob, exportJobOptions(services));
+    wakeExportWorkers(services);
   }
   return exp;
+}
+
+/** The export workers of each running instance (its job queue), by startExportWorkers. */
+export const localExportWorkers = new WeakMap<Services['jobs'], string[]>();
+
+/**
+ * Asks this instance's export workers to look for a job now rather than at their next poll (up
+ * to half a second later, which a download that starts with the export waits for too). Only an
+ * idle worker fetches at once; the others when their export is done. Another instance's workers
+ * still find the job at their next poll.
+ */
+function wakeExportWorkers(services: Services): void {
+  for (const id of localExportWorkers.get(services.jobs) ?? []) services.jobs.notifyWorker(id);
 }
 
 export type ExportEstimate = { rowCount: number; exact: boolean };
@@ -118,10 +133,20 @@ export async function runExport(services: Services, exportId: string, opts: { em
   // Subscribers hear from a running export at least once a second, even while PostgreSQL is
   // still sorting before the first row comes out.
   let latestRows = 0;
-  const pools = opts.teamSlots ? services.exportPools.background : services.exportPools.inline;
+  const background = Boolean(opts.teamSlots);
+  const pools = background ? services.exportPools.background : services.exportPools.inline;
+  // A download made while PROCESSING follows the attempt named here (export.download.ts).
+  const forgetAttempt = () =>
+    conn
+      .execute('update export set writing_attempt = null where id = ? and writing_attempt = ?', [exportId, attempt])
+      .then(() => services.notifier.notify('export_progress', exportId));
   const outcome = await withExportConnections(pools, async (copy, writer, discard) => {
     const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
     if (opts.teamSlots && !slot) return 'busy' as const;
+    if (background) {
+      await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
+      await services.notifier.notify('export_progress', exportId);
+    }
     let discarded = false;
     const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
     const result = await writeCsv({
@@ -138,22 +163,29 @@ export async function runExport(services: Services, exportId: string, opts: { em
         latestRows = r;
         publish(r);
       },
+      onChunk: () => chunkCommitted(exportId),
       stillWanted: async () =>
         (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
     }).finally(() => clearInterval(heartbeat));
     // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
     if (slot && !discarded) await giveTeamSlotBack(copy, slot);
     return result;
+  }).catch(async (err: unknown) => {
+    // A download following this attempt stops at once rather than when the retry starts.
+    if (background) await forgetAttempt().catch(() => undefined);
+    throw err;
   });
   if (outcome === 'busy') return 'busy';
   const written = outcome;
   if (!written) {
+    if (background) await forgetAttempt();
     await conn.execute('delete from export_chunk where export_id = ? and attempt = ?', [exportId, attempt]);
     return 'done';
   }
   const { rows, bytes } = written;
   const done = await conn.execute(
-    `update export set status = ?, processed_rows = ?, row_count = ?, file_size = ?, file_attempt = ?, completed_at = now(), expires_at = now() + ? * interval '1 millisecond'
+    `update export set status = ?, processed_rows = ?, row_count = ?, file_size = ?, file_attempt = ?, writing_attempt = null, completed_at = now(),
+            expires_at = now() + ? * interval '1 millisecond'
       where id = ? and status = ?`,
     [ExportStatus.READY, rows, rows, bytes, attempt, DOWNLOAD_TTL_MS, exportId, ExportStatus.PROCESSING],
     'run',
