@@ -128,10 +128,14 @@ describe('a download made while the export is written', () => {
     await holder.query('select pg_advisory_unlock($1)', [HOLD_LOCK]);
     const streamed = await readRest(reader, parts);
 
-    const done = await waitFor(async () => {
-      const e = (await admin.gql(GET, { id: created.id })).data!.export;
-      return e.status === 'READY' ? e : undefined;
-    }, 30_000, 'READY');
+    const done = await waitFor(
+      async () => {
+        const e = (await admin.gql(GET, { id: created.id })).data!.export;
+        return e.status === 'READY' ? e : undefined;
+      },
+      30_000,
+      'READY',
+    );
     expect(done.rowCount).toBe(ROWS);
     expect(done.streamUrl).toBe(done.downloadUrl);
     const file = await fetch(local(done.downloadUrl), { headers: { cookie: admin.cookie! } });
@@ -164,14 +168,18 @@ describe('a download made while the export is written', () => {
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ statusCode: 409, name: 'export_not_ready', message: 'This export failed.' });
     expect((await admin.gql(GET, { id: created.id })).data!.export).toMatchObject({ status: 'FAILED', streamUrl: null, downloadUrl: null });
-    const logs = await waitFor(async () => {
-      const rows = await sql<{ status_code: number; response_body: unknown }>(
-        server.databaseUrl,
-        `select status_code, response_body from usage_log where api_key_id = $1 and endpoint = $2 order by created_at`,
-        [keyId, `/api/exports/${created.id}/download`],
-      );
-      return rows.length === 2 ? rows : undefined;
-    }, 10_000, 'the download usage logs');
+    const logs = await waitFor(
+      async () => {
+        const rows = await sql<{ status_code: number; response_body: unknown }>(
+          server.databaseUrl,
+          `select status_code, response_body from usage_log where api_key_id = $1 and endpoint = $2 order by created_at`,
+          [keyId, `/api/exports/${created.id}/download`],
+        );
+        return rows.length === 2 ? rows : undefined;
+      },
+      10_000,
+      'the download usage logs',
+    );
     expect(logs).toEqual([
       { status_code: 200, response_body: { downloaded: false } },
       { status_code: 409, response_body: { statusCode: 409, name: 'export_not_ready', message: 'This export failed.' } },
