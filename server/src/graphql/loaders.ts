@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { Domain } from '../modules/domain/domain.entity.js';
 import { User } from '../modules/team/team.entity.js';
-import { type UsageBucket, usageByDayForKeys } from '../modules/usage-log/usage-log.service.js';
+import { type KeyUsage, keyUsageForKeys } from '../modules/usage-log/usage-log.service.js';
 
 type EntityClass<T> = new (...args: never[]) => T;
 
@@ -18,21 +18,35 @@ function byId<T extends { id: string }>(em: EntityManager, entity: EntityClass<T
 
 type UsageKey = { teamId: string; apiKeyId: string; days: number };
 
-/** ApiKey.usage(days) for every key of a request in one statement (per team and number of days). */
+/**
+ * A key's use (requestCount, lastUsedAt, usage(days), recentRequests, recentErrorRate) for every
+ * key of a request in one statement per team, covering the most days any field asks for: all of
+ * a page's numbers about keys are one snapshot (keyUsageForKeys). `days` 0: the counters only.
+ */
 function usageLoader(em: EntityManager) {
-  return new DataLoader<UsageKey, UsageBucket[], string>(
+  return new DataLoader<UsageKey, KeyUsage, string>(
     async (keys) => {
-      const groups = new Map<string, UsageKey[]>();
-      for (const k of keys) groups.set(`${k.teamId}|${k.days}`, [...(groups.get(`${k.teamId}|${k.days}`) ?? []), k]);
-      const found = new Map<string, UsageBucket[]>();
-      for (const group of groups.values()) {
-        const { teamId, days } = group[0];
-        const byKey = await usageByDayForKeys(em, teamId, [...new Set(group.map((k) => k.apiKeyId))], days);
-        for (const k of group) found.set(`${k.teamId}|${k.days}|${k.apiKeyId}`, byKey.get(k.apiKeyId) ?? []);
+      const byTeam = new Map<string, UsageKey[]>();
+      for (const k of keys) byTeam.set(k.teamId, [...(byTeam.get(k.teamId) ?? []), k]);
+      const found = new Map<string, KeyUsage>();
+      for (const [teamId, group] of byTeam) {
+        const days = Math.max(...group.map((k) => k.days));
+        const byKey = await keyUsageForKeys(em, teamId, [...new Set(group.map((k) => k.apiKeyId))], days);
+        for (const k of group) {
+          const usage = byKey.get(k.apiKeyId) ?? { requestCount: null, lastUsedAt: null, days: [] };
+          found.set(`${k.teamId}|${k.days}|${k.apiKeyId}`, { ...usage, days: k.days === 0 ? [] : usage.days.slice(-k.days) });
+        }
       }
-      return keys.map((k) => found.get(`${k.teamId}|${k.days}|${k.apiKeyId}`) ?? []);
+      return keys.map((k) => found.get(`${k.teamId}|${k.days}|${k.apiKeyId}`) ?? { requestCount: null, lastUsedAt: null, days: [] });
     },
-    { cacheKeyFn: (k) => `${k.teamId}|${k.days}|${k.apiKeyId}` },
+    {
+      // No cache across batches: a key's fields read in one batch must not take a number another
+      // batch read earlier (the key list's row beside the key's own page in one query, say).
+      cache: false,
+      // After every field of the objects just resolved has asked (type-graphql checks a field's
+      // arguments asynchronously first, which outlasts DataLoader's default tick): one batch.
+      batchScheduleFn: (dispatch) => setImmediate(dispatch),
+    },
   );
 }
 

@@ -103,7 +103,10 @@ export class ApiKey {
   @Property({ type: 'datetime', nullable: true })
   lastUsedAt?: Date | null;
 
-  @Field(() => Int, { description: 'Requests made with the key, REST and GraphQL, refused ones included: as many as its usage logs' })
+  @Field(() => Int, {
+    description:
+      'Requests made with the key, REST and GraphQL, refused ones included: as many as its usage logs stand for (a rate-limit summary counts the requests it sums up)',
+  })
   @Property({ type: 'integer', default: 0 })
   requestCount: number & Opt = 0;
 

@@ -1,11 +1,12 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
 import { cappedList } from '../../graphql/cost.js';
 import { SecretField } from '../../graphql/secret-field.js';
-import type { Context } from '../../graphql/context.js';
-import { requireReader, requireManager } from '../auth/actor.js';
+import { requireManager, requireReader } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';
 import { User } from '../team/team.entity.js';
+import { lastUsedAtOf } from '../usage-log/usage-log.resolver.js';
 import { ApiKey, EXPIRING_SOON_DAYS, INACTIVE_AFTER_DAYS, livePreviousToken, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
 import {
   apiKeyHealth,
@@ -163,8 +164,9 @@ export class ApiKeyResolver {
   }
 
   @FieldResolver(() => UsageStatus, { description: `NEVER_USED, ACTIVE (used within ${INACTIVE_AFTER_DAYS} days) or INACTIVE, from lastUsedAt` })
-  usageStatus(@Root() key: ApiKey): UsageStatus {
-    return usageStatusOf(key.lastUsedAt);
+  async usageStatus(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<UsageStatus> {
+    // The same snapshot as the key's lastUsedAt and counts (usage-log.resolver.ts).
+    return usageStatusOf(await lastUsedAtOf(key, ctx));
   }
 
   @FieldResolver(() => Domain, { nullable: true, description: 'The only domain a sending-access key may send from; null when unrestricted' })

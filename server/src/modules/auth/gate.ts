@@ -6,8 +6,8 @@ import { AppError, ErrorCode, rateLimited } from '../../errors.js';
 import type { ApiKeyVerifier, VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
-import { actorFromSession, SESSION_COOKIE } from './session.js';
 import { readCookie } from './cookies.js';
+import { actorFromSession, SESSION_COOKIE } from './session.js';
 
 /** What a request presents. */
 export type Credentials = {
@@ -271,6 +271,8 @@ export class RequestGate {
       requestBody: null,
       responseBody: { refused: r.summed, message: `${r.summed} more requests refused by the rate limit in this minute.` },
       createdAt: new Date(Math.min(Date.now(), (r.minute + 1) * 60_000 - 1)),
+      // Counted as the requests it sums up, in the rollups and the key's requestCount.
+      requests: r.summed,
     });
   }
 }

@@ -45,6 +45,13 @@ export class UsageLog {
   @Property({ type: 'string', length: 300, nullable: true })
   userAgent?: string | null;
 
+  @Field(() => Int, {
+    description:
+      'How many requests this log stands for: 1, or for a summary of rate-limited requests (method "*", endpoint "(rate limited)") the refused requests it sums up. Request counts and the usage chart add this up',
+  })
+  @Property({ type: 'integer' })
+  requests: number & Opt = 1;
+
   @Field(() => Int, { description: 'Milliseconds the server took to answer' })
   @Property({ type: 'integer' })
   durationMs!: number;

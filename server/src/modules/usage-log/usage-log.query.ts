@@ -172,13 +172,14 @@ export type UsageLogRow = {
   user_agent: string | null;
   duration_ms: number;
   created_at: Date;
+  requests: number;
   /** From the response body of a failed request (ERROR_NAME_SQL) */
   error_name: string | null;
   error_message: string | null;
   /** created_at to the microsecond (see LogPosition) */
   at: string;
 };
-const LIST_COLUMNS = `id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at,
+const LIST_COLUMNS = `id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at, requests,
   ${ERROR_NAME_SQL} as error_name, ${ERROR_MESSAGE_SQL} as error_message, ${AT} as at`;
 
 /** Rows strictly older (or newer) than a position; the plain created_at bound lets partitions be pruned. */

@@ -26,9 +26,10 @@ registerEnumType(StatusClass, {
     SERVER_ERROR: { description: '5xx' },
   },
 });
+
 import { type Context, isAppError } from '../../graphql/context.js';
-import { requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { requireReader } from '../auth/actor.js';
 import { UsageLog } from './usage-log.entity.js';
 import { checkLogFilter, checkUsageDays, getUsageLog, listUsageLogs, logRetention, USAGE_MAX_DAYS } from './usage-log.service.js';
 
@@ -155,20 +156,38 @@ export class UsageLogResolver {
 /** The days of an API key row's sparkline and error rate. */
 const RECENT_DAYS = 7;
 
+/**
+ * A key's use — requestCount, lastUsedAt, usage, recentRequests, recentErrorRate, and usageStatus
+ * (api-key.resolver.ts) — all from the request's usage loader: one statement, so one snapshot
+ * (keyUsageForKeys), never the key row read earlier in the request beside rollups read later.
+ */
 @Resolver(() => ApiKey)
 export class ApiKeyUsageResolver {
+  @FieldResolver(() => Int, {
+    description:
+      'Requests made with the key, REST and GraphQL, refused ones included: as many as its usage logs stand for (a rate-limit summary counts the requests it sums up)',
+  })
+  async requestCount(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number> {
+    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: 0 })).requestCount ?? key.requestCount;
+  }
+
+  @FieldResolver(() => DateTimeISOResolver, { nullable: true, description: 'When the key last made a request, refused ones included; null if it never has' })
+  lastUsedAt(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Date | null> {
+    return lastUsedAtOf(key, ctx);
+  }
+
   @FieldResolver(() => [UsageBucket], {
     description: `Requests and errors per day, oldest first, days with no use included; days: 1 … ${USAGE_MAX_DAYS}`,
     // Counted once per day for the query cost limit (graphql/cost.ts).
     complexity: ({ args, childComplexity }) => 1 + Math.max(1, Number(args.days) || 1) * childComplexity,
   })
-  usage(
+  async usage(
     @Root() key: ApiKey,
     @Arg('days', () => Int, { description: `How many days back from today (UTC), today included: 1 … ${USAGE_MAX_DAYS}` }) days: number,
     @Ctx() ctx: Context,
   ): Promise<UsageBucket[]> {
     checkUsageDays(days);
-    return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days });
+    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days })).days;
   }
 
   // Scalars rather than usage(days: 7) { … }: the list's sparkline costs 2 per key, not 22 (graphql/cost.ts).
@@ -176,7 +195,7 @@ export class ApiKeyUsageResolver {
     description: `Requests per day over the last ${RECENT_DAYS} days (UTC), oldest first, today last: the numbers of usage(days: ${RECENT_DAYS}), for a sparkline`,
   })
   async recentRequests(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number[]> {
-    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS })).map((b) => b.requests);
+    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS })).days.map((b) => b.requests);
   }
 
   @FieldResolver(() => Float, {
@@ -184,8 +203,14 @@ export class ApiKeyUsageResolver {
     description: `Share (0 … 1) of the last ${RECENT_DAYS} days' requests answered with a status of 400 or more; null when there were none`,
   })
   async recentErrorRate(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number | null> {
-    const buckets = await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS });
+    const buckets = (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: RECENT_DAYS })).days;
     const requests = buckets.reduce((n, b) => n + b.requests, 0);
     return requests === 0 ? null : buckets.reduce((n, b) => n + b.errors, 0) / requests;
   }
+}
+
+/** A key's last use, from the same snapshot as its counts and chart (the key row's value for a key gone meanwhile). */
+export async function lastUsedAtOf(key: ApiKey, ctx: Context): Promise<Date | null> {
+  const usage = await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: 0 });
+  return usage.requestCount === null ? (key.lastUsedAt ?? null) : usage.lastUsedAt;
 }

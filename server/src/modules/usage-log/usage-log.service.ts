@@ -68,32 +68,56 @@ export function checkUsageDays(days: number): number {
   return days;
 }
 
+/** What the key page and the key list show of a key's use, read at one instant. */
+export type KeyUsage = {
+  /** Requests made with the key (api_key.request_count); null when there is no such key of the team */
+  requestCount: number | null;
+  lastUsedAt: Date | null;
+  /** Requests and errors per UTC day, oldest first, today last: as many days as asked for */
+  days: UsageBucket[];
+};
+
 /**
- * Requests and errors (4xx and 5xx) per UTC day for each of a team's keys, oldest first, days
- * without use included: one statement for all the keys (the ApiKey.usage DataLoader batches a
- * request's keys into it), reading the rollups — one row per key and day at most, however many
- * requests, and still there once retention has dropped the logs.
+ * A key's request count, last use, and requests and errors (4xx and 5xx) per UTC day (days
+ * without use included) for each of a team's keys, in ONE statement: the counts and the chart of
+ * a page are one snapshot, so they agree even while a batch of logs commits between two reads
+ * (the key page once said 39 requests while its chart said 41). The ApiKey.requestCount,
+ * lastUsedAt, usage, recentRequests and recentErrorRate of a request all come from it (the
+ * DataLoader batches a request's keys). Reads the rollups — one row per key and day at most,
+ * still there once retention has dropped the logs — and each key's counters, written in the same
+ * statement as the rollups (usage-rollup.ts). `days` 0: the counters only.
  */
-export async function usageByDayForKeys(em: EntityManager, teamId: string, apiKeyIds: readonly string[], days: number): Promise<Map<string, UsageBucket[]>> {
-  checkUsageDays(days);
-  const result = new Map<string, UsageBucket[]>(apiKeyIds.map((id) => [id, []]));
+export async function keyUsageForKeys(em: EntityManager, teamId: string, apiKeyIds: readonly string[], days: number): Promise<Map<string, KeyUsage>> {
+  if (days !== 0) checkUsageDays(days);
+  const result = new Map<string, KeyUsage>(apiKeyIds.map((id) => [id, { requestCount: null, lastUsedAt: null, days: [] }]));
   if (apiKeyIds.length === 0) return result;
   // One array parameter (knex would spread a JS array into a list of them); ids come from key rows.
   const ids = `{${apiKeyIds.filter(isUuid).join(',')}}`;
-  const rows = await em.getConnection().execute<{ api_key_id: string; date: string; requests: number; errors: number }[]>(
-    `select k.id as api_key_id, to_char(d.day, 'YYYY-MM-DD') as date,
+  const rows = await em
+    .getConnection()
+    .execute<{ api_key_id: string; request_count: number | null; last_used_at: string | null; date: string | null; requests: number; errors: number }[]>(
+      `select k.id as api_key_id, a.request_count, to_char(a.last_used_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_used_at,
+            to_char(d.day, 'YYYY-MM-DD') as date,
             coalesce(r.requests, 0) as requests, coalesce(r.status_4xx + r.status_5xx, 0) as errors
        from unnest(?::uuid[]) as k(id)
-      cross join generate_series((now() at time zone 'UTC')::date - (?::int - 1), (now() at time zone 'UTC')::date, interval '1 day') as d(day)
+       left join api_key a on a.id = k.id and a.team_id = ?
+       left join lateral generate_series((now() at time zone 'UTC')::date - (?::int - 1), (now() at time zone 'UTC')::date, interval '1 day') as d(day) on true
        left join usage_rollup r on r.team_id = ? and r.api_key_id = k.id and r.day = d.day::date
       order by k.id, d.day`,
-    [ids, days, teamId],
-  );
-  for (const r of rows) result.get(r.api_key_id)?.push({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) });
+      [ids, teamId, days, teamId],
+    );
+  for (const r of rows) {
+    const usage = result.get(r.api_key_id);
+    if (!usage) continue;
+    usage.requestCount = r.request_count === null ? null : Number(r.request_count);
+    usage.lastUsedAt = r.last_used_at === null ? null : new Date(r.last_used_at);
+    if (r.date) usage.days.push({ date: r.date, requests: Number(r.requests), errors: Number(r.errors) });
+  }
   return result;
 }
 
-/** Requests and errors per UTC day for one key (see usageByDayForKeys). */
+/** Requests and errors per UTC day for one key (see keyUsageForKeys). */
 export async function usageByDay(em: EntityManager, teamId: string, apiKeyId: string, days: number): Promise<UsageBucket[]> {
-  return (await usageByDayForKeys(em, teamId, [apiKeyId], days)).get(apiKeyId) ?? [];
+  checkUsageDays(days);
+  return (await keyUsageForKeys(em, teamId, [apiKeyId], days)).get(apiKeyId)?.days ?? [];
 }

@@ -17,6 +17,8 @@ export type UsageEntry = {
   requestBody: unknown;
   responseBody: unknown;
   createdAt: Date;
+  /** How many requests the entry stands for: 1 unless it sums up refused ones (the gate's rate-limit summary). */
+  requests?: number;
 };
 
 export type RecorderOptions = {
@@ -299,6 +301,7 @@ function serialize(e: UsageEntry, bodies: boolean): string {
       request_body: bodies ? (e.requestBody ?? null) : { omitted: 'usage-log buffer over half full' },
       response_body: bodies ? (e.responseBody ?? null) : null,
       created_at: e.createdAt.toISOString(),
+      requests: e.requests ?? 1,
     }),
   );
 }

@@ -2,9 +2,13 @@ import type pg from 'pg';
 import { countKeyUse, lockUsedKeys } from '../api-key/api-key.usage.js';
 import { listLogPartitions, logsSince, utcDay } from './usage-log.partitions.js';
 
-/** A rollup's counts of a set of logs: requests, by status class, and the last one's time. */
-const COUNTS = `count(*), count(*) filter (where status_code between 200 and 299), count(*) filter (where status_code between 300 and 399),
-  count(*) filter (where status_code between 400 and 499), count(*) filter (where status_code between 500 and 599), max(created_at)`;
+/**
+ * A rollup's counts of a set of logs: requests, by status class, and the last one's time. A log
+ * counts its `requests` (1, or the refused requests a rate-limit summary sums up), so the
+ * rollups and a key's requestCount count requests, as the logs say, not rows.
+ */
+const inClass = (lo: number) => `coalesce(sum(requests) filter (where status_code between ${lo} and ${lo + 99}), 0)`;
+export const COUNTS = `sum(requests), ${inClass(200)}, ${inClass(300)}, ${inClass(400)}, ${inClass(500)}, max(created_at)`;
 const ROLLUP_COLUMNS = 'team_id, api_key_id, day, requests, status_2xx, status_3xx, status_4xx, status_5xx, last_used_at';
 
 /**
@@ -17,18 +21,19 @@ const ROLLUP_COLUMNS = 'team_id, api_key_id, day, requests, status_2xx, status_3
 export const WRITE_USAGE_LOGS = `
   with input as materialized (
     select * from jsonb_to_recordset($1::jsonb) as v(id uuid, team_id uuid, api_key_id uuid, method text, endpoint text, status_code smallint,
-           user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz)
+           user_agent text, duration_ms int, request_body jsonb, response_body jsonb, created_at timestamptz, requests int)
   ),
   keys as materialized (
     ${lockUsedKeys('select api_key_id from input')}
   ),
   logged as (
-    insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at)
-    select v.id, v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at
+    insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, request_body, response_body, created_at, requests)
+    select v.id, v.team_id, v.api_key_id, k.name, v.method, v.endpoint, v.status_code, v.user_agent, v.duration_ms, v.request_body, v.response_body, v.created_at,
+           greatest(1, coalesce(v.requests, 1))
       from input v left join keys k on k.id = v.api_key_id
     -- a batch retried after its commit's answer was lost: nothing inserted or counted twice
     on conflict do nothing
-    returning team_id, api_key_id, status_code, created_at
+    returning team_id, api_key_id, status_code, created_at, requests
   ),
   rolled as (
     insert into usage_rollup (${ROLLUP_COLUMNS})
@@ -40,7 +45,7 @@ export const WRITE_USAGE_LOGS = `
            status_4xx = usage_rollup.status_4xx + excluded.status_4xx, status_5xx = usage_rollup.status_5xx + excluded.status_5xx,
            last_used_at = greatest(usage_rollup.last_used_at, excluded.last_used_at)
   )
-  ${countKeyUse('select api_key_id, count(*) as n, max(created_at) as last from logged group by api_key_id')}`;
+  ${countKeyUse('select api_key_id, sum(requests) as n, max(created_at) as last from logged group by api_key_id')}`;
 
 const DAY_MS = 86_400_000;
 const isoDay = (t: Date) => t.toISOString().slice(0, 10);
