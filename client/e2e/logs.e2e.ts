@@ -7,6 +7,7 @@ import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './br
 import { Dashboard } from './pages/Dashboard';
 import { LogsPage } from './pages/LogsPage';
 import { SignUpPage } from './pages/SignUpPage';
+import { expectNoSideways, screenshot, sizeLabel, VIEWPORTS } from './viewports';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 
@@ -71,11 +72,8 @@ describe('request logs in the browser', () => {
     await logs.waitForRows(1);
   });
 
-  for (const size of [
-    { width: 1280, height: 800 },
-    { width: 390, height: 844 },
-  ]) {
-    it(`shows why a request failed, lists errors only, and opens a request from anywhere on its row (${size.width}×${size.height})`, async () => {
+  for (const size of VIEWPORTS) {
+    it(`shows why a request failed, lists errors only, and opens a request from anywhere on its row (${sizeLabel(size)})`, async () => {
       const { page } = browser;
       const logs = new LogsPage(page);
       await page.setViewportSize(size);
@@ -89,7 +87,8 @@ describe('request logs in the browser', () => {
         expect(text).toContain(String(invalid.body.name));
         expect(text).toContain(String(invalid.body.message));
         expect(await axeViolations(page)).toEqual([]);
-        await page.screenshot({ path: path.join(screenshots, `logs-errors-${size.width}.png`), animations: 'disabled' });
+        await expectNoSideways(page, size);
+        await screenshot(page, 'logs-errors', size);
 
         // A click on the row's time (not on its link) opens the request.
         await row.click({ position: { x: 12, y: 12 } });
@@ -113,7 +112,7 @@ describe('request logs in the browser', () => {
     const logs = new LogsPage(browser.page);
     await logs.goto(`?apiKeyId=${key.id}`);
     await logs.waitForRows(4);
-    const selected = await logs.keyFilter().locator('option:checked').textContent();
-    expect(selected).toBe('Checkout service');
+    // (Polled: the key's name shows once the team's keys have loaded.)
+    await expect.poll(() => logs.keyFilter().locator('option:checked').textContent()).toBe('Checkout service');
   });
 });

@@ -6,7 +6,7 @@ import { LOG_ENDPOINTS, LOG_METHODS, type LogFilters, STATUS_CLASSES, STATUS_COD
 export type LogFiltersBarProps = {
   filters: LogFilters;
   onChange: (filters: LogFilters) => void;
-  keys: readonly { id: string; name: string }[];
+  keys: readonly { id: string; name: string }[] | undefined;
   errors?: { from?: string; to?: string };
 };
 
