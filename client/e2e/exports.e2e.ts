@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Download } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEmail, createSendingKey, rest } from './api';
+import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { ExportDetailPage, ExportDialog, ExportsListPage } from './pages/ExportPages';
 import { LogsPage } from './pages/LogsPage';
 import { SignUpPage } from './pages/SignUpPage';
+import { expectNoSideways, screenshot, sizeLabel, VIEWPORTS } from './viewports';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 
@@ -69,7 +71,14 @@ describe('exports in the browser', () => {
     await page.getByRole('table', { name: 'Emails' }).waitFor();
     const exporter = new ExportDialog(page);
     await exporter.open();
+    // The toast says where the file will be (no relay: on its page, not by email) and links to it.
+    // (Watched from before the click: a toast does not stay for ever.)
+    const toast = page
+      .locator('[data-sonner-toast]')
+      .filter({ hasText: /Preparing (about [\d,]+|more than 1,000|1,102) rows\. The file will be on its page when ready\./ });
+    const toastSeen = toast.getByRole('button', { name: 'Open export' }).waitFor();
     await exporter.confirmAndFollow();
+    await toastSeen;
 
     const detail = new ExportDetailPage(page);
     await page.getByRole('heading', { name: 'Emails export', level: 1 }).waitFor();
@@ -92,4 +101,29 @@ describe('exports in the browser', () => {
     expect(await list.rows().first().textContent()).toContain('Emails');
     expect(await list.rows().nth(1).textContent()).toContain('Logs');
   });
+
+  for (const size of VIEWPORTS) {
+    it(`shows the Exports page and a ready export at ${sizeLabel(size)}, with no axe violation`, async () => {
+      const { page } = browser;
+      await page.setViewportSize(size);
+      try {
+        await page.goto('/exports');
+        const list = new ExportsListPage(page);
+        await list.rows().first().waitFor();
+        await expectNoSideways(page, size);
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, 'exports', size);
+
+        await list.rows().first().getByRole('link').first().click();
+        await page.getByRole('heading', { name: 'Emails export', level: 1 }).waitFor();
+        await page.getByText('1,102 rows ready').waitFor();
+        await new ExportDetailPage(page).downloadLink().waitFor();
+        await expectNoSideways(page, size);
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, 'export-detail', size);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+    });
+  }
 });
