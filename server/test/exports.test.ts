@@ -370,10 +370,33 @@ describe('an export holds the rows its list shows', () => {
         }
       }
     }
-    // A key id that is not a UUID stays an error on both.
-    expect((await api(server, '/logs?api_key_id=key_1', { token })).status).toBe(422);
-    const bad = await admin.gql(CREATE, { input: { resource: 'LOGS', logs: { apiKeyId: 'key_1' } } });
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filters.apiKeyId' });
+  });
+
+  it('a key id that is not a UUID is refused alike by the GraphQL list, the REST list and the export, naming the filter', async () => {
+    const mine = await admin.gql(`mutation { createApiKey(input: { name: "REST checker", permission: FULL_ACCESS }) { token } }`);
+    const token = mine.data!.createApiKey.token as string;
+    const before = await exportCount();
+    for (const apiKeyId of ['key_1', '00000000-0000-4000-8000-00000000000']) {
+      for (const [resource, field, list, path] of [
+        ['LOGS', 'logs', 'usageLogs', '/logs'],
+        ['EMAILS', 'emails', 'emails', '/emails'],
+      ] as const) {
+        const page = await admin.gql(`query($id: ID!) { ${list}(filter: { apiKeyId: $id }, first: 100) { edges { node { id } } } }`, { id: apiKeyId });
+        expect(page.errors?.[0].extensions, resource).toMatchObject({ code: 'BAD_USER_INPUT', field: 'apiKeyId' });
+        expect(page.errors?.[0].message).toBe('`apiKeyId` must be a valid UUID.');
+        const rest = await api(server, `${path}?api_key_id=${apiKeyId}`, { token });
+        expect(rest.status, resource).toBe(422);
+        expect(rest.body, resource).toEqual({ statusCode: 422, name: 'invalid_parameter', message: '`api_key_id` must be a valid UUID.' });
+        for (const input of [
+          { resource, [field]: { apiKeyId } },
+          { resource, filters: { apiKeyId } },
+        ]) {
+          const res = await admin.gql(CREATE, { input });
+          expect(res.errors?.[0].extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filters.apiKeyId' });
+        }
+      }
+    }
+    expect(await exportCount()).toBe(before);
   });
 });
 

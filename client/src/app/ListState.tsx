@@ -32,11 +32,12 @@ export function ListState<TNode>({
   footer?: ReactNode;
   children: (nodes: TNode[]) => ReactNode;
 }) {
-  const datesRefused = Object.keys(list.fieldErrors).length > 0;
-  // The dates say what is wrong beside them; here, the way out (and the rows shown before, if any).
-  const refusedNote = datesRefused && (
+  const { apiKeyId: keyRefused, ...dateErrors } = list.fieldErrors;
+  const refused = Boolean(keyRefused) || Object.keys(dateErrors).length > 0;
+  // The filter says what is wrong beside it; here, the way out (and the rows shown before, if any).
+  const refusedNote = refused && (
     <div className="list-note" role="status">
-      <span>Fix the dates to update the list.</span>
+      <span>{keyRefused ? 'Choose an API key to update the list.' : 'Fix the dates to update the list.'}</span>
       {onClearFilters && (
         <Button size="sm" onClick={onClearFilters}>
           Clear filters
@@ -46,9 +47,9 @@ export function ListState<TNode>({
   );
   if (list.loading && !list.data) return <Loading label={loadingLabel} />;
   if (list.error && !list.data) {
-    return datesRefused ? refusedNote : <ErrorState message={queryErrorMessage(list.error)} onRetry={() => list.refetch()} />;
+    return refused ? refusedNote : <ErrorState message={queryErrorMessage(list.error)} onRetry={() => list.refetch()} />;
   }
-  if (datesRefused) {
+  if (refused) {
     return (
       <>
         {refusedNote}

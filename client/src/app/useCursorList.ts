@@ -1,6 +1,15 @@
 import { type ErrorLike, NetworkStatus, type OperationVariables, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import { reportErrors, splitErrors } from './errors';
+import { graphql } from '../gql';
+import { type FieldErrors, reportErrors, splitErrors } from './errors';
+
+/** What every list query asks of its connection's `pageInfo`: `pageInfo { ...CursorList_pageInfo }`. */
+export const CursorListPageInfoFragment = graphql(`
+  fragment CursorList_pageInfo on PageInfo {
+    hasNextPage
+    endCursor
+  }
+`);
 
 /** The part of a GraphQL connection a list page reads. */
 export type CursorConnection<TNode> = {
@@ -13,8 +22,8 @@ type PageVariables = OperationVariables & { first?: number | null; after?: strin
 
 /**
  * One cursor-paginated list: its rows, its state, and the next page. A visit shows what is cached
- * at once, then what is true now; a reversed date range comes back as `fieldErrors` to show
- * beside the dates rather than as the list's error.
+ * at once, then what is true now; a reversed date range, or a key id that is not one (a hand-edited
+ * link), comes back as `fieldErrors` to show beside the filter rather than as the list's error.
  */
 export function useCursorList<TData, TVariables extends PageVariables, TNode>(
   query: TypedDocumentNode<TData, TVariables>,
@@ -25,7 +34,9 @@ export function useCursorList<TData, TVariables extends PageVariables, TNode>(
     fetchPolicy: 'cache-and-network',
   } as useQuery.Options<TData, TVariables>);
   const { error, fetchMore, networkStatus } = result;
-  const { fieldErrors } = error ? splitErrors(error, ['from', 'to'] as const) : { fieldErrors: {} };
+  const { fieldErrors }: { fieldErrors: FieldErrors<'from' | 'to' | 'apiKeyId'> } = error
+    ? splitErrors(error, ['from', 'to', 'apiKeyId'] as const)
+    : { fieldErrors: {} };
   // Dates refused (a reversed range): the rows shown before stay, under the error beside the dates.
   const data = result.data ?? (Object.keys(fieldErrors).length ? result.previousData : undefined);
   const connection = data ? options.connection(data as TData) : undefined;
@@ -60,5 +71,5 @@ export type CursorList<TNode> = {
   hasMore: boolean;
   loadingMore: boolean;
   loadMore: () => Promise<void>;
-  fieldErrors: { from?: string; to?: string };
+  fieldErrors: { from?: string; to?: string; apiKeyId?: string };
 };

@@ -54,7 +54,9 @@ export function withQueryNames<T>(names: Record<string, string>, build: () => T)
     return build();
   } catch (e) {
     if (e instanceof AppError && e.code === ErrorCode.BAD_USER_INPUT && e.field) {
-      throw invalid(names[e.field] ?? e.field, e.message);
+      // `apiKeyId` must be a valid UUID → `api_key_id` must be a valid UUID.
+      const message = Object.entries(names).reduce((m, [field, name]) => m.replaceAll(`\`${field}\``, `\`${name}\``), e.message);
+      throw invalid(names[e.field] ?? e.field, message);
     }
     throw e;
   }

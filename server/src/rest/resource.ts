@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
-import { param, type RestRoute } from './http.js';
+import { objectBody, onlyFields } from './body.js';
+import { param, type RestContext, type RestRoute } from './http.js';
 import { type EntityClass, findPage, type Listable, listBody, listParams } from './pagination.js';
 
 /**
@@ -31,7 +32,7 @@ export function getRoute<T>(
   get: (em: EntityManager, teamId: string, id: string) => Promise<T>,
   toJson: (row: T) => unknown,
 ): RestRoute {
-  const name = path.slice(path.lastIndexOf('/:') + 2);
+  const name = paramOf(path);
   return {
     method: 'get',
     path,
@@ -39,3 +40,29 @@ export function getRoute<T>(
     handle: async (req, ctx) => ({ body: toJson(await get(ctx.em, ctx.key.teamId, param(req, name))) }),
   };
 }
+
+type RowPath = `${string}/:${string}`;
+
+/** The name of the path's one parameter: `id` in `/domains/:id/verify`. */
+const paramOf = (path: RowPath) => /\/:(\w+)/.exec(path)![1]!;
+
+/**
+ * `<method> <path>` on one of the team's rows that takes no body (as Resend's deletes): a body
+ * that asks for something is refused, not ignored. `act` does it and returns the answer.
+ */
+export function actionRoute(method: 'post' | 'delete', path: RowPath, act: (ctx: RestContext, id: string) => Promise<unknown>): RestRoute {
+  const name = paramOf(path);
+  return {
+    method,
+    path,
+    access: 'full',
+    async handle(req, ctx) {
+      onlyFields(objectBody(req), []);
+      return { body: await act(ctx, param(req, name)) };
+    },
+  };
+}
+
+/** `DELETE <path>/:id`: `remove` deletes the team's row and returns its id; the answer is `{ object, id, deleted: true }`. */
+export const deleteRoute = (path: RowPath, object: string, remove: (ctx: RestContext, id: string) => Promise<string>): RestRoute =>
+  actionRoute('delete', path, async (ctx, id) => ({ object, id: await remove(ctx, id), deleted: true }));

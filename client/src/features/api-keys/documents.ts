@@ -112,8 +112,7 @@ export const ApiKeyDetailQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
     }
   }

@@ -1,10 +1,10 @@
 import { useApolloClient } from '@apollo/client/react';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { Button } from '../../ui/Button';
-import { TextField } from '../../ui/TextField';
+import { blankFields, useFields } from '../../app/form';
 import { graphql } from '../../gql';
-import { AuthCard, FormAlert } from './components/AuthCard';
+import { TextField } from '../../ui/TextField';
+import { AuthCard, AuthForm } from './components/AuthCard';
 import { useAcceptInvitationMutation } from './hooks/useAcceptInvitationMutation';
 
 export const InvitationPreviewQuery = graphql(`
@@ -22,7 +22,7 @@ export function AcceptInvitationPage() {
   const token = params.get('token') ?? '';
   const navigate = useNavigate();
   const { acceptInvitation, loading, fieldErrors, formError, setFieldErrors } = useAcceptInvitationMutation();
-  const [password, setPassword] = useState('');
+  const { values, field } = useFields({ password: '' }, fieldErrors);
   // The team and address the link is for; the form works without them should this fail. Asked
   // once, not watched: accepting resets the store, and a watched query would then refetch the
   // (now used) invitation and flash "no longer works" on the way out.
@@ -57,13 +57,10 @@ export function AcceptInvitationPage() {
     );
   }
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (!password) {
-      setFieldErrors({ password: 'Password is required.' });
-      return;
-    }
-    if (await acceptInvitation({ token, password })) navigate('/api-keys', { replace: true });
+  const onSubmit = async () => {
+    const blank = blankFields(values, { password: 'Password is required.' });
+    if (blank) return setFieldErrors(blank);
+    if (await acceptInvitation({ token, password: values.password })) navigate('/api-keys', { replace: true });
   };
 
   return (
@@ -80,23 +77,16 @@ export function AcceptInvitationPage() {
         )
       }
     >
-      <form className="form" onSubmit={onSubmit} noValidate aria-label="Accept invitation">
-        <FormAlert message={formError} />
+      <AuthForm label="Accept invitation" submitLabel="Accept invitation" loading={loading} onSubmit={onSubmit} formError={formError}>
         <TextField
           label="Password"
           type="password"
-          name="password"
           autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
           hint="At least 10 characters for a new account."
-          error={fieldErrors.password}
+          {...field('password')}
           autoFocus
         />
-        <Button type="submit" variant="primary" loading={loading} className="btn-block">
-          Accept invitation
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -1,26 +1,18 @@
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { Button } from '../../ui/Button';
+import { blankFields, useFields } from '../../app/form';
 import { TextField } from '../../ui/TextField';
-import { AuthCard, FormAlert } from './components/AuthCard';
+import { AuthCard, AuthForm } from './components/AuthCard';
 import { useSignInMutation } from './hooks/useSignInMutation';
 
 export function SignInPage() {
   const { signIn, loading, fieldErrors, formError, setFieldErrors } = useSignInMutation();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, field } = useFields({ email: '', password: '' }, fieldErrors);
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (!email.trim() || !password) {
-      setFieldErrors({
-        email: email.trim() ? undefined : 'Email is required.',
-        password: password ? undefined : 'Password is required.',
-      });
-      return;
-    }
+  const onSubmit = async () => {
+    const blank = blankFields(values, { email: 'Email is required.', password: 'Password is required.' });
+    if (blank) return setFieldErrors(blank);
     // On success the session changes and the public layout redirects into the dashboard.
-    await signIn({ email: email.trim(), password });
+    await signIn({ email: values.email.trim(), password: values.password });
   };
 
   return (
@@ -32,31 +24,10 @@ export function SignInPage() {
         </>
       }
     >
-      <form className="form" onSubmit={onSubmit} noValidate aria-label="Sign in">
-        <FormAlert message={formError} />
-        <TextField
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={fieldErrors.email}
-          autoFocus
-        />
-        <TextField
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={fieldErrors.password}
-        />
-        <Button type="submit" variant="primary" loading={loading} className="btn-block">
-          Sign in
-        </Button>
-      </form>
+      <AuthForm label="Sign in" submitLabel="Sign in" loading={loading} onSubmit={onSubmit} formError={formError}>
+        <TextField label="Email" type="email" autoComplete="email" {...field('email')} autoFocus />
+        <TextField label="Password" type="password" autoComplete="current-password" {...field('password')} />
+      </AuthForm>
     </AuthCard>
   );
 }

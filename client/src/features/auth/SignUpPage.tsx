@@ -1,11 +1,9 @@
 import { useQuery } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import type { FieldErrors } from '../../app/errors';
+import { blankFields, useFields } from '../../app/form';
 import { graphql } from '../../gql';
-import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
-import { AuthCard } from './components/AuthCard';
+import { AuthCard, AuthForm } from './components/AuthCard';
 import { useSignUpMutation } from './hooks/useSignUpMutation';
 
 const PASSWORD_MIN = 10;
@@ -16,30 +14,18 @@ export const SignUpAllowedQuery = graphql(`
   }
 `);
 
-type Values = { email: string; password: string; teamName: string };
-
-function validate(v: Values): FieldErrors<keyof Values> | null {
-  const errors: FieldErrors<keyof Values> = {};
-  if (!v.email.trim()) errors.email = 'Email is required.';
-  if (v.password.length < PASSWORD_MIN) errors.password = `Password must be at least ${PASSWORD_MIN} characters.`;
-  if (!v.teamName.trim()) errors.teamName = 'Team name is required.';
-  return Object.keys(errors).length ? errors : null;
-}
-
 export function SignUpPage() {
   // The form shows while this loads (or fails): the server refuses a closed sign-up anyway.
   const allowed = useQuery(SignUpAllowedQuery, { fetchPolicy: 'network-only' });
   const { signUp, loading, fieldErrors, setFieldErrors } = useSignUpMutation();
-  const [values, setValues] = useState<Values>({ email: '', password: '', teamName: '' });
-  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const { values, field } = useFields({ email: '', password: '', teamName: '' }, fieldErrors);
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const problems = validate(values);
-    if (problems) {
-      setFieldErrors(problems);
-      return;
-    }
+  const onSubmit = async () => {
+    const problems = {
+      ...blankFields(values, { email: 'Email is required.', teamName: 'Team name is required.' }),
+      ...(values.password.length < PASSWORD_MIN ? { password: `Password must be at least ${PASSWORD_MIN} characters.` } : {}),
+    };
+    if (Object.keys(problems).length) return setFieldErrors(problems);
     await signUp({ email: values.email.trim(), password: values.password, teamName: values.teamName.trim() });
   };
 
@@ -69,39 +55,11 @@ export function SignUpPage() {
         </>
       }
     >
-      <form className="form" onSubmit={onSubmit} noValidate aria-label="Create account">
-        <TextField
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          value={values.email}
-          onChange={set('email')}
-          error={fieldErrors.email}
-          autoFocus
-        />
-        <TextField
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          value={values.password}
-          onChange={set('password')}
-          hint={`At least ${PASSWORD_MIN} characters.`}
-          error={fieldErrors.password}
-        />
-        <TextField
-          label="Team name"
-          name="teamName"
-          autoComplete="organization"
-          value={values.teamName}
-          onChange={set('teamName')}
-          error={fieldErrors.teamName}
-        />
-        <Button type="submit" variant="primary" loading={loading} className="btn-block">
-          Create account
-        </Button>
-      </form>
+      <AuthForm label="Create account" submitLabel="Create account" loading={loading} onSubmit={onSubmit}>
+        <TextField label="Email" type="email" autoComplete="email" {...field('email')} autoFocus />
+        <TextField label="Password" type="password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN} characters.`} {...field('password')} />
+        <TextField label="Team name" autoComplete="organization" {...field('teamName')} />
+      </AuthForm>
     </AuthCard>
   );
 }

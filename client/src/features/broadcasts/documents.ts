@@ -22,8 +22,7 @@ export const BroadcastsPageQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
     }
   }

@@ -21,8 +21,7 @@ export const ContactsPageQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
     }
   }

@@ -1,10 +1,8 @@
 import { useQuery } from '@apollo/client/react';
-import { Link, useParams } from 'react-router';
-import { queryErrorMessage } from '../../app/errors';
+import { useParams } from 'react-router';
+import { DetailPage } from '../../app/DetailPage';
 import { useIsAdmin } from '../../app/session';
 import { Button } from '../../ui/Button';
-import { EmptyState } from '../../ui/EmptyState';
-import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { DomainRecordsTable } from './components/DomainRecordsTable';
@@ -16,61 +14,44 @@ import './domains.css';
 
 export function DomainDetailPage() {
   const { id = '' } = useParams();
-  const { data, loading, error, refetch } = useQuery(DomainDetailQuery, { variables: { id } });
+  const query = useQuery(DomainDetailQuery, { variables: { id } });
   const isAdmin = useIsAdmin();
   const { verifyDomain, loading: verifying } = useVerifyDomainMutation();
-  const back = (
-    <p className="back-link">
-      <Link to="/domains">← Domains</Link>
-    </p>
-  );
-
-  if (loading && !data) return <Loading label="Loading the domain" />;
-  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
-  const domain = data?.domain;
-  if (!domain) {
-    return (
-      <>
-        {back}
-        <EmptyState title="Domain not found">
-          <p>It may belong to another team, or the link is mistyped.</p>
-        </EmptyState>
-      </>
-    );
-  }
-
   return (
-    <>
-      {back}
-      <PageHeader
-        title={domain.name}
-        description={
-          <>
-            <DomainStatus status={domain.status} /> <span className="mono">{domain.region}</span>
-            {' · '}
-            {domain.checkedAt ? (
+    <DetailPage query={query} item={query.data?.domain} back={{ to: '/domains', label: 'Domains' }} noun="Domain">
+      {(domain) => (
+        <>
+          <PageHeader
+            title={domain.name}
+            description={
               <>
-                checked <RelativeTime value={domain.checkedAt} />
+                <DomainStatus status={domain.status} /> <span className="mono">{domain.region}</span>
+                {' · '}
+                {domain.checkedAt ? (
+                  <>
+                    checked <RelativeTime value={domain.checkedAt} />
+                  </>
+                ) : (
+                  'not checked yet'
+                )}
               </>
-            ) : (
-              'not checked yet'
-            )}
-          </>
-        }
-        actions={
-          isAdmin ? (
-            <Button variant="primary" loading={verifying} onClick={() => verifyDomain(domain.id)}>
-              Verify DNS records
-            </Button>
-          ) : null
-        }
-      />
-      <SendingPolicyNotice />
-      <p>
-        Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for {domain.name}; the DKIM
-        record holds the public key that checks the signature on every email.
-      </p>
-      <DomainRecordsTable records={domain.records} />
-    </>
+            }
+            actions={
+              isAdmin ? (
+                <Button variant="primary" loading={verifying} onClick={() => verifyDomain(domain.id)}>
+                  Verify DNS records
+                </Button>
+              ) : null
+            }
+          />
+          <SendingPolicyNotice />
+          <p>
+            Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for {domain.name}; the DKIM
+            record holds the public key that checks the signature on every email.
+          </p>
+          <DomainRecordsTable records={domain.records} />
+        </>
+      )}
+    </DetailPage>
   );
 }

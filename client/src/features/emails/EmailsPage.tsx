@@ -33,7 +33,12 @@ export function EmailsPage() {
         actions={<ExportButton input={{ resource: 'EMAILS', emails: filter }} filterLabels={describeEmailFilters(filters, keyName)} />}
       />
       <ListFilters noun="emails" filters={filters} onChange={setFilters} searchPlaceholder="Subject or address" dateErrors={list.fieldErrors}>
-        <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })} />
+        <ApiKeyFilterField
+          keys={keys}
+          value={filters.apiKeyId}
+          onChange={(apiKeyId) => setFilters({ ...filters, apiKeyId })}
+          refused={Boolean(list.fieldErrors.apiKeyId)}
+        />
         <FilterSelect
           label="Status"
           name="status"

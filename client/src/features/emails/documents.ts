@@ -30,8 +30,7 @@ export const EmailsPageQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
     }
   }

@@ -2,15 +2,13 @@ import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { queryErrorMessage } from '../../app/errors';
+import { DetailPage } from '../../app/DetailPage';
 import { useMailRelay } from '../../app/mail-relay';
 import { useIsAdmin, useThresholds } from '../../app/session';
 import type { ExportDetail_ExportFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
 import { DescriptionList } from '../../ui/DescriptionList';
-import { EmptyState } from '../../ui/EmptyState';
 import { DownloadIcon } from '../../ui/icons';
-import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { RelativeTime } from '../../ui/RelativeTime';
@@ -64,114 +62,102 @@ export function ExportDetailPage() {
   const filteredByKey = !!exp?.filters && typeof exp.filters === 'object' && 'apiKeyId' in exp.filters;
   const keys = useQuery(ExportKeyNamesQuery, { skip: !filteredByKey });
 
-  const back = (
-    <p className="back-link">
-      <Link to="/exports">← Exports</Link>
-    </p>
-  );
-  if (loading && !data) return <Loading label="Loading the export" />;
-  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
-  if (!exp) {
-    return (
-      <>
-        {back}
-        <EmptyState title="Export not found">
-          <p>It may belong to another team, or the link is mistyped.</p>
-        </EmptyState>
-      </>
-    );
-  }
-
-  const { title, noun } = RESOURCES[exp.resource];
-  const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
-  const download =
-    isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
-      <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>
-        <DownloadIcon />
-        Download CSV
-      </a>
-    ) : null;
-
   return (
-    <>
-      {back}
-      <PageHeader
-        title={`${title} export`}
-        description={
+    <DetailPage query={{ data, loading, error, refetch }} item={exp} back={{ to: '/exports', label: 'Exports' }} noun="Export">
+      {(exp) => {
+        const { title, noun } = RESOURCES[exp.resource];
+        const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
+        const download =
+          isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
+            <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>
+              <DownloadIcon />
+              Download CSV
+            </a>
+          ) : null;
+
+        return (
           <>
-            Created <RelativeTime value={exp.createdAt} /> by {exp.createdBy?.email ?? 'an API key'}
+            <PageHeader
+              title={`${title} export`}
+              description={
+                <>
+                  Created <RelativeTime value={exp.createdAt} /> by {exp.createdBy?.email ?? 'an API key'}
+                </>
+              }
+              actions={download}
+            />
+            <section className="panel export-status" aria-label="Progress">
+              <div className="export-status-line">
+                <ExportStatusBadge status={exp.status} />
+                <span className="muted" aria-live="polite">
+                  {exp.status === 'PROCESSING' &&
+                    `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
+                  {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
+                  {exp.status === 'FAILED' && 'The export failed'}
+                </span>
+              </div>
+              <ProgressBar
+                label="Export progress"
+                value={percentDone(exp)}
+                valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} rows`}
+              />
+              {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
+              {exp.status === 'READY' && exp.expiresAt && (
+                <p className="muted">
+                  The download works until <time dateTime={exp.expiresAt}>{exact(exp.expiresAt)}</time>.
+                </p>
+              )}
+              {exp.status === 'EXPIRED' && (
+                <div className="export-again">
+                  <p className="muted">
+                    Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.
+                  </p>
+                  {isAdmin && (
+                    <Button
+                      variant="primary"
+                      size="sm"
+                      loading={creating}
+                      onClick={async () => {
+                        const again = await createExport({ resource: exp.resource, filters: exp.filters });
+                        if (again) navigate(`/exports/${encodeURIComponent(again.id)}`);
+                      }}
+                    >
+                      Export again
+                    </Button>
+                  )}
+                </div>
+              )}
+              {exp.status === 'FAILED' && (
+                <p className="form-alert" role="alert">
+                  {exp.error ?? 'Something went wrong while writing the file.'} Try exporting again.
+                </p>
+              )}
+              {exp.status === 'PROCESSING' && (
+                <p className="muted">
+                  {relay === false
+                    ? 'The file will be here when it is ready: keep this link. (No mail relay is set, so no email is sent.)'
+                    : 'You can leave this page: we will email you a link to it when the file is ready.'}{' '}
+                  <Link to={`/exports/${encodeURIComponent(exp.id)}`}>Link to this export</Link>
+                </p>
+              )}
+            </section>
+            <DescriptionList
+              label="Export details"
+              items={[
+                { term: 'Resource', details: title },
+                { term: 'Filters', details: filters },
+                { term: 'Rows', details: formatRows(exp.rowCount) },
+                ...(exp.fileSize !== null && exp.fileSize !== undefined ? [{ term: 'File size', details: fileSize(exp.fileSize) }] : []),
+                { term: 'Created by', details: exp.createdBy?.email ?? 'An API key' },
+                { term: 'Created', details: exact(exp.createdAt) },
+                ...(exp.completedAt ? [{ term: 'Completed', details: exact(exp.completedAt) }] : []),
+                // "Expired" is said once, by the status; here the day the download ended.
+                ...(exp.expiresAt ? [{ term: exp.status === 'EXPIRED' ? 'Download ended' : 'Expires', details: exact(exp.expiresAt) }] : []),
+              ]}
+            />
           </>
-        }
-        actions={download}
-      />
-      <section className="panel export-status" aria-label="Progress">
-        <div className="export-status-line">
-          <ExportStatusBadge status={exp.status} />
-          <span className="muted" aria-live="polite">
-            {exp.status === 'PROCESSING' && `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
-            {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
-            {exp.status === 'FAILED' && 'The export failed'}
-          </span>
-        </div>
-        <ProgressBar
-          label="Export progress"
-          value={percentDone(exp)}
-          valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} rows`}
-        />
-        {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
-        {exp.status === 'READY' && exp.expiresAt && (
-          <p className="muted">
-            The download works until <time dateTime={exp.expiresAt}>{exact(exp.expiresAt)}</time>.
-          </p>
-        )}
-        {exp.status === 'EXPIRED' && (
-          <div className="export-again">
-            <p className="muted">
-              Downloads work for {thresholds.exportDownloadDays} days. Export the {noun} again to get a fresh file.
-            </p>
-            {isAdmin && (
-              <Button
-                variant="primary"
-                size="sm"
-                loading={creating}
-                onClick={async () => {
-                  const again = await createExport({ resource: exp.resource, filters: exp.filters });
-                  if (again) navigate(`/exports/${encodeURIComponent(again.id)}`);
-                }}
-              >
-                Export again
-              </Button>
-            )}
-          </div>
-        )}
-        {exp.status === 'FAILED' && (
-          <p className="form-alert" role="alert">
-            {exp.error ?? 'Something went wrong while writing the file.'} Try exporting again.
-          </p>
-        )}
-        {exp.status === 'PROCESSING' && (
-          <p className="muted">
-            {relay === false
-              ? 'The file will be here when it is ready: keep this link. (No mail relay is set, so no email is sent.)'
-              : 'You can leave this page: we will email you a link to it when the file is ready.'}{' '}
-            <Link to={`/exports/${encodeURIComponent(exp.id)}`}>Link to this export</Link>
-          </p>
-        )}
-      </section>
-      <DescriptionList
-        label="Export details"
-        items={[
-          { term: 'Resource', details: title },
-          { term: 'Filters', details: filters },
-          { term: 'Rows', details: formatRows(exp.rowCount) },
-          ...(exp.fileSize !== null && exp.fileSize !== undefined ? [{ term: 'File size', details: fileSize(exp.fileSize) }] : []),
-          { term: 'Created by', details: exp.createdBy?.email ?? 'An API key' },
-          { term: 'Created', details: exact(exp.createdAt) },
-          ...(exp.completedAt ? [{ term: 'Completed', details: exact(exp.completedAt) }] : []),
-          // "Expired" is said once, by the status; here the day the download ended.
-          ...(exp.expiresAt ? [{ term: exp.status === 'EXPIRED' ? 'Download ended' : 'Expires', details: exact(exp.expiresAt) }] : []),
-        ]}
-      />
-    </>
+        );
+      }}
+    </DetailPage>
   );
 }

@@ -38,8 +38,7 @@ export const ExportsPageQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
     }
   }

@@ -1,13 +1,11 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { Link, useLocation, useParams } from 'react-router';
-import { queryErrorMessage } from '../../app/errors';
+import { DetailPage } from '../../app/DetailPage';
 import { listSearch } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { copyToClipboard } from '../../ui/CopyField';
 import { DescriptionList } from '../../ui/DescriptionList';
-import { EmptyState } from '../../ui/EmptyState';
-import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { JsonBody } from './components/JsonBody';
@@ -44,61 +42,44 @@ export function createdEmails(log: { method: string; endpoint: string; statusCod
 export function LogDetailPage() {
   const { id = '' } = useParams();
   const location = useLocation();
-  const { data, loading, error, refetch } = useQuery(LogDetailQuery, { variables: { id } });
-  const back = (
-    <p className="back-link">
-      <Link to={`/logs${listSearch(location.state)}`}>← Logs</Link>
-    </p>
-  );
-
-  if (loading && !data) return <Loading label="Loading the request" />;
-  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
-  const log = data?.usageLog;
-  if (!log) {
-    return (
-      <>
-        {back}
-        <EmptyState title="Request not found">
-          <p>It may belong to another team, or the link is mistyped.</p>
-        </EmptyState>
-      </>
-    );
-  }
-
+  const query = useQuery(LogDetailQuery, { variables: { id } });
   return (
-    <>
-      {back}
-      <PageHeader
-        title={`${log.method} ${log.endpoint}`}
-        actions={<Button onClick={() => copyToClipboard(curlOf(log, window.location.origin))}>Copy as curl</Button>}
-        description={
-          <>
-            <StatusCode code={log.statusCode} /> <RelativeTime value={log.createdAt} />
-          </>
-        }
-      />
-      <DescriptionList
-        label="Request details"
-        items={[
-          { term: 'Status', details: <StatusCode code={log.statusCode} /> },
-          { term: 'Method', details: <span className="mono">{log.method}</span> },
-          { term: 'Endpoint', details: <span className="mono">{log.endpoint}</span> },
-          {
-            term: 'API key',
-            details: log.apiKeyId ? <Link to={`/logs?apiKeyId=${encodeURIComponent(log.apiKeyId)}`}>{keyNameOf(log)}</Link> : keyNameOf(log),
-          },
-          { term: 'Time', details: <time dateTime={log.createdAt}>{format(parseISO(log.createdAt), 'PPpp')}</time> },
-          { term: 'Duration', details: formatDuration(log.durationMs) },
-          { term: 'User agent', details: <span className="mono">{log.userAgent ?? '—'}</span> },
-          { term: 'Request ID', details: <span className="mono">{log.id}</span> },
-          ...emailItems(createdEmails(log)),
-        ]}
-      />
-      <div className="json-bodies">
-        <JsonBody title="Request body" value={log.requestBody} />
-        <JsonBody title="Response body" value={log.responseBody} />
-      </div>
-    </>
+    <DetailPage query={query} item={query.data?.usageLog} back={{ to: `/logs${listSearch(location.state)}`, label: 'Logs' }} noun="Request">
+      {(log) => (
+        <>
+          <PageHeader
+            title={`${log.method} ${log.endpoint}`}
+            actions={<Button onClick={() => copyToClipboard(curlOf(log, window.location.origin))}>Copy as curl</Button>}
+            description={
+              <>
+                <StatusCode code={log.statusCode} /> <RelativeTime value={log.createdAt} />
+              </>
+            }
+          />
+          <DescriptionList
+            label="Request details"
+            items={[
+              { term: 'Status', details: <StatusCode code={log.statusCode} /> },
+              { term: 'Method', details: <span className="mono">{log.method}</span> },
+              { term: 'Endpoint', details: <span className="mono">{log.endpoint}</span> },
+              {
+                term: 'API key',
+                details: log.apiKeyId ? <Link to={`/logs?apiKeyId=${encodeURIComponent(log.apiKeyId)}`}>{keyNameOf(log)}</Link> : keyNameOf(log),
+              },
+              { term: 'Time', details: <time dateTime={log.createdAt}>{format(parseISO(log.createdAt), 'PPpp')}</time> },
+              { term: 'Duration', details: formatDuration(log.durationMs) },
+              { term: 'User agent', details: <span className="mono">{log.userAgent ?? '—'}</span> },
+              { term: 'Request ID', details: <span className="mono">{log.id}</span> },
+              ...emailItems(createdEmails(log)),
+            ]}
+          />
+          <div className="json-bodies">
+            <JsonBody title="Request body" value={log.requestBody} />
+            <JsonBody title="Response body" value={log.responseBody} />
+          </div>
+        </>
+      )}
+    </DetailPage>
   );
 }
 

@@ -193,6 +193,23 @@ describe('LogsPage', () => {
     expect(screen.getByLabelText('From').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('says a hand-edited link whose API key is not a key id names no key, beside the key filter, with Clear filters', async () => {
+    const { user } = renderLogs('/logs?apiKeyId=not-a-key', [
+      {
+        request: { query: LogsPageQuery, variables: { first: 50, filter: { apiKeyId: 'not-a-key' } } },
+        result: { errors: [gqlError('`apiKeyId` must be a valid UUID.', 'BAD_USER_INPUT', 'apiKeyId')] },
+      },
+      logsMock({ filter: {} }, [log('l1')]),
+    ]);
+    expect(await screen.findByText('This link names no API key. Choose one, or All API keys.')).toBeTruthy();
+    expect(screen.getByLabelText('API key').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Choose an API key to update the list.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await screen.findByRole('table', { name: 'Logs' });
+    expect(screen.getByTestId('location').textContent).toBe('/logs');
+  });
+
   it('loads the next page with the cursor', async () => {
     const { user } = renderLogs('/logs', [
       logsMock({ filter: {} }, [log('l1'), log('l2')], true),

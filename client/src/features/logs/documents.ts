@@ -30,8 +30,7 @@ export const LogsPageQuery = graphql(`
         }
       }
       pageInfo {
-        hasNextPage
-        endCursor
+        ...CursorList_pageInfo
       }
       searchedUntil
     }

@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
 import { type Body, objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { listRoute } from '../../rest/resource.js';
+import { deleteRoute, listRoute } from '../../rest/resource.js';
 import { ApiKey, Permission } from './api-key.entity.js';
 import { apiKeyWhere, createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
 
@@ -61,15 +61,5 @@ export const apiKeyRoutes: RestRoute[] = [
       return { body: { object: 'api_key', ...apiKeyJson(key) } };
     },
   },
-  {
-    method: 'delete',
-    path: '/api-keys/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      // Resend's deletes take no body: one that asks for something is refused, not ignored.
-      onlyFields(objectBody(req), []);
-      const id = await deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'));
-      return { body: { object: 'api_key', id, deleted: true } };
-    },
-  },
+  deleteRoute('/api-keys/:id', 'api_key', (ctx, id) => deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, id)),
 ];

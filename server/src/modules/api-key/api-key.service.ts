@@ -106,14 +106,6 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
   return where;
 }
 
-/**
- * An apiKeyId an export filters by must be a UUID, as the REST lists require. A key the team does not
- * have (unknown, deleted, another team's) is no error: it matches no row, as on the list the export copies.
- */
-export function checkApiKeyId(id: string | null | undefined): void {
-  if (id && !isUuid(id)) throw badInput('apiKeyId', '`apiKeyId` must be a valid UUID.');
-}
-
 export async function findApiKey(em: EntityManager, teamId: string, id: string): Promise<ApiKey | null> {
   return isUuid(id) ? em.findOne(ApiKey, { id, team: teamId }) : null;
 }

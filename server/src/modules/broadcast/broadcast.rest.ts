@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import { objectBody, onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
-import { param, type RestRoute } from '../../rest/http.js';
+import type { RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
-import { getRoute, listRoute } from '../../rest/resource.js';
+import { deleteRoute, getRoute, listRoute } from '../../rest/resource.js';
 import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere, createBroadcast, deleteBroadcast, getBroadcast } from './broadcast.service.js';
 
@@ -67,15 +67,5 @@ export const broadcastRoutes: RestRoute[] = [
   },
   listRoute('/broadcasts', Broadcast, listWhere, summaryJson),
   getRoute('/broadcasts/:id', getBroadcast, broadcastJson),
-  {
-    method: 'delete',
-    path: '/broadcasts/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      // Resend's deletes take no body: one that asks for something is refused, not ignored.
-      onlyFields(objectBody(req), []);
-      const id = await deleteBroadcast(ctx.em, ctx.key, param(req, 'id'));
-      return { body: { object: 'broadcast', id, deleted: true } };
-    },
-  },
+  deleteRoute('/broadcasts/:id', 'broadcast', (ctx, id) => deleteBroadcast(ctx.em, ctx.key, id)),
 ];

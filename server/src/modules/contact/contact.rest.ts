@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { type Body, objectBody, onlyFields, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { queryBoolean, queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
-import { getRoute, listRoute } from '../../rest/resource.js';
+import { actionRoute, getRoute, listRoute } from '../../rest/resource.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
 
@@ -74,15 +74,8 @@ export const contactRoutes: RestRoute[] = [
       return { body: { object: 'contact', id: contact.id } };
     },
   },
-  {
-    method: 'delete',
-    path: '/contacts/:idOrEmail',
-    access: 'full',
-    async handle(req, ctx) {
-      // Resend's deletes take no body: one that asks for something is refused, not ignored.
-      onlyFields(objectBody(req), []);
-      const id = await deleteContact(ctx.em, ctx.key, idOrEmail(req));
-      return { body: { object: 'contact', id, contact: id, deleted: true } };
-    },
-  },
+  actionRoute('delete', '/contacts/:idOrEmail', async (ctx, idOrEmail) => {
+    const id = await deleteContact(ctx.em, ctx.key, idOrEmail);
+    return { object: 'contact', id, contact: id, deleted: true };
+  }),
 ];

@@ -1,6 +1,6 @@
 import { objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { listRoute } from '../../rest/resource.js';
+import { actionRoute, deleteRoute, listRoute } from '../../rest/resource.js';
 import type { Config } from '../../config.js';
 import { Domain } from './domain.entity.js';
 import { domainRecords } from './domain.records.js';
@@ -60,25 +60,9 @@ export const domainRoutes: RestRoute[] = [
     access: 'full',
     handle: async (req, ctx) => ({ body: withRecords(await getDomain(ctx.em, ctx.key.teamId, param(req, 'id')), ctx.services.config) }),
   },
-  {
-    method: 'post',
-    path: '/domains/:id/verify',
-    access: 'full',
-    async handle(req, ctx) {
-      onlyFields(objectBody(req), []);
-      const domain = await verifyDomain(ctx.em, ctx.services.config, ctx.key, param(req, 'id'));
-      return { body: { object: 'domain', id: domain.id } };
-    },
-  },
-  {
-    method: 'delete',
-    path: '/domains/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      // Resend's deletes take no body: one that asks for something is refused, not ignored.
-      onlyFields(objectBody(req), []);
-      const id = await deleteDomain(ctx.em, ctx.key, param(req, 'id'));
-      return { body: { object: 'domain', id, deleted: true } };
-    },
-  },
+  actionRoute('post', '/domains/:id/verify', async (ctx, id) => {
+    const domain = await verifyDomain(ctx.em, ctx.services.config, ctx.key, id);
+    return { object: 'domain', id: domain.id };
+  }),
+  deleteRoute('/domains/:id', 'domain', (ctx, id) => deleteDomain(ctx.em, ctx.key, id)),
 ];

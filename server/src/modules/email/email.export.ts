@@ -1,7 +1,6 @@
 import { raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { SEARCH_MAX } from '../../lib/sql.js';
-import { checkApiKeyId } from '../api-key/api-key.service.js';
 import { cell, copySql, iso, jsonDateRange, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
 import { EMAIL_STATUSES, Email } from './email.entity.js';
 import { type EmailFilter, emailWhere } from './email.service.js';
@@ -15,7 +14,6 @@ export const emailExport: ResourceExport<EmailFilter> = {
     apiKeyId: z.string().optional(),
     search: z.string().max(SEARCH_MAX).optional(),
   }),
-  check: async (_em, _teamId, f) => checkApiKeyId(f.apiKeyId),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import { objectBody, onlyFields, requiredString } from '../../rest/body.js';
-import { isUuid } from '../../lib/ids.js';
 import { param, type RestContext, type RestRoute } from '../../rest/http.js';
 import { findPage, listBody, listParams } from '../../rest/pagination.js';
+import { actionRoute } from '../../rest/resource.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { scheduleDue } from './email.jobs.js';
@@ -44,7 +44,6 @@ function batchValidation(req: Request): 'strict' | 'permissive' {
 /** The filters of the dashboard's Emails page and of `emails(filter:)`: `search`, `status`, `api_key_id`, `from`, `to`. */
 function listWhere(teamId: string, req: Request) {
   const apiKeyId = queryString(req, 'api_key_id');
-  if (apiKeyId !== undefined && !isUuid(apiKeyId)) throw badInput('api_key_id', '`api_key_id` must be a valid UUID.', 'invalid_parameter');
   // emailWhere checks the status, as it does for GraphQL.
   const filter = { status: queryString(req, 'status') as EmailStatus | undefined, apiKeyId, search: queryString(req, 'search'), ...queryDateRange(req) };
   return withQueryNames({ apiKeyId: 'api_key_id' }, () => emailWhere(teamId, filter));
@@ -77,16 +76,10 @@ export const emailRoutes: RestRoute[] = [
       return { body: { object: 'email', id: email.id } };
     },
   },
-  {
-    method: 'post',
-    path: '/emails/:id/cancel',
-    access: 'full',
-    async handle(req, ctx) {
-      onlyFields(objectBody(req), []);
-      const email = await cancelEmail(ctx.em, ctx.key.teamId, param(req, 'id'));
-      return { body: { object: 'email', id: email.id } };
-    },
-  },
+  actionRoute('post', '/emails/:id/cancel', async (ctx, id) => {
+    const email = await cancelEmail(ctx.em, ctx.key.teamId, id);
+    return { object: 'email', id: email.id };
+  }),
   {
     method: 'get',
     path: '/emails/:id',

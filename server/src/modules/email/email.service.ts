@@ -4,7 +4,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../auth/actor.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
-import { isUuid } from '../../lib/ids.js';
+import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
@@ -224,7 +224,8 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
       throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
     where.status = status;
   }
-  if (filter.apiKeyId) where.apiKeyId = isUuid(filter.apiKeyId) ? filter.apiKeyId : '00000000-0000-0000-0000-000000000000';
+  checkFilterId('apiKeyId', filter.apiKeyId);
+  if (filter.apiKeyId) where.apiKeyId = filter.apiKeyId;
   const pattern = searchPattern(filter.search);
   if (pattern) {
     // The recipients are a JSON array: searched as its text.

@@ -1,6 +1,5 @@
 import { escapeLiteral } from 'pg';
 import { z } from 'zod';
-import { checkApiKeyId } from '../api-key/api-key.service.js';
 import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
 import {
@@ -44,7 +43,6 @@ export const usageLogExport: ResourceExport<UsageLogFilter> = {
     errorsOnly: z.boolean().optional(),
     endpoint: z.string().refine(isEndpointFilter, 'must be a path like /emails (at most 300 characters)').optional(),
   }),
-  check: async (_em, _teamId, f) => checkApiKeyId(f.apiKeyId),
   query: (_em, teamId, f) => logsExportQuery(teamId, f),
   /**
    * Newest first, a day partition at a time (and what the default partition holds beyond them):

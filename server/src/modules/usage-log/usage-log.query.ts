@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { badInput } from '../../errors.js';
 import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
-import { isUuid } from '../../lib/ids.js';
+import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 
 export type UsageLogFilter = DateRange & {
@@ -76,8 +76,6 @@ export function endpointMatch(endpoint: string): { path: string; root: string; b
   return { path, root: path.split(' ')[0].split('/')[1] ?? '', below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`] };
 }
 
-const NO_MATCH = '00000000-0000-0000-0000-000000000000';
-
 /** Puts a value into SQL: a bind parameter for a query, a quoted literal for a COPY (which takes none). */
 export type Bind = (value: string | number, type: 'uuid' | 'int' | 'text' | 'timestamptz') => string;
 
@@ -101,8 +99,9 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
   f.method ??= f.httpMethod;
   const conditions = [`team_id = ${bind(teamId, 'uuid')}`];
   const dimensions: LogDimensions = { key: false, status: false, method: false, endpoint: false };
+  checkFilterId('apiKeyId', f.apiKeyId);
   if (f.apiKeyId) {
-    conditions.push(`api_key_id = ${bind(isUuid(f.apiKeyId) ? f.apiKeyId : NO_MATCH, 'uuid')}`);
+    conditions.push(`api_key_id = ${bind(f.apiKeyId, 'uuid')}`);
     dimensions.key = true;
   }
   if (f.statusCode !== undefined && f.statusCode !== null) {

@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
-import { isUuid } from '../../lib/ids.js';
 import type { RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { listParams } from '../../rest/pagination.js';
@@ -35,7 +34,6 @@ function statusCodeParam(req: Request, name: string): number | undefined {
  */
 function logFilterParams(req: Request): UsageLogFilter {
   const apiKeyId = queryString(req, 'api_key_id');
-  if (apiKeyId !== undefined && !isUuid(apiKeyId)) throw invalid('api_key_id', '`api_key_id` must be a valid UUID.');
   const status = queryString(req, 'status');
   let statusCode = statusCodeParam(req, 'status_code');
   let statusClass: number | undefined;

@@ -1,7 +1,9 @@
 import { useQuery } from '@apollo/client/react';
-import { type FormEvent, type ReactNode, useId } from 'react';
+import { format } from 'date-fns';
+import { useId } from 'react';
 import { Link } from 'react-router';
 import type { Permission } from '../../../gql/graphql';
+import { FormDialog } from '../../../ui/FormDialog';
 import { SelectField } from '../../../ui/SelectField';
 import { TextField } from '../../../ui/TextField';
 import { ApiKeyDomainsQuery } from '../documents';
@@ -9,9 +11,10 @@ import { PERMISSION_OPTIONS } from '../labels';
 
 export const NAME_MAX = 50;
 
-export type ApiKeyFormValues = { name: string; permission: Permission; domainId: string };
+/** `expiresOn` is a day (yyyy-MM-dd) or '' for a key that never expires. */
+export type ApiKeyFormValues = { name: string; permission: Permission; domainId: string; expiresOn: string };
 
-export type ApiKeyFieldErrors = Partial<Record<'name' | 'permission' | 'domainId', string>>;
+export type ApiKeyFieldErrors = Partial<Record<'name' | 'permission' | 'domainId' | 'expiresAt', string>>;
 
 /** Checks what the browser can check, with the server's wording; the server checks again. */
 export function validateApiKey(values: ApiKeyFormValues): ApiKeyFieldErrors {
@@ -23,14 +26,14 @@ export function validateApiKey(values: ApiKeyFormValues): ApiKeyFieldErrors {
 
 export type ApiKeyInput = ReturnType<typeof toApiKeyInput>;
 
-/** The input for create and update: a domain only with sending access, `null` for all domains. */
+/** The input for create and update (the expiry aside): a domain only with sending access, `null` for all domains. */
 export const toApiKeyInput = (values: ApiKeyFormValues) => ({
   name: values.name.trim(),
   permission: values.permission,
   domainId: values.permission === 'SENDING_ACCESS' && values.domainId ? values.domainId : null,
 });
 
-/** Name, permission and — for sending access only — the domain the key may send from. */
+/** Name, permission, — for sending access only — the domain the key may send from, and the expiry. */
 export function ApiKeyFields({
   values,
   onChange,
@@ -103,36 +106,45 @@ export function ApiKeyFields({
           To restrict the key to one domain, <Link to="/domains">add a domain</Link> first.
         </p>
       )}
+      <TextField
+        label="Expires on"
+        type="date"
+        name="expiresAt"
+        min={format(new Date(), 'yyyy-MM-dd')}
+        value={values.expiresOn}
+        onChange={(e) => onChange({ ...values, expiresOn: e.target.value })}
+        error={errors.expiresAt}
+        hint="Optional. Leave empty for a key that never expires."
+      />
     </>
   );
 }
 
-export type ApiKeyFormProps = {
-  /** The form's id, for the dialog's submit button in its footer. */
-  id: string;
-  label: string;
+export type ApiKeyFormDialogProps = {
+  title: string;
+  description: string;
+  submitLabel: string;
+  loading: boolean;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
   values: ApiKeyFormValues;
   onChange: (values: ApiKeyFormValues) => void;
   errors: ApiKeyFieldErrors;
   onInvalid: (errors: ApiKeyFieldErrors) => void;
   /** Called with the input for create or update once the browser's checks pass. */
   onSubmit: (input: ApiKeyInput) => void;
-  /** Fields of one dialog only, after the shared ones. */
-  children?: ReactNode;
 };
 
-/** The form of the Create and Edit dialogs: the shared fields, checked before they are sent. */
-export function ApiKeyForm({ id, label, values, onChange, errors, onInvalid, onSubmit, children }: ApiKeyFormProps) {
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
+/** The dialog of Create and Edit: the key's fields, checked before they are sent. */
+export function ApiKeyFormDialog({ values, onChange, errors, onInvalid, onSubmit, ...dialog }: ApiKeyFormDialogProps) {
+  const submit = () => {
     const invalid = validateApiKey(values);
     if (Object.keys(invalid).length) onInvalid(invalid);
     else onSubmit(toApiKeyInput(values));
   };
   return (
-    <form id={id} className="form" onSubmit={submit} noValidate aria-label={label}>
+    <FormDialog onSubmit={submit} {...dialog}>
       <ApiKeyFields values={values} onChange={onChange} errors={errors} />
-      {children}
-    </form>
+    </FormDialog>
   );
 }

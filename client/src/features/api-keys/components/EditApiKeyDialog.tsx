@@ -3,20 +3,18 @@ import { useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { dayEnd } from '../../../ui/DateRangeFields';
-import { Dialog, DialogClose } from '../../../ui/Dialog';
-import { TextField } from '../../../ui/TextField';
+import { Dialog } from '../../../ui/Dialog';
 import { useUpdateApiKeyMutation } from '../hooks/useUpdateApiKeyMutation';
-import { ApiKeyForm, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
+import { ApiKeyFormDialog, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
 
-const FORM_ID = 'edit-api-key-form';
+const dayOf = (iso: string | null | undefined) => (iso ? format(parseISO(iso), 'yyyy-MM-dd') : '');
 
 const valuesOf = (k: ApiKeysTable_ApiKeyFragment): ApiKeyFormValues => ({
   name: k.name,
   permission: k.permission,
   domainId: k.domain?.id ?? '',
+  expiresOn: dayOf(k.expiresAt),
 });
-
-const dayOf = (iso: string | null | undefined) => (iso ? format(parseISO(iso), 'yyyy-MM-dd') : '');
 
 /**
  * Mounted per key (keyed by id), so the form starts from that key's values. Widening a key from
@@ -25,11 +23,11 @@ const dayOf = (iso: string | null | undefined) => (iso ? format(parseISO(iso), '
 export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void }) {
   const { updateApiKey, loading, fieldErrors, setFieldErrors } = useUpdateApiKeyMutation();
   const [values, setValues] = useState(() => valuesOf(apiKey));
-  const [expiresOn, setExpiresOn] = useState(() => dayOf(apiKey.expiresAt));
   const [widening, setWidening] = useState<ApiKeyInput | null>(null);
 
   const save = async (input: ApiKeyInput) => {
     // The expiry is sent only when its day changed: the same day keeps the exact time it had.
+    const { expiresOn } = values;
     const expiry = expiresOn === dayOf(apiKey.expiresAt) ? {} : { expiresAt: expiresOn ? dayEnd(expiresOn) : null };
     if (await updateApiKey(apiKey.id, { ...input, ...expiry })) onClose();
     else setWidening(null);
@@ -67,34 +65,18 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
   }
 
   return (
-    <Dialog
+    <ApiKeyFormDialog
       open
       onOpenChange={(open) => !open && onClose()}
       title="Edit API key"
       description="The token stays the same; only these details change."
-      footer={
-        <>
-          <DialogClose>
-            <Button>Cancel</Button>
-          </DialogClose>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={loading}>
-            Save
-          </Button>
-        </>
-      }
-    >
-      <ApiKeyForm id={FORM_ID} label="Edit API key" values={values} onChange={setValues} errors={fieldErrors} onInvalid={setFieldErrors} onSubmit={onSubmit}>
-        <TextField
-          label="Expires on"
-          type="date"
-          name="expiresAt"
-          min={format(new Date(), 'yyyy-MM-dd')}
-          value={expiresOn}
-          onChange={(e) => setExpiresOn(e.target.value)}
-          error={fieldErrors.expiresAt}
-          hint="Leave empty for a key that never expires."
-        />
-      </ApiKeyForm>
-    </Dialog>
+      submitLabel="Save"
+      loading={loading}
+      values={values}
+      onChange={setValues}
+      errors={fieldErrors}
+      onInvalid={setFieldErrors}
+      onSubmit={onSubmit}
+    />
   );
 }

@@ -1,13 +1,10 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
-import { Button } from '../../../ui/Button';
-import { Dialog, DialogClose } from '../../../ui/Dialog';
+import { DoneDialog, FormDialog } from '../../../ui/FormDialog';
 import { type CreatedApiKey } from '../hooks/useCreateApiKeyMutation';
 import { useRollApiKeyMutation } from '../hooks/useRollApiKeyMutation';
 import { GRACE_PERIODS } from '../labels';
 import { TokenReveal } from './TokenReveal';
-
-const FORM_ID = 'roll-api-key-form';
 
 /** Asks how long the old token may keep working, then shows the new token once. */
 export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void }) {
@@ -22,8 +19,7 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
     onClose();
   };
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     const result = await rollApiKey(apiKey.id, grace);
     if (result) setRolled(result);
   };
@@ -31,7 +27,7 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
   if (rolled) {
     const period = GRACE_PERIODS.find((g) => g.value === grace);
     return (
-      <Dialog
+      <DoneDialog
         open
         onOpenChange={(open) => !open && close()}
         title="API key rolled"
@@ -40,52 +36,39 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
             Here is the new token for <strong>{rolled.apiKey.name}</strong>. {period?.description}
           </>
         }
-        footer={
-          <DialogClose>
-            <Button variant="primary">Done</Button>
-          </DialogClose>
-        }
       >
         <TokenReveal token={rolled.token} />
-      </Dialog>
+      </DoneDialog>
     );
   }
 
   const errorId = fieldErrors.gracePeriodSeconds ? `${id}-error` : undefined;
   return (
-    <Dialog
+    <FormDialog
       open
       onOpenChange={(open) => !open && close()}
       title={`Roll API key “${apiKey.name}”`}
       description="A new token replaces the current one, with the same name, permission and domain."
       size="sm"
-      footer={
-        <>
-          <DialogClose>
-            <Button>Cancel</Button>
-          </DialogClose>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={loading}>
-            Roll API key
-          </Button>
-        </>
-      }
+      submitLabel="Roll API key"
+      loading={loading}
+      onSubmit={onSubmit}
+      formLabel="Roll API key"
     >
-      <form id={FORM_ID} className="form" onSubmit={onSubmit} noValidate aria-label="Roll API key">
-        <fieldset className="field radio-group" aria-describedby={errorId}>
-          <legend className="field-label">The current token stops working</legend>
-          {GRACE_PERIODS.map((g) => (
-            <label key={g.value} className="radio-card radio-card-compact">
-              <input type="radio" name={`${id}-grace`} value={g.value} checked={grace === g.value} onChange={() => setGrace(g.value)} />
-              <span className="radio-label">{g.label}</span>
-            </label>
-          ))}
-          {fieldErrors.gracePeriodSeconds && (
-            <p id={errorId} className="field-error">
-              {fieldErrors.gracePeriodSeconds}
-            </p>
-          )}
-        </fieldset>
-      </form>
-    </Dialog>
+      <fieldset className="field radio-group" aria-describedby={errorId}>
+        <legend className="field-label">The current token stops working</legend>
+        {GRACE_PERIODS.map((g) => (
+          <label key={g.value} className="radio-card radio-card-compact">
+            <input type="radio" name={`${id}-grace`} value={g.value} checked={grace === g.value} onChange={() => setGrace(g.value)} />
+            <span className="radio-label">{g.label}</span>
+          </label>
+        ))}
+        {fieldErrors.gracePeriodSeconds && (
+          <p id={errorId} className="field-error">
+            {fieldErrors.gracePeriodSeconds}
+          </p>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { Button } from '../../../ui/Button';
 import { Logo } from '../../../ui/Logo';
 
 export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
@@ -21,5 +22,36 @@ export function FormAlert({ message }: { message?: string }) {
     <p className="form-alert" role="alert">
       {message}
     </p>
+  );
+}
+
+/** An auth page's form: its alert (if any), its fields and one wide submit button. */
+export function AuthForm({
+  label,
+  submitLabel,
+  loading,
+  onSubmit,
+  formError,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  loading: boolean;
+  onSubmit: () => void;
+  formError?: string;
+  children: ReactNode;
+}) {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    onSubmit();
+  };
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label={label}>
+      <FormAlert message={formError} />
+      {children}
+      <Button type="submit" variant="primary" loading={loading} className="btn-block">
+        {submitLabel}
+      </Button>
+    </form>
   );
 }

@@ -7,7 +7,7 @@ export type LogFiltersBarProps = {
   filters: LogFilters;
   onChange: (filters: LogFilters) => void;
   keys: readonly { id: string; name: string }[] | undefined;
-  errors?: { from?: string; to?: string };
+  errors?: { from?: string; to?: string; apiKeyId?: string };
 };
 
 export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBarProps) {
@@ -23,7 +23,7 @@ export function LogFiltersBar({ filters, onChange, keys, errors }: LogFiltersBar
   return (
     <fieldset className="filters">
       <legend className="sr-only">Filter logs</legend>
-      <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => onChange({ ...filters, apiKeyId })} />
+      <ApiKeyFilterField keys={keys} value={filters.apiKeyId} onChange={(apiKeyId) => onChange({ ...filters, apiKeyId })} refused={Boolean(errors?.apiKeyId)} />
       <SelectField
         label="Status"
         name="status"

@@ -1,21 +1,19 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { blankFields, useFields } from '../../../app/form';
 import { useMailRelay } from '../../../app/mail-relay';
 import type { Role } from '../../../gql/graphql';
-import { Button } from '../../../ui/Button';
 import { CopyField } from '../../../ui/CopyField';
-import { Dialog, DialogClose } from '../../../ui/Dialog';
+import { DoneDialog, FormDialog } from '../../../ui/FormDialog';
 import { SelectField } from '../../../ui/SelectField';
 import { TextField } from '../../../ui/TextField';
 import { useInviteMemberMutation } from '../hooks/useInviteMemberMutation';
 import { ROLE_OPTIONS, toRole } from '../roles';
 
-const FORM_ID = 'invite-member-form';
-
 export const invitationLink = (token: string) => `${window.location.origin}/accept-invitation?token=${encodeURIComponent(token)}`;
 
 export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const { inviteMember, loading, fieldErrors, setFieldErrors, clear } = useInviteMemberMutation();
-  const [email, setEmail] = useState('');
+  const { values, field, reset } = useFields({ email: '' }, fieldErrors);
   const [role, setRole] = useState<Role>('MEMBER');
   const relay = useMailRelay();
   // The token exists only in this state: it is shown once and forgotten when the dialog closes.
@@ -23,7 +21,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
 
   const close = (next: boolean) => {
     if (!next) {
-      setEmail('');
+      reset();
       setRole('MEMBER');
       setSent(null);
       clear();
@@ -31,19 +29,17 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
     onOpenChange(next);
   };
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (!email.trim()) {
-      setFieldErrors({ email: 'Email is required.' });
-      return;
-    }
-    const token = await inviteMember({ email: email.trim(), role });
-    if (token) setSent({ email: email.trim(), token });
+  const onSubmit = async () => {
+    const blank = blankFields(values, { email: 'Email is required.' });
+    if (blank) return setFieldErrors(blank);
+    const email = values.email.trim();
+    const token = await inviteMember({ email, role });
+    if (token) setSent({ email, token });
   };
 
   if (sent) {
     return (
-      <Dialog
+      <DoneDialog
         open={open}
         onOpenChange={close}
         title="Invitation sent"
@@ -61,48 +57,24 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
             It works once, expires in 7 days, and will not be shown again.
           </>
         }
-        footer={
-          <DialogClose>
-            <Button variant="primary">Done</Button>
-          </DialogClose>
-        }
       >
         <CopyField label="Invitation link" value={invitationLink(sent.token)} />
-      </Dialog>
+      </DoneDialog>
     );
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={close}
       title="Invite member"
       description="They will get an email with a link to join your team."
-      footer={
-        <>
-          <DialogClose>
-            <Button>Cancel</Button>
-          </DialogClose>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={loading}>
-            Send invitation
-          </Button>
-        </>
-      }
+      submitLabel="Send invitation"
+      loading={loading}
+      onSubmit={onSubmit}
     >
-      <form id={FORM_ID} className="form" onSubmit={onSubmit} noValidate aria-label="Invite member">
-        <TextField
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="off"
-          placeholder="teammate@example.com"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={fieldErrors.email}
-          autoFocus
-        />
-        <SelectField label="Role" name="role" options={ROLE_OPTIONS} value={role} onChange={(e) => setRole(toRole(e.target.value))} error={fieldErrors.role} />
-      </form>
-    </Dialog>
+      <TextField label="Email" type="email" autoComplete="off" placeholder="teammate@example.com" {...field('email')} autoFocus />
+      <SelectField label="Role" name="role" options={ROLE_OPTIONS} value={role} onChange={(e) => setRole(toRole(e.target.value))} error={fieldErrors.role} />
+    </FormDialog>
   );
 }

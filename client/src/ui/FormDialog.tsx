@@ -1,0 +1,66 @@
+import { type FormEvent, type ReactNode, useId } from 'react';
+import { Button } from './Button';
+import { Dialog, DialogClose, type DialogProps } from './Dialog';
+
+/**
+ * A dialog that holds one form: Cancel and the submit button in its footer, the form's fields in
+ * its body (after `intro`, if any). The browser does not validate: `onSubmit` checks and sends.
+ */
+export function FormDialog({
+  submitLabel,
+  loading,
+  onSubmit,
+  formLabel,
+  intro,
+  children,
+  ...dialog
+}: Omit<DialogProps, 'footer' | 'trigger'> & {
+  submitLabel: string;
+  loading?: boolean;
+  onSubmit: () => void;
+  /** The form's accessible name; the dialog's title when left out. */
+  formLabel?: string;
+  /** Shown above the form, e.g. a notice. */
+  intro?: ReactNode;
+  children: ReactNode;
+}) {
+  const formId = useId();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    onSubmit();
+  };
+  return (
+    <Dialog
+      {...dialog}
+      footer={
+        <>
+          <DialogClose>
+            <Button>Cancel</Button>
+          </DialogClose>
+          <Button type="submit" form={formId} variant="primary" loading={loading}>
+            {submitLabel}
+          </Button>
+        </>
+      }
+    >
+      {intro}
+      <form id={formId} className="form" onSubmit={submit} noValidate aria-label={formLabel ?? dialog.title}>
+        {children}
+      </form>
+    </Dialog>
+  );
+}
+
+/** A dialog that shows what an action made (a token, a link) until Done closes it. */
+export function DoneDialog(dialog: Omit<DialogProps, 'footer' | 'trigger'>) {
+  return (
+    <Dialog
+      {...dialog}
+      footer={
+        <DialogClose>
+          <Button variant="primary">Done</Button>
+        </DialogClose>
+      }
+    />
+  );
+}
