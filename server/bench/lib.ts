@@ -1,6 +1,8 @@
 // What the bench sections share: the server process, GraphQL, RSS, and the export measurement.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +12,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import WebSocket from 'ws';
-import { freePort } from '../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverDir = path.resolve(here, '..');
@@ -19,9 +21,10 @@ export const line = (name: string, value: string, note = '') => console.log(`${n
 
 export type Server = { url: string; child: ChildProcess; stop: () => Promise<number | null> };
 
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
+/** The server as production runs it, on this database; `cpuProfileDir` (or BENCH_CPU_PROFILE) writes a CPU profile there when it stops. */
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}, cpuProfileDir = process.env.BENCH_CPU_PROFILE): Promise<Server> {
   const port = await freePort();
-  const profile = process.env.BENCH_CPU_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile = cpuProfileDir ? [`--cpu-prof`, `--cpu-prof-dir=${cpuProfileDir}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env: {
@@ -74,6 +77,61 @@ export async function gql(url: string, query: string, variables: Record<string, 
   const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return { data: body.data!, cookie: res.headers.getSetCookie()[0]?.split(';')[0] };
+}
+
+/** A team with a domain and a sending-access key, as the send benches post with: its session and token. */
+export async function sendingTeam(url: string): Promise<{ cookie: string; token: string }> {
+  const { cookie } = await gql(url, `mutation { signUp(input: { email: "p@example.com", password: "profile-password", teamName: "P" }) { id } }`);
+  await gql(url, `mutation { createDomain(input: { name: "p.example.com" }) { id } }`, {}, cookie);
+  const key = await gql(url, `mutation { createApiKey(input: { name: "p", permission: SENDING_ACCESS }) { token } }`, {}, cookie);
+  return { cookie: cookie!, token: key.data.createApiKey.token };
+}
+
+/** What the send benches post: one small email from the sending team's domain. */
+export const sendRequest = (token: string) => ({
+  method: 'POST' as const,
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ from: 'a@p.example.com', to: 'b@example.org', subject: 'Profile', text: 'Hello' }),
+});
+
+/** A throwaway embedded PostgreSQL in a temporary directory, and how to remove it. */
+export async function scratchDatabase(prefix: string, settings?: Record<string, string>) {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true, ...(settings ? { settings } : {}) });
+  const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return {
+    url: db.url,
+    dir,
+    postmaster,
+    remove: async () => {
+      await db.stop();
+      await fsp.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** utime + stime of a process, in clock ticks (1/100 s); 0 once it is gone. */
+export function processTicks(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of a PostgreSQL cluster: the postmaster and its children (backends, writers, the WAL). */
+export function clusterTicks(postmaster: number): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(pid) === postmaster || Number(f[1]) === postmaster) n += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
 }
 
 export function rssMb(pid: number): number {

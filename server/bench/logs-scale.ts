@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { rebuildRollups, WRITE_USAGE_LOGS } from '../src/modules/usage-log/usage-rollup.js';
-import { gql, line, measureExport, type Server, startServer } from './lib.js';
+import { clusterTicks, gql, line, measureExport, processTicks, type Server, startServer } from './lib.js';
 import { seedLogs } from './logs-seed.js';
 
 const SIZES = (process.env.BENCH_LOG_ROWS ?? '10000000').split(',').map(Number);
@@ -81,28 +81,9 @@ type Side = {
 /** Wall-clock p50 and p95 (ms, over kept-alive HTTP) and the mean CPU time a read cost its server and PostgreSQL (ms). */
 type Timing = { p50: number; p95: number; cpu: number };
 
-/** utime + stime of a process, in clock ticks (1/100 s); 0 once it is gone. */
-function ticks(pid: number): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU ticks of a side: its server process, its PostgreSQL's postmaster and every child (backends, writers, the WAL). */
 function sideTicks(side: Side): number {
-  let n = ticks(side.server.child.pid!);
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(pid) === side.postmaster || Number(f[1]) === side.postmaster) n += Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
+  return processTicks(side.server.child.pid!) + clusterTicks(side.postmaster);
 }
 
 /**

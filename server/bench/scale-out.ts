@@ -6,47 +6,18 @@
 // what they burn idle, with the statements PostgreSQL ran per 100 sends: what one core of each
 // holds, whatever share of this machine's cores the run gets.
 import 'reflect-metadata';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { gql, type Server, startServer } from './lib.js';
+import { clusterTicks, gql, processTicks, scratchDatabase, type Server, startServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COUNTS = (process.env.SCALE_INSTANCES ?? '1,2,3').split(',').map(Number);
 const CONNECTIONS = 20;
 const IDLE_SECONDS = 5;
 
-/** utime + stime of a process, in clock ticks (1/100 s); 0 once it is gone. */
-function ticks(pid: number): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU ticks of a PostgreSQL cluster: the postmaster and its children (backends, writers, the WAL). */
-function clusterTicks(postmaster: number): number {
-  let n = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(pid) === postmaster || Number(f[1]) === postmaster) n += Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
-
-const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'keyring-scale-out-'));
-const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true, settings: { shared_preload_libraries: 'pg_stat_statements' } });
-const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+const db = await scratchDatabase('keyring-scale-out-', { shared_preload_libraries: 'pg_stat_statements' });
+const { postmaster } = db;
 const admin = new pg.Client({ connectionString: db.url });
 let servers: Server[] = [];
 try {
@@ -80,19 +51,19 @@ try {
     // What the instances and PostgreSQL burn with no requests (timers, health checks, the job
     // queue's polls), per second: taken off the run's CPU, which leaves the cost of the sends.
     await new Promise((r) => setTimeout(r, 1000));
-    const i0 = [servers.reduce((sum, s) => sum + ticks(s.child.pid!), 0), clusterTicks(postmaster), performance.now()];
+    const i0 = [servers.reduce((sum, s) => sum + processTicks(s.child.pid!), 0), clusterTicks(postmaster), performance.now()];
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
     const idleSeconds = (performance.now() - i0[2]) / 1000;
-    const idleServer = (servers.reduce((sum, s) => sum + ticks(s.child.pid!), 0) - i0[0]) / idleSeconds;
+    const idleServer = (servers.reduce((sum, s) => sum + processTicks(s.child.pid!), 0) - i0[0]) / idleSeconds;
     const idlePg = (clusterTicks(postmaster) - i0[1]) / idleSeconds;
     await admin.query('select pg_stat_statements_reset()');
-    const s0 = servers.map((s) => ticks(s.child.pid!));
+    const s0 = servers.map((s) => processTicks(s.child.pid!));
     const p0 = clusterTicks(postmaster);
     const tLoad = performance.now();
     const results = await Promise.all(servers.map((s, i) => autocannon(opts(s, split[i], SECONDS))));
     await new Promise((r) => setTimeout(r, 500)); // the last usage-log batch and delivery
     const loadSeconds = (performance.now() - tLoad) / 1000;
-    const serverTicks = servers.reduce((sum, s, i) => sum + ticks(s.child.pid!) - s0[i], 0) - idleServer * loadSeconds;
+    const serverTicks = servers.reduce((sum, s, i) => sum + processTicks(s.child.pid!) - s0[i], 0) - idleServer * loadSeconds;
     const pgTicks = clusterTicks(postmaster) - p0 - idlePg * loadSeconds;
     const { rows } = await admin.query<{ n: string }>(
       `select coalesce(sum(calls), 0) as n from pg_stat_statements where query not like '%pg_stat_statements%' and query not like '%keyring_health%' and query not like '%pgboss.%'`,
@@ -110,6 +81,5 @@ try {
 } finally {
   await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
   await admin.end().catch(() => undefined);
-  await db.stop();
-  await fsp.rm(dir, { recursive: true, force: true });
+  await db.remove();
 }

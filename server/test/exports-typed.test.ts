@@ -72,4 +72,33 @@ describe('createExport with the list’s typed filter', () => {
     }
     expect((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export'))[0].n).toBe(before);
   });
+
+  it('reads the deprecated JSON through the list’s own GraphQL input: a stored filter sent back exports the same rows; wrong types are refused in its words', async () => {
+    const WITH_FILTERS = `mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount filters } }`;
+    const typed = await admin.gql(WITH_FILTERS, { input: { resource: 'LOGS', logs: { responseClass: 'CLIENT_ERROR', httpMethod: 'GET' } } });
+    // Stored as the server holds the values (StatusClass 4), as "Export again" sends them back.
+    expect(typed.data!.createExport).toEqual({ rowCount: 10, filters: { responseClass: 4, httpMethod: 'GET' } });
+    const again = await admin.gql(WITH_FILTERS, { input: { resource: 'LOGS', filters: typed.data!.createExport.filters } });
+    expect(again.data!.createExport).toEqual(typed.data!.createExport);
+    // The enum by its GraphQL name works in JSON too, and the same builder counts it.
+    const named = await admin.gql(WITH_FILTERS, { input: { resource: 'BROADCASTS', filters: { broadcastStatus: 'SENT', search: 'news' } } });
+    expect(named.data!.createExport.rowCount).toBe(2);
+    const before = (await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export'))[0].n;
+    const cases: [object, string, RegExp][] = [
+      [{ statusCode: '422' }, 'filters.statusCode', /^Filter "statusCode": Int cannot represent non-integer value: "422"/],
+      [{ errorsOnly: 'yes' }, 'filters.errorsOnly', /^Filter "errorsOnly": Boolean cannot represent a non boolean value/],
+      [{ responseClass: 'TEAPOT' }, 'filters.responseClass', /^Filter "responseClass": Value "TEAPOT" does not exist in "StatusClass" enum/],
+      [
+        { colour: 'red' },
+        'filters.colour',
+        /^Unknown filter "colour" for LOGS\. Allowed: apiKeyId, statusCode, statusClass, responseClass, from, to, errorsOnly, method, httpMethod, endpoint\.$/,
+      ],
+    ];
+    for (const [filters, field, message] of cases) {
+      const res = await admin.gql(CREATE, { input: { resource: 'LOGS', filters } });
+      expect(res.errors?.[0].extensions, JSON.stringify(filters)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(res.errors?.[0].message).toMatch(message);
+    }
+    expect((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export'))[0].n).toBe(before);
+  });
 });

@@ -1,47 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type App, createApp } from '../src/app.js';
-import { type Config, loadConfig } from '../src/config.js';
-import { timeoutsOf } from '../src/db/connection.js';
-import { initOrm, migrate } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
-import { createClient, PASSWORD, uniqueEmail } from './harness.js';
+import { createClient, type InProcessServer, PASSWORD, startApp, uniqueEmail } from './harness.js';
+import { freeListenPort, killLeftovers, type MainProcess, spawnMain } from './harness-process.js';
 
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const _SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-export type InProcessServer = { url: string; app: App; config: Config; stop(): Promise<void> };
+export type { InProcessServer };
 
-/** The app in this process on a given database URL (a proxy's, say), migrated first. */
-export async function startInProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<InProcessServer> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: databaseUrl,
-    CLIENT_DIST: '/nonexistent',
-    RATE_LIMIT_PER_SECOND: '0',
-    ...env,
-  });
-  const logger = createLogger(config.LOG_LEVEL);
-  const orm = await initOrm(databaseUrl, logger, undefined, timeoutsOf(config));
-  await migrate(orm);
-  const app = await createApp({ config, orm, logger });
-  const url = await app.listen(0, '127.0.0.1');
-  return {
-    url,
-    app,
-    config,
-    async stop() {
-      await app.close();
-      await orm.close();
-    },
-  };
-}
+/** The app in this process on a given database URL (a proxy's, say), migrated first, unthrottled. */
+export const startInProcess = (databaseUrl: string, env: Record<string, string> = {}): Promise<InProcessServer> =>
+  startApp(databaseUrl, { RATE_LIMIT_PER_SECOND: '0', ...env });
 
 export type Team = { token: string; keyId: string; cookie: string; teamId: string };
 
@@ -108,73 +78,22 @@ export function sendLoad(url: string, team: Team, opts: { loops?: number; pauseM
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export type Proc = { child: ChildProcess; output: () => string; exited: Promise<number | null>; port: number; url: string };
-
-const started = new Set<ChildProcess>();
-
-/** Kills (SIGKILL, whole group) whatever a failed test left running. */
-export function killLeftovers(): void {
-  for (const child of started) {
-    if (child.pid && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-
-async function freeListenPort(): Promise<number> {
-  const range = await fs.readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
-  const low = Math.min(Number(range.trim().split(/\s+/)[0]) || 32768, 32768);
-  for (;;) {
-    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+export type Proc = MainProcess & { port: number; url: string };
+export { killLeftovers };
 
 /** The real entry point as its own process (its own group), healthy before this resolves. */
 export async function spawnServer(env: Record<string, string>): Promise<Proc> {
   const port = await freeListenPort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    detached: true,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      CLIENT_DIST: '/nonexistent',
-      RATE_LIMIT_PER_SECOND: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const proc = spawnMain({ PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...env });
   const url = `http://127.0.0.1:${port}`;
   let dead = false;
-  void exited.then(() => {
+  void proc.exited.then(() => {
     dead = true;
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (dead) throw new Error(`server exited before it was healthy:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`server not healthy:\n${out}`);
+    if (dead) throw new Error(`server exited before it was healthy:\n${proc.output()}`);
+    if (Date.now() > deadline) throw new Error(`server not healthy:\n${proc.output()}`);
     const ok = await fetch(`${url}/api/health`).then(
       (r) => r.ok,
       () => false,
@@ -182,7 +101,7 @@ export async function spawnServer(env: Record<string, string>): Promise<Proc> {
     if (ok) break;
     await sleep(100);
   }
-  return { child, output: () => out, exited, port, url };
+  return { ...proc, port, url };
 }
 
 /** SIGTERM and the exit code (null after 30 s). */

@@ -44,8 +44,10 @@ export type TestClient = {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
 };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const databaseUrl = await createTestDatabase();
+export type InProcessServer = { url: string; app: App; config: Config; stop(): Promise<void> };
+
+/** The app in this process on a given database URL (a proxy's, say), migrated first; `env` over the tests' defaults. */
+export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<InProcessServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -53,8 +55,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     CLIENT_DIST: '/nonexistent',
-    // Test files sign up many teams from 127.0.0.1; the sign-up throttle has its own test.
-    SIGNUP_PER_ADDRESS_PER_HOUR: '100000',
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);
@@ -64,15 +64,20 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const url = await app.listen(0, '127.0.0.1');
   return {
     url,
-    databaseUrl,
     app,
     config,
-    client: () => createClient(url),
     async stop() {
       await app.close();
       await orm.close();
     },
   };
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const databaseUrl = await createTestDatabase();
+  // Test files sign up many teams from 127.0.0.1; the sign-up throttle has its own test.
+  const server = await startApp(databaseUrl, { SIGNUP_PER_ADDRESS_PER_HOUR: '100000', ...env });
+  return { ...server, databaseUrl, client: () => createClient(server.url) };
 }
 
 export function createClient(url: string): TestClient {

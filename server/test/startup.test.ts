@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,57 +9,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { freePort } from '../src/db/embedded.js';
 import { createClient, createTestDatabase, PASSWORD, sql, uniqueEmail } from './harness.js';
+import { freeListenPort, killLeftovers, type MainProcess, spawnMain } from './harness-process.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-type Proc = {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-};
-
-const started = new Set<ChildProcess>();
-
 const TSX_CLI = path.join(SERVER_DIR, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-/**
- * The real entry point in one Node process, with tsx as its loader (as `pnpm start` runs the
- * built file: no parent process between the signal and the server), with only the given
- * environment. Its own process group, so a test that fails half-way can still stop it and the
- * embedded PostgreSQL it may have spawned. (Not the tsx CLI: it relays a signal to its child and
- * SIGKILLs it when the child does not confirm within 30 ms, which a loaded machine misses.)
- */
-function spawnServer(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    detached: true,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      CLIENT_DIST: '/nonexistent',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      started.delete(child);
-      resolve(code);
-    });
-  });
-  return { child, output: () => out, exited };
-}
+type Proc = MainProcess;
+const spawnServer = spawnMain;
 
 /** Polls /api/health until it answers ok; fails early if the process dies. */
 async function waitHealthy(proc: Proc, port: number, timeoutMs = 60_000): Promise<void> {
@@ -93,30 +51,7 @@ async function stopWithSigterm(proc: Proc, target: 'process' | 'group' = 'proces
 }
 
 // Only after a failed test: the group holds tsx, the server and any embedded PostgreSQL it spawned.
-afterAll(() => {
-  for (const child of started) {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-  }
-});
-
-/**
- * A free port below the kernel's ephemeral range. The server takes seconds to load before it
- * listens; a port from the ephemeral range could meanwhile become the source port of some
- * outgoing connection on this busy machine (EADDRINUSE).
- */
-async function freeListenPort(): Promise<number> {
-  const range = await fs.readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
-  const low = Math.min(Number(range.trim().split(/\s+/)[0]) || 32768, 32768);
-  for (;;) {
-    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+afterAll(killLeftovers);
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { email role } }`;
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { email } }`;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { z } from 'zod';
+import { coerceInputValue, type GraphQLInputObjectType, getNamedType, isEnumType, isInputObjectType } from 'graphql';
+import { Arg, buildSchemaSync, Query, Resolver } from 'type-graphql';
 import { AppError, ErrorCode } from '../errors.js';
 
 /**
@@ -32,30 +33,57 @@ export const list = (expr: string) => cell(`(select string_agg(x, ', ') from jso
  */
 export const copySql = (qb: { getFormattedQuery(): string }): string => qb.getFormattedQuery();
 
-const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time, like 2026-01-31T00:00:00Z' }).transform((v) => new Date(v));
-/** `from` and `to` as JSON holds them: ISO-8601 text, read as dates. */
-export const jsonDateRange = { from: isoDate.optional(), to: isoDate.optional() };
+/** A type-graphql input class: a list's filter as GraphQL takes it (`EmailFilter`, `UsageLogFilter`, …). */
+export type InputClass<F> = new () => F;
 
 /**
- * A reader of a filter spelled as JSON: unknown filters and bad values are refused, naming the
- * filter (`filters.<name>`) and, for an unknown one, the filters the resource has.
+ * The GraphQL input type of a type-graphql input class, exactly as the API's schema spells it
+ * (built once, on a schema of its own that holds only this class and what it names).
  */
-export function jsonFilter<S extends z.ZodRawShape>(resource: string, shape: S): (raw: unknown) => z.output<z.ZodObject<S>> {
-  const schema = z.strictObject(shape);
-  return (raw) => {
-    const parsed = schema.safeParse(raw ?? {});
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', {
-        field: 'filters',
-      });
+function graphqlInputType(input: InputClass<object>): GraphQLInputObjectType {
+  @Resolver()
+  class FilterProbe {
+    @Query(() => Boolean)
+    probe(@Arg('filter', () => input, { nullable: true }) _filter: object): boolean {
+      return true;
     }
-    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `Unknown filter "${key}" for ${resource}. Allowed: ${Object.keys(shape).join(', ')}.`
-        : `Filter "${key}" ${issue.message}`;
-    throw new AppError(ErrorCode.BAD_USER_INPUT, message, { field: `filters.${key}` });
+  }
+  const schema = buildSchemaSync({ resolvers: [FilterProbe], validate: false });
+  const type = getNamedType(schema.getQueryType()!.getFields().probe.args[0].type);
+  if (!isInputObjectType(type)) throw new Error(`${input.name} is not a GraphQL input type.`);
+  return type;
+}
+
+const refused = (message: string, field: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+/**
+ * Reads a list's filter spelled as JSON — the deprecated `filters: JSON` of createExport, and an
+ * export's stored filters — through the list's own GraphQL input type, as the typed field is read:
+ * one type per resource, no second schema. Unknown filters and bad values are refused naming the
+ * filter (`filters.<name>`) and, for an unknown one, the filters the resource has; the values
+ * themselves are then checked by the list's builder, as for the list.
+ */
+export function jsonFilter<F extends object>(resource: string, input: InputClass<F>): (raw: unknown) => F {
+  let type: GraphQLInputObjectType | undefined;
+  return (raw) => {
+    type ??= graphqlInputType(input);
+    const value = raw ?? {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw refused('Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.', 'filters');
+    }
+    const fields = type.getFields();
+    const named: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const field = fields[key];
+      if (!field) throw refused(`Unknown filter "${key}" for ${resource}. Allowed: ${Object.keys(fields).join(', ')}.`, `filters.${key}`);
+      // JSON holds an enum as the server stores it (`failed`, 4); GraphQL spells it by name (`FAILED`, `CLIENT_ERROR`).
+      const fieldType = getNamedType(field.type);
+      const byValue = isEnumType(fieldType) && !(typeof v === 'string' && fieldType.getValue(v)) ? fieldType.getValues().find((e) => e.value === v) : undefined;
+      named[key] = byValue ? byValue.name : v;
+    }
+    return coerceInputValue(named, type, (path, _invalid, error) => {
+      const key = path.map(String).join('.');
+      throw refused(`Filter "${key}": ${error.message}`, `filters.${key}`);
+    }) as F;
   };
 }

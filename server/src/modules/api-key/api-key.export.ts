@@ -1,20 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
-import { ApiKey, INACTIVE_AFTER_DAYS, Permission, UsageStatus } from './api-key.entity.js';
+import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
+import { ApiKey, INACTIVE_AFTER_DAYS } from './api-key.entity.js';
 import { type ApiKeyFilter, apiKeyWhere } from './api-key.service.js';
+import { ApiKeyFilter as ApiKeyFilterInput } from './api-key.resolver.js';
 
 /** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
 export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
-  json: jsonFilter('API_KEYS', {
-    ...jsonDateRange,
-    permission: z.enum(Permission).optional(),
-    usageStatus: z.enum(UsageStatus).optional(),
-    expiringSoon: z.boolean().optional(),
-    enabled: z.boolean().optional(),
-    search: z.string().max(SEARCH_MAX).optional(),
-  }),
+  json: jsonFilter('API_KEYS', ApiKeyFilterInput),
   query: (em, teamId, f) =>
     copySql(
       em

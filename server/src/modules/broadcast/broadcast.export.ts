@@ -1,18 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
-import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
+import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
+import { Broadcast } from './broadcast.entity.js';
 import { type BroadcastFilter, broadcastWhere } from './broadcast.service.js';
+import { BroadcastFilter as BroadcastFilterInput } from './broadcast.resolver.js';
 
 /** BROADCASTS: the Broadcasts page's list (broadcastWhere). */
 export const broadcastExport: ResourceExport<BroadcastFilter> = {
-  json: jsonFilter('BROADCASTS', {
-    ...jsonDateRange,
-    status: z.enum(BroadcastStatus).optional(),
-    broadcastStatus: z.enum(BroadcastStatus).optional(),
-    search: z.string().max(SEARCH_MAX).optional(),
-  }),
+  json: jsonFilter('BROADCASTS', BroadcastFilterInput),
   query: (em, teamId, f) =>
     copySql(
       em

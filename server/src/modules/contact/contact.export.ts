@@ -1,13 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
+import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Contact } from './contact.entity.js';
 import { type ContactFilter, contactWhere } from './contact.service.js';
+import { ContactFilter as ContactFilterInput } from './contact.resolver.js';
 
 /** CONTACTS: the Contacts page's list (contactWhere). */
 export const contactExport: ResourceExport<ContactFilter> = {
-  json: jsonFilter('CONTACTS', { ...jsonDateRange, unsubscribed: z.boolean().optional(), search: z.string().max(SEARCH_MAX).optional() }),
+  json: jsonFilter('CONTACTS', ContactFilterInput),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -1,19 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { SEARCH_MAX } from '../../lib/sql.js';
-import { cell, copySql, iso, jsonDateRange, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
-import { EMAIL_STATUSES, Email } from './email.entity.js';
+import { cell, copySql, iso, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
+import { Email } from './email.entity.js';
 import { type EmailFilter, emailWhere } from './email.service.js';
+import { EmailFilter as EmailFilterInput } from './email.resolver.js';
 
 /** EMAILS: the Emails page's list (emailWhere), with the REST API's field names as columns. */
 export const emailExport: ResourceExport<EmailFilter> = {
-  json: jsonFilter('EMAILS', {
-    ...jsonDateRange,
-    status: z.enum(EMAIL_STATUSES).optional(),
-    emailStatus: z.enum(EMAIL_STATUSES).optional(),
-    apiKeyId: z.string().optional(),
-    search: z.string().max(SEARCH_MAX).optional(),
-  }),
+  json: jsonFilter('EMAILS', EmailFilterInput),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -1,18 +1,8 @@
 import { escapeLiteral } from 'pg';
-import { z } from 'zod';
-import { cell, iso, jsonDateRange, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
+import { cell, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { listLogPartitions } from './usage-log.partitions.js';
-import {
-  type Bind,
-  ERROR_MESSAGE_SQL,
-  ERROR_NAME_SQL,
-  HttpMethod,
-  isEndpointFilter,
-  LOG_METHODS,
-  StatusClass,
-  logConditions,
-  type UsageLogFilter,
-} from './usage-log.query.js';
+import { type Bind, ERROR_MESSAGE_SQL, ERROR_NAME_SQL, logConditions, type UsageLogFilter } from './usage-log.query.js';
+import { UsageLogFilter as UsageLogFilterInput } from './usage-log.resolver.js';
 
 /** Values as quoted literals: COPY takes no bind parameters. */
 const literal: Bind = (v, type) => `${escapeLiteral(String(v))}::${type}`;
@@ -32,17 +22,7 @@ export function logsExportQuery(teamId: string, f: UsageLogFilter, slice: { from
 
 /** LOGS: the Logs page's filters, read a day partition at a time. */
 export const usageLogExport: ResourceExport<UsageLogFilter> = {
-  json: jsonFilter('LOGS', {
-    ...jsonDateRange,
-    apiKeyId: z.string().optional(),
-    statusCode: z.number().int().min(100).max(599).optional(),
-    statusClass: z.number().int().min(1).max(5).optional(),
-    method: z.enum(LOG_METHODS).optional(),
-    httpMethod: z.enum(HttpMethod).optional(),
-    responseClass: z.enum(StatusClass).optional(),
-    errorsOnly: z.boolean().optional(),
-    endpoint: z.string().refine(isEndpointFilter, 'must be a path like /emails (at most 300 characters)').optional(),
-  }),
+  json: jsonFilter('LOGS', UsageLogFilterInput),
   query: (_em, teamId, f) => logsExportQuery(teamId, f),
   /**
    * Newest first, a day partition at a time (and what the default partition holds beyond them):

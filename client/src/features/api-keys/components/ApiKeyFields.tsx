@@ -124,27 +124,26 @@ export type ApiKeyFormDialogProps = {
   title: string;
   description: string;
   submitLabel: string;
-  loading: boolean;
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  values: ApiKeyFormValues;
-  onChange: (values: ApiKeyFormValues) => void;
-  errors: ApiKeyFieldErrors;
-  onInvalid: (errors: ApiKeyFieldErrors) => void;
+  /** The form's values and their setter (`useState`'s pair). */
+  form: readonly [ApiKeyFormValues, (values: ApiKeyFormValues) => void];
+  /** The create or update mutation's state: its field errors (the browser's checks land there too). */
+  mutation: { loading: boolean; fieldErrors: ApiKeyFieldErrors; setFieldErrors: (errors: ApiKeyFieldErrors) => void };
   /** Called with the input for create or update once the browser's checks pass. */
   onSubmit: (input: ApiKeyInput) => void;
 };
 
 /** The dialog of Create and Edit: the key's fields, checked before they are sent. */
-export function ApiKeyFormDialog({ values, onChange, errors, onInvalid, onSubmit, ...dialog }: ApiKeyFormDialogProps) {
+export function ApiKeyFormDialog({ form: [values, onChange], mutation, onSubmit, ...dialog }: ApiKeyFormDialogProps) {
   const submit = () => {
     const invalid = validateApiKey(values);
-    if (Object.keys(invalid).length) onInvalid(invalid);
+    if (Object.keys(invalid).length) mutation.setFieldErrors(invalid);
     else onSubmit(toApiKeyInput(values));
   };
   return (
-    <FormDialog onSubmit={submit} {...dialog}>
-      <ApiKeyFields values={values} onChange={onChange} errors={errors} />
+    <FormDialog onSubmit={submit} loading={mutation.loading} {...dialog}>
+      <ApiKeyFields values={values} onChange={onChange} errors={mutation.fieldErrors} />
     </FormDialog>
   );
 }

@@ -8,8 +8,10 @@ import { TokenReveal } from './TokenReveal';
 const EMPTY: ApiKeyFormValues = { name: '', permission: 'FULL_ACCESS', domainId: '', expiresOn: '' };
 
 export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
-  const { createApiKey, loading, fieldErrors, setFieldErrors, forget } = useCreateApiKeyMutation();
-  const [values, setValues] = useState(EMPTY);
+  const mutation = useCreateApiKeyMutation();
+  const { createApiKey, forget } = mutation;
+  const form = useState(EMPTY);
+  const [values, setValues] = form;
   // The token exists only here, and only until the dialog closes.
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
@@ -52,11 +54,8 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
       title="Create API Key"
       description="Give the key a name and choose what it may do."
       submitLabel="Create"
-      loading={loading}
-      values={values}
-      onChange={setValues}
-      errors={fieldErrors}
-      onInvalid={setFieldErrors}
+      form={form}
+      mutation={mutation}
       onSubmit={onSubmit}
     />
   );

@@ -21,8 +21,10 @@ const valuesOf = (k: ApiKeysTable_ApiKeyFragment): ApiKeyFormValues => ({
  * sending to full access asks once more before it is saved.
  */
 export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void }) {
-  const { updateApiKey, loading, fieldErrors, setFieldErrors } = useUpdateApiKeyMutation();
-  const [values, setValues] = useState(() => valuesOf(apiKey));
+  const mutation = useUpdateApiKeyMutation();
+  const { updateApiKey, loading } = mutation;
+  const form = useState(() => valuesOf(apiKey));
+  const [values] = form;
   const [widening, setWidening] = useState<ApiKeyInput | null>(null);
 
   const save = async (input: ApiKeyInput) => {
@@ -71,11 +73,8 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
       title="Edit API key"
       description="The token stays the same; only these details change."
       submitLabel="Save"
-      loading={loading}
-      values={values}
-      onChange={setValues}
-      errors={fieldErrors}
-      onInvalid={setFieldErrors}
+      form={form}
+      mutation={mutation}
       onSubmit={onSubmit}
     />
   );
