@@ -268,10 +268,21 @@ for (const size of VIEWPORTS) {
       for (let i = 0; i < 2; i++) expect((await rest(baseUrl, production.token, 'GET', '/domains')).status).toBe(200);
       // The recorder flushes about once a second and the page asks every 5 s.
       await expect.poll(async () => Number(await keys.requestsLink('Production').textContent()), { timeout: 15_000, interval: 250 }).toBe(before + 2);
-      await keys
-        .row('Production')
-        .getByRole('img', { name: /^\d+ requests in the last 7 days/ })
-        .waitFor();
+      const total = before + 2;
+
+      // Every part of both pages reads the same numbers: the list's count and 7-day sparkline, the
+      // key page's total and its 30-day chart (all of this key's requests were made today).
+      const count = (label: string | null) => Number(/^(\d+) requests?\b/.exec(label ?? '')?.[1]);
+      const sparkline = keys.row('Production').getByRole('img', { name: /^\d+ requests? in the last 7 days/ });
+      await expect.poll(async () => count(await sparkline.getAttribute('aria-label')), { timeout: 15_000, interval: 250 }).toBe(total);
+      await keys.row('Production').getByRole('link', { name: 'Production', exact: true }).click();
+      await browser.page.getByRole('heading', { name: 'Production', level: 1 }).waitFor();
+      const chart = browser.page.getByRole('img', { name: /^Bar chart: / });
+      const pageTotal = browser.page.getByRole('link', { name: /requests? with Production: view logs$/ });
+      expect(count(((await chart.getAttribute('aria-label')) ?? '').replace('Bar chart: ', ''))).toBe(total);
+      expect(Number(await pageTotal.textContent())).toBe(total);
+      await expectNoSideways(browser.page, size);
+      expect(await axeViolations(browser.page)).toEqual([]);
     });
 
     it('asks before widening a key to full access, and Edit changes the expiry', async () => {
