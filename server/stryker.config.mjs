@@ -24,6 +24,9 @@ export default {
   // In place: the sandbox copy would break tsconfig's extends (../tsconfig.json), and TypeScript 7
   // has no JS API for Stryker to rewrite it. Stryker restores the file when it ends.
   inPlace: true,
+  // Vitest does not type-check: leave every other file as it is (by default Stryker writes
+  // `// @ts-nocheck` into every file under src/ and test/ for the length of the run).
+  disableTypeChecks: false,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   timeoutMS: 60_000,

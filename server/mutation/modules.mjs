@@ -4,9 +4,10 @@
 export const MODULES = {
   token: { mutate: 'src/modules/api-key/token.ts', tests: ['src/modules/api-key/token.test.ts', 'test/readme-token.test.ts'] },
   actor: { mutate: 'src/modules/auth/actor.ts', tests: ['src/modules/auth/actor.test.ts', 'test/role-matrix.test.ts'] },
-  'sign-in-throttle': { mutate: 'src/modules/auth/sign-in-throttle.ts', tests: ['test/sign-in-throttle.test.ts'] },
-  'sign-up-throttle': { mutate: 'src/modules/auth/sign-up-throttle.ts', tests: ['test/sign-up.test.ts'] },
-  'invitation-throttle': { mutate: 'src/modules/team/invitation-throttle.ts', tests: ['test/sign-up.test.ts'] },
+  // throttles-mutation.test.ts: the throttles on a database, no server; then through the API.
+  'sign-in-throttle': { mutate: 'src/modules/auth/sign-in-throttle.ts', tests: ['test/throttles-mutation.test.ts', 'test/sign-in-throttle.test.ts'] },
+  'sign-up-throttle': { mutate: 'src/modules/auth/sign-up-throttle.ts', tests: ['test/throttles-mutation.test.ts', 'test/sign-up.test.ts'] },
+  'invitation-throttle': { mutate: 'src/modules/team/invitation-throttle.ts', tests: ['test/throttles-mutation.test.ts', 'test/sign-up.test.ts'] },
   // The API test (test/redaction.test.ts) would make each of redact.ts's 310 mutants start a server.
   redact: { mutate: 'src/modules/usage-log/redact.ts', tests: ['src/modules/usage-log/redact.test.ts'] },
   'usage-recorder': {
@@ -22,5 +23,5 @@ export const MODULES = {
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/role-matrix.test.ts', 'test/rest-errors.test.ts'] },
-  'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['test/smoke.test.ts', 'test/role-matrix.test.ts'] },
+  'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['src/graphql/context.test.ts', 'test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };

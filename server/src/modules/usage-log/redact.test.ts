@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type GraphQLSchema, parse } from 'graphql';
+import { buildSchema, type GraphQLObjectType, type GraphQLSchema, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../graphql/schema.js';
 import { redact, redactGraphql, redactQueryText } from './redact.js';
@@ -93,5 +93,244 @@ describe('long strings', () => {
     expect(out).toMatch(/… \[5224 characters\]$/);
     expect(out).not.toContain(token.slice(0, 10));
     expect(out.startsWith('x x ')).toBe(true);
+  });
+});
+
+// Found by mutation testing (pnpm test:mutation redact): each case below failed to notice one
+// small change to redact.ts.
+const TOKEN_43 = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE';
+const KEY = `re_${'a1B2'.repeat(10)}`;
+const nest = (n: number, leaf: unknown, key = 'a'): unknown => (n === 0 ? leaf : { [key]: nest(n - 1, leaf, key) });
+const nestList = (n: number, leaf: unknown): unknown => (n === 0 ? leaf : [nestList(n - 1, leaf)]);
+
+describe('redact by value: where the secret sits in the text', () => {
+  it('a token or key that is the whole text, starts it or ends it', () => {
+    expect(redact(TOKEN_43)).toBe('[redacted]');
+    expect(redact(KEY)).toBe('re_[redacted]');
+    expect(redact(`${TOKEN_43} was sent`)).toBe('[redacted] was sent');
+    expect(redact(`token=${TOKEN_43}`)).toBe('token=[redacted]');
+    expect(redact(`key: ${KEY}`)).toBe('key: re_[redacted]');
+  });
+
+  it('the shortest Bearer credential, and one after several spaces', () => {
+    expect(redact('Bearer x')).toBe('Bearer [redacted]');
+    expect(redact('Authorization: Bearer   abc.def')).toBe('Authorization: Bearer   [redacted]');
+  });
+
+  it('re_ followed by 20 characters or more is a key; shorter words starting re_ are kept', () => {
+    expect(redact(`re_${'x'.repeat(20)}`)).toBe('re_[redacted]');
+    expect(redact(`re_${'x'.repeat(19)}`)).toBe(`re_${'x'.repeat(19)}`);
+    expect(redact('see re_try and re_send')).toBe('see re_try and re_send');
+  });
+
+  it('undefined is logged as null', () => {
+    expect(redact(undefined)).toBeNull();
+    expect(redact({ a: undefined })).toEqual({ a: null });
+  });
+});
+
+describe('redact by name: more names', () => {
+  it('pass, passcode, authorization (z and s), apikey, a session identifier; numbers and bigints too', () => {
+    const out = redact({
+      pass: 'a',
+      passcode: 'b',
+      authorization: 'c',
+      Authorisation: 'd',
+      apikey: 'e',
+      sessionIdentifier: 'f',
+      password: 1234,
+      secret: 10n,
+      apiKeyName: 'kept',
+      sessionStart: 'kept',
+    });
+    expect(out).toEqual({
+      pass: '[redacted]',
+      passcode: '[redacted]',
+      authorization: '[redacted]',
+      Authorisation: '[redacted]',
+      apikey: '[redacted]',
+      sessionIdentifier: '[redacted]',
+      password: '[redacted]',
+      secret: '[redacted]',
+      apiKeyName: 'kept',
+      sessionStart: 'kept',
+    });
+  });
+
+  it('lists under a secret name, lists in lists too, at most 100 items', () => {
+    expect(redact({ password: [['hunter2', 7]], tokens: ['a', null, { id: '1', token: 'b' }] })).toEqual({
+      password: [['[redacted]', '[redacted]']],
+      tokens: ['[redacted]', null, { id: '1', token: '[redacted]' }],
+    });
+    const out = redact({ tokens: Array.from({ length: 150 }, (_, i) => `t${i}`) }) as { tokens: string[] };
+    expect(out.tokens).toEqual(Array(100).fill('[redacted]'));
+  });
+});
+
+describe('redact: lists and depth', () => {
+  it('lists keep 100 items, redacted by value, and say how many more there were', () => {
+    expect(redact({ to: ['a@b.co', TOKEN_43] })).toEqual({ to: ['a@b.co', '[redacted]'] });
+    const hundred = Array.from({ length: 100 }, (_, i) => `x${i}@b.co`);
+    expect(redact(hundred)).toEqual(hundred);
+    expect(redact([...hundred, 'one more'])).toEqual([...hundred, '… [1 more]']);
+    expect(redact([...hundred, ...hundred])).toEqual([...hundred, '… [100 more]']);
+  });
+
+  it('nests 8 levels deep, then says [too deep]; under secret names and in lists too', () => {
+    expect(redact(nest(8, 'leaf'))).toEqual(nest(8, 'leaf'));
+    expect(redact(nest(9, 'leaf'))).toEqual(nest(8, '[too deep]'));
+    expect(redact(nest(12, 'leaf', 'apiKey'))).toEqual(nest(8, '[too deep]', 'apiKey'));
+    expect(redact(nestList(12, 'leaf'))).toEqual(nestList(8, '[too deep]'));
+    expect(redact({ password: nestList(12, 'hunter2') })).toEqual({ password: nestList(7, '[too deep]') });
+  });
+});
+
+describe('long strings: exactly what is kept', () => {
+  it('2,000 characters are kept whole; 2,001 are cut', () => {
+    const text = 'a b '.repeat(500);
+    expect(redact(text)).toBe(text);
+    expect(redact(`${text}c`)).toBe(`${text.slice(0, 200)}… [2001 characters]`);
+  });
+
+  it('the first 200 characters, less a word cut in two at the end', () => {
+    // A word ending at the cut is kept whole.
+    expect(redact(`${'x'.repeat(200)} ${'y'.repeat(2000)}`)).toBe(`${'x'.repeat(200)}… [2201 characters]`);
+    // A word across the cut goes, the space before it stays.
+    expect(redact(`${'x'.repeat(199)} ${'y'.repeat(2000)}`)).toBe(`${'x'.repeat(199)} … [2200 characters]`);
+    // A token across the cut goes whole (not kept, not redacted half).
+    const long = `${'x '.repeat(90)}${TOKEN_43} ${'y'.repeat(5000)}`;
+    expect(redact(long)).toBe(`${'x '.repeat(90)}… [5224 characters]`);
+  });
+});
+
+describe('redactQueryText', () => {
+  it('a query that does not parse: secret-named string values replaced, the rest kept', () => {
+    expect(redactQueryText('mutation { signIn(input: { pwd: "one", password: "two", email: "a@b.co" ').query).toBe(
+      'mutation { signIn(input: { pwd: "[redacted]", password: "[redacted]", email: "a@b.co" ',
+    );
+  });
+
+  it('secret-named arguments, not only input fields', () => {
+    const { query, secretVariables } = redactQueryText('{ a(token: "abc", apiKey: $k, name: "kept") { id } }');
+    expect(query).toBe('{ a(token: "[redacted]", apiKey: $k, name: "kept") { id } }');
+    expect([...secretVariables]).toEqual(['k']);
+  });
+
+  it('a query too long to parse here (over 3,000 tokens) is redacted by pattern, comments included', () => {
+    const query = `query { ${'me { id } '.repeat(800)}} # password: "hunter2"`;
+    expect(redactQueryText(query).query).toBe(query.replace('"hunter2"', '"[redacted]"'));
+  });
+
+  it("a long query that was parsed already: the secret argument's variable is still found", () => {
+    const query = `mutation($p: String!) { signIn(input: { email: "a@b.co", password: $p }) { id } ${'me { id } '.repeat(800)}}`;
+    const res = redactGraphql({ schema, document: parse(query), query, variables: { p: 'hunter2' }, response: { data: null } });
+    expect(res.requestBody).toMatchObject({ variables: { p: '[redacted]' } });
+  });
+
+  it('a secret variable given as null is logged as null', () => {
+    const query = 'mutation($p: String) { signIn(input: { email: "a@b.co", password: $p }) { id } }';
+    const res = redactGraphql({ schema, document: parse(query), query, variables: { p: null }, response: { data: null } });
+    expect(res.requestBody).toEqual({ query, variables: { p: null } });
+  });
+});
+
+describe('redactGraphql: which operation, which response', () => {
+  const doc = `fragment F on CreateApiKeyPayload { k: token }
+    query A { apiKeys { id } }
+    mutation B { createApiKey(input: { name: "n", permission: FULL_ACCESS }) { ...F } }`;
+
+  it('reads the secrets of the operation named, not the first definition', () => {
+    const res = redactGraphql({ schema, document: parse(doc), operationName: 'B', query: doc, response: { data: { createApiKey: { k: 'plain-secret' } } } });
+    expect(res.responseBody).toEqual({ data: { createApiKey: { k: '[redacted]' } } });
+  });
+
+  it('the one operation after a fragment, with no name given; a named one after an anonymous one', () => {
+    const one = `fragment F on CreateApiKeyPayload { k: token } mutation { createApiKey(input: { name: "n", permission: FULL_ACCESS }) { ...F } }`;
+    const response = { data: { createApiKey: { k: 'plain-secret' } } };
+    expect(redactGraphql({ schema, document: parse(one), query: one, response }).responseBody).toEqual({ data: { createApiKey: { k: '[redacted]' } } });
+    const two = `{ apiKeys { id } } mutation B { createApiKey(input: { name: "n", permission: FULL_ACCESS }) { k: token } }`;
+    expect(redactGraphql({ schema, document: parse(two), operationName: 'B', query: two, response }).responseBody).toEqual({
+      data: { createApiKey: { k: '[redacted]' } },
+    });
+  });
+
+  it('variables without a query text are kept as they are (by name and value only)', () => {
+    expect(redactGraphql({ schema, variables: { a: 1, password: 'x' }, response: null }).requestBody).toEqual({
+      variables: { a: 1, password: '[redacted]' },
+      query: null,
+    });
+  });
+
+  it('an operation name the document does not have: the response is kept as it is', () => {
+    const response = { data: { createApiKey: { k: 'plain' } } };
+    expect(redactGraphql({ schema, document: parse(doc), operationName: 'Missing', query: doc, response }).responseBody).toEqual(response);
+  });
+
+  it('a null or missing secret field stays null or missing; data null stays null; no data adds none', () => {
+    const q = 'mutation { createApiKey(input: { name: "n", permission: FULL_ACCESS }) { token apiKey { id } } }';
+    const run = (response: unknown) => redactGraphql({ schema, document: parse(q), query: q, response }).responseBody;
+    expect(run({ data: { createApiKey: { token: null, apiKey: null } } })).toStrictEqual({ data: { createApiKey: { token: null, apiKey: null } } });
+    expect(run({ data: { createApiKey: { apiKey: { id: '1' } } } })).toStrictEqual({ data: { createApiKey: { apiKey: { id: '1' } } } });
+    expect(run({ data: null })).toStrictEqual({ data: null });
+    expect(run({ errors: [{ message: 'no' }] })).toStrictEqual({ errors: [{ message: 'no' }] });
+    expect(run(null)).toBeNull();
+    expect(run('plain text')).toBe('plain text');
+    // Without a document (it did not parse), only by name and value.
+    expect(redactGraphql({ schema, query: '{', response: { data: { token: 'x', other: 'kept' } } }).responseBody).toEqual({
+      data: { token: '[redacted]', other: 'kept' },
+    });
+  });
+});
+
+describe('redactGraphql: documents that do not validate are logged, not thrown on', () => {
+  // A small schema of its own: a list of objects with a secret, a type that refers to itself, a
+  // union, and no mutation type.
+  const own = buildSchema(`
+    type Query { node: Node nodes: [Node] u: U }
+    type Node { id: ID token: String child: Node }
+    union U = Node`);
+  (own.getType('Node') as GraphQLObjectType).getFields().token.extensions = { secret: true };
+  const run = (query: string, data: unknown) => redactGraphql({ schema: own, document: parse(query), query, response: { data } }).responseBody;
+
+  it('a secret in every item of a list', () => {
+    expect(
+      run('{ nodes { id t: token } }', {
+        nodes: [
+          { id: '1', t: 'plain-a' },
+          { id: '2', t: 'plain-b' },
+        ],
+      }),
+    ).toEqual({
+      data: {
+        nodes: [
+          { id: '1', t: '[redacted]' },
+          { id: '2', t: '[redacted]' },
+        ],
+      },
+    });
+  });
+
+  it('cyclic fragments, through a field too', () => {
+    expect(run('{ ...F } fragment F on Query { ...F node { t: token } }', { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+    expect(run('{ node { ...G } } fragment G on Node { t: token child { ...G } }', { node: { t: 'plain', child: null } })).toEqual({
+      data: { node: { t: '[redacted]', child: null } },
+    });
+  });
+
+  it('unknown fields, fragments and types, a union, a missing root type, a key read twice', () => {
+    expect(run('{ nope { id } node { t: token } }', { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+    expect(run('{ ...Missing node { t: token } }', { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+    expect(run('{ ... on Nope { id } node { t: token } }', { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+    expect(run('{ u { ... on Node { id } } }', { u: { id: '1' } })).toEqual({ data: { u: { id: '1' } } });
+    expect(run('mutation { node { id } }', { node: { id: '1' } })).toEqual({ data: { node: { id: '1' } } });
+    expect(run('{ u { __typename ... on Node { id } } }', { u: { __typename: 'Node', id: '1' } })).toEqual({ data: { u: { __typename: 'Node', id: '1' } } });
+    expect(run('{ node { t: token t: child { token } } }', { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+    // A response that does not have the document's shape is kept as it is.
+    expect(run('{ node { t: token } }', { node: 'plain' })).toEqual({ data: { node: 'plain' } });
+  });
+
+  it('a secret read through a chain of 29 fragments is found', () => {
+    const fragments = Array.from({ length: 29 }, (_, i) => `fragment F${i + 1} on Query { ${i + 1 < 29 ? `...F${i + 2}` : 'node { t: token }'} }`).join(' ');
+    expect(run(`{ ...F1 } ${fragments}`, { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
   });
 });

@@ -99,7 +99,8 @@ export function redact(value: unknown, depth = 0): unknown {
 /** Under a secret name: every string or number goes; objects (an `apiKey { id name }`) are looked into. */
 function redactSecret(value: unknown, depth: number): unknown {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return REDACTED;
-  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => (v && typeof v === 'object' ? redact(v, depth + 1) : redactSecret(v, depth + 1)));
+  // Lists in lists too (`{ "password": [["…"]] }` was kept whole): their strings go as well.
+  if (Array.isArray(value)) return depth >= MAX_DEPTH ? '[too deep]' : value.slice(0, MAX_ITEMS).map((v) => redactSecret(v, depth + 1));
   return redact(value, depth);
 }
 
