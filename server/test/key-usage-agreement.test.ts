@@ -119,16 +119,16 @@ describe("a key's numbers", () => {
     // Summaries are written when their minute ends; now instead, and then the recorder's own timer.
     server.app.services.gate.flushRefusals();
 
-    // Polls until the recorder has written everything (on its 250 ms timer), then compares.
-    const page = await waitFor(
-      async () => {
-        const p = await keyPage();
-        return p.apiKey.requestCount === made.requests ? p : undefined;
-      },
+    // Polls until the recorder has written everything (on its 250 ms timer), then reads the pages
+    // again: the key's own numbers, the list's row, the health counts, the Logs.
+    await waitFor(
+      async () => ((await keyPage()).apiKey.requestCount === made.requests ? true : undefined),
       20_000,
       `requestCount to reach the ${made.requests} requests made`,
     );
+    const page = await keyPage();
     const key = page.apiKey;
+    expect(key.requestCount).toBe(made.requests);
 
     // The chart, the sparkline and the error rate: the same requests and errors.
     expect(sum(key.usage.map((b) => b.requests))).toBe(made.requests);
@@ -203,10 +203,12 @@ describe("a key's numbers", () => {
       for (let i = 0; i < 60; i++) {
         // The key page's query, and the list's rows with their sparklines.
         const res = await acme.admin.gql(
+          // As the dashboard asks: the key's counters in a fragment beside its chart.
           `query($id: ID!) {
-             apiKey(id: $id) { requestCount lastUsedAt usage(days: 30) { requests errors } recentRequests recentErrorRate }
+             apiKey(id: $id) { ...Counters usage(days: 30) { requests errors } recentRequests recentErrorRate }
              apiKeys { id requestCount lastUsedAt recentRequests }
-           }`,
+           }
+           fragment Counters on ApiKey { requestCount lastUsedAt usageStatus }`,
           { id: key.id },
         );
         expect(res.errors).toBeUndefined();

@@ -1,5 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { cappedList } from '../../graphql/cost.js';
 import { SecretField } from '../../graphql/secret-field.js';
@@ -164,9 +165,10 @@ export class ApiKeyResolver {
   }
 
   @FieldResolver(() => UsageStatus, { description: `NEVER_USED, ACTIVE (used within ${INACTIVE_AFTER_DAYS} days) or INACTIVE, from lastUsedAt` })
-  async usageStatus(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<UsageStatus> {
+  usageStatus(@Root() key: ApiKey, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): UsageStatus | Promise<UsageStatus> {
     // The same snapshot as the key's lastUsedAt and counts (usage-log.resolver.ts).
-    return usageStatusOf(await lastUsedAtOf(key, ctx));
+    const last = lastUsedAtOf(key, ctx, info);
+    return last instanceof Promise ? last.then(usageStatusOf) : usageStatusOf(last);
   }
 
   @FieldResolver(() => Domain, { nullable: true, description: 'The only domain a sending-access key may send from; null when unrestricted' })

@@ -1,5 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
 import { decodeLogCursor, encodeLogCursor, errorOf, HttpMethod, StatusClass } from './usage-log.query.js';
@@ -28,6 +29,7 @@ registerEnumType(StatusClass, {
 });
 
 import { type Context, isAppError } from '../../graphql/context.js';
+import { siblingsInclude } from '../../graphql/selection.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { requireReader } from '../auth/actor.js';
 import { UsageLog } from './usage-log.entity.js';
@@ -156,10 +158,15 @@ export class UsageLogResolver {
 /** The days of an API key row's sparkline and error rate. */
 const RECENT_DAYS = 7;
 
+/** The fields of a key read from its rollups. */
+const ROLLUP_FIELDS = new Set(['usage', 'recentRequests', 'recentErrorRate']);
+
 /**
  * A key's use — requestCount, lastUsedAt, usage, recentRequests, recentErrorRate, and usageStatus
- * (api-key.resolver.ts) — all from the request's usage loader: one statement, so one snapshot
- * (keyUsageForKeys), never the key row read earlier in the request beside rollups read later.
+ * (api-key.resolver.ts) — from one snapshot: when the key is asked for rollup fields too, its
+ * counters come from the same statement as them (the request's usage loader, keyUsageForKeys),
+ * never the key row read earlier in the request beside rollups read later; otherwise from the key
+ * row, itself one snapshot, at no extra cost (the API keys list: 500 keys).
  */
 @Resolver(() => ApiKey)
 export class ApiKeyUsageResolver {
@@ -167,13 +174,14 @@ export class ApiKeyUsageResolver {
     description:
       'Requests made with the key, REST and GraphQL, refused ones included: as many as its usage logs stand for (a rate-limit summary counts the requests it sums up)',
   })
-  async requestCount(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<number> {
-    return (await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: 0 })).requestCount ?? key.requestCount;
+  requestCount(@Root() key: ApiKey, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): number | Promise<number> {
+    if (!siblingsInclude(info, ROLLUP_FIELDS)) return key.requestCount;
+    return ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: 0 }).then((u) => u.requestCount ?? key.requestCount);
   }
 
   @FieldResolver(() => DateTimeISOResolver, { nullable: true, description: 'When the key last made a request, refused ones included; null if it never has' })
-  lastUsedAt(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Date | null> {
-    return lastUsedAtOf(key, ctx);
+  lastUsedAt(@Root() key: ApiKey, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Date | null | Promise<Date | null> {
+    return lastUsedAtOf(key, ctx, info);
   }
 
   @FieldResolver(() => [UsageBucket], {
@@ -209,8 +217,10 @@ export class ApiKeyUsageResolver {
   }
 }
 
-/** A key's last use, from the same snapshot as its counts and chart (the key row's value for a key gone meanwhile). */
-export async function lastUsedAtOf(key: ApiKey, ctx: Context): Promise<Date | null> {
-  const usage = await ctx.loaders.usage.load({ teamId: key.team.id, apiKeyId: key.id, days: 0 });
-  return usage.requestCount === null ? (key.lastUsedAt ?? null) : usage.lastUsedAt;
+/** A key's last use, from the same snapshot as its counts and chart (see ApiKeyUsageResolver; the key row's value for a key gone meanwhile). */
+export function lastUsedAtOf(key: ApiKey, ctx: Context, info: GraphQLResolveInfo): Date | null | Promise<Date | null> {
+  if (!siblingsInclude(info, ROLLUP_FIELDS)) return key.lastUsedAt ?? null;
+  return ctx.loaders.usage
+    .load({ teamId: key.team.id, apiKeyId: key.id, days: 0 })
+    .then((u) => (u.requestCount === null ? (key.lastUsedAt ?? null) : u.lastUsedAt));
 }
