@@ -14,7 +14,8 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   // vitest.mutation.config.ts runs only MUTATION_TESTS (set by scripts/mutation.mjs).
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
-  mutate: [mod.mutate],
+  // MUTATION_LINES (FROM-TO, from scripts/mutation.mjs): only those lines this time.
+  mutate: [process.env.MUTATION_LINES ? `${mod.mutate}:${process.env.MUTATION_LINES}` : mod.mutate],
   coverageAnalysis: 'perTest',
   // Two cores shared with others: one test process at a time.
   concurrency: 1,

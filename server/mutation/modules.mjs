@@ -22,6 +22,6 @@ export const MODULES = {
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
-  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/role-matrix.test.ts', 'test/rest-errors.test.ts'] },
+  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate.test.ts', 'test/rest-errors.test.ts', 'test/role-matrix.test.ts'] },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['src/graphql/context.test.ts', 'test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };

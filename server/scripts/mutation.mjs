@@ -1,4 +1,4 @@
-// pnpm test:mutation [--static] [module…] — Stryker once per module (all when none is named), niced, with
+// pnpm test:mutation [--static] [module[:FROM-TO]…] — Stryker once per module (all when none is named), niced, with
 // only that module's tests; prints each module's score (from its incremental file) at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,11 @@ import { MODULES } from '../mutation/modules.mjs';
 const args = process.argv.slice(2).filter((a) => a !== '--');
 // --static: run again every static mutant not killed last time, whether or not the tests changed.
 const retestStatic = args.includes('--static');
-const names = args.filter((a) => a !== '--static');
+// module:FROM-TO mutates only those lines of the module (a long run in parts; the incremental
+// file keeps the other lines' results).
+const parts = args.filter((a) => a !== '--static').map((a) => a.split(':'));
+const names = parts.map(([n]) => n);
+const lines = Object.fromEntries(parts.filter(([, range]) => range).map(([n, range]) => [n, range]));
 for (const n of names) if (!MODULES[n]) throw new Error(`Unknown module ${n}; one of ${Object.keys(MODULES).join(', ')}`);
 
 /** Killed (or timed out) ÷ (those + survived + not covered), as Stryker counts its score. */
@@ -54,7 +58,7 @@ for (const name of selected) {
   forgetStaticSurvivors(name, tests);
   const run = spawnSync('nice', ['-n', '10', 'npx', 'stryker', 'run', 'stryker.config.mjs'], {
     stdio: 'inherit',
-    env: { ...process.env, MUTATION_MODULE: name, MUTATION_TESTS: tests.join(',') },
+    env: { ...process.env, MUTATION_MODULE: name, MUTATION_TESTS: tests.join(','), MUTATION_LINES: lines[name] ?? '' },
   });
   if (run.status !== 0) failed = true;
 }
