@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { MAX_SOCKETS_PER_CALLER, MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/websocket.js';
 import { createLogger } from '../src/logger.js';
+import type { VerifiedKey } from '../src/modules/api-key/api-key.verifier.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { GATE_DEFAULTS } from '../src/modules/auth/gate.js';
 import { signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
@@ -14,20 +15,48 @@ import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 // The request gate (modules/auth/gate.ts): the one door for REST, GraphQL, downloads and sockets.
 
+type Loader = { load(hash: string): Promise<VerifiedKey | null> };
+
 /** Counts the key lookups an instance sends to PostgreSQL (its verifier's `load`). */
-function countLookups(app: App, delayMs = 0) {
-  const verifier = app.services.apiKeyVerifier as unknown as { load(hash: string): Promise<unknown> };
+function countLookups(app: App) {
+  const verifier = app.services.apiKeyVerifier as unknown as Loader;
   const load = verifier.load.bind(verifier);
-  const counter = { n: 0, started: [] as (() => void)[] };
+  const counter = { n: 0 };
   verifier.load = async (hash: string) => {
     counter.n++;
-    const out = await load(hash);
-    for (const f of counter.started.splice(0)) f();
-    // A slow answer: the key as read may be revoked before this lookup is over.
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    return out;
+    return load(hash);
   };
   return counter;
+}
+
+/**
+ * Holds an instance's next key lookup once PostgreSQL has answered it, until `release()`: the key
+ * as read is then known to be read before whatever happens meanwhile (a revocation), and the lookup
+ * is still in flight. `read` gives what that query returned. Lookups after it are not held; `restore`
+ * puts the verifier's own `load` back.
+ */
+function holdNextLookup(app: App) {
+  const verifier = app.services.apiKeyVerifier as unknown as Loader;
+  const load = verifier.load;
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  let answered!: (key: VerifiedKey | null) => void;
+  const read = new Promise<VerifiedKey | null>((r) => {
+    answered = r;
+  });
+  let held = false;
+  verifier.load = async (hash: string) => {
+    const out = await load.call(verifier, hash);
+    if (!held) {
+      held = true;
+      answered(out);
+      await released;
+    }
+    return out;
+  };
+  return { read, release, restore: () => delete (verifier as Partial<Loader>).load };
 }
 
 const logsOf = (server: TestServer, keyId: string, status?: number) =>
@@ -308,17 +337,27 @@ describe('a key revoked while a verification of it is in flight', () => {
     const onB = (token: string) => fetch(`${second.url}/api/domains`, { headers: { authorization: `Bearer ${token}` } });
     for (let round = 0; round < 5; round++) {
       const key = await createKey(admin, { name: `race ${round}`, permission: 'FULL_ACCESS' });
-      const lookups = countLookups(second.app, 400);
-      const read = new Promise<void>((resolve) => lookups.started.push(resolve));
-      // B starts verifying the token; its lookup reads the key, then is slow to come back...
-      const inFlight = onB(key.token);
-      await read;
-      // ...while A rolls it with no grace period.
-      const rolled = await admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id: key.id });
-      expect(rolled.errors).toBeUndefined();
-      expect((await inFlight).status).toBe(403);
-      for (let i = 0; i < 3; i++) expect((await onB(key.token)).status).toBe(403);
-      expect((await onB(rolled.data!.rollApiKey.token as string)).status).toBe(200);
+      // Orchestrated by events, not by time: B's lookup reads the key, then is held until B has
+      // been told of the revocation (its notifier's listeners run in order: the verifier's first).
+      const hold = holdNextLookup(second.app);
+      const heard = second.app.services.notifier.on('api_key_revoked', (id) => {
+        if (id === key.id) hold.release();
+      });
+      try {
+        // B starts verifying the token; its lookup reads the key as it is, still valid...
+        const inFlight = onB(key.token);
+        expect(await hold.read).toMatchObject({ apiKeyId: key.id, validUntil: null });
+        // ...while A rolls it with no grace period, before B's lookup is over.
+        const rolled = await admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id: key.id });
+        expect(rolled.errors).toBeUndefined();
+        expect((await inFlight).status).toBe(403);
+        for (let i = 0; i < 3; i++) expect((await onB(key.token)).status).toBe(403);
+        expect((await onB(rolled.data!.rollApiKey.token as string)).status).toBe(200);
+      } finally {
+        heard();
+        hold.release();
+        hold.restore();
+      }
     }
   });
 });
