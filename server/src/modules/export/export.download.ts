@@ -172,16 +172,25 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
         if (res.destroyed) return 'gone';
         continue;
       }
-      const got = await sendChunks(client, res, id, attempt, next);
-      if (got === 'gone') return 'gone';
-      next += got.chunks;
-      sent += got.bytes;
-      if (state.status === ExportStatus.READY) {
-        // Every chunk was committed before READY: all of them have been read now.
-        if (sent !== state.file_size) return { status: 500, name: 'internal_server_error', message: `Sent ${sent} bytes of ${state.file_size}.` };
-        return 'done';
+      // While new chunks come, each wake-up reads them without asking for the state again: an
+      // attempt that stops writing is found out at the first read that finds nothing, and one
+      // that writes on but is not the attempt kept, at READY.
+      for (;;) {
+        const got = await sendChunks(client, res, id, attempt, next);
+        if (got === 'gone') return 'gone';
+        next += got.chunks;
+        sent += got.bytes;
+        if (state.status === ExportStatus.READY) {
+          // Every chunk was committed before READY: all of them have been read now.
+          if (sent !== state.file_size) return { status: 500, name: 'internal_server_error', message: `Sent ${sent} bytes of ${state.file_size}.` };
+          return 'done';
+        }
+        if (got.chunks === 0) break;
+        await changes.wait(FOLLOW_POLL_MS, gone);
+        if (res.destroyed) return 'gone';
+        changes.clear();
       }
-      if (got.chunks === 0) await changes.wait(FOLLOW_POLL_MS, gone);
+      await changes.wait(FOLLOW_POLL_MS, gone);
       if (res.destroyed) return 'gone';
     }
   } finally {
