@@ -1,5 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { initOrm } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 
 // A download made while a large export is PROCESSING streams the file as its chunks are committed.
@@ -145,6 +149,51 @@ describe('a download made while the export is written', () => {
     expect(whole.length).toBeGreaterThan(3 * CHUNK);
     expect(streamed.equals(whole)).toBe(true);
     expect(whole.toString('utf8').split('\n').length).toBe(ROWS + 2 + ROWS / 1000); // header, rows, the quoted newlines, the last newline
+  });
+
+  it('on an instance that does not write it, reads the chunks from PostgreSQL as they are committed: the same bytes', { timeout: 60_000 }, async () => {
+    const logger = createLogger('silent');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: server.databaseUrl,
+      CLIENT_DIST: '/nonexistent',
+      WORKERS: 'false',
+    });
+    const orm = await initOrm(server.databaseUrl, logger);
+    const web = await createApp({ config, orm, logger });
+    const webUrl = await web.listen(0, '127.0.0.1');
+    try {
+      await fault('hold');
+      await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);
+      const created = (await admin.gql(CREATE, { input: { resource: 'LOGS' } })).data!.createExport;
+      const res = await fetch(created.streamUrl.replace(server.config.PUBLIC_URL, webUrl), { headers: { cookie: admin.cookie! } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBeNull();
+      const reader = res.body!.getReader();
+      const parts: Buffer[] = [];
+      expect(await readAtLeast(reader, 2 * CHUNK, parts)).toBe(2 * CHUNK);
+      expect(await statusOf(created.id)).toBe('PROCESSING');
+      await holder.query('select pg_advisory_unlock($1)', [HOLD_LOCK]);
+      const streamed = await readRest(reader, parts);
+      const done = await waitFor(
+        async () => {
+          const e = (await admin.gql(GET, { id: created.id })).data!.export;
+          return e.status === 'READY' ? e : undefined;
+        },
+        30_000,
+        'READY',
+      );
+      const whole = Buffer.from(await (await fetch(local(done.downloadUrl), { headers: { cookie: admin.cookie! } })).arrayBuffer());
+      expect(whole.length).toBe(done.fileSize);
+      expect(streamed.equals(whole)).toBe(true);
+    } finally {
+      await holder.query('select pg_advisory_unlock_all()');
+      await fault(null);
+      await web.close();
+      await orm.close();
+    }
   });
 
   it('is cut short, never ended, when the export fails midway; the key that made it is logged with downloaded: false', { timeout: 90_000 }, async () => {

@@ -176,7 +176,11 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
       // attempt that stops writing is found out at the first read that finds nothing, and one
       // that writes on but is not the attempt kept, at READY.
       for (;;) {
-        const got = await sendChunks(client, res, id, attempt, next);
+        // Once READY, the rest in one read from PostgreSQL (not all of it may be held).
+        const got =
+          state.status === ExportStatus.READY
+            ? await sendChunks(client, res, id, attempt, next)
+            : ((await sendHeld(changes, res, attempt, next)) ?? (await sendChunks(client, res, id, attempt, next)));
         if (got === 'gone') return 'gone';
         next += got.chunks;
         sent += got.bytes;
@@ -196,6 +200,19 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
   } finally {
     changes.close();
   }
+}
+
+/** The chunks from `from` on that this instance committed and handed over, if it holds `from`. */
+async function sendHeld(changes: ExportChanges, res: Response, attempt: string, from: number): Promise<{ chunks: number; bytes: number } | 'gone' | undefined> {
+  let chunks = 0;
+  let bytes = 0;
+  for (let data = changes.take(attempt, from); data; data = changes.take(attempt, from + chunks)) {
+    if (!res.write(data)) await drainedOrClosed(res);
+    if (res.destroyed) return 'gone';
+    chunks++;
+    bytes += data.length;
+  }
+  return chunks ? { chunks, bytes } : undefined;
 }
 
 /** A READY export's file, whose size must be exactly what was sent. */

@@ -50,8 +50,11 @@ export async function writeCsv(opts: {
   onProgress: (rows: number) => void;
   /** Asked after each chunk; false stops the copy (another attempt finished first). */
   stillWanted: () => Promise<boolean>;
-  /** Called once each chunk is committed (chunks commit one at a time, in order): downloads follow them. */
-  onChunk?: (seq: number) => void;
+  /**
+   * Called once each chunk is committed (chunks commit one at a time, in order), with its bytes:
+   * valid only during the call (the buffer is filled again afterwards). Downloads follow them.
+   */
+  onChunk?: (seq: number, data: Buffer) => void;
 }): Promise<{ rows: number; bytes: number } | null> {
   const { copy: client, writer } = opts;
   const counter = new RecordCounter();
@@ -68,14 +71,10 @@ export async function writeCsv(opts: {
     // The other buffer's insert must be done before that buffer is filled again.
     await inFlight;
     const chunk = seq++;
+    const data = current.subarray(0, filled);
     inFlight = writer
-      .query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [
-        opts.exportId,
-        opts.attempt,
-        chunk,
-        current.subarray(0, filled),
-      ])
-      .then(() => opts.onChunk?.(chunk));
+      .query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, chunk, data])
+      .then(() => opts.onChunk?.(chunk, data));
     // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
     inFlight.catch(() => undefined);
     current = buffers[seq % 2];

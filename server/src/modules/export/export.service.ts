@@ -163,7 +163,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
         latestRows = r;
         publish(r);
       },
-      onChunk: () => chunkCommitted(exportId),
+      onChunk: (seq, data) => chunkCommitted(services, exportId, attempt, seq, data),
       stillWanted: async () =>
         (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
     }).finally(() => clearInterval(heartbeat));
