@@ -164,8 +164,17 @@ export async function runExport(services: Services, exportId: string, opts: { em
         publish(r);
       },
       onChunk: (seq, data) => chunkCommitted(services, exportId, attempt, seq, data),
-      stillWanted: async () =>
-        (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING,
+      // A check that fails (no pooled connection within DATABASE_CONNECT_TIMEOUT_SECONDS on a busy
+      // machine) writes on rather than failing the attempt, which would cut short a download
+      // following it: the READY update is conditional, and an attempt not kept is deleted anyway.
+      stillWanted: async () => {
+        try {
+          return (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING;
+        } catch (err) {
+          services.logger.warn({ err, exportId }, 'could not check whether the export is still wanted; writing on');
+          return true;
+        }
+      },
     }).finally(() => clearInterval(heartbeat));
     // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
     if (slot && !discarded) await giveTeamSlotBack(copy, slot);
