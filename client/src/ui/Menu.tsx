@@ -1,4 +1,5 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import type { Column } from './Table';
 
 export type MenuItem = {
   label: string;
@@ -40,4 +41,22 @@ export function Menu({ label, items }: MenuProps) {
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
   );
+}
+
+/**
+ * A table's last column: each row's "More options" menu (`label` names the row), or nothing for a
+ * row that `items` gives none. `sticky` keeps it in view while the table scrolls sideways.
+ */
+export function menuColumn<T>(label: (row: T) => string, items: (row: T) => MenuItem[] | null, opts: { sticky?: boolean } = {}): Column<T> {
+  return {
+    header: 'Actions',
+    srOnlyHeader: true,
+    align: 'right',
+    width: '3rem',
+    sticky: opts.sticky,
+    cell: (row) => {
+      const list = items(row);
+      return list ? <Menu label={`More options for ${label(row)}`} items={list} /> : null;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
-import { objectBody, onlyFields } from './body.js';
+import { type Body, objectBody, onlyFields } from './body.js';
 import { param, type RestContext, type RestRoute } from './http.js';
 import { type EntityClass, findPage, type Listable, listBody, listParams } from './pagination.js';
 
@@ -66,3 +66,8 @@ export function actionRoute(method: 'post' | 'delete', path: RowPath, act: (ctx:
 /** `DELETE <path>/:id`: `remove` deletes the team's row and returns its id; the answer is `{ object, id, deleted: true }`. */
 export const deleteRoute = (path: RowPath, object: string, remove: (ctx: RestContext, id: string) => Promise<string>): RestRoute =>
   actionRoute('delete', path, async (ctx, id) => ({ object, id: await remove(ctx, id), deleted: true }));
+
+/** `<method> <path>` with a JSON object body: `handle` reads it and returns the answer. */
+export function bodyRoute(method: 'post' | 'patch', path: string, handle: (body: Body, ctx: RestContext, req: Request) => Promise<unknown>): RestRoute {
+  return { method, path, access: 'full', handle: async (req, ctx) => ({ body: await handle(objectBody(req), ctx, req) }) };
+}

@@ -14,6 +14,12 @@ export const SignUpAllowedQuery = graphql(`
   }
 `);
 
+const SIGN_IN_INSTEAD = (
+  <>
+    Already have an account? <Link to="/sign-in">Sign in</Link>
+  </>
+);
+
 export function SignUpPage() {
   // The form shows while this loads (or fails): the server refuses a closed sign-up anyway.
   const allowed = useQuery(SignUpAllowedQuery, { fetchPolicy: 'network-only' });
@@ -34,11 +40,7 @@ export function SignUpPage() {
       <AuthCard
         title="Sign-up is closed"
         subtitle="This Keyring server does not take new sign-ups. Ask an admin of your team for an invitation: it comes by email with a link to join."
-        footer={
-          <>
-            Already have an account? <Link to="/sign-in">Sign in</Link>
-          </>
-        }
+        footer={SIGN_IN_INSTEAD}
       >
         {null}
       </AuthCard>
@@ -46,15 +48,7 @@ export function SignUpPage() {
   }
 
   return (
-    <AuthCard
-      title="Create your Keyring account"
-      subtitle="A team is created for you; invite the others once you are in."
-      footer={
-        <>
-          Already have an account? <Link to="/sign-in">Sign in</Link>
-        </>
-      }
-    >
+    <AuthCard title="Create your Keyring account" subtitle="A team is created for you; invite the others once you are in." footer={SIGN_IN_INSTEAD}>
       <AuthForm label="Create account" submitLabel="Create account" loading={loading} onSubmit={onSubmit}>
         <TextField label="Email" type="email" autoComplete="email" {...field('email')} autoFocus />
         <TextField label="Password" type="password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN} characters.`} {...field('password')} />

@@ -1,7 +1,6 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
-import { type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { BroadcastFilter, BroadcastStatus as BroadcastStatusValue } from '../../gql/graphql';
-import type { ExportFilterLabel } from '../exports';
 
 /** Each of the schema's BroadcastStatus values in words: a status the schema adds or drops fails to compile here. */
 const BROADCAST_STATUS_LABELS: Record<BroadcastStatusValue, string> = { DRAFT: 'Draft', SENT: 'Sent' };
@@ -43,4 +42,4 @@ export const BROADCAST_FILTER_LABELS: FilterLabels<BroadcastFilter> = {
   ...DATE_RANGE_LABELS,
 };
 
-export const describeBroadcastFilters = (filters: BroadcastFilters): ExportFilterLabel[] => describeFilter(BROADCAST_FILTER_LABELS, toBroadcastFilter(filters));
+export const describeBroadcastFilters = (filters: BroadcastFilters): FilterLabel[] => describeFilter(BROADCAST_FILTER_LABELS, toBroadcastFilter(filters));

@@ -1,7 +1,6 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, SEARCH_LABEL } from '../../app/filter-labels';
-import { type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { ContactFilter } from '../../gql/graphql';
-import type { ExportFilterLabel } from '../exports';
 
 export const SUBSCRIPTIONS = [
   { value: 'subscribed', label: 'Subscribed' },
@@ -34,4 +33,4 @@ export const CONTACT_FILTER_LABELS: FilterLabels<ContactFilter> = {
   ...DATE_RANGE_LABELS,
 };
 
-export const describeContactFilters = (filters: ContactFilters): ExportFilterLabel[] => describeFilter(CONTACT_FILTER_LABELS, toContactFilter(filters));
+export const describeContactFilters = (filters: ContactFilters): FilterLabel[] => describeFilter(CONTACT_FILTER_LABELS, toContactFilter(filters));

@@ -1,8 +1,7 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { EmailFilter, EmailStatus as EmailStatusValue } from '../../gql/graphql';
 import { API_KEY_FILTER_LABEL } from '../api-keys';
-import type { ExportFilterLabel } from '../exports';
 
 /** Each of the schema's EmailStatus values in words: a status the schema adds or drops fails to compile here. */
 const EMAIL_STATUS_LABELS: Record<EmailStatusValue, string> = {
@@ -58,5 +57,5 @@ export const EMAIL_FILTER_LABELS: FilterLabels<EmailFilter> = {
   ...DATE_RANGE_LABELS,
 };
 
-export const describeEmailFilters = (filters: EmailFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] =>
+export const describeEmailFilters = (filters: EmailFilters, keyName: (id: string) => string | undefined): FilterLabel[] =>
   describeFilter(EMAIL_FILTER_LABELS, toEmailFilter(filters), keyName);

@@ -1,8 +1,7 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels } from '../../app/filter-labels';
-import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, oneOf, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, urlFilters } from '../../app/url-filters';
 import type { HttpMethod, StatusClass, UsageLogFilter } from '../../gql/graphql';
 import { API_KEY_FILTER_LABEL } from '../api-keys';
-import type { ExportFilterLabel } from '../exports';
 
 /** The Logs page filters, as the URL holds them: `/logs?apiKeyId=…&status=4xx&method=POST&endpoint=/emails&from=2026-01-01`. */
 export type LogFilters = DayRange & {
@@ -89,5 +88,5 @@ export const LOG_FILTER_LABELS: FilterLabels<UsageLogFilter> = {
 };
 
 /** The filters in words, for the export dialog; `filter` names the key the server reports errors under. */
-export const describeLogFilters = (filters: LogFilters, keyName: (id: string) => string | undefined): ExportFilterLabel[] =>
+export const describeLogFilters = (filters: LogFilters, keyName: (id: string) => string | undefined): FilterLabel[] =>
   describeFilter(LOG_FILTER_LABELS, toUsageLogFilter(filters), keyName);

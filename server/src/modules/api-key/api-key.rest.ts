@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
-import { type Body, objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
+import { type Body, onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { deleteRoute, listRoute } from '../../rest/resource.js';
+import { bodyRoute, deleteRoute, listRoute } from '../../rest/resource.js';
 import { ApiKey, Permission } from './api-key.entity.js';
 import { apiKeyWhere, createApiKey, deleteApiKey, updateApiKey } from './api-key.service.js';
 
@@ -31,35 +31,23 @@ const apiKeyJson = (key: ApiKey) => ({
 const KEY_FIELDS = ['name', 'permission', 'domain_id'] as const;
 
 export const apiKeyRoutes: RestRoute[] = [
-  {
-    method: 'post',
-    path: '/api-keys',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      onlyFields(body, KEY_FIELDS);
-      const name = requiredString(body, 'name');
-      const permission = permissionOf(body) ?? Permission.FULL_ACCESS;
-      const domainId = optionalString(body, 'domain_id');
-      const { apiKey, token } = await createApiKey(ctx.em, ctx.key, { name, permission, domainId });
-      return { body: { id: apiKey.id, token } };
-    },
-  },
+  bodyRoute('post', '/api-keys', async (body, ctx) => {
+    onlyFields(body, KEY_FIELDS);
+    const name = requiredString(body, 'name');
+    const permission = permissionOf(body) ?? Permission.FULL_ACCESS;
+    const domainId = optionalString(body, 'domain_id');
+    const { apiKey, token } = await createApiKey(ctx.em, ctx.key, { name, permission, domainId });
+    return { id: apiKey.id, token };
+  }),
   listRoute('/api-keys', ApiKey, (teamId) => apiKeyWhere(teamId), apiKeyJson),
-  {
-    method: 'patch',
-    path: '/api-keys/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      onlyFields(body, KEY_FIELDS);
-      const key = await updateApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'), {
-        name: optionalString(body, 'name'),
-        permission: permissionOf(body),
-        domainId: optionalString(body, 'domain_id', { nullable: true }),
-      });
-      return { body: { object: 'api_key', ...apiKeyJson(key) } };
-    },
-  },
+  bodyRoute('patch', '/api-keys/:id', async (body, ctx, req) => {
+    onlyFields(body, KEY_FIELDS);
+    const key = await updateApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'), {
+      name: optionalString(body, 'name'),
+      permission: permissionOf(body),
+      domainId: optionalString(body, 'domain_id', { nullable: true }),
+    });
+    return { object: 'api_key', ...apiKeyJson(key) };
+  }),
   deleteRoute('/api-keys/:id', 'api_key', (ctx, id) => deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, id)),
 ];

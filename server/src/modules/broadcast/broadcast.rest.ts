@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
-import { objectBody, onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
+import { onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
 import type { RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
-import { deleteRoute, getRoute, listRoute } from '../../rest/resource.js';
+import { bodyRoute, deleteRoute, getRoute, listRoute } from '../../rest/resource.js';
 import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere, createBroadcast, deleteBroadcast, getBroadcast } from './broadcast.service.js';
 
@@ -40,31 +40,25 @@ function listWhere(teamId: string, req: Request) {
 const SEND_UNSUPPORTED = (field: string) => `Keyring does not support \`${field}\`: sending broadcasts is not offered yet; create the broadcast as a draft.`;
 
 export const broadcastRoutes: RestRoute[] = [
-  {
-    method: 'post',
-    path: '/broadcasts',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      onlyFields(body, ['name', 'from', 'subject', 'html', 'text', 'reply_to', 'preview_text', 'segment_id', 'audience_id', 'send', 'scheduled_at'], {
-        topic_id: 'topics are not offered.',
-      });
-      const input = {
-        name: optionalString(body, 'name', { nullable: true }),
-        from: requiredString(body, 'from'),
-        subject: requiredString(body, 'subject'),
-        html: optionalString(body, 'html', { nullable: true }),
-        text: optionalString(body, 'text', { nullable: true }),
-        replyTo: optionalStringList(body, 'reply_to'),
-        previewText: optionalString(body, 'preview_text', { nullable: true }),
-        segmentId: optionalString(body, 'segment_id', { nullable: true }) ?? optionalString(body, 'audience_id', { nullable: true }),
-      };
-      if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED('send'));
-      unsupported(body, 'scheduled_at', SEND_UNSUPPORTED('scheduled_at'));
-      const broadcast = await createBroadcast(ctx.em, ctx.key, input);
-      return { body: { object: 'broadcast', id: broadcast.id } };
-    },
-  },
+  bodyRoute('post', '/broadcasts', async (body, ctx) => {
+    onlyFields(body, ['name', 'from', 'subject', 'html', 'text', 'reply_to', 'preview_text', 'segment_id', 'audience_id', 'send', 'scheduled_at'], {
+      topic_id: 'topics are not offered.',
+    });
+    const input = {
+      name: optionalString(body, 'name', { nullable: true }),
+      from: requiredString(body, 'from'),
+      subject: requiredString(body, 'subject'),
+      html: optionalString(body, 'html', { nullable: true }),
+      text: optionalString(body, 'text', { nullable: true }),
+      replyTo: optionalStringList(body, 'reply_to'),
+      previewText: optionalString(body, 'preview_text', { nullable: true }),
+      segmentId: optionalString(body, 'segment_id', { nullable: true }) ?? optionalString(body, 'audience_id', { nullable: true }),
+    };
+    if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED('send'));
+    unsupported(body, 'scheduled_at', SEND_UNSUPPORTED('scheduled_at'));
+    const broadcast = await createBroadcast(ctx.em, ctx.key, input);
+    return { object: 'broadcast', id: broadcast.id };
+  }),
   listRoute('/broadcasts', Broadcast, listWhere, summaryJson),
   getRoute('/broadcasts/:id', getBroadcast, broadcastJson),
   deleteRoute('/broadcasts/:id', 'broadcast', (ctx, id) => deleteBroadcast(ctx.em, ctx.key, id)),

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { type Body, objectBody, onlyFields, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
+import { type Body, onlyFields, optionalBoolean, optionalString, requiredString, unsupported } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { queryBoolean, queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
-import { actionRoute, getRoute, listRoute } from '../../rest/resource.js';
+import { actionRoute, bodyRoute, getRoute, listRoute } from '../../rest/resource.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere, createContact, deleteContact, getContact, updateContact } from './contact.service.js';
 
@@ -39,41 +39,29 @@ function listWhere(teamId: string, req: Request) {
 }
 
 export const contactRoutes: RestRoute[] = [
-  {
-    method: 'post',
-    path: '/contacts',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      const input = {
-        email: requiredString(body, 'email'),
-        firstName: optionalString(body, 'first_name', { nullable: true }),
-        lastName: optionalString(body, 'last_name', { nullable: true }),
-        unsubscribed: optionalBoolean(body, 'unsubscribed'),
-      };
-      refuseUnsupported(body, ['email', 'first_name', 'last_name', 'unsubscribed', 'properties', 'segments', 'topics']);
-      const contact = await createContact(ctx.em, ctx.key, input);
-      return { body: { object: 'contact', id: contact.id } };
-    },
-  },
+  bodyRoute('post', '/contacts', async (body, ctx) => {
+    const input = {
+      email: requiredString(body, 'email'),
+      firstName: optionalString(body, 'first_name', { nullable: true }),
+      lastName: optionalString(body, 'last_name', { nullable: true }),
+      unsubscribed: optionalBoolean(body, 'unsubscribed'),
+    };
+    refuseUnsupported(body, ['email', 'first_name', 'last_name', 'unsubscribed', 'properties', 'segments', 'topics']);
+    const contact = await createContact(ctx.em, ctx.key, input);
+    return { object: 'contact', id: contact.id };
+  }),
   listRoute('/contacts', Contact, listWhere, contactJson),
   getRoute('/contacts/:idOrEmail', getContact, (c) => ({ object: 'contact', ...contactJson(c), properties: {} })),
-  {
-    method: 'patch',
-    path: '/contacts/:idOrEmail',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      const input = {
-        firstName: optionalString(body, 'first_name', { nullable: true }),
-        lastName: optionalString(body, 'last_name', { nullable: true }),
-        unsubscribed: optionalBoolean(body, 'unsubscribed'),
-      };
-      refuseUnsupported(body, ['first_name', 'last_name', 'unsubscribed', 'properties']);
-      const contact = await updateContact(ctx.em, ctx.key, idOrEmail(req), input);
-      return { body: { object: 'contact', id: contact.id } };
-    },
-  },
+  bodyRoute('patch', '/contacts/:idOrEmail', async (body, ctx, req) => {
+    const input = {
+      firstName: optionalString(body, 'first_name', { nullable: true }),
+      lastName: optionalString(body, 'last_name', { nullable: true }),
+      unsubscribed: optionalBoolean(body, 'unsubscribed'),
+    };
+    refuseUnsupported(body, ['first_name', 'last_name', 'unsubscribed', 'properties']);
+    const contact = await updateContact(ctx.em, ctx.key, idOrEmail(req), input);
+    return { object: 'contact', id: contact.id };
+  }),
   actionRoute('delete', '/contacts/:idOrEmail', async (ctx, idOrEmail) => {
     const id = await deleteContact(ctx.em, ctx.key, idOrEmail);
     return { object: 'contact', id, contact: id, deleted: true };

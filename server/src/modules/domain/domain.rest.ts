@@ -1,6 +1,6 @@
-import { objectBody, onlyFields, optionalString, requiredString } from '../../rest/body.js';
+import { onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
-import { actionRoute, deleteRoute, listRoute } from '../../rest/resource.js';
+import { actionRoute, bodyRoute, deleteRoute, listRoute } from '../../rest/resource.js';
 import type { Config } from '../../config.js';
 import { Domain } from './domain.entity.js';
 import { domainRecords } from './domain.records.js';
@@ -42,17 +42,11 @@ export const DOMAIN_FIELDS_NOT_OFFERED: Readonly<Record<string, string>> = {
 };
 
 export const domainRoutes: RestRoute[] = [
-  {
-    method: 'post',
-    path: '/domains',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      onlyFields(body, ['name', 'region'], DOMAIN_FIELDS_NOT_OFFERED);
-      const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
-      return { body: withRecords(domain, ctx.services.config) };
-    },
-  },
+  bodyRoute('post', '/domains', async (body, ctx) => {
+    onlyFields(body, ['name', 'region'], DOMAIN_FIELDS_NOT_OFFERED);
+    const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
+    return withRecords(domain, ctx.services.config);
+  }),
   listRoute('/domains', Domain, (teamId) => domainWhere(teamId), domainJson),
   {
     method: 'get',

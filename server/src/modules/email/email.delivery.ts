@@ -3,7 +3,7 @@ import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
-import type { EmailRow } from './email.entity.js';
+import { addressing, type EmailRow } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
 
 const BATCH = 100;
@@ -251,12 +251,8 @@ function toMail(e: Claimed, keys: Map<string, string>): Mail {
     dkim: privateKey ? { domainName, keySelector: DKIM_SELECTOR, privateKey } : undefined,
     // Bounces go to the return path the domain publishes (its MX and SPF are on send.<domain>).
     envelope: { from: `bounces@${RETURN_PATH}.${domainName}`, to: recipients },
-    from: e.from,
-    to: e.to,
-    cc: e.cc,
-    bcc: e.bcc,
+    ...addressing(e),
     replyTo: e.reply_to,
-    subject: e.subject,
     text: e.text ?? undefined,
     html: e.html ?? undefined,
     headers: e.headers ?? undefined,

@@ -32,6 +32,15 @@ export type EmailAttachment = { filename: string; content?: string; path?: strin
  * the way in, RETURNING on the way to delivery): column names, JSON values. The Email entity is
  * the ORM's view of the same row, for the dashboard and REST reads.
  */
+/** What an email is from the request to the message sent: its sender, recipients and subject (the same names throughout). */
+export const addressing = (e: Pick<EmailRow, 'from' | 'to' | 'cc' | 'bcc' | 'subject'>) => ({
+  from: e.from,
+  to: e.to,
+  cc: e.cc,
+  bcc: e.bcc,
+  subject: e.subject,
+});
+
 export type EmailRow = {
   id: string;
   team_id: string;

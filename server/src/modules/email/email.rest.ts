@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
-import { objectBody, onlyFields, requiredString } from '../../rest/body.js';
+import { onlyFields, requiredString } from '../../rest/body.js';
 import { param, type RestContext, type RestRoute } from '../../rest/http.js';
 import { findPage, listBody, listParams } from '../../rest/pagination.js';
-import { actionRoute } from '../../rest/resource.js';
+import { actionRoute, bodyRoute } from '../../rest/resource.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { scheduleDue } from './email.jobs.js';
@@ -63,19 +63,13 @@ export const emailRoutes: RestRoute[] = [
       return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
     },
   },
-  {
-    method: 'patch',
-    path: '/emails/:id',
-    access: 'full',
-    async handle(req, ctx) {
-      const body = objectBody(req);
-      onlyFields(body, ['scheduled_at']);
-      const email = await rescheduleEmail(ctx.em, ctx.key.teamId, param(req, 'id'), requiredString(body, 'scheduled_at'));
-      if (email.status === 'scheduled') await scheduleDue(ctx.services.jobs, [email.scheduledAt!], ctx.services.logger);
-      else ctx.services.emailDelivery.kick();
-      return { body: { object: 'email', id: email.id } };
-    },
-  },
+  bodyRoute('patch', '/emails/:id', async (body, ctx, req) => {
+    onlyFields(body, ['scheduled_at']);
+    const email = await rescheduleEmail(ctx.em, ctx.key.teamId, param(req, 'id'), requiredString(body, 'scheduled_at'));
+    if (email.status === 'scheduled') await scheduleDue(ctx.services.jobs, [email.scheduledAt!], ctx.services.logger);
+    else ctx.services.emailDelivery.kick();
+    return { object: 'email', id: email.id };
+  }),
   actionRoute('post', '/emails/:id/cancel', async (ctx, id) => {
     const email = await cancelEmail(ctx.em, ctx.key.teamId, id);
     return { object: 'email', id: email.id };

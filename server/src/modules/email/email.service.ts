@@ -8,7 +8,7 @@ import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
-import { EMAIL_STATUSES, Email, type EmailStatus, type EmailStatusFilter } from './email.entity.js';
+import { addressing, EMAIL_STATUSES, Email, type EmailStatus, type EmailStatusFilter } from './email.entity.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailWriter, NewEmailRow } from './email.writer.js';
 
@@ -69,12 +69,8 @@ function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | n
     id,
     team_id: key.teamId,
     api_key_id: key.apiKeyId,
-    from: e.from,
-    to: e.to,
-    cc: e.cc,
-    bcc: e.bcc,
+    ...addressing(e),
     reply_to: e.reply_to,
-    subject: e.subject,
     html: e.html ?? null,
     text: e.text ?? null,
     headers: e.headers ?? null,

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { useThresholds } from '../../../app/session';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Badge } from '../../../ui/Badge';
-import { Menu } from '../../../ui/Menu';
+import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { PERMISSION_LABEL } from '../labels';
@@ -101,24 +101,18 @@ export function ApiKeysTable({
     { header: 'Expires', cell: (k) => <Expiry value={k.expiresAt} /> },
   ];
   if (actions) {
-    columns.push({
-      header: 'Actions',
-      srOnlyHeader: true,
-      align: 'right',
-      width: '3rem',
-      sticky: true,
-      cell: (k) => (
-        <Menu
-          label={`More options for ${k.name}`}
-          items={[
-            { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
-            { label: 'Roll API key', onSelect: () => actions.onRoll(k) },
-            k.enabled ? { label: 'Disable API key', onSelect: () => actions.onDisable(k) } : { label: 'Enable API key', onSelect: () => actions.onEnable(k) },
-            { label: 'Remove API key', tone: 'danger', onSelect: () => actions.onRemove(k) },
-          ]}
-        />
+    columns.push(
+      menuColumn(
+        (k) => k.name,
+        (k) => [
+          { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
+          { label: 'Roll API key', onSelect: () => actions.onRoll(k) },
+          k.enabled ? { label: 'Disable API key', onSelect: () => actions.onDisable(k) } : { label: 'Enable API key', onSelect: () => actions.onEnable(k) },
+          { label: 'Remove API key', tone: 'danger', onSelect: () => actions.onRemove(k) },
+        ],
+        { sticky: true },
       ),
-    });
+    );
   }
   return (
     <div className="api-keys-table">

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import type { DomainsTable_DomainFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
-import { Menu } from '../../../ui/Menu';
+import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 
@@ -39,13 +39,12 @@ export function DomainsTable({
     { header: 'Created', cell: (d) => <RelativeTime value={d.createdAt} /> },
   ];
   if (onRemove) {
-    columns.push({
-      header: 'Actions',
-      srOnlyHeader: true,
-      align: 'right',
-      width: '3rem',
-      cell: (d) => <Menu label={`More options for ${d.name}`} items={[{ label: 'Remove domain', tone: 'danger', onSelect: () => onRemove(d) }]} />,
-    });
+    columns.push(
+      menuColumn(
+        (d) => d.name,
+        (d) => [{ label: 'Remove domain', tone: 'danger', onSelect: () => onRemove(d) }],
+      ),
+    );
   }
   return <Table label="Domains" columns={columns} rows={domains} rowKey={(d) => d.id} cards />;
 }

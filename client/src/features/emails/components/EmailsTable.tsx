@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import type { EmailsTable_EmailFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
-import { Menu } from '../../../ui/Menu';
+import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 
@@ -79,16 +79,12 @@ export function EmailsTable({
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
   ];
   if (onCancel && emails.some((e) => e.status === 'scheduled')) {
-    columns.push({
-      header: 'Actions',
-      srOnlyHeader: true,
-      align: 'right',
-      width: '3rem',
-      cell: (e) =>
-        e.status === 'scheduled' ? (
-          <Menu label={`More options for ${e.subject}`} items={[{ label: 'Cancel email', tone: 'danger', onSelect: () => onCancel(e) }]} />
-        ) : null,
-    });
+    columns.push(
+      menuColumn(
+        (e) => e.subject,
+        (e) => (e.status === 'scheduled' ? [{ label: 'Cancel email', tone: 'danger', onSelect: () => onCancel(e) }] : null),
+      ),
+    );
   }
   return <Table label="Emails" columns={columns} rows={emails} rowKey={(e) => e.id} />;
 }

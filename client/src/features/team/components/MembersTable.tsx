@@ -1,6 +1,6 @@
 import type { MembersTable_MemberFragment } from '../../../gql/graphql';
 import { Badge } from '../../../ui/Badge';
-import { Menu, type MenuItem } from '../../../ui/Menu';
+import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { ROLE_LABEL } from '../roles';
@@ -35,22 +35,20 @@ export function MembersTable({
     { header: 'Joined', cell: (m) => <RelativeTime value={m.createdAt} /> },
   ];
   if (actions) {
-    columns.push({
-      header: 'Actions',
-      srOnlyHeader: true,
-      align: 'right',
-      width: '3rem',
-      // Your own membership is not managed from here: it could lock you out of the team.
-      cell: (m) => {
-        if (m.user.id === currentUserId) return null;
-        const other = m.role === 'ADMIN' ? 'MEMBER' : 'ADMIN';
-        const items: MenuItem[] = [
-          { label: `Change role to ${ROLE_LABEL[other].toLowerCase()}`, onSelect: () => actions.onChangeRole(m, other) },
-          { label: 'Remove from team', tone: 'danger', onSelect: () => actions.onRemove(m) },
-        ];
-        return <Menu label={`More options for ${m.user.email}`} items={items} />;
-      },
-    });
+    columns.push(
+      menuColumn(
+        (m) => m.user.email,
+        // Your own membership is not managed from here: it could lock you out of the team.
+        (m) => {
+          if (m.user.id === currentUserId) return null;
+          const other = m.role === 'ADMIN' ? 'MEMBER' : 'ADMIN';
+          return [
+            { label: `Change role to ${ROLE_LABEL[other].toLowerCase()}`, onSelect: () => actions.onChangeRole(m, other) },
+            { label: 'Remove from team', tone: 'danger', onSelect: () => actions.onRemove(m) },
+          ];
+        },
+      ),
+    );
   }
   return <Table label="Members" columns={columns} rows={members} rowKey={(m) => m.id} cards />;
 }
