@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger.js';
 import type { VerifiedKey } from '../src/modules/api-key/api-key.verifier.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { GATE_DEFAULTS } from '../src/modules/auth/gate.js';
-import { signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 // The request gate (modules/auth/gate.ts): the one door for REST, GraphQL, downloads and sockets.
@@ -30,33 +30,19 @@ function countLookups(app: App) {
 }
 
 /**
- * Holds an instance's next key lookup once PostgreSQL has answered it, until `release()`: the key
- * as read is then known to be read before whatever happens meanwhile (a revocation), and the lookup
- * is still in flight. `read` gives what that query returned. Lookups after it are not held; `restore`
- * puts the verifier's own `load` back.
+ * Runs `meanwhile` each time an instance's key lookup has been answered by PostgreSQL, before the
+ * lookup goes on: whatever it does happens while that lookup is in flight, after its read. Gives
+ * back a function that puts the verifier's own `load` back.
  */
-function holdNextLookup(app: App) {
+function duringLookups(app: App, meanwhile: (read: VerifiedKey | null) => Promise<void>): () => void {
   const verifier = app.services.apiKeyVerifier as unknown as Loader;
   const load = verifier.load;
-  let release!: () => void;
-  const released = new Promise<void>((r) => {
-    release = r;
-  });
-  let answered!: (key: VerifiedKey | null) => void;
-  const read = new Promise<VerifiedKey | null>((r) => {
-    answered = r;
-  });
-  let held = false;
   verifier.load = async (hash: string) => {
     const out = await load.call(verifier, hash);
-    if (!held) {
-      held = true;
-      answered(out);
-      await released;
-    }
+    await meanwhile(out);
     return out;
   };
-  return { read, release, restore: () => delete (verifier as Partial<Loader>).load };
+  return () => delete (verifier as Partial<Loader>).load;
 }
 
 const logsOf = (server: TestServer, keyId: string, status?: number) =>
@@ -332,32 +318,97 @@ describe('a key revoked while a verification of it is in flight', () => {
     await first?.stop();
   });
 
+  /** Makes a change on A and waits until B has been told of it (B's verifier is told first: it listened first). */
+  async function heardOnB<T>(keyId: string, change: () => Promise<T>): Promise<T> {
+    let off: () => unknown = () => undefined;
+    const heard = new Promise<void>((resolve) => {
+      off = second.app.services.notifier.on('api_key_revoked', (id) => {
+        if (id === keyId) resolve();
+      });
+    });
+    try {
+      const out = await change();
+      await heard;
+      return out;
+    } finally {
+      off();
+    }
+  }
+  const onB = (token: string) => fetch(`${second.url}/api/domains`, { headers: { authorization: `Bearer ${token}` } });
+  const roll = (admin: TestClient, id: string) =>
+    admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id }).then((r) => {
+      expect(r.errors).toBeUndefined();
+      return r.data!.rollApiKey.token as string;
+    });
+  const rename = (admin: TestClient, id: string, name: string) =>
+    admin.gql(`mutation($id: ID!, $name: String!) { updateApiKey(id: $id, input: { name: $name }) { id } }`, { id, name }).then((r) => {
+      expect(r.errors).toBeUndefined();
+    });
+
+  // Orchestrated by events, never by time: B's lookup is held after its read until B has been told.
   it('is refused by every instance: the revocation wins over the lookup that started before it', async () => {
     const admin = (await signUpAdmin(first, 'Race')).client;
-    const onB = (token: string) => fetch(`${second.url}/api/domains`, { headers: { authorization: `Bearer ${token}` } });
     for (let round = 0; round < 5; round++) {
       const key = await createKey(admin, { name: `race ${round}`, permission: 'FULL_ACCESS' });
-      // Orchestrated by events, not by time: B's lookup reads the key, then is held until B has
-      // been told of the revocation (its notifier's listeners run in order: the verifier's first).
-      const hold = holdNextLookup(second.app);
-      const heard = second.app.services.notifier.on('api_key_revoked', (id) => {
-        if (id === key.id) hold.release();
+      const reads: (VerifiedKey | null)[] = [];
+      let rolled = '';
+      // B starts verifying the token; its lookup reads the key, still valid, and while it is in
+      // flight A rolls the key with no grace period.
+      const restore = duringLookups(second.app, async (read) => {
+        reads.push(read);
+        if (reads.length === 1) rolled = await heardOnB(key.id, () => roll(admin, key.id));
       });
       try {
-        // B starts verifying the token; its lookup reads the key as it is, still valid...
-        const inFlight = onB(key.token);
-        expect(await hold.read).toMatchObject({ apiKeyId: key.id, validUntil: null });
-        // ...while A rolls it with no grace period, before B's lookup is over.
-        const rolled = await admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id: key.id });
-        expect(rolled.errors).toBeUndefined();
-        expect((await inFlight).status).toBe(403);
-        for (let i = 0; i < 3; i++) expect((await onB(key.token)).status).toBe(403);
-        expect((await onB(rolled.data!.rollApiKey.token as string)).status).toBe(200);
+        expect((await onB(key.token)).status).toBe(403);
       } finally {
-        heard();
-        hold.release();
-        hold.restore();
+        restore();
       }
+      expect(reads[0]).toMatchObject({ apiKeyId: key.id, validUntil: null });
+      for (let i = 0; i < 3; i++) expect((await onB(key.token)).status).toBe(403);
+      expect((await onB(rolled)).status).toBe(200);
     }
+  });
+
+  it('is refused when its key keeps changing under every read, the last change a revocation: never answered from a read older than it', async () => {
+    const admin = (await signUpAdmin(first, 'Storm')).client;
+    const key = await createKey(admin, { name: 'storm', permission: 'FULL_ACCESS' });
+    const reads: (VerifiedKey | null)[] = [];
+    let rolled = '';
+    // Renamed while each of its first three reads is in flight (each one is done again), rolled
+    // while the fourth is: every read found the key valid.
+    const restore = duringLookups(second.app, async (read) => {
+      reads.push(read);
+      if (reads.length <= 3) await heardOnB(key.id, () => rename(admin, key.id, `storm ${reads.length}`));
+      else if (reads.length === 4) rolled = await heardOnB(key.id, () => roll(admin, key.id));
+    });
+    try {
+      expect((await onB(key.token)).status).toBe(403);
+    } finally {
+      restore();
+    }
+    expect(reads.map((r) => r?.apiKeyId)).toEqual(Array(4).fill(key.id));
+    expect((await onB(key.token)).status).toBe(403);
+    expect((await onB(rolled)).status).toBe(200);
+  });
+
+  it("is neither refused nor read again for other keys' revocations during its lookup", async () => {
+    const admin = (await signUpAdmin(first, 'Others')).client;
+    const key = await createKey(admin, { name: 'steady', permission: 'FULL_ACCESS' });
+    const others: Awaited<ReturnType<typeof createKey>>[] = [];
+    for (let i = 0; i < 4; i++) others.push(await createKey(admin, { name: `other ${i}`, permission: 'FULL_ACCESS' }));
+    const reads: (VerifiedKey | null)[] = [];
+    // Other keys are rolled while each read of this one is in flight.
+    const restore = duringLookups(second.app, async (read) => {
+      reads.push(read);
+      const other = others[reads.length - 1];
+      if (other) await heardOnB(other.id, () => roll(admin, other.id));
+    });
+    try {
+      expect((await onB(key.token)).status).toBe(200);
+    } finally {
+      restore();
+    }
+    expect(reads.map((r) => r?.apiKeyId)).toEqual([key.id]);
+    expect((await onB(others[0].token)).status).toBe(403);
   });
 });

@@ -48,8 +48,10 @@ export const VERIFIER_DEFAULTS: VerifierOptions = { ttlMs: 60_000, missTtlMs: 60
  * copy at once; the TTL bounds staleness should a notification ever be missed.
  *
  * A revocation wins over any lookup that started before it: each one bumps `epoch`, and a lookup
- * that sees the epoch move while it ran is done again instead of cached (it may have read the key
- * as it was before the change). Concurrent lookups of one token share one query.
+ * whose key was revoked while it ran (or that ran through a reset) is done again instead of cached:
+ * it may have read the key as it was before the change. Revocations of other keys do not concern
+ * it. Should its own key keep being revoked under it, it is refused rather than answered from a
+ * read that may predate the last revocation. Concurrent lookups of one token share one query.
  */
 export class ApiKeyVerifier {
   private readonly cache = new Map<string, Entry>();
@@ -57,6 +59,11 @@ export class ApiKeyVerifier {
   private readonly hashesByKey = new Map<string, Set<string>>();
   private readonly inFlight = new Map<string, Promise<VerifiedKey | null>>();
   private epoch = 0;
+  /** The epoch of the last change that may concern every key (a reset, or more revocations than `revokedAt` keeps). */
+  private everyKeyAt = 0;
+  /** The epoch of each key's last revocation, kept while a lookup runs (what it is checked against). */
+  private readonly revokedAt = new Map<string, number>();
+  private loading = 0;
   private readonly opts: VerifierOptions;
 
   constructor(
@@ -108,39 +115,60 @@ export class ApiKeyVerifier {
 
   forget(keyId: string): void {
     this.epoch++;
+    if (this.loading > 0) {
+      if (this.revokedAt.size >= this.opts.maxEntries) {
+        this.revokedAt.clear();
+        this.everyKeyAt = this.epoch;
+      } else this.revokedAt.set(keyId, this.epoch);
+    }
     for (const hash of this.hashesByKey.get(keyId) ?? []) this.cache.delete(hash);
     this.hashesByKey.delete(keyId);
   }
 
   /** Keeps the entries but makes each one be loaded again before it is trusted. */
   unconfirm(): void {
-    this.epoch++;
+    this.everyKeyAt = ++this.epoch;
     for (const entry of this.cache.values()) entry.cachedAt = Number.NEGATIVE_INFINITY;
     this.misses.clear();
   }
 
   clear(): void {
-    this.epoch++;
+    this.everyKeyAt = ++this.epoch;
     this.cache.clear();
     this.misses.clear();
     this.hashesByKey.clear();
   }
 
-  /** One query per token at a time; redone while revocations land during it (at most a few times). */
+  /** One query per token at a time; redone while revocations of its key land during it (at most a few times). */
   private lookup(hash: string): Promise<VerifiedKey | null> {
     let pending = this.inFlight.get(hash);
     if (!pending) {
       pending = (async () => {
         for (let attempt = 0; ; attempt++) {
           const epoch = this.epoch;
-          const key = await this.load(hash);
-          if (epoch === this.epoch) {
+          this.loading++;
+          let key: VerifiedKey | null;
+          try {
+            key = await this.load(hash);
+          } finally {
+            this.loading--;
+          }
+          const revoked = key !== null && (this.everyKeyAt > epoch || (this.revokedAt.get(key.apiKeyId) ?? 0) > epoch);
+          // Revocations are tracked per key only while a lookup needs them.
+          if (this.loading === 0) this.revokedAt.clear();
+          if (!key) {
+            // Unknown: only cached when nothing changed meanwhile; after a few reads, refused uncached.
+            if (epoch === this.epoch) this.remember(hash, null);
+            if (epoch === this.epoch || attempt === 3) return null;
+            continue;
+          }
+          if (!revoked) {
             this.remember(hash, key);
             return key;
           }
-          // Revoked meanwhile, maybe this one: read again; under a storm of revocations, answer
-          // from the last read without caching it.
-          if (attempt === 3) return key;
+          // This key was revoked (or every key reset) while it was read: read again. Should that
+          // keep happening, refuse: the last read may predate the last revocation.
+          if (attempt === 3) return null;
         }
       })().finally(() => this.inFlight.delete(hash));
       this.inFlight.set(hash, pending);
