@@ -20,7 +20,8 @@ export function listRoute<T extends Listable>(
     access: 'full',
     async handle(req, ctx) {
       const params = listParams(req);
-      const rows = await findPage(ctx.em, entity, where(ctx.key.teamId, req), params);
+      // Built per query: a filter with raw SQL (a search) serves one query only.
+      const rows = await findPage(ctx.em, entity, () => where(ctx.key.teamId, req), params);
       return { body: listBody(rows, params.limit, toJson) };
     },
   };

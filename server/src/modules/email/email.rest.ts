@@ -2,8 +2,7 @@ import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import { onlyFields, requiredString } from '../../rest/body.js';
 import { param, type RestContext, type RestRoute } from '../../rest/http.js';
-import { findPage, listBody, listParams } from '../../rest/pagination.js';
-import { actionRoute, bodyRoute } from '../../rest/resource.js';
+import { actionRoute, bodyRoute, listRoute } from '../../rest/resource.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { Email, type EmailStatus } from './email.entity.js';
 import { scheduleDue } from './email.jobs.js';
@@ -52,17 +51,7 @@ function listWhere(teamId: string, req: Request) {
 export const emailRoutes: RestRoute[] = [
   { method: 'post', path: '/emails', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, false) },
   { method: 'post', path: '/emails/batch', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, true) },
-  {
-    method: 'get',
-    path: '/emails',
-    access: 'full',
-    async handle(req, ctx) {
-      const params = listParams(req);
-      // Built per query: a search is a raw SQL fragment, which serves one query only.
-      const rows = await findPage(ctx.em, Email, () => listWhere(ctx.key.teamId, req), params);
-      return { body: listBody(rows, params.limit, (e) => emailJson(e)) };
-    },
-  },
+  listRoute('/emails', Email, listWhere, (e) => emailJson(e)),
   bodyRoute('patch', '/emails/:id', async (body, ctx, req) => {
     onlyFields(body, ['scheduled_at']);
     const email = await rescheduleEmail(ctx.em, ctx.key.teamId, param(req, 'id'), requiredString(body, 'scheduled_at'));
