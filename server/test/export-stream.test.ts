@@ -236,6 +236,31 @@ describe('a download made while the export is written', () => {
     await fault(null);
   });
 
+  it('a download abandoned while it follows the export frees its slot: more abandoned than slots, then a whole one', { timeout: 90_000 }, async () => {
+    await fault('hold');
+    await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);
+    try {
+      const created = (await admin.gql(CREATE, { input: { resource: 'LOGS' } })).data!.createExport;
+      for (let i = 0; i <= server.config.EXPORT_DOWNLOADS; i++) {
+        const abort = new AbortController();
+        const res = await fetch(local(created.streamUrl), { headers: { cookie: admin.cookie! }, signal: abort.signal });
+        expect(res.status).toBe(200);
+        // The writer is paused: the download waits for the next chunk when its client goes.
+        expect(await readAtLeast(res.body!.getReader(), 2 * CHUNK, [])).toBe(2 * CHUNK);
+        abort.abort();
+      }
+      await holder.query('select pg_advisory_unlock($1)', [HOLD_LOCK]);
+      const res = await fetch(local(created.streamUrl), { headers: { cookie: admin.cookie! } });
+      expect(res.status).toBe(200);
+      const whole = Buffer.from(await res.arrayBuffer());
+      const [row] = await sql<{ file_size: number }>(server.databaseUrl, 'select file_size from export where id = $1', [created.id]);
+      expect(whole.length).toBe(row.file_size);
+    } finally {
+      await holder.query('select pg_advisory_unlock_all()');
+      await fault(null);
+    }
+  });
+
   it("refuses another team's admin, members and anonymous callers while it is written, without waiting for it", { timeout: 60_000 }, async () => {
     await fault('hold');
     await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);

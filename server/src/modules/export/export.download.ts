@@ -116,7 +116,9 @@ const readState = async (db: Pick<pg.Pool, 'query'>, id: string): Promise<Export
  */
 async function waitForStart(services: Services, res: Response, id: string): Promise<ExportStatus | 'WRITING'> {
   const changes = new ExportChanges(services, id);
-  const gone = closed(res);
+  // A client that goes away ends the wait at once.
+  const stop = () => changes.close();
+  res.once('close', stop);
   try {
     // As long as a download waits for a free slot (EXPORT_DOWNLOAD_WAIT_SECONDS).
     const until = Date.now() + services.config.EXPORT_DOWNLOAD_WAIT_SECONDS * 1000;
@@ -128,10 +130,11 @@ async function waitForStart(services: Services, res: Response, id: string): Prom
       if (state.writing_attempt) return 'WRITING';
       const left = until - Date.now();
       if (left <= 0) return ExportStatus.PROCESSING;
-      await changes.wait(Math.min(left, FOLLOW_POLL_MS), gone);
-      if (res.destroyed) return ExportStatus.PROCESSING;
+      await changes.wait(Math.min(left, FOLLOW_POLL_MS));
+      if (res.destroyed || changes.stopped) return ExportStatus.PROCESSING;
     }
   } finally {
+    res.off('close', stop);
     changes.close();
   }
 }
@@ -147,7 +150,9 @@ type Refusal = { status: number; name: string; message: string };
  */
 async function follow(services: Services, client: PoolClient, res: Response, id: string): Promise<'done' | 'gone' | Refusal> {
   const changes = new ExportChanges(services, id);
-  const gone = closed(res);
+  // A client that goes away ends the wait at once.
+  const stop = () => changes.close();
+  res.once('close', stop);
   let attempt: string | null = null;
   let next = 0;
   let sent = 0;
@@ -168,8 +173,8 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
         next = 0;
       }
       if (!attempt) {
-        await changes.wait(FOLLOW_POLL_MS, gone);
-        if (res.destroyed) return 'gone';
+        await changes.wait(FOLLOW_POLL_MS);
+        if (res.destroyed || changes.stopped) return 'gone';
         continue;
       }
       // While new chunks come, each wake-up reads them without asking for the state again: an
@@ -190,14 +195,15 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
           return 'done';
         }
         if (got.chunks === 0) break;
-        await changes.wait(FOLLOW_POLL_MS, gone);
-        if (res.destroyed) return 'gone';
+        await changes.wait(FOLLOW_POLL_MS);
+        if (res.destroyed || changes.stopped) return 'gone';
         changes.clear();
       }
-      await changes.wait(FOLLOW_POLL_MS, gone);
-      if (res.destroyed) return 'gone';
+      await changes.wait(FOLLOW_POLL_MS);
+      if (res.destroyed || changes.stopped) return 'gone';
     }
   } finally {
+    res.off('close', stop);
     changes.close();
   }
 }
@@ -249,8 +255,6 @@ async function sendChunks(client: PoolClient, res: Response, id: string, attempt
   }
   return { chunks, bytes };
 }
-
-const closed = (res: Response) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
 
 function drainedOrClosed(res: Response): Promise<void> {
   return new Promise<void>((resolve) => {

@@ -41,6 +41,7 @@ export const FOLLOW_POLL_MS = 250;
  */
 export class ExportChanges {
   private pending = false;
+  private closed = false;
   private wake: (() => void) | undefined;
   private readonly offs: (() => void)[];
   /** Chunks committed on this instance since this follower listened, oldest first. */
@@ -78,9 +79,9 @@ export class ExportChanges {
     this.pending = false;
   }
 
-  /** Until something happened since `clear`, `ms` passed, or `abort` resolves. */
-  wait(ms: number, abort?: Promise<unknown>): Promise<void> {
-    if (this.pending) return Promise.resolve();
+  /** Until something happened since `clear`, `ms` passed, or it is closed (the client went away). */
+  wait(ms: number): Promise<void> {
+    if (this.pending || this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -89,11 +90,18 @@ export class ExportChanges {
       };
       const timer = setTimeout(done, ms);
       this.wake = done;
-      abort?.then(done, done);
     });
   }
 
+  /** Closed: the follower stops (its client went away). */
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = [];
     for (const off of this.offs) off();
     this.wake?.();
   }
