@@ -1,12 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { ApiKey, INACTIVE_AFTER_DAYS } from './api-key.entity.js';
-import { type ApiKeyFilter, apiKeyWhere } from './api-key.service.js';
-import { ApiKeyFilter as ApiKeyFilterInput } from './api-key.resolver.js';
+import { apiKeyWhere } from './api-key.service.js';
+import { ApiKeyFilter } from './api-key.filter.js';
 
 /** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
 export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
-  json: jsonFilter('API_KEYS', ApiKeyFilterInput),
+  json: jsonFilter('API_KEYS', ApiKeyFilter),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -21,6 +21,7 @@ import {
   rollApiKey,
   updateApiKey,
 } from './api-key.service.js';
+import { ApiKeyFilter } from './api-key.filter.js';
 
 @InputType({ description: 'A new API key' })
 class CreateApiKeyInput {
@@ -47,17 +48,6 @@ class UpdateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@InputType({ description: 'Narrows the key list; the conditions given must all hold' })
-export class ApiKeyFilter {
-  @Field(() => String, { nullable: true, description: 'Matches the name or the token start' }) search?: string | null;
-  @Field(() => Permission, { nullable: true, description: 'Only keys with this permission' }) permission?: Permission | null;
-  @Field(() => UsageStatus, { nullable: true, description: 'Only keys with this usage status' }) usageStatus?: UsageStatus | null;
-  @Field(() => Boolean, { nullable: true, description: `Keys that expire within ${EXPIRING_SOON_DAYS} days` }) expiringSoon?: boolean | null;
-  @Field(() => Boolean, { nullable: true, description: 'Only enabled keys (true) or only disabled ones (false)' }) enabled?: boolean | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after this time' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before this time' }) to?: Date | null;
-}
-
 @InputType({ description: "How to replace a key's token" })
 class RollApiKeyInput {
   @Field(() => Int, { description: `0 … ${MAX_GRACE_SECONDS} (${MAX_GRACE_SECONDS / 86_400} days): how long the old token keeps working` })
@@ -81,6 +71,8 @@ class ApiKeyHealth {
   @Field(() => Int, { description: `Keys that expire within ${EXPIRING_SOON_DAYS} days (not yet expired)` }) expiringSoon!: number;
   @Field(() => Int, { description: 'Keys that are disabled (enabled false)' }) disabled!: number;
 }
+
+export { ApiKeyFilter };
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { escapeLike } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkName } from '../auth/validation.js';
@@ -20,6 +20,9 @@ import {
 } from './api-key.entity.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
 import { generateToken, tokenHash, tokenStart } from './token.js';
+import type { ApiKeyFilter } from './api-key.filter.js';
+
+export type { ApiKeyFilter };
 
 export const NAME_MAX = 50;
 export const MAX_GRACE_SECONDS = 7 * 86_400;
@@ -28,14 +31,6 @@ export const MAX_GRACE_SECONDS = 7 * 86_400;
  * size for the query cost limit (graphql/cost.ts).
  */
 export const MAX_API_KEYS_PER_TEAM = 500;
-
-export type ApiKeyFilter = DateRange & {
-  search?: string | null;
-  permission?: Permission | null;
-  usageStatus?: UsageStatus | null;
-  expiringSoon?: boolean | null;
-  enabled?: boolean | null;
-};
 
 export type CreateApiKeyInput = {
   name: string;

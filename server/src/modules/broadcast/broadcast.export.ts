@@ -1,12 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Broadcast } from './broadcast.entity.js';
-import { type BroadcastFilter, broadcastWhere } from './broadcast.service.js';
-import { BroadcastFilter as BroadcastFilterInput } from './broadcast.resolver.js';
+import { broadcastWhere } from './broadcast.service.js';
+import { BroadcastFilter } from './broadcast.filter.js';
 
 /** BROADCASTS: the Broadcasts page's list (broadcastWhere). */
 export const broadcastExport: ResourceExport<BroadcastFilter> = {
-  json: jsonFilter('BROADCASTS', BroadcastFilterInput),
+  json: jsonFilter('BROADCASTS', BroadcastFilter),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -1,22 +1,15 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
-import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
+import { Broadcast } from './broadcast.entity.js';
 import { broadcastWhere } from './broadcast.service.js';
+import { BroadcastFilter } from './broadcast.filter.js';
 
 const BroadcastConnection = Connection(Broadcast, 'Broadcast');
 type BroadcastConnection = InstanceType<typeof BroadcastConnection>;
 
-@InputType({ description: 'Narrows the broadcasts, as on the Broadcasts page; the conditions given must all hold' })
-export class BroadcastFilter {
-  @Field(() => String, { nullable: true, description: 'draft or sent', deprecationReason: 'Use broadcastStatus, an enum' }) status?: string | null;
-  @Field(() => BroadcastStatus, { nullable: true, description: 'Only broadcasts in this status' }) broadcastStatus?: BroadcastStatus | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Part of the name or the subject, any case' }) search?: string | null;
-}
+export { BroadcastFilter };
 
 @Resolver(() => Broadcast)
 export class BroadcastResolver {

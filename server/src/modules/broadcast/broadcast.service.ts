@@ -1,13 +1,16 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import { checkName } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
 import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
+import type { BroadcastFilter } from './broadcast.filter.js';
+
+export type { BroadcastFilter };
 
 export const BROADCAST_NAME_MAX = 255;
 export const SUBJECT_MAX = 998;
@@ -45,14 +48,6 @@ function checkLength(value: string | null | undefined, field: string, max: numbe
 
 const BROADCAST_STATUSES: readonly string[] = Object.values(BroadcastStatus);
 const isBroadcastStatus = (s: string): s is BroadcastStatus => BROADCAST_STATUSES.includes(s);
-
-export type BroadcastFilter = DateRange & {
-  status?: string | null;
-  /** The same as status, typed */
-  broadcastStatus?: BroadcastStatus | null;
-  /** Part of the name or the subject, any case */
-  search?: string | null;
-};
 
 /** The team's broadcasts matching a filter (the Broadcasts page's, which its export takes too). */
 export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null): FilterQuery<Broadcast> {

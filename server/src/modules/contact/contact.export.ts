@@ -1,12 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Contact } from './contact.entity.js';
-import { type ContactFilter, contactWhere } from './contact.service.js';
-import { ContactFilter as ContactFilterInput } from './contact.resolver.js';
+import { contactWhere } from './contact.service.js';
+import { ContactFilter } from './contact.filter.js';
 
 /** CONTACTS: the Contacts page's list (contactWhere). */
 export const contactExport: ResourceExport<ContactFilter> = {
-  json: jsonFilter('CONTACTS', ContactFilterInput),
+  json: jsonFilter('CONTACTS', ContactFilter),
   query: (em, teamId, f) =>
     copySql(
       em

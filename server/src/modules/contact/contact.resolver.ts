@@ -1,22 +1,15 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { Contact } from './contact.entity.js';
 import { contactWhere } from './contact.service.js';
+import { ContactFilter } from './contact.filter.js';
 
 const ContactConnection = Connection(Contact, 'Contact');
 type ContactConnection = InstanceType<typeof ContactConnection>;
 
-@InputType({ description: 'Narrows the contacts, as on the Contacts page; the conditions given must all hold' })
-export class ContactFilter {
-  @Field(() => Boolean, { nullable: true, description: 'true for unsubscribed contacts only, false for subscribed ones' })
-  unsubscribed?: boolean | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or after' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Created at or before' }) to?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Part of the email address or the name, any case' }) search?: string | null;
-}
+export { ContactFilter };
 
 @Resolver(() => Contact)
 export class ContactResolver {

@@ -2,12 +2,15 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';
+import type { ContactFilter } from './contact.filter.js';
+
+export type { ContactFilter };
 
 export const PERSON_NAME_MAX = 100;
 const DUPLICATE = 'A contact with this email already exists.';
@@ -32,12 +35,6 @@ function checkPersonName(raw: string | null | undefined, field: string, label: s
   if (name.length > PERSON_NAME_MAX) throw badInput(field, `${label} must be at most ${PERSON_NAME_MAX} characters.`);
   return name || null;
 }
-
-export type ContactFilter = DateRange & {
-  unsubscribed?: boolean | null;
-  /** Part of the email address or the name, any case */
-  search?: string | null;
-};
 
 /** The team's contacts matching a filter (the Contacts page's, which its export takes too). */
 export function contactWhere(teamId: string, filter?: ContactFilter | null): FilterQuery<Contact> {

@@ -1,12 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
 import { copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Domain } from './domain.entity.js';
-import { type DomainFilter, domainWhere } from './domain.service.js';
-import { DomainFilter as DomainFilterInput } from './domain.resolver.js';
+import { domainWhere } from './domain.service.js';
+import { DomainFilter } from './domain.filter.js';
 
 /** DOMAINS: the Domains page's list (domainWhere). */
 export const domainExport: ResourceExport<DomainFilter> = {
-  json: jsonFilter('DOMAINS', DomainFilterInput),
+  json: jsonFilter('DOMAINS', DomainFilter),
   query: (em, teamId, f) =>
     copySql(
       em

@@ -1,4 +1,3 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { requireReader, requireManager } from '../auth/actor.js';
@@ -6,6 +5,7 @@ import { Domain } from './domain.entity.js';
 import { domainRecords } from './domain.records.js';
 import { createDomain, deleteDomain, findDomain, listDomains, sendingPolicy, verifyDomain } from './domain.service.js';
 import { isUuid } from '../../lib/ids.js';
+import { DomainFilter } from './domain.filter.js';
 
 @ObjectType({ description: 'A DNS record to publish for a domain, and what the last check found' })
 class DomainRecord {
@@ -36,11 +36,7 @@ class CreateDomainInput {
   region!: string;
 }
 
-@InputType({ description: 'Narrows the domains; the conditions given must all hold' })
-export class DomainFilter {
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Added at or after this time' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Added at or before this time' }) to?: Date | null;
-}
+export { DomainFilter };
 
 @Resolver(() => Domain)
 export class DomainResolver {

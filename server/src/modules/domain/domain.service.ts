@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -11,6 +11,9 @@ import type { Config } from '../../config.js';
 import { dkimKeyPair } from './domain.dkim.js';
 import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
 import { checkDomainRecords, createResolver, expectedRecords, mailHost } from './domain.records.js';
+import type { DomainFilter } from './domain.filter.js';
+
+export type { DomainFilter };
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
@@ -33,8 +36,6 @@ export function checkRegion(region: string | undefined): Region {
   }
   return r as Region;
 }
-
-export type DomainFilter = DateRange;
 
 /** The team's domains matching a filter: the Domains page's (all of them), which its export takes too. */
 export function domainWhere(teamId: string, filter: DomainFilter | null = {}): FilterQuery<Domain> {

@@ -1,12 +1,12 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
 import { Email } from './email.entity.js';
-import { type EmailFilter, emailWhere } from './email.service.js';
-import { EmailFilter as EmailFilterInput } from './email.resolver.js';
+import { emailWhere } from './email.service.js';
+import { EmailFilter } from './email.filter.js';
 
 /** EMAILS: the Emails page's list (emailWhere), with the REST API's field names as columns. */
 export const emailExport: ResourceExport<EmailFilter> = {
-  json: jsonFilter('EMAILS', EmailFilterInput),
+  json: jsonFilter('EMAILS', EmailFilter),
   query: (em, teamId, f) =>
     copySql(
       em

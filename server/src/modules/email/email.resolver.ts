@@ -1,27 +1,19 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import { Email, type EmailStatus, EmailStatusFilter } from './email.entity.js';
+import { Email } from './email.entity.js';
 import { scheduleDue } from './email.jobs.js';
 import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
+import { EmailFilter } from './email.filter.js';
 
 const EmailConnection = Connection(Email, 'Email');
 type EmailConnection = InstanceType<typeof EmailConnection>;
 
-@InputType({ description: 'Narrows the emails, as on the Emails page; the conditions given must all hold' })
-export class EmailFilter {
-  @Field(() => String, { nullable: true, description: 'scheduled, queued, sent, failed or canceled', deprecationReason: 'Use emailStatus, an enum' })
-  status?: EmailStatus | null;
-  @Field(() => EmailStatusFilter, { nullable: true, description: 'Only emails in this status' }) emailStatus?: EmailStatusFilter | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or after this time' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Accepted at or before this time' }) to?: Date | null;
-  @Field(() => ID, { nullable: true, description: 'Only emails sent with this key' }) apiKeyId?: string | null;
-  @Field(() => String, { nullable: true, description: 'Part of the subject, the sender or a recipient, any case' }) search?: string | null;
-}
+export { EmailFilter };
 
 @Resolver(() => Email)
 export class EmailResolver {

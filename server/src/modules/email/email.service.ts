@@ -3,26 +3,20 @@ import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../auth/actor.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
-import { addressing, EMAIL_STATUSES, Email, type EmailStatus, type EmailStatusFilter } from './email.entity.js';
+import { addressing, EMAIL_STATUSES, Email } from './email.entity.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailWriter, NewEmailRow } from './email.writer.js';
+import type { EmailFilter } from './email.filter.js';
+
+export type { EmailFilter };
 
 export const BATCH_MAX = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
-
-export type EmailFilter = DateRange & {
-  status?: EmailStatus | null;
-  /** The same as status, typed */
-  emailStatus?: EmailStatusFilter | null;
-  apiKeyId?: string | null;
-  /** Part of the subject, the sender or a recipient, any case */
-  search?: string | null;
-};
 
 /** A key tied to a domain sends only from it. (That the team has the domain is checked by the insert.) */
 function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
