@@ -1,8 +1,8 @@
 import { escapeLiteral } from 'pg';
 import { cell, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
+import { UsageLogFilter } from './usage-log.filter.js';
 import { listLogPartitions } from './usage-log.partitions.js';
-import { type Bind, ERROR_MESSAGE_SQL, ERROR_NAME_SQL, logConditions, type UsageLogFilter } from './usage-log.query.js';
-import { UsageLogFilter as UsageLogFilterInput } from './usage-log.resolver.js';
+import { type Bind, ERROR_MESSAGE_SQL, ERROR_NAME_SQL, logConditions } from './usage-log.query.js';
 
 /** Values as quoted literals: COPY takes no bind parameters. */
 const literal: Bind = (v, type) => `${escapeLiteral(String(v))}::${type}`;
@@ -22,7 +22,7 @@ export function logsExportQuery(teamId: string, f: UsageLogFilter, slice: { from
 
 /** LOGS: the Logs page's filters, read a day partition at a time. */
 export const usageLogExport: ResourceExport<UsageLogFilter> = {
-  json: jsonFilter('LOGS', UsageLogFilterInput),
+  json: jsonFilter('LOGS', UsageLogFilter),
   query: (_em, teamId, f) => logsExportQuery(teamId, f),
   /**
    * Newest first, a day partition at a time (and what the default partition holds beyond them):

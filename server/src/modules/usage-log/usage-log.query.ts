@@ -1,25 +1,11 @@
 import type pg from 'pg';
 import { badInput } from '../../errors.js';
-import { type DateRange, dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
+import { LOG_METHODS, type UsageLogFilter } from './usage-log.filter.js';
 
-export type UsageLogFilter = DateRange & {
-  apiKeyId?: string | null;
-  statusCode?: number | null;
-  /** 2, 4 or 5: every 2xx, 4xx or 5xx status */
-  statusClass?: number | null;
-  /** The same as statusClass, typed */
-  responseClass?: StatusClass | null;
-  /** GET, POST, PATCH, PUT or DELETE */
-  method?: string | null;
-  /** The same as method, typed */
-  httpMethod?: HttpMethod | null;
-  /** A path and everything under it: `/emails` is /emails, /emails/batch and /emails/:id; `/graphql` every operation */
-  endpoint?: string | null;
-  /** Only answers with a status of 400 or more (with a status code or class: both apply) */
-  errorsOnly?: boolean | null;
-};
+export type { UsageLogFilter };
 
 /**
  * A failed request's error name and message, from its logged response body (status 400 or
@@ -39,25 +25,6 @@ export function errorOf(statusCode: number, body: unknown): { name: string | nul
     return null;
   };
   return { name: text(b.name, first?.extensions?.code), message: text(b.message, first?.message) };
-}
-
-/** The HTTP methods a log can be filtered by. */
-export enum HttpMethod {
-  GET = 'GET',
-  POST = 'POST',
-  PATCH = 'PATCH',
-  PUT = 'PUT',
-  DELETE = 'DELETE',
-}
-export const LOG_METHODS = Object.values(HttpMethod);
-
-/** A class of HTTP statuses, by its first digit. */
-export enum StatusClass {
-  INFORMATIONAL = 1,
-  SUCCESS = 2,
-  REDIRECTION = 3,
-  CLIENT_ERROR = 4,
-  SERVER_ERROR = 5,
 }
 
 /** Whether an endpoint filter is well formed: a path of at most 300 characters. */

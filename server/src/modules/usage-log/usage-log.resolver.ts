@@ -1,39 +1,15 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
-import { ErrorCode } from '../../errors.js';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
-import { decodeLogCursor, encodeLogCursor, errorOf, HttpMethod, StatusClass } from './usage-log.query.js';
-
-registerEnumType(HttpMethod, {
-  name: 'HttpMethod',
-  description: 'An HTTP method a request log can be filtered by',
-  valuesConfig: {
-    GET: { description: 'Reads' },
-    POST: { description: 'Creates and sends' },
-    PATCH: { description: 'Partial updates' },
-    PUT: { description: 'Replacements' },
-    DELETE: { description: 'Deletions' },
-  },
-});
-registerEnumType(StatusClass, {
-  name: 'StatusClass',
-  description: 'A class of HTTP statuses, by its first digit',
-  valuesConfig: {
-    INFORMATIONAL: { description: '1xx' },
-    SUCCESS: { description: '2xx' },
-    REDIRECTION: { description: '3xx' },
-    CLIENT_ERROR: { description: '4xx' },
-    SERVER_ERROR: { description: '5xx' },
-  },
-});
-
-import { type Context, isAppError } from '../../graphql/context.js';
+import type { Context } from '../../graphql/context.js';
 import { siblingsInclude } from '../../graphql/selection.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { requireReader } from '../auth/actor.js';
 import { UsageLog } from './usage-log.entity.js';
-import { checkLogFilter, checkUsageDays, getUsageLog, listUsageLogs, logRetention, USAGE_MAX_DAYS } from './usage-log.service.js';
+import { UsageLogFilter } from './usage-log.filter.js';
+import { decodeLogCursor, encodeLogCursor, errorOf } from './usage-log.query.js';
+import { checkLogFilter, checkUsageDays, findUsageLog, listUsageLogs, logRetention, USAGE_MAX_DAYS } from './usage-log.service.js';
 
 /** Fields of UsageLogConnection beyond a page's (inherited by it). */
 @ObjectType()
@@ -49,28 +25,7 @@ class UsageLogSearch {
 const UsageLogConnection = Connection(UsageLog, 'UsageLog', UsageLogSearch);
 type UsageLogConnection = InstanceType<typeof UsageLogConnection>;
 
-@InputType({ description: 'Narrows the logs, as on the Logs page; the conditions given must all hold' })
-export class UsageLogFilter {
-  @Field(() => ID, { nullable: true, description: 'Only requests made with this key (deleted keys included)' }) apiKeyId?: string | null;
-  @Field(() => Int, { nullable: true, description: 'Only answers with this HTTP status, e.g. 422' }) statusCode?: number | null;
-  @Field(() => Int, { nullable: true, description: '2, 4 or 5 for every 2xx, 4xx or 5xx status', deprecationReason: 'Use responseClass, an enum' })
-  statusClass?: number | null;
-  @Field(() => StatusClass, { nullable: true, description: 'Only answers of this class (every 2xx, 4xx, 5xx…)' }) responseClass?: StatusClass | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or after this time' }) from?: Date | null;
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Made at or before this time' }) to?: Date | null;
-  @Field(() => Boolean, {
-    nullable: true,
-    description: 'Only answers with a status of 400 or more (4xx and 5xx); with statusCode or responseClass, both apply',
-  })
-  errorsOnly?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
-  @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
-  @Field(() => String, {
-    nullable: true,
-    description: 'A path and everything under it: /emails is /emails, /emails/batch and /emails/:id; /graphql is every GraphQL operation',
-  })
-  endpoint?: string | null;
-}
+export { UsageLogFilter };
 
 @ObjectType({ description: "One day of a key's use" })
 class UsageBucket {
@@ -118,13 +73,8 @@ export class UsageLogResolver {
     nullable: true,
     description: "One request log with its redacted bodies; null when there is none with this id (another team's included)",
   })
-  async usageLog(@Arg('id', () => ID, { description: "The log's id" }) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
-    try {
-      return await getUsageLog(ctx.em, requireReader(ctx.actor).teamId, id);
-    } catch (e) {
-      if (isAppError(e, ErrorCode.NOT_FOUND)) return null;
-      throw e;
-    }
+  usageLog(@Arg('id', () => ID, { description: "The log's id" }) id: string, @Ctx() ctx: Context): Promise<UsageLog | null> {
+    return findUsageLog(ctx.em, requireReader(ctx.actor).teamId, id);
   }
 
   @FieldResolver(() => ApiKey, { nullable: true, description: 'Null once the key is deleted' })

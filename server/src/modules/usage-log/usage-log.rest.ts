@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
 import type { RestRoute } from '../../rest/http.js';
-import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { listParams } from '../../rest/pagination.js';
+import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { getRoute } from '../../rest/resource.js';
 import type { UsageLog } from './usage-log.entity.js';
+import type { UsageLogFilter } from './usage-log.filter.js';
 import { findLogPosition } from './usage-log.query.js';
-import { checkLogFilter, getUsageLog, listUsageLogs, type UsageLogFilter } from './usage-log.service.js';
+import { checkLogFilter, getUsageLog, listUsageLogs } from './usage-log.service.js';
 
 const logJson = (log: UsageLog) => ({
   id: log.id,

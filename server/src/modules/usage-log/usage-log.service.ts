@@ -3,9 +3,8 @@ import type pg from 'pg';
 import { badInput, notFound } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { UsageLog } from './usage-log.entity.js';
-import { findLogPage, type LogPosition, logConditions, parameters, type UsageLogFilter } from './usage-log.query.js';
-
-export { isEndpointFilter, LOG_METHODS, type UsageLogFilter } from './usage-log.query.js';
+import type { UsageLogFilter } from './usage-log.filter.js';
+import { findLogPage, type LogPosition, logConditions, parameters } from './usage-log.query.js';
 
 /** Refuses a bad filter, naming the field, before anything runs. */
 export function checkLogFilter(teamId: string, filter: UsageLogFilter | null | undefined): void {
@@ -52,8 +51,14 @@ export async function logRetention(db: pg.Pool, teamId: string, days: number): P
   return { days, oldestAt: rows[0]?.oldest ?? null };
 }
 
+/** One of the team's logs with its bodies; null when it has none with this id (GraphQL's usageLog). */
+export async function findUsageLog(em: EntityManager, teamId: string, id: string): Promise<UsageLog | null> {
+  return isUuid(id) ? await em.findOne(UsageLog, { id, teamId }, { populate: ['requestBody', 'responseBody'] }) : null;
+}
+
+/** The same, NOT_FOUND when there is none (GET /logs/:id). */
 export async function getUsageLog(em: EntityManager, teamId: string, id: string): Promise<UsageLog> {
-  const log = isUuid(id) ? await em.findOne(UsageLog, { id, teamId }, { populate: ['requestBody', 'responseBody'] }) : null;
+  const log = await findUsageLog(em, teamId, id);
   if (!log) throw notFound('Log');
   return log;
 }
