@@ -411,4 +411,31 @@ describe('a key revoked while a verification of it is in flight', () => {
     expect(reads.map((r) => r?.apiKeyId)).toEqual([key.id]);
     expect((await onB(others[0].token)).status).toBe(403);
   });
+
+  it('is done again when the instance lost its LISTEN connection during it: a revocation it missed still wins', async () => {
+    const admin = (await signUpAdmin(first, 'Deaf')).client;
+    const key = await createKey(admin, { name: 'missed', permission: 'FULL_ACCESS' });
+    const notifier = second.app.services.notifier;
+    const reads: (VerifiedKey | null)[] = [];
+    let rolled = '';
+    // While B's read is in flight, B's LISTEN connection is cut (B knows once its reset hooks have
+    // run), then A rolls the key: B cannot be told.
+    const restore = duringLookups(second.app, async (read) => {
+      reads.push(read);
+      if (reads.length > 1) return;
+      const lost = new Promise<void>((resolve) => notifier.onReset(resolve));
+      const pid = (notifier as unknown as { client: { processID: number } }).client.processID;
+      await sql(first.databaseUrl, 'select pg_terminate_backend($1)', [pid]);
+      await lost;
+      rolled = await roll(admin, key.id);
+    });
+    try {
+      expect((await onB(key.token)).status).toBe(403);
+    } finally {
+      restore();
+    }
+    expect(reads[0]).toMatchObject({ apiKeyId: key.id });
+    await waitFor(() => (notifier.listening ? true : undefined), 20_000, 'LISTEN again');
+    expect((await onB(rolled)).status).toBe(200);
+  });
 });
