@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger.js';
 import type { VerifiedKey } from '../src/modules/api-key/api-key.verifier.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { GATE_DEFAULTS } from '../src/modules/auth/gate.js';
-import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { revokedEverywhere, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 // The request gate (modules/auth/gate.ts): the one door for REST, GraphQL, downloads and sockets.
@@ -176,7 +176,11 @@ describe('export downloads made with a key', () => {
   it('are logged, counted and rate-limited like any other request of that key', async () => {
     const created = await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`);
     const id = created.data!.createExport.id as string;
-    await new Promise((r) => setTimeout(r, 1100));
+    await waitFor(
+      async () => ((await team.admin.gql(`query($id: ID!) { export(id: $id) { status } }`, { id })).data?.export?.status === 'READY' ? true : undefined),
+      20_000,
+      'the export to be written',
+    );
     const first = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } });
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/^id,name,region,status,created_at\n/);
@@ -247,10 +251,16 @@ describe('the WebSocket', () => {
     const open = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CALLER }, () => init({ payload })));
     expect(open.map((o) => o.outcome)).toEqual(Array(MAX_SOCKETS_PER_CALLER).fill('ack'));
     expect((await init({ payload })).outcome).toBe(4403);
+    // A closed socket frees its place once the server has seen it close: asked again until then.
     open[0].socket.close();
-    await new Promise((r) => setTimeout(r, 200));
-    const again = await init({ payload });
-    expect(again.outcome).toBe('ack');
+    const again = await waitFor(
+      async () => {
+        const o = await init({ payload });
+        return o.outcome === 'ack' ? o : undefined;
+      },
+      10_000,
+      'the place of the closed socket',
+    );
     for (const o of [...open.slice(1), again]) o.socket.close();
 
     const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: payload, lazy: false });
@@ -318,22 +328,7 @@ describe('a key revoked while a verification of it is in flight', () => {
     await first?.stop();
   });
 
-  /** Makes a change on A and waits until B has been told of it (B's verifier is told first: it listened first). */
-  async function heardOnB<T>(keyId: string, change: () => Promise<T>): Promise<T> {
-    let off: () => unknown = () => undefined;
-    const heard = new Promise<void>((resolve) => {
-      off = second.app.services.notifier.on('api_key_revoked', (id) => {
-        if (id === keyId) resolve();
-      });
-    });
-    try {
-      const out = await change();
-      await heard;
-      return out;
-    } finally {
-      off();
-    }
-  }
+  const heardOnB = <T>(keyId: string, change: () => Promise<T>) => revokedEverywhere([second.app], keyId, change);
   const onB = (token: string) => fetch(`${second.url}/api/domains`, { headers: { authorization: `Bearer ${token}` } });
   const roll = (admin: TestClient, id: string) =>
     admin.gql(`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id }).then((r) => {

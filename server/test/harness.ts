@@ -141,3 +141,31 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Makes a change to a key and waits until every instance given has been told of it (its notifier
+ * delivered `api_key_revoked` for that key; the verifier listened first, so it has dropped its copy
+ * by then): the event other instances act on, instead of a pause long enough for NOTIFY to arrive.
+ */
+export async function revokedEverywhere<T>(apps: App[], keyId: string, change: () => Promise<T>): Promise<T> {
+  const offs: (() => unknown)[] = [];
+  const heard = Promise.all(
+    apps.map(
+      (app) =>
+        new Promise<void>((resolve) => {
+          offs.push(
+            app.services.notifier.on('api_key_revoked', (id) => {
+              if (id === keyId) resolve();
+            }),
+          );
+        }),
+    ),
+  );
+  try {
+    const out = await change();
+    await heard;
+    return out;
+  } finally {
+    for (const off of offs) off();
+  }
+}

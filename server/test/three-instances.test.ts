@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
 import { listLogPartitions } from '../src/modules/usage-log/usage-log.partitions.js';
-import { createClient, createTestDatabase, PASSWORD, sql, type TestClient, uniqueEmail, waitFor } from './harness.js';
+import { createClient, createTestDatabase, PASSWORD, revokedEverywhere, sql, type TestClient, uniqueEmail, waitFor } from './harness.js';
 
 // Three instances of Keyring on one database, behind a round-robin load balancer: what runs in
 // production as N instances. Two run background jobs, one serves requests only.
@@ -160,9 +160,13 @@ describe('three instances on one database behind a load balancer', () => {
   it('stops a deleted key on every instance at once', async () => {
     const key = await createKey();
     for (let i = 0; i < 3; i++) expect(await send(key.token, {}, '/api/domains', 'GET')).toBe(200);
-    expect((await admin.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: key.id })).errors).toBeUndefined();
-    // NOTIFY reaches the other instances' caches; give it a moment, then all three refuse.
-    await new Promise((r) => setTimeout(r, 300));
+    // Once each instance has been told (NOTIFY), all three refuse it.
+    const deleted = await revokedEverywhere(
+      instances.map((i) => i.app),
+      key.id,
+      () => admin.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: key.id }),
+    );
+    expect(deleted.errors).toBeUndefined();
     for (let i = 0; i < 6; i++) expect(await send(key.token, {}, '/api/domains', 'GET')).toBe(403);
   });
 
