@@ -29,9 +29,9 @@ async function expectSkeletonShown(browser: Browser, name: string, size: (typeof
   const { page } = browser;
   const skeleton = page.getByRole('status', { name });
   await skeleton.waitFor();
-  const box = await skeleton.boundingBox();
-  expect(box!.width).toBeGreaterThanOrEqual(size.width - 20);
-  expect(box!.height).toBeGreaterThanOrEqual(size.height - 1);
+  // (Polled: the element is there as soon as the HTML is, its stylesheet may still be coming.)
+  await expect.poll(async () => (await skeleton.boundingBox())?.height ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(size.height - 1);
+  expect((await skeleton.boundingBox())!.width).toBeGreaterThanOrEqual(size.width - 20);
   const colours = await skeleton.evaluate((el) => {
     const bar = el.querySelector('span');
     return {
