@@ -304,6 +304,8 @@ for (const size of VIEWPORTS) {
       await dialog.getByLabel('Expires on').fill(day);
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'hidden' });
+      // Save returns focus to where the dialog was opened from, as Escape, Done and Cancel do.
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'More options for Marketing sender' });
       // The key works through that day: 20 days and some hours from now, rounded.
       await expect.poll(async () => keys.row('Marketing sender').textContent()).toMatch(/Expires in 2[01] days/);
       expect(await keys.row('Marketing sender').textContent()).toContain('Sending access');

@@ -236,6 +236,21 @@ describe('a download made while the export is written', () => {
     await fault(null);
   });
 
+  it('answers 409 as JSON when the export fails before its first byte was sent', { timeout: 90_000 }, async () => {
+    await fault('fail', 0);
+    try {
+      const created = (await admin.gql(CREATE, { input: { resource: 'LOGS' } })).data!.createExport;
+      const res = await fetch(local(created.streamUrl), { headers: { cookie: admin.cookie! } });
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      expect(await res.json()).toEqual({ statusCode: 409, name: 'export_not_ready', message: 'This export failed.' });
+      expect(await statusOf(created.id)).toBe('FAILED');
+    } finally {
+      await fault(null);
+    }
+  });
+
   it('a download abandoned while it follows the export frees its slot: more abandoned than slots, then a whole one', { timeout: 90_000 }, async () => {
     await fault('hold');
     await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);

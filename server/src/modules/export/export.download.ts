@@ -82,8 +82,11 @@ export function exportDownload(services: Services) {
         return;
       }
       if (typeof outcome === 'object') {
-        // Nothing sent yet: a clear answer is still possible.
-        if (!res.headersSent) return fail(res, outcome.status, outcome.name, outcome.message);
+        if (!res.headersSent) {
+          // Nothing sent yet: a clear answer is still possible, as JSON rather than as the file.
+          for (const header of ['content-type', 'content-disposition', 'cache-control']) res.removeHeader(header);
+          return fail(res, outcome.status, outcome.name, outcome.message);
+        }
         broken = new Error(outcome.message);
         services.logger.warn({ exportId: exp.id, reason: outcome.message }, 'export download cut short');
         res.destroy();
