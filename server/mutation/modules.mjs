@@ -28,6 +28,6 @@ export const MODULES = {
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   // gate-mutation.test.ts drives the gate directly (one server); gate.test.ts through HTTP.
-  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate-mutation.test.ts', 'test/gate.test.ts'] },
+  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts'] },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['src/graphql/context.test.ts', 'test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };
