@@ -7,7 +7,7 @@ import { AppError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { type Admission, RequestGate } from '../src/modules/auth/gate.js';
 import { createTestDatabase, sql, startTestServer, type TestServer } from './harness.js';
-import { createKey, setUpTeam, type Team } from './rest-harness.js';
+import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let orm: MikroORM;
@@ -59,5 +59,24 @@ describe('refusals within refusalsLoggedPerMinute', () => {
     await server.app.services.usageRecorder.flush();
     const rows = await sql<{ endpoint: string }>(server.databaseUrl, 'select endpoint from usage_log where api_key_id = $1', [key.id]);
     expect(rows.map((r) => r.endpoint)).toEqual(['/domains']);
+  });
+});
+
+describe('what a key is told and what its logs keep', () => {
+  it('a disabled key: "This API key is disabled." (403 invalid_api_key on REST)', async () => {
+    const key = await createKey(team.admin, { name: 'disabled', permission: 'FULL_ACCESS' });
+    expect(
+      (await team.admin.gql('mutation($id: ID!) { updateApiKey(id: $id, input: { enabled: false }) { enabled } }', { id: key.id })).errors,
+    ).toBeUndefined();
+    const res = await api(server, '/domains', { token: key.token });
+    expect(res).toMatchObject({ status: 403, body: { name: 'invalid_api_key', message: 'This API key is disabled.' } });
+  });
+
+  it("a REST request's user agent is kept in its usage log", async () => {
+    const key = await createKey(team.admin, { name: 'agent', permission: 'FULL_ACCESS' });
+    expect((await api(server, '/domains', { token: key.token, headers: { 'user-agent': 'gate-test-agent/1.0' } })).status).toBe(200);
+    await server.app.services.usageRecorder.flush();
+    const rows = await sql<{ user_agent: string | null }>(server.databaseUrl, 'select user_agent from usage_log where api_key_id = $1', [key.id]);
+    expect(rows).toEqual([{ user_agent: 'gate-test-agent/1.0' }]);
   });
 });
