@@ -10,6 +10,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's own embedded PostgreSQL, for steps no API offers (ageing an export by days). */
+    databaseUrl: string;
   }
 }
 
@@ -58,6 +60,18 @@ export function stop(child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   });
 }
 
+/**
+ * The URL of the PostgreSQL the server started in DATA_DIR (server/src/db/embedded.ts): user and
+ * database `keyring`, the password it keeps in DATA_DIR/pg-password, and the port PostgreSQL wrote
+ * on the fourth line of its postmaster.pid.
+ */
+async function embeddedDatabaseUrl(dataDir: string): Promise<string> {
+  const password = (await fsp.readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim();
+  const port = Number((await fsp.readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[3]);
+  if (!password || !Number.isInteger(port) || port <= 0) throw new Error(`could not read the embedded PostgreSQL's password and port in ${dataDir}`);
+  return `postgres://keyring:${encodeURIComponent(password)}@127.0.0.1:${port}/keyring`;
+}
+
 /** Starts the real built server (embedded PostgreSQL in a fresh temp dir) for the whole run. */
 export default async function setup(project: TestProject) {
   for (const file of [serverMain, clientIndex]) {
@@ -88,6 +102,8 @@ export default async function setup(project: TestProject) {
       // listens on this port, so a verification answers at once with a DNS error (pending).
       REQUIRE_VERIFIED_DOMAINS: 'false',
       DNS_SERVERS: `127.0.0.1:${await freePort()}`,
+      // One background export per team at a time: a test holding that slot (e2e/db.ts) keeps an export PROCESSING.
+      EXPORT_TEAM_CONCURRENCY: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -106,6 +122,14 @@ export default async function setup(project: TestProject) {
     const output = await fsp.readFile(path.join(artifactsDir, 'server.log'), 'utf8').catch(() => '');
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- server output ---\n${output}`);
   }
+  let databaseUrl: string;
+  try {
+    databaseUrl = await embeddedDatabaseUrl(dataDir);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
   project.provide('baseUrl', baseUrl);
+  project.provide('databaseUrl', databaseUrl);
   return cleanup;
 }
