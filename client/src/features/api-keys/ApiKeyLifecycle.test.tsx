@@ -5,7 +5,7 @@ import { TeamAdminsQuery } from '../team/components/AdminsOnlyNote';
 import { ApiKeysPage } from './ApiKeysPage';
 import { ExpirePreviousApiKeyTokenMutation } from './hooks/useExpirePreviousTokenMutation';
 import { UpdateApiKeyMutation } from './hooks/useUpdateApiKeyMutation';
-import { apiKey, pageMock, recentUsageMock } from './test-fixtures';
+import { apiKey, type MockKey, pageMock, recentUsageMock } from './test-fixtures';
 
 const inAnHour = new Date(Date.now() + 58.5 * 60_000).toISOString();
 const rolled = apiKey('k1', 'Rolled', {
@@ -14,6 +14,20 @@ const rolled = apiKey('k1', 'Rolled', {
   previousTokenExpiresAt: inAnHour,
 });
 const paused = apiKey('k2', 'Paused', { enabled: false });
+
+/**
+ * The page asks its queries again every LIVE_POLL_MS (5 s), and on a loaded machine a poll comes
+ * during a test. Mocks answered once each, in order, let a poll take the answer meant for the
+ * refetch after a mutation (the list read "Disabled 2" before anything was disabled), or find none
+ * left (an error). So the page's queries are answered like a server: from the keys as they are
+ * when asked, however often.
+ */
+const livePage = (keys: () => readonly MockKey[]) => ({
+  ...pageMock(keys()),
+  result: () => pageMock(keys()).result,
+  maxUsageCount: Number.POSITIVE_INFINITY,
+});
+const liveUsage = (...args: Parameters<typeof recentUsageMock>) => ({ ...recentUsageMock(...args), maxUsageCount: Number.POSITIVE_INFINITY });
 
 const row = (name: string) => {
   const found = within(screen.getByRole('table', { name: 'API keys' }))
@@ -25,17 +39,22 @@ const row = (name: string) => {
 
 describe('API key rows: old token, disabled keys, the last 7 days', () => {
   it("shows a rolled key's old token with its countdown, and Expire now ends it", async () => {
+    let keys = [rolled, paused];
     const { user } = renderWithProviders(<ApiKeysPage />, {
       user: adminUser,
       mocks: [
-        pageMock([rolled, paused]),
-        recentUsageMock([
+        livePage(() => keys),
+        liveUsage([
           { id: 'k1', recentRequests: [0, 2, 0, 0, 5, 0, 3], recentErrorRate: 0.2 },
           { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
         ]),
         {
           request: { query: ExpirePreviousApiKeyTokenMutation, variables: { id: 'k1' } },
-          result: { data: { expirePreviousApiKeyToken: { ...rolled, previousTokenStart: null, previousTokenExpiresAt: null } } },
+          result: () => {
+            const expired = { ...rolled, previousTokenStart: null, previousTokenExpiresAt: null };
+            keys = [expired, paused];
+            return { data: { expirePreviousApiKeyToken: expired } };
+          },
         },
       ],
     });
@@ -52,26 +71,32 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
   });
 
   it('disables a key after a confirmation, and enables a disabled one at once', async () => {
+    let keys = [rolled, paused];
+    const setEnabled = (id: string, enabled: boolean) => {
+      keys = keys.map((k) => (k.id === id ? { ...k, enabled } : k));
+      const key = keys.find((k) => k.id === id);
+      return { data: { updateApiKey: key } };
+    };
     const { user } = renderWithProviders(<ApiKeysPage />, {
       user: adminUser,
       mocks: [
-        pageMock([rolled, paused]),
+        livePage(() => keys),
+        liveUsage([
+          { id: 'k1', recentRequests: [0, 0, 0, 0, 0, 0, 1], recentErrorRate: 0 },
+          { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
+        ]),
         {
           request: { query: UpdateApiKeyMutation, variables: { id: 'k1', input: { enabled: false } } },
-          result: { data: { updateApiKey: { ...rolled, enabled: false } } },
+          result: () => setEnabled('k1', false),
         },
-        pageMock([{ ...rolled, enabled: false }, paused]),
         {
           request: { query: UpdateApiKeyMutation, variables: { id: 'k2', input: { enabled: true } } },
-          result: { data: { updateApiKey: { ...paused, enabled: true } } },
+          result: () => setEnabled('k2', true),
         },
-        pageMock([
-          { ...rolled, enabled: false },
-          { ...paused, enabled: true },
-        ]),
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });
+    await within(row('Rolled')).findByRole('img', { name: /in the last 7 days/ });
     expect(screen.getByRole('button', { name: 'Disabled 1' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'More options for Rolled' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Disable API key' }));
@@ -80,18 +105,23 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Disable API key' }));
     expect(await screen.findByText('Disabled Rolled')).toBeTruthy();
     await waitFor(() => expect(within(row('Rolled')).getByText('Disabled')).toBeTruthy());
+    // The health counts come with the refetch the mutation asks for.
+    expect(await screen.findByRole('button', { name: 'Disabled 2' })).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'More options for Paused' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Enable API key' }));
     expect(await screen.findByText('Enabled Paused')).toBeTruthy();
     await waitFor(() => expect(within(row('Paused')).queryByText('Disabled')).toBeNull());
+    expect(await screen.findByRole('button', { name: 'Disabled 1' })).toBeTruthy();
   });
 
   it('tells members why there is no Create button, and who the admins are', async () => {
     renderWithProviders(<ApiKeysPage />, {
       user: memberUser,
       mocks: [
-        pageMock([rolled]),
+        livePage(() => [rolled]),
+        // The same keys as the list: both queries read the cache's \`apiKeys(filter:)\`.
+        liveUsage([{ id: 'k1', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null }]),
         {
           request: { query: TeamAdminsQuery },
           result: {
