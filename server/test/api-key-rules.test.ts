@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -107,7 +106,7 @@ describe('rolling', () => {
     for (const url of [server.url, second.url]) expect((await call(url, '/domains', key.token)).status).toBe(200);
     const rolled = await heardBySecond(key.id, () => admin.gql(ROLL, { id: key.id, input: { gracePeriodSeconds: 2 } }));
     expect(rolled.errors).toBeUndefined();
-    const [{ until }] = await sql(server.databaseUrl, 'select previous_token_expires_at as until from api_key where id = $1', [key.id]);
+    const [{ until }] = await sql<{ until: Date }>(server.databaseUrl, 'select previous_token_expires_at as until from api_key where id = $1', [key.id]);
     expect(until.getTime()).toBeGreaterThan(Date.now());
     // During the grace period both tokens work, on both instances (and each has cached the old one again).
     for (const url of [server.url, second.url]) {
@@ -162,8 +161,10 @@ describe('usage status and expiry at their boundaries', () => {
       { name: 'Used 30 days ago', usageStatus: 'INACTIVE' },
       { name: 'Used 30 days less a minute ago', usageStatus: 'ACTIVE' },
     ]);
-    expect((await client.gql(LIST, { filter: { usageStatus: 'INACTIVE' } })).data!.apiKeys.map((k) => k.name)).toEqual(['Used 30 days ago']);
-    expect((await client.gql(LIST, { filter: { usageStatus: 'ACTIVE' } })).data!.apiKeys.map((k) => k.name)).toEqual(['Used 30 days less a minute ago']);
+    expect((await client.gql(LIST, { filter: { usageStatus: 'INACTIVE' } })).data!.apiKeys.map((k: { name: string }) => k.name)).toEqual(['Used 30 days ago']);
+    expect((await client.gql(LIST, { filter: { usageStatus: 'ACTIVE' } })).data!.apiKeys.map((k: { name: string }) => k.name)).toEqual([
+      'Used 30 days less a minute ago',
+    ]);
     expect((await client.gql(HEALTH)).data!.apiKeyHealth).toEqual({ total: 2, neverUsed: 0, inactive: 1, fullAccess: 1, expiringSoon: 0 });
   });
 
@@ -177,7 +178,7 @@ describe('usage status and expiry at their boundaries', () => {
     const gone = await createKey(client, { name: 'Expired', permission: 'SENDING_ACCESS', expiresAt: at(DAY) });
     await sql(server.databaseUrl, `update api_key set expires_at = now() - interval '1 minute' where id = $1`, [gone.id]);
     expect((await client.gql(HEALTH)).data!.apiKeyHealth.expiringSoon).toBe(2);
-    const soon = (await client.gql(LIST, { filter: { expiringSoon: true } })).data!.apiKeys.map((k) => k.name);
+    const soon = (await client.gql(LIST, { filter: { expiringSoon: true } })).data!.apiKeys.map((k: { name: string }) => k.name);
     expect(soon.sort()).toEqual(['Inside', 'Tomorrow']);
   });
 });
@@ -196,7 +197,7 @@ describe('audit events', () => {
     });
     const memberUserId = joined.data!.acceptInvitation.id;
     const members = (await client.gql(`{ team { members { id user { id } } } }`)).data!.team.members;
-    const membershipId = members.find((m) => m.user.id === memberUserId).id;
+    const membershipId = members.find((m: { user: { id: string } }) => m.user.id === memberUserId).id;
     expect((await client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }`, { id: membershipId })).errors).toBeUndefined();
     expect((await client.gql(`mutation($id: ID!) { removeMember(id: $id) }`, { id: membershipId })).errors).toBeUndefined();
     const pending = await client.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } } }`, {
@@ -209,7 +210,7 @@ describe('audit events', () => {
 
     const res = await client.gql(`{ auditEvents(first: 50) { edges { node { action targetId actor { id } } } } }`);
     expect(res.errors).toBeUndefined();
-    const events = res.data!.auditEvents.edges.map((e) => e.node).filter((n) => n.action !== 'team.created');
+    const events = res.data!.auditEvents.edges.map((e: { node: { action: string } }) => e.node).filter((n: { action: string }) => n.action !== 'team.created');
     expect(events).toEqual([
       { action: 'export.created', targetId: exportId, actor: { id: user.id } },
       { action: 'member.invitation_revoked', targetId: revokedId, actor: { id: user.id } },

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -88,6 +87,20 @@ async function exportCsv(resource: string, filters: Record<string, unknown> = {}
 const DANGEROUS = ['=1+2', '+1', '-1', '@SUM(A1)', '\tTab', '\rCR'];
 const HARMLESS = ['plain', "'already quoted", 'a=b', ' =space first', 'comma, "quote"'];
 const neutral = (v: string) => (DANGEROUS.includes(v) ? `'${v}` : v);
+/** The columns of an email row the export test compares. */
+type EmailRow = {
+  id: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  reply_to: string[];
+  subject: string;
+  status: string;
+  created_at: Date;
+  sent_at: Date | null;
+  api_key_id: string;
+};
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
 
 describe('CSV cells are neutralised against formulas, checked cell by cell', () => {
@@ -100,7 +113,7 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
     }
     const [header, ...rows] = await exportCsv('CONTACTS');
     expect(header).toEqual(['id', 'email', 'first_name', 'last_name', 'unsubscribed', 'created_at']);
-    const db = await sql(
+    const db = await sql<{ id: string; email: string; first_name: string; last_name: string; unsubscribed: boolean; created_at: Date }>(
       server.databaseUrl,
       'select id, email, first_name, last_name, unsubscribed, created_at from contact where team_id = $1 order by created_at desc, id desc',
       [teamId],
@@ -130,7 +143,7 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
     );
     const [header, ...rows] = await exportCsv('EMAILS');
     expect(header).toEqual(['id', 'from', 'to', 'cc', 'bcc', 'reply_to', 'subject', 'last_event', 'created_at', 'sent_at', 'api_key_id', 'api_key_name']);
-    const db = await sql(server.databaseUrl, `select * from email where team_id = $1 order by created_at desc, id desc`, [teamId]);
+    const db = await sql<EmailRow>(server.databaseUrl, `select * from email where team_id = $1 order by created_at desc, id desc`, [teamId]);
     const keyNames = new Map(
       (await sql<{ id: string; name: string }>(server.databaseUrl, 'select id, name from api_key where team_id = $1', [teamId])).map((k) => [
         k.id,
@@ -155,7 +168,7 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
       ]),
     );
     const oddRow = rows.find((r) => r[0] === odd);
-    expect(oddRow.slice(1, 6)).toEqual([
+    expect(oddRow?.slice(1, 6)).toEqual([
       "'=cmd|x <news@exporter.example.com>",
       "'+1@example.org, d@example.org",
       "'-c@example.org",
@@ -181,7 +194,11 @@ describe('CSV cells are neutralised against formulas, checked cell by cell', () 
     }
     const [header, ...rows] = await exportCsv('BROADCASTS');
     expect(header).toEqual(['id', 'name', 'from', 'subject', 'status', 'created_at']);
-    const db = await sql(server.databaseUrl, 'select * from broadcast where team_id = $1 order by created_at desc, id desc', [teamId]);
+    const db = await sql<{ id: string; name: string; from: string; subject: string; status: string; created_at: Date }>(
+      server.databaseUrl,
+      'select * from broadcast where team_id = $1 order by created_at desc, id desc',
+      [teamId],
+    );
     expect(rows).toEqual(
       db.map((b) => [b.id, neutral(b.name), b.from.startsWith('@') ? `'${b.from}` : b.from, neutral(b.subject), b.status, iso(b.created_at)]),
     );
@@ -278,7 +295,11 @@ describe('exportProgress', () => {
       await new Promise<void>((resolve, reject) => {
         ws.subscribe(
           { query: `subscription($id: ID!) { exportProgress(id: $id) { status processedRows } }`, variables: { id: exp.id } },
-          { next: (m) => events.push(m.data!.exportProgress), error: reject, complete: resolve },
+          {
+            next: (m) => events.push((m.data as { exportProgress: { status: string; processedRows: number } }).exportProgress),
+            error: reject,
+            complete: resolve,
+          },
         );
       });
     } finally {
