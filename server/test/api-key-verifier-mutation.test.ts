@@ -1,0 +1,349 @@
+// The API-key verifier on a real PostgreSQL, without a server: which tokens it accepts (a rolled
+// key's old token in its grace period, an expired key refused), what it reports of a key (team,
+// permission, domain binding, enabled, until when), and when it asks the database again (cached
+// keys and misses, revocations through NOTIFY, resets, the caches' bounds). `beforeLookup` runs
+// exactly when the answer needs the database, which is how these tests see the caches.
+// Fast enough for every mutant of api-key.verifier.ts to run it (pnpm test:mutation api-key-verifier).
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notifier } from '../src/db/notifier.js';
+import { initOrm, migrate } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
+import { ApiKeyVerifier, VERIFIER_DEFAULTS, type VerifierOptions } from '../src/modules/api-key/api-key.verifier.js';
+import { generateToken, tokenHash } from '../src/modules/api-key/token.js';
+import { createTestDatabase, sql, waitFor } from './harness.js';
+
+const logger = createLogger('silent');
+let url: string;
+let orm: MikroORM;
+const notifiers: Notifier[] = [];
+let teamId: string;
+let domainId: string;
+
+beforeAll(async () => {
+  url = await createTestDatabase('verifier');
+  orm = await initOrm(url, logger);
+  await migrate(orm);
+  teamId = randomUUID();
+  domainId = randomUUID();
+  await sql(url, `insert into team (id, name, created_at) values ($1, 'Verifier', now())`, [teamId]);
+  await sql(url, `insert into domain (id, team_id, name, region, created_at) values ($1, $2, 'mail.example.com', 'us-east-1', now())`, [domainId, teamId]);
+});
+afterAll(async () => {
+  for (const n of notifiers) await n.close();
+  await orm?.close();
+});
+
+async function verifier(opts: Partial<VerifierOptions> = {}) {
+  const notifier = new Notifier(url, orm, logger);
+  await notifier.start();
+  notifiers.push(notifier);
+  const v = new ApiKeyVerifier(orm, notifier, opts);
+  let lookups = 0;
+  const verify = (token: string) =>
+    v.verify(token, async () => {
+      lookups++;
+    });
+  return { v, verify, lookups: () => lookups, notifier };
+}
+
+type KeyRow = {
+  permission?: 'FULL_ACCESS' | 'SENDING_ACCESS';
+  domain?: boolean;
+  expiresAt?: Date | null;
+  enabled?: boolean;
+  previous?: { token: string; expiresAt: Date | null };
+};
+async function insertKey(row: KeyRow = {}): Promise<{ id: string; token: string }> {
+  const id = randomUUID();
+  const token = generateToken();
+  await sql(
+    url,
+    `insert into api_key (id, team_id, name, permission, domain_id, token_start, token_hash, previous_token_hash, previous_token_expires_at,
+                          created_at, updated_at, expires_at, enabled)
+     values ($1, $2, 'k', $3, $4, 're_xx', $5, $6, $7, now(), now(), $8, $9)`,
+    [
+      id,
+      teamId,
+      row.permission ?? 'FULL_ACCESS',
+      row.domain ? domainId : null,
+      tokenHash(token),
+      row.previous ? tokenHash(row.previous.token) : null,
+      row.previous?.expiresAt ?? null,
+      row.expiresAt ?? null,
+      row.enabled ?? true,
+    ],
+  );
+  return { id, token };
+}
+const setEnabled = (id: string, enabled: boolean) => sql(url, 'update api_key set enabled = $2 where id = $1', [id, enabled]);
+const hour = 3_600_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('what a token is worth', () => {
+  it('a key: its team, permission, no domain, no limit, enabled', async () => {
+    const { verify } = await verifier();
+    const key = await insertKey({ permission: 'SENDING_ACCESS' });
+    expect(await verify(key.token)).toEqual({
+      kind: 'apiKey',
+      apiKeyId: key.id,
+      teamId,
+      permission: 'SENDING_ACCESS',
+      domainId: null,
+      domainName: null,
+      validUntil: null,
+      enabled: true,
+    });
+  });
+
+  it('a key bound to a domain: its id and name; a disabled key is reported disabled (refused by the gate with its own message)', async () => {
+    const { verify } = await verifier();
+    const key = await insertKey({ domain: true, enabled: false });
+    expect(await verify(key.token)).toMatchObject({ domainId, domainName: 'mail.example.com', enabled: false, permission: 'FULL_ACCESS' });
+  });
+
+  it('malformed tokens and a wrong checksum are refused without asking the database', async () => {
+    const { verify, lookups } = await verifier();
+    const key = await insertKey();
+    const last = key.token.at(-1) === 'A' ? 'B' : 'A';
+    const typo = key.token.slice(0, -1) + last;
+    for (const t of ['', 'nope', `${key.token}x`, key.token.slice(1), ` ${key.token}`, typo]) expect(await verify(t)).toBeNull();
+    expect(lookups()).toBe(0);
+  });
+
+  it('a key with an expiry: valid until then, refused once past it', async () => {
+    const { verify } = await verifier();
+    const until = new Date(Date.now() + hour);
+    const live = await insertKey({ expiresAt: until });
+    expect((await verify(live.token))?.validUntil).toBe(until.getTime());
+    const expired = await insertKey({ expiresAt: new Date(Date.now() - 1000) });
+    expect(await verify(expired.token)).toBeNull();
+  });
+
+  it('a key that expires while cached is refused from then on', async () => {
+    const { verify } = await verifier();
+    const key = await insertKey({ expiresAt: new Date(Date.now() + 150) });
+    expect(await verify(key.token)).not.toBeNull();
+    await sleep(200);
+    expect(await verify(key.token)).toBeNull();
+  });
+
+  it("a rolled key: the old token works through its grace period (until the earlier of it and the key's expiry); the new one has no grace limit", async () => {
+    const { verify } = await verifier();
+    const old = generateToken();
+    const grace = new Date(Date.now() + hour);
+    const expiry = new Date(Date.now() + 2 * hour);
+    const key = await insertKey({ previous: { token: old, expiresAt: grace }, expiresAt: expiry });
+    expect((await verify(old))?.validUntil).toBe(grace.getTime());
+    expect((await verify(key.token))?.validUntil).toBe(expiry.getTime());
+  });
+
+  it('a rolled key without a grace period: the old token is refused at once; past its grace period, too', async () => {
+    const { verify } = await verifier();
+    const old = generateToken();
+    const key = await insertKey({ previous: { token: old, expiresAt: null } });
+    expect(await verify(old)).toBeNull();
+    expect(await verify(key.token)).toMatchObject({ apiKeyId: key.id, validUntil: null });
+    const older = generateToken();
+    await insertKey({ previous: { token: older, expiresAt: new Date(Date.now() - 1000) } });
+    expect(await verify(older)).toBeNull();
+  });
+
+  it("the old token's limit is the key's expiry when that comes first", async () => {
+    const { verify } = await verifier();
+    const old = generateToken();
+    const expiry = new Date(Date.now() + hour);
+    await insertKey({ previous: { token: old, expiresAt: new Date(Date.now() + 2 * hour) }, expiresAt: expiry });
+    expect((await verify(old))?.validUntil).toBe(expiry.getTime());
+  });
+});
+
+describe('the caches', () => {
+  it('a verified key is answered from the cache (a change without a revocation is not seen) until its TTL ends', async () => {
+    const { verify, lookups } = await verifier({ ttlMs: 300 });
+    const key = await insertKey();
+    expect((await verify(key.token))?.enabled).toBe(true);
+    await setEnabled(key.id, false);
+    expect((await verify(key.token))?.enabled).toBe(true);
+    expect(lookups()).toBe(1);
+    await sleep(350);
+    expect((await verify(key.token))?.enabled).toBe(false);
+    expect(lookups()).toBe(2);
+  });
+
+  it('by default a key is trusted for a minute and a miss remembered for a minute', () => {
+    expect(VERIFIER_DEFAULTS).toEqual({ ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000 });
+  });
+
+  it('an unknown token is remembered as unknown until its miss TTL ends (one query per token and TTL)', async () => {
+    const { verify, lookups } = await verifier({ missTtlMs: 300 });
+    const token = generateToken();
+    expect(await verify(token)).toBeNull();
+    expect(await verify(token)).toBeNull();
+    expect(lookups()).toBe(1);
+    const id = randomUUID();
+    await sql(
+      url,
+      `insert into api_key (id, team_id, name, permission, token_start, token_hash, created_at, updated_at) values ($1, $2, 'k', 'FULL_ACCESS', 're_xx', $3, now(), now())`,
+      [id, teamId, tokenHash(token)],
+    );
+    expect(await verify(token)).toBeNull();
+    expect(lookups()).toBe(1);
+    await sleep(350);
+    expect(await verify(token)).toMatchObject({ apiKeyId: id });
+    expect(lookups()).toBe(2);
+    expect(await verify(token)).toMatchObject({ apiKeyId: id });
+    expect(lookups()).toBe(2);
+  });
+
+  it('beforeLookup may refuse (a throttled address): its error is thrown, and the next attempt asks again', async () => {
+    const { v } = await verifier();
+    const key = await insertKey();
+    const refused = new Error('throttled');
+    await expect(
+      v.verify(key.token, async () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(await v.verify(key.token)).toMatchObject({ apiKeyId: key.id });
+  });
+
+  it('a revocation drops every cached token of the key at once (the old one of a roll too); other keys stay cached', async () => {
+    const { v, verify, lookups } = await verifier();
+    const old = generateToken();
+    const key = await insertKey({ previous: { token: old, expiresAt: new Date(Date.now() + hour) } });
+    const other = await insertKey();
+    await verify(key.token);
+    await verify(old);
+    await verify(other.token);
+    expect(lookups()).toBe(3);
+    await setEnabled(key.id, false);
+    await v.revoke(key.id);
+    expect((await verify(key.token))?.enabled).toBe(false);
+    expect((await verify(old))?.enabled).toBe(false);
+    await verify(other.token);
+    expect(lookups()).toBe(5);
+  });
+
+  it('a revocation on one instance reaches the others by NOTIFY', async () => {
+    const a = await verifier();
+    const b = await verifier();
+    const key = await insertKey();
+    await a.verify(key.token);
+    await b.verify(key.token);
+    await setEnabled(key.id, false);
+    await a.v.revoke(key.id);
+    expect((await a.verify(key.token))?.enabled).toBe(false);
+    await waitFor(async () => ((await b.verify(key.token))?.enabled === false ? true : undefined), 5000, "B's copy dropped");
+  });
+
+  it('unconfirm (LISTEN lost): every cached key and miss is read again before its next use', async () => {
+    const { v, verify, lookups } = await verifier();
+    const key = await insertKey();
+    const unknown = generateToken();
+    await verify(key.token);
+    await verify(unknown);
+    await setEnabled(key.id, false);
+    v.unconfirm();
+    expect((await verify(key.token))?.enabled).toBe(false);
+    await verify(unknown);
+    expect(lookups()).toBe(4);
+    await verify(key.token);
+    await verify(unknown);
+    expect(lookups()).toBe(4);
+  });
+
+  it('clear: every cached key and miss is forgotten', async () => {
+    const { v, verify, lookups } = await verifier();
+    const key = await insertKey();
+    const unknown = generateToken();
+    await verify(key.token);
+    await verify(unknown);
+    v.clear();
+    await verify(key.token);
+    await verify(unknown);
+    expect(lookups()).toBe(4);
+  });
+
+  it('at most maxEntries keys are kept: the oldest inserted goes', async () => {
+    const { verify, lookups } = await verifier({ maxEntries: 2 });
+    const [k1, k2, k3] = await Promise.all([insertKey(), insertKey(), insertKey()]);
+    await verify(k1.token);
+    await verify(k2.token);
+    await verify(k2.token);
+    expect(lookups()).toBe(2);
+    await verify(k3.token);
+    await verify(k2.token);
+    await verify(k3.token);
+    expect(lookups()).toBe(3);
+    await verify(k1.token);
+    expect(lookups()).toBe(4);
+  });
+
+  it('at most maxMisses unknown tokens are remembered, apart from the keys', async () => {
+    const { verify, lookups } = await verifier({ maxMisses: 2, maxEntries: 1 });
+    const key = await insertKey();
+    await verify(key.token);
+    const [u1, u2, u3] = [generateToken(), generateToken(), generateToken()];
+    await verify(u1);
+    await verify(u2);
+    await verify(u2);
+    await verify(key.token);
+    expect(lookups()).toBe(3);
+    await verify(u3);
+    await verify(u2);
+    await verify(u3);
+    expect(lookups()).toBe(4);
+    await verify(u1);
+    expect(lookups()).toBe(5);
+    await verify(key.token);
+    expect(lookups()).toBe(5);
+  });
+
+  it('a token that becomes known drops its miss; one that becomes unknown drops its key', async () => {
+    const { v, verify, lookups } = await verifier({ missTtlMs: 0 });
+    const key = await insertKey();
+    await verify(key.token);
+    await sql(url, 'delete from api_key where id = $1', [key.id]);
+    await v.revoke(key.id);
+    expect(await verify(key.token)).toBeNull();
+    expect(lookups()).toBe(2);
+  });
+});
+
+describe('a revocation during a lookup', () => {
+  it('wins: the lookup reads again and does not cache what it read before', async () => {
+    const { v, verify, lookups } = await verifier();
+    const key = await insertKey();
+    const pg = (await import('pg')).default;
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table api_key in access exclusive mode');
+      const pending = verify(key.token);
+      await waitFor(async () => {
+        const rows = await sql<{ n: number }>(url, `select count(*)::int as n from pg_locks where relation = 'api_key'::regclass and not granted`);
+        return rows[0].n > 0 ? true : undefined;
+      });
+      await locker.query('update api_key set enabled = false where id = $1', [key.id]);
+      v.forget(key.id);
+      await locker.query('commit');
+      expect((await pending)?.enabled).toBe(false);
+      expect(lookups()).toBe(1);
+      expect((await verify(key.token))?.enabled).toBe(false);
+      expect(lookups()).toBe(1);
+    } finally {
+      await locker.end();
+    }
+  });
+
+  it('concurrent lookups of one token share the answer', async () => {
+    const { verify } = await verifier();
+    const key = await insertKey();
+    const [a, b] = await Promise.all([verify(key.token), verify(key.token)]);
+    expect(a).toEqual(b);
+    expect(a?.apiKeyId).toBe(key.id);
+  });
+});
