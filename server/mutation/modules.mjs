@@ -19,7 +19,8 @@ export const MODULES = {
     mutate: 'src/modules/usage-log/usage-recorder.ts',
     tests: ['src/modules/usage-log/usage-recorder.test.ts', 'test/usage-log-flush.test.ts'],
   },
-  'api-key-service': { mutate: 'src/modules/api-key/api-key.service.ts', tests: ['test/api-keys.test.ts', 'test/api-key-rules.test.ts'] },
+  // api-key-service-mutation.test.ts: the service on a database with a real verifier, no server.
+  'api-key-service': { mutate: 'src/modules/api-key/api-key.service.ts', tests: ['test/api-key-service-mutation.test.ts'] },
   // api-key-verifier-mutation.test.ts: the verifier on a database, no server (its caches seen through beforeLookup).
   'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-key-verifier-mutation.test.ts'] },
   'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/teams.test.ts'] },
