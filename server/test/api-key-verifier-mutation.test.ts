@@ -5,8 +5,10 @@
 // exactly when the answer needs the database, which is how these tests see the caches.
 // Fast enough for every mutant of api-key.verifier.ts to run it (pnpm test:mutation api-key-verifier).
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConnectionError } from '../src/db/connection.js';
 import { Notifier } from '../src/db/notifier.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
@@ -312,38 +314,241 @@ describe('the caches', () => {
   });
 });
 
-describe('a revocation during a lookup', () => {
-  it('wins: the lookup reads again and does not cache what it read before', async () => {
-    const { v, verify, lookups } = await verifier();
-    const key = await insertKey();
-    const pg = (await import('pg')).default;
-    const locker = new pg.Client({ connectionString: url });
-    await locker.connect();
-    try {
-      await locker.query('begin');
-      await locker.query('lock table api_key in access exclusive mode');
-      const pending = verify(key.token);
-      await waitFor(async () => {
-        const rows = await sql<{ n: number }>(url, `select count(*)::int as n from pg_locks where relation = 'api_key'::regclass and not granted`);
-        return rows[0].n > 0 ? true : undefined;
+/**
+ * The verifier's own database connections through a loopback proxy that can hold PostgreSQL's
+ * answers (the query has run, its snapshot taken, the answer not yet delivered: a lookup in flight
+ * that read the key as it was) or cut every connection (the database unreachable). `answers`
+ * counts the statements sent (Parse or Query messages).
+ */
+async function proxied(opts: Partial<VerifierOptions> = {}) {
+  const target = new URL(url);
+  const held: { client: net.Socket; data: Buffer }[] = [];
+  const sockets = new Set<net.Socket>();
+  let hold = false;
+  let cut = false;
+  let answers = 0;
+  let complete = false;
+  const server = net.createServer((client) => {
+    if (cut) return void client.destroy();
+    sockets.add(client);
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(upstream);
+    client.on('data', (d) => {
+      if (d[0] === 0x50 || d[0] === 0x51) answers++;
+      upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      // Ends with ReadyForQuery: the whole answer is here.
+      complete = d.length >= 6 && d[d.length - 6] === 0x5a && d.readUInt32BE(d.length - 5) === 5;
+      if (hold) held.push({ client, data: d });
+      else client.write(d);
+    });
+    for (const s of [client, upstream]) {
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
       });
-      await locker.query('update api_key set enabled = false where id = $1', [key.id]);
-      v.forget(key.id);
-      await locker.query('commit');
-      expect((await pending)?.enabled).toBe(false);
-      expect(lookups()).toBe(1);
-      expect((await verify(key.token))?.enabled).toBe(false);
-      expect(lookups()).toBe(1);
-    } finally {
-      await locker.end();
     }
   });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String((server.address() as net.AddressInfo).port);
+  const db = await initOrm(u.toString(), logger);
+  proxies.push({ server, db, sockets });
+  // One connection open before anything is held (its handshake would be held too).
+  await db.em.getConnection().execute('select 1');
+  answers = 0;
+  const notifier = new Notifier(url, orm, logger);
+  await notifier.start();
+  notifiers.push(notifier);
+  const v = new ApiKeyVerifier(db, notifier, opts);
+  let lookups = 0;
+  return {
+    v,
+    verify: (token: string) =>
+      v.verify(token, async () => {
+        lookups++;
+      }),
+    lookups: () => lookups,
+    answers: () => answers,
+    hold() {
+      hold = true;
+    },
+    /** Waits until the nth statement has been sent and a whole answer is held back. */
+    async heldAnswer(n = 1) {
+      await waitFor(() => (answers >= n && held.length && complete ? true : undefined), 5000, 'a held answer');
+    },
+    release(keepHolding = false) {
+      hold = keepHolding;
+      complete = false;
+      for (const h of held.splice(0)) h.client.write(h.data);
+    },
+    cut() {
+      cut = true;
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+const proxies: { server: net.Server; db: MikroORM; sockets: Set<net.Socket> }[] = [];
+afterAll(async () => {
+  for (const p of proxies) {
+    for (const s of p.sockets) s.destroy();
+    await p.db.close().catch(() => undefined);
+    p.server.close();
+  }
+});
 
-  it('concurrent lookups of one token share the answer', async () => {
-    const { verify } = await verifier();
+describe('changes while a key is read', () => {
+  it('its own revocation: the key is read again, and what was read before is not cached', async () => {
+    const p = await proxied();
     const key = await insertKey();
-    const [a, b] = await Promise.all([verify(key.token), verify(key.token)]);
-    expect(a).toEqual(b);
+    p.hold();
+    const pending = p.verify(key.token);
+    await p.heldAnswer();
+    await setEnabled(key.id, false);
+    p.v.forget(key.id);
+    p.release();
+    expect((await pending)?.enabled).toBe(false);
+    expect(p.answers()).toBe(2);
+    expect((await p.verify(key.token))?.enabled).toBe(false);
+    expect(p.lookups()).toBe(1);
+  });
+
+  it("another key's revocation: one read, cached", async () => {
+    const p = await proxied();
+    const key = await insertKey();
+    p.hold();
+    const pending = p.verify(key.token);
+    await p.heldAnswer();
+    p.v.forget(randomUUID());
+    p.release();
+    expect((await pending)?.enabled).toBe(true);
+    expect(p.answers()).toBe(1);
+    await p.verify(key.token);
+    expect(p.lookups()).toBe(1);
+  });
+
+  it('more revocations than maxEntries tracks: every key read meanwhile is read again', async () => {
+    const once = await proxied({ maxEntries: 1 });
+    const key = await insertKey();
+    once.hold();
+    let pending = once.verify(key.token);
+    await once.heldAnswer();
+    once.v.forget(randomUUID());
+    once.release();
+    await pending;
+    expect(once.answers()).toBe(1);
+    const twice = await proxied({ maxEntries: 1 });
+    twice.hold();
+    pending = twice.verify(key.token);
+    await twice.heldAnswer();
+    twice.v.forget(randomUUID());
+    twice.v.forget(randomUUID());
+    twice.release();
+    expect((await pending)?.apiKeyId).toBe(key.id);
+    expect(twice.answers()).toBe(2);
+  });
+
+  it('a reset (LISTEN lost): the key is read again', async () => {
+    const p = await proxied();
+    const key = await insertKey();
+    p.hold();
+    const pending = p.verify(key.token);
+    await p.heldAnswer();
+    await setEnabled(key.id, false);
+    p.v.unconfirm();
+    p.release();
+    expect((await pending)?.enabled).toBe(false);
+    expect(p.answers()).toBe(2);
+  });
+
+  it('revoked during every one of four reads: refused, not answered from a read that may predate the last revocation', async () => {
+    const p = await proxied();
+    const key = await insertKey();
+    p.hold();
+    const pending = p.verify(key.token);
+    for (let n = 1; n <= 4; n++) {
+      await p.heldAnswer(n);
+      p.v.forget(key.id);
+      p.release(n < 4);
+    }
+    expect(await pending).toBeNull();
+    expect(p.answers()).toBe(4);
+    expect(await p.verify(key.token)).toMatchObject({ apiKeyId: key.id });
+    expect(p.lookups()).toBe(2);
+  });
+
+  it('an unknown token while keys change: not remembered as unknown; read again (and found once it exists); after four such reads, refused', async () => {
+    const p = await proxied();
+    const token = generateToken();
+    p.hold();
+    let pending = p.verify(token);
+    await p.heldAnswer();
+    const id = randomUUID();
+    await sql(
+      url,
+      `insert into api_key (id, team_id, name, permission, token_start, token_hash, created_at, updated_at) values ($1, $2, 'k', 'FULL_ACCESS', 're_xx', $3, now(), now())`,
+      [id, teamId, tokenHash(token)],
+    );
+    p.v.forget(randomUUID());
+    p.release();
+    expect(await pending).toMatchObject({ apiKeyId: id });
+    expect(p.answers()).toBe(2);
+
+    const unknown = generateToken();
+    const before = p.answers();
+    p.hold();
+    pending = p.verify(unknown);
+    for (let n = 1; n <= 4; n++) {
+      await p.heldAnswer(before + n);
+      p.v.forget(randomUUID());
+      p.release(n < 4);
+    }
+    expect(await pending).toBeNull();
+    expect(p.answers()).toBe(before + 4);
+    expect(await p.verify(unknown)).toBeNull();
+    expect(p.lookups()).toBe(3);
+    expect(await p.verify(unknown)).toBeNull();
+    expect(p.lookups()).toBe(3);
+  });
+
+  it('concurrent lookups of one token: one query', async () => {
+    const p = await proxied();
+    const key = await insertKey();
+    const [a, b] = await Promise.all([p.verify(key.token), p.verify(key.token)]);
     expect(a?.apiKeyId).toBe(key.id);
+    expect(b).toEqual(a);
+    expect(p.answers()).toBe(1);
+  });
+});
+
+describe('the database unreachable', () => {
+  it('a key known before stays known (its request gets a 503, its log is kept); an unknown token gets the connection error', async () => {
+    const p = await proxied({ ttlMs: 50 });
+    const key = await insertKey();
+    expect(await p.verify(key.token)).toMatchObject({ apiKeyId: key.id });
+    await sleep(80);
+    p.cut();
+    expect(await p.verify(key.token)).toMatchObject({ apiKeyId: key.id });
+    expect(p.lookups()).toBe(2);
+    const error = await p.verify(generateToken()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConnectionError(error)).toBe(true);
+  });
+});
+
+describe('the LISTEN connection lost', () => {
+  it('every cached key is read again before its next use', async () => {
+    const { verify, lookups } = await verifier();
+    const key = await insertKey();
+    await verify(key.token);
+    await setEnabled(key.id, false);
+    await sql(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN%'`);
+    await waitFor(async () => ((await verify(key.token))?.enabled === false ? true : undefined), 5000, 'the key read again');
+    expect(lookups()).toBeGreaterThan(1);
   });
 });
