@@ -116,6 +116,12 @@ describe('creating a key', () => {
 
   it('names: required, at most 50 characters', async () => {
     const t = await team();
+    for (const name of [undefined, null]) {
+      expect(await refusal(createApiKey(em(), t.admin, { name: name as never, permission: Permission.FULL_ACCESS }))).toMatchObject({
+        field: 'name',
+        message: 'Name is required.',
+      });
+    }
     expect(await refusal(createApiKey(em(), t.admin, { name: '   ', permission: Permission.FULL_ACCESS }))).toEqual({
       field: 'name',
       message: 'Name is required.',
@@ -305,6 +311,31 @@ describe('updating a key', () => {
     expect((await audits(apiKey.id)).map((a) => a.action)).toEqual(['api_key.created']);
     const [after] = await sql<{ updated_at: Date }>(url, 'select updated_at from api_key where id = $1', [apiKey.id]);
     expect(after).toEqual(before);
+  });
+
+  it('nothing changed: the key stays cached everywhere (no revocation); enabled: null keeps it as it is', async () => {
+    const t = await team();
+    const { apiKey, token } = await createApiKey(em(), t.admin, { name: 'cached', permission: Permission.SENDING_ACCESS });
+    let lookups = 0;
+    const verify = () =>
+      verifier.verify(token, async () => {
+        lookups++;
+      });
+    await verify();
+    expect(lookups).toBe(1);
+    const same = await updateApiKey(em(), verifier, t.admin, apiKey.id, { name: 'cached', enabled: null });
+    expect(same).toMatchObject({ enabled: true, domain: null, permission: 'SENDING_ACCESS' });
+    await verify();
+    expect(lookups).toBe(1);
+    await updateApiKey(em(), verifier, t.admin, apiKey.id, { enabled: false });
+    expect(await verify()).toMatchObject({ enabled: false });
+    expect(lookups).toBe(2);
+  });
+
+  it('a sending key without a domain keeps none when renamed', async () => {
+    const t = await team();
+    const { apiKey } = await createApiKey(em(), t.admin, { name: 'free', permission: Permission.SENDING_ACCESS });
+    expect(await updateApiKey(em(), verifier, t.admin, apiKey.id, { name: 'free 2' })).toMatchObject({ name: 'free 2', domain: null });
   });
 
   it('checks as creating does; a domain given with a sending key binds it; a bad value changes nothing', async () => {
