@@ -464,6 +464,19 @@ describe('changes while a key is read', () => {
     expect(p.answers()).toBe(2);
   });
 
+  it('clear during the read: the key is read again', async () => {
+    const p = await proxied();
+    const key = await insertKey();
+    p.hold();
+    const pending = p.verify(key.token);
+    await p.heldAnswer();
+    await setEnabled(key.id, false);
+    p.v.clear();
+    p.release();
+    expect((await pending)?.enabled).toBe(false);
+    expect(p.answers()).toBe(2);
+  });
+
   it('revoked during every one of four reads: refused, not answered from a read that may predate the last revocation', async () => {
     const p = await proxied();
     const key = await insertKey();
