@@ -357,8 +357,8 @@ async function proxied(opts: Partial<VerifierOptions> = {}) {
   u.port = String((server.address() as net.AddressInfo).port);
   const db = await initOrm(u.toString(), logger);
   proxies.push({ server, db, sockets });
-  // One connection open before anything is held (its handshake would be held too).
-  await db.em.getConnection().execute('select 1');
+  // Two connections open before anything is held (a handshake would be held too).
+  await Promise.all([1, 2].map(() => db.em.getConnection().execute('select pg_sleep(0.05)')));
   answers = 0;
   const notifier = new Notifier(url, orm, logger);
   await notifier.start();
@@ -379,6 +379,23 @@ async function proxied(opts: Partial<VerifierOptions> = {}) {
     /** Waits until the nth statement has been sent and a whole answer is held back. */
     async heldAnswer(n = 1) {
       await waitFor(() => (answers >= n && held.length && complete ? true : undefined), 5000, 'a held answer');
+    },
+    /** Waits until n whole answers are held back, on as many connections. */
+    async heldOn(n: number) {
+      const whole = () =>
+        [...new Set(held.map((h) => h.client))].filter((c) => {
+          const d = Buffer.concat(held.filter((h) => h.client === c).map((h) => h.data));
+          return d.length >= 6 && d[d.length - 6] === 0x5a && d.readUInt32BE(d.length - 5) === 5;
+        });
+      await waitFor(() => (whole().length >= n ? true : undefined), 5000, 'held answers');
+    },
+    /** Lets through only the answers that hold this text (a key's id), and keeps holding. */
+    releaseHolding(text: string) {
+      const clients = new Set(held.filter((h) => h.data.includes(text)).map((h) => h.client));
+      for (const h of held.filter((x) => clients.has(x.client))) {
+        held.splice(held.indexOf(h), 1);
+        h.client.write(h.data);
+      }
     },
     release(keepHolding = false) {
       hold = keepHolding;
@@ -475,6 +492,21 @@ describe('changes while a key is read', () => {
     p.release();
     expect((await pending)?.enabled).toBe(false);
     expect(p.answers()).toBe(2);
+  });
+
+  it('a revocation during two overlapping reads still counts for the one that ends last', async () => {
+    const p = await proxied();
+    const [a, b] = await Promise.all([insertKey(), insertKey()]);
+    p.hold();
+    const first = p.verify(a.token);
+    const second = p.verify(b.token);
+    await p.heldOn(2);
+    await setEnabled(a.id, false);
+    p.v.forget(a.id);
+    p.releaseHolding(b.id);
+    expect((await second)?.apiKeyId).toBe(b.id);
+    p.release();
+    expect((await first)?.enabled).toBe(false);
   });
 
   it('revoked during every one of four reads: refused, not answered from a read that may predate the last revocation', async () => {
