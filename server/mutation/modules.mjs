@@ -15,9 +15,10 @@ export const MODULES = {
   'invitation-throttle': { mutate: 'src/modules/team/invitation-throttle.ts', tests: ['test/throttles-mutation.test.ts', 'test/sign-up.test.ts'] },
   // The API test (test/redaction.test.ts) would make each of redact.ts's 310 mutants start a server.
   redact: { mutate: 'src/modules/usage-log/redact.ts', tests: ['src/modules/usage-log/redact.test.ts'] },
+  // usage-recorder-mutation.test.ts: the recorder on a real database (failures raised by a trigger), no server.
   'usage-recorder': {
     mutate: 'src/modules/usage-log/usage-recorder.ts',
-    tests: ['src/modules/usage-log/usage-recorder.test.ts', 'test/usage-log-flush.test.ts'],
+    tests: ['test/usage-recorder-mutation.test.ts', 'src/modules/usage-log/usage-recorder.test.ts'],
   },
   // api-key-service-mutation.test.ts: the service on a database with a real verifier, no server.
   'api-key-service': { mutate: 'src/modules/api-key/api-key.service.ts', tests: ['test/api-key-service-mutation.test.ts'] },

@@ -192,8 +192,10 @@ export class UsageRecorder {
           return;
         }
         // PostgreSQL refused what the batch holds: find the entries at fault, let the rest through.
+        // Only those written count as written (the "held logs are written" notice said 1 for one dropped).
+        const before = this.stats.written;
         const done = await this.writeEach(batch);
-        wrote += done;
+        wrote += this.stats.written - before;
         if (done < batch.length) return;
       }
     }
