@@ -28,7 +28,8 @@ export const MODULES = {
   'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
-  'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
+  // rest-router-mutation.test.ts: the router with routes of its own in an app of its own (one server for its gate and keys).
+  'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   // gate-mutation.test.ts drives the gate directly (one server); gate.test.ts through HTTP.
   'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts'] },

@@ -131,7 +131,16 @@ describe('what a log row holds, and the counts', () => {
     );
     const summary = `/summary/${randomUUID()}`;
     recorder.record(
-      entry({ apiKeyId: keyId, endpoint: summary, statusCode: 429, userAgent: null, requestBody: undefined, responseBody: undefined, requests: 7, createdAt: at }),
+      entry({
+        apiKeyId: keyId,
+        endpoint: summary,
+        statusCode: 429,
+        userAgent: null,
+        requestBody: undefined,
+        responseBody: undefined,
+        requests: 7,
+        createdAt: at,
+      }),
     );
     // No flush: the recorder's own timer (every 250 ms by default) writes them.
     const [first] = await waitFor(async () => {
@@ -174,7 +183,15 @@ describe('what a log row holds, and the counts', () => {
 describe('batching', () => {
   it('one entry waits for the timer; maxBatch entries are written at once, in batches of maxBatch, each told to onWrite', async () => {
     const writes: number[] = [];
-    const recorder = new UsageRecorder(pool, silent, { intervalMs: 60_000, maxBatch: 2, onWrite: (ms, n) => void (expect(ms).toBeGreaterThanOrEqual(0), writes.push(n)) });
+    const recorder = new UsageRecorder(pool, silent, {
+      intervalMs: 60_000,
+      maxBatch: 2,
+      onWrite: (ms, n) => {
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThan(60_000);
+        writes.push(n);
+      },
+    });
     const endpoint = `/batch/${randomUUID()}`;
     recorder.record(entry({ endpoint }));
     await tick();
@@ -246,9 +263,9 @@ describe('bounds while the database is away', () => {
     await waitFor(async () => ((await count(endpoint)) === 6 ? true : undefined));
     const written = await rows(endpoint);
     expect(written.filter((r) => JSON.stringify(r.request_body) === JSON.stringify({ big: 'x'.repeat(1000) }) && r.response_body !== null)).toHaveLength(2);
-    expect(written.filter((r) => JSON.stringify(r.request_body) === JSON.stringify({ omitted: 'usage-log buffer over half full' }) && r.response_body === null)).toHaveLength(
-      4,
-    );
+    expect(
+      written.filter((r) => JSON.stringify(r.request_body) === JSON.stringify({ omitted: 'usage-log buffer over half full' }) && r.response_body === null),
+    ).toHaveLength(4);
     expect(recorder.bytes).toBe(0);
     await recorder.close();
   });
@@ -276,19 +293,32 @@ describe('bounds while the database is away', () => {
     expect(few.stats).toMatchObject({ bodiesShed: 0, entriesShed: 1 });
     expect(said2(ERROR_FULL)).toEqual([expect.objectContaining({ bodiesShed: 0, entriesShed: 1, pending: 3, maxEntries: 3 })]);
     void few.close();
+
+    // Not even without its bodies: dropped, and said as a dropped entry.
+    const { logger: logger3, said: said3 } = capture();
+    const tiny = new UsageRecorder(pool, logger3, { intervalMs: 60_000, health: health(false), maxBytes: S - 1 });
+    tiny.record(e);
+    expect(tiny.depth).toBe(0);
+    expect(said3(ERROR_FULL)).toEqual([expect.objectContaining({ bodiesShed: 0, entriesShed: 1, pending: 0 })]);
+    void tiny.close();
   });
 });
 
 describe('failures: kept and tried again, or refused and dropped', () => {
-  for (const code of ['40001', '40P01', '55P03', '57014', '53200']) {
+  for (const code of ['40001', '40P01', '55P03', '57014', '53200', '57P01']) {
     it(`${code} is passing: the entry is kept, said once, and written by close once the database takes it`, async () => {
       const { logger, said } = capture();
       const recorder = new UsageRecorder(pool, logger, { intervalMs: 60_000 });
       const e = entry();
       await fault(e.endpoint, code);
       recorder.record(e);
+      const bytes = recorder.bytes;
+      const before = await attempts();
       await recorder.flush();
+      // Tried once as a batch, not again entry by entry.
+      expect(await attempts()).toBe(before + 1);
       expect(recorder.depth).toBe(1);
+      expect(recorder.bytes).toBe(bytes);
       expect(recorder.stats).toMatchObject({ written: 0, refused: 0, keptWithoutBodies: 0 });
       expect(said(WARN_FAILING)).toEqual([expect.objectContaining({ level: 40, err: expect.objectContaining({ code }), pending: 1 })]);
       await heal(e.endpoint);
@@ -360,17 +390,31 @@ describe('failures: kept and tried again, or refused and dropped', () => {
   it('the bodiless retry failing for a passing reason keeps the entry (with its bodies) for later', async () => {
     const { logger, said } = capture();
     const recorder = new UsageRecorder(pool, logger, { intervalMs: 60_000 });
+    const ok = entry();
     const a = entry({ requestBody: { poison: true } });
     // Refused with its bodies; without them, for a passing reason.
     await fault(a.endpoint, '57014', '22P02');
+    recorder.record(ok);
     recorder.record(a);
     await recorder.flush();
     expect(recorder.depth).toBe(1);
-    expect(recorder.stats).toMatchObject({ keptWithoutBodies: 0, refused: 0, written: 0 });
+    expect(recorder.stats).toMatchObject({ keptWithoutBodies: 0, refused: 0, written: 1 });
     expect(said(WARN_FAILING)).toEqual([expect.objectContaining({ err: expect.objectContaining({ code: '57014' }) })]);
     await heal(a.endpoint);
     await recorder.close();
     expect(await rows(a.endpoint)).toEqual([expect.objectContaining({ request_body: { poison: true } })]);
+    // The entry written before it was not written again.
+    expect(recorder.stats.written).toBe(2);
+  });
+
+  it('an error with no SQLSTATE (the pool closed under it) is passing: kept, not dropped', async () => {
+    const closed = new pg.Pool({ connectionString: url, max: 1 });
+    await closed.end();
+    const recorder = new UsageRecorder(closed, silent, { intervalMs: 60_000 });
+    recorder.record(entry());
+    await recorder.flush();
+    expect(recorder.depth).toBe(1);
+    expect(recorder.stats).toMatchObject({ refused: 0, written: 0 });
   });
 
   it('still failing at shutdown: close says how many were lost', async () => {
@@ -388,19 +432,31 @@ describe('failures: kept and tried again, or refused and dropped', () => {
   it('a refused entry after a passing failure: dropped, and no "written" notice for nothing written', async () => {
     const { logger, said } = capture();
     const recorder = new UsageRecorder(pool, logger, { intervalMs: 60_000 });
+    recorder.record(entry());
+    await recorder.flush();
     const e = entry();
     await fault(e.endpoint, '40001');
     recorder.record(e);
     await recorder.flush();
     await fault(e.endpoint, '22P02');
     await recorder.close();
-    expect(recorder.stats).toMatchObject({ refused: 1, written: 0 });
+    expect(recorder.stats).toMatchObject({ refused: 1, written: 1 });
     expect(said(INFO_BACK)).toEqual([]);
+    // Held again, then one refused and one written in the same batch: "1 written".
+    const x = entry();
+    await fault(x.endpoint, '40001');
+    recorder.record(x);
+    await recorder.flush();
+    await fault(x.endpoint, '22P02');
+    recorder.record(entry());
+    await recorder.close();
+    expect(recorder.stats).toMatchObject({ refused: 2, written: 2 });
+    expect(said(INFO_BACK)).toEqual([expect.objectContaining({ written: 1 })]);
     // A later success is not announced as held ones written: failingSince was reset.
     recorder.record(entry());
     await recorder.close();
-    expect(recorder.stats).toMatchObject({ refused: 1, written: 1 });
-    expect(said(INFO_BACK)).toEqual([]);
+    expect(recorder.stats).toMatchObject({ refused: 2, written: 3 });
+    expect(said(INFO_BACK)).toHaveLength(1);
   });
 });
 
