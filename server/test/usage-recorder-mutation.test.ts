@@ -259,7 +259,7 @@ describe('bounds while the database is away', () => {
     expect(recorder.depth).toBe(6);
     vi.useRealTimers();
     h.up = true;
-    h.emit('up');
+    h.emit('up', 0);
     await waitFor(async () => ((await count(endpoint)) === 6 ? true : undefined));
     const written = await rows(endpoint);
     expect(written.filter((r) => JSON.stringify(r.request_body) === JSON.stringify({ big: 'x'.repeat(1000) }) && r.response_body !== null)).toHaveLength(2);
@@ -502,7 +502,7 @@ describe('backoff', () => {
     expect(await tried(90_000)).toBe(false);
     vi.useRealTimers();
     h.up = true;
-    h.emit('up');
+    h.emit('up', 0);
     await waitFor(async () => ((await count(y.endpoint)) === 1 ? true : undefined));
     expect(recorder.depth).toBe(0);
     await recorder.close();
