@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { initOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
-import { PASSWORD, revokedEverywhere, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+import {
+  type InProcessServer,
+  PASSWORD,
+  revokedEverywhere,
+  signUpAdmin,
+  sql,
+  startApp,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  uniqueEmail,
+} from './harness.js';
 import { createDomain, createKey } from './rest-harness.js';
 
 // Rules of the key lifecycle that a refactor could quietly break: each test here failed when its
@@ -14,35 +21,13 @@ const HEALTH = `{ apiKeyHealth { total neverUsed inactive fullAccess expiringSoo
 const LIST = `query($filter: ApiKeyFilter) { apiKeys(filter: $filter) { name usageStatus } }`;
 
 let server: TestServer;
-let second: { url: string; app: App; stop: () => Promise<void> };
+let second: InProcessServer;
 let admin: TestClient;
 let domainId: string;
 let otherDomainId: string;
 
-/** Another instance on the same database, with caches of its own. */
-async function startSecondInstance() {
-  const logger = createLogger('silent');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: server.databaseUrl,
-    CLIENT_DIST: '/nonexistent',
-    RATE_LIMIT_PER_SECOND: '0',
-    WORKERS: 'false',
-  });
-  const orm = await initOrm(server.databaseUrl, logger);
-  const app = await createApp({ config, orm, logger });
-  const url = await app.listen(0, '127.0.0.1');
-  return {
-    url,
-    app,
-    stop: async () => {
-      await app.close();
-      await orm.close();
-    },
-  };
-}
+/** Another instance on the same database, with caches of its own (no workers, no rate limit). */
+const startSecondInstance = () => startApp(server.databaseUrl, { RATE_LIMIT_PER_SECOND: '0', WORKERS: 'false' });
 
 /** A REST call to one instance. */
 async function call(url: string, path: string, token: string, body?: unknown) {

@@ -1,10 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { initOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
-import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
+import { PASSWORD, signUpAdmin, sql, startApp, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 
 // A download made while a large export is PROCESSING streams the file as its chunks are committed.
 // The writer is paused or broken at a chosen chunk by a trigger on export_chunk (this test's
@@ -152,18 +148,9 @@ describe('a download made while the export is written', () => {
   });
 
   it('on an instance that does not write it, reads the chunks from PostgreSQL as they are committed: the same bytes', { timeout: 60_000 }, async () => {
-    const logger = createLogger('silent');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: server.databaseUrl,
-      CLIENT_DIST: '/nonexistent',
-      WORKERS: 'false',
-    });
-    const orm = await initOrm(server.databaseUrl, logger);
-    const web = await createApp({ config, orm, logger });
-    const webUrl = await web.listen(0, '127.0.0.1');
+    // A second instance on the same database that serves requests only: another instance writes the export.
+    const web = await startApp(server.databaseUrl, { WORKERS: 'false' });
+    const webUrl = web.url;
     try {
       await fault('hold');
       await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);
@@ -191,8 +178,7 @@ describe('a download made while the export is written', () => {
     } finally {
       await holder.query('select pg_advisory_unlock_all()');
       await fault(null);
-      await web.close();
-      await orm.close();
+      await web.stop();
     }
   });
 
