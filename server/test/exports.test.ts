@@ -1,13 +1,9 @@
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { initOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
-import { type SmtpSink, startSmtpSink } from './smtp.js';
-import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+import { PASSWORD, signUpAdmin, sql, startApp, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
 import { api } from './rest-harness.js';
+import { type SmtpSink, startSmtpSink } from './smtp.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id resource status rowCount estimatedRowCount processedRows downloadUrl expiresAt createdBy { email } } }`;
 const GET = `query($id: ID!) { export(id: $id) { id status rowCount processedRows downloadUrl expiresAt } }`;
@@ -416,18 +412,8 @@ describe('expiry', () => {
 
 describe('two instances on one database', () => {
   it('the job runs on one instance; a subscriber on the other sees its progress', async () => {
-    const logger = createLogger('silent');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: server.databaseUrl,
-      CLIENT_DIST: '/nonexistent',
-      WORKERS: 'false',
-    });
-    const orm = await initOrm(server.databaseUrl, logger);
-    const web = await createApp({ config, orm, logger });
-    const webUrl = await web.listen(0, '127.0.0.1');
+    const web = await startApp(server.databaseUrl, { WORKERS: 'false' });
+    const webUrl = web.url;
     try {
       const res = await admin.gql(CREATE, { input: { resource: 'LOGS' } });
       const exp = res.data!.createExport;
@@ -450,8 +436,7 @@ describe('two instances on one database', () => {
       await ws.dispose();
       expect(events.at(-1)?.status).toBe('READY');
     } finally {
-      await web.close();
-      await orm.close();
+      await web.stop();
     }
   });
 
