@@ -24,7 +24,8 @@ export const MODULES = {
   'api-key-service': { mutate: 'src/modules/api-key/api-key.service.ts', tests: ['test/api-key-service-mutation.test.ts'] },
   // api-key-verifier-mutation.test.ts: the verifier on a database, no server (its caches seen through beforeLookup).
   'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-key-verifier-mutation.test.ts'] },
-  'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/teams.test.ts'] },
+  // team-service-mutation.test.ts: the service on a database with real throttles and the outbox mailer, no server.
+  'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/team-service-mutation.test.ts', 'test/teams.test.ts'] },
   'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
