@@ -151,7 +151,8 @@ const membershipsOf = (teamId: string) =>
     'select m.id, m.user_id, m.role, u.email from membership m join app_user u on u.id = m.user_id where m.team_id = $1 order by m.created_at',
     [teamId],
   );
-const outbox = (to: string) => sql<{ from: string; subject: string; text: string }>(url, 'select "from", subject, text from outbox_message where "to" = $1', [to]);
+const outbox = (to: string) =>
+  sql<{ from: string; subject: string; text: string }>(url, 'select "from", subject, text from outbox_message where "to" = $1', [to]);
 
 const invite = (t: T, address = email('invitee'), role = Role.MEMBER, s = services) => inviteMember(em(), s, t.admin, { email: address, role }, ip());
 
@@ -215,7 +216,13 @@ describe('inviting', () => {
     expect(invitation.invitedBy).toBeUndefined();
     expect((await invitationRow(invitation.id)).invited_by_id).toBeNull();
     expect(await audits(invitation.id)).toEqual([
-      { action: 'member.invited', metadata: { email: address, role: 'MEMBER' }, actor_id: null, actor_api_key_id: key.kind === 'apiKey' ? key.apiKeyId : '', team_id: t.teamId },
+      {
+        action: 'member.invited',
+        metadata: { email: address, role: 'MEMBER' },
+        actor_id: null,
+        actor_api_key_id: key.kind === 'apiKey' ? key.apiKeyId : '',
+        team_id: t.teamId,
+      },
     ]);
   });
 
@@ -272,7 +279,9 @@ describe('inviting', () => {
     const again = await invite(t, formerEmail);
     expect((await invitationRow(former.invitation.id))?.accepted_at).not.toBeNull();
     expect(again.invitation.email).toBe(formerEmail);
-    expect((await listPendingInvitations(em(), t.teamId)).map((i) => i.id).sort()).toEqual([second.invitation.id, someoneElse.invitation.id, again.invitation.id].sort());
+    expect((await listPendingInvitations(em(), t.teamId)).map((i) => i.id).sort()).toEqual(
+      [second.invitation.id, someoneElse.invitation.id, again.invitation.id].sort(),
+    );
   });
 
   it('is throttled: past an address’s daily budget nothing is stored or replaced', async () => {
@@ -367,7 +376,9 @@ describe('accepting', () => {
     );
     expect(session).toMatchObject({ id: (signedIn.actor as { sessionId: string }).sessionId, team_id: t.teamId, user_id: member.user_id });
     expect(session.expires_at.getTime()).toBeGreaterThanOrEqual(before + 30 * DAY);
-    expect(await audits(member.id)).toEqual([{ action: 'member.joined', metadata: { role: 'MEMBER' }, actor_id: member.user_id, actor_api_key_id: null, team_id: t.teamId }]);
+    expect(await audits(member.id)).toEqual([
+      { action: 'member.joined', metadata: { role: 'MEMBER' }, actor_id: member.user_id, actor_api_key_id: null, team_id: t.teamId },
+    ]);
     // The link works once.
     expect(await refusal(acceptInvitation(em(), services, { token, password: 'a new password 123' }, ip()))).toEqual({
       code: 'BAD_USER_INPUT',
@@ -379,7 +390,9 @@ describe('accepting', () => {
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
     const other = await team();
     const again = await invite(other, address);
-    expect(await refusal(acceptInvitation(em(), services, { token: again.token, password: 'a wrong password' }, ip()))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await refusal(acceptInvitation(em(), services, { token: again.token, password: 'a wrong password' }, ip()))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     // The address it joined from is known to the account, as after a sign-in.
     expect(await knownAddress(address, from)).toBe(true);
     expect(await knownAddress(address, ip())).toBe(false);
@@ -458,7 +471,9 @@ describe('accepting', () => {
     const signedIn = await acceptInvitation(em(), services, { token, password: PASSWORD }, ip());
     expect(signedIn.actor).toMatchObject({ userId, teamId: t.teamId, role: Role.MEMBER });
     expect((await membershipsOf(t.teamId)).filter((m) => m.user_id === userId)).toEqual([{ id: memberId, user_id: userId, role: 'MEMBER', email: address }]);
-    expect(await audits(memberId)).toEqual([{ action: 'member.joined', metadata: { role: 'MEMBER' }, actor_id: userId, actor_api_key_id: null, team_id: t.teamId }]);
+    expect(await audits(memberId)).toEqual([
+      { action: 'member.joined', metadata: { role: 'MEMBER' }, actor_id: userId, actor_api_key_id: null, team_id: t.teamId },
+    ]);
   });
 
   /** An invitation to an existing account; `meanwhile` runs while its password is checked (after the link was read). */
