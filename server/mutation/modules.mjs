@@ -28,7 +28,14 @@ export const MODULES = {
   'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/team-service-mutation.test.ts', 'test/teams.test.ts'] },
   'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
   'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
-  'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  // export-download-mutation.test.ts: the download handler in Express apps of its own over one server's
+  // services, exports and their writer played with SQL (no job queue); then through the app.
+  'export-download': {
+    mutate: 'src/modules/export/export.download.ts',
+    tests: ['test/export-download-mutation.test.ts', 'test/exports.test.ts', 'test/export-rules.test.ts'],
+  },
+  // Following an export while it is written (chunks handed over in memory, NOTIFY, polls).
+  'export-stream': { mutate: 'src/modules/export/export.stream.ts', tests: ['test/export-download-mutation.test.ts', 'test/export-stream.test.ts'] },
   // rest-router-mutation.test.ts: the router with routes of its own in an app of its own (one server for its gate and keys).
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).

@@ -1,0 +1,708 @@
+// The export download (modules/export/export.download.ts) and its streaming of an export while it
+// is written (export.stream.ts), driven directly: the handler mounted in small Express apps of this
+// file over one server's services (its database, gate, notifier, usage recorder), each with the
+// download slots, wait and gate a test needs. Exports and their chunks are written here with SQL,
+// and a "writer" is played by the test — chunks inserted, handed over in memory (chunkCommitted)
+// and announced (NOTIFY export_progress) exactly when a test wants — so "while it is written",
+// "restarted" and "failed midway" are certain, not races. Written from the rules (PRODUCT.md
+// "Exports", README "Exports") for the mutants of both files (pnpm test:mutation export-download,
+// export-stream); exports.test.ts and export-stream.test.ts cover the same through the real app.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initOrm } from '../src/db/orm.js';
+import { createDownloadPool } from '../src/db/pool.js';
+import { createLogger } from '../src/logger.js';
+import { generateToken } from '../src/modules/api-key/token.js';
+import { RequestGate } from '../src/modules/auth/gate.js';
+import { exportDownload } from '../src/modules/export/export.download.js';
+import { chunkCommitted } from '../src/modules/export/export.stream.js';
+import type { Services } from '../src/services.js';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
+import { createKey } from './rest-harness.js';
+
+let server: TestServer;
+let services: Services;
+let writer: pg.Client;
+let admin: TestClient;
+let member: TestClient;
+let other: TestClient;
+let teamId: string;
+let full: { token: string; id: string };
+let sending: { token: string; id: string };
+const closers: (() => Promise<unknown> | unknown)[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: 'false' });
+  services = server.app.services;
+  const a = await signUpAdmin(server, 'Downloaders');
+  admin = a.client;
+  teamId = a.user.team.id;
+  full = await createKey(admin, { name: 'Download key', permission: 'FULL_ACCESS' });
+  sending = await createKey(admin, { name: 'Sending key', permission: 'SENDING_ACCESS' });
+  const invite = await admin.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, {
+    input: { email: uniqueEmail('member'), role: 'MEMBER' },
+  });
+  member = server.client();
+  await member.gql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { id } }`, {
+    input: { token: invite.data!.inviteMember.token, password: PASSWORD },
+  });
+  other = (await signUpAdmin(server, 'Other downloaders')).client;
+  writer = new pg.Client({ connectionString: server.databaseUrl });
+  await writer.connect();
+});
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+  await writer?.end();
+  await server?.stop();
+});
+
+type Handler = { url: (id: string) => string; pool: pg.Pool; done: Promise<void>[] };
+
+/**
+ * The download handler in an Express app of its own, over the server's services with `slots`
+ * download connections, a wait of `waitSeconds` for one (and for an export to start), and a gate
+ * with no rate limits unless one is given. `done` holds each request's handler, to see when it ends.
+ */
+async function serve(opts: { slots?: number; waitSeconds?: number; gate?: RequestGate; orm?: MikroORM } = {}): Promise<Handler> {
+  const waitSeconds = opts.waitSeconds ?? 0.5;
+  const pool = createDownloadPool(server.databaseUrl, opts.slots ?? 2, waitSeconds);
+  const gate = opts.gate ?? newGate();
+  const s: Services = {
+    ...services,
+    ...(opts.orm ? { orm: opts.orm } : {}),
+    gate,
+    downloadPool: pool,
+    config: { ...services.config, EXPORT_DOWNLOAD_WAIT_SECONDS: waitSeconds },
+  };
+  const handle = exportDownload(s);
+  const done: Promise<void>[] = [];
+  const app = express();
+  app.get('/api/exports/:id/download', (req, res) => {
+    const p = handle(req, res);
+    done.push(p.catch(() => undefined));
+    return p;
+  });
+  const http: Server = app.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  closers.push(async () => {
+    http.closeAllConnections();
+    await new Promise((r) => http.close(r));
+    await pool.end();
+  });
+  return { url: (id) => `${base}/api/exports/${id}/download`, pool, done };
+}
+
+function newGate(opts: Partial<ConstructorParameters<typeof RequestGate>[1]> = {}) {
+  const { apiKeyVerifier: verifier, usageRecorder: recorder } = services;
+  const g = new RequestGate({ verifier, recorder, knex: services.orm.em.getConnection().getKnex() }, { teamPerSecond: 0, sessionPerMinute: 0, ...opts });
+  closers.push(() => g.close());
+  return g;
+}
+
+type Made = { id: string; attempt: string; bytes: Buffer };
+
+/** An export of the team (or `team`) written with SQL, READY for 7 more days by default, its chunks stored under its attempt. */
+async function makeExport(
+  o: {
+    team?: string;
+    resource?: string;
+    status?: 'PROCESSING' | 'READY' | 'FAILED' | 'EXPIRED';
+    createdAt?: string;
+    expiresAt?: string | null;
+    chunks?: (string | Buffer)[];
+    fileSize?: number | null;
+    fileAttempt?: boolean;
+    writing?: boolean;
+  } = {},
+): Promise<Made> {
+  const id = randomUUID();
+  const attempt = randomUUID();
+  const status = o.status ?? 'READY';
+  const chunks = (o.chunks ?? ['id,name\n', 'a,"b, c"\n']).map((c) => Buffer.from(c));
+  const bytes = Buffer.concat(chunks);
+  const ready = status === 'READY' || status === 'EXPIRED';
+  await writer.query(
+    `insert into export (id, team_id, resource, filters, status, created_at, completed_at, expires_at, file_attempt, file_size, writing_attempt)
+     values ($1, $2, $3, '{}', $4, $5, case when $6 then now() end, $7::timestamptz, $8, $9, $10)`,
+    [
+      id,
+      o.team ?? teamId,
+      o.resource ?? 'DOMAINS',
+      status,
+      o.createdAt ?? new Date().toISOString(),
+      ready,
+      o.expiresAt === undefined ? (ready ? new Date(Date.now() + 7 * 86_400_000).toISOString() : null) : o.expiresAt,
+      (o.fileAttempt ?? ready) ? attempt : null,
+      o.fileSize === undefined ? (ready ? bytes.length : null) : o.fileSize,
+      o.writing ? attempt : null,
+    ],
+  );
+  for (const [seq, data] of chunks.entries()) await insertChunk(id, attempt, seq, data);
+  return { id, attempt, bytes };
+}
+
+const insertChunk = (id: string, attempt: string, seq: number, data: string | Buffer) =>
+  writer.query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [id, attempt, seq, Buffer.from(data)]);
+const notify = (id: string) => services.notifier.notify('export_progress', id);
+/** What the writer does when an attempt finishes: READY with that attempt's file. */
+const finish = async (id: string, attempt: string, size: number) => {
+  await writer.query(
+    `update export set status = 'READY', file_attempt = $2, file_size = $3, writing_attempt = null, completed_at = now(), expires_at = now() + interval '7 days' where id = $1`,
+    [id, attempt, size],
+  );
+  await notify(id);
+};
+
+const cookie = (c: TestClient) => ({ cookie: c.cookie! });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+type Got = { status: number; headers: Headers; body: Buffer; ended: boolean; json?: unknown };
+
+/** The whole response: `ended` false when the connection was cut before the body's end. */
+async function get(url: string, headers: Record<string, string> = cookie(admin), init: RequestInit = {}): Promise<Got> {
+  const res = await fetch(url, { headers, ...init });
+  return readAll(res);
+}
+
+async function readAll(res: Response, parts: Buffer[] = []): Promise<Got> {
+  const reader = res.body!.getReader();
+  let ended = true;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(Buffer.from(value));
+    }
+  } catch {
+    ended = false;
+  }
+  const body = Buffer.concat(parts);
+  const json = res.headers.get('content-type')?.startsWith('application/json') && ended ? JSON.parse(body.toString()) : undefined;
+  return { status: res.status, headers: res.headers, body, ended, json };
+}
+
+/** Reads from a response until `n` bytes came (or it ended). */
+async function readAtLeast(reader: ReadableStreamDefaultReader<Uint8Array>, n: number, into: Buffer[]): Promise<Buffer> {
+  while (Buffer.concat(into).length < n) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    into.push(Buffer.from(value));
+  }
+  return Buffer.concat(into);
+}
+
+async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>, into: Buffer[]): Promise<{ body: Buffer; ended: boolean }> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { body: Buffer.concat(into), ended: true };
+      into.push(Buffer.from(value));
+    }
+  } catch {
+    return { body: Buffer.concat(into), ended: false };
+  }
+}
+
+const error = (statusCode: number, name: string, message: string) => ({ statusCode, name, message });
+
+/** The usage logs of a key's downloads, oldest first, once `n` are written. */
+async function logsOf(keyId: string, n: number) {
+  return waitFor(
+    async () => {
+      await services.usageRecorder.flush();
+      const rows = await sql<{ method: string; endpoint: string; status_code: number; response_body: unknown; user_agent: string | null }>(
+        server.databaseUrl,
+        `select method, endpoint, status_code, response_body, user_agent from usage_log where api_key_id = $1 order by created_at, id`,
+        [keyId],
+      );
+      return rows.length >= n ? rows : undefined;
+    },
+    10_000,
+    `${n} usage logs`,
+  );
+}
+
+const ms = (since: number) => performance.now() - since;
+
+describe('who may download', () => {
+  let h: Handler;
+  let made: Made;
+  beforeAll(async () => {
+    h = await serve();
+    made = await makeExport();
+  });
+
+  it("an admin's session downloads; anonymous is 401, a member 403, another team 404", async () => {
+    expect(await get(h.url(made.id))).toMatchObject({ status: 200, body: made.bytes, ended: true });
+    expect((await get(h.url(made.id), {})).json).toEqual(error(401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.'));
+    expect(await get(h.url(made.id), cookie(member))).toMatchObject({ status: 403, json: error(403, 'forbidden', 'Only admins can download exports.') });
+    expect(await get(h.url(made.id), cookie(other))).toMatchObject({ status: 404, json: error(404, 'not_found', 'Export not found.') });
+    expect((await get(h.url(randomUUID()))).json).toEqual(error(404, 'not_found', 'Export not found.'));
+    expect((await get(h.url('not-a-uuid'))).status).toBe(404);
+  });
+
+  it('a full-access key downloads, a sending-access key is 403; an unknown or malformed key is 403 invalid_api_key', async () => {
+    expect(await get(h.url(made.id), bearer(full.token))).toMatchObject({ status: 200, body: made.bytes });
+    expect((await get(h.url(made.id), bearer(sending.token))).json).toEqual(error(403, 'forbidden', 'Only admins can download exports.'));
+    const invalid = error(403, 'invalid_api_key', 'API key is invalid.');
+    expect(await get(h.url(made.id), bearer(generateToken()))).toMatchObject({ status: 403, json: invalid });
+    expect((await get(h.url(made.id), { authorization: 'Basic abc' })).json).toEqual(invalid);
+  });
+
+  it('a disabled key is refused as invalid, even with a session beside it', async () => {
+    const key = await createKey(admin, { name: 'Disabled download key', permission: 'FULL_ACCESS' });
+    await admin.gql('mutation($id: ID!) { updateApiKey(id: $id, input: { enabled: false }) { enabled } }', { id: key.id });
+    expect((await get(h.url(made.id), { ...bearer(key.token), ...cookie(admin) })).json).toEqual(error(403, 'invalid_api_key', 'API key is invalid.'));
+  });
+
+  it('an address past its unknown-token budget is 429 with Retry-After', async () => {
+    const g = await serve({ gate: newGate({ failedAuthPerMinute: 1 }) });
+    expect((await get(g.url(made.id), bearer(generateToken()))).status).toBe(403);
+    const refused = await get(g.url(made.id), bearer(generateToken()));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(refused.json).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded', message: expect.stringMatching(/invalid API keys/) });
+  });
+
+  it('a database that cannot be reached is not taken for a bad key', async () => {
+    const orm = await initOrm(server.databaseUrl, createLogger('silent'));
+    await orm.close();
+    const down = await serve({ orm });
+    const res = await get(down.url(made.id));
+    expect(res.status).toBe(500);
+    expect(res.json).toBeUndefined();
+  });
+});
+
+describe('a key download is rate-limited, logged and counted', () => {
+  it('RateLimit headers, 429 past the limit, and one usage log per download with downloaded: true or the error', async () => {
+    const key = await createKey(admin, { name: 'Limited download key', permission: 'FULL_ACCESS' });
+    const h = await serve({ gate: newGate({ teamPerSecond: 2 }) });
+    const made = await makeExport();
+    // The team's budget of this second: two requests (a 404 and a download), then 429 (all in the same second).
+    let gone!: Got;
+    let first!: Got;
+    let third!: Got;
+    for (let tries = 0; ; tries++) {
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+      const started = Date.now();
+      gone = await get(h.url(randomUUID()), bearer(key.token));
+      first = await get(h.url(made.id), { ...bearer(key.token), 'user-agent': 'dl/1.0' });
+      third = await get(h.url(made.id), bearer(key.token));
+      if (Math.floor(Date.now() / 1000) === Math.floor(started / 1000) || tries > 3) break;
+    }
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('ratelimit-remaining')).toBe('1');
+    expect(first).toMatchObject({ status: 200, body: made.bytes });
+    expect(first.headers.get('ratelimit-limit')).toBe('2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('0');
+    expect(third.status).toBe(429);
+    expect(third.json).toEqual(error(429, 'rate_limit_exceeded', expect.stringMatching(/^Too many requests\. You can only make 2 requests per second/)));
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(third.body.length).toBeLessThan(200);
+    const endpoint = `/api/exports/${made.id}/download`;
+    expect(await logsOf(key.id, 3)).toEqual([
+      { method: 'GET', endpoint: expect.stringMatching(/^\/api\/exports\/.*\/download$/), status_code: 404, response_body: gone.json, user_agent: 'node' },
+      { method: 'GET', endpoint, status_code: 200, response_body: { downloaded: true }, user_agent: 'dl/1.0' },
+      { method: 'GET', endpoint, status_code: 429, response_body: third.json, user_agent: 'node' },
+    ]);
+  });
+
+  it('a session download writes no usage log', async () => {
+    const h = await serve();
+    const made = await makeExport();
+    await services.usageRecorder.flush();
+    const before = await sql(server.databaseUrl, 'select count(*)::int as n from usage_log where team_id = $1', [teamId]);
+    expect((await get(h.url(made.id))).status).toBe(200);
+    await h.done.at(-1);
+    await services.usageRecorder.flush();
+    expect(await sql(server.databaseUrl, 'select count(*)::int as n from usage_log where team_id = $1', [teamId])).toEqual(before);
+  });
+});
+
+describe('a READY export', () => {
+  let h: Handler;
+  beforeAll(async () => {
+    h = await serve();
+  });
+
+  it('is the CSV with its headers: type, file name, no caching, Content-Length; the stored bytes exactly, in order', async () => {
+    // Bytes that are no UTF-8 on their own (a character cut between chunks), over several chunks.
+    const euro = Buffer.from('€');
+    const made = await makeExport({
+      resource: 'API_KEYS',
+      createdAt: '2026-11-30T23:30:00Z',
+      chunks: [Buffer.concat([Buffer.from('id,name\n1,'), euro.subarray(0, 1)]), euro.subarray(1), Buffer.from('\n2,x\n'), Buffer.alloc(70_000, 0x41)],
+    });
+    // Chunks of another attempt (a retry that did not finish) are no part of the file.
+    await insertChunk(made.id, randomUUID(), 0, 'stale attempt');
+    const res = await get(h.url(made.id));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="keyring-api-keys-2026-11-30-${made.id.slice(0, 8)}.csv"`);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('content-length')).toBe(String(made.bytes.length));
+    expect(res.body.equals(made.bytes)).toBe(true);
+    const logs = await makeExport({ resource: 'LOGS', createdAt: '2026-01-02T00:00:00Z' });
+    expect((await get(h.url(logs.id))).headers.get('content-disposition')).toBe(`attachment; filename="keyring-logs-2026-01-02-${logs.id.slice(0, 8)}.csv"`);
+  });
+
+  it('without a known size: no Content-Length, every byte', async () => {
+    const made = await makeExport({ fileSize: null });
+    const res = await get(h.url(made.id));
+    expect(res).toMatchObject({ status: 200, ended: true, body: made.bytes });
+    expect(res.headers.get('content-length')).toBeNull();
+  });
+
+  it('whose stored bytes are not its size: 500 as JSON when none could be sent, cut short otherwise', async () => {
+    const empty = await makeExport({ chunks: [], fileSize: 10 });
+    const res = await get(h.url(empty.id));
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual(error(500, 'internal_server_error', 'Sent 0 bytes of 10.'));
+    expect(res.headers.get('content-disposition')).toBeNull();
+    expect(res.headers.get('cache-control')).toBeNull();
+    const short = await makeExport({ chunks: ['id\n', '1\n'], fileSize: 100 });
+    expect(await get(h.url(short.id))).toMatchObject({ status: 200, ended: false });
+  });
+
+  it('FAILED is 409, READY without its file 409, EXPIRED 410; a READY one past its expiry is 410 at once', async () => {
+    const failed = await makeExport({ status: 'FAILED' });
+    expect((await get(h.url(failed.id))).json).toEqual(error(409, 'export_not_ready', 'This export failed.'));
+    const noFile = await makeExport({ fileAttempt: false });
+    expect((await get(h.url(noFile.id))).json).toEqual(error(409, 'export_not_ready', 'This export is still being prepared.'));
+    const expired = error(410, 'export_expired', 'This export has expired: downloads work for 7 days.');
+    const swept = await makeExport({ status: 'EXPIRED' });
+    expect(await get(h.url(swept.id))).toMatchObject({ status: 410, json: expired });
+    const past = await makeExport({ expiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect(await get(h.url(past.id))).toMatchObject({ status: 410, json: expired });
+    const soon = await makeExport({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    expect((await get(h.url(soon.id))).status).toBe(200);
+  });
+
+  it('downloads for 7 days after it is ready: a minute before the end, not a minute after (through the app)', async () => {
+    const created = await admin.gql(`mutation { createExport(input: { resource: DOMAINS }) { id status downloadUrl } }`);
+    const { id, downloadUrl } = created.data!.createExport as { id: string; downloadUrl: string };
+    const link = downloadUrl.replace(server.config.PUBLIC_URL, server.url);
+    const shift = (interval: string) =>
+      sql(server.databaseUrl, `update export set completed_at = completed_at - $2::interval, expires_at = expires_at - $2::interval where id = $1`, [
+        id,
+        interval,
+      ]);
+    await shift('6 days 23 hours 59 minutes');
+    expect((await get(link)).status).toBe(200);
+    await shift('2 minutes');
+    expect((await get(link)).json).toEqual(error(410, 'export_expired', 'This export has expired: downloads work for 7 days.'));
+  });
+});
+
+describe('download slots', () => {
+  it('every slot busy: 503 with Retry-After in whole seconds (at least 1) after the wait, then served once one is free', async () => {
+    const made = await makeExport();
+    for (const [wait, retry] of [
+      [0.3, '1 second'],
+      [1.2, '2 seconds'],
+    ] as const) {
+      const h = await serve({ slots: 1, waitSeconds: wait });
+      const held = await h.pool.connect();
+      const started = performance.now();
+      const busy = await get(h.url(made.id));
+      expect(ms(started)).toBeGreaterThanOrEqual(wait * 1000 - 50);
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe(retry.split(' ')[0]);
+      expect(busy.json).toEqual(error(503, 'service_unavailable', `Every download slot of this server is busy: retry in ${retry}.`));
+      expect(busy.headers.get('content-disposition')).toBeNull();
+      held.release();
+      expect(await get(h.url(made.id))).toMatchObject({ status: 200, body: made.bytes });
+    }
+  });
+
+  it('a client that goes away mid-file frees its slot at once, and its key download is logged downloaded: false', { timeout: 30_000 }, async () => {
+    const key = await createKey(admin, { name: 'Abandoning key', permission: 'FULL_ACCESS' });
+    const h = await serve({ slots: 1, waitSeconds: 0.3 });
+    const mb = Buffer.alloc(1 << 20, 0x42);
+    const big = await makeExport({ chunks: Array.from({ length: 24 }, () => mb) });
+    for (let i = 0; i < 2; i++) {
+      const abort = new AbortController();
+      const res = await fetch(h.url(big.id), { headers: bearer(key.token), signal: abort.signal });
+      expect(res.status).toBe(200);
+      await readAtLeast(res.body!.getReader(), 100_000, []);
+      abort.abort();
+      await h.done.at(-1);
+    }
+    const small = await makeExport();
+    expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
+    const logs = await logsOf(key.id, 2);
+    expect(logs.map((l) => [l.status_code, l.response_body])).toEqual([
+      [200, { downloaded: false }],
+      [200, { downloaded: false }],
+    ]);
+  });
+});
+
+describe('a download while the export is written', () => {
+  let h: Handler;
+  beforeAll(async () => {
+    h = await serve({ slots: 2, waitSeconds: 5 });
+  });
+
+  it('follows the attempt: chunked, no Content-Length, each chunk as it is committed, ending with exactly the file', async () => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id,name\n'] });
+    const res = await fetch(h.url(made.id), { headers: cookie(admin) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="keyring-domains-${new Date().toISOString().slice(0, 10)}-${made.id.slice(0, 8)}.csv"`,
+    );
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    expect((await readAtLeast(reader, 8, parts)).toString()).toBe('id,name\n');
+    // Announced: at once.
+    await insertChunk(made.id, made.attempt, 1, 'a,1\n');
+    let started = performance.now();
+    await notify(made.id);
+    expect((await readAtLeast(reader, 12, parts)).toString()).toBe('id,name\na,1\n');
+    expect(ms(started)).toBeLessThan(200);
+    // Not announced (another instance writes, its NOTIFY lost): found by the poll, within 250 ms.
+    await insertChunk(made.id, made.attempt, 2, 'b,2\n');
+    started = performance.now();
+    expect((await readAtLeast(reader, 16, parts)).toString()).toBe('id,name\na,1\nb,2\n');
+    expect(ms(started)).toBeLessThan(600);
+    await insertChunk(made.id, made.attempt, 3, 'c,3\n');
+    await finish(made.id, made.attempt, 20);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id,name\na,1\nb,2\nc,3\n'), ended: true });
+  });
+
+  it('chunks handed over on this instance are sent from memory, at most 8 held; the rest, gaps and other attempts are read back', async () => {
+    // The bytes handed over in memory are marked `m`, those stored `d`, so the file shows where each chunk came from.
+    const label = (c: string, seq: number) => `${c}${seq}`.padEnd(3);
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [label('d', 0)] });
+    const res = await fetch(h.url(made.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    let expected = label('d', 0);
+    expect((await readAtLeast(reader, 3, parts)).toString()).toBe(expected);
+    // Another attempt's chunk, then ten of this one handed over at once (and stored after): 7 + the other's = 8 held.
+    chunkCommitted(services, made.id, randomUUID(), 1, Buffer.from(label('x', 1)));
+    for (let seq = 1; seq <= 10; seq++) chunkCommitted(services, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
+    for (let seq = 1; seq <= 10; seq++) await insertChunk(made.id, made.attempt, seq, label('d', seq));
+    for (let seq = 1; seq <= 10; seq++) expected += label(seq <= 7 ? 'm' : 'd', seq);
+    expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
+    // Read back after a NOTIFY; their hand-over comes late (seq 11) with the next (13): the late copy is not sent again.
+    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 11, $3), ($1, $2, 12, $4)`, [
+      made.id,
+      made.attempt,
+      label('d', 11),
+      label('d', 12),
+    ]);
+    await notify(made.id);
+    expected += label('d', 11) + label('d', 12);
+    expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
+    chunkCommitted(services, made.id, made.attempt, 11, Buffer.from(label('m', 11)));
+    chunkCommitted(services, made.id, made.attempt, 13, Buffer.from(label('m', 13)));
+    await insertChunk(made.id, made.attempt, 13, label('d', 13));
+    expected += label('m', 13);
+    expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
+    // A gap: 15 handed over, 14 not: both read back.
+    chunkCommitted(services, made.id, made.attempt, 15, Buffer.from(label('m', 15)));
+    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 14, $3), ($1, $2, 15, $4)`, [
+      made.id,
+      made.attempt,
+      label('d', 14),
+      label('d', 15),
+    ]);
+    expected += label('d', 14) + label('d', 15);
+    expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
+    await finish(made.id, made.attempt, expected.length);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from(expected), ended: true });
+  });
+
+  it('an attempt replaced before the first byte: follows the new one', async () => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const pending = fetch(h.url(made.id), { headers: cookie(admin) });
+    await new Promise((r) => setTimeout(r, 100));
+    const retry = randomUUID();
+    await writer.query('update export set writing_attempt = $2 where id = $1', [made.id, retry]);
+    await insertChunk(made.id, retry, 0, 'retried\n');
+    await notify(made.id);
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 8, parts);
+    await finish(made.id, retry, 8);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('retried\n'), ended: true });
+  });
+
+  it('READY with another attempt before the first byte: that file, read from PostgreSQL', async () => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const pending = fetch(h.url(made.id), { headers: cookie(admin) });
+    await new Promise((r) => setTimeout(r, 100));
+    const other = randomUUID();
+    await insertChunk(made.id, other, 0, 'other\n');
+    await insertChunk(made.id, other, 1, 'file\n');
+    await finish(made.id, other, 11);
+    const got = await readAll(await pending);
+    expect(got).toMatchObject({ status: 200, ended: true });
+    expect(got.body.toString()).toBe('other\nfile\n');
+  });
+
+  const cutAfterFirstByte = async (change: (made: Made) => Promise<unknown>, token?: string) => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const res = await fetch(h.url(made.id), { headers: token ? bearer(token) : cookie(admin) });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 3, parts);
+    await change(made);
+    await notify(made.id);
+    const rest = await readRest(reader, parts);
+    await h.done.at(-1);
+    return rest;
+  };
+
+  it('cut short, never ended, when the attempt fails, is replaced or ends with another size after bytes were sent', async () => {
+    const key = await createKey(admin, { name: 'Streaming key', permission: 'FULL_ACCESS' });
+    expect(
+      await cutAfterFirstByte((m) => writer.query(`update export set status = 'FAILED', writing_attempt = null where id = $1`, [m.id]), key.token),
+    ).toEqual({
+      body: Buffer.from('id\n'),
+      ended: false,
+    });
+    expect((await logsOf(key.id, 1))[0]).toMatchObject({ status_code: 200, response_body: { downloaded: false } });
+    const replaced = await cutAfterFirstByte((m) => writer.query('update export set writing_attempt = $2 where id = $1', [m.id, randomUUID()]));
+    expect(replaced.ended).toBe(false);
+    const otherFile = await cutAfterFirstByte(async (m) => {
+      const attempt = randomUUID();
+      await insertChunk(m.id, attempt, 0, 'id\n');
+      await writer.query(`update export set status = 'READY', file_attempt = $2, file_size = 3, writing_attempt = null where id = $1`, [m.id, attempt]);
+    });
+    expect(otherFile.ended).toBe(false);
+    const wrongSize = await cutAfterFirstByte((m) => finish(m.id, m.attempt, 4));
+    expect(wrongSize).toEqual({ body: Buffer.from('id\n'), ended: false });
+    const deleted = await cutAfterFirstByte((m) => writer.query('delete from export where id = $1', [m.id]));
+    expect(deleted.ended).toBe(false);
+  });
+
+  const beforeFirstByte = async (change: (made: Made) => Promise<unknown>) => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const pending = fetch(h.url(made.id), { headers: cookie(admin) });
+    await new Promise((r) => setTimeout(r, 100));
+    await change(made);
+    await notify(made.id);
+    return readAll(await pending);
+  };
+
+  it('before the first byte, a clear JSON answer instead: failed 409, gone 404, expired 409, wrong size 500', async () => {
+    const failed = await beforeFirstByte((m) => writer.query(`update export set status = 'FAILED', writing_attempt = null where id = $1`, [m.id]));
+    expect(failed).toMatchObject({ status: 409, json: error(409, 'export_not_ready', 'This export failed.') });
+    expect(failed.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(failed.headers.get('content-disposition')).toBeNull();
+    expect(failed.headers.get('cache-control')).toBeNull();
+    expect((await beforeFirstByte((m) => writer.query('delete from export where id = $1', [m.id]))).json).toEqual(error(404, 'not_found', 'Export not found.'));
+    expect((await beforeFirstByte((m) => writer.query(`update export set status = 'EXPIRED' where id = $1`, [m.id]))).json).toEqual(
+      error(409, 'export_not_ready', 'This export is expired.'),
+    );
+    expect((await beforeFirstByte((m) => finish(m.id, m.attempt, 7))).json).toEqual(error(500, 'internal_server_error', 'Sent 0 bytes of 7.'));
+  });
+
+  it('a client that goes away while it follows ends it at once and frees its slot', async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const abort = new AbortController();
+    const res = await fetch(one.url(made.id), { headers: cookie(admin), signal: abort.signal });
+    await readAtLeast(res.body!.getReader(), 3, []);
+    const started = performance.now();
+    abort.abort();
+    await one.done.at(-1);
+    expect(ms(started)).toBeLessThan(150);
+    const ready = await makeExport();
+    expect((await get(one.url(ready.id))).status).toBe(200);
+  });
+});
+
+describe('a download of an export that has not started', () => {
+  it('waits EXPORT_DOWNLOAD_WAIT_SECONDS, holding no slot, then 409 with Retry-After: 10', async () => {
+    const h = await serve({ slots: 1, waitSeconds: 0.4 });
+    const queued = await makeExport({ status: 'PROCESSING', chunks: [] });
+    const started = performance.now();
+    const pending = get(h.url(queued.id));
+    // Meanwhile the one slot serves another download.
+    const ready = await makeExport();
+    expect((await get(h.url(ready.id))).status).toBe(200);
+    const res = await pending;
+    expect(ms(started)).toBeGreaterThanOrEqual(380);
+    expect(res.status).toBe(409);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(res.json).toEqual(error(409, 'export_not_ready', 'This export is still waiting for its turn: try again in 10 seconds.'));
+  });
+
+  const startsWhileWaiting = async (change: (made: Made) => Promise<unknown>, announce = true) => {
+    const h = await serve({ waitSeconds: 5 });
+    const made = await makeExport({ status: 'PROCESSING', chunks: [] });
+    const started = performance.now();
+    const pending = fetch(h.url(made.id), { headers: cookie(admin) });
+    await new Promise((r) => setTimeout(r, 100));
+    await change(made);
+    if (announce) await notify(made.id);
+    return { res: await pending, made, started };
+  };
+
+  it('follows it once an attempt starts writing, announced or found by its poll', async () => {
+    for (const announce of [true, false]) {
+      const { res, made, started } = await startsWhileWaiting(async (m) => {
+        await insertChunk(m.id, m.attempt, 0, 'id\n');
+        await writer.query('update export set writing_attempt = $2 where id = $1', [m.id, m.attempt]);
+      }, announce);
+      expect(res.status).toBe(200);
+      expect(ms(started)).toBeLessThan(announce ? 400 : 1000);
+      expect(res.headers.get('content-length')).toBeNull();
+      const reader = res.body!.getReader();
+      const parts: Buffer[] = [];
+      await readAtLeast(reader, 3, parts);
+      await finish(made.id, made.attempt, 3);
+      expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id\n'), ended: true });
+    }
+  });
+
+  it('the file with its size if it became READY meanwhile; 409 if it failed or is gone', async () => {
+    const { res, started } = await startsWhileWaiting(async (m) => {
+      await insertChunk(m.id, m.attempt, 0, 'done\n');
+      await writer.query(
+        `update export set status = 'READY', file_attempt = $2, file_size = 5, completed_at = now(), expires_at = now() + interval '7 days' where id = $1`,
+        [m.id, m.attempt],
+      );
+    });
+    expect(ms(started)).toBeLessThan(1000);
+    const got = await readAll(res);
+    expect(got).toMatchObject({ status: 200, ended: true, body: Buffer.from('done\n') });
+    expect(got.headers.get('content-length')).toBe('5');
+    const failed = await readAll((await startsWhileWaiting((m) => writer.query(`update export set status = 'FAILED' where id = $1`, [m.id]))).res);
+    expect(failed.json).toEqual(error(409, 'export_not_ready', 'This export failed.'));
+    const gone = await readAll((await startsWhileWaiting((m) => writer.query('delete from export where id = $1', [m.id]))).res);
+    expect(gone.json).toEqual(error(409, 'export_not_ready', 'This export failed.'));
+  });
+
+  it('a client that goes away while it waits ends the wait at once', async () => {
+    const h = await serve({ waitSeconds: 5 });
+    const made = await makeExport({ status: 'PROCESSING', chunks: [] });
+    const abort = new AbortController();
+    const pending = fetch(h.url(made.id), { headers: cookie(admin), signal: abort.signal }).catch(() => undefined);
+    await waitFor(() => (h.done.length ? true : undefined), 2000, 'the request');
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    abort.abort();
+    await pending;
+    await h.done[0];
+    expect(ms(started)).toBeLessThan(150);
+  });
+});
