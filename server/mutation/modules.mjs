@@ -26,8 +26,16 @@ export const MODULES = {
   'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-key-verifier-mutation.test.ts'] },
   // team-service-mutation.test.ts: the service on a database with real throttles and the outbox mailer, no server.
   'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/team-service-mutation.test.ts', 'test/teams.test.ts'] },
-  'export-service': { mutate: 'src/modules/export/export.service.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
-  'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/exports.test.ts', 'test/export-rules.test.ts'] },
+  // export-service-mutation.test.ts: the service and the resources on a database, in an app of its own with
+  // WORKERS=false (no server request; each background run is made by the test), then the API tests.
+  'export-service': {
+    mutate: 'src/modules/export/export.service.ts',
+    tests: ['test/export-service-mutation.test.ts', 'test/exports.test.ts', 'test/export-rules.test.ts'],
+  },
+  'export-resources': {
+    mutate: 'src/modules/export/export.resources.ts',
+    tests: ['test/export-service-mutation.test.ts', 'test/exports.test.ts', 'test/export-rules.test.ts'],
+  },
   // export-download-mutation.test.ts: the download handler in Express apps of its own over one server's
   // services, exports and their writer played with SQL (no job queue); then through the app.
   'export-download': {

@@ -1,0 +1,750 @@
+// The export service and its resources (modules/export/export.service.ts, export.resources.ts)
+// driven directly on a real PostgreSQL: one app built in this process with WORKERS=false, so that
+// no worker takes a job and each background run is made here, by runExport, when a test says so.
+// createExport's checks and the 1,000 / 1,001-row boundary, the estimate, each resource's own
+// list and typed filter, the team's ten large exports (under concurrent requests), the job sent,
+// a background run's attempt, team slots, progress, email and what it keeps, an attempt no longer
+// wanted or cut off, FAILED, and expiry after 7 days. Fast enough for every mutant of both
+// modules to run it (pnpm test:mutation export-service / export-resources).
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../src/errors.js';
+import { Permission } from '../src/modules/api-key/api-key.entity.js';
+import type { Actor } from '../src/modules/auth/actor.js';
+import { Export, ExportResource, ExportStatus } from '../src/modules/export/export.entity.js';
+import { exportQueries, prepareExport } from '../src/modules/export/export.resources.js';
+import {
+  createExport,
+  detailUrl,
+  downloadUrl,
+  EXPORT_QUEUE,
+  estimateExport,
+  expireExports,
+  failExport,
+  findExport,
+  localExportWorkers,
+  runExport,
+} from '../src/modules/export/export.service.js';
+import { ExportChanges } from '../src/modules/export/export.stream.js';
+import { Role, Team, User } from '../src/modules/team/team.entity.js';
+import type { Services } from '../src/services.js';
+import { createTestDatabase, type InProcessServer, sql, startApp, waitFor } from './harness.js';
+
+let url: string;
+let app: InProcessServer;
+let services: Services;
+const day = 86_400_000;
+
+beforeAll(async () => {
+  url = await createTestDatabase('export_service');
+  app = await startApp(url, { WORKERS: 'false', EXPORT_JOB_TIMEOUT_SECONDS: '1234' });
+  services = app.app.services;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const em = () => services.orm.em.fork() as EntityManager;
+
+type T = { teamId: string; userId: string; email: string; admin: Actor; key: Actor };
+async function team(name = 'Exports'): Promise<T> {
+  const teamId = randomUUID();
+  const userId = randomUUID();
+  const email = `${userId}@example.com`;
+  await sql(url, `insert into team (id, name, created_at) values ($1, $2, now())`, [teamId, name]);
+  await sql(url, `insert into app_user (id, email, password_hash, created_at) values ($1, $2, 'x', now())`, [userId, email]);
+  return {
+    teamId,
+    userId,
+    email,
+    admin: { kind: 'user', userId, teamId, role: Role.ADMIN, sessionId: randomUUID() },
+    key: { kind: 'apiKey', apiKeyId: randomUUID(), teamId, permission: Permission.FULL_ACCESS, domainId: null },
+  };
+}
+
+/** n contacts, the newest first (1 ms apart), `ageDays` old. */
+const addContacts = (teamId: string, n: number, ageDays = 0, from = 0) =>
+  sql(
+    url,
+    `insert into contact (id, team_id, email, first_name, unsubscribed, created_at, updated_at)
+     select gen_random_uuid(), $1, 'c' || i || repeat('o', $4::int) || '@example.org', 'Bulk', false, now() - $4::int * interval '1 day' - i * interval '1 ms', now()
+       from generate_series($2::int, $3::int) i`,
+    [teamId, from + 1, from + n, ageDays],
+  );
+/** n emails, each to `recipients` addresses (250 make a row of ~5 KB), `ageDays` old. */
+const addEmails = (teamId: string, n: number, ageDays = 0, recipients = 1) =>
+  sql(
+    url,
+    `insert into email (id, team_id, "from", "to", cc, bcc, reply_to, subject, status, created_at)
+     select gen_random_uuid(), $1, 'a@example.com', (select jsonb_agg('recipient' || g || '@example.com') from generate_series(1, $4::int) g),
+            '[]', '[]', '[]', 'Hello ' || i, 'sent', now() - $3::int * interval '1 day' - i * interval '1 ms'
+       from generate_series(1, $2::int) i`,
+    [teamId, n, ageDays, recipients],
+  );
+const addDomains = (teamId: string, n: number, ageDays = 0) =>
+  sql(
+    url,
+    `insert into domain (id, team_id, name, region, created_at)
+     select gen_random_uuid(), $1, 'd' || i || '-' || $3::int || '.example.com', 'us-east-1', now() - $3::int * interval '1 day' - i * interval '1 ms' from generate_series(1, $2::int) i`,
+    [teamId, n, ageDays],
+  );
+const addKeys = (teamId: string, n: number, ageDays = 0) =>
+  sql(
+    url,
+    `insert into api_key (id, team_id, name, permission, token_start, token_hash, created_at, updated_at)
+     select gen_random_uuid(), $1, 'k' || i, 'FULL_ACCESS', 're_k', md5(random()::text), now() - $3::int * interval '1 day' - i * interval '1 ms', now()
+       from generate_series(1, $2::int) i`,
+    [teamId, n, ageDays],
+  );
+const addBroadcasts = (teamId: string, n: number, ageDays = 0) =>
+  sql(
+    url,
+    `insert into broadcast (id, team_id, name, "from", subject, status, created_at)
+     select gen_random_uuid(), $1, 'b' || i, 'news@example.com', 'Offer', 'draft', now() - $3::int * interval '1 day' - i * interval '1 ms'
+       from generate_series(1, $2::int) i`,
+    [teamId, n, ageDays],
+  );
+const addLogs = (teamId: string, n: number, ageDays = 0) =>
+  sql(
+    url,
+    `insert into usage_log (id, team_id, api_key_id, api_key_name, method, endpoint, status_code, user_agent, duration_ms, created_at)
+     select gen_random_uuid(), $1, null, 'k', 'GET', '/emails', case when i % 2 = 0 then 422 else 200 end, 'test', 1,
+            now() - $3::int * interval '1 day' - i * interval '1 ms'
+       from generate_series(1, $2::int) i`,
+    [teamId, n, ageDays],
+  );
+
+/** The AppError a call threw (undefined when it did not). */
+async function refusal(p: Promise<unknown> | (() => unknown)): Promise<AppError | undefined> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return e;
+  }
+}
+
+type Row = {
+  status: string;
+  row_count: number | null;
+  estimated_row_count: number | null;
+  processed_rows: number;
+  file_size: number | null;
+  file_attempt: string | null;
+  writing_attempt: string | null;
+  error: string | null;
+  created_by_id: string | null;
+  created_by_api_key_id: string | null;
+  filters: Record<string, unknown>;
+  completed: boolean;
+  ttl_ms: number | null;
+};
+async function row(id: string): Promise<Row> {
+  const [r] = await sql<Row>(
+    url,
+    `select status, row_count, estimated_row_count, processed_rows, file_size, file_attempt, writing_attempt, error, created_by_id,
+            created_by_api_key_id, filters, completed_at is not null as completed,
+            (extract(epoch from expires_at - completed_at) * 1000)::float8 as ttl_ms
+       from export where id = $1`,
+    [id],
+  );
+  return r;
+}
+/** The export's file as stored: the chunks of its file attempt, in order. */
+async function file(id: string): Promise<string> {
+  const [r] = await sql<{ text: string | null }>(
+    url,
+    `select convert_from(string_agg(c.data, ''::bytea order by c.seq), 'UTF8') as text
+       from export_chunk c join export e on e.id = c.export_id and c.attempt = e.file_attempt where e.id = $1`,
+    [id],
+  );
+  return r.text ?? '';
+}
+const chunkAttempts = async (id: string) =>
+  (await sql<{ attempt: string }>(url, 'select distinct attempt from export_chunk where export_id = $1', [id])).map((r) => r.attempt);
+const exportCount = async (teamId: string) => (await sql<{ n: number }>(url, 'select count(*)::int as n from export where team_id = $1', [teamId]))[0].n;
+const audits = (id: string) =>
+  sql<{ action: string; metadata: Record<string, unknown>; actor_id: string | null; actor_api_key_id: string | null }>(
+    url,
+    'select action, metadata, actor_id, actor_api_key_id from audit_event where target_id = $1',
+    [id],
+  );
+const jobsOf = (id: string) =>
+  sql<{ name: string; data: Record<string, unknown>; retry_limit: number; retry_delay: number; expire: number }>(
+    url,
+    `select name, data, retry_limit, retry_delay, extract(epoch from expire_in)::int as expire from pgboss.job where data->>'exportId' = $1`,
+    [id],
+  );
+const mails = (to: string) => sql<{ subject: string; text: string }>(url, 'select subject, text from outbox_message where "to" = $1', [to]);
+
+/** A PROCESSING export made as createExport makes a large one, without its job: runExport is then called by the test. */
+async function pending(t: T, resource: ExportResource, filters: Record<string, unknown> = {}, by: 'user' | 'key' = 'user'): Promise<string> {
+  const e = em();
+  const exp = new Export(e.getReference(Team, t.teamId), resource, filters);
+  if (by === 'user') exp.createdBy = e.getReference(User, t.userId);
+  else exp.createdByApiKeyId = (t.key as { apiKeyId: string }).apiKeyId;
+  await e.persist(exp).flush();
+  return exp.id;
+}
+
+/** Holds an ACCESS EXCLUSIVE lock on a table: an export's COPY of it waits until release. */
+async function lockTable(table: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('begin');
+  await c.query(`lock table ${table} in access exclusive mode`);
+  return {
+    release: async () => {
+      await c.query('commit');
+      await c.end();
+    },
+  };
+}
+/** Waits until a COPY is waiting for a lock, and answers its backend's pid. */
+const blockedCopy = () =>
+  waitFor(
+    async () =>
+      (
+        await sql<{ pid: number }>(
+          url,
+          `select pid from pg_stat_activity where datname = current_database() and query like 'copy (%' and wait_event_type = 'Lock'`,
+        )
+      )[0]?.pid,
+    10_000,
+    'a COPY waiting for its lock',
+  );
+/** Counts the export_progress notifications of one export. */
+function progressOf(id: string) {
+  const heard = { n: 0 };
+  const off = services.notifier.on('export_progress', (x) => {
+    if (x === id) heard.n++;
+  });
+  return { heard, off };
+}
+
+describe('createExport', () => {
+  it('refuses an unknown resource, creating nothing (createExport, estimateExport and prepareExport alike)', async () => {
+    const t = await team();
+    for (const run of [
+      () => createExport(em(), services, t.admin, { resource: 'INVOICES' as ExportResource }),
+      () => estimateExport(em(), t.admin, { resource: 'INVOICES' as ExportResource }),
+      () => prepareExport(em(), t.teamId, { resource: 'INVOICES' as ExportResource }),
+      () => createExport(em(), services, t.admin, { resource: undefined as unknown as ExportResource }),
+    ]) {
+      const e = await refusal(run);
+      expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resource', message: 'Unknown resource.' });
+    }
+    expect(await exportCount(t.teamId)).toBe(0);
+  });
+
+  it('1,000 rows: READY in the response, counted exactly, its file written at once with a 7-day link, audited, no job, no email', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 1000);
+    const exp = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS });
+    expect(exp).toMatchObject({ status: ExportStatus.READY, rowCount: 1000, estimatedRowCount: 1000, processedRows: 1000 });
+    const r = await row(exp.id);
+    expect(r).toMatchObject({
+      status: 'READY',
+      row_count: 1000,
+      estimated_row_count: 1000,
+      processed_rows: 1000,
+      writing_attempt: null,
+      created_by_id: t.userId,
+      created_by_api_key_id: null,
+      completed: true,
+      ttl_ms: 7 * day,
+      filters: {},
+    });
+    const text = await file(exp.id);
+    expect(r.file_size).toBe(Buffer.byteLength(text));
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(1001);
+    expect(lines[1]).toContain('c1@example.org');
+    expect(await chunkAttempts(exp.id)).toEqual([r.file_attempt]);
+    expect(await audits(exp.id)).toEqual([
+      { action: 'export.created', metadata: { resource: 'CONTACTS', filters: {}, rowCount: 1000 }, actor_id: t.userId, actor_api_key_id: null },
+    ]);
+    expect(await jobsOf(exp.id)).toEqual([]);
+    expect(await mails(t.email)).toEqual([]);
+    expect(await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS })).toEqual({ rowCount: 1000, exact: true });
+  });
+
+  it('1,001 rows: PROCESSING with an estimate, audited without a count, a job on the export queue with its retries and timeout', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 1001);
+    const exp = await createExport(em(), services, t.key, { resource: ExportResource.CONTACTS });
+    expect(exp).toMatchObject({ status: ExportStatus.PROCESSING, rowCount: null, processedRows: 0 });
+    expect(exp.estimatedRowCount).toBeGreaterThanOrEqual(1001);
+    const r = await row(exp.id);
+    expect(r).toMatchObject({
+      status: 'PROCESSING',
+      row_count: null,
+      estimated_row_count: exp.estimatedRowCount,
+      file_attempt: null,
+      writing_attempt: null,
+      created_by_id: null,
+      created_by_api_key_id: (t.key as { apiKeyId: string }).apiKeyId,
+      completed: false,
+    });
+    expect(await chunkAttempts(exp.id)).toEqual([]);
+    expect(await audits(exp.id)).toEqual([
+      {
+        action: 'export.created',
+        metadata: { resource: 'CONTACTS', filters: {}, rowCount: null },
+        actor_id: null,
+        actor_api_key_id: (t.key as { apiKeyId: string }).apiKeyId,
+      },
+    ]);
+    expect(await jobsOf(exp.id)).toEqual([{ name: EXPORT_QUEUE, data: { exportId: exp.id }, retry_limit: 3, retry_delay: 1, expire: 1234 }]);
+    expect(EXPORT_QUEUE).toBe('export');
+    const estimate = await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS });
+    expect(estimate.exact).toBe(false);
+    expect(estimate.rowCount).toBeGreaterThanOrEqual(1001);
+    // Run as its job would: READY with every row, and its creator (a key) gets no email.
+    expect(await runExport(services, exp.id, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await row(exp.id)).toMatchObject({ status: 'READY', row_count: 1001, processed_rows: 1001, ttl_ms: 7 * day, writing_attempt: null });
+    expect((await file(exp.id)).trimEnd().split('\n')).toHaveLength(1002);
+  });
+
+  it("a large export carries PostgreSQL's estimate, never less than 1,001", async () => {
+    const t = await team();
+    // 1,100 unsubscribed contacts named gone…, 1,900 subscribed ones: two conditions the planner takes as independent.
+    await sql(
+      url,
+      `insert into contact (id, team_id, email, first_name, unsubscribed, created_at, updated_at)
+       select gen_random_uuid(), $1, case when i <= 1100 then 'gone' else 'here' end || i || '@example.org', 'Bulk', i <= 1100, now() - i * interval '1 ms', now()
+         from generate_series(1, 3000) i`,
+      [t.teamId],
+    );
+    await sql(url, 'analyze contact');
+    const big = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS });
+    expect(big.estimatedRowCount).toBeGreaterThan(2000);
+    expect(big.estimatedRowCount).toBeLessThan(4000);
+    expect((await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS })).rowCount).toBe(big.estimatedRowCount);
+    // The planner guesses fewer than 1,000 of these (about a third of a third), yet there are 1,100.
+    const gone = { unsubscribed: true, search: 'gone' };
+    const rare = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS, contacts: gone });
+    expect(rare.status).toBe(ExportStatus.PROCESSING);
+    expect(rare.estimatedRowCount).toBe(1001);
+    expect(await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS, contacts: gone })).toEqual({ rowCount: 1001, exact: false });
+    expect(await runExport(services, rare.id, { email: false, teamSlots: 1 })).toBe('done');
+    expect(await row(rare.id)).toMatchObject({ status: 'READY', row_count: 1100 });
+  });
+
+  it('a team may have 10 large exports queued or running; the 11th is RATE_LIMITED (30 s), creating nothing; small ones still run', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 1001);
+    const other = await team();
+    // Not counted: another team's, a READY one, a FAILED one, one with a count (small, being written).
+    for (let i = 0; i < 10; i++) await pending(other, ExportResource.CONTACTS);
+    await sql(url, `update export set status = 'READY' where id = $1`, [await pending(t, ExportResource.CONTACTS)]);
+    await sql(url, `update export set status = 'FAILED' where id = $1`, [await pending(t, ExportResource.CONTACTS)]);
+    await sql(url, `update export set row_count = 5 where id = $1`, [await pending(t, ExportResource.CONTACTS)]);
+    for (let i = 0; i < 9; i++) await pending(t, ExportResource.CONTACTS);
+    const tenth = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS });
+    expect(tenth.status).toBe(ExportStatus.PROCESSING);
+    const before = await exportCount(t.teamId);
+    const e = await refusal(createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+    expect(e).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 30,
+      message: 'Your team already has 10 large exports in progress: try again once one is ready.',
+    });
+    expect(await exportCount(t.teamId)).toBe(before);
+    expect((await sql<{ n: number }>(url, `select count(*)::int as n from audit_event where team_id = $1`, [t.teamId]))[0].n).toBe(1);
+    // A small export is written at once whatever is queued.
+    const small = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS, contacts: { search: 'c1@' } });
+    expect(small).toMatchObject({ status: ExportStatus.READY, rowCount: 1 });
+    // The other team (10 pending of its own) is refused too, and one ready frees a place.
+    await addContacts(other.teamId, 1001);
+    expect(await refusal(createExport(em(), services, other.admin, { resource: ExportResource.CONTACTS }))).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('concurrent requests cannot pass the limit together: with 9 pending, one of four is accepted', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 1001);
+    for (let i = 0; i < 9; i++) await pending(t, ExportResource.CONTACTS);
+    const results = await Promise.allSettled([0, 1, 2, 3].map(() => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await exportCount(t.teamId)).toBe(10);
+  });
+
+  it("wakes this instance's export workers at once rather than at their next poll", async () => {
+    const t = await team();
+    await addContacts(t.teamId, 1001);
+    let got: (id: string) => void = () => undefined;
+    const picked = new Promise<string>((resolve) => {
+      got = resolve;
+    });
+    // The jobs of the tests above would keep the worker busy (it fetches again at once after a job).
+    await sql(url, `delete from pgboss.job where name = $1`, [EXPORT_QUEUE]);
+    const worker = await services.jobs.work<{ exportId: string }>(EXPORT_QUEUE, { pollingIntervalSeconds: 60, batchSize: 1 }, async ([job]) => {
+      got(job.data.exportId);
+    });
+    localExportWorkers.set(services.jobs, [worker]);
+    try {
+      // Its first fetch, made when it starts, finds nothing.
+      await new Promise((r) => setTimeout(r, 500));
+      const exp = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS });
+      const first = await Promise.race([picked, new Promise((r) => setTimeout(() => r('not woken'), 10_000))]);
+      expect(first).toBe(exp.id);
+    } finally {
+      localExportWorkers.delete(services.jobs);
+      await services.jobs.offWork({ id: worker } as never).catch(() => services.jobs.offWork(EXPORT_QUEUE));
+    }
+  });
+});
+
+describe('findExport', () => {
+  it("finds the team's own export; another team's, or an id that is no UUID, is null", async () => {
+    const t = await team();
+    const other = await team();
+    const id = await pending(t, ExportResource.DOMAINS);
+    expect((await findExport(em(), t.teamId, id))?.id).toBe(id);
+    expect(await findExport(em(), other.teamId, id)).toBeNull();
+    expect(await findExport(em(), t.teamId, 'not-a-uuid')).toBeNull();
+    expect(await findExport(em(), t.teamId, randomUUID())).toBeNull();
+  });
+});
+
+describe('runExport', () => {
+  it('an export that is not there, or no longer PROCESSING, is done without writing', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 2);
+    expect(await runExport(services, randomUUID(), { email: true })).toBe('done');
+    const id = await pending(t, ExportResource.DOMAINS);
+    await failExport(services, id, 'gone');
+    expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await row(id)).toMatchObject({ status: 'FAILED', file_attempt: null, row_count: null });
+    expect(await chunkAttempts(id)).toEqual([]);
+  });
+
+  it('emails its creator once READY: the count, both links, 7 days; keeps only its own attempt; hands each chunk to local downloads', async () => {
+    const t = await team();
+    await addKeys(t.teamId, 1234);
+    const id = await pending(t, ExportResource.API_KEYS);
+    // A retried job's earlier attempt left a chunk behind.
+    await sql(url, `insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 0, 'old')`, [id, randomUUID()]);
+    const changes = new ExportChanges(services, id);
+    try {
+      expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
+      const r = await row(id);
+      expect(r).toMatchObject({ status: 'READY', row_count: 1234, processed_rows: 1234, writing_attempt: null, completed: true, ttl_ms: 7 * day });
+      expect(await chunkAttempts(id)).toEqual([r.file_attempt]);
+      const text = await file(id);
+      expect(r.file_size).toBe(Buffer.byteLength(text));
+      expect(changes.take(r.file_attempt!, 0)?.toString()).toBe(text);
+    } finally {
+      changes.close();
+    }
+    expect(downloadUrl(services, id)).toBe(`${services.config.PUBLIC_URL}/api/exports/${id}/download`);
+    expect(detailUrl(services, id)).toBe(`${services.config.PUBLIC_URL}/exports/${id}`);
+    expect(await mails(t.email)).toEqual([
+      {
+        subject: 'Your api keys export is ready',
+        text: `Your export of 1,234 api keys is ready.\n\nDownload it: ${services.config.PUBLIC_URL}/api/exports/${id}/download\nDetails: ${services.config.PUBLIC_URL}/exports/${id}\n\nThe link works for 7 days.`,
+      },
+    ]);
+    // Run again (a duplicate job): nothing more, no second email.
+    expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await mails(t.email)).toHaveLength(1);
+  });
+
+  it('no email when asked for none, or for an export made with a key', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 3);
+    const quiet = await pending(t, ExportResource.DOMAINS);
+    expect(await runExport(services, quiet, { email: false, teamSlots: 1 })).toBe('done');
+    const byKey = await pending(t, ExportResource.DOMAINS, {}, 'key');
+    expect(await runExport(services, byKey, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await row(quiet)).toMatchObject({ status: 'READY', row_count: 3 });
+    expect(await row(byKey)).toMatchObject({ status: 'READY', row_count: 3 });
+    expect(await mails(t.email)).toEqual([]);
+  });
+
+  it("answers 'busy' without writing while the team's slots are taken, runs in a free one, and gives it back", async () => {
+    const t = await team();
+    await addDomains(t.teamId, 2);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock(hashtextextended($1, 0))', [`keyring-export:${t.teamId}:0`]);
+      const id = await pending(t, ExportResource.DOMAINS);
+      expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('busy');
+      expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null });
+      expect(await chunkAttempts(id)).toEqual([]);
+      // Another team's slot is its own.
+      const other = await team();
+      const theirs = await pending(other, ExportResource.DOMAINS);
+      expect(await runExport(services, theirs, { email: false, teamSlots: 1 })).toBe('done');
+      // Two slots: the second is free.
+      expect(await runExport(services, id, { email: false, teamSlots: 2 })).toBe('done');
+      expect(await row(id)).toMatchObject({ status: 'READY', row_count: 2 });
+      // Given back: another session can take slot 1 (and the other team's slot 0) now.
+      const free = await holder.query<{ a: boolean; b: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as a, pg_try_advisory_lock(hashtextextended($2, 0)) as b',
+        [`keyring-export:${t.teamId}:1`, `keyring-export:${other.teamId}:0`],
+      );
+      expect(free.rows[0]).toEqual({ a: true, b: true });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('a background run names its attempt while it writes and sends progress every half second while PostgreSQL waits; a small one names none', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 5);
+    const id = await pending(t, ExportResource.CONTACTS);
+    const lock = await lockTable('contact');
+    const progress = progressOf(id);
+    let run: Promise<string> | undefined;
+    try {
+      run = runExport(services, id, { email: false, teamSlots: 1 });
+      await blockedCopy();
+      const writing = (await row(id)).writing_attempt;
+      expect(writing).toMatch(/^[0-9a-f-]{36}$/);
+      const heard = progress.heard.n;
+      await new Promise((r) => setTimeout(r, 1600));
+      expect(progress.heard.n - heard).toBeGreaterThanOrEqual(2);
+      expect(progress.heard.n - heard).toBeLessThanOrEqual(5);
+    } finally {
+      await lock.release();
+    }
+    expect(await run).toBe('done');
+    progress.off();
+    const r = await row(id);
+    expect(r).toMatchObject({ status: 'READY', row_count: 5, writing_attempt: null });
+    expect(r.file_attempt).toBeTruthy();
+
+    // Written in the request (no teamSlots): no attempt named, no slot taken.
+    const inline = await pending(t, ExportResource.CONTACTS);
+    const lock2 = await lockTable('contact');
+    let run2: Promise<string> | undefined;
+    try {
+      run2 = runExport(services, inline, { email: false });
+      await blockedCopy();
+      expect((await row(inline)).writing_attempt).toBeNull();
+      const slot = await sql<{ n: number }>(url, `select count(*)::int as n from pg_locks where locktype = 'advisory'`);
+      expect(slot[0].n).toBe(0);
+    } finally {
+      await lock2.release();
+    }
+    expect(await run2).toBe('done');
+    expect(await row(inline)).toMatchObject({ status: 'READY', row_count: 5 });
+  });
+
+  it('progress: rows written so far, at most every 250 ms, and a notification at the end', async () => {
+    const t = await team();
+    await addEmails(t.teamId, 1001, 0, 250);
+    const id = await pending(t, ExportResource.EMAILS);
+    const seen: number[] = [];
+    const off = services.notifier.on('export_progress', (x) => {
+      if (x === id) void sql<{ p: number }>(url, 'select processed_rows as p from export where id = $1', [id]).then((r) => seen.push(r[0].p));
+    });
+    const started = Date.now();
+    try {
+      expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
+    } finally {
+      off();
+    }
+    const ms = Date.now() - started;
+    await waitFor(() => (seen.includes(1001) ? true : undefined), 5000, 'the last notification');
+    expect(seen.length).toBeLessThanOrEqual(Math.ceil(ms / 250) + Math.ceil(ms / 500) + 4);
+    expect(await row(id)).toMatchObject({ status: 'READY', row_count: 1001, processed_rows: 1001 });
+  });
+
+  it('an attempt no longer wanted (the export FAILED meanwhile) stops, keeps no chunk and names no attempt', async () => {
+    const t = await team();
+    // ~5 MB: the writer asks whether it is still wanted after its fourth chunk.
+    await addEmails(t.teamId, 1001, 0, 250);
+    const id = await pending(t, ExportResource.EMAILS);
+    const lock = await lockTable('email');
+    let run: Promise<string> | undefined;
+    try {
+      run = runExport(services, id, { email: true, teamSlots: 1 });
+      await blockedCopy();
+      await failExport(services, id, 'The export could not be written. Try again.');
+    } finally {
+      await lock.release();
+    }
+    expect(await run).toBe('done');
+    expect(await row(id)).toMatchObject({ status: 'FAILED', writing_attempt: null, file_attempt: null, row_count: null });
+    expect(await chunkAttempts(id)).toEqual([]);
+    expect(await mails(t.email)).toEqual([]);
+    // The slot was freed with the connection: the team's next export runs.
+    const next = await pending(t, ExportResource.DOMAINS);
+    expect(await runExport(services, next, { email: false, teamSlots: 1 })).toBe('done');
+  });
+
+  it('an attempt whose connection is cut throws, and names no attempt any more; the next attempt writes the file', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 20);
+    const id = await pending(t, ExportResource.CONTACTS);
+    const lock = await lockTable('contact');
+    let run: Promise<string> | undefined;
+    try {
+      run = runExport(services, id, { email: false, teamSlots: 1 });
+      run.catch(() => undefined);
+      const pid = await blockedCopy();
+      expect((await row(id)).writing_attempt).toBeTruthy();
+      await sql(url, 'select pg_terminate_backend($1)', [pid]);
+    } finally {
+      await lock.release();
+    }
+    await expect(run).rejects.toThrow();
+    expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null });
+    expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
+    expect(await row(id)).toMatchObject({ status: 'READY', row_count: 20 });
+  });
+});
+
+describe('failExport', () => {
+  it('marks a PROCESSING export FAILED with its reason (500 characters at most) and tells subscribers; a READY one stays', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 1);
+    const id = await pending(t, ExportResource.DOMAINS);
+    const progress = progressOf(id);
+    await failExport(services, id, 'x'.repeat(600));
+    await waitFor(() => (progress.heard.n > 0 ? true : undefined), 5000, 'a notification');
+    progress.off();
+    expect(await row(id)).toMatchObject({ status: 'FAILED', error: 'x'.repeat(500), completed: true });
+    const ready = await pending(t, ExportResource.DOMAINS);
+    await runExport(services, ready, { email: false });
+    await failExport(services, ready, 'too late');
+    expect(await row(ready)).toMatchObject({ status: 'READY', error: null, row_count: 1 });
+  });
+});
+
+describe('expireExports', () => {
+  it('after 7 days a READY export is EXPIRED and its file deleted; a minute before, it stays; others are left alone', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 1);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = await pending(t, ExportResource.DOMAINS);
+      await runExport(services, id, { email: false });
+      ids.push(id);
+    }
+    const [past, soon, failed, again] = ids;
+    await sql(url, `update export set expires_at = now() - interval '1 minute' where id = $1`, [past]);
+    await sql(url, `update export set expires_at = now() + interval '1 minute' where id = $1`, [soon]);
+    await sql(url, `update export set status = 'FAILED', expires_at = now() - interval '1 minute' where id = $1`, [failed]);
+    await sql(url, `update export set expires_at = now() - interval '8 days' where id = $1`, [again]);
+    // Other tests' exports expire in 7 days: only these two now.
+    expect(await expireExports(services)).toBe(2);
+    expect(await row(past)).toMatchObject({ status: 'EXPIRED', file_attempt: null });
+    expect(await row(again)).toMatchObject({ status: 'EXPIRED', file_attempt: null });
+    expect(await chunkAttempts(past)).toEqual([]);
+    expect(await chunkAttempts(again)).toEqual([]);
+    expect((await row(soon)).status).toBe('READY');
+    expect(await chunkAttempts(soon)).toHaveLength(1);
+    expect((await row(failed)).status).toBe('FAILED');
+    expect(await chunkAttempts(failed)).toHaveLength(1);
+    expect(await expireExports(services)).toBe(0);
+  });
+});
+
+describe('resources: each exports its own list, narrowed by its own filter', () => {
+  // Recent rows: 1 domain, 2 keys, 3 contacts, 4 broadcasts, 5 emails, 6 logs; 10 more of each 10 days old.
+  const recent: Record<ExportResource, number> = {
+    [ExportResource.DOMAINS]: 1,
+    [ExportResource.API_KEYS]: 2,
+    [ExportResource.CONTACTS]: 3,
+    [ExportResource.BROADCASTS]: 4,
+    [ExportResource.EMAILS]: 5,
+    [ExportResource.LOGS]: 6,
+  };
+  const fields: Record<ExportResource, string> = {
+    [ExportResource.DOMAINS]: 'domains',
+    [ExportResource.API_KEYS]: 'apiKeys',
+    [ExportResource.CONTACTS]: 'contacts',
+    [ExportResource.BROADCASTS]: 'broadcasts',
+    [ExportResource.EMAILS]: 'emails',
+    [ExportResource.LOGS]: 'logs',
+  };
+  const since = new Date(Date.now() - 5 * day);
+  let t: T;
+  beforeAll(async () => {
+    t = await team('Resources');
+    for (const [add, n] of [
+      [addDomains, 1],
+      [addKeys, 2],
+      [addContacts, 3],
+      [addBroadcasts, 4],
+      [addEmails, 5],
+      [addLogs, 6],
+    ] as const) {
+      await add(t.teamId, n, 0);
+      await add(t.teamId, 10, 10);
+    }
+  });
+
+  it('without a filter, with the typed filter, with the JSON one: the same rows as the list, stored without empty values', async () => {
+    for (const resource of Object.values(ExportResource)) {
+      const n = recent[resource];
+      expect(await estimateExport(em(), t.admin, { resource }), resource).toEqual({ rowCount: n + 10, exact: true });
+      const typed = await createExport(em(), services, t.admin, { resource, [fields[resource]]: { from: since, to: null } });
+      expect(typed, resource).toMatchObject({ status: ExportStatus.READY, rowCount: n, filters: { from: since.toISOString() } });
+      expect(Object.keys(typed.filters), resource).toEqual(['from']);
+      expect((await file(typed.id)).trimEnd().split('\n'), resource).toHaveLength(n + 1);
+      const json = await createExport(em(), services, t.admin, { resource, filters: { from: since.toISOString() } });
+      expect(json, resource).toMatchObject({ status: ExportStatus.READY, rowCount: n });
+      // Export again: the stored filters sent back as JSON, with the typed field null.
+      const again = await createExport(em(), services, t.admin, { resource, filters: typed.filters, [fields[resource]]: null });
+      expect(again.rowCount, resource).toBe(n);
+      // The typed field with `filters: null` beside it.
+      const typedNull = await createExport(em(), services, t.admin, { resource, [fields[resource]]: { to: since }, filters: null });
+      expect(typedNull.rowCount, resource).toBe(10);
+      // What a background job runs: the stored filters read back.
+      const queries = await exportQueries(services.pool, em(), resource, t.teamId, typed.filters);
+      let rows = 0;
+      for (const q of queries) rows += (await sql(url, q)).length;
+      expect(rows, resource).toBe(n);
+    }
+  });
+
+  it('logs are read a day at a time; the others in one SELECT', async () => {
+    const logs = await exportQueries(services.pool, em(), ExportResource.LOGS, t.teamId, {});
+    expect(logs.length).toBeGreaterThan(2);
+    for (const resource of Object.values(ExportResource).filter((r) => r !== ExportResource.LOGS)) {
+      expect(await exportQueries(services.pool, em(), resource, t.teamId, {}), resource).toHaveLength(1);
+    }
+  });
+
+  it("refuses another resource's filter, both forms at once, and bad values, naming the field under filters., creating nothing", async () => {
+    const before = await exportCount(t.teamId);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ resource: 'CONTACTS', emails: { search: 'x' } }, 'emails', '`emails` filters another resource: an export of CONTACTS takes `contacts`.'],
+      [{ resource: 'LOGS', apiKeys: {} }, 'apiKeys', '`apiKeys` filters another resource: an export of LOGS takes `logs`.'],
+      [{ resource: 'EMAILS', emails: { search: 'x' }, filters: { search: 'y' } }, 'filters', 'Give `emails` or `filters`, not both.'],
+      [{ resource: 'EMAILS', emails: { search: 'x' }, filters: {} }, 'filters', 'Give `emails` or `filters`, not both.'],
+      [{ resource: 'DOMAINS', domains: { from: new Date('2026-02-01'), to: new Date('2026-01-01') } }, 'filters.from', '`from` must be before `to`.'],
+      [{ resource: 'LOGS', filters: { statusClass: 7 } }, 'filters.statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).'],
+      [{ resource: 'EMAILS', emails: { apiKeyId: 'nope' } }, 'filters.apiKeyId', '`apiKeyId` must be a valid UUID.'],
+      [{ resource: 'DOMAINS', filters: { colour: 'red' } }, 'filters.colour', 'Unknown filter "colour" for DOMAINS. Allowed: from, to.'],
+      [
+        { resource: 'DOMAINS', filters: 'from yesterday' },
+        'filters',
+        'Filters must be an object of filter names and values, like { "from": "2026-01-01T00:00:00Z" }.',
+      ],
+    ];
+    for (const [input, field, message] of cases) {
+      for (const run of [
+        () => createExport(em(), services, t.admin, input as never),
+        () => estimateExport(em(), t.admin, input as never),
+        () => prepareExport(em(), t.teamId, input as never),
+      ]) {
+        const e = await refusal(run);
+        expect(e, JSON.stringify(input)).toBeInstanceOf(AppError);
+        expect({ code: e!.code, field: e!.field, message: e!.message }, JSON.stringify(input)).toEqual({ code: 'BAD_USER_INPUT', field, message });
+      }
+    }
+    expect(await exportCount(t.teamId)).toBe(before);
+    // Another resource's field left empty is no filter.
+    expect((await createExport(em(), services, t.admin, { resource: ExportResource.DOMAINS, emails: null, logs: undefined })).rowCount).toBe(11);
+  });
+});
