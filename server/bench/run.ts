@@ -38,6 +38,30 @@ async function measure(opts: autocannon.Options): Promise<Run> {
   return load(opts);
 }
 
+/**
+ * Waits (at most 60 s) until the work a run left behind is done: no email left to deliver, no
+ * autovacuum running. Says how long that took.
+ */
+async function settle(databaseUrl: string): Promise<string> {
+  const started = performance.now();
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    for (;;) {
+      const { rows } = await c.query<{ pending: number; vacuums: number }>(
+        `select (select count(*)::int from email where status in ('queued', 'sending')) as pending,
+                (select count(*)::int from pg_stat_activity where backend_type = 'autovacuum worker') as vacuums`,
+      );
+      const waited = (performance.now() - started) / 1000;
+      if ((rows[0].pending === 0 && rows[0].vacuums === 0) || waited > 60)
+        return `${waited.toFixed(1)} s; ${rows[0].pending} emails to deliver, ${rows[0].vacuums} autovacuums then`;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 /** 2xx answers per second: a refusal or an error is not a send, nor a health check. */
 const okPerSecond = (r: Run) => r['2xx'] / r.duration;
 
@@ -221,6 +245,11 @@ async function main() {
         headers: { authorization: `Bearer ${unknown}`, 'content-type': 'application/json' },
         body: sendOpts.body,
       };
+      // Like with like: the sends leave work behind (delivering the emails just accepted, PostgreSQL
+      // vacuuming the rows they wrote), which would be charged to the refusals measured next. Wait
+      // until it is done, then measure the baseline again beside them.
+      const settled = await settle(db.url);
+      const liveAgain = await measure({ url: `${server.url}/api/health/live` });
       // Counted from before the warm-up: the token's first refusal is the one that asks the database.
       await statementsSince(db.url);
       await load({ ...rejectOpts, duration: WARMUP });
@@ -236,10 +265,11 @@ async function main() {
         `goal ≥ 0.5 of live  (${okPerSecond(send).toFixed(0)} 2xx sends/s, p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx; statements per 100 sends: ${per100(sendStatements.emailInsert)} insert, ${per100(sendStatements.delivery)} delivery, ${per100(sendStatements.usageLogs)} usage log, ${per100(sendStatements.keyLookup)} key lookup, ${per100(sendStatements.other)} other)`,
       );
       const refusedPerSecond = reject['4xx'] / reject.duration;
+      const liveAgainRps = okPerSecond(liveAgain);
       line(
         'reject_vs_health',
-        (refusedPerSecond / liveRps).toFixed(2),
-        `goal ≥ 0.8 of live  (an unknown well-formed token: ${refusedPerSecond.toFixed(0)} refusals/s, ${reject['2xx']} 2xx; ${rejectStatements.keyLookup} key lookups for 1 distinct token over ${(WARMUP + reject.duration).toFixed(0)} s, goal ≤ 1 a minute; ${rejectStatements.emailInsert + rejectStatements.other} other statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls, ${rejectStatements.healthCheck} database health checks)`,
+        (refusedPerSecond / liveAgainRps).toFixed(2),
+        `goal ≥ 0.8 of live  (an unknown well-formed token: ${refusedPerSecond.toFixed(0)} refusals/s against live measured again just before: ${liveAgainRps.toFixed(0)} req/s, once the sends' leftover work was done (${settled}); ${reject['2xx']} 2xx; ${rejectStatements.keyLookup} key lookups for 1 distinct token over ${(WARMUP + reject.duration).toFixed(0)} s, goal ≤ 1 a minute; ${rejectStatements.emailInsert + rejectStatements.other} other statements from them; meanwhile ${rejectStatements.usageLogs} usage-log flush of the sends before, ${rejectStatements.jobQueue + rejectStatements.delivery} background polls, ${rejectStatements.healthCheck} database health checks)`,
       );
 
       // no_loss: every answered request with the key is in the logs and the count after SIGTERM.

@@ -55,10 +55,12 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       admission = await services.gate.admit(credentialsOf(req, { session: false }), () => services.orm.em.fork());
     } catch (e) {
       // A route Keyring does not serve is a 404 with or without a key; with one, it is logged.
-      return next(unserved && !(e instanceof AppError && e.code === ErrorCode.RATE_LIMITED) ? unserved : e);
+      // Refusals are answered here rather than through next(err), which walks every route layer
+      // to the error handler (and records the error for the router's tracing) on every refusal.
+      return sendError(res, unserved && !(e instanceof AppError && e.code === ErrorCode.RATE_LIMITED) ? unserved : e, services);
     }
     const key = admission.key;
-    if (!key) return next(unserved ?? missingKey());
+    if (!key) return sendError(res, unserved ?? missingKey(), services);
     locals(res).key = key;
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
@@ -70,7 +72,9 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       responseBody: redact(locals(res).responseBody),
     }));
     res.set(admission.headers);
-    next(admission.refusal ?? unserved ?? undefined);
+    const refused = admission.refusal ?? unserved;
+    if (refused) return sendError(res, refused, services);
+    next();
   });
 
   const byPath = new Map<string, RestRoute[]>();
