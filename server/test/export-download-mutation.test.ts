@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm } from '../src/db/orm.js';
 import { createDownloadPool } from '../src/db/pool.js';
@@ -63,22 +64,65 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Handler = { url: (id: string) => string; pool: pg.Pool; done: Promise<void>[] };
+type Handler = {
+  url: (id: string) => string;
+  pool: pg.Pool;
+  done: Promise<void>[];
+  /** This handler's services: chunks handed over to its downloads go through them (chunkCommitted). */
+  s: Services;
+  /** What it logged at warn and above: `msg`, `reason`, `exportId`. */
+  logs: Record<string, unknown>[];
+  /** Statements its downloads ran: state reads while waiting for a start, and on download connections. */
+  counts: { waiting: number; downloading: number };
+  /** Its downloads' listeners on the notifier now. */
+  listening: () => number;
+};
 
 /**
  * The download handler in an Express app of its own, over the server's services with `slots`
  * download connections, a wait of `waitSeconds` for one (and for an export to start), and a gate
- * with no rate limits unless one is given. `done` holds each request's handler, to see when it ends.
+ * with no rate limits unless one is given; a logger that keeps its lines, and the statements and
+ * notifier listeners of its downloads counted. `done` holds each request's handler, to see when it ends.
  */
 async function serve(opts: { slots?: number; waitSeconds?: number; gate?: RequestGate; orm?: MikroORM } = {}): Promise<Handler> {
   const waitSeconds = opts.waitSeconds ?? 0.5;
   const pool = createDownloadPool(server.databaseUrl, opts.slots ?? 2, waitSeconds);
-  const gate = opts.gate ?? newGate();
+  const counts = { waiting: 0, downloading: 0 };
+  pool.on('connect', (c) => {
+    const query = c.query.bind(c);
+    c.query = ((...args: Parameters<typeof query>) => {
+      counts.downloading++;
+      return query(...args);
+    }) as typeof c.query;
+  });
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const listeners = new Set<unknown>();
+  const notifier = {
+    on: (channel: Parameters<Services['notifier']['on']>[0], listener: Parameters<Services['notifier']['on']>[1]) => {
+      const off = services.notifier.on(channel, listener);
+      const token = {};
+      listeners.add(token);
+      return () => {
+        listeners.delete(token);
+        return off();
+      };
+    },
+    notify: (channel: Parameters<Services['notifier']['notify']>[0], payload: string) => services.notifier.notify(channel, payload),
+  } as unknown as Services['notifier'];
   const s: Services = {
     ...services,
     ...(opts.orm ? { orm: opts.orm } : {}),
-    gate,
+    gate: opts.gate ?? newGate(),
     downloadPool: pool,
+    pool: {
+      query: (...args: Parameters<pg.Pool['query']>) => {
+        counts.waiting++;
+        return (services.pool.query as (...a: unknown[]) => unknown)(...args);
+      },
+    } as unknown as pg.Pool,
+    notifier,
+    logger: logger as unknown as Services['logger'],
     config: { ...services.config, EXPORT_DOWNLOAD_WAIT_SECONDS: waitSeconds },
   };
   const handle = exportDownload(s);
@@ -97,7 +141,7 @@ async function serve(opts: { slots?: number; waitSeconds?: number; gate?: Reques
     await new Promise((r) => http.close(r));
     await pool.end();
   });
-  return { url: (id) => `${base}/api/exports/${id}/download`, pool, done };
+  return { url: (id) => `${base}/api/exports/${id}/download`, pool, done, s, logs, counts, listening: () => listeners.size };
 }
 
 function newGate(opts: Partial<ConstructorParameters<typeof RequestGate>[1]> = {}) {
@@ -424,26 +468,54 @@ describe('download slots', () => {
     }
   });
 
-  it('a client that goes away mid-file frees its slot at once, and its key download is logged downloaded: false', { timeout: 30_000 }, async () => {
+  it('a client that does not read holds its slot; one that goes away mid-file frees it at once (logged downloaded: false)', { timeout: 30_000 }, async () => {
     const key = await createKey(admin, { name: 'Abandoning key', permission: 'FULL_ACCESS' });
     const h = await serve({ slots: 1, waitSeconds: 0.3 });
     const mb = Buffer.alloc(1 << 20, 0x42);
-    const big = await makeExport({ chunks: Array.from({ length: 24 }, () => mb) });
-    for (let i = 0; i < 2; i++) {
-      const abort = new AbortController();
-      const res = await fetch(h.url(big.id), { headers: bearer(key.token), signal: abort.signal });
-      expect(res.status).toBe(200);
-      await readAtLeast(res.body!.getReader(), 100_000, []);
-      abort.abort();
-      await h.done.at(-1);
-    }
+    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
     const small = await makeExport();
+    const abort = new AbortController();
+    const res = await fetch(h.url(big.id), { headers: bearer(key.token), signal: abort.signal });
+    expect(res.status).toBe(200);
+    // The file is read from PostgreSQL only as fast as the client takes it: its slot stays taken.
+    expect((await get(h.url(small.id))).status).toBe(503);
+    expect(h.logs).toEqual([expect.objectContaining({ level: 40, msg: 'no free export download slot', exportId: small.id })]);
+    await readAtLeast(res.body!.getReader(), 100_000, []);
+    abort.abort();
+    await h.done[0];
+    const whole = await get(h.url(big.id), bearer(key.token));
+    expect(whole).toMatchObject({ status: 200, ended: true });
+    expect(whole.body.equals(Buffer.concat(Array.from({ length: 16 }, () => mb)))).toBe(true);
     expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
     const logs = await logsOf(key.id, 2);
     expect(logs.map((l) => [l.status_code, l.response_body])).toEqual([
       [200, { downloaded: false }],
-      [200, { downloaded: false }],
+      [200, { downloaded: true }],
     ]);
+    // Going away is no failure of the download.
+    expect(h.logs).toHaveLength(1);
+  });
+
+  it('its database connection lost mid-file: cut short, logged as failed, and the slot works again', { timeout: 30_000 }, async () => {
+    const h = await serve({ slots: 1, waitSeconds: 0.3 });
+    const mb = Buffer.alloc(1 << 20, 0x43);
+    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
+    const res = await fetch(h.url(big.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 100_000, parts);
+    const killed = await sql<{ ok: boolean }>(
+      server.databaseUrl,
+      `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and state = 'active' and query like 'copy (select data from export_chunk%' and pid <> pg_backend_pid()`,
+    );
+    expect(killed).toEqual([{ ok: true }]);
+    const rest = await readRest(reader, parts);
+    expect(rest.ended).toBe(false);
+    expect(rest.body.length).toBeLessThan(big.bytes.length);
+    await h.done[0];
+    expect(h.logs).toEqual([expect.objectContaining({ level: 50, msg: 'export download failed', exportId: big.id })]);
+    const small = await makeExport();
+    expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
   });
 });
 
@@ -492,8 +564,12 @@ describe('a download while the export is written', () => {
     let expected = label('d', 0);
     expect((await readAtLeast(reader, 3, parts)).toString()).toBe(expected);
     // Another attempt's chunk, then ten of this one handed over at once (and stored after): 7 + the other's = 8 held.
-    chunkCommitted(services, made.id, randomUUID(), 1, Buffer.from(label('x', 1)));
-    for (let seq = 1; seq <= 10; seq++) chunkCommitted(services, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
+    chunkCommitted(h.s, made.id, randomUUID(), 1, Buffer.from(label('x', 1)));
+    const handedOver = performance.now();
+    for (let seq = 1; seq <= 10; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
+    // Sent at once, without waiting for a poll.
+    expect((await readAtLeast(reader, 6, parts)).subarray(0, 6).toString()).toBe(`${label('d', 0)}${label('m', 1)}`);
+    expect(ms(handedOver)).toBeLessThan(200);
     for (let seq = 1; seq <= 10; seq++) await insertChunk(made.id, made.attempt, seq, label('d', seq));
     for (let seq = 1; seq <= 10; seq++) expected += label(seq <= 7 ? 'm' : 'd', seq);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
@@ -507,13 +583,13 @@ describe('a download while the export is written', () => {
     await notify(made.id);
     expected += label('d', 11) + label('d', 12);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
-    chunkCommitted(services, made.id, made.attempt, 11, Buffer.from(label('m', 11)));
-    chunkCommitted(services, made.id, made.attempt, 13, Buffer.from(label('m', 13)));
+    chunkCommitted(h.s, made.id, made.attempt, 11, Buffer.from(label('m', 11)));
+    chunkCommitted(h.s, made.id, made.attempt, 13, Buffer.from(label('m', 13)));
     await insertChunk(made.id, made.attempt, 13, label('d', 13));
     expected += label('m', 13);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
     // A gap: 15 handed over, 14 not: both read back.
-    chunkCommitted(services, made.id, made.attempt, 15, Buffer.from(label('m', 15)));
+    chunkCommitted(h.s, made.id, made.attempt, 15, Buffer.from(label('m', 15)));
     await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 14, $3), ($1, $2, 15, $4)`, [
       made.id,
       made.attempt,
@@ -522,8 +598,21 @@ describe('a download while the export is written', () => {
     ]);
     expected += label('d', 14) + label('d', 15);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
-    await finish(made.id, made.attempt, expected.length);
+    // READY when it wakes (after a read that found nothing, so the state is read again), ten more
+    // handed over: the rest in one read from PostgreSQL, not from memory.
+    await new Promise((r) => setTimeout(r, 600));
+    for (let seq = 16; seq <= 25; seq++) {
+      await insertChunk(made.id, made.attempt, seq, label('d', seq));
+      expected += label('d', seq);
+    }
+    await writer.query(`update export set status = 'READY', file_attempt = $2, file_size = $3, writing_attempt = null where id = $1`, [
+      made.id,
+      made.attempt,
+      expected.length,
+    ]);
+    for (let seq = 16; seq <= 25; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
     expect(await readRest(reader, parts)).toEqual({ body: Buffer.from(expected), ended: true });
+    expect(h.logs).toEqual([]);
   });
 
   it('an attempt replaced before the first byte: follows the new one', async () => {
@@ -541,6 +630,61 @@ describe('a download while the export is written', () => {
     await readAtLeast(reader, 8, parts);
     await finish(made.id, retry, 8);
     expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('retried\n'), ended: true });
+  });
+
+  it('an attempt that gives up before the first byte: waits for the next one and follows it', async () => {
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const pending = fetch(h.url(made.id), { headers: cookie(admin) });
+    await new Promise((r) => setTimeout(r, 100));
+    await writer.query('update export set writing_attempt = null where id = $1', [made.id]);
+    await notify(made.id);
+    await new Promise((r) => setTimeout(r, 300));
+    const next = randomUUID();
+    await insertChunk(made.id, next, 0, 'next\n');
+    await writer.query('update export set writing_attempt = $2 where id = $1', [made.id, next]);
+    await notify(made.id);
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 5, parts);
+    await finish(made.id, next, 5);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('next\n'), ended: true });
+  });
+
+  it('waits without spinning: a few statements per poll, other exports ignored; its listeners go when it ends', async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.6 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 3, parts);
+    expect(one.listening()).toBe(1);
+    const before = one.counts.downloading;
+    await notify(made.id);
+    for (let i = 0; i < 15; i++) {
+      await notify(randomUUID());
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    // About 600 ms: two statements (state, new chunks) per poll or wake-up.
+    expect(one.counts.downloading - before).toBeLessThan(20);
+    await finish(made.id, made.attempt, 3);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id\n'), ended: true });
+    await one.done.at(-1);
+    expect(one.listening()).toBe(0);
+    // The same while waiting for a queued export to start.
+    const queued = await makeExport({ status: 'PROCESSING', chunks: [] });
+    const waited = get(one.url(queued.id));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(one.listening()).toBe(1);
+    await notify(queued.id);
+    for (let i = 0; i < 10; i++) {
+      await notify(randomUUID());
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect((await waited).status).toBe(409);
+    expect(one.counts.waiting).toBeLessThan(10);
+    expect(one.listening()).toBe(0);
   });
 
   it('READY with another attempt before the first byte: that file, read from PostgreSQL', async () => {
@@ -591,6 +735,20 @@ describe('a download while the export is written', () => {
     expect(wrongSize).toEqual({ body: Buffer.from('id\n'), ended: false });
     const deleted = await cutAfterFirstByte((m) => writer.query('delete from export where id = $1', [m.id]));
     expect(deleted.ended).toBe(false);
+    const gaveUp = await cutAfterFirstByte((m) => writer.query('update export set writing_attempt = null where id = $1', [m.id]));
+    expect(gaveUp.ended).toBe(false);
+    // Each cut is logged with its reason.
+    const restarted = 'The export was restarted while it was downloaded: download it again.';
+    expect(h.logs.map((l) => [l.level, l.msg, l.reason])).toEqual([
+      [40, 'export download cut short', 'This export failed.'],
+      [40, 'export download cut short', restarted],
+      [40, 'export download cut short', restarted],
+      [40, 'export download cut short', 'Sent 3 bytes of 4.'],
+      [40, 'export download cut short', 'Export not found.'],
+      [40, 'export download cut short', restarted],
+    ]);
+    expect(h.logs.every((l) => typeof l.exportId === 'string')).toBe(true);
+    h.logs.length = 0;
   });
 
   const beforeFirstByte = async (change: (made: Made) => Promise<unknown>) => {
@@ -625,8 +783,10 @@ describe('a download while the export is written', () => {
     abort.abort();
     await one.done.at(-1);
     expect(ms(started)).toBeLessThan(150);
+    expect(one.listening()).toBe(0);
     const ready = await makeExport();
     expect((await get(one.url(ready.id))).status).toBe(200);
+    expect(one.logs).toEqual([]);
   });
 });
 
