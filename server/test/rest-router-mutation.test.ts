@@ -5,6 +5,7 @@
 // the mutants of router.ts (pnpm test:mutation rest-router); one server for the whole file.
 import type { Server } from 'node:http';
 import express from 'express';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../src/errors.js';
 import { generateToken } from '../src/modules/api-key/token.js';
@@ -23,6 +24,8 @@ let limitedBase: string;
 let gate: RequestGate;
 let sessionGate: RequestGate;
 let sessionBase: string;
+/** What the router logs at error level (the base app's logger). */
+const logged: { msg: string; err?: { message?: string; type?: string } }[] = [];
 
 /** The context forks one entity manager on first use and keeps it. */
 const sameEm = (ctx: RestContext) => {
@@ -76,6 +79,24 @@ const routes: RestRoute[] = [
   },
   {
     method: 'post',
+    path: '/things/:id/busy',
+    access: 'sending',
+    handle: async () => {
+      // A refusal that names no wait.
+      throw new AppError(ErrorCode.RATE_LIMITED, 'Busy.');
+    },
+  },
+  {
+    method: 'post',
+    path: '/things/:id/upstream',
+    access: 'sending',
+    handle: async () => {
+      // An unexpected error carrying headers of its own, as an HTTP client's errors do.
+      throw Object.assign(new Error('upstream said no'), { headers: { 'x-upstream': 'secret', 'retry-after': '99' } });
+    },
+  },
+  {
+    method: 'post',
     path: '/things/:id/conflict',
     access: 'sending',
     handle: async () => {
@@ -95,7 +116,8 @@ beforeAll(async () => {
   server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
   team = await setUpTeam(server, 'Router');
   const services = server.app.services;
-  base = await listen(express().use('/api', createRestRouter(services, routes)));
+  const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+  base = await listen(express().use('/api', createRestRouter({ ...services, logger }, routes)));
   gate = new RequestGate(
     { verifier: services.apiKeyVerifier, recorder: services.usageRecorder, knex: services.orm.em.getConnection().getKnex() },
     { teamPerSecond: 1, sessionPerMinute: 0, failedAuthPerMinute: 2 },
@@ -149,6 +171,31 @@ describe('who may ask', () => {
       const res = await call('/things', { method });
       expect(res.status).toBe(401);
       expect(res.body).toEqual(missing);
+    }
+  });
+
+  it("no key or an empty Authorization header: 401 missing_api_key, Resend's three fields in JSON, no rate-limit headers", async () => {
+    for (const headers of [{}, { authorization: '' }]) {
+      const res = await call('/things/1', { at: limitedBase, method: 'POST', headers });
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.body).toStrictEqual(missing);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']) expect(res.headers.get(h), h).toBeNull();
+    }
+  });
+
+  it('a malformed Authorization header or an unknown key: 403 invalid_api_key "API key is invalid.", no rate-limit headers', async () => {
+    const invalid = { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid.' };
+    const basic = `Basic ${Buffer.from('a:b').toString('base64')}`;
+    // An unknown token is tried on the server's gate: limitedBase's allows two a minute, for the test below.
+    const cases: [string, string][] = [['Bearer', limitedBase], [basic, limitedBase], [team.full.token, limitedBase], ['Bearer re_123', limitedBase]];
+    cases.push([`Bearer ${generateToken()}`, base]);
+    for (const [authorization, at] of cases) {
+      const res = await call('/things', { at, headers: { authorization } });
+      expect(res.status, authorization).toBe(403);
+      expect(res.body).toStrictEqual(invalid);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']) expect(res.headers.get(h), h).toBeNull();
     }
   });
 
@@ -253,6 +300,24 @@ describe('errors in Resend shape', () => {
     expect(res.headers.get('x-extra')).toBe('1');
     const given = await call('/things/1?given=yes', { method: 'PATCH', token: team.full.token });
     expect(given.headers.get('retry-after')).toBe('9');
+  });
+
+  it('an unexpected error: logged with the error itself, and none of its own headers sent', async () => {
+    logged.length = 0;
+    const res = await call('/things/1/upstream', { method: 'POST', token: team.full.token });
+    expect(res).toMatchObject({ status: 500, body: { statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' } });
+    expect(res.headers.get('x-upstream')).toBeNull();
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(logged).toEqual([expect.objectContaining({ msg: 'unhandled REST error', err: expect.objectContaining({ message: 'upstream said no' }) })]);
+    // A known error is answered, not logged as unhandled.
+    await call('/things/1', { token: team.full.token });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('a 429 whose error names no wait: no Retry-After made up', async () => {
+    const res = await call('/things/1/busy', { method: 'POST', token: team.full.token });
+    expect(res).toMatchObject({ status: 429, body: { statusCode: 429, name: 'rate_limit_exceeded', message: 'Busy.' } });
+    expect(res.headers.get('retry-after')).toBeNull();
   });
 
   it('the database unreachable: 503 service_unavailable with Retry-After; another status has none', async () => {
