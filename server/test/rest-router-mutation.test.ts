@@ -175,7 +175,7 @@ describe('who may ask', () => {
   });
 
   it("no key or an empty Authorization header: 401 missing_api_key, Resend's three fields in JSON, no rate-limit headers", async () => {
-    for (const headers of [{}, { authorization: '' }]) {
+    for (const headers of [{}, { authorization: '' }] as Record<string, string>[]) {
       const res = await call('/things/1', { at: limitedBase, method: 'POST', headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.body).toStrictEqual(missing);
@@ -188,7 +188,12 @@ describe('who may ask', () => {
     const invalid = { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid.' };
     const basic = `Basic ${Buffer.from('a:b').toString('base64')}`;
     // An unknown token is tried on the server's gate: limitedBase's allows two a minute, for the test below.
-    const cases: [string, string][] = [['Bearer', limitedBase], [basic, limitedBase], [team.full.token, limitedBase], ['Bearer re_123', limitedBase]];
+    const cases: [string, string][] = [
+      ['Bearer', limitedBase],
+      [basic, limitedBase],
+      [team.full.token, limitedBase],
+      ['Bearer re_123', limitedBase],
+    ];
     cases.push([`Bearer ${generateToken()}`, base]);
     for (const [authorization, at] of cases) {
       const res = await call('/things', { at, headers: { authorization } });
