@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../src/errors.js';
+import { AppError, badInput, ErrorCode } from '../src/errors.js';
 import { Permission } from '../src/modules/api-key/api-key.entity.js';
 import type { Actor } from '../src/modules/auth/actor.js';
+import { domainExport } from '../src/modules/domain/domain.export.js';
 import { Export, ExportResource, ExportStatus } from '../src/modules/export/export.entity.js';
 import { exportQueries, prepareExport } from '../src/modules/export/export.resources.js';
 import {
@@ -216,6 +217,31 @@ const blockedCopy = () =>
     10_000,
     'a COPY waiting for its lock',
   );
+/** Counts the connections each kind of export takes from its pools (inline: in the request; background: jobs). */
+function acquisitions() {
+  const { inline, background } = services.exportPools;
+  const n = { inline: 0, background: 0 };
+  const offs = (
+    [
+      [inline.copy, 'inline'],
+      [inline.write, 'inline'],
+      [background.copy, 'background'],
+      [background.write, 'background'],
+    ] as const
+  ).map(([pool, kind]) => {
+    const count = () => {
+      n[kind]++;
+    };
+    pool.on('acquire', count);
+    return () => pool.off('acquire', count);
+  });
+  return {
+    n,
+    off: () => {
+      for (const off of offs) off();
+    },
+  };
+}
 /** Counts the export_progress notifications of one export. */
 function progressOf(id: string) {
   const heard = { n: 0 };
@@ -233,6 +259,9 @@ describe('createExport', () => {
       () => estimateExport(em(), t.admin, { resource: 'INVOICES' as ExportResource }),
       () => prepareExport(em(), t.teamId, { resource: 'INVOICES' as ExportResource }),
       () => createExport(em(), services, t.admin, { resource: undefined as unknown as ExportResource }),
+      // A name every object has is no resource either.
+      () => createExport(em(), services, t.admin, { resource: 'constructor' as ExportResource }),
+      () => estimateExport(em(), t.admin, { resource: 'toString' as ExportResource }),
     ]) {
       const e = await refusal(run);
       expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resource', message: 'Unknown resource.' });
@@ -501,21 +530,29 @@ describe('runExport', () => {
     const id = await pending(t, ExportResource.CONTACTS);
     const lock = await lockTable('contact');
     const progress = progressOf(id);
+    const pools = acquisitions();
     let run: Promise<string> | undefined;
     try {
       run = runExport(services, id, { email: false, teamSlots: 1 });
       await blockedCopy();
+      expect(pools.n).toEqual({ inline: 0, background: 2 });
       const writing = (await row(id)).writing_attempt;
       expect(writing).toMatch(/^[0-9a-f-]{36}$/);
       const heard = progress.heard.n;
-      await new Promise((r) => setTimeout(r, 1600));
-      expect(progress.heard.n - heard).toBeGreaterThanOrEqual(2);
-      expect(progress.heard.n - heard).toBeLessThanOrEqual(5);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(progress.heard.n - heard).toBeGreaterThanOrEqual(1);
+      expect(progress.heard.n - heard).toBeLessThanOrEqual(4);
     } finally {
       await lock.release();
     }
     expect(await run).toBe('done');
+    // Its heartbeat stops with it (once the last notifications have come).
+    await new Promise((r) => setTimeout(r, 300));
+    const atEnd = progress.heard.n;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(progress.heard.n).toBe(atEnd);
     progress.off();
+    pools.off();
     const r = await row(id);
     expect(r).toMatchObject({ status: 'READY', row_count: 5, writing_attempt: null });
     expect(r.file_attempt).toBeTruthy();
@@ -524,9 +561,12 @@ describe('runExport', () => {
     const inline = await pending(t, ExportResource.CONTACTS);
     const lock2 = await lockTable('contact');
     let run2: Promise<string> | undefined;
+    const pools2 = acquisitions();
     try {
       run2 = runExport(services, inline, { email: false });
       await blockedCopy();
+      expect(pools2.n).toEqual({ inline: 2, background: 0 });
+      pools2.off();
       expect((await row(inline)).writing_attempt).toBeNull();
       const slot = await sql<{ n: number }>(url, `select count(*)::int as n from pg_locks where locktype = 'advisory'`);
       expect(slot[0].n).toBe(0);
@@ -546,13 +586,19 @@ describe('runExport', () => {
       if (x === id) void sql<{ p: number }>(url, 'select processed_rows as p from export where id = $1', [id]).then((r) => seen.push(r[0].p));
     });
     const started = Date.now();
+    let ms = 0;
     try {
       expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
+      ms = Date.now() - started;
+      await waitFor(() => (seen.includes(1001) ? true : undefined), 5000, 'the last notification');
     } finally {
       off();
     }
-    const ms = Date.now() - started;
-    await waitFor(() => (seen.includes(1001) ? true : undefined), 5000, 'the last notification');
+    // Rows written so far were published while it ran.
+    expect(
+      seen.some((p) => p > 0 && p < 1001),
+      JSON.stringify(seen),
+    ).toBe(true);
     expect(seen.length).toBeLessThanOrEqual(Math.ceil(ms / 250) + Math.ceil(ms / 500) + 4);
     expect(await row(id)).toMatchObject({ status: 'READY', row_count: 1001, processed_rows: 1001 });
   });
@@ -578,6 +624,26 @@ describe('runExport', () => {
     // The slot was freed with the connection: the team's next export runs.
     const next = await pending(t, ExportResource.DOMAINS);
     expect(await runExport(services, next, { email: false, teamSlots: 1 })).toBe('done');
+  });
+
+  it('a file finished after its export FAILED is not made READY: no email, and its chunks are deleted', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 3);
+    const id = await pending(t, ExportResource.DOMAINS);
+    const lock = await lockTable('domain');
+    let run: Promise<string> | undefined;
+    try {
+      // One chunk: the writer never asks whether it is still wanted.
+      run = runExport(services, id, { email: true, teamSlots: 1 });
+      await blockedCopy();
+      await failExport(services, id, 'The export could not be written. Try again.');
+    } finally {
+      await lock.release();
+    }
+    expect(await run).toBe('done');
+    expect(await row(id)).toMatchObject({ status: 'FAILED', file_attempt: null, row_count: null, processed_rows: 0 });
+    expect(await chunkAttempts(id)).toEqual([]);
+    expect(await mails(t.email)).toEqual([]);
   });
 
   it('an attempt whose connection is cut throws, and names no attempt any more; the next attempt writes the file', async () => {
@@ -744,7 +810,43 @@ describe('resources: each exports its own list, narrowed by its own filter', () 
       }
     }
     expect(await exportCount(t.teamId)).toBe(before);
-    // Another resource's field left empty is no filter.
+    // Another resource's field left empty (null, or absent) is no filter.
     expect((await createExport(em(), services, t.admin, { resource: ExportResource.DOMAINS, emails: null, logs: undefined })).rowCount).toBe(11);
+  });
+
+  it("a resource's own check: a filter it refuses is named under filters. (once); other errors pass as they are", async () => {
+    const saved = domainExport.check;
+    const thrown = async (error: Error) => {
+      domainExport.check = async () => {
+        throw error;
+      };
+      try {
+        await createExport(em(), services, t.admin, { resource: ExportResource.DOMAINS });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    try {
+      const named = await thrown(badInput('from', 'Not this day.', 'invalid_from'));
+      expect(named).toBeInstanceOf(AppError);
+      expect({ ...(named as AppError), message: (named as AppError).message }).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'filters.from',
+        restName: 'invalid_from',
+        message: 'Not this day.',
+      });
+      for (const error of [
+        badInput('filters.colour', 'Already named as an export names it.'),
+        new AppError(ErrorCode.CONFLICT, 'Not a filter.', { field: 'name' }),
+        new AppError(ErrorCode.BAD_USER_INPUT, 'No field named.'),
+        new Error('not an AppError'),
+      ]) {
+        expect(await thrown(error), error.message).toBe(error);
+      }
+    } finally {
+      domainExport.check = saved;
+    }
+    expect((await createExport(em(), services, t.admin, { resource: ExportResource.DOMAINS })).rowCount).toBe(11);
   });
 });

@@ -199,8 +199,12 @@ export async function runExport(services: Services, exportId: string, opts: { em
     [ExportStatus.READY, rows, rows, bytes, attempt, DOWNLOAD_TTL_MS, exportId, ExportStatus.PROCESSING],
     'run',
   );
-  // Only the attempt that marked the export READY keeps its chunks.
-  await conn.execute('delete from export_chunk where export_id = ? and attempt <> (select file_attempt from export where id = ?)', [exportId, exportId]);
+  // Only the attempt that marked the export READY keeps its chunks; none when it FAILED meanwhile
+  // (`<>` a null file_attempt matched no chunk, and kept a whole file of a FAILED export for ever).
+  await conn.execute('delete from export_chunk where export_id = ? and attempt is distinct from (select file_attempt from export where id = ?)', [
+    exportId,
+    exportId,
+  ]);
   await services.notifier.notify('export_progress', exportId);
   if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email) {
     const name = exp.resource.toLowerCase().replace('_', ' ');
