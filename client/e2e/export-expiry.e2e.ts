@@ -1,5 +1,6 @@
+import fs from 'node:fs/promises';
 import type pg from 'pg';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
@@ -74,6 +75,7 @@ for (const size of VIEWPORTS) {
       await dialog.getByText(/^This export holds (about [\d,]+|more than 1,000) rows\.$/).waitFor();
 
       const slot = await holdExportSlot(teamId);
+      let streamedDownload: Promise<Download> | undefined;
       try {
         // Watched from before the click: a toast does not stay for ever.
         const toast = page
@@ -105,6 +107,11 @@ for (const size of VIEWPORTS) {
         await page.getByRole('heading', { name: 'Contacts export', level: 1 }).waitFor();
         // Still waiting for the slot the test holds.
         expect((await db.query('select status from export where id = $1', [exportId])).rows[0].status).toBe('PROCESSING');
+        // Admins may download it already (it waits for the slot up to EXPORT_DOWNLOAD_WAIT_SECONDS): the file arrives as it is written, and is whole at READY.
+        streamedDownload = page.waitForEvent('download', { timeout: 90_000 });
+        // Awaited after the slot is released; meanwhile a failure is not an unhandled rejection.
+        streamedDownload.catch(() => undefined);
+        await page.getByRole('link', { name: 'Download while it is written' }).click();
       } finally {
         await slot.release();
       }
@@ -112,6 +119,16 @@ for (const size of VIEWPORTS) {
       await detail.waitUntilReady();
       await page.getByText(`${SEEDED.toLocaleString('en-US')} rows ready`).waitFor();
       expect(await page.getByRole('link', { name: 'Link to this export' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Download while it is written' }).count()).toBe(0);
+      // The download started while it was PROCESSING (the slot held: not a row written yet) holds
+      // the same bytes as the one made now it is READY: a header and every row.
+      if (!streamedDownload) throw new Error('the download while written was not started');
+      const streamed = await streamedDownload;
+      expect(await streamed.failure()).toBeNull();
+      const streamedBytes = await fs.readFile(await streamed.path());
+      const readyBytes = await fs.readFile(await (await detail.download()).path());
+      expect(streamedBytes.toString('utf8').trimEnd().split(/\r?\n/)).toHaveLength(SEEDED + 1);
+      expect(streamedBytes.equals(readyBytes)).toBe(true);
       filtersText = (await page.locator('dl[aria-label="Export details"]').textContent()) ?? '';
     });
 

@@ -58,6 +58,12 @@ describe('ExportDetailPage', () => {
     expect(screen.getByText('0 of about 1,100 emails written…')).toBeTruthy();
     expect(screen.getByText('Processing')).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
+    // The file can be downloaded already, as it is written.
+    const streaming = screen.getByRole('link', { name: 'Download while it is written' });
+    expect(streaming.getAttribute('href')).toBe('/api/exports/e1/download');
+    expect(streaming.hasAttribute('download')).toBe(true);
+    expect(streaming.getAttribute('aria-describedby')).toBe('export-stream-note');
+    expect(document.getElementById('export-stream-note')?.textContent).toMatch(/completes when the export is ready/);
 
     await waitFor(() => expect(progress.operation?.operationName).toBe('ExportProgress'));
     expect(progress.operation?.variables).toEqual({ id: 'e1' });
@@ -84,7 +90,17 @@ describe('ExportDetailPage', () => {
     expect(screen.getByText('Ready')).toBeTruthy();
     expect(screen.getByText('1,100 rows ready')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('/api/exports/e1/download');
+    expect(screen.queryByRole('link', { name: 'Download while it is written' })).toBeNull();
     expect(screen.getByLabelText('Export details').textContent).toContain('120.6 kB');
+  });
+
+  it('offers members no download while it is written either', async () => {
+    // The server gives members no streamUrl; the page does not rely on it alone.
+    renderDetail({ ...processing, id: 'e5' }, memberUser);
+    await screen.findByRole('heading', { name: 'Emails export', level: 1 });
+    expect(screen.getByText('Processing')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: /download/i })).toBeNull();
+    expect(document.getElementById('export-stream-note')).toBeNull();
   });
 
   it('never offers members the download', async () => {

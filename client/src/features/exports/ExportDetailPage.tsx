@@ -67,11 +67,18 @@ export function ExportDetailPage() {
       {(exp) => {
         const { title, noun } = RESOURCES[exp.resource];
         const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
+        // While it is written, admins may download it already: the file arrives as rows are
+        // written and completes when the export is ready (the server's streamUrl).
         const download =
           isAdmin && exp.status === 'READY' && exp.downloadUrl ? (
             <a className="btn btn-primary btn-md" href={downloadHref(exp.downloadUrl)} download>
               <DownloadIcon />
               Download CSV
+            </a>
+          ) : isAdmin && exp.status === 'PROCESSING' && exp.streamUrl ? (
+            <a className="btn btn-secondary btn-md" href={downloadHref(exp.streamUrl)} download aria-describedby="export-stream-note">
+              <DownloadIcon />
+              Download while it is written
             </a>
           ) : null;
 
@@ -130,6 +137,11 @@ export function ExportDetailPage() {
               {exp.status === 'FAILED' && (
                 <p className="form-alert" role="alert">
                   {exp.error ?? 'Something went wrong while writing the file.'} Try exporting again.
+                </p>
+              )}
+              {exp.status === 'PROCESSING' && download && (
+                <p className="muted" id="export-stream-note">
+                  A download started now receives the rows as they are written and completes when the export is ready.
                 </p>
               )}
               {exp.status === 'PROCESSING' && (

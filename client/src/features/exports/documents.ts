@@ -23,6 +23,7 @@ export const ExportDetailFragment = graphql(`
     ...ExportsTable_export
     completedAt
     downloadUrl
+    streamUrl
     error
     fileSize
   }

@@ -14,6 +14,7 @@ export const anExport = (id: string, overrides: Record<string, unknown> = {}) =>
   createdBy: { __typename: 'User', id: 'u-1', email: 'ada@example.com' },
   completedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
   downloadUrl: `http://keyring.test/api/exports/${id}/download`,
+  streamUrl: `http://keyring.test/api/exports/${id}/download`,
   error: null,
   fileSize: 512,
   ...overrides,
