@@ -4,7 +4,7 @@
 // and headers, and what a flood of refusals writes to the usage logs. Written from the mutants of
 // gate.ts (pnpm test:mutation auth-gate); gate.test.ts covers the same door through HTTP.
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initOrm } from '../src/db/orm.js';
 import { AppError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
@@ -253,5 +253,79 @@ describe('usage logs', () => {
     const rows = await logs(key.id);
     expect(rows.map((r) => r.endpoint).sort()).toEqual(['(rate limited)', '/domains'].sort());
     expect(rows.find((r) => r.endpoint === '(rate limited)')?.response_body).toMatchObject({ refused: 2 });
+  });
+});
+
+describe("the clock (faked: Date, and the sweeper's interval where it matters)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const refuse = async (g: RequestGate, token: string, endpoint: string) =>
+    ((await admit(g, { authorization: `Bearer ${token}` })) as Admission).finish(outcome({ statusCode: 429, endpoint }));
+
+  it("the sweeper writes a minute's summary within 5 s of the minute's end, dated at its last millisecond; not before, and once", async () => {
+    const key = await createKey(team.admin, { name: 'swept', permission: 'FULL_ACCESS' });
+    const minute = Math.floor(Date.now() / 60_000) + 2;
+    // The gate's sweeper is set up under the fake clock: it runs only when the test moves the time on.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: minute * 60_000 + 40_500 });
+    const g = gate({ refusalsLoggedPerMinute: 1 });
+    for (let i = 0; i < 3; i++) await refuse(g, key.token, `/swept/${i}`);
+    // The sweeps at :45.5, :50.5 and :55.5 of the same minute write nothing.
+    vi.advanceTimersByTime(15_000);
+    expect((await logs(key.id)).map((r) => r.endpoint)).toEqual(['/swept/0']);
+    // The sweep at :00.5 of the next minute sums it up.
+    vi.advanceTimersByTime(5_000);
+    const rows = await logs(key.id);
+    expect(rows.map((r) => r.endpoint)).toEqual(['/swept/0', '(rate limited)']);
+    expect(rows[1].response_body).toEqual({ refused: 2, message: '2 more requests refused by the rate limit in this minute.' });
+    expect(new Date(rows[1].created_at).getTime()).toBe((minute + 1) * 60_000 - 1);
+    // Written once: later sweeps, a flush and closing the gate add nothing.
+    vi.advanceTimersByTime(10_000);
+    g.close();
+    expect(await logs(key.id)).toHaveLength(2);
+  });
+
+  it("refusals in a new minute before any sweep: the last minute's summed up apart, dated in it; the new minute's first ones logged in full again", async () => {
+    const key = await createKey(team.admin, { name: 'two minutes', permission: 'FULL_ACCESS' });
+    const minute = Math.floor(Date.now() / 60_000) + 2;
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: minute * 60_000 + 58_000 });
+    const g = gate({ refusalsLoggedPerMinute: 1 });
+    for (let i = 0; i < 3; i++) await refuse(g, key.token, `/old/${i}`);
+    // The next minute, with no sweep in between (the sweeper's interval is not run).
+    vi.setSystemTime((minute + 1) * 60_000 + 1_000);
+    for (let i = 0; i < 3; i++) await refuse(g, key.token, `/new/${i}`);
+    const rows = await logs(key.id);
+    expect(rows.map((r) => [r.endpoint, new Date(r.created_at).getTime(), r.response_body])).toEqual([
+      ['/old/0', minute * 60_000 + 58_000, { ok: true }],
+      ['(rate limited)', (minute + 1) * 60_000 - 1, { refused: 2, message: '2 more requests refused by the rate limit in this minute.' }],
+      ['/new/0', (minute + 1) * 60_000 + 1_000, { ok: true }],
+    ]);
+    // The new minute's summary, flushed before its end: dated now.
+    g.flushRefusals();
+    const summary = (await logs(key.id)).slice(3);
+    expect(summary.map((r) => [r.endpoint, new Date(r.created_at).getTime(), r.response_body])).toEqual([
+      ['(rate limited)', (minute + 1) * 60_000 + 1_000, { refused: 2, message: '2 more requests refused by the rate limit in this minute.' }],
+    ]);
+    g.close();
+  });
+
+  it('an address refused for unknown tokens is told the seconds left of its minute: "2 seconds", then "1 second"', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const g = gate({ failedAuthPerMinute: 1 });
+    const from = ip();
+    const t0 = Date.now();
+    expect(await admit(g, { ip: from, authorization: `Bearer ${generateToken()}` })).toMatchObject({ code: 'UNAUTHENTICATED' });
+    vi.setSystemTime(t0 + 58_000);
+    expect(await admit(g, { ip: from, authorization: `Bearer ${generateToken()}` })).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 2,
+      message: 'Too many requests with invalid API keys from this address. Retry after 2 seconds.',
+    });
+    vi.setSystemTime(t0 + 59_500);
+    expect(await admit(g, { ip: from, authorization: `Bearer ${generateToken()}` })).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+      message: 'Too many requests with invalid API keys from this address. Retry after 1 second.',
+    });
   });
 });
