@@ -149,7 +149,7 @@ export function rssMb(pid: number): number {
  * createExport → file saved by curl, against psql \copy of the same query; server RSS sampled
  * throughout. `prefix` names the figures of a section (logs_scale's `logs_`).
  */
-export async function measureExport(opts: {
+type ExportOptions = {
   server: Server;
   databaseUrl: string;
   dir: string;
@@ -157,9 +157,65 @@ export async function measureExport(opts: {
   session: string;
   rows: number;
   prefix?: string;
-}) {
-  const { server, dir, teamId, session } = opts;
+  /** Pairs (psql, then the export) measured one after the other; the ratio printed is their median. */
+  runs?: number;
+};
+
+/**
+ * export_vs_copy, export_rss_mb and progress_gap_s: `runs` pairs of a `psql \copy` and an export
+ * of the same rows, in turns, so that a moment of load falls on one pair rather than decides the
+ * figure (one pair gave 0.64 and 0.83 on the same quiet machine, psql taking 3.2 s and 4.5 s).
+ */
+export async function measureExport(opts: ExportOptions) {
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
+  const pairs: ExportPair[] = [];
+  for (let i = 0; i < (opts.runs ?? 1); i++) pairs.push(await exportPair(opts));
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const ratios = pairs.map((p) => p.copyMs / p.exportMs);
+  const all = pairs.length > 1 ? `; ${pairs.length} pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')}` : '';
+  const shown = pairs.map((p) => `export+download ${(p.exportMs / 1000).toFixed(1)} s, ${p.baseline} ${(p.copyMs / 1000).toFixed(1)} s`);
+  const bytes = pairs[0].bytes;
+  line(
+    name('export_vs_copy'),
+    median(ratios).toFixed(2),
+    `goal ≥ 0.8  (${opts.rows} rows, median${all}: ${shown.join('; ')}; ${(bytes / 1e6).toFixed(0)} MB, ${pairs.every((p) => p.same) ? "identical to psql's every time" : 'DIFFERENT'})`,
+  );
+  for (const p of pairs) console.log(`#   ${p.phases}`);
+  const worst = pairs.reduce((a, b) => (b.rssPeak - b.rssBefore > a.rssPeak - a.rssBefore ? b : a));
+  line(
+    name('export_rss_mb'),
+    (worst.rssPeak - worst.rssBefore).toFixed(0),
+    `goal ≤ 100  (the largest of the runs: server RSS ${worst.rssBefore.toFixed(0)} → peak ${worst.rssWhileWriting.toFixed(0)} MB writing, ${worst.rssPeak.toFixed(0)} MB downloading)`,
+  );
+  const gappiest = pairs.reduce((a, b) => (b.gapMs > a.gapMs ? b : a));
+  line(
+    name('progress_gap_s'),
+    (gappiest.gapMs / 1000).toFixed(2),
+    `goal ≤ 1  (the longest of the runs' longest gaps between events whose processedRows differ: ${gappiest.stamps} of ${gappiest.events} events)`,
+  );
+}
+
+type ExportPair = {
+  copyMs: number;
+  exportMs: number;
+  baseline: string;
+  bytes: number;
+  same: boolean;
+  phases: string;
+  rssBefore: number;
+  rssPeak: number;
+  rssWhileWriting: number;
+  gapMs: number;
+  stamps: number;
+  events: number;
+};
+
+async function exportPair(opts: ExportOptions): Promise<ExportPair> {
+  const { server, dir, teamId, session } = opts;
   const { logsExportQuery } = await import('../src/modules/usage-log/usage-log.export.js');
   const copySql = `copy (${logsExportQuery(teamId, {})}) to stdout with (format csv, header true)`;
   const copyFile = path.join(dir, 'copy.csv');
@@ -266,23 +322,19 @@ export async function measureExport(opts: {
   const exportMs = tSaved - t0;
   clearInterval(sampler);
   const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
-  line(
-    name('export_vs_copy'),
-    (copyMs / exportMs).toFixed(2),
-    `goal ≥ 0.8  (${opts.rows} rows: export+download ${(exportMs / 1000).toFixed(1)} s, ${baseline} ${(copyMs / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB vs ${(copyBytes / 1e6).toFixed(0)} MB, ${same ? 'identical' : 'DIFFERENT'})`,
-  );
   const phase = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
-  console.log(
-    `#   createExport ${phase(t0, tCreated)} s, first byte +${phase(tCreated, tFirstByte)} s, READY +${phase(tCreated, tReady)} s, file saved +${phase(tReady, tSaved)} s after READY (${downloader}, streamed while written)`,
-  );
-  line(
-    name('export_rss_mb'),
-    (rssPeak - rssBefore).toFixed(0),
-    `goal ≤ 100  (server RSS ${rssBefore.toFixed(0)} → peak ${rssWhileWriting.toFixed(0)} MB writing, ${rssPeak.toFixed(0)} MB downloading)`,
-  );
-  line(
-    name('progress_gap_s'),
-    (Math.max(0, ...gaps) / 1000).toFixed(2),
-    `goal ≤ 1  (longest gap between events whose processedRows differ: ${stamps.length} of ${events} events)`,
-  );
+  return {
+    copyMs,
+    exportMs,
+    baseline,
+    bytes,
+    same,
+    phases: `createExport ${phase(t0, tCreated)} s, first byte +${phase(tCreated, tFirstByte)} s, READY +${phase(tCreated, tReady)} s, file saved +${phase(tReady, tSaved)} s after READY (${downloader}, streamed while written)`,
+    rssBefore,
+    rssPeak,
+    rssWhileWriting,
+    gapMs: Math.max(0, ...gaps),
+    stamps: stamps.length,
+    events,
+  };
 }

@@ -16,6 +16,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = 20;
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+/** export_vs_copy is the median of this many pairs (psql, then the export), measured in turns. */
+const EXPORT_RUNS = Number(process.env.BENCH_EXPORT_RUNS ?? 3);
 /** BENCH_ONLY=send, export, faults or logs_scale runs one part (for profiling); the default runs them all. */
 const ONLY = process.env.BENCH_ONLY;
 
@@ -302,7 +304,7 @@ async function main() {
     await c.end();
     server = await startServer(db.url);
     const session = (await gql(server.url, `mutation { signIn(input: { email: "bench@example.com", password: "benchmark-password" }) { id } }`)).cookie!;
-    await measureExport({ server, databaseUrl: db.url, dir, teamId, session, rows: total });
+    await measureExport({ server, databaseUrl: db.url, dir, teamId, session, rows: total, runs: EXPORT_RUNS });
   } finally {
     await server.stop().catch(() => undefined);
     await db.stop();

@@ -183,6 +183,7 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
       // While new chunks come, each wake-up reads them without asking for the state again: an
       // attempt that stops writing is found out at the first read that finds nothing, and one
       // that writes on but is not the attempt kept, at READY.
+      let woken = false;
       for (;;) {
         // Once READY, the rest in one read from PostgreSQL (not all of it may be held).
         const got =
@@ -201,7 +202,12 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
         await changes.wait(FOLLOW_POLL_MS);
         if (res.destroyed || changes.stopped) return 'gone';
         changes.clear();
+        woken = true;
       }
+      // A wake-up that brought no chunk is most likely the state's change (READY, the attempt
+      // given up): read it at once. Waiting here slept out a whole poll after READY, as the
+      // notification that woke the read above was already spent (every download ended 250 ms late).
+      if (woken) continue;
       await changes.wait(FOLLOW_POLL_MS);
       if (res.destroyed || changes.stopped) return 'gone';
     }
