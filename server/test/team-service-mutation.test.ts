@@ -348,7 +348,8 @@ describe('previewing a link', () => {
     vi.setSystemTime(invitation.expiresAt);
     expect(await previewInvitation(em(), token)).toBeNull();
     expect(await listPendingInvitations(em(), t.teamId)).toEqual([]);
-    expect(await refusal(acceptInvitation(em(), services, { token, password: PASSWORD }, ip()))).toEqual({
+    // Refused for the link, before the (too short) password is looked at.
+    expect(await refusal(acceptInvitation(em(), services, { token, password: 'short' }, ip()))).toEqual({
       code: 'BAD_USER_INPUT',
       message: INVALID_INVITATION,
       field: 'token',
@@ -417,6 +418,23 @@ describe('accepting', () => {
       message: INVALID_INVITATION,
       field: 'token',
     });
+  });
+
+  it('an expired link is refused before any password is looked at: a new account’s, or an existing one’s (no sign-in attempt counted)', async () => {
+    const t = await team();
+    const fresh = await invite(t);
+    const existingEmail = email('existing');
+    await addUser(existingEmail);
+    const existing = await invite(t, existingEmail);
+    await sql(url, `update invitation set expires_at = now() - interval '1 second' where id = any($1)`, [[fresh.invitation.id, existing.invitation.id]]);
+    const invalid = { code: 'BAD_USER_INPUT', message: INVALID_INVITATION, field: 'token' };
+    expect(await refusal(acceptInvitation(em(), services, { token: fresh.token, password: 'short' }, ip()))).toEqual(invalid);
+    const from = ip();
+    for (let i = 0; i < SIGN_IN_PER_ACCOUNT_ADDRESS; i++) {
+      expect(await refusal(acceptInvitation(em(), services, { token: existing.token, password: 'not the password' }, from))).toEqual(invalid);
+    }
+    // The address spent none of its sign-in budget for the account.
+    expect(await refusal(services.signInThrottle.attempt(existingEmail, from))).toBeUndefined();
   });
 
   it('an existing account joins with its own password (unchanged), keeps its other team, and the attempt counts like a sign-in', async () => {
@@ -547,17 +565,25 @@ describe('members and pending invitations', () => {
   it('pending invitations: newest first, with who invited, none accepted, expired or of another team', async () => {
     const t = await team();
     const other = await team();
+    // Sent in an order that is neither the list's nor its reverse.
     const older = await invite(t);
     const newer = await invite(t);
-    await sql(url, `update invitation set created_at = now() - interval '1 hour' where id = $1`, [older.invitation.id]);
+    const oldest = await invite(t);
+    for (const [{ invitation }, hours] of [
+      [older, -1],
+      [newer, 1],
+      [oldest, -2],
+    ] as const) {
+      await sql(url, `update invitation set created_at = now() + $2 * interval '1 hour' where id = $1`, [invitation.id, hours]);
+    }
     const accepted = await invite(t);
     await acceptInvitation(em(), services, { token: accepted.token, password: PASSWORD }, ip());
     const expired = await invite(t);
     await sql(url, `update invitation set expires_at = now() - interval '1 second' where id = $1`, [expired.invitation.id]);
     await invite(other);
     const pending = await listPendingInvitations(em(), t.teamId);
-    expect(pending.map((i) => i.id)).toEqual([newer.invitation.id, older.invitation.id]);
-    expect(pending.map((i) => i.invitedBy?.email)).toEqual([t.adminEmail, t.adminEmail]);
+    expect(pending.map((i) => i.id)).toEqual([newer.invitation.id, older.invitation.id, oldest.invitation.id]);
+    expect(pending.map((i) => i.invitedBy?.email)).toEqual([t.adminEmail, t.adminEmail, t.adminEmail]);
   });
 });
 
