@@ -1,12 +1,12 @@
 // The API-key service on a real PostgreSQL, without a server: names, permissions and domain
 // binding checked as written, the team's key limit, the list's filter and size, updates (and that
 // only a change is audited and revoked), delete, roll with its grace period, ending a grace period
-// early, and the health counts. Revocations are seen through a real verifier: a token it verified
+// early, and the health counts; an expiry at this very millisecond (Date faked) refused. Revocations are seen through a real verifier: a token it verified
 // before the change is answered as the key is now. Fast enough for every mutant of
 // api-key.service.ts to run it (pnpm test:mutation api-key-service).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Notifier } from '../src/db/notifier.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { AppError } from '../src/errors.js';
@@ -431,5 +431,40 @@ describe('health', () => {
     await sql(url, `update api_key set last_used_at = now() - interval '31 days' where id = $1`, [a.id]);
     await sql(url, `update api_key set last_used_at = now() - interval '29 days', enabled = false where id = $1`, [b.id]);
     expect(await apiKeyHealth(em(), t.teamId)).toEqual({ total: 3, neverUsed: 1, inactive: 1, fullAccess: 1, expiringSoon: 1, disabled: 1 });
+  });
+});
+
+describe('the clock (faked: Date only): an expiry must be in the future, not now', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('creating: an expiry at this very millisecond is refused; one a millisecond later is taken', async () => {
+    const t = await team();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const now = Date.now();
+    expect(await refusal(createApiKey(em(), t.admin, { name: 'now', permission: Permission.FULL_ACCESS, expiresAt: new Date(now) }))).toEqual({
+      field: 'expiresAt',
+      message: 'Expiry must be in the future.',
+      code: 'BAD_USER_INPUT',
+    });
+    expect(await count('api_key', t.teamId)).toBe(0);
+    const { apiKey } = await createApiKey(em(), t.admin, { name: 'next', permission: Permission.FULL_ACCESS, expiresAt: new Date(now + 1) });
+    expect(apiKey.expiresAt?.getTime()).toBe(now + 1);
+  });
+
+  it('updating: an expiry at this very millisecond is refused (the key unchanged); one a millisecond later is taken', async () => {
+    const t = await team();
+    const { apiKey } = await createApiKey(em(), t.admin, { name: 'k', permission: Permission.FULL_ACCESS });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const now = Date.now();
+    expect(await refusal(updateApiKey(em(), verifier, t.admin, apiKey.id, { expiresAt: new Date(now) }))).toEqual({
+      field: 'expiresAt',
+      message: 'Expiry must be in the future.',
+      code: 'BAD_USER_INPUT',
+    });
+    expect((await getApiKey(em(), t.teamId, apiKey.id)).expiresAt).toBeNull();
+    const updated = await updateApiKey(em(), verifier, t.admin, apiKey.id, { expiresAt: new Date(now + 1) });
+    expect(updated.expiresAt?.getTime()).toBe(now + 1);
   });
 });

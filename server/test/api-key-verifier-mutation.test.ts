@@ -2,12 +2,13 @@
 // key's old token in its grace period, an expired key refused), what it reports of a key (team,
 // permission, domain binding, enabled, until when), and when it asks the database again (cached
 // keys and misses, revocations through NOTIFY, resets, the caches' bounds). `beforeLookup` runs
-// exactly when the answer needs the database, which is how these tests see the caches.
+// exactly when the answer needs the database, which is how these tests see the caches. The
+// boundaries against now (an expiry, the key cache's TTL, the miss's) are met with Date faked.
 // Fast enough for every mutant of api-key.verifier.ts to run it (pnpm test:mutation api-key-verifier).
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isConnectionError } from '../src/db/connection.js';
 import { Notifier } from '../src/db/notifier.js';
 import { initOrm, migrate } from '../src/db/orm.js';
@@ -310,6 +311,73 @@ describe('the caches', () => {
     await sql(url, 'delete from api_key where id = $1', [key.id]);
     await v.revoke(key.id);
     expect(await verify(key.token)).toBeNull();
+    expect(lookups()).toBe(2);
+  });
+});
+
+describe('the clock (faked: Date only), on the boundaries', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a key expiring at T works at T − 1 ms and is refused at T, read afresh or from the cache', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verify, lookups } = await verifier();
+    const t = Date.now() + 5_000;
+    const key = await insertKey({ expiresAt: new Date(t) });
+    const fresh = await insertKey({ expiresAt: new Date(t) });
+    vi.setSystemTime(t - 1);
+    expect(await verify(key.token)).toMatchObject({ apiKeyId: key.id, validUntil: t });
+    vi.setSystemTime(t);
+    expect(await verify(key.token)).toBeNull();
+    expect(await verify(fresh.token)).toBeNull();
+    expect(lookups()).toBe(2);
+  });
+
+  it("a rolled key's old token works at its grace period's last millisecond and is refused when it ends", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verify } = await verifier();
+    const old = generateToken();
+    const t = Date.now() + 5_000;
+    await insertKey({ previous: { token: old, expiresAt: new Date(t) } });
+    vi.setSystemTime(t - 1);
+    expect(await verify(old)).toMatchObject({ validUntil: t });
+    vi.setSystemTime(t);
+    expect(await verify(old)).toBeNull();
+  });
+
+  it('a verified key is trusted for ttlMs: from the cache until its last millisecond, read again once ttlMs old', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verify, lookups } = await verifier({ ttlMs: 1_000 });
+    const key = await insertKey();
+    const t0 = Date.now();
+    expect((await verify(key.token))?.enabled).toBe(true);
+    await setEnabled(key.id, false);
+    vi.setSystemTime(t0 + 999);
+    expect((await verify(key.token))?.enabled).toBe(true);
+    expect(lookups()).toBe(1);
+    vi.setSystemTime(t0 + 1_000);
+    expect((await verify(key.token))?.enabled).toBe(false);
+    expect(lookups()).toBe(2);
+  });
+
+  it('an unknown token is remembered for missTtlMs: until its last millisecond, asked again once missTtlMs old', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verify, lookups } = await verifier({ missTtlMs: 1_000 });
+    const token = generateToken();
+    const t0 = Date.now();
+    expect(await verify(token)).toBeNull();
+    const id = randomUUID();
+    await sql(
+      url,
+      `insert into api_key (id, team_id, name, permission, token_start, token_hash, created_at, updated_at) values ($1, $2, 'k', 'FULL_ACCESS', 're_xx', $3, now(), now())`,
+      [id, teamId, tokenHash(token)],
+    );
+    vi.setSystemTime(t0 + 999);
+    expect(await verify(token)).toBeNull();
+    expect(lookups()).toBe(1);
+    vi.setSystemTime(t0 + 1_000);
+    expect(await verify(token)).toMatchObject({ apiKeyId: id });
     expect(lookups()).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { isWellFormedToken, TOKEN_PATTERN, tokenHash } from './token.js';
 
 export type VerifiedKey = ApiKeyActor & {
   domainName: string | null;
-  /** Epoch ms after which this token stops working (key expiry or a roll's grace period). */
+  /** Epoch ms from which this token stops working (key expiry or the end of a roll's grace period). */
   validUntil: number | null;
   /** false: the key is disabled, and refused with its own message (authenticate.ts). */
   enabled: boolean;
@@ -88,7 +88,7 @@ export class ApiKeyVerifier {
     const now = Date.now();
     const entry = this.cache.get(hash);
     let key: VerifiedKey | null;
-    if (entry && now - entry.cachedAt <= this.opts.ttlMs) key = entry.key;
+    if (entry && now - entry.cachedAt < this.opts.ttlMs) key = entry.key;
     else if (!entry && (this.misses.get(hash) ?? 0) > now) return null;
     else {
       // Only a token seen for the first time needs its checksum: a cached hash was well formed.
