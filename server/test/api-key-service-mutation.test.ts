@@ -1,9 +1,10 @@
 // The API-key service on a real PostgreSQL, without a server: names, permissions and domain
 // binding checked as written, the team's key limit, the list's filter and size, updates (and that
 // only a change is audited and revoked), delete, roll with its grace period, ending a grace period
-// early, and the health counts; an expiry at this very millisecond (Date faked) refused. Revocations are seen through a real verifier: a token it verified
-// before the change is answered as the key is now. Fast enough for every mutant of
-// api-key.service.ts to run it (pnpm test:mutation api-key-service).
+// early, and the health counts; an expiry at this very millisecond (Date faked) refused.
+// Revocations are seen through a real verifier: a token it verified before the change is answered
+// as the key is now. Fast enough for every mutant of api-key.service.ts to run it
+// (pnpm test:mutation api-key-service).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
