@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, badInput, ErrorCode } from '../src/errors.js';
 import { Permission } from '../src/modules/api-key/api-key.entity.js';
@@ -361,6 +362,15 @@ describe('createExport', () => {
     expect(await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS, contacts: gone })).toEqual({ rowCount: 1001, exact: false });
     expect(await runExport(services, rare.id, { email: false, teamSlots: 1 })).toBe('done');
     expect(await row(rare.id)).toMatchObject({ status: 'READY', row_count: 1100 });
+    // A planner that expects more rows than an int holds: the estimate stops at 2,147,483,647 (its column is an int).
+    await sql(url, `update pg_class set reltuples = 1e13 where oid = 'contact'::regclass`);
+    try {
+      expect(await estimateExport(em(), t.admin, { resource: ExportResource.CONTACTS })).toEqual({ rowCount: 2 ** 31 - 1, exact: false });
+      const huge = await createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS });
+      expect((await row(huge.id)).estimated_row_count).toBe(2 ** 31 - 1);
+    } finally {
+      await sql(url, 'analyze contact');
+    }
   });
 
   it('a team may have 10 large exports queued or running; the 11th is RATE_LIMITED (30 s), creating nothing; small ones still run', async () => {
@@ -444,10 +454,15 @@ describe('runExport', () => {
   it('an export that is not there, or no longer PROCESSING, is done without writing', async () => {
     const t = await team();
     await addDomains(t.teamId, 2);
+    const pools = acquisitions();
     expect(await runExport(services, randomUUID(), { email: true })).toBe('done');
     const id = await pending(t, ExportResource.DOMAINS);
     await failExport(services, id, 'gone');
     expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await runExport(services, id, { email: true })).toBe('done');
+    // Not even a connection to write with was taken.
+    pools.off();
+    expect(pools.n).toEqual({ inline: 0, background: 0 });
     expect(await row(id)).toMatchObject({ status: 'FAILED', file_attempt: null, row_count: null });
     expect(await chunkAttempts(id)).toEqual([]);
   });
@@ -651,20 +666,61 @@ describe('runExport', () => {
     await addContacts(t.teamId, 20);
     const id = await pending(t, ExportResource.CONTACTS);
     const lock = await lockTable('contact');
+    const progress = progressOf(id);
+    let mark = 0;
     let run: Promise<string> | undefined;
     try {
       run = runExport(services, id, { email: false, teamSlots: 1 });
       run.catch(() => undefined);
       const pid = await blockedCopy();
       expect((await row(id)).writing_attempt).toBeTruthy();
+      mark = progress.heard.n;
       await sql(url, 'select pg_terminate_backend($1)', [pid]);
     } finally {
       await lock.release();
     }
     await expect(run).rejects.toThrow();
+    // Subscribers (a download following the attempt) are told at once.
+    await waitFor(() => (progress.heard.n > mark ? true : undefined), 3000, 'a notification once the attempt is gone');
+    progress.off();
     expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null });
     expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
     expect(await row(id)).toMatchObject({ status: 'READY', row_count: 20 });
+  });
+});
+
+describe('failures that cost only a log line', () => {
+  it('progress PostgreSQL refuses, an email that cannot be kept: logged with the export, and the export is READY all the same', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 3);
+    const id = await pending(t, ExportResource.DOMAINS);
+    const lines: { level: number; msg: string; exportId?: string; err?: { message: string } }[] = [];
+    const logger = services.logger;
+    services.logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    await sql(
+      url,
+      `create function refuse_test_progress() returns trigger language plpgsql as $$
+       begin if new.status = 'PROCESSING' then raise exception 'progress refused'; end if; return new; end $$;
+       create function refuse_test_mail() returns trigger language plpgsql as $$
+       begin if new."to" = '${t.email}' then raise exception 'outbox refused'; end if; return new; end $$;
+       create trigger refuse_progress before update of processed_rows on export for each row execute function refuse_test_progress();
+       create trigger refuse_mail before insert on outbox_message for each row execute function refuse_test_mail();`,
+    );
+    try {
+      expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
+      await waitFor(() => (lines.some((l) => l.msg === 'could not publish export progress') ? true : undefined), 3000, 'the log line');
+    } finally {
+      services.logger = logger;
+      await sql(
+        url,
+        'drop trigger refuse_progress on export; drop trigger refuse_mail on outbox_message; drop function refuse_test_progress(), refuse_test_mail()',
+      );
+    }
+    expect(await row(id)).toMatchObject({ status: 'READY', row_count: 3, processed_rows: 3 });
+    expect(await mails(t.email)).toEqual([]);
+    const logged = (msg: string) => lines.filter((l) => l.msg === msg).map((l) => ({ level: l.level, exportId: l.exportId, err: l.err?.message }));
+    expect(logged('could not publish export progress')[0]).toEqual({ level: 40, exportId: id, err: expect.stringContaining('progress refused') });
+    expect(logged('export ready email could not be sent')).toEqual([{ level: 50, exportId: id, err: expect.stringContaining('outbox refused') }]);
   });
 });
 
