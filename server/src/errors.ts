@@ -44,6 +44,22 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An AppError built without a stack trace, for the refusals a flood makes by the thousand (an
+ * unknown key, a rate limit): they are expected answers, never logged as faults, and capturing a
+ * trace through Express's stack was the largest single cost of refusing an unknown key (17 µs of
+ * the 120 µs it cost more than the live route, profiled).
+ */
+export function refusalError(code: ErrorCode, message: string, options: AppErrorOptions = {}): AppError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AppError(code, message, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export const unauthenticated = (message = 'You must be signed in.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You do not have permission to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found.`);
@@ -51,7 +67,7 @@ export const badInput = (field: string, message: string, restName?: string) => n
 export const missingField = (field: string, label = `\`${field}\``) => badInput(field, `Missing required field: ${label}.`, 'missing_required_field');
 export const conflict = (message: string, restName?: string) => new AppError(ErrorCode.CONFLICT, message, { restName });
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many requests. Try again later.', headers?: Record<string, string>) =>
-  new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds, headers: { ...headers, 'retry-after': String(retryAfterSeconds) } });
+  refusalError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds, headers: { ...headers, 'retry-after': String(retryAfterSeconds) } });
 
 /** Seconds a client is told to wait (Retry-After) when the database is unreachable. */
 export const UNAVAILABLE_RETRY_SECONDS = 2;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError, ErrorCode, rateLimited } from '../../errors.js';
+import { AppError, ErrorCode, rateLimited, refusalError } from '../../errors.js';
 import type { ApiKeyVerifier, VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
@@ -79,11 +79,11 @@ export function credentialsOf(req: IncomingMessage, opts: { authorization?: stri
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The error for a key that does not verify (REST: 403 invalid_api_key). */
-export const invalidApiKey = () => new AppError(ErrorCode.UNAUTHENTICATED, 'API key is invalid.', { restName: 'invalid_api_key' });
+export const invalidApiKey = () => refusalError(ErrorCode.UNAUTHENTICATED, 'API key is invalid.', { restName: 'invalid_api_key' });
 
 /** What a disabled key is told, on REST (403 invalid_api_key) and GraphQL (UNAUTHENTICATED) alike. */
 export const DISABLED_KEY_MESSAGE = 'This API key is disabled.';
-const disabledApiKey = () => new AppError(ErrorCode.UNAUTHENTICATED, DISABLED_KEY_MESSAGE, { restName: 'invalid_api_key' });
+const disabledApiKey = () => refusalError(ErrorCode.UNAUTHENTICATED, DISABLED_KEY_MESSAGE, { restName: 'invalid_api_key' });
 
 type Knex = ConstructorParameters<typeof RateLimiterPostgres>[0]['storeClient'];
 
