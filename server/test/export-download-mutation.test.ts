@@ -687,6 +687,58 @@ describe('a download while the export is written', () => {
     expect(one.listening()).toBe(0);
   });
 
+  /** Holds every read of stored chunks (a lock on export_chunk) until `release` runs, once the follower waits on it. */
+  async function whileItReads(release: () => Promise<unknown> | unknown) {
+    await writer.query('begin');
+    await writer.query('lock table export_chunk in access exclusive mode');
+    try {
+      await waitFor(
+        async () =>
+          (
+            await sql(
+              server.databaseUrl,
+              `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'copy (select data from export_chunk%'`,
+            )
+          ).length
+            ? true
+            : undefined,
+        5000,
+        'a read waiting for the lock',
+      );
+      await release();
+    } finally {
+      await writer.query('commit');
+    }
+  }
+
+  it('a hand-over or a client gone while it reads is not lost: acted on as soon as the read ends, not at the next poll', async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['d0 '] });
+    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 3, parts);
+    await whileItReads(() => chunkCommitted(one.s, made.id, made.attempt, 1, Buffer.from('m1 ')));
+    const released = performance.now();
+    expect((await readAtLeast(reader, 6, parts)).toString()).toBe('d0 m1 ');
+    expect(ms(released)).toBeLessThan(150);
+    await finish(made.id, made.attempt, 6);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('d0 m1 '), ended: true });
+    // The client goes while the follower reads: it ends as soon as the read does.
+    const next = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['d0 '] });
+    const abort = new AbortController();
+    const res2 = await fetch(one.url(next.id), { headers: cookie(admin), signal: abort.signal });
+    await readAtLeast(res2.body!.getReader(), 3, []);
+    await whileItReads(async () => {
+      abort.abort();
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    const releasedAgain = performance.now();
+    await one.done.at(-1);
+    expect(ms(releasedAgain)).toBeLessThan(150);
+    expect(one.listening()).toBe(0);
+  });
+
   it('READY with another attempt before the first byte: that file, read from PostgreSQL', async () => {
     const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
     const pending = fetch(h.url(made.id), { headers: cookie(admin) });
