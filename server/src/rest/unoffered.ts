@@ -131,17 +131,37 @@ export const notFoundEndpoint = () => new RestError(404, 'not_found', 'The reque
 export function routeTable(routes: RestRoute[]) {
   const ours = routes.map((r) => ({ method: r.method.toUpperCase(), ...pattern(r.path) })).sort(literalFirst);
   const resend = RESEND_ROUTES.map(([path, methods]) => ({ methods: methods.split(' '), ...pattern(path) })).sort(literalFirst);
+  /** What a method and path get: served (or 405), Resend's route not offered (its path), or not found. */
+  const lookUp = (m: string, path: string): { served: true } | { offeredBy: string } | { notFound: true } => {
+    const segments = path.split('/').filter(Boolean);
+    const mine = ours.find((r) => r.method === m && matches(r, segments));
+    const theirs = resend.find((r) => matches(r, segments));
+    // `/emails/metrics` is Resend's own route, not an email id for Keyring's `/emails/:id`.
+    if (mine && (!theirs || literalFirst(mine, theirs) <= 0)) return { served: true };
+    if (theirs?.methods.includes(m)) return { offeredBy: theirs.path };
+    return ours.some((r) => matches(r, segments)) ? { served: true } : { notFound: true };
+  };
+  // Every request asks (a scan of ~150 patterns, ~4 µs): the answers for recent paths are kept,
+  // at most CACHED of them, all forgotten when full (ids make paths unbounded), and none for a path
+  // longer than any route's with an id in it (a flood of long made-up paths holds no memory).
+  const CACHED = 10_000;
+  const CACHED_PATH = 200;
+  const answers = new Map<string, ReturnType<typeof lookUp>>();
   return {
     /** A 404 for a method and path that Keyring does not serve; null when it does (or answers 405). */
     unserved(method: string, path: string): RestError | null {
-      const segments = path.split('/').filter(Boolean);
       const m = method === 'HEAD' ? 'GET' : method;
-      const mine = ours.find((r) => r.method === m && matches(r, segments));
-      const theirs = resend.find((r) => matches(r, segments));
-      // `/emails/metrics` is Resend's own route, not an email id for Keyring's `/emails/:id`.
-      if (mine && (!theirs || literalFirst(mine, theirs) <= 0)) return null;
-      if (theirs?.methods.includes(m)) return notOffered(m, theirs.path);
-      return ours.some((r) => matches(r, segments)) ? null : notFoundEndpoint();
+      const key = `${m} ${path}`;
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = lookUp(m, path);
+        if (path.length <= CACHED_PATH) {
+          if (answers.size >= CACHED) answers.clear();
+          answers.set(key, answer);
+        }
+      }
+      if ('served' in answer) return null;
+      return 'offeredBy' in answer ? notOffered(m, answer.offeredBy) : notFoundEndpoint();
     },
   };
 }
