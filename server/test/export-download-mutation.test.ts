@@ -911,6 +911,9 @@ describe('a download of an export that has not started', () => {
     const pending = fetch(h.url(made.id), { headers: cookie(admin), signal: abort.signal }).catch(() => undefined);
     await waitFor(() => (h.done.length ? true : undefined), 2000, 'the request');
     await new Promise((r) => setTimeout(r, 100));
+    // Woken and read again: it waits a whole poll (250 ms) from here.
+    await notify(made.id);
+    await new Promise((r) => setTimeout(r, 30));
     const started = performance.now();
     abort.abort();
     await pending;
