@@ -34,11 +34,8 @@ function load(opts: autocannon.Options): Promise<Run> {
   });
 }
 
-/**
- * Waits (at most 60 s) until the work a run left behind is done: no email left to deliver, no
- * autovacuum running. Says how long that took.
- */
-async function settle(databaseUrl: string): Promise<string> {
+/** Waits (at most 60 s) until the work a run left behind is done: no email left to deliver, no autovacuum running. */
+async function settle(databaseUrl: string): Promise<void> {
   const started = performance.now();
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
@@ -48,9 +45,7 @@ async function settle(databaseUrl: string): Promise<string> {
         `/* bench: settle */ select (select count(*)::int from email where status in ('queued', 'sending')) as pending,
                 (select count(*)::int from pg_stat_activity where backend_type = 'autovacuum worker') as vacuums`,
       );
-      const waited = (performance.now() - started) / 1000;
-      if ((rows[0].pending === 0 && rows[0].vacuums === 0) || waited > 60)
-        return `${waited.toFixed(1)} s; ${rows[0].pending} emails to deliver, ${rows[0].vacuums} autovacuums then`;
+      if ((rows[0].pending === 0 && rows[0].vacuums === 0) || performance.now() - started > 60_000) return;
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
@@ -94,7 +89,7 @@ async function inTurns(databaseUrl: string, baseline: autocannon.Options, side: 
   const warmStatements = await statementsSince(databaseUrl);
   const base: Run[] = [];
   const runs: Run[] = [];
-  const statements = { emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, healthCheck: 0, keyLookup: 0, other: 0 };
+  const statements = noStatements();
   let settled = 0;
   for (let i = 0; i < TURNS; i++) {
     const t = performance.now();
@@ -103,15 +98,16 @@ async function inTurns(databaseUrl: string, baseline: autocannon.Options, side: 
     base.push(await load({ ...baseline, duration: slice }));
     await statementsSince(databaseUrl);
     runs.push(await load({ ...side, duration: slice }));
-    for (const [k, n] of Object.entries(await statementsSince(databaseUrl))) statements[k as keyof typeof statements] += n;
+    for (const [k, n] of Object.entries(await statementsSince(databaseUrl))) statements[k as keyof Statements] += n;
   }
   return { baseline: merged(base), side: merged(runs), warm, warmStatements, statements, settledSeconds: settled / 1000 };
 }
 
+type Statements = Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'keyLookup' | 'other', number>;
+const noStatements = (): Statements => ({ emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, healthCheck: 0, keyLookup: 0, other: 0 });
+
 /** Statements PostgreSQL ran since the last call, by what ran them (pg_stat_statements counts at once, unlike pg_stat_database). */
-async function statementsSince(
-  url: string,
-): Promise<Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'keyLookup' | 'other', number>> {
+async function statementsSince(url: string): Promise<Statements> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -126,8 +122,8 @@ async function statementsSince(
          from pg_stat_statements where query not like '%pg_stat_statements%' and query not like '%bench: settle%' group by 1`,
     );
     await c.query('select pg_stat_statements_reset()');
-    const out = { emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, healthCheck: 0, keyLookup: 0, other: 0 };
-    for (const r of rows) out[r.kind as keyof typeof out] = Number(r.n);
+    const out = noStatements();
+    for (const r of rows) out[r.kind as keyof Statements] = Number(r.n);
     return out;
   } finally {
     await c.end();
