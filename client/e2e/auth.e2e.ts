@@ -31,6 +31,9 @@ describe('accounts in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/api-keys');
     expect(await dashboard.teamName().textContent()).toBe(account.teamName);
     expect(await dashboard.userEmail().textContent()).toBe(account.email);
+    // Leaving the sign-up page cancels its own query: no error toast for that.
+    await page.waitForLoadState('networkidle');
+    expect(await dashboard.toasts().allTextContents()).toEqual([]);
     await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), animations: 'disabled' });
   });
 

@@ -7,6 +7,8 @@ export class Dashboard {
   readonly heading = (name: string) => this.page.getByRole('heading', { name, level: 1 });
   readonly teamName = () => this.page.getByTestId('team-name');
   readonly userEmail = () => this.page.getByTestId('user-email');
+  /** The toasts on screen (errors and confirmations). */
+  readonly toasts = () => this.page.locator('[data-sonner-toast]');
 
   async open(section: 'API Keys' | 'Logs' | 'Emails' | 'Contacts' | 'Broadcasts' | 'Domains' | 'Exports' | 'Team') {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();

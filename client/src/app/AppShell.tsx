@@ -35,7 +35,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className="team-avatar" aria-hidden="true">
             {(me.team?.name ?? '?').slice(0, 1).toUpperCase()}
           </span>
-          <span className="team-name" data-testid="team-name">
+          <span className="team-name" title={me.team?.name} data-testid="team-name">
             {me.team?.name}
           </span>
           {me.role && <Badge>{me.role === 'ADMIN' ? 'Admin' : 'Member'}</Badge>}

@@ -23,16 +23,19 @@ export function useStartSession<TData, TInput, F extends string>(
   const errors = useFormErrors(fields);
   const start = async (input: TInput): Promise<boolean> => {
     errors.clear();
+    let signedIn: boolean;
     try {
-      const { data } = await mutate({ variables: { input } });
-      if (!data) return false;
-      await refreshSession();
-      return true;
+      signedIn = Boolean((await mutate({ variables: { input } })).data);
     } catch (e) {
       if (otherErrors === 'form') errors.reportInForm(e);
       else errors.report(e);
       return false;
     }
+    if (!signedIn) return false;
+    // Signed in. The refetch cancels the queries of the page being left (it unmounts as the guards
+    // move on), which is no error of the sign-in; a real failure shows in the guards' own queries.
+    await refreshSession().catch(() => undefined);
+    return true;
   };
   return { start, loading, ...errors };
 }
