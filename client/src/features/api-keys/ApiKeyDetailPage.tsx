@@ -22,7 +22,6 @@ import { ApiKeyDetailQuery } from './documents';
 import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { PERMISSION_LABEL, USAGE_STATUS } from './labels';
-import './api-keys.css';
 
 const RECENT = 20;
 

@@ -19,7 +19,6 @@ import { ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
 import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { describeApiKeyFilters, type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
-import './api-keys.css';
 
 /** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
 const apiKeyUrlFilters = urlFilters<{ health?: HealthFilterId; q?: string }>({

@@ -10,7 +10,6 @@ import { DomainStatus } from './components/DomainsTable';
 import { SendingPolicyNotice } from './components/SendingPolicyNotice';
 import { DomainDetailQuery } from './documents';
 import { useVerifyDomainMutation } from './hooks/useVerifyDomainMutation';
-import './domains.css';
 
 export function DomainDetailPage() {
   const { id = '' } = useParams();

@@ -15,7 +15,6 @@ import { SendingPolicyNotice } from './components/SendingPolicyNotice';
 import { Link } from 'react-router';
 import { useKeysTiedToDomain } from '../api-keys';
 import { AdminsOnlyNote } from '../team';
-import './domains.css';
 import { DomainsPageQuery } from './documents';
 import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 

@@ -9,7 +9,6 @@ import { RelativeTime } from '../../ui/RelativeTime';
 import { EmailBody } from './components/EmailBody';
 import { EmailStatus, SentBy } from './components/EmailsTable';
 import { EmailDetailQuery } from './documents';
-import './emails.css';
 
 const exact = (value: string) => <time dateTime={value}>{format(parseISO(value), 'PPpp')}</time>;
 
