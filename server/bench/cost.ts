@@ -1,5 +1,5 @@
 // Server CPU time per request (user + system, from /proc), steadier than throughput on a shared
-// 2-core machine: `npx tsx bench/cost.ts`. Prints µs of server CPU per health check and per send,
+// 2-core machine: `npx tsx bench/cost.ts`. Prints µs of server CPU per live check (no database), health check and send,
 // and PostgreSQL's (every process of the cluster): what one core of each holds, sends per second.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -25,8 +25,9 @@ async function cost(name: string, opts: autocannon.Options) {
   );
   return us;
 }
+const live = await cost('live', { url: `${url}/api/health/live` });
 const health = await cost('health', { url: `${url}/api/health` });
 const send = await cost('send', { url: `${url}/api/emails`, ...sendRequest(token) });
-console.log(`health/send CPU ratio ${(health / send).toFixed(2)}`);
+console.log(`health/send CPU ratio ${(health / send).toFixed(2)}, live/send ${(live / send).toFixed(2)}`);
 await server.stop();
 await db.remove();

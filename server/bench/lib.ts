@@ -25,7 +25,9 @@ export type Server = { url: string; child: ChildProcess; stop: () => Promise<num
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}, cpuProfileDir = process.env.BENCH_CPU_PROFILE): Promise<Server> {
   const port = await freePort();
   const profile = cpuProfileDir ? [`--cpu-prof`, `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+  // The compiled server, as `pnpm start` runs it (tsx's transform adds work to every closure made).
+  const main = process.env.BENCH_TSX ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
+  const child = spawn(process.execPath, [...profile, ...main], {
     cwd: serverDir,
     env: {
       ...process.env,
