@@ -483,6 +483,8 @@ describe('download slots', () => {
     await readAtLeast(res.body!.getReader(), 100_000, []);
     abort.abort();
     await h.done[0];
+    // The connection it left in the middle of its COPY is closed, not read to the end and kept.
+    expect(h.pool.totalCount).toBe(0);
     const whole = await get(h.url(big.id), bearer(key.token));
     expect(whole).toMatchObject({ status: 200, ended: true });
     expect(whole.body.equals(Buffer.concat(Array.from({ length: 16 }, () => mb)))).toBe(true);
@@ -839,6 +841,68 @@ describe('a download while the export is written', () => {
     const ready = await makeExport();
     expect((await get(one.url(ready.id))).status).toBe(200);
     expect(one.logs).toEqual([]);
+  });
+});
+
+describe('a client that goes away while a download waits for the writer', () => {
+  /** Until the handler ends, at most `ms`: a follower that spins after its client left never would. */
+  const endsWithin = (h: Handler, ms: number) =>
+    Promise.race([h.done.at(-1)!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+
+  it('between two chunks: the follower stops at once, without one more statement', async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const abort = new AbortController();
+    const res = await fetch(one.url(made.id), { headers: cookie(admin), signal: abort.signal });
+    await readAtLeast(res.body!.getReader(), 3, []);
+    // Sent: it now sleeps until the next chunk or its 250 ms poll.
+    await new Promise((r) => setTimeout(r, 60));
+    const before = one.counts.downloading;
+    abort.abort();
+    expect(await endsWithin(one, 1000)).toBe(true);
+    expect(one.counts.downloading - before).toBe(0);
+    expect(one.listening()).toBe(0);
+  });
+
+  it('in the middle of the rest of a file that became READY: ends as gone, nothing logged, its connection closed', { timeout: 30_000 }, async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const abort = new AbortController();
+    const res = await fetch(one.url(made.id), { headers: cookie(admin), signal: abort.signal });
+    const reader = res.body!.getReader();
+    await readAtLeast(reader, 3, []);
+    // The rest of the file and READY in one commit: the follower finds it READY and reads the rest at once.
+    const mb = Buffer.alloc(1 << 20, 0x44);
+    await writer.query('begin');
+    for (let seq = 1; seq <= 16; seq++) await insertChunk(made.id, made.attempt, seq, mb);
+    await finish(made.id, made.attempt, 3 + 16 * mb.length);
+    await writer.query('commit');
+    await notify(made.id);
+    await readAtLeast(reader, 100_000, []);
+    abort.abort();
+    expect(await endsWithin(one, 5000)).toBe(true);
+    // Not taken for a download that failed (a size that does not match), and the COPY not kept open.
+    expect(one.logs).toEqual([]);
+    expect(one.pool.totalCount).toBe(0);
+  });
+
+  it('while the next attempt is awaited (the last one gave up before the first byte): stops at once, without one more statement', async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const abort = new AbortController();
+    const pending = fetch(one.url(made.id), { headers: cookie(admin), signal: abort.signal }).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await writer.query('update export set writing_attempt = null where id = $1', [made.id]);
+    await notify(made.id);
+    // It read the state (no attempt now) and sleeps until the next change or its 250 ms poll.
+    await waitFor(async () => (one.counts.downloading >= 3 ? true : undefined), 2000, 'the state read again');
+    await new Promise((r) => setTimeout(r, 60));
+    const before = one.counts.downloading;
+    abort.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    expect(await endsWithin(one, 1000)).toBe(true);
+    expect(one.counts.downloading - before).toBe(0);
+    expect(one.listening()).toBe(0);
   });
 });
 
