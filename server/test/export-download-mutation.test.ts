@@ -846,8 +846,7 @@ describe('a download while the export is written', () => {
 
 describe('a client that goes away while a download waits for the writer', () => {
   /** Until the handler ends, at most `ms`: a follower that spins after its client left never would. */
-  const endsWithin = (h: Handler, ms: number) =>
-    Promise.race([h.done.at(-1)!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+  const endsWithin = (h: Handler, ms: number) => Promise.race([h.done.at(-1)!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
   it('between two chunks: the follower stops at once, without one more statement', async () => {
     const one = await serve({ slots: 1, waitSeconds: 0.3 });
