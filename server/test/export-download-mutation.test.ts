@@ -890,11 +890,12 @@ describe('a client that goes away while a download waits for the writer', () => 
     const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
     const abort = new AbortController();
     const pending = fetch(one.url(made.id), { headers: cookie(admin), signal: abort.signal }).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    // Following the attempt: its state read and its (no) chunks read on a download connection.
+    await waitFor(async () => (one.counts.downloading >= 2 ? true : undefined), 5000, 'the attempt followed');
     await writer.query('update export set writing_attempt = null where id = $1', [made.id]);
     await notify(made.id);
     // It read the state (no attempt now) and sleeps until the next change or its 250 ms poll.
-    await waitFor(async () => (one.counts.downloading >= 3 ? true : undefined), 2000, 'the state read again');
+    await waitFor(async () => (one.counts.downloading >= 3 ? true : undefined), 5000, 'the state read again');
     await new Promise((r) => setTimeout(r, 60));
     const before = one.counts.downloading;
     abort.abort();
