@@ -52,7 +52,7 @@ for (const size of VIEWPORTS) {
         'mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }',
         { input: { name: domain, region: 'us-east-1' } },
       );
-      const keyName = 'production-backend-worker-eu-west-1-primary-deploy'.slice(0, 50);
+      const keyName = 'production-backend-worker-eu-west-1-primary-deploy'; // 50 characters, the most a name takes
       const { createApiKey } = await graphqlAs<{ createApiKey: { token: string; apiKey: { id: string } } }>(
         browser,
         'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }',
