@@ -25,9 +25,12 @@ async function cost(name: string, opts: autocannon.Options) {
   );
   return us;
 }
-const live = await cost('live', { url: `${url}/api/health/live` });
-const health = await cost('health', { url: `${url}/api/health` });
-const send = await cost('send', { url: `${url}/api/emails`, ...sendRequest(token) });
-console.log(`health/send CPU ratio ${(health / send).toFixed(2)}, live/send ${(live / send).toFixed(2)}`);
+// COST_ONLY=send (or live, health) measures that one alone.
+const only = process.env.COST_ONLY;
+const measure = (name: string, opts: autocannon.Options) => (!only || only === name ? cost(name, opts) : Promise.resolve(Number.NaN));
+const live = await measure('live', { url: `${url}/api/health/live` });
+const health = await measure('health', { url: `${url}/api/health` });
+const send = await measure('send', { url: `${url}/api/emails`, ...sendRequest(token) });
+if (!only) console.log(`health/send CPU ratio ${(health / send).toFixed(2)}, live/send ${(live / send).toFixed(2)}`);
 await server.stop();
 await db.remove();

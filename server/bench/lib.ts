@@ -26,7 +26,8 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   const port = await freePort();
   const profile = cpuProfileDir ? [`--cpu-prof`, `--cpu-prof-dir=${cpuProfileDir}`] : [];
   // The compiled server, as `pnpm start` runs it (tsx's transform adds work to every closure made).
-  const main = process.env.BENCH_TSX ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
+  // BENCH_MAIN: another compiled tree (bench/ab.ts compares two).
+  const main = process.env.BENCH_TSX ? ['--import', 'tsx', 'src/main.ts'] : [process.env.BENCH_MAIN ?? 'dist/src/main.js'];
   const child = spawn(process.execPath, [...profile, ...main], {
     cwd: serverDir,
     env: {

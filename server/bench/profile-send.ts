@@ -11,8 +11,8 @@ const db = await scratchDatabase('keyring-prof-');
 const server = await startServer(db.url, {}, out);
 const { token } = await sendingTeam(server.url);
 const result = await autocannon(
-  process.env.PROFILE_TARGET === 'health'
-    ? { url: `${server.url}/api/health`, connections: 20, duration: 8 }
+  process.env.PROFILE_TARGET === 'health' || process.env.PROFILE_TARGET === 'live'
+    ? { url: `${server.url}/api/health${process.env.PROFILE_TARGET === 'live' ? '/live' : ''}`, connections: 20, duration: 8 }
     : { url: `${server.url}/api/emails`, connections: 20, duration: 8, ...sendRequest(token) },
 );
 console.log(`${result.requests.average} req/s, ${result.requests.total} requests; profile in ${out}`);

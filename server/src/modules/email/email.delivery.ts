@@ -35,6 +35,21 @@ const MAX_RETRY_MS = 3600_000;
 const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at <= now()))
           or (status = 'sending' and claimed_at < now() - $1 * interval '1 millisecond')`;
 
+// The delivery's statements, prepared once per connection (named queries): they run every few
+// milliseconds under load, and planning them cost about as much as running them.
+const CLAIM = `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
+        where id in (select id from email where ${DUE} order by created_at limit ${BATCH} for update skip locked)
+        returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`;
+const RECORD_OUTCOMES = `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
+                  sent_at = case when r.status = 'sent' then now() else e.sent_at end
+             from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz)
+            where e.id = r.id and e.status = 'sending'`;
+const TO_OUTBOX = `with claimed as (
+         update email set status = 'sent', sent_at = now(), claimed_at = now()
+          where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
+          returning "from", "to", subject, text, html)
+       ${keepInOutbox(`select "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x) as "to", subject, coalesce(text, '') as text, html from claimed`)}`;
+
 type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
 
 /** An email claimed for delivery: the columns the claim returns. */
@@ -121,12 +136,7 @@ export class EmailDelivery {
 
   private async deliverBatch(): Promise<number> {
     if (this.mailer.kind === 'outbox') return this.deliverToOutbox();
-    const { rows: claimed } = await this.pool.query<Claimed>(
-      `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
-        where id in (select id from email where ${DUE} order by created_at limit ${BATCH} for update skip locked)
-        returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`,
-      [this.opts.leaseMs],
-    );
+    const { rows: claimed } = await this.pool.query<Claimed>({ name: 'keyring_email_claim', text: CLAIM, values: [this.opts.leaseMs] });
     if (claimed.length === 0) return 0;
     const keys = await this.dkimKeys(claimed);
     const unresolved = new Set(claimed.map((e) => e.id));
@@ -193,13 +203,7 @@ export class EmailDelivery {
       const batch = pending;
       pending = [];
       await this.pool
-        .query(
-          `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
-                  sent_at = case when r.status = 'sent' then now() else e.sent_at end
-             from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz)
-            where e.id = r.id and e.status = 'sending'`,
-          [JSON.stringify(batch)],
-        )
+        .query({ name: 'keyring_email_outcomes', text: RECORD_OUTCOMES, values: [JSON.stringify(batch)] })
         .catch((err: unknown) =>
           this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses'),
         );
@@ -230,13 +234,7 @@ export class EmailDelivery {
 
   /** Without a relay, claiming, keeping in the outbox and marking sent is one statement. */
   private async deliverToOutbox(): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `with claimed as (
-         update email set status = 'sent', sent_at = now(), claimed_at = now()
-          where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
-          returning "from", "to", subject, text, html)
-       ${keepInOutbox(`select "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x) as "to", subject, coalesce(text, '') as text, html from claimed`)}`,
-    );
+    const { rowCount } = await this.pool.query({ name: 'keyring_email_to_outbox', text: TO_OUTBOX });
     return rowCount ?? 0;
   }
 }

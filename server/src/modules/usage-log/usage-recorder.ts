@@ -270,7 +270,8 @@ export class UsageRecorder {
     // One statement, so atomic: the logs, their rollups, and every key's count and last use.
     // Each entry carries the id it got when recorded: a batch written again because its answer
     // was lost (the connection cut after the commit) inserts nothing twice and counts nothing twice.
-    await this.pool.query(WRITE_USAGE_LOGS, [`[${batch.join(',')}]`]);
+    // Prepared once per connection (named), so that it is planned once rather than on every batch.
+    await this.pool.query({ name: 'keyring_usage_log_write', text: WRITE_USAGE_LOGS, values: [`[${batch.join(',')}]`] });
   }
 }
 

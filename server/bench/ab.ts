@@ -1,0 +1,62 @@
+// Two builds of the server side by side on one database, their sends measured in turns:
+// `AB_A=dist-a/src/main.js AB_B=dist/src/main.js npx tsx bench/ab.ts`. AB_ENV_A / AB_ENV_B (JSON) add
+// environment variables to one side. Prints each side's 2xx sends per second, the live route's
+// (on B) and the ratios, pair by pair, with their median.
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { scratchDatabase, sendingTeam, sendRequest, startServer } from './lib.js';
+
+const SLICE = Number(process.env.AB_SLICE_SECONDS ?? 2);
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
+const db = await scratchDatabase('keyring-ab-');
+const start = (main: string | undefined, env: string | undefined) => {
+  if (main) process.env.BENCH_MAIN = main;
+  else delete process.env.BENCH_MAIN;
+  return startServer(env?.includes('DATABASE_URL') ? '' : db.url, env ? JSON.parse(env.replaceAll('$DB', db.url)) : {});
+};
+const a = await start(process.env.AB_A, process.env.AB_ENV_A);
+const b = await start(process.env.AB_B, process.env.AB_ENV_B);
+const { token } = await sendingTeam(b.url);
+const send = (url: string) => ({ url: `${url}/api/emails`, connections: 20, ...sendRequest(token) });
+const c = new pg.Client({ connectionString: db.url });
+await c.connect();
+async function settle() {
+  for (let i = 0; i < 300; i++) {
+    const { rows } = await c.query(`select count(*)::int as n from email where status in ('queued', 'sending')`);
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const rate = async (opts: autocannon.Options, seconds = SLICE) => {
+  await settle();
+  const r = await autocannon({ ...opts, duration: seconds });
+  return r['2xx'] / (r.duration || seconds);
+};
+for (const s of [a, b]) await rate(send(s.url), 3);
+await rate({ url: `${b.url}/api/health/live`, connections: 20 }, 3);
+const ratios: number[] = [];
+const vsLive: number[][] = [[], []];
+for (let i = 0; i < ROUNDS; i++) {
+  // The order alternates, so that neither side always runs right after the other's deliveries.
+  let ra2: number;
+  let rb2: number;
+  if (i % 2 === 0) {
+    ra2 = await rate(send(a.url));
+    rb2 = await rate(send(b.url));
+  } else {
+    rb2 = await rate(send(b.url));
+    ra2 = await rate(send(a.url));
+  }
+  const live = await rate({ url: `${b.url}/api/health/live`, connections: 20 });
+  ratios.push(ra2 / rb2);
+  vsLive[0].push(ra2 / live);
+  vsLive[1].push(rb2 / live);
+  console.log(`A ${ra2.toFixed(0)}  B ${rb2.toFixed(0)}  live ${live.toFixed(0)}  A/B ${(ra2 / rb2).toFixed(3)}  A/live ${(ra2 / live).toFixed(3)}  B/live ${(rb2 / live).toFixed(3)}`);
+}
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+console.log(`median A/B ${median(ratios).toFixed(3)}, A/live ${median(vsLive[0]).toFixed(3)}, B/live ${median(vsLive[1]).toFixed(3)}`);
+await c.end();
+await a.stop();
+await b.stop();
+await db.remove();
