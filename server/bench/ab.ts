@@ -52,7 +52,9 @@ for (let i = 0; i < ROUNDS; i++) {
   ratios.push(ra2 / rb2);
   vsLive[0].push(ra2 / live);
   vsLive[1].push(rb2 / live);
-  console.log(`A ${ra2.toFixed(0)}  B ${rb2.toFixed(0)}  live ${live.toFixed(0)}  A/B ${(ra2 / rb2).toFixed(3)}  A/live ${(ra2 / live).toFixed(3)}  B/live ${(rb2 / live).toFixed(3)}`);
+  console.log(
+    `A ${ra2.toFixed(0)}  B ${rb2.toFixed(0)}  live ${live.toFixed(0)}  A/B ${(ra2 / rb2).toFixed(3)}  A/live ${(ra2 / live).toFixed(3)}  B/live ${(rb2 / live).toFixed(3)}`,
+  );
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 console.log(`median A/B ${median(ratios).toFixed(3)}, A/live ${median(vsLive[0]).toFixed(3)}, B/live ${median(vsLive[1]).toFixed(3)}`);
