@@ -1,11 +1,11 @@
 // Two builds of the server side by side on one database, their sends measured in turns:
 // `AB_A=dist-a/src/main.js AB_B=dist/src/main.js npx tsx bench/ab.ts`. AB_ENV_A / AB_ENV_B (JSON) add
 // environment variables to one side. Prints each side's 2xx sends per second, the live route's
-// (on B) and the ratios, pair by pair, with their median.
+// (on B) and the ratios, pair by pair, with their median; and each side's server CPU per send.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { scratchDatabase, sendingTeam, sendRequest, startServer } from './lib.js';
+import { processTicks, scratchDatabase, sendingTeam, sendRequest, startServer, type Server } from './lib.js';
 
 const SLICE = Number(process.env.AB_SLICE_SECONDS ?? 2);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
@@ -28,12 +28,17 @@ async function settle() {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const rate = async (opts: autocannon.Options, seconds = SLICE) => {
+/** Each side's server CPU per 2xx answer, in µs, slice by slice. */
+const cpu = new Map<Server, number[]>();
+const rate = async (opts: autocannon.Options, seconds = SLICE, server?: Server) => {
   await settle();
+  const t0 = server ? processTicks(server.child.pid!) : 0;
   const r = await autocannon({ ...opts, duration: seconds });
+  if (server) cpu.set(server, [...(cpu.get(server) ?? []), ((processTicks(server.child.pid!) - t0) * 10_000) / r['2xx']]);
   return r['2xx'] / (r.duration || seconds);
 };
 for (const s of [a, b]) await rate(send(s.url), 3);
+cpu.clear();
 await rate({ url: `${b.url}/api/health/live`, connections: 20 }, 3);
 const ratios: number[] = [];
 const vsLive: number[][] = [[], []];
@@ -42,11 +47,11 @@ for (let i = 0; i < ROUNDS; i++) {
   let ra2: number;
   let rb2: number;
   if (i % 2 === 0) {
-    ra2 = await rate(send(a.url));
-    rb2 = await rate(send(b.url));
+    ra2 = await rate(send(a.url), SLICE, a);
+    rb2 = await rate(send(b.url), SLICE, b);
   } else {
-    rb2 = await rate(send(b.url));
-    ra2 = await rate(send(a.url));
+    rb2 = await rate(send(b.url), SLICE, b);
+    ra2 = await rate(send(a.url), SLICE, a);
   }
   const live = await rate({ url: `${b.url}/api/health/live`, connections: 20 });
   ratios.push(ra2 / rb2);
@@ -57,6 +62,8 @@ for (let i = 0; i < ROUNDS; i++) {
   );
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const [ca, cb] = [median(cpu.get(a)!), median(cpu.get(b)!)];
+console.log(`server CPU per send: A ${ca.toFixed(0)} µs, B ${cb.toFixed(0)} µs (medians), A/B ${(ca / cb).toFixed(3)}`);
 console.log(`median A/B ${median(ratios).toFixed(3)}, A/live ${median(vsLive[0]).toFixed(3)}, B/live ${median(vsLive[1]).toFixed(3)}`);
 await c.end();
 await a.stop();

@@ -15,13 +15,15 @@ const pgTicks = () => clusterTicks(db.postmaster);
 
 async function cost(name: string, opts: autocannon.Options) {
   await autocannon({ ...opts, connections: 20, duration: 2 }); // warm-up
-  const [t0, p0] = [ticks(), pgTicks()];
+  const [t0, p0, c0] = [ticks(), pgTicks(), process.cpuUsage()];
   const r = await autocannon({ ...opts, connections: 20, duration: SECONDS });
   await new Promise((resolve) => setTimeout(resolve, 500)); // the last usage-log batch
   const us = ((ticks() - t0) * 10_000) / r.requests.total;
   const pgUs = ((pgTicks() - p0) * 10_000) / r.requests.total;
+  const c1 = process.cpuUsage(c0);
+  const clientUs = (c1.user + c1.system) / r.requests.total;
   console.log(
-    `${name.padEnd(8)} ${us.toFixed(0)} µs server CPU, ${pgUs.toFixed(0)} µs PostgreSQL CPU per request  (${r.requests.average.toFixed(0)} req/s; one core holds ${(1e6 / us).toFixed(0)} of the server, ${(1e6 / pgUs).toFixed(0)} of PostgreSQL)`,
+    `${name.padEnd(8)} ${us.toFixed(0)} µs server CPU, ${pgUs.toFixed(0)} µs PostgreSQL CPU, ${clientUs.toFixed(0)} µs the load generator's per request  (${r.requests.average.toFixed(0)} req/s; one core holds ${(1e6 / us).toFixed(0)} of the server, ${(1e6 / pgUs).toFixed(0)} of PostgreSQL)`,
   );
   return us;
 }

@@ -15,6 +15,8 @@ const { token } = await sendingTeam(server.url);
 const c = new pg.Client({ connectionString: db.url });
 await c.connect();
 await c.query('create extension if not exists pg_stat_statements');
+// STATEMENTS_SQL: a schema change to try (an index dropped or made partial) before the load.
+if (process.env.STATEMENTS_SQL) await c.query(process.env.STATEMENTS_SQL);
 const opts = { url: `${server.url}/api/emails`, connections: 20, ...sendRequest(token) };
 await autocannon({ ...opts, duration: 2 });
 await c.query('select pg_stat_statements_reset(), pg_stat_reset_shared($1)', ['wal']);
