@@ -255,6 +255,23 @@ describe('routes', () => {
     expect(res.body).toEqual({ team: team.teamId, sameEm: true });
   });
 
+  it("a POST's answer is JSON in UTF-8 with its exact length and no ETag; a GET's keeps Express's ETag", async () => {
+    const body = { note: 'héllo — ✉️' };
+    const res = await fetch(`${base}/things`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${team.full.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ got: body });
+    expect(res.headers.get('etag')).toBeNull();
+    const get = await call('/things', { token: team.full.token });
+    expect(get.headers.get('etag')).toMatch(/^W\/"/);
+  });
+
   it('405 method_not_allowed with Allow for another method of a route of ours', async () => {
     const res = await call('/things', { method: 'PUT', token: team.full.token });
     expect(res.status).toBe(405);
