@@ -93,12 +93,19 @@ export class EmailWriter {
   /** The indexes of the groups whose rows were inserted. */
   private async insertGroups(batch: Group[]): Promise<Set<number>> {
     const rows = batch.flatMap((g, grp) => g.rows.map((r) => ({ ...r, grp })));
-    const groups = batch.map((g, grp) => ({ grp, team_id: g.teamId, domains: g.domains }));
+    // Each team's set of sending domains is checked once, however many requests share it.
+    const checks = new Map<string, { grps: number[]; team_id: string; domains: string[] }>();
+    for (const [grp, g] of batch.entries()) {
+      const key = `${g.teamId} ${g.domains.join(' ')}`;
+      const check = checks.get(key);
+      if (check) check.grps.push(grp);
+      else checks.set(key, { grps: [grp], team_id: g.teamId, domains: g.domains });
+    }
     const result = await this.pool.query<{ grp: number }>({
       // Prepared once per connection: planning this statement cost more than running it for a dozen rows.
       name: 'keyring_email_insert',
       text: `with allowed as (
-         select g.grp from jsonb_to_recordset($2::jsonb) as g(grp int, team_id uuid, domains text[])
+         select unnest(g.grps) as grp from jsonb_to_recordset($2::jsonb) as g(grps int[], team_id uuid, domains text[])
           where (select count(*) from domain d where d.team_id = g.team_id and d.name = any(g.domains)
                    and ($3::boolean = false or d.status = 'verified')
                    and not exists (select 1 from domain o where o.name = d.name and o.status = 'verified' and o.team_id <> d.team_id)
@@ -110,7 +117,7 @@ export class EmailWriter {
          insert into email (${COLUMNS}) select ${COLUMNS} from v returning id
        )
        select distinct v.grp from v join ins on ins.id = v.id`,
-      values: [JSON.stringify(rows), JSON.stringify(groups), this.opts.requireVerified],
+      values: [JSON.stringify(rows), JSON.stringify([...checks.values()]), this.opts.requireVerified],
     });
     return new Set(result.rows.map((r) => r.grp));
   }
