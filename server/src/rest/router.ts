@@ -44,8 +44,8 @@ function sendError(res: Response, e: unknown, services: Services): void {
 /**
  * A route's answer. A GET's goes through Express (its ETag lets a client ask again conditionally);
  * any other method's is written as is: an ETag there serves nothing (a conditional request is a
- * GET's) and hashing each answer, with Express's content-type handling, was ~4 % of a send's
- * server CPU. The body is kept for the usage log, as res.json's wrapper keeps it.
+ * GET's), so neither it (a hash of every answer) nor Express's content-type handling is paid for on
+ * every send. The body is kept for the usage log, as res.json's wrapper keeps it.
  */
 function writeJson(req: Request, res: Response, status: number, body: unknown): void {
   if (req.method === 'GET' || req.method === 'HEAD' || body === undefined) {

@@ -35,8 +35,8 @@ const MAX_RETRY_MS = 3600_000;
 const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at <= now()))
           or (status = 'sending' and claimed_at < now() - $1 * interval '1 millisecond')`;
 
-// The delivery's statements, prepared once per connection (named queries): they run every few
-// milliseconds under load, and planning them cost about as much as running them.
+// The delivery's statements, prepared once per connection (named queries): under load they run
+// every few milliseconds, and are planned once rather than on every run.
 const CLAIM = `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
         where id in (select id from email where ${DUE} order by created_at limit ${BATCH} for update skip locked)
         returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id`;
