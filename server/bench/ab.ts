@@ -1,6 +1,6 @@
 // Two builds of the server side by side on one database, their sends measured in turns:
 // `AB_A=dist-a/src/main.js AB_B=dist/src/main.js npx tsx bench/ab.ts`. AB_ENV_A / AB_ENV_B (JSON) add
-// environment variables to one side. Prints each side's 2xx sends per second, the live route's
+// environment variables to one side; AB_SQL_A tries a schema change on A's own database. Prints each side's 2xx sends per second, the live route's
 // (on B) and the ratios, pair by pair, with their median; and each side's server CPU per send.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -10,21 +10,39 @@ import { processTicks, scratchDatabase, sendingTeam, sendRequest, startServer, t
 const SLICE = Number(process.env.AB_SLICE_SECONDS ?? 2);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
 const db = await scratchDatabase('keyring-ab-');
-const start = (main: string | undefined, env: string | undefined) => {
+const start = (main: string | undefined, env: string | undefined, url = db.url) => {
   if (main) process.env.BENCH_MAIN = main;
   else delete process.env.BENCH_MAIN;
-  return startServer(env?.includes('DATABASE_URL') ? '' : db.url, env ? JSON.parse(env.replaceAll('$DB', db.url)) : {});
+  return startServer(env?.includes('DATABASE_URL') ? '' : url, env ? JSON.parse(env.replaceAll('$DB', url)) : {});
 };
-const a = await start(process.env.AB_A, process.env.AB_ENV_A);
+// AB_SQL_A: a schema change tried on A alone, which then gets a database of its own (the same server
+// build as B unless AB_A says otherwise); its deliveries are settled on that database too.
+const dbA = process.env.AB_SQL_A ? await scratchDatabase('keyring-ab-a-') : db;
+const a = await start(process.env.AB_A, process.env.AB_ENV_A, dbA.url);
 const b = await start(process.env.AB_B, process.env.AB_ENV_B);
-const { token } = await sendingTeam(b.url);
-const send = (url: string) => ({ url: `${url}/api/emails`, connections: 20, ...sendRequest(token) });
+const tokens = new Map<Server, string>([[b, (await sendingTeam(b.url)).token]]);
+if (dbA !== db) {
+  const admin = new pg.Client({ connectionString: dbA.url });
+  await admin.connect();
+  await admin.query(process.env.AB_SQL_A!);
+  await admin.end();
+  tokens.set(a, (await sendingTeam(a.url)).token);
+} else tokens.set(a, tokens.get(b)!);
+const send = (url: string) => {
+  const server = url === a.url ? a : b;
+  return { url: `${url}/api/emails`, connections: 20, ...sendRequest(tokens.get(server)!) };
+};
 const c = new pg.Client({ connectionString: db.url });
 await c.connect();
+const cA = dbA === db ? c : new pg.Client({ connectionString: dbA.url });
+if (cA !== c) await cA.connect();
 async function settle() {
   for (let i = 0; i < 300; i++) {
-    const { rows } = await c.query(`select count(*)::int as n from email where status in ('queued', 'sending')`);
-    if (rows[0].n === 0) return;
+    let pending = 0;
+    for (const client of new Set([c, cA])) {
+      pending += (await client.query(`select count(*)::int as n from email where status in ('queued', 'sending')`)).rows[0].n;
+    }
+    if (pending === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -66,6 +84,8 @@ const [ca, cb] = [median(cpu.get(a)!), median(cpu.get(b)!)];
 console.log(`server CPU per send: A ${ca.toFixed(0)} µs, B ${cb.toFixed(0)} µs (medians), A/B ${(ca / cb).toFixed(3)}`);
 console.log(`median A/B ${median(ratios).toFixed(3)}, A/live ${median(vsLive[0]).toFixed(3)}, B/live ${median(vsLive[1]).toFixed(3)}`);
 await c.end();
+if (cA !== c) await cA.end();
 await a.stop();
 await b.stop();
 await db.remove();
+if (dbA !== db) await dbA.remove();
