@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { processTicks, scratchDatabase, sendingTeam, sendRequest, startServer, type Server } from './lib.js';
+import { median, processTicks, scratchDatabase, sendingTeam, sendRequest, settle, startServer, type Server } from './lib.js';
 
 const SLICE = Number(process.env.AB_SLICE_SECONDS ?? 2);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
@@ -32,24 +32,11 @@ const send = (url: string) => {
   const server = url === a.url ? a : b;
   return { url: `${url}/api/emails`, connections: 20, ...sendRequest(tokens.get(server)!) };
 };
-const c = new pg.Client({ connectionString: db.url });
-await c.connect();
-const cA = dbA === db ? c : new pg.Client({ connectionString: dbA.url });
-if (cA !== c) await cA.connect();
-async function settle() {
-  for (let i = 0; i < 300; i++) {
-    let pending = 0;
-    for (const client of new Set([c, cA])) {
-      pending += (await client.query(`select count(*)::int as n from email where status in ('queued', 'sending')`)).rows[0].n;
-    }
-    if (pending === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 /** Each side's server CPU per 2xx answer, in µs, slice by slice. */
 const cpu = new Map<Server, number[]>();
 const rate = async (opts: autocannon.Options, seconds = SLICE, server?: Server) => {
-  await settle();
+  // Both sides' leftover deliveries (and autovacuum) done first, on each database.
+  for (const url of new Set([db.url, dbA.url])) await settle(url);
   const t0 = server ? processTicks(server.child.pid!) : 0;
   const r = await autocannon({ ...opts, duration: seconds });
   if (server) cpu.set(server, [...(cpu.get(server) ?? []), ((processTicks(server.child.pid!) - t0) * 10_000) / r['2xx']]);
@@ -79,12 +66,9 @@ for (let i = 0; i < ROUNDS; i++) {
     `A ${ra2.toFixed(0)}  B ${rb2.toFixed(0)}  live ${live.toFixed(0)}  A/B ${(ra2 / rb2).toFixed(3)}  A/live ${(ra2 / live).toFixed(3)}  B/live ${(rb2 / live).toFixed(3)}`,
   );
 }
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const [ca, cb] = [median(cpu.get(a)!), median(cpu.get(b)!)];
 console.log(`server CPU per send: A ${ca.toFixed(0)} µs, B ${cb.toFixed(0)} µs (medians), A/B ${(ca / cb).toFixed(3)}`);
 console.log(`median A/B ${median(ratios).toFixed(3)}, A/live ${median(vsLive[0]).toFixed(3)}, B/live ${median(vsLive[1]).toFixed(3)}`);
-await c.end();
-if (cA !== c) await cA.end();
 await a.stop();
 await b.stop();
 await db.remove();

@@ -19,6 +19,32 @@ const serverDir = path.resolve(here, '..');
 
 export const line = (name: string, value: string, note = '') => console.log(`${name.padEnd(18)} ${value}${note ? `   ${note}` : ''}`);
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Waits (at most 60 s) until the work a run left behind is done: no email left to deliver, no autovacuum running. */
+export async function settle(databaseUrl: string): Promise<void> {
+  const started = performance.now();
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    for (;;) {
+      const { rows } = await c.query<{ pending: number; vacuums: number }>(
+        `/* bench: settle */ select (select count(*)::int from email where status in ('queued', 'sending')) as pending,
+                (select count(*)::int from pg_stat_activity where backend_type = 'autovacuum worker') as vacuums`,
+      );
+      if ((rows[0].pending === 0 && rows[0].vacuums === 0) || performance.now() - started > 60_000) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 export type Server = { url: string; child: ChildProcess; stop: () => Promise<number | null> };
 
 /** The server as production runs it, on this database; `cpuProfileDir` (or BENCH_CPU_PROFILE) writes a CPU profile there when it stops. */
@@ -173,11 +199,6 @@ export async function measureExport(opts: ExportOptions) {
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
   const pairs: ExportPair[] = [];
   for (let i = 0; i < (opts.runs ?? 1); i++) pairs.push(await exportPair(opts));
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
   const ratios = pairs.map((p) => p.copyMs / p.exportMs);
   const all = pairs.length > 1 ? `; ${pairs.length} pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')}` : '';
   const shown = pairs.map((p) => `export+download ${(p.exportMs / 1000).toFixed(1)} s, ${p.baseline} ${(p.copyMs / 1000).toFixed(1)} s`);

@@ -1,5 +1,5 @@
 // A CPU profile of the server under `POST /api/emails` load only: `npx tsx bench/profile-send.ts <dir>`.
-// PROFILE_TARGET=health profiles `GET /api/health` instead, to compare the two per request.
+// PROFILE_TARGET=health profiles `GET /api/health` instead (live: `GET /api/health/live`), to compare them per request.
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { generateToken } from '../src/modules/api-key/token.js';
-import { gql, line, measureExport, startServer } from './lib.js';
+import { gql, line, measureExport, settle, startServer } from './lib.js';
 import { logsScale } from './logs-scale.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,25 +32,6 @@ function load(opts: autocannon.Options): Promise<Run> {
     );
     instance.on('response', () => answered++);
   });
-}
-
-/** Waits (at most 60 s) until the work a run left behind is done: no email left to deliver, no autovacuum running. */
-async function settle(databaseUrl: string): Promise<void> {
-  const started = performance.now();
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    for (;;) {
-      const { rows } = await c.query<{ pending: number; vacuums: number }>(
-        `/* bench: settle */ select (select count(*)::int from email where status in ('queued', 'sending')) as pending,
-                (select count(*)::int from pg_stat_activity where backend_type = 'autovacuum worker') as vacuums`,
-      );
-      if ((rows[0].pending === 0 && rows[0].vacuums === 0) || performance.now() - started > 60_000) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await c.end();
-  }
 }
 
 /** 2xx answers per second: a refusal or an error is not a send, nor a health check. */
