@@ -149,6 +149,19 @@ export function processTicks(pid: number): number {
   }
 }
 
+/**
+ * A process's main thread (where the server's JavaScript runs) from the scheduler's side, in ns
+ * since it started: time on a CPU, time runnable but waiting for one (/proc/<pid>/task/<pid>/schedstat).
+ */
+export function mainThread(pid: number): { runNs: number; waitNs: number } {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runNs: run, waitNs: wait };
+  } catch {
+    return { runNs: 0, waitNs: 0 };
+  }
+}
+
 /** CPU ticks of a PostgreSQL cluster: the postmaster and its children (backends, writers, the WAL). */
 export function clusterTicks(postmaster: number): number {
   let n = 0;

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { generateToken } from '../src/modules/api-key/token.js';
-import { gql, line, measureExport, settle, startServer } from './lib.js';
+import { gql, line, mainThread, measureExport, settle, startServer } from './lib.js';
 import { logsScale } from './logs-scale.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -62,7 +62,7 @@ function merged(runs: Run[]): Run {
  * charged to the sends, not to the baseline after them. Statements are counted over the side's
  * slices only.
  */
-async function inTurns(databaseUrl: string, baseline: autocannon.Options, side: autocannon.Options) {
+async function inTurns(databaseUrl: string, serverPid: number, baseline: autocannon.Options, side: autocannon.Options) {
   const slice = DURATION / TURNS;
   await load({ ...baseline, duration: WARMUP });
   await statementsSince(databaseUrl);
@@ -71,18 +71,40 @@ async function inTurns(databaseUrl: string, baseline: autocannon.Options, side: 
   const base: Run[] = [];
   const runs: Run[] = [];
   const statements = noStatements();
+  const threads = { baseline: noThread(), side: noThread() };
   let settled = 0;
   for (let i = 0; i < TURNS; i++) {
     const t = performance.now();
     await settle(databaseUrl);
     settled += performance.now() - t;
-    base.push(await load({ ...baseline, duration: slice }));
+    base.push(await watched(serverPid, threads.baseline, () => load({ ...baseline, duration: slice })));
     await statementsSince(databaseUrl);
-    runs.push(await load({ ...side, duration: slice }));
+    runs.push(await watched(serverPid, threads.side, () => load({ ...side, duration: slice })));
     for (const [k, n] of Object.entries(await statementsSince(databaseUrl))) statements[k as keyof Statements] += n;
   }
-  return { baseline: merged(base), side: merged(runs), warm, warmStatements, statements, settledSeconds: settled / 1000 };
+  return { baseline: merged(base), side: merged(runs), warm, warmStatements, statements, settledSeconds: settled / 1000, threads };
 }
+
+/** The server's main thread over a side's slices: ns running, waiting for a CPU, and of wall time. */
+type Thread = { runNs: number; waitNs: number; wallNs: number };
+const noThread = (): Thread => ({ runNs: 0, waitNs: 0, wallNs: 0 });
+
+async function watched(pid: number, into: Thread, run: () => Promise<Run>): Promise<Run> {
+  const before = mainThread(pid);
+  const t = process.hrtime.bigint();
+  const r = await run();
+  const after = mainThread(pid);
+  into.wallNs += Number(process.hrtime.bigint() - t);
+  into.runNs += after.runNs - before.runNs;
+  into.waitNs += after.waitNs - before.waitNs;
+  return r;
+}
+
+/** `run 72 %, waiting for a CPU 17 %, asleep 11 %` */
+const shares = (t: Thread) => {
+  const pct = (ns: number) => `${Math.round((100 * ns) / t.wallNs)} %`;
+  return `running ${pct(t.runNs)}, waiting for a CPU ${pct(t.waitNs)}, asleep ${pct(Math.max(0, t.wallNs - t.runNs - t.waitNs))}`;
+};
 
 type Statements = Record<'emailInsert' | 'delivery' | 'usageLogs' | 'jobQueue' | 'healthCheck' | 'keyLookup' | 'other', number>;
 const noStatements = (): Statements => ({ emailInsert: 0, delivery: 0, usageLogs: 0, jobQueue: 0, healthCheck: 0, keyLookup: 0, other: 0 });
@@ -245,14 +267,14 @@ async function main() {
       await admin.connect();
       await admin.query('create extension if not exists pg_stat_statements');
       await admin.end();
-      const health = await inTurns(db.url, liveOpts, { url: `${server.url}/api/health` });
+      const health = await inTurns(db.url, server.child.pid!, liveOpts, { url: `${server.url}/api/health` });
       const sendOpts = {
         url: `${server.url}/api/emails`,
         method: 'POST' as const,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ from: 'bench@bench.example.com', to: 'sink@example.org', subject: 'Benchmark', text: 'Hello' }),
       };
-      const sending = await inTurns(db.url, liveOpts, sendOpts);
+      const sending = await inTurns(db.url, server.child.pid!, liveOpts, sendOpts);
       const send = sending.side;
       const sendStatements = sending.statements;
       const per100 = (n: number) => ((100 * n) / send.requests.total).toFixed(1);
@@ -265,7 +287,7 @@ async function main() {
         headers: { authorization: `Bearer ${unknown}`, 'content-type': 'application/json' },
         body: sendOpts.body,
       };
-      const rejecting = await inTurns(db.url, liveOpts, rejectOpts);
+      const rejecting = await inTurns(db.url, server.child.pid!, liveOpts, rejectOpts);
       const reject = rejecting.side;
       const rejectStatements = rejecting.statements;
       const liveRps = okPerSecond(sending.baseline);
@@ -281,6 +303,15 @@ async function main() {
         'send_vs_health',
         (okPerSecond(send) / liveRps).toFixed(2),
         `goal ≥ 0.5 of live  (${okPerSecond(send).toFixed(0)} 2xx sends/s against ${liveRps.toFixed(0)}, ${turns}, each live turn after the sends' deliveries were done (${sending.settledSeconds.toFixed(1)} s in all); p99 ${send.latency.p99} ms, ${send.non2xx} non-2xx; statements per 100 sends: ${per100(sendStatements.emailInsert)} insert, ${per100(sendStatements.delivery)} delivery, ${per100(sendStatements.usageLogs)} usage log, ${per100(sendStatements.keyLookup)} key lookup, ${per100(sendStatements.other)} other)`,
+      );
+      // The server's own cost, apart from the machine: its JavaScript runs on one thread, so CPU time
+      // of that thread per request is what a send costs against the HTTP stack's own ceiling.
+      const cpuPerLive = sending.threads.baseline.runNs / 1000 / sending.baseline.requests.total;
+      const cpuPerSend = sending.threads.side.runNs / 1000 / send.requests.total;
+      line(
+        'send_cpu_vs_live',
+        (cpuPerLive / cpuPerSend).toFixed(2),
+        `no goal; what send_vs_health is short of  (the server's main thread: ${cpuPerLive.toFixed(0)} µs of CPU a live check, ${cpuPerSend.toFixed(0)} µs a send; over the send's slices it was ${shares(sending.threads.side)}; over live's, ${shares(sending.threads.baseline)})`,
       );
       const refusedPerSecond = reject['4xx'] / reject.duration;
       const rejectLiveRps = okPerSecond(rejecting.baseline);
