@@ -12,10 +12,11 @@ const out = process.argv[2] ?? path.join(os.tmpdir(), 'keyring-send-profile');
 const db = await scratchDatabase('keyring-prof-');
 const server = await startServer(db.url, {}, out);
 const { token } = await sendingTeam(server.url);
+const connections = Number(process.env.PROFILE_CONNECTIONS ?? 20);
 const result = await autocannon(
   process.env.PROFILE_TARGET === 'health' || process.env.PROFILE_TARGET === 'live'
-    ? { url: `${server.url}/api/health${process.env.PROFILE_TARGET === 'live' ? '/live' : ''}`, connections: Number(process.env.PROFILE_CONNECTIONS ?? 20), duration: 8 }
-    : { url: `${server.url}/api/emails`, connections: Number(process.env.PROFILE_CONNECTIONS ?? 20), duration: 8, ...sendRequest(token) },
+    ? { url: `${server.url}/api/health${process.env.PROFILE_TARGET === 'live' ? '/live' : ''}`, connections, duration: 8 }
+    : { url: `${server.url}/api/emails`, connections, duration: 8, ...sendRequest(token) },
 );
 console.log(`${result.requests.average} req/s, ${result.requests.total} requests; profile in ${out}`);
 await server.stop();
