@@ -1,8 +1,9 @@
 // `pnpm start`: install if needed, build if stale, then run the server (which migrates and serves).
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supervise } from './supervise.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
@@ -31,6 +32,4 @@ if (builtAt(clientOut) < newest(path.join(root, 'client', 'src'))) run('pnpm --f
 const explorerOut = path.join(root, 'explorer', 'dist', 'index.html');
 if (process.env.NODE_ENV !== 'production' && builtAt(explorerOut) < newest(path.join(root, 'explorer', 'src'))) run('pnpm --filter @keyring/explorer build');
 
-const child = spawn(process.execPath, ['--enable-source-maps', serverOut], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+supervise(process.execPath, ['--enable-source-maps', serverOut], { cwd: root });
