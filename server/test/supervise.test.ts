@@ -8,10 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 // scripts/supervise.mjs is what `pnpm start` leaves running between pnpm and the server.
 const supervise = fileURLToPath(new URL('../../scripts/supervise.mjs', import.meta.url));
 
+/** Running: a process that exited but whose new parent has not reaped it yet (a zombie) counts as gone. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -30,7 +31,7 @@ let pids: number[] = [];
 afterEach(() => {
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
   pids = [];
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
