@@ -10,17 +10,17 @@ import { spawn } from 'node:child_process';
  */
 export function supervise(command, args, opts = {}) {
   const child = spawn(command, args, { stdio: 'inherit', ...opts });
-  let stopping = false;
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) stop('SIGTERM');
+  }, 250);
+  orphaned.unref();
+  // Once told to stop, the server is not told again by the watch (a second signal is still passed on).
   const stop = (signal) => {
-    stopping = true;
+    clearInterval(orphaned);
     child.kill(signal);
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
-  const parent = process.ppid;
-  const orphaned = setInterval(() => {
-    if (process.ppid !== parent && !stopping) stop('SIGTERM');
-  }, 250);
-  orphaned.unref();
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return child;
 }

@@ -4,9 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from './harness.js';
 
 // scripts/supervise.mjs is what `pnpm start` leaves running between pnpm and the server.
 const supervise = fileURLToPath(new URL('../../scripts/supervise.mjs', import.meta.url));
+
+/** Polls until `check` holds (harness's waitFor takes a value; this is a yes or no). */
+const until = (what: string, check: () => boolean) => waitFor(() => check() || undefined, 5000, what);
 
 /** Running: a process that exited but whose new parent has not reaped it yet (a zombie) counts as gone. */
 const alive = (pid: number) => {
@@ -17,14 +21,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let dir: string;
 let pids: number[] = [];
