@@ -110,7 +110,8 @@ describe('retention', () => {
     expect(await backfill(old, 'backdated')).toBe(partitionOf(old));
     // Older still, with no partition: the default partition took it.
     expect(await backfill(daysAgo(RETENTION + 40), 'backdated-default')).toBe('usage_log_default');
-    const kept = await backfill(new Date(daysAgo(RETENTION).getTime() + 3_600_000), 'kept');
+    // An hour into the oldest day kept (an hour after "RETENTION days ago" is the next day after 23:00 UTC).
+    const kept = await backfill(new Date(utcDay(daysAgo(RETENTION)).getTime() + 3_600_000), 'kept');
     expect(kept).toBe(partitionOf(daysAgo(RETENTION)));
 
     await server.app.services.jobs.send(LOG_PARTITIONS_QUEUE, {});

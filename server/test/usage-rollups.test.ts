@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRootDir } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { maintainLogPartitions } from '../src/modules/usage-log/usage-log.partitions.js';
+import { maintainLogPartitions, utcDay } from '../src/modules/usage-log/usage-log.partitions.js';
 import { UsageRecorder } from '../src/modules/usage-log/usage-recorder.js';
 import { sql, startTestServer, type TestServer } from './harness.js';
 import { api, createKey, sdk, setUpTeam, type Team } from './rest-harness.js';
@@ -179,7 +179,8 @@ describe('retention and the rollups', () => {
   afterAll(() => kept?.stop());
 
   it('keep the request count, last use and usage chart of days whose logs were dropped', async () => {
-    const twoDaysAgo = new Date(Date.now() - 2 * DAY + 3_600_000);
+    // An hour into the UTC day two days back, whatever the time of day now.
+    const twoDaysAgo = new Date(utcDay(new Date(Date.now() - 2 * DAY)).getTime() + 3_600_000);
     const recorder = kept.app.services.usageRecorder;
     for (let i = 0; i < 30; i++) {
       recorder.record({
