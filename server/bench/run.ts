@@ -85,18 +85,24 @@ async function inTurns(databaseUrl: string, serverPid: number, baseline: autocan
   return { baseline: merged(base), side: merged(runs), warm, warmStatements, statements, settledSeconds: settled / 1000, threads };
 }
 
-/** The server's main thread over a side's slices: ns running, waiting for a CPU, and of wall time. */
-type Thread = { runNs: number; waitNs: number; wallNs: number };
-const noThread = (): Thread => ({ runNs: 0, waitNs: 0, wallNs: 0 });
+/**
+ * The server's main thread over a side's slices: ns running, waiting for a CPU, and of wall time;
+ * and the CPU of the load generator (autocannon runs in this process) over the same slices.
+ */
+type Thread = { runNs: number; waitNs: number; wallNs: number; loadNs: number };
+const noThread = (): Thread => ({ runNs: 0, waitNs: 0, wallNs: 0, loadNs: 0 });
 
 async function watched(pid: number, into: Thread, run: () => Promise<Run>): Promise<Run> {
   const before = mainThread(pid);
+  const load = process.cpuUsage();
   const t = process.hrtime.bigint();
   const r = await run();
   const after = mainThread(pid);
+  const { user, system } = process.cpuUsage(load);
   into.wallNs += Number(process.hrtime.bigint() - t);
   into.runNs += after.runNs - before.runNs;
   into.waitNs += after.waitNs - before.waitNs;
+  into.loadNs += (user + system) * 1000;
   return r;
 }
 
@@ -308,10 +314,11 @@ async function main() {
       // of that thread per request is what a send costs against the HTTP stack's own ceiling.
       const cpuPerLive = sending.threads.baseline.runNs / 1000 / sending.baseline.requests.total;
       const cpuPerSend = sending.threads.side.runNs / 1000 / send.requests.total;
+      const loadPer = (t: Thread, r: Run) => (t.loadNs / 1000 / r.requests.total).toFixed(0);
       line(
         'send_cpu_vs_live',
         (cpuPerLive / cpuPerSend).toFixed(2),
-        `no goal; what send_vs_health is short of  (the server's main thread: ${cpuPerLive.toFixed(0)} µs of CPU a live check, ${cpuPerSend.toFixed(0)} µs a send; over the send's slices it was ${shares(sending.threads.side)}; over live's, ${shares(sending.threads.baseline)})`,
+        `no goal; what send_vs_health is short of  (the server's main thread: ${cpuPerLive.toFixed(0)} µs of CPU a live check, ${cpuPerSend.toFixed(0)} µs a send; over the send's slices it was ${shares(sending.threads.side)}; over live's, ${shares(sending.threads.baseline)}; the load generator on the same two cores: ${loadPer(sending.threads.baseline, sending.baseline)} µs of CPU a live check, ${loadPer(sending.threads.side, send)} µs a send)`,
       );
       const refusedPerSecond = reject['4xx'] / reject.duration;
       const rejectLiveRps = okPerSecond(rejecting.baseline);
