@@ -30,7 +30,8 @@ describe('ExportsPage', () => {
             rowCount: 1100,
             processedRows: 200,
             expiresAt: null,
-            filters: { status: 'sent', from: '2026-01-01T00:00:00.000Z' },
+            // The start of Jan 1 where the browser is, as the Emails page's date filter sends it.
+            filters: { status: 'sent', from: new Date(2026, 0, 1).toISOString() },
           }),
           anExport('e2', { filters: { apiKeyId: 'k1', statusClass: 4 } }),
           anExport('e3', { resource: 'API_KEYS', status: 'EXPIRED', createdBy: null }),

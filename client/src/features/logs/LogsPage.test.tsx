@@ -36,7 +36,7 @@ const page = (logs: ReturnType<typeof log>[], hasNextPage = false) => ({
     pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor: logs.length ? `cursor-${logs[logs.length - 1].id}` : null },
     searchedUntil: null as string | null,
   },
-  usageLogRetention: { __typename: 'UsageLogRetention', days: 30, oldestAt: '2026-11-03T10:00:00.000Z' as string | null },
+  usageLogRetention: { __typename: 'UsageLogRetention', days: 30, oldestAt: new Date(2026, 10, 3, 12).toISOString() as string | null }, // noon of Nov 3 where the browser is
 });
 
 const keysMock = filterKeysMock(keys);
@@ -253,7 +253,7 @@ describe('LogsPage', () => {
   it('says where a search stopped, and searches older logs from there', async () => {
     const stopped = (logs: ReturnType<typeof log>[]) => {
       const data = page(logs, true);
-      data.usageLogs.searchedUntil = '2026-11-20T08:00:00.000Z';
+      data.usageLogs.searchedUntil = new Date(2026, 10, 20, 8).toISOString(); // Nov 20 where the browser is
       data.usageLogs.pageInfo.endCursor = 'window-end';
       return data;
     };
