@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -19,6 +19,7 @@ import { noNulStrings } from './graphql/no-nul.js';
 import { explorer } from './graphql/explorer.js';
 import { createLoaders } from './graphql/loaders.js';
 import { createSchema } from './graphql/schema.js';
+import { expressServer } from './lib/http-server.js';
 import { badTextMessage, findBadText } from './lib/nul.js';
 import type { Logger } from './logger.js';
 import { type Admission, clientIp, credentialsOf, RequestGate } from './modules/auth/gate.js';
@@ -151,7 +152,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const httpServer = createServer(app);
+  const httpServer = expressServer(app);
 
   /** The context of a request the gate has admitted, over HTTP or the WebSocket. */
   const contextOf = (admission: Admission, ip: string, em = orm.em.fork()): Context => ({
