@@ -10,7 +10,12 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 /** An app that uses Express's request and response helpers, served by `make`; what the request and response looked like on arrival, before Express saw them. */
 async function serve(make: (app: express.Express) => Server) {
   const app = express();
-  app.get('/hello/:name', (req, res) => res.status(201).set('x-seen', req.get('x-ask') ?? '').json({ hello: req.params.name, ip: req.ip }));
+  app.get('/hello/:name', (req, res) =>
+    res
+      .status(201)
+      .set('x-seen', req.get('x-ask') ?? '')
+      .json({ hello: req.params.name, ip: req.ip }),
+  );
   server = make(app);
   const arrived: { request: boolean; response: boolean }[] = [];
   server.prependListener('request', (req, res) => {
@@ -31,7 +36,7 @@ describe('expressServer', () => {
   it('falls back to Node’s own server when its constructors are classes, which cannot be called on another object', async () => {
     class Request extends IncomingMessage {}
     class Response extends ServerResponse {}
-    const got = await serve((app) => expressServer(app, { IncomingMessage: Request, ServerResponse: Response }));
+    const got = await serve((app) => expressServer(app, { IncomingMessage: Request, ServerResponse: Response as typeof ServerResponse }));
     expect(got.arrived).toEqual([{ request: false, response: false }]);
     expect(got).toMatchObject({ status: 201, seen: 'yes', body: { hello: 'ada', ip: '127.0.0.1' } });
   });
