@@ -272,6 +272,22 @@ describe('routes', () => {
     expect(get.headers.get('etag')).toMatch(/^W\/"/);
   });
 
+  it('an error answer, to a GET as to a POST, is JSON in UTF-8 with its exact length and no ETag', async () => {
+    const refused = await fetch(`${base}/things`, { headers: { authorization: 'Bearer re_123' } });
+    const unknown = await fetch(`${base}/nowhere`, { method: 'POST', headers: { authorization: `Bearer ${team.full.token}` } });
+    for (const [res, body] of [
+      [refused, { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid.' }],
+      [unknown, { statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' }],
+    ] as const) {
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.status).toBe(body.statusCode);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual(body);
+      expect(res.headers.get('etag')).toBeNull();
+    }
+  });
+
   it('405 method_not_allowed with Allow for another method of a route of ours', async () => {
     const res = await call('/things', { method: 'PUT', token: team.full.token });
     expect(res.status).toBe(405);

@@ -1,4 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import crypto, { createHash, randomBytes } from 'node:crypto';
 
-export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
+/**
+ * SHA-256 in hex. Node's one-shot `crypto.hash` (20.12+) where there is one: a third of the time
+ * of a Hash object, and every request made with a key hashes its token.
+ */
+export const sha256Hex: (value: string) => string =
+  typeof crypto.hash === 'function' ? (value) => crypto.hash('sha256', value, 'hex') : (value) => createHash('sha256').update(value).digest('hex');
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');

@@ -4,10 +4,24 @@ import { AppError, ErrorCode, serviceUnavailable } from '../errors.js';
 
 export type RestErrorBody = { statusCode: number; name: string; message: string };
 
+/**
+ * A JSON answer written as is, kept in `res.locals.responseBody` for the usage log: no ETag (a hash
+ * of every answer, which only a conditional GET of a resource can use) and none of Express's
+ * content-type handling. The REST API's errors and its answers to anything but a GET go this way.
+ */
+export function writeJsonAsIs(res: Response, statusCode: number, body: unknown): void {
+  res.locals.responseBody = body;
+  const text = JSON.stringify(body);
+  res.statusCode = statusCode;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 /** Answers with the REST API's error body, `{ statusCode, name, message }`, and gives it back (for the usage log). */
 export function writeRestError(res: Response, statusCode: number, name: string, message: string): RestErrorBody {
   const body = { statusCode, name, message };
-  res.status(statusCode).json(body);
+  writeJsonAsIs(res, statusCode, body);
   return body;
 }
 

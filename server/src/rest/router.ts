@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
 import { canManage } from '../modules/auth/actor.js';
 import { redact } from '../modules/usage-log/redact.js';
-import { RestError, toRestError, writeRestError } from './errors.js';
+import { RestError, toRestError, writeJsonAsIs, writeRestError } from './errors.js';
 import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
 import { notFoundEndpoint, routeTable } from './unoffered.js';
@@ -43,21 +43,12 @@ function sendError(res: Response, e: unknown, services: Services): void {
 
 /**
  * A route's answer. A GET's goes through Express (its ETag lets a client ask again conditionally);
- * any other method's is written as is: an ETag there serves nothing (a conditional request is a
- * GET's), so neither it (a hash of every answer) nor Express's content-type handling is paid for on
- * every send. The body is kept for the usage log, as res.json's wrapper keeps it.
+ * any other method's is written as is (`writeJsonAsIs`): an ETag there serves nothing, so neither
+ * it nor Express's content-type handling is paid for on every send.
  */
 function writeJson(req: Request, res: Response, status: number, body: unknown): void {
-  if (req.method === 'GET' || req.method === 'HEAD' || body === undefined) {
-    res.status(status).json(body);
-    return;
-  }
-  locals(res).responseBody = body;
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
+  if (req.method === 'GET' || req.method === 'HEAD' || body === undefined) res.status(status).json(body);
+  else writeJsonAsIs(res, status, body);
 }
 
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */

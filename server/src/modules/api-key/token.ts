@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { sha256Hex } from '../../lib/crypto.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 32; // 32 × log2(62) ≈ 190 bits of entropy
@@ -32,7 +33,7 @@ export function isWellFormedToken(token: string): boolean {
   return checksum(body) === token.slice(TOKEN_PREFIX.length + BODY_LENGTH);
 }
 
-export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string): string => sha256Hex(token);
 
 /** What the dashboard shows to recognise a key: `re_` and the first few characters. */
 export const tokenStart = (token: string): string => token.slice(0, TOKEN_PREFIX.length + 5);

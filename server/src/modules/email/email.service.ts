@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
 import type { ApiKeyActor } from '../auth/actor.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
+import { sha256Hex } from '../../lib/crypto.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
@@ -54,7 +55,7 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   );
 }
 
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+const hashOf = (value: unknown) => sha256Hex(JSON.stringify(value));
 
 function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: Date): NewEmailRow {
   const id = randomUUID();
