@@ -95,6 +95,8 @@ const routes: RestRoute[] = [
       throw Object.assign(new Error('upstream said no'), { headers: { 'x-upstream': 'secret', 'retry-after': '99' } });
     },
   },
+  // An answer with no body, to a method other than GET: Express's own (an empty body), not a failed write.
+  { method: 'post', path: '/things/:id/quiet', access: 'sending', handle: async () => ({ status: 202, body: undefined }) },
   {
     method: 'post',
     path: '/things/:id/conflict',
@@ -270,6 +272,16 @@ describe('routes', () => {
     expect(res.headers.get('etag')).toBeNull();
     const get = await call('/things', { token: team.full.token });
     expect(get.headers.get('etag')).toMatch(/^W\/"/);
+    // A HEAD is a GET without its body: the same ETag and length, through Express.
+    const head = await fetch(`${base}/things`, { method: 'HEAD', headers: { authorization: `Bearer ${team.full.token}` } });
+    expect(head.status).toBe(201);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    expect(await head.text()).toBe('');
+    // A POST whose route answers no body gets Express's empty answer with the route's status.
+    const quiet = await fetch(`${base}/things/1/quiet`, { method: 'POST', headers: { authorization: `Bearer ${team.full.token}` } });
+    expect(quiet.status).toBe(202);
+    expect(await quiet.text()).toBe('');
   });
 
   it('an error answer, to a GET as to a POST, is JSON in UTF-8 with its exact length and no ETag', async () => {
