@@ -22,7 +22,7 @@ import { createLogger } from '../src/logger.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { RequestGate } from '../src/modules/auth/gate.js';
 import { exportDownload } from '../src/modules/export/export.download.js';
-import { chunkCommitted } from '../src/modules/export/export.stream.js';
+import { chunkCommitted, HELD_CHUNKS } from '../src/modules/export/export.stream.js';
 import type { Services } from '../src/services.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 import { createKey } from './rest-harness.js';
@@ -556,54 +556,60 @@ describe('a download while the export is written', () => {
     expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id,name\na,1\nb,2\nc,3\n'), ended: true });
   });
 
-  it('chunks handed over on this instance are sent from memory, at most 8 held; the rest, gaps and other attempts are read back', async () => {
+  it('chunks handed over on this instance are sent from memory, at most HELD_CHUNKS held; the rest, gaps and other attempts are read back', async () => {
     // The bytes handed over in memory are marked `m`, those stored `d`, so the file shows where each chunk came from.
     const label = (c: string, seq: number) => `${c}${seq}`.padEnd(3);
+    // One more than can be held, handed over at once; the seqs after them follow on.
+    const n = HELD_CHUNKS + 2;
     const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [label('d', 0)] });
     const res = await fetch(h.url(made.id), { headers: cookie(admin) });
     const reader = res.body!.getReader();
     const parts: Buffer[] = [];
     let expected = label('d', 0);
     expect((await readAtLeast(reader, 3, parts)).toString()).toBe(expected);
-    // Another attempt's chunk, then ten of this one handed over at once (and stored after): 7 + the other's = 8 held.
+    // Another attempt's chunk, then n of this one handed over at once (and stored after): HELD_CHUNKS - 1 + the other's = HELD_CHUNKS held.
     chunkCommitted(h.s, made.id, randomUUID(), 1, Buffer.from(label('x', 1)));
     const handedOver = performance.now();
-    for (let seq = 1; seq <= 10; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
+    for (let seq = 1; seq <= n; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
     // Sent at once, without waiting for a poll.
     expect((await readAtLeast(reader, 6, parts)).subarray(0, 6).toString()).toBe(`${label('d', 0)}${label('m', 1)}`);
     expect(ms(handedOver)).toBeLessThan(200);
-    for (let seq = 1; seq <= 10; seq++) await insertChunk(made.id, made.attempt, seq, label('d', seq));
-    for (let seq = 1; seq <= 10; seq++) expected += label(seq <= 7 ? 'm' : 'd', seq);
+    for (let seq = 1; seq <= n; seq++) await insertChunk(made.id, made.attempt, seq, label('d', seq));
+    for (let seq = 1; seq <= n; seq++) expected += label(seq <= HELD_CHUNKS - 1 ? 'm' : 'd', seq);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
-    // Read back after a NOTIFY; their hand-over comes late (seq 11) with the next (13): the late copy is not sent again.
-    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 11, $3), ($1, $2, 12, $4)`, [
+    // Read back after a NOTIFY; their hand-over comes late (n + 1) with the next (n + 3): the late copy is not sent again.
+    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $5, $3), ($1, $2, $6, $4)`, [
       made.id,
       made.attempt,
-      label('d', 11),
-      label('d', 12),
+      label('d', n + 1),
+      label('d', n + 2),
+      n + 1,
+      n + 2,
     ]);
     await notify(made.id);
-    expected += label('d', 11) + label('d', 12);
+    expected += label('d', n + 1) + label('d', n + 2);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
-    chunkCommitted(h.s, made.id, made.attempt, 11, Buffer.from(label('m', 11)));
-    chunkCommitted(h.s, made.id, made.attempt, 13, Buffer.from(label('m', 13)));
-    await insertChunk(made.id, made.attempt, 13, label('d', 13));
-    expected += label('m', 13);
+    chunkCommitted(h.s, made.id, made.attempt, n + 1, Buffer.from(label('m', n + 1)));
+    chunkCommitted(h.s, made.id, made.attempt, n + 3, Buffer.from(label('m', n + 3)));
+    await insertChunk(made.id, made.attempt, n + 3, label('d', n + 3));
+    expected += label('m', n + 3);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
-    // A gap: 15 handed over, 14 not: both read back.
-    chunkCommitted(h.s, made.id, made.attempt, 15, Buffer.from(label('m', 15)));
-    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, 14, $3), ($1, $2, 15, $4)`, [
+    // A gap: n + 5 handed over, n + 4 not: both read back.
+    chunkCommitted(h.s, made.id, made.attempt, n + 5, Buffer.from(label('m', n + 5)));
+    await writer.query(`insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $5, $3), ($1, $2, $6, $4)`, [
       made.id,
       made.attempt,
-      label('d', 14),
-      label('d', 15),
+      label('d', n + 4),
+      label('d', n + 5),
+      n + 4,
+      n + 5,
     ]);
-    expected += label('d', 14) + label('d', 15);
+    expected += label('d', n + 4) + label('d', n + 5);
     expect((await readAtLeast(reader, expected.length, parts)).toString()).toBe(expected);
     // READY when it wakes (after a read that found nothing, so the state is read again), ten more
     // handed over: the rest in one read from PostgreSQL, not from memory.
     await new Promise((r) => setTimeout(r, 600));
-    for (let seq = 16; seq <= 25; seq++) {
+    for (let seq = n + 6; seq <= n + 15; seq++) {
       await insertChunk(made.id, made.attempt, seq, label('d', seq));
       expected += label('d', seq);
     }
@@ -612,7 +618,7 @@ describe('a download while the export is written', () => {
       made.attempt,
       expected.length,
     ]);
-    for (let seq = 16; seq <= 25; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
+    for (let seq = n + 6; seq <= n + 15; seq++) chunkCommitted(h.s, made.id, made.attempt, seq, Buffer.from(label('m', seq)));
     expect(await readRest(reader, parts)).toEqual({ body: Buffer.from(expected), ended: true });
     expect(h.logs).toEqual([]);
   });

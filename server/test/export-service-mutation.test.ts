@@ -626,7 +626,7 @@ describe('runExport', () => {
 
   it('an attempt no longer wanted (the export FAILED meanwhile) stops, keeps no chunk and names no attempt', async () => {
     const t = await team();
-    // ~5 MB: the writer asks whether it is still wanted after its fourth chunk.
+    // ~5 MB: the writer asks whether it is still wanted once 4 MB are stored.
     await addEmails(t.teamId, 1001, 0, 250);
     const id = await pending(t, ExportResource.EMAILS);
     const lock = await lockTable('email');

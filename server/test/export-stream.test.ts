@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHUNK_BYTES } from '../src/modules/export/export.file.js';
 import { PASSWORD, signUpAdmin, sql, startApp, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 
 // A download made while a large export is PROCESSING streams the file as its chunks are committed.
@@ -9,7 +10,7 @@ import { PASSWORD, signUpAdmin, sql, startApp, startTestServer, type TestClient,
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status downloadUrl streamUrl } }`;
 const GET = `query($id: ID!) { export(id: $id) { id status rowCount fileSize downloadUrl streamUrl } }`;
 const ROWS = 40_000;
-const CHUNK = 1 << 20;
+const CHUNK = CHUNK_BYTES;
 /** The advisory lock a 'hold' fault waits for: the test holds it to pause the writer. */
 const HOLD_LOCK = 4242;
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Services } from '../../services.js';
+import { CHUNK_BYTES } from './export.file.js';
 
 /**
  * Chunks committed by the exports this instance writes, by export id, with their bytes: a
@@ -28,8 +29,8 @@ export const chunkCommitted = (services: Services, exportId: string, attempt: st
   if (committed.listenerCount(exportId)) committed.emit(exportId, { attempt, seq, data: Buffer.from(data) } satisfies Committed);
 };
 
-/** Chunks a follower keeps in memory at most; past that it reads them from PostgreSQL. */
-const HELD_CHUNKS = 8;
+/** Chunks a follower keeps in memory at most (8 MB); past that it reads them from PostgreSQL. */
+export const HELD_CHUNKS = (8 << 20) / CHUNK_BYTES;
 
 /** How long a follower sleeps at most when nothing told it of a new chunk (another instance writes). */
 export const FOLLOW_POLL_MS = 250;
