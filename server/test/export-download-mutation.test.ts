@@ -747,6 +747,28 @@ describe('a download while the export is written', () => {
     expect(one.listening()).toBe(0);
   });
 
+  it("another instance's chunk announced while a read waits is read as soon as that read ends, not at the next poll", async () => {
+    const one = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['d0 '] });
+    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 3, parts);
+    // Stored by another instance, unannounced, while the follower sleeps out its poll: its next read finds it.
+    await insertChunk(made.id, made.attempt, 1, 'd1 ');
+    await whileItReads(async () => {
+      // The next is stored (committed with the lock's release) and announced while that read waits.
+      await insertChunk(made.id, made.attempt, 2, 'd2 ');
+      await notify(made.id);
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    const released = performance.now();
+    expect((await readAtLeast(reader, 9, parts)).toString()).toBe('d0 d1 d2 ');
+    expect(ms(released)).toBeLessThan(150);
+    await finish(made.id, made.attempt, 9);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('d0 d1 d2 '), ended: true });
+  });
+
   it('READY with another attempt before the first byte: that file, read from PostgreSQL', async () => {
     const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
     const pending = fetch(h.url(made.id), { headers: cookie(admin) });
