@@ -243,6 +243,16 @@ async function readAtLeast(reader: ReadableStreamDefaultReader<Uint8Array>, n: n
   return Buffer.concat(into);
 }
 
+/** A PROCESSING export whose writer has stored its first chunk, and a download of it (through `url`) that has received that chunk. */
+async function followFromFirst(url: (id: string) => string, first: string) {
+  const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [first] });
+  const res = await fetch(url(made.id), { headers: cookie(admin) });
+  const reader = res.body!.getReader();
+  const parts: Buffer[] = [];
+  await readAtLeast(reader, first.length, parts);
+  return { made, reader, parts };
+}
+
 async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>, into: Buffer[]): Promise<{ body: Buffer; ended: boolean }> {
   try {
     for (;;) {
@@ -662,11 +672,7 @@ describe('a download while the export is written', () => {
 
   it('waits without spinning: a few statements per poll, other exports ignored; its listeners go when it ends', async () => {
     const one = await serve({ slots: 1, waitSeconds: 0.6 });
-    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
-    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
-    const reader = res.body!.getReader();
-    const parts: Buffer[] = [];
-    await readAtLeast(reader, 3, parts);
+    const { made, reader, parts } = await followFromFirst(one.url, 'id\n');
     expect(one.listening()).toBe(1);
     const before = one.counts.downloading;
     await notify(made.id);
@@ -721,11 +727,7 @@ describe('a download while the export is written', () => {
 
   it('a hand-over or a client gone while it reads is not lost: acted on as soon as the read ends, not at the next poll', async () => {
     const one = await serve({ slots: 1, waitSeconds: 0.3 });
-    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['d0 '] });
-    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
-    const reader = res.body!.getReader();
-    const parts: Buffer[] = [];
-    await readAtLeast(reader, 3, parts);
+    const { made, reader, parts } = await followFromFirst(one.url, 'd0 ');
     await whileItReads(() => chunkCommitted(one.s, made.id, made.attempt, 1, Buffer.from('m1 ')));
     const released = performance.now();
     expect((await readAtLeast(reader, 6, parts)).toString()).toBe('d0 m1 ');
@@ -749,11 +751,7 @@ describe('a download while the export is written', () => {
 
   it("another instance's chunk announced while a read waits is read as soon as that read ends, not at the next poll", async () => {
     const one = await serve({ slots: 1, waitSeconds: 0.3 });
-    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['d0 '] });
-    const res = await fetch(one.url(made.id), { headers: cookie(admin) });
-    const reader = res.body!.getReader();
-    const parts: Buffer[] = [];
-    await readAtLeast(reader, 3, parts);
+    const { made, reader, parts } = await followFromFirst(one.url, 'd0 ');
     // Stored by another instance, unannounced, while the follower sleeps out its poll: its next read finds it.
     await insertChunk(made.id, made.attempt, 1, 'd1 ');
     await whileItReads(async () => {
