@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createClient as createWsClient } from 'graphql-ws';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import WebSocket from 'ws';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { CopyOut } from '../src/lib/copy-out.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverDir = path.resolve(here, '..');
@@ -54,7 +54,9 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   // The compiled server, as `pnpm start` runs it (tsx's transform adds work to every closure made).
   // BENCH_MAIN: another compiled tree (bench/ab.ts compares two).
   const main = process.env.BENCH_TSX ? ['--import', 'tsx', 'src/main.ts'] : [process.env.BENCH_MAIN ?? 'dist/src/main.js'];
-  const child = spawn(process.execPath, [...profile, ...main], {
+  // BENCH_NODE_ARGS: more of node's flags for the server (--trace-gc, which NODE_OPTIONS refuses).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profile, ...nodeArgs, ...main], {
     cwd: serverDir,
     env: {
       ...process.env,
@@ -176,6 +178,12 @@ export function clusterTicks(postmaster: number): number {
   return n;
 }
 
+/** CPU ticks every process of the machine spent so far (/proc/stat: all but idle and iowait). */
+export function machineTicks(): number {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4];
+}
+
 export function rssMb(pid: number): number {
   let status = '';
   try {
@@ -257,17 +265,19 @@ async function exportPair(opts: ExportOptions): Promise<ExportPair> {
   const copySql = `copy (${logsExportQuery(teamId, {})}) to stdout with (format csv, header true)`;
   const copyFile = path.join(dir, 'copy.csv');
   let t0 = performance.now();
+  let cpu0 = machineTicks();
   let baseline = 'psql \\copy';
   try {
     const oneLine = logsExportQuery(teamId, {}).replace(/\s+/g, ' ');
     execFileSync('psql', [opts.databaseUrl, '-q', '-c', `\\copy (${oneLine}) to '${copyFile}' with (format csv, header true)`], { stdio: 'ignore' });
   } catch {
-    baseline = 'COPY TO STDOUT (pg-copy-streams)';
+    baseline = 'COPY TO STDOUT (CopyOut)';
     t0 = performance.now();
+    cpu0 = machineTicks();
     const c = new pg.Client({ connectionString: opts.databaseUrl });
     await c.connect();
     const out = fs.createWriteStream(copyFile);
-    const stream = c.query(copyTo(copySql));
+    const stream = c.query(new CopyOut(copySql));
     await new Promise<void>((resolve, reject) => {
       stream.pipe(out);
       out.on('finish', resolve);
@@ -276,12 +286,15 @@ async function exportPair(opts: ExportOptions): Promise<ExportPair> {
     await c.end();
   }
   const copyMs = performance.now() - t0;
+  const copyCpu = (machineTicks() - cpu0) / 100;
   const copyBytes = fs.statSync(copyFile).size;
 
   const rssBefore = rssMb(server.child.pid!);
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(server.child.pid!))), 100);
   t0 = performance.now();
+  cpu0 = machineTicks();
+  const serverTicks0 = processTicks(server.child.pid!);
   const created = await gql(server.url, `mutation { createExport(input: { resource: LOGS }) { id status } }`, {}, session);
   const id = created.data.createExport.id as string;
   const tCreated = performance.now();
@@ -351,6 +364,8 @@ async function exportPair(opts: ExportOptions): Promise<ExportPair> {
   const tReady = performance.now();
   const rssWhileWriting = rssPeak;
   const tSaved = await download;
+  const exportCpu = (machineTicks() - cpu0) / 100;
+  const serverCpu = (processTicks(server.child.pid!) - serverTicks0) / 100;
   const bytes = fs.statSync(downloaded).size;
   // The file saved is the export's whole file, byte for byte the same as psql's.
   const same = bytes === copyBytes && fs.readFileSync(downloaded).equals(fs.readFileSync(copyFile));
@@ -366,7 +381,7 @@ async function exportPair(opts: ExportOptions): Promise<ExportPair> {
     baseline,
     bytes,
     same,
-    phases: `createExport ${phase(t0, tCreated)} s, first byte +${phase(tCreated, tFirstByte)} s, READY +${phase(tCreated, tReady)} s, file saved +${phase(tReady, tSaved)} s after READY (${downloader}, streamed while written)`,
+    phases: `createExport ${phase(t0, tCreated)} s, first byte +${phase(tCreated, tFirstByte)} s, READY +${phase(tCreated, tReady)} s, file saved +${phase(tReady, tSaved)} s after READY (${downloader}, streamed while written); CPU of the whole machine: export ${exportCpu.toFixed(1)} s (the server's ${serverCpu.toFixed(2)} s), ${baseline} ${copyCpu.toFixed(1)} s`,
     rssBefore,
     rssPeak,
     rssWhileWriting,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import { createApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { timeoutsOf } from './db/connection.js';
@@ -45,6 +46,11 @@ export async function start(config: Config, logger: Logger = createLogger(config
   }
 }
 
+/** HEAP_GROWING_PERCENT (config.ts): V8 reads the factor each time it sets the next limit. */
+export function growHeapBy(percent: number): void {
+  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  growHeapBy(config.HEAP_GROWING_PERCENT);
   const running = await start(config, logger).catch((e: unknown) => {
     logger.fatal({ err: e }, 'Keyring failed to start');
     process.exit(1);

@@ -163,6 +163,7 @@ describe('startup: refusing to run', () => {
     ['PORT', { PORT: 'notaport', DATABASE_URL: 'postgres://127.0.0.1:1/none' }],
     ['DATABASE_URL', { PORT: '0', DATABASE_URL: 'mysql://x' }],
     ['RATE_LIMIT_PER_SECOND', { PORT: '0', DATABASE_URL: 'postgres://127.0.0.1:1/none', RATE_LIMIT_PER_SECOND: '-1' }],
+    ['HEAP_GROWING_PERCENT', { PORT: '0', DATABASE_URL: 'postgres://127.0.0.1:1/none', HEAP_GROWING_PERCENT: 'twice' }],
   ])(
     'an invalid %s makes the process exit non-zero with a message naming it',
     async (variable, env) => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { binaryCopyValues } from './binary-copy.js';
+import { CopyOut } from './copy-out.js';
 
 async function* pieces(bytes: Buffer, cuts: number[]): AsyncGenerator<Buffer> {
   let at = 0;
@@ -25,7 +25,7 @@ describe('binaryCopyValues', () => {
 
   const copy = async (query: string) => {
     const chunks: Buffer[] = [];
-    for await (const b of client.query(copyTo(`copy (${query}) to stdout (format binary)`)) as AsyncIterable<Buffer>) chunks.push(b);
+    for await (const b of client.query(new CopyOut(`copy (${query}) to stdout (format binary)`)) as AsyncIterable<Buffer>) chunks.push(b);
     return Buffer.concat(chunks);
   };
 

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import pg, { escapeLiteral, type PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
+import { CopyOut } from '../../lib/copy-out.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import { canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
@@ -247,7 +247,7 @@ async function sendFile(client: PoolClient, res: Response, exp: Export): Promise
  */
 async function sendChunks(client: PoolClient, res: Response, id: string, attempt: string, from: number): Promise<{ chunks: number; bytes: number } | 'gone'> {
   const copy = client.query(
-    copyTo(
+    new CopyOut(
       `copy (select data from export_chunk where export_id = ${escapeLiteral(id)} and attempt = ${escapeLiteral(attempt)} and seq >= ${Number(from)} order by seq) to stdout (format binary)`,
     ),
   );

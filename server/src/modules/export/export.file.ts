@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { CopyOut } from '../../lib/copy-out.js';
+import { ChunkInsert } from './chunk-insert.js';
 
 /**
  * The size of a stored chunk. PostgreSQL's CPU per stored byte rises about five-fold between 384 KB
@@ -79,9 +80,7 @@ export async function writeCsv(opts: {
     await inFlight;
     const chunk = seq++;
     const data = current.subarray(0, filled);
-    inFlight = writer
-      .query('insert into export_chunk (export_id, attempt, seq, data) values ($1, $2, $3, $4)', [opts.exportId, opts.attempt, chunk, data])
-      .then(() => opts.onChunk?.(chunk, data));
+    inFlight = writer.query(new ChunkInsert(opts.exportId, opts.attempt, chunk, data)).done.then(() => opts.onChunk?.(chunk, data));
     // Awaited at the next flush or the end; meanwhile a failure must not be an unhandled rejection.
     inFlight.catch(() => undefined);
     current = buffers[seq % 2];
@@ -90,7 +89,7 @@ export async function writeCsv(opts: {
   try {
     await client.query(`set statement_timeout = 0`);
     for (const [i, query] of opts.queries.entries()) {
-      const stream = client.query(copyTo(`copy (${query}) to stdout with (format csv, header ${i === 0}, encoding 'UTF8')`));
+      const stream = client.query(new CopyOut(`copy (${query}) to stdout with (format csv, header ${i === 0}, encoding 'UTF8')`));
       for await (const buf of stream as AsyncIterable<Buffer>) {
         counter.push(buf);
         bytes += buf.length;
