@@ -358,7 +358,7 @@ async function main() {
     await c.end();
     server = await startServer(db.url);
     const session = (await gql(server.url, `mutation { signIn(input: { email: "bench@example.com", password: "benchmark-password" }) { id } }`)).cookie!;
-    await measureExport({ server, databaseUrl: db.url, dir, teamId, session, rows: total, runs: EXPORT_RUNS });
+    await measureExport({ server, databaseUrl: db.url, dir, teamId, session, rows: total, runs: EXPORT_RUNS, warmup: true });
   } finally {
     await server.stop().catch(() => undefined);
     await db.stop();

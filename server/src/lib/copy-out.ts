@@ -21,7 +21,6 @@ type DataHandler = (chunk: Buffer) => void;
 export class CopyOut extends Readable {
   /** Rows copied, from the CommandComplete tag (after the stream ends). */
   rowCount = 0;
-  private connection: Connection | null = null;
   private socket: Socket | null = null;
   private pgHandler: DataHandler | null = null;
   /** The current message: its type and how many of its bytes are still to come. */
@@ -40,7 +39,6 @@ export class CopyOut extends Readable {
 
   /** Called by pg when the query's turn comes. */
   submit(connection: Connection): void {
-    this.connection = connection;
     const socket = connection.stream as unknown as Socket;
     const handlers = socket.listeners('data') as DataHandler[];
     if (handlers.length !== 1) throw new Error(`CopyOut expects pg's one data listener, found ${handlers.length}`);
