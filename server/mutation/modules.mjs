@@ -39,6 +39,8 @@ export const MODULES = {
   'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/export-download-mutation.test.ts'] },
   // Following an export while it is written (chunks handed over in memory, NOTIFY, polls).
   'export-stream': { mutate: 'src/modules/export/export.stream.ts', tests: ['test/export-download-mutation.test.ts'] },
+  // An export chunk inserted from the writer's buffer (Parse, Bind, Execute, Sync written by us).
+  'chunk-insert': { mutate: 'src/modules/export/chunk-insert.ts', tests: ['src/modules/export/chunk-insert.test.ts'] },
   // rest-router-mutation.test.ts: the router with routes of its own in an app of its own (one server for its gate and keys).
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).

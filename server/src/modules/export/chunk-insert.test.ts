@@ -49,7 +49,11 @@ describe('ChunkInsert', () => {
   });
 
   it('refuses an id that is not a uuid before sending anything', () => {
-    expect(() => new ChunkInsert('not-a-uuid', randomUUID(), 0, Buffer.alloc(1))).toThrow('not a uuid');
+    const id = randomUUID();
+    for (const bad of ['not-a-uuid', `0${id}`, `${id}0`, id.slice(1)]) {
+      expect(() => new ChunkInsert(bad, randomUUID(), 0, Buffer.alloc(1)), bad).toThrow('not a uuid');
+      expect(() => new ChunkInsert(exportId, bad, 0, Buffer.alloc(1)), bad).toThrow('not a uuid');
+    }
   });
 
   it('fails, rather than waits forever, when the connection is cut while inserting', async () => {

@@ -5,7 +5,7 @@ const SQL = 'insert into export_chunk (export_id, attempt, seq, data) values ($1
 const PARAM_TYPES = [2950, 2950, 23, 17];
 const BINARY = 1;
 
-const cstring = (s: string) => Buffer.from(`${s}\0`, 'utf8');
+const cstring = (s: string) => Buffer.from(`${s}\0`);
 const uuidBytes = (id: string) => {
   const hex = id.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a uuid: ${id}`);
@@ -15,7 +15,7 @@ const uuidBytes = (id: string) => {
 const message = (type: string, ...body: Buffer[]) => {
   const length = body.reduce((n, b) => n + b.length, 4);
   const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
+  head.write(type, 0);
   head.writeInt32BE(length, 1);
   return Buffer.concat([head, ...body]);
 };
@@ -30,10 +30,16 @@ const int32 = (...ns: number[]) => {
   return b;
 };
 
-/** Parse of the insert (the unnamed statement), the same for every chunk. */
-const PARSE = message('P', cstring(''), cstring(SQL), int16(PARAM_TYPES.length), int32(...PARAM_TYPES));
-/** After the chunk's bytes: no result formats, then Execute (all rows) and Sync. */
-const TRAILER = Buffer.concat([int16(0), message('E', cstring(''), int32(0)), message('S')]);
+/**
+ * The same for every chunk, made at the first: Parse of the insert (the unnamed statement), and
+ * what follows the chunk's bytes (no result formats, then Execute of all rows, and Sync).
+ */
+let fixed: { parse: Buffer; trailer: Buffer } | undefined;
+const fixedParts = () =>
+  (fixed ??= {
+    parse: message('P', cstring(''), cstring(SQL), int16(PARAM_TYPES.length), int32(...PARAM_TYPES)),
+    trailer: Buffer.concat([int16(0), message('E', cstring(''), int32(0)), message('S')]),
+  });
 
 /**
  * One export chunk inserted as node-postgres' `insert … values ($1, $2, $3, $4)` would be, but
@@ -53,7 +59,6 @@ export class ChunkInsert {
   /** pg calls it, if set, like a query's callback (when a query_timeout is configured). */
   callback?: (err: Error | null) => void;
   private settle!: (err: Error | null) => void;
-  private error: Error | null = null;
   private readonly head: Buffer;
 
   constructor(
@@ -62,11 +67,10 @@ export class ChunkInsert {
     seq: number,
     private readonly data: Buffer,
   ) {
+    // pg reports each query's end once: an ErrorResponse clears the active query before its
+    // ReadyForQuery (and a query_timeout has pg call the callback itself, then replace it).
     this.done = new Promise<void>((resolve, reject) => {
-      let settled = false;
       this.settle = (err) => {
-        if (settled) return;
-        settled = true;
         this.callback?.(err);
         if (err) reject(err);
         else resolve();
@@ -76,9 +80,9 @@ export class ChunkInsert {
     const bodyBefore = Buffer.concat([cstring(''), cstring(''), int16(1, BINARY), int16(PARAM_TYPES.length), ...params, int32(data.length)]);
     const bindLength = 4 + bodyBefore.length + data.length + 2;
     const bindHead = Buffer.alloc(5);
-    bindHead.write('B', 0, 'latin1');
+    bindHead.write('B', 0);
     bindHead.writeInt32BE(bindLength, 1);
-    this.head = Buffer.concat([PARSE, bindHead, bodyBefore]);
+    this.head = Buffer.concat([fixedParts().parse, bindHead, bodyBefore]);
   }
 
   /** pg: the query's turn on this connection. */
@@ -87,14 +91,12 @@ export class ChunkInsert {
     socket.cork();
     socket.write(this.head);
     socket.write(this.data);
-    socket.write(TRAILER);
+    socket.write(fixedParts().trailer);
     socket.uncork();
   }
 
   handleError(err: Error): void {
-    this.error ??= err;
-    // A broken connection sends no ReadyForQuery: settle now.
-    this.settle(this.error);
+    this.settle(err);
   }
 
   handleCommandComplete(): void {}
@@ -104,6 +106,6 @@ export class ChunkInsert {
   handlePortalSuspended(): void {}
 
   handleReadyForQuery(): void {
-    this.settle(this.error);
+    this.settle(null);
   }
 }
