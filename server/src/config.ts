@@ -96,7 +96,7 @@ const schema = z.object({
    * How far V8 lets the old generation grow past what survived the last full collection, in
    * percent (100: to twice that). 0 keeps V8's own factor, which in this server sank to about
    * ×1.1–1.7 under an export's load and started a full collection every ~200 ms (~20 an export, a
-   * third of its CPU, measured with --trace-gc on 2026-12-04); at 100, two.
+   * third of its CPU, measured with --trace-gc on 2026-12-04); at 100, 2 over two exports.
    */
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
   /** Serves Prometheus metrics at GET /metrics to `Authorization: Bearer <METRICS_TOKEN>`; unset: no metrics. */

@@ -238,6 +238,15 @@ describe('startup: configuration parsing', () => {
     expect(loadConfig({})).toMatchObject({ EXPORT_DOWNLOADS: 4, EXPORT_DOWNLOAD_WAIT_SECONDS: 30 });
   });
 
+  it('refuses a heap growing percent out of range or not whole, naming it; 0 leaves it to V8', () => {
+    for (const value of ['-1', '1001', '2.5', 'twice']) {
+      expect(() => loadConfig({ HEAP_GROWING_PERCENT: value }), value).toThrow(/HEAP_GROWING_PERCENT:/);
+    }
+    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(100);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '1000' }).HEAP_GROWING_PERCENT).toBe(1000);
+  });
+
   it('treats empty variables as unset, so a blank value never turns the rate limit off', () => {
     const config = loadConfig({ PORT: '', RATE_LIMIT_PER_SECOND: '', SMTP_URL: '', LOG_LEVEL: ' ', DATABASE_URL: '' });
     expect(config.PORT).toBe(4000);
