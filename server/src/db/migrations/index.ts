@@ -14,6 +14,7 @@ import { Migration20261203130200_usage_rollup_team_day } from './Migration202612
 import { Migration20261203160000_api_key_enabled } from './Migration20261203160000_api_key_enabled.js';
 import { Migration20261204010000_export_writing_attempt } from './Migration20261204010000_export_writing_attempt.js';
 import { Migration20261204010100_usage_log_requests } from './Migration20261204010100_usage_log_requests.js';
+import { Migration20261204150000_export_cells_inlined } from './Migration20261204150000_export_cells_inlined.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261203160000_api_key_enabled', class: Migration20261203160000_api_key_enabled },
   { name: 'Migration20261204010000_export_writing_attempt', class: Migration20261204010000_export_writing_attempt },
   { name: 'Migration20261204010100_usage_log_requests', class: Migration20261204010100_usage_log_requests },
+  { name: 'Migration20261204150000_export_cells_inlined', class: Migration20261204150000_export_cells_inlined },
 ];
