@@ -30,6 +30,7 @@ export default {
   disableTypeChecks: false,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  timeoutMS: 60_000,
+  // A module whose tests are quick may set less (mutation/modules.mjs): a mutant that hangs waits this out.
+  timeoutMS: mod.timeoutMS ?? 60_000,
   thresholds: { high: 85, low: 70, break: null },
 };
