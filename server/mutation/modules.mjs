@@ -43,7 +43,9 @@ export const MODULES = {
   'chunk-insert': { mutate: 'src/modules/export/chunk-insert.ts', tests: ['src/modules/export/chunk-insert.test.ts'] },
   // Export COPYs and downloads read by hijacking pg's socket (row bytes moved over the message headers).
   // A mutant that stops the stream hangs its test: 10 s of timeout instead of 60 (the tests take ~3 s).
-  'copy-out': { mutate: 'src/lib/copy-out.ts', tests: ['src/lib/copy-out.test.ts', 'src/lib/binary-copy.test.ts'], timeoutMS: 10_000 },
+  // binary-copy.test.ts is left out: it only makes its input with CopyOut, in a beforeAll, which made
+  // Stryker count the lines it ran as static (run before any test) and report them survived.
+  'copy-out': { mutate: 'src/lib/copy-out.ts', tests: ['src/lib/copy-out.test.ts'], timeoutMS: 10_000 },
   // rest-router-mutation.test.ts: the router with routes of its own in an app of its own (one server for its gate and keys).
   'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).

@@ -19,8 +19,6 @@ type DataHandler = (chunk: Buffer) => void;
  * 5-byte message headers) and the read is pushed as one piece. A 1M-row export is 1M messages.
  */
 export class CopyOut extends Readable {
-  /** Rows copied, from the CommandComplete tag (after the stream ends). */
-  rowCount = 0;
   private socket: Socket | null = null;
   private pgHandler: DataHandler | null = null;
   /** The current message: its type and how many of its bytes are still to come. */
@@ -30,24 +28,24 @@ export class CopyOut extends Readable {
   private header = Buffer.alloc(HEADER_BYTES);
   private headerHave = 0;
   private wanted = false;
-  private forwarding = false;
   private readonly onReadable = () => this.forward();
 
   constructor(readonly text: string) {
     super();
   }
 
-  /** Called by pg when the query's turn comes. */
-  submit(connection: Connection): void {
+  /** Called by pg when the query's turn comes; an error returned fails the query (pg calls handleError). */
+  submit(connection: Connection): Error | undefined {
     const socket = connection.stream as unknown as Socket;
     const handlers = socket.listeners('data') as DataHandler[];
-    if (handlers.length !== 1) throw new Error(`CopyOut expects pg's one data listener, found ${handlers.length}`);
+    if (handlers.length !== 1) return new Error(`CopyOut expects pg's one data listener, found ${handlers.length}`);
     this.socket = socket;
     this.pgHandler = handlers[0];
     socket.removeListener('data', this.pgHandler);
     socket.pause();
     socket.on('readable', this.onReadable);
     connection.query(this.text);
+    return undefined;
   }
 
   override _read(): void {
@@ -55,15 +53,17 @@ export class CopyOut extends Readable {
     this.forward();
   }
 
+  /**
+   * Reads the socket while the stream wants more (push said so) and the COPY is on. Unguarded
+   * against re-entry: a push that made a consumer read at once would only read the next socket
+   * chunk sooner, as every read is parsed whole before it is pushed.
+   */
   private forward(): void {
-    if (this.forwarding || !this.wanted || !this.socket) return;
-    this.forwarding = true;
     while (this.wanted && this.socket) {
       const chunk = this.socket.read();
-      if (chunk === null) break;
+      if (chunk === null) return;
       this.parse(chunk);
     }
-    this.forwarding = false;
   }
 
   /** Moves the CopyData payloads of one socket read to its front and pushes them as one piece. */
@@ -101,23 +101,23 @@ export class CopyOut extends Readable {
         this.left = this.header.readUInt32BE(1) - 4;
       }
       // CopyOutResponse, NoticeResponse, ParameterStatus and NotificationResponse may come between
-      // rows: their bytes are skipped. CopyDone ends the copy: pg reads CommandComplete onwards.
+      // rows: their bytes are skipped. CopyDone (no body) ends the copy: pg reads CommandComplete onwards.
       if (this.type === COPY_DONE) {
-        this.finish(buf, write, read + this.left, true);
+        this.finish(buf, write, read, true);
         return;
       }
     }
-    if (write > 0) this.wanted = this.push(buf.subarray(0, write));
+    // An empty push (a read of headers only) adds nothing and says whether to read on.
+    this.wanted = this.push(buf.subarray(0, write));
   }
 
   /** Pushes what was copied and gives pg its socket back, with the bytes from `rest` on. */
   private finish(buf: Buffer, write: number, rest: number, done: boolean): void {
-    if (write > 0) this.push(buf.subarray(0, write));
+    this.push(buf.subarray(0, write));
     const socket = this.socket!;
     const handler = this.pgHandler!;
+    // No more reads of the socket (forward stops), whatever the consumer asks.
     this.socket = null;
-    this.wanted = false;
-    this.left = 0;
     socket.removeListener('readable', this.onReadable);
     socket.on('data', handler);
     if (rest < buf.length) handler(buf.subarray(rest));
@@ -131,11 +131,8 @@ export class CopyOut extends Readable {
     this.destroy(err);
   }
 
-  /** pg: CommandComplete, "COPY n". */
-  handleCommandComplete(msg: { text?: string }): void {
-    const match = /^COPY (\d+)/.exec(msg?.text ?? '');
-    if (match) this.rowCount = Number(match[1]);
-  }
+  /** pg: CommandComplete ("COPY n"; the caller counts what it reads). */
+  handleCommandComplete(): void {}
 
   /** pg: the connection is ready for the next query. */
   handleReadyForQuery(): void {}
