@@ -64,7 +64,7 @@ describe('CopyOut against PostgreSQL', () => {
     expect(all.equals(Buffer.from(`${'x'.repeat(999)}\n`.repeat(20000)))).toBe(true);
   });
 
-  it('fails a query when pg\'s socket is not as it expects, and leaves the connection usable', async () => {
+  it("fails a query when pg's socket is not as it expects, and leaves the connection usable", async () => {
     const stream = (client as unknown as { connection: { stream: NodeJS.EventEmitter } }).connection.stream;
     const extra = () => undefined;
     stream.on('data', extra);
@@ -85,7 +85,9 @@ describe('CopyOut against PostgreSQL', () => {
 describe('CopyOut reading the socket', () => {
   // CopyOutResponse, rows (one split by nothing, one empty), a notice between rows, CopyDone, then
   // what pg reads itself: CommandComplete and ReadyForQuery.
-  const rows = ['first,row\n', '', 'second "row"\n', 'a third, longer row\n'];
+  // The last row is 65 bytes, so its length field is 00 00 00 45: a read that starts at its last
+  // byte starts with 0x45, an ErrorResponse's type, in the middle of a header.
+  const rows = ['first,row\n', '', 'second "row"\n', 'a third, longer row\n', `${'r'.repeat(64)}\n`];
   const copyBytes = Buffer.concat([
     backendMessage('H', Buffer.from([0, 0, 1, 0, 0])),
     backendMessage('d', rows[0]),
@@ -93,9 +95,10 @@ describe('CopyOut reading the socket', () => {
     backendMessage('N', 'SNOTICE\0Mhello\0\0'),
     backendMessage('d', rows[2]),
     backendMessage('d', rows[3]),
+    backendMessage('d', rows[4]),
     backendMessage('c', ''),
   ]);
-  const pgBytes = Buffer.concat([backendMessage('C', 'COPY 4\0'), backendMessage('Z', 'I')]);
+  const pgBytes = Buffer.concat([backendMessage('C', 'COPY 5\0'), backendMessage('Z', 'I')]);
   const all = Buffer.concat([copyBytes, pgBytes]);
 
   /** A connection whose socket delivers `all` in the given pieces, each in its own read. */
@@ -131,7 +134,9 @@ describe('CopyOut reading the socket', () => {
     copy.submit({ stream: socket, query: () => undefined } as never);
     const reading = readAll(copy);
     // Two rows, then the error's first two bytes: the rest of it comes later.
-    socket.write(Buffer.concat([backendMessage('H', Buffer.from([0, 0, 0])), backendMessage('d', 'one\n'), backendMessage('d', 'two\n'), error.subarray(0, 2)]));
+    socket.write(
+      Buffer.concat([backendMessage('H', Buffer.from([0, 0, 0])), backendMessage('d', 'one\n'), backendMessage('d', 'two\n'), error.subarray(0, 2)]),
+    );
     await new Promise((r) => setTimeout(r, 50));
     // pg, once it has the whole ErrorResponse, fails the query.
     copy.handleError(new Error('division by zero'));

@@ -118,11 +118,11 @@ export class CopyOut extends Readable {
     const handler = this.pgHandler!;
     // No more reads of the socket (forward stops), whatever the consumer asks.
     this.socket = null;
+    // With its last 'readable' listener gone and a 'data' listener on, the socket flows again by
+    // itself (on the next tick, as Node documents for 'readable'): pg reads the rest as before.
     socket.removeListener('readable', this.onReadable);
     socket.on('data', handler);
     if (rest < buf.length) handler(buf.subarray(rest));
-    // Resumed on the next tick: pg's handler may pause the socket meanwhile.
-    process.nextTick(() => socket.resume());
     if (done) this.push(null);
   }
 
