@@ -101,14 +101,16 @@ describe('fairness between teams', () => {
     };
     const flood: string[] = [];
     for (let i = 0; i < 6; i++) flood.push(await create(flooder.client));
-    // How many of the flood's exports are being written at once (started writing, not done), sampled throughout.
+    // How many of the flood's exports are being written at once (an attempt writing, from before its
+    // first row to READY), sampled throughout. (Rows counted so far, the measure before, left too
+    // short a window once 50,000 rows took ~0.1 s to export: it caught none.)
     let mostAtOnce = 0;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const [row] = await sql<{ n: string }>(
           server.databaseUrl,
-          `select count(*) as n from export where id = any($1) and status = 'PROCESSING' and processed_rows > 0`,
+          `select count(*) as n from export where id = any($1) and status = 'PROCESSING' and writing_attempt is not null`,
           [flood],
         );
         mostAtOnce = Math.max(mostAtOnce, Number(row.n));
