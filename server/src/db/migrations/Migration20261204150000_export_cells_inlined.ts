@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The CSV cell functions every export calls per cell, made cheap enough to matter (measured on
- * 1 M log rows, one backend: `keyring_iso` 2.5 s → 1.2 s, `keyring_csv_cell` 0.50 s → 0.23–0.31 s
+ * 1 M log rows, one backend: `keyring_iso` 2.5 s → 1.2–1.4 s, `keyring_csv_cell` 0.50 s → 0.23–0.38 s
  * a column). Same output.
  *
  * - `keyring_iso` was declared IMMUTABLE around `to_char`, which PostgreSQL declares STABLE: a
