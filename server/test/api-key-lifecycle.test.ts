@@ -5,7 +5,9 @@ const FIELDS = 'id name enabled tokenStart previousTokenStart previousTokenExpir
 const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { ${FIELDS} } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { ${FIELDS} } }`;
 const ROLL = `mutation($id: ID!, $input: RollApiKeyInput!) { rollApiKey(id: $id, input: $input) { token apiKey { ${FIELDS} } } }`;
-const EXPIRE = `mutation($id: ID!) { expirePreviousApiKeyToken(id: $id) { ${FIELDS} } }`;
+// `expirePreviousToken` is the contract's name; `expirePreviousApiKeyToken`, the name it had first, stays (deprecated).
+const EXPIRE = `mutation($id: ID!) { expirePreviousToken(id: $id) { ${FIELDS} } }`;
+const EXPIRE_AS_FIRST_NAMED = `mutation($id: ID!) { expirePreviousApiKeyToken(id: $id) { ${FIELDS} } }`;
 const GET = `query($id: ID!) { apiKey(id: $id) { ${FIELDS} } }`;
 const LIST = `query($filter: ApiKeyFilter) { apiKeys(filter: $filter) { id enabled } apiKeyHealth { total disabled } }`;
 
@@ -109,7 +111,7 @@ describe("a rolled key's previous token", () => {
 
     const expired = await admin.gql(EXPIRE, { id: apiKey.id });
     expect(expired.errors).toBeUndefined();
-    expect(expired.data!.expirePreviousApiKeyToken).toMatchObject({ previousTokenStart: null, previousTokenExpiresAt: null });
+    expect(expired.data!.expirePreviousToken).toMatchObject({ previousTokenStart: null, previousTokenExpiresAt: null });
     expect((await rest(oldToken)).status).toBe(403);
     expect((await rest(rolled.data!.rollApiKey.token)).status).toBe(200);
     expect(await audit(apiKey.id)).toEqual(['api_key.created', 'api_key.rolled', 'api_key.previous_token_expired']);
@@ -127,6 +129,16 @@ describe("a rolled key's previous token", () => {
     await admin.gql(ROLL, { id: graced.id, input: { gracePeriodSeconds: 600 } });
     expect((await other.gql(EXPIRE, { id: graced.id })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await admin.gql(GET, { id: graced.id })).data!.apiKey.previousTokenStart).toBe(graced.tokenStart);
+  });
+
+  it('is ended under the name it had first as well (deprecated, the same rules)', async () => {
+    const { token: oldToken, apiKey } = await createKey('Rolled, first name');
+    await admin.gql(ROLL, { id: apiKey.id, input: { gracePeriodSeconds: 600 } });
+    expect((await other.gql(EXPIRE_AS_FIRST_NAMED, { id: apiKey.id })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await rest(oldToken)).status).toBe(200);
+    const expired = await admin.gql(EXPIRE_AS_FIRST_NAMED, { id: apiKey.id });
+    expect(expired.data!.expirePreviousApiKeyToken).toMatchObject({ previousTokenStart: null, previousTokenExpiresAt: null });
+    expect((await rest(oldToken)).status).toBe(403);
   });
 });
 

@@ -214,14 +214,18 @@ describe('hardening: WebSocket', () => {
   });
 
   /** Signs in over the socket with the session cookie, sends one operation, and collects what comes back. */
-  async function overSocket(cookie: string, query: string): Promise<{ type: string; payload?: unknown }[]> {
+  /** The answers to one subscription; `variables`, as JSON text, goes into its payload as written. */
+  async function overSocket(cookie: string, query: string, variables?: string): Promise<{ type: string; payload?: unknown }[]> {
     const socket = new WebSocket(`${dev.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie } });
     const received: { type: string; payload?: unknown }[] = [];
     await new Promise<void>((resolve, reject) => {
       socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
-        if (message.type === 'connection_ack') return socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query } }));
+        if (message.type === 'connection_ack') {
+          const vars = variables === undefined ? '' : `,"variables":${variables}`;
+          return socket.send(`{"type":"subscribe","id":"1","payload":{"query":${JSON.stringify(query)}${vars}}}`);
+        }
         received.push(message);
         if (message.type === 'error' || message.type === 'complete') socket.close();
       });
@@ -253,5 +257,34 @@ describe('hardening: WebSocket', () => {
     expect(syntax[0]).toMatchObject({ type: 'error', payload: [expect.objectContaining({ message: expect.stringMatching(/Syntax Error/) })] });
     const nul = await overSocket(cookie, 'subscription { exportProgress(id: "\\u0000") { id } }');
     expect(nul[0]).toMatchObject({ type: 'error', payload: [expect.objectContaining({ message: expect.stringMatching(/NUL character/) })] });
+  });
+
+  it('refuses variables a subscription cannot store or walk, as HTTP does: a NUL, nesting past 64 levels', async () => {
+    const cookie = (await signUpAdmin(dev, 'Socket variables')).client.cookie!;
+    const subscription = 'subscription($id: ID!) { exportProgress(id: $id) { id } }';
+    const nul = await overSocket(cookie, subscription, '{"id":"\\u0000"}');
+    expect(nul).toEqual([
+      {
+        type: 'error',
+        id: '1',
+        payload: [
+          expect.objectContaining({ message: expect.stringMatching(/NUL character/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+        ],
+      },
+    ]);
+    const deep = await overSocket(cookie, subscription, `{"id":"x","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect(deep).toEqual([
+      {
+        type: 'error',
+        id: '1',
+        payload: [
+          expect.objectContaining({
+            message: expect.stringMatching(/nest at most 64 levels deep/),
+            extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+          }),
+        ],
+      },
+    ]);
+    expect((await fetch(`${dev.url}/api/health/live`)).status).toBe(200);
   });
 });

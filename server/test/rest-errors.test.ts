@@ -278,6 +278,62 @@ describe('NUL characters, which PostgreSQL cannot store', () => {
   });
 });
 
+describe('JSON nested too deeply', () => {
+  const DEEP = /nest at most 64 levels deep/;
+  /** `{"x": [[…[v]…]]}`: the body, then `arrays` arrays inside one another. */
+  const nestedBody = (arrays: number, v = '1') => `{"x":${'['.repeat(arrays)}${v}${']'.repeat(arrays)}}`;
+
+  it('is refused with 422 validation_error, on both body paths, and the server goes on (a 40 KB body used to end the process)', async () => {
+    const before = await count(server, 'email', 'team_id = $1', [acme.teamId]);
+    const headers = { authorization: `Bearer ${acme.sending.token}`, 'content-type': 'application/json' };
+    for (const body of [nestedBody(20_000), nestedBody(20_000, '"\\u0000"'), nestedBody(64)]) {
+      const res = await api(server, '/emails', { method: 'POST', token: acme.sending.token, body });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(DEEP) });
+      // Chunked (no Content-Length): express.json's path.
+      const chunked = await fetch(`${server.url}/api/emails`, {
+        method: 'POST',
+        headers,
+        body: new Blob([body]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(422);
+      expect(await chunked.json()).toMatchObject({ name: 'validation_error', message: expect.stringMatching(DEEP) });
+    }
+    // One level less is a body like any other: refused for its unknown field, not its depth.
+    const shallower = await api(server, '/emails', { method: 'POST', token: acme.sending.token, body: nestedBody(63) });
+    expect(shallower.status).toBe(422);
+    expect((shallower.body as { message: string }).message).not.toMatch(DEEP);
+    expect(await count(server, 'email', 'team_id = $1', [acme.teamId])).toBe(before);
+    expect(
+      (
+        await api(server, '/emails', {
+          method: 'POST',
+          token: acme.sending.token,
+          body: JSON.stringify({ from: 'a@acme.com', to: 'b@example.com', subject: 's', text: 't' }),
+        })
+      ).status,
+    ).toBe(200);
+    // And the refused requests are in the request log.
+    await server.app.services.usageRecorder.flush();
+    expect(await count(server, 'usage_log', 'api_key_id = $1 and status_code = 422', [acme.sending.id])).toBeGreaterThanOrEqual(6);
+  });
+
+  it('GraphQL refuses deep variables with BAD_USER_INPUT naming where, not a 500', async () => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${acme.full.token}` },
+      body: `{"query":"query($f: JSON) { __typename }","variables":{"f":${nestedBody(20_000)}}}`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string; field: string } }[] };
+    expect(body.errors[0]).toMatchObject({
+      message: expect.stringMatching(DEEP),
+      extensions: { code: 'BAD_USER_INPUT', field: expect.stringMatching(/^f\.x(\[0\])+$/) },
+    });
+  });
+});
+
 describe('usage logs PostgreSQL refuses', () => {
   it('do not hold back the others: the rest of the batch is written', async () => {
     const recorder = server.app.services.usageRecorder;

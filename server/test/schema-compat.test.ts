@@ -24,6 +24,13 @@ describe('schema/schema.graphql against the released schema', () => {
   });
 });
 
+describe("schema/schema.graphql against the contract's names (schema/contract.graphql, from PRODUCT.md)", () => {
+  it('has every type, field, argument and enum value the contract names, with compatible types', async () => {
+    const breaking = await breakingChanges(read('contract.graphql'), read('schema.graphql'));
+    expect(breaking, 'the contract names these: add freely, rename nothing').toEqual([]);
+  });
+});
+
 describe('the check itself', () => {
   const released = `
     type Query { key(id: ID!): Key, keys(first: Int): [Key!]! }

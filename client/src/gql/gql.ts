@@ -29,7 +29,7 @@ type Documents = {
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": typeof types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": typeof types.DeleteApiKeyDocument,
-    "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.ExpirePreviousApiKeyTokenDocument,
+    "\n  mutation ExpirePreviousToken($id: ID!) {\n    expirePreviousToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.ExpirePreviousTokenDocument,
     "\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n": typeof types.ApiKeyDomainTiesDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": typeof types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.UpdateApiKeyDocument,
@@ -92,7 +92,7 @@ const documents: Documents = {
     "\n  query ApiKeyDetail($id: ID!) {\n    apiKey(id: $id) {\n      ...ApiKeysTable_apiKey\n      updatedAt\n      createdBy {\n        id\n        email\n      }\n      usage(days: 30) {\n        date\n        requests\n        errors\n      }\n    }\n    usageLogs(filter: { apiKeyId: $id }, first: 20) {\n      edges {\n        cursor\n        node {\n          ...RecentRequests_log\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": types.ApiKeyDetailDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation DeleteApiKey($id: ID!) {\n    deleteApiKey(id: $id)\n  }\n": types.DeleteApiKeyDocument,
-    "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.ExpirePreviousApiKeyTokenDocument,
+    "\n  mutation ExpirePreviousToken($id: ID!) {\n    expirePreviousToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.ExpirePreviousTokenDocument,
     "\n  query ApiKeyDomainTies {\n    apiKeys {\n      id\n      name\n      domain {\n        id\n      }\n    }\n  }\n": types.ApiKeyDomainTiesDocument,
     "\n  mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {\n    rollApiKey(id: $id, input: $input) {\n      token\n      apiKey {\n        ...ApiKeysTable_apiKey\n      }\n    }\n  }\n": types.RollApiKeyDocument,
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.UpdateApiKeyDocument,
@@ -217,7 +217,7 @@ export function graphql(source: "\n  mutation DeleteApiKey($id: ID!) {\n    dele
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation ExpirePreviousApiKeyToken($id: ID!) {\n    expirePreviousApiKeyToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ExpirePreviousToken($id: ID!) {\n    expirePreviousToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation ExpirePreviousToken($id: ID!) {\n    expirePreviousToken(id: $id) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,6 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { ErrorCode, serviceUnavailable } from '../errors.js';
+import { badTextMessage, findBadText } from '../lib/nul.js';
 import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
 import { redactGraphql } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
@@ -156,13 +157,16 @@ export function createSubscriptionServer(opts: {
             }),
           ];
         }
+        // Text PostgreSQL cannot store, or nesting too deep to walk (lib/nul.ts): refused as over
+        // HTTP, and logged without the variables.
+        const badVariables = findBadText(payload.variables ?? null);
         const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLFormattedError[]) => {
           const { requestBody, responseBody } = redactGraphql({
             schema,
             document,
             operationName: payload.operationName,
             query: payload.query,
-            variables: payload.variables ?? undefined,
+            variables: badVariables ? undefined : (payload.variables ?? undefined),
             // The first error's code and message are the log's error name and message.
             response: errors ? { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code } })) } : null,
           });
@@ -181,6 +185,11 @@ export function createSubscriptionServer(opts: {
             new GraphQLError(admission.refusal.message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: admission.refusal.retryAfterSeconds } }),
           ];
           log(429, undefined, errors);
+          return errors;
+        }
+        if (badVariables) {
+          const errors = [new GraphQLError(badTextMessage(badVariables), { extensions: { code: ErrorCode.BAD_USER_INPUT, field: badVariables.field } })];
+          log(400, undefined, errors);
           return errors;
         }
         let document: DocumentNode;

@@ -25,30 +25,55 @@ export const storableText = (s: string): string => s.replace(/\0/g, '\ufffd').re
 export type BadText = { field: string; message: string };
 
 /**
+ * How deeply arrays and objects may nest in a request's JSON (REST bodies, GraphQL variables):
+ * no Resend request or GraphQL input comes near it, and without a bound a 40 KB body of nested
+ * arrays makes every recursive walk of it (JSON.stringify for the request log, validation)
+ * overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+export const DEPTH_MESSAGE = `Arrays and objects may nest at most ${MAX_JSON_DEPTH} levels deep.`;
+
+/**
  * The first string or object key in a parsed JSON value that PostgreSQL cannot store, with its
- * path (`tags[0].value`; a bad key names the object holding it), or undefined.
+ * path (`tags[0].value`; a bad key names the object holding it), or the first array or object
+ * nested deeper than MAX_JSON_DEPTH; undefined when there is none. A loop over an explicit
+ * stack, in the value's order: no input is deep enough to overflow the call stack.
  */
 export function findBadText(value: unknown, path = ''): BadText | undefined {
-  if (typeof value === 'string') {
-    const message = textProblem(value);
-    return message ? { field: path || 'body', message } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findBadText(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      const keyProblem = textProblem(key);
-      if (keyProblem) return { field: path || 'body', message: `A key in it: ${keyProblem}` };
-      const found = findBadText(v, path ? `${path}.${key}` : key);
-      if (found) return found;
+  const stack: [unknown, string, number][] = [[value, path, 0]];
+  while (stack.length > 0) {
+    const [v, at, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      const message = textProblem(v);
+      if (message) return { field: at || 'body', message };
+    } else if (v && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return { field: at || 'body', message: DEPTH_MESSAGE };
+      const children: [unknown, string, number][] = [];
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) children.push([v[i], `${at}[${i}]`, depth + 1]);
+      } else {
+        for (const [key, child] of Object.entries(v)) {
+          const keyProblem = textProblem(key);
+          if (keyProblem) return { field: at || 'body', message: `A key in it: ${keyProblem}` };
+          children.push([child, at ? `${at}.${key}` : key, depth + 1]);
+        }
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
   }
   return undefined;
+}
+
+/**
+ * Whether JSON text may nest deeper than MAX_JSON_DEPTH: only with more than that many opening
+ * brackets, counted without parsing (native scans; a usual request has a handful).
+ */
+export function mayNestDeeply(json: string): boolean {
+  let count = 0;
+  for (const bracket of ['[', '{']) {
+    for (let i = json.indexOf(bracket); i !== -1; i = json.indexOf(bracket, i + 1)) if (++count > MAX_JSON_DEPTH) return true;
+  }
+  return false;
 }
 
 /** The message of a refusal, naming the field. */

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { badInput } from '../errors.js';
-import { badTextMessage, findBadText, mayHoldBadText } from '../lib/nul.js';
+import { badTextMessage, findBadText, mayHoldBadText, mayNestDeeply } from '../lib/nul.js';
 
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const JSON_START = /^[ \t\n\r]*[[{]/; // JSON whitespace, then an object or an array
@@ -39,19 +39,32 @@ export function jsonBody(limitBytes: number): RequestHandler {
       received += chunk.length;
     };
     const onAborted = () => done(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
+    // A throw in a stream's 'end' listener would escape Express and end the process: whatever
+    // the reading below could throw goes to the error handler instead.
     const onEnd = () => {
-      if (received !== length) return done(Object.assign(new Error('request size did not match content length'), { status: 400 }));
+      let err: unknown;
+      try {
+        err = read();
+      } catch (e) {
+        err = e;
+      }
+      done(err);
+    };
+    /** Parses the body into req.body; the error to answer with, if any. */
+    const read = (): unknown => {
+      if (received !== length) return Object.assign(new Error('request size did not match content length'), { status: 400 });
       let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received)).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as body-parser's decoder drops it
       // As body-parser's strict mode: only an object or an array is a JSON body.
-      if (!JSON_START.test(text)) return done(Object.assign(new SyntaxError('JSON body must be an object or an array'), { status: 400 }));
+      if (!JSON_START.test(text)) return Object.assign(new SyntaxError('JSON body must be an object or an array'), { status: 400 });
       try {
         req.body = JSON.parse(text);
       } catch (e) {
-        return done(Object.assign(e as Error, { status: 400 }));
+        return Object.assign(e as Error, { status: 400 });
       }
-      // JSON can only carry a NUL or a lone surrogate escaped: look for the escape before walking the body.
-      done(mayHoldBadText(text) ? badTextRefusal(req.body) : undefined);
+      // JSON can only carry a NUL or a lone surrogate escaped, and nest deeply with many brackets:
+      // look for either before walking the body.
+      return mayHoldBadText(text) || mayNestDeeply(text) ? badTextRefusal(req.body) : undefined;
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -60,7 +73,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
   };
 }
 
-/** A NUL or a lone surrogate anywhere in the body: 422 naming the field (lib/nul.ts). */
+/** A NUL or a lone surrogate anywhere in the body, or nesting too deep: 422 naming the field (lib/nul.ts). */
 function badTextRefusal(body: unknown) {
   const bad = findBadText(body);
   return bad ? badInput(bad.field, badTextMessage(bad)) : undefined;

@@ -19,9 +19,9 @@ import { emailsHref, logsHref, RequestsLink } from './components/RequestsLink';
 import { UsageChart } from './components/UsageChart';
 import { UsageStatusDot } from './components/UsageStatus';
 import { ApiKeyDetailQuery } from './documents';
-import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { PERMISSION_LABEL, USAGE_STATUS } from './labels';
+import { LIVE } from './live';
 
 const RECENT = 20;
 

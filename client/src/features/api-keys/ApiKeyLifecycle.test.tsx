@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { TeamAdminsQuery } from '../team/components/AdminsOnlyNote';
 import { ApiKeysPage } from './ApiKeysPage';
-import { ExpirePreviousApiKeyTokenMutation } from './hooks/useExpirePreviousTokenMutation';
+import { ExpirePreviousTokenMutation } from './hooks/useExpirePreviousTokenMutation';
 import { UpdateApiKeyMutation } from './hooks/useUpdateApiKeyMutation';
 import { apiKey, type MockKey, pageMock, recentUsageMock } from './test-fixtures';
 
@@ -49,11 +49,11 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
           { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
         ]),
         {
-          request: { query: ExpirePreviousApiKeyTokenMutation, variables: { id: 'k1' } },
+          request: { query: ExpirePreviousTokenMutation, variables: { id: 'k1' } },
           result: () => {
             const expired = { ...rolled, previousTokenStart: null, previousTokenExpiresAt: null };
             keys = [expired, paused];
-            return { data: { expirePreviousApiKeyToken: expired } };
+            return { data: { expirePreviousToken: expired } };
           },
         },
       ],

@@ -16,9 +16,9 @@ import { HealthOverview } from './components/HealthOverview';
 import { InactiveNotice } from './components/InactiveNotice';
 import { UsageStatusLegend } from './components/UsageStatus';
 import { ApiKeysPageQuery, ApiKeysRecentUsageQuery } from './documents';
-import { LIVE } from './live';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { describeApiKeyFilters, type HealthFilterId, healthFilter, toApiKeyFilter } from './labels';
+import { LIVE } from './live';
 
 /** The health card and the search, as the URL holds them: `/api-keys?health=inactive&q=prod`. */
 const apiKeyUrlFilters = urlFilters<{ health?: HealthFilterId; q?: string }>({

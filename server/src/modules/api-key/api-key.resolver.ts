@@ -9,6 +9,7 @@ import { Domain } from '../domain/domain.entity.js';
 import { User } from '../team/team.entity.js';
 import { lastUsedAtOf } from '../usage-log/usage-log.resolver.js';
 import { ApiKey, EXPIRING_SOON_DAYS, INACTIVE_AFTER_DAYS, livePreviousToken, Permission, UsageStatus, usageStatusOf } from './api-key.entity.js';
+import { ApiKeyFilter } from './api-key.filter.js';
 import {
   apiKeyHealth,
   createApiKey,
@@ -21,7 +22,6 @@ import {
   rollApiKey,
   updateApiKey,
 } from './api-key.service.js';
-import { ApiKeyFilter } from './api-key.filter.js';
 
 @InputType({ description: 'A new API key' })
 class CreateApiKeyInput {
@@ -135,8 +135,13 @@ export class ApiKeyResolver {
     description:
       "Ends a roll's grace period now: the key's previous token stops working at once on every instance. Without a previous token still working, the key is returned unchanged. Admins and full-access keys",
   })
-  expirePreviousApiKeyToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+  expirePreviousToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return expirePreviousToken(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
+  }
+
+  @Mutation(() => ApiKey, { deprecationReason: 'Use expirePreviousToken, the name the contract gives it (this one does the same)' })
+  expirePreviousApiKeyToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return this.expirePreviousToken(id, ctx);
   }
 
   @FieldResolver(() => String, {

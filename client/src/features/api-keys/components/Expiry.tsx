@@ -1,6 +1,6 @@
 import { format, parseISO } from 'date-fns';
-import { relativeDistance } from '../../../ui/RelativeTime';
 import { useThresholds } from '../../../app/session';
+import { relativeDistance } from '../../../ui/RelativeTime';
 
 /** "Expires in 3 days", "Expired 2 days ago", or "Never" for a key without expiry. */
 export function Expiry({ value }: { value: string | null | undefined }) {

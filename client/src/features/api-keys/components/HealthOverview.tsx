@@ -1,5 +1,5 @@
-import type { HealthOverview_HealthFragment } from '../../../gql/graphql';
 import { useThresholds } from '../../../app/session';
+import type { HealthOverview_HealthFragment } from '../../../gql/graphql';
 import { HEALTH_FILTERS, type HealthFilterId } from '../labels';
 
 const WARN = new Set<HealthFilterId>(['inactive', 'expiring-soon', 'disabled']);

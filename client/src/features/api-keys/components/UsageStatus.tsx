@@ -1,5 +1,5 @@
-import type { UsageStatus } from '../../../gql/graphql';
 import { useThresholds } from '../../../app/session';
+import type { UsageStatus } from '../../../gql/graphql';
 import { USAGE_STATUS } from '../labels';
 
 /** A colour dot for a key's usage status, named for screen readers. */

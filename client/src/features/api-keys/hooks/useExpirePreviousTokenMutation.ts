@@ -3,9 +3,9 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 
-export const ExpirePreviousApiKeyTokenMutation = graphql(`
-  mutation ExpirePreviousApiKeyToken($id: ID!) {
-    expirePreviousApiKeyToken(id: $id) {
+export const ExpirePreviousTokenMutation = graphql(`
+  mutation ExpirePreviousToken($id: ID!) {
+    expirePreviousToken(id: $id) {
       ...ApiKeysTable_apiKey
     }
   }
@@ -13,7 +13,7 @@ export const ExpirePreviousApiKeyTokenMutation = graphql(`
 
 /** "Expire now" for a rolled key's old token; the key is normalized, so every view of it updates. */
 export function useExpirePreviousTokenMutation() {
-  const [mutate, { loading }] = useMutation(ExpirePreviousApiKeyTokenMutation);
+  const [mutate, { loading }] = useMutation(ExpirePreviousTokenMutation);
   const expirePreviousToken = async (apiKey: { id: string; name: string }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: apiKey.id } });
