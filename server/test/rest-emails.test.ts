@@ -1,8 +1,8 @@
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { itRefusesQueries, type RefusedQuery } from './rest-harness.js';
 import { type SmtpSink, startSmtpSink } from './smtp.js';
-import { signUpAdmin, sql, startTestServer, waitFor, type TestClient, type TestServer } from './harness.js';
 
 let smtp: SmtpSink;
 let server: TestServer;
@@ -114,6 +114,33 @@ describe('POST /emails — refused', () => {
     expect(await count()).toBe(before);
     const ok = await sdk(restrictedToken).emails.send({ from: 'News <n@news.acme.com>', to: 'x@example.org', subject: 's', text: 't' });
     expect(ok.error).toBeNull();
+  });
+
+  it('a domain-restricted key cannot put a second mailbox, a group or a header into an address field', async () => {
+    const before = await count();
+    for (const from of [
+      'x@elsewhere.net, News <n@news.acme.com>',
+      'x@elsewhere.net; News <n@news.acme.com>',
+      'Group: News <n@news.acme.com>',
+      'News\r\nBcc: x@elsewhere.net <n@news.acme.com>',
+      `${' '.repeat(5000)}x`, // a pattern that backtracked held the server minutes over this
+    ]) {
+      const { error } = await sdk(restrictedToken).emails.send({ from, to: 'x@example.org', subject: 's', text: 't' });
+      expect(error, from).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/Invalid `from` field/) });
+    }
+    const { error } = await sdk(restrictedToken).emails.send({
+      from: 'n@news.acme.com',
+      to: 'Someone, x@elsewhere.net <x@example.org>',
+      subject: 's',
+      text: 't',
+    });
+    expect(error).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/Invalid `to` field/) });
+    expect(await count()).toBe(before);
+    // A quoted name may hold what a bare one may not, and is sent as written.
+    const ok = await sdk(restrictedToken).emails.send({ from: '"News, Acme" <n@news.acme.com>', to: 'x@example.org', subject: 's', text: 't' });
+    expect(ok.error).toBeNull();
+    const [row] = await sql<{ from: string }>(server.databaseUrl, 'select "from" from email where id = $1', [ok.data!.id]);
+    expect(row.from).toBe('"News, Acme" <n@news.acme.com>');
   });
 
   it('a domain the team has not added is refused', async () => {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
-import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
+import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { addressing, type EmailRow } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
 

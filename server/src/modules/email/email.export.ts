@@ -1,8 +1,8 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, list, type ResourceExport } from '../../lib/export-resource.js';
 import { Email } from './email.entity.js';
-import { emailWhere } from './email.service.js';
 import { EmailFilter } from './email.filter.js';
+import { emailWhere } from './email.service.js';
 
 /** EMAILS: the Emails page's list (emailWhere), with the REST API's field names as columns. */
 export const emailExport: ResourceExport<EmailFilter> = {

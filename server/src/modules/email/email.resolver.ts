@@ -3,12 +3,12 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
-import { requireManager, requireReader } from '../auth/actor.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { requireManager, requireReader } from '../auth/actor.js';
 import { Email } from './email.entity.js';
+import { EmailFilter } from './email.filter.js';
 import { scheduleDue } from './email.jobs.js';
 import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
-import { EmailFilter } from './email.filter.js';
 
 const EmailConnection = Connection(Email, 'Email');
 type EmailConnection = InstanceType<typeof EmailConnection>;

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.js';
-import type { ApiKeyActor } from '../auth/actor.js';
-import { dateRangeWhere } from '../../lib/date-range.js';
 import { sha256Hex } from '../../lib/crypto.js';
+import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
+import type { ApiKeyActor } from '../auth/actor.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
 import { addressing, EMAIL_STATUSES, Email } from './email.entity.js';
+import type { EmailFilter } from './email.filter.js';
 import { domainOf, parseAddress, parseScheduledAt, parseSendEmail, type SendEmailRequest } from './email.validation.js';
 import type { EmailWriter, NewEmailRow } from './email.writer.js';
-import type { EmailFilter } from './email.filter.js';
 
 export type { EmailFilter };
 

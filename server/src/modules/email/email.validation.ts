@@ -3,12 +3,35 @@ import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { type Body, onlyFields } from '../../rest/body.js';
 
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-const NAMED = /^\s*(?:"?([^"<>]*?)"?\s*)?<([^<>]+)>\s*$/;
+/** An address field's longest form: a header line's limit (RFC 5322), display name included. */
+const MAX_ADDRESS_FIELD = 998;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\x00-\x1f\x7f]/;
+/**
+ * What a bare display name may not hold: `,` `;` `:` `@` `"` `\` `<` `>` would make the header it
+ * becomes name more mailboxes than this one (`x@evil.com, Name <a@b.com>` is two authors, one of
+ * them outside the key's domain) or a group. A quoted name may hold anything but `"` and `\`.
+ */
+const BARE_NAME_SPECIALS = /["<>,;:@\\]/;
+const QUOTED_NAME_SPECIALS = /["\\]/;
 
-/** `a@b.com` or `Name <a@b.com>` → the bare address (lower-cased domain), or null. */
+/**
+ * `a@b.com` or `Name <a@b.com>` → the bare address (lower-cased domain), or null. Read in one
+ * pass, without a regular expression that backtracks: a `from` of a few thousand spaces took a
+ * pattern with nested quantifiers minutes.
+ */
 export function parseAddress(raw: string): string | null {
-  const named = NAMED.exec(raw);
-  const address = (named ? named[2] : raw).trim();
+  if (raw.length > MAX_ADDRESS_FIELD || CONTROL.test(raw)) return null; // a line break would start a header of its own
+  const field = raw.trim();
+  let address = field;
+  if (field.endsWith('>')) {
+    const open = field.lastIndexOf('<');
+    if (open === -1) return null;
+    address = field.slice(open + 1, -1).trim();
+    const name = field.slice(0, open).trim();
+    const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"');
+    if (quoted ? QUOTED_NAME_SPECIALS.test(name.slice(1, -1)) : BARE_NAME_SPECIALS.test(name)) return null;
+  }
   if (address.length > 254 || !ADDRESS.test(address)) return null;
   const at = address.lastIndexOf('@');
   return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
