@@ -10,11 +10,11 @@ import type { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import type { RequestGate } from './modules/auth/gate.js';
 import type { SignInThrottle } from './modules/auth/sign-in-throttle.js';
 import type { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
-import type { InvitationThrottle } from './modules/team/invitation-throttle.js';
-import type { Mailer } from './modules/mail/mailer.js';
 import type { EmailDelivery } from './modules/email/email.delivery.js';
 import type { EmailWriter } from './modules/email/email.writer.js';
 import type { ExportPools } from './modules/export/export.connections.js';
+import type { Mailer } from './modules/mail/mailer.js';
+import type { InvitationThrottle } from './modules/team/invitation-throttle.js';
 import type { UsageRecorder } from './modules/usage-log/usage-recorder.js';
 
 /** Process-wide collaborators, built once in app.ts and handed to every request's context. */

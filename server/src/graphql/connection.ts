@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 import { badInput } from '../errors.js';
+import { isStorableDate } from '../lib/date-range.js';
 import { isUuid } from '../lib/ids.js';
 import { beyond } from '../lib/sql.js';
 
@@ -51,7 +52,7 @@ const encode = (row: Listable) => Buffer.from(`${row.createdAt.toISOString()}|${
 function decode(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) throw badInput('after', 'Invalid cursor.');
+  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime()) || !isStorableDate(createdAt)) throw badInput('after', 'Invalid cursor.');
   return { createdAt, id };
 }
 

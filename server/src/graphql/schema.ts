@@ -1,16 +1,16 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
-import { EmailResolver } from '../modules/email/email.resolver.js';
-import { ApiKeyUsageResolver, UsageLogResolver } from '../modules/usage-log/usage-log.resolver.js';
-import { ExportResolver } from '../modules/export/export.resolver.js';
 import { AuditEventResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
-import { DomainResolver } from '../modules/domain/domain.resolver.js';
-import { ContactResolver } from '../modules/contact/contact.resolver.js';
 import { BroadcastResolver } from '../modules/broadcast/broadcast.resolver.js';
+import { ContactResolver } from '../modules/contact/contact.resolver.js';
+import { DomainResolver } from '../modules/domain/domain.resolver.js';
+import { EmailResolver } from '../modules/email/email.resolver.js';
+import { ExportResolver } from '../modules/export/export.resolver.js';
 import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.js';
 import { ThresholdsResolver } from '../modules/thresholds/thresholds.resolver.js';
+import { ApiKeyUsageResolver, UsageLogResolver } from '../modules/usage-log/usage-log.resolver.js';
 import { pubSub } from './pubsub.js';
 
 export const resolvers = [

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import { coerceInputValue, type GraphQLInputObjectType, getNamedType, isEnumType, isInputObjectType } from 'graphql';
+import type pg from 'pg';
 import { Arg, buildSchemaSync, Query, Resolver } from 'type-graphql';
 import { AppError, ErrorCode } from '../errors.js';
 

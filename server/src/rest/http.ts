@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import { badInput } from '../errors.js';
 import { textProblem } from '../lib/nul.js';
-import type { Services } from '../services.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
+import type { Services } from '../services.js';
 
 export type RestContext = {
   em: EntityManager;

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../errors.js';
-import type { DateRange } from '../lib/date-range.js';
+import { type DateRange, isStorableDate, UNSTORABLE_DATE_MESSAGE } from '../lib/date-range.js';
 import { textProblem } from '../lib/nul.js';
 
 // Query parameters are refused as Resend refuses them: 422 invalid_parameter, naming the parameter.
@@ -35,8 +35,13 @@ const isoDate = z.iso.date();
 export function queryDate(req: Request, name: string, opts: { endOfDay?: boolean } = {}): Date | undefined {
   const v = queryString(req, name);
   if (v === undefined) return undefined;
-  if (isoDateTime.safeParse(v).success) return new Date(v);
-  if (isoDate.safeParse(v).success) return new Date(`${v}T${opts.endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`);
+  const d = isoDateTime.safeParse(v).success
+    ? new Date(v)
+    : isoDate.safeParse(v).success
+      ? new Date(`${v}T${opts.endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`)
+      : null;
+  if (d && !isStorableDate(d)) throw invalid(name, `\`${name}\` ${UNSTORABLE_DATE_MESSAGE}`);
+  if (d) return d;
   throw invalid(name, `\`${name}\` must be an ISO-8601 date or date-time, like 2026-01-31 or 2026-01-31T00:00:00Z.`);
 }
 

@@ -1,14 +1,14 @@
-import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Services } from '../services.js';
-import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
+import { type ErrorRequestHandler, type NextFunction, type Request, type Response, Router } from 'express';
 import { AppError, ErrorCode } from '../errors.js';
-import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
+import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { canManage } from '../modules/auth/actor.js';
+import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
 import { redact } from '../modules/usage-log/redact.js';
+import type { Services } from '../services.js';
 import { RestError, toRestError, writeJsonAsIs, writeRestError } from './errors.js';
-import { bytes, jsonBody, requestReadError } from './json-body.js';
 import type { RestContext, RestRoute } from './http.js';
+import { bytes, jsonBody, requestReadError } from './json-body.js';
 import { notFoundEndpoint, routeTable } from './unoffered.js';
 
 type Locals = { key?: VerifiedKey; responseBody?: unknown };

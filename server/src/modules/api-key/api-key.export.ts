@@ -1,8 +1,8 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { ApiKey, INACTIVE_AFTER_DAYS } from './api-key.entity.js';
-import { apiKeyWhere } from './api-key.service.js';
 import { ApiKeyFilter } from './api-key.filter.js';
+import { apiKeyWhere } from './api-key.service.js';
 
 /** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
 export const apiKeyExport: ResourceExport<ApiKeyFilter> = {

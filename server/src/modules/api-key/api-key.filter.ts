@@ -1,5 +1,5 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { EXPIRING_SOON_DAYS, Permission, UsageStatus } from './api-key.entity.js';
 
 /**

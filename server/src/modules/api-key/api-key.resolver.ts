@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { cappedList } from '../../graphql/cost.js';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { SecretField } from '../../graphql/secret-field.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { Domain } from '../domain/domain.entity.js';

@@ -1,10 +1,10 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
-import { isUuid } from '../../lib/ids.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
+import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Team, User } from '../team/team.entity.js';
@@ -18,9 +18,9 @@ import {
   Permission,
   UsageStatus,
 } from './api-key.entity.js';
+import type { ApiKeyFilter } from './api-key.filter.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
 import { generateToken, tokenHash, tokenStart } from './token.js';
-import type { ApiKeyFilter } from './api-key.filter.js';
 
 export type { ApiKeyFilter };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { Team, User } from '../team/team.entity.js';
 
 @ObjectType({ description: 'Something a member or a key did to keys, domains, members or exports: who, what and when; never a secret' })

@@ -1,10 +1,10 @@
 import { Arg, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
-import { requireNoKey } from './actor.js';
 import { User } from '../team/team.entity.js';
+import { requireNoKey } from './actor.js';
 import { type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
-import { SESSION_COOKIE } from './session.js';
 import { readCookie } from './cookies.js';
+import { SESSION_COOKIE } from './session.js';
 
 @InputType({ description: 'A new account and its team' })
 class SignUpInput {

@@ -1,8 +1,8 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Broadcast } from './broadcast.entity.js';
-import { broadcastWhere } from './broadcast.service.js';
 import { BroadcastFilter } from './broadcast.filter.js';
+import { broadcastWhere } from './broadcast.service.js';
 
 /** BROADCASTS: the Broadcasts page's list (broadcastWhere). */
 export const broadcastExport: ResourceExport<BroadcastFilter> = {

@@ -1,5 +1,5 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { BroadcastStatus } from './broadcast.entity.js';
 
 /**

@@ -3,8 +3,8 @@ import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connec
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { Broadcast } from './broadcast.entity.js';
-import { broadcastWhere } from './broadcast.service.js';
 import { BroadcastFilter } from './broadcast.filter.js';
+import { broadcastWhere } from './broadcast.service.js';
 
 const BroadcastConnection = Connection(Broadcast, 'Broadcast');
 type BroadcastConnection = InstanceType<typeof BroadcastConnection>;

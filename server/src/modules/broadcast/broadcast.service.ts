@@ -1,9 +1,9 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
+import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';

@@ -1,8 +1,8 @@
 import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Contact } from './contact.entity.js';
-import { contactWhere } from './contact.service.js';
 import { ContactFilter } from './contact.filter.js';
+import { contactWhere } from './contact.service.js';
 
 /** CONTACTS: the Contacts page's list (contactWhere). */
 export const contactExport: ResourceExport<ContactFilter> = {

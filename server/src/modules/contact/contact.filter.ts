@@ -1,5 +1,5 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 
 /**
  * The list's filter, once: the GraphQL input of its list (and of its export), the type its

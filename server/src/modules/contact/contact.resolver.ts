@@ -3,8 +3,8 @@ import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connec
 import type { Context } from '../../graphql/context.js';
 import { requireReader } from '../auth/actor.js';
 import { Contact } from './contact.entity.js';
-import { contactWhere } from './contact.service.js';
 import { ContactFilter } from './contact.filter.js';
+import { contactWhere } from './contact.service.js';
 
 const ContactConnection = Connection(Contact, 'Contact');
 type ContactConnection = InstanceType<typeof ContactConnection>;

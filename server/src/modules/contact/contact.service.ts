@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
+import type { Actor } from '../auth/actor.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';

@@ -1,8 +1,8 @@
 import { raw } from '@mikro-orm/postgresql';
 import { copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Domain } from './domain.entity.js';
-import { domainWhere } from './domain.service.js';
 import { DomainFilter } from './domain.filter.js';
+import { domainWhere } from './domain.service.js';
 
 /** DOMAINS: the Domains page's list (domainWhere). */
 export const domainExport: ResourceExport<DomainFilter> = {

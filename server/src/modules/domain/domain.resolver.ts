@@ -1,11 +1,11 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
-import { requireReader, requireManager } from '../auth/actor.js';
+import { isUuid } from '../../lib/ids.js';
+import { requireManager, requireReader } from '../auth/actor.js';
 import { Domain } from './domain.entity.js';
+import { DomainFilter } from './domain.filter.js';
 import { domainRecords } from './domain.records.js';
 import { createDomain, deleteDomain, findDomain, listDomains, sendingPolicy, verifyDomain } from './domain.service.js';
-import { isUuid } from '../../lib/ids.js';
-import { DomainFilter } from './domain.filter.js';
 
 @ObjectType({ description: 'A DNS record to publish for a domain, and what the last check found' })
 class DomainRecord {

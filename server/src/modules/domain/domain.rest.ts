@@ -1,7 +1,7 @@
+import type { Config } from '../../config.js';
 import { onlyFields, optionalString, requiredString } from '../../rest/body.js';
 import { param, type RestRoute } from '../../rest/http.js';
 import { actionRoute, bodyRoute, deleteRoute, listRoute } from '../../rest/resource.js';
-import type { Config } from '../../config.js';
 import { Domain } from './domain.entity.js';
 import { domainRecords } from './domain.records.js';
 import { createDomain, deleteDomain, domainWhere, getDomain, verifyDomain } from './domain.service.js';

@@ -1,17 +1,17 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Config } from '../../config.js';
 import { badInput, notFound } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { Actor } from '../auth/actor.js';
 import { Team } from '../team/team.entity.js';
-import type { Config } from '../../config.js';
 import { dkimKeyPair } from './domain.dkim.js';
 import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
-import { checkDomainRecords, createResolver, expectedRecords, mailHost } from './domain.records.js';
 import type { DomainFilter } from './domain.filter.js';
+import { checkDomainRecords, createResolver, expectedRecords, mailHost } from './domain.records.js';
 
 export type { DomainFilter };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 
 export type EmailStatus = 'scheduled' | 'queued' | 'sending' | 'sent' | 'failed' | 'canceled';
 /** The statuses an email list can be filtered by (`sending` is a moment inside delivery, never shown). */

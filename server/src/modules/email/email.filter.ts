@@ -1,5 +1,5 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { type EmailStatus, EmailStatusFilter } from './email.entity.js';
 
 /**

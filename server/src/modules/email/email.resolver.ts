@@ -1,8 +1,8 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { Email } from './email.entity.js';

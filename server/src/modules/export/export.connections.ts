@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { rateLimited } from '../../errors.js';
 import { DEFAULT_TIMEOUTS, pgOptions } from '../../db/connection.js';
 import { guardPool, type PoolOptions } from '../../db/pool.js';
+import { rateLimited } from '../../errors.js';
 
 /** Small exports written during requests at once per instance (more wait for a free pair of connections). */
 export const INLINE_EXPORT_SLOTS = 2;

@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import pg, { escapeLiteral, type PoolClient } from 'pg';
+import { AppError, ErrorCode } from '../../errors.js';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
-import { AppError, ErrorCode } from '../../errors.js';
-import { canManage } from '../auth/actor.js';
-import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
 import { writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
+import { canManage } from '../auth/actor.js';
+import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, type FilterQuery, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { Team, User } from '../team/team.entity.js';
 
 export enum ExportResource {

@@ -13,15 +13,15 @@ import {
   Query,
   Resolver,
   Root,
-  Subscription,
   type SubscribeResolverData,
+  Subscription,
 } from 'type-graphql';
 import { notFound } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
-import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { ApiKeyFilter } from '../api-key/api-key.resolver.js';
+import { canManage, requireManager, requireReader } from '../auth/actor.js';
 import { BroadcastFilter } from '../broadcast/broadcast.resolver.js';
 import { ContactFilter } from '../contact/contact.resolver.js';
 import { DomainFilter } from '../domain/domain.resolver.js';

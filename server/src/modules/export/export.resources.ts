@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
+import type { ResourceExport } from '../../lib/export-resource.js';
 import { apiKeyExport } from '../api-key/api-key.export.js';
 import { broadcastExport } from '../broadcast/broadcast.export.js';
 import { contactExport } from '../contact/contact.export.js';
@@ -8,7 +9,6 @@ import { domainExport } from '../domain/domain.export.js';
 import { emailExport } from '../email/email.export.js';
 import { usageLogExport } from '../usage-log/usage-log.export.js';
 import { ExportResource } from './export.entity.js';
-import type { ResourceExport } from '../../lib/export-resource.js';
 
 /** An export's filters as stored (and audited): the list's filter as JSON, without empty values. */
 export type StoredFilters = Record<string, string | number | boolean>;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, rateLimited } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { Actor } from '../auth/actor.js';
 import { Team, User } from '../team/team.entity.js';
+import { giveTeamSlotBack, takeTeamSlot, withExportConnections } from './export.connections.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
-import { takeTeamSlot, giveTeamSlotBack, withExportConnections } from './export.connections.js';
 import { writeCsv } from './export.file.js';
 import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
 import { chunkCommitted } from './export.stream.js';

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import nodemailer from 'nodemailer';
+import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 
 export type Mail = {

@@ -1,6 +1,6 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { SecretField } from '../../graphql/secret-field.js';
 import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
-import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 
 /**
  * One row per request made with an API key, REST or GraphQL. Written in batches by UsageRecorder

@@ -1,5 +1,5 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 
 /** The HTTP methods a log can be filtered by. */
 export enum HttpMethod {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { badInput } from '../../errors.js';
-import { dateRangeWhere } from '../../lib/date-range.js';
+import { dateRangeWhere, isStorableDate } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
 import { LOG_METHODS, type UsageLogFilter } from './usage-log.filter.js';
@@ -325,7 +325,7 @@ export async function findLogPosition(
 export const encodeLogCursor = (p: LogPosition) => Buffer.from(`${p.at}|${p.id}`).toString('base64url');
 export function decodeLogCursor(cursor: string): LogPosition {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at)))
+  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at)) || !isStorableDate(new Date(at)))
     throw badInput('after', 'Invalid cursor.');
   return { at, id };
 }

@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { AFTER_ARG, Connection, checkFirst, FIRST_ARG } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
+import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { siblingsInclude } from '../../graphql/selection.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { requireReader } from '../auth/actor.js';

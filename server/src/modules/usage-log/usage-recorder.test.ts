@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initOrm, migrate } from '../../db/orm.js';
-import { createLogger } from '../../logger.js';
 import { createTestDatabase, sql } from '../../../test/harness.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/tcp-proxy.js';
+import { initOrm, migrate } from '../../db/orm.js';
+import { createLogger } from '../../logger.js';
 import { type UsageEntry, UsageRecorder } from './usage-recorder.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
