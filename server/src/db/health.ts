@@ -65,6 +65,28 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
     this.schedule(this.opts.heartbeatMs);
   }
 
+  /**
+   * Resolves true once the database answers — at once when a check run now says it does — or
+   * false after `timeoutMs` without an answer, or once closed. For work whose failure can only be
+   * recorded in the database (a job's), which would otherwise be lost during an outage.
+   */
+  async untilUp(timeoutMs: number): Promise<boolean> {
+    if (this.closed) return false;
+    await this.check();
+    if (this.state === 'up') return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        this.off('up', onUp);
+        resolve(up);
+      };
+      const onUp = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
+      this.on('up', onUp);
+    });
+  }
+
   /** A query failed: if for a connection reason, check now rather than at the next heartbeat. */
   report(err: unknown): void {
     if (this.state === 'up' && isConnectionError(err)) void this.check();

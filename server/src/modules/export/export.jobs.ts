@@ -1,5 +1,14 @@
 import type { Services } from '../../services.js';
-import { EXPORT_QUEUE, type ExportJob, expireExports, exportJobOptions, failExport, localExportWorkers, runExport } from './export.service.js';
+import {
+  EXPORT_QUEUE,
+  type ExportJob,
+  expireExports,
+  exportJobOptions,
+  failExport,
+  failInterruptedExports,
+  localExportWorkers,
+  runExport,
+} from './export.service.js';
 
 const EXPIRE_QUEUE = 'export-expire';
 /**
@@ -55,8 +64,12 @@ export async function startExportWorkers(services: Services): Promise<void> {
     workers.push(worker);
   }
   await jobs.schedule(EXPIRE_QUEUE, '*/5 * * * *');
-  await jobs.work(EXPIRE_QUEUE, async () => {
+  const sweep = async () => {
     const n = await expireExports(services);
     if (n) logger.info({ expired: n }, 'expired exports deleted');
-  });
+    const interrupted = await failInterruptedExports(services);
+    if (interrupted) logger.warn({ exports: interrupted }, 'exports left PROCESSING without a job marked FAILED');
+  };
+  await jobs.work(EXPIRE_QUEUE, sweep);
+  await failInterruptedExports(services).catch((err: unknown) => logger.warn({ err }, 'could not look for interrupted exports'));
 }

@@ -58,7 +58,18 @@ export async function createExport(em: EntityManager, services: Services, actor:
     recordAudit(tx, actor, 'export.created', exp.id, { resource: input.resource, filters, rowCount: exp.rowCount ?? null });
   });
   if (inline) {
-    await runExport(services, exp.id, { email: false });
+    try {
+      await runExport(services, exp.id, { email: false });
+    } catch (err) {
+      // No job would ever run it: FAILED with a reason, not PROCESSING for ever — at once, or once
+      // the database answers if it is away (this request answers now all the same). A process
+      // that stops before leaves it to failInterruptedExports.
+      void services.database
+        .untilUp(ORPHANED_AFTER_MINUTES * 60_000)
+        .then((up) => (up ? failExport(services, exp.id, INTERRUPTED) : undefined))
+        .catch((e: unknown) => services.logger.warn({ err: e, exportId: exp.id }, 'could not mark an interrupted export FAILED'));
+      throw err;
+    }
     await em.refresh(exp);
   } else {
     await services.jobs.send(EXPORT_QUEUE, { exportId: exp.id } satisfies ExportJob, exportJobOptions(services));
@@ -180,8 +191,14 @@ export async function runExport(services: Services, exportId: string, opts: { em
     if (slot && !discarded) await giveTeamSlotBack(copy, slot);
     return result;
   }).catch(async (err: unknown) => {
-    // A download following this attempt stops at once rather than when the retry starts.
-    if (background) await forgetAttempt().catch(() => undefined);
+    if (background) {
+      // During an outage neither this nor the job's failure (and so its retry) can be recorded:
+      // wait for the database, as long as the job may run, rather than leave the job active and
+      // the export PROCESSING until the job expires (EXPORT_JOB_TIMEOUT_SECONDS).
+      await services.database.untilUp(services.config.EXPORT_JOB_TIMEOUT_SECONDS * 1000);
+      // A download following this attempt stops at once rather than when the retry starts.
+      await forgetAttempt().catch(() => undefined);
+    }
     throw err;
   });
   if (outcome === 'busy') return 'busy';
@@ -217,6 +234,28 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .catch((err: unknown) => services.logger.error({ err, exportId }, 'export ready email could not be sent'));
   }
   return 'done';
+}
+
+const INTERRUPTED = 'The export could not be written. Try again.';
+
+/** How long an export may be PROCESSING without a job before failInterruptedExports fails it. */
+export const ORPHANED_AFTER_MINUTES = 10;
+
+/**
+ * Fails exports left PROCESSING with no job to finish them: a small one whose request failed
+ * while the database was away (the request writes it, no job), or a large one whose job is gone.
+ * Runs with the expiry sweep and when workers start. Returns how many.
+ */
+export async function failInterruptedExports(services: Services): Promise<number> {
+  const failed = await services.orm.em.getConnection().execute<{ id: string }[]>(
+    `update export e set status = ?, error = ?, completed_at = now()
+      where e.status = ? and e.created_at < now() - ? * interval '1 minute'
+        and not exists (select 1 from pgboss.job j where j.name = ? and j.state < 'completed' and j.data->>'exportId' = e.id::text)
+      returning e.id`,
+    [ExportStatus.FAILED, INTERRUPTED, ExportStatus.PROCESSING, ORPHANED_AFTER_MINUTES, EXPORT_QUEUE],
+  );
+  for (const { id } of failed) await services.notifier.notify('export_progress', id);
+  return failed.length;
 }
 
 export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
