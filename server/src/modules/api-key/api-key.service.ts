@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
@@ -141,29 +141,43 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
   return { apiKey, token };
 }
 
+/**
+ * The key, locked for the rest of the transaction and read again: changes to one key made at
+ * once run one after another, each on what the one before left; one that comes after a delete
+ * finds nothing (NOT_FOUND) rather than succeeding, and auditing, on a key that is gone.
+ */
+async function lockedKey(tx: EntityManager, teamId: string, id: string): Promise<ApiKey> {
+  const key = await tx.findOne(ApiKey, { id, team: teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!key) throw notFound('API key');
+  return key;
+}
+
 export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string, input: UpdateApiKeyInput): Promise<ApiKey> {
-  const key = await getApiKey(em, actor.teamId, id);
-  const name = input.name === undefined || input.name === null ? key.name : checkKeyName(input.name);
-  const permission = input.permission ? checkPermission(input.permission) : key.permission;
-  // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
-  const domainId = input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
-  const domain = await resolveDomain(em, actor.teamId, permission, domainId);
-  const changes: Record<string, unknown> = {};
-  if (name !== key.name) changes.name = { from: key.name, to: name };
-  if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
-  if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+  await getApiKey(em, actor.teamId, id);
+  const newName = input.name === undefined || input.name === null ? undefined : checkKeyName(input.name);
+  const newPermission = input.permission ? checkPermission(input.permission) : undefined;
   if (input.expiresAt !== undefined && input.expiresAt !== null && !(input.expiresAt.getTime() > Date.now())) {
     throw badInput('expiresAt', 'Expiry must be in the future.');
   }
-  const expiresAt = input.expiresAt === undefined ? (key.expiresAt ?? null) : input.expiresAt;
-  if ((expiresAt?.getTime() ?? null) !== (key.expiresAt?.getTime() ?? null)) {
-    changes.expiresAt = { from: key.expiresAt?.toISOString() ?? null, to: expiresAt?.toISOString() ?? null };
-  }
-  const enabled = input.enabled === undefined || input.enabled === null ? key.enabled : input.enabled;
-  if (typeof enabled !== 'boolean') throw badInput('enabled', 'enabled must be true or false.');
-  const toggled = enabled !== key.enabled;
-  if (Object.keys(changes).length === 0 && !toggled) return key;
-  await em.transactional(async (tx) => {
+  const { key, changed } = await em.transactional(async (tx) => {
+    const key = await lockedKey(tx, actor.teamId, id);
+    const name = newName ?? key.name;
+    const permission = newPermission ?? key.permission;
+    // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
+    const domainId = input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
+    const domain = await resolveDomain(tx, actor.teamId, permission, domainId);
+    const changes: Record<string, unknown> = {};
+    if (name !== key.name) changes.name = { from: key.name, to: name };
+    if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
+    if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+    const expiresAt = input.expiresAt === undefined ? (key.expiresAt ?? null) : input.expiresAt;
+    if ((expiresAt?.getTime() ?? null) !== (key.expiresAt?.getTime() ?? null)) {
+      changes.expiresAt = { from: key.expiresAt?.toISOString() ?? null, to: expiresAt?.toISOString() ?? null };
+    }
+    const enabled = input.enabled === undefined || input.enabled === null ? key.enabled : input.enabled;
+    if (typeof enabled !== 'boolean') throw badInput('enabled', 'enabled must be true or false.');
+    const toggled = enabled !== key.enabled;
+    if (Object.keys(changes).length === 0 && !toggled) return { key, changed: false };
     key.name = name;
     key.permission = permission;
     key.domain = domain;
@@ -171,18 +185,20 @@ export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
     key.expiresAt = expiresAt;
     if (Object.keys(changes).length > 0) recordAudit(tx, actor, 'api_key.updated', key.id, changes);
     if (toggled) recordAudit(tx, actor, enabled ? 'api_key.enabled' : 'api_key.disabled', key.id, { name: key.name });
+    return { key, changed: true };
   });
-  await verifier.revoke(key.id);
+  if (changed) await verifier.revoke(key.id);
   return key;
 }
 
 export async function deleteApiKey(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string): Promise<string> {
-  const key = await getApiKey(em, actor.teamId, id);
+  await getApiKey(em, actor.teamId, id);
   await em.transactional(async (tx) => {
+    const key = await lockedKey(tx, actor.teamId, id);
     tx.remove(key);
     recordAudit(tx, actor, 'api_key.deleted', key.id, { name: key.name });
   });
-  await verifier.revoke(key.id);
+  await verifier.revoke(id);
   return id;
 }
 
@@ -191,15 +207,17 @@ export async function rollApiKey(em: EntityManager, verifier: ApiKeyVerifier, ac
   if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0 || gracePeriodSeconds > MAX_GRACE_SECONDS) {
     throw badInput('gracePeriodSeconds', `Grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds.`);
   }
-  const key = await getApiKey(em, actor.teamId, id);
+  await getApiKey(em, actor.teamId, id);
   const token = generateToken();
-  await em.transactional(async (tx) => {
+  const key = await em.transactional(async (tx) => {
+    const key = await lockedKey(tx, actor.teamId, id);
     key.previousTokenHash = gracePeriodSeconds > 0 ? key.tokenHash : null;
     key.previousTokenExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
     key.previousTokenStart = gracePeriodSeconds > 0 ? key.tokenStart : null;
     key.tokenHash = tokenHash(token);
     key.tokenStart = tokenStart(token);
     recordAudit(tx, actor, 'api_key.rolled', key.id, { gracePeriodSeconds });
+    return key;
   });
   await verifier.revoke(key.id);
   return { apiKey: key, token };
@@ -207,16 +225,18 @@ export async function rollApiKey(em: EntityManager, verifier: ApiKeyVerifier, ac
 
 /** Ends a roll's grace period now: the old token stops working on every instance. Without a live old token, nothing changes. */
 export async function expirePreviousToken(em: EntityManager, verifier: ApiKeyVerifier, actor: Actor, id: string): Promise<ApiKey> {
-  const key = await getApiKey(em, actor.teamId, id);
-  const previous = livePreviousToken(key);
-  if (!previous) return key;
-  await em.transactional(async (tx) => {
+  await getApiKey(em, actor.teamId, id);
+  const { key, changed } = await em.transactional(async (tx) => {
+    const key = await lockedKey(tx, actor.teamId, id);
+    const previous = livePreviousToken(key);
+    if (!previous) return { key, changed: false };
     key.previousTokenHash = null;
     key.previousTokenExpiresAt = null;
     key.previousTokenStart = null;
     recordAudit(tx, actor, 'api_key.previous_token_expired', key.id, { tokenStart: previous.tokenStart, wasValidUntil: previous.expiresAt.toISOString() });
+    return { key, changed: true };
   });
-  await verifier.revoke(key.id);
+  if (changed) await verifier.revoke(key.id);
   return key;
 }
 
