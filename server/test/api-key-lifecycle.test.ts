@@ -51,6 +51,18 @@ describe('disabling a key', () => {
     expect(health.data!.apiKeys).toEqual([{ id: apiKey.id, enabled: false }]);
     expect(health.data!.apiKeyHealth.disabled).toBe(1);
 
+    // Its refused requests are logged and counted: who still calls a disabled key is why one disables it.
+    await server.app.services.usageRecorder.flush();
+    const logged = await sql<{ status_code: number; endpoint: string }>(
+      server.databaseUrl,
+      'select status_code, endpoint from usage_log where api_key_id = $1 order by created_at',
+      [apiKey.id],
+    );
+    expect(logged.map((l) => l.status_code)).toEqual([200, 403, 401]);
+    expect(logged[1].endpoint).toBe('/api-keys');
+    const [{ request_count }] = await sql<{ request_count: number }>(server.databaseUrl, 'select request_count from api_key where id = $1', [apiKey.id]);
+    expect(request_count).toBe(3);
+
     expect((await admin.gql(UPDATE, { id: apiKey.id, input: { enabled: true } })).errors).toBeUndefined();
     expect((await rest(token)).status).toBe(200);
     expect(await audit(apiKey.id)).toEqual(['api_key.created', 'api_key.disabled', 'api_key.enabled']);

@@ -303,18 +303,20 @@ describe('who may download', () => {
     expect((await get(h.url('not-a-uuid'))).status).toBe(404);
   });
 
-  it('a full-access key downloads, a sending-access key is 403; an unknown or malformed key is 403 invalid_api_key', async () => {
+  it('a full-access key downloads, a sending-access key is 401 restricted_api_key (even for no export); an unknown or malformed key is 403 invalid_api_key', async () => {
     expect(await get(h.url(made.id), bearer(full.token))).toMatchObject({ status: 200, body: made.bytes });
-    expect((await get(h.url(made.id), bearer(sending.token))).json).toEqual(error(403, 'forbidden', 'Only admins can download exports.'));
+    const restricted = error(401, 'restricted_api_key', 'This API key is restricted to only send emails.');
+    expect((await get(h.url(made.id), bearer(sending.token))).json).toEqual(restricted);
+    expect((await get(h.url('00000000-0000-4000-8000-000000000000'), bearer(sending.token))).json).toEqual(restricted);
     const invalid = error(403, 'invalid_api_key', 'API key is invalid.');
     expect(await get(h.url(made.id), bearer(generateToken()))).toMatchObject({ status: 403, json: invalid });
     expect((await get(h.url(made.id), { authorization: 'Basic abc' })).json).toEqual(invalid);
   });
 
-  it('a disabled key is refused as invalid, even with a session beside it', async () => {
+  it('a disabled key is refused as invalid with its own message, even with a session beside it', async () => {
     const key = await createKey(admin, { name: 'Disabled download key', permission: 'FULL_ACCESS' });
     await admin.gql('mutation($id: ID!) { updateApiKey(id: $id, input: { enabled: false }) { enabled } }', { id: key.id });
-    expect((await get(h.url(made.id), { ...bearer(key.token), ...cookie(admin) })).json).toEqual(error(403, 'invalid_api_key', 'API key is invalid.'));
+    expect((await get(h.url(made.id), { ...bearer(key.token), ...cookie(admin) })).json).toEqual(error(403, 'invalid_api_key', 'This API key is disabled.'));
   });
 
   it('an address past its unknown-token budget is 429 with Retry-After', async () => {

@@ -147,11 +147,18 @@ describe('faults: PostgreSQL stops and restarts under load (the real process, it
   }, 150_000);
 });
 
-describe.each(['drop', 'stall', 'reset'] as const)('faults: the network to PostgreSQL is cut (%s) through a TCP proxy', (mode) => {
+// The last case with the rate limit on: its table unreachable, the limiter's failure was a 503
+// that no usage log recorded (the admission was never made).
+describe.each([
+  ['drop', '0'],
+  ['stall', '0'],
+  ['reset', '0'],
+  ['reset', '100000'],
+] as const)('faults: the network to PostgreSQL is cut (%s) through a TCP proxy, RATE_LIMIT_PER_SECOND=%s', (mode, rateLimit) => {
   it('answers 503 within 2 s during the cut, sends again within 2 s after it, and loses nothing acknowledged', async () => {
     const databaseUrl = await createTestDatabase('faults');
     const proxy = await startTcpProxy(Number(new URL(databaseUrl).port));
-    const server = await startInProcess(proxy.urlFor(databaseUrl));
+    const server = await startInProcess(proxy.urlFor(databaseUrl), { RATE_LIMIT_PER_SECOND: rateLimit });
     try {
       const team = await setUpTeam(server.url);
       const load = sendLoad(server.url, team, { loops: 3, pauseMs: 20, prefix: mode });

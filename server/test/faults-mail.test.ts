@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendEmail, setUpTeam, startInProcess, type InProcessServer, type Team } from './faults-harness.js';
+import { type InProcessServer, sendEmail, setUpTeam, startInProcess, type Team } from './faults-harness.js';
 import { createTestDatabase, sql, waitFor } from './harness.js';
 import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
 

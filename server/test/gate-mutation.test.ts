@@ -110,11 +110,16 @@ describe('the Authorization header', () => {
     const key = await createKey(team.admin, { name: 'to disable', permission: 'FULL_ACCESS' });
     const res = await team.admin.gql('mutation($id: ID!) { updateApiKey(id: $id, input: { enabled: false }) { enabled } }', { id: key.id });
     expect(res.errors).toBeUndefined();
-    expect(await admit(gate(), { authorization: `Bearer ${key.token}` })).toMatchObject({
-      code: 'UNAUTHENTICATED',
-      message: DISABLED_KEY_MESSAGE,
-      restName: 'invalid_api_key',
-    });
+    // Refused through its admission, with no actor, and logged: who still calls it is why one disables a key.
+    const g = gate({ teamPerSecond: 1 });
+    const a = (await admit(g, { authorization: `Bearer ${key.token}` })) as Admission;
+    expect(a.actor).toBeNull();
+    expect(a.refusal).toMatchObject({ code: 'UNAUTHENTICATED', message: DISABLED_KEY_MESSAGE, restName: 'invalid_api_key' });
+    expect(a.headers).toEqual({}); // not counted against the rate limit
+    a.finish(outcome({ endpoint: '/disabled', statusCode: 403 }));
+    expect((await logs(key.id)).map((r) => [r.endpoint, r.status_code])).toEqual([['/disabled', 403]]);
+    // Two more in the same second: a limit of 1 would have refused them as 429 had they been counted.
+    for (let i = 0; i < 2; i++) expect(((await admit(g, { authorization: `Bearer ${key.token}` })) as Admission).refusal?.code).toBe('UNAUTHENTICATED');
   });
 });
 

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { loadConfig } from '../src/config.js';
-import { sendEmail, setUpTeam, startInProcess, type InProcessServer, type Team } from './faults-harness.js';
+import { type InProcessServer, sendEmail, setUpTeam, startInProcess, type Team } from './faults-harness.js';
 import { createTestDatabase, waitFor } from './harness.js';
-import { startFaultyRelay, type FaultyRelay } from './smtp-faulty.js';
+import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
 
 const TOKEN = 'metrics-token-0123456789';
 

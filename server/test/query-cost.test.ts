@@ -1,6 +1,7 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app.js';
+import { type App, createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { MAX_QUERY_COST } from '../src/graphql/cost.js';
@@ -8,7 +9,6 @@ import { createLogger } from '../src/logger.js';
 import { MAX_API_KEYS_PER_TEAM } from '../src/modules/api-key/api-key.service.js';
 import { USAGE_MAX_DAYS } from '../src/modules/usage-log/usage-log.service.js';
 import { rebuildRollups } from '../src/modules/usage-log/usage-rollup.js';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { createClient, createTestDatabase, PASSWORD, sql, type TestClient, uniqueEmail } from './harness.js';
 
 // One team with the most keys it may hold, and a server whose every ORM statement is seen.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpSink, startSmtpSink } from './smtp.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { api, count, MISSING_ID, sdk, setUpTeam, type Team } from './rest-harness.js';
+import { type SmtpSink, startSmtpSink } from './smtp.js';
 
 let smtp: SmtpSink;
 let server: TestServer;

@@ -1,12 +1,12 @@
+import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { initOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
-import { type SmtpSink, startSmtpSink } from './smtp.js';
 import { createClient, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
-import { Resend } from 'resend';
 import { api, count, sdk, setUpTeam, type Team } from './rest-harness.js';
+import { type SmtpSink, startSmtpSink } from './smtp.js';
 
 let smtp: SmtpSink;
 let server: TestServer;

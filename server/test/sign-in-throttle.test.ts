@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addressKey,
   SIGN_IN_MAX_BACKOFF_SECONDS,
   SIGN_IN_PER_ACCOUNT,
   SIGN_IN_PER_ACCOUNT_ADDRESS,
   SIGN_IN_PER_ADDRESS,
-  addressKey,
 } from '../src/modules/auth/sign-in-throttle.js';
 import { PASSWORD, startTestServer, type TestServer, uniqueEmail } from './harness.js';
 

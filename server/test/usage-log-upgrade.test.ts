@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsList } from '../src/db/migrations/index.js';
 import { initOrm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';

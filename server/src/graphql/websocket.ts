@@ -181,10 +181,11 @@ export function createSubscriptionServer(opts: {
           });
         };
         if (admission.refusal) {
+          const { code, retryAfterSeconds } = admission.refusal;
           const errors = [
-            new GraphQLError(admission.refusal.message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: admission.refusal.retryAfterSeconds } }),
+            new GraphQLError(admission.refusal.message, { extensions: { code, ...(retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {}) } }),
           ];
-          log(429, undefined, errors);
+          log(loggedStatusOf(undefined, errors), undefined, errors);
           return errors;
         }
         if (badVariables) {

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError, ErrorCode, rateLimited, refusalError } from '../../errors.js';
+import { isDatabaseUnavailable } from '../../db/connection.js';
+import { AppError, ErrorCode, rateLimited, refusalError, serviceUnavailable } from '../../errors.js';
 import type { ApiKeyVerifier, VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
@@ -23,13 +24,17 @@ export type Credentials = {
 export type Outcome = Pick<UsageEntry, 'method' | 'endpoint' | 'statusCode' | 'userAgent' | 'requestBody' | 'responseBody'>;
 
 export type Admission = {
-  /** Who is calling; null for an anonymous request (which only signUp, signIn and friends accept). */
+  /** Who is calling; null for an anonymous request (which only signUp, signIn and friends accept), and for a disabled key. */
   actor: Actor | null;
   /** The key the request was made with, fixed here: its usage log belongs to it whatever the request does. */
   key: VerifiedKey | null;
   /** RateLimit-* headers to answer with. */
   headers: Record<string, string>;
-  /** Set when the caller is over its rate limit: answer with it (and still `finish`, so it is logged). */
+  /**
+   * Set when the request is refused although its key verified — over the rate limit (RATE_LIMITED),
+   * a disabled key (UNAUTHENTICATED), the rate limit's table unreachable (SERVICE_UNAVAILABLE):
+   * answer with it, and still `finish`, so that it is logged.
+   */
   refusal: AppError | null;
   /** Records the usage log of a request made with a key (once; nothing for sessions). */
   finish(outcome: Outcome): void;
@@ -135,7 +140,7 @@ export class RequestGate {
   /**
    * Admits a request: throws for a key that does not verify (UNAUTHENTICATED, restName
    * invalid_api_key) or an address over its failed-authentication budget (RATE_LIMITED); returns
-   * who is calling otherwise, with `refusal` set when that caller is over its rate limit.
+   * who is calling otherwise, with `refusal` set when that caller is refused all the same.
    */
   async admit(credentials: Credentials, em: () => EntityManager): Promise<Admission> {
     const started = performance.now();
@@ -155,20 +160,25 @@ export class RequestGate {
         if (lookedUp) await this.failedAuth.penalty(ip).catch(() => undefined);
         throw invalidApiKey();
       }
-      if (!key.enabled) throw disabledApiKey();
-      actor = key;
+      // A disabled key is refused, and its request logged: who still calls a disabled key is
+      // what disabling rather than deleting it is for.
+      if (key.enabled) actor = key;
     } else if (sessionToken) {
       actor = await actorFromSession(em(), sessionToken);
     }
     let headers: Record<string, string> = {};
-    let refusal: AppError | null = null;
+    let refusal: AppError | null = key && !key.enabled ? disabledApiKey() : null;
     try {
-      if (key) headers = await this.consume(this.team, key.teamId, 'second');
+      if (refusal) {
+        // Refused already: not counted against the rate limit.
+      } else if (key) headers = await this.consume(this.team, key.teamId, 'second');
       else if (actor?.kind === 'user') headers = await this.consume(this.session, actor.userId, 'minute');
     } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      refusal = e;
-      headers = e.headers ?? {};
+      // The limiter's table unreachable: a 503 like any other during an outage, but answered
+      // through the admission, so that the request is logged (and counted) as the others are.
+      if (!(e instanceof AppError) && !isDatabaseUnavailable(e)) throw e;
+      refusal = e instanceof AppError ? e : serviceUnavailable();
+      headers = refusal.headers ?? {};
     }
     let finished = false;
     return {

@@ -3,7 +3,7 @@ import pg, { escapeLiteral, type PoolClient } from 'pg';
 import { AppError, ErrorCode } from '../../errors.js';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
-import { writeRestError } from '../../rest/errors.js';
+import { toRestError, writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
 import { canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
@@ -15,6 +15,15 @@ import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';
 const fail = (res: Response, statusCode: number, name: string, message: string) => {
   res.locals.errorBody = writeRestError(res, statusCode, name, message);
 };
+
+/** A refusal of the gate's (a bad or disabled key, a rate limit, an outage) as the REST API answers it, with its headers. */
+function refuse(res: Response, e: AppError): void {
+  const mapped = toRestError(e)!;
+  if (e.headers) res.set(e.headers);
+  if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
+    res.set('retry-after', String(mapped.retryAfterSeconds));
+  fail(res, mapped.statusCode, mapped.name, mapped.message);
+}
 
 /**
  * GET /api/exports/:id/download — the CSV, streamed chunk by chunk from PostgreSQL.
@@ -29,8 +38,7 @@ export function exportDownload(services: Services) {
     } catch (e) {
       // The database unreachable is a 503 (the app's error handler), not a bad key.
       if (!(e instanceof AppError)) throw e;
-      if (e.headers) res.set(e.headers);
-      return e.code === ErrorCode.RATE_LIMITED ? fail(res, 429, 'rate_limit_exceeded', e.message) : fail(res, 403, 'invalid_api_key', 'API key is invalid.');
+      return refuse(res, e);
     }
     // Made with a key, the download is logged and counted like any other request of that key.
     finishWhenDone(admission, req, res, 'close', () => ({
@@ -38,9 +46,11 @@ export function exportDownload(services: Services) {
       responseBody: res.statusCode === 200 ? { downloaded: res.writableFinished } : (res.locals.errorBody ?? null),
     }));
     res.set(admission.headers);
-    if (admission.refusal) return fail(res, 429, 'rate_limit_exceeded', admission.refusal.message);
+    if (admission.refusal) return refuse(res, admission.refusal);
     const actor = admission.actor;
     if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
+    // As on every REST route but sending: a sending-access key learns nothing, not even which exports exist.
+    if (actor.kind === 'apiKey' && !canManage(actor)) return fail(res, 401, 'restricted_api_key', 'This API key is restricted to only send emails.');
     const exp = await findExport(em, actor.teamId, String(req.params.id));
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
     if (!canManage(actor)) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
