@@ -104,6 +104,9 @@ function redactSecret(value: unknown, depth: number): unknown {
   return redact(value, depth);
 }
 
+/** A name, a colon and a string literal (block or plain) in text that does not parse. */
+const NAMED_STRING = /\b(\w+)(\s*:\s*)("""[\s\S]*?"""|"(?:[^"\\]|\\.)*")/g;
+
 /**
  * The query text with the string literal of every secret-named argument or input field replaced
  * (`signIn(input: { password: "…" })`), formatting kept; the variables that such arguments take
@@ -116,7 +119,9 @@ export function redactQueryText(query: string, document?: DocumentNode): { query
     try {
       doc = parse(query, { maxTokens: 3000 });
     } catch {
-      const plain = query.replace(new RegExp(`((?:${SECRET_NAME.source})\\w*\\s*:\\s*)("""[\\s\\S]*?"""|"(?:[^"\\\\]|\\\\.)*")`, 'gi'), `$1"${REDACTED}"`);
+      // Each name is matched once, as a whole word, and tested after: a pattern that started at
+      // every secret name inside a word (`pwdpwdpwd…`) took 24 s over 300 KB of such text.
+      const plain = query.replace(NAMED_STRING, (m, name: string, sep: string) => (SECRET_NAME.test(name) ? `${name}${sep}"${REDACTED}"` : m));
       return { query: redactText(plain), secretVariables };
     }
   }
