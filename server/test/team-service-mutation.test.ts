@@ -291,7 +291,7 @@ describe('inviting', () => {
     for (let i = 0; i < INVITATIONS_PER_RECIPIENT_PER_DAY; i++) last = await invite(t, address);
     expect(await refusal(invite(t, address))).toEqual({
       code: 'RATE_LIMITED',
-      message: 'This address has received too many invitations today. Try again tomorrow.',
+      message: 'This address has received too many invitations from your team today. Try again tomorrow.',
     });
     expect((await listPendingInvitations(em(), t.teamId)).map((i) => i.id)).toEqual([last!.invitation.id]);
     expect(await previewInvitation(em(), last!.token)).not.toBeNull();
@@ -741,7 +741,7 @@ describe('renewing an invitation link', () => {
     const row = await invitationRow(invitation.id);
     expect(await refusal(renewInvitationLink(em(), services, t.admin, invitation.id, ip()))).toEqual({
       code: 'RATE_LIMITED',
-      message: 'This address has received too many invitations today. Try again tomorrow.',
+      message: 'This address has received too many invitations from your team today. Try again tomorrow.',
     });
     expect(await invitationRow(invitation.id)).toEqual(row);
   });

@@ -61,9 +61,10 @@ describe('invitation throttle', () => {
       expect(e?.headers).toMatchObject({ 'retry-after': String(e?.retryAfterSeconds) });
     }
     // The recipient lost nothing to the refusals: another team may still invite it its 5 times.
-    for (let i = 0; i < INVITATIONS_PER_RECIPIENT_PER_DAY; i++) expect(await refusal(throttle.attempt(team(), ip(), recipient))).toBeUndefined();
-    expect((await refusal(throttle.attempt(team(), ip(), recipient)))?.message).toBe(
-      'This address has received too many invitations today. Try again tomorrow.',
+    const other = team();
+    for (let i = 0; i < INVITATIONS_PER_RECIPIENT_PER_DAY; i++) expect(await refusal(throttle.attempt(other, ip(), recipient))).toBeUndefined();
+    expect((await refusal(throttle.attempt(other, ip(), recipient)))?.message).toBe(
+      'This address has received too many invitations from your team today. Try again tomorrow.',
     );
   });
 
@@ -81,20 +82,24 @@ describe('invitation throttle', () => {
     for (let i = 0; i < INVITATIONS_PER_TEAM_PER_HOUR; i++) expect(await refusal(throttle.attempt(t, ip6(), to()))).toBeUndefined();
   });
 
-  it('a recipient past its daily budget: its message, Retry-After within the day; the team and the address keep their points', async () => {
+  it("a recipient past its daily budget from one team: its message, Retry-After within the day; the team and the address keep their points, and other teams' budgets are their own", async () => {
     const throttle = createInvitationThrottle(orm);
     const recipient = to();
-    for (let i = 0; i < INVITATIONS_PER_RECIPIENT_PER_DAY; i++) await throttle.attempt(team(), ip(), recipient);
     const t = team();
+    for (let i = 0; i < INVITATIONS_PER_RECIPIENT_PER_DAY; i++) await throttle.attempt(t, ip(), recipient);
+    // A team that spends its own budget on an address takes nothing from another team's: a shared
+    // budget let any team stop every other from inviting that person for a day.
+    expect(await refusal(throttle.attempt(team(), ip(), recipient))).toBeUndefined();
     const from = ip6();
-    for (let i = 0; i < INVITATIONS_PER_TEAM_PER_HOUR; i++) {
+    for (let i = 0; i < INVITATIONS_PER_TEAM_PER_HOUR - INVITATIONS_PER_RECIPIENT_PER_DAY; i++) {
       const e = await refusal(throttle.attempt(t, from, recipient));
-      expect(e).toMatchObject({ code: 'RATE_LIMITED', message: 'This address has received too many invitations today. Try again tomorrow.' });
+      expect(e).toMatchObject({ code: 'RATE_LIMITED', message: 'This address has received too many invitations from your team today. Try again tomorrow.' });
       expect(e?.retryAfterSeconds).toBeGreaterThan(86_000);
       expect(e?.retryAfterSeconds).toBeLessThanOrEqual(86_400);
     }
-    // Twenty refusals later the team and its address still have all their points.
-    for (let i = 0; i < INVITATIONS_PER_TEAM_PER_HOUR; i++) expect(await refusal(throttle.attempt(t, from, to()))).toBeUndefined();
+    // Fifteen refusals later the team and its address still have all the points they had.
+    for (let i = 0; i < INVITATIONS_PER_TEAM_PER_HOUR - INVITATIONS_PER_RECIPIENT_PER_DAY; i++)
+      expect(await refusal(throttle.attempt(t, from, to()))).toBeUndefined();
     expect((await refusal(throttle.attempt(t, from, to())))?.message).toBe('Your team has sent too many invitations this hour. Try again later.');
   });
 

@@ -8,7 +8,12 @@ import { addressKey } from '../auth/sign-in-throttle.js';
 export const INVITATIONS_PER_TEAM_PER_HOUR = 20;
 /** Invitations sent from one address (IPv6: its /64) in an hour, for any teams. */
 export const INVITATIONS_PER_ADDRESS_PER_HOUR = 50;
-/** Invitations one email address may receive in a day, from any teams: no one's mailbox is a target. */
+/**
+ * Invitations one email address may receive in a day from one team: no one's mailbox is a target.
+ * Per team, not for all teams together: a shared budget let any team spend it and so stop every
+ * other team from inviting that person for a day (5 requests). Across teams, the budget of the
+ * address sending them (INVITATIONS_PER_ADDRESS_PER_HOUR) and sign-up's own bound the rest.
+ */
 export const INVITATIONS_PER_RECIPIENT_PER_DAY = 5;
 
 /**
@@ -27,7 +32,7 @@ export function createInvitationThrottle(orm: MikroORM) {
       const takes: [RateLimiterPostgres, string, string][] = [
         [byTeam, teamId, 'Your team has sent too many invitations this hour. Try again later.'],
         [byAddress, addressKey(ip), 'Too many invitations from this address. Try again later.'],
-        [byRecipient, sha256Hex(recipient).slice(0, 32), 'This address has received too many invitations today. Try again tomorrow.'],
+        [byRecipient, `${teamId}:${sha256Hex(recipient).slice(0, 32)}`, 'This address has received too many invitations from your team today. Try again tomorrow.'],
       ];
       const results = await Promise.allSettled(takes.map(([limiter, key]) => limiter.consume(key)));
       const refused = results.findIndex((r) => r.status === 'rejected');
