@@ -206,5 +206,15 @@ describe('audit events', () => {
       { action: 'member.invited', targetId: invitationId, actor: { id: user.id } },
     ]);
     expect(JSON.stringify(res.data)).not.toContain(invited.data!.inviteMember.token);
+
+    // A full-access key reads the trail of what it may touch: keys and exports, not members,
+    // invitations or the team (invitees' addresses and roles are in their metadata).
+    const key = await createKey(client, { name: 'Auditor', permission: 'FULL_ACCESS' });
+    const asKey = server.client();
+    const byKey = await asKey.gql('{ auditEvents(first: 100) { edges { node { action metadata } } } }', {}, { authorization: `Bearer ${key.token}` });
+    expect(byKey.errors).toBeUndefined();
+    const actions = byKey.data!.auditEvents.edges.map((e: { node: { action: string } }) => e.node.action);
+    expect(actions).toEqual(['api_key.created', 'export.created']);
+    expect(JSON.stringify(byKey.data)).not.toContain(email);
   });
 });

@@ -32,7 +32,11 @@ export function createInvitationThrottle(orm: MikroORM) {
       const takes: [RateLimiterPostgres, string, string][] = [
         [byTeam, teamId, 'Your team has sent too many invitations this hour. Try again later.'],
         [byAddress, addressKey(ip), 'Too many invitations from this address. Try again later.'],
-        [byRecipient, `${teamId}:${sha256Hex(recipient).slice(0, 32)}`, 'This address has received too many invitations from your team today. Try again tomorrow.'],
+        [
+          byRecipient,
+          `${teamId}:${sha256Hex(recipient).slice(0, 32)}`,
+          'This address has received too many invitations from your team today. Try again tomorrow.',
+        ],
       ];
       const results = await Promise.allSettled(takes.map(([limiter, key]) => limiter.consume(key)));
       const refused = results.findIndex((r) => r.status === 'rejected');
