@@ -267,6 +267,18 @@ describe('Idempotency-Key', () => {
     );
     expect(error).toMatchObject({ statusCode: 400, name: 'invalid_idempotency_key' });
   });
+
+  it('a batch takes a key of the full 256 characters too, whatever its size, and replays it', async () => {
+    const key = 'b'.repeat(256);
+    const emails = Array.from({ length: 12 }, (_, i) => ({ from: 'hello@acme.com', to: `long-key-${i}@example.org`, subject: 's', text: 't' }));
+    const a = await sdk(sendingToken).batch.send(emails, { idempotencyKey: key });
+    expect(a.error).toBeNull();
+    const b = await sdk(sendingToken).batch.send(emails, { idempotencyKey: key });
+    expect(b.data?.data.map((e) => e.id)).toEqual(a.data?.data.map((e) => e.id));
+    expect(await sql(server.databaseUrl, `select id from email where "to"::text like '%long-key-%'`)).toHaveLength(12);
+    const c = await sdk(sendingToken).batch.send([{ ...emails[0], subject: 'Different' }, ...emails.slice(1)], { idempotencyKey: key });
+    expect(c.error).toMatchObject({ statusCode: 409 });
+  });
 });
 
 describe('usage logs follow every request', () => {

@@ -278,6 +278,29 @@ describe('NUL characters, which PostgreSQL cannot store', () => {
   });
 });
 
+describe('methods Node accepts and the API does not serve', () => {
+  it('are 405 and logged, the longest (UNSUBSCRIBE, 11 characters) cut to the 10 the log keeps', async () => {
+    for (const method of ['UNSUBSCRIBE', 'PROPFIND']) {
+      const res = await fetch(`${server.url}/api/emails`, {
+        method,
+        headers: { authorization: `Bearer ${acme.full.token}`, 'user-agent': `method-${method}` },
+      });
+      expect(res.status).toBe(405);
+      expect(await res.json()).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
+    }
+    await server.app.services.usageRecorder.flush();
+    const logged = await sql<{ method: string; status_code: number }>(
+      server.databaseUrl,
+      `select method, status_code from usage_log where api_key_id = $1 and user_agent like 'method-%' order by user_agent`,
+      [acme.full.id],
+    );
+    expect(logged).toEqual([
+      { method: 'PROPFIND', status_code: 405 },
+      { method: 'UNSUBSCRIB', status_code: 405 },
+    ]);
+  });
+});
+
 describe('JSON nested too deeply', () => {
   const DEEP = /nest at most 64 levels deep/;
   /** `{"x": [[…[v]…]]}`: the body, then `arrays` arrays inside one another. */

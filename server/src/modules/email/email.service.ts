@@ -81,6 +81,15 @@ function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | n
   };
 }
 
+/**
+ * The idempotency key stored for a batch's i-th email: `key#i`, or for a key too long for that to
+ * fit the column (256), its hash with `#i` (a 254-character key in a batch of 11 was a 500).
+ */
+function batchSlot(key: string, i: number): string {
+  const slot = `${key}#${i}`;
+  return slot.length <= 256 ? slot : `sha256:${sha256Hex(key)}#${i}`;
+}
+
 function checkIdempotencyKey(idempotencyKey: string | undefined): void {
   if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
     throw badInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 256 characters.', 'invalid_idempotency_key');
@@ -129,7 +138,7 @@ export async function acceptEmails(
   });
   const idempotent = opts.idempotencyKey !== undefined;
   const requestHash = idempotent ? hashOf(inputs) : null;
-  const slot = (i: number) => (!idempotent ? null : opts.batch ? `${opts.idempotencyKey}#${i}` : opts.idempotencyKey!);
+  const slot = (i: number) => (!idempotent ? null : opts.batch ? batchSlot(opts.idempotencyKey!, i) : opts.idempotencyKey!);
 
   if (idempotent) {
     const first = parsed.findIndex((p) => p !== null);

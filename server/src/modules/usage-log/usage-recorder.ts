@@ -296,7 +296,8 @@ function serialize(e: UsageEntry, bodies: boolean): string {
       id: randomUUID(),
       team_id: e.teamId,
       api_key_id: e.apiKeyId,
-      method: e.method,
+      // The column holds 10 characters; Node accepts UNSUBSCRIBE (11), whose log PostgreSQL refused.
+      method: e.method.slice(0, 10),
       endpoint: e.endpoint.slice(0, 300),
       status_code: e.statusCode,
       user_agent: e.userAgent?.slice(0, 300) ?? null,
