@@ -136,6 +136,26 @@ describe('creating a key', () => {
     expect(await count('api_key', t.teamId)).toBe(1);
   });
 
+  it('names: something visible, no control character, 50 characters as PostgreSQL counts them (code points)', async () => {
+    const t = await team();
+    for (const name of ['\u200b', ' \u200b\u2060\u00a0 ', '\ufeff']) {
+      expect(await refusal(createApiKey(em(), t.admin, { name, permission: Permission.FULL_ACCESS })), JSON.stringify(name)).toMatchObject({
+        field: 'name',
+        message: 'Name is required.',
+      });
+    }
+    expect(await refusal(createApiKey(em(), t.admin, { name: 'two\nlines', permission: Permission.FULL_ACCESS }))).toMatchObject({
+      field: 'name',
+      message: 'Name may not contain control characters such as line breaks.',
+    });
+    const emoji = '🔑'.repeat(50); // 100 UTF-16 units, 50 characters
+    expect((await createApiKey(em(), t.admin, { name: emoji, permission: Permission.FULL_ACCESS })).apiKey.name).toBe(emoji);
+    expect(await refusal(createApiKey(em(), t.admin, { name: `${emoji}x`, permission: Permission.FULL_ACCESS }))).toMatchObject({
+      message: 'Name must be at most 50 characters.',
+    });
+    expect(await count('api_key', t.teamId)).toBe(1);
+  });
+
   it('permission: one of the two', async () => {
     const t = await team();
     expect(await refusal(createApiKey(em(), t.admin, { name: 'p', permission: 'ADMIN' as Permission }))).toEqual({

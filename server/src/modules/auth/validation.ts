@@ -21,9 +21,25 @@ export function checkPassword(password: string, field = 'password'): void {
   }
 }
 
+/** Nothing a reader would see: spaces, and format characters such as the zero-width space. */
+const INVISIBLE = /^[\p{Z}\p{Cf}\s]*$/u;
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * A name trimmed and checked: something visible, no control character (a line break in a key's
+ * name), at most `max` characters counted as PostgreSQL counts them (code points: 50 emoji fit
+ * a varchar(50), which UTF-16's 100 units refused).
+ */
 export function checkName(raw: string, field: string, label: string, max: number): string {
   const name = raw.trim();
-  if (!name) throw badInput(field, `${label} is required.`);
-  if (name.length > max) throw badInput(field, `${label} must be at most ${max} characters.`);
+  if (INVISIBLE.test(name)) throw badInput(field, `${label} is required.`);
+  if (CONTROL.test(name)) throw badInput(field, `${label} may not contain control characters such as line breaks.`);
+  if (countCodePoints(name) > max) throw badInput(field, `${label} must be at most ${max} characters.`);
   return name;
+}
+
+function countCodePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }
