@@ -90,6 +90,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     { verifier: apiKeyVerifier, recorder: usageRecorder, knex: orm.em.getConnection().getKnex() },
     { teamPerSecond: config.RATE_LIMIT_PER_SECOND, sessionPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE },
   );
+  const stopping = new AbortController();
   const services: Services = {
     config,
     logger,
@@ -109,6 +110,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     database,
     downloadPool: createDownloadPool(url, config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS, { timeouts, logger, onError: report }),
     exportPools: createExportPools(url, config.EXPORT_CONCURRENCY, { timeouts, logger, onError: report }),
+    stopping: stopping.signal,
     signInThrottle: createSignInThrottle(orm),
     signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
     invitationThrottle: createInvitationThrottle(orm),
@@ -388,6 +390,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     async close() {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      // Running exports stop at their next check and fail their attempt, so that their jobs are
+      // retried (here after a restart, or by another instance) rather than finished by a process
+      // whose mailer and pools are closing: the ready email was lost, and shutdown waited for them.
+      stopping.abort();
       await jobs.stop({ graceful: true, timeout: 10_000, close: true, wait: true });
       await services.emailDelivery.close();
       gate.close();

@@ -44,4 +44,6 @@ export type Services = {
   downloadPool: pg.Pool;
   /** Connections that write export files (see export.connections.ts) */
   exportPools: ExportPools;
+  /** Aborted when the instance starts shutting down: long work (an export) stops and is left to a retry. */
+  stopping?: AbortSignal;
 };

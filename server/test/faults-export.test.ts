@@ -105,6 +105,44 @@ describe('faults: an export caught by a database outage', () => {
     expect((await status(id)).error).toBe('The export could not be written. Try again.');
   }, 60_000);
 
+  it('shutting down stops a running export and leaves it to a retry: the next instance writes it and emails its creator once', async () => {
+    const databaseUrl = await createTestDatabase('faults');
+    const first = await startInProcess(databaseUrl);
+    cleanup.push(() => first.stop());
+    const team = await setUpTeam(first.url);
+    await seedContacts(databaseUrl, team.teamId, 400_000);
+    const client = createClient(first.url);
+    client.cookie = team.cookie;
+    const created = await client.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status } }`);
+    const id = created.data!.createExport.id as string;
+    await waitFor(
+      async () => ((await sql(databaseUrl, 'select 1 from export where id = $1 and writing_attempt is not null', [id])).length ? true : undefined),
+      20_000,
+      'the export to be written',
+    );
+    await first.stop();
+    // Not finished by a process whose mailer and pools were closing (the email was lost).
+    expect((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status).toBe('PROCESSING');
+    const [job] = await sql<{ state: string }>(databaseUrl, `select state from pgboss.job where name = 'export' and data->>'exportId' = $1`, [id]);
+    expect(['retry', 'created']).toContain(job.state);
+
+    const second = await startInProcess(databaseUrl);
+    cleanup.push(() => second.stop());
+    await waitFor(
+      async () => ((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
+      60_000,
+      'the next instance to write the export',
+    );
+    const [{ row_count }] = await sql<{ row_count: number }>(databaseUrl, 'select row_count from export where id = $1', [id]);
+    expect(row_count).toBe(400_000);
+    await waitFor(
+      async () => ((await sql(databaseUrl, `select 1 from outbox_message where subject like 'Your contacts export is ready%'`)).length ? true : undefined),
+      10_000,
+      'the ready email',
+    );
+    expect(await sql(databaseUrl, `select 1 from outbox_message where subject like 'Your contacts export is ready%'`)).toHaveLength(1);
+  }, 120_000);
+
   it(`the sweep fails exports PROCESSING for ${ORPHANED_AFTER_MINUTES} minutes without a job, and leaves the rest`, async () => {
     const { databaseUrl, server, team } = await setUp();
     const insert = async (age: string) =>

@@ -1,6 +1,7 @@
 import type { Services } from '../../services.js';
 import {
   EXPORT_QUEUE,
+  ExportInterrupted,
   type ExportJob,
   expireExports,
   exportJobOptions,
@@ -54,6 +55,10 @@ export async function startExportWorkers(services: Services): Promise<void> {
           });
         }
       } catch (err) {
+        if (err instanceof ExportInterrupted) {
+          logger.info({ exportId: job.data.exportId }, err.message);
+          throw err;
+        }
         services.metrics?.exportDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
         logger.error({ err, exportId: job.data.exportId, attempt: job.retryCount }, 'export failed');
         // Out of retries: FAILED with a reason, never stuck in PROCESSING.

@@ -179,6 +179,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       // machine) writes on rather than failing the attempt, which would cut short a download
       // following it: the READY update is conditional, and an attempt not kept is deleted anyway.
       stillWanted: async () => {
+        if (background && services.stopping?.aborted) throw new ExportInterrupted();
         try {
           return (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING;
         } catch (err) {
@@ -237,6 +238,14 @@ export async function runExport(services: Services, exportId: string, opts: { em
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
+
+/** A background export stopped because its instance is shutting down: its job is retried, not failed. */
+export class ExportInterrupted extends Error {
+  constructor() {
+    super('export interrupted: this instance is shutting down; its job is retried');
+    this.name = 'ExportInterrupted';
+  }
+}
 
 /** How long an export may be PROCESSING without a job before failInterruptedExports fails it. */
 export const ORPHANED_AFTER_MINUTES = 10;
