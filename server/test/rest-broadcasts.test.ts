@@ -84,6 +84,12 @@ describe('POST /broadcasts', () => {
     ['a 501-character preview', { from: 'a@acme.com', subject: 's', html: 'h', preview_text: 'p'.repeat(501) }, 'validation_error', /preview_text/],
     ['send: true', { from: 'a@acme.com', subject: 's', html: 'h', send: true }, 'validation_error', /not offered/],
     ['a schedule', { from: 'a@acme.com', subject: 's', html: 'h', scheduled_at: 'in 1 hour' }, 'validation_error', /not offered/],
+    [
+      'a segment_id and an audience_id that differ',
+      { from: 'a@acme.com', subject: 's', html: 'h', segment_id: '00000000-0000-4000-8000-000000000001', audience_id: '00000000-0000-4000-8000-000000000002' },
+      'validation_error',
+      /`audience_id` is the old name of `segment_id`/,
+    ],
   ];
   for (const [label, body, name, message] of refused) {
     it(`refuses ${label} with 422 ${name} and writes nothing`, async () => {

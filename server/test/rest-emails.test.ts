@@ -143,6 +143,33 @@ describe('POST /emails — refused', () => {
     expect(row.from).toBe('"News, Acme" <n@news.acme.com>');
   });
 
+  it('refusals say what is wrong: recipients past 50 or of the wrong type, attachments without base64 content, a __proto__ header', async () => {
+    const before = await count();
+    const base = { from: 'hello@acme.com', subject: 's', text: 't' };
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...base, to: Array.from({ length: 51 }, (_, i) => `r${i}@example.org`) }, /^`to` accepts at most 50 addresses\.$/],
+      [{ ...base, to: 5 }, /^`to` must be an email address or a list of them\.$/],
+      [{ ...base, to: 'x@example.org', cc: [] }, /^`cc` must not be empty\.$/],
+      [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt', content: '!!!not base64###' }] }, /must be base64/],
+      [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt', content: 'abc' }] }, /must be base64/],
+      [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt' }] }, /needs its `content`/],
+      [{ ...base, to: 'x@example.org', headers: JSON.parse('{"__proto__": "x"}') }, /`__proto__` is not a valid header name/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await fetch(`${server.url}/api/emails`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fullToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body).replace('"headers":{}', '"headers":{"__proto__":"x"}'),
+      });
+      const answer = (await res.json()) as { statusCode: number; name: string; message: string };
+      expect(answer, JSON.stringify(body).slice(0, 80)).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(message) });
+    }
+    expect(await count()).toBe(before);
+    // Base64 wrapped in lines, as MIME writes it, is base64.
+    const wrapped = await sdk(fullToken).emails.send({ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt', content: 'aGVs\nbG8=' }] });
+    expect(wrapped.error).toBeNull();
+  });
+
   it('a domain the team has not added is refused', async () => {
     const { error } = await sdk(fullToken).emails.send({ from: 'me@elsewhere.net', to: 'x@example.org', subject: 's', text: 't' });
     expect(error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
@@ -266,6 +293,21 @@ describe('Idempotency-Key', () => {
       { idempotencyKey: 'k'.repeat(257) },
     );
     expect(error).toMatchObject({ statusCode: 400, name: 'invalid_idempotency_key' });
+  });
+
+  it('the same email with its fields in another order is the same request', async () => {
+    const a = await fetch(`${server.url}/api/emails`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sendingToken}`, 'content-type': 'application/json', 'idempotency-key': 'reordered-1' },
+      body: JSON.stringify({ from: 'hello@acme.com', to: 'reorder@example.org', subject: 's', text: 't', headers: { 'X-A': '1', 'X-B': '2' } }),
+    });
+    const b = await fetch(`${server.url}/api/emails`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sendingToken}`, 'content-type': 'application/json', 'idempotency-key': 'reordered-1' },
+      body: JSON.stringify({ headers: { 'X-B': '2', 'X-A': '1' }, text: 't', subject: 's', to: 'reorder@example.org', from: 'hello@acme.com' }),
+    });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(((await b.json()) as { id: string }).id).toBe(((await a.json()) as { id: string }).id);
   });
 
   it('a batch takes a key of the full 256 characters too, whatever its size, and replays it', async () => {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { badInput } from '../../errors.js';
-import { onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
+import { type Body, onlyFields, optionalBoolean, optionalString, optionalStringList, requiredString, unsupported } from '../../rest/body.js';
 import type { RestRoute } from '../../rest/http.js';
 import { queryDateRange, queryString, withQueryNames } from '../../rest/query.js';
 import { bodyRoute, deleteRoute, getRoute, listRoute } from '../../rest/resource.js';
@@ -39,6 +39,16 @@ function listWhere(teamId: string, req: Request) {
 
 const SEND_UNSUPPORTED = (field: string) => `Keyring does not support \`${field}\`: sending broadcasts is not offered yet; create the broadcast as a draft.`;
 
+/** `segment_id`, or `audience_id` (its deprecated name); both may be given only alike (a second one was silently dropped). */
+function segmentOf(body: Body): string | null | undefined {
+  const segment = optionalString(body, 'segment_id', { nullable: true });
+  const audience = optionalString(body, 'audience_id', { nullable: true });
+  if (segment !== undefined && audience !== undefined && segment !== audience) {
+    throw badInput('audience_id', '`audience_id` is the old name of `segment_id`: give one, or both with the same value.');
+  }
+  return segment ?? audience;
+}
+
 export const broadcastRoutes: RestRoute[] = [
   bodyRoute('post', '/broadcasts', async (body, ctx) => {
     onlyFields(body, ['name', 'from', 'subject', 'html', 'text', 'reply_to', 'preview_text', 'segment_id', 'audience_id', 'send', 'scheduled_at'], {
@@ -52,7 +62,7 @@ export const broadcastRoutes: RestRoute[] = [
       text: optionalString(body, 'text', { nullable: true }),
       replyTo: optionalStringList(body, 'reply_to'),
       previewText: optionalString(body, 'preview_text', { nullable: true }),
-      segmentId: optionalString(body, 'segment_id', { nullable: true }) ?? optionalString(body, 'audience_id', { nullable: true }),
+      segmentId: segmentOf(body),
     };
     if (optionalBoolean(body, 'send')) throw badInput('send', SEND_UNSUPPORTED('send'));
     unsupported(body, 'scheduled_at', SEND_UNSUPPORTED('scheduled_at'));

@@ -55,7 +55,20 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   );
 }
 
-const hashOf = (value: unknown) => sha256Hex(JSON.stringify(value));
+/**
+ * A request's hash for its Idempotency-Key: of its JSON with every object's keys sorted, so that
+ * the same email sent again with its fields in another order is the same request (it was a 409).
+ */
+const hashOf = (value: unknown) => sha256Hex(JSON.stringify(value, (_key, v: unknown) => (isPlainObject(v) ? sortedKeys(v) : v)));
+/** The hash written before keys were sorted: a retry across the upgrade still matches its first request. */
+const unsortedHashOf = (value: unknown) => sha256Hex(JSON.stringify(value));
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const sortedKeys = (v: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, v[k]]),
+  );
 
 function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | null, requestHash: string | null, createdAt: Date): NewEmailRow {
   const id = randomUUID();
@@ -144,7 +157,7 @@ export async function acceptEmails(
     const first = parsed.findIndex((p) => p !== null);
     const previous = first < 0 ? null : await findIdempotent(ctx.em, key.teamId, slot(first)!);
     if (previous) {
-      if (previous.requestHash !== requestHash) {
+      if (previous.requestHash !== requestHash && previous.requestHash !== unsortedHashOf(inputs)) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
       if (!opts.batch) return { ids: [previous.id], errors, replayed: true, due: [] };

@@ -44,10 +44,16 @@ const address = (field: string) =>
     message: `Invalid \`${field}\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`,
   });
 
+// One address or a list: a lone one is read as a list of one, so that every refusal says what is
+// wrong (a union's was "Invalid input" for 51 recipients or a number).
 const addressList = (field: string, max: number) =>
-  z
-    .union([address(field), z.array(address(field)).min(1, `\`${field}\` must not be empty.`).max(max, `\`${field}\` accepts at most ${max} addresses.`)])
-    .transform((v) => (Array.isArray(v) ? v : [v]));
+  z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z
+      .array(address(field), { error: `\`${field}\` must be an email address or a list of them.` })
+      .min(1, `\`${field}\` must not be empty.`)
+      .max(max, `\`${field}\` accepts at most ${max} addresses.`),
+  );
 
 const optionalList = (field: string, max: number) =>
   addressList(field, max)
@@ -79,7 +85,11 @@ export const sendEmailSchema = z
       .array(
         z.object({
           filename: z.string().min(1).max(255),
-          content: z.string().optional(),
+          // Required (a URL `path` is not offered) and strictly base64: anything else was decoded
+          // into garbage, or an empty file, and sent.
+          content: z
+            .string({ error: 'Each attachment needs its `content`, in base64.' })
+            .refine(isBase64, "An attachment's `content` must be base64 (A–Z, a–z, 0–9, + and /, padded with =)."),
           content_type: z.string().max(255).optional(),
         }),
       )
@@ -87,6 +97,13 @@ export const sendEmailSchema = z
       .optional(),
   })
   .refine((v) => v.html !== undefined || v.text !== undefined, { message: 'Missing `html` or `text` field.', path: ['html'] });
+
+/** Standard base64, line breaks allowed (MIME wraps it), in whole groups of four. */
+function isBase64(v: string): boolean {
+  const text = v.includes('\n') || v.includes('\r') ? v.replace(/\r?\n/g, '') : v;
+  return text.length > 0 && text.length % 4 === 0 && BASE64.test(text);
+}
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export type SendEmailRequest = Omit<z.output<typeof sendEmailSchema>, 'scheduled_at'> & {
   /** When it is due; null to send at once. */
@@ -161,6 +178,8 @@ function checkHeaders(headers: unknown, prefix: string): void {
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return; // the schema names the type
   let reserved: string[] | null = null;
   for (const name in headers) {
+    // A valid token, but no plain object keeps it as a key: it was accepted and then lost.
+    if (name === '__proto__') throw badInput('headers.__proto__', `${prefix}\`headers\`: \`__proto__\` is not a valid header name.`);
     if (!HEADER_NAME.test(name)) throw badInput(`headers.${name}`, `${prefix}\`headers\`: \`${name.slice(0, 100)}\` is not a valid header name.`);
     if (RESERVED_HEADER.test(name)) {
       reserved ??= [];
