@@ -58,6 +58,9 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
 
   // Every request goes through the gate (modules/auth/gate.ts): the key, the team's rate limit, the usage log.
   router.use(async (req: Request, res: Response, next: NextFunction) => {
+    // Answers made with a key, a token among them (POST /api-keys), are no one's to keep: not a
+    // proxy's, not the browser's (the CSV download and GraphQL say the same).
+    res.setHeader('cache-control', 'no-store');
     const unserved = table.unserved(req.method, req.path);
     let admission: Admission;
     try {

@@ -23,7 +23,8 @@ export function setSessionCookie(ctx: Context, signedIn: SignedIn): User {
   ctx.res?.cookie(SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: ctx.services.config.PUBLIC_URL.startsWith('https:'),
+    // Over HTTPS, also when PUBLIC_URL was left unset behind a TLS proxy on loopback (X-Forwarded-Proto).
+    secure: ctx.services.config.PUBLIC_URL.startsWith('https:') || ctx.req?.secure === true,
     path: '/',
     expires: signedIn.expiresAt,
   });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sha256Hex } from '../../lib/crypto.js';
 import { Membership } from '../team/team.entity.js';
-import type { UserActor } from './actor.js';
+import type { Actor, UserActor } from './actor.js';
 import { Session } from './session.entity.js';
 
 /** The dashboard's session cookie (httpOnly, SameSite=Lax). */
@@ -22,4 +22,21 @@ export async function actorFromSession(em: EntityManager, sessionToken: string):
   if (!session) return null;
   const membership = await em.findOne(Membership, { user: session.user, team: session.team });
   return membership ? userActor(membership, session.id) : null;
+}
+
+/**
+ * Whether a caller admitted earlier (a subscription's, say) still would be: its session not
+ * signed out, expired or its membership removed, its key not deleted, disabled or expired.
+ * Permission changes are not looked at here: a reader of the team stays one either way.
+ */
+export async function stillAdmitted(em: EntityManager, actor: Actor): Promise<boolean> {
+  const rows =
+    actor.kind === 'user'
+      ? await em.execute(
+          `select 1 from session s join membership m on m.user_id = s.user_id and m.team_id = s.team_id
+            where s.id = ? and s.expires_at > now()`,
+          [actor.sessionId],
+        )
+      : await em.execute('select 1 from api_key where id = ? and enabled and (expires_at is null or expires_at > now())', [actor.apiKeyId]);
+  return rows.length > 0;
 }

@@ -16,12 +16,13 @@ import {
   type SubscribeResolverData,
   Subscription,
 } from 'type-graphql';
-import { notFound } from '../../errors.js';
+import { notFound, unauthenticated } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { ApiKeyFilter } from '../api-key/api-key.resolver.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
+import { stillAdmitted } from '../auth/session.js';
 import { BroadcastFilter } from '../broadcast/broadcast.resolver.js';
 import { ContactFilter } from '../contact/contact.resolver.js';
 import { DomainFilter } from '../domain/domain.resolver.js';
@@ -79,6 +80,9 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
     yield exp;
     if (TERMINAL.has(effectiveStatus(exp))) return;
     for await (const _ of events) {
+      // Signed out, removed from the team, its key deleted meanwhile: the subscription ends
+      // rather than go on telling a caller the gate would now refuse.
+      if (!(await stillAdmitted(ctx.em.fork(), ctx.actor!))) throw unauthenticated('Your session or key is no longer valid.');
       exp = await findExport(ctx.em.fork(), teamId, id);
       if (!exp) return;
       yield exp;
