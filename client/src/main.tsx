@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApolloClient } from './app/apollo';
 import { App } from './app/App';
+import { createApolloClient } from './app/apollo';
 import './app/styles.css';
 // Every page's styles load with the app, not with the page's code: their classes are shared (a
 // notice, a back link, a code block), and a page opened directly once showed them unstyled.

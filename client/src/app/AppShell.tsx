@@ -2,7 +2,7 @@ import { type ReactNode, Suspense } from 'react';
 import { NavLink } from 'react-router';
 import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
 import { Badge } from '../ui/Badge';
-import { BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UsersIcon } from '../ui/icons';
+import { AuditIcon, BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UsersIcon } from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 import { MailRelayBanner } from './mail-relay';
@@ -17,6 +17,7 @@ const NAV = [
   { to: '/domains', label: 'Domains', icon: <GlobeIcon /> },
   { to: '/exports', label: 'Exports', icon: <DownloadIcon /> },
   { to: '/team', label: 'Team', icon: <UsersIcon /> },
+  { to: '/audit', label: 'Audit log', icon: <AuditIcon /> },
 ] as const;
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -24,6 +24,7 @@ const DomainDetailPage = page(() => import('../features/domains/DomainDetailPage
 const ExportsPage = page(() => import('../features/exports/ExportsPage'), 'ExportsPage');
 const ExportDetailPage = page(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
 const TeamPage = page(() => import('../features/team/TeamPage'), 'TeamPage');
+const AuditPage = page(() => import('../features/audit/AuditPage'), 'AuditPage');
 const NotFoundPage = page(() => import('./NotFoundPage'), 'NotFoundPage');
 
 export function AppRoutes() {
@@ -50,6 +51,7 @@ export function AppRoutes() {
           <Route path="/exports" element={<ExportsPage />} />
           <Route path="/exports/:id" element={<ExportDetailPage />} />
           <Route path="/team" element={<TeamPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

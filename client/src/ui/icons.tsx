@@ -22,6 +22,12 @@ export const KeyIcon = () => (
     <path d="M8.5 8h6M12.5 8v2.5" />
   </Icon>
 );
+export const AuditIcon = () => (
+  <Icon>
+    <path d="M8 1.5 13.5 3.5v4c0 3.2-2.3 5.8-5.5 7-3.2-1.2-5.5-3.8-5.5-7v-4L8 1.5Z" />
+    <path d="M5.8 8.2 7.4 9.8l2.9-3.1" />
+  </Icon>
+);
 export const LogsIcon = () => (
   <Icon>
     <path d="M2.5 3.5h11M2.5 8h11M2.5 12.5h7" />

@@ -1,5 +1,5 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
-import { type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { type DayRange, dayRangeFilter, dayRangeReaders, type FilterLabel, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { BroadcastFilter, BroadcastStatus as BroadcastStatusValue } from '../../gql/graphql';
 
 /** Each of the schema's BroadcastStatus values in words: a status the schema adds or drops fails to compile here. */

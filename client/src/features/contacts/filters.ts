@@ -1,5 +1,5 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, SEARCH_LABEL } from '../../app/filter-labels';
-import { type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { type DayRange, dayRangeFilter, dayRangeReaders, type FilterLabel, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { ContactFilter } from '../../gql/graphql';
 
 export const SUBSCRIPTIONS = [

@@ -2,8 +2,8 @@ import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
-import { DomainDetailQuery, SendingPolicyQuery } from './documents';
 import { DomainDetailPage } from './DomainDetailPage';
+import { DomainDetailQuery, SendingPolicyQuery } from './documents';
 import { VerifyDomainMutation } from './hooks/useVerifyDomainMutation';
 
 const DKIM = 'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest';

@@ -1,9 +1,9 @@
-import { ApiKeyDomainTiesQuery } from '../api-keys/hooks/useKeysTiedToDomain';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
-import { DomainsPageQuery, SendingPolicyQuery } from './documents';
+import { ApiKeyDomainTiesQuery } from '../api-keys/hooks/useKeysTiedToDomain';
 import { DomainsPage } from './DomainsPage';
+import { DomainsPageQuery, SendingPolicyQuery } from './documents';
 import { CreateDomainMutation } from './hooks/useCreateDomainMutation';
 import { DeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { type ReactNode, useState } from 'react';
+import { Link } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
 import { useIsAdmin } from '../../app/session';
 import type { DomainsTable_DomainFragment } from '../../gql/graphql';
@@ -8,13 +9,12 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { useKeysTiedToDomain } from '../api-keys';
 import { ExportButton } from '../exports';
+import { AdminsOnlyNote } from '../team';
 import { AddDomainDialog } from './components/AddDomainDialog';
 import { DomainsTable } from './components/DomainsTable';
 import { SendingPolicyNotice } from './components/SendingPolicyNotice';
-import { Link } from 'react-router';
-import { useKeysTiedToDomain } from '../api-keys';
-import { AdminsOnlyNote } from '../team';
 import { DomainsPageQuery } from './documents';
 import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 

@@ -12,8 +12,8 @@ import { ApiKeyFilterField, useApiKeyFilterKeys } from '../api-keys';
 import { ExportButton } from '../exports';
 import { EmailsTable } from './components/EmailsTable';
 import { EmailsPageQuery } from './documents';
-import { useCancelEmailMutation } from './hooks/useCancelEmailMutation';
 import { describeEmailFilters, EMAIL_STATUSES, emailUrlFilters, toEmailFilter } from './filters';
+import { useCancelEmailMutation } from './hooks/useCancelEmailMutation';
 
 const PAGE_SIZE = 50;
 

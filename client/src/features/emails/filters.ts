@@ -1,5 +1,5 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels, type FilterValue, SEARCH_LABEL } from '../../app/filter-labels';
-import { anyValue, type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, searchReader, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, type FilterLabel, oneOf, searchReader, urlFilters } from '../../app/url-filters';
 import type { EmailFilter, EmailStatus as EmailStatusValue } from '../../gql/graphql';
 import { API_KEY_FILTER_LABEL } from '../api-keys';
 

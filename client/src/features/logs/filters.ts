@@ -1,5 +1,5 @@
 import { DATE_RANGE_LABELS, describeFilter, type FilterLabels } from '../../app/filter-labels';
-import { anyValue, type DayRange, type FilterLabel, dayRangeFilter, dayRangeReaders, oneOf, urlFilters } from '../../app/url-filters';
+import { anyValue, type DayRange, dayRangeFilter, dayRangeReaders, type FilterLabel, oneOf, urlFilters } from '../../app/url-filters';
 import type { HttpMethod, StatusClass, UsageLogFilter } from '../../gql/graphql';
 import { API_KEY_FILTER_LABEL } from '../api-keys';
 

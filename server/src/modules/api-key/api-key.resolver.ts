@@ -139,7 +139,10 @@ export class ApiKeyResolver {
     return expirePreviousToken(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
-  @Mutation(() => ApiKey, { deprecationReason: 'Use expirePreviousToken, the name the contract gives it (this one does the same)' })
+  @Mutation(() => ApiKey, {
+    description: "The name expirePreviousToken had first: ends a roll's grace period now, exactly as it does",
+    deprecationReason: 'Use expirePreviousToken, the name the contract gives it (this one does the same)',
+  })
   expirePreviousApiKeyToken(@Arg('id', () => ID, { description: "The key's id" }) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return this.expirePreviousToken(id, ctx);
   }

@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
-import { graphql } from '../../../gql';
 import { useMailRelay } from '../../../app/mail-relay';
 import { useThresholds } from '../../../app/session';
+import { graphql } from '../../../gql';
 import { Button } from '../../../ui/Button';
 import { Dialog, DialogClose } from '../../../ui/Dialog';
 import { toast } from '../../../ui/toast';

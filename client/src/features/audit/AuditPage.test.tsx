@@ -1,0 +1,84 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { AuditPage } from './AuditPage';
+import { actionLabel, describeMetadata, targetPath } from './actions';
+import { AuditKeyNamesQuery, AuditPageQuery } from './documents';
+
+const event = (id: string, over: Record<string, unknown>) => ({
+  __typename: 'AuditEvent',
+  id,
+  action: 'api_key.created',
+  actor: { __typename: 'User', id: 'u-1', email: 'ada@example.com' },
+  actorApiKeyId: null,
+  targetId: `${id}0000000-0000-4000-8000-000000000000`,
+  metadata: null,
+  createdAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+  ...over,
+});
+
+const list = (events: ReturnType<typeof event>[]) => ({
+  request: { query: AuditPageQuery, variables: { first: 50 } },
+  result: {
+    data: {
+      auditEvents: {
+        __typename: 'AuditEventConnection',
+        edges: events.map((node) => ({ __typename: 'AuditEventEdge', cursor: `c-${node.id}`, node })),
+        pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+      },
+    },
+  },
+});
+
+describe('AuditPage', () => {
+  it('lists who did what and when, naming the key that acted, linking to what still exists', async () => {
+    renderWithProviders(<AuditPage />, {
+      user: adminUser,
+      mocks: [
+        list([
+          event('a', { action: 'api_key.updated', metadata: { name: { from: 'Old', to: 'New' }, permission: { from: 'FULL_ACCESS', to: 'SENDING_ACCESS' } } }),
+          event('b', { action: 'export.created', actor: null, actorApiKeyId: 'k1', metadata: { resource: 'LOGS' } }),
+          event('c', { action: 'api_key.deleted', metadata: { name: 'Gone' } }),
+          event('d', { action: 'member.invited', metadata: { email: 'new@example.com', role: 'MEMBER' } }),
+        ]),
+        { request: { query: AuditKeyNamesQuery }, result: { data: { apiKeys: [{ __typename: 'ApiKey', id: 'k1', name: 'CI' }] } } },
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(4);
+    expect(rows[0].textContent).toContain('API key updated');
+    expect(rows[0].textContent).toContain('ada@example.com');
+    expect(rows[0].textContent).toContain('name: Old → New · permission: FULL_ACCESS → SENDING_ACCESS');
+    expect(rows[0].textContent).toContain('5 minutes ago');
+    expect(within(rows[0]).getByRole('link', { name: 'a0000000' }).getAttribute('href')).toBe('/api-keys/a0000000-0000-4000-8000-000000000000');
+    expect(await within(rows[1]).findByRole('link', { name: 'API key CI' })).toBeTruthy();
+    expect(within(rows[1]).getByRole('link', { name: 'b0000000' }).getAttribute('href')).toBe('/exports/b0000000-0000-4000-8000-000000000000');
+    // A deleted key has no page to link to.
+    expect(within(rows[2]).queryByRole('link')).toBeNull();
+    expect(rows[3].textContent).toContain('Member invited');
+    expect(rows[3].textContent).toContain('email: new@example.com · role: MEMBER');
+  });
+
+  it('tells a member that only admins see it, and asks the server nothing', async () => {
+    renderWithProviders(<AuditPage />, { user: memberUser, mocks: [] });
+    expect(await screen.findByText('Only admins can see the audit log')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+});
+
+describe('audit labels', () => {
+  it('reads actions, targets and metadata', () => {
+    expect(actionLabel('api_key.previous_token_expired')).toBe('API key previous token expired');
+    expect(actionLabel('domain.verified')).toBe('Domain verified');
+    expect(actionLabel('odd')).toBe('odd');
+    expect(targetPath('domain.created', 'd1')).toBe('/domains/d1');
+    expect(targetPath('domain.deleted', 'd1')).toBeNull();
+    expect(targetPath('member.joined', 'm1')).toBeNull();
+    expect(targetPath('api_key.created', null)).toBeNull();
+    expect(describeMetadata({ expiresAt: { from: null, to: '2027-01-01T00:00:00.000Z' }, n: 2, o: { a: 1 } })).toBe(
+      'expiresAt: — → 2027-01-01T00:00:00.000Z · n: 2 · o: {"a":1}',
+    );
+    expect(describeMetadata(null)).toBe('');
+  });
+});

@@ -1,0 +1,47 @@
+import { useQuery } from '@apollo/client/react';
+import { ListState } from '../../app/ListState';
+import { useCurrentUser } from '../../app/session';
+import { useCursorList } from '../../app/useCursorList';
+import { EmptyState } from '../../ui/EmptyState';
+import { PageHeader } from '../../ui/PageHeader';
+import { AuditTable } from './components/AuditTable';
+import { AuditKeyNamesQuery, AuditPageQuery } from './documents';
+
+const PAGE_SIZE = 50;
+const DESCRIPTION = "Who did what to your team's keys, domains, members and exports, and when, newest first. Never a secret.";
+
+export function AuditPage() {
+  const me = useCurrentUser();
+  return (
+    <>
+      <PageHeader title="Audit log" description={DESCRIPTION} />
+      {me.role === 'ADMIN' ? (
+        <AuditList />
+      ) : (
+        <EmptyState title="Only admins can see the audit log">
+          <p>Ask an admin of your team.</p>
+        </EmptyState>
+      )}
+    </>
+  );
+}
+
+function AuditList() {
+  const list = useCursorList(AuditPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.auditEvents });
+  const byKey = list.nodes.some((e) => !e.actor && e.actorApiKeyId);
+  const keys = useQuery(AuditKeyNamesQuery, { skip: !byKey });
+  const keyName = (id: string) => keys.data?.apiKeys.find((k) => k.id === id)?.name;
+  return (
+    <ListState
+      list={list}
+      noun="events"
+      empty={
+        <EmptyState title="Nothing yet">
+          <p>Creating, editing or removing a key, a domain, a member or an export is recorded here.</p>
+        </EmptyState>
+      }
+    >
+      {(events) => <AuditTable events={events} keyName={keyName} />}
+    </ListState>
+  );
+}

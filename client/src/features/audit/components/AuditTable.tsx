@@ -1,0 +1,50 @@
+import { Link } from 'react-router';
+import type { AuditTable_EventFragment } from '../../../gql/graphql';
+import { RelativeTime } from '../../../ui/RelativeTime';
+import { type Column, Table } from '../../../ui/Table';
+import { actionLabel, describeMetadata, targetPath } from '../actions';
+
+export function AuditTable({ events, keyName }: { events: readonly AuditTable_EventFragment[]; keyName: (id: string) => string | undefined }) {
+  const columns: Column<AuditTable_EventFragment>[] = [
+    { header: 'When', cell: (e) => <RelativeTime value={e.createdAt} /> },
+    {
+      header: 'Action',
+      cell: (e) => (
+        <span title={e.action}>
+          <span className="cell-strong">{actionLabel(e.action)}</span>
+        </span>
+      ),
+    },
+    {
+      header: 'By',
+      cell: (e) => {
+        if (e.actor) return e.actor.email;
+        if (e.actorApiKeyId) {
+          const name = keyName(e.actorApiKeyId);
+          return <Link to={`/api-keys/${e.actorApiKeyId}`}>{name ? `API key ${name}` : 'An API key'}</Link>;
+        }
+        return '—';
+      },
+    },
+    {
+      header: 'Target',
+      cell: (e) => {
+        const path = targetPath(e.action, e.targetId);
+        const label = <span className="mono">{e.targetId ? e.targetId.slice(0, 8) : '—'}</span>;
+        return path ? <Link to={path}>{label}</Link> : label;
+      },
+    },
+    {
+      header: 'Details',
+      cell: (e) => {
+        const details = describeMetadata(e.metadata);
+        return (
+          <span className="muted" title={details}>
+            {details.length > 120 ? `${details.slice(0, 119)}…` : details || '—'}
+          </span>
+        );
+      },
+    },
+  ];
+  return <Table label="Audit log" columns={columns} rows={events} rowKey={(e) => e.id} />;
+}
