@@ -15,10 +15,12 @@ export function LoadMore({
   loading: boolean;
   onLoadMore: () => void;
 }) {
+  // "1 contact", not "1 contacts": every list's noun is a plural in -s.
+  const counted = shown === 1 && noun.endsWith('s') ? noun.slice(0, -1) : noun;
   return (
     <div className="load-more">
       <span className="muted" aria-live="polite">
-        {hasMore ? `Showing the latest ${shown} ${noun}` : `${shown} ${noun}`}
+        {hasMore ? `Showing the latest ${shown} ${counted}` : `${shown} ${counted}`}
       </span>
       {hasMore && (
         <Button size="sm" loading={loading} onClick={onLoadMore}>

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { ApiKeyDetailPage } from './ApiKeyDetailPage';
 import { ApiKeyDetailQuery } from './documents';
 import { DeleteApiKeyMutation } from './hooks/useDeleteApiKeyMutation';
@@ -116,5 +116,19 @@ describe('ApiKeyDetailPage', () => {
   it('says when the key does not exist', async () => {
     renderDetail({ user: adminUser, mocks: [detailMock(null)] });
     expect(await screen.findByRole('heading', { name: 'API key not found' })).toBeTruthy();
+  });
+
+  it('says so too for a mistyped id, which the server refuses as bad input, with no useless retry', async () => {
+    renderDetail({
+      user: adminUser,
+      mocks: [
+        {
+          request: { query: ApiKeyDetailQuery, variables: { id: 'k1' } },
+          result: { errors: [gqlError('`apiKeyId` must be a valid UUID.', 'BAD_USER_INPUT', 'apiKeyId')] },
+        },
+      ],
+    });
+    expect(await screen.findByRole('heading', { name: 'API key not found' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import type { ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { queryErrorMessage } from '../../app/errors';
+import { queryErrorMessage, splitErrors } from '../../app/errors';
 import { useIsAdmin, useThresholds } from '../../app/session';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
@@ -55,7 +55,9 @@ export function ApiKeyDetailPage() {
       </>
     );
   }
-  if (!data && error) {
+  // A mistyped id (the logs' filter refuses it) is a key that does not exist, not an error to retry.
+  const mistypedId = Boolean(error) && splitErrors(error, ['apiKeyId'] as const).fieldErrors.apiKeyId !== undefined;
+  if (!data && error && !mistypedId) {
     return (
       <>
         {back}

@@ -60,7 +60,7 @@ describe('a stored export’s filters read as its list page’s export dialog re
     );
     expect(summarizeFilters(describeExportFilters('LOGS', { apiKeyId: 'gone' }, keyName))).toBe('API key: A deleted key');
     expect(summarizeFilters(describeExportFilters('API_KEYS', { expiringSoon: true, enabled: false }))).toBe('Expiry: Expiring soon · State: Disabled');
-    expect(summarizeFilters(describeExportFilters('LOGS', { errorsOnly: true }))).toBe('Only: Errors (4xx, 5xx)');
+    expect(summarizeFilters(describeExportFilters('LOGS', { errorsOnly: true }))).toBe('Status: Errors only (4xx, 5xx)');
     expect(summarizeFilters(describeExportFilters('DOMAINS', {}))).toBe('All rows');
     expect(describeExportFilters('EMAILS', null)).toEqual([]);
     expect(describeExportFilters('EMAILS', ['sent'])).toEqual([]);

@@ -83,7 +83,7 @@ export const LOG_FILTER_LABELS: FilterLabels<UsageLogFilter> = {
   httpMethod: { label: 'Method', filter: 'method', value: String },
   method: { label: 'Method', value: String },
   endpoint: { label: 'Endpoint', value: String },
-  errorsOnly: { label: 'Only', value: (v) => (v === true ? 'Errors (4xx, 5xx)' : undefined) },
+  errorsOnly: { label: 'Status', value: (v) => (v === true ? 'Errors only (4xx, 5xx)' : undefined) },
   ...DATE_RANGE_LABELS,
 };
 
