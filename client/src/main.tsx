@@ -6,6 +6,7 @@ import './app/styles.css';
 // Every page's styles load with the app, not with the page's code: their classes are shared (a
 // notice, a back link, a code block), and a page opened directly once showed them unstyled.
 import './features/api-keys/api-keys.css';
+import './features/audit/audit.css';
 import './features/domains/domains.css';
 import './features/emails/emails.css';
 

@@ -97,8 +97,17 @@ export function ApiKeysTable({
         return usage ? <RecentUsage requests={usage.recentRequests} errorRate={usage.recentErrorRate} /> : <span className="muted">…</span>;
       },
     },
-    { header: 'Created', cell: (k) => <RelativeTime value={k.createdAt} /> },
-    { header: 'Expires', cell: (k) => <Expiry value={k.expiresAt} /> },
+    // One column for both dates, one under the other: ten columns did not fit a 1280 px screen
+    // (Created and Expires were under the row's menu, out of view).
+    {
+      header: 'Created · Expires',
+      cell: (k) => (
+        <span className="key-dates">
+          <RelativeTime value={k.createdAt} />
+          <Expiry value={k.expiresAt} />
+        </span>
+      ),
+    },
   ];
   if (actions) {
     columns.push(

@@ -6,11 +6,18 @@ import { actionLabel, describeMetadata, targetPath } from '../actions';
 
 export function AuditTable({ events, keyName }: { events: readonly AuditTable_EventFragment[]; keyName: (id: string) => string | undefined }) {
   const columns: Column<AuditTable_EventFragment>[] = [
-    { header: 'When', cell: (e) => <RelativeTime value={e.createdAt} /> },
+    {
+      header: 'When',
+      cell: (e) => (
+        <span className="audit-nowrap">
+          <RelativeTime value={e.createdAt} />
+        </span>
+      ),
+    },
     {
       header: 'Action',
       cell: (e) => (
-        <span title={e.action}>
+        <span title={e.action} className="audit-nowrap">
           <span className="cell-strong">{actionLabel(e.action)}</span>
         </span>
       ),
