@@ -422,6 +422,7 @@ for (const size of VIEWPORTS) {
         [`/domains/${domains[0].id}`, ''],
         ['/exports', 'Exports'],
         ['/team', 'Team'],
+        ['/audit', 'Audit log'],
       ];
       const found: string[] = [];
       for (const [url, heading] of pages) {
@@ -432,6 +433,10 @@ for (const size of VIEWPORTS) {
         found.push(...(await axeViolations(page)).map((v) => `${url}: ${v}`));
       }
       expect(found).toEqual([]);
+      // The audit log is the real one: the keys made above, by whom.
+      await page.goto('/audit');
+      const created = page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: 'API key created' });
+      await expect.poll(() => created.count()).toBeGreaterThan(0);
     });
   });
 }
