@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { median, processTicks, scratchDatabase, sendingTeam, sendRequest, settle, startServer, type Server } from './lib.js';
+import { median, processTicks, type Server, scratchDatabase, sendingTeam, sendRequest, settle, startServer } from './lib.js';
 
 const SLICE = Number(process.env.AB_SLICE_SECONDS ?? 2);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);

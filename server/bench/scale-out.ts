@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { clusterTicks, gql, processTicks, scratchDatabase, type Server, startServer } from './lib.js';
+import { clusterTicks, gql, processTicks, type Server, scratchDatabase, startServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COUNTS = (process.env.SCALE_INSTANCES ?? '1,2,3').split(',').map(Number);

@@ -119,6 +119,21 @@ describe('the session cookie', () => {
   });
 });
 
+describe('signing in again', () => {
+  it('ends the session the browser held: the old cookie no longer signs anyone in', async () => {
+    const { client, email } = await signUpAdmin(server, 'Twice');
+    const old = client.cookie!;
+    expect((await client.gql('{ me { email } }')).data!.me.email).toBe(email);
+    const again = await client.gql('mutation($i: SignInInput!) { signIn(input: $i) { id } }', { i: { email, password: PASSWORD } });
+    expect(again.errors).toBeUndefined();
+    expect(client.cookie).not.toBe(old);
+    expect((await client.gql('{ me { email } }')).data!.me.email).toBe(email);
+    const stale = server.client();
+    stale.cookie = old;
+    expect((await stale.gql('{ me { email } }')).data!.me).toBeNull();
+  });
+});
+
 describe('REST answers', () => {
   it('are no-store: a created key and its token, lists and errors alike', async () => {
     const key = await createKey(admin, { name: 'Cache', permission: 'FULL_ACCESS' });

@@ -19,7 +19,9 @@ class SignInInput {
   @Field(() => String, { description: "The account's password" }) password!: string;
 }
 
-export function setSessionCookie(ctx: Context, signedIn: SignedIn): User {
+export async function setSessionCookie(ctx: Context, signedIn: SignedIn): Promise<User> {
+  // The session this browser held is replaced, not left valid beside the new one for its 30 days.
+  if (ctx.actor?.kind === 'user') await ctx.em.getConnection().execute('delete from session where id = ?', [ctx.actor.sessionId]);
   ctx.res?.cookie(SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: 'lax',
