@@ -32,6 +32,7 @@ import type { Logger } from './logger.js';
 import { collectFrom, createMetrics, metricsRoute, requestMetrics } from './metrics.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.verifier.js';
 import { type Admission, clientIp, credentialsOf, RequestGate } from './modules/auth/gate.js';
+import { startSessionJobs } from './modules/auth/session.jobs.js';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.js';
 import { createSignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { startDomainJobs } from './modules/domain/domain.jobs.js';
@@ -147,6 +148,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   } else await createExportQueues(services);
   await startEmailJobs(services, { work: config.WORKERS });
   if (config.WORKERS) await startDomainJobs(services);
+  if (config.WORKERS) await startSessionJobs(services);
   void services.emailDelivery.resume().catch((err: unknown) => logger.error({ err }, 'could not resume queued emails'));
   const production = config.NODE_ENV === 'production';
   const schema = await createSchema();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { purgeExpiredSessions } from '../src/modules/auth/session.jobs.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 import { createKey } from './rest-harness.js';
 
@@ -131,6 +132,22 @@ describe('signing in again', () => {
     const stale = server.client();
     stale.cookie = old;
     expect((await stale.gql('{ me { email } }')).data!.me).toBeNull();
+  });
+});
+
+describe('expired sessions', () => {
+  it('are deleted by the purge, and only they: a live session still signs in', async () => {
+    const expired = await signUpAdmin(server, 'Expired');
+    const live = await signUpAdmin(server, 'Live');
+    await sql(server.databaseUrl, `update session set expires_at = now() - interval '1 second' where user_id = $1`, [expired.user.id]);
+    const before = Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from session'))[0].n);
+    expect(await purgeExpiredSessions(server.app.services)).toBeGreaterThanOrEqual(1);
+    const after = await sql<{ user_id: string; expires_at: Date }>(server.databaseUrl, 'select user_id, expires_at from session');
+    expect(after.some((r) => r.user_id === expired.user.id)).toBe(false);
+    expect(after.every((r) => r.expires_at.getTime() > Date.now())).toBe(true);
+    expect(after.length).toBeLessThan(before);
+    expect((await live.client.gql('{ me { email } }')).data!.me.email).toBe(live.email);
+    expect(await purgeExpiredSessions(server.app.services)).toBe(0);
   });
 });
 

@@ -197,6 +197,12 @@ describe('EmailsPage', () => {
     expect(screen.getByTestId('location').textContent).toBe('/emails/m2');
     expect(await screen.findByRole('heading', { name: 'Subject m2', level: 1 })).toBeTruthy();
     expect(screen.getByRole('link', { name: '← Emails' }).getAttribute('href')).toBe('/emails?status=failed');
+
+    // Back on the list, a click anywhere on the row (not on a link) opens it too, as on Logs.
+    await user.click(screen.getByRole('link', { name: '← Emails' }));
+    const row = within(await screen.findByRole('table', { name: 'Emails' })).getAllByRole('row')[1];
+    await user.click(within(row).getByText('Failed'));
+    expect(screen.getByTestId('location').textContent).toBe('/emails/m2');
   });
 
   it('searches on Enter, keeps the search in the URL, and clears it when the box is emptied', async () => {

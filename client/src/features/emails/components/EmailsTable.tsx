@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { EmailsTable_EmailFragment } from '../../../gql/graphql';
 import { Badge, type BadgeTone } from '../../../ui/Badge';
 import { menuColumn } from '../../../ui/Menu';
@@ -42,6 +42,7 @@ export function EmailsTable({
   /** Absent for members, who may not cancel scheduled emails. */
   onCancel?: (email: EmailsTable_EmailFragment) => void;
 }) {
+  const navigate = useNavigate();
   const columns: Column<EmailsTable_EmailFragment>[] = [
     {
       header: 'To',
@@ -86,5 +87,14 @@ export function EmailsTable({
       ),
     );
   }
-  return <Table label="Emails" columns={columns} rows={emails} rowKey={(e) => e.id} />;
+  // A click anywhere on a row opens the email, as on Logs; keyboard users have the subject's link.
+  return (
+    <Table
+      label="Emails"
+      columns={columns}
+      rows={emails}
+      rowKey={(e) => e.id}
+      onRowClick={(e) => navigate(`/emails/${encodeURIComponent(e.id)}`, { state: { search } })}
+    />
+  );
 }

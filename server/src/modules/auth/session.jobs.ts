@@ -1,0 +1,23 @@
+import type { Services } from '../../services.js';
+
+const PURGE_QUEUE = 'session-purge';
+
+/**
+ * Deletes expired sessions every hour, on whichever instance runs jobs: an expired session never
+ * signs anyone in (actorFromSession), but its row stayed for ever.
+ */
+export async function startSessionJobs(services: Services): Promise<void> {
+  const { jobs, logger } = services;
+  await jobs.createQueue(PURGE_QUEUE);
+  await jobs.schedule(PURGE_QUEUE, '23 * * * *');
+  await jobs.work(PURGE_QUEUE, async () => {
+    const n = await purgeExpiredSessions(services);
+    if (n) logger.info({ sessions: n }, 'expired sessions deleted');
+  });
+}
+
+/** Deletes the sessions past their expiry; returns how many. */
+export async function purgeExpiredSessions(services: Services): Promise<number> {
+  const rows = await services.orm.em.getConnection().execute<{ id: string }[]>('delete from session where expires_at <= now() returning id');
+  return rows.length;
+}
