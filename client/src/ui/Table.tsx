@@ -58,6 +58,9 @@ export function Table<T>({ label, columns, rows, rowKey, empty, cards, onRowClic
               onClick={
                 onRowClick
                   ? (e) => {
+                      // A click in a menu or dialog the row opened reaches it through React, from a
+                      // portal outside it: that is the menu's, not the row's.
+                      if (!e.currentTarget.contains(e.target as Node)) return;
                       if ((e.target as Element).closest('a, button, input, select, textarea, label')) return;
                       if (window.getSelection()?.toString()) return;
                       onRowClick(row);
