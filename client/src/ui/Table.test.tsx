@@ -15,7 +15,16 @@ describe('Table row clicks', () => {
         columns={[
           { header: 'Name', cell: () => <span>Plain</span> },
           { header: 'Do', cell: () => <button type="button">Control</button> },
-          { header: 'Menu', cell: () => createPortal(<div role="menuitem">Cancel email</div>, document.body) },
+          {
+            header: 'Menu',
+            cell: () =>
+              createPortal(
+                <div role="menuitem" tabIndex={-1}>
+                  Cancel email
+                </div>,
+                document.body,
+              ),
+          },
         ]}
       />,
     );
