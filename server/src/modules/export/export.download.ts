@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import pg, { escapeLiteral, type PoolClient } from 'pg';
-import { AppError, ErrorCode } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
 import { toRestError, writeRestError } from '../../rest/errors.js';
