@@ -60,6 +60,20 @@ const STATUS_BY_NAME: Record<string, number> = {
   invalid_idempotent_request: 409,
 };
 
+/**
+ * Answers a domain error as the REST API does — its headers, Retry-After on a 429 or 503, its body —
+ * and gives the body back (for the usage log); null, answering nothing, for an unknown error.
+ */
+export function writeMappedError(res: Response, e: unknown): RestErrorBody | null {
+  const mapped = toRestError(e);
+  const extra = e instanceof AppError ? e.headers : undefined;
+  if (extra) res.set(extra);
+  if (!mapped) return null;
+  if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
+    res.set('retry-after', String(mapped.retryAfterSeconds));
+  return writeRestError(res, mapped.statusCode, mapped.name, mapped.message);
+}
+
 /** Domain errors mapped once to Resend's `{ statusCode, name, message }`; null for unknown errors. */
 export function toRestError(e: unknown): (RestErrorBody & { retryAfterSeconds?: number }) | null {
   // The database unreachable or too slow: the request may succeed later, so 503 with Retry-After.

@@ -6,7 +6,7 @@ import { canManage } from '../modules/auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
 import { redact } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
-import { RestError, toRestError, writeJsonAsIs, writeRestError } from './errors.js';
+import { RestError, writeJsonAsIs, writeMappedError, writeRestError } from './errors.js';
 import type { RestContext, RestRoute } from './http.js';
 import { bytes, jsonBody, requestReadError } from './json-body.js';
 import { notFoundEndpoint, routeTable } from './unoffered.js';
@@ -23,15 +23,7 @@ const missingKey = () =>
 const restricted = () => new RestError(401, 'restricted_api_key', 'This API key is restricted to only send emails.');
 
 function sendError(res: Response, e: unknown, services: Services): void {
-  const mapped = toRestError(e);
-  const extra = e instanceof AppError ? e.headers : undefined;
-  if (extra) res.set(extra);
-  if (mapped) {
-    if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
-      res.set('retry-after', String(mapped.retryAfterSeconds));
-    writeRestError(res, mapped.statusCode, mapped.name, mapped.message);
-    return;
-  }
+  if (writeMappedError(res, e)) return;
   const read = requestReadError(e);
   if (read) {
     writeRestError(res, read.status, read.restName, read.message);

@@ -3,7 +3,7 @@ import pg, { escapeLiteral, type PoolClient } from 'pg';
 import { AppError } from '../../errors.js';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
-import { toRestError, writeRestError } from '../../rest/errors.js';
+import { writeMappedError, writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
 import { canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
@@ -18,11 +18,7 @@ const fail = (res: Response, statusCode: number, name: string, message: string) 
 
 /** A refusal of the gate's (a bad or disabled key, a rate limit, an outage) as the REST API answers it, with its headers. */
 function refuse(res: Response, e: AppError): void {
-  const mapped = toRestError(e)!;
-  if (e.headers) res.set(e.headers);
-  if ((mapped.statusCode === 429 || mapped.statusCode === 503) && mapped.retryAfterSeconds && !res.get('retry-after'))
-    res.set('retry-after', String(mapped.retryAfterSeconds));
-  fail(res, mapped.statusCode, mapped.name, mapped.message);
+  res.locals.errorBody = writeMappedError(res, e);
 }
 
 /**
