@@ -35,7 +35,6 @@ type Documents = {
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": typeof types.UpdateApiKeyDocument,
     "\n  fragment AuditTable_event on AuditEvent {\n    id\n    action\n    actor {\n      id\n      email\n    }\n    actorApiKeyId\n    targetId\n    metadata\n    createdAt\n  }\n": typeof types.AuditTable_EventFragmentDoc,
     "\n  query AuditPage($first: Int, $after: String) {\n    auditEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...AuditTable_event\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": typeof types.AuditPageDocument,
-    "\n  query AuditKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.AuditKeyNamesDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": typeof types.SignUpAllowedDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": typeof types.AcceptInvitationDocument,
@@ -101,7 +100,6 @@ const documents: Documents = {
     "\n  mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      ...ApiKeysTable_apiKey\n    }\n  }\n": types.UpdateApiKeyDocument,
     "\n  fragment AuditTable_event on AuditEvent {\n    id\n    action\n    actor {\n      id\n      email\n    }\n    actorApiKeyId\n    targetId\n    metadata\n    createdAt\n  }\n": types.AuditTable_EventFragmentDoc,
     "\n  query AuditPage($first: Int, $after: String) {\n    auditEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...AuditTable_event\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": types.AuditPageDocument,
-    "\n  query AuditKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.AuditKeyNamesDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      teamName\n      email\n      expiresAt\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  query SignUpAllowed {\n    signUpAllowed\n  }\n": types.SignUpAllowedDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      ...Session_user\n    }\n  }\n": types.AcceptInvitationDocument,
@@ -244,10 +242,6 @@ export function graphql(source: "\n  fragment AuditTable_event on AuditEvent {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditPage($first: Int, $after: String) {\n    auditEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...AuditTable_event\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditPage($first: Int, $after: String) {\n    auditEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...AuditTable_event\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query AuditKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query AuditKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,9 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { ApiKeyFilterKeysQuery } from '../api-keys/documents';
 import { AuditPage } from './AuditPage';
 import { actionLabel, describeMetadata, targetPath } from './actions';
-import { AuditKeyNamesQuery, AuditPageQuery } from './documents';
+import { AuditPageQuery } from './documents';
 
 const event = (id: string, over: Record<string, unknown>) => ({
   __typename: 'AuditEvent',
@@ -41,7 +42,7 @@ describe('AuditPage', () => {
           event('c', { action: 'api_key.deleted', metadata: { name: 'Gone' } }),
           event('d', { action: 'member.invited', metadata: { email: 'new@example.com', role: 'MEMBER' } }),
         ]),
-        { request: { query: AuditKeyNamesQuery }, result: { data: { apiKeys: [{ __typename: 'ApiKey', id: 'k1', name: 'CI' }] } } },
+        { request: { query: ApiKeyFilterKeysQuery }, result: { data: { apiKeys: [{ __typename: 'ApiKey', id: 'k1', name: 'CI' }] } } },
       ],
     });
     const table = await screen.findByRole('table', { name: 'Audit log' });

@@ -1,11 +1,11 @@
-import { useQuery } from '@apollo/client/react';
 import { ListState } from '../../app/ListState';
 import { useCurrentUser } from '../../app/session';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
+import { useApiKeyFilterKeys } from '../api-keys';
 import { AuditTable } from './components/AuditTable';
-import { AuditKeyNamesQuery, AuditPageQuery } from './documents';
+import { AuditPageQuery } from './documents';
 
 const PAGE_SIZE = 50;
 const DESCRIPTION = "Who did what to your team's keys, domains, members and exports, and when, newest first. Never a secret.";
@@ -28,9 +28,7 @@ export function AuditPage() {
 
 function AuditList() {
   const list = useCursorList(AuditPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.auditEvents });
-  const byKey = list.nodes.some((e) => !e.actor && e.actorApiKeyId);
-  const keys = useQuery(AuditKeyNamesQuery, { skip: !byKey });
-  const keyName = (id: string) => keys.data?.apiKeys.find((k) => k.id === id)?.name;
+  const { keyName } = useApiKeyFilterKeys();
   return (
     <ListState
       list={list}

@@ -30,12 +30,3 @@ export const AuditPageQuery = graphql(`
     }
   }
 `);
-
-export const AuditKeyNamesQuery = graphql(`
-  query AuditKeyNames {
-    apiKeys {
-      id
-      name
-    }
-  }
-`);
