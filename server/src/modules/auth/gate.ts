@@ -169,9 +169,8 @@ export class RequestGate {
     let headers: Record<string, string> = {};
     let refusal: AppError | null = key && !key.enabled ? disabledApiKey() : null;
     try {
-      if (refusal) {
-        // Refused already: not counted against the rate limit.
-      } else if (key) headers = await this.consume(this.team, key.teamId, 'second');
+      // A disabled key, refused already, is not counted against the rate limit.
+      if (key?.enabled) headers = await this.consume(this.team, key.teamId, 'second');
       else if (actor?.kind === 'user') headers = await this.consume(this.session, actor.userId, 'minute');
     } catch (e) {
       // The limiter's table unreachable: a 503 like any other during an outage, but answered
