@@ -92,6 +92,31 @@ describe('exports in the browser', () => {
     expect(lines).toHaveLength(1103);
   });
 
+  it("lets the page's WebSocket reach this origin and no other (CSP connect-src 'self')", async () => {
+    const { page } = browser;
+    const outcome = (url: string) =>
+      page.evaluate(
+        (target) =>
+          new Promise<string>((resolve) => {
+            document.addEventListener('securitypolicyviolation', (e) => resolve(`blocked ${e.violatedDirective}`), { once: true });
+            try {
+              const socket = new WebSocket(target, 'graphql-transport-ws');
+              socket.onopen = () => {
+                socket.close();
+                resolve('open');
+              };
+              socket.onerror = () => setTimeout(() => resolve('error'), 200);
+            } catch (e) {
+              resolve(`threw ${(e as Error).name}`);
+            }
+          }),
+        url,
+      );
+    const self = new URL(page.url());
+    expect(await outcome(`ws://${self.host}/graphql`)).toBe('open');
+    expect(await outcome(`ws://localhost:${self.port}/graphql`)).toMatch(/^blocked connect-src|^threw SecurityError/);
+  });
+
   it('lists both exports on the Exports page', async () => {
     const { page } = browser;
     await new Dashboard(page).open('Exports');

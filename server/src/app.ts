@@ -302,7 +302,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       contentSecurityPolicy: {
         directives: {
           'default-src': ["'self'"],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'connect-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
           'style-src': ["'self'", "'unsafe-inline'"],
           'upgrade-insecure-requests': null,

@@ -153,6 +153,8 @@ describe('hardening: security', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'self'");
     expect(csp).toContain("object-src 'none'");
+    // Subscriptions go to this origin only ('self' covers ws: and wss: on the same host).
+    expect(csp).toMatch(/connect-src 'self'(;|$)/);
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');

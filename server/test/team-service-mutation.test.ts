@@ -627,7 +627,7 @@ describe('roles', () => {
     expect(await refusal(updateMemberRole(em(), t.admin, t.adminMemberId, Role.MEMBER))).toEqual({
       code: 'BAD_USER_INPUT',
       message: 'A team needs at least one admin.',
-      field: 'memberId',
+      field: 'id',
     });
     expect((await membershipsOf(t.teamId)).map((m) => m.role)).toEqual(['ADMIN', 'MEMBER']);
     expect(await audits(t.adminMemberId)).toEqual([]);
@@ -652,7 +652,7 @@ describe('roles', () => {
     await updateMemberRole(em(), t.admin, t.memberId, Role.ADMIN);
     const results = await Promise.all([t.adminMemberId, t.memberId].map((id) => refusal(updateMemberRole(em(), t.admin, id, Role.MEMBER))));
     expect(results.filter((r) => r === undefined)).toHaveLength(1);
-    expect(results.filter((r) => r !== undefined)).toEqual([{ code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.', field: 'memberId' }]);
+    expect(results.filter((r) => r !== undefined)).toEqual([{ code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.', field: 'id' }]);
     expect((await membershipsOf(t.teamId)).map((m) => m.role).sort()).toEqual(['ADMIN', 'MEMBER']);
   });
 });
@@ -689,7 +689,7 @@ describe('removing members', () => {
     expect(await refusal(removeMember(em(), t.admin, t.adminMemberId))).toEqual({
       code: 'BAD_USER_INPUT',
       message: 'A team needs at least one admin.',
-      field: 'memberId',
+      field: 'id',
     });
     expect((await membershipsOf(t.teamId)).map((m) => m.id)).toEqual([t.adminMemberId, memberId]);
     expect(await audits(t.adminMemberId)).toEqual([]);

@@ -17,7 +17,7 @@ describe('splitErrors', () => {
   });
 
   it('treats a field the form does not show as a general error', () => {
-    const error = graphQLErrors({ message: 'A team needs at least one admin.', extensions: { code: 'BAD_USER_INPUT', field: 'memberId' } });
+    const error = graphQLErrors({ message: 'A team needs at least one admin.', extensions: { code: 'BAD_USER_INPUT', field: 'id' } });
     const { fieldErrors, messages } = splitErrors(error, ['email']);
     expect(fieldErrors).toEqual({});
     expect(messages).toEqual([{ code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.' }]);

@@ -127,7 +127,7 @@ async function assertAnotherAdminRemains(em: EntityManager, teamId: string, memb
   if (membership.role !== Role.ADMIN) return;
   await em.execute('select 1 from team where id = ? for update', [teamId]);
   const admins = await em.count(Membership, { team: teamId, role: Role.ADMIN });
-  if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'memberId' });
+  if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'id' });
 }
 
 export async function updateMemberRole(em: EntityManager, actor: Actor, memberId: string, role: Role): Promise<Membership> {
