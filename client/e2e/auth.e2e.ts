@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { SignInPage } from './pages/SignInPage';
@@ -77,6 +78,41 @@ describe('accounts in the browser', () => {
     await signIn.signIn({ email: account.email, password: account.password });
     await dashboard.heading('Domains').waitFor();
     expect(await dashboard.teamName().textContent()).toBe(account.teamName);
+  });
+
+  it('changes the password on the Account page, which signs out the other browser', async () => {
+    const { page } = browser;
+    const other = await launchBrowser();
+    try {
+      const otherSignIn = new SignInPage(other.page);
+      await otherSignIn.goto();
+      await otherSignIn.signIn({ email: account.email, password: account.password });
+      await new Dashboard(other.page).heading('API Keys').waitFor();
+
+      const dashboard = new Dashboard(page);
+      await dashboard.open('Account');
+      const sessions = page.getByRole('table', { name: 'Sessions' });
+      await sessions.getByText('This browser').waitFor();
+      // This browser and the other one: the sessions this browser had before ended when it signed in again.
+      expect(await sessions.locator('tbody tr').count()).toBe(2);
+      expect(await sessions.locator('tbody tr').first().textContent()).toMatch(/Chrome \d+ on Linux/);
+      expect(await axeViolations(page)).toEqual([]);
+
+      const form = page.getByRole('form', { name: 'Change password' });
+      await form.getByLabel('Current password').fill(account.password);
+      await form.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+      await form.getByLabel('Confirm new password').fill('a brand new passphrase');
+      await form.getByRole('button', { name: 'Change password' }).click();
+      await dashboard.toasts().filter({ hasText: 'Password changed. Signed out of 1 other session.' }).waitFor();
+      account.password = 'a brand new passphrase';
+      await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Sessions"] tbody tr').length === 1);
+
+      // The other browser is signed out: its next page load lands on sign-in.
+      await other.page.reload();
+      await otherSignIn.heading().waitFor();
+    } finally {
+      await other.close();
+    }
   });
 
   it('shows a sign-up error beside the field it is about', async () => {

@@ -10,7 +10,7 @@ export class Dashboard {
   /** The toasts on screen (errors and confirmations). */
   readonly toasts = () => this.page.locator('[data-sonner-toast]');
 
-  async open(section: 'API Keys' | 'Logs' | 'Emails' | 'Contacts' | 'Broadcasts' | 'Domains' | 'Exports' | 'Team') {
+  async open(section: 'API Keys' | 'Logs' | 'Emails' | 'Contacts' | 'Broadcasts' | 'Domains' | 'Exports' | 'Team' | 'Audit log' | 'Account') {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).click();
     await this.heading(section).waitFor();
   }
@@ -19,7 +19,7 @@ export class Dashboard {
   async signOut() {
     await Promise.all([
       this.page.waitForURL((url) => url.pathname === '/sign-in', { waitUntil: 'load' }),
-      this.page.getByRole('button', { name: 'Sign out' }).click(),
+      this.page.getByRole('button', { name: 'Sign out', exact: true }).click(),
     ]);
     await this.page.getByRole('heading', { name: 'Sign in to Keyring' }).waitFor();
   }

@@ -2,7 +2,7 @@ import { type ReactNode, Suspense } from 'react';
 import { NavLink } from 'react-router';
 import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
 import { Badge } from '../ui/Badge';
-import { AuditIcon, BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UsersIcon } from '../ui/icons';
+import { AuditIcon, BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UserIcon, UsersIcon } from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 import { MailRelayBanner } from './mail-relay';
@@ -18,6 +18,7 @@ const NAV = [
   { to: '/exports', label: 'Exports', icon: <DownloadIcon /> },
   { to: '/team', label: 'Team', icon: <UsersIcon /> },
   { to: '/audit', label: 'Audit log', icon: <AuditIcon /> },
+  { to: '/account', label: 'Account', icon: <UserIcon /> },
 ] as const;
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -25,6 +25,7 @@ const ExportsPage = page(() => import('../features/exports/ExportsPage'), 'Expor
 const ExportDetailPage = page(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
 const TeamPage = page(() => import('../features/team/TeamPage'), 'TeamPage');
 const AuditPage = page(() => import('../features/audit/AuditPage'), 'AuditPage');
+const AccountPage = page(() => import('../features/account/AccountPage'), 'AccountPage');
 const NotFoundPage = page(() => import('./NotFoundPage'), 'NotFoundPage');
 
 export function AppRoutes() {
@@ -52,6 +53,7 @@ export function AppRoutes() {
           <Route path="/exports/:id" element={<ExportDetailPage />} />
           <Route path="/team" element={<TeamPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/account" element={<AccountPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -19,6 +19,10 @@ type Documents = {
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": typeof types.SessionDocument,
     "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": typeof types.ThresholdsDocument,
     "\n  fragment CursorList_pageInfo on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.CursorList_PageInfoFragmentDoc,
+    "\n  query AccountSessions {\n    sessions {\n      id\n      current\n      teamName\n      userAgent\n      ip\n      createdAt\n      expiresAt\n    }\n  }\n": typeof types.AccountSessionsDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions\n  }\n": typeof types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n": typeof types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": typeof types.ApiKeysPageDocument,
@@ -84,6 +88,10 @@ const documents: Documents = {
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": types.SessionDocument,
     "\n  query Thresholds {\n    thresholds {\n      inactiveAfterDays\n      expiringSoonDays\n      exportDownloadDays\n      exportInlineMaxRows\n    }\n  }\n": types.ThresholdsDocument,
     "\n  fragment CursorList_pageInfo on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.CursorList_PageInfoFragmentDoc,
+    "\n  query AccountSessions {\n    sessions {\n      id\n      current\n      teamName\n      userAgent\n      ip\n      createdAt\n      expiresAt\n    }\n  }\n": types.AccountSessionsDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions\n  }\n": types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  fragment ApiKeysTable_apiKey on ApiKey {\n    id\n    name\n    permission\n    tokenStart\n    createdAt\n    lastUsedAt\n    usageStatus\n    requestCount\n    expiresAt\n    enabled\n    previousTokenStart\n    previousTokenExpiresAt\n    domain {\n      id\n      name\n    }\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
     "\n  fragment HealthOverview_health on ApiKeyHealth {\n    total\n    neverUsed\n    inactive\n    fullAccess\n    expiringSoon\n    disabled\n  }\n": types.HealthOverview_HealthFragmentDoc,
     "\n  query ApiKeysPage($filter: ApiKeyFilter) {\n    apiKeys(filter: $filter) {\n      ...ApiKeysTable_apiKey\n    }\n    apiKeyHealth {\n      ...HealthOverview_health\n    }\n  }\n": types.ApiKeysPageDocument,
@@ -178,6 +186,22 @@ export function graphql(source: "\n  query Thresholds {\n    thresholds {\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment CursorList_pageInfo on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"): (typeof documents)["\n  fragment CursorList_pageInfo on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountSessions {\n    sessions {\n      id\n      current\n      teamName\n      userAgent\n      ip\n      createdAt\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query AccountSessions {\n    sessions {\n      id\n      current\n      teamName\n      userAgent\n      ip\n      createdAt\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions\n  }\n"): (typeof documents)["\n  mutation SignOutOtherSessions {\n    signOutOtherSessions\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

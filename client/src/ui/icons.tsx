@@ -50,6 +50,12 @@ export const UsersIcon = () => (
     <path d="M1.5 13.5c.5-2.3 2.2-3.5 4.5-3.5s4 1.2 4.5 3.5M10.5 3.2a2.5 2.5 0 0 1 0 4.6M12 10.2c1.3.5 2.1 1.6 2.5 3.3" />
   </Icon>
 );
+export const UserIcon = () => (
+  <Icon>
+    <circle cx="8" cy="5.5" r="2.75" />
+    <path d="M2.5 14c.6-2.6 2.7-4 5.5-4s4.9 1.4 5.5 4" />
+  </Icon>
+);
 export const SignOutIcon = () => (
   <Icon>
     <path d="M6 13.5H3.5a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1H6M10.5 11 13.5 8l-3-3M13.5 8H6" />

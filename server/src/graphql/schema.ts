@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
 import { AuditEventResolver } from '../modules/audit/audit.resolver.js';
+import { AccountResolver } from '../modules/auth/account.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { BroadcastResolver } from '../modules/broadcast/broadcast.resolver.js';
 import { ContactResolver } from '../modules/contact/contact.resolver.js';
@@ -15,6 +16,7 @@ import { pubSub } from './pubsub.js';
 
 export const resolvers = [
   AuthResolver,
+  AccountResolver,
   TeamResolver,
   UserFieldsResolver,
   DomainResolver,

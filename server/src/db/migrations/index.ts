@@ -15,6 +15,7 @@ import { Migration20261203160000_api_key_enabled } from './Migration202612031600
 import { Migration20261204010000_export_writing_attempt } from './Migration20261204010000_export_writing_attempt.js';
 import { Migration20261204010100_usage_log_requests } from './Migration20261204010100_usage_log_requests.js';
 import { Migration20261204150000_export_cells_inlined } from './Migration20261204150000_export_cells_inlined.js';
+import { Migration20261204210000_session_device } from './Migration20261204210000_session_device.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261204010000_export_writing_attempt', class: Migration20261204010000_export_writing_attempt },
   { name: 'Migration20261204010100_usage_log_requests', class: Migration20261204010100_usage_log_requests },
   { name: 'Migration20261204150000_export_cells_inlined', class: Migration20261204150000_export_cells_inlined },
+  { name: 'Migration20261204210000_session_device', class: Migration20261204210000_session_device },
 ];

@@ -30,10 +30,13 @@ let dummyHash: Promise<string> | undefined;
 
 export type SignedIn = { user: User; actor: UserActor; token: string; expiresAt: Date };
 
-export function createSession(em: EntityManager, services: Services, membership: Membership): SignedIn {
+/** The browser a session was started from, shown to its owner in their list of sessions. */
+export type Device = { ip: string; userAgent?: string };
+
+export function createSession(em: EntityManager, services: Services, membership: Membership, device?: Device): SignedIn {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + services.config.SESSION_TTL_DAYS * 86_400_000);
-  const session = new Session(sha256Hex(token), membership.user, membership.team, expiresAt);
+  const session = new Session(sha256Hex(token), membership.user, membership.team, expiresAt, device);
   em.persist(session);
   return { user: membership.user, actor: userActor(membership, session.id), token, expiresAt };
 }
@@ -43,6 +46,7 @@ export async function signUp(
   services: Services,
   input: { email: string; password: string; teamName: string },
   ip: string,
+  userAgent?: string,
 ): Promise<SignedIn> {
   const email = normaliseEmail(input.email);
   checkPassword(input.password);
@@ -64,7 +68,7 @@ export async function signUp(
       const membership = new Membership(team, user, Role.ADMIN);
       tx.persist([team, user, membership]);
       recordAudit(tx, userActor(membership), 'team.created', team.id);
-      return createSession(tx, services, membership);
+      return createSession(tx, services, membership, { ip, userAgent });
     });
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) throw badInput('email', EMAIL_TAKEN);
@@ -86,7 +90,13 @@ export async function verifyCredentials(em: EntityManager, email: string, passwo
   return (await verify(user.passwordHash, password).catch(() => false)) ? user : null;
 }
 
-export async function signIn(em: EntityManager, services: Services, input: { email: string; password: string }, ip: string): Promise<SignedIn> {
+export async function signIn(
+  em: EntityManager,
+  services: Services,
+  input: { email: string; password: string },
+  ip: string,
+  userAgent?: string,
+): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
   if (!email || !input.password || email.length > 254 || input.password.length > 1024) {
     throw unauthenticated(INVALID_CREDENTIALS);
@@ -97,7 +107,7 @@ export async function signIn(em: EntityManager, services: Services, input: { ema
   const membership = user ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] }) : null;
   if (!user || !membership) throw unauthenticated(INVALID_CREDENTIALS);
   await services.signInThrottle.succeeded(email, ip);
-  const signedIn = createSession(em, services, membership);
+  const signedIn = createSession(em, services, membership, { ip, userAgent });
   await em.flush();
   return signedIn;
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { forbidden } from '../../errors.js';
 import type { Context } from '../../graphql/context.js';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { SecretField } from '../../graphql/secret-field.js';
@@ -78,13 +79,13 @@ export class TeamResolver {
 
   @FieldResolver(() => [Membership], { description: 'Members of the team (signed-in members only; never API keys)' })
   members(@Root() team: Team, @Ctx() ctx: Context): Promise<Membership[]> {
-    requireUser(ctx.actor);
+    if (requireUser(ctx.actor).teamId !== team.id) throw forbidden('Only members of this team can see its members.');
     return listMembers(ctx.em, team.id);
   }
 
   @FieldResolver(() => [Invitation], { description: 'Pending invitations (admins only)' })
   invitations(@Root() team: Team, @Ctx() ctx: Context): Promise<Invitation[]> {
-    requireTeamAdmin(ctx.actor);
+    if (requireTeamAdmin(ctx.actor).teamId !== team.id) throw forbidden('Only admins of this team can see its invitations.');
     return listPendingInvitations(ctx.em, team.id);
   }
 
@@ -119,7 +120,7 @@ export class TeamResolver {
     @Ctx() ctx: Context,
   ): Promise<User> {
     requireNoKey(ctx.actor);
-    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip));
+    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip, ctx.req?.get('user-agent')));
   }
 
   @Mutation(() => Membership, { description: "Changes a member's role; the team always keeps at least one admin. Team admins only, signed in" })

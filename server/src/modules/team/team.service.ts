@@ -83,7 +83,13 @@ export async function previewInvitation(em: EntityManager, token: string): Promi
   return { teamName: invitation.team.name, email: invitation.email, expiresAt: invitation.expiresAt };
 }
 
-export async function acceptInvitation(em: EntityManager, services: Services, input: { token: string; password: string }, ip: string): Promise<SignedIn> {
+export async function acceptInvitation(
+  em: EntityManager,
+  services: Services,
+  input: { token: string; password: string },
+  ip: string,
+  userAgent?: string,
+): Promise<SignedIn> {
   const invitation = input.token ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] }) : null;
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) {
     throw badInput('token', INVALID_INVITATION);
@@ -114,7 +120,7 @@ export async function acceptInvitation(em: EntityManager, services: Services, in
       tx.persist(membership);
     }
     recordAudit(tx, userActor(membership), 'member.joined', membership.id, { role: membership.role });
-    return createSession(tx, services, membership);
+    return createSession(tx, services, membership, { ip, userAgent });
   });
   // A new account's own address, as at sign-up (sign-in-throttle.ts).
   if (!passwordHash) return signedIn;

@@ -1,0 +1,55 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
+import type { Services } from '../../services.js';
+import { User } from '../team/team.entity.js';
+import type { UserActor } from './actor.js';
+import { hashPassword, verifyCredentials } from './auth.service.js';
+import { Session } from './session.entity.js';
+import { checkPassword } from './validation.js';
+
+export const WRONG_CURRENT_PASSWORD = 'Your current password is not correct.';
+export const SAME_PASSWORD = 'Choose a password different from your current one.';
+
+/** The signed-in user's live sessions, in every team they belong to, newest first. */
+export function liveSessions(em: EntityManager, actor: UserActor): Promise<Session[]> {
+  return em.find(Session, { user: actor.userId, expiresAt: { $gt: new Date() } }, { populate: ['team'], orderBy: { createdAt: 'desc', id: 'asc' } });
+}
+
+/** Ends the user's sessions other than this one, in every team; how many it ended. */
+export function signOutOtherSessions(em: EntityManager, actor: UserActor): Promise<number> {
+  return em.nativeDelete(Session, { user: actor.userId, id: { $ne: actor.sessionId } });
+}
+
+/** Ends one of the user's own sessions (this one too); another user's is not found. */
+export async function revokeSession(em: EntityManager, actor: UserActor, id: string): Promise<string> {
+  const ended = isUuid(id) ? await em.nativeDelete(Session, { id, user: actor.userId, expiresAt: { $gt: new Date() } }) : 0;
+  if (!ended) throw notFound('Session');
+  return id;
+}
+
+/**
+ * Changes the user's password after checking the current one (throttled as sign-in is, so a
+ * borrowed session cannot guess it), and ends every other session of theirs: whoever knew the
+ * old password, or holds an old cookie, is out.
+ */
+export async function changePassword(
+  em: EntityManager,
+  services: Services,
+  actor: UserActor,
+  input: { currentPassword: string; newPassword: string },
+  ip: string,
+): Promise<number> {
+  checkPassword(input.newPassword, 'newPassword');
+  const user = await em.findOneOrFail(User, actor.userId);
+  if (!input.currentPassword || input.currentPassword.length > 1024) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
+  await services.signInThrottle.attempt(user.email, ip);
+  if (!(await verifyCredentials(em, user.email, input.currentPassword))) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
+  await services.signInThrottle.succeeded(user.email, ip);
+  if (input.newPassword === input.currentPassword) throw badInput('newPassword', SAME_PASSWORD);
+  const passwordHash = await hashPassword(input.newPassword);
+  return em.transactional(async (tx) => {
+    await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
+    return tx.nativeDelete(Session, { user: user.id, id: { $ne: actor.sessionId } });
+  });
+}
