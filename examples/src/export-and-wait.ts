@@ -11,9 +11,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import type { ExportResource } from './gql/graphql.js';
 import { graphql } from './gql/index.js';
-import { connect, download, KeyringError, type KeyringOptions, optionsFromEnv, reportFailure, request, subscribe, UsageError } from './keyring.js';
+import type { ExportResource } from './gql/graphql.js';
+import { connect, download, type KeyringOptions, KeyringError, optionsFromEnv, reportFailure, request, subscribe, UsageError } from './keyring.js';
 
 // The fields every event of this script reads.
 graphql(`

@@ -10,8 +10,8 @@
  * (exit 0); exits 1 when the key is refused, 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import type { WatchExports_ExportFragment, WatchExportsPageQuery } from './gql/graphql.js';
 import { graphql } from './gql/index.js';
+import type { WatchExports_ExportFragment, WatchExportsPageQuery } from './gql/graphql.js';
 import { connect, KeyringError, optionsFromEnv, reportFailure, request, subscribe, UsageError } from './keyring.js';
 
 // The fields every event of this script reads.

@@ -7,8 +7,16 @@ import { queryString } from './query.js';
 
 export type ListParams = { limit: number; after?: string; before?: string };
 
+/** Resend's page size when `limit` is not given, on the lists that page by default (emails, logs). */
+export const DEFAULT_LIMIT = 20;
+/**
+ * On Resend's older lists (domains, API keys, contacts, broadcasts), no `limit` means every item:
+ * up to this many here, with `has_more` and the cursors beyond, so no one request is unbounded.
+ */
+export const WHOLE_LIST_LIMIT = 10_000;
+
 /** Resend's list parameters: limit 1–100 (default 20), and at most one of after / before (an id). */
-export function listParams(req: Request, defaultLimit = 20): ListParams {
+export function listParams(req: Request, defaultLimit = DEFAULT_LIMIT): ListParams {
   const rawLimit = queryString(req, 'limit');
   let limit = defaultLimit;
   if (rawLimit !== undefined) {
@@ -32,14 +40,17 @@ export type Listable = { id: string; createdAt: Date };
 export type EntityClass<T> = new (...args: never[]) => T;
 
 /**
- * Newest first, keyset-paginated by (createdAt, id). `after` / `before` name the id of a row of
- * the same list; an id that is not in it is an invalid parameter, not an empty page.
+ * Newest first, keyset-paginated by (createdAt, id). `after` / `before` name the id of one of the
+ * team's rows (`scope`), found whether or not it still matches the list's filters: a loop that
+ * cancels each scheduled email of a page, or unsubscribes each contact, goes on from the last one.
+ * An id the team does not have (deleted, say) is an invalid parameter, not an empty page.
  */
 export async function findPage<T extends Listable>(
   em: EntityManager,
   entity: EntityClass<T>,
   where: FilterQuery<T> | (() => FilterQuery<T>),
   params: ListParams,
+  scope?: FilterQuery<T>,
 ): Promise<T[]> {
   // A filter with raw SQL fragments (MikroORM's raw()) serves one query only: built anew for each.
   const filter = () => (typeof where === 'function' ? where() : where);
@@ -47,8 +58,10 @@ export async function findPage<T extends Listable>(
   let page: FilterQuery<T>;
   if (!anchorId) page = filter();
   else {
-    const anchor = isUuid(anchorId) ? await em.findOne(entity, { $and: [filter(), { id: anchorId }] } as FilterQuery<T>) : null;
-    if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list.', 'invalid_parameter');
+    const anchor = isUuid(anchorId)
+      ? await em.findOne(entity, { $and: [scope ?? filter(), { id: anchorId }] } as FilterQuery<T>, { fields: ['id', 'createdAt'] as never })
+      : null;
+    if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list (was it deleted?).', 'invalid_parameter');
     const op = params.after ? '$lt' : '$gt';
     page = {
       $and: [filter(), beyond(anchor, op)],

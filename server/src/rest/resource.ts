@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import { type Body, objectBody, onlyFields } from './body.js';
 import { param, type RestContext, type RestRoute } from './http.js';
-import { type EntityClass, findPage, type Listable, listBody, listParams } from './pagination.js';
+import { DEFAULT_LIMIT, type EntityClass, findPage, type Listable, listBody, listParams, WHOLE_LIST_LIMIT } from './pagination.js';
 
 /**
  * `GET <path>`: the team's rows in Resend's list shape, newest first, paged by `limit`, `after`
@@ -13,15 +13,21 @@ export function listRoute<T extends Listable>(
   entity: EntityClass<T>,
   where: (teamId: string, req: Request) => FilterQuery<T>,
   toJson: (row: T) => unknown,
+  options: {
+    /** The team's rows, unfiltered: where a cursor's row is looked for. */
+    scope: (teamId: string) => FilterQuery<T>;
+    /** Resend's older lists answer every item when `limit` is not given (up to WHOLE_LIST_LIMIT). */
+    wholeByDefault?: boolean;
+  },
 ): RestRoute {
   return {
     method: 'get',
     path,
     access: 'full',
     async handle(req, ctx) {
-      const params = listParams(req);
+      const params = listParams(req, options.wholeByDefault ? WHOLE_LIST_LIMIT : DEFAULT_LIMIT);
       // Built per query: a filter with raw SQL (a search) serves one query only.
-      const rows = await findPage(ctx.em, entity, () => where(ctx.key.teamId, req), params);
+      const rows = await findPage(ctx.em, entity, () => where(ctx.key.teamId, req), params, options.scope(ctx.key.teamId));
       return { body: listBody(rows, params.limit, toJson) };
     },
   };

@@ -39,7 +39,7 @@ export const apiKeyRoutes: RestRoute[] = [
     const { apiKey, token } = await createApiKey(ctx.em, ctx.key, { name, permission, domainId });
     return { id: apiKey.id, token };
   }),
-  listRoute('/api-keys', ApiKey, (teamId) => apiKeyWhere(teamId), apiKeyJson),
+  listRoute('/api-keys', ApiKey, (teamId) => apiKeyWhere(teamId), apiKeyJson, { scope: (team) => ({ team }), wholeByDefault: true }),
   bodyRoute('patch', '/api-keys/:id', async (body, ctx, req) => {
     onlyFields(body, KEY_FIELDS);
     const key = await updateApiKey(ctx.em, ctx.services.apiKeyVerifier, ctx.key, param(req, 'id'), {

@@ -69,7 +69,7 @@ export const broadcastRoutes: RestRoute[] = [
     const broadcast = await createBroadcast(ctx.em, ctx.key, input);
     return { object: 'broadcast', id: broadcast.id };
   }),
-  listRoute('/broadcasts', Broadcast, listWhere, summaryJson),
+  listRoute('/broadcasts', Broadcast, listWhere, summaryJson, { scope: (team) => ({ team }), wholeByDefault: true }),
   getRoute('/broadcasts/:id', getBroadcast, broadcastJson),
   deleteRoute('/broadcasts/:id', 'broadcast', (ctx, id) => deleteBroadcast(ctx.em, ctx.key, id)),
 ];

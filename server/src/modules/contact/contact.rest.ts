@@ -50,7 +50,7 @@ export const contactRoutes: RestRoute[] = [
     const contact = await createContact(ctx.em, ctx.key, input);
     return { object: 'contact', id: contact.id };
   }),
-  listRoute('/contacts', Contact, listWhere, contactJson),
+  listRoute('/contacts', Contact, listWhere, contactJson, { scope: (team) => ({ team }), wholeByDefault: true }),
   getRoute('/contacts/:idOrEmail', getContact, (c) => ({ object: 'contact', ...contactJson(c), properties: {} })),
   bodyRoute('patch', '/contacts/:idOrEmail', async (body, ctx, req) => {
     const input = {

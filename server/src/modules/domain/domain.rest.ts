@@ -47,7 +47,7 @@ export const domainRoutes: RestRoute[] = [
     const domain = await createDomain(ctx.em, ctx.key, { name: requiredString(body, 'name'), region: optionalString(body, 'region') });
     return withRecords(domain, ctx.services.config);
   }),
-  listRoute('/domains', Domain, (teamId) => domainWhere(teamId), domainJson),
+  listRoute('/domains', Domain, (teamId) => domainWhere(teamId), domainJson, { scope: (team) => ({ team }), wholeByDefault: true }),
   {
     method: 'get',
     path: '/domains/:id',

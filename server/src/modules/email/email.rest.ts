@@ -51,7 +51,7 @@ function listWhere(teamId: string, req: Request) {
 export const emailRoutes: RestRoute[] = [
   { method: 'post', path: '/emails', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, false) },
   { method: 'post', path: '/emails/batch', access: 'sending', bodyLimit: ATTACHMENTS_LIMIT, handle: (req, ctx) => send(req, ctx, true) },
-  listRoute('/emails', Email, listWhere, (e) => emailJson(e)),
+  listRoute('/emails', Email, listWhere, (e) => emailJson(e), { scope: (teamId) => ({ teamId }) }),
   bodyRoute('patch', '/emails/:id', async (body, ctx, req) => {
     onlyFields(body, ['scheduled_at']);
     const email = await rescheduleEmail(ctx.em, ctx.key.teamId, param(req, 'id'), requiredString(body, 'scheduled_at'));
