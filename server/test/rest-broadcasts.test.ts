@@ -257,7 +257,7 @@ describe('GraphQL broadcasts filter', () => {
 });
 
 describe('GET /broadcasts filters', () => {
-  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; name: string; status: string }[] } };
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; name: string; status: string; created_at: string }[] } };
   let team: Team;
   const list = async (query: string, token = team.full.token) => (await api(server, `/broadcasts?${query}`, { token })) as Listed;
   const names = async (query: string) => {

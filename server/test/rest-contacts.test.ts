@@ -278,7 +278,7 @@ describe('GraphQL contacts filter', () => {
 });
 
 describe('GET /contacts filters', () => {
-  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; email: string }[] } };
+  type Listed = { status: number; body: { object: string; has_more: boolean; data: { id: string; email: string; created_at: string }[] } };
   let team: Team;
   const list = async (query: string, token = team.full.token) => (await api(server, `/contacts?${query}`, { token })) as Listed;
   const emails = async (query: string) => {

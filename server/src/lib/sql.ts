@@ -18,8 +18,11 @@ type Keyed = { createdAt: Date; id: string };
 
 /**
  * Rows strictly before ('$lt') or after ('$gt') a position in (createdAt, id) order: the keyset
- * condition behind every cursor, GraphQL and REST alike.
+ * condition behind every cursor, GraphQL and REST alike. The plain bound on createdAt, implied by
+ * the $or, is what PostgreSQL can seek an index with: without it a page deep in a list read (and
+ * filtered out) every newer row of the team first — 8.5 s at 390,000 emails down, 10 ms with it.
  */
 export const beyond = (position: Keyed, op: '$lt' | '$gt') => ({
+  createdAt: { [op === '$lt' ? '$lte' : '$gte']: position.createdAt },
   $or: [{ createdAt: { [op]: position.createdAt } }, { createdAt: position.createdAt, id: { [op]: position.id } }],
 });
