@@ -255,6 +255,9 @@ export async function logsScale() {
           variables: { filter: { method: 'GET', endpoint: '/domains', from: day.toISOString(), to: new Date(day.getTime() + 86_400_000 - 1).toISOString() } },
         },
         { name: 'logs_page20', query: LOGS_PAGE, variables: { filter: {}, after } },
+        // A resource without a method (the Endpoint filter alone), and one no log is about.
+        { name: 'logs_resource', query: LOGS_PAGE, variables: { filter: { endpoint: '/domains' } } },
+        { name: 'logs_resource_none', query: LOGS_PAGE, variables: { filter: { endpoint: '/broadcasts' } } },
       ];
     };
     const smallReads = await reads(small);

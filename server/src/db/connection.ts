@@ -126,3 +126,9 @@ export function isConnectionError(err: unknown): boolean {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return isConnectionError(err) || (err as { code?: unknown } | null)?.code === '57014';
 }
+
+/**
+ * How long an idle pooled connection is kept before it is closed: a new one spends its first log
+ * query loading the metadata of every usage_log partition (a second, in the scale probe).
+ */
+export const IDLE_CONNECTION_MS = 10 * 60_000;

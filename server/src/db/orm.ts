@@ -1,7 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
-import { type DbTimeouts, DEFAULT_TIMEOUTS, pgOptions } from './connection.js';
+import { type DbTimeouts, DEFAULT_TIMEOUTS, IDLE_CONNECTION_MS, pgOptions } from './connection.js';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 
@@ -16,7 +16,7 @@ export function ormConfig(clientUrl: string, logger?: Logger, onQuery?: (sql: st
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: 10, idleTimeoutMillis: IDLE_CONNECTION_MS },
     // The same timeouts, keep-alive and tracked sockets as every other pool; waiting for a free
     // connection gives up as soon as opening one would (knex waits 60 s by default).
     driverOptions: {

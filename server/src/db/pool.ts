@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { type DbTimeouts, DEFAULT_TIMEOUTS, pgOptions } from './connection.js';
+import { type DbTimeouts, DEFAULT_TIMEOUTS, IDLE_CONNECTION_MS, pgOptions } from './connection.js';
 
 export type PoolOptions = {
   timeouts?: DbTimeouts;
@@ -34,7 +34,7 @@ export function guardPool(pool: pg.Pool, name: string, opts: PoolOptions): pg.Po
  */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
-  return guardPool(new pg.Pool({ ...pgOptions(url, timeouts), max: 10, idleTimeoutMillis: 30_000 }), 'main', opts);
+  return guardPool(new pg.Pool({ ...pgOptions(url, timeouts), max: 10, idleTimeoutMillis: IDLE_CONNECTION_MS }), 'main', opts);
 }
 
 /**

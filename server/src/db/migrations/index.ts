@@ -16,6 +16,7 @@ import { Migration20261204010000_export_writing_attempt } from './Migration20261
 import { Migration20261204010100_usage_log_requests } from './Migration20261204010100_usage_log_requests.js';
 import { Migration20261204150000_export_cells_inlined } from './Migration20261204150000_export_cells_inlined.js';
 import { Migration20261204210000_session_device } from './Migration20261204210000_session_device.js';
+import { Migration20261204220000_scale_indexes } from './Migration20261204220000_scale_indexes.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -37,4 +38,5 @@ export const migrationsList = [
   { name: 'Migration20261204010100_usage_log_requests', class: Migration20261204010100_usage_log_requests },
   { name: 'Migration20261204150000_export_cells_inlined', class: Migration20261204150000_export_cells_inlined },
   { name: 'Migration20261204210000_session_device', class: Migration20261204210000_session_device },
+  { name: 'Migration20261204220000_scale_indexes', class: Migration20261204220000_scale_indexes },
 ];

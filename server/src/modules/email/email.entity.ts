@@ -71,6 +71,7 @@ export type EmailRow = {
 @ObjectType({ description: 'An email accepted by the REST API (POST /emails or /emails/batch) and delivered off the request path' })
 @Entity({ tableName: 'email' })
 @Index({ properties: ['teamId', 'createdAt', 'id'] })
+@Index({ properties: ['teamId', 'apiKeyId', 'createdAt', 'id'] })
 @Unique({ properties: ['teamId', 'idempotencyKey'] })
 export class Email {
   @Field(() => ID, { description: 'UUID of the email, as returned by POST /emails' })

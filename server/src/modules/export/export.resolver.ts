@@ -123,7 +123,7 @@ export class ExportResolver {
     @Arg('input', () => CreateExportInput, { description: 'What would be exported, and its filters' }) input: CreateExportInput,
     @Ctx() ctx: Context,
   ): Promise<ExportEstimateResult> {
-    return estimateExport(ctx.em, requireManager(ctx.actor), input);
+    return estimateExport(ctx.em, requireManager(ctx.actor), input, ctx.services.config.EXPORT_COUNT_TIMEOUT_MS);
   }
 
   @Mutation(() => Export, { description: `Admins and full-access keys only. READY at once for ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows or fewer` })

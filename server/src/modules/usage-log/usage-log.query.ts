@@ -52,8 +52,11 @@ export function parameters(): { bind: Bind; values: unknown[] } {
   return { values, bind: (v, type) => `$${values.push(v)}::${type}` };
 }
 
-/** Which of the Logs page's filters a condition set holds, beyond the team and the dates. */
-export type LogDimensions = { key: boolean; status: boolean; method: boolean; endpoint: boolean };
+/**
+ * Which of the Logs page's filters a condition set holds, beyond the team and the dates;
+ * `endpointRoot`: the endpoint filter names a whole resource (/emails), not a path below one.
+ */
+export type LogDimensions = { key: boolean; status: boolean; method: boolean; endpoint: boolean; endpointRoot?: boolean };
 
 /**
  * The SQL conditions of a team's logs matching a filter — the one definition for the Logs page,
@@ -96,6 +99,7 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
     conditions.push(`${ROUTE} = ${bind(root, 'text')}`);
     conditions.push(`(endpoint = ${bind(path, 'text')} or endpoint like ${bind(below[0], 'text')} or endpoint like ${bind(below[1], 'text')})`);
     dimensions.endpoint = true;
+    dimensions.endpointRoot = path === `/${root}`;
   }
   dateRangeWhere(f); // refuses a reversed range
   if (f.from) conditions.push(`created_at >= ${bind(f.from.toISOString(), 'timestamptz')}`);
@@ -105,15 +109,16 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
 
 /**
  * Whether an index of usage_log serves the filter in created_at order (or finds its few rows
- * directly): the team's logs, one key's, one status code's or class's, one method's with or
- * without an endpoint. Two filters together (a key and a status, say) are served by the index of
- * one and checked against the other, which on its own could read a team's whole history: those
- * are searched a window at a time.
+ * directly): the team's logs, one key's, one status code's or class's, one method's, one
+ * resource's (/emails) with or without a method. Two filters together (a key and a status, say)
+ * are served by the index of one and checked against the other, which on its own could read a
+ * team's whole history; so is a path below a resource (/emails/<id>), found among all of its
+ * resource's logs: those are searched a window at a time.
  */
 export function servedByIndex(d: LogDimensions): boolean {
   const route = d.method || d.endpoint;
   const count = Number(d.key) + Number(d.status) + Number(route);
-  return count === 0 || (count === 1 && (!d.endpoint || d.method));
+  return count === 0 || (count === 1 && (!d.endpoint || d.endpointRoot === true));
 }
 
 /**

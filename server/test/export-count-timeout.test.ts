@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+
+/*
+ * Counting an export's first 1,001 rows can read a whole table when the filter matches few rows.
+ * Past EXPORT_COUNT_TIMEOUT_MS the count gives up: the estimate says "more than 1,000" and the
+ * export runs in the background, where it counts as it writes. Here the count is held up by a
+ * lock on the table, the surest way to make it slow.
+ */
+let server: TestServer;
+let admin: TestClient;
+let teamId: string;
+beforeAll(async () => {
+  server = await startTestServer({ EXPORT_COUNT_TIMEOUT_MS: '300' });
+  const signedUp = await signUpAdmin(server, 'Slow count');
+  admin = signedUp.client;
+  teamId = signedUp.user.team.id;
+  await sql(
+    server.databaseUrl,
+    `insert into contact (id, team_id, email, unsubscribed, created_at, updated_at)
+     select gen_random_uuid(), $1, 'slow' || i || '@example.org', false, now() - i * interval '1 ms', now() from generate_series(1, 3) i`,
+    [teamId],
+  );
+});
+afterAll(() => server?.stop());
+
+/** Holds an exclusive lock on the contact table until released. */
+async function lockContacts() {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query('lock table contact in access exclusive mode');
+  return async () => {
+    await client.query('rollback');
+    await client.end();
+  };
+}
+
+describe('an export whose count takes too long', () => {
+  it('is estimated as more than 1,000 rows instead of waiting', async () => {
+    const release = await lockContacts();
+    try {
+      const res = await admin.gql('{ exportEstimate(input: { resource: CONTACTS }) { rowCount exact } }');
+      expect(res.data).toEqual({ exportEstimate: { rowCount: 1001, exact: false } });
+    } finally {
+      await release();
+    }
+    // Unhindered, the same count is exact.
+    const res = await admin.gql('{ exportEstimate(input: { resource: CONTACTS }) { rowCount exact } }');
+    expect(res.data).toEqual({ exportEstimate: { rowCount: 3, exact: true } });
+  });
+
+  it('runs in the background, and its file holds every row once it can be read', async () => {
+    const release = await lockContacts();
+    let id: string;
+    try {
+      const res = await admin.gql('mutation { createExport(input: { resource: CONTACTS }) { id status rowCount estimatedRowCount } }');
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.createExport).toMatchObject({ status: 'PROCESSING', rowCount: null, estimatedRowCount: 1001 });
+      id = res.data!.createExport.id;
+    } finally {
+      await release();
+    }
+    const ready = await waitFor(async () => {
+      const r = await admin.gql('query($id: ID!) { export(id: $id) { status rowCount } }', { id });
+      return r.data!.export.status === 'READY' ? r.data!.export : undefined;
+    }, 20_000, 'the export to be READY');
+    expect(ready).toEqual({ status: 'READY', rowCount: 3 });
+  });
+});
