@@ -63,10 +63,14 @@ describe('an export whose count takes too long', () => {
     } finally {
       await release();
     }
-    const ready = await waitFor(async () => {
-      const r = await admin.gql('query($id: ID!) { export(id: $id) { status rowCount } }', { id });
-      return r.data!.export.status === 'READY' ? r.data!.export : undefined;
-    }, 20_000, 'the export to be READY');
+    const ready = await waitFor(
+      async () => {
+        const r = await admin.gql('query($id: ID!) { export(id: $id) { status rowCount } }', { id });
+        return r.data!.export.status === 'READY' ? r.data!.export : undefined;
+      },
+      20_000,
+      'the export to be READY',
+    );
     expect(ready).toEqual({ status: 'READY', rowCount: 3 });
   });
 });
