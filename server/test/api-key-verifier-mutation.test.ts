@@ -97,6 +97,7 @@ describe('what a token is worth', () => {
       domainName: null,
       validUntil: null,
       enabled: true,
+      tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 

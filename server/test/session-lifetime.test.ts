@@ -35,8 +35,8 @@ async function newMember(): Promise<{ client: TestClient; membershipId: string }
   return { client, membershipId: members.find((m) => m.user.id === joined.data!.acceptInvitation.id)!.id };
 }
 
-/** A PROCESSING export and a subscription to it over the member's socket; `events` grows as it is told. */
-async function subscribeToExport(cookie: string) {
+/** A PROCESSING export and a subscription to it over a member's socket (their cookie) or a key's; `events` grows as it is told. */
+async function subscribeToExport(cookie: string, token?: string) {
   const [{ id }] = await sql<{ id: string }>(
     server.databaseUrl,
     `insert into export (id, team_id, resource, filters, status, processed_rows, created_at) values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 0, now()) returning id`,
@@ -44,6 +44,7 @@ async function subscribeToExport(cookie: string) {
   );
   const ws = createWsClient({
     url: `${server.url.replace('http', 'ws')}/graphql`,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
     webSocketImpl: class extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols, { headers: { cookie } });
@@ -91,6 +92,38 @@ describe('a running subscription once its caller is gone', () => {
         await waitFor(() => (sub.ended() ? true : undefined), 5000, 'the subscription to end');
         expect(sub.events.map((e) => e.processedRows)).not.toContain(777);
         expect(JSON.stringify(sub.ended())).toMatch(/UNAUTHENTICATED|no longer valid/);
+      } finally {
+        await sub.dispose();
+      }
+    });
+  }
+});
+
+describe('a running subscription once its key would be refused', () => {
+  const UPDATE = 'mutation($id: ID!, $i: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $i) { id } }';
+  const ROLL = 'mutation($id: ID!, $g: Int!) { rollApiKey(id: $id, input: { gracePeriodSeconds: $g }) { token } }';
+  for (const [label, change, ends] of [
+    ['made sending-only', (id: string) => admin.gql(UPDATE, { id, i: { permission: 'SENDING_ACCESS' } }), true],
+    ['disabled', (id: string) => admin.gql(UPDATE, { id, i: { enabled: false } }), true],
+    ['rolled with no grace period (its old token)', (id: string) => admin.gql(ROLL, { id, g: 0 }), true],
+    ['rolled with an hour of grace (its old token still works)', (id: string) => admin.gql(ROLL, { id, g: 3600 }), false],
+  ] as const) {
+    it(`${ends ? 'ends' : 'goes on'} when the key is ${label}`, async () => {
+      const key = await createKey(admin, { name: `Watcher ${label}`.slice(0, 50), permission: 'FULL_ACCESS' });
+      const sub = await subscribeToExport('', key.token);
+      try {
+        await sub.progress(10);
+        await waitFor(() => (sub.events.some((e) => e.processedRows === 10) ? true : undefined), 5000, 'progress while admitted');
+        expect((await change(key.id)).errors).toBeUndefined();
+        await sub.progress(777);
+        if (ends) {
+          await waitFor(() => (sub.ended() ? true : undefined), 5000, 'the subscription to end');
+          expect(sub.events.map((e) => e.processedRows)).not.toContain(777);
+          expect(JSON.stringify(sub.ended())).toMatch(/UNAUTHENTICATED|no longer valid/);
+        } else {
+          await waitFor(() => (sub.events.some((e) => e.processedRows === 777) ? true : undefined), 5000, 'progress after the change');
+          expect(sub.ended()).toBeNull();
+        }
       } finally {
         await sub.dispose();
       }

@@ -11,6 +11,8 @@ export type VerifiedKey = ApiKeyActor & {
   validUntil: number | null;
   /** false: the key is disabled, and refused with its own message (authenticate.ts). */
   enabled: boolean;
+  /** The hash of the token presented: the key's current one, or its previous one in a roll's grace period. */
+  tokenHash: string;
 };
 
 type Entry = { key: VerifiedKey; cachedAt: number };
@@ -218,6 +220,7 @@ export class ApiKeyVerifier {
       domainName: row.domain_name,
       validUntil: limits.length ? Math.min(...limits) : null,
       enabled: row.enabled,
+      tokenHash: hash,
     };
   }
 }

@@ -26,10 +26,11 @@ export async function actorFromSession(em: EntityManager, sessionToken: string):
 
 /**
  * Whether a caller admitted earlier (a subscription's, say) still would be: its session not
- * signed out, expired or its membership removed, its key not deleted, disabled or expired.
- * Permission changes are not looked at here: a reader of the team stays one either way.
+ * signed out, expired or its membership removed; its key not deleted, disabled, expired or made
+ * sending-only, and the token it presented still one of the key's (a roll ends the old one at
+ * the end of its grace period). A member's role is not looked at: a reader of the team stays one.
  */
-export async function stillAdmitted(em: EntityManager, actor: Actor): Promise<boolean> {
+export async function stillAdmitted(em: EntityManager, actor: Actor, key?: { tokenHash: string } | null): Promise<boolean> {
   const rows =
     actor.kind === 'user'
       ? await em.execute(
@@ -37,6 +38,11 @@ export async function stillAdmitted(em: EntityManager, actor: Actor): Promise<bo
             where s.id = ? and s.expires_at > now()`,
           [actor.sessionId],
         )
-      : await em.execute('select 1 from api_key where id = ? and enabled and (expires_at is null or expires_at > now())', [actor.apiKeyId]);
+      : await em.execute(
+          `select 1 from api_key
+            where id = ? and enabled and permission = 'FULL_ACCESS' and (expires_at is null or expires_at > now())
+              and (token_hash = ? or (previous_token_hash = ? and previous_token_expires_at > now()))`,
+          [actor.apiKeyId, key?.tokenHash ?? '', key?.tokenHash ?? ''],
+        );
   return rows.length > 0;
 }

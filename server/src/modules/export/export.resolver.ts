@@ -82,7 +82,7 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
     for await (const _ of events) {
       // Signed out, removed from the team, its key deleted meanwhile: the subscription ends
       // rather than go on telling a caller the gate would now refuse.
-      if (!(await stillAdmitted(ctx.em.fork(), ctx.actor!))) throw unauthenticated('Your session or key is no longer valid.');
+      if (!(await stillAdmitted(ctx.em.fork(), ctx.actor!, ctx.admission.key))) throw unauthenticated('Your session or key is no longer valid.');
       exp = await findExport(ctx.em.fork(), teamId, id);
       if (!exp) return;
       yield exp;
