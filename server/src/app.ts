@@ -23,6 +23,7 @@ import { explorer } from './graphql/explorer.js';
 import { createLoaders } from './graphql/loaders.js';
 import { noNulStrings } from './graphql/no-nul.js';
 import { pubSub } from './graphql/pubsub.js';
+import { republishFollowedExports } from './modules/export/export.resolver.js';
 import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/websocket.js';
 import { startJobs } from './jobs.js';
@@ -79,6 +80,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   database.start();
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
+  notifier.onRestored(republishFollowedExports);
   const metrics = createMetrics();
   const apiKeyVerifier = new ApiKeyVerifier(orm, notifier);
   const usageRecorder = new UsageRecorder(pool, logger, {

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { type InProcessServer, setUpTeam, startInProcess, type Team } from './faults-harness.js';
-import { createTestDatabase, waitFor } from './harness.js';
+import { createTestDatabase, sql, waitFor } from './harness.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // While PostgreSQL cannot be reached, a socket whose session or key cannot be looked up is closed
 // 1013 (try again later), which graphql-ws clients retry, not 4403 (forbidden): the dashboard
 // reconnects by itself once the database is back. Refusals that need no database stay 4403.
 let proxy: TcpProxy;
+let databaseUrl: string;
 let server: InProcessServer;
 let team: Team;
 const wsUrl = () => `${server.url.replace('http', 'ws')}/graphql`;
@@ -40,7 +41,7 @@ const restore = async () => {
 };
 
 beforeAll(async () => {
-  const databaseUrl = await createTestDatabase('faults_ws');
+  databaseUrl = await createTestDatabase('faults_ws');
   proxy = await startTcpProxy(Number(new URL(databaseUrl).port));
   server = await startInProcess(proxy.urlFor(databaseUrl));
   team = await setUpTeam(server.url, 'ws.faults.example.com');
@@ -96,6 +97,39 @@ describe('faults: a WebSocket opened while PostgreSQL is unreachable', () => {
       await restore();
       // Let in at last: the subscription runs (the export does not exist: NOT_FOUND, not a closed socket).
       expect(await answer).toMatch(/NOT_FOUND|not found/);
+    } finally {
+      await client.dispose();
+      if (!server.app.services.database.up) await restore();
+    }
+  });
+});
+
+describe('faults: a subscription while its instance could not hear PostgreSQL', () => {
+  it('is told that its export became READY meanwhile (on another instance), once LISTEN is back', async () => {
+    const [{ id }] = await sql<{ id: string }>(
+      databaseUrl,
+      `insert into export (id, team_id, resource, filters, status, processed_rows, created_at)
+       values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 10, now()) returning id`,
+      [team.teamId],
+    );
+    const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${team.token}` } });
+    const events: { status: string; processedRows: number }[] = [];
+    let completed = false;
+    client.subscribe(
+      { query: 'subscription($id: ID!) { exportProgress(id: $id) { status processedRows } }', variables: { id } },
+      { next: (m) => events.push(m.data!.exportProgress as never), error: () => undefined, complete: () => (completed = true) },
+    );
+    try {
+      await waitFor(() => (events.length ? true : undefined), 10_000, 'the first event');
+      await cut();
+      // Another instance finishes the export and notifies: this one, cut off, hears nothing.
+      await sql(databaseUrl, `update export set status = 'READY', processed_rows = 42, row_count = 42, expires_at = now() + interval '7 days' where id = $1`, [
+        id,
+      ]);
+      await sql(databaseUrl, `select pg_notify('export_progress', $1)`, [id]);
+      await restore();
+      await waitFor(() => (completed ? true : undefined), 10_000, 'the subscription to end READY');
+      expect(events.at(-1)).toEqual({ status: 'READY', processedRows: 42 });
     } finally {
       await client.dispose();
       if (!server.app.services.database.up) await restore();

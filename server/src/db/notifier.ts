@@ -21,6 +21,7 @@ export class Notifier {
   private client: pg.Client | undefined;
   private readonly listeners = new Map<Channel, Set<Listener>>();
   private readonly resetHooks = new Set<() => void>();
+  private readonly restoredHooks = new Set<() => void>();
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
   private retryMs = RETRY_MIN_MS;
@@ -62,6 +63,7 @@ export class Notifier {
     if (this.lostAt) {
       // Notifications sent while nobody listened are gone: forget what they might have revoked.
       for (const hook of this.resetHooks) hook();
+      for (const hook of this.restoredHooks) hook();
       this.logger.info({ downSeconds: Number(((Date.now() - this.lostAt) / 1000).toFixed(2)) }, 'LISTEN connection restored; caches flushed');
       this.lostAt = 0;
     }
@@ -114,6 +116,11 @@ export class Notifier {
 
   onReset(hook: () => void): void {
     this.resetHooks.add(hook);
+  }
+
+  /** Runs `hook` each time LISTEN is back after a loss: whatever was notified meanwhile was missed. */
+  onRestored(hook: () => void): void {
+    this.restoredHooks.add(hook);
   }
 
   /** Whether LISTEN is active (for readiness and metrics). */

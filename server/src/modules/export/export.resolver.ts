@@ -70,10 +70,23 @@ class ExportFilter {
 
 const TERMINAL = new Set([ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED]);
 
+/** The exports this instance's subscriptions follow, each with how many follow it. */
+const followed = new Map<string, number>();
+
+/**
+ * Wakes every subscription of this instance to read its export again: after LISTEN was lost, the
+ * notifications of exports finished meanwhile (by another instance) never came, and a
+ * subscription would wait on a READY export for ever.
+ */
+export function republishFollowedExports(): void {
+  for (const id of followed.keys()) pubSub.publish('EXPORT_PROGRESS', id, { id });
+}
+
 /** The export's current state first, then one event per progress notification until it ends. */
 async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
   const teamId = requireReader(ctx.actor).teamId;
   const events = pubSub.subscribe('EXPORT_PROGRESS', id);
+  followed.set(id, (followed.get(id) ?? 0) + 1);
   try {
     let exp = await findExport(ctx.em.fork(), teamId, id);
     if (!exp) throw notFound('Export');
@@ -89,6 +102,9 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
       if (TERMINAL.has(effectiveStatus(exp))) return;
     }
   } finally {
+    const left = (followed.get(id) ?? 1) - 1;
+    if (left > 0) followed.set(id, left);
+    else followed.delete(id);
     await events.return?.();
   }
 }
