@@ -233,6 +233,26 @@ describe('batch validation', () => {
     expect(second.data!.errors.map((e) => e.index)).toEqual([1, 2]);
   });
 
+  it('a permissive batch whose first email is refused for its domain replays too, with the same answer, errors included', async () => {
+    const resend = sdk(server, acme.sending.token);
+    const refusedFirst = [{ ...email('foreign first'), from: 'a@unknown-domain.com' }, email('ok after'), { ...email('bad'), from: 'nope' }];
+    const first = await resend.batch.send(refusedFirst, { batchValidation: 'permissive', idempotencyKey: 'perm-refused-first' });
+    expect(first.error).toBeNull();
+    expect(first.data!.data).toHaveLength(1);
+    // Every refusal names its email, the domain's as the validation's.
+    expect(first.data!.errors.map((e) => e.message)).toEqual([
+      'emails[0]: The unknown-domain.com domain is not registered in your team. Add it on the Domains page first.',
+      expect.stringMatching(/^emails\[2\]: .*`from`/),
+    ]);
+    const before = await count(server, 'email');
+    for (let i = 0; i < 2; i++) {
+      const again = await resend.batch.send(refusedFirst, { batchValidation: 'permissive', idempotencyKey: 'perm-refused-first' });
+      expect(again.error).toBeNull();
+      expect(again.data).toEqual(first.data);
+    }
+    expect(await count(server, 'email')).toBe(before);
+  });
+
   it('refuses another value of x-batch-validation, naming the header', async () => {
     const res = await api(server, '/emails/batch', {
       method: 'POST',

@@ -135,9 +135,11 @@ export async function acceptEmails(
   const { key } = ctx;
   checkIdempotencyKey(opts.idempotencyKey);
   const errors: BatchError[] = [];
+  // Every refusal of a batch names its email, as its validation errors do: `emails[2]: …`.
+  const named = (index: number, message: string) => (message.startsWith(`emails[${index}]`) ? message : `emails[${index}]: ${message}`);
   const refuse = (index: number, e: unknown) => {
     if (!opts.permissive || !(e instanceof AppError)) throw e;
-    errors.push({ index, message: e.message });
+    errors.push({ index, message: named(index, e.message) });
   };
   const parsed: (SendEmailRequest | null)[] = inputs.map((input, i) => {
     try {
@@ -154,8 +156,11 @@ export async function acceptEmails(
   const slot = (i: number) => (!idempotent ? null : opts.batch ? batchSlot(opts.idempotencyKey!, i) : opts.idempotencyKey!);
 
   if (idempotent) {
-    const first = parsed.findIndex((p) => p !== null);
-    const previous = first < 0 ? null : await findIdempotent(ctx.em, key.teamId, slot(first)!);
+    // Any email of the request stored under the key makes it a replay: in a permissive batch the
+    // first one may have been refused for its domain and stored nothing (then every retry was new,
+    // and a 409 on the slots that were stored).
+    const slots = parsed.flatMap((p, i) => (p === null ? [] : [slot(i)!]));
+    const previous = slots.length === 0 ? null : await findIdempotent(ctx.em, key.teamId, slots);
     if (previous) {
       if (previous.requestHash !== requestHash && previous.requestHash !== unsortedHashOf(inputs)) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
@@ -167,11 +172,13 @@ export async function acceptEmails(
         { fields: ['id', 'idempotencyKey'] },
       );
       const ids: string[] = [];
-      parsed.forEach((p, i) => {
+      for (const [i, p] of parsed.entries()) {
         const id = emails.find((e) => e.idempotencyKey === slot(i))?.id;
         if (id !== undefined) ids.push(id);
-        else if (p !== null) errors.push({ index: i, message: `emails[${i}]: The ${domainOf(parseAddress(p.from)!)} domain is not registered in your team.` });
-      });
+        // Refused for its domain the first time: the same refusal again.
+        else if (p !== null)
+          errors.push({ index: i, message: named(i, (await missingDomainError(ctx.em, key.teamId, [domainOf(parseAddress(p.from)!)])).message) });
+      }
       return { ids, errors: errors.sort((a, b) => a.index - b.index), replayed: true, due: [] };
     }
   }
@@ -218,8 +225,13 @@ export async function acceptEmails(
   };
 }
 
-async function findIdempotent(em: EntityManager, teamId: string, idempotencyKey: string): Promise<Email | null> {
-  return em.findOne(Email, { teamId, idempotencyKey, createdAt: { $gte: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } });
+/** The first email stored under one of these idempotency keys in the last 24 hours, if any. */
+async function findIdempotent(em: EntityManager, teamId: string, idempotencyKeys: string[]): Promise<Email | null> {
+  return em.findOne(
+    Email,
+    { teamId, idempotencyKey: { $in: idempotencyKeys }, createdAt: { $gte: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
+    { orderBy: { idempotencyKey: 'asc' } },
+  );
 }
 
 export async function getEmail(em: EntityManager, teamId: string, id: string): Promise<Email> {
