@@ -176,8 +176,27 @@ describe('the caches', () => {
     expect(lookups()).toBe(2);
   });
 
+  it('a change returns once every other listening instance has dropped the key; one that never answers holds it up ackTimeoutMs at most', async () => {
+    const a = await verifier({ ackTimeoutMs: 300 });
+    const b = await verifier();
+    for (let round = 0; round < 5; round++) {
+      const key = await insertKey();
+      expect(await b.verify(key.token)).toMatchObject({ apiKeyId: key.id });
+      await sql(url, 'delete from api_key where id = $1', [key.id]);
+      await a.v.revoke(key.id);
+      // No wait for NOTIFY: b answered the change before a returned, so its cache is gone.
+      expect(await b.verify(key.token)).toBeNull();
+    }
+    // An instance listening without a verifier to answer (stuck, say): the change still returns.
+    const mute = new Notifier(url, orm, logger);
+    await mute.start();
+    notifiers.push(mute);
+    expect(await a.notifier.listeningInstances()).toContain(mute.instanceId);
+    await a.v.revoke(randomUUID());
+  });
+
   it('by default a key is trusted for a minute and a miss remembered for a minute', () => {
-    expect(VERIFIER_DEFAULTS).toEqual({ ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000 });
+    expect(VERIFIER_DEFAULTS).toEqual({ ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000, ackTimeoutMs: 2000 });
   });
 
   it('an unknown token is remembered as unknown until its miss TTL ends (one query per token and TTL)', async () => {

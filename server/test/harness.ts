@@ -154,8 +154,8 @@ export async function revokedEverywhere<T>(apps: App[], keyId: string, change: (
       (app) =>
         new Promise<void>((resolve) => {
           offs.push(
-            app.services.notifier.on('api_key_revoked', (id) => {
-              if (id === keyId) resolve();
+            app.services.notifier.on('api_key_revoked', (payload) => {
+              if (payload.split(' ')[0] === keyId) resolve();
             }),
           );
         }),

@@ -170,6 +170,33 @@ describe('three instances on one database behind a load balancer', () => {
     for (let i = 0; i < 6; i++) expect(await send(key.token, {}, '/api/domains', 'GET')).toBe(403);
   });
 
+  it('answers a key change only once every instance has dropped the key: the next request anywhere sees it', async () => {
+    // No waiting for NOTIFY here: the mutation's answer is the client's only signal.
+    const direct = (i: number, token: string) =>
+      fetch(`${instances[i].url}/api/domains`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+    const onFirst = createClient(instances[0].url);
+    onFirst.cookie = admin.cookie;
+    const seen: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      const deleted = await createKey();
+      const downgraded = await createKey();
+      for (const i of [1, 2]) {
+        expect(await direct(i, deleted.token)).toBe(200);
+        expect(await direct(i, downgraded.token)).toBe(200);
+      }
+      expect((await onFirst.gql(`mutation($id: ID!) { deleteApiKey(id: $id) }`, { id: deleted.id })).errors).toBeUndefined();
+      seen.push(...(await Promise.all([direct(1, deleted.token), direct(2, deleted.token)])));
+      const update = `mutation($id: ID!) { updateApiKey(id: $id, input: { permission: SENDING_ACCESS }) { id } }`;
+      expect((await onFirst.gql(update, { id: downgraded.id })).errors).toBeUndefined();
+      seen.push(...(await Promise.all([direct(1, downgraded.token), direct(2, downgraded.token)])));
+    }
+    // 403 invalid_api_key for the deleted key, 401 restricted_api_key for the sending-only one: never a 200.
+    expect(seen.filter((status) => status === 200)).toEqual([]);
+  });
+
   it('runs an export created on one instance on a worker, and serves the file from any', async () => {
     const res = await admin.gql(`mutation { createExport(input: { resource: LOGS }) { id status downloadUrl } }`);
     expect(res.errors).toBeUndefined();

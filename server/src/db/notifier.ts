@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { type DbTimeouts, pgOptions } from './connection.js';
 import type { DatabaseHealth } from './health.js';
 
-export type Channel = 'api_key_revoked' | 'export_progress';
+export type Channel = 'api_key_revoked' | 'api_key_ack' | 'export_progress';
+
+/** The application_name of an instance's LISTEN connection: how instances find each other in pg_stat_activity. */
+const LISTENER_NAME = 'keyring-listen:';
 type Listener = (payload: string) => void;
 
 const RETRY_MIN_MS = 250;
@@ -18,6 +22,8 @@ const RETRY_MAX_MS = 5000;
  * message drop what they hold.
  */
 export class Notifier {
+  /** This instance, as other instances see it (its LISTEN connection's application_name). */
+  readonly instanceId = randomUUID();
   private client: pg.Client | undefined;
   private readonly listeners = new Map<Channel, Set<Listener>>();
   private readonly resetHooks = new Set<() => void>();
@@ -40,7 +46,7 @@ export class Notifier {
   }
 
   async start(): Promise<void> {
-    const client = new pg.Client(pgOptions(this.url, this.opts.timeouts));
+    const client = new pg.Client({ ...pgOptions(this.url, this.opts.timeouts), application_name: `${LISTENER_NAME}${this.instanceId}` });
     client.on('notification', (msg) => {
       for (const l of this.listeners.get(msg.channel as Channel) ?? []) l(msg.payload ?? '');
     });
@@ -52,7 +58,7 @@ export class Notifier {
     client.on('end', () => lost());
     try {
       await client.connect();
-      for (const channel of ['api_key_revoked', 'export_progress'] satisfies Channel[]) {
+      for (const channel of ['api_key_revoked', 'api_key_ack', 'export_progress'] satisfies Channel[]) {
         await client.query(`LISTEN ${channel}`);
       }
     } catch (e) {
@@ -126,6 +132,17 @@ export class Notifier {
   /** Whether LISTEN is active (for readiness and metrics). */
   get listening(): boolean {
     return this.client !== undefined;
+  }
+
+  /** The instances whose LISTEN connection is open on this database now, this one included. */
+  async listeningInstances(): Promise<string[]> {
+    const rows: { id: string }[] = await this.orm.em
+      .getConnection()
+      .execute(
+        `select substr(application_name, ${LISTENER_NAME.length + 1}) as id from pg_stat_activity where datname = current_database() and application_name like ?`,
+        [`${LISTENER_NAME}%`],
+      );
+    return rows.map((r) => r.id);
   }
 
   /** Sends to every instance, this one included. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { isConnectionError } from '../../db/connection.js';
 import type { Notifier } from '../../db/notifier.js';
@@ -38,10 +39,12 @@ export type VerifierOptions = {
   maxEntries: number;
   /** Unknown tokens remembered: kept apart, so a flood of them never pushes real keys out. */
   maxMisses: number;
+  /** How long a change waits for the other instances to say they have forgotten the key. */
+  ackTimeoutMs: number;
 };
 
 /** Unknown tokens are remembered for a minute: a flood of made-up tokens costs one query per distinct token a minute. */
-export const VERIFIER_DEFAULTS: VerifierOptions = { ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000 };
+export const VERIFIER_DEFAULTS: VerifierOptions = { ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000, ackTimeoutMs: 2000 };
 
 /**
  * Verifies tokens without a database round trip on the hot path: malformed tokens are refused
@@ -74,7 +77,13 @@ export class ApiKeyVerifier {
     opts: Partial<VerifierOptions> = {},
   ) {
     this.opts = { ...VERIFIER_DEFAULTS, ...opts };
-    notifier.on('api_key_revoked', (keyId) => this.forget(keyId));
+    notifier.on('api_key_revoked', (payload) => {
+      // "<key id> <change id>": the key is forgotten here, then the change acknowledged, so that
+      // the instance that made it answers only once no instance would still accept the old key.
+      const [keyId, changeId] = payload.split(' ');
+      this.forget(keyId);
+      if (changeId) notifier.notify('api_key_ack', `${changeId} ${notifier.instanceId}`).catch(() => undefined);
+    });
     // Revocations may have been missed: every entry is checked again before its next use.
     notifier.onReset(() => this.unconfirm());
   }
@@ -109,10 +118,32 @@ export class ApiKeyVerifier {
     return key;
   }
 
-  /** Tells every instance (this one included) that a key changed. */
+  /**
+   * Tells every instance (this one included) that a key changed, and returns once each instance
+   * listening on the database has forgotten it (or after `ackTimeoutMs`: an instance that cannot
+   * answer has lost LISTEN, and checks every key against the database again before its next use).
+   */
   async revoke(keyId: string): Promise<void> {
     this.forget(keyId);
-    await this.notifier.notify('api_key_revoked', keyId);
+    const changeId = randomUUID();
+    const waiting = new Set((await this.notifier.listeningInstances().catch(() => [])).filter((id) => id !== this.notifier.instanceId));
+    let off: () => unknown = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const acknowledged = new Promise<void>((resolve) => {
+      if (waiting.size === 0) return resolve();
+      off = this.notifier.on('api_key_ack', (payload) => {
+        const [change, instance] = payload.split(' ');
+        if (change === changeId && waiting.delete(instance) && waiting.size === 0) resolve();
+      });
+      timer = setTimeout(resolve, this.opts.ackTimeoutMs);
+    });
+    try {
+      await this.notifier.notify('api_key_revoked', `${keyId} ${changeId}`);
+      await acknowledged;
+    } finally {
+      off();
+      clearTimeout(timer);
+    }
   }
 
   forget(keyId: string): void {
