@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessServer, sendEmail, setUpTeam, startInProcess, type Team } from './faults-harness.js';
-import { createTestDatabase, sql, waitFor } from './harness.js';
+import { createClient, createTestDatabase, sql, uniqueEmail, waitFor } from './harness.js';
 import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
 
 type Row = { id: string; status: string; attempts: number; error: string | null; message_id: string };
@@ -138,4 +138,48 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
     expect(body.data?.email.error).toContain('Mailbox unavailable');
     relay.mode = 'accept';
   }, 40_000);
+  describe("Keyring's own emails (invitations)", () => {
+    const invite = async () => {
+      const admin = createClient(server.url);
+      admin.cookie = team.cookie;
+      const email = uniqueEmail('invitee');
+      const res = await admin.gql('mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }', { i: { email, role: 'MEMBER' } });
+      expect(res.errors).toBeUndefined();
+      return email;
+    };
+    const invitationsTo = (email: string) => relay.delivered.filter((d) => d.to.includes(email) && d.subject.startsWith('You are invited'));
+
+    it('are retried while the relay is down, and delivered once when it is back', async () => {
+      relay.mode = 'accept';
+      await relay.down();
+      let email: string;
+      try {
+        email = await invite();
+        // Refused at least once meanwhile (0.3 s, then 0.6 s…).
+        await new Promise((r) => setTimeout(r, 500));
+        expect(invitationsTo(email)).toEqual([]);
+      } finally {
+        await relay.up();
+      }
+      await waitFor(() => (invitationsTo(email).length ? true : undefined), 10_000, 'the invitation to be delivered');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(invitationsTo(email)).toHaveLength(1);
+    });
+
+    it('are retried on "try again later", and not on a refusal for good', async () => {
+      relay.mode = 'tempfail';
+      const later = await invite();
+      await waitFor(() => (relay.attempts >= 2 ? true : undefined), 5000, 'a second attempt');
+      relay.mode = 'accept';
+      await waitFor(() => (invitationsTo(later).length ? true : undefined), 10_000, 'the invitation to be delivered');
+      relay.mode = 'reject';
+      const before = relay.attempts;
+      const refused = await invite();
+      await waitFor(() => (relay.attempts > before ? true : undefined), 5000, 'the one attempt');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(relay.attempts).toBe(before + 1);
+      expect(invitationsTo(refused)).toEqual([]);
+      relay.mode = 'accept';
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, rateLimited } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
+import { sendNotice } from '../mail/notice.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -259,13 +260,16 @@ export async function runExport(services: Services, exportId: string, opts: { em
   await services.notifier.notify('export_progress', exportId);
   if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email) {
     const name = exp.resource.toLowerCase().replace('_', ' ');
-    await services.mailer
-      .send({
+    // Retried while the relay is down (sendNotice); the export is READY either way.
+    void sendNotice(
+      services,
+      {
         to: exp.createdBy.email,
         subject: `Your ${name} export is ready`,
         text: `Your export of ${rows.toLocaleString('en-US')} ${name} is ready.\n\nDownload it: ${downloadUrl(services, exportId)}\nDetails: ${detailUrl(services, exportId)}\n\nThe link works for ${DOWNLOAD_DAYS} days.`,
-      })
-      .catch((err: unknown) => services.logger.error({ err, exportId }, 'export ready email could not be sent'));
+      },
+      { exportId },
+    );
   }
   return 'done';
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound, unauthenticated } from '../../errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
+import { sendNotice } from '../mail/notice.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -59,14 +60,17 @@ export async function inviteMember(
   const link = invitationLink(services, token);
   // Sent after the answer: a slow relay must not hold the admin's request. The invitation stands
   // either way and its token is returned, so an admin can pass the link on by hand.
-  void services.mailer
-    .send({
+  // Retried while the relay is down (sendNotice), by this instance.
+  void sendNotice(
+    services,
+    {
       to: email,
       subject: `You are invited to join ${team.name} on Keyring`,
       text: `You have been invited to join the team "${team.name}" on Keyring as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
       secrets: [token],
-    })
-    .catch((e: unknown) => services.logger.error({ err: e, invitationId: invitation.id }, 'invitation email could not be sent'));
+    },
+    { invitationId: invitation.id },
+  );
   return { invitation, token };
 }
 
