@@ -156,9 +156,14 @@ describe('the Logs page filters', () => {
 
 describe('usageLogRetention', () => {
   it('says how many days logs are kept and from which day the team’s oldest one is', async () => {
-    const res = await acme.admin.gql('{ usageLogRetention { days oldestAt } }');
+    const res = await acme.admin.gql('{ usageLogRetention { days oldestAt oldestLogAt } }');
     expect(res.errors).toBeUndefined();
-    expect(res.data!.usageLogRetention).toEqual({ days: 30, oldestAt: `${all.at(-1)!.created_at.toISOString().slice(0, 10)}T00:00:00.000Z` });
+    // oldestAt: its UTC day; oldestLogAt: the log's own time, for a reader in any time zone.
+    expect(res.data!.usageLogRetention).toEqual({
+      days: 30,
+      oldestAt: `${all.at(-1)!.created_at.toISOString().slice(0, 10)}T00:00:00.000Z`,
+      oldestLogAt: all.at(-1)!.created_at.toISOString(),
+    });
   });
 });
 

@@ -36,7 +36,13 @@ const page = (logs: ReturnType<typeof log>[], hasNextPage = false) => ({
     pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor: logs.length ? `cursor-${logs[logs.length - 1].id}` : null },
     searchedUntil: null as string | null,
   },
-  usageLogRetention: { __typename: 'UsageLogRetention', days: 30, oldestAt: new Date(2026, 10, 3, 12).toISOString() as string | null }, // noon of Nov 3 where the browser is
+  // The oldest log at 00:30 on Nov 4 where the browser is; its UTC day may be Nov 3.
+  usageLogRetention: {
+    __typename: 'UsageLogRetention',
+    days: 30,
+    oldestAt: '2026-11-03T00:00:00.000Z' as string | null,
+    oldestLogAt: new Date(2026, 10, 4, 0, 30).toISOString() as string | null,
+  },
 });
 
 const keysMock = filterKeysMock(keys);
@@ -247,7 +253,7 @@ describe('LogsPage', () => {
 
   it('says how far back logs go', async () => {
     renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')])]);
-    expect(await screen.findByText(/Logs are kept 30 days; the oldest is from Nov 3, 2026\./)).toBeTruthy();
+    expect(await screen.findByText(/Logs are kept 30 days; the oldest is from Nov 4, 2026\./)).toBeTruthy();
   });
 
   it('says where a search stopped, and searches older logs from there', async () => {

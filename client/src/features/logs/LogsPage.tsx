@@ -38,12 +38,14 @@ export function LogsPage() {
   ) : null;
   const retention = data?.usageLogRetention;
 
+  // The oldest log's own time, in the reader's time zone (oldestAt is a UTC day, a day off west of UTC).
+  const oldest = retention?.oldestLogAt ?? retention?.oldestAt;
   return (
     <>
       <PageHeader
         title="Logs"
         description={`Every request made with your API keys, newest first.${
-          retention ? ` Logs are kept ${retention.days} days${retention.oldestAt ? `; the oldest is from ${formatDate(retention.oldestAt)}` : ''}.` : ''
+          retention ? ` Logs are kept ${retention.days} days${oldest ? `; the oldest is from ${formatDate(oldest)}` : ''}.` : ''
         }`}
         actions={
           <>

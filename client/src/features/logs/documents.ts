@@ -37,6 +37,7 @@ export const LogsPageQuery = graphql(`
     usageLogRetention {
       days
       oldestAt
+      oldestLogAt
     }
   }
 `);

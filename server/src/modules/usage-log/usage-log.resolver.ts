@@ -39,6 +39,11 @@ class UsageLogRetention {
   @Field(() => Int, { description: 'Logs are kept this many days (LOG_RETENTION_DAYS), then dropped; counts and usage charts stay' }) days!: number;
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'The start (UTC) of the first day with logs of the team still kept; null when it has none' })
   oldestAt!: Date | null;
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When the team's oldest kept log was made (to show in the reader's time zone, where oldestAt's UTC day may be another); null when it has none",
+  })
+  oldestLogAt!: Date | null;
 }
 
 @Resolver(() => UsageLog)

@@ -42,13 +42,20 @@ export async function listUsageLogs(
  * How far back the team's logs go: the retention setting, and the first UTC day with logs still
  * kept — from the rollups (index-only), not a look at every partition.
  */
-export async function logRetention(db: pg.Pool, teamId: string, days: number): Promise<{ days: number; oldestAt: Date | null }> {
-  const { rows } = await db.query<{ oldest: Date | null }>(
-    `select min(day)::timestamp at time zone 'UTC' as oldest from usage_rollup
-      where team_id = $1 and day >= (select logs_since from usage_log_retention)`,
+export async function logRetention(db: pg.Pool, teamId: string, days: number): Promise<{ days: number; oldestAt: Date | null; oldestLogAt: Date | null }> {
+  // The rollups name the first day with logs; the oldest log is then found in that day's
+  // partition alone (the team's time index), not by a min() over every partition.
+  const { rows } = await db.query<{ oldest: Date | null; oldest_log: Date | null }>(
+    `with first_day as (
+       select min(day)::timestamp at time zone 'UTC' as oldest from usage_rollup
+        where team_id = $1 and day >= (select logs_since from usage_log_retention))
+     select oldest,
+            (select min(created_at) from usage_log where team_id = $1 and created_at >= oldest and created_at < oldest + interval '1 day') as oldest_log
+       from first_day`,
     [teamId],
   );
-  return { days, oldestAt: rows[0]?.oldest ?? null };
+  const oldest = rows[0]?.oldest ?? null;
+  return { days, oldestAt: oldest, oldestLogAt: rows[0]?.oldest_log ?? oldest };
 }
 
 /** One of the team's logs with its bodies; null when it has none with this id (GraphQL's usageLog). */
