@@ -94,7 +94,7 @@ describe('creating a key', () => {
     expect(await audits(apiKey.id)).toEqual([
       {
         action: 'api_key.created',
-        metadata: { name: 'Deploy', permission: 'FULL_ACCESS', domainId: null },
+        metadata: { name: 'Deploy', permission: 'FULL_ACCESS', domainId: null, domain: null },
         actor_id: (t.admin as { userId: string }).userId,
         actor_api_key_id: null,
       },
@@ -307,7 +307,7 @@ describe('updating a key', () => {
     expect(acts).toHaveLength(5);
     expect(acts).toEqual(
       expect.arrayContaining([
-        ['api_key.created', { name: 'orig', permission: 'SENDING_ACCESS', domainId: t.domainId }],
+        ['api_key.created', { name: 'orig', permission: 'SENDING_ACCESS', domainId: t.domainId, domain: 'send.example.com' }],
         ['api_key.updated', { name: { from: 'orig', to: 'renamed' }, expiresAt: { from: null, to: at.toISOString() } }],
         ['api_key.disabled', { name: 'renamed' }],
         ['api_key.enabled', { name: 'renamed' }],
@@ -316,6 +316,7 @@ describe('updating a key', () => {
           {
             permission: { from: 'SENDING_ACCESS', to: 'FULL_ACCESS' },
             domainId: { from: t.domainId, to: null },
+            domain: { from: 'send.example.com', to: null },
             expiresAt: { from: at.toISOString(), to: null },
           },
         ],

@@ -715,6 +715,8 @@ describe('failures that cost only a log line', () => {
     try {
       expect(await runExport(services, id, { email: true, teamSlots: 1 })).toBe('done');
       await waitFor(() => (lines.some((l) => l.msg === 'could not publish export progress') ? true : undefined), 3000, 'the log line');
+      // The ready email is sent after the export is READY, and retried later (mail/notice.ts).
+      await waitFor(() => (lines.some((l) => l.msg === 'notice email could not be sent; retrying') ? true : undefined), 3000, 'the mail log line');
     } finally {
       services.logger = logger;
       await sql(
@@ -726,7 +728,7 @@ describe('failures that cost only a log line', () => {
     expect(await mails(t.email)).toEqual([]);
     const logged = (msg: string) => lines.filter((l) => l.msg === msg).map((l) => ({ level: l.level, exportId: l.exportId, err: l.err?.message }));
     expect(logged('could not publish export progress')[0]).toEqual({ level: 40, exportId: id, err: expect.stringContaining('progress refused') });
-    expect(logged('export ready email could not be sent')).toEqual([{ level: 50, exportId: id, err: expect.stringContaining('outbox refused') }]);
+    expect(logged('notice email could not be sent; retrying')).toEqual([{ level: 40, exportId: id, err: expect.stringContaining('outbox refused') }]);
   });
 });
 

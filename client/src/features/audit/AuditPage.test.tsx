@@ -1,3 +1,4 @@
+import { format, parseISO } from 'date-fns';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
@@ -50,7 +51,7 @@ describe('AuditPage', () => {
     expect(rows).toHaveLength(4);
     expect(rows[0].textContent).toContain('API key updated');
     expect(rows[0].textContent).toContain('ada@example.com');
-    expect(rows[0].textContent).toContain('name: Old → New · permission: FULL_ACCESS → SENDING_ACCESS');
+    expect(rows[0].textContent).toContain('name: Old → New · permission: Full access → Sending access');
     expect(rows[0].textContent).toContain('5 minutes ago');
     expect(within(rows[0]).getByRole('link', { name: 'a0000000' }).getAttribute('href')).toBe('/api-keys/a0000000-0000-4000-8000-000000000000');
     expect(await within(rows[1]).findByRole('link', { name: 'API key CI' })).toBeTruthy();
@@ -58,7 +59,7 @@ describe('AuditPage', () => {
     // A deleted key has no page to link to.
     expect(within(rows[2]).queryByRole('link')).toBeNull();
     expect(rows[3].textContent).toContain('Member invited');
-    expect(rows[3].textContent).toContain('email: new@example.com · role: MEMBER');
+    expect(rows[3].textContent).toContain('email: new@example.com · role: Member');
   });
 
   it('tells a member that only admins see it, and asks the server nothing', async () => {
@@ -67,6 +68,8 @@ describe('AuditPage', () => {
     expect(screen.queryByRole('table')).toBeNull();
   });
 });
+
+const local = (iso: string) => format(parseISO(iso), 'MMM d, yyyy, HH:mm');
 
 describe('audit labels', () => {
   it('reads actions, targets and metadata', () => {
@@ -78,8 +81,28 @@ describe('audit labels', () => {
     expect(targetPath('member.joined', 'm1')).toBeNull();
     expect(targetPath('api_key.created', null)).toBeNull();
     expect(describeMetadata({ expiresAt: { from: null, to: '2027-01-01T00:00:00.000Z' }, n: 2, o: { a: 1 } })).toBe(
-      'expiresAt: — → 2027-01-01T00:00:00.000Z · n: 2 · o: {"a":1}',
+      `expires at: — → ${local('2027-01-01T00:00:00.000Z')} · n: 2 · o: a: 1`,
     );
     expect(describeMetadata(null)).toBe('');
+  });
+
+  it('reads metadata as a person would: names over ids, labels over constants, filters as filters, times where the reader is', () => {
+    // An export's filters hold from and to: they are filters, not a change from one to the other.
+    const from = '2026-12-04T11:00:00.000Z';
+    const to = '2026-12-05T10:59:59.999Z';
+    expect(describeMetadata({ resource: 'LOGS', filters: { from, to, errorsOnly: true, apiKeyId: 'k1' }, rowCount: 12 })).toBe(
+      `resource: LOGS · filters: from: ${local(from)}, to: ${local(to)}, errors only: yes, api key id: k1 · rows: 12`,
+    );
+    expect(describeMetadata({ resource: 'EMAILS', filters: {}, rowCount: null })).toBe('resource: EMAILS · filters: none · rows: —');
+    expect(describeMetadata({ userId: 'u1', email: 'gone@example.com' })).toBe('email: gone@example.com');
+    expect(describeMetadata({ domainId: { from: null, to: 'd1' }, domain: { from: null, to: 'mail.example.com' } })).toBe('domain: — → mail.example.com');
+    expect(describeMetadata({ domainId: { from: null, to: 'd1' } })).toBe('domain id: — → d1');
+    expect(describeMetadata({ name: 'CI', permission: 'FULL_ACCESS', domainId: null, domain: null })).toBe('name: CI · permission: Full access · domain: —');
+    expect(describeMetadata({ permission: { from: 'SENDING_ACCESS', to: 'FULL_ACCESS' } })).toBe('permission: Sending access → Full access');
+    expect(describeMetadata({ gracePeriodSeconds: 604_800 })).toBe('grace period: 7 days');
+    expect(describeMetadata({ gracePeriodSeconds: 0 })).toBe('grace period: 0 seconds');
+    expect(describeMetadata({ gracePeriodSeconds: 3_600 })).toBe('grace period: 1 hour');
+    expect(describeMetadata({ from: 'ADMIN', to: 'MEMBER' })).toBe('role: Admin → Member');
+    expect(describeMetadata({ email: 'new@example.com', role: 'MEMBER' })).toBe('email: new@example.com · role: Member');
   });
 });

@@ -136,7 +136,7 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
       throw new AppError(ErrorCode.BAD_USER_INPUT, `A team may hold at most ${MAX_API_KEYS_PER_TEAM} API keys: delete keys it no longer uses first.`);
     }
     tx.persist(apiKey);
-    recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null });
+    recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null, domain: domain?.name ?? null });
   });
   return { apiKey, token };
 }
@@ -169,7 +169,12 @@ export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
     const changes: Record<string, unknown> = {};
     if (name !== key.name) changes.name = { from: key.name, to: name };
     if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
-    if ((domain?.id ?? null) !== (key.domain?.id ?? null)) changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+    if ((domain?.id ?? null) !== (key.domain?.id ?? null)) {
+      changes.domainId = { from: key.domain?.id ?? null, to: domain?.id ?? null };
+      // Its names too: the audit trail should read without looking ids up (the domain may be gone by then).
+      const before = key.domain ? await tx.findOne(Domain, key.domain.id, { fields: ['name'] }) : null;
+      changes.domain = { from: before?.name ?? null, to: domain?.name ?? null };
+    }
     const expiresAt = input.expiresAt === undefined ? (key.expiresAt ?? null) : input.expiresAt;
     if ((expiresAt?.getTime() ?? null) !== (key.expiresAt?.getTime() ?? null)) {
       changes.expiresAt = { from: key.expiresAt?.toISOString() ?? null, to: expiresAt?.toISOString() ?? null };

@@ -156,13 +156,13 @@ export async function updateMemberRole(em: EntityManager, actor: Actor, memberId
 
 export async function removeMember(em: EntityManager, actor: Actor, memberId: string): Promise<string> {
   return em.transactional(async (tx) => {
-    const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }) : null;
+    const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] }) : null;
     if (!membership) throw notFound('Member');
     await assertAnotherAdminRemains(tx, actor.teamId, membership);
     // Their sessions in this team end at once.
     await tx.nativeDelete(Session, { team: actor.teamId, user: membership.user.id });
     tx.remove(membership);
-    recordAudit(tx, actor, 'member.removed', membership.id, { userId: membership.user.id });
+    recordAudit(tx, actor, 'member.removed', membership.id, { userId: membership.user.id, email: membership.user.email });
     return memberId;
   });
 }
