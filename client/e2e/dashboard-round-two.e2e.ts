@@ -158,8 +158,14 @@ for (const size of VIEWPORTS) {
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'api-keys-old-token', size);
       await details.getByRole('button', { name: 'Expire now: the old token of Nightly CI' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Expire the old token of “Nightly CI”?' });
+      await confirm.waitFor();
+      expect(await confirm.textContent()).toContain(`${nightlyOldToken.slice(0, 8)}…`);
+      expect(await axeViolations(page)).toEqual([]);
+      await confirm.getByRole('button', { name: 'Expire now', exact: true }).click();
       await page.getByText('The old token of Nightly CI no longer works').waitFor();
       await details.waitFor({ state: 'detached' });
+      await expect.poll(() => focused(page)).toEqual({ tag: 'h1', name: 'Nightly CI' });
       expect(await rest(baseUrl, nightlyOldToken, 'GET', '/domains')).toMatchObject({ status: 403, body: { name: 'invalid_api_key' } });
     });
 
@@ -297,6 +303,8 @@ for (const size of VIEWPORTS) {
       expect(await confirm.textContent()).toContain(`can only send email from ${DOMAIN}`);
       expect(await axeViolations(page)).toEqual([]);
       await confirm.getByRole('button', { name: 'Back' }).click();
+      // Back to the form, focus where it was: not on the page behind it.
+      await expect.poll(() => focused(page)).toEqual({ tag: 'button', name: 'Save' });
       await dialog.getByRole('radio', { name: 'Sending access' }).check();
       await dialog.getByLabel('Domain').selectOption({ label: DOMAIN });
       const inTwentyDays = new Date(Date.now() + 20 * 86_400_000);

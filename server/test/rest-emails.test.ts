@@ -152,7 +152,7 @@ describe('POST /emails — refused', () => {
       [{ ...base, to: 'x@example.org', cc: [] }, /^`cc` must not be empty\.$/],
       [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt', content: '!!!not base64###' }] }, /must be base64/],
       [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt', content: 'abc' }] }, /must be base64/],
-      [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt' }] }, /needs its `content`/],
+      [{ ...base, to: 'x@example.org', attachments: [{ filename: 'a.txt' }] }, /^`attachments\[0\]\.content` is required: the file, in base64\.$/],
       [{ ...base, to: 'x@example.org', headers: JSON.parse('{"__proto__": "x"}') }, /`__proto__` is not a valid header name/],
     ];
     for (const [body, message] of cases) {

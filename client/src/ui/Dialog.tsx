@@ -13,13 +13,21 @@ export type DialogProps = {
   /** Buttons shown at the bottom, right-aligned. */
   footer?: ReactNode;
   size?: 'sm' | 'md';
+  /**
+   * What closes it besides its buttons: Escape and a click outside (`any`, the default), Escape
+   * only (`escape`: a stray click must not throw away a form being filled in), or nothing
+   * (`buttons`: what it shows, a token, is gone for good once it closes).
+   */
+  dismiss?: 'any' | 'escape' | 'buttons';
 };
+
+const keep = (e: Event) => e.preventDefault();
 
 /**
  * A modal dialog whose accessible name is its title. When it closes (Escape, Cancel, Done, Save,
  * or unmounted by its owner) focus returns to the control that opened it.
  */
-export function Dialog({ open, onOpenChange, trigger, title, description, children, footer, size = 'md' }: DialogProps) {
+export function Dialog({ open, onOpenChange, trigger, title, description, children, footer, size = 'md', dismiss = 'any' }: DialogProps) {
   const opener = useRef<Opener | null>(null);
   const wasOpen = useRef(false);
   // Read while rendering the opening: the DOM still holds the focused control (a menu item is
@@ -33,6 +41,8 @@ export function Dialog({ open, onOpenChange, trigger, title, description, childr
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content
           className={`dialog dialog-${size}`}
+          onEscapeKeyDown={dismiss === 'buttons' ? keep : undefined}
+          onInteractOutside={dismiss === 'any' ? undefined : keep}
           onCloseAutoFocus={(e) => {
             if (trigger) return;
             e.preventDefault();

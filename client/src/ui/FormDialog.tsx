@@ -5,6 +5,7 @@ import { Dialog, DialogClose, type DialogProps } from './Dialog';
 /**
  * A dialog that holds one form: Cancel and the submit button in its footer, the form's fields in
  * its body (after `intro`, if any). The browser does not validate: `onSubmit` checks and sends.
+ * A click outside leaves it open, so a stray click does not throw away what was typed.
  */
 export function FormDialog({
   submitLabel,
@@ -31,6 +32,7 @@ export function FormDialog({
   };
   return (
     <Dialog
+      dismiss="escape"
       {...dialog}
       footer={
         <>
@@ -51,11 +53,15 @@ export function FormDialog({
   );
 }
 
-/** A dialog that shows what an action made (a token, a link) until Done closes it. */
-export function DoneDialog(dialog: Omit<DialogProps, 'footer' | 'trigger'>) {
+/**
+ * A dialog that shows what an action made (a token, a link) until Done (or Close) closes it: not
+ * Escape nor a click outside, since what it shows is never shown again.
+ */
+export function DoneDialog(dialog: Omit<DialogProps, 'footer' | 'trigger' | 'dismiss'>) {
   return (
     <Dialog
       {...dialog}
+      dismiss="buttons"
       footer={
         <DialogClose>
           <Button variant="primary">Done</Button>

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { createPortal } from 'react-dom';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { menuColumn } from './Menu';
 import { Table } from './Table';
 
 describe('Table row clicks', () => {
@@ -33,5 +36,46 @@ describe('Table row clicks', () => {
     expect(onRowClick).not.toHaveBeenCalled();
     fireEvent.click(screen.getByText('Plain'));
     expect(onRowClick).toHaveBeenCalledWith({ id: 'a' });
+  });
+});
+
+// Vitest does not load CSS (not even `?raw`): the app's own style sheet is put in the document by hand.
+const css = readFileSync(join(import.meta.dirname, '../app/styles.css'), 'utf8');
+
+describe('Table layout', () => {
+  let sheet: HTMLStyleElement;
+  beforeEach(() => {
+    sheet = document.createElement('style');
+    sheet.textContent = css;
+    document.head.append(sheet);
+  });
+  afterEach(() => sheet.remove());
+
+  it('keeps every absolutely positioned part of a cell inside the scroll box (a hidden header cannot widen the page)', () => {
+    const { container } = render(
+      <Table
+        label="Things"
+        rows={[{ id: 'a' }]}
+        rowKey={(r) => r.id}
+        columns={[
+          { header: 'Name', cell: (r) => r.id },
+          menuColumn<{ id: string }>(
+            (r) => r.id,
+            () => [{ label: 'Do', onSelect: () => {} }],
+          ),
+        ]}
+      />,
+    );
+    const wrap = container.querySelector('.table-wrap');
+    const hidden = [...container.querySelectorAll<HTMLElement>('.table-wrap *')].filter((el) => getComputedStyle(el).position === 'absolute');
+    expect(hidden.map((el) => el.textContent)).toEqual(['Actions']);
+    for (const el of hidden) {
+      // Its containing block: the nearest positioned ancestor. The wrap's overflow clips it only
+      // when that is the wrap or inside it; otherwise it sticks out of the page.
+      let block = el.parentElement;
+      // (jsdom reads an unset position as '', not 'static'.)
+      while (block && ['', 'static'].includes(getComputedStyle(block).position)) block = block.parentElement;
+      expect(block && wrap?.contains(block)).toBe(true);
+    }
   });
 });

@@ -30,17 +30,24 @@ export function currentOpener(): Opener | null {
   return opener;
 }
 
-/** The same control re-rendered elsewhere (e.g. "Create API Key" moves from the empty state to the header). */
-function sameControl(opener: Opener | null | undefined): HTMLElement | null {
+/**
+ * The same control re-rendered elsewhere (e.g. "Create API Key" moves from the empty state to the
+ * header; a form's Save comes back when Back closes its confirmation), looked for inside `scope`.
+ */
+function sameControl(opener: Opener | null | undefined, scope: Element | null): HTMLElement | null {
   if (!opener) return null;
-  if (opener.element.isConnected) return opener.element;
-  if (opener.label) {
-    for (const el of document.querySelectorAll<HTMLElement>('main button, main a[href], main [role="button"]')) {
+  if (opener.element.isConnected && (!scope || scope.contains(opener.element))) return opener.element;
+  const root = scope ?? document.querySelector('main');
+  if (opener.label && root) {
+    for (const el of root.querySelectorAll<HTMLElement>('button, a[href], [role="button"]')) {
       if (labelOf(el) === opener.label) return el;
     }
   }
   return null;
 }
+
+/** A dialog still open as another closes: the one that took its place (a form, back from its confirmation). */
+const openDialog = () => document.querySelector<HTMLElement>('[role="dialog"][data-state="open"]');
 
 function heading(): HTMLElement | null {
   const h1 = document.querySelector<HTMLElement>('main h1');
@@ -52,12 +59,20 @@ function heading(): HTMLElement | null {
  * Focuses the opener when it is still on the page; otherwise (its row was removed, the page
  * changed) the same control elsewhere, else the page control that opened the dialog it was opened
  * from, else the page heading, waiting a few frames for a page
- * that is still loading.
+ * that is still loading. While another dialog is open, focus stays inside that one.
  */
 export function returnFocus(opener: Opener | null, tries = 30): void {
+  const dialog = openDialog();
+  if (dialog) {
+    // The page behind a modal dialog is out of reach: focus there would be lost to the user.
+    const target = sameControl(opener, dialog) ?? sameControl(opener?.outer, dialog);
+    if (target) target.focus();
+    else if (!dialog.contains(document.activeElement)) dialog.focus();
+    return;
+  }
   // A dialog opened from another one that is gone (Back from a confirmation) goes back to the
   // control on the page that opened the first.
-  const target = sameControl(opener) ?? sameControl(opener?.outer) ?? heading();
+  const target = sameControl(opener, null) ?? sameControl(opener?.outer, null) ?? heading();
   if (target) {
     target.focus({ preventScroll: false });
     return;

@@ -20,23 +20,25 @@ export function requiredString(body: Body, field: string): string {
   return v;
 }
 
-/** undefined when absent; null only when `nullable` (e.g. to clear a value). */
+/**
+ * undefined when absent; null only when `nullable` (e.g. to clear a value). Otherwise null is read
+ * as absent: Resend's clients (the SDK passing `replyTo: null`, other languages' nil) send an
+ * option they were not given as null, and null has no other meaning for such a field.
+ */
 export function optionalString(body: Body, field: string, opts: { nullable: true }): string | null | undefined;
 export function optionalString(body: Body, field: string, opts?: { nullable?: false }): string | undefined;
 export function optionalString(body: Body, field: string, opts: { nullable?: boolean } = {}): string | null | undefined {
   const v = body[field];
   if (v === undefined) return undefined;
-  if (v === null) {
-    if (opts.nullable) return null;
-    throw typeError(field, 'a string');
-  }
+  if (v === null) return opts.nullable ? null : undefined;
   if (typeof v !== 'string') throw typeError(field, opts.nullable ? 'a string or null' : 'a string');
   return v;
 }
 
+/** undefined when absent or null (as `optionalString`). */
 export function optionalBoolean(body: Body, field: string): boolean | undefined {
   const v = body[field];
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   if (typeof v !== 'boolean') throw typeError(field, 'a boolean');
   return v;
 }

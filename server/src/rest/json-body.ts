@@ -1,9 +1,20 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { badInput } from '../errors.js';
 import { badTextMessage, findBadText, mayHoldBadText, mayNestDeeply } from '../lib/nul.js';
+import { RestError } from './errors.js';
 
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const JSON_START = /^[ \t\n\r]*[[{]/; // JSON whitespace, then an object or an array
+/**
+ * The media types a REST body is read from as JSON: `application/json` (what the `resend` SDK and
+ * Resend's examples send), any `application/…+json`, and `text/plain` (what `fetch` sends for a
+ * string body given no header: JSON.stringify'd, as a quick script does). A request with no
+ * Content-Type at all is read as JSON too (curl without -d, hand-written clients). Any other type
+ * with a body — a form (`application/x-www-form-urlencoded`, curl -d's default; `multipart/form-data`),
+ * XML, … — says it is not JSON: it is refused with 415 rather than parsed as JSON anyway. The
+ * REST API takes keys, never cookies, so this is about saying what is read, not about CSRF.
+ */
+const JSON_TYPE = /^[ \t]*(?:application\/(?:[\w!#$%&'*.^`|~-]+\+)?json|text\/plain)[ \t]*(?:;.*)?$/is;
 
 /**
  * express.json() for the REST API, with a short path for the request every SDK sends: a plain
@@ -16,6 +27,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
   const full = express.json({ limit: limitBytes, type: () => true });
   return (req, res, next) => {
     const { headers } = req;
+    const type = headers['content-type'];
+    if (type !== undefined && !JSON_TYPE.test(type) && hasBody(req)) return next(unsupportedType(type));
     const length = Number(headers['content-length']);
     const usual =
       headers['content-encoding'] === undefined &&
@@ -71,6 +84,19 @@ export function jsonBody(limitBytes: number): RequestHandler {
     req.on('error', done);
     req.on('aborted', onAborted);
   };
+}
+
+/** As body-parser (type-is): a body is announced by its length (not 0) or by a transfer encoding. */
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+
+function unsupportedType(type: string): RestError {
+  const media = type.split(';', 1)[0].trim().toLowerCase().slice(0, 100);
+  const curl = media === 'application/x-www-form-urlencoded' ? " (curl's -d sends that unless told otherwise: add -H 'Content-Type: application/json')" : '';
+  return new RestError(
+    415,
+    'validation_error',
+    `Unsupported Content-Type ${JSON.stringify(media)}${curl}: the body must be JSON, sent as \`Content-Type: application/json\`.`,
+  );
 }
 
 /** A NUL or a lone surrogate anywhere in the body, or nesting too deep: 422 naming the field (lib/nul.ts). */

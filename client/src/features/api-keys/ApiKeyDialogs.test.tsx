@@ -26,6 +26,13 @@ const openCreate = async (user: ReturnType<typeof renderWithProviders>['user']) 
   return screen.findByRole('dialog', { name: 'Create API Key' });
 };
 
+/** A stray click on the dimmed page around a dialog. */
+const clickOutside = async (user: ReturnType<typeof renderWithProviders>['user']) => {
+  const overlay = document.querySelector('.dialog-overlay');
+  if (!overlay) throw new Error('no dialog overlay');
+  await user.click(overlay);
+};
+
 describe('creating a key', () => {
   it('shows errors beside the name, then the token once, and forgets it on close', async () => {
     const created = apiKey('k9', 'Production', { tokenStart: 're_Xy123', createdAt: new Date().toISOString() });
@@ -134,6 +141,35 @@ describe('creating a key', () => {
     expect(await screen.findByRole('dialog', { name: 'API key created' })).toBeTruthy();
   });
 
+  it('keeps what was typed after a stray click outside, and the token until Done: not on Escape nor a click outside', async () => {
+    const created = apiKey('k9', 'Production', { tokenStart: 're_Xy123' });
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [
+        pageMock([existing]),
+        createMock(
+          { name: 'Production', permission: 'FULL_ACCESS', domainId: null, expiresAt: null },
+          { data: { createApiKey: { __typename: 'CreateApiKeyPayload', token: TOKEN, apiKey: created } } },
+        ),
+        pageMock([created, existing]),
+      ],
+    });
+    const dialog = await openCreate(user);
+    await user.type(within(dialog).getByLabelText('Name'), 'Production');
+    await clickOutside(user);
+    expect(screen.getByRole('dialog', { name: 'Create API Key' })).toBe(dialog);
+    expect(within(dialog).getByLabelText('Name')).toHaveProperty('value', 'Production');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    const shown = await screen.findByRole('dialog', { name: 'API key created' });
+    await user.keyboard('{Escape}');
+    await clickOutside(user);
+    expect(screen.getByRole('dialog', { name: 'API key created' })).toBe(shown);
+    expect(within(shown).getByRole('textbox', { name: 'Token' })).toHaveProperty('value', TOKEN);
+    await user.click(within(shown).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
   it('toasts a server error that is not about a field, and keeps the form', async () => {
     const { user } = renderWithProviders(<ApiKeysPage />, {
       user: adminUser,
@@ -203,6 +239,27 @@ describe('editing a key', () => {
   });
 });
 
+describe('editing a key: Back from the full-access confirmation', () => {
+  it('returns to the form with its values, focus inside it (on Save), not on the page behind', async () => {
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [pageMock([existing, sending]), domainsMock([domain('d1', 'mail.example.com')])],
+    });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: 'More options for Staging' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit API key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit API key' });
+    await user.click(within(dialog).getByRole('radio', { name: 'Full access' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Give “Staging” full access?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Back' }));
+
+    const again = await screen.findByRole('dialog', { name: 'Edit API key' });
+    expect(within(again).getByRole('radio', { name: 'Full access' })).toHaveProperty('checked', true);
+    await waitFor(() => expect(document.activeElement).toBe(within(again).getByRole('button', { name: 'Save' })));
+  });
+});
+
 describe('rolling a key', () => {
   it('asks for a grace period, then shows the new token once', async () => {
     const rolled = { ...existing, tokenStart: 're_NewOn' };
@@ -233,6 +290,10 @@ describe('rolling a key', () => {
     const shown = await screen.findByRole('dialog', { name: 'API key rolled' });
     expect(shown.textContent).toContain('The old token keeps working for 24 hours.');
     expect(within(shown).getByRole('textbox', { name: 'Token' })).toHaveProperty('value', TOKEN);
+    // Shown once: neither Escape nor a stray click outside throws it away.
+    await user.keyboard('{Escape}');
+    await clickOutside(user);
+    expect(screen.getByRole('dialog', { name: 'API key rolled' })).toBe(shown);
     await user.click(within(shown).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.body.innerHTML).not.toContain(TOKEN);

@@ -38,26 +38,31 @@ const row = (name: string) => {
 };
 
 describe('API key rows: old token, disabled keys, the last 7 days', () => {
-  it("shows a rolled key's old token with its countdown, and Expire now ends it", async () => {
+  it("shows a rolled key's old token with its countdown, and Expire now ends it after a confirmation", async () => {
     let keys = [rolled, paused];
-    const { user } = renderWithProviders(<ApiKeysPage />, {
-      user: adminUser,
-      mocks: [
-        livePage(() => keys),
-        liveUsage([
-          { id: 'k1', recentRequests: [0, 2, 0, 0, 5, 0, 3], recentErrorRate: 0.2 },
-          { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
-        ]),
-        {
-          request: { query: ExpirePreviousTokenMutation, variables: { id: 'k1' } },
-          result: () => {
-            const expired = { ...rolled, previousTokenStart: null, previousTokenExpiresAt: null };
-            keys = [expired, paused];
-            return { data: { expirePreviousToken: expired } };
+    const { user } = renderWithProviders(
+      <main>
+        <ApiKeysPage />
+      </main>,
+      {
+        user: adminUser,
+        mocks: [
+          livePage(() => keys),
+          liveUsage([
+            { id: 'k1', recentRequests: [0, 2, 0, 0, 5, 0, 3], recentErrorRate: 0.2 },
+            { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
+          ]),
+          {
+            request: { query: ExpirePreviousTokenMutation, variables: { id: 'k1' } },
+            result: () => {
+              const expired = { ...rolled, previousTokenStart: null, previousTokenExpiresAt: null };
+              keys = [expired, paused];
+              return { data: { expirePreviousToken: expired } };
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+    );
     await screen.findByRole('table', { name: 'API keys' });
     expect(row('Rolled').textContent).toContain('re_Qa2Kx… stops working in 58 min');
     await within(row('Rolled')).findByRole('img', { name: /in the last 7 days/ });
@@ -65,9 +70,24 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     expect(within(row('Paused')).getByText('Disabled')).toBeTruthy();
     expect(within(row('Paused')).getByRole('img', { name: '0 requests in the last 7 days' })).toBeTruthy();
 
-    await user.click(within(row('Rolled')).getByRole('button', { name: 'Expire now: the old token of Rolled' }));
+    // Nothing happens before a confirmation naming the token; Cancel leaves it, focus back on the button.
+    const expireNow = within(row('Rolled')).getByRole('button', { name: 'Expire now: the old token of Rolled' });
+    await user.click(expireNow);
+    let confirm = await screen.findByRole('dialog', { name: 'Expire the old token of “Rolled”?' });
+    expect(confirm.textContent).toContain('re_Qa2Kx…');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(row('Rolled').textContent).toContain('re_Qa2Kx');
+    await waitFor(() => expect(document.activeElement).toBe(expireNow));
+
+    await user.click(expireNow);
+    confirm = await screen.findByRole('dialog', { name: 'Expire the old token of “Rolled”?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Expire now' }));
     await waitFor(() => expect(row('Rolled').textContent).not.toContain('re_Qa2Kx'));
     expect(await screen.findByText('The old token of Rolled no longer works')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    // The button is gone with the old token: focus goes to the page heading, not to <body>.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API Keys', level: 1 })));
   });
 
   it('disables a key after a confirmation, and enables a disabled one at once', async () => {

@@ -75,6 +75,26 @@ describe('EmailsPage', () => {
     expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')[1].textContent).toContain('Canceled');
   });
 
+  it('drops a canceled email from a list filtered to scheduled emails', async () => {
+    const [s1, s2] = [email('s1', 'scheduled'), email('s2', 'scheduled')];
+    const filter = { filter: { emailStatus: 'SCHEDULED' } };
+    const { user } = renderEmails('/emails?status=scheduled', [
+      emailsMock(filter, [s1, s2]),
+      { request: { query: CancelEmailMutation, variables: { id: 's1' } }, result: { data: { cancelEmail: { ...s1, status: 'canceled' } } } },
+      emailsMock(filter, [s2]),
+    ]);
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    await user.click(within(table).getByRole('button', { name: 'More options for Subject s1' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Cancel email' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel scheduled email' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel email' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Emails' })).queryByText('Subject s1')).toBeNull());
+    expect(within(screen.getByRole('table', { name: 'Emails' })).queryByText('Canceled')).toBeNull();
+    expect(within(screen.getByRole('table', { name: 'Emails' })).getByText('Subject s2')).toBeTruthy();
+  });
+
   it('offers no cancel to members', async () => {
     renderEmails('/emails', [emailsMock({ filter: {} }, [email('s1', 'scheduled')])], memberUser);
     const table = await screen.findByRole('table', { name: 'Emails' });

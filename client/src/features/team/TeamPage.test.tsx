@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { MailRelayQuery } from '../../app/mail-relay';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { TeamPageQuery } from './documents';
 import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
@@ -95,6 +96,18 @@ describe('TeamPage', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(screen.queryByDisplayValue(/tok_123/)).toBeNull();
     expect(within(screen.getByRole('table', { name: 'Pending invitations' })).getByText('new@example.com')).toBeTruthy();
+  });
+
+  it('does not promise an email when no mail relay is set', async () => {
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [teamMock(true), { request: { query: MailRelayQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', mailRelay: false } } } }],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'Invite member' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Invite member' });
+    await waitFor(() => expect(dialog.textContent).toContain('No mail relay is set, so no email is sent'));
+    expect(dialog.textContent).not.toContain('They will get an email');
   });
 
   it('revokes a pending invitation', async () => {

@@ -43,7 +43,8 @@ const SEND_UNSUPPORTED = (field: string) => `Keyring does not support \`${field}
 function segmentOf(body: Body): string | null | undefined {
   const segment = optionalString(body, 'segment_id', { nullable: true });
   const audience = optionalString(body, 'audience_id', { nullable: true });
-  if (segment !== undefined && audience !== undefined && segment !== audience) {
+  // null is no segment, as absent: only two segments that differ conflict.
+  if (segment != null && audience != null && segment !== audience) {
     throw badInput('audience_id', '`audience_id` is the old name of `segment_id`: give one, or both with the same value.');
   }
   return segment ?? audience;

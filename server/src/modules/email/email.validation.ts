@@ -55,46 +55,116 @@ const addressList = (field: string, max: number) =>
       .max(max, `\`${field}\` accepts at most ${max} addresses.`),
   );
 
+// Resend's clients send an option they were not given as null (the SDK's `replyTo: null`, other
+// languages' nil): for every optional field null asks for nothing, as if it were absent.
 const optionalList = (field: string, max: number) =>
   addressList(field, max)
-    .optional()
+    .nullish()
     .transform((v) => v ?? []);
+
+/** An optional field: null or absent is undefined. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+/** `attachments[0].filename`, `headers.X-A`: the field an issue is about, as messages name it. */
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = '';
+  for (const key of path) name += typeof key === 'number' ? `[${key}]` : name === '' ? String(key) : `.${String(key)}`;
+  return name || 'body';
+}
+
+/** A message naming the field it is about, wherever in the body it is. */
+const named = (message: (field: string, input: unknown) => string) => ({
+  error: (issue: { path?: PropertyKey[]; input?: unknown }) => message(fieldName(issue.path ?? []), issue.input),
+});
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+  number: 'a number',
+  boolean: 'a boolean',
+};
+
+/**
+ * The message for an issue the schema gives none of its own (zod's own, "Invalid input: expected
+ * string, received undefined", names no field): every refusal says which field, and what is wrong.
+ */
+function describeIssue(issue: z.core.$ZodRawIssue): string {
+  const field = `\`${fieldName(issue.path ?? [])}\``;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return `${field} is required.`;
+      return `${field} must be ${TYPE_NAMES[issue.expected] ?? issue.expected}.`;
+    case 'too_big':
+      if (issue.origin === 'string') return `${field} must be at most ${issue.maximum} characters.`;
+      if (issue.origin === 'array') return `${field} accepts at most ${issue.maximum} items.`;
+      return `${field} is too large.`;
+    case 'too_small':
+      if (issue.origin === 'string' || issue.origin === 'array') return Number(issue.minimum) <= 1 ? `${field} must not be empty.` : `${field} is too short.`;
+      return `${field} is too small.`;
+    default:
+      return `${field} is not valid.`;
+  }
+}
+
+/**
+ * An attachment's `content_type`: a MIME type, `type/subtype`, with optional `; name=value`
+ * parameters (a value a token or a quoted string), nothing else. It becomes a header of the
+ * message: a line break in it would add headers of its own, and "not a mime type" was sent as is.
+ */
+const MIME_TYPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a quoted parameter value may hold none
+  /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(?:[ \t]*;[ \t]*[\w!#$%&'*+.^`|~-]+=(?:[\w!#$%&'*+.^`|~-]+|"(?:[^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*"))*[ \t]*$/;
+
+const TAG_CHARACTERS = (field: string) => `\`${field}\` may contain only ASCII letters, numbers, underscores and dashes.`;
 
 export const sendEmailSchema = z
   .object({
     from: address('from'),
     to: addressList('to', 50),
     subject: z.string().trim().min(1, '`subject` must not be empty.').max(998),
-    html: z.string().max(5_000_000).optional(),
-    text: z.string().max(5_000_000).optional(),
+    html: optional(z.string().max(5_000_000)),
+    text: optional(z.string().max(5_000_000)),
     cc: optionalList('cc', 50),
     bcc: optionalList('bcc', 50),
     reply_to: optionalList('reply_to', 50),
-    headers: z.record(z.string().max(100), z.string().max(1000)).optional(),
-    tags: z
-      .array(
-        z.object({
-          name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'Tag names may contain only ASCII letters, numbers, underscores and dashes.'),
-          value: z.string().regex(/^[A-Za-z0-9_-]{0,256}$/, 'Tag values may contain only ASCII letters, numbers, underscores and dashes.'),
-        }),
-      )
-      .max(50)
-      .optional(),
+    headers: optional(z.record(z.string().max(100), z.string().max(1000))),
+    tags: optional(
+      z
+        .array(
+          z.object({
+            name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, named(TAG_CHARACTERS)),
+            value: z.string().regex(/^[A-Za-z0-9_-]{0,256}$/, named(TAG_CHARACTERS)),
+          }),
+        )
+        .max(50),
+    ),
     scheduled_at: z.string({ error: '`scheduled_at` must be a string.' }).max(100).nullable().optional(),
-    attachments: z
-      .array(
-        z.object({
-          filename: z.string().min(1).max(255),
-          // Required (a URL `path` is not offered) and strictly base64: anything else was decoded
-          // into garbage, or an empty file, and sent.
-          content: z
-            .string({ error: 'Each attachment needs its `content`, in base64.' })
-            .refine(isBase64, "An attachment's `content` must be base64 (A–Z, a–z, 0–9, + and /, padded with =)."),
-          content_type: z.string().max(255).optional(),
-        }),
-      )
-      .max(50)
-      .optional(),
+    attachments: optional(
+      z
+        .array(
+          z.object({
+            filename: z.string().min(1).max(255),
+            // Required (a URL `path` is not offered) and strictly base64: anything else was decoded
+            // into garbage, or an empty file, and sent.
+            content: z.string(named((field, input) => `\`${field}\` ${input == null ? 'is required' : 'must be a string'}: the file, in base64.`)).refine(
+              isBase64,
+              named((field) => `\`${field}\` must be base64 (A–Z, a–z, 0–9, + and /, padded with =).`),
+            ),
+            content_type: optional(
+              z
+                .string()
+                .max(255)
+                .regex(
+                  MIME_TYPE,
+                  named((field) => `\`${field}\` must be a MIME type, like \`text/plain\` or \`application/pdf; name=a.pdf\`.`),
+                ),
+            ),
+          }),
+        )
+        .max(50),
+    ),
   })
   .refine((v) => v.html !== undefined || v.text !== undefined, { message: 'Missing `html` or `text` field.', path: ['html'] });
 
@@ -112,13 +182,13 @@ export type SendEmailRequest = Omit<z.output<typeof sendEmailSchema>, 'scheduled
 
 /** How far ahead an email may be scheduled (as Resend). */
 export const SCHEDULE_MAX_DAYS = 30;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/i;
 const RELATIVE = /^in\s+(\d{1,7})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)$/i;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** Date.parse rolls 2026-02-31 over to March 3rd: the fields must be a real date and time. */
-function isCalendarDate(value: string): boolean {
-  const [y, m, d, h, min, sec = 0] = (value.match(/\d+/g) ?? []).map(Number);
+function isCalendarDate(iso: RegExpExecArray): boolean {
+  const [y, m, d, h, min, sec = 0] = iso.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v)));
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d && h < 24 && min < 60 && sec < 60;
 }
@@ -126,18 +196,28 @@ function isCalendarDate(value: string): boolean {
 /**
  * `scheduled_at`: an ISO 8601 date-time with its offset, or "in N minutes" (seconds, hours, days,
  * weeks). Anything else is refused rather than guessed. A time up to a minute in the past (clock
- * skew) is due at once; further in the past, or more than 30 days ahead, is refused.
+ * skew) is due at once; further in the past, or more than 30 days ahead, is refused. The offset may
+ * be `Z`, `±hh:mm`, `±hhmm` or `±hh` (ISO 8601's short form, which Date.parse does not read: it is
+ * read as `±hh:00`), up to ±23:59.
  */
 export function parseScheduledAt(raw: string, now = Date.now(), field = 'scheduled_at'): Date {
   const value = raw.trim();
   let at: number;
   const relative = RELATIVE.exec(value);
+  const iso = relative ? null : ISO_DATE_TIME.exec(value);
   if (relative) {
     const unit = relative[2].toLowerCase();
     at = now + Number(relative[1]) * UNIT_MS[unit.startsWith('mi') ? 'm' : unit[0]];
-  } else if (ISO_DATE_TIME.test(value) && isCalendarDate(value) && !Number.isNaN(Date.parse(value.replace(' ', 'T')))) {
-    at = Date.parse(value.replace(' ', 'T'));
+  } else if (iso && isCalendarDate(iso)) {
+    const [, y, m, d, h, min, sec = '00', fraction = '', sign, offsetHours, offsetMinutes = '00'] = iso;
+    if (sign !== undefined && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
+      throw badInput(field, `\`${field}\` has an offset out of range (${sign}${offsetHours}:${offsetMinutes}): an offset is at most ±23:59.`);
+    }
+    at = Date.parse(`${y}-${m}-${d}T${h}:${min}:${sec}${fraction}${sign === undefined ? 'Z' : `${sign}${offsetHours}:${offsetMinutes}`}`);
   } else {
+    at = Number.NaN;
+  }
+  if (Number.isNaN(at)) {
     throw badInput(
       field,
       `\`${field}\` must be an ISO 8601 date-time with its offset (like 2026-12-03T09:30:00Z) or "in N minutes" (or seconds, hours, days, weeks); Keyring does not read ${JSON.stringify(value.slice(0, 60))}.`,
@@ -217,6 +297,8 @@ function checkFields(input: Body, where: string | undefined): void {
 }
 const NONE: Readonly<Record<string, string>> = {};
 
+const PARSE_OPTIONS = { error: describeIssue };
+
 /** Parses one email of a request; `where` prefixes messages in a batch ("emails[3]"). */
 export function parseSendEmail(input: unknown, where?: string): SendEmailRequest {
   const prefix = where ? `${where}: ` : '';
@@ -225,14 +307,15 @@ export function parseSendEmail(input: unknown, where?: string): SendEmailRequest
   }
   checkFields(input as Body, where);
   for (const field of REQUIRED) {
-    if ((input as Record<string, unknown>)[field] === undefined) {
+    if ((input as Record<string, unknown>)[field] == null) {
       throw badInput(field, `${prefix}Missing \`${field}\` field.`, 'missing_required_field');
     }
   }
-  const parsed = sendEmailSchema.safeParse(input);
+  // Issues the schema words itself name their field; `describeIssue` words zod's own.
+  const parsed = sendEmailSchema.safeParse(input, PARSE_OPTIONS);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.map(String).join('.') || 'body';
+    const field = fieldName(issue.path);
     throw new AppError(ErrorCode.BAD_USER_INPUT, `${prefix}${issue.message}`, { field, restName: 'validation_error' });
   }
   const email = parsed.data;

@@ -2,6 +2,7 @@ import { format, formatDistanceToNowStrict, parseISO } from 'date-fns';
 import { useEffect, useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { useExpirePreviousTokenMutation } from '../hooks/useExpirePreviousTokenMutation';
 
 type Key = Pick<ApiKeysTable_ApiKeyFragment, 'id' | 'name' | 'previousTokenStart' | 'previousTokenExpiresAt'>;
@@ -18,11 +19,12 @@ function useNow(ms: number) {
 
 /**
  * A rolled key's old token while it still works: "re_Qa2K… stops working in 58 minutes", with
- * Expire now for admins. Nothing once it has stopped.
+ * Expire now for admins, confirmed first. Nothing once it has stopped.
  */
 export function PreviousToken({ apiKey, canExpire }: { apiKey: Key; canExpire: boolean }) {
   const now = useNow(30_000);
   const { expirePreviousToken, loading } = useExpirePreviousTokenMutation();
+  const [confirming, setConfirming] = useState(false);
   if (!apiKey.previousTokenExpiresAt) return null;
   const until = parseISO(apiKey.previousTokenExpiresAt);
   if (until.getTime() <= now) return null;
@@ -35,15 +37,28 @@ export function PreviousToken({ apiKey, canExpire }: { apiKey: Key; canExpire: b
         </time>
       </span>
       {canExpire && (
-        <Button
-          size="sm"
-          variant="ghost"
-          loading={loading}
-          aria-label={`Expire now: the old token of ${apiKey.name}`}
-          onClick={() => expirePreviousToken(apiKey)}
-        >
-          Expire now
-        </Button>
+        <>
+          <Button size="sm" variant="ghost" loading={loading} aria-label={`Expire now: the old token of ${apiKey.name}`} onClick={() => setConfirming(true)}>
+            Expire now
+          </Button>
+          {/* Expired, this renders nothing, the dialog included: focus goes to the page heading, as after Remove. */}
+          <ConfirmDialog
+            open={confirming}
+            onOpenChange={setConfirming}
+            title={`Expire the old token of “${apiKey.name}”?`}
+            description={
+              <>
+                Applications still using {apiKey.previousTokenStart ? <code className="mono">{apiKey.previousTokenStart}…</code> : 'the old token'} will stop
+                working at once, before its grace period ends. This cannot be undone.
+              </>
+            }
+            confirmLabel="Expire now"
+            loading={loading}
+            onConfirm={async () => {
+              if (await expirePreviousToken(apiKey)) setConfirming(false);
+            }}
+          />
+        </>
       )}
     </span>
   );

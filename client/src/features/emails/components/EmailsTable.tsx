@@ -84,6 +84,7 @@ export function EmailsTable({
       menuColumn(
         (e) => e.subject,
         (e) => (e.status === 'scheduled' ? [{ label: 'Cancel email', tone: 'danger', onSelect: () => onCancel(e) }] : null),
+        { sticky: true },
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MailRelayQuery } from '../../../app/mail-relay';
 import { LocationProbe } from '../../../test/LocationProbe';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../../test/render';
 import { CreateExportMutation } from '../hooks/useCreateExportMutation';
@@ -70,6 +71,17 @@ describe('ExportButton', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(clicked).toEqual([]);
+  });
+
+  it.each([
+    [false, 'the file will be on its page when it is ready', 'email'],
+    [true, 'we email you a link when it is ready', 'on its page'],
+  ])('says where a large export will be, as the mail relay allows (relay: %s)', async (mailRelay, says, doesNotSay) => {
+    const { user } = renderButton([{ request: { query: MailRelayQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', mailRelay } } } }]);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
+    await waitFor(() => expect(dialog.textContent).toContain(says));
+    expect(dialog.textContent).not.toContain(doesNotSay);
   });
 
   it('says when nothing is filtered', async () => {

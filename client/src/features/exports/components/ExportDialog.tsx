@@ -81,7 +81,7 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
       description={
         <>
           A CSV file of the {noun} that match these filters. Up to {exportInlineMaxRows.toLocaleString('en-US')} rows download at once; a larger export is
-          prepared in the background, and we email you a link when it is ready.
+          prepared in the background, {relay === false ? 'and the file will be on its page when it is ready.' : 'and we email you a link when it is ready.'}
         </>
       }
       footer={

@@ -68,7 +68,11 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
       open={open}
       onOpenChange={close}
       title="Invite member"
-      description="They will get an email with a link to join your team."
+      description={
+        relay === false
+          ? 'No mail relay is set, so no email is sent: you get a link to join your team, to share with them yourself.'
+          : 'They will get an email with a link to join your team.'
+      }
       submitLabel="Send invitation"
       loading={loading}
       onSubmit={onSubmit}
