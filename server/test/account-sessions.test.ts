@@ -164,6 +164,43 @@ describe('changing the password', () => {
   });
 });
 
+describe('changing the password while others use the old one', () => {
+  it('leaves no session signed in with the old password, however a sign-in and the change interleave', async () => {
+    for (let round = 0; round < 8; round++) {
+      const { client: owner, email } = await signUpAdmin(server, 'Race');
+      const attacker = server.client();
+      const newPassword = `new passphrase ${round}`;
+      const [changed, signedInWithOld] = await Promise.all([
+        owner.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword } }),
+        new Promise((r) => setTimeout(r, round * 15)).then(() => attacker.gql(SIGN_IN, { input: { email, password: PASSWORD } })),
+      ]);
+      expect(changed.errors).toBeUndefined();
+      // Signed in or refused, the old password leaves nothing behind: its session (if any) is gone.
+      if (!signedInWithOld.errors) expect(await signedIn(attacker)).toBe(false);
+      expect(await signedIn(owner)).toBe(true);
+    }
+  });
+
+  it('two changes at once: one wins, the other is told its current password is wrong, and its caller stays signed in', async () => {
+    const { client: first, email } = await signUpAdmin(server, 'Two changes');
+    const second = await signIn(email);
+    const results = await Promise.all([
+      first.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'first new passphrase' } }),
+      second.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'second new passphrase' } }),
+    ]);
+    const won = results.findIndex((r) => !r.errors);
+    expect(won).toBeGreaterThanOrEqual(0);
+    const lost = results[1 - won];
+    expect(lost.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|UNAUTHENTICATED/);
+    expect(await signedIn([first, second][won])).toBe(true);
+    // Only the winner's password signs in.
+    const winning = ['first new passphrase', 'second new passphrase'][won];
+    const losing = ['first new passphrase', 'second new passphrase'][1 - won];
+    expect((await server.client().gql(SIGN_IN, { input: { email, password: losing } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    await signIn(email, winning);
+  });
+});
+
 describe('who may', () => {
   it('no API key, full or sending, and no one signed out', async () => {
     const { client } = await signUpAdmin(server, 'Keys Here');

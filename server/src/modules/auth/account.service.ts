@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../errors.js';
+import { badInput, notFound, unauthenticated } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { User } from '../team/team.entity.js';
@@ -44,11 +44,19 @@ export async function changePassword(
   const user = await em.findOneOrFail(User, actor.userId);
   if (!input.currentPassword || input.currentPassword.length > 1024) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
   await services.signInThrottle.attempt(user.email, ip);
-  if (!(await verifyCredentials(em, user.email, input.currentPassword))) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
+  const verified = await verifyCredentials(em, user.email, input.currentPassword);
+  if (!verified) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
   await services.signInThrottle.succeeded(user.email, ip);
   if (input.newPassword === input.currentPassword) throw badInput('newPassword', SAME_PASSWORD);
   const passwordHash = await hashPassword(input.newPassword);
   return em.transactional(async (tx) => {
+    // The row lock orders this against sign-ins (FOR SHARE, assertPasswordUnchanged) and other
+    // changes: a change made meanwhile makes the current password checked above a wrong one.
+    const [row] = await tx.execute<{ password_hash: string }[]>('select password_hash from app_user where id = ? for update', [user.id]);
+    if (row?.password_hash !== verified.passwordHash) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
+    // This session must still be live: one ended meanwhile (by the other change) changes nothing.
+    const [own] = await tx.execute('select 1 from session where id = ?', [actor.sessionId]);
+    if (!own) throw unauthenticated();
     await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
     return tx.nativeDelete(Session, { user: user.id, id: { $ne: actor.sessionId } });
   });

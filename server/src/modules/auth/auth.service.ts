@@ -107,9 +107,20 @@ export async function signIn(
   const membership = user ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] }) : null;
   if (!user || !membership) throw unauthenticated(INVALID_CREDENTIALS);
   await services.signInThrottle.succeeded(email, ip);
-  const signedIn = createSession(em, services, membership, { ip, userAgent });
-  await em.flush();
-  return signedIn;
+  return em.transactional(async (tx) => {
+    await assertPasswordUnchanged(tx, user);
+    return createSession(tx, services, membership, { ip, userAgent });
+  });
+}
+
+/**
+ * A session is started only if the password just checked is still the account's: the row is
+ * read FOR SHARE, so a password change (FOR UPDATE) either ends this session with the others or
+ * makes this check fail. A sign-in racing a change kept a session made with the old password.
+ */
+export async function assertPasswordUnchanged(tx: EntityManager, user: User): Promise<void> {
+  const [row] = await tx.execute<{ password_hash: string }[]>('select password_hash from app_user where id = ? for share', [user.id]);
+  if (row?.password_hash !== user.passwordHash) throw unauthenticated(INVALID_CREDENTIALS);
 }
 
 export async function signOut(em: EntityManager, sessionToken: string | undefined): Promise<void> {
