@@ -73,16 +73,16 @@ describe('no limit on the older lists', () => {
     expect(body.has_more).toBe(true);
   });
 
-  it('stops at 10,000 items, with has_more and a cursor to the rest', async () => {
+  it('stops at 1,000 items, with has_more and a cursor to the rest', async () => {
     const big = await setUpTeam(server, 'Big list', 'big.example.com');
     await sql(
       server.databaseUrl,
       `insert into contact (id, team_id, email, unsubscribed, created_at, updated_at)
-       select gen_random_uuid(), $1, 'n' || i || '@big.test', false, now() - i * interval '1 ms', now() from generate_series(1, 10001) i`,
+       select gen_random_uuid(), $1, 'n' || i || '@big.test', false, now() - i * interval '1 ms', now() from generate_series(1, 1001) i`,
       [big.teamId],
     );
     const first = (await api(server, '/contacts', { token: big.full.token })).body as List;
-    expect(first.data).toHaveLength(10_000);
+    expect(first.data).toHaveLength(1_000);
     expect(first.has_more).toBe(true);
     const rest = (await api(server, `/contacts?after=${first.data.at(-1)!.id}`, { token: big.full.token })).body as List;
     expect(rest.data).toHaveLength(1);

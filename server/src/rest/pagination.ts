@@ -11,9 +11,10 @@ export type ListParams = { limit: number; after?: string; before?: string };
 export const DEFAULT_LIMIT = 20;
 /**
  * On Resend's older lists (domains, API keys, contacts, broadcasts), no `limit` means every item:
- * up to this many here, with `has_more` and the cursors beyond, so no one request is unbounded.
+ * up to this many here, with `has_more` and the cursors beyond, so no one request is unbounded
+ * (10,000 contacts a request, a dozen at once, held the event loop for seconds).
  */
-export const WHOLE_LIST_LIMIT = 10_000;
+export const WHOLE_LIST_LIMIT = 1_000;
 
 /** Resend's list parameters: limit 1–100 (default 20), and at most one of after / before (an id). */
 export function listParams(req: Request, defaultLimit = DEFAULT_LIMIT): ListParams {
