@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isConnectionError } from '../src/db/connection.js';
 import { Notifier } from '../src/db/notifier.js';
@@ -193,6 +194,27 @@ describe('the caches', () => {
     notifiers.push(mute);
     expect(await a.notifier.listeningInstances()).toContain(mute.instanceId);
     await a.v.revoke(randomUUID());
+  });
+
+  it("counts as an instance only the database user's own connections named keyring-listen:", async () => {
+    const { notifier } = await verifier();
+    const role = `probe_${randomUUID().slice(0, 8)}`;
+    await sql(url, `create role ${role} login password 'probe-password'`);
+    const stranger = new pg.Client({
+      connectionString: url.replace(/\/\/[^@/]*@/, `//${role}:probe-password@`),
+      application_name: 'keyring-listen:someone-else',
+    });
+    const mine = new pg.Client({ connectionString: url, application_name: 'keyring-listen:same-user' });
+    await Promise.all([stranger.connect(), mine.connect()]);
+    try {
+      const listed = await notifier.listeningInstances();
+      expect(listed).toContain(notifier.instanceId);
+      expect(listed).toContain('same-user');
+      expect(listed).not.toContain('someone-else');
+    } finally {
+      await Promise.all([stranger.end(), mine.end()]);
+      await sql(url, `drop role ${role}`);
+    }
   });
 
   it('by default a key is trusted for a minute and a miss remembered for a minute', () => {

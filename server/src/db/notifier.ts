@@ -136,12 +136,11 @@ export class Notifier {
 
   /** The instances whose LISTEN connection is open on this database now, this one included. */
   async listeningInstances(): Promise<string[]> {
-    const rows: { id: string }[] = await this.orm.em
-      .getConnection()
-      .execute(
-        `select substr(application_name, ${LISTENER_NAME.length + 1}) as id from pg_stat_activity where datname = current_database() and application_name like ?`,
-        [`${LISTENER_NAME}%`],
-      );
+    const rows: { id: string }[] = await this.orm.em.getConnection().execute(
+      `select substr(application_name, ${LISTENER_NAME.length + 1}) as id from pg_stat_activity
+          where datname = current_database() and usename = current_user and application_name like ?`,
+      [`${LISTENER_NAME}%`],
+    );
     return rows.map((r) => r.id);
   }
 

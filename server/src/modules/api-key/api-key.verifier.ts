@@ -44,6 +44,9 @@ export type VerifierOptions = {
 };
 
 /** Unknown tokens are remembered for a minute: a flood of made-up tokens costs one query per distinct token a minute. */
+/** How long an instance that did not acknowledge a change in time is not waited for. */
+const UNRESPONSIVE_SKIP_MS = 30_000;
+
 export const VERIFIER_DEFAULTS: VerifierOptions = { ttlMs: 60_000, missTtlMs: 60_000, maxEntries: 20_000, maxMisses: 10_000, ackTimeoutMs: 2000 };
 
 /**
@@ -63,6 +66,8 @@ export class ApiKeyVerifier {
   private readonly misses = new Map<string, number>();
   private readonly hashesByKey = new Map<string, Set<string>>();
   private readonly inFlight = new Map<string, Promise<VerifiedKey | null>>();
+  /** Instances that let a change's acknowledgement time out, and until when they are not waited for. */
+  private readonly unresponsive = new Map<string, number>();
   private epoch = 0;
   /** The epoch of the last change that may concern every key (a reset, or more revocations than `revokedAt` keeps). */
   private everyKeyAt = 0;
@@ -126,7 +131,12 @@ export class ApiKeyVerifier {
   async revoke(keyId: string): Promise<void> {
     this.forget(keyId);
     const changeId = randomUUID();
-    const waiting = new Set((await this.notifier.listeningInstances().catch(() => [])).filter((id) => id !== this.notifier.instanceId));
+    const now = Date.now();
+    const listening: string[] = await this.notifier.listeningInstances().catch(() => []);
+    // An instance that let a change time out (stopped, or hung) is not waited for again for a while:
+    // it checks every key again once LISTEN is back, or answers its NOTIFYs in order when it resumes.
+    const waiting = new Set(listening.filter((id) => id !== this.notifier.instanceId && (this.unresponsive.get(id) ?? 0) <= now));
+    for (const [id, until] of this.unresponsive) if (until <= now || !listening.includes(id)) this.unresponsive.delete(id);
     let off: () => unknown = () => undefined;
     let timer: NodeJS.Timeout | undefined;
     const acknowledged = new Promise<void>((resolve) => {
@@ -135,7 +145,10 @@ export class ApiKeyVerifier {
         const [change, instance] = payload.split(' ');
         if (change === changeId && waiting.delete(instance) && waiting.size === 0) resolve();
       });
-      timer = setTimeout(resolve, this.opts.ackTimeoutMs);
+      timer = setTimeout(() => {
+        for (const id of waiting) this.unresponsive.set(id, Date.now() + UNRESPONSIVE_SKIP_MS);
+        resolve();
+      }, this.opts.ackTimeoutMs);
     });
     try {
       await this.notifier.notify('api_key_revoked', `${keyId} ${changeId}`);
