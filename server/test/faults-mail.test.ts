@@ -139,10 +139,9 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
     relay.mode = 'accept';
   }, 40_000);
   describe("Keyring's own emails (invitations)", () => {
-    const invite = async () => {
+    const invite = async (email = uniqueEmail('invitee')) => {
       const admin = createClient(server.url);
       admin.cookie = team.cookie;
-      const email = uniqueEmail('invitee');
       const res = await admin.gql('mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }', { i: { email, role: 'MEMBER' } });
       expect(res.errors).toBeUndefined();
       return email;
@@ -163,6 +162,19 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
       }
       await waitFor(() => (invitationsTo(email).length ? true : undefined), 10_000, 'the invitation to be delivered');
       await new Promise((r) => setTimeout(r, 1500));
+      expect(invitationsTo(email)).toHaveLength(1);
+    });
+
+    it('are not retried once the invitation is replaced: only the link that works arrives', async () => {
+      relay.mode = 'tempfail';
+      const email = await invite();
+      await waitFor(() => (relay.attempts >= 1 ? true : undefined), 5000, 'a first attempt');
+      // A new invitation to the same address replaces the first, whose link no longer works.
+      await invite(email);
+      await new Promise((r) => setTimeout(r, 400));
+      relay.mode = 'accept';
+      await waitFor(() => (invitationsTo(email).length ? true : undefined), 10_000, 'an invitation to be delivered');
+      await new Promise((r) => setTimeout(r, 2500));
       expect(invitationsTo(email)).toHaveLength(1);
     });
 

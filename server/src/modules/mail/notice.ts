@@ -16,9 +16,15 @@ export async function sendNotice(
   services: Pick<Services, 'mailer' | 'logger' | 'config' | 'stopping'>,
   mail: Mail,
   about: Record<string, unknown>,
+  /** Asked before each retry: whether the email still says something true (the invitation still stands). */
+  stillWanted: () => Promise<boolean> = async () => true,
 ): Promise<boolean> {
   const { MAIL_MAX_ATTEMPTS: attempts, MAIL_RETRY_SECONDS: retrySeconds } = services.config;
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && !(await stillWanted().catch(() => true))) {
+      services.logger.info({ ...about, attempt }, 'notice email no longer sent: what it announced has changed');
+      return false;
+    }
     try {
       await services.mailer.send(mail);
       if (attempt > 1) services.logger.info({ ...about, attempt }, 'notice email sent after retrying');

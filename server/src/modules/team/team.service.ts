@@ -70,6 +70,8 @@ export async function inviteMember(
       secrets: [token],
     },
     { invitationId: invitation.id },
+    // A retry carries this link only while it works: not once the invitation is replaced, renewed, revoked or accepted.
+    async () => (await em.fork().count(Invitation, { id: invitation.id, tokenHash: sha256Hex(token), acceptedAt: null, expiresAt: { $gt: new Date() } })) > 0,
   );
   return { invitation, token };
 }
