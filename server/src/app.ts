@@ -54,6 +54,7 @@ import { requestReadError } from './rest/json-body.js';
 import { createRestRouter } from './rest/router.js';
 import { restRoutes } from './rest/routes.js';
 import type { Services } from './services.js';
+import { headerText } from './lib/header-text.js';
 
 export type App = {
   httpServer: Server;
@@ -193,7 +194,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
           method: req.method ?? 'POST',
           endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
           statusCode: err instanceof GraphQLError ? ((err.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500,
-          userAgent: req.headers['user-agent'] ?? null,
+          userAgent: headerText(req.headers['user-agent']) ?? null,
           requestBody: null,
           responseBody: { errors: [{ message: (err as Error).message }] },
         });
@@ -276,7 +277,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
                 endpoint: `/graphql${operationName ? ` ${operationName}` : ''}`,
                 // An answer with errors is logged with the status its first error stands for (HTTP stays 200).
                 statusCode: loggedStatusOf(response.http.status, body?.errors),
-                userAgent: rc.request.http?.headers.get('user-agent') ?? null,
+                userAgent: headerText(rc.request.http?.headers.get('user-agent')) ?? null,
                 requestBody,
                 responseBody,
               });

@@ -62,6 +62,14 @@ describe('the list of sessions', () => {
     expect((await sessions(browser)).map((s) => s.id)).toEqual([mine.id]);
   });
 
+  it('shows a User-Agent sent as UTF-8 as its text, without controls or bidirectional overrides', async () => {
+    const { email } = await signUpAdmin(server, 'Unicode Agent');
+    const raw = Buffer.from('Zoë’s browser \u202e gnp.exe 😀', 'utf8').toString('latin1');
+    const browser = await signIn(email, PASSWORD, raw);
+    const [mine] = (await sessions(browser)).filter((s) => s.current);
+    expect(mine.userAgent).toBe('Zoë’s browser  gnp.exe 😀');
+  });
+
   it('lists the sessions of every team the user is in, by team name', async () => {
     const owner = await signUpAdmin(server, 'Second Team');
     const { email, laptop } = await userWithThreeBrowsers();

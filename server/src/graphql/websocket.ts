@@ -22,6 +22,7 @@ import { type Context, isAppError } from './context.js';
 import { costError } from './cost.js';
 import { loggedStatusOf } from './errors.js';
 import { subscriptionsOnly } from './subscriptions-only.js';
+import { headerText } from '../lib/header-text.js';
 
 /** Open sockets per session or key, on one instance. */
 export const MAX_SOCKETS_PER_CALLER = 10;
@@ -175,7 +176,7 @@ export function createSubscriptionServer(opts: {
             method: 'WS',
             endpoint: `/graphql${name ? ` ${name.slice(0, 100)}` : ''}`,
             statusCode,
-            userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+            userAgent: headerText(ctx.extra.request.headers['user-agent']) ?? null,
             requestBody,
             responseBody,
           });

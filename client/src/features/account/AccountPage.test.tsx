@@ -28,6 +28,8 @@ describe('describeDevice', () => {
     expect(describeDevice(SAFARI)).toBe('Safari 18 on iOS');
     expect(describeDevice(null)).toBe('Unknown browser');
     expect(describeDevice('curl/8.5.0')).toBe('curl/8.5.0');
+    // Whoever signs in chooses it: a long one is cut, so it cannot push the page sideways.
+    expect(describeDevice('A'.repeat(300))).toBe(`${'A'.repeat(59)}…`);
   });
 });
 

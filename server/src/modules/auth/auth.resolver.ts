@@ -5,6 +5,7 @@ import { requireNoKey } from './actor.js';
 import { type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
 import { readCookie } from './cookies.js';
 import { SESSION_COOKIE } from './session.js';
+import { headerText } from '../../lib/header-text.js';
 
 @InputType({ description: 'A new account and its team' })
 class SignUpInput {
@@ -52,13 +53,13 @@ export class AuthResolver {
   @Mutation(() => User, { description: 'Creates a team whose ADMIN is the new user, and signs them in' })
   async signUp(@Arg('input', () => SignUpInput, { description: 'The account and its team' }) input: SignUpInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
-    return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input, ctx.ip, ctx.req?.get('user-agent')));
+    return setSessionCookie(ctx, await signUp(ctx.em, ctx.services, input, ctx.ip, headerText(ctx.req?.get('user-agent'))));
   }
 
   @Mutation(() => User, { description: 'Signs in: sets the session cookie and returns the user. Throttled per account and per address; not with an API key' })
   async signIn(@Arg('input', () => SignInInput, { description: 'The credentials' }) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
-    return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip, ctx.req?.get('user-agent')));
+    return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip, headerText(ctx.req?.get('user-agent'))));
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session and clears its cookie; true even when no one was signed in. Not with an API key' })

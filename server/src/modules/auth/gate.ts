@@ -9,6 +9,7 @@ import type { UsageEntry, UsageRecorder } from '../usage-log/usage-recorder.js';
 import type { Actor } from './actor.js';
 import { readCookie } from './cookies.js';
 import { actorFromSession, SESSION_COOKIE } from './session.js';
+import { headerText } from '../../lib/header-text.js';
 
 /** What a request presents. */
 export type Credentials = {
@@ -63,7 +64,7 @@ export function finishWhenDone(
   bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
 ): void {
   res.on(event, () =>
-    admission.finish({ method: req.method, endpoint: req.path, statusCode: res.statusCode, userAgent: req.get('user-agent') ?? null, ...bodies() }),
+    admission.finish({ method: req.method, endpoint: req.path, statusCode: res.statusCode, userAgent: headerText(req.get('user-agent')) ?? null, ...bodies() }),
   );
 }
 

@@ -18,6 +18,7 @@ import {
   revokeInvitation,
   updateMemberRole,
 } from './team.service.js';
+import { headerText } from '../../lib/header-text.js';
 
 @InputType({ description: 'Whom to invite, and as what' })
 class InviteMemberInput {
@@ -120,7 +121,7 @@ export class TeamResolver {
     @Ctx() ctx: Context,
   ): Promise<User> {
     requireNoKey(ctx.actor);
-    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip, ctx.req?.get('user-agent')));
+    return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip, headerText(ctx.req?.get('user-agent'))));
   }
 
   @Mutation(() => Membership, { description: "Changes a member's role; the team always keeps at least one admin. Team admins only, signed in" })

@@ -21,7 +21,7 @@ export function SessionsTable({
     {
       header: 'Browser',
       cell: (s) => (
-        <span className="cell-strong" title={s.userAgent ?? undefined}>
+        <span className="cell-strong cell-break" title={s.userAgent ?? undefined}>
           {describeDevice(s.userAgent)} {s.current && <Badge tone="blue">This browser</Badge>}
         </span>
       ),
