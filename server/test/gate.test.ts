@@ -286,6 +286,30 @@ describe('the WebSocket', () => {
     expect(logged[0].endpoint).toBe('/graphql Watch');
   });
 
+  it(`runs exactly ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once on one socket, and refuses the next`, async () => {
+    const key = await createKey(team.admin, { name: 'watcher', permission: 'FULL_ACCESS' });
+    const [{ id }] = await sql<{ id: string }>(
+      server.databaseUrl,
+      `insert into export (id, team_id, resource, filters, status, processed_rows, created_at) values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 0, now()) returning id`,
+      [team.teamId],
+    );
+    const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key.token}` }, lazy: false });
+    const watch = () =>
+      new Promise<string>((resolve) =>
+        client.subscribe(
+          { query: `subscription { exportProgress(id: "${id}") { status } }` },
+          { next: () => resolve('running'), error: (e) => resolve(JSON.stringify(e)), complete: () => resolve('complete') },
+        ),
+      );
+    try {
+      // One after another, each running (its first event) before the next starts.
+      for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_SOCKET; i++) expect(await watch()).toBe('running');
+      expect(await watch()).toMatch(/At most 10 subscriptions/);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses a new subscription on an open socket once its key is deleted', async () => {
     const key = await createKey(team.admin, { name: 'soon gone', permission: 'FULL_ACCESS' });
     const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key.token}` }, lazy: false });

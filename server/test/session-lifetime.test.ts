@@ -131,6 +131,20 @@ describe('a running subscription once its key would be refused', () => {
   }
 });
 
+describe('a running subscription of a deleted key', () => {
+  it('ends at once, without waiting for its export to progress', async () => {
+    const key = await createKey(admin, { name: 'Deleted watcher', permission: 'FULL_ACCESS' });
+    const sub = await subscribeToExport('', key.token);
+    try {
+      expect((await admin.gql('mutation($id: ID!) { deleteApiKey(id: $id) }', { id: key.id })).errors).toBeUndefined();
+      await waitFor(() => (sub.ended() ? true : undefined), 5000, 'the subscription to end');
+      expect(JSON.stringify(sub.ended())).toMatch(/UNAUTHENTICATED|no longer valid/);
+    } finally {
+      await sub.dispose();
+    }
+  });
+});
+
 describe('the session cookie', () => {
   it('is Secure when the request came over HTTPS through a proxy on loopback, though PUBLIC_URL is http', async () => {
     const email = uniqueEmail('secure');

@@ -138,7 +138,8 @@ export function createSubscriptionServer(opts: {
       onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.keyring;
         if (!caller) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        // graphql-ws has entered this subscription already: the others are what count.
+        if (Object.keys(ctx.subscriptions).filter((other) => other !== id).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
             new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions run at once on one connection.`, {
               extensions: { code: ErrorCode.RATE_LIMITED },
