@@ -153,7 +153,7 @@ describe('DELETE /broadcasts/:id', () => {
   it('has no PUT: 405 with the allowed methods', async () => {
     const res = await api(server, `/broadcasts/${otherBroadcastId}`, { method: 'PUT', token: acme.full.token, body: '{}' });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, DELETE');
+    expect(res.headers.get('allow')).toBe('GET, DELETE, HEAD, OPTIONS');
     expect(res.body).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
   });
 });

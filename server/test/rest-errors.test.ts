@@ -135,17 +135,25 @@ describe('not_found', () => {
 describe('method_not_allowed', () => {
   it('answers 405 with an Allow header', async () => {
     const cases: [string, string, string][] = [
-      ['PUT', '/domains', 'POST, GET'],
-      ['PUT', '/domains/x', 'GET, DELETE'],
-      ['PUT', '/contacts/someone@example.com', 'GET, PATCH, DELETE'],
-      ['DELETE', '/logs', 'GET'],
+      ['PUT', '/domains', 'POST, GET, HEAD, OPTIONS'],
+      ['PUT', '/domains/x', 'GET, DELETE, HEAD, OPTIONS'],
+      ['PUT', '/contacts/someone@example.com', 'GET, PATCH, DELETE, HEAD, OPTIONS'],
+      ['DELETE', '/logs', 'GET, HEAD, OPTIONS'],
+      ['GET', '/emails/batch', 'POST, OPTIONS'],
     ];
     for (const [method, path, allow] of cases) {
-      const res = await api(server, path, { method, token: acme.full.token, body: '{}' });
+      const res = await api(server, path, { method, token: acme.full.token, body: method === 'GET' ? undefined : '{}' });
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.get('allow')).toBe(allow);
       expect(res.body).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
     }
+  });
+
+  it('answers OPTIONS with the allowed methods and no body', async () => {
+    const res = await fetch(`${server.url}/api/domains`, { method: 'OPTIONS', headers: { authorization: `Bearer ${acme.full.token}` } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('POST, GET, HEAD, OPTIONS');
+    expect(await res.text()).toBe('');
   });
 });
 

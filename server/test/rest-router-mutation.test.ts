@@ -303,10 +303,10 @@ describe('routes', () => {
   it('405 method_not_allowed with Allow for another method of a route of ours', async () => {
     const res = await call('/things', { method: 'PUT', token: team.full.token });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, POST');
-    expect(res.body).toEqual({ statusCode: 405, name: 'method_not_allowed', message: 'Method not allowed. Allowed: GET, POST.' });
+    expect(res.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS');
+    expect(res.body).toEqual({ statusCode: 405, name: 'method_not_allowed', message: 'Method not allowed. Allowed: GET, POST, HEAD, OPTIONS.' });
     const one = await call('/things/1/down', { method: 'GET', token: team.full.token });
-    expect(one.headers.get('allow')).toBe('POST');
+    expect(one.headers.get('allow')).toBe('POST, OPTIONS');
   });
 
   it('an unknown path: 404 not_found, with or without a key (never 401 or 403)', async () => {

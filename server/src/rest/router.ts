@@ -110,9 +110,15 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
         }
       });
     }
-    const allowed = list.map((r) => r.method.toUpperCase()).join(', ');
-    router.all(path, (_req, res) => {
+    // Express answers HEAD with a route's GET, and OPTIONS here: both are allowed where GET is or always.
+    const methods = list.map((r) => r.method.toUpperCase());
+    const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    router.all(path, (req, res) => {
       res.set('allow', allowed);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
       sendError(res, new RestError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allowed}.`), services);
     });
   }
