@@ -16,10 +16,12 @@ export type HealthOptions = {
 const DEFAULTS: HealthOptions = { heartbeatMs: 500, timeoutMs: 1000, retryMs: 250 };
 /** A timeout timer this late says the event loop, not the database, was slow. */
 const STARVED_MS = 250;
+/** So does an event loop busy this share of the wait. */
+const BUSY_LOOP = 0.75;
 
 class Starved extends Error {
   constructor(readonly lateMs: number) {
-    super(`the event loop was blocked ${lateMs} ms: no verdict on the database`);
+    super(`the event loop was too busy (its timer ${lateMs} ms late): no verdict on the database`);
     this.name = 'Starved';
   }
 }
@@ -152,13 +154,17 @@ export class DatabaseHealth extends EventEmitter<{ down: [err: unknown]; up: [do
     let timer: NodeJS.Timeout | undefined;
     const wait = Math.max(1, deadline - Date.now());
     const armed = Date.now();
+    const loopAtArm = performance.eventLoopUtilization();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         // A timer that fires late means this process, not the database, was slow (a busy loop,
-        // a starved machine): the answer may be sitting unread. Not an outage.
+        // a starved machine): the answer may be sitting unread. Not an outage. So does a loop
+        // busy most of the wait with many shorter tasks (a dozen large responses of 200 ms each),
+        // behind which the answer waited while the timer still fired nearly on time.
         const late = Date.now() - armed - wait;
+        const busy = performance.eventLoopUtilization(loopAtArm).utilization;
         const err =
-          late > STARVED_MS
+          late > STARVED_MS || busy > BUSY_LOOP
             ? new Starved(late)
             : Object.assign(new Error(`the database did not answer within ${this.opts.timeoutMs} ms`), { code: 'ETIMEDOUT' });
         this.client?.socket.destroy(err);
