@@ -86,6 +86,15 @@ describe('request logs in the browser', () => {
         expect(text).toContain('422');
         expect(text).toContain(String(invalid.body.name));
         expect(text).toContain(String(invalid.body.message));
+        if (size.width >= 768) {
+          // The time on one line ("28 minutes ago" wrapped over three at 1280 px), every column in view.
+          expect((await row.locator('time').boundingBox())!.height).toBeLessThan(24);
+          expect(
+            await page.evaluate(
+              () => document.querySelector('.logs-table .table-wrap')!.scrollWidth <= document.querySelector('.logs-table .table-wrap')!.clientWidth,
+            ),
+          ).toBe(true);
+        }
         expect(await axeViolations(page)).toEqual([]);
         await expectNoSideways(page, size);
         await screenshot(page, 'logs-errors', size);

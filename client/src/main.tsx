@@ -9,6 +9,7 @@ import './features/api-keys/api-keys.css';
 import './features/audit/audit.css';
 import './features/domains/domains.css';
 import './features/emails/emails.css';
+import './features/logs/logs.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

@@ -2,6 +2,9 @@ import type { Page } from 'playwright-core';
 
 export type Permission = 'Full access' | 'Sending access';
 
+/** A key's row menu button, named by the key and its token start ("More options for Production (re_Ab12Cd…)"). */
+export const menuLabel = (name: string) => new RegExp(`^More options for ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(re_\\w+…\\)$`);
+
 export class ApiKeysPage {
   constructor(private readonly page: Page) {}
 
@@ -11,6 +14,7 @@ export class ApiKeysPage {
       .getByRole('row')
       .filter({ has: this.page.getByRole('link', { name, exact: true }) });
   readonly requestsLink = (name: string) => this.row(name).getByRole('link', { name: new RegExp(`requests? with ${name}: view logs$`) });
+  readonly menuButton = (name: string) => this.page.getByRole('button', { name: menuLabel(name) });
   readonly emptyState = () => this.page.getByRole('heading', { name: 'No API keys yet' });
   readonly healthCard = (label: string) => this.page.getByRole('region', { name: 'Key health' }).getByRole('button', { name: label });
 
@@ -41,7 +45,7 @@ export class ApiKeysPage {
   }
 
   async openMenu(name: string, item: 'Edit API key' | 'Roll API key' | 'Disable API key' | 'Enable API key' | 'Remove API key') {
-    await this.page.getByRole('button', { name: `More options for ${name}` }).click();
+    await this.menuButton(name).click();
     await this.page.getByRole('menuitem', { name: item }).click();
   }
 

@@ -21,9 +21,14 @@ export class TeamPage {
     return link;
   }
 
+  /** Changes a member's role, confirming it in the dialog that asks first. */
   async changeRole(email: string, to: 'admin' | 'member') {
     await this.page.getByRole('button', { name: `More options for ${email}` }).click();
     await this.page.getByRole('menuitem', { name: `Change role to ${to}` }).click();
+    const confirm = this.page.getByRole('dialog', { name: `Change role to ${to}?` });
+    await confirm.getByText(email).waitFor();
+    await confirm.getByRole('button', { name: `Change role to ${to}` }).click();
+    await confirm.waitFor({ state: 'hidden' });
   }
 
   async remove(email: string) {

@@ -1,8 +1,10 @@
 import { Link } from 'react-router';
 import { EmptyState } from '../ui/EmptyState';
 import { PageHeader } from '../ui/PageHeader';
+import { usePageTitle } from './page-title';
 
 export function NotFoundPage() {
+  usePageTitle('Page not found');
   return (
     <>
       <PageHeader title="Page not found" />

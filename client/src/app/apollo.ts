@@ -4,6 +4,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { isAdminsOnlyError } from './errors';
 import { SessionQuery } from './session';
 
 export function createCache(): InMemoryCache {
@@ -46,12 +47,26 @@ const sessionEndedLink = new ErrorLink(({ error, operation }) => {
   }
 });
 
+/**
+ * An admin demoted in another tab or by another admin keeps the Admin badge and the admin buttons
+ * until the session is asked again: the server's "Only admins can do this." is the cue to ask, so
+ * the page drops what the user may no longer do.
+ */
+const roleChangedLink = new ErrorLink(({ error, operation }) => {
+  if (operation.operationName === 'Session' || !isAdminsOnlyError(error)) return;
+  // A failure here shows in the guard's own query; the operation's error is reported already.
+  operation.client.query({ query: SessionQuery, fetchPolicy: 'network-only' }).catch(() => undefined);
+});
+
+/** What the app does about the session when an operation fails; before the transport. */
+export const sessionLink = ApolloLink.from([sessionEndedLink, roleChangedLink]);
+
 /** One client for the app: HTTP for queries and mutations, a lazy WebSocket for subscriptions. */
 export function createApolloClient(): ApolloClient {
   // Same origin, so the session cookie rides along on both transports.
   const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
   const ws = new GraphQLWsLink(createClient({ url: wsUrl(), lazy: true, retryAttempts: 5 }));
   const transport = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, ws, http);
-  const link = ApolloLink.from([sessionEndedLink, transport]);
+  const link = ApolloLink.from([sessionLink, transport]);
   return new ApolloClient({ link, cache: createCache() });
 }

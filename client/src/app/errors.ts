@@ -36,6 +36,13 @@ export function reportErrors<F extends string>(error: unknown, fields: readonly 
   return fieldErrors;
 }
 
+/** The server's refusal of an admin's action to a member: the session's role may be out of date. */
+const ADMINS_ONLY_MESSAGE = 'Only admins can do this.';
+
+export function isAdminsOnlyError(error: unknown): boolean {
+  return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'FORBIDDEN' && e.message === ADMINS_ONLY_MESSAGE);
+}
+
 /** A human message for a failed query, for inline error states. */
 export function queryErrorMessage(error: ErrorLike): string {
   return splitErrors(error, []).messages[0]?.message ?? error.message;
@@ -48,7 +55,14 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
   return {
     fieldErrors,
     formError,
-    setFieldErrors,
+    /**
+     * The browser's own checks of a new submit: they replace the last answer's errors, its form
+     * message too ("Invalid email or password." stayed beside "Email is required.").
+     */
+    setFieldErrors: (errors: FieldErrors<F>) => {
+      setFieldErrors(errors);
+      setFormError(undefined);
+    },
     clear: () => {
       setFieldErrors({});
       setFormError(undefined);

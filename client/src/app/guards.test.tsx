@@ -28,11 +28,13 @@ describe('routing', () => {
   it('sends a signed-out visitor to sign in', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [thresholdsMock, session(null)] });
     expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' }, LOAD)).toBeTruthy();
+    expect(document.title).toBe('Sign in · Keyring');
   });
 
   it('shows the dashboard shell to a signed-in user, starting at API Keys', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, { route: '/', mocks: [thresholdsMock, session(adminUser)] });
     expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, LOAD)).toBeTruthy();
+    expect(document.title).toBe('API Keys · Keyring');
     const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const name of ['API Keys', 'Logs', 'Domains', 'Exports', 'Team']) {
       expect(screen.getByRole('link', { name })).toBeTruthy();

@@ -1,6 +1,7 @@
 import { type FormEvent, type ReactNode, useId } from 'react';
 import { Button } from './Button';
 import { Dialog, DialogClose, type DialogProps } from './Dialog';
+import { useFocusOnError } from './focus-on-error';
 
 /**
  * A dialog that holds one form: Cancel and the submit button in its footer, the form's fields in
@@ -26,8 +27,10 @@ export function FormDialog({
   children: ReactNode;
 }) {
   const formId = useId();
+  const focus = useFocusOnError();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    focus.submitted();
     onSubmit();
   };
   return (
@@ -46,7 +49,7 @@ export function FormDialog({
       }
     >
       {intro}
-      <form id={formId} className="form" onSubmit={submit} noValidate aria-label={formLabel ?? dialog.title}>
+      <form ref={focus.ref} id={formId} className="form" onSubmit={submit} noValidate aria-label={formLabel ?? dialog.title}>
         {children}
       </form>
     </Dialog>

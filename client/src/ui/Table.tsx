@@ -9,6 +9,8 @@ export type Column<T> = {
   width?: string;
   /** Stays in view at the right edge while the table scrolls sideways (a row's actions). */
   sticky?: boolean;
+  /** Kept on one line: a short value ("28 minutes ago") that wrapped word by word in a tight table. */
+  nowrap?: boolean;
 };
 
 export type TableProps<T> = {
@@ -27,7 +29,8 @@ export type TableProps<T> = {
   onRowClick?: (row: T) => void;
 };
 
-const cellClass = <T,>(c: Column<T>) => [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : ''].filter(Boolean).join(' ') || undefined;
+const cellClass = <T,>(c: Column<T>) =>
+  [c.sticky ? 'cell-sticky' : '', c.align === 'right' ? 'cell-right' : '', c.nowrap ? 'cell-nowrap' : ''].filter(Boolean).join(' ') || undefined;
 
 export function Table<T>({ label, columns, rows, rowKey, empty, cards, onRowClick }: TableProps<T>) {
   if (rows.length === 0 && empty) return <>{empty}</>;

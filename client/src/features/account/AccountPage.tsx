@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { queryErrorMessage } from '../../app/errors';
+import { usePageTitle } from '../../app/page-title';
 import { useCurrentUser } from '../../app/session';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -13,6 +14,7 @@ import { AccountSessionsQuery } from './documents';
 import { useRevokeSessionMutation, useSignOutOtherSessionsMutation } from './hooks/useAccountMutations';
 
 export function AccountPage() {
+  usePageTitle('Account');
   const me = useCurrentUser();
   const { data, loading, error, refetch } = useQuery(AccountSessionsQuery);
   const [confirming, setConfirming] = useState(false);

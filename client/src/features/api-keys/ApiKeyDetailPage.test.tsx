@@ -63,6 +63,8 @@ describe('ApiKeyDetailPage', () => {
   it('shows the key fields, a 30-day usage chart, its latest requests and links to its logs and emails', async () => {
     renderDetail({ user: adminUser, mocks: [detailMock(key)] });
     expect(await screen.findByRole('heading', { name: 'Production', level: 1 })).toBeTruthy();
+    // The tab, the history and a screen reader name the key, not just the app.
+    expect(document.title).toBe('Production · API Keys · Keyring');
 
     const details = document.querySelector('dl[aria-label="Key details"]');
     const text = details?.textContent ?? '';
@@ -76,7 +78,10 @@ describe('ApiKeyDetailPage', () => {
     expect(chart.getAttribute('aria-label')).toBe('Bar chart: 12 requests and 2 errors in the last 30 days');
     expect(chart.querySelectorAll('.usage-chart-bar')).toHaveLength(2);
     expect(chart.querySelectorAll('.usage-chart-bar-error')).toHaveLength(1);
-    expect(chart.querySelectorAll('title')[29].textContent).toBe('Jan 30: 10 requests, 2 errors');
+    // The server's days are UTC days, and say so: not passed off as the viewer's local days.
+    expect(chart.querySelectorAll('title')[29].textContent).toBe('Jan 30 (UTC): 10 requests, 2 errors');
+    expect(screen.getByRole('figure', { name: /^Requests per day \(UTC\)/ })).toBeTruthy();
+    expect(screen.getByRole('table', { name: 'Requests and errors per day (UTC)' })).toBeTruthy();
 
     const requests = screen.getByRole('table', { name: 'Latest requests' });
     const links = within(requests).getAllByRole('link');

@@ -3,6 +3,7 @@ import { format, parseISO } from 'date-fns';
 import type { ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { queryErrorMessage, splitErrors } from '../../app/errors';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin, useThresholds } from '../../app/session';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
@@ -39,6 +40,7 @@ export function ApiKeyDetailPage() {
     ...LIVE,
   });
   const apiKey = data?.apiKey;
+  usePageTitle(apiKey ? `${apiKey.name} · API Keys` : 'API key');
 
   const back = (
     <Link to="/api-keys" className="back-link">

@@ -62,6 +62,8 @@ describe('creating a key', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     expect(within(dialog).getByText('Name is required.')).toBeTruthy();
     expect(name.getAttribute('aria-invalid')).toBe('true');
+    // Focus leaves Create for the field, whose error a screen reader then reads.
+    expect(document.activeElement).toBe(name);
 
     await user.click(name);
     await user.paste('x'.repeat(51));
@@ -72,6 +74,7 @@ describe('creating a key', () => {
     await user.paste('x'.repeat(50));
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     expect(await within(dialog).findByText('An API key with this name already exists.')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(name));
     expect(name.getAttribute('aria-describedby')).toContain(within(dialog).getByText('An API key with this name already exists.').id);
 
     await user.clear(name);
@@ -209,7 +212,7 @@ describe('editing a key', () => {
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });
-    await user.click(screen.getByRole('button', { name: 'More options for Staging' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Staging \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Edit API key' }));
 
     const dialog = await screen.findByRole('dialog', { name: 'Edit API key' });
@@ -246,7 +249,7 @@ describe('editing a key: Back from the full-access confirmation', () => {
       mocks: [pageMock([existing, sending]), domainsMock([domain('d1', 'mail.example.com')])],
     });
     await screen.findByRole('table', { name: 'API keys' });
-    await user.click(screen.getByRole('button', { name: 'More options for Staging' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Staging \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Edit API key' }));
     const dialog = await screen.findByRole('dialog', { name: 'Edit API key' });
     await user.click(within(dialog).getByRole('radio', { name: 'Full access' }));
@@ -274,7 +277,7 @@ describe('rolling a key', () => {
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });
-    await user.click(screen.getByRole('button', { name: 'More options for Existing' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Existing \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Roll API key' }));
 
     const dialog = await screen.findByRole('dialog', { name: 'Roll API key “Existing”' });

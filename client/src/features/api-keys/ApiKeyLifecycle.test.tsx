@@ -118,7 +118,7 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     await screen.findByRole('table', { name: 'API keys' });
     await within(row('Rolled')).findByRole('img', { name: /in the last 7 days/ });
     expect(screen.getByRole('button', { name: 'Disabled 1' })).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'More options for Rolled' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Rolled \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Disable API key' }));
     const confirm = await screen.findByRole('dialog', { name: 'Disable API key “Rolled”?' });
     expect(confirm.textContent).toContain('This API key is disabled.');
@@ -128,7 +128,7 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     // The health counts come with the refetch the mutation asks for.
     expect(await screen.findByRole('button', { name: 'Disabled 2' })).toBeTruthy();
 
-    await user.click(screen.getByRole('button', { name: 'More options for Paused' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Paused \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Enable API key' }));
     expect(await screen.findByText('Enabled Paused')).toBeTruthy();
     await waitFor(() => expect(within(row('Paused')).queryByText('Disabled')).toBeNull());

@@ -143,6 +143,16 @@ describe('ApiKeysPage list', () => {
   });
 });
 
+describe('row menus', () => {
+  it('tells two keys of the same name apart by their token start', async () => {
+    const twins = [apiKey('k1', 'Overlay test', { tokenStart: 're_Aaaa1' }), apiKey('k2', 'Overlay test', { tokenStart: 're_Bbbb2' })];
+    renderWithProviders(<ApiKeysPage />, { user: adminUser, mocks: [pageMock(twins)] });
+    await screen.findByRole('table', { name: 'API keys' });
+    const names = screen.getAllByRole('button', { name: /^More options for / }).map((b) => b.getAttribute('aria-label'));
+    expect(names).toEqual(['More options for Overlay test (re_Aaaa1…)', 'More options for Overlay test (re_Bbbb2…)']);
+  });
+});
+
 describe('removing a key', () => {
   it('asks for confirmation naming the key, then removes it from the list', async () => {
     const { user } = renderWithProviders(<ApiKeysPage />, {
@@ -154,7 +164,7 @@ describe('removing a key', () => {
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });
-    await user.click(screen.getByRole('button', { name: 'More options for Staging' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Staging \(re_/ }));
     expect((await screen.findAllByRole('menuitem')).map((m) => m.textContent)).toEqual(['Edit API key', 'Roll API key', 'Disable API key', 'Remove API key']);
     await user.click(screen.getByRole('menuitem', { name: 'Remove API key' }));
 
@@ -182,7 +192,7 @@ describe('removing a key', () => {
       ],
     });
     await screen.findByRole('table', { name: 'API keys' });
-    await user.click(screen.getByRole('button', { name: 'More options for Production' }));
+    await user.click(screen.getByRole('button', { name: /^More options for Production \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Remove API key' }));
     const confirm = await screen.findByRole('dialog', { name: 'Remove API key “Production”?' });
     await user.click(within(confirm).getByRole('button', { name: 'Remove API key' }));

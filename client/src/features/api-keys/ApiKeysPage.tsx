@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { queryErrorMessage } from '../../app/errors';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin } from '../../app/session';
 import { searchReader, urlFilters, useUrlFilters } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
@@ -34,6 +35,7 @@ function useListFilters() {
 }
 
 export function ApiKeysPage() {
+  usePageTitle('API Keys');
   const isAdmin = useIsAdmin();
   const { health, search, update } = useListFilters();
   const [searchInput, setSearchInput] = useState(search);

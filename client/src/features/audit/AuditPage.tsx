@@ -1,4 +1,5 @@
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useCurrentUser } from '../../app/session';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
@@ -11,6 +12,7 @@ const PAGE_SIZE = 50;
 const DESCRIPTION = "Who did what to your team's keys, domains, members and exports, and when, newest first. Never a secret.";
 
 export function AuditPage() {
+  usePageTitle('Audit log');
   const me = useCurrentUser();
   return (
     <>

@@ -2,6 +2,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
+import { usePageTitle } from '../../app/page-title';
 import { graphql } from '../../gql';
 import { TextField } from '../../ui/TextField';
 import { AuthCard, AuthForm } from './components/AuthCard';
@@ -18,6 +19,7 @@ export const InvitationPreviewQuery = graphql(`
 `);
 
 export function AcceptInvitationPage() {
+  usePageTitle('Accept invitation');
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const navigate = useNavigate();

@@ -1,10 +1,12 @@
 import { Link } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
+import { usePageTitle } from '../../app/page-title';
 import { TextField } from '../../ui/TextField';
 import { AuthCard, AuthForm } from './components/AuthCard';
 import { useSignInMutation } from './hooks/useSignInMutation';
 
 export function SignInPage() {
+  usePageTitle('Sign in');
   const { signIn, loading, fieldErrors, formError, setFieldErrors } = useSignInMutation();
   const { values, field } = useFields({ email: '', password: '' }, fieldErrors);
 

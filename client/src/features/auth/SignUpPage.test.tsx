@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { gqlError, renderWithProviders } from '../../test/render';
 import { SignUpMutation } from './hooks/useSignUpMutation';
@@ -33,6 +33,8 @@ describe('SignUpPage', () => {
     await screen.findByText(message);
     const email = screen.getByLabelText('Email');
     expect(email.getAttribute('aria-invalid')).toBe('true');
+    // Focus moves from the button to the field, whose error a screen reader then reads.
+    await waitFor(() => expect(document.activeElement).toBe(email));
     expect(description(email)).toContain(message);
     expect(screen.getByLabelText('Team name').getAttribute('aria-invalid')).toBeNull();
   });

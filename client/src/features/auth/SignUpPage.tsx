@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
+import { usePageTitle } from '../../app/page-title';
 import { graphql } from '../../gql';
 import { TextField } from '../../ui/TextField';
 import { AuthCard, AuthForm } from './components/AuthCard';
@@ -21,6 +22,7 @@ const SIGN_IN_INSTEAD = (
 );
 
 export function SignUpPage() {
+  usePageTitle('Sign up');
   // The form shows while this loads (or fails): the server refuses a closed sign-up anyway.
   const allowed = useQuery(SignUpAllowedQuery, { fetchPolicy: 'network-only' });
   const { signUp, loading, fieldErrors, setFieldErrors } = useSignUpMutation();

@@ -1,5 +1,6 @@
 import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
@@ -12,6 +13,7 @@ import { BROADCAST_STATUSES, broadcastUrlFilters, describeBroadcastFilters, toBr
 const PAGE_SIZE = 50;
 
 export function BroadcastsPage() {
+  usePageTitle('Broadcasts');
   const { filters, setFilters, filtered } = useUrlFilters(broadcastUrlFilters);
   const filter = toBroadcastFilter(filters);
   const list = useCursorList(BroadcastsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.broadcasts });

@@ -1,5 +1,6 @@
 import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
@@ -12,6 +13,7 @@ import { contactUrlFilters, describeContactFilters, SUBSCRIPTIONS, toContactFilt
 const PAGE_SIZE = 50;
 
 export function ContactsPage() {
+  usePageTitle('Contacts');
   const { filters, setFilters, filtered } = useUrlFilters(contactUrlFilters);
   const filter = toContactFilter(filters);
   const list = useCursorList(ContactsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.contacts });

@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin } from '../../app/session';
 import { Button } from '../../ui/Button';
 import { PageHeader } from '../../ui/PageHeader';
@@ -14,6 +15,8 @@ import { useVerifyDomainMutation } from './hooks/useVerifyDomainMutation';
 export function DomainDetailPage() {
   const { id = '' } = useParams();
   const query = useQuery(DomainDetailQuery, { variables: { id } });
+  const shown = query.data?.domain;
+  usePageTitle(shown ? `${shown.name} · Domains` : 'Domain');
   const isAdmin = useIsAdmin();
   const { verifyDomain, loading: verifying } = useVerifyDomainMutation();
   return (

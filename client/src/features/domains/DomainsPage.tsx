@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin } from '../../app/session';
 import type { DomainsTable_DomainFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
@@ -19,6 +20,7 @@ import { DomainsPageQuery } from './documents';
 import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 
 export function DomainsPage() {
+  usePageTitle('Domains');
   const { data, loading, error, refetch } = useQuery(DomainsPageQuery);
   const isAdmin = useIsAdmin();
   const [adding, setAdding] = useState(false);

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { useLocation, useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
+import { usePageTitle } from '../../app/page-title';
 import { listSearch } from '../../app/url-filters';
 import { type Description, DescriptionList } from '../../ui/DescriptionList';
 import { PageHeader } from '../../ui/PageHeader';
@@ -31,6 +32,8 @@ export function EmailDetailPage() {
   const { id = '' } = useParams();
   const location = useLocation();
   const query = useQuery(EmailDetailQuery, { variables: { id } });
+  const shown = query.data?.email;
+  usePageTitle(shown ? `${shown.subject} · Emails` : 'Email');
   return (
     <DetailPage query={query} item={query.data?.email} back={{ to: `/emails${listSearch(location.state)}`, label: 'Emails' }} noun="Email">
       {(email) => (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { FilterSelect, ListFilters } from '../../app/ListFilters';
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin } from '../../app/session';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
@@ -18,6 +19,7 @@ import { useCancelEmailMutation } from './hooks/useCancelEmailMutation';
 const PAGE_SIZE = 50;
 
 export function EmailsPage() {
+  usePageTitle('Emails');
   const { filters, setFilters, filtered, params } = useUrlFilters(emailUrlFilters);
   const filter = toEmailFilter(filters);
   const list = useCursorList(EmailsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.emails });

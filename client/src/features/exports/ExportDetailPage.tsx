@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { useMailRelay } from '../../app/mail-relay';
+import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin, useThresholds } from '../../app/session';
 import type { ExportDetail_ExportFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
@@ -51,6 +52,7 @@ export function ExportDetailPage() {
     fetchPolicy: 'cache-and-network',
   });
   const exp = data?.export;
+  usePageTitle(exp ? `${RESOURCES[exp.resource].title} export · Exports` : 'Export');
   const processing = exp?.status === 'PROCESSING';
   useEffect(() => {
     if (!polling || !processing) return;

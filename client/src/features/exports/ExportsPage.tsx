@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useThresholds } from '../../app/session';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
@@ -10,6 +11,7 @@ import { ExportKeyNamesQuery, ExportsPageQuery } from './documents';
 const PAGE_SIZE = 25;
 
 export function ExportsPage() {
+  usePageTitle('Exports');
   const { exportDownloadDays } = useThresholds();
   // Exports change status on their own: show what is cached, then what is true now.
   const list = useCursorList(ExportsPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.exports });

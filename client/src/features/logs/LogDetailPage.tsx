@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { Link, useLocation, useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
+import { usePageTitle } from '../../app/page-title';
 import { listSearch } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { copyToClipboard } from '../../ui/CopyField';
@@ -43,6 +44,8 @@ export function LogDetailPage() {
   const { id = '' } = useParams();
   const location = useLocation();
   const query = useQuery(LogDetailQuery, { variables: { id } });
+  const shown = query.data?.usageLog;
+  usePageTitle(shown ? `${shown.method} ${shown.endpoint} · Logs` : 'Request');
   return (
     <DetailPage query={query} item={query.data?.usageLog} back={{ to: `/logs${listSearch(location.state)}`, label: 'Logs' }} noun="Request">
       {(log) => (

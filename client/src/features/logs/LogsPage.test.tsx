@@ -71,6 +71,7 @@ describe('LogsPage', () => {
       ]),
     ]);
     const table = await screen.findByRole('table', { name: 'Logs' });
+    expect(document.title).toBe('Logs · Keyring');
     const rows = within(table).getAllByRole('row');
     expect(rows.map((r) => r.textContent)).toEqual([
       'TimeMethodEndpointStatusErrorAPI keyDurationUser agent',

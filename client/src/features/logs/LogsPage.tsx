@@ -1,6 +1,7 @@
 import { NetworkStatus } from '@apollo/client';
 import { reportErrors } from '../../app/errors';
 import { ListState } from '../../app/ListState';
+import { usePageTitle } from '../../app/page-title';
 import { useUrlFilters } from '../../app/url-filters';
 import { useCursorList } from '../../app/useCursorList';
 import { Button } from '../../ui/Button';
@@ -17,6 +18,7 @@ import { describeLogFilters, logUrlFilters, toUsageLogFilter } from './filters';
 export const LOGS_PAGE_SIZE = 50;
 
 export function LogsPage() {
+  usePageTitle('Logs');
   const { filters, setFilters, filtered, params } = useUrlFilters(logUrlFilters);
   const filter = toUsageLogFilter(filters);
   // Requests keep coming in: a visit shows the cached page at once, then the latest.

@@ -6,6 +6,7 @@ import { TeamPageQuery } from './documents';
 import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
 import { RenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
+import { UpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
 import { TeamPage } from './TeamPage';
 
 const now = Date.now();
@@ -108,6 +109,43 @@ describe('TeamPage', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Invite member' });
     await waitFor(() => expect(dialog.textContent).toContain('No mail relay is set, so no email is sent'));
     expect(dialog.textContent).not.toContain('They will get an email');
+  });
+
+  it('asks before changing a role, and changes it only once confirmed', async () => {
+    let sent = 0;
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        {
+          request: { query: UpdateMemberRoleMutation, variables: { id: 'm2', role: 'ADMIN' } },
+          result: () => {
+            sent++;
+            return { data: { updateMemberRole: member('m2', 'u-2', 'bob@example.com', 'ADMIN') } };
+          },
+        },
+      ],
+    });
+    const members = await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'More options for bob@example.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Change role to admin' }));
+
+    const confirm = await screen.findByRole('dialog', { name: 'Change role to admin?' });
+    expect(confirm.textContent).toContain('bob@example.com will be able to manage API keys');
+    expect(sent).toBe(0);
+    // Cancel changes nothing.
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(sent).toBe(0);
+
+    await user.click(screen.getByRole('button', { name: 'More options for bob@example.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Change role to admin' }));
+    const again = await screen.findByRole('dialog', { name: 'Change role to admin?' });
+    await user.click(within(again).getByRole('button', { name: 'Change role to admin' }));
+    expect(await screen.findByText('bob@example.com is now admin')).toBeTruthy();
+    expect(sent).toBe(1);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(within(members).getAllByRole('row')[2]).getByText('Admin')).toBeTruthy();
   });
 
   it('revokes a pending invitation', async () => {

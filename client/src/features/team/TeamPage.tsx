@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { queryErrorMessage } from '../../app/errors';
 import { useCurrentUser } from '../../app/session';
-import type { MembersTable_MemberFragment } from '../../gql/graphql';
+import type { MembersTable_MemberFragment, Role } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState, Loading } from '../../ui/Loading';
@@ -16,19 +16,31 @@ import { useRemoveMemberMutation } from './hooks/useRemoveMemberMutation';
 import { useRenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { useRevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { useUpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
+import { ROLE_LABEL } from './roles';
+
+/** What the new role means, said before it is given. */
+const ROLE_CHANGE: Record<Role, string> = {
+  ADMIN: 'will be able to manage API keys, domains and exports, and to invite, remove and change the roles of members.',
+  MEMBER: 'will still see the team’s keys, domains, logs and exports, but no longer change them nor manage members.',
+};
+
+import { usePageTitle } from '../../app/page-title';
 
 export function TeamPage() {
+  usePageTitle('Team');
   const me = useCurrentUser();
   const isAdmin = me.role === 'ADMIN';
   const { data, loading, error, refetch } = useQuery(TeamPageQuery, { variables: { isAdmin } });
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<MembersTable_MemberFragment | null>(null);
+  const [changingRole, setChangingRole] = useState<{ member: MembersTable_MemberFragment; role: Role } | null>(null);
   const [revokingId, setRevokingId] = useState<string>();
   const [copyingId, setCopyingId] = useState<string>();
   const { removeMember, loading: removingBusy } = useRemoveMemberMutation();
   const { revokeInvitation } = useRevokeInvitationMutation();
   const { copyInvitationLink } = useRenewInvitationLinkMutation();
-  const { updateMemberRole } = useUpdateMemberRoleMutation();
+  const { updateMemberRole, loading: changingRoleBusy } = useUpdateMemberRoleMutation();
+  const roleName = ROLE_LABEL[changingRole?.role ?? 'MEMBER'].toLowerCase();
 
   const header = (
     <PageHeader
@@ -73,7 +85,7 @@ export function TeamPage() {
         <MembersTable
           members={data.team.members}
           currentUserId={me.id}
-          actions={isAdmin ? { onChangeRole: updateMemberRole, onRemove: setRemoving } : undefined}
+          actions={isAdmin ? { onChangeRole: (member, role) => setChangingRole({ member, role }), onRemove: setRemoving } : undefined}
         />
       </section>
       {isAdmin && (
@@ -99,6 +111,23 @@ export function TeamPage() {
         </section>
       )}
       {isAdmin && <InviteMemberDialog open={inviting} onOpenChange={setInviting} />}
+      {/* A role is power over the team: asked first, as removing is. */}
+      <ConfirmDialog
+        open={changingRole !== null}
+        onOpenChange={(open) => !open && setChangingRole(null)}
+        title={`Change role to ${roleName}?`}
+        description={
+          <>
+            <strong>{changingRole?.member.user.email}</strong> {changingRole && ROLE_CHANGE[changingRole.role]}
+          </>
+        }
+        confirmLabel={`Change role to ${roleName}`}
+        destructive={changingRole?.role === 'MEMBER'}
+        loading={changingRoleBusy}
+        onConfirm={async () => {
+          if (changingRole && (await updateMemberRole(changingRole.member, changingRole.role))) setChangingRole(null);
+        }}
+      />
       <ConfirmDialog
         open={removing !== null}
         onOpenChange={(open) => !open && setRemoving(null)}

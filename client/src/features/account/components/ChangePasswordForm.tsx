@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { blankFields, useFields } from '../../../app/form';
 import { Button } from '../../../ui/Button';
+import { useFocusOnError } from '../../../ui/focus-on-error';
 import { TextField } from '../../../ui/TextField';
 import { FormAlert } from '../../auth/components/AuthCard';
 import { useChangePasswordMutation } from '../hooks/useAccountMutations';
@@ -11,8 +12,10 @@ export function ChangePasswordForm() {
   const [confirmError, setConfirmError] = useState<string>();
   const { values, field, reset } = useFields({ currentPassword: '', newPassword: '', confirmPassword: '' }, { ...fieldErrors, confirmPassword: confirmError });
 
+  const focus = useFocusOnError();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    focus.submitted();
     setConfirmError(undefined);
     const blank = blankFields(values, { currentPassword: 'Enter your current password.', newPassword: 'Enter a new password.' });
     if (blank) return setFieldErrors(blank);
@@ -24,7 +27,7 @@ export function ChangePasswordForm() {
   };
 
   return (
-    <form className="form form-narrow" onSubmit={submit} noValidate aria-label="Change password">
+    <form ref={focus.ref} className="form form-narrow" onSubmit={submit} noValidate aria-label="Change password">
       <FormAlert message={formError} />
       <TextField label="Current password" type="password" autoComplete="current-password" {...field('currentPassword')} />
       <TextField label="New password" type="password" autoComplete="new-password" hint="10 to 256 characters." {...field('newPassword')} />

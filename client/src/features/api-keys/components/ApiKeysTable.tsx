@@ -66,11 +66,14 @@ export function ApiKeysTable({
       cell: (k) => (
         <span className="key-name">
           <UsageStatusDot status={k.usageStatus} />
-          <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link">
-            {k.name}
-          </Link>
-          {!k.enabled && <DisabledMarker />}
-          {k.usageStatus === 'INACTIVE' && <InactiveMarker />}
+          {/* The markers go under the name when the column is tight, not past the table's edge. */}
+          <span className="key-name-text">
+            <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link">
+              {k.name}
+            </Link>
+            {!k.enabled && <DisabledMarker />}
+            {k.usageStatus === 'INACTIVE' && <InactiveMarker />}
+          </span>
         </span>
       ),
     },
@@ -112,7 +115,8 @@ export function ApiKeysTable({
   if (actions) {
     columns.push(
       menuColumn(
-        (k) => k.name,
+        // Names need not be unique: the token start tells two "Production" menus apart.
+        (k) => `${k.name} (${tokenPreview(k.tokenStart)})`,
         (k) => [
           { label: 'Edit API key', onSelect: () => actions.onEdit(k) },
           { label: 'Roll API key', onSelect: () => actions.onRoll(k) },

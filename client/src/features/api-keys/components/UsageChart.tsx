@@ -7,7 +7,10 @@ export type UsageBucket = { date: string; requests: number; errors: number };
 const HEIGHT = 120;
 const BAR_GAP = 2;
 
+// The server counts requests per UTC day: in Auckland, "today" falls partly in yesterday's UTC
+// bucket. The labels say so rather than pass a UTC day off as a local one.
 const dayLabel = (date: string) => format(parseISO(date), 'MMM d');
+const utcDayLabel = (date: string) => `${dayLabel(date)} (UTC)`;
 
 /**
  * Requests (and the errors among them) per day, as plain SVG bars: 30 bars need no chart library.
@@ -25,7 +28,7 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
   return (
     <figure className="usage-chart" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className="usage-chart-caption">
-        <span>Requests per day</span>
+        <span>Requests per day (UTC)</span>
         <span className="muted">{summary}</span>
       </figcaption>
       <div className="usage-chart-plot">
@@ -36,7 +39,7 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
           <line x1="0" y1={HEIGHT - 0.5} x2={width} y2={HEIGHT - 0.5} className="usage-chart-axis" />
           {buckets.map((b, i) => (
             <g key={b.date}>
-              <title>{`${dayLabel(b.date)}: ${plural(b.requests, 'request', 'requests')}, ${plural(b.errors, 'error', 'errors')}`}</title>
+              <title>{`${utcDayLabel(b.date)}: ${plural(b.requests, 'request', 'requests')}, ${plural(b.errors, 'error', 'errors')}`}</title>
               {/* A full-height invisible target, so hovering any day shows its numbers. */}
               <rect x={i * 12} y="0" width={12} height={HEIGHT} className="usage-chart-hit" />
               {b.requests > 0 && (
@@ -51,18 +54,18 @@ export function UsageChart({ buckets }: { buckets: readonly UsageBucket[] }) {
       </div>
       {buckets.length > 0 && (
         <div className="usage-chart-footer muted" aria-hidden="true">
-          <span>{dayLabel(buckets[0].date)}</span>
+          <span>{utcDayLabel(buckets[0].date)}</span>
           <span className="usage-chart-key">
             <span className="usage-chart-swatch" /> Requests <span className="usage-chart-swatch usage-chart-swatch-error" /> Errors
           </span>
-          <span>{dayLabel(buckets[buckets.length - 1].date)}</span>
+          <span>{utcDayLabel(buckets[buckets.length - 1].date)}</span>
         </div>
       )}
       <table className="sr-only">
-        <caption>Requests and errors per day</caption>
+        <caption>Requests and errors per day (UTC)</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
+            <th scope="col">Day (UTC)</th>
             <th scope="col">Requests</th>
             <th scope="col">Errors</th>
           </tr>

@@ -1,5 +1,6 @@
 import type { FormEvent, ReactNode } from 'react';
 import { Button } from '../../../ui/Button';
+import { useFocusOnError } from '../../../ui/focus-on-error';
 import { Logo } from '../../../ui/Logo';
 
 export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
@@ -16,10 +17,11 @@ export function AuthCard({ title, subtitle, children, footer }: { title: string;
   );
 }
 
+/** A form's error that is about no one field; focusable, so a failed submit can move focus to it. */
 export function FormAlert({ message }: { message?: string }) {
   if (!message) return null;
   return (
-    <p className="form-alert" role="alert">
+    <p className="form-alert" role="alert" tabIndex={-1}>
       {message}
     </p>
   );
@@ -41,12 +43,14 @@ export function AuthForm({
   formError?: string;
   children: ReactNode;
 }) {
+  const focus = useFocusOnError();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    focus.submitted();
     onSubmit();
   };
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label={label}>
+    <form ref={focus.ref} className="form" onSubmit={submit} noValidate aria-label={label}>
       <FormAlert message={formError} />
       {children}
       <Button type="submit" variant="primary" loading={loading} className="btn-block">

@@ -12,7 +12,8 @@ export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms /
 export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragment[]; search: string }) {
   const navigate = useNavigate();
   const columns: Column<LogsTable_LogFragment>[] = [
-    { header: 'Time', cell: (l) => <RelativeTime value={l.createdAt} /> },
+    // One line: "28 minutes ago" wrapped over three in the width a 1280 px screen leaves.
+    { header: 'Time', nowrap: true, cell: (l) => <RelativeTime value={l.createdAt} /> },
     { header: 'Method', cell: (l) => <span className="mono method">{l.method}</span> },
     {
       header: 'Endpoint',
@@ -38,16 +39,20 @@ export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragme
         ),
     },
     { header: 'API key', cell: (l) => keyNameOf(l) },
-    { header: 'Duration', align: 'right', cell: (l) => <span className="mono">{formatDuration(l.durationMs)}</span> },
+    { header: 'Duration', align: 'right', nowrap: true, cell: (l) => <span className="mono">{formatDuration(l.durationMs)}</span> },
     {
       header: 'User agent',
       cell: (l) => (
-        <span className="cell-clip mono" title={l.userAgent ?? undefined}>
+        <span className="cell-clip mono log-user-agent" title={l.userAgent ?? undefined}>
           {l.userAgent ?? '—'}
         </span>
       ),
     },
   ];
   // A click anywhere on a row opens the request, as its endpoint link does.
-  return <Table label="Logs" columns={columns} rows={logs} rowKey={(l) => l.id} onRowClick={(l) => navigate(`/logs/${l.id}`, { state: { search } })} />;
+  return (
+    <div className="logs-table">
+      <Table label="Logs" columns={columns} rows={logs} rowKey={(l) => l.id} onRowClick={(l) => navigate(`/logs/${l.id}`, { state: { search } })} />
+    </div>
+  );
 }
