@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { type InProcessServer, setUpTeam, startInProcess, type Team } from './faults-harness.js';
-import { createTestDatabase, sql, waitFor } from './harness.js';
+import { createTestDatabase, insertProcessingExport, sql, waitFor } from './harness.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // While PostgreSQL cannot be reached, a socket whose session or key cannot be looked up is closed
@@ -106,12 +106,7 @@ describe('faults: a WebSocket opened while PostgreSQL is unreachable', () => {
 
 describe('faults: a subscription while its instance could not hear PostgreSQL', () => {
   it('is told that its export became READY meanwhile (on another instance), once LISTEN is back', async () => {
-    const [{ id }] = await sql<{ id: string }>(
-      databaseUrl,
-      `insert into export (id, team_id, resource, filters, status, processed_rows, created_at)
-       values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 10, now()) returning id`,
-      [team.teamId],
-    );
+    const id = await insertProcessingExport(databaseUrl, team.teamId, 10);
     const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${team.token}` } });
     const events: { status: string; processedRows: number }[] = [];
     let completed = false;

@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger.js';
 import type { VerifiedKey } from '../src/modules/api-key/api-key.verifier.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { GATE_DEFAULTS } from '../src/modules/auth/gate.js';
-import { revokedEverywhere, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { insertProcessingExport, revokedEverywhere, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { api, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 // The request gate (modules/auth/gate.ts): the one door for REST, GraphQL, downloads and sockets.
@@ -288,11 +288,7 @@ describe('the WebSocket', () => {
 
   it(`runs exactly ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once on one socket, and refuses the next`, async () => {
     const key = await createKey(team.admin, { name: 'watcher', permission: 'FULL_ACCESS' });
-    const [{ id }] = await sql<{ id: string }>(
-      server.databaseUrl,
-      `insert into export (id, team_id, resource, filters, status, processed_rows, created_at) values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 0, now()) returning id`,
-      [team.teamId],
-    );
+    const id = await insertProcessingExport(server.databaseUrl, team.teamId);
     const client = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key.token}` }, lazy: false });
     const watch = () =>
       new Promise<string>((resolve) =>

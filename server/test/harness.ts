@@ -120,6 +120,17 @@ export async function signUpAdmin(server: TestServer, teamName = 'Acme') {
   return { client, email, user: res.data!.signUp as { id: string; team: { id: string } } };
 }
 
+/** A team's CONTACTS export left PROCESSING (no job runs it): something a subscription waits on. Its id. */
+export async function insertProcessingExport(databaseUrl: string, teamId: string, processedRows = 0): Promise<string> {
+  const [{ id }] = await sql<{ id: string }>(
+    databaseUrl,
+    `insert into export (id, team_id, resource, filters, status, processed_rows, created_at)
+     values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', $2, now()) returning id`,
+    [teamId, processedRows],
+  );
+  return id;
+}
+
 /** Direct SQL against a test database, for asserting what was (or was not) stored. */
 export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: databaseUrl });

@@ -3,7 +3,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { purgeExpiredSessions } from '../src/modules/auth/session.jobs.js';
-import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
+import { insertProcessingExport, PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 import { createKey } from './rest-harness.js';
 
 /*
@@ -37,11 +37,7 @@ async function newMember(): Promise<{ client: TestClient; membershipId: string }
 
 /** A PROCESSING export and a subscription to it over a member's socket (their cookie) or a key's; `events` grows as it is told. */
 async function subscribeToExport(cookie: string, token?: string) {
-  const [{ id }] = await sql<{ id: string }>(
-    server.databaseUrl,
-    `insert into export (id, team_id, resource, filters, status, processed_rows, created_at) values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 0, now()) returning id`,
-    [teamId],
-  );
+  const id = await insertProcessingExport(server.databaseUrl, teamId);
   const ws = createWsClient({
     url: `${server.url.replace('http', 'ws')}/graphql`,
     connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { createPortal } from 'react-dom';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { withStylesheets } from '../test/stylesheets';
 import { menuColumn } from './Menu';
 import { Table } from './Table';
 
@@ -39,17 +38,8 @@ describe('Table row clicks', () => {
   });
 });
 
-// Vitest does not load CSS (not even `?raw`): the app's own style sheet is put in the document by hand.
-const css = readFileSync(join(import.meta.dirname, '../app/styles.css'), 'utf8');
-
 describe('Table layout', () => {
-  let sheet: HTMLStyleElement;
-  beforeEach(() => {
-    sheet = document.createElement('style');
-    sheet.textContent = css;
-    document.head.append(sheet);
-  });
-  afterEach(() => sheet.remove());
+  withStylesheets('app/styles.css');
 
   it('keeps every absolutely positioned part of a cell inside the scroll box (a hidden header cannot widen the page)', () => {
     const { container } = render(
