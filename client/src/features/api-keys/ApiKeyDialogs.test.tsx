@@ -263,6 +263,58 @@ describe('editing a key: Back from the full-access confirmation', () => {
   });
 });
 
+describe('editing a key: a click outside the full-access confirmation', () => {
+  it('keeps its input on an overlay click: the confirmation stays, and Back returns the typed name, permission and expiry', async () => {
+    const expiresOn = '2099-01-31';
+    const expiresAt = new Date(`${expiresOn}T23:59:59.999`).toISOString();
+    const updated = apiKey('k2', 'Staging (all)', { permission: 'FULL_ACCESS', expiresAt });
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [
+        pageMock([existing, sending]),
+        domainsMock([domain('d1', 'mail.example.com')]),
+        {
+          request: {
+            query: UpdateApiKeyMutation,
+            variables: { id: 'k2', input: { name: 'Staging (all)', permission: 'FULL_ACCESS', domainId: null, expiresAt } },
+          },
+          result: { data: { updateApiKey: updated } },
+        },
+        pageMock([existing, updated]),
+      ],
+    });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: /^More options for Staging \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit API key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit API key' });
+    const name = within(dialog).getByLabelText('Name');
+    await user.clear(name);
+    await user.type(name, 'Staging (all)');
+    fireEvent.change(within(dialog).getByLabelText('Expires on'), { target: { value: expiresOn } });
+    await user.click(within(dialog).getByRole('radio', { name: 'Full access' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    const confirm = await screen.findByRole('dialog', { name: 'Give “Staging” full access?' });
+    await clickOutside(user);
+    expect(screen.getByRole('dialog', { name: 'Give “Staging” full access?' })).toBe(confirm);
+
+    await user.click(within(confirm).getByRole('button', { name: 'Back' }));
+    const again = await screen.findByRole('dialog', { name: 'Edit API key' });
+    expect(within(again).getByLabelText('Name')).toHaveProperty('value', 'Staging (all)');
+    expect(within(again).getByRole('radio', { name: 'Full access' })).toHaveProperty('checked', true);
+    expect(within(again).getByLabelText('Expires on')).toHaveProperty('value', expiresOn);
+
+    // And a stray click outside the form itself keeps it too; the edits are what Save sends.
+    await clickOutside(user);
+    expect(screen.getByRole('dialog', { name: 'Edit API key' })).toBe(again);
+    await user.click(within(again).getByRole('button', { name: 'Save' }));
+    const confirmAgain = await screen.findByRole('dialog', { name: 'Give “Staging” full access?' });
+    await user.click(within(confirmAgain).getByRole('button', { name: 'Give full access' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText('Updated Staging (all)')).toBeTruthy();
+  });
+});
+
 describe('rolling a key', () => {
   it('asks for a grace period, then shows the new token once', async () => {
     const rolled = { ...existing, tokenStart: 're_NewOn' };

@@ -45,6 +45,8 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
       <Dialog
         open
         onOpenChange={(open) => !open && onClose()}
+        // Still the form's flow: a stray click outside must not throw away the edits, as on the form.
+        dismiss="escape"
         title={`Give “${apiKey.name}” full access?`}
         description={
           <>
