@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
@@ -320,6 +321,67 @@ describe('Idempotency-Key', () => {
     expect(await sql(server.databaseUrl, `select id from email where "to"::text like '%long-key-%'`)).toHaveLength(12);
     const c = await sdk(sendingToken).batch.send([{ ...emails[0], subject: 'Different' }, ...emails.slice(1)], { idempotencyKey: key });
     expect(c.error).toMatchObject({ statusCode: 409 });
+  });
+
+  it("a single email's key and a batch's are different keys: `k#0` alone and a batch under `k` are two requests", async () => {
+    const email = (to: string) => ({ from: 'hello@acme.com', to, subject: 's', text: 't' });
+    const idsTo = async (pattern: string) =>
+      (await sql<{ id: string }>(server.databaseUrl, `select id from email where "to"::text like $1 order by id`, [`%${pattern}%`])).map((r) => r.id);
+    // The same email alone under `k#0`, then as a batch of one under `k`: two emails, not a replay.
+    const single = await sdk(sendingToken).emails.send(email('slot-a@example.org'), { idempotencyKey: 'slot-a#0' });
+    expect(single.error).toBeNull();
+    const batch = await sdk(sendingToken).batch.send([email('slot-a@example.org')], { idempotencyKey: 'slot-a' });
+    expect(batch.error).toBeNull();
+    expect(batch.data?.data[0].id).not.toBe(single.data?.id);
+    expect(await idsTo('slot-a@')).toHaveLength(2);
+    // A batch first, then another email alone under `k#1`: accepted, not a 409.
+    const first = await sdk(sendingToken).batch.send([email('slot-b0@example.org'), email('slot-b1@example.org')], { idempotencyKey: 'slot-b' });
+    expect(first.error).toBeNull();
+    const alone = await sdk(sendingToken).emails.send(email('slot-b2@example.org'), { idempotencyKey: 'slot-b#1' });
+    expect(alone.error).toBeNull();
+    expect(await idsTo('slot-b')).toHaveLength(3);
+    // A key too long to be suffixed: its stored hash form is no single email's key either.
+    const long = 'l'.repeat(256);
+    const hashed = `sha256:${createHash('sha256').update(long).digest('hex')}#0`;
+    const c = await sdk(sendingToken).emails.send(email('slot-c@example.org'), { idempotencyKey: hashed });
+    expect(c.error).toBeNull();
+    const d = await sdk(sendingToken).batch.send([email('slot-c@example.org')], { idempotencyKey: long });
+    expect(d.error).toBeNull();
+    expect(d.data?.data[0].id).not.toBe(c.data?.id);
+    // Each still replays as itself.
+    expect((await sdk(sendingToken).emails.send(email('slot-a@example.org'), { idempotencyKey: 'slot-a#0' })).data?.id).toBe(single.data?.id);
+    expect((await sdk(sendingToken).batch.send([email('slot-a@example.org')], { idempotencyKey: 'slot-a' })).data?.data[0].id).toBe(batch.data?.data[0].id);
+    expect(await idsTo('slot-')).toHaveLength(7);
+  });
+
+  it('a batch or an email stored in the old form (`k#i`, before the upgrade) still replays', async () => {
+    const email = (to: string) => ({ from: 'hello@acme.com', subject: 's', text: 't', to }); // keys sorted, as hashed
+    const batch = [email('old-form-0@example.org'), email('old-form-1@example.org')];
+    const long = 'o'.repeat(256);
+    const a = await sdk(sendingToken).batch.send(batch, { idempotencyKey: 'old-form' });
+    const b = await sdk(sendingToken).batch.send([email('old-form-long@example.org')], { idempotencyKey: long });
+    const c = await sdk(sendingToken).emails.send(email('old-form-single@example.org'), { idempotencyKey: 'old-form-single' });
+    expect([a.error, b.error, c.error]).toEqual([null, null, null]);
+    // As the code before the upgrade stored them: `key#i` or `sha256:<hex>#i`, a single email's hash of [email].
+    await sql(
+      server.databaseUrl,
+      `update email set idempotency_key = regexp_replace(regexp_replace(idempotency_key, '^\x1f(sha256:[0-9a-f]+)\x1f', '\\1#'), '\x1f', '#')
+       where "to"::text like '%old-form-%' and idempotency_key like '%' || chr(31) || '%'`,
+    );
+    await sql(server.databaseUrl, `update email set request_hash = $1 where idempotency_key = 'old-form-single'`, [
+      createHash('sha256')
+        .update(JSON.stringify([email('old-form-single@example.org')]))
+        .digest('hex'),
+    ]);
+    const keys = await sql<{ k: string }>(server.databaseUrl, `select idempotency_key as k from email where "to"::text like '%old-form-%' order by 1`);
+    expect(keys.map((r) => r.k)).toEqual(['old-form#0', 'old-form#1', 'old-form-single', `sha256:${createHash('sha256').update(long).digest('hex')}#0`]);
+    const a2 = await sdk(sendingToken).batch.send(batch, { idempotencyKey: 'old-form' });
+    const b2 = await sdk(sendingToken).batch.send([email('old-form-long@example.org')], { idempotencyKey: long });
+    const c2 = await sdk(sendingToken).emails.send(email('old-form-single@example.org'), { idempotencyKey: 'old-form-single' });
+    expect(a2.data?.data).toEqual(a.data?.data);
+    expect(b2.data?.data).toEqual(b.data?.data);
+    expect(c2.data?.id).toBe(c.data?.id);
+    expect(await sql(server.databaseUrl, `select id from email where "to"::text like '%old-form-%'`)).toHaveLength(4);
   });
 });
 

@@ -60,8 +60,11 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
  * the same email sent again with its fields in another order is the same request (it was a 409).
  */
 const hashOf = (value: unknown) => sha256Hex(JSON.stringify(value, (_key, v: unknown) => (isPlainObject(v) ? sortedKeys(v) : v)));
-/** The hash written before keys were sorted: a retry across the upgrade still matches its first request. */
-const unsortedHashOf = (value: unknown) => sha256Hex(JSON.stringify(value));
+/**
+ * The hashes older code wrote for these inputs (a single email as `[email]`): with its keys sorted,
+ * and before that unsorted. A retry across an upgrade still matches its first request.
+ */
+const legacyHashes = (inputs: unknown[]) => [hashOf(inputs), sha256Hex(JSON.stringify(inputs))];
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const sortedKeys = (v: Record<string, unknown>) =>
   Object.fromEntries(
@@ -95,10 +98,34 @@ function toRow(key: ApiKeyActor, e: SendEmailRequest, idempotencyKey: string | n
 }
 
 /**
- * The idempotency key stored for a batch's i-th email: `key#i`, or for a key too long for that to
- * fit the column (256), its hash with `#i` (a 254-character key in a batch of 11 was a 500).
+ * Where a batch's i-th email is stored, out of reach of every single email's key. A single email
+ * is stored under the client's key as sent; a batch's i-th email under `key` U+001F `i`, or for a
+ * key too long for that to fit the column (256: a 254-character key in a batch of 11 was a 500),
+ * U+001F `sha256:<hex of key>` U+001F `i`. A header value never holds a control character (Node
+ * answers 400 before any route runs, and checkIdempotencyKey refuses one all the same), so no
+ * client key equals a batch slot, and the two batch forms differ in their first character. The old
+ * form, `key#i` (`sha256:<hex>#i` when long), was a single email's key too: `k#0` sent alone and a
+ * batch under `k` took the same slot (a wrong replay or a 409).
  */
+const SEP = '\u001f';
 function batchSlot(key: string, i: number): string {
+  const slot = `${key}${SEP}${i}`;
+  return slot.length <= 256 ? slot : `${SEP}sha256:${sha256Hex(key)}${SEP}${i}`;
+}
+
+/**
+ * The slot the code before U+001F gave a batch's i-th email. Rows written under it keep replaying
+ * for their 24 hours after an upgrade (no migration: a row under `k#0` alone cannot tell whether
+ * it is a batch's or a single email's), and batches look them up too, but only a row whose
+ * request hash is this batch's as that code computed it (legacyHashes): a single email's hash
+ * is now of the email itself, an object, which never equals a batch's, a hash of an array. So a
+ * batch never replays a single email stored since the upgrade. Left for those 24 hours is what the
+ * old code did with its own rows: a single email sent under `k#0` still finds an old batch's row,
+ * and a batch of one still finds an old single email's row with the same body; and an old batch
+ * retried with another body is accepted as new (its old rows, of another hash, are passed over)
+ * rather than a 409. Once no row of the old code is younger than 24 hours, this finds nothing.
+ */
+function legacyBatchSlot(key: string, i: number): string {
   const slot = `${key}#${i}`;
   return slot.length <= 256 ? slot : `sha256:${sha256Hex(key)}#${i}`;
 }
@@ -106,6 +133,10 @@ function batchSlot(key: string, i: number): string {
 function checkIdempotencyKey(idempotencyKey: string | undefined): void {
   if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
     throw badInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 256 characters.', 'invalid_idempotency_key');
+  }
+  // HTTP never delivers one (Node refuses the request); refused here too, as batchSlot relies on it.
+  if (idempotencyKey !== undefined && [...idempotencyKey].some((c) => (c < ' ' && c !== '\t') || c === '\u007f')) {
+    throw badInput('Idempotency-Key', 'The Idempotency-Key header may not hold control characters.', 'invalid_idempotency_key');
   }
 }
 
@@ -152,28 +183,49 @@ export async function acceptEmails(
     }
   });
   const idempotent = opts.idempotencyKey !== undefined;
-  const requestHash = idempotent ? hashOf(inputs) : null;
+  // A single email's hash is of the email (an object), a batch's of the array: never equal, which
+  // is what tells an old batch's row from a single email's (legacyBatchSlot).
+  const requestHash = !idempotent ? null : opts.batch ? hashOf(inputs) : hashOf(inputs[0]);
   const slot = (i: number) => (!idempotent ? null : opts.batch ? batchSlot(opts.idempotencyKey!, i) : opts.idempotencyKey!);
 
   if (idempotent) {
     // Any email of the request stored under the key makes it a replay: in a permissive batch the
     // first one may have been refused for its domain and stored nothing (then every retry was new,
     // and a 409 on the slots that were stored).
-    const slots = parsed.flatMap((p, i) => (p === null ? [] : [slot(i)!]));
-    const previous = slots.length === 0 ? null : await findIdempotent(ctx.em, key.teamId, slots);
+    const indexes = parsed.flatMap((p, i) => (p === null ? [] : [i]));
+    let slotOf = slot;
+    let previous =
+      indexes.length === 0
+        ? null
+        : await findIdempotent(
+            ctx.em,
+            key.teamId,
+            indexes.map((i) => slotOf(i)!),
+          );
+    if (!previous && opts.batch && indexes.length > 0) {
+      // Stored by the code before U+001F, within 24 hours: only this same batch's rows.
+      slotOf = (i) => legacyBatchSlot(opts.idempotencyKey!, i);
+      previous = await findIdempotent(
+        ctx.em,
+        key.teamId,
+        indexes.map((i) => slotOf(i)!),
+        legacyHashes(inputs),
+      );
+    }
     if (previous) {
-      if (previous.requestHash !== requestHash && previous.requestHash !== unsortedHashOf(inputs)) {
+      // Before singles hashed the email alone, they hashed [email] (and before that, unsorted).
+      if (previous.requestHash !== requestHash && !legacyHashes(inputs).includes(previous.requestHash ?? '')) {
         throw conflict('This idempotency key has already been used on a request with a different payload.', 'invalid_idempotent_request');
       }
       if (!opts.batch) return { ids: [previous.id], errors, replayed: true, due: [] };
       const emails = await ctx.em.find(
         Email,
-        { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slot(i)!) } },
+        { teamId: key.teamId, idempotencyKey: { $in: parsed.map((_, i) => slotOf(i)!) }, requestHash: previous.requestHash },
         { fields: ['id', 'idempotencyKey'] },
       );
       const ids: string[] = [];
       for (const [i, p] of parsed.entries()) {
-        const id = emails.find((e) => e.idempotencyKey === slot(i))?.id;
+        const id = emails.find((e) => e.idempotencyKey === slotOf(i))?.id;
         if (id !== undefined) ids.push(id);
         // Refused for its domain the first time: the same refusal again.
         else if (p !== null)
@@ -225,11 +277,16 @@ export async function acceptEmails(
   };
 }
 
-/** The first email stored under one of these idempotency keys in the last 24 hours, if any. */
-async function findIdempotent(em: EntityManager, teamId: string, idempotencyKeys: string[]): Promise<Email | null> {
+/** The first email stored under one of these idempotency keys in the last 24 hours (with one of these request hashes), if any. */
+async function findIdempotent(em: EntityManager, teamId: string, idempotencyKeys: string[], requestHashes?: string[]): Promise<Email | null> {
   return em.findOne(
     Email,
-    { teamId, idempotencyKey: { $in: idempotencyKeys }, createdAt: { $gte: new Date(Date.now() - IDEMPOTENCY_TTL_MS) } },
+    {
+      teamId,
+      idempotencyKey: { $in: idempotencyKeys },
+      createdAt: { $gte: new Date(Date.now() - IDEMPOTENCY_TTL_MS) },
+      ...(requestHashes ? { requestHash: { $in: requestHashes } } : {}),
+    },
     { orderBy: { idempotencyKey: 'asc' } },
   );
 }
