@@ -67,7 +67,6 @@ type Documents = {
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportDetailDocument,
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportProgressDocument,
-    "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": typeof types.ExportKeyNamesDocument,
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.CreateExportDocument,
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": typeof types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n      oldestLogAt\n    }\n  }\n": typeof types.LogsPageDocument,
@@ -136,7 +135,6 @@ const documents: Documents = {
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportDetailDocument,
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportProgressDocument,
-    "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n": types.ExportKeyNamesDocument,
     "\n  mutation CreateExport($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportDetail_export\n    }\n  }\n": types.CreateExportDocument,
     "\n  fragment LogsTable_log on UsageLog {\n    id\n    method\n    endpoint\n    statusCode\n    errorName\n    errorMessage\n    durationMs\n    userAgent\n    createdAt\n    apiKeyId\n    apiKeyName\n    apiKey {\n      id\n      name\n    }\n  }\n": types.LogsTable_LogFragmentDoc,
     "\n  query LogsPage($filter: UsageLogFilter, $first: Int, $after: String) {\n    usageLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...LogsTable_log\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n      searchedUntil\n    }\n    usageLogRetention {\n      days\n      oldestAt\n      oldestLogAt\n    }\n  }\n": types.LogsPageDocument,
@@ -378,10 +376,6 @@ export function graphql(source: "\n  query ExportDetail($id: ID!) {\n    export(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"): (typeof documents)["\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ExportKeyNames {\n    apiKeys {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

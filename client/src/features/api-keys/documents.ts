@@ -68,7 +68,7 @@ export const ApiKeyDomainsQuery = graphql(`
   }
 `);
 
-/** The keys a list page can be filtered by (Logs, Emails). */
+/** The keys a list page can be filtered by (Logs, Emails), and the names that audit events and exports show. */
 export const ApiKeyFilterKeysQuery = graphql(`
   query ApiKeyFilterKeys {
     apiKeys {

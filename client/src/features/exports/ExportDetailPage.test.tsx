@@ -5,6 +5,7 @@ import { OperationTypeNode } from 'graphql';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { filterKeysMock } from '../api-keys/test-fixtures';
 import { ExportDetailQuery } from './documents';
 import { ExportDetailPage } from './ExportDetailPage';
 import { anExport } from './test-fixtures';
@@ -15,9 +16,9 @@ const detailMock = (exp: ReturnType<typeof anExport>) => ({
 });
 
 /** Queries answered from mocks; the progress subscription driven by the test. */
-function renderDetail(exp: ReturnType<typeof anExport>, user = adminUser) {
+function renderDetail(exp: ReturnType<typeof anExport>, user = adminUser, mocks: readonly MockLink.MockedResponse[] = []) {
   const progress = new MockSubscriptionLink();
-  const link = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, progress, new MockLink([detailMock(exp)]));
+  const link = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, progress, new MockLink([detailMock(exp), ...mocks]));
   const view = renderWithProviders(
     <Routes>
       <Route path="/exports/:id" element={<ExportDetailPage />} />
@@ -109,6 +110,11 @@ describe('ExportDetailPage', () => {
     expect(bar().getAttribute('aria-valuenow')).toBe('100');
     expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull();
     expect(screen.getByText('Only admins can download exports.')).toBeTruthy();
+  });
+
+  it("names the API key it was filtered by, from the query that the list pages' API key filter uses", async () => {
+    renderDetail(anExport('e5', { filters: { apiKeyId: 'k1', statusClass: 4 } }), memberUser, [filterKeysMock([{ id: 'k1', name: 'Production' }])]);
+    expect(await screen.findByText('API key: Production · Status: 4xx')).toBeTruthy();
   });
 
   it('says why an export failed', async () => {

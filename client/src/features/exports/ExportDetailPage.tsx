@@ -13,9 +13,10 @@ import { DownloadIcon } from '../../ui/icons';
 import { PageHeader } from '../../ui/PageHeader';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { RelativeTime } from '../../ui/RelativeTime';
+import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportStatusBadge } from './components/ExportStatusBadge';
 import { formatRows, formatTotalRows } from './components/ExportsTable';
-import { ExportDetailQuery, ExportKeyNamesQuery, ExportProgressSubscription } from './documents';
+import { ExportDetailQuery, ExportProgressSubscription } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters } from './filter-labels';
 import { summarizeFilters } from './filters';
@@ -62,13 +63,13 @@ export function ExportDetailPage() {
   // Each event carries the export, which the cache merges into the query above by its id.
   useSubscription(ExportProgressSubscription, processing ? { variables: { id }, onError: () => setPolling(true) } : skipToken);
   const filteredByKey = !!exp?.filters && typeof exp.filters === 'object' && 'apiKeyId' in exp.filters;
-  const keys = useQuery(ExportKeyNamesQuery, { skip: !filteredByKey });
+  const { keyName } = useApiKeyFilterKeys({ skip: !filteredByKey });
 
   return (
     <DetailPage query={{ data, loading, error, refetch }} item={exp} back={{ to: '/exports', label: 'Exports' }} noun="Export">
       {(exp) => {
         const { title, noun } = RESOURCES[exp.resource];
-        const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, (keyId) => keys.data?.apiKeys.find((k) => k.id === keyId)?.name));
+        const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, keyName));
         // While it is written, admins may download it already: the file arrives as rows are
         // written and completes when the export is ready (the server's streamUrl).
         const download =

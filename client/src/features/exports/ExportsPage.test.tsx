@@ -1,7 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { memberUser, renderWithProviders } from '../../test/render';
-import { ExportKeyNamesQuery, ExportsPageQuery } from './documents';
+import { filterKeysMock } from '../api-keys/test-fixtures';
+import { ExportsPageQuery } from './documents';
 import { ExportsPage } from './ExportsPage';
 import { anExport } from './test-fixtures';
 
@@ -37,10 +38,8 @@ describe('ExportsPage', () => {
           anExport('e3', { resource: 'API_KEYS', status: 'EXPIRED', createdBy: null }),
           anExport('e4', { resource: 'CONTACTS', status: 'FAILED', rowCount: 2000 }),
         ]),
-        {
-          request: { query: ExportKeyNamesQuery },
-          result: { data: { apiKeys: [{ __typename: 'ApiKey', id: 'k1', name: 'Production' }] } },
-        },
+        // The key names come from the query that the list pages' API key filter uses.
+        filterKeysMock([{ id: 'k1', name: 'Production' }]),
       ],
     });
     const table = await screen.findByRole('table', { name: 'Exports' });

@@ -1,12 +1,12 @@
-import { useQuery } from '@apollo/client/react';
 import { ListState } from '../../app/ListState';
 import { usePageTitle } from '../../app/page-title';
 import { useThresholds } from '../../app/session';
 import { useCursorList } from '../../app/useCursorList';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
+import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportsTable } from './components/ExportsTable';
-import { ExportKeyNamesQuery, ExportsPageQuery } from './documents';
+import { ExportsPageQuery } from './documents';
 
 const PAGE_SIZE = 25;
 
@@ -17,8 +17,7 @@ export function ExportsPage() {
   const list = useCursorList(ExportsPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.exports });
   const exports = list.nodes;
   const filteredByKey = exports.some((e) => e.filters && typeof e.filters === 'object' && 'apiKeyId' in e.filters);
-  const keys = useQuery(ExportKeyNamesQuery, { skip: !filteredByKey });
-  const keyName = (id: string) => keys.data?.apiKeys.find((k) => k.id === id)?.name;
+  const { keyName } = useApiKeyFilterKeys({ skip: !filteredByKey });
 
   return (
     <>

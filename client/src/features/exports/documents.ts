@@ -61,13 +61,3 @@ export const ExportProgressSubscription = graphql(`
     }
   }
 `);
-
-/** Names for the API keys that exports were filtered by. */
-export const ExportKeyNamesQuery = graphql(`
-  query ExportKeyNames {
-    apiKeys {
-      id
-      name
-    }
-  }
-`);
