@@ -36,8 +36,9 @@ const schema = z.object({
   EXPLORER_DIST: z.string().default(path.join(root, 'explorer', 'dist')),
   EXPORT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   /**
-   * How long counting an export's first 1,001 rows (and asking for the planner's estimate) may take
-   * before the export is taken as large: a filter matching few of many rows reads them all.
+   * How long counting an export's first 1,001 rows and asking for the planner's estimate may take
+   * together (one deadline; the count gets up to three quarters of it) before the export is taken
+   * as large: a filter matching few of many rows reads them all.
    */
   EXPORT_COUNT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),

@@ -109,16 +109,21 @@ export const COUNT_TIMEOUT_MS = 2000;
 /**
  * Exact up to INLINE_MAX_ROWS; above, the planner's estimate. A filter matching few of many rows
  * makes the count read them all (5.5 s for one log path over 3 million logs in the scale probe):
- * past EXPORT_COUNT_TIMEOUT_MS the count gives up and the export is taken as a large one, which
- * counts as it writes; should the estimate time out too, it is "more than INLINE_MAX_ROWS".
+ * past its share of EXPORT_COUNT_TIMEOUT_MS the count gives up and the export is taken as a large
+ * one, which counts as it writes; should the estimate time out too, it is "more than
+ * INLINE_MAX_ROWS". The count and the estimate share one deadline of EXPORT_COUNT_TIMEOUT_MS (each
+ * had its own, so a count that timed out could be followed by an estimate waiting as long again,
+ * on the same lock): the count may take three quarters of it, the estimate what is left, so that a
+ * count cut short still leaves the estimate (planning only, usually a few milliseconds) its time.
  */
 async function estimateExportRows(em: EntityManager, ms: number, query: string): Promise<ExportEstimate> {
-  const counted = await withinTimeout(em, ms, async (sql) => {
+  const deadline = Date.now() + ms;
+  const counted = await withinTimeout(em, deadline - Math.floor(ms / 4), async (sql) => {
     const [{ n }] = await sql<{ n: string }>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
     return Number(n);
   });
   if (counted !== null && counted <= INLINE_MAX_ROWS) return { rowCount: counted, exact: true };
-  const planned = await withinTimeout(em, ms, (sql) => estimateRows(sql, query));
+  const planned = await withinTimeout(em, deadline, (sql) => estimateRows(sql, query));
   return { rowCount: planned ?? INLINE_MAX_ROWS + 1, exact: false };
 }
 
@@ -127,11 +132,16 @@ const QUERY_CANCELED = '57014';
 
 type Sql = <R>(query: string) => Promise<R[]>;
 
-/** Runs `work` in a transaction whose statements may take `ms` each; null when one is cut short. */
-async function withinTimeout<T>(em: EntityManager, ms: number, work: (sql: Sql) => Promise<T>): Promise<T | null> {
+/**
+ * Runs `work` in a transaction whose statements must end by `deadline` (epoch ms); null when one
+ * is cut short, or when the deadline has passed before it starts (statement_timeout 0 would be none).
+ */
+async function withinTimeout<T>(em: EntityManager, deadline: number, work: (sql: Sql) => Promise<T>): Promise<T | null> {
   try {
     return await em.fork().transactional(async (tx) => {
-      await tx.execute(`set local statement_timeout = ${Math.trunc(ms)}`);
+      const left = Math.trunc(deadline - Date.now());
+      if (left < 1) return null;
+      await tx.execute(`set local statement_timeout = ${left}`);
       return work(<R>(query: string) => tx.execute<R[]>(query));
     });
   } catch (e) {
