@@ -5,6 +5,12 @@ import { type Body, onlyFields } from '../../rest/body.js';
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 /** An address field's longest form: a header line's limit (RFC 5322), display name included. */
 const MAX_ADDRESS_FIELD = 998;
+/**
+ * `from`'s longest form, display name included: what `email.from` (varchar(320)) keeps, counted
+ * as PostgreSQL counts (code points). A longer one was accepted here and then refused by the
+ * insert, a 500.
+ */
+const MAX_FROM = 320;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\x00-\x1f\x7f]/;
 /**
@@ -121,7 +127,9 @@ const TAG_CHARACTERS = (field: string) => `\`${field}\` may contain only ASCII l
 
 export const sendEmailSchema = z
   .object({
-    from: address('from'),
+    from: address('from').refine((v) => v.length <= MAX_FROM || countCodePoints(v) <= MAX_FROM, {
+      message: `\`from\` must be at most ${MAX_FROM} characters, display name included.`,
+    }),
     to: addressList('to', 50),
     subject: z.string().trim().min(1, '`subject` must not be empty.').max(998),
     html: optional(z.string().max(5_000_000)),
@@ -167,6 +175,12 @@ export const sendEmailSchema = z
     ),
   })
   .refine((v) => v.html !== undefined || v.text !== undefined, { message: 'Missing `html` or `text` field.', path: ['html'] });
+
+function countCodePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 
 /** Standard base64, line breaks allowed (MIME wraps it), in whole groups of four. */
 function isBase64(v: string): boolean {
