@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
 import {
   Arg,
@@ -6,6 +7,7 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   InputType,
   Int,
   Mutation,
@@ -19,6 +21,7 @@ import {
 import { notFound, unauthenticated } from '../../errors.js';
 import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
 import type { Context } from '../../graphql/context.js';
+import { refuseEnumsInJsonLiteral } from '../../graphql/json-literal.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { ApiKeyFilter } from '../api-key/api-key.resolver.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
@@ -138,16 +141,22 @@ export class ExportResolver {
   exportEstimate(
     @Arg('input', () => CreateExportInput, { description: 'What would be exported, and its filters' }) input: CreateExportInput,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ExportEstimateResult> {
-    return estimateExport(ctx.em, requireManager(ctx.actor), input, ctx.services.config.EXPORT_COUNT_TIMEOUT_MS);
+    const actor = requireManager(ctx.actor);
+    refuseEnumsInJsonLiteral(info, 'input', 'filters');
+    return estimateExport(ctx.em, actor, input, ctx.services.config.EXPORT_COUNT_TIMEOUT_MS);
   }
 
   @Mutation(() => Export, { description: `Admins and full-access keys only. READY at once for ${INLINE_MAX_ROWS.toLocaleString('en-US')} rows or fewer` })
   createExport(
     @Arg('input', () => CreateExportInput, { description: 'What to export, and its filters' }) input: CreateExportInput,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Export> {
-    return createExport(ctx.em, ctx.services, requireManager(ctx.actor), input);
+    const actor = requireManager(ctx.actor);
+    refuseEnumsInJsonLiteral(info, 'input', 'filters');
+    return createExport(ctx.em, ctx.services, actor, input);
   }
 
   @Subscription(() => Export, {
