@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
 import { api, count, sdk, setUpTeam, type Team } from './rest-harness.js';
@@ -51,5 +52,31 @@ describe('`from` longer than the column that keeps it', () => {
     }
     const res = await post('/emails', { ...email, from: `${'A'.repeat(321 - address.length)}${address}` });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
+  });
+});
+
+describe('a request Node refuses before any route (too large a URL or headers, not HTTP)', () => {
+  it('a 20 KB query string is 431 in the REST error shape, not an empty body', async () => {
+    const res = await fetch(`${server.url}/api/emails?search=${'a'.repeat(20_000)}`, { headers: { authorization: `Bearer ${team.full.token}` } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ statusCode: 431, name: 'request_header_fields_too_large', message: expect.stringMatching(/too large/) });
+  });
+
+  it('a request line that is not HTTP is 400 in the REST error shape', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('FOO /api/emails HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/\r\ncontent-type: application\/json/i);
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    expect(JSON.parse(body)).toEqual({ statusCode: 400, name: 'validation_error', message: expect.any(String) });
   });
 });

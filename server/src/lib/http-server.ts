@@ -1,5 +1,6 @@
-import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, type Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 
 type Shapes = { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse };
@@ -24,6 +25,45 @@ const isClass = (f: unknown) => typeof f === 'function' && /^class\b/.test(Funct
  * is Node's plain one and Express does as it always did.
  */
 export function expressServer(app: Express, node: Shapes = NODE): Server {
+  return answerClientErrors(createExpressServer(app, node));
+}
+
+/** What a request Node's parser refused is answered, by its error code (as Node's own answers). */
+const CLIENT_ERRORS: Record<string, { status: number; name: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    name: 'request_header_fields_too_large',
+    message: 'The request line and headers are too large (at most 16 KB): send long filters in fewer, shorter query parameters.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, name: 'request_timeout', message: 'The request took too long to arrive.' },
+};
+const BAD_REQUEST = { status: 400, name: 'validation_error', message: 'The request is not valid HTTP/1.1.' };
+
+/**
+ * A request Node refuses before any route sees it (a URL or headers over 16 KB, a method or line
+ * that is not HTTP) was answered by Node with a status and an empty body: answered here with the
+ * REST API's error body, `{ statusCode, name, message }`, as every other refusal; then the
+ * connection is closed.
+ */
+export function answerClientErrors(server: Server): Server {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node's own handler: answer only when no response on this connection (a keep-alive one
+    // may have served others) has begun to be written; otherwise the answer would corrupt it.
+    const inFlight = (socket as Duplex & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+    if (!socket.writable || inFlight?._headerSent || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const { status, name, message } = (err.code !== undefined && CLIENT_ERRORS[err.code]) || BAD_REQUEST;
+    const body = JSON.stringify({ statusCode: status, name, message });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+function createExpressServer(app: Express, node: Shapes): Server {
   if (isClass(node.IncomingMessage) || isClass(node.ServerResponse)) return createServer(app);
   // Function constructors on purpose: a class's `prototype` cannot be replaced, and
   // Reflect.construct with another new.target made every request slower than Express alone.
