@@ -524,6 +524,46 @@ describe('delivery under a steady stream of sends', () => {
   });
 });
 
+describe('delivery from the floor', () => {
+  it('still delivers an email stamped before emails already sent (a write committed late, or another clock), through the sweep', async () => {
+    const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    try {
+      const a = await signUpAdmin(s, 'Floor');
+      await a.client.gql(`mutation { createDomain(input: { name: "floor.test" }) { id } }`);
+      const key = await a.client.gql(`mutation { createApiKey(input: { name: "f", permission: SENDING_ACCESS }) { token } }`);
+      const resend = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      const send = async (subject: string) => {
+        const { data, error } = await resend.emails.send({ from: 'a@floor.test', to: 'r@example.org', subject, text: 'x' });
+        expect(error).toBeNull();
+        return data!.id;
+      };
+      const sent = (ids: string[]) =>
+        waitFor(async () => {
+          const r = await sql<{ status: string }>(s.databaseUrl, 'select status from email where id = any($1)', [ids]);
+          return r.length === ids.length && r.every((e) => e.status === 'sent') ? r : undefined;
+        });
+      // Emails sent and delivered: claims after new sends now start from just before the newest.
+      await sent(await Promise.all([1, 2, 3].map((i) => send(`Floor ${i}`))));
+      // An email queued a minute before them, as a write committed late (or an instance whose
+      // clock is behind) leaves one, then a new send: both go out.
+      const [late] = await sql<{ id: string }>(
+        s.databaseUrl,
+        `insert into email select (json_populate_record(e, json_build_object('id', gen_random_uuid(), 'status', 'queued', 'subject', 'Floor late',
+                  'created_at', now() - interval '1 minute', 'sent_at', null, 'claimed_at', null, 'idempotency_key', null))).*
+           from email e where e.subject = 'Floor 1' returning id`,
+      );
+      const fresh = await send('Floor 4');
+      await sent([fresh, late.id]);
+      expect(await sql(s.databaseUrl, `select subject from outbox_message where subject in ('Floor late', 'Floor 4') order by subject`)).toEqual([
+        { subject: 'Floor 4' },
+        { subject: 'Floor late' },
+      ]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('loses no usage log under load', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });

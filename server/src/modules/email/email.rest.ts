@@ -24,7 +24,7 @@ async function send(req: Request, ctx: RestContext, batch: boolean) {
   const permissive = batch && batchValidation(req) === 'permissive';
   const { ids: accepted, errors, replayed, due } = await acceptEmails(ctx, inputs, { idempotencyKey, batch, permissive });
   if (!replayed) {
-    if (due.length < accepted.length) ctx.services.emailDelivery.kick();
+    if (due.length < accepted.length) ctx.services.emailDelivery.kick(true); // new emails: a claim from the floor finds them
     if (due.length > 0) await scheduleDue(ctx.services.jobs, due, ctx.services.logger);
   }
   const ids = accepted.map((id) => ({ id }));
