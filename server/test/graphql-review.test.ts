@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
+import WebSocket from 'ws';
+import { insertProcessingExport, PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 
 /*
  * Defects found by attacking a running server over GraphQL (POST /graphql and the graphql-ws
@@ -46,5 +48,68 @@ describe('createExport: a JSON filter written in the query text', () => {
     expect(variable.errors).toBeUndefined();
     expect(variable.data?.createExport.filters).toEqual({ emailStatus: 'sent' });
     expect(await exportsOf(user.team.id)).toBe(2);
+  });
+});
+
+/** A second admin of the admin's team, signed in: its client and its membership id. */
+async function secondAdmin(admin: TestClient): Promise<{ client: TestClient; memberId: string }> {
+  const email = uniqueEmail('second-admin');
+  const invite = await admin.gql(`mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`, { i: { email, role: 'ADMIN' } });
+  const client = server.client();
+  const joined = await client.gql(`mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }`, {
+    i: { token: invite.data!.inviteMember.token, password: PASSWORD },
+  });
+  expect(joined.errors).toBeUndefined();
+  const members = await admin.gql(`{ team { members { id user { email } } } }`);
+  const memberId = members.data!.team.members.find((m: { user: { email: string } }) => m.user.email === email).id as string;
+  return { client, memberId };
+}
+
+describe('exportProgress: the caller is read again at every event', () => {
+  it('an admin demoted to member while following an export gets no downloadUrl or streamUrl in the later events (they kept the role of the moment they subscribed)', async () => {
+    const { client: admin, user } = await signUpAdmin(server);
+    const second = await secondAdmin(admin);
+    const id = await insertProcessingExport(server.databaseUrl, user.team.id);
+    const ws = createWsClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { cookie: second.client.cookie! } });
+        }
+      },
+    });
+    type Event = { status: string; processedRows: number; downloadUrl: string | null; streamUrl: string | null };
+    const events: Event[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      ws.subscribe(
+        { query: `subscription($id: ID!) { exportProgress(id: $id) { status processedRows downloadUrl streamUrl } }`, variables: { id } },
+        { next: (m) => events.push(m.data!.exportProgress as Event), error: reject, complete: resolve },
+      );
+    });
+    try {
+      // An admin: the first event (the current state) carries the stream link.
+      await waitFor(() => (events.length ? true : undefined), 10_000, 'the first event');
+      expect(events[0].streamUrl).toMatch(/\/api\/exports\/.+\/download$/);
+      const demoted = await admin.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: MEMBER) { role } }`, { id: second.memberId });
+      expect(demoted.data?.updateMemberRole.role).toBe('MEMBER');
+      // Progress, then READY, from the export's writer (another instance, say).
+      await sql(server.databaseUrl, `update export set processed_rows = 5 where id = $1`, [id]);
+      await sql(server.databaseUrl, `select pg_notify('export_progress', $1)`, [id]);
+      await waitFor(() => (events.length >= 2 ? true : undefined), 10_000, 'the progress event');
+      await sql(
+        server.databaseUrl,
+        `update export set status = 'READY', row_count = 5, processed_rows = 5, completed_at = now(), expires_at = now() + interval '7 days' where id = $1`,
+        [id],
+      );
+      await sql(server.databaseUrl, `select pg_notify('export_progress', $1)`, [id]);
+      await done;
+    } finally {
+      await ws.dispose();
+    }
+    expect(events.at(-1)).toMatchObject({ status: 'READY', downloadUrl: null, streamUrl: null });
+    for (const e of events.slice(1)) expect(e).toMatchObject({ downloadUrl: null, streamUrl: null });
+    // What a member sees over HTTP too.
+    const over = await second.client.gql(`query($id: ID!) { export(id: $id) { status downloadUrl streamUrl } }`, { id });
+    expect(over.data?.export).toEqual({ status: 'READY', downloadUrl: null, streamUrl: null });
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sha256Hex } from '../../lib/crypto.js';
-import { Membership } from '../team/team.entity.js';
+import { Membership, type Role } from '../team/team.entity.js';
 import type { Actor, UserActor } from './actor.js';
 import { Session } from './session.entity.js';
 
@@ -25,24 +25,27 @@ export async function actorFromSession(em: EntityManager, sessionToken: string):
 }
 
 /**
- * Whether a caller admitted earlier (a subscription's, say) still would be: its session not
- * signed out, expired or its membership removed; its key not deleted, disabled, expired or made
- * sending-only, and the token it presented still one of the key's (a roll ends the old one at
- * the end of its grace period). A member's role is not looked at: a reader of the team stays one.
+ * The caller admitted earlier (a subscription's, say) as it stands now, or null when the gate
+ * would no longer let it in: its session signed out, expired or its membership removed; its key
+ * deleted, disabled, expired or made sending-only, or the token it presented no longer one of the
+ * key's (a roll ends the old one at the end of its grace period). A member stays a reader of the
+ * team whatever its role, but the role is read again: an admin demoted meanwhile is a member now
+ * (no more download links).
  */
-export async function stillAdmitted(em: EntityManager, actor: Actor, key?: { tokenHash: string } | null): Promise<boolean> {
-  const rows =
-    actor.kind === 'user'
-      ? await em.execute(
-          `select 1 from session s join membership m on m.user_id = s.user_id and m.team_id = s.team_id
-            where s.id = ? and s.expires_at > now()`,
-          [actor.sessionId],
-        )
-      : await em.execute(
-          `select 1 from api_key
-            where id = ? and enabled and permission = 'FULL_ACCESS' and (expires_at is null or expires_at > now())
-              and (token_hash = ? or (previous_token_hash = ? and previous_token_expires_at > now()))`,
-          [actor.apiKeyId, key?.tokenHash ?? '', key?.tokenHash ?? ''],
-        );
-  return rows.length > 0;
+export async function currentActor(em: EntityManager, actor: Actor, key?: { tokenHash: string } | null): Promise<Actor | null> {
+  if (actor.kind === 'user') {
+    const rows = await em.execute<{ role: Role }[]>(
+      `select m.role from session s join membership m on m.user_id = s.user_id and m.team_id = s.team_id
+        where s.id = ? and s.expires_at > now()`,
+      [actor.sessionId],
+    );
+    return rows.length > 0 ? { ...actor, role: rows[0].role } : null;
+  }
+  const rows = await em.execute(
+    `select 1 from api_key
+      where id = ? and enabled and permission = 'FULL_ACCESS' and (expires_at is null or expires_at > now())
+        and (token_hash = ? or (previous_token_hash = ? and previous_token_expires_at > now()))`,
+    [actor.apiKeyId, key?.tokenHash ?? '', key?.tokenHash ?? ''],
+  );
+  return rows.length > 0 ? actor : null;
 }

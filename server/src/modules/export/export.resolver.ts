@@ -25,7 +25,7 @@ import { refuseEnumsInJsonLiteral } from '../../graphql/json-literal.js';
 import { pubSub } from '../../graphql/pubsub.js';
 import { ApiKeyFilter } from '../api-key/api-key.resolver.js';
 import { canManage, requireManager, requireReader } from '../auth/actor.js';
-import { stillAdmitted } from '../auth/session.js';
+import { currentActor } from '../auth/session.js';
 import { BroadcastFilter } from '../broadcast/broadcast.resolver.js';
 import { ContactFilter } from '../contact/contact.resolver.js';
 import { DomainFilter } from '../domain/domain.resolver.js';
@@ -97,8 +97,11 @@ async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
     if (TERMINAL.has(effectiveStatus(exp))) return;
     for await (const _ of events) {
       // Signed out, removed from the team, its key deleted meanwhile: the subscription ends
-      // rather than go on telling a caller the gate would now refuse.
-      if (!(await stillAdmitted(ctx.em.fork(), ctx.actor!, ctx.admission.key))) throw unauthenticated('Your session or key is no longer valid.');
+      // rather than go on telling a caller the gate would now refuse. Still let in, the caller is
+      // read again: an admin demoted meanwhile gets no downloadUrl or streamUrl from now on.
+      const now = await currentActor(ctx.em.fork(), ctx.actor!, ctx.admission.key);
+      if (!now) throw unauthenticated('Your session or key is no longer valid.');
+      ctx.actor = now;
       exp = await findExport(ctx.em.fork(), teamId, id);
       if (!exp) return;
       yield exp;
