@@ -80,3 +80,29 @@ describe('a request Node refuses before any route (too large a URL or headers, n
     expect(JSON.parse(body)).toEqual({ statusCode: 400, name: 'validation_error', message: expect.any(String) });
   });
 });
+
+describe('a contact’s address is one an email could be sent to', () => {
+  const contacts = (email: string) => count(server, 'contact', 'email = $1', [email]);
+
+  for (const email of [
+    'x\u0001@review-contacts.com',
+    '<x>@review-contacts.com',
+    'a,b@review-contacts.com',
+    'a;b@review-contacts.com',
+    'a"b@review-contacts.com',
+    'Ada <ada@review-contacts.com>',
+  ]) {
+    it(`POST /contacts refuses ${JSON.stringify(email)} with 422 naming email, and stores nothing`, async () => {
+      const res = await post('/contacts', { email }, team.full.token);
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body).toMatchObject({ statusCode: 422, name: 'validation_error' });
+      expect(await contacts(email.toLowerCase())).toBe(0);
+    });
+  }
+
+  it('an ordinary address (any case, with + and dots) is still taken', async () => {
+    const res = await post('/contacts', { email: ' Ada.Lovelace+news@Review-Contacts.com ' }, team.full.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await contacts('ada.lovelace+news@review-contacts.com')).toBe(1);
+  });
+});

@@ -6,6 +6,7 @@ import { isUuid } from '../../lib/ids.js';
 import { searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { normaliseEmail } from '../auth/validation.js';
+import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';
 import type { ContactFilter } from './contact.filter.js';
@@ -69,8 +70,18 @@ export async function getContact(em: EntityManager, teamId: string, idOrEmail: s
   return contact;
 }
 
+/**
+ * A contact's address: one that POST /emails takes as a recipient, bare (no display name). The
+ * looser sign-up rule took `x\u0001@a.com`, `<x>@a.com` and `a,b@a.com`, which no send accepts.
+ */
+function contactEmail(raw: string): string {
+  const email = normaliseEmail(raw);
+  if (parseAddress(email) !== email) throw badInput('email', 'Enter a valid email address.');
+  return email;
+}
+
 export async function createContact(em: EntityManager, actor: Actor, input: CreateContactInput): Promise<Contact> {
-  const email = normaliseEmail(input.email ?? '');
+  const email = contactEmail(input.email ?? '');
   const firstName = checkPersonName(input.firstName, 'firstName', 'First name');
   const lastName = checkPersonName(input.lastName, 'lastName', 'Last name');
   if (await em.count(Contact, { team: actor.teamId, email })) throw badInput('email', DUPLICATE);
