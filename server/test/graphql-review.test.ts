@@ -113,3 +113,20 @@ describe('exportProgress: the caller is read again at every event', () => {
     expect(over.data?.export).toEqual({ status: 'READY', downloadUrl: null, streamUrl: null });
   });
 });
+
+describe('apiKeys(filter: { search })', () => {
+  it('a search over 100 characters is refused naming it, as on every other list (it ran an ILIKE of any length: 100,000 characters were taken)', async () => {
+    const { client } = await signUpAdmin(server);
+    const long = 'k'.repeat(101);
+    const list = await client.gql(`query($s: String) { apiKeys(filter: { search: $s }) { id } }`, { s: long });
+    expect(list.data ?? null).toBeNull();
+    expect(list.errors?.[0]).toMatchObject({ message: 'Search must be at most 100 characters.', extensions: { code: 'BAD_USER_INPUT', field: 'search' } });
+    // The same builder behind the API keys export.
+    const exp = await client.gql(`mutation($s: String) { createExport(input: { resource: API_KEYS, apiKeys: { search: $s } }) { id } }`, { s: long });
+    expect(exp.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filters.search' } });
+    // At the limit, it still searches.
+    const ok = await client.gql(`query($s: String) { apiKeys(filter: { search: $s }) { id } }`, { s: 'k'.repeat(100) });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.apiKeys).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postg
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { escapeLike } from '../../lib/sql.js';
+import { escapeLike, SEARCH_MAX } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
@@ -83,6 +83,8 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
   const and: FilterQuery<ApiKey>[] = [];
   const search = filter.search?.trim();
   if (search) {
+    // As every list's search (lib/sql.ts searchPattern); a key's name is at most 50 characters.
+    if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
     const literal = escapeLike(search);
     and.push({ $or: [{ name: { $ilike: `%${literal}%` } }, { tokenStart: { $like: `${literal}%` } }] });
   }
