@@ -143,6 +143,44 @@ describe('faults: an export caught by a database outage', () => {
     expect(await sql(databaseUrl, `select 1 from outbox_message where subject like 'Your contacts export is ready%'`)).toHaveLength(1);
   }, 120_000);
 
+  it('shutting down does not wait for ever for an export stuck in a statement: it is cancelled and left to a retry, which the next instance writes', async () => {
+    const databaseUrl = await createTestDatabase('faults');
+    const first = await startInProcess(databaseUrl);
+    let stopped: Promise<unknown> | null = null;
+    cleanup.push(() => stopped ?? first.stop());
+    const team = await setUpTeam(first.url);
+    await seedContacts(databaseUrl, team.teamId, 5_000);
+    // The export's chunks cannot be written: its writer waits on the lock, in a statement.
+    const release = await lockChunks(databaseUrl);
+    cleanup.push(release);
+    const client = createClient(first.url);
+    client.cookie = team.cookie;
+    const created = await client.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status } }`);
+    expect(created.data!.createExport.status).toBe('PROCESSING');
+    const id = created.data!.createExport.id as string;
+    await waitFor(
+      async () => ((await sql(databaseUrl, 'select 1 from export where id = $1 and writing_attempt is not null', [id])).length ? true : undefined),
+      20_000,
+      'the export to be written',
+    );
+    await sleep(500);
+    stopped = first.stop();
+    // pg-boss gives a running job 10 s to end; the stuck statement was waited for after that, for ever.
+    const outcome = await Promise.race([stopped.then(() => 'stopped'), sleep(25_000).then(() => 'still stopping')]);
+    expect(outcome).toBe('stopped');
+    await release();
+    expect((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status).toBe('PROCESSING');
+
+    const second = await startInProcess(databaseUrl);
+    cleanup.push(() => second.stop());
+    await waitFor(
+      async () => ((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
+      60_000,
+      'the next instance to write the export',
+    );
+    expect((await sql<{ row_count: number }>(databaseUrl, 'select row_count from export where id = $1', [id]))[0].row_count).toBe(5_000);
+  }, 120_000);
+
   it(`the sweep fails exports PROCESSING for ${ORPHANED_AFTER_MINUTES} minutes without a job, and leaves the rest`, async () => {
     const { databaseUrl, server, team } = await setUp();
     const insert = async (age: string) =>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, rateLimited } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -196,7 +197,32 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .execute('update export set writing_attempt = null where id = ? and writing_attempt = ?', [exportId, attempt])
       .then(() => services.notifier.notify('export_progress', exportId));
   const outcome = await withExportConnections(pools, async (copy, writer, discard) => {
-    const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
+    // A background export stuck in a statement (a table locked, say) would never reach its next
+    // check, and shutting down waited for it for ever (the pools end only once it lets go): when
+    // the instance stops, its statements are cancelled, and the job is left to a retry.
+    const cancel = () => void cancelStatements(services, [copy, writer]);
+    if (background) services.stopping?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await writeAttempt(copy, writer, discard);
+    } finally {
+      services.stopping?.removeEventListener('abort', cancel);
+    }
+  }).catch(async (err: unknown) => {
+    if (background) {
+      // During an outage neither this nor the job's failure (and so its retry) can be recorded:
+      // wait for the database, as long as the job may run, rather than leave the job active and
+      // the export PROCESSING until the job expires (EXPORT_JOB_TIMEOUT_SECONDS).
+      await services.database.untilUp(services.config.EXPORT_JOB_TIMEOUT_SECONDS * 1000);
+      // A download following this attempt stops at once rather than when the retry starts.
+      await forgetAttempt().catch(() => undefined);
+      // Cancelled because this instance is stopping: a retry, not a failure.
+      if (services.stopping?.aborted && !(err instanceof ExportInterrupted)) throw new ExportInterrupted();
+    }
+    throw err;
+  });
+
+  async function writeAttempt(copy: pg.PoolClient, writer: pg.PoolClient, discard: () => void) {
+    const slot = opts.teamSlots ? await takeTeamSlot(copy, exp!.team.id, opts.teamSlots) : null;
     if (opts.teamSlots && !slot) return 'busy' as const;
     if (background) {
       await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
@@ -235,17 +261,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
     // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
     if (slot && !discarded) await giveTeamSlotBack(copy, slot);
     return result;
-  }).catch(async (err: unknown) => {
-    if (background) {
-      // During an outage neither this nor the job's failure (and so its retry) can be recorded:
-      // wait for the database, as long as the job may run, rather than leave the job active and
-      // the export PROCESSING until the job expires (EXPORT_JOB_TIMEOUT_SECONDS).
-      await services.database.untilUp(services.config.EXPORT_JOB_TIMEOUT_SECONDS * 1000);
-      // A download following this attempt stops at once rather than when the retry starts.
-      await forgetAttempt().catch(() => undefined);
-    }
-    throw err;
-  });
+  }
   if (outcome === 'busy') return 'busy';
   const written = outcome;
   if (!written) {
@@ -285,6 +301,14 @@ export async function runExport(services: Services, exportId: string, opts: { em
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
+
+/** Cancels whatever these connections are running (pg_cancel_backend: the same database user). */
+async function cancelStatements(services: Services, clients: pg.PoolClient[]): Promise<void> {
+  const pids = clients.map((c) => (c as pg.PoolClient & { processID: number | null }).processID).filter((pid): pid is number => pid !== null);
+  await services.pool
+    .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
+    .catch((err: unknown) => services.logger.warn({ err }, 'could not cancel the statements of an export while stopping'));
+}
 
 /** A background export stopped because its instance is shutting down: its job is retried, not failed. */
 export class ExportInterrupted extends Error {
