@@ -106,3 +106,45 @@ describe('a contact’s address is one an email could be sent to', () => {
     expect(await contacts('ada.lovelace+news@review-contacts.com')).toBe(1);
   });
 });
+
+describe('addresses that a mail header cannot carry as given are refused, not mangled on delivery', () => {
+  // What the mailer (nodemailer) made of each when it was accepted: `x(y@…` opens a comment that
+  // never closes, so the message went out with no From header at all; `a(b@…` among recipients was
+  // dropped without a word; `y:z@…` is a group named y holding z@example.org, another mailbox.
+  const refused: [field: string, value: unknown][] = [
+    ['from', 'x(y@review.com'],
+    ['from', 'x)y@review.com'],
+    ['from', 'x\\y@review.com'],
+    ['from', 'evil.com:x@review.com'],
+    ['from', 'Ada( <hello@review.com>'],
+    ['from', 'Ada (Evil) <hello@review.com>'],
+    ['to', 'y:z@example.org'],
+    ['to', ['ok@example.org', 'a(b@example.org']],
+    ['to', 'x@[127.0.0.1]'],
+    ['cc', 'a[b]@example.org'],
+    ['bcc', 'a)b@example.org'],
+    ['reply_to', 'a(b@example.org'],
+  ];
+  for (const [field, value] of refused) {
+    it(`POST /emails refuses ${field}: ${JSON.stringify(value)} with 422 naming ${field}`, async () => {
+      const before = await count(server, 'email');
+      const res = await post('/emails', { ...email, [field]: value });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringContaining(`\`${field}\``) });
+      expect(await count(server, 'email')).toBe(before);
+    });
+  }
+
+  it('ordinary addresses, display names (quoted ones may hold anything but " and \\) and RFC 5322 atom characters still send', async () => {
+    for (const fields of [
+      { from: 'Ada Lovelace <hello@review.com>' },
+      { from: 'José Q. Public <hello@review.com>' },
+      { from: '"Ada (Review) [1]: x@evil.com" <hello@review.com>' },
+      { from: "o'neil+tag.x@review.com" },
+      { to: ['a!#$%&*+/=?^_`{|}~-@example.org', 'josé@example.org', '[Team] <t@example.org>'] },
+    ]) {
+      const res = await post('/emails', { ...email, ...fields });
+      expect(res.status, `${JSON.stringify(fields)}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
+});

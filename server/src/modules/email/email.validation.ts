@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { type Body, onlyFields } from '../../rest/body.js';
 
-const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+/**
+ * `local@domain`, neither part holding a space or one of RFC 5322's specials but the dot:
+ * `( ) [ ] : \` among them, which the mailer reads as a comment, an address literal, a group or an
+ * escape. Accepted, they were not sent as given: `x(y@a.com` as `from` went out with no From
+ * header at all, `a(b@a.com` among recipients was dropped, and `y:z@a.com` went to z@a.com.
+ */
+const ADDRESS = /^[^\s@<>",;()[\]:\\]+@[^\s@<>",;()[\]:\\]+\.[^\s@<>",;()[\]:\\]+$/;
 /** An address field's longest form: a header line's limit (RFC 5322), display name included. */
 const MAX_ADDRESS_FIELD = 998;
 /**
@@ -16,9 +22,11 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 /**
  * What a bare display name may not hold: `,` `;` `:` `@` `"` `\` `<` `>` would make the header it
  * becomes name more mailboxes than this one (`x@evil.com, Name <a@b.com>` is two authors, one of
- * them outside the key's domain) or a group. A quoted name may hold anything but `"` and `\`.
+ * them outside the key's domain) or a group; `(` `)` a comment, which the mailer drops (`Ada (x)`
+ * is sent as `Ada`) or, left open, takes the whole From header with it. A quoted name may hold
+ * anything but `"` and `\`.
  */
-const BARE_NAME_SPECIALS = /["<>,;:@\\]/;
+const BARE_NAME_SPECIALS = /["<>,;:@\\()]/;
 const QUOTED_NAME_SPECIALS = /["\\]/;
 
 /**
