@@ -130,3 +130,35 @@ describe('apiKeys(filter: { search })', () => {
     expect(ok.data?.apiKeys).toEqual([]);
   });
 });
+
+describe('WebSocket: sockets per caller', () => {
+  /** A raw graphql-ws socket with the session cookie: its first answer, or its close code; `dropAfterMs` cuts it right after connection_init instead. */
+  const openSocket = (cookie: string, dropAfterMs?: number) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie } });
+      ws.on('open', () => {
+        ws.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+        if (dropAfterMs === undefined) return;
+        setTimeout(() => {
+          ws.terminate();
+          resolve('dropped');
+        }, dropAfterMs);
+      });
+      ws.on('message', (m) => {
+        resolve(String(m));
+        ws.close();
+      });
+      ws.on('close', (code) => resolve(`closed ${code}`));
+    });
+
+  it('sockets dropped while their connection_init is being checked free their place: twenty of them no longer lock the user out of subscriptions (4403 for good, on this instance)', async () => {
+    const { client } = await signUpAdmin(server);
+    const cookie = client.cookie!;
+    expect(await openSocket(cookie)).toBe('{"type":"connection_ack"}');
+    // A page reloaded, a train in a tunnel: the socket goes while the session is being looked up.
+    for (let i = 0; i < 20; i++) await openSocket(cookie, i % 4);
+    // Whatever the last ones were doing, they are gone once the server has seen them close.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await openSocket(cookie)).toBe('{"type":"connection_ack"}');
+  });
+});

@@ -11,7 +11,7 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { ErrorCode, serviceUnavailable } from '../errors.js';
 import { badTextMessage, findBadText } from '../lib/nul.js';
@@ -116,6 +116,10 @@ export function createSubscriptionServer(opts: {
         }
         const actor = admission.actor;
         if (!actor) return false;
+        // Closed while the gate was looking the caller up (a reload, a dropped network): onClose
+        // has run already and found no caller to count down, so counting it up now would hold one
+        // of the caller's sockets for ever, and ten of them lock the caller out of this instance.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const id = actor.kind === 'apiKey' ? `key:${actor.apiKeyId}` : `session:${actor.sessionId}`;
         const open = socketsByCaller.get(id) ?? 0;
         if (open >= MAX_SOCKETS_PER_CALLER) return false;
