@@ -14,6 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { ErrorCode, serviceUnavailable } from '../errors.js';
+import { headerText } from '../lib/header-text.js';
 import { badTextMessage, findBadText } from '../lib/nul.js';
 import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
 import { redactGraphql } from '../modules/usage-log/redact.js';
@@ -22,7 +23,6 @@ import { type Context, isAppError } from './context.js';
 import { costError } from './cost.js';
 import { loggedStatusOf } from './errors.js';
 import { subscriptionsOnly } from './subscriptions-only.js';
-import { headerText } from '../lib/header-text.js';
 
 /** Open sockets per session or key, on one instance. */
 export const MAX_SOCKETS_PER_CALLER = 10;
