@@ -148,3 +148,28 @@ describe('addresses that a mail header cannot carry as given are refused, not ma
     }
   });
 });
+
+describe('a contact address is one contact however its accents are encoded (Unicode NFC)', () => {
+  const nfc = 'jos\u00e9@review-nfc.com'; // é as one code point
+  const nfd = 'jose\u0301@review-nfc.com'; // e + combining acute: the same address on screen
+
+  it('POST /contacts with the NFD form of an existing address is the duplicate it is; GET finds it by either form', async () => {
+    const first = await post('/contacts', { email: nfc }, team.full.token);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const again = await post('/contacts', { email: nfd }, team.full.token);
+    expect(again.status, JSON.stringify(again.body)).toBe(422);
+    expect(again.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/already exists/) });
+    expect(await count(server, 'contact', 'email like $1', ['%@review-nfc.com'])).toBe(1);
+    for (const form of [nfc, nfd]) {
+      const got = await api(server, `/contacts/${encodeURIComponent(form)}`, { token: team.full.token });
+      expect(got.status, form).toBe(200);
+      expect(got.body).toMatchObject({ id: (first.body as { id: string }).id, email: nfc });
+    }
+  });
+
+  it('an address given in NFD is kept in NFC', async () => {
+    const res = await post('/contacts', { email: 'rene\u0301@review-nfc2.com' }, team.full.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await count(server, 'contact', 'email = $1', ['ren\u00e9@review-nfc2.com'])).toBe(1);
+  });
+});

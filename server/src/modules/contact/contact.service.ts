@@ -51,17 +51,23 @@ export function contactWhere(teamId: string, filter?: ContactFilter | null): Fil
   return where;
 }
 
+/** The address normalised, in a list of one; none when it is not an address. */
+function validEmail(raw: string): string[] {
+  try {
+    return [normaliseEmail(raw)];
+  } catch (e) {
+    if (e instanceof AppError) return [];
+    throw e;
+  }
+}
+
 /** By id or by email address; anything else (or another team's contact) is simply not found. */
 export async function findContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact | null> {
   if (isUuid(idOrEmail)) return em.findOne(Contact, { id: idOrEmail, team: teamId });
-  let email: string;
-  try {
-    email = normaliseEmail(idOrEmail);
-  } catch (e) {
-    if (e instanceof AppError) return null;
-    throw e;
-  }
-  return em.findOne(Contact, { email, team: teamId });
+  // The NFC form contacts are kept in, and the address as given (one stored before they were).
+  const emails = [...new Set([idOrEmail.normalize('NFC'), idOrEmail].flatMap(validEmail))];
+  if (emails.length === 0) return null;
+  return em.findOne(Contact, { email: { $in: emails }, team: teamId }, { orderBy: { createdAt: 'asc' } });
 }
 
 export async function getContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact> {
@@ -73,9 +79,11 @@ export async function getContact(em: EntityManager, teamId: string, idOrEmail: s
 /**
  * A contact's address: one that POST /emails takes as a recipient, bare (no display name). The
  * looser sign-up rule took `x\u0001@a.com`, `<x>@a.com` and `a,b@a.com`, which no send accepts.
+ * Kept (and looked up) in Unicode NFC: `josé@` typed with a combining accent was a second
+ * contact for the same address.
  */
 function contactEmail(raw: string): string {
-  const email = normaliseEmail(raw);
+  const email = normaliseEmail(raw.normalize('NFC'));
   if (parseAddress(email) !== email) throw badInput('email', 'Enter a valid email address.');
   return email;
 }
