@@ -162,3 +162,29 @@ describe('WebSocket: sockets per caller', () => {
     expect(await openSocket(cookie)).toBe('{"type":"connection_ack"}');
   });
 });
+
+describe('a variable graphql-js refuses', () => {
+  it.each([
+    ['an enum value that does not exist', { i: { name: 'k', permission: 'ROOT' } }, 'i.permission'],
+    ['an input field the type does not have', { i: { name: 'k', permission: 'FULL_ACCESS', teamId: 'x' } }, 'i.teamId'],
+    ['a required input field left out', { i: { permission: 'FULL_ACCESS' } }, 'i.name'],
+    ['the variable itself left out', {}, 'i'],
+    ['a value of the wrong type', { i: { name: 5, permission: 'FULL_ACCESS' } }, 'i.name'],
+    ['a date that is none', { i: { name: 'k', permission: 'FULL_ACCESS', expiresAt: '2030-02-30T00:00:00Z' } }, 'i.expiresAt'],
+    ['a quote in the value that imitates the path', { i: { name: 'k', permission: 'x" at "i.name"; ' } }, 'i.permission'],
+  ])('as %s is BAD_USER_INPUT naming the field (extensions.field was missing), and nothing is written', async (_label, variables, field) => {
+    const { client, user } = await signUpAdmin(server);
+    const res = await client.gql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { token } }`, variables);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    expect(await sql(server.databaseUrl, 'select 1 from api_key where team_id = $1', [user.team.id])).toEqual([]);
+  });
+
+  it('in a list filter: the filter field it is about', async () => {
+    const { client } = await signUpAdmin(server);
+    const res = await client.gql(`query($f: UsageLogFilter, $n: Int) { usageLogs(filter: $f, first: $n) { edges { cursor } } }`, { f: { from: 'nope' } });
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'f.from' });
+    const first = await client.gql(`query($n: Int) { usageLogs(first: $n) { edges { cursor } } }`, { n: 'ten' });
+    expect(first.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'n' });
+  });
+});

@@ -53,6 +53,23 @@ const httpOf = (e: AppError, status: number) => ({
   headers: new Map([...(e.retryAfterSeconds ? [['retry-after', String(e.retryAfterSeconds)] as const] : []), ...Object.entries(e.headers ?? {})]),
 });
 
+/**
+ * The variable, or the place inside it, that a variable graphql-js refused is about
+ * (`Variable "$i" got invalid value "ROOT" at "i.permission"; …` → `i.permission`; an input
+ * field missing or unknown, `i.name`), so that every BAD_USER_INPUT names its field as the
+ * contract says. The value printed before the path has its strings quoted and escaped, so the
+ * first ` at "…"; ` is graphql-js's own (the message after it may repeat a value unescaped).
+ */
+export function variableField(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)" /.exec(message)?.[1];
+  if (!variable) return undefined;
+  const at = new RegExp(`^[\\s\\S]*? at "(${variable}(?:\\.\\w+|\\[\\d+\\])*)"; ([\\s\\S]*)$`).exec(message);
+  const path = at?.[1] ?? variable;
+  const rest = at?.[2] ?? message.slice(message.indexOf('; ') + 2);
+  const inputField = /^Field "(\w+)" (?:is not defined by type|of required type) /.exec(rest)?.[1];
+  return inputField ? `${path}.${inputField}` : path;
+}
+
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -61,7 +78,8 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSTHROUGH.has(code)) {
       const message = formatted.message.replace(/^Context creation failed: /, '');
-      return { message, locations: formatted.locations, extensions: { code } };
+      const field = code === 'BAD_USER_INPUT' ? variableField(message) : undefined;
+      return { message, locations: formatted.locations, extensions: { code, ...(field ? { field } : {}) } };
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected GraphQL error');
     return {
