@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
-import { api, count, sdk, setUpTeam, type Team } from './rest-harness.js';
+import { sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, createDomain, sdk, setUpTeam, type Team } from './rest-harness.js';
 
 // Defects found by attacking a running server over REST: each answered a 500 or took input it
 // could not keep. Every test here failed on the code before its fix.
@@ -171,5 +171,39 @@ describe('a contact address is one contact however its accents are encoded (Unic
     const res = await post('/contacts', { email: 'rene\u0301@review-nfc2.com' }, team.full.token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await count(server, 'contact', 'email = $1', ['ren\u00e9@review-nfc2.com'])).toBe(1);
+  });
+});
+
+describe('deleting a domain stops the emails from it that have not gone out', () => {
+  const status = async (id: string) => (await sql<{ status: string }>(server.databaseUrl, 'select status from email where id = $1', [id]))[0].status;
+
+  it('DELETE /domains/:id cancels its scheduled emails (they were sent when due, from a domain the team no longer has)', async () => {
+    const gone = await createDomain(team.admin, 'review-gone.com');
+    await createDomain(team.admin, 'review-kept.com');
+    const ids: string[] = [];
+    for (const from of ['a@review-gone.com', 'News <b@Review-Gone.COM>', 'c@review-kept.com']) {
+      const res = await post('/emails', { ...email, from, scheduled_at: 'in 1 hour' }, team.full.token);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      ids.push((res.body as { id: string }).id);
+    }
+    const del = await api(server, `/domains/${gone}`, { method: 'DELETE', token: team.full.token });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    expect(await status(ids[0])).toBe('canceled');
+    expect(await status(ids[1])).toBe('canceled');
+    expect(await status(ids[2])).toBe('scheduled'); // another domain's email is left alone
+    const got = await api(server, `/emails/${ids[0]}`, { token: team.full.token });
+    expect(got.body).toMatchObject({ last_event: 'canceled' });
+  });
+
+  it('…and fails its queued emails waiting for a retry, saying why', async () => {
+    const gone = await createDomain(team.admin, 'review-gone2.com');
+    const res = await post('/emails', { ...email, from: 'a@review-gone2.com', scheduled_at: 'in 1 hour' }, team.full.token);
+    const id = (res.body as { id: string }).id;
+    // As a relay's temporary refusal leaves it: queued, its next attempt later.
+    await sql(server.databaseUrl, `update email set status = 'queued', next_attempt_at = now() + interval '1 hour' where id = $1`, [id]);
+    const del = await api(server, `/domains/${gone}`, { method: 'DELETE', token: team.full.token });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    const row = (await sql<{ status: string; error: string | null }>(server.databaseUrl, 'select status, error from email where id = $1', [id]))[0];
+    expect(row).toEqual({ status: 'failed', error: expect.stringMatching(/domain .*deleted/i) });
   });
 });

@@ -7,6 +7,8 @@ import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
+import { Email } from '../email/email.entity.js';
+import { domainOf, parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
 import { dkimKeyPair } from './domain.dkim.js';
 import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
@@ -86,9 +88,35 @@ export async function deleteDomain(em: EntityManager, actor: Actor, id: string):
       );
     }
     tx.remove(domain);
+    await tx.flush();
+    await stopPendingFrom(tx, actor.teamId, domain.name);
     recordAudit(tx, actor, 'domain.deleted', domain.id, { name: domain.name });
     return domain.id;
   });
+}
+
+export const DOMAIN_DELETED_ERROR = 'Its domain was deleted before it could be sent.';
+
+/**
+ * The team's emails from a domain it deletes that have not gone out: a scheduled one is canceled,
+ * a queued one (a relay's temporary refusal can hold it for hours) fails, saying why. Left as
+ * they were, they went out when due from a domain the team no longer has, or that another team
+ * had verified since. (One claimed for delivery at this moment still goes.) The sender's domain is
+ * read as every send reads it (parseAddress), among the rows a LIKE narrows down.
+ */
+async function stopPendingFrom(em: EntityManager, teamId: string, name: string): Promise<void> {
+  const pending = await em.find(
+    Email,
+    { teamId, status: { $in: ['scheduled', 'queued'] }, from: { $ilike: `%@${name}%` } },
+    { fields: ['id', 'from', 'status'] },
+  );
+  const from = pending.filter((e) => domainOf(parseAddress(e.from) ?? e.from) === name);
+  const ids = (status: string) => from.filter((e) => e.status === status).map((e) => e.id);
+  const scheduled = ids('scheduled');
+  const queued = ids('queued');
+  // Conditional on the status, as a cancel: an email that went out meanwhile is left as it is.
+  if (scheduled.length > 0) await em.nativeUpdate(Email, { id: { $in: scheduled }, status: 'scheduled' }, { status: 'canceled' });
+  if (queued.length > 0) await em.nativeUpdate(Email, { id: { $in: queued }, status: 'queued' }, { status: 'failed', error: DOMAIN_DELETED_ERROR });
 }
 
 const takenMessage = (name: string) => `${name} is verified by another team: a domain can be verified by one team only.`;
