@@ -207,3 +207,34 @@ describe('deleting a domain stops the emails from it that have not gone out', ()
     expect(row).toEqual({ status: 'failed', error: expect.stringMatching(/domain .*deleted/i) });
   });
 });
+
+describe('contact names: what a name can hold, counted as it is stored', () => {
+  it('a first or last name with a line break or another control character is 422, on create and update', async () => {
+    for (const [field, value] of [
+      ['first_name', 'Ada\nBcc: x@evil.com'],
+      ['last_name', 'Love\u0007lace'],
+    ] as const) {
+      const res = await post('/contacts', { email: `ctl-${field}@review-names.com`, [field]: value }, team.full.token);
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/control characters/) });
+    }
+    expect(await count(server, 'contact', 'email like $1', ['%@review-names.com'])).toBe(0);
+    const created = await post('/contacts', { email: 'ok@review-names.com', first_name: 'Ada' }, team.full.token);
+    const patched = await api(server, '/contacts/ok@review-names.com', {
+      method: 'PATCH',
+      token: team.full.token,
+      body: JSON.stringify({ last_name: 'a\rb' }),
+    });
+    expect(created.status).toBe(200);
+    expect(patched.status, JSON.stringify(patched.body)).toBe(422);
+  });
+
+  it('100 characters fit however many UTF-16 units they take (the column counts code points): 60 emoji are a name', async () => {
+    const name = '😀'.repeat(60);
+    const res = await post('/contacts', { email: 'emoji@review-names2.com', first_name: name }, team.full.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await count(server, 'contact', 'first_name = $1', [name])).toBe(1);
+    const tooLong = await post('/contacts', { email: 'emoji2@review-names2.com', last_name: '😀'.repeat(101) }, team.full.token);
+    expect(tooLong.status).toBe(422);
+  });
+});

@@ -30,10 +30,17 @@ export type UpdateContactInput = {
   unsubscribed?: boolean;
 };
 
-/** Trimmed; empty means none. */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Trimmed; empty means none. No control character (a line break in a name, as in a key's), and at
+ * most PERSON_NAME_MAX characters counted as the column counts them, in code points: 60 emoji fit
+ * a varchar(100), which a count of UTF-16 units (120) refused.
+ */
 function checkPersonName(raw: string | null | undefined, field: string, label: string): string | null {
   const name = raw?.trim() ?? '';
-  if (name.length > PERSON_NAME_MAX) throw badInput(field, `${label} must be at most ${PERSON_NAME_MAX} characters.`);
+  if (CONTROL.test(name)) throw badInput(field, `${label} may not contain control characters such as line breaks.`);
+  if (name.length > PERSON_NAME_MAX && [...name].length > PERSON_NAME_MAX) throw badInput(field, `${label} must be at most ${PERSON_NAME_MAX} characters.`);
   return name || null;
 }
 
