@@ -176,7 +176,7 @@ export class ApiKeyResolver {
     return key.domain ? ctx.loaders.domain.load(key.domain.id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who created the key; null when a key created it or the user was removed' })
+  @FieldResolver(() => User, { nullable: true, description: 'Who created the key; null when an API key created it. A member since removed from the team still shows: who did it stays known' })
   createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | null> | null {
     return key.createdBy ? ctx.loaders.user.load(key.createdBy.id) : null;
   }

@@ -19,7 +19,7 @@ export class AuditEvent {
   @Property({ type: 'string', length: 64 })
   action: string;
 
-  @Field(() => User, { nullable: true, description: 'The member who acted; null when an API key did, or once the user is removed' })
+  @Field(() => User, { nullable: true, description: 'The member who acted; null when an API key did. A member since removed from the team still shows: the trail keeps who did what' })
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   actor?: User;
 

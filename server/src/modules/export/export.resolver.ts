@@ -199,7 +199,7 @@ export class ExportResolver {
     return mayDownload && (status === ExportStatus.PROCESSING || status === ExportStatus.READY) ? downloadUrl(ctx.services, exp.id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who created it; null when an API key did or once the user is removed' })
+  @FieldResolver(() => User, { nullable: true, description: 'Who created it; null when an API key did. A member since removed from the team still shows' })
   createdBy(@Root() exp: Export, @Ctx() ctx: Context): Promise<User | null> | null {
     return exp.createdBy ? ctx.loaders.user.load(exp.createdBy.id) : null;
   }
