@@ -143,6 +143,27 @@ describe("a rolled key's previous token", () => {
     expect((await admin.gql(GET, { id: graced.id })).data!.apiKey.previousTokenStart).toBe(graced.tokenStart);
   });
 
+  it('rolled again while in its grace period, stops at once, and the audit event says which token ended and when it would have', async () => {
+    const { token: first, apiKey } = await createKey('Rolled twice');
+    const once = await admin.gql(ROLL, { id: apiKey.id, input: { gracePeriodSeconds: 3600 } });
+    const firstUntil = once.data!.rollApiKey.apiKey.previousTokenExpiresAt as string;
+    const twice = await admin.gql(ROLL, { id: apiKey.id, input: { gracePeriodSeconds: 3600 } });
+    expect(twice.errors).toBeUndefined();
+    expect(twice.data!.rollApiKey.apiKey.previousTokenStart).toBe(once.data!.rollApiKey.apiKey.tokenStart);
+    expect((await rest(first)).status).toBe(403);
+    expect((await rest(once.data!.rollApiKey.token)).status).toBe(200);
+    expect((await rest(twice.data!.rollApiKey.token)).status).toBe(200);
+    const events = await sql<{ metadata: Record<string, unknown> }>(
+      server.databaseUrl,
+      `select metadata from audit_event where target_id = $1 and action = 'api_key.rolled' order by created_at, id`,
+      [apiKey.id],
+    );
+    expect(events.map((e) => e.metadata)).toEqual([
+      { gracePeriodSeconds: 3600 },
+      { gracePeriodSeconds: 3600, previousTokenEnded: { tokenStart: apiKey.tokenStart, wasValidUntil: firstUntil } },
+    ]);
+  });
+
   it('is ended under the name it had first as well (deprecated, the same rules)', async () => {
     const { token: oldToken, apiKey } = await createKey('Rolled, first name');
     await admin.gql(ROLL, { id: apiKey.id, input: { gracePeriodSeconds: 600 } });

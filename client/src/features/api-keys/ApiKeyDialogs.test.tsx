@@ -354,4 +354,25 @@ describe('rolling a key', () => {
     expect(document.body.innerHTML).not.toContain(TOKEN);
     expect(screen.getByText('re_NewOn…')).toBeTruthy();
   });
+
+  it('says that a previous token still in its grace period stops when the key is rolled again, and says nothing once it has', async () => {
+    const until = iso(1 / 24);
+    const graced = apiKey('k3', 'Graced', { previousTokenStart: 're_OldOn', previousTokenExpiresAt: until });
+    const lapsed = apiKey('k4', 'Lapsed', { previousTokenStart: 're_Gone1', previousTokenExpiresAt: iso(-1 / 1440) });
+    const { user } = renderWithProviders(<ApiKeysPage />, { user: adminUser, mocks: [pageMock([graced, lapsed])] });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: /^More options for Graced \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Roll API key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Roll API key “Graced”' });
+    const note = within(dialog).getByRole('note');
+    expect(note.textContent).toContain('Its previous token (re_OldOn…), from the last roll, still works until');
+    expect(note.textContent).toContain('rolling again stops it now.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    await user.click(screen.getByRole('button', { name: /^More options for Lapsed \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Roll API key' }));
+    const other = await screen.findByRole('dialog', { name: 'Roll API key “Lapsed”' });
+    expect(within(other).queryByRole('note')).toBeNull();
+  });
 });

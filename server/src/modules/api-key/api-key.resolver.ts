@@ -122,7 +122,10 @@ export class ApiKeyResolver {
     return deleteApiKey(ctx.em, ctx.services.apiKeyVerifier, requireManager(ctx.actor), id);
   }
 
-  @Mutation(() => CreateApiKeyPayload, { description: 'A new token for the same key; the old one works for the grace period' })
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      'A new token for the same key; the old one works for the grace period. A key keeps one previous token: a previous token still in its grace period stops at once',
+  })
   rollApiKey(
     @Arg('id', () => ID, { description: "The key's id" }) id: string,
     @Arg('input', () => RollApiKeyInput, { description: 'The grace period' }) input: RollApiKeyInput,
@@ -176,7 +179,10 @@ export class ApiKeyResolver {
     return key.domain ? ctx.loaders.domain.load(key.domain.id) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who created the key; null when an API key created it. A member since removed from the team still shows: who did it stays known' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who created the key; null when an API key created it. A member since removed from the team still shows: who did it stays known',
+  })
   createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | null> | null {
     return key.createdBy ? ctx.loaders.user.load(key.createdBy.id) : null;
   }

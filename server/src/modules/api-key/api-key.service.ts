@@ -59,12 +59,26 @@ function checkPermission(permission: unknown): Permission {
 }
 
 /** A domain may restrict only a sending-access key, and must belong to the team. */
-async function resolveDomain(em: EntityManager, teamId: string, permission: Permission, domainId: string | null | undefined): Promise<Domain | null> {
+/**
+ * The team's domain a sending key is tied to. In a transaction (`locked`), the domain's row is
+ * held shared until it commits: a delete of the domain waits for the key to be written and then
+ * finds it tied (refused), or went first and this finds no domain (422) — never a foreign-key
+ * violation or a deadlock, a 500.
+ */
+async function resolveDomain(
+  em: EntityManager,
+  teamId: string,
+  permission: Permission,
+  domainId: string | null | undefined,
+  locked = false,
+): Promise<Domain | null> {
   if (!domainId) return null;
   if (permission !== Permission.SENDING_ACCESS) {
     throw badInput('domainId', 'Only a sending-access key can be restricted to a domain.');
   }
-  const domain = isUuid(domainId) ? await em.findOne(Domain, { id: domainId, team: teamId }) : null;
+  const domain = isUuid(domainId)
+    ? await em.findOne(Domain, { id: domainId, team: teamId }, locked ? { lockMode: LockMode.PESSIMISTIC_READ, refresh: true } : {})
+    : null;
   if (!domain) throw badInput('domainId', 'Domain not found.');
   return domain;
 }
@@ -137,6 +151,8 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
     if ((await tx.count(ApiKey, { team: actor.teamId })) >= MAX_API_KEYS_PER_TEAM) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `A team may hold at most ${MAX_API_KEYS_PER_TEAM} API keys: delete keys it no longer uses first.`);
     }
+    // Found again under the team's lock, which a domain's delete takes too: it may be gone since.
+    if (domain) await resolveDomain(tx, actor.teamId, permission, domain.id, true);
     tx.persist(apiKey);
     recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null, domain: domain?.name ?? null });
   });
@@ -167,7 +183,7 @@ export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
     const permission = newPermission ?? key.permission;
     // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
     const domainId = input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
-    const domain = await resolveDomain(tx, actor.teamId, permission, domainId);
+    const domain = await resolveDomain(tx, actor.teamId, permission, domainId, true);
     const changes: Record<string, unknown> = {};
     if (name !== key.name) changes.name = { from: key.name, to: name };
     if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
@@ -218,12 +234,18 @@ export async function rollApiKey(em: EntityManager, verifier: ApiKeyVerifier, ac
   const token = generateToken();
   const key = await em.transactional(async (tx) => {
     const key = await lockedKey(tx, actor.teamId, id);
+    // A key keeps one previous token: rolled again while one is in its grace period, that one
+    // stops now (the audit event says which, and until when it would have worked).
+    const cutShort = livePreviousToken(key);
     key.previousTokenHash = gracePeriodSeconds > 0 ? key.tokenHash : null;
     key.previousTokenExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
     key.previousTokenStart = gracePeriodSeconds > 0 ? key.tokenStart : null;
     key.tokenHash = tokenHash(token);
     key.tokenStart = tokenStart(token);
-    recordAudit(tx, actor, 'api_key.rolled', key.id, { gracePeriodSeconds });
+    recordAudit(tx, actor, 'api_key.rolled', key.id, {
+      gracePeriodSeconds,
+      ...(cutShort ? { previousTokenEnded: { tokenStart: cutShort.tokenStart, wasValidUntil: cutShort.expiresAt.toISOString() } } : {}),
+    });
     return key;
   });
   await verifier.revoke(key.id);

@@ -1,3 +1,4 @@
+import { format, parseISO } from 'date-fns';
 import { useId, useState } from 'react';
 import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { DoneDialog, FormDialog } from '../../../ui/FormDialog';
@@ -43,6 +44,9 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
   }
 
   const errorId = fieldErrors.gracePeriodSeconds ? `${id}-error` : undefined;
+  // A key keeps one previous token: one still in its grace period stops when the key is rolled again.
+  const previousUntil = apiKey.previousTokenExpiresAt ? parseISO(apiKey.previousTokenExpiresAt) : null;
+  const previousLive = previousUntil !== null && previousUntil.getTime() > Date.now();
   return (
     <FormDialog
       open
@@ -55,6 +59,20 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
       onSubmit={onSubmit}
       formLabel="Roll API key"
     >
+      {previousLive && (
+        <p className="notice notice-warning" role="note">
+          <span>
+            Its previous token
+            {apiKey.previousTokenStart ? (
+              <>
+                {' '}
+                (<code className="mono">{apiKey.previousTokenStart}…</code>)
+              </>
+            ) : null}
+            , from the last roll, still works until {format(previousUntil, 'PPp')}: rolling again stops it now.
+          </span>
+        </p>
+      )}
       <fieldset className="field radio-group" aria-describedby={errorId}>
         <legend className="field-label">The current token stops working</legend>
         {GRACE_PERIODS.map((g) => (
