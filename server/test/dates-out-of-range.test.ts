@@ -54,7 +54,7 @@ describe('GraphQL', () => {
     const typed = await acme.admin.gql('mutation { createExport(input: { resource: API_KEYS, apiKeys: { from: "0000-01-01T00:00:00Z" } }) { id } }');
     expect(typed.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
     for (const resource of ['EMAILS', 'LOGS', 'CONTACTS', 'API_KEYS']) {
-      const json = await acme.admin.gql('mutation($f: JSON) { createExport(input: { resource: ' + resource + ', filters: $f }) { id } }', {
+      const json = await acme.admin.gql(`mutation($f: JSON) { createExport(input: { resource: ${resource}, filters: $f }) { id } }`, {
         f: { from: '0000-01-01T00:00:00Z' },
       });
       expect(json.errors?.[0].extensions, resource).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filters.from' });

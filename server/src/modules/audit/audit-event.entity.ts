@@ -19,7 +19,10 @@ export class AuditEvent {
   @Property({ type: 'string', length: 64 })
   action: string;
 
-  @Field(() => User, { nullable: true, description: 'The member who acted; null when an API key did. A member since removed from the team still shows: the trail keeps who did what' })
+  @Field(() => User, {
+    nullable: true,
+    description: 'The member who acted; null when an API key did. A member since removed from the team still shows: the trail keeps who did what',
+  })
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   actor?: User;
 

@@ -30,7 +30,10 @@ export class AuditEventResolver {
     return paginate(ctx.em, AuditEvent, where, { first, after });
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The member who acted; null when an API key did. A member since removed from the team still shows: the trail keeps who did what' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The member who acted; null when an API key did. A member since removed from the team still shows: the trail keeps who did what',
+  })
   actor(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<User | null> | null {
     return event.actor ? ctx.loaders.user.load(event.actor.id) : null;
   }

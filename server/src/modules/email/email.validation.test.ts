@@ -13,10 +13,10 @@ describe('parseAddress', () => {
   });
 
   it('reads any input in linear time (a pattern that backtracked took minutes over a few thousand spaces)', () => {
-    for (const raw of [' '.repeat(997) + 'x', 'a' + ' '.repeat(997), '"'.repeat(998), ' '.repeat(990) + '<a@b.c', `${'a.'.repeat(120)}@${'b.'.repeat(120)}`]) {
+    for (const raw of [`${' '.repeat(997)}x`, `a${' '.repeat(997)}`, '"'.repeat(998), `${' '.repeat(990)}<a@b.c`, `${'a.'.repeat(120)}@${'b.'.repeat(120)}`]) {
       expect(parseAddress(raw)).toBeNull();
     }
-    expect(parseAddress(' '.repeat(1_000_000) + 'x')).toBeNull();
+    expect(parseAddress(`${' '.repeat(1_000_000)}x`)).toBeNull();
     // 50 recipients a field, 100 emails a batch: a field under the length limit that took a
     // backtracking pattern 0.7 s, a hundred times, is past the test's timeout.
     for (let i = 0; i < 100; i++) expect(parseAddress(`${' '.repeat(997)}x`)).toBeNull();
