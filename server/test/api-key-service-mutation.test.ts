@@ -148,12 +148,20 @@ describe('creating a key', () => {
       field: 'name',
       message: 'Name may not contain control characters such as line breaks.',
     });
+    // A name shown as "Production" that is stored otherwise: refused; right-to-left text needs no override.
+    for (const name of ['Prod\u202enoitcu', '\u2066Staging\u2069', 'CI \u202a']) {
+      expect(await refusal(createApiKey(em(), t.admin, { name, permission: Permission.FULL_ACCESS })), JSON.stringify(name)).toMatchObject({
+        field: 'name',
+        message: expect.stringContaining('Name may not contain bidirectional override characters'),
+      });
+    }
+    expect((await createApiKey(em(), t.admin, { name: 'מפתח ראשי', permission: Permission.FULL_ACCESS })).apiKey.name).toBe('מפתח ראשי');
     const emoji = '🔑'.repeat(50); // 100 UTF-16 units, 50 characters
     expect((await createApiKey(em(), t.admin, { name: emoji, permission: Permission.FULL_ACCESS })).apiKey.name).toBe(emoji);
     expect(await refusal(createApiKey(em(), t.admin, { name: `${emoji}x`, permission: Permission.FULL_ACCESS }))).toMatchObject({
       message: 'Name must be at most 50 characters.',
     });
-    expect(await count('api_key', t.teamId)).toBe(1);
+    expect(await count('api_key', t.teamId)).toBe(2); // the right-to-left name and the 50 emoji
   });
 
   it('permission: one of the two', async () => {

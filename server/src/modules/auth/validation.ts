@@ -24,16 +24,24 @@ export function checkPassword(password: string, field = 'password'): void {
 /** Nothing a reader would see: spaces, and format characters such as the zero-width space. */
 const INVISIBLE = /^[\p{Z}\p{Cf}\s]*$/u;
 const CONTROL = /\p{Cc}/u;
+/** Bidirectional overrides and isolates: they make a name read in another order than it is stored ("Trojan Source"). */
+const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * A name trimmed and checked: something visible, no control character (a line break in a key's
- * name), at most `max` characters counted as PostgreSQL counts them (code points: 50 emoji fit
+ * name) or bidirectional override (right-to-left text needs none), at most `max` characters counted as PostgreSQL counts them (code points: 50 emoji fit
  * a varchar(50), which UTF-16's 100 units refused).
  */
 export function checkName(raw: string, field: string, label: string, max: number): string {
   const name = raw.trim();
   if (INVISIBLE.test(name)) throw badInput(field, `${label} is required.`);
   if (CONTROL.test(name)) throw badInput(field, `${label} may not contain control characters such as line breaks.`);
+  if (BIDI_OVERRIDE.test(name)) {
+    throw badInput(
+      field,
+      `${label} may not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069): they make it read in another order than it is.`,
+    );
+  }
   if (countCodePoints(name) > max) throw badInput(field, `${label} must be at most ${max} characters.`);
   return name;
 }
