@@ -47,9 +47,11 @@ export function Connection<T extends object, E extends object = object>(Node: Cl
 type Listable = { id: string; createdAt: Date };
 type EntityClass<T> = new (...args: never[]) => T;
 
-const encode = (row: Listable) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+/** A row's cursor: its place in (createdAt, id) order. */
+export const encodeCursor = (row: Listable) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
 
-function decode(cursor: string): { createdAt: Date; id: string } {
+/** A cursor back to its place (BAD_USER_INPUT `after` when it is not one). */
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
   if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime()) || !isStorableDate(createdAt)) throw badInput('after', 'Invalid cursor.');
@@ -72,13 +74,13 @@ export async function paginate<T extends Listable>(
   const first = checkFirst(args.first);
   let filter = where;
   if (args.after) {
-    const c = decode(args.after);
+    const c = decodeCursor(args.after);
     filter = { $and: [where, beyond(c, '$lt')] } as FilterQuery<T>;
   }
   const rows = await em.find(entity, filter, { orderBy: { createdAt: 'desc', id: 'desc' } as never, limit: first + 1 });
   const page = rows.slice(0, first);
   return {
-    edges: page.map((node) => ({ node, cursor: encode(node) })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encode(page[page.length - 1]) : null },
+    edges: page.map((node) => ({ node, cursor: encodeCursor(node) })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page[page.length - 1]) : null },
   };
 }

@@ -1,6 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode } from '../../errors.js';
-import { AFTER_ARG, Connection, FIRST_ARG, paginate } from '../../graphql/connection.js';
+import { AFTER_ARG, Connection, checkFirst, decodeCursor, encodeCursor, FIRST_ARG } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
@@ -8,9 +8,20 @@ import { requireManager, requireReader } from '../auth/actor.js';
 import { Email } from './email.entity.js';
 import { EmailFilter } from './email.filter.js';
 import { scheduleDue } from './email.jobs.js';
-import { cancelEmail, emailWhere, getEmail, rescheduleEmail } from './email.service.js';
+import { cancelEmail, getEmail, listEmails, rescheduleEmail } from './email.service.js';
 
-const EmailConnection = Connection(Email, 'Email');
+/** Fields of EmailConnection beyond a page's (inherited by it). */
+@ObjectType()
+class EmailSearch {
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description:
+      'Set when a status or search filter, which no index serves, stopped before filling the page: emails older than this were not searched yet. Ask for the next page (`after: pageInfo.endCursor`) to search further back',
+  })
+  searchedUntil!: Date | null;
+}
+
+const EmailConnection = Connection(Email, 'Email', EmailSearch);
 type EmailConnection = InstanceType<typeof EmailConnection>;
 
 export { EmailFilter };
@@ -18,13 +29,20 @@ export { EmailFilter };
 @Resolver(() => Email)
 export class EmailResolver {
   @Query(() => EmailConnection, { description: 'Emails accepted by the API, newest first' })
-  emails(
+  async emails(
     @Arg('filter', () => EmailFilter, { nullable: true, description: 'Only the emails that match; all when omitted' }) filter: EmailFilter | null | undefined,
     @Arg('first', () => Int, FIRST_ARG) first: number | undefined,
     @Arg('after', () => String, AFTER_ARG) after: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<EmailConnection> {
-    return paginate(ctx.em, Email, emailWhere(requireReader(ctx.actor).teamId, filter), { first, after });
+    const teamId = requireReader(ctx.actor).teamId;
+    const limit = checkFirst(first);
+    const page = await listEmails(ctx.em, teamId, filter, { limit, after: after ? decodeCursor(after) : null });
+    return {
+      edges: page.emails.map((node) => ({ node, cursor: encodeCursor(node) })),
+      pageInfo: { hasNextPage: page.hasMore, endCursor: page.next ? encodeCursor(page.next) : null },
+      searchedUntil: page.searchedUntil,
+    };
   }
 
   @Query(() => Email, { nullable: true, description: "One email with its bodies; null when there is none with this id (another team's included)" })

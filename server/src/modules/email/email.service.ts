@@ -5,7 +5,7 @@ import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.
 import { sha256Hex } from '../../lib/crypto.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
-import { searchPattern } from '../../lib/sql.js';
+import { beyond, searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { ApiKeyActor } from '../auth/actor.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
@@ -316,6 +316,83 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
   return where;
+}
+
+/** An email's place in the list's (createdAt, id) order, as a cursor holds it. */
+export type EmailPosition = { createdAt: Date; id: string };
+
+/**
+ * The windows, in the team's emails, of a filtered list (a status or a search, which no index of
+ * email serves: a status matching nothing read all 400,000 of a team's emails, 290 ms, a search
+ * 440 ms): 100,000 emails at most before it stops and says how far it got. No index for them, as
+ * each one slows every send.
+ */
+export const EMAIL_SEARCH_WINDOWS = [10_000, 30_000, 60_000];
+
+export type EmailPage = {
+  emails: Email[];
+  /** More emails may follow `next` (a full page, or a search stopped by its budget). */
+  hasMore: boolean;
+  /** Where to continue: the last email of a full page, or where a stopped search got to. */
+  next: EmailPosition | null;
+  /** Set when the search stopped before the page was full: emails older than this were not searched. */
+  searchedUntil: Date | null;
+};
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * A page of the team's emails matching a filter, newest first, keyset-paged after `after`. Without
+ * a status or a search it is one query, as before. With one, the team's emails (those of the key
+ * and dates filtered by, which an index serves) are searched in windows of about 10,000, then
+ * 30,000, then 60,000 of them (EMAIL_SEARCH_WINDOWS), newest first, each found by walking the
+ * (team, created_at, id) index; then it stops with `searchedUntil`, and the next page (after
+ * `next`) goes on from there. REST lists stay one query: Resend's clients expect full pages.
+ */
+export async function listEmails(
+  em: EntityManager,
+  teamId: string,
+  filter: EmailFilter | null | undefined,
+  opts: { limit: number; after: EmailPosition | null; windows?: number[] },
+): Promise<EmailPage> {
+  emailWhere(teamId, filter ?? null); // validates once, whatever the path
+  const want = opts.limit + 1;
+  const orderBy = { createdAt: 'desc', id: 'desc' } as const;
+  // The filter built anew for each query: its raw() search key is used up by the query it is in.
+  const find = (conditions: FilterQuery<Email>[], limit: number) =>
+    em.find(Email, { $and: [emailWhere(teamId, filter ?? null), ...conditions] }, { orderBy, limit });
+  const page = (emails: Email[], stop: EmailPosition | null): EmailPage => {
+    if (emails.length >= want) {
+      const last = emails[opts.limit - 1];
+      return { emails: emails.slice(0, opts.limit), hasMore: true, next: { createdAt: last.createdAt, id: last.id }, searchedUntil: null };
+    }
+    return { emails, hasMore: stop !== null, next: stop, searchedUntil: stop?.createdAt ?? null };
+  };
+  const searched = Boolean(filter?.status || filter?.emailStatus || searchPattern(filter?.search));
+  if (!searched) return page(await find(opts.after ? [beyond(opts.after, '$lt')] : [], want), null);
+
+  // The emails the windows are counted in: the filter but for its status and search.
+  const scope = emailWhere(teamId, { ...filter, status: null, emailStatus: null, search: null });
+  const emails: Email[] = [];
+  let upper = opts.after;
+  for (const size of opts.windows ?? EMAIL_SEARCH_WINDOWS) {
+    const below = upper ? [beyond(upper, '$lt')] : [];
+    // The size-th newest email left: an index-only walk (10 ms for 10,000 at 400,000 emails).
+    const edge: { createdAt: Date } | null = await em
+      .createQueryBuilder(Email)
+      .select('createdAt')
+      .where({ $and: [scope, ...below] })
+      .orderBy(orderBy)
+      .offset(size - 1)
+      .limit(1)
+      .execute('get');
+    // From its millisecond on (a Date holds no more), so nothing is skipped going on before it.
+    const start = edge ? new Date(edge.createdAt) : null;
+    emails.push(...(await find([...below, ...(start ? [{ createdAt: { $gte: start } }] : [])], want - emails.length)));
+    if (emails.length >= want || !start) return page(emails, null);
+    upper = { createdAt: start, id: NIL }; // everything from `start` on is searched
+  }
+  return page(emails, upper);
 }
 
 export function emailJson(e: Email, full = false) {
