@@ -3,6 +3,7 @@ import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorState, Loading } from '../ui/Loading';
 import { LoadMore } from '../ui/LoadMore';
+import { SearchOlder } from '../ui/SearchOlder';
 import { queryErrorMessage } from './errors';
 import type { CursorList } from './useCursorList';
 
@@ -17,7 +18,8 @@ export function ListState<TNode>({
   filtered = false,
   onClearFilters,
   empty,
-  footer,
+  footer: pageFooter,
+  searchedUntil,
   children,
 }: {
   list: CursorList<TNode>;
@@ -30,8 +32,25 @@ export function ListState<TNode>({
   empty: ReactNode;
   /** Replaces "Load more" (and stands in for an empty list) when the page has its own way on. */
   footer?: ReactNode;
+  /**
+   * A search that stopped after a budget of rows (the connection's `searchedUntil`, `at`): the foot
+   * says how far back it searched and offers to search `older` rows ("logs") rather than "Load more".
+   */
+  searchedUntil?: { at: string | null | undefined; older: string };
   children: (nodes: TNode[]) => ReactNode;
 }) {
+  const footer =
+    pageFooter ??
+    (searchedUntil?.at ? (
+      <SearchOlder
+        searchedUntil={searchedUntil.at}
+        shown={list.nodes.length}
+        noun={noun}
+        older={searchedUntil.older}
+        loading={list.loadingMore}
+        onSearchOlder={list.loadMore}
+      />
+    ) : undefined);
   const { apiKeyId: keyRefused, ...dateErrors } = list.fieldErrors;
   const refused = Boolean(keyRefused) || Object.keys(dateErrors).length > 0;
   // The filter says what is wrong beside it; here, the way out (and the rows shown before, if any).

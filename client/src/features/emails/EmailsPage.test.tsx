@@ -32,14 +32,25 @@ const email = (id: string, status: string, to = ['ada@example.com'], sentBy: Sen
   ...sentBy,
 });
 
-const emailsMock = (variables: Record<string, unknown>, emails: ReturnType<typeof email>[], hasNextPage = false) => ({
+/** A page of emails; `searchedUntil`: a search stopped there by its budget, to go on after `endCursor`. */
+const emailsMock = (
+  variables: Record<string, unknown>,
+  emails: ReturnType<typeof email>[],
+  hasNextPage = false,
+  stopped: { searchedUntil: string; endCursor: string } | null = null,
+) => ({
   request: { query: EmailsPageQuery, variables: { first: 50, ...variables } },
   result: {
     data: {
       emails: {
         __typename: 'EmailConnection',
         edges: emails.map((node) => ({ __typename: 'EmailEdge', cursor: `c-${node.id}`, node })),
-        pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor: emails.length ? `c-${emails[emails.length - 1].id}` : null },
+        pageInfo: {
+          __typename: 'PageInfo',
+          hasNextPage: hasNextPage || stopped !== null,
+          endCursor: stopped?.endCursor ?? (emails.length ? `c-${emails[emails.length - 1].id}` : null),
+        },
+        searchedUntil: stopped?.searchedUntil ?? null,
       },
     },
   },
@@ -257,6 +268,28 @@ describe('EmailsPage', () => {
     renderEmails('/emails?q=ada%40example.com', [emailsMock({ filter: { search: 'ada@example.com' } }, [email('m1', 'sent')])]);
     await screen.findByRole('table', { name: 'Emails' });
     expect((screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement).value).toBe('ada@example.com');
+  });
+
+  it('says where a status or search stopped, and searches older emails from there', async () => {
+    const stopped = { searchedUntil: new Date(2026, 10, 20, 8).toISOString(), endCursor: 'window-end' }; // Nov 20 where the browser is
+    const filter = { search: 'invoice', emailStatus: 'FAILED' };
+    const { user } = renderEmails('/emails?q=invoice&status=failed', [
+      emailsMock({ filter }, [], false, stopped),
+      emailsMock({ filter, after: 'window-end' }, [email('m7', 'failed')], false, { ...stopped, endCursor: 'window-end-2' }),
+      emailsMock({ filter, after: 'window-end-2' }, [email('m8', 'failed')]),
+    ]);
+    expect(await screen.findByText('No matching emails back to Nov 20, 2026; older emails were not searched yet.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'No emails match these filters' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Search older emails' }));
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByText('No more matching emails back to Nov 20, 2026; older emails were not searched yet.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+    // The rest of the history searched: the list ends as any other.
+    await user.click(screen.getByRole('button', { name: 'Search older emails' }));
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')).toHaveLength(3));
+    expect(screen.queryByText(/not searched yet/)).toBeNull();
+    expect(screen.getByText('2 emails')).toBeTruthy();
   });
 
   it('loads more', async () => {

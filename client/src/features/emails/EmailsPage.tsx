@@ -62,6 +62,8 @@ export function EmailsPage() {
             </p>
           </EmptyState>
         }
+        // A status or a search, which no index serves, stops after a budget of emails and says how far back it got.
+        searchedUntil={{ at: list.data?.emails.searchedUntil, older: 'emails' }}
       >
         {(emails) => <EmailsTable emails={emails} search={params.toString()} onCancel={isAdmin ? setCanceling : undefined} />}
       </ListState>

@@ -32,6 +32,7 @@ export const EmailsPageQuery = graphql(`
       pageInfo {
         ...CursorList_pageInfo
       }
+      searchedUntil
     }
   }
 `);

@@ -26,18 +26,6 @@ export function LogsPage() {
   const { data, refetch, networkStatus } = list;
   const { keys, keyName } = useApiKeyFilterKeys();
 
-  // A search that no index serves stops after a budget of logs and says how far back it got.
-  const searchedUntil = data?.usageLogs.searchedUntil;
-  const searchOlder = searchedUntil ? (
-    <div className="load-more">
-      <span className="muted" role="status">
-        No {list.nodes.length ? 'more ' : ''}matching requests back to {formatDate(searchedUntil)}; older logs were not searched yet.
-      </span>
-      <Button size="sm" loading={list.loadingMore} onClick={list.loadMore}>
-        Search older logs
-      </Button>
-    </div>
-  ) : null;
   const retention = data?.usageLogRetention;
 
   // The oldest log's own time, in the reader's time zone (oldestAt is a UTC day, a day off west of UTC).
@@ -70,7 +58,8 @@ export function LogsPage() {
             <p>Every request made with one of your API keys shows up here within a few seconds.</p>
           </EmptyState>
         }
-        footer={searchOlder}
+        // A search that no index serves stops after a budget of logs and says how far back it got.
+        searchedUntil={{ at: data?.usageLogs.searchedUntil, older: 'logs' }}
       >
         {(logs) => <LogsTable logs={logs} search={params.toString()} />}
       </ListState>
