@@ -238,3 +238,40 @@ describe('contact names: what a name can hold, counted as it is stored', () => {
     expect(tooLong.status).toBe(422);
   });
 });
+
+describe('deleting a domain while keys are tied to it at the same moment', () => {
+  // Each round: the domain's DELETE races keys created and edited to be tied to it. It deadlocked
+  // (the key's insert held the team's row and waited on the domain's; the delete held the
+  // domain's and waited on the team's for its audit row) or broke the foreign key: 500s.
+  it('answers 200, 404 or 422, never a 500, and never leaves a key tied to a deleted domain', async () => {
+    const spareIds: string[] = [];
+    for (const name of ['spare-1', 'spare-2']) {
+      const spare = await api(server, '/api-keys', { method: 'POST', token: team.full.token, body: JSON.stringify({ name, permission: 'sending_access' }) });
+      spareIds.push((spare.body as { id: string }).id);
+    }
+    const edit = (id: string, domainId: string | null) =>
+      api(server, `/api-keys/${id}`, { method: 'PATCH', token: team.full.token, body: JSON.stringify({ domain_id: domainId }) });
+    const remove = (domainId: string) => api(server, `/domains/${domainId}`, { method: 'DELETE', token: team.full.token });
+    for (let round = 0; round < 10; round++) {
+      const domainId = await createDomain(team.admin, `race${round}.review-race.com`);
+      const tie = (name: string) =>
+        api(server, '/api-keys', { method: 'POST', token: team.full.token, body: JSON.stringify({ name, permission: 'sending_access', domain_id: domainId }) });
+      const results = await Promise.all([
+        remove(domainId),
+        tie(`tie-a-${round}`),
+        remove(domainId),
+        tie(`tie-b-${round}`),
+        edit(spareIds[0], domainId),
+        remove(domainId),
+        edit(spareIds[1], domainId),
+      ]);
+      for (const [i, r] of results.entries()) expect([200, 404, 422], `${i}: ${JSON.stringify(r.body)}`).toContain(r.status);
+      const deleted = [0, 2, 5].some((i) => results[i].status === 200);
+      expect(await count(server, 'domain', 'id = $1', [domainId])).toBe(deleted ? 0 : 1);
+      if (deleted) expect(await count(server, 'api_key', 'domain_id = $1', [domainId])).toBe(0);
+      // The keys are free for the next round.
+      for (const id of spareIds) await edit(id, null);
+      await sql(server.databaseUrl, 'delete from api_key where domain_id = $1', [domainId]);
+    }
+  });
+});

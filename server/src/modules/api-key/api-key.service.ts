@@ -59,26 +59,12 @@ function checkPermission(permission: unknown): Permission {
 }
 
 /** A domain may restrict only a sending-access key, and must belong to the team. */
-/**
- * The team's domain a sending key is tied to. In a transaction (`locked`), the domain's row is
- * held shared until it commits: a delete of the domain waits for the key to be written and then
- * finds it tied (refused), or went first and this finds no domain (422) — never a foreign-key
- * violation or a deadlock, a 500.
- */
-async function resolveDomain(
-  em: EntityManager,
-  teamId: string,
-  permission: Permission,
-  domainId: string | null | undefined,
-  locked = false,
-): Promise<Domain | null> {
+async function resolveDomain(em: EntityManager, teamId: string, permission: Permission, domainId: string | null | undefined): Promise<Domain | null> {
   if (!domainId) return null;
   if (permission !== Permission.SENDING_ACCESS) {
     throw badInput('domainId', 'Only a sending-access key can be restricted to a domain.');
   }
-  const domain = isUuid(domainId)
-    ? await em.findOne(Domain, { id: domainId, team: teamId }, locked ? { lockMode: LockMode.PESSIMISTIC_READ, refresh: true } : {})
-    : null;
+  const domain = isUuid(domainId) ? await em.findOne(Domain, { id: domainId, team: teamId }, { refresh: true }) : null;
   if (!domain) throw badInput('domainId', 'Domain not found.');
   return domain;
 }
@@ -151,8 +137,9 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
     if ((await tx.count(ApiKey, { team: actor.teamId })) >= MAX_API_KEYS_PER_TEAM) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `A team may hold at most ${MAX_API_KEYS_PER_TEAM} API keys: delete keys it no longer uses first.`);
     }
-    // Found again under the team's lock, which a domain's delete takes too: it may be gone since.
-    if (domain) await resolveDomain(tx, actor.teamId, permission, domain.id, true);
+    // Found again under the team's lock, which a domain's delete takes first too: it may be gone
+    // since (422 rather than the foreign key's 500), and it stays until this key is written.
+    if (domain) await resolveDomain(tx, actor.teamId, permission, domain.id);
     tx.persist(apiKey);
     recordAudit(tx, actor, 'api_key.created', apiKey.id, { name, permission, domainId: domain?.id ?? null, domain: domain?.name ?? null });
   });
@@ -178,12 +165,18 @@ export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
     throw badInput('expiresAt', 'Expiry must be in the future.');
   }
   const { key, changed } = await em.transactional(async (tx) => {
+    // Tying the key to a domain: the team's row first, as a domain's delete takes it, so the two
+    // run one after the other (the delete then finds the key tied, or this finds no domain) rather
+    // than deadlocking or breaking the foreign key. NO KEY UPDATE: it lets the audit rows of
+    // other keys' changes (a key share on the team) through, so a delete holding a key's lock
+    // and waiting for that never waits for this.
+    if (input.domainId) await tx.execute('select 1 from team where id = ? for no key update', [actor.teamId]);
     const key = await lockedKey(tx, actor.teamId, id);
     const name = newName ?? key.name;
     const permission = newPermission ?? key.permission;
     // Switching to full access clears the domain; otherwise an omitted domainId keeps the current one.
     const domainId = input.domainId !== undefined ? input.domainId : permission === Permission.FULL_ACCESS ? null : (key.domain?.id ?? null);
-    const domain = await resolveDomain(tx, actor.teamId, permission, domainId, true);
+    const domain = await resolveDomain(tx, actor.teamId, permission, domainId);
     const changes: Record<string, unknown> = {};
     if (name !== key.name) changes.name = { from: key.name, to: name };
     if (permission !== key.permission) changes.permission = { from: key.permission, to: permission };
