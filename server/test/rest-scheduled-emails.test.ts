@@ -95,7 +95,7 @@ describe('scheduled_at on POST /emails', () => {
     // Even once due, the release job leaves it alone.
     await sql(server.databaseUrl, `update email set scheduled_at = now() - interval '1 second' where id = $1`, [data!.id]);
     const { releaseDueEmails } = await import('../src/modules/email/email.jobs.js');
-    await releaseDueEmails(server.app.services.pool);
+    await releaseDueEmails(server.app.services.pool, { requireVerified: false });
     expect((await row(data!.id)).status).toBe('canceled');
     const again = await resend.emails.cancel(data!.id);
     expect(again.error).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringContaining('this one is canceled') });
