@@ -275,3 +275,41 @@ describe('deleting a domain while keys are tied to it at the same moment', () =>
     }
   });
 });
+
+describe('`headers` on POST /emails is bounded', () => {
+  const subjects = (subject: string) => count(server, 'email', 'subject = $1', [subject]);
+  const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`X-H${i}`, 'v']));
+
+  it('20,000 headers are 422 naming `headers`, not stored (they were accepted: 18 MB)', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`X-Header-${i}`, 'v'.repeat(900)]));
+    const res = await post('/emails', { ...email, subject: 'headers 20000', headers });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: '`headers` accepts at most 100 headers.' });
+    expect(await subjects('headers 20000')).toBe(0);
+  });
+
+  it('101 headers are refused through the SDK, in a batch naming the email; 100 are taken', async () => {
+    const { error } = await sdk(server, team.sending.token).emails.send({ ...email, subject: 'headers 101', headers: many(101) });
+    expect(error).toMatchObject({ statusCode: 422, name: 'validation_error', message: '`headers` accepts at most 100 headers.' });
+    const batch = await post('/emails/batch', [email, { ...email, subject: 'headers 101', headers: many(101) }]);
+    expect(batch.status).toBe(422);
+    expect(batch.body).toMatchObject({ name: 'validation_error', message: 'emails[1]: `headers` accepts at most 100 headers.' });
+    expect(await subjects('headers 101')).toBe(0);
+    const ok = await sdk(server, team.sending.token).emails.send({ ...email, subject: 'headers 100', headers: many(100) });
+    expect(ok.error).toBeNull();
+    expect(await subjects('headers 100')).toBe(1);
+  });
+
+  it('a value over 998 characters (a header line) is 422 naming `headers.<name>`; 998 are taken', async () => {
+    const res = await post('/emails', { ...email, subject: 'long header', headers: { 'X-Long': 'v'.repeat(999) } });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      statusCode: 422,
+      name: 'validation_error',
+      message: expect.stringMatching(/^`headers\.X-Long` must be at most 998 characters/),
+    });
+    expect(await subjects('long header')).toBe(0);
+    const ok = await post('/emails', { ...email, subject: 'long header', headers: { 'X-Long': 'v'.repeat(998) } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  });
+});

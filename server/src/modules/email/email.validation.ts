@@ -11,6 +11,10 @@ import { type Body, onlyFields } from '../../rest/body.js';
 const ADDRESS = /^[^\s@<>",;()[\]:\\]+@[^\s@<>",;()[\]:\\]+\.[^\s@<>",;()[\]:\\]+$/;
 /** An address field's longest form: a header line's limit (RFC 5322), display name included. */
 const MAX_ADDRESS_FIELD = 998;
+/** How many headers one email may set: 20,000 (18 MB) were accepted, stored and sent. */
+export const MAX_HEADERS = 100;
+/** A header value's longest form: a header line's limit (RFC 5322). */
+export const MAX_HEADER_VALUE = 998;
 /**
  * `from`'s longest form, display name included: what `email.from` (varchar(320)) keeps, counted
  * as PostgreSQL counts (code points). A longer one was accepted here and then refused by the
@@ -145,7 +149,7 @@ export const sendEmailSchema = z
     cc: optionalList('cc', 50),
     bcc: optionalList('bcc', 50),
     reply_to: optionalList('reply_to', 50),
-    headers: optional(z.record(z.string().max(100), z.string().max(1000))),
+    headers: optional(z.record(z.string().max(100), z.string().max(MAX_HEADER_VALUE))),
     tags: optional(
       z
         .array(
@@ -279,7 +283,9 @@ const HEADER_NAME = /^[!-9;-~]{1,100}$/;
 function checkHeaders(headers: unknown, prefix: string): void {
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return; // the schema names the type
   let reserved: string[] | null = null;
+  let n = 0;
   for (const name in headers) {
+    if (++n > MAX_HEADERS) throw badInput('headers', `${prefix}\`headers\` accepts at most ${MAX_HEADERS} headers.`);
     // A valid token, but no plain object keeps it as a key: it was accepted and then lost.
     if (name === '__proto__') throw badInput('headers.__proto__', `${prefix}\`headers\`: \`__proto__\` is not a valid header name.`);
     if (!HEADER_NAME.test(name)) throw badInput(`headers.${name}`, `${prefix}\`headers\`: \`${name.slice(0, 100)}\` is not a valid header name.`);
@@ -297,6 +303,9 @@ function checkHeaders(headers: unknown, prefix: string): void {
   for (const name in headers) {
     const value = (headers as Record<string, unknown>)[name];
     if (typeof value === 'string' && LINE_BREAK.test(value)) throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` may not contain a line break.`);
+    if (typeof value === 'string' && value.length > MAX_HEADER_VALUE) {
+      throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` must be at most ${MAX_HEADER_VALUE} characters (a header line's limit).`);
+    }
   }
 }
 const LINE_BREAK = /[\r\n]/;
