@@ -707,3 +707,135 @@ describe('the LISTEN connection lost', () => {
     expect(lookups()).toBeGreaterThan(1);
   });
 });
+
+/*
+ * A change's acknowledgements, on a database of their own: no instance listens there but those a
+ * test starts. Another instance is played by a plain connection named `keyring-listen:<id>` that
+ * LISTENs for changes and answers each as the test says — as PostgreSQL sees an instance.
+ */
+describe('acknowledgements', () => {
+  let ackUrl: string;
+  let ackOrm: MikroORM;
+  const started: Notifier[] = [];
+  const clients: pg.Client[] = [];
+  beforeAll(async () => {
+    ackUrl = await createTestDatabase('verifier_acks');
+    ackOrm = await initOrm(ackUrl, logger);
+    await migrate(ackOrm);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.end().catch(() => undefined);
+    for (const n of started.splice(0)) await n.close();
+  });
+  afterAll(async () => {
+    await ackOrm?.close();
+  });
+
+  async function instance(opts: Partial<VerifierOptions> = {}) {
+    const notifier = new Notifier(ackUrl, ackOrm, logger);
+    await notifier.start();
+    started.push(notifier);
+    return { notifier, v: new ApiKeyVerifier(ackOrm, notifier, opts) };
+  }
+  /** Another instance: `answer` gives the acknowledgement it sends for a change, or null for none. */
+  async function other(answer: (changeId: string, id: string) => string | null) {
+    const id = randomUUID();
+    const c = new pg.Client({ connectionString: ackUrl, application_name: `keyring-listen:${id}` });
+    await c.connect();
+    clients.push(c);
+    await c.query('listen api_key_revoked');
+    c.on('notification', (n) => {
+      const reply = answer((n.payload ?? '').split(' ')[1], id);
+      if (reply !== null) void c.query('select pg_notify($1, $2)', ['api_key_ack', reply]).catch(() => undefined);
+    });
+    return { id, stop: () => c.end() };
+  }
+  const answers = (changeId: string, id: string) => `${changeId} ${id}`;
+  const mute = () => null;
+  const took = async (f: () => Promise<unknown>) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  const ackListeners = (n: Notifier) => (n as unknown as { listeners: Map<string, Set<unknown>> }).listeners.get('api_key_ack')?.size ?? 0;
+  const unresponsive = (v: ApiKeyVerifier) => (v as unknown as { unresponsive: Map<string, number> }).unresponsive;
+
+  it('with no other instance listening, a change waits for no one', async () => {
+    const a = await instance({ ackTimeoutMs: 5000 });
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeLessThan(2500);
+    expect(ackListeners(a.notifier)).toBe(0);
+  });
+
+  it('it waits for every other instance: one that answers is not enough while another has not; both answering, it returns at once', async () => {
+    const a = await instance({ ackTimeoutMs: 800 });
+    await other(answers);
+    const silent = await other(mute);
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeGreaterThanOrEqual(750);
+    await silent.stop();
+    const b = await instance({ ackTimeoutMs: 5000 });
+    await other(answers);
+    expect(await took(() => b.v.revoke(randomUUID()))).toBeLessThan(2500);
+    expect(ackListeners(a.notifier)).toBe(0);
+    expect(ackListeners(b.notifier)).toBe(0);
+  });
+
+  it('an acknowledgement of another change does not count: that instance is waited for until ackTimeoutMs', async () => {
+    const a = await instance({ ackTimeoutMs: 800 });
+    await other((_change, id) => `${randomUUID()} ${id}`);
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeGreaterThanOrEqual(750);
+  });
+
+  it('an instance that let a change time out is not waited for again while it listens; once gone, it is forgotten', async () => {
+    const a = await instance({ ackTimeoutMs: 800 });
+    const silent = await other(mute);
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeGreaterThanOrEqual(750);
+    expect(unresponsive(a.v).get(silent.id)).toBeGreaterThan(Date.now() + 25_000);
+    // Twice more within its 30 s: not waited for (its place kept while it still listens).
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeLessThan(600);
+    expect(await took(() => a.v.revoke(randomUUID()))).toBeLessThan(600);
+    expect(unresponsive(a.v).has(silent.id)).toBe(true);
+    await silent.stop();
+    await waitFor(async () => (!(await a.notifier.listeningInstances()).includes(silent.id) ? true : undefined), 5000, 'the instance gone');
+    await a.v.revoke(randomUUID());
+    expect(unresponsive(a.v).size).toBe(0);
+  });
+
+  it('the instances unknown (the query failed): the change is still told and returns, waiting for no one', async () => {
+    const a = await instance({ ackTimeoutMs: 5000 });
+    const b = await instance();
+    const key = await (async () => {
+      const id = randomUUID();
+      const token = generateToken();
+      const team = randomUUID();
+      await sql(ackUrl, `insert into team (id, name, created_at) values ($1, 'Acks', now())`, [team]);
+      await sql(
+        ackUrl,
+        `insert into api_key (id, team_id, name, permission, token_start, token_hash, created_at, updated_at, enabled)
+         values ($1, $2, 'k', 'FULL_ACCESS', 're_xx', $3, now(), now(), true)`,
+        [id, team, tokenHash(token)],
+      );
+      return { id, token };
+    })();
+    expect(await b.v.verify(key.token, async () => undefined)).toMatchObject({ apiKeyId: key.id });
+    await sql(ackUrl, 'delete from api_key where id = $1', [key.id]);
+    vi.spyOn(a.notifier, 'listeningInstances').mockRejectedValueOnce(new Error('pg_stat_activity unreadable'));
+    expect(await took(() => a.v.revoke(key.id))).toBeLessThan(2500);
+    await waitFor(async () => ((await b.v.verify(key.token, async () => undefined)) === null ? true : undefined), 5000, 'b to drop the key');
+  });
+
+  it('a change told without an id (by an instance of the version before acknowledgements) is not acknowledged', async () => {
+    await instance();
+    const listener = new pg.Client({ connectionString: ackUrl });
+    await listener.connect();
+    clients.push(listener);
+    const acks: string[] = [];
+    listener.on('notification', (n) => acks.push(n.payload ?? ''));
+    await listener.query('listen api_key_ack');
+    await sql(ackUrl, `select pg_notify('api_key_revoked', $1)`, [randomUUID()]);
+    const change = randomUUID();
+    await sql(ackUrl, `select pg_notify('api_key_revoked', $1)`, [`${randomUUID()} ${change}`]);
+    await waitFor(() => (acks.length > 0 ? true : undefined), 5000, 'the acknowledgement of the change with an id');
+    await sleep(300);
+    expect(acks.map((p) => p.split(' ')[0])).toEqual([change]);
+  });
+});
