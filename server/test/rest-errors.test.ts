@@ -132,6 +132,59 @@ describe('not_found', () => {
   });
 });
 
+describe('paths are case-sensitive, as Resend’s are', () => {
+  const mail = (subject: string) => JSON.stringify({ from: 'hello@acme.com', to: 'ada@example.org', subject, text: 'Hi' });
+  const NOT_FOUND = { statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' };
+
+  it('a route in another case is 404 not_found, with a key and without, and does nothing', async () => {
+    const batch = JSON.stringify([JSON.parse(mail('case batch'))]);
+    const cases: [string, string, string | undefined][] = [
+      ['POST', '/Emails', mail('case single')],
+      ['POST', '/emails/Batch', batch],
+      ['GET', '/emails/Batch', undefined],
+      ['POST', '/EMAILS/BATCH', batch],
+      ['GET', '/Domains', undefined],
+      ['POST', `/emails/${MISSING_ID}/Cancel`, undefined],
+      ['GET', '/API-KEYS', undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      for (const token of [acme.full.token, undefined]) {
+        const res = await api(server, path, { method, token, body });
+        expect(res.status, `${method} ${path} ${token ? 'with' : 'without'} a key: ${JSON.stringify(res.body)}`).toBe(404);
+        expect(res.body).toEqual(NOT_FOUND);
+      }
+    }
+    expect(await count(server, 'email', `subject like 'case %'`)).toBe(0);
+  });
+
+  it('so is the `/api` prefix in another case', async () => {
+    for (const token of [acme.full.token, undefined]) {
+      const res = await fetch(`${server.url}/API/emails`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: mail('case prefix'),
+      });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual(NOT_FOUND);
+    }
+    expect(await count(server, 'email', `subject = 'case prefix'`)).toBe(0);
+  });
+
+  it('the routes as spelled still answer; health, export downloads and GraphQL are unaffected', async () => {
+    const sent = await api(server, '/emails/batch', { method: 'POST', token: acme.sending.token, body: JSON.stringify([JSON.parse(mail('case ok'))]) });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect((await api(server, '/emails/batch', { token: acme.full.token })).status).toBe(405);
+    expect((await api(server, `/emails/${MISSING_ID}`, { token: acme.full.token })).status).toBe(404);
+    expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${server.url}/api/health/live`)).status).toBe(200);
+    const download = await api(server, `/exports/${MISSING_ID}/download`, { token: acme.full.token });
+    expect(download.status).toBe(404);
+    expect((await api(server, `/exports/${MISSING_ID}/download`)).status).toBe(401);
+    const gql = await acme.admin.gql('{ domains { name } }');
+    expect(gql.errors).toBeUndefined();
+  });
+});
+
 describe('method_not_allowed', () => {
   it('answers 405 with an Allow header', async () => {
     const cases: [string, string, string][] = [

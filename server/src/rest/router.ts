@@ -45,7 +45,9 @@ function writeJson(req: Request, res: Response, status: number, body: unknown): 
 
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
 export function createRestRouter(services: Services, routes: RestRoute[]): Router {
-  const router = Router();
+  // Paths are case-sensitive, as Resend's are: `/api/Emails` and `/api/emails/Batch` are no route
+  // (the route table says the same, so both are a 404 with a key or without).
+  const router = Router({ caseSensitive: true });
   const table = routeTable(routes);
 
   // Every request goes through the gate (modules/auth/gate.ts): the key, the team's rate limit, the usage log.
@@ -53,7 +55,8 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
     // Answers made with a key, a token among them (POST /api-keys), are no one's to keep: not a
     // proxy's, not the browser's (the CSV download and GraphQL say the same).
     res.setHeader('cache-control', 'no-store');
-    const unserved = table.unserved(req.method, req.path);
+    // The app mounts this router at `/api` case-insensitively: `/API/emails` is no route either.
+    const unserved = req.baseUrl === '/api' ? table.unserved(req.method, req.path) : notFoundEndpoint();
     let admission: Admission;
     try {
       // The REST API takes keys only, never the dashboard's session cookie.

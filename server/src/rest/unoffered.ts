@@ -131,9 +131,23 @@ export const notFoundEndpoint = () => new RestError(404, 'not_found', 'The reque
 export function routeTable(routes: RestRoute[]) {
   const ours = routes.map((r) => ({ method: r.method.toUpperCase(), ...pattern(r.path) })).sort(literalFirst);
   const resend = RESEND_ROUTES.map(([path, methods]) => ({ methods: methods.split(' '), ...pattern(path) })).sort(literalFirst);
+  const all: Pattern[] = [...ours, ...resend];
+  /**
+   * `/Emails`, `/emails/Batch`: a route's path with a fixed segment in another case. Routes are
+   * case-sensitive, as Resend's are, so this is no route; and `Batch` is no email id either (POST
+   * `/emails/Batch` sent a batch, GET answered 405 and `/Emails` 404).
+   */
+  const caseVariant = (segments: string[]) =>
+    all.some(
+      (p) =>
+        p.segments.length === segments.length &&
+        p.segments.some((s, i) => !s.startsWith(':') && s !== segments[i]) &&
+        p.segments.every((s, i) => s.startsWith(':') || s.toLowerCase() === segments[i].toLowerCase()),
+    );
   /** What a method and path get: served (or 405), Resend's route not offered (its path), or not found. */
   const lookUp = (m: string, path: string): { served: true } | { offeredBy: string } | { notFound: true } => {
     const segments = path.split('/').filter(Boolean);
+    if (caseVariant(segments)) return { notFound: true };
     const mine = ours.find((r) => r.method === m && matches(r, segments));
     const theirs = resend.find((r) => matches(r, segments));
     // `/emails/metrics` is Resend's own route, not an email id for Keyring's `/emails/:id`.
