@@ -5,8 +5,9 @@ import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
 import { writeMappedError, writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
-import { canManage } from '../auth/actor.js';
+import { type Actor, canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
+import { currentActor } from '../auth/session.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';
@@ -82,7 +83,10 @@ export function exportDownload(services: Services) {
     if (status === ExportStatus.READY && exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
     let broken: Error | undefined;
     try {
-      const outcome = status === ExportStatus.READY ? await sendFile(client, res, exp) : await follow(services, client, res, exp.id);
+      const outcome =
+        status === ExportStatus.READY
+          ? await sendFile(client, res, exp)
+          : await follow(services, client, res, exp.id, stillAllowed(services, actor, admission.key));
       if (outcome === 'gone') {
         broken = new Error('client went away');
         return;
@@ -150,6 +154,32 @@ async function waitForStart(services: Services, res: Response, id: string): Prom
 
 type Refusal = { status: number; name: string; message: string };
 
+/** How often a download following an export asks again whether its caller may still download it. */
+export const FOLLOW_RECHECK_MS = FOLLOW_POLL_MS;
+
+/**
+ * Whether the caller of a download that follows an export may still download it, asked again
+ * (at most every FOLLOW_RECHECK_MS) before each chunk written since: a download follows an export
+ * for as long as it is written, and a key deleted, disabled or expired, a session ended, an admin
+ * removed or made a member meanwhile went on receiving every row written afterwards (the
+ * subscription to its progress ends on the same changes). A refusal when it may not.
+ */
+function stillAllowed(services: Services, actor: Actor, key: Admission['key']): () => Promise<Refusal | null> {
+  let checkedAt = 0;
+  return async () => {
+    if (Date.now() - checkedAt < FOLLOW_RECHECK_MS) return null;
+    const now = await currentActor(services.orm.em.fork(), actor, key);
+    checkedAt = Date.now();
+    if (!now) {
+      return actor.kind === 'apiKey'
+        ? { status: 403, name: 'invalid_api_key', message: 'API key is invalid.' }
+        : { status: 401, name: 'missing_api_key', message: 'Your session has ended: sign in again to download exports.' };
+    }
+    if (!canManage(now)) return { status: 403, name: 'forbidden', message: 'Only admins can download exports.' };
+    return null;
+  };
+}
+
 /**
  * Streams a PROCESSING export as its chunks are committed: the attempt writing it, from chunk 0,
  * each new chunk as it comes, until the export is READY with that attempt's file, whose size must
@@ -157,7 +187,13 @@ type Refusal = { status: number; name: string; message: string };
  * for another (a retry writes new rows) — ends it with a refusal; the caller answers with it when
  * nothing was sent yet, and cuts the response short otherwise.
  */
-async function follow(services: Services, client: PoolClient, res: Response, id: string): Promise<'done' | 'gone' | Refusal> {
+async function follow(
+  services: Services,
+  client: PoolClient,
+  res: Response,
+  id: string,
+  allowed: () => Promise<Refusal | null> = async () => null,
+): Promise<'done' | 'gone' | Refusal> {
   const changes = new ExportChanges(services, id);
   // A client that goes away ends the wait at once.
   const stop = () => changes.close();
@@ -191,6 +227,9 @@ async function follow(services: Services, client: PoolClient, res: Response, id:
       // that writes on but is not the attempt kept, at READY.
       let woken = false;
       for (;;) {
+        // The caller may have lost the right to download since the last chunks were sent.
+        const refused = await allowed();
+        if (refused) return refused;
         // Once READY, the rest in one read from PostgreSQL (not all of it may be held).
         const got =
           state.status === ExportStatus.READY
