@@ -24,3 +24,14 @@ describe('ApiKeysTable layout', () => {
     expect(usage && getComputedStyle(usage).flexWrap).toBe('wrap');
   });
 });
+
+describe('ApiKeysTable long names', () => {
+  it('breaks a 50-character name without spaces inside its cell, so at 390 px the card neither runs under "More options" nor scrolls the page sideways', () => {
+    const long = apiKey('k1', 'ThisIsAVeryLongKeyNameWithoutSpacesThatGoesOnForFi');
+    renderWithProviders(<ApiKeysTable apiKeys={[long]} actions={actions} />, { user: adminUser });
+    const link = screen.getByRole('link', { name: long.name });
+    expect(getComputedStyle(link).overflowWrap).toBe('anywhere');
+    // A flex item is never narrower than its content unless it may shrink below it.
+    expect(getComputedStyle(link).minWidth).toBe('0px');
+  });
+});
