@@ -57,6 +57,7 @@ async function team(name = 'Exports'): Promise<T> {
   const email = `${userId}@example.com`;
   await sql(url, `insert into team (id, name, created_at) values ($1, $2, now())`, [teamId, name]);
   await sql(url, `insert into app_user (id, email, password_hash, created_at) values ($1, $2, 'x', now())`, [userId, email]);
+  await sql(url, `insert into membership (id, team_id, user_id, role, created_at) values (gen_random_uuid(), $1, $2, 'ADMIN', now())`, [teamId, userId]);
   return {
     teamId,
     userId,
@@ -508,6 +509,36 @@ describe('runExport', () => {
     expect(await row(quiet)).toMatchObject({ status: 'READY', row_count: 3 });
     expect(await row(byKey)).toMatchObject({ status: 'READY', row_count: 3 });
     expect(await mails(t.email)).toEqual([]);
+  });
+
+  it('no email to a creator removed from the team, or made a member, while it was written; the export is READY all the same', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 3);
+    const removed = await pending(t, ExportResource.DOMAINS);
+    await sql(url, 'delete from membership where user_id = $1 and team_id = $2', [t.userId, t.teamId]);
+    expect(await runExport(services, removed, { email: true, teamSlots: 1 })).toBe('done');
+    const demoted = await pending(t, ExportResource.DOMAINS);
+    await sql(url, `insert into membership (id, team_id, user_id, role, created_at) values (gen_random_uuid(), $1, $2, 'MEMBER', now())`, [t.teamId, t.userId]);
+    expect(await runExport(services, demoted, { email: true, teamSlots: 1 })).toBe('done');
+    expect(await row(removed)).toMatchObject({ status: 'READY', row_count: 3 });
+    expect(await row(demoted)).toMatchObject({ status: 'READY', row_count: 3 });
+    // An admin of another team only (a user may belong to several) is not one of this team's.
+    const other = await team('Elsewhere');
+    await sql(url, `insert into membership (id, team_id, user_id, role, created_at) values (gen_random_uuid(), $1, $2, 'ADMIN', now())`, [
+      other.teamId,
+      t.userId,
+    ]);
+    const elsewhere = await pending(t, ExportResource.DOMAINS);
+    expect(await runExport(services, elsewhere, { email: true, teamSlots: 1 })).toBe('done');
+    // Made an admin again: the next one is emailed, and it is the only email.
+    await sql(url, `update membership set role = 'ADMIN' where user_id = $1 and team_id = $2`, [t.userId, t.teamId]);
+    const again = await pending(t, ExportResource.DOMAINS);
+    expect(await runExport(services, again, { email: true, teamSlots: 1 })).toBe('done');
+    await waitFor(async () => ((await mails(t.email)).length ? true : undefined), 5000, 'the email');
+    await new Promise((r) => setTimeout(r, 200));
+    const sent = await mails(t.email);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].text).toContain(again);
   });
 
   it("answers 'busy' without writing while the team's slots are taken, runs in a free one, and gives it back", async () => {

@@ -7,7 +7,7 @@ import { sendNotice } from '../mail/notice.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
-import { Team, User } from '../team/team.entity.js';
+import { Role, Team, User } from '../team/team.entity.js';
 import { giveTeamSlotBack, takeTeamSlot, withExportConnections } from './export.connections.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { writeCsv } from './export.file.js';
@@ -284,7 +284,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
     exportId,
   ]);
   await services.notifier.notify('export_progress', exportId);
-  if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email) {
+  if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email && (await stillAdmin(conn, exp))) {
     const name = exp.resource.toLowerCase().replace('_', ' ');
     // Retried while the relay is down (sendNotice); the export is READY either way.
     void sendNotice(
@@ -298,6 +298,20 @@ export async function runExport(services: Services, exportId: string, opts: { em
     );
   }
   return 'done';
+}
+
+/**
+ * Whether the export's creator is still an admin of its team, once it is READY: the email tells
+ * what was exported and how many rows, and links the download. A creator removed from the team
+ * (or made a member, who may not download) while it was written got it all the same.
+ */
+async function stillAdmin(conn: ReturnType<EntityManager['getConnection']>, exp: Export): Promise<boolean> {
+  const rows = await conn.execute<unknown[]>('select 1 from membership where user_id = ? and team_id = ? and role = ?', [
+    exp.createdBy!.id,
+    exp.team.id,
+    Role.ADMIN,
+  ]);
+  return rows.length > 0;
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
