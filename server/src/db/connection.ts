@@ -101,6 +101,9 @@ const UNAVAILABLE_MESSAGES = [
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
   'Connection refused',
+  // No free connection in the ORM's pool within the connect timeout: the ORM wraps knex's
+  // KnexTimeoutError in a DriverException that keeps its message but neither its name nor a link.
+  'Knex: Timeout acquiring a connection',
 ];
 
 /**
