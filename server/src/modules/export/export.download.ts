@@ -5,6 +5,7 @@ import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
 import { writeMappedError, writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { type Actor, canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
 import { currentActor } from '../auth/session.js';
@@ -74,6 +75,15 @@ export function exportDownload(services: Services) {
       const retry = Math.max(1, Math.ceil(services.config.EXPORT_DOWNLOAD_WAIT_SECONDS));
       res.setHeader('retry-after', String(retry));
       return fail(res, 503, 'service_unavailable', `Every download slot of this server is busy: retry in ${retry} second${retry === 1 ? '' : 's'}.`);
+    }
+    // Who downloaded which export, and when: the audit trail records it as it records the export's
+    // creation (a download with a session left no trace anywhere; with a key, only its usage log).
+    try {
+      recordAudit(em, actor, 'export.downloaded', exp.id, { resource: exp.resource, whileWritten: status !== ExportStatus.READY });
+      await em.flush();
+    } catch (err) {
+      client.release();
+      throw err;
     }
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
