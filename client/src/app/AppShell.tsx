@@ -6,6 +6,7 @@ import { AuditIcon, BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIco
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 import { MailRelayBanner } from './mail-relay';
+import { PageErrorBoundary } from './PageErrorBoundary';
 import { useCurrentUser } from './session';
 
 const NAV = [
@@ -62,7 +63,9 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
       <main className="content" id="main" tabIndex={-1}>
         <MailRelayBanner />
-        <Suspense fallback={<Loading />}>{children}</Suspense>
+        <PageErrorBoundary>
+          <Suspense fallback={<Loading />}>{children}</Suspense>
+        </PageErrorBoundary>
       </main>
     </div>
   );

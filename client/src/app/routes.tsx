@@ -2,6 +2,7 @@ import { type ComponentType, lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { Loading } from '../ui/Loading';
 import { PublicOnly, RequireAuth } from './guards';
+import { PageErrorBoundary } from './PageErrorBoundary';
 
 /** Splits a page into its own chunk; pages use named exports. */
 function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
@@ -30,33 +31,35 @@ const NotFoundPage = page(() => import('./NotFoundPage'), 'NotFoundPage');
 
 export function AppRoutes() {
   return (
-    <Suspense fallback={<Loading />}>
-      <Routes>
-        <Route element={<PublicOnly />}>
-          <Route path="/sign-in" element={<SignInPage />} />
-          <Route path="/sign-up" element={<SignUpPage />} />
-        </Route>
-        <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
-        <Route element={<RequireAuth />}>
-          <Route index element={<Navigate to="/api-keys" replace />} />
-          <Route path="/api-keys" element={<ApiKeysPage />} />
-          <Route path="/api-keys/:id" element={<ApiKeyDetailPage />} />
-          <Route path="/logs" element={<LogsPage />} />
-          <Route path="/logs/:id" element={<LogDetailPage />} />
-          <Route path="/emails" element={<EmailsPage />} />
-          <Route path="/emails/:id" element={<EmailDetailPage />} />
-          <Route path="/contacts" element={<ContactsPage />} />
-          <Route path="/broadcasts" element={<BroadcastsPage />} />
-          <Route path="/domains" element={<DomainsPage />} />
-          <Route path="/domains/:id" element={<DomainDetailPage />} />
-          <Route path="/exports" element={<ExportsPage />} />
-          <Route path="/exports/:id" element={<ExportDetailPage />} />
-          <Route path="/team" element={<TeamPage />} />
-          <Route path="/audit" element={<AuditPage />} />
-          <Route path="/account" element={<AccountPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
-    </Suspense>
+    <PageErrorBoundary>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route element={<PublicOnly />}>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/sign-up" element={<SignUpPage />} />
+          </Route>
+          <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+          <Route element={<RequireAuth />}>
+            <Route index element={<Navigate to="/api-keys" replace />} />
+            <Route path="/api-keys" element={<ApiKeysPage />} />
+            <Route path="/api-keys/:id" element={<ApiKeyDetailPage />} />
+            <Route path="/logs" element={<LogsPage />} />
+            <Route path="/logs/:id" element={<LogDetailPage />} />
+            <Route path="/emails" element={<EmailsPage />} />
+            <Route path="/emails/:id" element={<EmailDetailPage />} />
+            <Route path="/contacts" element={<ContactsPage />} />
+            <Route path="/broadcasts" element={<BroadcastsPage />} />
+            <Route path="/domains" element={<DomainsPage />} />
+            <Route path="/domains/:id" element={<DomainDetailPage />} />
+            <Route path="/exports" element={<ExportsPage />} />
+            <Route path="/exports/:id" element={<ExportDetailPage />} />
+            <Route path="/team" element={<TeamPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </Suspense>
+    </PageErrorBoundary>
   );
 }
