@@ -36,15 +36,18 @@ export function currentOpener(): Opener | null {
  */
 function sameControl(opener: Opener | null | undefined, scope: Element | null): HTMLElement | null {
   if (!opener) return null;
-  if (opener.element.isConnected && (!scope || scope.contains(opener.element))) return opener.element;
+  if (focusable(opener.element) && (!scope || scope.contains(opener.element))) return opener.element;
   const root = scope ?? document.querySelector('main');
   if (opener.label && root) {
     for (const el of root.querySelectorAll<HTMLElement>('button, a[href], [role="button"]')) {
-      if (labelOf(el) === opener.label) return el;
+      if (labelOf(el) === opener.label && focusable(el)) return el;
     }
   }
   return null;
 }
+
+/** A control that takes focus: a disabled one (Sign out other sessions, with none left) drops it to the body. */
+const focusable = (el: HTMLElement) => el.isConnected && !el.matches(':disabled');
 
 /** A dialog still open as another closes: the one that took its place (a form, back from its confirmation). */
 const openDialog = () => document.querySelector<HTMLElement>('[role="dialog"][data-state="open"]');

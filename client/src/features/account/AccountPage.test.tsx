@@ -69,6 +69,30 @@ describe('AccountPage', () => {
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Sessions' })).getAllByRole('row')).toHaveLength(2));
   });
 
+  it('puts focus on the page heading after signing out the others, not on the body, since the button that opened the dialog is now disabled', async () => {
+    const { user } = renderWithProviders(
+      <main>
+        <AccountPage />
+      </main>,
+      {
+        user: adminUser,
+        mocks: [
+          sessionsMock(twoSessions),
+          { request: { query: SignOutOtherSessionsMutation }, result: { data: { signOutOtherSessions: 1 } } },
+          // The list comes back after the mutation: the dialog must not close on a button about to be disabled.
+          { ...sessionsMock([twoSessions[0]]), delay: 200 },
+        ],
+      },
+    );
+    await screen.findByRole('table', { name: 'Sessions' });
+    await user.click(screen.getByRole('button', { name: 'Sign out other sessions' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Sign out other sessions' });
+    await user.click(within(dialog).getByRole('button', { name: 'Sign out other sessions' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sign out other sessions' })).toHaveProperty('disabled', true));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Account', level: 1 })));
+  });
+
   it('signs out one session and drops its row', async () => {
     const { user } = renderWithProviders(<AccountPage />, {
       user: adminUser,

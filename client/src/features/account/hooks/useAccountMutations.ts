@@ -43,7 +43,9 @@ export function useChangePasswordMutation() {
 }
 
 export function useSignOutOtherSessionsMutation() {
-  const [mutate, { loading }] = useMutation(SignOutOtherSessionsMutation, { refetchQueries: [AccountSessionsQuery] });
+  // Awaited: the dialog closes on the list without the other sessions, and its opener already disabled
+  // (focus on a button disabled a moment later fell to the body).
+  const [mutate, { loading }] = useMutation(SignOutOtherSessionsMutation, { refetchQueries: [AccountSessionsQuery], awaitRefetchQueries: true });
   const signOutOthers = async (): Promise<boolean> => {
     try {
       const { data } = await mutate();
