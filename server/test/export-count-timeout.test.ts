@@ -95,3 +95,56 @@ describe('an export whose count takes too long', () => {
     }
   });
 });
+
+describe("a burst of one team's exports", () => {
+  it('counts at most TEAM_COUNTS (2) at once, each holding a database connection; the rest go on without a count, and other teams are served', async () => {
+    const release = await lockContacts();
+    const other = (await signUpAdmin(server, 'Neighbour')).client;
+    try {
+      // Eight at once, every count held by the lock. Watched from PostgreSQL: how many counts
+      // wait on it at the same time (each one a connection of the server's pool held).
+      let settled = false;
+      const burst = Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const res = await admin.gql('mutation { createExport(input: { resource: CONTACTS }) { status } }');
+          return res.errors?.[0].extensions?.code ?? res.data!.createExport.status;
+        }),
+      ).finally(() => {
+        settled = true;
+      });
+      let most = 0;
+      while (!settled) {
+        const [{ n }] = await sql<{ n: number }>(
+          server.databaseUrl,
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%count(*)%'`,
+        );
+        most = Math.max(most, n);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const codes = await burst;
+      expect(most).toBeGreaterThanOrEqual(1);
+      expect(most).toBeLessThanOrEqual(2);
+      for (const c of codes) expect(['PROCESSING', 'RATE_LIMITED']).toContain(c);
+      // Another team is served meanwhile.
+      expect((await other.gql('{ exports(first: 5) { edges { node { id } } } }')).errors).toBeUndefined();
+      // An estimate asked while the team already counts twice is refused at once (429), not queued.
+      const estimate = '{ exportEstimate(input: { resource: CONTACTS }) { rowCount exact } }';
+      const held = [admin.gql(estimate), admin.gql(estimate)];
+      await waitFor(
+        async () => {
+          const [{ n }] = await sql<{ n: number }>(
+            server.databaseUrl,
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%count(*)%'`,
+          );
+          return n === 2 ? true : undefined;
+        },
+        5000,
+        'two counts waiting',
+      );
+      expect((await admin.gql(estimate)).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      for (const r of await Promise.all(held)) expect(r.data).toEqual({ exportEstimate: { rowCount: 1001, exact: false } });
+    } finally {
+      await release();
+    }
+  });
+});

@@ -39,11 +39,11 @@ export async function createExport(em: EntityManager, services: Services, actor:
   const { stored: filters, query } = await prepareExport(em, actor.teamId, input);
   // Counting every row up front would cost as much as the export: count only up to the inline
   // limit, and let a large export carry the planner's estimate until it knows.
-  const estimate = await estimateExportRows(em, services.config.EXPORT_COUNT_TIMEOUT_MS, query);
-  const inline = estimate.exact;
+  const estimate = await countForTeam(actor.teamId, () => estimateExportRows(em, services.config.EXPORT_COUNT_TIMEOUT_MS, query));
+  const inline = estimate?.exact ?? false;
   const exp = new Export(em.getReference(Team, actor.teamId), input.resource, filters);
-  exp.rowCount = inline ? estimate.rowCount : null;
-  exp.estimatedRowCount = estimate.rowCount;
+  exp.rowCount = inline ? estimate!.rowCount : null;
+  exp.estimatedRowCount = estimate?.rowCount ?? INLINE_MAX_ROWS + 1;
   exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
   exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
   await em.transactional(async (tx) => {
@@ -101,7 +101,33 @@ export type ExportEstimate = { rowCount: number; exact: boolean };
 export async function estimateExport(em: EntityManager, actor: Actor, input: ExportFilterInput, timeoutMs = COUNT_TIMEOUT_MS): Promise<ExportEstimate> {
   if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
   const { query } = await prepareExport(em, actor.teamId, input);
-  return estimateExportRows(em, timeoutMs, query);
+  const estimate = await countForTeam(actor.teamId, () => estimateExportRows(em, timeoutMs, query));
+  if (!estimate) throw rateLimited(1, 'This team is already counting exports: try again in a moment.');
+  return estimate;
+}
+
+/** Counts (with their estimates) a team may have running at once on an instance. */
+export const TEAM_COUNTS = 2;
+const countsInFlight = new Map<string, number>();
+
+/**
+ * Runs a team's count unless it already has TEAM_COUNTS running here: each holds a database
+ * connection for up to EXPORT_COUNT_TIMEOUT_MS, and a burst of createExport from one team (120 at
+ * once) held every connection of the pool, so that other teams' requests waited and failed. Null
+ * when the team is at its limit: createExport then takes the export for a large one, which counts
+ * as it writes (and the team's limit of pending exports applies); exportEstimate answers 429.
+ */
+async function countForTeam(teamId: string, count: () => Promise<ExportEstimate>): Promise<ExportEstimate | null> {
+  const running = countsInFlight.get(teamId) ?? 0;
+  if (running >= TEAM_COUNTS) return null;
+  countsInFlight.set(teamId, running + 1);
+  try {
+    return await count();
+  } finally {
+    const left = (countsInFlight.get(teamId) ?? 1) - 1;
+    if (left > 0) countsInFlight.set(teamId, left);
+    else countsInFlight.delete(teamId);
+  }
 }
 
 /** EXPORT_COUNT_TIMEOUT_MS's default. */
