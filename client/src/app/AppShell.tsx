@@ -1,7 +1,8 @@
-import { type ReactNode, Suspense } from 'react';
+import { type ReactNode, Suspense, useRef } from 'react';
 import { NavLink } from 'react-router';
 import { useSignOutMutation } from '../features/auth/hooks/useSignOutMutation';
 import { Badge } from '../ui/Badge';
+import { useFocusRescue } from '../ui/focus-return';
 import { AuditIcon, BroadcastIcon, ContactsIcon, DownloadIcon, GlobeIcon, KeyIcon, LogsIcon, MailIcon, SignOutIcon, UserIcon, UsersIcon } from '../ui/icons';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
@@ -25,6 +26,8 @@ const NAV = [
 export function AppShell({ children }: { children: ReactNode }) {
   const me = useCurrentUser();
   const { signOut, loading } = useSignOutMutation();
+  const main = useRef<HTMLElement>(null);
+  useFocusRescue(main);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -61,7 +64,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </aside>
-      <main className="content" id="main" tabIndex={-1}>
+      <main className="content" id="main" tabIndex={-1} ref={main}>
         <MailRelayBanner />
         <PageErrorBoundary>
           <Suspense fallback={<Loading />}>{children}</Suspense>

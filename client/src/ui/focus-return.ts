@@ -1,3 +1,5 @@
+import { type RefObject, useEffect } from 'react';
+
 /**
  * Where focus goes back when a dialog closes: the control that opened it, or its stand-in. A
  * dialog opened from inside another (a confirmation replacing a form, and the form coming back on
@@ -81,4 +83,36 @@ export function returnFocus(opener: Opener | null, tries = 30): void {
     return;
   }
   if (tries > 0) requestAnimationFrame(() => returnFocus(opener, tries - 1));
+}
+
+/**
+ * Keeps keyboard focus on the page when the focused control goes away under it: a session's "Sign
+ * out" or an invitation's row removed, a button disabled. The browser drops focus to the body (the
+ * next Tab starts again from the top); focus goes to the page heading instead. Not while a dialog
+ * is open (its own focus return decides), nor when focus left on purpose (a click on the page).
+ */
+export function useFocusRescue(main: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const root = main.current;
+    if (!root) return;
+    let last: HTMLElement | null = null;
+    const track = (e: FocusEvent) => {
+      last = e.target instanceof HTMLElement && root.contains(e.target) ? e.target : null;
+    };
+    const rescue = () => {
+      if (!last || (last.isConnected && !last.matches(':disabled'))) return;
+      const active = document.activeElement;
+      if (active && active !== document.body) return;
+      if (openDialog()) return;
+      last = null;
+      heading()?.focus();
+    };
+    const observer = new MutationObserver(rescue);
+    observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    document.addEventListener('focusin', track);
+    return () => {
+      observer.disconnect();
+      document.removeEventListener('focusin', track);
+    };
+  }, [main]);
 }
