@@ -11,12 +11,17 @@ export function withStylesheets(...paths: string[]): void {
   withCss(() => read(paths));
 }
 
+/** The viewport and the user's settings, as `@media` queries read them. */
+type MediaEnv = { width: number; reducedMotion?: boolean };
+
 /**
- * As withStylesheets, with the `@media` width rules that hold at this viewport width applied in
- * their place (jsdom ignores every `@media` block); the others are dropped.
+ * As withStylesheets, with the `@media` rules that hold at this viewport width (and, with
+ * `reducedMotion`, for a user who asks for less motion) applied in their place (jsdom ignores every
+ * `@media` block); the others are dropped.
  */
-export function withStylesheetsAt(width: number, ...paths: string[]): void {
-  withCss(() => flattenMedia(read(paths), width));
+export function withStylesheetsAt(env: number | MediaEnv, ...paths: string[]): void {
+  const media = typeof env === 'number' ? { width: env } : env;
+  withCss(() => flattenMedia(read(paths), media));
 }
 
 const read = (paths: string[]) => paths.map((p) => readFileSync(join(import.meta.dirname, '..', p), 'utf8')).join('\n');
@@ -31,7 +36,7 @@ function withCss(css: () => string): void {
   afterEach(() => sheet.remove());
 }
 
-function flattenMedia(css: string, width: number): string {
+function flattenMedia(css: string, env: MediaEnv): string {
   const parsed = document.createElement('style');
   parsed.textContent = css;
   document.head.append(parsed);
@@ -40,17 +45,18 @@ function flattenMedia(css: string, width: number): string {
   return rules
     .map((rule) => {
       if (!(rule instanceof CSSMediaRule)) return rule.cssText;
-      return matchesWidth(rule.media.mediaText, width) ? [...rule.cssRules].map((r) => r.cssText).join('\n') : '';
+      return matches(rule.media.mediaText, env) ? [...rule.cssRules].map((r) => r.cssText).join('\n') : '';
     })
     .join('\n');
 }
 
-/** Only `(min-width: Npx)` and `(max-width: Npx)` joined by `and`; any other query never holds. */
-function matchesWidth(query: string, width: number): boolean {
+/** Only `(min-width: Npx)`, `(max-width: Npx)` and `(prefers-reduced-motion: reduce)` joined by `and`; any other query never holds. */
+function matches(query: string, env: MediaEnv): boolean {
   const parts = query.split(/\s+and\s+/);
   return parts.every((part) => {
+    if (/^\(prefers-reduced-motion:\s*reduce\)$/.test(part.trim())) return Boolean(env.reducedMotion);
     const m = /^\((min|max)-width:\s*(\d+)px\)$/.exec(part.trim());
     if (!m) return false;
-    return m[1] === 'min' ? width >= Number(m[2]) : width <= Number(m[2]);
+    return m[1] === 'min' ? env.width >= Number(m[2]) : env.width <= Number(m[2]);
   });
 }
