@@ -35,7 +35,9 @@ export default async function setup(project: TestProject) {
     return () => dropRunDatabases(process.env.DATABASE_URL!, run);
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'keyring-test-pg-'));
-  const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
+  // Two test files at once, each with servers, notifiers and pools of their own: PostgreSQL's
+  // default 100 connections ran out ("sorry, too many clients already") in a CI run.
+  const db = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true, settings: { max_connections: '300' } });
   project.provide('databaseUrl', db.url);
   project.provide('testRun', 'embedded');
   return async () => {

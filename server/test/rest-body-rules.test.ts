@@ -142,7 +142,7 @@ describe('every validation message names its field', () => {
     ['51 tags', { tags: Array.from({ length: 51 }, (_, i) => ({ name: `t${i}`, value: 'v' })) }, '`tags` accepts at most 50 items.'],
     ['a header that is a number', { headers: { 'X-A': 1 } }, '`headers.X-A` must be a string.'],
     ['headers that are a list', { headers: ['X-A: 1'] }, '`headers` must be an object.'],
-    ['a header of 1001 characters', { headers: { 'X-A': 'v'.repeat(1001) } }, '`headers.X-A` must be at most 1000 characters.'],
+    ['a header of 999 characters', { headers: { 'X-A': 'v'.repeat(999) } }, "`headers.X-A` must be at most 998 characters (a header line's limit)."],
     ['a text that is a number', { text: 1 }, '`text` must be a string.'],
     ['an html that is an object', { html: {} }, '`html` must be a string.'],
     ['a subject of 999 characters', { subject: 's'.repeat(999) }, '`subject` must be at most 998 characters.'],
