@@ -39,11 +39,11 @@ export async function createExport(em: EntityManager, services: Services, actor:
   const { stored: filters, query } = await prepareExport(em, actor.teamId, input);
   // Counting every row up front would cost as much as the export: count only up to the inline
   // limit, and let a large export carry the planner's estimate until it knows.
-  const estimate = await countForTeam(actor.teamId, () => estimateExportRows(em, services.config.EXPORT_COUNT_TIMEOUT_MS, query));
-  const inline = estimate?.exact ?? false;
+  const estimate = await estimateExportRows(em, actor.teamId, services.config.EXPORT_COUNT_TIMEOUT_MS, query);
+  const inline = estimate.exact;
   const exp = new Export(em.getReference(Team, actor.teamId), input.resource, filters);
-  exp.rowCount = inline ? estimate!.rowCount : null;
-  exp.estimatedRowCount = estimate?.rowCount ?? INLINE_MAX_ROWS + 1;
+  exp.rowCount = inline ? estimate.rowCount : null;
+  exp.estimatedRowCount = estimate.rowCount;
   exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
   exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
   await em.transactional(async (tx) => {
@@ -101,33 +101,48 @@ export type ExportEstimate = { rowCount: number; exact: boolean };
 export async function estimateExport(em: EntityManager, actor: Actor, input: ExportFilterInput, timeoutMs = COUNT_TIMEOUT_MS): Promise<ExportEstimate> {
   if (!Object.values(ExportResource).includes(input.resource)) throw badInput('resource', 'Unknown resource.');
   const { query } = await prepareExport(em, actor.teamId, input);
-  const estimate = await countForTeam(actor.teamId, () => estimateExportRows(em, timeoutMs, query));
-  if (!estimate) throw rateLimited(1, 'This team is already counting exports: try again in a moment.');
-  return estimate;
+  return estimateExportRows(em, actor.teamId, timeoutMs, query);
 }
 
 /** Counts (with their estimates) a team may have running at once on an instance. */
 export const TEAM_COUNTS = 2;
-const countsInFlight = new Map<string, number>();
+type CountSlots = { running: number; waiting: (() => void)[] };
+const countSlots = new Map<string, CountSlots>();
 
 /**
- * Runs a team's count unless it already has TEAM_COUNTS running here: each holds a database
- * connection for up to EXPORT_COUNT_TIMEOUT_MS, and a burst of createExport from one team (120 at
- * once) held every connection of the pool, so that other teams' requests waited and failed. Null
- * when the team is at its limit: createExport then takes the export for a large one, which counts
- * as it writes (and the team's limit of pending exports applies); exportEstimate answers 429.
+ * One of the team's TEAM_COUNTS counting slots on this instance, waited for until `until` (epoch
+ * ms) at most; null when none came free in time. Each count holds a database connection for up to
+ * EXPORT_COUNT_TIMEOUT_MS, and a burst of createExport from one team (120 at once) held every
+ * connection of the pool, so that other teams' requests waited and failed. A request waiting here
+ * holds none; quick counts (small exports) take their turns within milliseconds.
  */
-async function countForTeam(teamId: string, count: () => Promise<ExportEstimate>): Promise<ExportEstimate | null> {
-  const running = countsInFlight.get(teamId) ?? 0;
-  if (running >= TEAM_COUNTS) return null;
-  countsInFlight.set(teamId, running + 1);
-  try {
-    return await count();
-  } finally {
-    const left = (countsInFlight.get(teamId) ?? 1) - 1;
-    if (left > 0) countsInFlight.set(teamId, left);
-    else countsInFlight.delete(teamId);
+async function countSlot(teamId: string, until: number): Promise<(() => void) | null> {
+  const slots = countSlots.get(teamId) ?? { running: 0, waiting: [] };
+  countSlots.set(teamId, slots);
+  const release = () => {
+    const next = slots.waiting.shift();
+    if (next) return next(); // the slot passes to the next in line
+    slots.running--;
+    if (slots.running === 0) countSlots.delete(teamId);
+  };
+  if (slots.running < TEAM_COUNTS) {
+    slots.running++;
+    return release;
   }
+  return new Promise((resolve) => {
+    const take = () => {
+      clearTimeout(timer);
+      resolve(release);
+    };
+    const timer = setTimeout(
+      () => {
+        slots.waiting.splice(slots.waiting.indexOf(take), 1);
+        resolve(null);
+      },
+      Math.max(0, until - Date.now()),
+    );
+    slots.waiting.push(take);
+  });
 }
 
 /** EXPORT_COUNT_TIMEOUT_MS's default. */
@@ -143,15 +158,23 @@ export const COUNT_TIMEOUT_MS = 2000;
  * on the same lock): the count may take three quarters of it, the estimate what is left, so that a
  * count cut short still leaves the estimate (planning only, usually a few milliseconds) its time.
  */
-async function estimateExportRows(em: EntityManager, ms: number, query: string): Promise<ExportEstimate> {
+async function estimateExportRows(em: EntityManager, teamId: string, ms: number, query: string): Promise<ExportEstimate> {
   const deadline = Date.now() + ms;
-  const counted = await withinTimeout(em, deadline - Math.floor(ms / 4), async (sql) => {
-    const [{ n }] = await sql<{ n: string }>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
-    return Number(n);
-  });
-  if (counted !== null && counted <= INLINE_MAX_ROWS) return { rowCount: counted, exact: true };
-  const planned = await withinTimeout(em, deadline, (sql) => estimateRows(sql, query));
-  return { rowCount: planned ?? INLINE_MAX_ROWS + 1, exact: false };
+  // The team's turn to count comes within the count's share of the deadline, or the export is
+  // taken for a large one (TEAM_COUNTS).
+  const release = await countSlot(teamId, deadline - Math.floor(ms / 4));
+  if (!release) return { rowCount: INLINE_MAX_ROWS + 1, exact: false };
+  try {
+    const counted = await withinTimeout(em, deadline - Math.floor(ms / 4), async (sql) => {
+      const [{ n }] = await sql<{ n: string }>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
+      return Number(n);
+    });
+    if (counted !== null && counted <= INLINE_MAX_ROWS) return { rowCount: counted, exact: true };
+    const planned = await withinTimeout(em, deadline, (sql) => estimateRows(sql, query));
+    return { rowCount: planned ?? INLINE_MAX_ROWS + 1, exact: false };
+  } finally {
+    release();
+  }
 }
 
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
