@@ -47,6 +47,13 @@ export async function endExportPools(pools: ExportPools): Promise<void> {
 export async function withExportConnections<T>(
   pools: ConnectionPair,
   fn: (copy: pg.PoolClient, writer: pg.PoolClient, discard: () => void) => Promise<T>,
+  /**
+   * When `signal` aborts (the instance is stopping), whatever the two connections are running is
+   * cancelled through `canceller` (another pool: these two are busy). A statement stuck on a lock
+   * never reached fn's next check, and shutting down waited for it for ever (a pool ends only once
+   * its connections are let go).
+   */
+  stop?: { signal: AbortSignal; canceller: pg.Pool },
 ): Promise<T> {
   const copy = await connect(pools.copy);
   let writer: pg.PoolClient;
@@ -56,6 +63,12 @@ export async function withExportConnections<T>(
     copy.release();
     throw e;
   }
+  const cancel = () => {
+    const pids = [copy, writer].map((c) => (c as pg.PoolClient & { processID: number | null }).processID).filter((pid) => pid !== null);
+    // A failure leaves the statements to end by themselves, as before; fn's error says the rest.
+    stop?.canceller.query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids]).catch(() => undefined);
+  };
+  stop?.signal.addEventListener('abort', cancel, { once: true });
   let failed: Error | undefined;
   try {
     return await fn(copy, writer, () => {
@@ -65,6 +78,7 @@ export async function withExportConnections<T>(
     failed = e instanceof Error ? e : new Error(String(e));
     throw e;
   } finally {
+    stop?.signal.removeEventListener('abort', cancel);
     copy.release(failed);
     writer.release(failed);
   }

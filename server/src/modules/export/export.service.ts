@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, rateLimited } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -160,12 +159,13 @@ export const COUNT_TIMEOUT_MS = 2000;
  */
 async function estimateExportRows(em: EntityManager, teamId: string, ms: number, query: string): Promise<ExportEstimate> {
   const deadline = Date.now() + ms;
-  // The team's turn to count comes within the count's share of the deadline, or the export is
-  // taken for a large one (TEAM_COUNTS).
-  const release = await countSlot(teamId, deadline - Math.floor(ms / 4));
+  const countBy = deadline - Math.floor(ms / 4); // the count's share; the estimate has the rest
+  // The team's turn to count comes within the count's share, or the export is taken for a large
+  // one (TEAM_COUNTS).
+  const release = await countSlot(teamId, countBy);
   if (!release) return { rowCount: INLINE_MAX_ROWS + 1, exact: false };
   try {
-    const counted = await withinTimeout(em, deadline - Math.floor(ms / 4), async (sql) => {
+    const counted = await withinTimeout(em, countBy, async (sql) => {
       const [{ n }] = await sql<{ n: string }>(`select count(*) as n from (${query} limit ${INLINE_MAX_ROWS + 1}) q`);
       return Number(n);
     });
@@ -245,18 +245,54 @@ export async function runExport(services: Services, exportId: string, opts: { em
     conn
       .execute('update export set writing_attempt = null where id = ? and writing_attempt = ?', [exportId, attempt])
       .then(() => services.notifier.notify('export_progress', exportId));
-  const outcome = await withExportConnections(pools, async (copy, writer, discard) => {
-    // A background export stuck in a statement (a table locked, say) would never reach its next
-    // check, and shutting down waited for it for ever (the pools end only once it lets go): when
-    // the instance stops, its statements are cancelled, and the job is left to a retry.
-    const cancel = () => void cancelStatements(services, [copy, writer]);
-    if (background) services.stopping?.addEventListener('abort', cancel, { once: true });
-    try {
-      return await writeAttempt(copy, writer, discard);
-    } finally {
-      services.stopping?.removeEventListener('abort', cancel);
-    }
-  }).catch(async (err: unknown) => {
+  // A background export stuck in a statement (a table locked, say) is cancelled when the instance
+  // stops, and its job left to a retry (ExportInterrupted below).
+  const stop = background && services.stopping ? { signal: services.stopping, canceller: services.pool } : undefined;
+  const outcome = await withExportConnections(
+    pools,
+    async (copy, writer, discard) => {
+      const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
+      if (opts.teamSlots && !slot) return 'busy' as const;
+      if (background) {
+        await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
+        await services.notifier.notify('export_progress', exportId);
+      }
+      let discarded = false;
+      const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
+      const result = await writeCsv({
+        copy,
+        writer,
+        discard: () => {
+          discarded = true;
+          discard();
+        },
+        exportId,
+        attempt,
+        queries,
+        onProgress: (r) => {
+          latestRows = r;
+          publish(r);
+        },
+        onChunk: (seq, data) => chunkCommitted(services, exportId, attempt, seq, data),
+        // A check that fails (no pooled connection within DATABASE_CONNECT_TIMEOUT_SECONDS on a busy
+        // machine) writes on rather than failing the attempt, which would cut short a download
+        // following it: the READY update is conditional, and an attempt not kept is deleted anyway.
+        stillWanted: async () => {
+          if (background && services.stopping?.aborted) throw new ExportInterrupted();
+          try {
+            return (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING;
+          } catch (err) {
+            services.logger.warn({ err, exportId }, 'could not check whether the export is still wanted; writing on');
+            return true;
+          }
+        },
+      }).finally(() => clearInterval(heartbeat));
+      // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
+      if (slot && !discarded) await giveTeamSlotBack(copy, slot);
+      return result;
+    },
+    stop,
+  ).catch(async (err: unknown) => {
     if (background) {
       // During an outage neither this nor the job's failure (and so its retry) can be recorded:
       // wait for the database, as long as the job may run, rather than leave the job active and
@@ -269,48 +305,6 @@ export async function runExport(services: Services, exportId: string, opts: { em
     }
     throw err;
   });
-
-  async function writeAttempt(copy: pg.PoolClient, writer: pg.PoolClient, discard: () => void) {
-    const slot = opts.teamSlots ? await takeTeamSlot(copy, exp!.team.id, opts.teamSlots) : null;
-    if (opts.teamSlots && !slot) return 'busy' as const;
-    if (background) {
-      await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
-      await services.notifier.notify('export_progress', exportId);
-    }
-    let discarded = false;
-    const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
-    const result = await writeCsv({
-      copy,
-      writer,
-      discard: () => {
-        discarded = true;
-        discard();
-      },
-      exportId,
-      attempt,
-      queries,
-      onProgress: (r) => {
-        latestRows = r;
-        publish(r);
-      },
-      onChunk: (seq, data) => chunkCommitted(services, exportId, attempt, seq, data),
-      // A check that fails (no pooled connection within DATABASE_CONNECT_TIMEOUT_SECONDS on a busy
-      // machine) writes on rather than failing the attempt, which would cut short a download
-      // following it: the READY update is conditional, and an attempt not kept is deleted anyway.
-      stillWanted: async () => {
-        if (background && services.stopping?.aborted) throw new ExportInterrupted();
-        try {
-          return (await conn.execute<{ status: string }[]>('select status from export where id = ?', [exportId]))[0]?.status === ExportStatus.PROCESSING;
-        } catch (err) {
-          services.logger.warn({ err, exportId }, 'could not check whether the export is still wanted; writing on');
-          return true;
-        }
-      },
-    }).finally(() => clearInterval(heartbeat));
-    // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
-    if (slot && !discarded) await giveTeamSlotBack(copy, slot);
-    return result;
-  }
   if (outcome === 'busy') return 'busy';
   const written = outcome;
   if (!written) {
@@ -364,14 +358,6 @@ async function stillAdmin(conn: ReturnType<EntityManager['getConnection']>, exp:
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
-
-/** Cancels whatever these connections are running (pg_cancel_backend: the same database user). */
-async function cancelStatements(services: Services, clients: pg.PoolClient[]): Promise<void> {
-  const pids = clients.map((c) => (c as pg.PoolClient & { processID: number | null }).processID).filter((pid): pid is number => pid !== null);
-  await services.pool
-    .query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids])
-    .catch((err: unknown) => services.logger.warn({ err }, 'could not cancel the statements of an export while stopping'));
-}
 
 /** A background export stopped because its instance is shutting down: its job is retried, not failed. */
 export class ExportInterrupted extends Error {
