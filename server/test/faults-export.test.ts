@@ -41,6 +41,17 @@ async function lockChunks(databaseUrl: string) {
   };
 }
 
+/** Another instance on the same database, and the export written by it (READY). */
+async function writtenByNextInstance(databaseUrl: string, id: string) {
+  const next = await startInProcess(databaseUrl);
+  cleanup.push(() => next.stop());
+  await waitFor(
+    async () => ((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
+    60_000,
+    'the next instance to write the export',
+  );
+}
+
 async function setUp() {
   const databaseUrl = await createTestDatabase('faults');
   const proxy: TcpProxy = await startTcpProxy(Number(new URL(databaseUrl).port));
@@ -126,13 +137,7 @@ describe('faults: an export caught by a database outage', () => {
     const [job] = await sql<{ state: string }>(databaseUrl, `select state from pgboss.job where name = 'export' and data->>'exportId' = $1`, [id]);
     expect(['retry', 'created']).toContain(job.state);
 
-    const second = await startInProcess(databaseUrl);
-    cleanup.push(() => second.stop());
-    await waitFor(
-      async () => ((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
-      60_000,
-      'the next instance to write the export',
-    );
+    await writtenByNextInstance(databaseUrl, id);
     const [{ row_count }] = await sql<{ row_count: number }>(databaseUrl, 'select row_count from export where id = $1', [id]);
     expect(row_count).toBe(400_000);
     await waitFor(
@@ -171,13 +176,7 @@ describe('faults: an export caught by a database outage', () => {
     await release();
     expect((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status).toBe('PROCESSING');
 
-    const second = await startInProcess(databaseUrl);
-    cleanup.push(() => second.stop());
-    await waitFor(
-      async () => ((await sql<{ status: string }>(databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
-      60_000,
-      'the next instance to write the export',
-    );
+    await writtenByNextInstance(databaseUrl, id);
     expect((await sql<{ row_count: number }>(databaseUrl, 'select row_count from export where id = $1', [id]))[0].row_count).toBe(5_000);
   }, 120_000);
 

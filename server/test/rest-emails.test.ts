@@ -454,14 +454,19 @@ describe('usage logs follow every request', () => {
   });
 });
 
+/** A team on `s` with a sending domain, and the SDK with its sending-access key. */
+async function sendingClient(s: TestServer, team: string, domain: string): Promise<Resend> {
+  const a = await signUpAdmin(s, team);
+  await a.client.gql(`mutation { createDomain(input: { name: "${domain}" }) { id } }`);
+  const key = await a.client.gql(`mutation { createApiKey(input: { name: "sender", permission: SENDING_ACCESS }) { token } }`);
+  return new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+}
+
 describe('without SMTP_URL', () => {
   it('delivers into the outbox table', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
     try {
-      const a = await signUpAdmin(s, 'Outbox');
-      await a.client.gql(`mutation { createDomain(input: { name: "outbox.test" }) { id } }`);
-      const key = await a.client.gql(`mutation { createApiKey(input: { name: "o", permission: SENDING_ACCESS }) { token } }`);
-      const client = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      const client = await sendingClient(s, 'Outbox', 'outbox.test');
       const { data } = await client.batch.send(
         [1, 2].map((i) => ({ from: 'Out <o@outbox.test>', to: [`r${i}@example.org`], subject: `Outbox ${i}`, text: 'kept' })),
       );
@@ -489,10 +494,7 @@ describe('delivery under a steady stream of sends', () => {
   it('goes out in a few batches rather than one delivery per handful of requests, and delivers every email', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
     try {
-      const a = await signUpAdmin(s, 'Stream');
-      await a.client.gql(`mutation { createDomain(input: { name: "stream.test" }) { id } }`);
-      const key = await a.client.gql(`mutation { createApiKey(input: { name: "s", permission: SENDING_ACCESS }) { token } }`);
-      const resend = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      const resend = await sendingClient(s, 'Stream', 'stream.test');
       // Eight clients, each sending one email after another for about a second.
       const ids = (
         await Promise.all(
@@ -528,10 +530,7 @@ describe('delivery from the floor', () => {
   it('still delivers an email stamped before emails already sent (a write committed late, or another clock), through the sweep', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
     try {
-      const a = await signUpAdmin(s, 'Floor');
-      await a.client.gql(`mutation { createDomain(input: { name: "floor.test" }) { id } }`);
-      const key = await a.client.gql(`mutation { createApiKey(input: { name: "f", permission: SENDING_ACCESS }) { token } }`);
-      const resend = new Resend(key.data!.createApiKey.token, { baseUrl: `${s.url}/api` });
+      const resend = await sendingClient(s, 'Floor', 'floor.test');
       const send = async (subject: string) => {
         const { data, error } = await resend.emails.send({ from: 'a@floor.test', to: 'r@example.org', subject, text: 'x' });
         expect(error).toBeNull();
