@@ -1,3 +1,4 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput } from '../errors.js';
 
 /** The longest `search` a list filter takes. */
@@ -26,3 +27,11 @@ export const beyond = (position: Keyed, op: '$lt' | '$gt') => ({
   createdAt: { [op === '$lt' ? '$lte' : '$gte']: position.createdAt },
   $or: [{ createdAt: { [op]: position.createdAt } }, { createdAt: position.createdAt, id: { [op]: position.id } }],
 });
+
+/**
+ * Deletes the row `where` finds, in one statement, and says whether there was one. The statement
+ * decides, not a read before it: of deletes of one row made at once, one removes it and the others
+ * find nothing (their 404), where a read and then the ORM's remove answered every one of them 200.
+ */
+export const deleteRow = async <T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>): Promise<boolean> =>
+  (await em.nativeDelete(entity, where)) > 0;

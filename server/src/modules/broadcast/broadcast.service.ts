@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { searchPattern } from '../../lib/sql.js';
+import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
@@ -102,10 +102,8 @@ export async function createBroadcast(em: EntityManager, actor: Actor, input: Cr
 
 /** Only a draft may be deleted: a sent broadcast is part of the team's history. */
 export async function deleteBroadcast(em: EntityManager, actor: Actor, id: string): Promise<string> {
-  const broadcast = await getBroadcast(em, actor.teamId, id);
-  if (broadcast.status !== BroadcastStatus.DRAFT) {
-    throw badInput('id', 'Only a draft broadcast can be deleted; this one has been sent.');
-  }
-  await em.remove(broadcast).flush();
-  return broadcast.id;
+  if (isUuid(id) && (await deleteRow(em, Broadcast, { id, team: actor.teamId, status: BroadcastStatus.DRAFT }))) return id;
+  // Nothing deleted: no such broadcast (or gone, deleted at the same time), or a sent one.
+  await getBroadcast(em, actor.teamId, id);
+  throw badInput('id', 'Only a draft broadcast can be deleted; this one has been sent.');
 }

@@ -3,7 +3,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
-import { searchPattern } from '../../lib/sql.js';
+import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { normaliseEmail } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
@@ -130,6 +130,7 @@ export async function updateContact(em: EntityManager, actor: Actor, idOrEmail: 
 
 export async function deleteContact(em: EntityManager, actor: Actor, idOrEmail: string): Promise<string> {
   const contact = await getContact(em, actor.teamId, idOrEmail);
-  await em.remove(contact).flush();
+  // Gone since it was found (deleted at the same time): not found, as Resend answers.
+  if (!(await deleteRow(em, Contact, { id: contact.id, team: actor.teamId }))) throw notFound('Contact');
   return contact.id;
 }
