@@ -161,6 +161,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
 
   const app = express();
   app.disable('x-powered-by');
+  // Every path the app serves is matched in its case only, as the REST API's are: `/API/HEALTH`,
+  // `/api/Health` and `/api/exports/:id/Download` answered as if spelled right.
+  app.set('case sensitive routing', true);
   app.set('trust proxy', 'loopback');
   const httpServer = expressServer(app);
 
@@ -348,7 +351,8 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   );
 
   app.get('/api/exports/:id/download', exportDownload(services));
-  app.use('/api', createRestRouter(services, restRoutes));
+  // `/api` in any case: a path under `/API` is the REST API's 404 (rest/router.ts), not the dashboard's.
+  app.use(/^\/api(?=\/|$)/i, createRestRouter(services, restRoutes));
 
   const indexHtml = path.join(config.CLIENT_DIST, 'index.html');
   if (fs.existsSync(indexHtml)) {

@@ -15,7 +15,7 @@ export function explorer(dir: string, logger: Logger): Router | null {
     logger.warn({ dir }, 'GraphQL explorer not built; run `pnpm build` to have it at /graphql');
     return null;
   }
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
   // File names carry content hashes.
   router.use('/graphql-explorer', express.static(dir, { index: false, immutable: true, maxAge: '1y' }), (_req, res) => {
     res.status(404).end();
