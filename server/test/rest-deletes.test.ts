@@ -56,7 +56,7 @@ describe('DELETE of one row, at once', () => {
   });
 
   it('a sent broadcast: every one refused (422) and it stays', async () => {
-    const id = (await sdk(server, acme.full.token).broadcasts.create({ from: 'hi@acme.com', subject: 'Sent', html: '<p>Hi</p>' })).data!.id;
+    const id = (await sdk(server, acme.full.token).broadcasts.create({ segmentId: 'seg', from: 'hi@acme.com', subject: 'Sent', html: '<p>Hi</p>' })).data!.id;
     await sql(server.databaseUrl, `update broadcast set status = 'sent', sent_at = now() where id = $1`, [id]);
     const answers = await Promise.all(Array.from({ length: AT_ONCE }, () => del(`/broadcasts/${id}`)));
     for (const a of answers) {
