@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN_DELETED_ERROR } from '../src/modules/domain/domain.service.js';
 import { type InProcessServer, sendEmail, setUpTeam, startInProcess, type Team } from './faults-harness.js';
 import { createClient, createTestDatabase, sql, uniqueEmail, waitFor } from './harness.js';
 import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
@@ -137,6 +138,33 @@ describe('faults: the SMTP relay refuses, is down, or refuses for good', () => {
     expect(body.data?.email.status).toBe('failed');
     expect(body.data?.email.error).toContain('Mailbox unavailable');
     relay.mode = 'accept';
+  }, 40_000);
+  it('does not send an email whose domain was deleted while it was being sent: its retry fails, saying why', async () => {
+    const gone = await setUpTeam(server.url, 'gone.faults.example.com');
+    relay.mode = 'hang';
+    const sent = await sendEmail(server.url, gone, 'domain deleted mid-send', 'gone.faults.example.com');
+    expect(sent.status).toBe(200);
+    // Claimed and handed to the relay, which holds it: a delete now finds it 'sending', not pending.
+    await waitFor(async () => ((await rowsOf(databaseUrl, [sent.id!]))[0].status === 'sending' ? true : undefined), 10_000, 'the email to be sending');
+    const [{ id: domainId }] = await sql<{ id: string }>(databaseUrl, 'select id from domain where team_id = $1', [gone.teamId]);
+    const admin = createClient(server.url);
+    admin.cookie = gone.cookie;
+    const del = await admin.gql('mutation($id: ID!) { deleteDomain(id: $id) }', { id: domainId });
+    expect(del.errors).toBeUndefined();
+    // The relay drops the session (a temporary failure: retried), then takes everything.
+    await relay.down();
+    relay.mode = 'accept';
+    await relay.up();
+    const row = await waitFor(
+      async () => {
+        const [r] = await rowsOf(databaseUrl, [sent.id!]);
+        return r.status === 'sent' || r.status === 'failed' ? r : undefined;
+      },
+      15_000,
+      'the retry',
+    );
+    expect(row).toMatchObject({ status: 'failed', error: DOMAIN_DELETED_ERROR });
+    expect(relay.delivered.filter((d) => d.subject === 'domain deleted mid-send')).toEqual([]);
   }, 40_000);
   describe("Keyring's own emails (invitations)", () => {
     const invite = async (email = uniqueEmail('invitee')) => {

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { Domain } from '../domain/domain.entity.js';
 import { Team, User } from '../team/team.entity.js';
+import { lockTeam } from '../team/team.lock.js';
 import {
   ApiKey,
   EXPIRING_SOON_DAYS,
@@ -133,7 +134,7 @@ export async function createApiKey(em: EntityManager, actor: Actor, input: Creat
   });
   await em.transactional(async (tx) => {
     // The team's row lock makes the count exact under concurrent creates.
-    await tx.execute('select 1 from team where id = ? for update', [actor.teamId]);
+    await lockTeam(tx, actor.teamId);
     if ((await tx.count(ApiKey, { team: actor.teamId })) >= MAX_API_KEYS_PER_TEAM) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `A team may hold at most ${MAX_API_KEYS_PER_TEAM} API keys: delete keys it no longer uses first.`);
     }
@@ -170,7 +171,7 @@ export async function updateApiKey(em: EntityManager, verifier: ApiKeyVerifier, 
     // than deadlocking or breaking the foreign key. NO KEY UPDATE: it lets the audit rows of
     // other keys' changes (a key share on the team) through, so a delete holding a key's lock
     // and waiting for that never waits for this.
-    if (input.domainId) await tx.execute('select 1 from team where id = ? for no key update', [actor.teamId]);
+    if (input.domainId) await lockTeam(tx, actor.teamId);
     const key = await lockedKey(tx, actor.teamId, id);
     const name = newName ?? key.name;
     const permission = newPermission ?? key.permission;

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { Email } from '../email/email.entity.js';
 import { domainOf, parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
+import { lockTeam } from '../team/team.lock.js';
 import { dkimKeyPair } from './domain.dkim.js';
 import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
 import type { DomainFilter } from './domain.filter.js';
@@ -84,7 +85,7 @@ export async function deleteDomain(em: EntityManager, actor: Actor, id: string):
     // Without it the two deadlocked (the key's insert held the team's row and waited on the
     // domain's, the delete held the domain's and waited on the team's for its audit row) or the
     // foreign key refused the later one: 500s. Deletes of one domain queue too.
-    await tx.execute('select 1 from team where id = ? for update', [actor.teamId]);
+    await lockTeam(tx, actor.teamId);
     const domain = await getDomain(tx, actor.teamId, id);
     const restricted = await tx.count(ApiKey, { domain });
     if (restricted > 0) {
@@ -107,7 +108,10 @@ export const DOMAIN_DELETED_ERROR = 'Its domain was deleted before it could be s
  * The team's emails from a domain it deletes that have not gone out: a scheduled one is canceled,
  * a queued one (a relay's temporary refusal can hold it for hours) fails, saying why. Left as
  * they were, they went out when due from a domain the team no longer has, or that another team
- * had verified since. (One claimed for delivery at this moment still goes.) The sender's domain is
+ * had verified since. One being sent at this moment is not seen here: if the relay has it already,
+ * it goes; if not (or if the relay asks for a retry), delivery finds the domain gone and fails it
+ * (email.delivery.ts). A send still being stored holds the domain's row, so this delete waits for
+ * it and finds its email (email.writer.ts). The sender's domain is
  * read as every send reads it (parseAddress), among the rows a LIKE narrows down.
  */
 async function stopPendingFrom(em: EntityManager, teamId: string, name: string): Promise<void> {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
+import { DOMAIN_DELETED_ERROR } from '../domain/domain.service.js';
 import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
 import { addressing, type EmailRow } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
@@ -185,7 +186,12 @@ export class EmailDelivery {
     if (claimed.length === 0) return { claimed: 0, newest: null };
     const newest = new Date(Math.max(...claimed.map((e) => e.created_at.getTime())));
     const keys = await this.dkimKeys(claimed);
-    const unresolved = new Set(claimed.map((e) => e.id));
+    // The team no longer has the email's domain: deleted after this email was claimed (a delete
+    // stops the pending emails it finds, not one being sent), or before a retry of it. It fails,
+    // saying why, rather than going out from a domain the team no longer has.
+    const gone = claimed.filter((e) => !keys.has(domainKey(e)));
+    const sendable = gone.length === 0 ? claimed : claimed.filter((e) => keys.has(domainKey(e)));
+    const unresolved = new Set(sendable.map((e) => e.id));
     // The claim is renewed while the relay works, so that no other instance takes these emails.
     const renew = setInterval(
       () => {
@@ -198,12 +204,16 @@ export class EmailDelivery {
     renew.unref();
     const recorder = this.outcomeRecorder();
     let retried = 0;
-    let failed = 0;
+    let failed = gone.length;
+    for (const e of gone) {
+      this.opts.onOutcome?.('failed');
+      recorder.add({ id: e.id, status: 'failed', error: DOMAIN_DELETED_ERROR, next_attempt_at: null });
+    }
     try {
       await this.mailer.sendBatch(
-        claimed.map((e) => toMail(e, keys)),
+        sendable.map((e) => toMail(e, keys)),
         (i, err) => {
-          const outcome = this.outcome(claimed[i], err);
+          const outcome = this.outcome(sendable[i], err);
           this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
           if (outcome.status === 'queued') retried++;
           if (outcome.status === 'failed') failed++;
@@ -215,10 +225,11 @@ export class EmailDelivery {
       clearInterval(renew);
       await recorder.done();
     }
-    if (retried || failed) {
+    if (gone.length) this.logger.warn({ failed: gone.length }, 'emails whose domain was deleted before they went out: failed, not sent');
+    if (retried || failed > gone.length) {
       this.logger.warn(
         { claimed: claimed.length, retried, failed, sent: claimed.length - retried - failed },
-        `SMTP relay refused ${retried + failed} of ${claimed.length} emails: ${retried} queued for a retry with backoff, ${failed} failed`,
+        `SMTP relay refused ${retried + failed - gone.length} of ${sendable.length} emails: ${retried} queued for a retry with backoff, ${failed - gone.length} failed`,
       );
     }
     return { claimed: claimed.length, newest };
@@ -266,13 +277,15 @@ export class EmailDelivery {
     };
   }
 
-  /** Each sending domain's DKIM key, for one batch: one query, keyed by team and domain. */
-  private async dkimKeys(claimed: Claimed[]): Promise<Map<string, string>> {
-    const pairs = [...new Set(claimed.map((e) => `${e.team_id} ${sendingDomain(e.from)}`))].map((p) => p.split(' '));
-    const { rows } = await this.pool.query<{ team_id: string; name: string; dkim_private_key: string }>(
+  /**
+   * Each sending domain the team still has, with its DKIM key (null: none), for one batch: one
+   * query, keyed by domainKey.
+   */
+  private async dkimKeys(claimed: Claimed[]): Promise<Map<string, string | null>> {
+    const pairs = [...new Set(claimed.map(domainKey))].map((p) => p.split(' '));
+    const { rows } = await this.pool.query<{ team_id: string; name: string; dkim_private_key: string | null }>(
       `select d.team_id, d.name, d.dkim_private_key from domain d
-         join unnest($1::uuid[], $2::text[]) as p(team_id, name) on d.team_id = p.team_id and d.name = p.name
-        where d.dkim_private_key is not null`,
+         join unnest($1::uuid[], $2::text[]) as p(team_id, name) on d.team_id = p.team_id and d.name = p.name`,
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
     return new Map(rows.map((r) => [`${r.team_id} ${r.name}`, r.dkim_private_key]));
@@ -290,10 +303,12 @@ export class EmailDelivery {
 }
 
 const sendingDomain = (from: string) => domainOf(parseAddress(from) ?? from);
+/** An email's team and sending domain, as the key of dkimKeys' map. */
+const domainKey = (e: Pick<Claimed, 'team_id' | 'from'>) => `${e.team_id} ${sendingDomain(e.from)}`;
 
-function toMail(e: Claimed, keys: Map<string, string>): Mail {
+function toMail(e: Claimed, keys: Map<string, string | null>): Mail {
   const domainName = sendingDomain(e.from);
-  const privateKey = keys.get(`${e.team_id} ${domainName}`);
+  const privateKey = keys.get(domainKey(e));
   const recipients = [...e.to, ...e.cc, ...e.bcc].map((a) => parseAddress(a) ?? a);
   return {
     dkim: privateKey ? { domainName, keySelector: DKIM_SELECTOR, privateKey } : undefined,

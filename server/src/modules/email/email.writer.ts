@@ -21,8 +21,12 @@ const RECORD = `id uuid, team_id uuid, api_key_id uuid, "from" text, "to" jsonb,
 /**
  * Inserts the emails of one request, or of many concurrent requests in one statement (group
  * commit). Each request stays all-or-nothing: its rows are inserted only if the team has every
- * domain it sends from, checked in the same statement, so a domain deleted meanwhile cannot slip
- * through. Under load a request waits at most for the statement in flight before its own.
+ * domain it sends from, checked in the same statement. The statement holds those domains' rows
+ * (FOR KEY SHARE) until it commits: a delete of one waits for it, then finds its emails queued and
+ * stops them (domain.service.ts), and a send that comes after a delete finds the domain gone.
+ * Checked against the statement's snapshot alone, a domain deleted while the statement ran was
+ * missed by both, and its email went out. Under load a request waits at most for the statement in
+ * flight before its own.
  */
 export class EmailWriter {
   private queue: Group[] = [];
@@ -106,10 +110,12 @@ export class EmailWriter {
       name: 'keyring_email_insert',
       text: `with allowed as (
          select unnest(g.grps) as grp from jsonb_to_recordset($2::jsonb) as g(grps int[], team_id uuid, domains text[])
-          where (select count(*) from domain d where d.team_id = g.team_id and d.name = any(g.domains)
-                   and ($3::boolean = false or d.status = 'verified')
-                   and not exists (select 1 from domain o where o.name = d.name and o.status = 'verified' and o.team_id <> d.team_id)
-                ) = cardinality(g.domains)
+          where (select count(*) from (
+                   select from domain d where d.team_id = g.team_id and d.name = any(g.domains)
+                      and ($3::boolean = false or d.status = 'verified')
+                      and not exists (select 1 from domain o where o.name = d.name and o.status = 'verified' and o.team_id <> d.team_id)
+                      for key share of d
+                 ) held) = cardinality(g.domains)
        ), v as (
          select v.* from jsonb_to_recordset($1::jsonb) as v(grp int, ${RECORD})
           where v.grp in (select grp from allowed)

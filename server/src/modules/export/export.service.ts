@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, rateLimited } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { sendNotice } from '../mail/notice.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
+import { sendNotice } from '../mail/notice.js';
 import { Role, Team, User } from '../team/team.entity.js';
+import { lockTeam } from '../team/team.lock.js';
 import { giveTeamSlotBack, takeTeamSlot, withExportConnections } from './export.connections.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { writeCsv } from './export.file.js';
@@ -48,7 +49,7 @@ export async function createExport(em: EntityManager, services: Services, actor:
   await em.transactional(async (tx) => {
     if (!inline) {
       // The team's row lock makes the count exact under concurrent requests.
-      await tx.execute('select 1 from team where id = ? for update', [actor.teamId]);
+      await lockTeam(tx, actor.teamId);
       const pending = await tx.count(Export, { team: actor.teamId, status: ExportStatus.PROCESSING, rowCount: null });
       if (pending >= MAX_PENDING_EXPORTS) {
         throw rateLimited(PENDING_RETRY_SECONDS, `Your team already has ${MAX_PENDING_EXPORTS} large exports in progress: try again once one is ready.`);

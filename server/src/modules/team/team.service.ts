@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound, unauthenticated } from '../../errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
-import { sendNotice } from '../mail/notice.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -10,7 +9,9 @@ import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verify
 import { Session } from '../auth/session.entity.js';
 import { userActor } from '../auth/session.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
+import { sendNotice } from '../mail/notice.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
+import { lockTeam } from './team.lock.js';
 
 const INVITATION_TTL_MS = 7 * 86_400_000;
 const INVALID_INVITATION = 'This invitation is invalid, already used or expired.';
@@ -137,7 +138,7 @@ export async function acceptInvitation(
 /** Locks the team row so that two admins cannot demote or remove each other at once. */
 async function assertAnotherAdminRemains(em: EntityManager, teamId: string, membership: Membership): Promise<void> {
   if (membership.role !== Role.ADMIN) return;
-  await em.execute('select 1 from team where id = ? for update', [teamId]);
+  await lockTeam(em, teamId);
   const admins = await em.count(Membership, { team: teamId, role: Role.ADMIN });
   if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'id' });
 }
