@@ -1,33 +1,29 @@
-import { type ComponentType, lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { Loading } from '../ui/Loading';
 import { PublicOnly, RequireAuth } from './guards';
+import { lazyPage } from './lazy-page';
 import { PageErrorBoundary } from './PageErrorBoundary';
 
-/** Splits a page into its own chunk; pages use named exports. */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return lazy(() => load().then((m) => ({ default: m[name] })));
-}
-
-const SignInPage = page(() => import('../features/auth/SignInPage'), 'SignInPage');
-const SignUpPage = page(() => import('../features/auth/SignUpPage'), 'SignUpPage');
-const AcceptInvitationPage = page(() => import('../features/auth/AcceptInvitationPage'), 'AcceptInvitationPage');
-const ApiKeysPage = page(() => import('../features/api-keys/ApiKeysPage'), 'ApiKeysPage');
-const ApiKeyDetailPage = page(() => import('../features/api-keys/ApiKeyDetailPage'), 'ApiKeyDetailPage');
-const LogsPage = page(() => import('../features/logs/LogsPage'), 'LogsPage');
-const LogDetailPage = page(() => import('../features/logs/LogDetailPage'), 'LogDetailPage');
-const EmailsPage = page(() => import('../features/emails/EmailsPage'), 'EmailsPage');
-const EmailDetailPage = page(() => import('../features/emails/EmailDetailPage'), 'EmailDetailPage');
-const ContactsPage = page(() => import('../features/contacts/ContactsPage'), 'ContactsPage');
-const BroadcastsPage = page(() => import('../features/broadcasts/BroadcastsPage'), 'BroadcastsPage');
-const DomainsPage = page(() => import('../features/domains/DomainsPage'), 'DomainsPage');
-const DomainDetailPage = page(() => import('../features/domains/DomainDetailPage'), 'DomainDetailPage');
-const ExportsPage = page(() => import('../features/exports/ExportsPage'), 'ExportsPage');
-const ExportDetailPage = page(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
-const TeamPage = page(() => import('../features/team/TeamPage'), 'TeamPage');
-const AuditPage = page(() => import('../features/audit/AuditPage'), 'AuditPage');
-const AccountPage = page(() => import('../features/account/AccountPage'), 'AccountPage');
-const NotFoundPage = page(() => import('./NotFoundPage'), 'NotFoundPage');
+const SignInPage = lazyPage(() => import('../features/auth/SignInPage'), 'SignInPage');
+const SignUpPage = lazyPage(() => import('../features/auth/SignUpPage'), 'SignUpPage');
+const AcceptInvitationPage = lazyPage(() => import('../features/auth/AcceptInvitationPage'), 'AcceptInvitationPage');
+const ApiKeysPage = lazyPage(() => import('../features/api-keys/ApiKeysPage'), 'ApiKeysPage');
+const ApiKeyDetailPage = lazyPage(() => import('../features/api-keys/ApiKeyDetailPage'), 'ApiKeyDetailPage');
+const LogsPage = lazyPage(() => import('../features/logs/LogsPage'), 'LogsPage');
+const LogDetailPage = lazyPage(() => import('../features/logs/LogDetailPage'), 'LogDetailPage');
+const EmailsPage = lazyPage(() => import('../features/emails/EmailsPage'), 'EmailsPage');
+const EmailDetailPage = lazyPage(() => import('../features/emails/EmailDetailPage'), 'EmailDetailPage');
+const ContactsPage = lazyPage(() => import('../features/contacts/ContactsPage'), 'ContactsPage');
+const BroadcastsPage = lazyPage(() => import('../features/broadcasts/BroadcastsPage'), 'BroadcastsPage');
+const DomainsPage = lazyPage(() => import('../features/domains/DomainsPage'), 'DomainsPage');
+const DomainDetailPage = lazyPage(() => import('../features/domains/DomainDetailPage'), 'DomainDetailPage');
+const ExportsPage = lazyPage(() => import('../features/exports/ExportsPage'), 'ExportsPage');
+const ExportDetailPage = lazyPage(() => import('../features/exports/ExportDetailPage'), 'ExportDetailPage');
+const TeamPage = lazyPage(() => import('../features/team/TeamPage'), 'TeamPage');
+const AuditPage = lazyPage(() => import('../features/audit/AuditPage'), 'AuditPage');
+const AccountPage = lazyPage(() => import('../features/account/AccountPage'), 'AccountPage');
+const NotFoundPage = lazyPage(() => import('./NotFoundPage'), 'NotFoundPage');
 
 export function AppRoutes() {
   return (
