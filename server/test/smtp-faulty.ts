@@ -13,7 +13,8 @@ export type RelayMode =
   /** accepts the message, but calls `beforeAnswer` (which may kill the sender) before saying 250 */
   | 'accept-then';
 
-export type Delivered = { messageId: string; subject: string; to: string[] };
+/** raw: the message as the relay received it (headers and body, as sent on the wire). */
+export type Delivered = { messageId: string; subject: string; to: string[]; raw: string };
 
 export type FaultyRelay = {
   url: string;
@@ -58,7 +59,12 @@ export async function startFaultyRelay(): Promise<FaultyRelay> {
         stream.on('end', () => {
           if (relay.mode === 'hang') return; // never answers: the sender waits until it dies or times out
           const raw = Buffer.concat(chunks).toString('utf8');
-          relay.delivered.push({ messageId: header(raw, 'Message-ID'), subject: header(raw, 'Subject'), to: session.envelope.rcptTo.map((r) => r.address) });
+          relay.delivered.push({
+            messageId: header(raw, 'Message-ID'),
+            subject: header(raw, 'Subject'),
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+          });
           if (relay.mode === 'accept-then') relay.beforeAnswer();
           callback();
         });

@@ -38,6 +38,7 @@ import {
 } from '../src/modules/team/team.service.js';
 import type { Services } from '../src/services.js';
 import { createTestDatabase, sql, waitFor } from './harness.js';
+import { type FaultyRelay, startFaultyRelay } from './smtp-faulty.js';
 
 const PUBLIC_URL = 'http://keyring.test';
 const PASSWORD = 'correct horse battery';
@@ -306,6 +307,75 @@ describe('inviting', () => {
     const line = await waitFor(() => logs.find((l) => l.invitationId === invitation.id), 5000, 'the log line');
     expect(line).toMatchObject({ level: 50, msg: 'notice email could not be sent; given up', err: { type: expect.any(String) } });
     expect(await outbox(address)).toEqual([]);
+  });
+});
+
+describe('an invitation email the relay refused is retried only while its link works', () => {
+  let relay: FaultyRelay;
+  /** The services with a real relay on loopback, retried every 0.1 s (doubling). */
+  let retrying: Services;
+  beforeAll(async () => {
+    relay = await startFaultyRelay();
+    retrying = {
+      ...services,
+      config: { ...services.config, MAIL_MAX_ATTEMPTS: 20, MAIL_RETRY_SECONDS: 0.1 },
+      mailer: createMailer({ smtpUrl: relay.url, from: 'Keyring <no-reply@keyring.local>', pool: pools[0], logger: services.logger }),
+    } as Services;
+  });
+  afterAll(() => relay?.close());
+  afterEach(() => {
+    relay.mode = 'accept';
+  });
+
+  /** The bodies the relay took for `address`, quoted-printable's soft line breaks undone. */
+  const received = (address: string) => relay.delivered.filter((d) => d.to.includes(address)).map((d) => d.raw.replace(/=\r?\n/g, ''));
+  /** Waits until the relay has refused `n` more attempts than it had when this was called… */
+  const refusals = (n: number) => {
+    const from = relay.attempts;
+    return () => waitFor(() => (relay.attempts >= from + n ? true : undefined), 5000, `${n} refused attempts`);
+  };
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('one that still stands: its retry delivers its link', async () => {
+    const t = await team('Retried');
+    const address = email();
+    relay.mode = 'tempfail';
+    const refused = refusals(2);
+    const { token } = await invite(t, address, Role.MEMBER, retrying);
+    await refused(); // the first attempt and a retry
+    relay.mode = 'accept';
+    const [body] = await waitFor(() => (received(address).length ? received(address) : undefined), 5000, 'the invitation');
+    expect(body).toContain(token);
+  });
+
+  it('one replaced meanwhile: only the new link arrives, never the old one', async () => {
+    const t = await team('Replaced');
+    const address = email();
+    relay.mode = 'tempfail';
+    const first = await invite(t, address, Role.MEMBER, retrying);
+    const refused = refusals(2);
+    const second = await invite(t, address, Role.MEMBER, retrying);
+    await refused(); // both have been refused at least once (the second's first attempt is at once)
+    relay.mode = 'accept';
+    await waitFor(() => (received(address).length ? true : undefined), 5000, 'an invitation');
+    await pause(1500); // longer than the retries' wait by now
+    const bodies = received(address);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain(second.token);
+    expect(bodies[0]).not.toContain(first.token);
+  });
+
+  it('one expired meanwhile: its retry is not sent', async () => {
+    const t = await team('Lapsed');
+    const address = email();
+    relay.mode = 'tempfail';
+    const refused = refusals(2);
+    const { invitation } = await invite(t, address, Role.MEMBER, retrying);
+    await refused();
+    await sql(url, `update invitation set expires_at = now() - interval '1 second' where id = $1`, [invitation.id]);
+    relay.mode = 'accept';
+    await pause(1500);
+    expect(received(address)).toEqual([]);
   });
 });
 
