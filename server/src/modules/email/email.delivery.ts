@@ -49,24 +49,28 @@ const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at 
 // new sends, a claim looks only from a floor (\`created_at >= $n\`): the pending index keeps an entry
 // for every email sent since the last vacuum, oldest first, and a claim from the oldest read all
 // of them each time — ~30 ms a claim once 30,000 were sent, growing until autovacuum.
-const fromFloor = (sql: string, n: number) => sql.replace('order by created_at', `and created_at >= $${n} order by created_at`);
-const CLAIM = `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
-        where id in (select id from email where (${DUE}) order by created_at limit ${BATCH} for update skip locked)
+/** The ids of a batch of pending emails (`due`), oldest first; from the floor when given its parameter's number. */
+const pendingBatch = (due: string, floor?: number) =>
+  `select id from email where (${due})${floor ? ` and created_at >= $${floor}` : ''} order by created_at limit ${BATCH} for update skip locked`;
+const claim = (floor?: number) => `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
+        where id in (${pendingBatch(DUE, floor)})
         returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id, created_at`;
-const CLAIM_FROM_FLOOR = fromFloor(CLAIM, 2);
+const CLAIM = claim();
+const CLAIM_FROM_FLOOR = claim(2);
 const RECORD_OUTCOMES = `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
                   sent_at = case when r.status = 'sent' then now() else e.sent_at end
              from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz)
             where e.id = r.id and e.status = 'sending'`;
-const TO_OUTBOX = `with claimed as (
+const toOutbox = (floor?: number) => `with claimed as (
          update email set status = 'sent', sent_at = now(), claimed_at = now()
-          where id in (select id from email where status = 'queued' order by created_at limit ${BATCH} for update skip locked)
+          where id in (${pendingBatch(`status = 'queued'`, floor)})
           returning "from", "to", subject, text, html, created_at
        ), kept as (
          ${keepInOutbox(`select "from", (select string_agg(x, ', ') from jsonb_array_elements_text("to") as x) as "to", subject, coalesce(text, '') as text, html from claimed`)}
        )
        select count(*)::int as claimed, max(created_at) as newest from claimed`;
-const TO_OUTBOX_FROM_FLOOR = fromFloor(TO_OUTBOX, 1);
+const TO_OUTBOX = toOutbox();
+const TO_OUTBOX_FROM_FLOOR = toOutbox(1);
 
 type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
 
