@@ -81,7 +81,7 @@ describe('audit labels', () => {
     expect(targetPath('member.joined', 'm1')).toBeNull();
     expect(targetPath('api_key.created', null)).toBeNull();
     expect(describeMetadata({ expiresAt: { from: null, to: '2027-01-01T00:00:00.000Z' }, n: 2, o: { a: 1 } })).toBe(
-      `expires at: — → ${local('2027-01-01T00:00:00.000Z')} · n: 2 · o: a: 1`,
+      `expires at: — → ${local('2027-01-01T00:00:00.000Z')} · n: 2 · o (a: 1)`,
     );
     expect(describeMetadata(null)).toBe('');
   });
@@ -100,7 +100,11 @@ describe('audit labels', () => {
     expect(describeMetadata({ name: 'CI', permission: 'FULL_ACCESS', domainId: null, domain: null })).toBe('name: CI · permission: Full access · domain: —');
     expect(describeMetadata({ permission: { from: 'SENDING_ACCESS', to: 'FULL_ACCESS' } })).toBe('permission: Sending access → Full access');
     expect(describeMetadata({ gracePeriodSeconds: 604_800 })).toBe('grace period: 7 days');
-    expect(describeMetadata({ gracePeriodSeconds: 0 })).toBe('grace period: 0 seconds');
+    expect(describeMetadata({ gracePeriodSeconds: 0 })).toBe('grace period: none, the old token stopped at once');
+    expect(describeMetadata({ gracePeriodSeconds: 3_600, previousTokenEnded: { tokenStart: 're_AbC123', wasValidUntil: '2026-12-05T10:30:00.000Z' } })).toMatch(
+      /^grace period: 1 hour · previous token re_AbC123… ended early \(was valid until Dec 5, 2026, \d\d:30\)$/,
+    );
+    expect(describeMetadata({ limits: { rows: 5, size: 'large' } })).toBe('limits (rows: 5, size: large)');
     expect(describeMetadata({ gracePeriodSeconds: 3_600 })).toBe('grace period: 1 hour');
     expect(describeMetadata({ from: 'ADMIN', to: 'MEMBER' })).toBe('role: Admin → Member');
     expect(describeMetadata({ email: 'new@example.com', role: 'MEMBER' })).toBe('email: new@example.com · role: Member');

@@ -72,12 +72,20 @@ function fields(metadata: Record<string, unknown>, separator: string): string {
       return true;
     })
     .map(([key, value]) => {
-      if (key === 'gracePeriodSeconds' && typeof value === 'number') return `${label(key)}: ${duration(value)}`;
+      if (key === 'gracePeriodSeconds' && typeof value === 'number')
+        return `${label(key)}: ${value === 0 ? 'none, the old token stopped at once' : duration(value)}`;
+      // A second roll ended the first roll's old token before its grace period was over.
+      if (key === 'previousTokenEnded' && value && typeof value === 'object' && !Array.isArray(value)) {
+        const { tokenStart, wasValidUntil } = value as { tokenStart?: unknown; wasValidUntil?: unknown };
+        return `previous token ${text('tokenStart', tokenStart)}… ended early (was valid until ${text('wasValidUntil', wasValidUntil)})`;
+      }
       if (key === 'filters' && value && typeof value === 'object' && !Array.isArray(value)) {
         const inner = fields(value as Record<string, unknown>, ', ');
         return `${label(key)}: ${inner || 'none'}`;
       }
       if (isChange(value)) return `${label(key)}: ${text(key, value.from)} → ${text(key, value.to)}`;
+      // Any other nested record: its fields in brackets, so they do not read as the event's own.
+      if (value && typeof value === 'object' && !Array.isArray(value)) return `${label(key)} (${fields(value as Record<string, unknown>, ', ') || 'none'})`;
       return `${label(key)}: ${text(key, value)}`;
     })
     .join(separator);
