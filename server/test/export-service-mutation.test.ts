@@ -148,7 +148,7 @@ type Row = {
 async function row(id: string): Promise<Row> {
   const [r] = await sql<Row>(
     url,
-    `select status, row_count, estimated_row_count, processed_rows, file_size, file_attempt, writing_attempt, error, created_by_id,
+    `select status, row_count, estimated_row_count, processed_rows, file_size::float8 as file_size, file_attempt, writing_attempt, error, created_by_id,
             created_by_api_key_id, filters, completed_at is not null as completed,
             (extract(epoch from expires_at - completed_at) * 1000)::float8 as ttl_ms
        from export where id = $1`,

@@ -255,7 +255,7 @@ describe('a download made while the export is written', () => {
       const res = await fetch(local(created.streamUrl), { headers: { cookie: admin.cookie! } });
       expect(res.status).toBe(200);
       const whole = Buffer.from(await res.arrayBuffer());
-      const [row] = await sql<{ file_size: number }>(server.databaseUrl, 'select file_size from export where id = $1', [created.id]);
+      const [row] = await sql<{ file_size: number }>(server.databaseUrl, 'select file_size::float8 as file_size from export where id = $1', [created.id]);
       expect(whole.length).toBe(row.file_size);
     } finally {
       await holder.query('select pg_advisory_unlock_all()');

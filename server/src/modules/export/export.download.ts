@@ -130,8 +130,9 @@ const FOLLOW_RETRY_SECONDS = 10;
 
 type ExportState = { status: ExportStatus; writing_attempt: string | null; file_attempt: string | null; file_size: number | null };
 
+// file_size is a bigint, which node-postgres reads as a string; as float8 it is a number, exact up to 2^53.
 const readState = async (db: Pick<pg.Pool, 'query'>, id: string): Promise<ExportState | undefined> =>
-  (await db.query<ExportState>('select status, writing_attempt, file_attempt, file_size from export where id = $1', [id])).rows[0];
+  (await db.query<ExportState>('select status, writing_attempt, file_attempt, file_size::float8 as file_size from export where id = $1', [id])).rows[0];
 
 /**
  * Waits (holding no download slot) until a PROCESSING export has an attempt writing its file:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, type FilterQuery, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, type FilterQuery, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { Team, User } from '../team/team.entity.js';
@@ -113,8 +113,11 @@ export class Export {
   @Property({ type: 'uuid', nullable: true })
   writingAttempt?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Size of the CSV in bytes' })
-  @Property({ type: 'integer', nullable: true })
+  /**
+   * Size of the CSV in bytes: a bigint (an int stopped at 2 GiB), read as a number (exact up to
+   * 2^53). GraphQL gives it as fileSizeBytes, and as fileSize while it fits an Int (export.resolver.ts).
+   */
+  @Property({ type: new BigIntType('number'), nullable: true })
   fileSize?: number | null;
 
   constructor(team: Team, resource: ExportResource, filters: Record<string, unknown>) {

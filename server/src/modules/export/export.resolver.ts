@@ -1,11 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { GRAPHQL_MAX_INT, type GraphQLResolveInfo } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
 import {
   Arg,
   Ctx,
   Field,
   FieldResolver,
+  Float,
   ID,
   Info,
   InputType,
@@ -197,6 +198,25 @@ export class ExportResolver {
     const status = effectiveStatus(exp);
     const mayDownload = actor !== null && canManage(actor);
     return mayDownload && (status === ExportStatus.PROCESSING || status === ExportStatus.READY) ? downloadUrl(ctx.services, exp.id) : null;
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Size of the CSV in bytes while it fits an Int: null for a file of 2 GiB (2^31 bytes) or more, whose size is in fileSizeBytes',
+    deprecationReason: "Use fileSizeBytes: GraphQL's Int stops at 2^31 - 1, so a file of 2 GiB or more has no fileSize",
+  })
+  fileSize(@Root() exp: Export): number | null {
+    // Given as it is, a larger size failed the whole field (Int cannot represent it) with an error.
+    return exp.fileSize != null && exp.fileSize <= GRAPHQL_MAX_INT ? exp.fileSize : null;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      "Size of the CSV in bytes, whatever its size: a whole number (a Float because GraphQL's Int stops at 2^31 - 1; exact up to 2^53). Null until READY",
+  })
+  fileSizeBytes(@Root() exp: Export): number | null {
+    return exp.fileSize ?? null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who created it; null when an API key did. A member since removed from the team still shows' })
