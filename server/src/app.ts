@@ -97,6 +97,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     { verifier: apiKeyVerifier, recorder: usageRecorder, knex: orm.em.getConnection().getKnex() },
     { teamPerSecond: config.RATE_LIMIT_PER_SECOND, sessionPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE },
   );
+  const draining = new AbortController();
   const stopping = new AbortController();
   const services: Services = {
     config,
@@ -117,6 +118,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     database,
     downloadPool: createDownloadPool(url, config.EXPORT_DOWNLOADS, config.EXPORT_DOWNLOAD_WAIT_SECONDS, { timeouts, logger, onError: report }),
     exportPools: createExportPools(url, config.EXPORT_CONCURRENCY, { timeouts, logger, onError: report }),
+    draining: draining.signal,
     stopping: stopping.signal,
     signInThrottle: createSignInThrottle(orm),
     signUpThrottle: createSignUpThrottle(orm, config.SIGNUP_PER_ADDRESS_PER_HOUR),
@@ -400,6 +402,9 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       });
     },
     async close() {
+      // Small exports written in their requests get a grace, then their statements are cancelled:
+      // one stuck on a lock held the drain, and the pools after it, for ever.
+      draining.abort();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       // Running exports stop at their next check and fail their attempt, so that their jobs are

@@ -44,6 +44,11 @@ export type Services = {
   downloadPool: pg.Pool;
   /** Connections that write export files (see export.connections.ts) */
   exportPools: ExportPools;
-  /** Aborted when the instance starts shutting down: long work (an export) stops and is left to a retry. */
+  /**
+   * Aborted when the instance stops taking requests, before those in flight are drained: a small
+   * export written during its request is cancelled if still running INLINE_STOP_GRACE_MS later.
+   */
+  draining?: AbortSignal;
+  /** Aborted once requests are drained: long work (an export) stops and is left to a retry. */
   stopping?: AbortSignal;
 };

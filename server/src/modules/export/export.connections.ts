@@ -5,6 +5,12 @@ import { rateLimited } from '../../errors.js';
 
 /** Small exports written during requests at once per instance (more wait for a free pair of connections). */
 export const INLINE_EXPORT_SLOTS = 2;
+/**
+ * How long a small export still being written when the instance stops taking requests may go on
+ * before its statements are cancelled (its request is then answered 503). One that is not stuck
+ * takes well under a second, and Apollo's drain cuts requests still running after 10 s.
+ */
+export const INLINE_STOP_GRACE_MS = 2000;
 /** How long an export waits for its connections before it fails with a retry hint. */
 export const EXPORT_CONNECTION_WAIT_MS = 30_000;
 const BUSY_RETRY_SECONDS = 5;
@@ -49,11 +55,12 @@ export async function withExportConnections<T>(
   fn: (copy: pg.PoolClient, writer: pg.PoolClient, discard: () => void) => Promise<T>,
   /**
    * When `signal` aborts (the instance is stopping), whatever the two connections are running is
-   * cancelled through `canceller` (another pool: these two are busy). A statement stuck on a lock
+   * cancelled through `canceller` (another pool: these two are busy), `graceMs` later (at once by
+   * default; counted from the start when it had aborted before). A statement stuck on a lock
    * never reached fn's next check, and shutting down waited for it for ever (a pool ends only once
    * its connections are let go).
    */
-  stop?: { signal: AbortSignal; canceller: pg.Pool },
+  stop?: { signal: AbortSignal; canceller: pg.Pool; graceMs?: number },
 ): Promise<T> {
   const copy = await connect(pools.copy);
   let writer: pg.PoolClient;
@@ -68,7 +75,13 @@ export async function withExportConnections<T>(
     // A failure leaves the statements to end by themselves, as before; fn's error says the rest.
     stop?.canceller.query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [pids]).catch(() => undefined);
   };
-  stop?.signal.addEventListener('abort', cancel, { once: true });
+  let grace: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    if (stop?.graceMs) grace = setTimeout(cancel, stop.graceMs);
+    else cancel();
+  };
+  if (stop?.signal.aborted) onStop();
+  else stop?.signal.addEventListener('abort', onStop, { once: true });
   let failed: Error | undefined;
   try {
     return await fn(copy, writer, () => {
@@ -78,7 +91,8 @@ export async function withExportConnections<T>(
     failed = e instanceof Error ? e : new Error(String(e));
     throw e;
   } finally {
-    stop?.signal.removeEventListener('abort', cancel);
+    stop?.signal.removeEventListener('abort', onStop);
+    clearTimeout(grace);
     copy.release(failed);
     writer.release(failed);
   }

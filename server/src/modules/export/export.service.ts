@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, rateLimited } from '../../errors.js';
+import { badInput, rateLimited, serviceUnavailable } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor.js';
 import { sendNotice } from '../mail/notice.js';
 import { Role, Team, User } from '../team/team.entity.js';
 import { lockTeam } from '../team/team.lock.js';
-import { giveTeamSlotBack, takeTeamSlot, withExportConnections } from './export.connections.js';
+import { giveTeamSlotBack, INLINE_STOP_GRACE_MS, takeTeamSlot, withExportConnections } from './export.connections.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
 import { writeCsv } from './export.file.js';
 import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
@@ -62,6 +62,14 @@ export async function createExport(em: EntityManager, services: Services, actor:
     try {
       await runExport(services, exp.id, { email: false });
     } catch (err) {
+      if (services.draining?.aborted && (err as { code?: string }).code === QUERY_CANCELED) {
+        // Cancelled because this instance is stopping (runExport): FAILED now, before its pools
+        // close, and the client told to create it again (on another instance).
+        await failExport(services, exp.id, INTERRUPTED).catch((e: unknown) =>
+          services.logger.warn({ err: e, exportId: exp.id }, 'could not mark an interrupted export FAILED'),
+        );
+        throw serviceUnavailable('This server is shutting down: create the export again.');
+      }
       // No job would ever run it: FAILED with a reason, not PROCESSING for ever — at once, or once
       // the database answers if it is away (this request answers now all the same). A process
       // that stops before leaves it to failInterruptedExports.
@@ -247,8 +255,11 @@ export async function runExport(services: Services, exportId: string, opts: { em
       .execute('update export set writing_attempt = null where id = ? and writing_attempt = ?', [exportId, attempt])
       .then(() => services.notifier.notify('export_progress', exportId));
   // A background export stuck in a statement (a table locked, say) is cancelled when the instance
-  // stops, and its job left to a retry (ExportInterrupted below).
-  const stop = background && services.stopping ? { signal: services.stopping, canceller: services.pool } : undefined;
+  // stops, and its job left to a retry (ExportInterrupted below); a small one, written during its
+  // request, a grace after the instance stops taking requests (createExport answers 503).
+  const stop = background
+    ? services.stopping && { signal: services.stopping, canceller: services.pool }
+    : services.draining && { signal: services.draining, canceller: services.pool, graceMs: INLINE_STOP_GRACE_MS };
   const outcome = await withExportConnections(
     pools,
     async (copy, writer, discard) => {
