@@ -7,6 +7,7 @@
 // (pnpm test:mutation api-key-service).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Notifier } from '../src/db/notifier.js';
 import { initOrm, migrate } from '../src/db/orm.js';
@@ -27,7 +28,7 @@ import {
 import { ApiKeyVerifier } from '../src/modules/api-key/api-key.verifier.js';
 import type { Actor } from '../src/modules/auth/actor.js';
 import { Role } from '../src/modules/team/team.entity.js';
-import { createTestDatabase, sql } from './harness.js';
+import { createTestDatabase, sql, waitFor } from './harness.js';
 
 const logger = createLogger('silent');
 let url: string;
@@ -447,6 +448,159 @@ describe('deleting, rolling, ending a grace period', () => {
     }
     const { apiKey: rolled } = await rollApiKey(em(), verifier, t.admin, apiKey.id, 604_800);
     expect(rolled.previousTokenExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 604_799_000);
+  });
+});
+
+describe('the search is bounded', () => {
+  it('at most 100 characters (trimmed): 100 is searched, 101 refused on the search field', async () => {
+    const t = await team();
+    await createApiKey(em(), t.admin, { name: 'bounded', permission: Permission.FULL_ACCESS });
+    expect(await listApiKeys(em(), t.teamId, { search: ` ${'x'.repeat(100)} ` })).toEqual([]);
+    expect(await refusal((async () => listApiKeys(em(), t.teamId, { search: 'x'.repeat(101) }))())).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'search',
+      message: 'Search must be at most 100 characters.',
+    });
+  });
+});
+
+/**
+ * Another transaction holds the row (`lock`, e.g. a key's or the team's), then changes what it
+ * likes and commits once `call` waits on that row: what `call` then finds is what that left.
+ */
+async function whileHeld<T>(lock: string, params: unknown[], call: () => Promise<T>, change: (c: pg.Client) => Promise<unknown>) {
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(lock, params);
+    const result = call().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await waitFor(
+      async () =>
+        (
+          await sql(url, `select 1 from pg_stat_activity where wait_event_type = 'Lock' and pid <> $1`, [
+            (holder as unknown as { processID: number }).processID,
+          ])
+        ).length
+          ? true
+          : undefined,
+      5000,
+      'the call to wait on the held row',
+    );
+    await change(holder);
+    await holder.query('commit');
+    const r = await result;
+    if ('error' in r) throw r.error;
+    return r.value;
+  } finally {
+    await holder.end();
+  }
+}
+const holdKey = 'select 1 from api_key where id = $1 for update';
+
+describe('changes that wait on a key, or on the team, act on what was committed meanwhile', () => {
+  it('a key deleted while an update, a roll or an end of grace waited on it: not found, nothing written', async () => {
+    const t = await team();
+    const changes: ((id: string) => Promise<unknown>)[] = [
+      (id: string) => updateApiKey(em(), verifier, t.admin, id, { name: 'renamed' }),
+      (id: string) => rollApiKey(em(), verifier, t.admin, id, 60),
+      (id: string) => expirePreviousToken(em(), verifier, t.admin, id),
+    ];
+    for (const change of changes) {
+      const { apiKey } = await createApiKey(em(), t.admin, { name: 'doomed', permission: Permission.FULL_ACCESS });
+      const refused = await refusal(
+        whileHeld(
+          holdKey,
+          [apiKey.id],
+          () => change(apiKey.id),
+          (c) => c.query('delete from api_key where id = $1', [apiKey.id]),
+        ),
+      );
+      expect(refused).toMatchObject({ code: 'NOT_FOUND', message: 'API key not found.' });
+      expect((await audits(apiKey.id)).map((a) => a.action)).toEqual(['api_key.created']);
+    }
+  });
+
+  it('a key renamed while an update waited on it: the audit says from the name it had then', async () => {
+    const t = await team();
+    const { apiKey } = await createApiKey(em(), t.admin, { name: 'first', permission: Permission.FULL_ACCESS });
+    const manager = em();
+    await getApiKey(manager, t.teamId, apiKey.id); // the key in this manager's identity map, named 'first'
+    await whileHeld(
+      holdKey,
+      [apiKey.id],
+      () => updateApiKey(manager, verifier, t.admin, apiKey.id, { name: 'third' }),
+      (c) => c.query(`update api_key set name = 'second' where id = $1`, [apiKey.id]),
+    );
+    expect((await audits(apiKey.id)).at(-1)).toMatchObject({ action: 'api_key.updated', metadata: { name: { from: 'second', to: 'third' } } });
+  });
+
+  it('a domain deleted while a key tied to it waited on the team: refused, no key written', async () => {
+    const t = await team();
+    const manager = em();
+    const refused = await refusal(
+      whileHeld(
+        'select 1 from team where id = $1 for no key update',
+        [t.teamId],
+        () => createApiKey(manager, t.admin, { name: 'tied', permission: Permission.SENDING_ACCESS, domainId: t.domainId }),
+        (c) => c.query('delete from domain where id = $1', [t.domainId]),
+      ),
+    );
+    expect(refused).toEqual({ code: 'BAD_USER_INPUT', field: 'domainId', message: 'Domain not found.' });
+    expect(await count('api_key', t.teamId)).toBe(0);
+  });
+
+  it('a domain deleted while an update tying a key to it waited on the team: refused, the key unchanged', async () => {
+    const t = await team();
+    const { apiKey } = await createApiKey(em(), t.admin, { name: 'to tie', permission: Permission.SENDING_ACCESS });
+    const refused = await refusal(
+      whileHeld(
+        'select 1 from team where id = $1 for no key update',
+        [t.teamId],
+        () => updateApiKey(em(), verifier, t.admin, apiKey.id, { domainId: t.domainId }),
+        (c) => c.query('delete from domain where id = $1', [t.domainId]),
+      ),
+    );
+    expect(refused).toEqual({ code: 'BAD_USER_INPUT', field: 'domainId', message: 'Domain not found.' });
+    expect((await sql(url, 'select domain_id from api_key where id = $1', [apiKey.id]))[0]).toEqual({ domain_id: null });
+  });
+
+  it('ending a grace period when there is none: the key as it is, no audit, and it stays cached (no revocation)', async () => {
+    const t = await team();
+    const { apiKey, token } = await createApiKey(em(), t.admin, { name: 'no grace', permission: Permission.FULL_ACCESS });
+    let lookups = 0;
+    const verify = () =>
+      verifier.verify(token, async () => {
+        lookups++;
+      });
+    await verify();
+    const same = await expirePreviousToken(em(), verifier, t.admin, apiKey.id);
+    expect(same).toMatchObject({ id: apiKey.id, name: 'no grace', previousTokenHash: null });
+    expect(await verify()).toMatchObject({ apiKeyId: apiKey.id });
+    expect(lookups).toBe(1);
+    expect((await audits(apiKey.id)).map((a) => a.action)).toEqual(['api_key.created']);
+  });
+
+  it('rolled again within the grace period: the audit names the old token it ended, and until when it would have worked', async () => {
+    const t = await team();
+    const { apiKey, token: first } = await createApiKey(em(), t.admin, { name: 'rolled twice', permission: Permission.FULL_ACCESS });
+    const once = await rollApiKey(em(), verifier, t.admin, apiKey.id, 3600);
+    const [{ previous_token_expires_at: until }] = await sql<{ previous_token_expires_at: Date }>(
+      url,
+      'select previous_token_expires_at from api_key where id = $1',
+      [apiKey.id],
+    );
+    await rollApiKey(em(), verifier, t.admin, apiKey.id, 0);
+    const rolls = (await audits(apiKey.id)).filter((a) => a.action === 'api_key.rolled').map((a) => a.metadata);
+    expect(rolls).toEqual([
+      { gracePeriodSeconds: 3600 },
+      { gracePeriodSeconds: 0, previousTokenEnded: { tokenStart: first.slice(0, 8), wasValidUntil: until.toISOString() } },
+    ]);
+    expect(await verifier.verify(first)).toBeNull();
+    expect(await verifier.verify(once.token)).toBeNull();
   });
 });
 
