@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sha256Hex } from '../../lib/crypto.js';
-import { Membership, type Role } from '../team/team.entity.js';
+import type { Membership, Role } from '../team/team.entity.js';
 import type { Actor, UserActor } from './actor.js';
 import { Session } from './session.entity.js';
 
@@ -20,8 +20,24 @@ export const userActor = (m: Membership, sessionId = ''): UserActor => ({
 export async function actorFromSession(em: EntityManager, sessionToken: string): Promise<UserActor | null> {
   const session = await em.findOne(Session, { tokenHash: sha256Hex(sessionToken), expiresAt: { $gt: new Date() } }, { fields: ['id', 'user', 'team'] });
   if (!session) return null;
-  const membership = await em.findOne(Membership, { user: session.user, team: session.team });
-  return membership ? userActor(membership, session.id) : null;
+  const role = await memberRole(em, { userId: session.user.id, teamId: session.team.id });
+  return role ? { kind: 'user', userId: session.user.id, teamId: session.team.id, role, sessionId: session.id } : null;
+}
+
+/**
+ * A user's role in a team as it stands now, or null once not a member; given a session, null
+ * too once that session has ended. Every reading of a member's role after it was admitted (a
+ * request's session, a caller asked again, an export's creator when it is ready) is this one.
+ */
+export async function memberRole(em: EntityManager, member: { userId: string; teamId: string; sessionId?: string }): Promise<Role | null> {
+  const inSession = member.sessionId !== undefined;
+  const rows = await em.execute<{ role: Role }[]>(
+    `select m.role from membership m where m.user_id = ? and m.team_id = ?${
+      inSession ? ' and exists (select 1 from session s where s.id = ? and s.user_id = m.user_id and s.team_id = m.team_id and s.expires_at > now())' : ''
+    }`,
+    inSession ? [member.userId, member.teamId, member.sessionId] : [member.userId, member.teamId],
+  );
+  return rows[0]?.role ?? null;
 }
 
 /**
@@ -34,12 +50,8 @@ export async function actorFromSession(em: EntityManager, sessionToken: string):
  */
 export async function currentActor(em: EntityManager, actor: Actor, key?: { tokenHash: string } | null): Promise<Actor | null> {
   if (actor.kind === 'user') {
-    const rows = await em.execute<{ role: Role }[]>(
-      `select m.role from session s join membership m on m.user_id = s.user_id and m.team_id = s.team_id
-        where s.id = ? and s.expires_at > now()`,
-      [actor.sessionId],
-    );
-    return rows.length > 0 ? { ...actor, role: rows[0].role } : null;
+    const role = await memberRole(em, actor);
+    return role ? { ...actor, role } : null;
   }
   const rows = await em.execute(
     `select 1 from api_key

@@ -5,6 +5,7 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
+import { memberRole } from '../auth/session.js';
 import { sendNotice } from '../mail/notice.js';
 import { Role, Team, User } from '../team/team.entity.js';
 import { lockTeam } from '../team/team.lock.js';
@@ -339,7 +340,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
     exportId,
   ]);
   await services.notifier.notify('export_progress', exportId);
-  if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email && (await stillAdmin(conn, exp))) {
+  if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email && (await stillAdmin(em, exp))) {
     const name = exp.resource.toLowerCase().replace('_', ' ');
     // Retried while the relay is down (sendNotice); the export is READY either way.
     void sendNotice(
@@ -360,13 +361,8 @@ export async function runExport(services: Services, exportId: string, opts: { em
  * what was exported and how many rows, and links the download. A creator removed from the team
  * (or made a member, who may not download) while it was written got it all the same.
  */
-async function stillAdmin(conn: ReturnType<EntityManager['getConnection']>, exp: Export): Promise<boolean> {
-  const rows = await conn.execute<unknown[]>('select 1 from membership where user_id = ? and team_id = ? and role = ?', [
-    exp.createdBy!.id,
-    exp.team.id,
-    Role.ADMIN,
-  ]);
-  return rows.length > 0;
+async function stillAdmin(em: EntityManager, exp: Export): Promise<boolean> {
+  return (await memberRole(em, { userId: exp.createdBy!.id, teamId: exp.team.id })) === Role.ADMIN;
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
