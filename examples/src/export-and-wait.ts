@@ -24,7 +24,7 @@ graphql(`
     processedRows
     estimatedRowCount
     rowCount
-    fileSize
+    fileSizeBytes
     downloadUrl
     error
   }

@@ -23,7 +23,7 @@ graphql(`
     processedRows
     estimatedRowCount
     rowCount
-    fileSize
+    fileSizeBytes
     downloadUrl
     error
   }
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
             log(`${exp.id} ${progressText(exp)}`);
           }
         } else if (exp.status === 'READY') {
-          log(`${exp.id} READY ${rows(exp.rowCount ?? exp.processedRows)} rows, ${rows(exp.fileSize ?? 0)} bytes ${exp.downloadUrl ?? ''}`.trimEnd());
+          log(`${exp.id} READY ${rows(exp.rowCount ?? exp.processedRows)} rows, ${rows(exp.fileSizeBytes ?? 0)} bytes ${exp.downloadUrl ?? ''}`.trimEnd());
         } else {
           log(`${exp.id} ${exp.status}${exp.error ? `: ${exp.error}` : ''}`);
         }

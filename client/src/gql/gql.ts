@@ -63,7 +63,7 @@ type Documents = {
     "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": typeof types.CancelEmailDocument,
     "\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n": typeof types.ExportEstimateDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": typeof types.ExportsTable_ExportFragmentDoc,
-    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSize\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
+    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSizeBytes\n  }\n": typeof types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": typeof types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportDetailDocument,
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": typeof types.ExportProgressDocument,
@@ -131,7 +131,7 @@ const documents: Documents = {
     "\n  mutation CancelEmail($id: ID!) {\n    cancelEmail(id: $id) {\n      ...EmailsTable_email\n    }\n  }\n": types.CancelEmailDocument,
     "\n  query ExportEstimate($input: CreateExportInput!) {\n    exportEstimate(input: $input) {\n      rowCount\n      exact\n    }\n  }\n": types.ExportEstimateDocument,
     "\n  fragment ExportsTable_export on Export {\n    id\n    resource\n    status\n    filters\n    rowCount\n    estimatedRowCount\n    processedRows\n    createdAt\n    expiresAt\n    createdBy {\n      id\n      email\n    }\n  }\n": types.ExportsTable_ExportFragmentDoc,
-    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSize\n  }\n": types.ExportDetail_ExportFragmentDoc,
+    "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSizeBytes\n  }\n": types.ExportDetail_ExportFragmentDoc,
     "\n  query ExportsPage($first: Int, $after: String) {\n    exports(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ExportsTable_export\n        }\n      }\n      pageInfo {\n        ...CursorList_pageInfo\n      }\n    }\n  }\n": types.ExportsPageDocument,
     "\n  query ExportDetail($id: ID!) {\n    export(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportDetailDocument,
     "\n  subscription ExportProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportDetail_export\n    }\n  }\n": types.ExportProgressDocument,
@@ -363,7 +363,7 @@ export function graphql(source: "\n  fragment ExportsTable_export on Export {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSize\n  }\n"): (typeof documents)["\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSize\n  }\n"];
+export function graphql(source: "\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSizeBytes\n  }\n"): (typeof documents)["\n  fragment ExportDetail_export on Export {\n    ...ExportsTable_export\n    completedAt\n    downloadUrl\n    streamUrl\n    error\n    fileSizeBytes\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

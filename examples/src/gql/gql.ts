@@ -14,21 +14,21 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": typeof types.ExportAndWait_ExportFragmentDoc,
+    "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n": typeof types.ExportAndWait_ExportFragmentDoc,
     "\n  mutation ExportAndWaitCreate($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportAndWait_export\n    }\n  }\n": typeof types.ExportAndWaitCreateDocument,
     "\n  subscription ExportAndWaitProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportAndWait_export\n    }\n  }\n": typeof types.ExportAndWaitProgressDocument,
     "\n  query KeyReport {\n    apiKeys {\n      id\n      name\n      tokenStart\n      permission\n      domain {\n        name\n      }\n      usageStatus\n      lastUsedAt\n      requestCount\n      expiresAt\n    }\n    expiring: apiKeys(filter: { expiringSoon: true }) {\n      id\n    }\n    apiKeyHealth {\n      total\n      neverUsed\n      inactive\n      fullAccess\n      expiringSoon\n    }\n  }\n": typeof types.KeyReportDocument,
-    "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": typeof types.WatchExports_ExportFragmentDoc,
+    "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n": typeof types.WatchExports_ExportFragmentDoc,
     "\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": typeof types.WatchExportsProgressDocument,
     "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": typeof types.KeyringClientTestDocument,
 };
 const documents: Documents = {
-    "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": types.ExportAndWait_ExportFragmentDoc,
+    "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n": types.ExportAndWait_ExportFragmentDoc,
     "\n  mutation ExportAndWaitCreate($input: CreateExportInput!) {\n    createExport(input: $input) {\n      ...ExportAndWait_export\n    }\n  }\n": types.ExportAndWaitCreateDocument,
     "\n  subscription ExportAndWaitProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...ExportAndWait_export\n    }\n  }\n": types.ExportAndWaitProgressDocument,
     "\n  query KeyReport {\n    apiKeys {\n      id\n      name\n      tokenStart\n      permission\n      domain {\n        name\n      }\n      usageStatus\n      lastUsedAt\n      requestCount\n      expiresAt\n    }\n    expiring: apiKeys(filter: { expiringSoon: true }) {\n      id\n    }\n    apiKeyHealth {\n      total\n      neverUsed\n      inactive\n      fullAccess\n      expiringSoon\n    }\n  }\n": types.KeyReportDocument,
-    "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n": types.WatchExports_ExportFragmentDoc,
+    "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n": types.WatchExports_ExportFragmentDoc,
     "\n  query WatchExportsPage($after: String) {\n    exports(filter: { status: PROCESSING }, first: 100, after: $after) {\n      edges {\n        node {\n          ...WatchExports_export\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WatchExportsPageDocument,
     "\n  subscription WatchExportsProgress($id: ID!) {\n    exportProgress(id: $id) {\n      ...WatchExports_export\n    }\n  }\n": types.WatchExportsProgressDocument,
     "\n  query KeyringClientTest {\n    apiKeyHealth {\n      total\n    }\n  }\n": types.KeyringClientTestDocument,
@@ -51,7 +51,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n"): (typeof documents)["\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n"];
+export function graphql(source: "\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n"): (typeof documents)["\n  fragment ExportAndWait_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -67,7 +67,7 @@ export function graphql(source: "\n  query KeyReport {\n    apiKeys {\n      id\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n"): (typeof documents)["\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSize\n    downloadUrl\n    error\n  }\n"];
+export function graphql(source: "\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n"): (typeof documents)["\n  fragment WatchExports_export on Export {\n    id\n    resource\n    status\n    processedRows\n    estimatedRowCount\n    rowCount\n    fileSizeBytes\n    downloadUrl\n    error\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

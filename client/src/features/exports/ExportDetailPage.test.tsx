@@ -39,7 +39,7 @@ const processing = anExport('e1', {
   downloadUrl: null,
   expiresAt: null,
   completedAt: null,
-  fileSize: null,
+  fileSizeBytes: null,
   filters: { status: 'sent' },
 });
 
@@ -85,7 +85,7 @@ describe('ExportDetailPage', () => {
       downloadUrl: 'http://keyring.test/api/exports/e1/download',
       completedAt: new Date().toISOString(),
       expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      fileSize: 123_456,
+      fileSizeBytes: 123_456,
     });
     await waitFor(() => expect(bar().getAttribute('aria-valuenow')).toBe('100'));
     expect(screen.getByText('Ready')).toBeTruthy();

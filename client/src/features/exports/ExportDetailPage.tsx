@@ -162,7 +162,7 @@ export function ExportDetailPage() {
                 { term: 'Resource', details: title },
                 { term: 'Filters', details: filters },
                 { term: 'Rows', details: formatRows(exp.rowCount) },
-                ...(exp.fileSize !== null && exp.fileSize !== undefined ? [{ term: 'File size', details: fileSize(exp.fileSize) }] : []),
+                ...(exp.fileSizeBytes !== null && exp.fileSizeBytes !== undefined ? [{ term: 'File size', details: fileSize(exp.fileSizeBytes) }] : []),
                 { term: 'Created by', details: exp.createdBy?.email ?? 'An API key' },
                 { term: 'Created', details: exact(exp.createdAt) },
                 ...(exp.completedAt ? [{ term: 'Completed', details: exact(exp.completedAt) }] : []),

@@ -25,7 +25,7 @@ export const ExportDetailFragment = graphql(`
     downloadUrl
     streamUrl
     error
-    fileSize
+    fileSizeBytes
   }
 `);
 

@@ -16,6 +16,6 @@ export const anExport = (id: string, overrides: Record<string, unknown> = {}) =>
   downloadUrl: `http://keyring.test/api/exports/${id}/download`,
   streamUrl: `http://keyring.test/api/exports/${id}/download`,
   error: null,
-  fileSize: 512,
+  fileSizeBytes: 512,
   ...overrides,
 });
