@@ -133,7 +133,7 @@ describe('the Logs page filters', () => {
     expect(got).toEqual(want);
   });
 
-  it('the same search, unbounded (REST), reads on until its page is full', async () => {
+  it('the same search, unbounded, reads on until its page is full', async () => {
     const filter: UsageLogFilter = { apiKeyId: keys[1], statusCode: 503 };
     const page = await findLogPage(server.app.services.pool, acme.teamId, filter, { limit: 10, bounded: false });
     expect(page.searchedUntil).toBeNull();

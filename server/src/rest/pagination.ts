@@ -55,19 +55,8 @@ export async function findPage<T extends Listable>(
 ): Promise<T[]> {
   // A filter with raw SQL fragments (MikroORM's raw()) serves one query only: built anew for each.
   const filter = () => (typeof where === 'function' ? where() : where);
-  const anchorId = params.after ?? params.before;
-  let page: FilterQuery<T>;
-  if (!anchorId) page = filter();
-  else {
-    const anchor = isUuid(anchorId)
-      ? await em.findOne(entity, { $and: [scope ?? filter(), { id: anchorId }] } as FilterQuery<T>, { fields: ['id', 'createdAt'] as never })
-      : null;
-    if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list (was it deleted?).', 'invalid_parameter');
-    const op = params.after ? '$lt' : '$gt';
-    page = {
-      $and: [filter(), beyond(anchor, op)],
-    } as FilterQuery<T>;
-  }
+  const anchor = await findCursor(em, entity, scope ?? filter(), params);
+  const page: FilterQuery<T> = anchor ? ({ $and: [filter(), beyond(anchor, params.after ? '$lt' : '$gt')] } as FilterQuery<T>) : filter();
   const dir = params.before ? 'asc' : 'desc';
   const rows = await em.find(entity, page, {
     orderBy: { createdAt: dir, id: dir } as never,
@@ -78,4 +67,40 @@ export async function findPage<T extends Listable>(
   const hasMore = rows.length > params.limit;
   const pageRows = rows.slice(0, params.limit).reverse();
   return hasMore ? [...pageRows, rows[params.limit]] : pageRows;
+}
+
+/**
+ * The place of the row `after` or `before` names among `scope` (the team's rows), null when
+ * neither is given; 422 invalid_parameter naming the parameter when the team has no such row.
+ */
+export async function findCursor<T extends Listable>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  scope: FilterQuery<T>,
+  params: ListParams,
+): Promise<{ createdAt: Date; id: string } | null> {
+  const anchorId = params.after ?? params.before;
+  if (!anchorId) return null;
+  const anchor = isUuid(anchorId)
+    ? await em.findOne(entity, { $and: [scope, { id: anchorId }] } as FilterQuery<T>, { fields: ['id', 'createdAt'] as never })
+    : null;
+  if (!anchor) throw badInput(params.after ? 'after' : 'before', 'The cursor does not name an item of this list (was it deleted?).', 'invalid_parameter');
+  return { createdAt: anchor.createdAt, id: anchor.id };
+}
+
+/**
+ * Resend's list shape for a list that searches (emails, logs), which may stop before its page is
+ * full: then `has_more` is true with fewer items than `limit`, or none, `searched_until` says how
+ * far it searched, and `next_cursor` (the last item searched, matching or not) goes on from there
+ * as `after` — or as `before`, paging that way. With `has_more`, `next_cursor` is always there
+ * (on a full page, the last item's id, which Resend's clients take).
+ */
+export function searchedListBody<R>(data: R[], page: { hasMore: boolean; next: string | null; searchedUntil: string | null }) {
+  return {
+    object: 'list' as const,
+    has_more: page.hasMore,
+    data,
+    ...(page.hasMore && page.next ? { next_cursor: page.next } : {}),
+    ...(page.searchedUntil ? { searched_until: page.searchedUntil } : {}),
+  };
 }

@@ -172,34 +172,45 @@ export type LogPage = {
   hasMore: boolean;
   /** Where to continue: the last row of a full page, or where a stopped search got to. */
   next: LogPosition | null;
-  /** Set when the search stopped before the page was full: logs older than this were not searched. */
+  /** Set when the search stopped before the page was full: logs beyond this were not searched. */
   searchedUntil: Date | null;
 };
 
 /**
  * A page of a team's logs matching a filter, newest first (or oldest first from `after` with
  * direction 'newer'), keyset-paged. A filter that an index serves is one query. Any other is
- * searched, on the Logs page (`bounded`), in windows of time holding about 10,000 of the team's
- * logs, then 30,000, then 60,000 (SEARCH_WINDOWS, sized from the rollups), newest first; then it
- * stops with `searchedUntil`: a filter matching few rows never reads the team's whole history at
- * once, and the next page goes on from there. REST lists (unbounded) are one query.
+ * searched, when `bounded` (the Logs page, GET /logs), in windows of time holding about 10,000 of
+ * the team's logs, then 30,000, then 60,000 (SEARCH_WINDOWS, sized from the rollups), going
+ * older (or newer); then it stops with `searchedUntil`: a filter matching few rows never reads
+ * the team's whole history at once, and the next page goes on from there. With `resumeFromLog`
+ * (REST, whose cursors are ids) a stopped search's `next` is a log: the one just beyond the
+ * windows, searched too. Unbounded, it is one query.
  */
 export async function findLogPage(
   db: pg.Pool | pg.ClientBase,
   teamId: string,
   filter: UsageLogFilter | null | undefined,
-  opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean; windows?: number[] },
+  opts: {
+    limit: number;
+    after?: LogPosition | null;
+    direction?: 'older' | 'newer';
+    bounded: boolean;
+    windows?: number[];
+    resumeFromLog?: boolean;
+  },
 ): Promise<LogPage> {
   const direction = opts.direction ?? 'older';
   const order = direction === 'older' ? 'desc' : 'asc';
   const want = opts.limit + 1;
   const probe = logConditions(teamId, filter, parameters().bind); // validates once, whatever the path
-  const run = async (start: Date | null, upper: LogPosition | null | undefined, limit: number, before?: Date) => {
+  /** Rows beyond `upper`, within `window` (created_at from `gte`, before `lt`, up to `lte`). */
+  const run = async (upper: LogPosition | null | undefined, limit: number, window: { gte?: Date | null; lt?: Date; lte?: Date | null } = {}) => {
     const { bind, values } = parameters();
     const { conditions } = logConditions(teamId, filter, bind);
     if (upper) conditions.push(beyond(upper, direction, bind));
-    if (start) conditions.push(`created_at >= ${bind(start.toISOString(), 'timestamptz')}`);
-    if (before) conditions.push(`created_at < ${bind(before.toISOString(), 'timestamptz')}`);
+    if (window.gte) conditions.push(`created_at >= ${bind(window.gte.toISOString(), 'timestamptz')}`);
+    if (window.lt) conditions.push(`created_at < ${bind(window.lt.toISOString(), 'timestamptz')}`);
+    if (window.lte) conditions.push(`created_at <= ${bind(window.lte.toISOString(), 'timestamptz')}`);
     const { rows } = await db.query<UsageLogRow>(
       `select ${LIST_COLUMNS} from usage_log where ${conditions.join(' and ')} order by created_at ${order}, id ${order} limit ${limit}`,
       values,
@@ -214,30 +225,47 @@ export async function findLogPage(
     return { rows, hasMore: stop !== null, next: stop, searchedUntil };
   };
 
-  if (direction !== 'older') return page(await run(null, opts.after, want), null, null);
   if (servedByIndex(probe.dimensions) || !opts.bounded) {
+    if (direction !== 'older') return page(await run(opts.after, want), null, null);
     // The rollups say from which day on the page's rows are: that query reads those days'
     // partitions only; what it misses (rollups short of the logs) the next one finds.
     const since = await daysHolding(db, teamId, filter, opts.after ? new Date(opts.after.at) : (filter?.to ?? null), want);
-    const rows = await run(since, opts.after, want);
-    if (rows.length < want && since) rows.push(...(await run(null, opts.after, want - rows.length, since)));
+    const rows = await run(opts.after, want, { gte: since });
+    if (rows.length < want && since) rows.push(...(await run(opts.after, want - rows.length, { lt: since })));
     return page(rows, null, null);
   }
 
+  const older = direction === 'older';
   const rows: UsageLogRow[] = [];
   let upper = opts.after ?? null;
-  const ceiling = upper ? new Date(upper.at) : (filter?.to ?? null);
-  const starts = await windowStarts(db, teamId, ceiling, filter?.from ?? null, opts.windows ?? SEARCH_WINDOWS);
-  for (const start of starts) {
-    rows.push(...(await run(start, upper, want - rows.length)));
-    if (rows.length >= want || !start) return page(rows, null, null);
-    // Everything from `start` on is searched: go on strictly before it.
-    upper = { at: start.toISOString(), id: NIL };
+  const from = upper ? new Date(upper.at) : ((older ? filter?.to : filter?.from) ?? null);
+  const bounds = await windowBounds(db, teamId, direction, from, (older ? filter?.from : filter?.to) ?? null, opts.windows ?? SEARCH_WINDOWS);
+  for (const bound of bounds) {
+    rows.push(...(await run(upper, want - rows.length, older ? { gte: bound } : { lte: bound })));
+    if (rows.length >= want || !bound) return page(rows, null, null);
+    // Everything up to `bound` is searched: go on strictly beyond it.
+    upper = { at: bound.toISOString(), id: older ? NIL : MAX };
   }
-  return page(rows, upper ? new Date(upper.at) : null, upper);
+  if (!opts.resumeFromLog || !upper) return page(rows, upper ? new Date(upper.at) : null, upper);
+  // The next log beyond the windows (of the dates filtered by), searched too: a cursor naming it skips nothing.
+  const { bind, values } = parameters();
+  const { conditions } = logConditions(teamId, filter, bind);
+  const scope = [`team_id = ${bind(teamId, 'uuid')}`, beyond(upper, direction, bind)];
+  if (filter?.from) scope.push(`created_at >= ${bind(filter.from.toISOString(), 'timestamptz')}`);
+  if (filter?.to) scope.push(`created_at <= ${bind(filter.to.toISOString(), 'timestamptz')}`);
+  const { rows: beyondRows } = await db.query<UsageLogRow & { matches: boolean }>(
+    `select ${LIST_COLUMNS}, (${conditions.join(' and ')}) as matches from usage_log where ${scope.join(' and ')}
+      order by created_at ${order}, id ${order} limit 1`,
+    values,
+  );
+  if (beyondRows.length === 0) return page(rows, null, null);
+  const { matches, ...next } = beyondRows[0];
+  if (matches) rows.push(next);
+  return page(rows, new Date(next.at), { at: next.at, id: next.id });
 }
 
 const NIL = '00000000-0000-0000-0000-000000000000';
+const MAX = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 /**
  * The start of the UTC day from which on, going back from `ceiling`, the rollups count at least
@@ -271,42 +299,54 @@ async function daysHolding(
 const DAY_MS = 86_400_000;
 
 /**
- * Where windows of the given sizes (in the team's logs, newest first from `upper`) start, as
- * estimated from the rollups' count of each day (spread evenly over the day): no read of the
- * logs themselves, and each window's query reads only its own partitions. null: the window
- * reaches back to the oldest log (or to `floor`).
+ * Where windows of the given sizes (in the team's logs, from `edge` going older, or newer) end,
+ * as estimated from the rollups' count of each day (spread evenly over the day; today's until
+ * now): no read of the logs themselves, and each window's query reads only its own partitions.
+ * null: the window reaches back to the oldest log (or on to the newest), or to `limit`.
  */
-async function windowStarts(db: pg.Pool | pg.ClientBase, teamId: string, upper: Date | null, floor: Date | null, sizes: number[]): Promise<(Date | null)[]> {
+async function windowBounds(
+  db: pg.Pool | pg.ClientBase,
+  teamId: string,
+  direction: 'older' | 'newer',
+  edge: Date | null,
+  limit: Date | null,
+  sizes: number[],
+): Promise<(Date | null)[]> {
   const now = Date.now();
-  const top = upper ? upper.getTime() : now;
+  const older = direction === 'older';
+  const day = (d: Date | null) => (d ? new Date(Math.min(d.getTime(), now + 366 * DAY_MS)).toISOString().slice(0, 10) : null);
+  const [top, floor] = older ? [day(edge ?? new Date(now)), day(limit)] : [day(limit), day(edge)];
   const { rows } = await db.query<{ day: string; n: string }>(
     `select to_char(day, 'YYYY-MM-DD') as day, sum(requests) as n from usage_rollup
-      where team_id = $1 and day <= $2::date and day >= coalesce($3::date, '-infinity') group by day order by day desc`,
-    [teamId, new Date(Math.min(top, now + 366 * DAY_MS)).toISOString().slice(0, 10), floor ? floor.toISOString().slice(0, 10) : null],
+      where team_id = $1 and day <= coalesce($2::date, 'infinity') and day >= coalesce($3::date, '-infinity') group by day order by day ${older ? 'desc' : 'asc'}`,
+    [teamId, top, floor],
   );
-  const starts: (Date | null)[] = [];
+  const bounds: (Date | null)[] = [];
   let target = 0;
   let counted = 0;
   let d = 0;
   for (const size of sizes) {
     target += size;
-    let start: Date | null = null;
+    let bound: Date | null = null;
     for (; d < rows.length; d++) {
       const dayStart = Date.parse(`${rows[d].day}T00:00:00Z`);
-      // The day's logs spread over the day (today's: until now); those before `upper` count.
+      // The day's logs spread over the day (today's: until now); those beyond `edge` count.
       const extentEnd = Math.min(dayStart + DAY_MS, Math.max(now, dayStart + 1));
-      const dayEnd = Math.max(dayStart, Math.min(extentEnd, top));
-      const n = (Number(rows[d].n) * (dayEnd - dayStart)) / (extentEnd - dayStart);
+      const [lo, hi] = older
+        ? [dayStart, Math.max(dayStart, Math.min(extentEnd, edge ? edge.getTime() : now))]
+        : [Math.min(extentEnd, Math.max(dayStart, edge ? edge.getTime() : dayStart)), extentEnd];
+      const n = (Number(rows[d].n) * (hi - lo)) / (extentEnd - dayStart);
       if (counted + n >= target) {
-        start = new Date(Math.floor(dayEnd - ((target - counted) / n) * (dayEnd - dayStart)));
+        const part = ((target - counted) / n) * (hi - lo);
+        bound = older ? new Date(Math.floor(hi - part)) : new Date(Math.ceil(lo + part));
         break;
       }
       counted += n;
     }
-    starts.push(start);
-    if (!start) break;
+    bounds.push(bound);
+    if (!bound) break;
   }
-  return starts;
+  return bounds;
 }
 
 /** The position of one of the team's logs in a filtered list, or null when it is not in it. */

@@ -15,15 +15,15 @@ export type UsageLogPage = { logs: { log: UsageLog; position: LogPosition }[]; h
 
 /**
  * A page of the team's logs matching a filter (see findLogPage), as entities. `bounded`: a search
- * no index serves stops after a budget of logs read and says how far it got (the Logs page);
- * REST lists read on until the page is full.
+ * no index serves stops after a budget of logs read and says how far it got (the Logs page, and
+ * GET /logs with `resumeFromLog`).
  */
 export async function listUsageLogs(
   em: EntityManager,
   db: pg.Pool,
   teamId: string,
   filter: UsageLogFilter | null | undefined,
-  opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean },
+  opts: { limit: number; after?: LogPosition | null; direction?: 'older' | 'newer'; bounded: boolean; resumeFromLog?: boolean },
 ): Promise<UsageLogPage> {
   const page = await findLogPage(db, teamId, filter, opts);
   return {
