@@ -16,7 +16,7 @@ class EmailSearch {
   @Field(() => DateTimeISOResolver, {
     nullable: true,
     description:
-      'Set when a status or search filter, which no index serves, stopped before filling the page: emails older than this were not searched yet. Ask for the next page (`after: pageInfo.endCursor`) to search further back',
+      'Set when a search, or the status SENT (which no index serves), stopped before filling the page: emails older than this were not searched yet. Ask for the next page (`after: pageInfo.endCursor`) to search further back',
   })
   searchedUntil!: Date | null;
 }
