@@ -257,6 +257,16 @@ describe('routes', () => {
     expect(res.body).toEqual({ team: team.teamId, sameEm: true });
   });
 
+  it('no answer is kept by a proxy or the browser (Cache-Control: no-store), a refusal and a 404 as a served route', async () => {
+    for (const res of [
+      await call('/things', { token: team.full.token }),
+      await call('/things', { token: 're_123' }),
+      await call('/nowhere', { token: team.full.token }),
+    ]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it("a POST's answer is JSON in UTF-8 with its exact length and no ETag; a GET's keeps Express's ETag", async () => {
     const body = { note: 'héllo — ✉️' };
     const res = await fetch(`${base}/things`, {
