@@ -193,8 +193,9 @@ export class EmailDelivery {
     // The team no longer has the email's domain: deleted after this email was claimed (a delete
     // stops the pending emails it finds, not one being sent), or before a retry of it. It fails,
     // saying why, rather than going out from a domain the team no longer has.
-    const gone = claimed.filter((e) => !keys.has(domainKey(e)));
-    const sendable = gone.length === 0 ? claimed : claimed.filter((e) => keys.has(domainKey(e)));
+    const gone: Claimed[] = [];
+    const sendable: Claimed[] = [];
+    for (const e of claimed) (keys.has(domainKey(e)) ? sendable : gone).push(e);
     const unresolved = new Set(sendable.map((e) => e.id));
     // The claim is renewed while the relay works, so that no other instance takes these emails.
     const renew = setInterval(
@@ -208,7 +209,7 @@ export class EmailDelivery {
     renew.unref();
     const recorder = this.outcomeRecorder();
     let retried = 0;
-    let failed = gone.length;
+    let failed = 0;
     for (const e of gone) {
       this.opts.onOutcome?.('failed');
       recorder.add({ id: e.id, status: 'failed', error: DOMAIN_DELETED_ERROR, next_attempt_at: null });
@@ -230,10 +231,10 @@ export class EmailDelivery {
       await recorder.done();
     }
     if (gone.length) this.logger.warn({ failed: gone.length }, 'emails whose domain was deleted before they went out: failed, not sent');
-    if (retried || failed > gone.length) {
+    if (retried || failed) {
       this.logger.warn(
-        { claimed: claimed.length, retried, failed, sent: claimed.length - retried - failed },
-        `SMTP relay refused ${retried + failed - gone.length} of ${sendable.length} emails: ${retried} queued for a retry with backoff, ${failed - gone.length} failed`,
+        { claimed: claimed.length, retried, failed, sent: sendable.length - retried - failed },
+        `SMTP relay refused ${retried + failed} of ${sendable.length} emails: ${retried} queued for a retry with backoff, ${failed} failed`,
       );
     }
     return { claimed: claimed.length, newest };
