@@ -335,14 +335,19 @@ describe('an invitation email the relay refused is retried only while its link w
     return () => waitFor(() => (relay.attempts >= from + n ? true : undefined), 5000, `${n} refused attempts`);
   };
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  it('one that still stands: its retry delivers its link', async () => {
-    const t = await team('Retried');
+  /** An invitation to a new address of a new team, whose email the relay has refused twice (the first attempt and a retry). */
+  async function inviteRefused(teamName: string) {
+    const t = await team(teamName);
     const address = email();
     relay.mode = 'tempfail';
     const refused = refusals(2);
-    const { token } = await invite(t, address, Role.MEMBER, retrying);
-    await refused(); // the first attempt and a retry
+    const invited = await invite(t, address, Role.MEMBER, retrying);
+    await refused();
+    return { address, ...invited };
+  }
+
+  it('one that still stands: its retry delivers its link', async () => {
+    const { address, token } = await inviteRefused('Retried');
     relay.mode = 'accept';
     const [body] = await waitFor(() => (received(address).length ? received(address) : undefined), 5000, 'the invitation');
     expect(body).toContain(token);
@@ -366,12 +371,7 @@ describe('an invitation email the relay refused is retried only while its link w
   });
 
   it('one expired meanwhile: its retry is not sent', async () => {
-    const t = await team('Lapsed');
-    const address = email();
-    relay.mode = 'tempfail';
-    const refused = refusals(2);
-    const { invitation } = await invite(t, address, Role.MEMBER, retrying);
-    await refused();
+    const { address, invitation } = await inviteRefused('Lapsed');
     await sql(url, `update invitation set expires_at = now() - interval '1 second' where id = $1`, [invitation.id]);
     relay.mode = 'accept';
     await pause(1500);
