@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INLINE_STOP_GRACE_MS } from '../src/modules/export/export.connections.js';
-import { setUpTeam, sleep, startInProcess } from './faults-harness.js';
+import { lockChunks, setUpTeam, sleep, startInProcess } from './faults-harness.js';
 import { createClient, createTestDatabase, sql, waitFor } from './harness.js';
 
 /*
@@ -18,18 +17,6 @@ afterEach(async () => {
   for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
   cleanup = [];
 });
-
-/** A connection holding export_chunk locked, so that an export stalls before its first chunk. */
-async function lockChunks(databaseUrl: string) {
-  const holder = new pg.Client({ connectionString: databaseUrl });
-  await holder.connect();
-  await holder.query('begin');
-  await holder.query('lock table export_chunk in access exclusive mode');
-  return async () => {
-    await holder.query('rollback').catch(() => undefined);
-    await holder.end().catch(() => undefined);
-  };
-}
 
 /** An instance, a team with 10 contacts, export_chunk locked, and a small export stuck on the lock. */
 async function stuckSmallExport() {

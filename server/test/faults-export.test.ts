@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failInterruptedExports, ORPHANED_AFTER_MINUTES } from '../src/modules/export/export.service.js';
-import { type InProcessServer, setUpTeam, startInProcess } from './faults-harness.js';
+import { type InProcessServer, lockChunks, setUpTeam, startInProcess } from './faults-harness.js';
 import { createClient, createTestDatabase, sql, waitFor } from './harness.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
@@ -27,18 +26,6 @@ async function seedContacts(databaseUrl: string, teamId: string, n: number) {
      select gen_random_uuid(), $1, 'c' || i || '@example.com', now() - i * interval '1 second', now() from generate_series(1, $2) i`,
     [teamId, n],
   );
-}
-
-/** A connection holding export_chunk locked, so that an export stalls before its first chunk. */
-async function lockChunks(databaseUrl: string) {
-  const holder = new pg.Client({ connectionString: databaseUrl });
-  await holder.connect();
-  await holder.query('begin');
-  await holder.query('lock table export_chunk in access exclusive mode');
-  return async () => {
-    await holder.query('rollback').catch(() => undefined);
-    await holder.end().catch(() => undefined);
-  };
 }
 
 /** Another instance on the same database, and the export written by it (READY). */

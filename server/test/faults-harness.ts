@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createClient, type InProcessServer, PASSWORD, startApp, uniqueEmail } from './harness.js';
 import { freeListenPort, killLeftovers, type MainProcess, spawnMain } from './harness-process.js';
 
@@ -112,3 +113,15 @@ export async function stopProc(proc: Proc): Promise<number | null> {
 }
 
 export const dataDir = (prefix: string) => fs.mkdtemp(path.join(os.tmpdir(), prefix));
+
+/** A connection holding export_chunk locked, so that an export stalls before its first chunk. */
+export async function lockChunks(databaseUrl: string) {
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  await holder.connect();
+  await holder.query('begin');
+  await holder.query('lock table export_chunk in access exclusive mode');
+  return async () => {
+    await holder.query('rollback').catch(() => undefined);
+    await holder.end().catch(() => undefined);
+  };
+}
