@@ -209,7 +209,7 @@ describe('a download made while the export is written', () => {
         const rows = await sql<{ status_code: number; response_body: unknown }>(
           server.databaseUrl,
           `select status_code, response_body from usage_log where api_key_id = $1 and endpoint = $2 order by created_at`,
-          [keyId, `/api/exports/${created.id}/download`],
+          [keyId, `/exports/${created.id}/download`],
         );
         return rows.length === 2 ? rows : undefined;
       },

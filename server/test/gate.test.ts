@@ -197,8 +197,13 @@ describe('export downloads made with a key', () => {
       'the download logs',
     );
     await server.app.services.usageRecorder.flush();
-    const logs = (await logsOf(server, team.full.id)).filter((l) => l.endpoint === `/api/exports/${id}/download`);
+    const logs = (await logsOf(server, team.full.id)).filter((l) => l.endpoint === `/exports/${id}/download`);
     expect(logs.map((l) => l.status_code).sort()).toEqual([200, ...flood.map((r) => r.status)].sort());
+    // Logged like every REST path, without `/api`: the Logs page's `/exports` filter finds them.
+    const found = await team.admin.gql(`{ usageLogs(filter: { endpoint: "/exports" }, first: 50) { edges { node { endpoint } } } }`);
+    expect(found.errors).toBeUndefined();
+    const endpoints = (found.data!.usageLogs as { edges: { node: { endpoint: string } }[] }).edges.map((e) => e.node.endpoint);
+    expect(endpoints).toEqual(Array(6).fill(`/exports/${id}/download`));
     const [{ request_count }] = await sql<{ request_count: number }>(server.databaseUrl, 'select request_count from api_key where id = $1', [team.full.id]);
     expect(Number(request_count)).toBe(6);
   });

@@ -64,9 +64,16 @@ export function finishWhenDone(
   bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
 ): void {
   res.on(event, () =>
-    admission.finish({ method: req.method, endpoint: req.path, statusCode: res.statusCode, userAgent: headerText(req.get('user-agent')) ?? null, ...bodies() }),
+    admission.finish({ method: req.method, endpoint: restPath(req), statusCode: res.statusCode, userAgent: headerText(req.get('user-agent')) ?? null, ...bodies() }),
   );
 }
+
+/**
+ * The path a usage log keeps: the REST path without `/api` (`/emails`, `/exports/<id>/download`),
+ * whether the route is the REST router's (mounted at `/api`) or the app's own (the download).
+ */
+const restPath = (req: Request): string => (req.baseUrl + req.path).replace(API_PREFIX, '') || '/';
+const API_PREFIX = /^\/api(?=\/|$)/i;
 
 export const GATE_DEFAULTS: Omit<GateOptions, 'teamPerSecond' | 'sessionPerMinute'> = { failedAuthPerMinute: 30, refusalsLoggedPerMinute: 10 };
 
