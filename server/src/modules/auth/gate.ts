@@ -64,7 +64,13 @@ export function finishWhenDone(
   bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
 ): void {
   res.on(event, () =>
-    admission.finish({ method: req.method, endpoint: restPath(req), statusCode: res.statusCode, userAgent: headerText(req.get('user-agent')) ?? null, ...bodies() }),
+    admission.finish({
+      method: req.method,
+      endpoint: restPath(req),
+      statusCode: res.statusCode,
+      userAgent: headerText(req.get('user-agent')) ?? null,
+      ...bodies(),
+    }),
   );
 }
 
