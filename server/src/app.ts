@@ -25,6 +25,7 @@ import { noNulStrings } from './graphql/no-nul.js';
 import { pubSub } from './graphql/pubsub.js';
 import { republishFollowedExports } from './modules/export/export.resolver.js';
 import { createSchema } from './graphql/schema.js';
+import { noSubscriptions } from './graphql/subscriptions-only.js';
 import { createSubscriptionServer } from './graphql/websocket.js';
 import { startJobs } from './jobs.js';
 import { expressServer } from './lib/http-server.js';
@@ -246,7 +247,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError,
-    validationRules,
+    validationRules: [...validationRules, noSubscriptions],
     plugins: [
       errorStatusPlugin,
       {

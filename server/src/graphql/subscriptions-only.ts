@@ -13,3 +13,15 @@ export const subscriptionsOnly: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * For the HTTP transport: no subscriptions. Executed there as a query, `exportProgress` ran its
+ * field without its event stream and failed as INTERNAL_SERVER_ERROR (a 500 in a key's usage log).
+ */
+export const noSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('Subscriptions are served over the WebSocket only: open a graphql-ws connection to /graphql.', { nodes: [node] }));
+    }
+  },
+});

@@ -5,6 +5,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
   type ValidationRule,
@@ -209,8 +210,9 @@ export function createSubscriptionServer(opts: {
           return errors;
         }
         const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
-        const tooCostly = invalid.length ? null : costError(schema, document, payload.variables, payload.operationName);
-        const errors = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : tooCostly ? [tooCostly] : null;
+        const unrunnable = invalid.length ? null : unresolved(schema, document, payload.operationName, payload.variables);
+        const tooCostly = invalid.length || unrunnable ? null : costError(schema, document, payload.variables, payload.operationName);
+        const errors = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : (unrunnable ?? (tooCostly ? [tooCostly] : null));
         if (errors) {
           log(400, document, errors);
           return errors;
@@ -244,6 +246,26 @@ export function createSubscriptionServer(opts: {
     wsServer,
   );
   return { wsServer, dispose: () => cleanup.dispose() };
+}
+
+/**
+ * The operation to run and its variables, checked as Apollo checks them over HTTP: an unknown
+ * operationName (OPERATION_RESOLUTION_FAILURE), a variable missing or of the wrong type
+ * (BAD_USER_INPUT, naming it). Left to graphql-ws, they failed as INTERNAL_SERVER_ERROR.
+ */
+function unresolved(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError[] | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+  }
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+  return coerced.errors ? coerced.errors.map((e) => withCode(e, ErrorCode.BAD_USER_INPUT)) : null;
 }
 
 /** Writes a subscription's pending usage log, once. */

@@ -86,10 +86,34 @@ export function republishFollowedExports(): void {
   for (const id of followed.keys()) pubSub.publish('EXPORT_PROGRESS', id, { id });
 }
 
-/** The export's current state first, then one event per progress notification until it ends. */
-async function* progress(ctx: Context, id: string): AsyncGenerator<Export> {
-  const teamId = requireReader(ctx.actor).teamId;
+/**
+ * The export's current state first, then one event per progress notification until it ends.
+ * Ended by its client (complete, or the socket closed), it stops at once: an async generator
+ * waiting for its next event cannot be returned until that event comes, so the subscriber's wait
+ * is ended first. Otherwise each subscription closed while its export made no progress stayed
+ * followed, with its context, until the export's next notification (never, for one stuck).
+ */
+function progress(ctx: Context, id: string): AsyncIterableIterator<Export> {
   const events = pubSub.subscribe('EXPORT_PROGRESS', id);
+  const run = follow(ctx, id, events);
+  return {
+    next: () => run.next(),
+    return: async () => {
+      await events.return?.();
+      return run.return(undefined);
+    },
+    throw: async (err: unknown) => {
+      await events.return?.();
+      return run.throw(err);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+async function* follow(ctx: Context, id: string, events: AsyncIterableIterator<{ id: string }>): AsyncGenerator<Export> {
+  const teamId = requireReader(ctx.actor).teamId;
   followed.set(id, (followed.get(id) ?? 0) + 1);
   try {
     let exp = await findExport(ctx.em.fork(), teamId, id);
