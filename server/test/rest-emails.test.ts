@@ -171,9 +171,9 @@ describe('POST /emails — refused', () => {
     expect(wrapped.error).toBeNull();
   });
 
-  it('a domain the team has not added is refused', async () => {
+  it('a domain the team has not added is refused as Resend refuses it (403 validation_error)', async () => {
     const { error } = await sdk(fullToken).emails.send({ from: 'me@elsewhere.net', to: 'x@example.org', subject: 's', text: 't' });
-    expect(error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+    expect(error).toMatchObject({ statusCode: 403, name: 'validation_error' });
   });
 
   it('missing and invalid fields are 422 and write nothing', async () => {
@@ -234,11 +234,11 @@ describe('POST /emails — refused', () => {
     const results = await Promise.all(sends);
     const batchResults = await Promise.all(batches);
     for (const [i, r] of results.entries()) {
-      if (i % 4 === 3) expect(r.error, `send ${i}`).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+      if (i % 4 === 3) expect(r.error, `send ${i}`).toMatchObject({ statusCode: 403, name: 'validation_error' });
       else expect(r.error, `send ${i}`).toBeNull();
     }
     for (const [i, r] of batchResults.entries()) {
-      if (i === 2) expect(r.error).toMatchObject({ statusCode: 403, name: 'invalid_from_address' });
+      if (i === 2) expect(r.error).toMatchObject({ statusCode: 403, name: 'validation_error' });
       else expect(r.data?.data).toHaveLength(2);
     }
     const stored = await sql(server.databaseUrl, `select id from email where subject = $1`, [marker]);

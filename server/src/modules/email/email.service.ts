@@ -34,10 +34,12 @@ function checkKeyDomain(key: VerifiedKey, domains: string[]): void {
 async function missingDomainError(em: EntityManager, teamId: string, domains: string[]): Promise<AppError> {
   const known = await em.find(Domain, { team: teamId, name: { $in: domains } }, { fields: ['name', 'status'] });
   const missing = domains.find((d) => !known.some((k) => k.name === d));
+  // A domain the team may not send from is Resend's 403 `validation_error`, whatever the reason (not
+  // added, not verified, another team's); `invalid_from_address` is the key's own domain restriction.
   if (missing !== undefined) {
     return new AppError(ErrorCode.FORBIDDEN, `The ${missing} domain is not registered in your team. Add it on the Domains page first.`, {
       field: 'from',
-      restName: 'invalid_from_address',
+      restName: 'validation_error',
     });
   }
   const taken = await em.find(Domain, { name: { $in: domains }, status: DomainStatus.VERIFIED, team: { $ne: teamId } }, { fields: ['name'] });
