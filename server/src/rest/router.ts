@@ -3,7 +3,8 @@ import { type ErrorRequestHandler, type NextFunction, type Request, type Respons
 import { AppError, ErrorCode } from '../errors.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { canManage } from '../modules/auth/actor.js';
-import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
+import { type Admission, credentialsOf } from '../modules/auth/gate.js';
+import { headerText } from '../lib/header-text.js';
 import { redact } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import { RestError, writeJsonAsIs, writeMappedError, writeRestError } from './errors.js';
@@ -43,6 +44,33 @@ function writeJson(req: Request, res: Response, status: number, body: unknown): 
   else writeJsonAsIs(res, status, body);
 }
 
+/**
+ * Calls `done` once, when the answer is written ('finish') — or, when the client hung up first (a
+ * timeout, a dropped connection: then no 'finish' ever comes), when the route ends its answer all
+ * the same: the request was served (an email accepted and sent), so it is logged and counted.
+ */
+function whenAnswered(res: Response, done: () => void): void {
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    done();
+  };
+  res.on('finish', once);
+  const onClose = () => {
+    if (res.writableEnded) return once();
+    const end = res.end;
+    res.end = function (this: Response, ...args: unknown[]) {
+      const result = (end as (...a: unknown[]) => Response).apply(this, args);
+      once();
+      return result;
+    } as Response['end'];
+  };
+  // Hung up while the key was being checked: 'close' has come and gone.
+  if (res.destroyed) onClose();
+  else res.on('close', onClose);
+}
+
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
 export function createRestRouter(services: Services, routes: RestRoute[]): Router {
   // Paths are case-sensitive, as Resend's are: `/api/Emails` and `/api/emails/Batch` are no route
@@ -75,10 +103,16 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       locals(res).responseBody = body;
       return json(body);
     };
-    finishWhenDone(admission, req, res, 'finish', () => ({
-      requestBody: req.body === undefined ? null : redact(req.body),
-      responseBody: redact(locals(res).responseBody),
-    }));
+    whenAnswered(res, () =>
+      admission.finish({
+        method: req.method,
+        endpoint: req.path,
+        statusCode: res.statusCode,
+        userAgent: headerText(req.get('user-agent')) ?? null,
+        requestBody: req.body === undefined ? null : redact(req.body),
+        responseBody: redact(locals(res).responseBody),
+      }),
+    );
     res.set(admission.headers);
     const refused = admission.refusal ?? unserved;
     if (refused) return sendError(res, refused, services);
