@@ -121,3 +121,20 @@ describe('exportProgress: a subscription its client ends', () => {
     },
   );
 });
+
+describe('automatic persisted queries that do not fit', () => {
+  it.each([
+    ['a sha256Hash that is not its query’s', { version: 1, sha256Hash: 'abc' }, 'provided sha does not match query'],
+    ['another version', { version: 2, sha256Hash: 'abc' }, 'Unsupported persisted query version'],
+  ])('%s is a 400 BAD_REQUEST saying so (it was masked as INTERNAL_SERVER_ERROR and logged as a server fault)', async (_what, persistedQuery, message) => {
+    const { client } = await signUpAdmin(server);
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: client.cookie! },
+      body: JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery } }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors).toEqual([{ message, extensions: { code: 'BAD_REQUEST' } }]);
+  });
+});

@@ -70,6 +70,17 @@ export function variableField(message: string): string | undefined {
   return inputField ? `${path}.${inputField}` : path;
 }
 
+/**
+ * An error Apollo raised itself to refuse a malformed request, with a 4xx status but no code (an
+ * automatic persisted query whose sha256Hash is not its query's, or of another version): the
+ * request's fault, answered BAD_REQUEST with its message, not masked and logged as a server fault.
+ */
+function refusedRequest(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.path) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Maps domain errors to extensions.code once; anything unknown is logged and masked. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -81,6 +92,7 @@ export function createFormatError(logger: Logger) {
       const field = code === 'BAD_USER_INPUT' ? variableField(message) : undefined;
       return { message, locations: formatted.locations, extensions: { code, ...(field ? { field } : {}) } };
     }
+    if (refusedRequest(error)) return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected GraphQL error');
     return {
       message: 'Internal server error',
