@@ -2,7 +2,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, startTestServer, type TestServer, waitFor } from './harness.js';
-import { count, setUpTeam, type Team } from './rest-harness.js';
+import { count, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let acme: Team;
@@ -43,13 +43,15 @@ async function logsOf(userAgent: string, expected: number) {
   }
 }
 
-const insertsWaiting = async () =>
+/** Statements waiting for a lock on `table` (delivery's claim of emails aside). */
+const waiting = async (table: string) =>
   Number(
     (
       await sql<{ n: string }>(
         server.databaseUrl,
         `select count(*) as n from pg_locks l join pg_class c on c.oid = l.relation join pg_stat_activity a on a.pid = l.pid
-          where c.relname = 'email' and not l.granted and a.query not ilike '%update email%'`,
+          where c.relname = $1 and not l.granted and a.query not ilike '%update email%'`,
+        [table],
       )
     )[0].n,
   );
@@ -71,7 +73,7 @@ describe('a client that hangs up before the answer', () => {
       const socket = await connect();
       socket.write(head + body);
       // Its body read, the send waits for the email table (delivery's claim may wait there too: not it).
-      await waitFor(async () => ((await insertsWaiting()) > 0 ? true : undefined), 10_000, 'the insert to wait');
+      await waitFor(async () => ((await waiting('email')) > 0 ? true : undefined), 10_000, 'the insert to wait');
       socket.destroy();
       await new Promise((r) => setTimeout(r, 100));
     } finally {
@@ -95,5 +97,28 @@ describe('a client that hangs up before the answer', () => {
     socket.destroy();
     const logs = await logsOf(userAgent, 1);
     expect(logs).toEqual([{ method: 'POST', endpoint: '/emails', status_code: 400 }]);
+  });
+  it('while its key is being checked is answered and logged too, not left waiting for ever', async () => {
+    // A key never used yet is looked up in the database: held there, so the client hangs up first.
+    const key = await createKey(acme.admin, { name: 'Hangs up early', permission: 'SENDING_ACCESS' });
+    const userAgent = `hang-up-during-admission-${Date.now()}`;
+    const head =
+      `POST /api/emails HTTP/1.1\r\nHost: keyring\r\nAuthorization: Bearer ${key.token}\r\n` +
+      `Content-Type: application/json\r\nUser-Agent: ${userAgent}\r\nContent-Length: 100\r\n\r\n`;
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table api_key in access exclusive mode');
+      const socket = await connect();
+      socket.write(`${head}{"from":`);
+      await waitFor(async () => ((await waiting('api_key')) > 0 ? true : undefined), 10_000, 'the key lookup to wait');
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+    }
+    expect(await logsOf(userAgent, 1)).toEqual([{ method: 'POST', endpoint: '/emails', status_code: 400 }]);
   });
 });

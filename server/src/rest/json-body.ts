@@ -29,6 +29,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const { headers } = req;
     const type = headers['content-type'];
     if (type !== undefined && !JSON_TYPE.test(type) && hasBody(req)) return next(unsupportedType(type));
+    // The client hung up while its key was checked: the body is gone, and 'aborted' will not come
+    // again for the listeners below (the request waited for ever, unanswered and unlogged).
+    if (req.readableAborted && hasBody(req)) return next(aborted());
     const length = Number(headers['content-length']);
     const usual =
       headers['content-encoding'] === undefined &&
@@ -51,7 +54,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       chunks.push(chunk);
       received += chunk.length;
     };
-    const onAborted = () => done(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
+    const onAborted = () => done(aborted());
     // A throw in a stream's 'end' listener would escape Express and end the process: whatever
     // the reading below could throw goes to the error handler instead.
     const onEnd = () => {
@@ -85,6 +88,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
     req.on('aborted', onAborted);
   };
 }
+
+/** As body-parser's error for a request whose client hung up before its body was read. */
+const aborted = () => Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' });
 
 /** As body-parser (type-is): a body is announced by its length (not 0) or by a transfer encoding. */
 const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
