@@ -130,7 +130,8 @@ const rows: Row[] = [
   { op: 'usageLogRetention', query: `{ usageLogRetention { days } }`, expect: ALL_OK },
   { op: 'exportEstimate', query: `{ exportEstimate(input: { resource: DOMAINS }) { rowCount } }`, expect: MANAGE },
   { op: 'me', query: `{ me { id } }`, expect: EVERYONE },
-  { op: 'team', query: `{ team { id name } }`, expect: ALL_OK },
+  // PRODUCT.md: a key's access covers "never members, invitations, roles or the team itself".
+  { op: 'team', query: `{ team { id name } }`, expect: USERS },
   { op: 'team.members', query: `{ team { members { id user { email } } } }`, expect: USERS },
   { op: 'team.invitations', query: `{ team { invitations { id email } } }`, expect: TEAM_ADMIN },
   { op: 'apiKeys', query: `{ apiKeys { id } }`, expect: ALL_OK },

@@ -3,7 +3,7 @@ import { forbidden } from '../../errors.js';
 import type { Context } from '../../graphql/context.js';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { SecretField } from '../../graphql/secret-field.js';
-import { requireNoKey, requireReader, requireTeamAdmin, requireUser } from '../auth/actor.js';
+import { requireNoKey, requireTeamAdmin, requireUser } from '../auth/actor.js';
 import { setSessionCookie } from '../auth/auth.resolver.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
 import {
@@ -73,9 +73,12 @@ export class UserFieldsResolver {
 
 @Resolver(() => Team)
 export class TeamResolver {
-  @Query(() => Team, { description: 'The team of the signed-in user or API key' })
+  @Query(() => Team, {
+    description:
+      'The team of the signed-in user. Never an API key: a key covers keys, domains, exports, emails, contacts, broadcasts and logs, not the team itself (FORBIDDEN)',
+  })
   team(@Ctx() ctx: Context): Promise<Team> {
-    return findTeam(ctx.em, requireReader(ctx.actor).teamId);
+    return findTeam(ctx.em, requireUser(ctx.actor).teamId);
   }
 
   @FieldResolver(() => [Membership], { description: 'Members of the team (signed-in members only; never API keys)' })
