@@ -330,7 +330,11 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
       res.json({ status: 'ok' });
     } catch (e) {
       logger.debug({ err: e }, 'health check: database unreachable');
-      res.status(503).set('retry-after', String(UNAVAILABLE_RETRY_SECONDS)).json({ status: 'unavailable' });
+      // Every REST failure's shape (PRODUCT.md: `{ statusCode, name, message }`), and `status` for probes.
+      res
+        .status(503)
+        .set('retry-after', String(UNAVAILABLE_RETRY_SECONDS))
+        .json({ status: 'unavailable', statusCode: 503, name: 'service_unavailable', message: serviceUnavailable().message });
     }
   });
   // Liveness: the process serves HTTP; no database involved, so an outage never gets it restarted.

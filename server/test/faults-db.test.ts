@@ -77,7 +77,11 @@ describe('faults: PostgreSQL stops and restarts under load (the real process, it
     const live = await fetch(`${proc.url}/api/health/live`);
     expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'ok', database: 'down' } });
     const ready = await fetch(`${proc.url}/api/health`);
-    expect(ready.status).toBe(503);
+    expect({ status: ready.status, retryAfter: ready.headers.get('retry-after'), body: await ready.json() }).toEqual({
+      status: 503,
+      retryAfter: '2',
+      body: { status: 'unavailable', statusCode: 503, name: 'service_unavailable', message: expect.stringMatching(/database cannot be reached/) },
+    });
     const t0 = performance.now();
     const gql = await fetch(`${proc.url}/graphql`, {
       method: 'POST',

@@ -202,11 +202,12 @@ describe('method_not_allowed', () => {
     }
   });
 
-  it('answers OPTIONS with the allowed methods and no body', async () => {
+  it('answers OPTIONS with the allowed methods, in the Allow header and as JSON (never an empty body)', async () => {
     const res = await fetch(`${server.url}/api/domains`, { method: 'OPTIONS', headers: { authorization: `Bearer ${acme.full.token}` } });
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(200);
     expect(res.headers.get('allow')).toBe('POST, GET, HEAD, OPTIONS');
-    expect(await res.text()).toBe('');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.json()).toEqual({ allow: ['POST', 'GET', 'HEAD', 'OPTIONS'] });
   });
 });
 

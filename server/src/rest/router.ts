@@ -149,11 +149,13 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
     }
     // Express answers HEAD with a route's GET, and OPTIONS here: both are allowed where GET is or always.
     const methods = list.map((r) => r.method.toUpperCase());
-    const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    const allowedMethods = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+    const allowed = allowedMethods.join(', ');
     router.all(path, (req, res) => {
       res.set('allow', allowed);
       if (req.method === 'OPTIONS') {
-        res.status(204).end();
+        // Every answer is JSON, never an empty body (PRODUCT.md): the methods, as the Allow header says them.
+        writeJsonAsIs(res, 200, { allow: allowedMethods });
         return;
       }
       sendError(res, new RestError(405, 'method_not_allowed', `Method not allowed. Allowed: ${allowed}.`), services);
