@@ -168,7 +168,7 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   // `/api/Health` and `/api/exports/:id/Download` answered as if spelled right.
   app.set('case sensitive routing', true);
   app.set('trust proxy', 'loopback');
-  const httpServer = expressServer(app);
+  const httpServer = expressServer(app, { requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000 });
 
   /** The context of a request the gate has admitted, over HTTP or the WebSocket. */
   const contextOf = (admission: Admission, ip: string, em = orm.em.fork()): Context => ({

@@ -83,6 +83,12 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * A request (its headers and its body) must have arrived whole within this long, or it is
+   * answered 408 request_timeout and its connection closed: a client that trickles its body holds
+   * a connection this long at most (Node's own limit is 300 s). Answers are not limited by it.
+   */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   /** At start, how long to keep trying to reach PostgreSQL (with backoff) before exiting 1. */
   DATABASE_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Opening a database connection, or waiting for a pooled one, gives up after this. */

@@ -36,7 +36,7 @@ describe('expressServer', () => {
   it('falls back to Node’s own server when its constructors are classes, which cannot be called on another object', async () => {
     class Request extends IncomingMessage {}
     class Response extends ServerResponse {}
-    const got = await serve((app) => expressServer(app, { IncomingMessage: Request, ServerResponse: Response as typeof ServerResponse }));
+    const got = await serve((app) => expressServer(app, {}, { IncomingMessage: Request, ServerResponse: Response as typeof ServerResponse }));
     expect(got.arrived).toEqual([{ request: false, response: false }]);
     expect(got).toMatchObject({ status: 201, seen: 'yes', body: { hello: 'ada', ip: '127.0.0.1' } });
   });

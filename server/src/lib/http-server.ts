@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, type Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, IncomingMessage, type Server, type ServerOptions, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
@@ -24,8 +24,22 @@ const isClass = (f: unknown) => typeof f === 'function' && /^class\b/.test(Funct
  * Should Node's constructors ever become classes (which cannot be called on `this`), the server
  * is Node's plain one and Express does as it always did.
  */
-export function expressServer(app: Express, node: Shapes = NODE): Server {
-  return answerClientErrors(createExpressServer(app, node));
+export function expressServer(app: Express, limits: RequestLimits = {}, node: Shapes = NODE): Server {
+  return answerClientErrors(createExpressServer(app, serverOptions(limits), node));
+}
+
+/** How long a request may take to arrive: its headers and all of it (Node's defaults: 60 s and 300 s). */
+export type RequestLimits = { requestTimeoutMs?: number };
+
+function serverOptions({ requestTimeoutMs }: RequestLimits): ServerOptions {
+  if (requestTimeoutMs === undefined) return {};
+  return {
+    requestTimeout: requestTimeoutMs,
+    // Node refuses a headersTimeout above requestTimeout.
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    // Node looks for late requests this often (30 s by default): a short limit is kept to within half of it.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeoutMs / 2)),
+  };
 }
 
 /** What a request Node's parser refused is answered, by its error code (as Node's own answers). */
@@ -63,8 +77,8 @@ export function answerClientErrors(server: Server): Server {
   return server;
 }
 
-function createExpressServer(app: Express, node: Shapes): Server {
-  if (isClass(node.IncomingMessage) || isClass(node.ServerResponse)) return createServer(app);
+function createExpressServer(app: Express, options: ServerOptions, node: Shapes): Server {
+  if (isClass(node.IncomingMessage) || isClass(node.ServerResponse)) return createServer(options, app);
   // Function constructors on purpose: a class's `prototype` cannot be replaced, and
   // Reflect.construct with another new.target made every request slower than Express alone.
   function ExpressRequest(this: IncomingMessage, socket: Socket) {
@@ -77,6 +91,7 @@ function createExpressServer(app: Express, node: Shapes): Server {
   ExpressResponse.prototype = app.response;
   return createServer(
     {
+      ...options,
       IncomingMessage: ExpressRequest as unknown as typeof IncomingMessage,
       ServerResponse: ExpressResponse as unknown as typeof ServerResponse,
     },
