@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { sql, startTestServer, type TestServer } from './harness.js';
 import { setUpTeam, type Team } from './rest-harness.js';
 
 // Every path the app serves is matched in its case only. The REST router's were (7bcc8be); the
@@ -84,6 +84,25 @@ describe('health and export downloads are case-sensitive', () => {
     }
     // As any unknown path under /api.
     expect(JSON.parse((await answer('GET', '/api/no-such-route')).body)).toEqual(NOT_FOUND);
+  });
+
+  it('made with a key, are logged under the path as asked, never as the route they miss', async () => {
+    await server.app.services.usageRecorder.flush();
+    const since = (await sql<{ now: Date }>(server.databaseUrl, 'select now()'))[0].now;
+    const key = { authorization: `Bearer ${acme.full.token}` };
+    for (const p of ['/API/domains', '/api/Domains', '/api/domains']) expect((await answer('GET', p, key)).status).toBe(p === '/api/domains' ? 200 : 404);
+    await server.app.services.usageRecorder.flush();
+    const logged = await sql<{ endpoint: string; status_code: number }>(
+      server.databaseUrl,
+      'select endpoint, status_code from usage_log where api_key_id = $1 and created_at >= $2 order by created_at, endpoint',
+      [acme.full.id, since],
+    );
+    // `/API/domains` is not GET /domains (a 404 logged as `/domains` read as the route failing).
+    expect(logged).toEqual([
+      { endpoint: '/API/domains', status_code: 404 },
+      { endpoint: '/Domains', status_code: 404 },
+      { endpoint: '/domains', status_code: 200 },
+    ]);
   });
 });
 

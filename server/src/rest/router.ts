@@ -3,8 +3,7 @@ import { type ErrorRequestHandler, type NextFunction, type Request, type Respons
 import { AppError, ErrorCode } from '../errors.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { canManage } from '../modules/auth/actor.js';
-import { type Admission, credentialsOf } from '../modules/auth/gate.js';
-import { headerText } from '../lib/header-text.js';
+import { type Admission, answered, credentialsOf } from '../modules/auth/gate.js';
 import { redact } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import { RestError, writeJsonAsIs, writeMappedError, writeRestError } from './errors.js';
@@ -105,10 +104,7 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
     };
     whenAnswered(res, () =>
       admission.finish({
-        method: req.method,
-        endpoint: req.path,
-        statusCode: res.statusCode,
-        userAgent: headerText(req.get('user-agent')) ?? null,
+        ...answered(req, res),
         requestBody: req.body === undefined ? null : redact(req.body),
         responseBody: redact(locals(res).responseBody),
       }),

@@ -63,23 +63,24 @@ export function finishWhenDone(
   event: 'finish' | 'close',
   bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
 ): void {
-  res.on(event, () =>
-    admission.finish({
-      method: req.method,
-      endpoint: restPath(req),
-      statusCode: res.statusCode,
-      userAgent: headerText(req.get('user-agent')) ?? null,
-      ...bodies(),
-    }),
-  );
+  res.on(event, () => admission.finish({ ...answered(req, res), ...bodies() }));
 }
+
+/** What a usage log keeps of a request once it is answered, but for its bodies: method, path, status, user agent. */
+export const answered = (req: Request, res: Response): Omit<Outcome, 'requestBody' | 'responseBody'> => ({
+  method: req.method,
+  endpoint: restPath(req),
+  statusCode: res.statusCode,
+  userAgent: headerText(req.get('user-agent')) ?? null,
+});
 
 /**
  * The path a usage log keeps: the REST path without `/api` (`/emails`, `/exports/<id>/download`),
  * whether the route is the REST router's (mounted at `/api`) or the app's own (the download).
  */
-const restPath = (req: Request): string => (req.baseUrl + req.path).replace(API_PREFIX, '') || '/';
-const API_PREFIX = /^\/api(?=\/|$)/i;
+const restPath = (req: Request): string => (req.baseUrl + req.path).replace(API_PREFIX, '');
+/** `/api`, which a path always follows (`/api` alone is `/api/`); `/API/emails`, no route of ours, is kept as it was asked. */
+const API_PREFIX = /^\/api(?=\/)/;
 
 export const GATE_DEFAULTS: Omit<GateOptions, 'teamPerSecond' | 'sessionPerMinute'> = { failedAuthPerMinute: 30, refusalsLoggedPerMinute: 10 };
 
