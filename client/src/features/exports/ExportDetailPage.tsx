@@ -1,6 +1,5 @@
-import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
-import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { useMailRelay } from '../../app/mail-relay';
@@ -16,11 +15,12 @@ import { RelativeTime } from '../../ui/RelativeTime';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportStatusBadge } from './components/ExportStatusBadge';
 import { formatRows, formatTotalRows } from './components/ExportsTable';
-import { ExportDetailQuery, ExportProgressSubscription } from './documents';
+import { ExportDetailQuery } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters } from './filter-labels';
 import { summarizeFilters } from './filters';
 import { useCreateExportMutation } from './hooks/useCreateExportMutation';
+import { useFollowExport } from './hooks/useFollowExport';
 import { RESOURCES } from './resources';
 
 const exact = (value: string) => format(parseISO(value), 'PPpp');
@@ -46,22 +46,13 @@ export function ExportDetailPage() {
   const { createExport, loading: creating } = useCreateExportMutation();
   const relay = useMailRelay();
   const thresholds = useThresholds();
-  // If the WebSocket cannot be used (a proxy that drops it), fall back to asking now and then.
-  const [polling, setPolling] = useState(false);
-  const { data, loading, error, refetch, startPolling, stopPolling } = useQuery(ExportDetailQuery, {
+  const { data, loading, error, refetch } = useQuery(ExportDetailQuery, {
     variables: { id },
     fetchPolicy: 'cache-and-network',
   });
   const exp = data?.export;
   usePageTitle(exp ? `${RESOURCES[exp.resource].title} export · Exports` : 'Export');
-  const processing = exp?.status === 'PROCESSING';
-  useEffect(() => {
-    if (!polling || !processing) return;
-    startPolling(2000);
-    return stopPolling;
-  }, [polling, processing, startPolling, stopPolling]);
-  // Each event carries the export, which the cache merges into the query above by its id.
-  useSubscription(ExportProgressSubscription, processing ? { variables: { id }, onError: () => setPolling(true) } : skipToken);
+  useFollowExport(id, exp?.status === 'PROCESSING');
   const filteredByKey = !!exp?.filters && typeof exp.filters === 'object' && 'apiKeyId' in exp.filters;
   const { keyName } = useApiKeyFilterKeys({ skip: !filteredByKey });
 

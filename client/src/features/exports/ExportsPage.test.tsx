@@ -1,8 +1,11 @@
-import { screen, within } from '@testing-library/react';
+import { ApolloLink } from '@apollo/client';
+import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { OperationTypeNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { memberUser, renderWithProviders } from '../../test/render';
+import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
-import { ExportsPageQuery } from './documents';
+import { ExportDetailQuery, ExportsPageQuery } from './documents';
 import { ExportsPage } from './ExportsPage';
 import { anExport } from './test-fixtures';
 
@@ -69,4 +72,52 @@ describe('ExportsPage', () => {
     renderWithProviders(<ExportsPage />, { user: memberUser, mocks: [list([])] });
     expect(await screen.findByRole('heading', { name: 'No exports yet' })).toBeTruthy();
   });
+
+  it('follows an export that is being written until it is ready, without a reload', async () => {
+    const running = anExport('e1', {
+      resource: 'EMAILS',
+      status: 'PROCESSING',
+      rowCount: null,
+      estimatedRowCount: 1001,
+      processedRows: 0,
+      expiresAt: null,
+      completedAt: null,
+      downloadUrl: null,
+      fileSizeBytes: null,
+    });
+    const progress = new MockSubscriptionLink();
+    const link = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, progress, new MockLink([list([running, anExport('e2')])]));
+    renderWithProviders(<ExportsPage />, { user: adminUser, link });
+    const table = await screen.findByRole('table', { name: 'Exports' });
+    const row = () => within(table).getAllByRole('row')[1];
+    expect(row().textContent).toContain('Processing');
+
+    // The page listens to the running export only (e2 is ready already).
+    await waitFor(() => expect(progress.operation?.operationName).toBe('ExportProgress'));
+    expect(progress.operation?.variables).toEqual({ id: 'e1' });
+    act(() => progress.simulateResult({ result: { data: { exportProgress: { ...running, status: 'READY', rowCount: 301203, processedRows: 301203 } } } }));
+    await waitFor(() => expect(row().textContent).toContain('Ready'));
+    expect(row().textContent).toContain('301,203');
+    expect(row().textContent).not.toContain('Processing');
+  });
+
+  it('asks again now and then for a running export when the live connection fails', async () => {
+    const running = anExport('e1', { status: 'PROCESSING', rowCount: null, estimatedRowCount: 1001, processedRows: 0, expiresAt: null, downloadUrl: null });
+    const progress = new MockSubscriptionLink();
+    const detail = (exp: ReturnType<typeof anExport>) => ({
+      request: { query: ExportDetailQuery, variables: { id: 'e1' } },
+      result: { data: { export: exp } },
+    });
+    const link = ApolloLink.split(
+      (op) => op.operationType === OperationTypeNode.SUBSCRIPTION,
+      progress,
+      new MockLink([list([running]), detail({ ...running, processedRows: 500 }), detail({ ...running, status: 'READY', rowCount: 2000, processedRows: 2000 })]),
+    );
+    renderWithProviders(<ExportsPage />, { user: adminUser, link });
+    const table = await screen.findByRole('table', { name: 'Exports' });
+    await waitFor(() => expect(progress.operation?.operationName).toBe('ExportProgress'));
+    act(() => progress.simulateResult({ error: new Error('WebSocket closed') }));
+    await waitFor(() => expect(within(table).getAllByRole('row')[1].textContent).toContain('Ready'), { timeout: 8000 });
+    expect(within(table).getAllByRole('row')[1].textContent).toContain('2,000');
+  }, 10_000);
 });

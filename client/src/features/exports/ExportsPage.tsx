@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportsTable } from './components/ExportsTable';
+import { FollowExport } from './components/FollowExport';
 import { ExportsPageQuery } from './documents';
 
 const PAGE_SIZE = 25;
@@ -31,7 +32,17 @@ export function ExportsPage() {
           </EmptyState>
         }
       >
-        {(rows) => <ExportsTable exports={rows} keyName={keyName} />}
+        {(rows) => (
+          <>
+            <ExportsTable exports={rows} keyName={keyName} />
+            {/* A running export turns Ready (or Failed) here too, not only on its own page. */}
+            {rows
+              .filter((e) => e.status === 'PROCESSING')
+              .map((e) => (
+                <FollowExport key={e.id} id={e.id} />
+              ))}
+          </>
+        )}
       </ListState>
     </>
   );
