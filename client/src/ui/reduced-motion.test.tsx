@@ -18,4 +18,10 @@ describe('with reduced motion asked for', () => {
     const fill = container.querySelector('.progress-fill');
     expect(fill && getComputedStyle(fill).transitionProperty).toBe('none');
   });
+
+  it('keeps the band of a progress bar of unknown length still', () => {
+    const { container } = render(<ProgressBar value={null} label="Export progress" />);
+    const fill = container.querySelector('.progress-fill');
+    expect(fill && getComputedStyle(fill).animationName).toBe('none');
+  });
 });

@@ -52,6 +52,22 @@ describe('ExportDetailPage', () => {
     expect(bar().getAttribute('aria-valuetext')).toBe('0 of more than 1,000 rows');
   });
 
+  it('shows no made-up share done when the server only knows there are more than 1,000 rows', async () => {
+    // Seen with 301,203 emails just written (no ANALYZE yet): the planner's estimate was the floor,
+    // 1,001, and the bar sat at 99% from the 1,001st row on while 42,672 of them were written.
+    const { emit } = renderDetail({ ...processing, estimatedRowCount: 1001 });
+    expect(await screen.findByText('0 of more than 1,000 emails written…')).toBeTruthy();
+    expect(bar().hasAttribute('aria-valuenow')).toBe(false);
+    await emit({ processedRows: 42_672 });
+    expect(await screen.findByText('42,672 emails written…')).toBeTruthy();
+    expect(screen.queryByText(/of more than 1,000/)).toBeNull();
+    expect(bar().hasAttribute('aria-valuenow')).toBe(false);
+    expect(bar().getAttribute('aria-valuetext')).toBe('42,672 rows written');
+    await emit({ status: 'READY', rowCount: 301_203, processedRows: 301_203, completedAt: new Date().toISOString() });
+    await waitFor(() => expect(bar().getAttribute('aria-valuenow')).toBe('100'));
+    expect(screen.getByText('301,203 rows ready')).toBeTruthy();
+  });
+
   it('moves the progress bar as the subscription reports rows, then offers the download', async () => {
     const { progress, emit } = renderDetail(processing);
     expect(await screen.findByRole('heading', { name: 'Emails export', level: 1 })).toBeTruthy();

@@ -14,7 +14,7 @@ import { ProgressBar } from '../../ui/ProgressBar';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportStatusBadge } from './components/ExportStatusBadge';
-import { formatRows, formatTotalRows } from './components/ExportsTable';
+import { formatRows, formatTotalRows, isFloorEstimate } from './components/ExportsTable';
 import { ExportDetailQuery } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters } from './filter-labels';
@@ -25,12 +25,26 @@ import { RESOURCES } from './resources';
 
 const exact = (value: string) => format(parseISO(value), 'PPpp');
 
-function percentDone(exp: ExportDetail_ExportFragment): number {
+/** Only the floor known: the server knows there are more than inlineMaxRows, the planner nothing better. */
+const totalUnknown = (exp: ExportDetail_ExportFragment, inlineMaxRows: number) =>
+  exp.rowCount == null && (exp.estimatedRowCount == null || isFloorEstimate(exp.estimatedRowCount, inlineMaxRows));
+
+/** The share done, or null when it cannot be told (a bar at 99% from the 1,001st row on would lie). */
+function percentDone(exp: ExportDetail_ExportFragment, inlineMaxRows: number): number | null {
   if (exp.status === 'READY') return 100;
+  if (totalUnknown(exp, inlineMaxRows)) return exp.status === 'PROCESSING' ? null : 0;
   const total = exp.rowCount ?? exp.estimatedRowCount;
   if (!total) return 0;
   // An estimate can be short of the truth: never show a running export as done.
   return Math.min(exp.status === 'PROCESSING' ? 99 : 100, (exp.processedRows / total) * 100);
+}
+
+/** "550 of about 1,100" rows, or only "42,672" once past all that is known of the total. */
+function rowsWritten(exp: ExportDetail_ExportFragment, inlineMaxRows: number): { text: string; valueText: string } {
+  const written = formatRows(exp.processedRows);
+  if (totalUnknown(exp, inlineMaxRows) && exp.processedRows > inlineMaxRows) return { text: written, valueText: `${written} rows written` };
+  const text = `${written} of ${formatTotalRows(exp, inlineMaxRows)}`;
+  return { text, valueText: `${text} rows` };
 }
 
 function fileSize(bytes: number): string {
@@ -61,6 +75,7 @@ export function ExportDetailPage() {
       {(exp) => {
         const { title, noun } = RESOURCES[exp.resource];
         const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, keyName));
+        const progress = rowsWritten(exp, thresholds.exportInlineMaxRows);
         // While it is written, admins may download it already: the file arrives as rows are
         // written and completes when the export is ready (the server's streamUrl).
         const download =
@@ -91,17 +106,12 @@ export function ExportDetailPage() {
               <div className="export-status-line">
                 <ExportStatusBadge status={exp.status} />
                 <span className="muted" aria-live="polite">
-                  {exp.status === 'PROCESSING' &&
-                    `${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} ${noun} written…`}
+                  {exp.status === 'PROCESSING' && `${progress.text} ${noun} written…`}
                   {exp.status === 'READY' && `${formatRows(exp.rowCount)} ${exp.rowCount === 1 ? 'row' : 'rows'} ready`}
                   {exp.status === 'FAILED' && 'The export failed'}
                 </span>
               </div>
-              <ProgressBar
-                label="Export progress"
-                value={percentDone(exp)}
-                valueText={`${formatRows(exp.processedRows)} of ${formatTotalRows(exp, thresholds.exportInlineMaxRows)} rows`}
-              />
+              <ProgressBar label="Export progress" value={percentDone(exp, thresholds.exportInlineMaxRows)} valueText={progress.valueText} />
               {exp.status === 'READY' && !isAdmin && <p className="muted">Only admins can download exports.</p>}
               {exp.status === 'READY' && exp.expiresAt && (
                 <p className="muted">

@@ -16,8 +16,11 @@ export const formatRows = (n: number | null | undefined) => (n === null || n ===
  * inlineMaxRows + 1 (it knows there are more): at that floor the planner knew nothing better.
  */
 export function formatEstimate(estimate: number, inlineMaxRows: number): string {
-  return estimate <= inlineMaxRows + 1 ? `more than ${formatRows(inlineMaxRows)}` : `about ${formatRows(estimate)}`;
+  return isFloorEstimate(estimate, inlineMaxRows) ? `more than ${formatRows(inlineMaxRows)}` : `about ${formatRows(estimate)}`;
 }
+
+/** The estimate says only that there are more rows than an export writes at once. */
+export const isFloorEstimate = (estimate: number, inlineMaxRows: number) => estimate <= inlineMaxRows + 1;
 
 /** An export's rows as shown: exact once known, else the estimate (a large export in progress). */
 export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount?: number | null }, inlineMaxRows: number): string {
