@@ -90,7 +90,9 @@ describe('health and export downloads are case-sensitive', () => {
     await server.app.services.usageRecorder.flush();
     const since = (await sql<{ now: Date }>(server.databaseUrl, 'select now()'))[0].now;
     const key = { authorization: `Bearer ${acme.full.token}` };
-    for (const p of ['/API/domains', '/api/Domains', '/api/domains']) expect((await answer('GET', p, key)).status).toBe(p === '/api/domains' ? 200 : 404);
+    for (const p of ['/API/domains', '/API/api/domains', '/api/Domains', '/api/domains']) {
+      expect((await answer('GET', p, key)).status).toBe(p === '/api/domains' ? 200 : 404);
+    }
     await server.app.services.usageRecorder.flush();
     const logged = await sql<{ endpoint: string; status_code: number }>(
       server.databaseUrl,
@@ -100,6 +102,7 @@ describe('health and export downloads are case-sensitive', () => {
     // `/API/domains` is not GET /domains (a 404 logged as `/domains` read as the route failing).
     expect(logged).toEqual([
       { endpoint: '/API/domains', status_code: 404 },
+      { endpoint: '/API/api/domains', status_code: 404 },
       { endpoint: '/Domains', status_code: 404 },
       { endpoint: '/domains', status_code: 200 },
     ]);
