@@ -47,7 +47,11 @@ export const MODULES = {
   // Stryker count the lines it ran as static (run before any test) and report them survived.
   'copy-out': { mutate: 'src/lib/copy-out.ts', tests: ['src/lib/copy-out.test.ts'], timeoutMS: 10_000 },
   // rest-router-mutation.test.ts: the router with routes of its own in an app of its own (one server for its gate and keys).
-  'rest-router': { mutate: 'src/rest/router.ts', tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts'] },
+  // rest-probe-2.test.ts: a client that hangs up before its answer is logged all the same (whenAnswered).
+  'rest-router': {
+    mutate: 'src/rest/router.ts',
+    tests: ['test/rest-router-mutation.test.ts', 'test/rest-errors.test.ts', 'test/rest-api-keys.test.ts', 'test/rest-probe-2.test.ts'],
+  },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   // gate-mutation.test.ts drives the gate directly (one server); gate.test.ts through HTTP.
   'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts'] },
