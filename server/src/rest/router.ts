@@ -44,30 +44,18 @@ function writeJson(req: Request, res: Response, status: number, body: unknown): 
 }
 
 /**
- * Calls `done` once, when the answer is written ('finish') — or, when the client hung up first (a
- * timeout, a dropped connection: then no 'finish' ever comes), when the route ends its answer all
- * the same: the request was served (an email accepted and sent), so it is logged and counted.
+ * Calls `done` once the route ends its answer (`res.end`), whether or not the client is still
+ * there to read it. 'finish' never comes for a client that hung up first (a timeout, a dropped
+ * connection), yet the request was served (an email accepted and sent): it is logged and counted.
  */
 function whenAnswered(res: Response, done: () => void): void {
-  let called = false;
-  const once = () => {
-    if (called) return;
-    called = true;
+  const end = res.end;
+  res.end = function (this: Response, ...args: unknown[]) {
+    res.end = end; // once: a second end() is Node's own no-op, not another log
+    const result = (end as (...a: unknown[]) => Response).apply(this, args);
     done();
-  };
-  res.on('finish', once);
-  const onClose = () => {
-    if (res.writableEnded) return once();
-    const end = res.end;
-    res.end = function (this: Response, ...args: unknown[]) {
-      const result = (end as (...a: unknown[]) => Response).apply(this, args);
-      once();
-      return result;
-    } as Response['end'];
-  };
-  // Hung up while the key was being checked: 'close' has come and gone.
-  if (res.destroyed) onClose();
-  else res.on('close', onClose);
+    return result;
+  } as Response['end'];
 }
 
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
