@@ -61,6 +61,10 @@ export const MODULES = {
   },
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   // gate-mutation.test.ts drives the gate directly (one server); gate.test.ts through HTTP.
-  'auth-gate': { mutate: 'src/modules/auth/gate.ts', tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts'] },
+  // rest-probe-2.test.ts: finishWhenDone's 'end' — a REST request whose client hung up before its answer is logged all the same.
+  'auth-gate': {
+    mutate: 'src/modules/auth/gate.ts',
+    tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts', 'test/rest-probe-2.test.ts'],
+  },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['src/graphql/context.test.ts', 'test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };

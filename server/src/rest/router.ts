@@ -3,7 +3,7 @@ import { type ErrorRequestHandler, type NextFunction, type Request, type Respons
 import { AppError, ErrorCode } from '../errors.js';
 import type { VerifiedKey } from '../modules/api-key/api-key.verifier.js';
 import { canManage } from '../modules/auth/actor.js';
-import { type Admission, answered, credentialsOf } from '../modules/auth/gate.js';
+import { type Admission, credentialsOf, finishWhenDone } from '../modules/auth/gate.js';
 import { redact } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import { RestError, writeJsonAsIs, writeMappedError, writeRestError } from './errors.js';
@@ -43,21 +43,6 @@ function writeJson(req: Request, res: Response, status: number, body: unknown): 
   else writeJsonAsIs(res, status, body);
 }
 
-/**
- * Calls `done` once the route ends its answer (`res.end`), whether or not the client is still
- * there to read it. 'finish' never comes for a client that hung up first (a timeout, a dropped
- * connection), yet the request was served (an email accepted and sent): it is logged and counted.
- */
-function whenAnswered(res: Response, done: () => void): void {
-  const end = res.end;
-  res.end = function (this: Response, ...args: unknown[]) {
-    res.end = end; // once: a second end() is Node's own no-op, not another log
-    const result = (end as (...a: unknown[]) => Response).apply(this, args);
-    done();
-    return result;
-  } as Response['end'];
-}
-
 /** The Resend-compatible REST API: authentication, rate limit, usage logs, routes, and errors in one shape. */
 export function createRestRouter(services: Services, routes: RestRoute[]): Router {
   // Paths are case-sensitive, as Resend's are: `/api/Emails` and `/api/emails/Batch` are no route
@@ -90,13 +75,10 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       locals(res).responseBody = body;
       return json(body);
     };
-    whenAnswered(res, () =>
-      admission.finish({
-        ...answered(req, res),
-        requestBody: req.body === undefined ? null : redact(req.body),
-        responseBody: redact(locals(res).responseBody),
-      }),
-    );
+    finishWhenDone(admission, req, res, 'end', () => ({
+      requestBody: req.body === undefined ? null : redact(req.body),
+      responseBody: redact(locals(res).responseBody),
+    }));
     res.set(admission.headers);
     const refused = admission.refusal ?? unserved;
     if (refused) return sendError(res, refused, services);

@@ -53,21 +53,37 @@ export type GateOptions = {
 };
 
 /**
- * Logs an admitted request once its response is done (`event`): its method, path, status and user
- * agent, with the bodies `bodies` gives then (REST and the export download each keep their own).
+ * Logs an admitted request once its response is done: its method, path, status and user agent,
+ * with the bodies `bodies` gives then (REST and the export download each keep their own).
+ *
+ * `'end'`: when the route ends its answer (`res.end`), whether or not the client is still there to
+ * read it — 'finish' never comes for a client that hung up first (a timeout, a dropped connection),
+ * yet the request was served (an email accepted and sent), so it is logged and counted (REST).
+ * `'close'`: when the response closes, finished or cut off mid-stream (the download).
  */
 export function finishWhenDone(
   admission: Admission,
   req: Request,
   res: Response,
-  event: 'finish' | 'close',
+  event: 'end' | 'close',
   bodies: () => Pick<Outcome, 'requestBody' | 'responseBody'>,
 ): void {
-  res.on(event, () => admission.finish({ ...answered(req, res), ...bodies() }));
+  const finish = () => admission.finish({ ...answered(req, res), ...bodies() });
+  if (event === 'close') {
+    res.on('close', finish);
+    return;
+  }
+  const end = res.end;
+  res.end = function (this: Response, ...args: unknown[]) {
+    res.end = end; // once: a second end() is Node's own no-op, not another log
+    const result = (end as (...a: unknown[]) => Response).apply(this, args);
+    finish();
+    return result;
+  } as Response['end'];
 }
 
 /** What a usage log keeps of a request once it is answered, but for its bodies: method, path, status, user agent. */
-export const answered = (req: Request, res: Response): Omit<Outcome, 'requestBody' | 'responseBody'> => ({
+const answered = (req: Request, res: Response): Omit<Outcome, 'requestBody' | 'responseBody'> => ({
   method: req.method,
   endpoint: restPath(req),
   statusCode: res.statusCode,
