@@ -247,6 +247,15 @@ describe('startup: configuration parsing', () => {
     expect(loadConfig({ HEAP_GROWING_PERCENT: '1000' }).HEAP_GROWING_PERCENT).toBe(1000);
   });
 
+  it('refuses a request timeout out of range or not a number, naming it', () => {
+    for (const value of ['0', '0.5', '3601', 'forever']) {
+      expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: value }), value).toThrow(/REQUEST_TIMEOUT_SECONDS:/);
+    }
+    expect(loadConfig({}).REQUEST_TIMEOUT_SECONDS).toBe(120);
+    expect(loadConfig({ REQUEST_TIMEOUT_SECONDS: '1' }).REQUEST_TIMEOUT_SECONDS).toBe(1);
+    expect(loadConfig({ REQUEST_TIMEOUT_SECONDS: '3600' }).REQUEST_TIMEOUT_SECONDS).toBe(3600);
+  });
+
   it('treats empty variables as unset, so a blank value never turns the rate limit off', () => {
     const config = loadConfig({ PORT: '', RATE_LIMIT_PER_SECOND: '', SMTP_URL: '', LOG_LEVEL: ' ', DATABASE_URL: '' });
     expect(config.PORT).toBe(4000);
