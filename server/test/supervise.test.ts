@@ -42,8 +42,9 @@ async function start() {
     server,
     `import fs from 'node:fs';
      const note = (s) => fs.appendFileSync(${JSON.stringify(events)}, s + '\\n');
-     note('server ' + process.pid);
      for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { note(signal); setTimeout(() => process.exit(0), 100); });
+     // Started once it hears signals: a signal sent before would end it unheard.
+     note('server ' + process.pid);
      setInterval(() => {}, 1000);`,
   );
   const supervisor = path.join(dir, 'supervisor.mjs');
