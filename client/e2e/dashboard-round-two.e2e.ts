@@ -359,8 +359,8 @@ for (const size of VIEWPORTS) {
       await invite.waitFor();
       expect(await axeViolations(page)).toEqual([]);
       await invite.getByLabel('Email').fill(uniqueEmail('shared-link'));
-      await invite.getByRole('button', { name: /^(Send invitation|Invite)$/ }).click();
-      const sent = page.getByRole('dialog', { name: 'Invitation sent' });
+      await invite.getByRole('button', { name: /^(Create invitation|Invite)$/ }).click();
+      const sent = page.getByRole('dialog', { name: 'Invitation created' });
       await sent.waitFor();
       expect(await sent.textContent()).toContain('no email was sent');
       expect(await sent.textContent()).not.toContain('We emailed');

@@ -13,8 +13,8 @@ export class TeamPage {
     const dialog = this.page.getByRole('dialog', { name: 'Invite member' });
     await dialog.getByLabel('Email').fill(email);
     await dialog.getByLabel('Role').selectOption({ label: role });
-    await dialog.getByRole('button', { name: 'Send invitation' }).click();
-    const sent = this.page.getByRole('dialog', { name: 'Invitation sent' });
+    await dialog.getByRole('button', { name: /^(Send|Create) invitation$/ }).click();
+    const sent = this.page.getByRole('dialog', { name: /^Invitation (sent|created)$/ });
     const link = await sent.getByRole('textbox', { name: 'Invitation link' }).inputValue();
     await sent.getByRole('button', { name: 'Done' }).click();
     await sent.waitFor({ state: 'hidden' });

@@ -1,3 +1,5 @@
+import { pollWhileShown } from '../../app/polling';
+
 /**
  * Usage (lastUsedAt, requestCount, the charts, latest requests) moves on the server with every
  * request made with a key: open pages ask again every 5 s (issue 16: "at most 5 s"), not while the
@@ -5,7 +7,4 @@
  */
 export const LIVE_POLL_MS = 5_000;
 
-export const LIVE = {
-  pollInterval: LIVE_POLL_MS,
-  skipPollAttempt: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
-} as const;
+export const LIVE = pollWhileShown(LIVE_POLL_MS);

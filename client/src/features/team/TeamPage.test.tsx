@@ -1,5 +1,5 @@
-import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MailRelayQuery } from '../../app/mail-relay';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { TeamPageQuery } from './documents';
@@ -7,7 +7,7 @@ import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
 import { RenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { UpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
-import { TeamPage } from './TeamPage';
+import { TEAM_POLL_MS, TeamPage } from './TeamPage';
 
 const now = Date.now();
 const iso = (daysFromNow: number) => new Date(now + daysFromNow * 86_400_000).toISOString();
@@ -99,16 +99,81 @@ describe('TeamPage', () => {
     expect(within(screen.getByRole('table', { name: 'Pending invitations' })).getByText('new@example.com')).toBeTruthy();
   });
 
-  it('does not promise an email when no mail relay is set', async () => {
+  it('does not promise an email when no mail relay is set: the invitation is created, not sent', async () => {
     const { user } = renderWithProviders(<TeamPage />, {
       user: adminUser,
-      mocks: [teamMock(true), { request: { query: MailRelayQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', mailRelay: false } } } }],
+      mocks: [
+        teamMock(true),
+        { request: { query: MailRelayQuery }, result: { data: { sendingPolicy: { __typename: 'SendingPolicy', mailRelay: false } } } },
+        {
+          request: { query: InviteMemberMutation, variables: { input: { email: 'new@example.com', role: 'MEMBER' } } },
+          result: { data: { inviteMember: { __typename: 'InvitationPayload', token: 'tok_9', invitation: invitation('i2', 'new@example.com') } } },
+        },
+      ],
     });
     await screen.findByRole('table', { name: 'Members' });
     await user.click(screen.getByRole('button', { name: 'Invite member' }));
     const dialog = await screen.findByRole('dialog', { name: 'Invite member' });
     await waitFor(() => expect(dialog.textContent).toContain('No mail relay is set, so no email is sent'));
     expect(dialog.textContent).not.toContain('They will get an email');
+    expect(within(dialog).queryByRole('button', { name: 'Send invitation' })).toBeNull();
+    await user.type(within(dialog).getByLabelText('Email'), 'new@example.com');
+    await user.click(within(dialog).getByRole('button', { name: 'Create invitation' }));
+    const created = await screen.findByRole('dialog', { name: 'Invitation created' });
+    expect(created.textContent).toContain('no email was sent');
+    expect(within(created).getByRole('textbox', { name: 'Invitation link' }).getAttribute('value')).toContain('token=tok_9');
+    expect(screen.queryByRole('dialog', { name: 'Invitation sent' })).toBeNull();
+  });
+
+  describe('while the page is open', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    });
+
+    /** The team as the server holds it when asked, however often; `asked` counts the page's queries. */
+    const liveTeam = (state: { accepted: boolean; asked: number }) => ({
+      request: { query: TeamPageQuery, variables: { isAdmin: true } },
+      result: () => {
+        state.asked++;
+        const team = teamMock(true, state.accepted ? [] : [invitation('i1', 'old@example.com')]).result.data.team;
+        if (state.accepted) team.members = [...team.members, member('m3', 'u-3', 'old@example.com', 'MEMBER')];
+        return { data: { team } };
+      },
+      maxUsageCount: Number.POSITIVE_INFINITY,
+    });
+
+    it('moves an invitation accepted meanwhile from Pending invitations to Members, without a reload', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      const state = { accepted: false, asked: 0 };
+      renderWithProviders(<TeamPage />, { user: adminUser, mocks: [liveTeam(state)] });
+      const pending = await screen.findByRole('table', { name: 'Pending invitations' });
+      expect(within(pending).getByText('old@example.com')).toBeTruthy();
+      expect(within(screen.getByRole('table', { name: 'Members' })).queryByText('old@example.com')).toBeNull();
+
+      state.accepted = true;
+      await act(() => vi.advanceTimersByTimeAsync(TEAM_POLL_MS));
+      await waitFor(() => expect(within(screen.getByRole('table', { name: 'Members' })).getByText('old@example.com')).toBeTruthy());
+      expect(
+        screen.queryByRole('table', { name: 'Pending invitations' }) &&
+          within(screen.getByRole('table', { name: 'Pending invitations' })).queryByText('old@example.com'),
+      ).toBeFalsy();
+      expect(screen.getByRole('heading', { name: /Members/ }).textContent).toContain('3');
+      expect(screen.getByRole('heading', { name: /Pending invitations/ }).textContent).toContain('0');
+    });
+
+    it('asks nothing while the tab is hidden', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      const state = { accepted: false, asked: 0 };
+      renderWithProviders(<TeamPage />, { user: adminUser, mocks: [liveTeam(state)] });
+      await screen.findByRole('table', { name: 'Pending invitations' });
+      const asked = state.asked;
+      vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+      state.accepted = true;
+      await act(() => vi.advanceTimersByTimeAsync(3 * TEAM_POLL_MS));
+      expect(state.asked).toBe(asked);
+      expect(within(screen.getByRole('table', { name: 'Pending invitations' })).getByText('old@example.com')).toBeTruthy();
+    });
   });
 
   it('asks before changing a role, and changes it only once confirmed', async () => {

@@ -1,6 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { queryErrorMessage } from '../../app/errors';
+import { usePageTitle } from '../../app/page-title';
+import { pollWhileShown } from '../../app/polling';
 import { useCurrentUser } from '../../app/session';
 import type { MembersTable_MemberFragment, Role } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
@@ -24,13 +26,18 @@ const ROLE_CHANGE: Record<Role, string> = {
   MEMBER: 'will still see the team’s keys, domains, logs and exports, but no longer change them nor manage members.',
 };
 
-import { usePageTitle } from '../../app/page-title';
+/**
+ * Others change the team while the page is open: an invitation accepted (its row moves from
+ * Pending invitations to Members), a member removed or given another role by another admin. The
+ * page asks again every 10 s while it is shown.
+ */
+export const TEAM_POLL_MS = 10_000;
 
 export function TeamPage() {
   usePageTitle('Team');
   const me = useCurrentUser();
   const isAdmin = me.role === 'ADMIN';
-  const { data, loading, error, refetch } = useQuery(TeamPageQuery, { variables: { isAdmin } });
+  const { data, loading, error, refetch } = useQuery(TeamPageQuery, { variables: { isAdmin }, ...pollWhileShown(TEAM_POLL_MS) });
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<MembersTable_MemberFragment | null>(null);
   const [changingRole, setChangingRole] = useState<{ member: MembersTable_MemberFragment; role: Role } | null>(null);

@@ -42,7 +42,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
       <DoneDialog
         open={open}
         onOpenChange={close}
-        title="Invitation sent"
+        title={relay === false ? 'Invitation created' : 'Invitation sent'}
         description={
           <>
             {relay === false ? (
@@ -73,7 +73,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
           ? 'No mail relay is set, so no email is sent: you get a link to join your team, to share with them yourself.'
           : 'They will get an email with a link to join your team.'
       }
-      submitLabel="Send invitation"
+      submitLabel={relay === false ? 'Create invitation' : 'Send invitation'}
       loading={loading}
       onSubmit={onSubmit}
     >
