@@ -62,9 +62,10 @@ export const MODULES = {
   // The one request gate of REST, GraphQL, WebSocket and downloads (who is asking, fixed once).
   // gate-mutation.test.ts drives the gate directly (one server); gate.test.ts through HTTP.
   // rest-probe-2.test.ts: finishWhenDone's 'end' — a REST request whose client hung up before its answer is logged all the same.
+  // paths-case.test.ts: the usage log's path keeps what was asked (`/API/api/domains`: API_PREFIX's `^` anchor).
   'auth-gate': {
     mutate: 'src/modules/auth/gate.ts',
-    tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts', 'test/rest-probe-2.test.ts'],
+    tests: ['test/gate-mutation.test.ts', 'test/gate-store-mutation.test.ts', 'test/gate.test.ts', 'test/rest-probe-2.test.ts', 'test/paths-case.test.ts'],
   },
   'graphql-context': { mutate: 'src/graphql/context.ts', tests: ['src/graphql/context.test.ts', 'test/smoke.test.ts', 'test/role-matrix.test.ts'] },
 };

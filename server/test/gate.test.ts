@@ -207,6 +207,35 @@ describe('export downloads made with a key', () => {
     const [{ request_count }] = await sql<{ request_count: number }>(server.databaseUrl, 'select request_count from api_key where id = $1', [team.full.id]);
     expect(Number(request_count)).toBe(6);
   });
+
+  it('one cut short after its first bytes (never ended) is logged too, as not downloaded', async () => {
+    const key = await createKey(team.admin, { name: 'Cut short', permission: 'FULL_ACCESS' });
+    const created = await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`);
+    const id = created.data!.createExport.id as string;
+    await waitFor(
+      async () => ((await team.admin.gql(`query($id: ID!) { export(id: $id) { status } }`, { id })).data?.export?.status === 'READY' ? true : undefined),
+      20_000,
+      'the export to be written',
+    );
+    // Its stored file shorter than its size: the server sends what it has, then cuts the response off.
+    await sql(server.databaseUrl, 'update export set file_size = file_size + 100 where id = $1', [id]);
+    await new Promise((r) => setTimeout(r, 1100)); // the team's 1 request a second, spent by the test before
+    const res = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${key.token}` } });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    const logs = await waitFor(
+      async () => {
+        await server.app.services.usageRecorder.flush();
+        const rows = await logsOf(server, key.id);
+        return rows.length ? rows : undefined;
+      },
+      5000,
+      'the download log',
+    );
+    expect(logs).toEqual([{ endpoint: `/exports/${id}/download`, method: 'GET', status_code: 200, response_body: { downloaded: false } }]);
+    const [{ request_count }] = await sql<{ request_count: number }>(server.databaseUrl, 'select request_count from api_key where id = $1', [key.id]);
+    expect(Number(request_count)).toBe(1);
+  });
 });
 
 describe('the WebSocket', () => {
