@@ -93,6 +93,9 @@ describe('ExportDetailPage', () => {
     // More rows than estimated: the bar waits at 99% rather than claiming to be done.
     await emit({ processedRows: 1150 });
     await waitFor(() => expect(bar().getAttribute('aria-valuenow')).toBe('99'));
+    // Not "1,150 of about 1,100": past the estimate, only what is written.
+    expect(screen.getByText('1,150 emails written…')).toBeTruthy();
+    expect(bar().getAttribute('aria-valuetext')).toBe('1,150 rows written');
 
     await emit({
       status: 'READY',

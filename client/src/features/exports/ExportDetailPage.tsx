@@ -14,7 +14,7 @@ import { ProgressBar } from '../../ui/ProgressBar';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportStatusBadge } from './components/ExportStatusBadge';
-import { formatRows, formatTotalRows, isFloorEstimate } from './components/ExportsTable';
+import { formatRows, formatTotalRows, isFloorEstimate, pastKnownTotal } from './components/ExportsTable';
 import { ExportDetailQuery } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters } from './filter-labels';
@@ -39,10 +39,10 @@ function percentDone(exp: ExportDetail_ExportFragment, inlineMaxRows: number): n
   return Math.min(exp.status === 'PROCESSING' ? 99 : 100, (exp.processedRows / total) * 100);
 }
 
-/** "550 of about 1,100" rows, or only "42,672" once past all that is known of the total. */
+/** "550 of about 1,100" rows, or only "42,672" once past all that is known of the total (the floor, or an estimate too low). */
 function rowsWritten(exp: ExportDetail_ExportFragment, inlineMaxRows: number): { text: string; valueText: string } {
   const written = formatRows(exp.processedRows);
-  if (totalUnknown(exp, inlineMaxRows) && exp.processedRows > inlineMaxRows) return { text: written, valueText: `${written} rows written` };
+  if (pastKnownTotal(exp, inlineMaxRows)) return { text: written, valueText: `${written} rows written` };
   const text = `${written} of ${formatTotalRows(exp, inlineMaxRows)}`;
   return { text, valueText: `${text} rows` };
 }

@@ -101,6 +101,23 @@ describe('ExportsPage', () => {
     expect(row().textContent).not.toContain('Processing');
   });
 
+  it("shows a running export's rows as the estimate until more are written, then at least those written", async () => {
+    const running = (id: string, estimatedRowCount: number, processedRows: number) =>
+      anExport(id, { status: 'PROCESSING', rowCount: null, estimatedRowCount, processedRows, expiresAt: null, downloadUrl: null });
+    const link = ApolloLink.split(
+      (op) => op.operationType === OperationTypeNode.SUBSCRIPTION,
+      new MockSubscriptionLink(),
+      new MockLink([list([running('e1', 1001, 0), running('e2', 1001, 52_000), running('e3', 50_000, 10_000), running('e4', 50_000, 60_500)])]),
+    );
+    renderWithProviders(<ExportsPage />, { user: adminUser, link });
+    const table = await screen.findByRole('table', { name: 'Exports' });
+    const rowsCell = (i: number) => within(table).getAllByRole('row')[i + 1].querySelector('td:nth-child(4)')?.textContent;
+    expect(rowsCell(0)).toBe('more than 1,000');
+    expect(rowsCell(1)).toBe('at least 52,000');
+    expect(rowsCell(2)).toBe('about 50,000');
+    expect(rowsCell(3)).toBe('at least 60,500');
+  });
+
   it('asks again now and then for a running export when the live connection fails', async () => {
     const running = anExport('e1', { status: 'PROCESSING', rowCount: null, estimatedRowCount: 1001, processedRows: 0, expiresAt: null, downloadUrl: null });
     const progress = new MockSubscriptionLink();

@@ -29,6 +29,23 @@ export function formatTotalRows(e: { rowCount?: number | null; estimatedRowCount
   return '—';
 }
 
+type Counted = { rowCount?: number | null; estimatedRowCount?: number | null; processedRows?: number | null };
+
+/**
+ * A running export has written more rows than all that is known of its total: the floor (the
+ * server only knows there are more than inlineMaxRows) or an estimate the planner made too low.
+ */
+export function pastKnownTotal(e: Counted, inlineMaxRows: number): boolean {
+  if (e.rowCount !== null && e.rowCount !== undefined) return false;
+  const estimate = e.estimatedRowCount;
+  const known = estimate === null || estimate === undefined || isFloorEstimate(estimate, inlineMaxRows) ? inlineMaxRows : estimate;
+  return (e.processedRows ?? 0) > known;
+}
+
+/** The Rows column: exact once known; while written, the estimate, or "at least" the rows written once they pass it. */
+export const formatListedRows = (e: Counted, inlineMaxRows: number) =>
+  pastKnownTotal(e, inlineMaxRows) ? `at least ${formatRows(e.processedRows)}` : formatTotalRows(e, inlineMaxRows);
+
 export function ExportsTable({ exports, keyName }: { exports: readonly ExportsTable_ExportFragment[]; keyName: (id: string) => string | undefined }) {
   const { exportInlineMaxRows } = useThresholds();
   const columns: Column<ExportsTable_ExportFragment>[] = [
@@ -42,7 +59,7 @@ export function ExportsTable({ exports, keyName }: { exports: readonly ExportsTa
     },
     { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.resource, e.filters, keyName))}</span> },
     { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
-    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatTotalRows(e, exportInlineMaxRows)}</span> },
+    { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatListedRows(e, exportInlineMaxRows)}</span> },
     { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
     {
