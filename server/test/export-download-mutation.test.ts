@@ -21,7 +21,7 @@ import { createDownloadPool } from '../src/db/pool.js';
 import { createLogger } from '../src/logger.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { RequestGate } from '../src/modules/auth/gate.js';
-import { exportDownload } from '../src/modules/export/export.download.js';
+import { exportDownload, FOLLOW_RECHECK_MS } from '../src/modules/export/export.download.js';
 import { chunkCommitted, HELD_CHUNKS } from '../src/modules/export/export.stream.js';
 import type { Services } from '../src/services.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
@@ -34,6 +34,7 @@ let admin: TestClient;
 let member: TestClient;
 let other: TestClient;
 let teamId: string;
+let adminId: string;
 let full: { token: string; id: string };
 let sending: { token: string; id: string };
 const closers: (() => Promise<unknown> | unknown)[] = [];
@@ -44,6 +45,7 @@ beforeAll(async () => {
   const a = await signUpAdmin(server, 'Downloaders');
   admin = a.client;
   teamId = a.user.team.id;
+  adminId = a.user.id;
   full = await createKey(admin, { name: 'Download key', permission: 'FULL_ACCESS' });
   sending = await createKey(admin, { name: 'Sending key', permission: 'SENDING_ACCESS' });
   const invite = await admin.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, {
@@ -1001,5 +1003,162 @@ describe('a download of an export that has not started', () => {
     await pending;
     await h.done[0];
     expect(ms(started)).toBeLessThan(150);
+  });
+});
+
+describe('a download that follows an export asks again whether its caller may download it', () => {
+  /** Another admin of the team, signed in: their client and membership. */
+  async function newAdmin() {
+    const invite = await admin.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, {
+      input: { email: uniqueEmail('second-admin'), role: 'ADMIN' },
+    });
+    const client = server.client();
+    const joined = await client.gql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { id } }`, {
+      input: { token: invite.data!.inviteMember.token, password: PASSWORD },
+    });
+    const [{ id }] = await sql<{ id: string }>(server.databaseUrl, 'select id from membership where user_id = $1 and team_id = $2', [
+      joined.data!.acceptInvitation.id,
+      teamId,
+    ]);
+    return { client, membershipId: id };
+  }
+
+  /**
+   * A download (with `headers`) of a PROCESSING export whose attempt has written nothing yet, once it
+   * follows that attempt; `change` made then, and the first chunk and READY written over half a second
+   * later (two checks' time): the whole answer.
+   */
+  async function changedBeforeFirstByte(headers: Record<string, string>, change: () => Promise<unknown>): Promise<Got> {
+    const h = await serve({ waitSeconds: 5 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: [] });
+    const pending = fetch(h.url(made.id), { headers }).then((r) => readAll(r));
+    // Following the attempt: its state read and its (no) chunks read on a download connection.
+    await waitFor(async () => (h.counts.downloading >= 2 ? true : undefined), 5000, 'the attempt followed');
+    await change();
+    await new Promise((r) => setTimeout(r, 2 * FOLLOW_RECHECK_MS + 100));
+    await insertChunk(made.id, made.attempt, 0, 'id\n');
+    await finish(made.id, made.attempt, 3);
+    return pending;
+  }
+
+  it('a key deleted meanwhile: 403 invalid_api_key before the first byte; cut short after it, nothing written since sent', async () => {
+    const early = await createKey(admin, { name: 'Deleted before the first byte', permission: 'FULL_ACCESS' });
+    const deleteKey = (id: string) => admin.gql('mutation($id: ID!) { deleteApiKey(id: $id) }', { id });
+    expect((await changedBeforeFirstByte(bearer(early.token), () => deleteKey(early.id))).json).toEqual(error(403, 'invalid_api_key', 'API key is invalid.'));
+
+    const key = await createKey(admin, { name: 'Deleted mid-file', permission: 'FULL_ACCESS' });
+    const h = await serve({ waitSeconds: 5 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['id\n'] });
+    const res = await fetch(h.url(made.id), { headers: bearer(key.token) });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 3, parts);
+    await deleteKey(key.id);
+    await new Promise((r) => setTimeout(r, 2 * FOLLOW_RECHECK_MS + 100));
+    await insertChunk(made.id, made.attempt, 1, 'a\n');
+    await finish(made.id, made.attempt, 5);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id\n'), ended: false });
+    expect(h.logs).toEqual([expect.objectContaining({ msg: 'export download cut short', reason: 'API key is invalid.', exportId: made.id })]);
+  });
+
+  it("a session's user removed from the team meanwhile: 401, the session has ended", async () => {
+    const second = await newAdmin();
+    const removed = await changedBeforeFirstByte(cookie(second.client), async () =>
+      expect((await admin.gql('mutation($id: ID!) { removeMember(id: $id) }', { id: second.membershipId })).errors).toBeUndefined(),
+    );
+    expect(removed.json).toEqual(error(401, 'missing_api_key', 'Your session has ended: sign in again to download exports.'));
+  });
+
+  it('an admin made a member meanwhile: 403 forbidden', async () => {
+    const second = await newAdmin();
+    const demoted = await changedBeforeFirstByte(cookie(second.client), async () =>
+      expect(
+        (await admin.gql('mutation($id: ID!, $role: Role!) { updateMemberRole(id: $id, role: $role) { id } }', { id: second.membershipId, role: 'MEMBER' }))
+          .errors,
+      ).toBeUndefined(),
+    );
+    expect(demoted.json).toEqual(error(403, 'forbidden', 'Only admins can download exports.'));
+  });
+
+  it(`asks at most every FOLLOW_RECHECK_MS (${FOLLOW_RECHECK_MS} ms), not before every chunk`, async () => {
+    // The server's ORM with its forks counted: one for the request, one for each time the caller is looked up again.
+    const forks = { n: 0 };
+    const orm = {
+      em: {
+        fork: () => {
+          forks.n++;
+          return services.orm.em.fork();
+        },
+      },
+    } as unknown as MikroORM;
+    const h = await serve({ orm, waitSeconds: 5 });
+    const made = await makeExport({ status: 'PROCESSING', writing: true, chunks: ['c00\n'] });
+    const res = await fetch(h.url(made.id), { headers: cookie(admin) });
+    const reader = res.body!.getReader();
+    const parts: Buffer[] = [];
+    await readAtLeast(reader, 4, parts);
+    const before = forks.n;
+    const started = performance.now();
+    // 20 chunks, each announced once the one before it has come: 20 wake-ups, each with a chunk to send.
+    for (let seq = 1; seq <= 20; seq++) {
+      await insertChunk(made.id, made.attempt, seq, `c${String(seq).padStart(2, '0')}\n`);
+      await notify(made.id);
+      await readAtLeast(reader, 4 * (seq + 1), parts);
+    }
+    const elapsed = ms(started);
+    const checks = forks.n - before;
+    await finish(made.id, made.attempt, 4 * 21);
+    expect((await readRest(reader, parts)).ended).toBe(true);
+    expect(checks).toBeLessThanOrEqual(1 + Math.floor(elapsed / FOLLOW_RECHECK_MS));
+  });
+});
+
+describe('the audit trail', () => {
+  const downloads = (id: string) =>
+    sql<{ action: string; actor_id: string | null; actor_api_key_id: string | null; metadata: unknown }>(
+      server.databaseUrl,
+      `select action, actor_id, actor_api_key_id, metadata from audit_event where target_id = $1 order by created_at`,
+      [id],
+    );
+
+  it('records each download served as export.downloaded, with who and { resource, whileWritten }; a refused one is not', async () => {
+    const h = await serve({ waitSeconds: 5 });
+    const ready = await makeExport({ resource: 'CONTACTS' });
+    expect((await get(h.url(ready.id), cookie(member))).status).toBe(403);
+    expect((await get(h.url(ready.id), {})).status).toBe(401);
+    expect((await get(h.url(ready.id), bearer(sending.token))).status).toBe(401);
+    expect(await downloads(ready.id)).toEqual([]);
+    expect((await get(h.url(ready.id), bearer(full.token))).status).toBe(200);
+    expect(await downloads(ready.id)).toEqual([
+      { action: 'export.downloaded', actor_id: null, actor_api_key_id: full.id, metadata: { resource: 'CONTACTS', whileWritten: false } },
+    ]);
+
+    const { made, reader, parts } = await followFromFirst(h.url, 'id\n');
+    await finish(made.id, made.attempt, 3);
+    expect(await readRest(reader, parts)).toEqual({ body: Buffer.from('id\n'), ended: true });
+    expect(await downloads(made.id)).toEqual([
+      { action: 'export.downloaded', actor_id: adminId, actor_api_key_id: null, metadata: { resource: 'DOMAINS', whileWritten: true } },
+    ]);
+  });
+
+  it('a download whose audit entry cannot be written is not served, and its slot is free again', async () => {
+    const h = await serve({ slots: 1, waitSeconds: 0.3 });
+    const made = await makeExport();
+    await sql(
+      server.databaseUrl,
+      `create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit refused'; end $$;
+       create trigger refuse_audit before insert on audit_event for each row when (new.target_id = '${made.id}') execute function refuse_audit();`,
+    );
+    try {
+      const res = await get(h.url(made.id));
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      expect(res.body.includes(made.bytes)).toBe(false);
+    } finally {
+      await sql(server.databaseUrl, 'drop trigger refuse_audit on audit_event; drop function refuse_audit()');
+    }
+    const next = await makeExport();
+    expect(await get(h.url(next.id))).toMatchObject({ status: 200, body: next.bytes });
   });
 });
