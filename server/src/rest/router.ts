@@ -76,7 +76,7 @@ export function createRestRouter(services: Services, routes: RestRoute[]): Route
       return json(body);
     };
     finishWhenDone(admission, req, res, 'end', () => ({
-      requestBody: req.body === undefined ? null : redact(req.body),
+      requestBody: redact(req.body), // null when there was none
       responseBody: redact(locals(res).responseBody),
     }));
     res.set(admission.headers);
