@@ -677,10 +677,22 @@ describe('roles', () => {
     const down = await updateMemberRole(em(), t.admin, t.adminMemberId, Role.MEMBER);
     expect(down.role).toBe(Role.MEMBER);
     expect(await audits(t.memberId)).toEqual([
-      { action: 'member.role_changed', metadata: { from: 'MEMBER', to: 'ADMIN' }, actor_id: t.adminId, actor_api_key_id: null, team_id: t.teamId },
+      {
+        action: 'member.role_changed',
+        metadata: { userId: t.userId, email: t.address, from: 'MEMBER', to: 'ADMIN' },
+        actor_id: t.adminId,
+        actor_api_key_id: null,
+        team_id: t.teamId,
+      },
     ]);
     expect(await audits(t.adminMemberId)).toEqual([
-      { action: 'member.role_changed', metadata: { from: 'ADMIN', to: 'MEMBER' }, actor_id: t.adminId, actor_api_key_id: null, team_id: t.teamId },
+      {
+        action: 'member.role_changed',
+        metadata: { userId: t.adminId, email: t.adminEmail, from: 'ADMIN', to: 'MEMBER' },
+        actor_id: t.adminId,
+        actor_api_key_id: null,
+        team_id: t.teamId,
+      },
     ]);
     expect((await membershipsOf(t.teamId)).map((m) => m.role)).toEqual(['MEMBER', 'ADMIN']);
   });
@@ -870,13 +882,20 @@ describe('renewing an invitation link', () => {
 describe('revoking an invitation', () => {
   it('the link stops working, the invitation leaves the pending list, audited', async () => {
     const t = await team();
-    const { invitation, token } = await invite(t);
+    const address = email('invitee');
+    const { invitation, token } = await invite(t, address);
     expect(await revokeInvitation(em(), t.admin, invitation.id)).toBe(invitation.id);
     expect(await previewInvitation(em(), token)).toBeNull();
     expect(await listPendingInvitations(em(), t.teamId)).toEqual([]);
     expect(await audits(invitation.id)).toEqual([
       expect.objectContaining({ action: 'member.invited' }),
-      { action: 'member.invitation_revoked', metadata: null, actor_id: t.adminId, actor_api_key_id: null, team_id: t.teamId },
+      {
+        action: 'member.invitation_revoked',
+        metadata: { email: address, role: 'MEMBER' },
+        actor_id: t.adminId,
+        actor_api_key_id: null,
+        team_id: t.teamId,
+      },
     ]);
     // Twice: not found.
     expect(await refusal(revokeInvitation(em(), t.admin, invitation.id))).toEqual({ code: 'NOT_FOUND', message: 'Invitation not found.' });

@@ -68,4 +68,16 @@ describe('SignUpPage', () => {
     expect(password.getAttribute('aria-invalid')).toBe('true');
     expect(description(password)).toContain('Password must be at least 10 characters.');
   });
+
+  it('counts characters as the server does: five emoji (ten UTF-16 units) are a short password', async () => {
+    const { user } = renderWithProviders(<SignUpPage />);
+    await user.type(screen.getByLabelText('Email'), input.email);
+    await user.type(screen.getByLabelText('Password'), '😀'.repeat(5));
+    await user.type(screen.getByLabelText('Team name'), input.teamName);
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const password = screen.getByLabelText('Password');
+    expect(password.getAttribute('aria-invalid')).toBe('true');
+    expect(description(password)).toContain('Password must be at least 10 characters.');
+  });
 });

@@ -31,7 +31,8 @@ export function SignUpPage() {
   const onSubmit = async () => {
     const problems = {
       ...blankFields(values, { email: 'Email is required.', teamName: 'Team name is required.' }),
-      ...(values.password.length < PASSWORD_MIN ? { password: `Password must be at least ${PASSWORD_MIN} characters.` } : {}),
+      // Characters as the server counts them: code points, not UTF-16 units.
+      ...([...values.password].length < PASSWORD_MIN ? { password: `Password must be at least ${PASSWORD_MIN} characters.` } : {}),
     };
     if (Object.keys(problems).length) return setFieldErrors(problems);
     await signUp({ email: values.email.trim(), password: values.password, teamName: values.teamName.trim() });

@@ -12,11 +12,16 @@ export function normaliseEmail(raw: string, field = 'email'): string {
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
 
+/**
+ * 10–256 characters, each Unicode code point counted as one (NIST SP 800-63B, 5.1.1.2), as names
+ * are: UTF-16's units let five emoji pass for ten characters and refused 200 of them as too long.
+ */
 export function checkPassword(password: string, field = 'password'): void {
-  if (password.length < PASSWORD_MIN) {
+  const length = countCodePoints(password);
+  if (length < PASSWORD_MIN) {
     throw badInput(field, `Password must be at least ${PASSWORD_MIN} characters.`);
   }
-  if (password.length > PASSWORD_MAX) {
+  if (length > PASSWORD_MAX) {
     throw badInput(field, `Password must be at most ${PASSWORD_MAX} characters.`);
   }
 }

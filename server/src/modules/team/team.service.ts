@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound, unauthenticated } from '../../errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
@@ -15,6 +16,7 @@ import { lockTeam } from './team.lock.js';
 
 const INVITATION_TTL_MS = 7 * 86_400_000;
 const INVALID_INVITATION = 'This invitation is invalid, already used or expired.';
+const ALREADY_MEMBER = 'This person is already a member of the team.';
 
 export const findTeam = (em: EntityManager, teamId: string) => em.findOneOrFail(Team, teamId);
 
@@ -38,10 +40,15 @@ export async function inviteMember(
   const email = normaliseEmail(input.email);
   if (!Object.values(Role).includes(input.role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
   const alreadyMember = await em.count(Membership, { team: actor.teamId, user: { email } });
-  if (alreadyMember) throw badInput('email', 'This person is already a member of the team.');
+  if (alreadyMember) throw badInput('email', ALREADY_MEMBER);
   await services.invitationThrottle.attempt(actor.teamId, ip, email);
   const token = randomToken();
   const invitation = await em.transactional(async (tx) => {
+    // One at a time per team, as accepting is: two invitations to one address sent at once (a
+    // double click) each deleted the pending ones they saw, none, and left two live links, one of
+    // them out of sight of a revoke; and a person who joined meanwhile got an invitation anyway.
+    await lockTeam(tx, actor.teamId);
+    if (await tx.count(Membership, { team: actor.teamId, user: { email } })) throw badInput('email', ALREADY_MEMBER);
     // A new invitation replaces any pending one for the same address.
     await tx.nativeDelete(Invitation, { team: actor.teamId, email, acceptedAt: null });
     const inv = new Invitation(
@@ -96,6 +103,8 @@ export async function acceptInvitation(
   input: { token: string; password: string },
   ip: string,
   userAgent?: string,
+  /** Set on the second try, after another request created the account this one was creating. */
+  retried = false,
 ): Promise<SignedIn> {
   const invitation = input.token ? await em.findOne(Invitation, { tokenHash: sha256Hex(input.token) }, { populate: ['team'] }) : null;
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) {
@@ -112,7 +121,9 @@ export async function acceptInvitation(
     checkPassword(input.password);
   }
   const passwordHash = user ? undefined : await hashPassword(input.password);
-  const signedIn = await em.transactional(async (tx) => {
+  const accepting = async (tx: EntityManager) => {
+    // Accepts and invitations of a team one at a time (inviteMember).
+    await lockTeam(tx, invitation.team.id);
     // The conditional update makes the token single-use even under concurrent accepts.
     const claimed = await tx.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null, expiresAt: { $gt: new Date() } }, { acceptedAt: new Date() });
     if (claimed !== 1) throw badInput('token', INVALID_INVITATION);
@@ -128,7 +139,20 @@ export async function acceptInvitation(
     }
     recordAudit(tx, userActor(membership), 'member.joined', membership.id, { role: membership.role });
     return createSession(tx, services, membership, { ip, userAgent });
-  });
+  };
+  let signedIn: SignedIn;
+  try {
+    signedIn = await em.transactional(accepting);
+  } catch (e) {
+    // The address got its account meanwhile (another team's invitation accepted, or a sign-up, at
+    // the same moment): this was a 500. Once more, as the existing account it now is, which joins
+    // with that account's password. The invitation is still pending: the failed claim rolled back.
+    if (e instanceof UniqueConstraintViolationException && passwordHash && !retried) {
+      em.clear();
+      return acceptInvitation(em, services, input, ip, userAgent, true);
+    }
+    throw e;
+  }
   // A new account's own address, as at sign-up (sign-in-throttle.ts).
   if (!passwordHash) return signedIn;
   await services.signInThrottle.remember(invitation.email, ip);
@@ -152,7 +176,8 @@ export async function updateMemberRole(em: EntityManager, actor: Actor, memberId
     if (role === Role.MEMBER) await assertAnotherAdminRemains(tx, actor.teamId, membership);
     const from = membership.role;
     membership.role = role;
-    recordAudit(tx, actor, 'member.role_changed', membership.id, { from, to: role });
+    // Whose role: the membership's id alone names no one once the member is removed.
+    recordAudit(tx, actor, 'member.role_changed', membership.id, { userId: membership.user.id, email: membership.user.email, from, to: role });
     return membership;
   });
 }
@@ -201,9 +226,15 @@ export async function renewInvitationLink(
 }
 
 export async function revokeInvitation(em: EntityManager, actor: Actor, invitationId: string): Promise<string> {
-  const deleted = isUuid(invitationId) && (await em.nativeDelete(Invitation, { id: invitationId, team: actor.teamId, acceptedAt: null }));
-  if (!deleted) throw notFound('Invitation');
-  recordAudit(em, actor, 'member.invitation_revoked', invitationId);
-  await em.flush();
-  return invitationId;
+  if (!isUuid(invitationId)) throw notFound('Invitation');
+  return em.transactional(async (tx) => {
+    // The row goes: its event keeps whom it invited, and as what, or the trail named no one.
+    const [deleted] = await tx.execute<{ email: string; role: Role }[]>(
+      'delete from invitation where id = ? and team_id = ? and accepted_at is null returning email, role',
+      [invitationId, actor.teamId],
+    );
+    if (!deleted) throw notFound('Invitation');
+    recordAudit(tx, actor, 'member.invitation_revoked', invitationId, { email: deleted.email, role: deleted.role });
+    return invitationId;
+  });
 }

@@ -1,0 +1,188 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+
+/*
+ * Defects found by an outside review of accounts, sessions, teams, invitations, domains and their
+ * audit trail, each pinned with the requests that showed it; and rules the review checked that no
+ * other test pinned.
+ */
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+});
+afterAll(() => server?.stop());
+
+const INVITE = `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token invitation { id } } }`;
+const ACCEPT = `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { id email role team { id } } }`;
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { id email } }`;
+
+async function invite(admin: TestClient, email: string, role = 'MEMBER') {
+  const res = await admin.gql(INVITE, { input: { email, role } });
+  expect(res.errors).toBeUndefined();
+  return res.data!.inviteMember as { token: string; invitation: { id: string } };
+}
+
+const accept = (token: string, password = PASSWORD) => server.client().gql(ACCEPT, { input: { token, password } });
+
+async function auditOf(admin: TestClient, action: string) {
+  const res = await admin.gql(`{ auditEvents(first: 100) { edges { node { action targetId actor { id } metadata } } } }`);
+  expect(res.errors).toBeUndefined();
+  return (res.data!.auditEvents.edges as { node: { action: string; targetId: string; actor: { id: string } | null; metadata: unknown } }[])
+    .map((e) => e.node)
+    .filter((n) => n.action === action);
+}
+
+describe('accepting invitations of two teams to one new address at once', () => {
+  it('makes one account that belongs to both teams; neither accept is an INTERNAL_SERVER_ERROR (the second insert of the user was a 500)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const a = await signUpAdmin(server, 'Team A');
+      const b = await signUpAdmin(server, 'Team B');
+      const email = uniqueEmail('both');
+      const [ia, ib] = [await invite(a.client, email), await invite(b.client, email)];
+      const results = await Promise.all([accept(ia.token), accept(ib.token)]);
+      for (const res of results) {
+        expect(res.errors).toBeUndefined();
+        expect(res.data!.acceptInvitation.email).toBe(email);
+      }
+      expect(results.map((r) => r.data!.acceptInvitation.team.id).sort()).toEqual([a.user.team.id, b.user.team.id].sort());
+      const users = await sql<{ id: string }>(server.databaseUrl, 'select id from app_user where email = $1', [email]);
+      expect(users).toHaveLength(1);
+      const teams = await sql<{ team_id: string }>(server.databaseUrl, 'select team_id from membership where user_id = $1', [users[0].id]);
+      expect(teams.map((m) => m.team_id).sort()).toEqual([a.user.team.id, b.user.team.id].sort());
+      // Both invitations are used up.
+      const pending = await sql(server.databaseUrl, 'select 1 from invitation where email = $1 and accepted_at is null', [email]);
+      expect(pending).toEqual([]);
+    }
+  });
+
+  it('a second accept with another password than the account just created is refused as a wrong password, and its invitation stays usable', async () => {
+    const a = await signUpAdmin(server, 'Team A');
+    const b = await signUpAdmin(server, 'Team B');
+    const email = uniqueEmail('other-password');
+    const [ia, ib] = [await invite(a.client, email), await invite(b.client, email)];
+    const [first, second] = await Promise.all([accept(ia.token), accept(ib.token, 'another password entirely')]);
+    const outcomes = [first, second].map((r) => (r.errors ? r.errors[0].extensions?.code : 'joined'));
+    // Whichever created the account, the other one needed that account's password.
+    expect(outcomes.sort()).toEqual(['UNAUTHENTICATED', 'joined'].sort());
+    const refusedToken = first.errors ? ia.token : ib.token;
+    const winnersPassword = first.errors ? 'another password entirely' : PASSWORD;
+    const retry = await accept(refusedToken, winnersPassword);
+    // The account's password is the winner's: the refused invitation is accepted with it.
+    expect(retry.errors).toBeUndefined();
+    expect(await sql(server.databaseUrl, 'select 1 from invitation where email = $1 and accepted_at is null', [email])).toEqual([]);
+  });
+});
+
+describe('inviting one address several times at once', () => {
+  it('leaves one pending invitation and one working link (each invite deleted none and added its own: three live links)', async () => {
+    const { client, user } = await signUpAdmin(server);
+    const email = uniqueEmail('double-click');
+    const results = await Promise.all([0, 1, 2].map(() => client.gql(INVITE, { input: { email, role: 'ADMIN' } })));
+    for (const res of results) expect(res.errors).toBeUndefined();
+    const pending = await sql(server.databaseUrl, 'select id from invitation where team_id = $1 and email = $2 and accepted_at is null', [user.team.id, email]);
+    expect(pending).toHaveLength(1);
+    const listed = await client.gql(`{ team { invitations { id email } } }`);
+    expect(listed.data!.team.invitations.filter((i: { email: string }) => i.email === email)).toHaveLength(1);
+    const previews = await Promise.all(
+      results.map((r) => server.client().gql(`query($t: String!) { invitationPreview(token: $t) { email } }`, { t: r.data!.inviteMember.token })),
+    );
+    expect(previews.filter((p) => p.data!.invitationPreview !== null)).toHaveLength(1);
+  });
+});
+
+describe('the audit trail names the member an action was about', () => {
+  it('a revoked invitation keeps whom it invited and as what (the row is deleted: its event said nothing)', async () => {
+    const { client, user } = await signUpAdmin(server);
+    const email = uniqueEmail('revoked');
+    const { invitation } = await invite(client, email, 'ADMIN');
+    const res = await client.gql(`mutation($id: ID!) { revokeInvitation(id: $id) }`, { id: invitation.id });
+    expect(res.errors).toBeUndefined();
+    expect(await auditOf(client, 'member.invitation_revoked')).toEqual([
+      { action: 'member.invitation_revoked', targetId: invitation.id, actor: { id: user.id }, metadata: { email, role: 'ADMIN' } },
+    ]);
+  });
+
+  it("a role change names whose role, which stays readable once the member is removed (the membership's id named no one)", async () => {
+    const { client, user } = await signUpAdmin(server);
+    const email = uniqueEmail('promoted');
+    const { token } = await invite(client, email);
+    const joined = await accept(token);
+    const memberUserId = joined.data!.acceptInvitation.id;
+    const members = await client.gql(`{ team { members { id user { email } } } }`);
+    const membershipId = members.data!.team.members.find((m: { user: { email: string } }) => m.user.email === email).id;
+    expect((await client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { role } }`, { id: membershipId })).errors).toBeUndefined();
+    expect((await client.gql(`mutation($id: ID!) { removeMember(id: $id) }`, { id: membershipId })).errors).toBeUndefined();
+    expect(await auditOf(client, 'member.role_changed')).toEqual([
+      {
+        action: 'member.role_changed',
+        targetId: membershipId,
+        actor: { id: user.id },
+        metadata: { userId: memberUserId, email, from: 'MEMBER', to: 'ADMIN' },
+      },
+    ]);
+  });
+});
+
+describe('password length', () => {
+  it('counts characters (code points), not UTF-16 units: five emoji are too short, 200 are not too long', async () => {
+    const short = await server.client().gql(SIGN_UP, { input: { email: uniqueEmail('emoji'), password: '😀'.repeat(5), teamName: 'T' } });
+    expect(short.errors?.[0]).toMatchObject({ message: 'Password must be at least 10 characters.', extensions: { code: 'BAD_USER_INPUT', field: 'password' } });
+    const long = await server.client().gql(SIGN_UP, { input: { email: uniqueEmail('emoji'), password: '😀'.repeat(200), teamName: 'T' } });
+    expect(long.errors).toBeUndefined();
+    const tooLong = await server.client().gql(SIGN_UP, { input: { email: uniqueEmail('emoji'), password: '😀'.repeat(257), teamName: 'T' } });
+    expect(tooLong.errors?.[0]).toMatchObject({ message: 'Password must be at most 256 characters.', extensions: { field: 'password' } });
+    // The long one signs in with it.
+    const signIn = await server.client().gql(`mutation($input: SignInInput!) { signIn(input: $input) { id } }`, {
+      input: { email: long.data!.signUp.email, password: '😀'.repeat(200) },
+    });
+    expect(signIn.errors).toBeUndefined();
+  });
+});
+
+describe('rules the review checked', () => {
+  it('a mutation sent over GET with the session cookie is refused (405) and does not run: the session stays', async () => {
+    const { client } = await signUpAdmin(server);
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { signOut }')}`, {
+      headers: { cookie: client.cookie!, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect((await client.gql(`{ me { id } }`)).data!.me).not.toBeNull();
+  });
+
+  it('a cross-site form post with the cookie (text/plain, urlencoded) is refused as CSRF and does not sign out', async () => {
+    const { client } = await signUpAdmin(server);
+    for (const [type, body] of [
+      ['text/plain', JSON.stringify({ query: 'mutation { signOut }' })],
+      ['application/x-www-form-urlencoded', 'query=mutation%20%7B%20signOut%20%7D'],
+    ]) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': type, cookie: client.cookie!, origin: 'https://evil.example' },
+        body,
+      });
+      expect(res.status).toBe(400);
+    }
+    expect((await client.gql(`{ me { id } }`)).data!.me).not.toBeNull();
+  });
+
+  it("a demoted admin's open session acts as a member at once; a removed member's is ended, and a re-sign-in is refused", async () => {
+    const { client } = await signUpAdmin(server);
+    const email = uniqueEmail('second-admin');
+    const { token } = await invite(client, email, 'ADMIN');
+    const second = server.client();
+    expect((await second.gql(ACCEPT, { input: { token, password: PASSWORD } })).errors).toBeUndefined();
+    const members = await client.gql(`{ team { members { id user { email } } } }`);
+    const id = members.data!.team.members.find((m: { user: { email: string } }) => m.user.email === email).id;
+    expect((await client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: MEMBER) { role } }`, { id })).errors).toBeUndefined();
+    const refused = await second.gql(INVITE, { input: { email: uniqueEmail(), role: 'ADMIN' } });
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await second.gql(`{ auditEvents { edges { node { id } } } }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await client.gql(`mutation($id: ID!) { removeMember(id: $id) }`, { id })).errors).toBeUndefined();
+    expect((await second.gql(`{ me { id } }`)).data!.me).toBeNull();
+    const signIn = await server.client().gql(`mutation($input: SignInInput!) { signIn(input: $input) { id } }`, { input: { email, password: PASSWORD } });
+    expect(signIn.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
