@@ -186,3 +186,47 @@ describe('rules the review checked', () => {
     expect(signIn.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('domain names', () => {
+  const CREATE_DOMAIN = `mutation($input: CreateDomainInput!) { createDomain(input: $input) { id name records { fqdn } } }`;
+  const labels = (n: number) => Array.from({ length: n }, () => 'a'.repeat(63)).join('.');
+
+  it('a name whose DKIM record could not exist in DNS (over 234 characters) is refused, over GraphQL and REST, and nothing is written', async () => {
+    const { client, user } = await signUpAdmin(server);
+    const longest = `${labels(3)}.${'b'.repeat(42)}`;
+    expect(longest).toHaveLength(234);
+    const ok = await client.gql(CREATE_DOMAIN, { input: { name: longest } });
+    expect(ok.errors).toBeUndefined();
+    // Every record it asks for fits in DNS.
+    for (const r of ok.data!.createDomain.records as { fqdn: string }[]) expect(r.fqdn.length).toBeLessThanOrEqual(253);
+    const key = await client.gql(`mutation { createApiKey(input: { name: "k", permission: FULL_ACCESS }) { token } }`);
+    for (const name of [`${labels(3)}.${'b'.repeat(43)}`, `${labels(3)}.${'b'.repeat(61)}`]) {
+      const res = await client.gql(CREATE_DOMAIN, { input: { name } });
+      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'name' } });
+      expect(res.errors?.[0].message).toMatch(/at most 234 characters.*keyring\._domainkey/);
+      const rest = await fetch(`${server.url}/api/domains`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.data!.createApiKey.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
+      expect(rest.status).toBe(422);
+      expect(await rest.json()).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/at most 234/) });
+    }
+    expect(await sql(server.databaseUrl, 'select name from domain where team_id = $1', [user.team.id])).toEqual([{ name: longest }]);
+  });
+
+  it('an internationalised name is refused with its ASCII (xn--) form to enter instead; a look-alike of an ASCII name is refused plainly', async () => {
+    const { client, user } = await signUpAdmin(server);
+    const res = await client.gql(CREATE_DOMAIN, { input: { name: 'Bücher.example' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'Enter an internationalised domain name in its ASCII form: xn--bcher-kva.example for bücher.example.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'name' },
+    });
+    for (const name of ['ｅxample.com', 'ex\u200bample.com']) {
+      const lookAlike = await client.gql(CREATE_DOMAIN, { input: { name } });
+      expect(lookAlike.errors?.[0].message).toBe('Enter a valid domain name, like example.com or mail.example.com.');
+    }
+    expect((await client.gql(CREATE_DOMAIN, { input: { name: 'xn--bcher-kva.example' } })).data!.createDomain.name).toBe('xn--bcher-kva.example');
+    expect(await sql(server.databaseUrl, 'select name from domain where team_id = $1', [user.team.id])).toEqual([{ name: 'xn--bcher-kva.example' }]);
+  });
+});

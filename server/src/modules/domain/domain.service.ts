@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
@@ -14,7 +15,7 @@ import { lockTeam } from '../team/team.lock.js';
 import { dkimKeyPair } from './domain.dkim.js';
 import { Domain, DomainStatus, REGIONS, type Region } from './domain.entity.js';
 import type { DomainFilter } from './domain.filter.js';
-import { checkDomainRecords, createResolver, expectedRecords, mailHost } from './domain.records.js';
+import { checkDomainRecords, createResolver, DKIM_SELECTOR, expectedRecords, mailHost } from './domain.records.js';
 
 export type { DomainFilter };
 
@@ -22,12 +23,30 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
 const DUPLICATE = 'This domain already exists in your team.';
 
+/**
+ * The longest name whose records can be published: its DKIM record, `keyring._domainkey.<name>`,
+ * must fit DNS's 253 characters. A name of 235–253 was accepted and could never be verified.
+ */
+export const DOMAIN_NAME_MAX = 253 - `${DKIM_SELECTOR}._domainkey.`.length;
+
 export function normaliseDomainName(raw: string): string {
   const name = raw.trim().toLowerCase().replace(/\.$/, '');
   if (!name) throw badInput('name', 'Domain name is required.');
   const labels = name.split('.');
   if (name.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels[labels.length - 1])) {
+    // An internationalised name is taken in its ASCII (punycode) form, which its records use: say which.
+    const ascii = domainToASCII(name);
+    // Only a name that has one (xn--): never a look-alike mapped onto plain ASCII (ｅxample.com, a zero-width space).
+    if (ascii !== name && ascii.includes('xn--') && /^[a-z0-9.-]+$/.test(ascii)) {
+      throw badInput('name', `Enter an internationalised domain name in its ASCII form: ${ascii} for ${name}.`);
+    }
     throw badInput('name', 'Enter a valid domain name, like example.com or mail.example.com.');
+  }
+  if (name.length > DOMAIN_NAME_MAX) {
+    throw badInput(
+      'name',
+      `A domain name may have at most ${DOMAIN_NAME_MAX} characters: its DKIM record, ${DKIM_SELECTOR}._domainkey.<name>, must fit in DNS's 253.`,
+    );
   }
   return name;
 }
