@@ -230,3 +230,54 @@ describe('domain names', () => {
     expect(await sql(server.databaseUrl, 'select name from domain where team_id = $1', [user.team.id])).toEqual([{ name: 'xn--bcher-kva.example' }]);
   });
 });
+
+describe('a user in several teams', () => {
+  const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { id team { name } } }`;
+  const ME = `{ me { id role team { id name } teams { id name role current } } }`;
+
+  it('signs in to the oldest team and moves to another with switchTeam (the team joined later was out of reach once signed out)', async () => {
+    const own = await signUpAdmin(server, 'Own team');
+    const other = await signUpAdmin(server, 'Other team');
+    const { token } = await invite(other.client, own.email);
+    expect((await accept(token)).errors).toBeUndefined();
+
+    const browser = server.client();
+    expect((await browser.gql(SIGN_IN, { input: { email: own.email, password: PASSWORD } })).data!.signIn.team.name).toBe('Own team');
+    const before = browser.cookie;
+    const me = await browser.gql(ME);
+    expect(me.data!.me.teams).toEqual([
+      { id: own.user.team.id, name: 'Own team', role: 'ADMIN', current: true },
+      { id: other.user.team.id, name: 'Other team', role: 'MEMBER', current: false },
+    ]);
+
+    const switched = await browser.gql(`mutation($id: ID!) { switchTeam(teamId: $id) { id role team { name } } }`, { id: other.user.team.id });
+    expect(switched.errors).toBeUndefined();
+    expect(switched.data!.switchTeam).toEqual({ id: own.user.id, role: 'MEMBER', team: { name: 'Other team' } });
+    expect(browser.cookie).not.toBe(before);
+    const after = await browser.gql(ME);
+    expect(after.data!.me).toMatchObject({ role: 'MEMBER', team: { id: other.user.team.id } });
+    expect(after.data!.me.teams.map((t: { current: boolean }) => t.current)).toEqual([false, true]);
+    // A member there: admin work is refused; the cookie it held is ended, not left live beside the new one.
+    expect((await browser.gql(`mutation { createDomain(input: { name: "switch.example.com" }) { id } }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const old = server.client();
+    old.cookie = before;
+    expect((await old.gql(`{ me { id } }`)).data!.me).toBeNull();
+    const sessions = await sql(server.databaseUrl, 'select team_id from session where user_id = $1', [own.user.id]);
+    expect(sessions.filter((s) => s.team_id === own.user.team.id)).toHaveLength(1); // the sign-up's own session only
+  });
+
+  it("a team the user is not in (another's, missing, malformed) is NOT_FOUND and the session stays where it was; another user's teams are never listed", async () => {
+    const a = await signUpAdmin(server, 'Mine');
+    const b = await signUpAdmin(server, 'Theirs');
+    for (const id of [b.user.team.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const res = await a.client.gql(`mutation($id: ID!) { switchTeam(teamId: $id) { id } }`, { id });
+      expect(res.errors?.[0]).toMatchObject({ message: 'Team not found.', extensions: { code: 'NOT_FOUND' } });
+    }
+    expect((await a.client.gql(`{ me { team { id } } }`)).data!.me.team.id).toBe(a.user.team.id);
+    const { token } = await invite(a.client, uniqueEmail('colleague'));
+    expect((await accept(token)).errors).toBeUndefined();
+    const members = await a.client.gql(`{ team { members { user { email teams { id } } } } }`);
+    const others = members.data!.team.members.filter((m: { user: { email: string } }) => m.user.email !== a.email);
+    expect(others.map((m: { user: { teams: unknown[] } }) => m.user.teams)).toEqual([[]]);
+  });
+});

@@ -110,6 +110,8 @@ const rows: Row[] = [
   },
   // A user's own account: their sessions and password.
   { op: 'signOutOtherSessions', query: `mutation { signOutOtherSessions }`, expect: USERS },
+  // A team the caller is not in is NOT_FOUND: the matrix checks who may ask.
+  { op: 'switchTeam', query: `mutation($id: ID!) { switchTeam(teamId: $id) { id } }`, vars: () => ({ id: MISSING_ID }), expect: USERS },
   { op: 'revokeSession', query: `mutation($id: ID!) { revokeSession(id: $id) }`, vars: () => ({ id: MISSING_ID }), expect: USERS },
   {
     op: 'changePassword',

@@ -9,6 +9,7 @@ import { Logo } from '../ui/Logo';
 import { MailRelayBanner } from './mail-relay';
 import { PageErrorBoundary } from './PageErrorBoundary';
 import { useCurrentUser } from './session';
+import { TeamSwitcher } from './TeamSwitcher';
 
 const NAV = [
   { to: '/api-keys', label: 'API Keys', icon: <KeyIcon /> },
@@ -46,6 +47,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </span>
           {me.role && <Badge>{me.role === 'ADMIN' ? 'Admin' : 'Member'}</Badge>}
         </div>
+        <TeamSwitcher />
         <nav aria-label="Main" className="nav">
           {NAV.map((item) => (
             <NavLink key={item.to} to={item.to} className="nav-link">

@@ -84,3 +84,8 @@ export function useRefreshSession(): () => Promise<void> {
 export function leaveToSignIn(): void {
   window.location.replace('/sign-in');
 }
+
+/** After switchTeam: the new team's keys, loaded afresh (its cache, its WebSocket, its session). */
+export function enterTeam(): void {
+  window.location.assign('/api-keys');
+}

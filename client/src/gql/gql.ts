@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query MyTeams {\n    me {\n      id\n      teams {\n        id\n        name\n        role\n        current\n      }\n    }\n  }\n": typeof types.MyTeamsDocument,
+    "\n  mutation SwitchTeam($teamId: ID!) {\n    switchTeam(teamId: $teamId) {\n      id\n    }\n  }\n": typeof types.SwitchTeamDocument,
     "\n  query MailRelay {\n    sendingPolicy {\n      mailRelay\n    }\n  }\n": typeof types.MailRelayDocument,
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": typeof types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": typeof types.SessionDocument,
@@ -82,6 +84,8 @@ type Documents = {
     "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MembersTable_member\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
 };
 const documents: Documents = {
+    "\n  query MyTeams {\n    me {\n      id\n      teams {\n        id\n        name\n        role\n        current\n      }\n    }\n  }\n": types.MyTeamsDocument,
+    "\n  mutation SwitchTeam($teamId: ID!) {\n    switchTeam(teamId: $teamId) {\n      id\n    }\n  }\n": types.SwitchTeamDocument,
     "\n  query MailRelay {\n    sendingPolicy {\n      mailRelay\n    }\n  }\n": types.MailRelayDocument,
     "\n  fragment Session_user on User {\n    id\n    email\n    role\n    team {\n      id\n      name\n    }\n  }\n": types.Session_UserFragmentDoc,
     "\n  query Session {\n    me {\n      ...Session_user\n    }\n  }\n": types.SessionDocument,
@@ -164,6 +168,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyTeams {\n    me {\n      id\n      teams {\n        id\n        name\n        role\n        current\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyTeams {\n    me {\n      id\n      teams {\n        id\n        name\n        role\n        current\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SwitchTeam($teamId: ID!) {\n    switchTeam(teamId: $teamId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation SwitchTeam($teamId: ID!) {\n    switchTeam(teamId: $teamId) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

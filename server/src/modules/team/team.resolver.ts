@@ -16,6 +16,8 @@ import {
   removeMember,
   renewInvitationLink,
   revokeInvitation,
+  switchTeam,
+  teamsOf,
   updateMemberRole,
 } from './team.service.js';
 import { headerText } from '../../lib/header-text.js';
@@ -58,8 +60,25 @@ class InvitationLinkPayload {
   link!: string;
 }
 
+@ObjectType({ description: 'A team the signed-in user belongs to, and their role there: what switchTeam takes' })
+class UserTeam {
+  @Field(() => ID, { description: "The team's id (what switchTeam takes)" }) id!: string;
+  @Field(() => String, { description: "The team's name" }) name!: string;
+  @Field(() => Role, { description: "The user's role in that team" }) role!: Role;
+  @Field(() => Boolean, { description: 'Whether this session acts for that team' }) current!: boolean;
+}
+
 @Resolver(() => User)
 export class UserFieldsResolver {
+  @FieldResolver(() => [UserTeam], {
+    description: "The teams the signed-in user belongs to, the one a sign-in lands in first; empty for anyone else's user",
+  })
+  async teams(@Root() user: User, @Ctx() ctx: Context): Promise<UserTeam[]> {
+    const actor = ctx.actor;
+    if (actor?.kind !== 'user' || actor.userId !== user.id) return [];
+    return (await teamsOf(ctx.em, user.id)).map((m) => ({ id: m.team.id, name: m.team.name, role: m.role, current: m.team.id === actor.teamId }));
+  }
+
   @FieldResolver(() => Role, { nullable: true, description: "The user's role in the current team" })
   role(@Root() user: User, @Ctx() ctx: Context): Role | null {
     return ctx.actor?.kind === 'user' && ctx.actor.userId === user.id ? ctx.actor.role : null;
@@ -125,6 +144,15 @@ export class TeamResolver {
   ): Promise<User> {
     requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await acceptInvitation(ctx.em, ctx.services, input, ctx.ip, headerText(ctx.req?.get('user-agent'))));
+  }
+
+  @Mutation(() => User, {
+    description:
+      'Moves the signed-in user to another of their teams (User.teams): a new session there replaces this one, as signing in does. A team they are not in is NOT_FOUND. Signed-in users only, never an API key',
+  })
+  async switchTeam(@Arg('teamId', () => ID, { description: "The team's id (UserTeam.id)" }) teamId: string, @Ctx() ctx: Context): Promise<User> {
+    const actor = requireUser(ctx.actor);
+    return setSessionCookie(ctx, await switchTeam(ctx.em, ctx.services, actor, teamId, { ip: ctx.ip, userAgent: headerText(ctx.req?.get('user-agent')) }));
   }
 
   @Mutation(() => Membership, { description: "Changes a member's role; the team always keeps at least one admin. Team admins only, signed in" })

@@ -5,8 +5,8 @@ import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { Actor } from '../auth/actor.js';
-import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
+import type { Actor, UserActor } from '../auth/actor.js';
+import { createSession, type Device, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
 import { userActor } from '../auth/session.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
@@ -237,4 +237,20 @@ export async function revokeInvitation(em: EntityManager, actor: Actor, invitati
     recordAudit(tx, actor, 'member.invitation_revoked', invitationId, { email: deleted.email, role: deleted.role });
     return invitationId;
   });
+}
+
+/** The teams a user belongs to, the oldest membership first (the one a sign-in lands in). */
+export const teamsOf = (em: EntityManager, userId: string) =>
+  em.find(Membership, { user: userId }, { populate: ['team'], orderBy: { createdAt: 'asc', id: 'asc' } });
+
+/**
+ * A new session for the signed-in user in another team of theirs (the caller's resolver ends the
+ * current one, as a sign-in does). Sign-in lands in the oldest team: without this, a user who had
+ * joined a second team could reach it again only through a new invitation. A team the user is not
+ * in (another's, a missing or malformed id) is not found.
+ */
+export async function switchTeam(em: EntityManager, services: Services, actor: UserActor, teamId: string, device: Device): Promise<SignedIn> {
+  const membership = isUuid(teamId) ? await em.findOne(Membership, { user: actor.userId, team: teamId }, { populate: ['team', 'user'] }) : null;
+  if (!membership) throw notFound('Team');
+  return em.transactional(async (tx) => createSession(tx, services, membership, device));
 }
