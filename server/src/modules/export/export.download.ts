@@ -203,7 +203,7 @@ async function follow(
   client: PoolClient,
   res: Response,
   id: string,
-  allowed: () => Promise<Refusal | null> = async () => null,
+  allowed: () => Promise<Refusal | null>,
 ): Promise<'done' | 'gone' | Refusal> {
   const changes = new ExportChanges(services, id);
   // A client that goes away ends the wait at once.
