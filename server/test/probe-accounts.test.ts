@@ -281,3 +281,64 @@ describe('a user in several teams', () => {
     expect(others.map((m: { user: { teams: unknown[] } }) => m.user.teams)).toEqual([[]]);
   });
 });
+
+describe('invitation links an admin was shown, once that admin is removed or made a member', () => {
+  async function teamWithSecondAdmin() {
+    const owner = await signUpAdmin(server, 'Owned');
+    const email = uniqueEmail('second-admin');
+    const { token } = await invite(owner.client, email, 'ADMIN');
+    const second = server.client();
+    expect((await second.gql(ACCEPT, { input: { token, password: PASSWORD } })).errors).toBeUndefined();
+    const members = await owner.client.gql(`{ team { members { id user { email } } } }`);
+    const membershipId = members.data!.team.members.find((m: { user: { email: string } }) => m.user.email === email).id as string;
+    return { owner, second, membershipId };
+  }
+
+  it('a removed admin cannot come back through an invitation they sent and kept (they joined again, as an admin)', async () => {
+    const { owner, second, membershipId } = await teamWithSecondAdmin();
+    const puppet = uniqueEmail('puppet');
+    const kept = await invite(second, puppet, 'ADMIN');
+    const ownersInvitee = uniqueEmail('owners-invitee');
+    const owners = await invite(owner.client, ownersInvitee);
+    expect((await owner.client.gql(`mutation($id: ID!) { removeMember(id: $id) }`, { id: membershipId })).errors).toBeUndefined();
+
+    const back = await accept(kept.token, 'the removed admin again');
+    expect(back.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'token' } });
+    expect(await sql(server.databaseUrl, 'select 1 from app_user where email = $1', [puppet])).toEqual([]);
+    // The owner's own invitation is untouched, and the trail says what went and why.
+    const pending = await owner.client.gql(`{ team { invitations { email } } }`);
+    expect(pending.data!.team.invitations).toEqual([{ email: ownersInvitee }]);
+    expect(await auditOf(owner.client, 'member.invitation_revoked')).toEqual([
+      {
+        action: 'member.invitation_revoked',
+        targetId: kept.invitation.id,
+        actor: { id: owner.user.id },
+        metadata: { email: puppet, role: 'ADMIN', reason: 'the admin shown its link was removed from the team' },
+      },
+    ]);
+    expect((await accept(owners.token)).errors).toBeUndefined();
+  });
+
+  it('an admin made a member loses the links they sent or renewed; links renewed since by another admin stay', async () => {
+    const { owner, second, membershipId } = await teamWithSecondAdmin();
+    const sent = await invite(second, uniqueEmail('sent-by-second'), 'ADMIN');
+    const ownersInvitee = uniqueEmail('renewed-by-second');
+    const owners = await invite(owner.client, ownersInvitee, 'ADMIN');
+    const renewed = await second.gql(`mutation($id: ID!) { renewInvitationLink(id: $id) { link } }`, { id: owners.invitation.id });
+    expect(renewed.errors).toBeUndefined();
+    const renewedToken = new URL(renewed.data!.renewInvitationLink.link).searchParams.get('token')!;
+    // The second admin's link to this one was replaced by the owner's renewal: theirs no longer works anyway.
+    const third = await invite(second, uniqueEmail('renewed-by-owner'));
+    const again = await owner.client.gql(`mutation($id: ID!) { renewInvitationLink(id: $id) { link } }`, { id: third.invitation.id });
+    const ownersToken = new URL(again.data!.renewInvitationLink.link).searchParams.get('token')!;
+
+    expect((await owner.client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: MEMBER) { role } }`, { id: membershipId })).errors).toBeUndefined();
+    for (const token of [sent.token, renewedToken]) {
+      expect((await accept(token)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+    }
+    expect((await accept(ownersToken)).errors).toBeUndefined();
+    const revoked = await auditOf(owner.client, 'member.invitation_revoked');
+    expect(revoked.map((e) => e.targetId).sort()).toEqual([sent.invitation.id, owners.invitation.id].sort());
+    for (const e of revoked) expect(e.metadata).toMatchObject({ reason: 'the admin shown its link was made a member' });
+  });
+});

@@ -117,6 +117,10 @@ export class Invitation {
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   invitedBy?: User;
 
+  /** Who was shown the current link (sent it, or renewed it): removed or made a member, the link goes. */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null', hidden: true })
+  linkIssuedBy?: User;
+
   @Field(() => DateTimeISOResolver, { description: 'When the invitation was sent' })
   @Property({ type: 'datetime' })
   createdAt: Date & Opt = new Date();
@@ -136,5 +140,6 @@ export class Invitation {
     this.tokenHash = tokenHash;
     this.expiresAt = expiresAt;
     this.invitedBy = invitedBy;
+    this.linkIssuedBy = invitedBy;
   }
 }

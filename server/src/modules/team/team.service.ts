@@ -159,6 +159,19 @@ export async function acceptInvitation(
   return signedIn;
 }
 
+/**
+ * Revokes the team's pending invitations whose current link a user was shown (they sent it, or
+ * renewed it), each audited with why. A removed admin who had kept such a link accepted it after
+ * the removal and was back in the team, as an admin when that was the invitation's role.
+ */
+async function revokeLinksShownTo(tx: EntityManager, actor: Actor, userId: string, reason: string): Promise<void> {
+  const revoked = await tx.execute<{ id: string; email: string; role: Role }[]>(
+    'delete from invitation where team_id = ? and link_issued_by_id = ? and accepted_at is null returning id, email, role',
+    [actor.teamId, userId],
+  );
+  for (const r of revoked) recordAudit(tx, actor, 'member.invitation_revoked', r.id, { email: r.email, role: r.role, reason });
+}
+
 /** Locks the team row so that two admins cannot demote or remove each other at once. */
 async function assertAnotherAdminRemains(em: EntityManager, teamId: string, membership: Membership): Promise<void> {
   if (membership.role !== Role.ADMIN) return;
@@ -176,6 +189,8 @@ export async function updateMemberRole(em: EntityManager, actor: Actor, memberId
     if (role === Role.MEMBER) await assertAnotherAdminRemains(tx, actor.teamId, membership);
     const from = membership.role;
     membership.role = role;
+    // A member cannot invite: the links they were shown as an admin stop working.
+    if (role === Role.MEMBER) await revokeLinksShownTo(tx, actor, membership.user.id, 'the admin shown its link was made a member');
     // Whose role: the membership's id alone names no one once the member is removed.
     recordAudit(tx, actor, 'member.role_changed', membership.id, { userId: membership.user.id, email: membership.user.email, from, to: role });
     return membership;
@@ -189,6 +204,8 @@ export async function removeMember(em: EntityManager, actor: Actor, memberId: st
     await assertAnotherAdminRemains(tx, actor.teamId, membership);
     // Their sessions in this team end at once.
     await tx.nativeDelete(Session, { team: actor.teamId, user: membership.user.id });
+    // And the invitation links they were shown: with one kept, they joined again as its invitee.
+    await revokeLinksShownTo(tx, actor, membership.user.id, 'the admin shown its link was removed from the team');
     tx.remove(membership);
     recordAudit(tx, actor, 'member.removed', membership.id, { userId: membership.user.id, email: membership.user.email });
     return memberId;
@@ -217,7 +234,12 @@ export async function renewInvitationLink(
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
   await em.transactional(async (tx) => {
     // Conditional: an invitation accepted or revoked meanwhile is not revived.
-    const renewed = await tx.nativeUpdate(Invitation, pending, { tokenHash: sha256Hex(token), expiresAt });
+    const renewed = await tx.nativeUpdate(Invitation, pending, {
+      tokenHash: sha256Hex(token),
+      expiresAt,
+      // The admin shown this link now holds it (revokeLinksShownTo).
+      linkIssuedBy: actor.kind === 'user' ? actor.userId : null,
+    });
     if (renewed !== 1) throw notFound('Invitation');
     recordAudit(tx, actor, 'member.invitation_link_renewed', invitationId, { email: found.email });
   });
