@@ -342,3 +342,31 @@ describe('invitation links an admin was shown, once that admin is removed or mad
     for (const e of revoked) expect(e.metadata).toMatchObject({ reason: 'the admin shown its link was made a member' });
   });
 });
+
+describe('switchTeam moves the session, it does not make another', () => {
+  it('keeps the session’s id and expiry (a new row beside an ended one outlived a revoke or a password change made meanwhile); a revoked session cannot switch', async () => {
+    const own = await signUpAdmin(server, 'Own team');
+    const other = await signUpAdmin(server, 'Other team');
+    const { token } = await invite(other.client, own.email);
+    expect((await accept(token)).errors).toBeUndefined();
+    const browser = server.client();
+    await browser.gql(`mutation($input: SignInInput!) { signIn(input: $input) { id } }`, { input: { email: own.email, password: PASSWORD } });
+    const before = (await browser.gql(`{ sessions { id current expiresAt } }`)).data!.sessions.find((s: { current: boolean }) => s.current);
+    expect((await browser.gql(`mutation($id: ID!) { switchTeam(teamId: $id) { id } }`, { id: other.user.team.id })).errors).toBeUndefined();
+    const after = (await browser.gql(`{ sessions { id current expiresAt teamName } }`)).data!.sessions.find((s: { current: boolean }) => s.current);
+    expect(after).toEqual({ ...before, teamName: 'Other team' });
+    // Its owner, elsewhere, ends it by the id they saw: it is ended, wherever it moved.
+    expect((await own.client.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: before.id })).errors).toBeUndefined();
+    expect((await browser.gql(`{ me { id } }`)).data!.me).toBeNull();
+    // A session that is gone cannot switch.
+    const gone = server.client();
+    await gone.gql(`mutation($input: SignInInput!) { signIn(input: $input) { id } }`, { input: { email: own.email, password: PASSWORD } });
+    const goneId = (await gone.gql(`{ sessions { id current } }`)).data!.sessions.find((s: { current: boolean }) => s.current).id;
+    await sql(server.databaseUrl, 'delete from session where id = $1', [goneId]);
+    const sessionsThere = () => sql(server.databaseUrl, 'select id from session where user_id = $1 and team_id = $2', [own.user.id, other.user.team.id]);
+    const there = await sessionsThere();
+    const refused = await gone.gql(`mutation($id: ID!) { switchTeam(teamId: $id) { id } }`, { id: other.user.team.id });
+    expect(refused.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await sessionsThere()).toEqual(there);
+  });
+});

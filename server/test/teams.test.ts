@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail } from './harness.js';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
 import { type ReceivedMail, type SmtpSink, startSmtpSink } from './smtp.js';
 
 const PUBLIC_URL = 'http://keyring.test';
@@ -174,9 +174,15 @@ describe('teams: happy path', () => {
   it('without SMTP_URL the invitation mail lands in the outbox table, its link redacted (the admin has the token)', async () => {
     const admin = await signUpAdmin(other, 'Outbox Team');
     const { email, token } = await invite(admin.client);
-    const rows = await sql<{ to: string; subject: string; text: string }>(other.databaseUrl, 'select "to", subject, text from outbox_message where "to" = $1', [
-      email,
-    ]);
+    // The mail is sent after the answer (team.service.ts): wait for it rather than race it.
+    const rows = await waitFor(async () => {
+      const found = await sql<{ to: string; subject: string; text: string }>(
+        other.databaseUrl,
+        'select "to", subject, text from outbox_message where "to" = $1',
+        [email],
+      );
+      return found.length > 0 ? found : undefined;
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0].subject).toContain('Outbox Team');
     expect(rows[0].text).toContain(`${PUBLIC_URL}/accept-invitation?token=[redacted]`);

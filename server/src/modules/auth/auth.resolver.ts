@@ -23,6 +23,11 @@ class SignInInput {
 export async function setSessionCookie(ctx: Context, signedIn: SignedIn): Promise<User> {
   // The session this browser held is replaced, not left valid beside the new one for its 30 days.
   if (ctx.actor?.kind === 'user') await ctx.em.getConnection().execute('delete from session where id = ?', [ctx.actor.sessionId]);
+  return writeSessionCookie(ctx, signedIn);
+}
+
+/** Sets the cookie of a session (new, or moved to another team: switchTeam) and acts for it from here on. */
+export function writeSessionCookie(ctx: Context, signedIn: SignedIn): User {
   ctx.res?.cookie(SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: 'lax',

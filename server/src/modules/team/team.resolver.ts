@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context.js';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
 import { SecretField } from '../../graphql/secret-field.js';
 import { requireNoKey, requireTeamAdmin, requireUser } from '../auth/actor.js';
-import { setSessionCookie } from '../auth/auth.resolver.js';
+import { setSessionCookie, writeSessionCookie } from '../auth/auth.resolver.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
 import {
   acceptInvitation,
@@ -148,11 +148,11 @@ export class TeamResolver {
 
   @Mutation(() => User, {
     description:
-      'Moves the signed-in user to another of their teams (User.teams): a new session there replaces this one, as signing in does. A team they are not in is NOT_FOUND. Signed-in users only, never an API key',
+      "Moves the signed-in user's session to another of their teams (User.teams), with a new cookie; the session keeps its id and its expiry. A team they are not in is NOT_FOUND. Signed-in users only, never an API key",
   })
   async switchTeam(@Arg('teamId', () => ID, { description: "The team's id (UserTeam.id)" }) teamId: string, @Ctx() ctx: Context): Promise<User> {
     const actor = requireUser(ctx.actor);
-    return setSessionCookie(ctx, await switchTeam(ctx.em, ctx.services, actor, teamId, { ip: ctx.ip, userAgent: headerText(ctx.req?.get('user-agent')) }));
+    return writeSessionCookie(ctx, await switchTeam(ctx.em, actor, teamId));
   }
 
   @Mutation(() => Membership, { description: "Changes a member's role; the team always keeps at least one admin. Team admins only, signed in" })

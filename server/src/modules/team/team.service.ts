@@ -6,7 +6,7 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor, UserActor } from '../auth/actor.js';
-import { createSession, type Device, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
+import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
 import { userActor } from '../auth/session.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
@@ -266,13 +266,22 @@ export const teamsOf = (em: EntityManager, userId: string) =>
   em.find(Membership, { user: userId }, { populate: ['team'], orderBy: { createdAt: 'asc', id: 'asc' } });
 
 /**
- * A new session for the signed-in user in another team of theirs (the caller's resolver ends the
- * current one, as a sign-in does). Sign-in lands in the oldest team: without this, a user who had
- * joined a second team could reach it again only through a new invitation. A team the user is not
- * in (another's, a missing or malformed id) is not found.
+ * Moves the signed-in user's session to another team of theirs, with a new cookie. Sign-in lands in
+ * the oldest team: without this, a user who had joined a second team could reach it again only
+ * through a new invitation. A team the user is not in (another's, a missing or malformed id) is not
+ * found. The session moves in place (its id, start and expiry stay): a new session beside an ended
+ * one let a stolen cookie outlive a password change, a sign-out of other sessions or a revoke that
+ * ran while it switched (the delete had not seen the new row); now one of the two finds the row
+ * changed or gone.
  */
-export async function switchTeam(em: EntityManager, services: Services, actor: UserActor, teamId: string, device: Device): Promise<SignedIn> {
+export async function switchTeam(em: EntityManager, actor: UserActor, teamId: string): Promise<SignedIn> {
   const membership = isUuid(teamId) ? await em.findOne(Membership, { user: actor.userId, team: teamId }, { populate: ['team', 'user'] }) : null;
   if (!membership) throw notFound('Team');
-  return em.transactional(async (tx) => createSession(tx, services, membership, device));
+  const token = randomToken();
+  const [moved] = await em.execute<{ expires_at: Date }[]>(
+    'update session set team_id = ?, token_hash = ? where id = ? and user_id = ? and expires_at > now() returning expires_at',
+    [membership.team.id, sha256Hex(token), actor.sessionId, actor.userId],
+  );
+  if (!moved) throw unauthenticated();
+  return { user: membership.user, actor: userActor(membership, actor.sessionId), token, expiresAt: new Date(moved.expires_at) };
 }
