@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { type Body, onlyFields } from '../../rest/body.js';
@@ -52,7 +53,35 @@ export function parseAddress(raw: string): string | null {
   }
   if (address.length > 254 || !ADDRESS.test(address)) return null;
   const at = address.lastIndexOf('@');
-  return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
+  const domain = address.slice(at + 1).toLowerCase();
+  if (!isHostName(domain)) return null;
+  return `${address.slice(0, at)}@${domain}`;
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
+
+/**
+ * Whether a mail domain (lower-cased) is a host name, in the ASCII form DNS and SMTP use: labels
+ * of letters, digits and inner hyphens, a top-level label of letters (as the Domains page asks of
+ * a sending domain). An internationalised name (bücher.example) is read as its
+ * punycode (xn--bcher-kva.example), but only a name that reads back as itself: never a look-alike
+ * that maps onto another (ｅxample.org, a zero-width space), nor one that node's URL parser would
+ * cut or decode (`ex/ample.org` is `ex` to it, `ex%41mple.org` example.org). Accepted, such a
+ * domain (`a@example..org`, `a@ex!ample.org`, `a@-x.org`, `a@example.org` with a zero-width space)
+ * was stored, counted and handed to the relay, which could only refuse it, or sent to the domain it
+ * looks like.
+ */
+function isHostName(domain: string): boolean {
+  let ascii = domain;
+  if (!/^[a-z0-9.-]+$/.test(domain)) {
+    // Non-ASCII letters only: any other ASCII character than letters, digits, dots and hyphens is not in a host name.
+    if (/[^a-z0-9.\-\u0080-\uffff]/.test(domain)) return false;
+    ascii = domainToASCII(domain);
+    if (ascii === '' || domainToUnicode(ascii) !== domain.normalize('NFC')) return false;
+  }
+  const labels = ascii.split('.');
+  return ascii.length <= 253 && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TLD.test(labels[labels.length - 1]);
 }
 
 export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
@@ -179,6 +208,15 @@ export const sendEmailSchema = z
                 .regex(
                   MIME_TYPE,
                   named((field) => `\`${field}\` must be a MIME type, like \`text/plain\` or \`application/pdf; name=a.pdf\`.`),
+                )
+                // The mailer takes a multipart type as a container of parts it builds itself: the
+                // file went out as the preamble of an empty multipart, which no client shows.
+                .refine(
+                  (v) => !/^multipart\//i.test(v),
+                  named(
+                    (field) =>
+                      `\`${field}\` may not be a \`multipart/*\` type: an attachment is one file (send it as \`application/octet-stream\`, or as what it holds).`,
+                  ),
                 ),
             ),
           }),
@@ -303,6 +341,8 @@ function checkHeaders(headers: unknown, prefix: string): void {
   for (const name in headers) {
     const value = (headers as Record<string, unknown>)[name];
     if (typeof value === 'string' && LINE_BREAK.test(value)) throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` may not contain a line break.`);
+    // The mailer leaves out a header with nothing in it: accepted, it was silently not sent.
+    if (typeof value === 'string' && value.trim() === '') throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` must not be empty.`);
     if (typeof value === 'string' && value.length > MAX_HEADER_VALUE) {
       throw badInput(`headers.${name}`, `${prefix}\`headers.${name}\` must be at most ${MAX_HEADER_VALUE} characters (a header line's limit).`);
     }

@@ -1,0 +1,272 @@
+import { createServer, type Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, sdk, setUpTeam, type Team } from './rest-harness.js';
+
+/**
+ * The email-sending path as an outside reviewer attacks it: what a real SMTP relay receives from
+ * `POST /api/emails`, and what is refused before anything is stored. The relay here offers no
+ * SMTPUTF8, as many relays (Postfix before 3.0, most corporate smarthosts) do not.
+ */
+type Received = { from: string; to: string[]; raw: string };
+let relay: SMTPServer;
+let relayUrl: string;
+const mailbox: Received[] = [];
+/** What the server said to the relay (SMTP commands, messages), as bytes on the wire: smtp-server hands its callbacks a punycode domain decoded. */
+let wire = '';
+let tap: net.Server;
+let server: TestServer;
+let acme: Team;
+
+beforeAll(async () => {
+  relay = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    hideSMTPUTF8: true,
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mailbox.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const relayPort = (relay.server.address() as AddressInfo).port;
+  tap = net.createServer((client) => {
+    const upstream = net.connect(relayPort, '127.0.0.1');
+    client.on('data', (d: Buffer) => {
+      wire += d.toString('latin1');
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => client.write(d));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => tap.listen(0, '127.0.0.1', resolve));
+  relayUrl = `smtp://127.0.0.1:${(tap.address() as AddressInfo).port}`;
+  server = await startTestServer({ SMTP_URL: relayUrl, RATE_LIMIT_PER_SECOND: '0', MAIL_RETRY_SECONDS: '1' });
+  acme = await setUpTeam(server, 'Acme');
+});
+afterAll(async () => {
+  await server?.stop();
+  await new Promise<void>((resolve) => (tap ? tap.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
+});
+
+const base = { from: 'Acme <hello@acme.com>', to: 'ada@example.org', subject: 'Hi', text: 'Hello' };
+
+const send = (body: unknown, headers: Record<string, string> = {}) =>
+  api(server, '/emails', { method: 'POST', token: acme.full.token, body: JSON.stringify(body), headers });
+
+/** The message whose Message-ID is this email's, once the relay has it. */
+async function received(id: string, ms = 10_000): Promise<Received & { head: string; body: string }> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const mail = mailbox.find((m) => m.raw.includes(`<${id}@`));
+    if (mail) {
+      const split = mail.raw.indexOf('\r\n\r\n');
+      return { ...mail, head: mail.raw.slice(0, split), body: mail.raw.slice(split + 4) };
+    }
+    if (Date.now() > until) {
+      const [row] = await sql(server.databaseUrl, 'select status, error, attempts from email where id = $1', [id]);
+      throw new Error(`email ${id} did not arrive: ${JSON.stringify(row)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A header section's fields, unfolded, as [name, value]. */
+const fields = (head: string) =>
+  head
+    .replace(/\r\n[ \t]/g, ' ')
+    .split('\r\n')
+    .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as const);
+
+/** Nothing written for a refused request: no email with this subject. */
+const stored = (subject: string) => count(server, 'email', 'subject = $1', [subject]);
+
+describe('what reaches the relay', () => {
+  it('a subject, a display name, a header value or a file name with line breaks, U+2028 or other controls adds no header; Bcc is only in the envelope', async () => {
+    const res = await send({
+      ...base,
+      from: '"Ädä Lövelace, Acme" <hello@acme.com>',
+      to: 'Ada <ada@example.org>',
+      cc: 'cc@example.org',
+      bcc: ['hidden@example.org'],
+      subject: 'Hello\r\nBcc: evil1@evil.com\u2028X-Evil: 1\u0085',
+      headers: { 'X-Note': 'a\u2028X-Evil: 2\u0001', 'X-Long': 'word '.repeat(150).trim() },
+      attachments: [{ filename: 'a\r\nX-Evil: 3.txt', content: Buffer.from('file').toString('base64'), content_type: 'text/plain; charset="utf-8"' }],
+    });
+    expect(res.status).toBe(200);
+    const id = (res.body as { id: string }).id;
+    const mail = await received(id);
+    expect(mail.to.sort()).toEqual(['ada@example.org', 'cc@example.org', 'hidden@example.org']);
+    expect(mail.from).toBe('bounces@send.acme.com');
+    const names = fields(mail.head).map(([n]) => n.toLowerCase());
+    // One of each header Keyring sets, no Bcc, nothing the values tried to add.
+    for (const name of ['from', 'to', 'cc', 'subject', 'message-id', 'date', 'dkim-signature', 'x-note', 'x-long']) {
+      expect(
+        names.filter((n) => n === name),
+        name,
+      ).toHaveLength(1);
+    }
+    expect(names).not.toContain('bcc');
+    expect(names).not.toContain('x-evil');
+    expect(mail.raw).not.toMatch(/^(bcc|x-evil):/im);
+    expect(mail.raw).not.toContain('hidden@example.org');
+    // Every line of the message, folded, within SMTP's limit.
+    for (const line of mail.raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    const header = Object.fromEntries(fields(mail.head).map(([n, v]) => [n.toLowerCase(), v]));
+    expect(header['message-id']).toBe(`<${id}@acme.com>`);
+    // Non-ASCII goes out as encoded words, never raw 8-bit in a header.
+    expect(mail.head).not.toMatch(/[\u0080-\uffff]/);
+    expect(header.from).toMatch(/^=\?UTF-8\?[BQ]\?.*\?= <hello@acme\.com>$/);
+    // The file name is a parameter, encoded: its line break is inside the encoding.
+    expect(mail.body).toMatch(/filename\*0\*=utf-8''a%0D%0AX-Evil%3A%203\.txt/);
+  });
+
+  it('a header value of 998 characters arrives whole', async () => {
+    const res = await send({ ...base, headers: { 'X-Data': 'v'.repeat(998) } });
+    expect(res.status).toBe(200);
+    const mail = await received((res.body as { id: string }).id);
+    expect(fields(mail.head).find(([n]) => n === 'X-Data')?.[1]).toBe('v'.repeat(998));
+  });
+
+  it('an internationalised recipient domain is accepted and goes into RCPT TO as punycode, so a relay without SMTPUTF8 takes it', async () => {
+    const res = await send({ ...base, to: 'Jörg <joerg@bücher.example>', cc: 'x@BÜCHER.example' });
+    expect(res.status).toBe(200);
+    const mail = await received((res.body as { id: string }).id);
+    expect(mail.to.sort()).toEqual(['joerg@bücher.example', 'x@bücher.example']); // as smtp-server decodes them
+    // On the wire: ASCII, no SMTPUTF8 asked for.
+    expect(wire).toContain('RCPT TO:<joerg@xn--bcher-kva.example>');
+    expect(wire).toContain('RCPT TO:<x@xn--bcher-kva.example>');
+    expect(wire).not.toMatch(/RCPT TO:<[^>]*[\u0080-\uffff]/);
+    expect(mail.head).toMatch(/^To: =\?UTF-8\?[BQ]\?.*\?= <joerg@xn--bcher-kva\.example>$/m);
+  });
+});
+
+describe('refused before anything is stored', () => {
+  it('an empty (or blank) header value, which the mailer would leave out: 422 naming it', async () => {
+    for (const value of ['', '   ']) {
+      const subject = `empty header ${JSON.stringify(value)}`;
+      const res = await send({ ...base, subject, headers: { 'X-Empty': value } });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: '`headers.X-Empty` must not be empty.' });
+      expect(await stored(subject)).toBe(0);
+    }
+  });
+
+  it('a recipient whose domain is no host name: 422 naming the field', async () => {
+    const domains = [
+      'example..org',
+      '.example.org',
+      'example.org.',
+      '-example.org',
+      'example-.org',
+      'exa_mple.org',
+      'ex!ample.org',
+      "ex'ample.org",
+      'ex*ample.org',
+      'ex%41mple.org', // the URL parser decodes it to example.org
+      'ex$ample.org',
+      'example.123',
+      'example.org\u200b', // a zero-width space: a look-alike of example.org
+      '\uff45xample.org', // a fullwidth e
+      `${'a'.repeat(64)}.org`,
+    ];
+    for (const [i, domain] of domains.entries()) {
+      for (const field of ['to', 'cc', 'bcc', 'reply_to'] as const) {
+        const subject = `bad domain ${i} ${field}`;
+        const res = await send({ ...base, subject, [field]: `someone@${domain}` });
+        expect(res.status, `${field} someone@${domain}`).toBe(422);
+        expect(res.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringContaining(`Invalid \`${field}\` field`) });
+        expect(await stored(subject)).toBe(0);
+      }
+    }
+    // What stays accepted: letters, digits, inner hyphens, an internationalised name, its punycode.
+    for (const to of ['a@mail-1.example.org', 'a@bücher.example', 'a@xn--bcher-kva.example', 'a@EXAMPLE.ORG', `a@${'a'.repeat(63)}.org`]) {
+      const res = await send({ ...base, subject: `good domain ${to}`, to });
+      expect(res.status, to).toBe(200);
+    }
+  });
+
+  it('an attachment of a multipart type, which went out as the preamble of an empty multipart: 422 naming it', async () => {
+    const subject = 'multipart attachment';
+    const res = await send({
+      ...base,
+      subject,
+      attachments: [{ filename: 'a.txt', content: Buffer.from('hello').toString('base64'), content_type: 'multipart/mixed; boundary="x"' }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      statusCode: 422,
+      name: 'validation_error',
+      message: expect.stringContaining('`attachments[0].content_type` may not be a `multipart/*` type'),
+    });
+    expect(await stored(subject)).toBe(0);
+  });
+
+  it('an attachment `path` is refused and never fetched by the server (no SSRF)', async () => {
+    let hits = 0;
+    const target: Server = createServer((_req, res) => {
+      hits++;
+      res.end('secret');
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/latest/meta-data`;
+      const subject = 'attachment path';
+      const { error } = await sdk(server, acme.full.token).emails.send({ ...base, subject, attachments: [{ filename: 'a.txt', path: url }] });
+      expect(error).toMatchObject({ name: 'validation_error', message: expect.stringContaining('attachments[0].path') });
+      const batch = await api(server, '/emails/batch', {
+        method: 'POST',
+        token: acme.full.token,
+        headers: { 'x-batch-validation': 'permissive' },
+        body: JSON.stringify([{ ...base, subject, attachments: [{ filename: 'a.txt', path: url }] }]),
+      });
+      expect(batch.body).toMatchObject({ data: [], errors: [{ index: 0, message: expect.stringContaining('attachments[0].path') }] });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(hits).toBe(0);
+      expect(await stored(subject)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
+  });
+
+  it('a custom header may not override From, To, Bcc, Message-ID, DKIM-Signature or Return-Path, in any case', async () => {
+    for (const name of ['From', 'to', 'BCC', 'Message-Id', 'dkim-signature', 'Return-Path', 'Sender', 'Content-Type', 'Subject']) {
+      const subject = `override ${name}`;
+      const res = await send({ ...base, subject, headers: { [name]: 'x@evil.com' } });
+      expect(res.status, name).toBe(422);
+      expect(res.body).toMatchObject({ name: 'validation_error', message: expect.stringContaining(`may not set \`${name}\``) });
+      expect(await stored(subject)).toBe(0);
+    }
+  });
+
+  it('after refusals, no email of them is stored or delivered', async () => {
+    const before = Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from email')).at(0)!.n);
+    const delivered = mailbox.length;
+    for (const body of [
+      { ...base, to: 'a@example..org' },
+      { ...base, headers: { 'X-A': '' } },
+      { ...base, attachments: [{ filename: 'a', content: 'aGVsbG8=', content_type: 'multipart/related' }] },
+    ]) {
+      const res = await send(body);
+      expect(res.status).toBe(422);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from email')).at(0)!.n)).toBe(before);
+    expect(mailbox.length).toBe(delivered);
+  });
+});
