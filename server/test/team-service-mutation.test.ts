@@ -879,6 +879,26 @@ describe('renewing an invitation link', () => {
   });
 });
 
+describe('an admin removed or made a member after their request was let in', () => {
+  it('can neither invite nor renew a link: FORBIDDEN, nothing written (their links were revoked; a new one would have outlived that)', async () => {
+    const t = await team();
+    const { invitation } = await invite(t);
+    const secondId = await addUser(email('second-admin'));
+    const secondMembership = await addMember(t.teamId, secondId, Role.ADMIN);
+    const second: Actor = { kind: 'user', userId: secondId, teamId: t.teamId, role: Role.ADMIN, sessionId: randomUUID() };
+    await sql(url, 'update membership set role = $1 where id = $2', ['MEMBER', secondMembership]);
+    const address = email('late');
+    expect(await refusal(inviteMember(em(), services, second, { email: address, role: Role.ADMIN }, ip()))).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only admins can do this.',
+    });
+    await sql(url, 'delete from membership where id = $1', [secondMembership]);
+    expect(await refusal(renewInvitationLink(em(), services, second, invitation.id, ip()))).toEqual({ code: 'FORBIDDEN', message: 'Only admins can do this.' });
+    expect(await sql(url, 'select 1 from invitation where email = $1', [address])).toEqual([]);
+    expect(await audits(invitation.id)).toEqual([expect.objectContaining({ action: 'member.invited' })]);
+  });
+});
+
 describe('revoking an invitation', () => {
   it('the link stops working, the invitation leaves the pending list, audited', async () => {
     const t = await team();

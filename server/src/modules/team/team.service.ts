@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, ErrorCode, notFound, unauthenticated } from '../../errors.js';
+import { AppError, badInput, ErrorCode, forbidden, notFound, unauthenticated } from '../../errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { Actor, UserActor } from '../auth/actor.js';
 import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
-import { userActor } from '../auth/session.js';
+import { memberRole, userActor } from '../auth/session.js';
 import { checkPassword, normaliseEmail } from '../auth/validation.js';
 import { sendNotice } from '../mail/notice.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
@@ -48,6 +48,7 @@ export async function inviteMember(
     // double click) each deleted the pending ones they saw, none, and left two live links, one of
     // them out of sight of a revoke; and a person who joined meanwhile got an invitation anyway.
     await lockTeam(tx, actor.teamId);
+    await assertStillAdmin(tx, actor);
     if (await tx.count(Membership, { team: actor.teamId, user: { email } })) throw badInput('email', ALREADY_MEMBER);
     // A new invitation replaces any pending one for the same address.
     await tx.nativeDelete(Invitation, { team: actor.teamId, email, acceptedAt: null });
@@ -172,6 +173,16 @@ async function revokeLinksShownTo(tx: EntityManager, actor: Actor, userId: strin
   for (const r of revoked) recordAudit(tx, actor, 'member.invitation_revoked', r.id, { email: r.email, role: r.role, reason });
 }
 
+/**
+ * Under the team's lock, which removing or demoting an admin takes too: the caller is an admin
+ * still. One removed or made a member after their request was let in, and before it ran, got a
+ * new invitation link after their links had been revoked (revokeLinksShownTo).
+ */
+async function assertStillAdmin(tx: EntityManager, actor: Actor): Promise<void> {
+  if (actor.kind !== 'user') return;
+  if ((await memberRole(tx, { userId: actor.userId, teamId: actor.teamId })) !== Role.ADMIN) throw forbidden('Only admins can do this.');
+}
+
 /** Locks the team row so that two admins cannot demote or remove each other at once. */
 async function assertAnotherAdminRemains(em: EntityManager, teamId: string, membership: Membership): Promise<void> {
   if (membership.role !== Role.ADMIN) return;
@@ -233,6 +244,8 @@ export async function renewInvitationLink(
   const token = randomToken();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
   await em.transactional(async (tx) => {
+    await lockTeam(tx, actor.teamId);
+    await assertStillAdmin(tx, actor);
     // Conditional: an invitation accepted or revoked meanwhile is not revived.
     const renewed = await tx.nativeUpdate(Invitation, pending, {
       tokenHash: sha256Hex(token),
