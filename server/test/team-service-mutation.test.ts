@@ -735,7 +735,13 @@ describe('roles', () => {
     await updateMemberRole(em(), t.admin, t.memberId, Role.ADMIN);
     const results = await Promise.all([t.adminMemberId, t.memberId].map((id) => refusal(updateMemberRole(em(), t.admin, id, Role.MEMBER))));
     expect(results.filter((r) => r === undefined)).toHaveLength(1);
-    expect(results.filter((r) => r !== undefined)).toEqual([{ code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.', field: 'id' }]);
+    const refused = results.filter((r) => r !== undefined);
+    expect(refused).toHaveLength(1);
+    // The other demoted first: the last admin stays. Their own demotion first: they are no admin any more.
+    expect([
+      { code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.', field: 'id' },
+      { code: 'FORBIDDEN', message: 'Only admins can do this.' },
+    ]).toContainEqual(refused[0]);
     expect((await membershipsOf(t.teamId)).map((m) => m.role).sort()).toEqual(['ADMIN', 'MEMBER']);
   });
 });
@@ -896,6 +902,22 @@ describe('an admin removed or made a member after their request was let in', () 
     expect(await refusal(renewInvitationLink(em(), services, second, invitation.id, ip()))).toEqual({ code: 'FORBIDDEN', message: 'Only admins can do this.' });
     expect(await sql(url, 'select 1 from invitation where email = $1', [address])).toEqual([]);
     expect(await audits(invitation.id)).toEqual([expect.objectContaining({ action: 'member.invited' })]);
+  });
+
+  it('can neither promote, demote nor remove a member: FORBIDDEN, nothing changed', async () => {
+    const t = await team();
+    const memberId = await addMember(t.teamId, await addUser(email('member')), Role.MEMBER);
+    const secondId = await addUser(email('second-admin'));
+    const secondMembership = await addMember(t.teamId, secondId, Role.ADMIN);
+    const second: Actor = { kind: 'user', userId: secondId, teamId: t.teamId, role: Role.ADMIN, sessionId: randomUUID() };
+    await sql(url, 'update membership set role = $1 where id = $2', ['MEMBER', secondMembership]);
+    const forbidden = { code: 'FORBIDDEN', message: 'Only admins can do this.' };
+    expect(await refusal(updateMemberRole(em(), second, memberId, Role.ADMIN))).toEqual(forbidden);
+    expect(await refusal(updateMemberRole(em(), second, t.adminMemberId, Role.MEMBER))).toEqual(forbidden);
+    await sql(url, 'delete from membership where id = $1', [secondMembership]);
+    expect(await refusal(removeMember(em(), second, memberId))).toEqual(forbidden);
+    expect((await membershipsOf(t.teamId)).map((m) => m.role).sort()).toEqual(['ADMIN', 'MEMBER']);
+    expect(await audits(memberId)).toEqual([]);
   });
 });
 

@@ -176,7 +176,8 @@ async function revokeLinksShownTo(tx: EntityManager, actor: Actor, userId: strin
 /**
  * Under the team's lock, which removing or demoting an admin takes too: the caller is an admin
  * still. One removed or made a member after their request was let in, and before it ran, got a
- * new invitation link after their links had been revoked (revokeLinksShownTo).
+ * new invitation link after their links had been revoked (revokeLinksShownTo), or promoted,
+ * demoted or removed members with the role they no longer had.
  */
 async function assertStillAdmin(tx: EntityManager, actor: Actor): Promise<void> {
   if (actor.kind !== 'user') return;
@@ -194,6 +195,8 @@ async function assertAnotherAdminRemains(em: EntityManager, teamId: string, memb
 export async function updateMemberRole(em: EntityManager, actor: Actor, memberId: string, role: Role): Promise<Membership> {
   if (!Object.values(Role).includes(role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
   return em.transactional(async (tx) => {
+    await lockTeam(tx, actor.teamId);
+    await assertStillAdmin(tx, actor);
     const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] }) : null;
     if (!membership) throw notFound('Member');
     if (membership.role === role) return membership;
@@ -210,6 +213,8 @@ export async function updateMemberRole(em: EntityManager, actor: Actor, memberId
 
 export async function removeMember(em: EntityManager, actor: Actor, memberId: string): Promise<string> {
   return em.transactional(async (tx) => {
+    await lockTeam(tx, actor.teamId);
+    await assertStillAdmin(tx, actor);
     const membership = isUuid(memberId) ? await tx.findOne(Membership, { id: memberId, team: actor.teamId }, { populate: ['user'] }) : null;
     if (!membership) throw notFound('Member');
     await assertAnotherAdminRemains(tx, actor.teamId, membership);
