@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killLeftovers, type Proc, sleep, spawnServer, stopProc } from './faults-harness.js';
 import { sql, startTestServer, type TestServer } from './harness.js';
 import { api, count, sdk, setUpTeam, type Team } from './rest-harness.js';
 
@@ -269,4 +271,72 @@ describe('refused before anything is stored', () => {
     expect(Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from email')).at(0)!.n)).toBe(before);
     expect(mailbox.length).toBe(delivered);
   });
+});
+
+describe('large emails', () => {
+  let proc: Proc | undefined;
+  let counting: SMTPServer | undefined;
+  afterAll(async () => {
+    if (proc) await stopProc(proc);
+    killLeftovers();
+    await new Promise<void>((resolve) => (counting ? counting.close(() => resolve()) : resolve()));
+  });
+
+  it('40 queued emails of 10 MB each go out from a server with a 256 MB heap: a claim no longer reads every email whole (it died of the heap, and so would each instance that took them next)', async () => {
+    let delivered = 0;
+    counting = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          delivered++;
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => counting!.listen(0, '127.0.0.1', resolve));
+    const smtpUrl = `smtp://127.0.0.1:${(counting.server.address() as AddressInfo).port}`;
+    // One email of 10 MB sent through the API (held for later), then 39 copies queued beside it in SQL.
+    const setup = await startTestServer({ SMTP_URL: smtpUrl, RATE_LIMIT_PER_SECOND: '0' });
+    const team = await setUpTeam(setup, 'Heavy');
+    const res = await api(setup, '/emails', {
+      method: 'POST',
+      token: team.sending.token,
+      body: JSON.stringify({
+        from: 'hello@heavy.com',
+        to: 'a@example.org',
+        subject: 'heavy',
+        text: 'x',
+        scheduled_at: 'in 1 hour',
+        attachments: [{ filename: 'big.bin', content: randomBytes(10 * 1024 * 1024).toString('base64') }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await setup.stop();
+    const n = 40;
+    await sql(
+      setup.databaseUrl,
+      `insert into email (id, team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, status, message_id, created_at, attempts)
+       select gen_random_uuid(), team_id, api_key_id, "from", "to", cc, bcc, reply_to, subject, html, text, headers, tags, attachments, 'queued', message_id, now(), 0
+         from email, generate_series(1, $2 - 1) where id = $1`,
+      [(res.body as { id: string }).id, n],
+    );
+    await sql(setup.databaseUrl, `update email set status = 'queued', scheduled_at = null where id = $1`, [(res.body as { id: string }).id]);
+    proc = await spawnServer({ DATABASE_URL: setup.databaseUrl, SMTP_URL: smtpUrl, NODE_OPTIONS: '--max-old-space-size=256', LOG_LEVEL: 'warn' });
+    let exited = false;
+    void proc.exited.then(() => {
+      exited = true;
+    });
+    const until = Date.now() + 120_000;
+    let sent = 0;
+    while (!exited && sent < n && Date.now() < until) {
+      await sleep(500);
+      sent = Number((await sql<{ n: string }>(setup.databaseUrl, `select count(*) as n from email where status = 'sent'`))[0].n);
+    }
+    expect(exited, proc.output().slice(-2000)).toBe(false);
+    expect(sent).toBe(n);
+    expect(delivered).toBe(n);
+  }, 240_000);
 });

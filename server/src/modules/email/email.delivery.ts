@@ -52,9 +52,24 @@ const DUE = `(status = 'queued' and (next_attempt_at is null or next_attempt_at 
 /** The ids of a batch of pending emails (`due`), oldest first; from the floor when given its parameter's number. */
 const pendingBatch = (due: string, floor?: number) =>
   `select id from email where (${due})${floor ? ` and created_at >= $${floor}` : ''} order by created_at limit ${BATCH} for update skip locked`;
+/**
+ * An email's content (html, text, attachments) up to this size comes with its claim; a larger one
+ * is read when it is sent, a few at a time (LOAD_BYTES). A claim took up to 100 emails whole: 100
+ * emails of 40 MB, which any sending key may queue, were 4 GB in one result, and the instance died
+ * (40 of 10 MB killed one with a 256 MB heap); once their claim lapsed, the next instance took them
+ * and died too, and no email went out any more.
+ */
+const INLINE_BYTES = 256 * 1024;
+/** At most this much content (as stored: attachments compressed) read for a group of large emails; one email at least. */
+const LOAD_BYTES = 32 * 1024 * 1024;
+const CONTENT_BYTES = `coalesce(octet_length(html), 0) + coalesce(octet_length(text), 0) + coalesce(pg_column_size(attachments), 0)`;
 const claim = (floor?: number) => `update email set status = 'sending', claimed_at = now(), attempts = attempts + 1
         where id in (${pendingBatch(DUE, floor)})
-        returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, html, text, headers, attachments, message_id, created_at`;
+        returning id, team_id, attempts, "from", "to", cc, bcc, reply_to, subject, headers, message_id, created_at,
+          ${CONTENT_BYTES} as content_bytes,
+          case when ${CONTENT_BYTES} <= ${INLINE_BYTES} then html end as html,
+          case when ${CONTENT_BYTES} <= ${INLINE_BYTES} then text end as text,
+          case when ${CONTENT_BYTES} <= ${INLINE_BYTES} then attachments end as attachments`;
 const CLAIM = claim();
 const CLAIM_FROM_FLOOR = claim(2);
 const RECORD_OUTCOMES = `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
@@ -78,7 +93,7 @@ type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string
 type Claimed = Pick<
   EmailRow,
   'id' | 'attempts' | 'team_id' | 'from' | 'to' | 'cc' | 'bcc' | 'reply_to' | 'subject' | 'html' | 'text' | 'headers' | 'attachments' | 'message_id'
-> & { created_at: Date };
+> & { created_at: Date; content_bytes: number };
 
 /**
  * Hands accepted emails to the mailer in batches, off the request path. Emails are claimed with
@@ -214,11 +229,11 @@ export class EmailDelivery {
       this.opts.onOutcome?.('failed');
       recorder.add({ id: e.id, status: 'failed', error: DOMAIN_DELETED_ERROR, next_attempt_at: null });
     }
-    try {
-      await this.mailer.sendBatch(
-        sendable.map((e) => toMail(e, keys)),
+    const send = (list: Claimed[]) =>
+      this.mailer.sendBatch(
+        list.map((e) => toMail(e, keys)),
         (i, err) => {
-          const outcome = this.outcome(sendable[i], err);
+          const outcome = this.outcome(list[i], err);
           this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
           if (outcome.status === 'queued') retried++;
           if (outcome.status === 'failed') failed++;
@@ -226,6 +241,10 @@ export class EmailDelivery {
           recorder.add(outcome);
         },
       );
+    try {
+      const large = sendable.filter((e) => e.content_bytes > INLINE_BYTES);
+      await send(large.length === 0 ? sendable : sendable.filter((e) => e.content_bytes <= INLINE_BYTES));
+      for (const group of loadGroups(large)) await send(await this.withContent(group));
     } finally {
       clearInterval(renew);
       await recorder.done();
@@ -282,6 +301,16 @@ export class EmailDelivery {
     };
   }
 
+  /** Large emails with their content, read now: a group of them at a time, never the whole claim. */
+  private async withContent(group: Claimed[]): Promise<Claimed[]> {
+    const { rows } = await this.pool.query<Pick<Claimed, 'id' | 'html' | 'text' | 'attachments'>>(
+      'select id, html, text, attachments from email where id = any($1::uuid[])',
+      [group.map((e) => e.id)],
+    );
+    const content = new Map(rows.map((r) => [r.id, r]));
+    return group.map((e) => ({ ...e, ...content.get(e.id) }));
+  }
+
   /**
    * Each sending domain the team still has, with its DKIM key (null: none), for one batch: one
    * query, keyed by domainKey.
@@ -305,6 +334,21 @@ export class EmailDelivery {
     );
     return rows[0];
   }
+}
+
+/** Large emails in groups of at most LOAD_BYTES of content (one email at least), in claim order. */
+function loadGroups(large: Claimed[]): Claimed[][] {
+  const groups: Claimed[][] = [];
+  let bytes = 0;
+  for (const e of large) {
+    if (groups.length === 0 || bytes + e.content_bytes > LOAD_BYTES) {
+      groups.push([]);
+      bytes = 0;
+    }
+    groups[groups.length - 1].push(e);
+    bytes += e.content_bytes;
+  }
+  return groups;
 }
 
 const sendingDomain = (from: string) => domainOf(parseAddress(from) ?? from);
