@@ -138,11 +138,18 @@ describe('what reaches the relay', () => {
     expect(mail.body).toMatch(/filename\*0\*=utf-8''a%0D%0AX-Evil%3A%203\.txt/);
   });
 
-  it('a header value of 998 characters arrives whole', async () => {
-    const res = await send({ ...base, headers: { 'X-Data': 'v'.repeat(998) } });
+  it('a header value or a subject with nowhere to fold, at their longest (997), goes out on lines of at most 998: no relay breaks them (and their DKIM signature)', async () => {
+    const res = await send({ ...base, subject: 's'.repeat(997), headers: { 'X-Data': 'v'.repeat(997) } });
     expect(res.status).toBe(200);
     const mail = await received((res.body as { id: string }).id);
-    expect(fields(mail.head).find(([n]) => n === 'X-Data')?.[1]).toBe('v'.repeat(998));
+    expect(fields(mail.head).find(([n]) => n === 'X-Data')?.[1]).toBe('v'.repeat(997));
+    expect(fields(mail.head).find(([n]) => n === 'Subject')?.[1]).toBe('s'.repeat(997));
+    for (const line of mail.raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    for (const refused of [{ subject: 's'.repeat(998) }, { headers: { 'X-Data': 'v'.repeat(998) } }]) {
+      const again = await send({ ...base, ...refused });
+      expect(again.status).toBe(422);
+      expect(again.body).toMatchObject({ name: 'validation_error', message: expect.stringContaining('at most 997 characters') });
+    }
   });
 
   it('an internationalised recipient domain is accepted and goes into RCPT TO as punycode, so a relay without SMTPUTF8 takes it', async () => {

@@ -142,10 +142,10 @@ describe('every validation message names its field', () => {
     ['51 tags', { tags: Array.from({ length: 51 }, (_, i) => ({ name: `t${i}`, value: 'v' })) }, '`tags` accepts at most 50 items.'],
     ['a header that is a number', { headers: { 'X-A': 1 } }, '`headers.X-A` must be a string.'],
     ['headers that are a list', { headers: ['X-A: 1'] }, '`headers` must be an object.'],
-    ['a header of 999 characters', { headers: { 'X-A': 'v'.repeat(999) } }, "`headers.X-A` must be at most 998 characters (a header line's limit)."],
+    ['a header of 998 characters', { headers: { 'X-A': 'v'.repeat(998) } }, "`headers.X-A` must be at most 997 characters (a header line's limit)."],
     ['a text that is a number', { text: 1 }, '`text` must be a string.'],
     ['an html that is an object', { html: {} }, '`html` must be a string.'],
-    ['a subject of 999 characters', { subject: 's'.repeat(999) }, '`subject` must be at most 998 characters.'],
+    ['a subject of 998 characters', { subject: 's'.repeat(998) }, '`subject` must be at most 997 characters.'],
   ];
   for (const [label, fields, expected] of cases) {
     it(`${label}: ${expected}`, async () => {

@@ -14,8 +14,13 @@ const ADDRESS = /^[^\s@<>",;()[\]:\\]+@[^\s@<>",;()[\]:\\]+\.[^\s@<>",;()[\]:\\]
 const MAX_ADDRESS_FIELD = 998;
 /** How many headers one email may set: 20,000 (18 MB) were accepted, stored and sent. */
 export const MAX_HEADERS = 100;
-/** A header value's longest form: a header line's limit (RFC 5322). */
-export const MAX_HEADER_VALUE = 998;
+/**
+ * A header value's longest form, and a subject's: a header line's limit (998, RFC 5322) less the
+ * space that starts a folded line. A value with nowhere to fold goes out on a line of its own after
+ * its name, `X-A:` CRLF SP value: at 998 characters that line was 999, which a relay such as
+ * Postfix (smtp_line_length_limit) breaks in two, and the DKIM signature with it.
+ */
+export const MAX_HEADER_VALUE = 997;
 /**
  * `from`'s longest form, display name included: what `email.from` (varchar(320)) keeps, counted
  * as PostgreSQL counts (code points). A longer one was accepted here and then refused by the
@@ -172,7 +177,7 @@ export const sendEmailSchema = z
       message: `\`from\` must be at most ${MAX_FROM} characters, display name included.`,
     }),
     to: addressList('to', 50),
-    subject: z.string().trim().min(1, '`subject` must not be empty.').max(998),
+    subject: z.string().trim().min(1, '`subject` must not be empty.').max(MAX_HEADER_VALUE),
     html: optional(z.string().max(5_000_000)),
     text: optional(z.string().max(5_000_000)),
     cc: optionalList('cc', 50),
