@@ -165,6 +165,22 @@ describe('what reaches the relay', () => {
   });
 });
 
+describe('SMTP smuggling', () => {
+  it('a text or html with bare LF or CR around a dot goes out with CRLF line ends only and its dots stuffed: no relay can read an end of data in it', async () => {
+    const smuggled = 'a\n.\r\nMAIL FROM:<ceo@bank.com>\r\nRCPT TO:<x@example.org>\r\nDATA\r\nFrom: ceo@bank.com\r\n\r\nhi\r\n.\n\r.\rQUIT\r\n';
+    const start = wire.length;
+    const res = await send({ ...base, subject: 'smuggle', text: smuggled, html: `<p>${smuggled}</p>` });
+    expect(res.status).toBe(200);
+    const mail = await received((res.body as { id: string }).id);
+    const data = wire.slice(start);
+    expect(data).not.toMatch(/[^\r]\n|\r[^\n]/);
+    // The message itself ends once, where the relay ended it: one message arrived, from the domain's return path.
+    expect(data.match(/\r\n\.\r\n/g)).toHaveLength(1);
+    expect(mail.from).toBe('bounces@send.acme.com');
+    expect(mailbox.filter((m) => m.from !== 'bounces@send.acme.com')).toEqual([]);
+  });
+});
+
 describe('refused before anything is stored', () => {
   it('an empty (or blank) header value, which the mailer would leave out: 422 naming it', async () => {
     for (const value of ['', '   ']) {
