@@ -181,6 +181,27 @@ describe('SMTP smuggling', () => {
   });
 });
 
+describe('SMTP smuggling through an attachment', () => {
+  for (const type of ['message/rfc822', 'message/global', 'text/plain', 'application/octet-stream']) {
+    it(`an attachment of ${type} whose bytes hold bare LF, CR and a dot goes out with CRLF line ends only`, async () => {
+      const smuggled =
+        'Subject: x\n\nhi\n.\r\nMAIL FROM:<ceo@bank.com>\r\nRCPT TO:<x@example.org>\r\nDATA\r\nFrom: ceo@bank.com\r\n\r\nhi\r\n.\n\r.\rQUIT\r\n\u0000';
+      const start = wire.length;
+      const res = await send({
+        ...base,
+        subject: `smuggle ${type}`,
+        attachments: [{ filename: 'a.eml', content: Buffer.from(smuggled).toString('base64'), content_type: type }],
+      });
+      expect(res.status).toBe(200);
+      await received((res.body as { id: string }).id);
+      const data = wire.slice(start);
+      expect(data).not.toMatch(/[^\r]\n|\r[^\n]/);
+      expect(data.match(/\r\n\.\r\n/g)).toHaveLength(1);
+      expect(mailbox.filter((m) => m.from !== 'bounces@send.acme.com')).toEqual([]);
+    });
+  }
+});
+
 describe('refused before anything is stored', () => {
   it('an empty (or blank) header value, which the mailer would leave out: 422 naming it', async () => {
     for (const value of ['', '   ']) {
