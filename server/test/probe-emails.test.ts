@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -202,6 +202,45 @@ describe('SMTP smuggling through an attachment', () => {
   }
 });
 
+describe('DKIM', () => {
+  it('the signature verifies on what the relay received, whatever the message holds: encoded words, folded lines, custom headers, cc, reply-to, attachments', async () => {
+    const domain = await sdk(server, acme.full.token).domains.get(acme.domainId);
+    const record = (domain.data as unknown as { records: { record: string; value: string }[] }).records.find((r) => r.record === 'DKIM')!;
+    const publicKey = record.value.split('p=')[1];
+    const bodies = [
+      { ...base, subject: 'dkim plain' },
+      {
+        ...base,
+        from: '"Ädä Lövelace, Acme" <hello@acme.com>',
+        to: ['Jörg <joerg@bücher.example>', 'b@example.org'],
+        cc: 'c@example.org',
+        bcc: 'hidden@example.org',
+        reply_to: ['Support <support@acme.com>'],
+        subject: `dkim ${'Grüße ☃ '.repeat(40)}`,
+        html: `<p>${'x'.repeat(5000)}</p>\n.\n`,
+        text: 'line\r\n.\r\nmore  \t \n\n\n',
+        headers: {
+          'X-Note': 'a\u2028b',
+          'X-Long': 'word '.repeat(150).trim(),
+          'X-Data': 'v'.repeat(997),
+          'List-Unsubscribe': '<https://acme.com/u>',
+          References: '<a@b.c> <d@e.f>',
+        },
+        tags: [{ name: 'k', value: 'v' }],
+        attachments: [{ filename: 'Grüße.txt', content: Buffer.from('file\r\n').toString('base64') }],
+      },
+    ];
+    for (const body of bodies) {
+      const res = await send(body);
+      expect(res.status).toBe(200);
+      const mail = await received((res.body as { id: string }).id);
+      expect(verifyDkim(mail.raw, publicKey), body.subject.slice(0, 20)).toBe(true);
+      // and the check can fail: a recipient changed on the way does not verify.
+      expect(verifyDkim(mail.raw.replace(/^To: /m, 'To: x'), publicKey)).toBe(false);
+    }
+  });
+});
+
 describe('refused before anything is stored', () => {
   it('an empty (or blank) header value, which the mailer would leave out: 422 naming it', async () => {
     for (const value of ['', '   ']) {
@@ -384,3 +423,48 @@ describe('large emails', () => {
     expect(delivered).toBe(n);
   }, 240_000);
 });
+
+/** DKIM (rsa-sha256, relaxed/relaxed) verified as a receiver does: as in domain-verification.test.ts. */
+function verifyDkim(raw: string, publicKeyBase64: string): boolean {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headerText = raw.slice(0, split);
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const headers = headerText.split(/\r?\n(?![ \t])/);
+  const sigHeader = headers.find((h) => /^dkim-signature:/i.test(h))!;
+  const relaxed = (h: string) => {
+    const i = h.indexOf(':');
+    return `${h.slice(0, i).trim().toLowerCase()}:${h
+      .slice(i + 1)
+      .replace(/\r?\n/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()}`;
+  };
+  const tags = Object.fromEntries(
+    relaxed(sigHeader)
+      .slice('dkim-signature:'.length)
+      .split(';')
+      .map((t) =>
+        t
+          .trim()
+          .split(/=(.*)/s)
+          .slice(0, 2)
+          .map((s) => s.trim()),
+      ),
+  );
+  const bodyCanon = `${body
+    .replace(/\r?\n/g, '\r\n')
+    .split('\r\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\r\n')
+    .replace(/(\r\n)*$/, '')}\r\n`;
+  if (createHash('sha256').update(bodyCanon).digest('base64') !== tags.bh.replace(/\s+/g, '')) return false;
+  const signed = tags.h.split(':').map((name: string) => headers.find((h) => h.toLowerCase().startsWith(`${name.trim().toLowerCase()}:`)));
+  const data = `${signed
+    .filter(Boolean)
+    .map((h: string | undefined) => `${relaxed(h!)}\r\n`)
+    .join('')}${relaxed(sigHeader).replace(/b=[^;]*$/, 'b=')}`;
+  const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+  return createVerify('RSA-SHA256')
+    .update(data)
+    .verify(key, Buffer.from(tags.b.replace(/\s+/g, ''), 'base64'));
+}
