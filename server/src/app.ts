@@ -307,6 +307,15 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   });
   await apollo.start();
 
+  // At shutdown, Apollo's drain ends every connection it counts no request on, which is one whose
+  // request has begun to arrive but not all its headers yet. That request was still read and run
+  // — an email accepted, stored and logged — while its answer could no longer be written: the
+  // client saw the connection closed and would send it again. Such a request is not run: its
+  // connection is closed unanswered, as if it had come a moment later.
+  app.use((req, _res, next) => {
+    if (req.socket.writableEnded || req.socket.destroyed) return void req.socket.destroy();
+    next();
+  });
   app.use(requestMetrics(metrics));
   app.get('/metrics', metricsRoute(metrics, config.METRICS_TOKEN));
   app.use(

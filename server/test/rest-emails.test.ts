@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
@@ -564,6 +565,44 @@ describe('delivery from the floor', () => {
 });
 
 describe('graceful shutdown', () => {
+  it('does not run a request whose headers were still arriving when shutdown ended its connection: nothing sent, nothing logged', async () => {
+    const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+    const a = await signUpAdmin(s, 'Half open');
+    await a.client.gql(`mutation { createDomain(input: { name: "half.test" }) { id } }`);
+    const key = await a.client.gql(`mutation { createApiKey(input: { name: "half", permission: SENDING_ACCESS }) { token } }`);
+    const token = key.data!.createApiKey.token as string;
+    const { port } = new URL(s.url);
+    // Half-open allowed: the client may still send once the server has ended its side.
+    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
+    let received = '';
+    socket.on('data', (d) => {
+      received += d.toString();
+    });
+    const ended = new Promise<void>((r) => socket.once('end', r));
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    // The request has begun (so the connection is not idle), its headers not all there yet.
+    socket.write('POST /api/emails HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    const databaseUrl = s.databaseUrl;
+    const stopping = s.stop();
+    // Shutdown ends the connection (its side only), counting no request on it yet.
+    await ended;
+    const body = JSON.stringify({ from: 'a@half.test', to: 'b@example.org', subject: 'late', text: 't' });
+    // Sent, not ended: the client waits for its answer, as a fetch does.
+    socket.write(`Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    // Shutdown is done once the server has closed its connections, this one included.
+    await stopping;
+    socket.destroy();
+    await closed;
+    // Not run: no email stored, sent or logged that its client could not be told of (it would send it again).
+    expect(received).toBe('');
+    const [emails] = await sql<{ n: string }>(databaseUrl, `select count(*) as n from email where subject = 'late'`);
+    const [logs] = await sql<{ n: string }>(databaseUrl, `select count(*) as n from usage_log where endpoint = '/emails'`);
+    expect(Number(emails.n)).toBe(0);
+    expect(Number(logs.n)).toBe(0);
+  });
+
   it('loses no usage log under load', async () => {
     const s = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
     const a = await signUpAdmin(s, 'Load');
