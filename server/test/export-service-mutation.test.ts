@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError, badInput, ErrorCode } from '../src/errors.js';
 import { Permission } from '../src/modules/api-key/api-key.entity.js';
 import type { Actor } from '../src/modules/auth/actor.js';
@@ -22,9 +22,11 @@ import {
   detailUrl,
   downloadUrl,
   EXPORT_QUEUE,
+  ExportInterrupted,
   estimateExport,
   expireExports,
   failExport,
+  failInterruptedExports,
   findExport,
   localExportWorkers,
   runExport,
@@ -943,5 +945,384 @@ describe('resources: each exports its own list, narrowed by its own filter', () 
       domainExport.check = saved;
     }
     expect((await createExport(em(), services, t.admin, { resource: ExportResource.DOMAINS })).rowCount).toBe(11);
+  });
+});
+
+/** Log lines written from now until `restore` (services.logger swapped for one that keeps them). */
+function captureLogs() {
+  const lines: { level: number; msg: string; exportId?: string; err?: { message: string } }[] = [];
+  const logger = services.logger;
+  services.logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return {
+    /** The lines of one message: their level, export and error's message. */
+    of: (msg: string) => lines.filter((l) => l.msg === msg).map((l) => ({ level: l.level, exportId: l.exportId, err: l.err?.message })),
+    restore: () => {
+      services.logger = logger;
+    },
+  };
+}
+/** A trigger for the length of a test: `body` (PL/pgSQL, `new` is the row) runs before `event`. Answers how to drop it. */
+async function trigger(event: string, body: string): Promise<() => Promise<unknown>> {
+  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  await sql(
+    url,
+    `create function ${name}() returns trigger language plpgsql as $$ begin ${body}; return new; end $$;
+     create trigger ${name} before ${event} for each row execute function ${name}();`,
+  );
+  const table = event.split(' on ')[1].split(' ')[0];
+  return () => sql(url, `drop trigger ${name} on ${table}; drop function ${name}()`);
+}
+/** Until dropped, the chunks of the team's exports are refused with PostgreSQL's error `errcode` ('57014': cancelled). */
+const refuseChunks = (teamId: string, errcode: string) =>
+  trigger(
+    'insert on export_chunk',
+    `if exists (select 1 from export e where e.id = new.export_id and e.team_id = '${teamId}') then raise exception 'chunk refused' using errcode = '${errcode}'; end if`,
+  );
+/** Until dropped, the team's exports cannot be marked FAILED. */
+const refuseFailed = (teamId: string) =>
+  trigger('update on export', `if new.status = 'FAILED' and new.team_id = '${teamId}' then raise exception 'FAILED refused'; end if`);
+/** What a call threw (undefined when it did not), and the export it made for the team. */
+async function madeBy(teamId: string, run: () => Promise<unknown>): Promise<{ error: unknown; id: string }> {
+  const ids = async () => (await sql<{ id: string }>(url, 'select id from export where team_id = $1', [teamId])).map((r) => r.id);
+  const before = await ids();
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const made = (await ids()).filter((id) => !before.includes(id));
+  expect(made).toHaveLength(1);
+  return { error, id: made[0] };
+}
+/** The thrown error of a run (or what it answered, when it did not throw). */
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    (v) => v,
+    (e: unknown) => e,
+  );
+const INTERRUPTED = 'The export could not be written. Try again.';
+const SHUTTING_DOWN = 'This server is shutting down: create the export again.';
+
+describe('a small export that fails while it is written in its request', () => {
+  it('cancelled because this instance is stopping (draining): SERVICE_UNAVAILABLE and FAILED; if it cannot be marked FAILED, that is logged with the export', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const saved = services.draining;
+    // What this instance's stop does to a statement still running after the grace (faults-export-inline.test.ts): a cancel.
+    const dropChunks = await refuseChunks(t.teamId, '57014');
+    const logs = captureLogs();
+    services.draining = AbortSignal.abort();
+    try {
+      const cancelled = await madeBy(t.teamId, () => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+      expect(cancelled.error).toBeInstanceOf(AppError);
+      expect(cancelled.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: SHUTTING_DOWN });
+      // FAILED before the request is answered (its pools close next).
+      expect(await row(cancelled.id)).toMatchObject({ status: 'FAILED', error: INTERRUPTED, completed: true });
+
+      const dropFailed = await refuseFailed(t.teamId);
+      try {
+        const kept = await madeBy(t.teamId, () => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+        expect(kept.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: SHUTTING_DOWN });
+        expect(logs.of('could not mark an interrupted export FAILED')).toEqual([
+          { level: 40, exportId: kept.id, err: expect.stringContaining('FAILED refused') },
+        ]);
+        expect((await row(kept.id)).status).toBe('PROCESSING');
+      } finally {
+        await dropFailed();
+      }
+    } finally {
+      services.draining = saved;
+      logs.restore();
+      await dropChunks();
+    }
+  });
+
+  it('any other failure (a cancel while the instance is not stopping, an error while it is): the error as it is, and FAILED; if that is refused, logged', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const saved = services.draining;
+    const logs = captureLogs();
+    try {
+      // Cancelled, but not by this instance's stop (an operator's pg_cancel_backend, say); then with
+      // services that have no draining signal (Services.draining is optional).
+      let drop = await refuseChunks(t.teamId, '57014');
+      for (const draining of [saved, undefined]) {
+        services.draining = draining;
+        const { error, id } = await madeBy(t.teamId, () => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+        expect(error, String(draining)).not.toBeInstanceOf(AppError);
+        expect(error, String(draining)).toMatchObject({ code: '57014', message: 'chunk refused' });
+        await waitFor(async () => ((await row(id)).status === 'FAILED' ? true : undefined), 5000, 'the export to be FAILED');
+        expect(await row(id)).toMatchObject({ status: 'FAILED', error: INTERRUPTED });
+      }
+      await drop();
+
+      // Another error while the instance is stopping: not answered as a shutdown.
+      drop = await refuseChunks(t.teamId, 'P0001');
+      services.draining = AbortSignal.abort();
+      const stopping = await madeBy(t.teamId, () => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+      expect(stopping.error).not.toBeInstanceOf(AppError);
+      expect(stopping.error).toMatchObject({ code: 'P0001', message: 'chunk refused' });
+      await waitFor(async () => ((await row(stopping.id)).status === 'FAILED' ? true : undefined), 5000, 'the export to be FAILED');
+
+      // Marking it FAILED refused: logged with the export, which is left to failInterruptedExports.
+      services.draining = saved;
+      const dropFailed = await refuseFailed(t.teamId);
+      try {
+        const left = await madeBy(t.teamId, () => createExport(em(), services, t.admin, { resource: ExportResource.CONTACTS }));
+        expect(left.error).toMatchObject({ code: 'P0001', message: 'chunk refused' });
+        const line = await waitFor(() => logs.of('could not mark an interrupted export FAILED')[0], 5000, 'the log line');
+        expect(line).toEqual({ level: 40, exportId: left.id, err: expect.stringContaining('FAILED refused') });
+        expect((await row(left.id)).status).toBe('PROCESSING');
+      } finally {
+        await dropFailed();
+      }
+      await drop();
+    } finally {
+      services.draining = saved;
+      logs.restore();
+    }
+  });
+});
+
+describe('a background export stopped', () => {
+  it('by its instance stopping: its statements are cancelled and it throws ExportInterrupted (its job retried), names no attempt, stays PROCESSING', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 20);
+    const id = await pending(t, ExportResource.CONTACTS);
+    const saved = services.stopping;
+    const stopping = new AbortController();
+    services.stopping = stopping.signal;
+    const lock = await lockTable('contact');
+    let err: unknown;
+    try {
+      const run = runExport(services, id, { email: true, teamSlots: 1 });
+      run.catch(() => undefined);
+      await blockedCopy();
+      expect((await row(id)).writing_attempt).toBeTruthy();
+      stopping.abort();
+      err = await outcome(run);
+    } finally {
+      await lock.release();
+      services.stopping = saved;
+    }
+    expect(err).toBeInstanceOf(ExportInterrupted);
+    // The worker logs its message and lets pg-boss retry the job (export.jobs.ts).
+    const { name, message } = err as Error;
+    expect({ name, message }).toEqual({ name: 'ExportInterrupted', message: 'export interrupted: this instance is shutting down; its job is retried' });
+    expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null, error: null });
+    // The retry writes it.
+    expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
+    expect(await row(id)).toMatchObject({ status: 'READY', row_count: 20 });
+  });
+
+  it('by an error while its instance is not stopping (or has no stop signal): the error as it is, not ExportInterrupted, and no attempt named', async () => {
+    const t = await team();
+    await addDomains(t.teamId, 3);
+    const saved = services.stopping;
+    const drop = await refuseChunks(t.teamId, 'P0001');
+    try {
+      for (const stopping of [saved, undefined]) {
+        services.stopping = stopping;
+        const id = await pending(t, ExportResource.DOMAINS);
+        const err = await outcome(runExport(services, id, { email: false, teamSlots: 1 }));
+        expect(err, String(stopping)).not.toBeInstanceOf(ExportInterrupted);
+        expect(err, String(stopping)).toMatchObject({ code: 'P0001', message: 'chunk refused' });
+        expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null });
+      }
+    } finally {
+      services.stopping = saved;
+      await drop();
+    }
+  });
+
+  describe('at its check of whether it is still wanted (every 4 MB)', () => {
+    let t: T;
+    beforeAll(async () => {
+      t = await team('Large');
+      // ~5 MB: the writer asks once, after its first 4 MB.
+      await addEmails(t.teamId, 1001, 0, 250);
+    });
+
+    it('once its instance is stopping (a cancel that found no statement running): ExportInterrupted, PROCESSING, no attempt named', async () => {
+      const id = await pending(t, ExportResource.EMAILS);
+      const saved = services.stopping;
+      const lock = await lockTable('email');
+      let run: Promise<unknown> | undefined;
+      try {
+        run = runExport(services, id, { email: true, teamSlots: 1 });
+        run.catch(() => undefined);
+        await blockedCopy();
+        // Stopping from now on; the run's statements are not cancelled (it listens to the signal it started with).
+        services.stopping = AbortSignal.abort();
+      } finally {
+        await lock.release();
+      }
+      let err: unknown;
+      try {
+        err = await outcome(run);
+      } finally {
+        services.stopping = saved;
+      }
+      expect(err).toBeInstanceOf(ExportInterrupted);
+      expect(await row(id)).toMatchObject({ status: 'PROCESSING', writing_attempt: null, file_attempt: null, row_count: null });
+    });
+
+    it('when the check itself fails (no connection came free, say): logged with the export, and the export written on to READY', async () => {
+      const id = await pending(t, ExportResource.EMAILS);
+      const conn = services.orm.em.getConnection();
+      const execute = conn.execute.bind(conn) as (...args: unknown[]) => Promise<unknown>;
+      const check = vi
+        .spyOn(conn, 'execute')
+        .mockImplementation(((query: string, ...rest: unknown[]) =>
+          query === 'select status from export where id = ?' ? Promise.reject(new Error('no connection came free')) : execute(query, ...rest)) as never);
+      const logs = captureLogs();
+      const saved = services.stopping;
+      // Services without a stop signal (Services.stopping is optional) check as well.
+      services.stopping = undefined;
+      try {
+        expect(await runExport(services, id, { email: false, teamSlots: 1 })).toBe('done');
+      } finally {
+        services.stopping = saved;
+        check.mockRestore();
+        logs.restore();
+      }
+      expect(await row(id)).toMatchObject({ status: 'READY', row_count: 1001, processed_rows: 1001, writing_attempt: null });
+      const lines = logs.of('could not check whether the export is still wanted; writing on');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line).toEqual({ level: 40, exportId: id, err: 'no connection came free' });
+    });
+  });
+});
+
+describe("the team's count slots and the count's deadline", () => {
+  /** The export counts of this database waiting on a lock (each holding a connection), and their backends. */
+  const blockedCounts = async () =>
+    (
+      await sql<{ pid: number }>(
+        url,
+        `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'select count(*) as n from (%'`,
+      )
+    ).map((r) => r.pid);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const contacts = { resource: ExportResource.CONTACTS };
+
+  it('a count waiting for a slot gets the slot of the count that ends, rather than giving up', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const lock = await lockTable('contact');
+    let asked: Promise<unknown[]> | undefined;
+    try {
+      // Three at once: two count (held by the lock), the third waits for a slot, up to 3 s.
+      asked = Promise.all([1, 2, 3].map(() => estimateExport(em(), t.admin, contacts, 4000)));
+      asked.catch(() => undefined);
+      await waitFor(async () => ((await blockedCounts()).length === 2 ? true : undefined), 3000, 'two counts');
+      await sleep(200);
+      expect(await blockedCounts()).toHaveLength(2);
+    } finally {
+      await lock.release();
+    }
+    expect(await asked).toEqual([1, 2, 3].map(() => ({ rowCount: 3, exact: true })));
+  });
+
+  it("a count waiting for a slot gives up at the end of the count's share, answered then, not when a slot comes free", async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const lock = await lockTable('contact');
+    try {
+      // Two counts with 5 s take the slots, held by the lock; a third, with 1 s, may wait 750 ms for one.
+      const held = [1, 2].map(() => outcome(estimateExport(em(), t.admin, contacts, 5000)));
+      await waitFor(async () => ((await blockedCounts()).length === 2 ? true : undefined), 3000, 'two counts');
+      const third = estimateExport(em(), t.admin, contacts, 1000);
+      third.catch(() => undefined);
+      expect(await Promise.race([third, sleep(2000).then(() => 'still waiting')])).toEqual({ rowCount: 1001, exact: false });
+      expect(await blockedCounts()).toHaveLength(2);
+      await lock.release();
+      expect(await Promise.all(held)).toEqual([1, 2].map(() => ({ rowCount: 3, exact: true })));
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  });
+
+  it('a slot stays taken while its count runs when another of the team ends: never more than two counts at once', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    await addDomains(t.teamId, 1);
+    const lock = await lockTable('contact');
+    const asked: Promise<unknown>[] = [];
+    try {
+      asked.push(estimateExport(em(), t.admin, contacts, 5000));
+      await waitFor(async () => ((await blockedCounts()).length === 1 ? true : undefined), 3000, 'a count');
+      // Another count of the team starts and ends (its table is not locked): one slot is still taken.
+      expect(await estimateExport(em(), t.admin, { resource: ExportResource.DOMAINS }, 5000)).toEqual({ rowCount: 1, exact: true });
+      asked.push(estimateExport(em(), t.admin, contacts, 5000), estimateExport(em(), t.admin, contacts, 5000));
+      for (const p of asked) p.catch(() => undefined);
+      await waitFor(async () => ((await blockedCounts()).length >= 2 ? true : undefined), 3000, 'two counts');
+      let most = 0;
+      for (let i = 0; i < 15; i++) {
+        most = Math.max(most, (await blockedCounts()).length);
+        await sleep(20);
+      }
+      expect(most).toBe(2);
+    } finally {
+      await lock.release();
+    }
+    expect(await Promise.all(asked)).toEqual([1, 2, 3].map(() => ({ rowCount: 3, exact: true })));
+  });
+
+  it('the count has three quarters of the deadline: one that would end after them is cut short, and the estimate answers', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const lock = await lockTable('contact');
+    // Deadline 3 s: the count is cut at 2.25 s; the lock goes at 2.6 s, within the estimate's share.
+    const released = sleep(2600).then(() => lock.release());
+    try {
+      const estimate = await estimateExport(em(), t.admin, contacts, 3000);
+      expect(estimate.exact).toBe(false);
+      expect(estimate.rowCount).toBeGreaterThan(1000);
+    } finally {
+      await released;
+    }
+  });
+
+  it('given no time, it runs no statement: more than 1,000, not exact', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    expect(await estimateExport(em(), t.admin, contacts, 0)).toEqual({ rowCount: 1001, exact: false });
+    expect(await estimateExport(em(), t.admin, contacts, 2000)).toEqual({ rowCount: 3, exact: true });
+  });
+
+  it('a count that fails otherwise than by its timeout (its connection ended) fails the estimate: it is not taken for "more than 1,000"', async () => {
+    const t = await team();
+    await addContacts(t.teamId, 3);
+    const lock = await lockTable('contact');
+    try {
+      const asked = outcome(estimateExport(em(), t.admin, contacts, 3000));
+      const [pid] = await waitFor(async () => ((await blockedCounts()).length ? blockedCounts() : undefined), 3000, 'the count');
+      await sql(url, 'select pg_terminate_backend($1)', [pid]);
+      const err = await asked;
+      expect(err).toBeInstanceOf(Error);
+    } finally {
+      await lock.release();
+    }
+    expect(await estimateExport(em(), t.admin, contacts, 2000)).toEqual({ rowCount: 3, exact: true });
+  });
+});
+
+describe('failInterruptedExports', () => {
+  it('fails an export PROCESSING for 10 minutes without a job, with its reason, and tells its subscribers', async () => {
+    const t = await team();
+    const [{ id }] = await sql<{ id: string }>(
+      url,
+      `insert into export (id, team_id, resource, filters, status, processed_rows, created_at)
+       values (gen_random_uuid(), $1, 'CONTACTS', '{}', 'PROCESSING', 0, now() - interval '10 minutes 1 second') returning id`,
+      [t.teamId],
+    );
+    const progress = progressOf(id);
+    try {
+      expect(await failInterruptedExports(services)).toBeGreaterThanOrEqual(1);
+      await waitFor(() => (progress.heard.n > 0 ? true : undefined), 5000, 'a notification');
+    } finally {
+      progress.off();
+    }
+    expect(await row(id)).toMatchObject({ status: 'FAILED', error: INTERRUPTED, completed: true });
   });
 });
