@@ -25,7 +25,11 @@ export const MODULES = {
   // api-key-verifier-mutation.test.ts: the verifier on a database, no server (its caches seen through beforeLookup).
   'api-key-verifier': { mutate: 'src/modules/api-key/api-key.verifier.ts', tests: ['test/api-key-verifier-mutation.test.ts'] },
   // team-service-mutation.test.ts: the service on a database with real throttles and the outbox mailer, no server.
-  'team-service': { mutate: 'src/modules/team/team.service.ts', tests: ['test/team-service-mutation.test.ts', 'test/teams.test.ts'] },
+  // probe-accounts.test.ts: two teams' invitations accepted at once, switchTeam, links of a removed admin (2026-12-05).
+  'team-service': {
+    mutate: 'src/modules/team/team.service.ts',
+    tests: ['test/team-service-mutation.test.ts', 'test/teams.test.ts', 'test/probe-accounts.test.ts'],
+  },
   // export-service-mutation.test.ts: the service and the resources on a database, in an app of its own with
   // WORKERS=false (no request; each background run is made by the test). exports.test.ts and
   // export-rules.test.ts are left out of their runs: each surviving mutant started their servers again
