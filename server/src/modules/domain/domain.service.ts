@@ -4,6 +4,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import { badInput, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
+import { isAsciiHostName } from '../../lib/host-name.js';
 import { isUuid } from '../../lib/ids.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -19,8 +20,6 @@ import { checkDomainRecords, createResolver, DKIM_SELECTOR, expectedRecords, mai
 
 export type { DomainFilter };
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
 const DUPLICATE = 'This domain already exists in your team.';
 
 /**
@@ -32,8 +31,7 @@ export const DOMAIN_NAME_MAX = 253 - `${DKIM_SELECTOR}._domainkey.`.length;
 export function normaliseDomainName(raw: string): string {
   const name = raw.trim().toLowerCase().replace(/\.$/, '');
   if (!name) throw badInput('name', 'Domain name is required.');
-  const labels = name.split('.');
-  if (name.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels[labels.length - 1])) {
+  if (!isAsciiHostName(name)) {
     // An internationalised name is taken in its ASCII (punycode) form, which its records use: say which.
     const ascii = domainToASCII(name);
     // Only a name that has one (xn--): never a look-alike mapped onto plain ASCII (ｅxample.com, a zero-width space).

@@ -1,6 +1,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
+import { isAsciiHostName } from '../../lib/host-name.js';
 import { type Body, onlyFields } from '../../rest/body.js';
 
 /**
@@ -63,9 +64,6 @@ export function parseAddress(raw: string): string | null {
   return `${address.slice(0, at)}@${domain}`;
 }
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
-
 /**
  * Whether a mail domain (lower-cased) is a host name, in the ASCII form DNS and SMTP use: labels
  * of letters, digits and inner hyphens, a top-level label of letters (as the Domains page asks of
@@ -85,8 +83,7 @@ function isHostName(domain: string): boolean {
     ascii = domainToASCII(domain);
     if (ascii === '' || domainToUnicode(ascii) !== domain.normalize('NFC')) return false;
   }
-  const labels = ascii.split('.');
-  return ascii.length <= 253 && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TLD.test(labels[labels.length - 1]);
+  return isAsciiHostName(ascii);
 }
 
 export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
