@@ -16,7 +16,6 @@ import { lockTeam } from './team.lock.js';
 
 const INVITATION_TTL_MS = 7 * 86_400_000;
 const INVALID_INVITATION = 'This invitation is invalid, already used or expired.';
-const ALREADY_MEMBER = 'This person is already a member of the team.';
 
 export const findTeam = (em: EntityManager, teamId: string) => em.findOneOrFail(Team, teamId);
 
@@ -39,8 +38,8 @@ export async function inviteMember(
 ): Promise<{ invitation: Invitation; token: string }> {
   const email = normaliseEmail(input.email);
   if (!Object.values(Role).includes(input.role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
-  const alreadyMember = await em.count(Membership, { team: actor.teamId, user: { email } });
-  if (alreadyMember) throw badInput('email', ALREADY_MEMBER);
+  // Before the throttle, which an invitation that cannot be sent does not spend; again under the lock.
+  await assertNotMember(em, actor.teamId, email);
   await services.invitationThrottle.attempt(actor.teamId, ip, email);
   const token = randomToken();
   const invitation = await em.transactional(async (tx) => {
@@ -49,7 +48,7 @@ export async function inviteMember(
     // them out of sight of a revoke; and a person who joined meanwhile got an invitation anyway.
     await lockTeam(tx, actor.teamId);
     await assertStillAdmin(tx, actor);
-    if (await tx.count(Membership, { team: actor.teamId, user: { email } })) throw badInput('email', ALREADY_MEMBER);
+    await assertNotMember(tx, actor.teamId, email);
     // A new invitation replaces any pending one for the same address.
     await tx.nativeDelete(Invitation, { team: actor.teamId, email, acceptedAt: null });
     const inv = new Invitation(
@@ -160,6 +159,10 @@ export async function acceptInvitation(
   return signedIn;
 }
 
+async function assertNotMember(em: EntityManager, teamId: string, email: string): Promise<void> {
+  if (await em.count(Membership, { team: teamId, user: { email } })) throw badInput('email', 'This person is already a member of the team.');
+}
+
 /**
  * Revokes the team's pending invitations whose current link a user was shown (they sent it, or
  * renewed it), each audited with why. A removed admin who had kept such a link accepted it after
@@ -184,10 +187,9 @@ async function assertStillAdmin(tx: EntityManager, actor: Actor): Promise<void> 
   if ((await memberRole(tx, { userId: actor.userId, teamId: actor.teamId })) !== Role.ADMIN) throw forbidden('Only admins can do this.');
 }
 
-/** Locks the team row so that two admins cannot demote or remove each other at once. */
+/** Under the team's lock (its callers take it), so that two admins cannot demote or remove each other at once. */
 async function assertAnotherAdminRemains(em: EntityManager, teamId: string, membership: Membership): Promise<void> {
   if (membership.role !== Role.ADMIN) return;
-  await lockTeam(em, teamId);
   const admins = await em.count(Membership, { team: teamId, role: Role.ADMIN });
   if (admins <= 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A team needs at least one admin.', { field: 'id' });
 }
