@@ -173,7 +173,8 @@ describe('export downloads made with a key', () => {
   });
   afterAll(() => server?.stop());
 
-  it('are logged, counted and rate-limited like any other request of that key', async () => {
+  /** A new export of the team's domains, once written: its id. */
+  async function readyExport(): Promise<string> {
     const created = await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`);
     const id = created.data!.createExport.id as string;
     await waitFor(
@@ -181,6 +182,11 @@ describe('export downloads made with a key', () => {
       20_000,
       'the export to be written',
     );
+    return id;
+  }
+
+  it('are logged, counted and rate-limited like any other request of that key', async () => {
+    const id = await readyExport();
     const first = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { authorization: `Bearer ${team.full.token}` } });
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/^id,name,region,status,created_at\n/);
@@ -210,13 +216,7 @@ describe('export downloads made with a key', () => {
 
   it('one cut short after its first bytes (never ended) is logged too, as not downloaded', async () => {
     const key = await createKey(team.admin, { name: 'Cut short', permission: 'FULL_ACCESS' });
-    const created = await team.admin.gql(`mutation { createExport(input: { resource: DOMAINS, filters: {} }) { id } }`);
-    const id = created.data!.createExport.id as string;
-    await waitFor(
-      async () => ((await team.admin.gql(`query($id: ID!) { export(id: $id) { status } }`, { id })).data?.export?.status === 'READY' ? true : undefined),
-      20_000,
-      'the export to be written',
-    );
+    const id = await readyExport();
     // Its stored file shorter than its size: the server sends what it has, then cuts the response off.
     await sql(server.databaseUrl, 'update export set file_size = file_size + 100 where id = $1', [id]);
     await new Promise((r) => setTimeout(r, 1100)); // the team's 1 request a second, spent by the test before
