@@ -370,7 +370,15 @@ export async function findLogPosition(
 export const encodeLogCursor = (p: LogPosition) => Buffer.from(`${p.at}|${p.id}`).toString('base64url');
 export function decodeLogCursor(cursor: string): LogPosition {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || Number.isNaN(Date.parse(at)) || !isStorableDate(new Date(at)))
-    throw badInput('after', 'Invalid cursor.');
+  if (!id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || !isCalendarTime(at)) throw badInput('after', 'Invalid cursor.');
   return { at, id };
+}
+
+/**
+ * Whether ISO text names a real instant as written: JavaScript rolls 2026-02-30 over into March
+ * (and 24:00 into the next day), where PostgreSQL refuses it and a forged cursor was a 500.
+ */
+function isCalendarTime(at: string): boolean {
+  const d = new Date(at);
+  return !Number.isNaN(d.getTime()) && isStorableDate(d) && d.toISOString().slice(0, 19) === at.slice(0, 19);
 }
