@@ -41,7 +41,7 @@ export function exportDownload(services: Services) {
     // Made with a key, the download is logged and counted like any other request of that key.
     finishWhenDone(admission, req, res, 'close', () => ({
       requestBody: null,
-      responseBody: res.statusCode === 200 ? { downloaded: res.writableFinished } : (res.locals.errorBody ?? null),
+      responseBody: res.statusCode === 200 ? (req.method === 'HEAD' ? null : { downloaded: res.writableFinished }) : (res.locals.errorBody ?? null),
     }));
     res.set(admission.headers);
     if (admission.refusal) return refuse(res, admission.refusal);
@@ -53,6 +53,10 @@ export function exportDownload(services: Services) {
     if (!exp) return fail(res, 404, 'not_found', 'Export not found.');
     if (!canManage(actor)) return fail(res, 403, 'forbidden', 'Only admins can download exports.');
     let status: ExportStatus | 'WRITING' = effectiveStatus(exp);
+    // HEAD: what a GET would answer now, without its body — no slot, no read of the file, no
+    // audit entry. Served by the GET below, a HEAD read (and, while PROCESSING, followed) the whole
+    // file and was audited as a download.
+    if (req.method === 'HEAD') return head(res, exp, status);
     if (status === ExportStatus.PROCESSING) {
       // Followed as it is written, once an attempt has started (a queued export waits its turn).
       status = await waitForStart(services, res, exp.id);
@@ -85,12 +89,7 @@ export function exportDownload(services: Services) {
       client.release();
       throw err;
     }
-    res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
-    res.setHeader('cache-control', 'private, no-store');
-    // While it is written the size is not known: the response is chunked, and cut short (never
-    // ended) when the export fails, so that no client takes a part for the whole file.
-    if (status === ExportStatus.READY && exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
+    fileHeaders(res, exp, status);
     let broken: Error | undefined;
     try {
       const outcome =
@@ -124,6 +123,27 @@ export function exportDownload(services: Services) {
     }
     res.end();
   };
+}
+
+/** The headers of the file's response. */
+function fileHeaders(res: Response, exp: Export, status: ExportStatus | 'WRITING'): void {
+  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader('content-disposition', `attachment; filename="${fileName(exp)}"`);
+  res.setHeader('cache-control', 'private, no-store');
+  // While it is written the size is not known: the response is chunked, and cut short (never
+  // ended) when the export fails, so that no client takes a part for the whole file.
+  if (status === ExportStatus.READY && exp.fileSize !== null && exp.fileSize !== undefined) res.setHeader('content-length', String(exp.fileSize));
+}
+
+/** A HEAD of a download: the status and headers a GET would start with, at once. */
+function head(res: Response, exp: Export, status: ExportStatus): void {
+  if (status === ExportStatus.EXPIRED) fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
+  else if (status === ExportStatus.FAILED) fail(res, 409, 'export_not_ready', 'This export failed.');
+  else if (status === ExportStatus.READY && !exp.fileAttempt) fail(res, 409, 'export_not_ready', 'This export is still being prepared.');
+  else {
+    fileHeaders(res, exp, status);
+    res.status(200).end();
+  }
 }
 
 const FOLLOW_RETRY_SECONDS = 10;

@@ -1,0 +1,81 @@
+// Exports as a reviewer who had not seen the other tests attacked them: what broke, fixed, and
+// pinned here as a client would notice it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { createKey } from './rest-harness.js';
+
+const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount downloadUrl } }`;
+
+let server: TestServer;
+let admin: TestClient;
+let teamId: string;
+
+const local = (link: string) => link.replace(server.config.PUBLIC_URL, server.url);
+const downloadsAudited = async (id: string) =>
+  Number(
+    (await sql<{ n: string }>(server.databaseUrl, `select count(*) as n from audit_event where action = 'export.downloaded' and target_id = $1`, [id]))[0].n,
+  );
+
+beforeAll(async () => {
+  // A download of an export that has not started waits this long before its 409.
+  server = await startTestServer({ EXPORT_DOWNLOAD_WAIT_SECONDS: '4' });
+  const a = await signUpAdmin(server, 'Probed exports');
+  admin = a.client;
+  teamId = a.user.team.id;
+  for (const name of ['a.example.com', 'b.example.com']) {
+    await admin.gql(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }`, { input: { name } });
+  }
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('HEAD of an export download', () => {
+  it('answers a READY export with the headers of its file and no body, without counting as a download', async () => {
+    const exp = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    expect(exp.status).toBe('READY');
+    const res = await fetch(local(exp.downloadUrl), { method: 'HEAD', headers: { cookie: admin.cookie! } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="keyring-domains-.*\.csv"$/);
+    const [{ size }] = await sql<{ size: number }>(server.databaseUrl, 'select file_size::float8 as size from export where id = $1', [exp.id]);
+    expect(res.headers.get('content-length')).toBe(String(size));
+    expect(await res.text()).toBe('');
+    // Nothing was downloaded: the audit trail says so.
+    expect(await downloadsAudited(exp.id)).toBe(0);
+    // A GET afterwards is the file, audited once.
+    const got = await fetch(local(exp.downloadUrl), { headers: { cookie: admin.cookie! } });
+    expect((await got.text()).split('\n')[0]).toBe('id,name,region,status,created_at');
+    expect(await downloadsAudited(exp.id)).toBe(1);
+  });
+
+  it('answers a PROCESSING export at once, neither waiting for it to start nor following it to the end', async () => {
+    const id = await insertProcessingExport(server.databaseUrl, teamId);
+    const { token } = await createKey(admin, { name: 'Downloads', permission: 'FULL_ACCESS' });
+    const started = Date.now();
+    const res = await fetch(`${server.url}/api/exports/${id}/download`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    // Its size is not known while it is written.
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(await downloadsAudited(id)).toBe(0);
+  });
+
+  it('answers FAILED 409 and EXPIRED 410 as a GET would; another team 404, a member or a sending key no more than a GET', async () => {
+    const failed = await insertProcessingExport(server.databaseUrl, teamId);
+    await sql(server.databaseUrl, `update export set status = 'FAILED', error = 'x' where id = $1`, [failed]);
+    const expired = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    await sql(server.databaseUrl, `update export set expires_at = now() - interval '1 minute' where id = $1`, [expired.id]);
+    const head = (id: string, client: TestClient = admin) =>
+      fetch(`${server.url}/api/exports/${id}/download`, { method: 'HEAD', headers: client.cookie ? { cookie: client.cookie } : {} });
+    expect((await head(failed)).status).toBe(409);
+    expect((await head(expired.id)).status).toBe(410);
+    const other = (await signUpAdmin(server, 'Other')).client;
+    expect((await head(expired.id, other)).status).toBe(404);
+    expect((await head(expired.id, server.client())).status).toBe(401);
+    const { token } = await createKey(admin, { name: 'Sender', permission: 'SENDING_ACCESS' });
+    expect((await fetch(`${server.url}/api/exports/${failed}/download`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+});
