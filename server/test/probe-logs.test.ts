@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups } from '../src/modules/usage-log/usage-rollup.js';
 import { sql, startTestServer, type TestServer } from './harness.js';
-import { setUpTeam, type Team } from './rest-harness.js';
+import { api, setUpTeam, type Team } from './rest-harness.js';
 
 // What a reviewer who never saw the other tests tried against the request logs' lists.
 
@@ -39,5 +39,41 @@ describe('usageLogs(after:)', () => {
     const next = await acme.admin.gql(LIST, { n: 5, a: first.data!.usageLogs.pageInfo.endCursor });
     expect(next.errors).toBeUndefined();
     expect(next.data!.usageLogs.edges).toHaveLength(5);
+  });
+});
+
+describe('GET /logs/:id and usageLog(id): the logged bodies', () => {
+  /** Sends a body with the team's full-access key, and the log that request left. */
+  async function logOf(body: Record<string, unknown>) {
+    const sent = await api(server, '/domains', { method: 'POST', token: acme.full.token, body: JSON.stringify(body) });
+    expect(sent.status).toBe(422);
+    await server.app.services.usageRecorder.flush();
+    const list = await api(server, '/logs?limit=1&endpoint=/domains&method=POST', { token: acme.full.token });
+    const { id } = (list.body as { data: { id: string }[] }).data[0];
+    const rest = await api(server, `/logs/${id}`, { token: acme.full.token });
+    const graphql = await acme.admin.gql('query($id: ID!) { usageLog(id: $id) { requestBody } }', { id });
+    expect(graphql.data!.usageLog.requestBody).toEqual((rest.body as { request_body: unknown }).request_body);
+    return { id, requestBody: (rest.body as { request_body: Record<string, unknown> }).request_body };
+  }
+
+  it('redact a token sent as a field name, as they redact it in a value (the answer itself names it redacted)', async () => {
+    const token = acme.sending.token;
+    const { id, requestBody } = await logOf({ name: 'a.example.com', [token]: 1, tags: { [token]: 'v', [`Bearer ${token}`]: 'w' } });
+    expect(JSON.stringify(requestBody)).not.toContain(token.slice(3));
+    expect(requestBody).toMatchObject({ name: 'a.example.com', 're_[redacted]': 1 });
+    expect(await sql(server.databaseUrl, 'select 1 from usage_log where id = $1 and position($2 in request_body::text) > 0', [id, token.slice(3)])).toEqual([]);
+  });
+
+  it('keep 100 fields of an object and say how many more there were, and cut a field name as long as an attachment', async () => {
+    const many: Record<string, unknown> = { name: 'a.example.com' };
+    for (let i = 0; i < 20_000; i++) many[`field${i}`] = i;
+    const { requestBody } = await logOf(many);
+    expect(Object.keys(requestBody)).toHaveLength(101);
+    expect(requestBody['…']).toBe('[19901 more fields]');
+    const long = 'word '.repeat(100_000);
+    const cut = (await logOf({ name: 'a.example.com', [long]: 1 })).requestBody;
+    const names = Object.keys(cut);
+    expect(names).toHaveLength(2);
+    expect(names[1]).toMatch(/^(word ){40}… \[500000 characters\]$/);
   });
 });

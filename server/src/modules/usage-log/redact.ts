@@ -91,9 +91,22 @@ export function redact(value: unknown, depth = 0): unknown {
     if (value.length > MAX_ITEMS) items.push(`… [${value.length - MAX_ITEMS} more]`);
     return items;
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) ? redactSecret(v, depth + 1) : redact(v, depth + 1);
-  return out;
+  // Names are text a client wrote too (`{ "re_…": 1 }`, a tag or header named with a token):
+  // redacted and cut like values, and at most 100 of them, as a list's items — or one body's
+  // names kept a refused request's megabyte whole in its log.
+  const entries = Object.entries(value);
+  const names = new Set<string>();
+  const out: [string, unknown][] = [];
+  for (const [k, v] of entries.slice(0, MAX_ITEMS)) {
+    let name = k.length > MAX_STRING ? cut(k) : redactText(k);
+    while (names.has(name)) name += '′'; // two names redacted alike are both kept
+    names.add(name);
+    out.push([name, isSecretName(k) ? redactSecret(v, depth + 1) : redact(v, depth + 1)]);
+  }
+  let more = '…';
+  while (names.has(more)) more += '′';
+  if (entries.length > MAX_ITEMS) out.push([more, `[${entries.length - MAX_ITEMS} more fields]`]);
+  return Object.fromEntries(out);
 }
 
 /** Under a secret name: every string or number goes; objects (an `apiKey { id name }`) are looked into. */
