@@ -1,7 +1,8 @@
 // Exports as a reviewer who had not seen the other tests attacked them: what broke, fixed, and
 // pinned here as a client would notice it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { runExport } from '../src/modules/export/export.service.js';
+import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { createKey } from './rest-harness.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount downloadUrl } }`;
@@ -18,7 +19,7 @@ const downloadsAudited = async (id: string) =>
 
 beforeAll(async () => {
   // A download of an export that has not started waits this long before its 409.
-  server = await startTestServer({ EXPORT_DOWNLOAD_WAIT_SECONDS: '4' });
+  server = await startTestServer({ EXPORT_DOWNLOAD_WAIT_SECONDS: '4', MAIL_RETRY_SECONDS: '0.5' });
   const a = await signUpAdmin(server, 'Probed exports');
   admin = a.client;
   teamId = a.user.team.id;
@@ -77,5 +78,51 @@ describe('HEAD of an export download', () => {
     expect((await head(expired.id, server.client())).status).toBe(401);
     const { token } = await createKey(admin, { name: 'Sender', permission: 'SENDING_ACCESS' });
     expect((await fetch(`${server.url}/api/exports/${failed}/download`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+});
+
+describe('the export-ready email, retried while the mail relay refuses it', () => {
+  it('is not sent to a creator made a member meanwhile, nor for an export expired meanwhile; a creator still admin gets it', async () => {
+    // Three teams, each with an admin whose large export is written by runExport here.
+    const teams = await Promise.all(['Stays', 'Demoted', 'Expired'].map((n) => signUpAdmin(server, n)));
+    const addresses = teams.map((t) => t.email);
+    // Every ready email refused while the relay is "down"; each attempt counted (a sequence is not rolled back).
+    await sql(
+      server.databaseUrl,
+      `create sequence probe_mail_attempts;
+       create function probe_refuse_mail() returns trigger language plpgsql as $$
+       begin if new."to" = any(array['${addresses.join("','")}']) then perform nextval('probe_mail_attempts'); raise exception 'relay down'; end if; return new; end $$;
+       create trigger probe_refuse_mail before insert on outbox_message for each row execute function probe_refuse_mail();`,
+    );
+    const ids: string[] = [];
+    try {
+      for (const t of teams) {
+        const [{ id }] = await sql<{ id: string }>(
+          server.databaseUrl,
+          `insert into export (id, team_id, resource, filters, status, processed_rows, created_by_id, created_at)
+           values (gen_random_uuid(), $1, 'DOMAINS', '{}', 'PROCESSING', 0, $2, now()) returning id`,
+          [t.user.team.id, t.user.id],
+        );
+        ids.push(id);
+        expect(await runExport(server.app.services, id, { email: true, teamSlots: 1 })).toBe('done');
+      }
+      // Each first attempt refused.
+      await waitFor(
+        async () => (Number((await sql<{ n: string }>(server.databaseUrl, 'select last_value as n from probe_mail_attempts'))[0].n) >= 3 ? true : undefined),
+        5000,
+        'the first attempts',
+      );
+      await sql(server.databaseUrl, `update membership set role = 'MEMBER' where user_id = $1`, [teams[1].user.id]);
+      await sql(server.databaseUrl, `update export set expires_at = now() - interval '1 second' where id = $1`, [ids[2]]);
+    } finally {
+      await sql(server.databaseUrl, 'drop trigger probe_refuse_mail on outbox_message; drop function probe_refuse_mail(); drop sequence probe_mail_attempts');
+    }
+    const mails = (to: string) => sql<{ text: string }>(server.databaseUrl, 'select text from outbox_message where "to" = $1', [to]);
+    await waitFor(async () => ((await mails(addresses[0])).length ? true : undefined), 10_000, "the still-admin's email");
+    expect((await mails(addresses[0]))[0].text).toContain(ids[0]);
+    // The others were retried at the same moments: one more retry period, and still nothing.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await mails(addresses[1])).toEqual([]);
+    expect(await mails(addresses[2])).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { sendNotice } from '../mail/notice.js';
 import { Role, Team, User } from '../team/team.entity.js';
 import { lockTeam } from '../team/team.lock.js';
 import { giveTeamSlotBack, INLINE_STOP_GRACE_MS, takeTeamSlot, withExportConnections } from './export.connections.js';
-import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus } from './export.entity.js';
+import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus, effectiveStatus } from './export.entity.js';
 import { writeCsv } from './export.file.js';
 import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
 import { chunkCommitted } from './export.stream.js';
@@ -342,7 +342,9 @@ export async function runExport(services: Services, exportId: string, opts: { em
   await services.notifier.notify('export_progress', exportId);
   if (opts.email && (done as { affectedRows?: number }).affectedRows !== 0 && exp.createdBy?.email && (await stillAdmin(em, exp))) {
     const name = exp.resource.toLowerCase().replace('_', ' ');
-    // Retried while the relay is down (sendNotice); the export is READY either way.
+    // Retried while the relay is down (sendNotice); the export is READY either way. Each retry
+    // asks again whether its creator is still an admin and the link still works: retried for up
+    // to hours, it went to a creator removed from the team or made a member meanwhile.
     void sendNotice(
       services,
       {
@@ -351,6 +353,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
         text: `Your export of ${rows.toLocaleString('en-US')} ${name} is ready.\n\nDownload it: ${downloadUrl(services, exportId)}\nDetails: ${detailUrl(services, exportId)}\n\nThe link works for ${DOWNLOAD_DAYS} days.`,
       },
       { exportId },
+      () => stillDownloadable(services, exp),
     );
   }
   return 'done';
@@ -363,6 +366,13 @@ export async function runExport(services: Services, exportId: string, opts: { em
  */
 async function stillAdmin(em: EntityManager, exp: Export): Promise<boolean> {
   return (await memberRole(em, { userId: exp.createdBy!.id, teamId: exp.team.id })) === Role.ADMIN;
+}
+
+/** Whether a READY export's email still says something true: its creator an admin of its team, its download not expired. */
+async function stillDownloadable(services: Services, exp: Export): Promise<boolean> {
+  const em = services.orm.em.fork();
+  const now = await em.findOne(Export, { id: exp.id, team: exp.team.id });
+  return !!now && effectiveStatus(now) === ExportStatus.READY && (await stillAdmin(em, exp));
 }
 
 const INTERRUPTED = 'The export could not be written. Try again.';
