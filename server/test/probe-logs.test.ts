@@ -76,4 +76,19 @@ describe('GET /logs/:id and usageLog(id): the logged bodies', () => {
     expect(names).toHaveLength(2);
     expect(names[1]).toMatch(/^(word ){40}… \[500000 characters\]$/);
   });
+
+  it('keep 200,000 characters of a body at most, the rest of its lists counted: 100 lists of 100 strings were kept whole', async () => {
+    const line = `${'text '.repeat(18)}`;
+    const lists = Array.from({ length: 100 }, () => Array.from({ length: 100 }, (_, i) => `${line}${i}`));
+    const body = { name: 'a.example.com', lists };
+    expect(JSON.stringify(body).length).toBeGreaterThan(900_000);
+    const { requestBody } = await logOf(body);
+    const size = JSON.stringify(requestBody).length;
+    expect(size).toBeLessThan(210_000);
+    expect(size).toBeGreaterThan(190_000);
+    const kept = requestBody.lists as unknown[][];
+    expect(kept[0]).toHaveLength(100);
+    expect(kept[0][0]).toBe(`${line}0`);
+    expect(kept.at(-1)).toMatch(/^… \[\d+ more\]$/);
+  });
 });

@@ -77,18 +77,39 @@ function cut(text: string): string {
 }
 
 /**
- * A copy of a request or response body fit for the logs: fields named like secrets and values
- * shaped like secrets are replaced, long strings (attachments) are cut.
+ * The most characters of text (strings and field names, about what their JSON holds) that one
+ * logged body keeps; the rest of its lists and objects is counted, not kept. Each list or object
+ * within the other limits, 100 lists of 100 strings of 1,000 characters kept a 10 MB request
+ * whole in its log (and every GET /logs/:id of it logged it again).
  */
-export function redact(value: unknown, depth = 0): unknown {
+export const MAX_BODY_CHARS = 200_000;
+type Budget = { left: number };
+const spend = (budget: Budget, text: string) => {
+  budget.left -= text.length + 4; // its quotes and separators
+  return text;
+};
+
+/**
+ * A copy of a request or response body fit for the logs: fields named like secrets and values
+ * shaped like secrets are replaced, long strings (attachments) are cut, and at most
+ * MAX_BODY_CHARS characters of text are kept.
+ */
+export function redact(value: unknown, depth = 0, budget: Budget = { left: MAX_BODY_CHARS }): unknown {
   if (value === null || value === undefined) return value ?? null;
   // Cut before redacting: an attachment is not scanned whole for the 200 characters kept.
-  if (typeof value === 'string') return value.length > MAX_STRING ? cut(value) : redactText(value);
-  if (typeof value !== 'object') return value;
+  if (typeof value === 'string') return spend(budget, value.length > MAX_STRING ? cut(value) : redactText(value));
+  if (typeof value !== 'object') {
+    budget.left -= 8;
+    return value;
+  }
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (Array.isArray(value)) {
-    const items = value.slice(0, MAX_ITEMS).map((v) => redact(v, depth + 1));
-    if (value.length > MAX_ITEMS) items.push(`… [${value.length - MAX_ITEMS} more]`);
+    const items: unknown[] = [];
+    for (const v of value) {
+      if (items.length === MAX_ITEMS || budget.left <= 0) break;
+      items.push(redact(v, depth + 1, budget));
+    }
+    if (value.length > items.length) items.push(`… [${value.length - items.length} more]`);
     return items;
   }
   // Names are text a client wrote too (`{ "re_…": 1 }`, a tag or header named with a token):
@@ -97,24 +118,31 @@ export function redact(value: unknown, depth = 0): unknown {
   const entries = Object.entries(value);
   const names = new Set<string>();
   const out: [string, unknown][] = [];
-  for (const [k, v] of entries.slice(0, MAX_ITEMS)) {
-    let name = k.length > MAX_STRING ? cut(k) : redactText(k);
+  for (const [k, v] of entries) {
+    if (out.length === MAX_ITEMS || budget.left <= 0) break;
+    let name = spend(budget, k.length > MAX_STRING ? cut(k) : redactText(k));
     while (names.has(name)) name += '′'; // two names redacted alike are both kept
     names.add(name);
-    out.push([name, isSecretName(k) ? redactSecret(v, depth + 1) : redact(v, depth + 1)]);
+    out.push([name, isSecretName(k) ? redactSecret(v, depth + 1, budget) : redact(v, depth + 1, budget)]);
   }
   let more = '…';
   while (names.has(more)) more += '′';
-  if (entries.length > MAX_ITEMS) out.push([more, `[${entries.length - MAX_ITEMS} more fields]`]);
+  if (entries.length > out.length) out.push([more, `[${entries.length - out.length} more fields]`]);
   return Object.fromEntries(out);
 }
 
 /** Under a secret name: every string or number goes; objects (an `apiKey { id name }`) are looked into. */
-function redactSecret(value: unknown, depth: number): unknown {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return REDACTED;
+function redactSecret(value: unknown, depth: number, budget: Budget): unknown {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return spend(budget, REDACTED);
   // Lists in lists too (`{ "password": [["…"]] }` was kept whole): their strings go as well.
-  if (Array.isArray(value)) return depth >= MAX_DEPTH ? '[too deep]' : value.slice(0, MAX_ITEMS).map((v) => redactSecret(v, depth + 1));
-  return redact(value, depth);
+  if (!Array.isArray(value)) return redact(value, depth, budget);
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  const items: unknown[] = [];
+  for (const v of value) {
+    if (items.length === MAX_ITEMS || budget.left <= 0) break;
+    items.push(redactSecret(v, depth + 1, budget));
+  }
+  return items;
 }
 
 /** A name, a colon and a string literal (block or plain) in text that does not parse. */
