@@ -13,7 +13,7 @@ export type Running = { url: string; stop: () => Promise<void> };
 
 /** Starts everything: database (embedded unless DATABASE_URL), migrations, HTTP and WebSocket. */
 export async function start(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, logger });
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, logger, ownProcessGroup: true });
   if (embedded) logger.info({ dataDir: config.DATA_DIR }, 'embedded PostgreSQL started');
   const url = config.DATABASE_URL ?? (embedded as { url: string }).url;
   const timeouts = timeoutsOf(config);
