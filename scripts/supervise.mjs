@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 
 /**
- * Runs `command` and ends with it. SIGINT and SIGTERM are passed on, so that the server shuts down
+ * Runs `command` and ends with it. SIGINT, SIGTERM and SIGHUP (the terminal closed) are passed on, so that the server shuts down
  * gracefully (requests finished, usage logs written). So is the loss of this process's parent:
  * a SIGTERM sent to `pnpm start` itself (a process manager, `kill <pid>`) ends pnpm and its shell
  * without passing the signal on, and this process, adopted by another, would otherwise keep the
@@ -20,7 +20,7 @@ export function supervise(command, args, opts = {}) {
     clearInterval(orphaned);
     child.kill(signal);
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return child;
 }

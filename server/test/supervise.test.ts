@@ -42,7 +42,7 @@ async function start() {
     server,
     `import fs from 'node:fs';
      const note = (s) => fs.appendFileSync(${JSON.stringify(events)}, s + '\\n');
-     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { note(signal); setTimeout(() => process.exit(0), 100); });
+     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { note(signal); setTimeout(() => process.exit(0), 100); });
      // Started once it hears signals: a signal sent before would end it unheard.
      note('server ' + process.pid);
      setInterval(() => {}, 1000);`,
@@ -86,7 +86,7 @@ describe('pnpm start supervisor (scripts/supervise.mjs)', () => {
     await until('the server and its supervisor to exit', () => !alive(ids.server) && !alive(ids.supervisor));
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('passes %s on to the server once, and exits with it', async (signal) => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('passes %s on to the server once, and exits with it', async (signal) => {
     const { ids, signals } = await start();
     process.kill(ids.supervisor, signal);
     await until('the server and its supervisor to exit', () => !alive(ids.server) && !alive(ids.supervisor));
