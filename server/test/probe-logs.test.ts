@@ -92,3 +92,29 @@ describe('GET /logs/:id and usageLog(id): the logged bodies', () => {
     expect(kept.at(-1)).toMatch(/^… \[\d+ more\]$/);
   });
 });
+
+describe('usageLogs(filter:): every condition given holds', () => {
+  const ids = async (f: Record<string, unknown>) => {
+    const res = await acme.admin.gql(LIST, { f, n: 100 });
+    expect(res.errors, JSON.stringify(f)).toBeUndefined();
+    return (res.data!.usageLogs.edges as { node: { id: string } }[]).map((e) => e.node.id);
+  };
+  const truth = async (where: string) =>
+    (
+      await sql<{ id: string }>(server.databaseUrl, `select id from usage_log where team_id = $1 and ${where} order by created_at desc, id desc limit 100`, [
+        acme.teamId,
+      ])
+    ).map((r) => r.id);
+
+  it('a status code with a class, or two classes, or two methods, match what both match: nothing when they disagree', async () => {
+    expect(await truth('status_code = 200')).toHaveLength(100);
+    expect(await ids({ statusCode: 200, responseClass: 'CLIENT_ERROR' })).toEqual([]);
+    expect(await ids({ statusCode: 200, statusClass: 4 })).toEqual([]);
+    expect(await ids({ statusClass: 2, responseClass: 'CLIENT_ERROR' })).toEqual([]);
+    expect(await ids({ method: 'GET', httpMethod: 'POST' })).toEqual([]);
+    // And when they agree, what either alone matches.
+    expect(await ids({ statusCode: 422, responseClass: 'CLIENT_ERROR' })).toEqual(await truth('status_code = 422'));
+    expect(await ids({ statusClass: 4, responseClass: 'CLIENT_ERROR' })).toEqual(await truth('status_code between 400 and 499'));
+    expect(await ids({ method: 'POST', httpMethod: 'POST' })).toEqual(await truth("method = 'POST'"));
+  });
+});

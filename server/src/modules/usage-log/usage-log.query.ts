@@ -65,8 +65,6 @@ export type LogDimensions = { key: boolean; status: boolean; method: boolean; en
  */
 export function logConditions(teamId: string, filter: UsageLogFilter | null | undefined, bind: Bind): { conditions: string[]; dimensions: LogDimensions } {
   const f = { ...filter };
-  f.statusClass ??= f.responseClass;
-  f.method ??= f.httpMethod;
   const conditions = [`team_id = ${bind(teamId, 'uuid')}`];
   const dimensions: LogDimensions = { key: false, status: false, method: false, endpoint: false };
   checkFilterId('apiKeyId', f.apiKeyId);
@@ -74,22 +72,28 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
     conditions.push(`api_key_id = ${bind(f.apiKeyId, 'uuid')}`);
     dimensions.key = true;
   }
+  // Every condition given holds, as the input says: a status code and a class (or the deprecated
+  // field and its enum, statusClass and responseClass, method and httpMethod) together were the
+  // first alone, and { statusCode: 200, responseClass: CLIENT_ERROR } listed 200s.
   if (f.statusCode !== undefined && f.statusCode !== null) {
     if (!Number.isInteger(f.statusCode) || f.statusCode < 100 || f.statusCode > 599) throw badInput('statusCode', 'Status code must be between 100 and 599.');
     conditions.push(`status_code = ${f.statusCode}`);
     dimensions.status = true;
-  } else if (f.statusClass !== undefined && f.statusClass !== null) {
-    if (![1, 2, 3, 4, 5].includes(f.statusClass)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
-    conditions.push(`status_code between ${f.statusClass * 100} and ${f.statusClass * 100 + 99}`);
+  }
+  for (const cls of new Set([f.statusClass, f.responseClass])) {
+    if (cls === undefined || cls === null) continue;
+    if (![1, 2, 3, 4, 5].includes(cls)) throw badInput('statusClass', 'Status class must be 1 to 5 (as in 2xx, 4xx, 5xx).');
+    conditions.push(`status_code between ${cls * 100} and ${cls * 100 + 99}`);
     dimensions.status = true;
   }
   if (f.errorsOnly) {
     conditions.push('status_code >= 400');
     dimensions.status = true;
   }
-  if (f.method) {
-    if (!(LOG_METHODS as readonly string[]).includes(f.method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
-    conditions.push(`method = ${bind(f.method, 'text')}`);
+  for (const method of new Set([f.method, f.httpMethod])) {
+    if (!method) continue;
+    if (!(LOG_METHODS as readonly string[]).includes(method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
+    conditions.push(`method = ${bind(method, 'text')}`);
     dimensions.method = true;
   }
   if (f.endpoint) {
@@ -279,7 +283,7 @@ async function daysHolding(
   ceiling: Date | null,
   need: number,
 ): Promise<Date | null> {
-  const cls = filter?.statusCode ? Math.floor(filter.statusCode / 100) : filter?.statusClass;
+  const cls = filter?.statusCode ? Math.floor(filter.statusCode / 100) : (filter?.statusClass ?? filter?.responseClass);
   const column = cls && cls >= 2 && cls <= 5 ? `status_${cls}xx` : cls ? null : filter?.errorsOnly ? 'status_4xx + status_5xx' : 'requests';
   if (!column) return null; // 1xx: not rolled up on its own
   const values: unknown[] = [teamId, ceiling ? ceiling.toISOString().slice(0, 10) : null, filter?.from ? filter.from.toISOString().slice(0, 10) : null];
