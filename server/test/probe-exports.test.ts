@@ -1,7 +1,7 @@
 // Exports as a reviewer who had not seen the other tests attacked them: what broke, fixed, and
 // pinned here as a client would notice it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExport } from '../src/modules/export/export.service.js';
+import { failExport, failInterruptedExports, runExport } from '../src/modules/export/export.service.js';
 import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 import { createKey } from './rest-harness.js';
 
@@ -124,5 +124,40 @@ describe('the export-ready email, retried while the mail relay refuses it', () =
     await new Promise((r) => setTimeout(r, 1500));
     expect(await mails(addresses[1])).toEqual([]);
     expect(await mails(addresses[2])).toEqual([]);
+  });
+});
+
+describe('a FAILED export', () => {
+  it('keeps nothing its attempts wrote: failed by its job once out of retries, or by the sweep of exports left without a job', async () => {
+    const services = server.app.services;
+    const chunks = async (id: string) =>
+      Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export_chunk where export_id = $1', [id]))[0].n);
+    /** A PROCESSING export with 3 chunks of a 1 MB file an attempt wrote before it died. */
+    const halfWritten = async (ageMinutes = 0) => {
+      const id = await insertProcessingExport(server.databaseUrl, teamId);
+      await sql(server.databaseUrl, `update export set created_at = now() - $2::int * interval '1 minute' where id = $1`, [id, ageMinutes]);
+      await sql(
+        server.databaseUrl,
+        `insert into export_chunk (export_id, attempt, seq, data) select $1, gen_random_uuid(), s, convert_to(repeat('x', 1048576), 'UTF8') from generate_series(0, 2) s`,
+        [id],
+      );
+      expect(await chunks(id)).toBe(3);
+      return id;
+    };
+    const ready = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    const readyChunks = await chunks(ready.id);
+    expect(readyChunks).toBeGreaterThan(0);
+    // Out of retries: the worker fails it.
+    const byJob = await halfWritten();
+    await failExport(services, byJob, 'The export could not be written. Try again.');
+    // Its job gone (expired on an instance killed mid-export): the sweep fails it.
+    const orphaned = await halfWritten(11);
+    expect(await failInterruptedExports(services)).toBeGreaterThanOrEqual(1);
+    for (const id of [byJob, orphaned]) {
+      expect((await sql<{ status: string }>(server.databaseUrl, 'select status from export where id = $1', [id]))[0].status).toBe('FAILED');
+      expect(await chunks(id)).toBe(0);
+    }
+    // A READY export keeps its file.
+    expect(await chunks(ready.id)).toBe(readyChunks);
   });
 });

@@ -401,19 +401,34 @@ export async function failInterruptedExports(services: Services): Promise<number
       returning e.id`,
     [ExportStatus.FAILED, INTERRUPTED, ExportStatus.PROCESSING, ORPHANED_AFTER_MINUTES, EXPORT_QUEUE],
   );
+  const ids = failed.map((e) => e.id);
+  if (ids.length) await deleteFailedFiles(services, ids);
   for (const { id } of failed) await services.notifier.notify('export_progress', id);
   return failed.length;
 }
 
-export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
+/**
+ * Deletes what the attempts of exports just made FAILED wrote: a FAILED export has no file, and
+ * the chunks of an attempt that died or threw midway (an instance killed, its last retry's
+ * connection cut) were kept for ever. An attempt still writing deletes its own when it next finds
+ * the export no longer wanted, or once it ends without making it READY.
+ */
+async function deleteFailedFiles(services: Services, ids: string[]): Promise<void> {
   await services.orm.em
     .getConnection()
-    .execute('update export set status = ?, error = ?, completed_at = now() where id = ? and status = ?', [
+    .execute(`delete from export_chunk where export_id in (select id from export where id in (?) and status = ?)`, [ids, ExportStatus.FAILED]);
+}
+
+export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
+  const failed = await services.orm.em
+    .getConnection()
+    .execute<{ id: string }[]>('update export set status = ?, error = ?, completed_at = now() where id = ? and status = ? returning id', [
       ExportStatus.FAILED,
       reason.slice(0, 500),
       exportId,
       ExportStatus.PROCESSING,
     ]);
+  if (failed.length) await deleteFailedFiles(services, [exportId]);
   await services.notifier.notify('export_progress', exportId);
 }
 
