@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { type Day, dayEnd, dayStart, parseDay } from '../ui/DateRangeFields';
 
 /**
@@ -23,12 +23,29 @@ export type UrlFilterCodec<F extends UrlFilters> = {
   search: (filters: F) => URLSearchParams;
 };
 
+/**
+ * Text from the address bar as the server can take it: a NUL (`%00`, which PostgreSQL cannot
+ * store) becomes U+FFFD, as the server's own logs write it. Sent as it is, the server refuses the
+ * whole request (HTTP 400) and the page showed "could not handle the request" with a retry that
+ * could never succeed; now a search finds nothing and an id is an item not found.
+ */
+export const textFromUrl = (value: string): string => value.replaceAll('\0', '\ufffd');
+
+/** The `:id` of a detail page's route, as textFromUrl makes it. */
+export function useRouteId(): string {
+  const { id = '' } = useParams();
+  return textFromUrl(id);
+}
+
 export function urlFilters<F extends UrlFilters>(readers: ParamReaders<F>): UrlFilterCodec<F> {
   const params = Object.keys(readers) as (keyof F & string)[];
   return {
     read(query) {
       const filters: UrlFilters = {};
-      for (const param of params) filters[param] = readers[param](query.get(param));
+      for (const param of params) {
+        const value = query.get(param);
+        filters[param] = readers[param](value === null ? null : textFromUrl(value));
+      }
       // Sound: every parameter of F was just read by its own reader.
       return filters as F;
     },

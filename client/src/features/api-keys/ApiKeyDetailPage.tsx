@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import type { ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { queryErrorMessage, splitErrors } from '../../app/errors';
 import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin, useThresholds } from '../../app/session';
+import { useRouteId } from '../../app/url-filters';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
@@ -29,7 +30,7 @@ const RECENT = 20;
 const exact = (value: string) => format(parseISO(value), 'PPpp');
 
 export function ApiKeyDetailPage() {
-  const { id = '' } = useParams();
+  const id = useRouteId();
   const isAdmin = useIsAdmin();
   const { inactiveAfterDays } = useThresholds();
   const navigate = useNavigate();

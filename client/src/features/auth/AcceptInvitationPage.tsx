@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
 import { usePageTitle } from '../../app/page-title';
+import { textFromUrl } from '../../app/url-filters';
 import { graphql } from '../../gql';
 import { TextField } from '../../ui/TextField';
 import { AuthCard, AuthForm } from './components/AuthCard';
@@ -21,7 +22,7 @@ export const InvitationPreviewQuery = graphql(`
 export function AcceptInvitationPage() {
   usePageTitle('Accept invitation');
   const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const token = textFromUrl(params.get('token') ?? '');
   const navigate = useNavigate();
   const { acceptInvitation, loading, fieldErrors, formError, setFieldErrors } = useAcceptInvitationMutation();
   const { values, field } = useFields({ password: '' }, fieldErrors);

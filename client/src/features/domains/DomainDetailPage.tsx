@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
-import { useParams } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin } from '../../app/session';
+import { useRouteId } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
@@ -13,7 +13,7 @@ import { DomainDetailQuery } from './documents';
 import { useVerifyDomainMutation } from './hooks/useVerifyDomainMutation';
 
 export function DomainDetailPage() {
-  const { id = '' } = useParams();
+  const id = useRouteId();
   const query = useQuery(DomainDetailQuery, { variables: { id } });
   const shown = query.data?.domain;
   usePageTitle(shown ? `${shown.name} · Domains` : 'Domain');

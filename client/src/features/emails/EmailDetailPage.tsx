@@ -1,9 +1,9 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
-import { useLocation, useParams } from 'react-router';
+import { useLocation } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { usePageTitle } from '../../app/page-title';
-import { listSearch } from '../../app/url-filters';
+import { listSearch, useRouteId } from '../../app/url-filters';
 import { type Description, DescriptionList } from '../../ui/DescriptionList';
 import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
@@ -29,7 +29,7 @@ function outcomeOf(email: { status: string; error?: string | null; sentAt?: stri
 }
 
 export function EmailDetailPage() {
-  const { id = '' } = useParams();
+  const id = useRouteId();
   const location = useLocation();
   const query = useQuery(EmailDetailQuery, { variables: { id } });
   const shown = query.data?.email;

@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { useMailRelay } from '../../app/mail-relay';
 import { usePageTitle } from '../../app/page-title';
 import { useIsAdmin, useThresholds } from '../../app/session';
+import { useRouteId } from '../../app/url-filters';
 import type { ExportDetail_ExportFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
 import { DescriptionList } from '../../ui/DescriptionList';
@@ -54,7 +55,7 @@ function fileSize(bytes: number): string {
 }
 
 export function ExportDetailPage() {
-  const { id = '' } = useParams();
+  const id = useRouteId();
   const isAdmin = useIsAdmin();
   const navigate = useNavigate();
   const { createExport, loading: creating } = useCreateExportMutation();

@@ -1,9 +1,9 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { DetailPage } from '../../app/DetailPage';
 import { usePageTitle } from '../../app/page-title';
-import { listSearch } from '../../app/url-filters';
+import { listSearch, useRouteId } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
 import { copyToClipboard } from '../../ui/CopyField';
 import { DescriptionList } from '../../ui/DescriptionList';
@@ -41,7 +41,7 @@ export function createdEmails(log: { method: string; endpoint: string; statusCod
 }
 
 export function LogDetailPage() {
-  const { id = '' } = useParams();
+  const id = useRouteId();
   const location = useLocation();
   const query = useQuery(LogDetailQuery, { variables: { id } });
   const shown = query.data?.usageLog;
