@@ -18,13 +18,8 @@ const alive = async (pid: number) => {
 };
 
 afterAll(async () => {
-  killLeftovers();
-  // The server runs its postmaster in a group of its own: a failed test's is stopped here.
-  for (const dir of dirs) {
-    const pid = await postmasterOf(dir).catch(() => 0);
-    if (pid > 0 && (await alive(pid))) process.kill(pid, 'SIGKILL');
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  killLeftovers(); // the servers, and the postmasters of their DATA_DIRs
+  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
 });
 
 async function dataDir(): Promise<string> {

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -10,6 +12,8 @@ const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 export type MainProcess = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 const started = new Set<ChildProcess>();
+/** The DATA_DIRs of servers that ran an embedded PostgreSQL (in a process group of its own). */
+const dataDirs = new Set<string>();
 
 /**
  * The real entry point in one Node process, with tsx as its loader (as `pnpm start` runs the
@@ -33,6 +37,7 @@ export function spawnMain(env: Record<string, string>): MainProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);
+  if (env.DATA_DIR && !env.DATABASE_URL) dataDirs.add(env.DATA_DIR);
   let out = '';
   const collect = (d: Buffer) => {
     out += d.toString();
@@ -48,16 +53,37 @@ export function spawnMain(env: Record<string, string>): MainProcess {
   return { child, output: () => out, exited };
 }
 
-/** Kills (SIGKILL, whole group) whatever a failed test left running. */
+/**
+ * Kills (SIGKILL, whole group) whatever a failed test left running, and the embedded PostgreSQL of
+ * any server it started without DATABASE_URL: the server runs that in a process group of its own,
+ * and one killed outright leaves it running.
+ */
 export function killLeftovers(): void {
   for (const child of started) {
-    if (child.pid && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (child.pid && child.exitCode === null && child.signalCode === null) kill(-child.pid);
+  }
+  for (const dir of dataDirs) {
+    const lock = readOr(path.join(dir, 'pg', 'postmaster.pid')); // none: stopped cleanly, or never started
+    const pid = Number.parseInt(lock, 10);
+    // A stale lock file's number may be another process's by now.
+    if (pid > 0 && readOr(`/proc/${pid}/cmdline`).includes('postgres')) kill(pid);
+  }
+  dataDirs.clear();
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 

@@ -50,7 +50,7 @@ async function stopWithSigterm(proc: Proc, target: 'process' | 'group' = 'proces
   expect(code, `exit after SIGTERM:\n${proc.output()}`).toBe(0);
 }
 
-// Only after a failed test: the group holds tsx, the server and any embedded PostgreSQL it spawned.
+// Only after a failed test: the group holds tsx and the server; its embedded PostgreSQL, in a group of its own, is killed by its DATA_DIR.
 afterAll(killLeftovers);
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { email role } }`;
