@@ -21,6 +21,8 @@ export function createCache(): InMemoryCache {
           contacts: relayStylePagination(),
           broadcasts: relayStylePagination(),
           exports: relayStylePagination(),
+          // Without it, the Audit log's "Load more" wrote the next page beside the first and showed nothing new.
+          auditEvents: relayStylePagination(),
         },
       },
       Team: { fields: { members: { merge: false }, invitations: { merge: false } } },

@@ -1,5 +1,5 @@
 import { format, parseISO } from 'date-fns';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { ApiKeyFilterKeysQuery } from '../api-keys/documents';
@@ -19,14 +19,14 @@ const event = (id: string, over: Record<string, unknown>) => ({
   ...over,
 });
 
-const list = (events: ReturnType<typeof event>[]) => ({
-  request: { query: AuditPageQuery, variables: { first: 50 } },
+const list = (events: ReturnType<typeof event>[], page: { after?: string; hasNextPage?: boolean } = {}) => ({
+  request: { query: AuditPageQuery, variables: { first: 50, ...(page.after ? { after: page.after } : {}) } },
   result: {
     data: {
       auditEvents: {
         __typename: 'AuditEventConnection',
         edges: events.map((node) => ({ __typename: 'AuditEventEdge', cursor: `c-${node.id}`, node })),
-        pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+        pageInfo: { __typename: 'PageInfo', hasNextPage: page.hasNextPage ?? false, endCursor: events.length ? `c-${events[events.length - 1].id}` : null },
       },
     },
   },
@@ -60,6 +60,25 @@ describe('AuditPage', () => {
     expect(within(rows[2]).queryByRole('link')).toBeNull();
     expect(rows[3].textContent).toContain('Member invited');
     expect(rows[3].textContent).toContain('email: new@example.com · role: Member');
+  });
+
+  it('shows the older events under the first page on Load more', async () => {
+    const { user } = renderWithProviders(<AuditPage />, {
+      user: adminUser,
+      mocks: [
+        list([event('a', { metadata: { name: 'Newest' } })], { hasNextPage: true }),
+        list([event('b', { metadata: { name: 'Oldest' } })], { after: 'c-a' }),
+        { request: { query: ApiKeyFilterKeysQuery }, result: { data: { apiKeys: [] } } },
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    // The second page used to land in the cache beside the first, and the list stayed as it was.
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0].textContent).toContain('name: Newest');
+    expect(rows[1].textContent).toContain('name: Oldest');
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
   });
 
   it('tells a member that only admins see it, and asks the server nothing', async () => {
