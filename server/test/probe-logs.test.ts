@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups } from '../src/modules/usage-log/usage-rollup.js';
-import { sql, startTestServer, type TestServer } from './harness.js';
+import { type GqlResult, sql, startTestServer, type TestServer } from './harness.js';
 import { api, setUpTeam, type Team } from './rest-harness.js';
 
 // What a reviewer who never saw the other tests tried against the request logs' lists.
@@ -116,5 +116,42 @@ describe('usageLogs(filter:): every condition given holds', () => {
     expect(await ids({ statusCode: 422, responseClass: 'CLIENT_ERROR' })).toEqual(await truth('status_code = 422'));
     expect(await ids({ statusClass: 4, responseClass: 'CLIENT_ERROR' })).toEqual(await truth('status_code between 400 and 499'));
     expect(await ids({ method: 'POST', httpMethod: 'POST' })).toEqual(await truth("method = 'POST'"));
+  });
+});
+
+describe('usageLogs: a search no index serves, once retention has dropped old logs', () => {
+  it('ends at the oldest day whose logs are kept, not after paging through every day the rollups still count', async () => {
+    // A year of rollups whose logs retention dropped: 50,000 requests a day, before the first day kept.
+    const [{ since }] = await sql<{ since: string }>(
+      server.databaseUrl,
+      `select to_char(min(created_at) at time zone 'UTC', 'YYYY-MM-DD') as since from usage_log where team_id = $1`,
+      [acme.teamId],
+    );
+    await sql(
+      server.databaseUrl,
+      `insert into usage_rollup (team_id, api_key_id, day, requests, status_2xx, last_used_at)
+       select $1, $2, d::date, 50000, 50000, d from generate_series($3::date - 365, $3::date - 1, interval '1 day') as d`,
+      [acme.teamId, acme.full.id, since],
+    );
+    await sql(server.databaseUrl, 'update usage_log_retention set logs_since = $1::date', [since]);
+    try {
+      // A key and a status together (no index serves both), matching none of the kept logs.
+      const f = { apiKeyId: acme.full.id, statusCode: 503 };
+      let after: string | null = null;
+      let requests = 0;
+      for (; requests < 200; ) {
+        const res: GqlResult<Record<string, any>> = await acme.admin.gql(LIST, { f, n: 50, a: after });
+        requests++;
+        expect(res.errors).toBeUndefined();
+        const c: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string }; searchedUntil: string | null } = res.data!.usageLogs;
+        expect(c.edges).toEqual([]);
+        if (c.searchedUntil) expect(Date.parse(c.searchedUntil)).toBeGreaterThanOrEqual(Date.parse(`${since}T00:00:00Z`));
+        if (!c.pageInfo.hasNextPage) break;
+        after = c.pageInfo.endCursor;
+      }
+      expect(requests).toBe(1);
+    } finally {
+      await sql(server.databaseUrl, `update usage_log_retention set logs_since = '-infinity'`);
+    }
   });
 });

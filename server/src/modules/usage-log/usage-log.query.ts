@@ -306,7 +306,10 @@ const DAY_MS = 86_400_000;
  * Where windows of the given sizes (in the team's logs, from `edge` going older, or newer) end,
  * as estimated from the rollups' count of each day (spread evenly over the day; today's until
  * now): no read of the logs themselves, and each window's query reads only its own partitions.
- * null: the window reaches back to the oldest log (or on to the newest), or to `limit`.
+ * null: the window reaches back to the oldest log (or on to the newest), or to `limit`. Only the
+ * days whose logs are kept count: the rollups outlive retention, and a search that matched nothing
+ * went on, a stop each 100,000 requests, through every day they hold (a year of them: 120 pages
+ * with no log, `searchedUntil` long before the oldest one).
  */
 async function windowBounds(
   db: pg.Pool | pg.ClientBase,
@@ -322,7 +325,9 @@ async function windowBounds(
   const [top, floor] = older ? [day(edge ?? new Date(now)), day(limit)] : [day(limit), day(edge)];
   const { rows } = await db.query<{ day: string; n: string }>(
     `select to_char(day, 'YYYY-MM-DD') as day, sum(requests) as n from usage_rollup
-      where team_id = $1 and day <= coalesce($2::date, 'infinity') and day >= coalesce($3::date, '-infinity') group by day order by day ${older ? 'desc' : 'asc'}`,
+      where team_id = $1 and day <= coalesce($2::date, 'infinity') and day >= coalesce($3::date, '-infinity')
+        and day >= coalesce((select logs_since from usage_log_retention), '-infinity')
+      group by day order by day ${older ? 'desc' : 'asc'}`,
     [teamId, top, floor],
   );
   const bounds: (Date | null)[] = [];
