@@ -155,3 +155,24 @@ describe('usageLogs: a search no index serves, once retention has dropped old lo
     }
   });
 });
+
+describe('usageLogs: the bodies of the logs of a page', () => {
+  it('are the ones usageLog(id) shows, not null (a list read its logs without them)', async () => {
+    await api(server, '/domains', { method: 'POST', token: acme.full.token, body: JSON.stringify({ name: 'not a domain' }) });
+    await api(server, '/domains', { method: 'GET', token: acme.full.token });
+    await server.app.services.usageRecorder.flush();
+    const list = await acme.admin.gql(`{ usageLogs(first: 20, filter: { endpoint: "/domains" }) { edges { node { id requestBody responseBody } } } }`);
+    expect(list.errors).toBeUndefined();
+    const nodes: { id: string; requestBody: unknown; responseBody: unknown }[] = list.data!.usageLogs.edges.map((e: { node: unknown }) => e.node);
+    expect(nodes.length).toBeGreaterThanOrEqual(2);
+    for (const node of nodes) {
+      const one = await acme.admin.gql('query($id: ID!) { usageLog(id: $id) { id requestBody responseBody } }', { id: node.id });
+      expect(node).toEqual(one.data!.usageLog);
+    }
+    expect(nodes.some((n) => n.responseBody !== null && n.requestBody !== null)).toBe(true);
+    // A member of another team reads none of them through its own list.
+    const other = await setUpTeam(server, 'Other');
+    const theirs = await other.admin.gql(`{ usageLogs(first: 100) { edges { node { id requestBody } } } }`);
+    expect(JSON.stringify(theirs.data)).not.toContain('not a domain');
+  });
+});
