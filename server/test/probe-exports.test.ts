@@ -1,8 +1,22 @@
 // Exports as a reviewer who had not seen the other tests attacked them: what broke, fixed, and
 // pinned here as a client would notice it.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failExport, failInterruptedExports, runExport } from '../src/modules/export/export.service.js';
-import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { EXPORT_QUEUE, failExport, failInterruptedExports, reclaimAbandonedExports, runExport } from '../src/modules/export/export.service.js';
+import {
+  createClient,
+  createTestDatabase,
+  insertProcessingExport,
+  PASSWORD,
+  signUpAdmin,
+  sql,
+  startApp,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  uniqueEmail,
+  waitFor,
+} from './harness.js';
 import { createKey } from './rest-harness.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount downloadUrl } }`;
@@ -159,5 +173,101 @@ describe('a FAILED export', () => {
     }
     // A READY export keeps its file.
     expect(await chunks(ready.id)).toBe(readyChunks);
+  });
+});
+
+describe('an export whose writer is gone (its instance killed mid-export)', () => {
+  it('is retried by a live instance within seconds, not once its job expires (30 minutes); a writer still alive is left alone', {
+    timeout: 60_000,
+  }, async () => {
+    const url = await createTestDatabase('probe_exports_dead');
+    // A: the instance that "dies" — it takes the job and names an attempt, then writes nothing more.
+    const a = await startApp(url, { WORKERS: 'false', SIGNUP_PER_ADDRESS_PER_HOUR: '1000' });
+    let b: Awaited<ReturnType<typeof startApp>> | undefined;
+    const holder = new pg.Client({ connectionString: url });
+    try {
+      const admin = createClient(a.url);
+      const signed = await admin.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { team { id } } }`, {
+        input: { email: uniqueEmail('dead'), password: PASSWORD, teamName: 'Dead writer' },
+      });
+      const team = signed.data!.signUp.team.id as string;
+      await sql(
+        url,
+        `insert into contact (id, team_id, email, first_name, unsubscribed, created_at, updated_at)
+         select gen_random_uuid(), $1, 'c' || i || '@example.org', 'C', false, now() - i * interval '1 ms', now() from generate_series(1, 1500) i`,
+        [team],
+      );
+      const created = await admin.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status } }`);
+      expect(created.data!.createExport.status).toBe('PROCESSING');
+      const id = created.data!.createExport.id as string;
+      const [job] = await a.app.services.jobs.fetch(EXPORT_QUEUE);
+      expect(job.data).toMatchObject({ exportId: id });
+      await sql(url, 'update export set writing_attempt = gen_random_uuid(), processed_rows = 300 where id = $1', [id]);
+      await sql(url, `insert into export_chunk (export_id, attempt, seq, data) select id, writing_attempt, 0, 'id,email' from export where id = $1`, [id]);
+      // Another export whose attempt's writer is alive: it holds its lock.
+      const alive = await admin.gql(`mutation { createExport(input: { resource: CONTACTS }) { id } }`);
+      const aliveId = alive.data!.createExport.id as string;
+      const [aliveJob] = await a.app.services.jobs.fetch(EXPORT_QUEUE);
+      expect(aliveJob.data).toMatchObject({ exportId: aliveId });
+      const [{ attempt }] = await sql<{ attempt: string }>(
+        url,
+        'update export set writing_attempt = gen_random_uuid() where id = $1 returning writing_attempt as attempt',
+        [aliveId],
+      );
+      await holder.connect();
+      await holder.query('select pg_advisory_lock(hashtextextended($1, 0))', [`keyring-export-attempt:${attempt}`]);
+
+      // B: a live instance with workers.
+      b = await startApp(url, {});
+      const started = Date.now();
+      await waitFor(
+        async () => ((await sql<{ status: string }>(url, 'select status from export where id = $1', [id]))[0].status === 'READY' ? true : undefined),
+        25_000,
+        'the export written again by the live instance',
+      );
+      expect(Date.now() - started).toBeLessThan(25_000);
+      const [done] = await sql<{ row_count: number; attempts: string }>(
+        url,
+        'select row_count, (select count(distinct attempt) from export_chunk where export_id = $1)::text as attempts from export where id = $1',
+        [id],
+      );
+      // Every row, in one file: the dead attempt's chunk is gone.
+      expect(done).toEqual({ row_count: 1500, attempts: '1' });
+      // The attempt whose writer holds its lock is still its export's.
+      expect((await sql<{ status: string; writing_attempt: string }>(url, 'select status, writing_attempt from export where id = $1', [aliveId]))[0]).toEqual({
+        status: 'PROCESSING',
+        writing_attempt: attempt,
+      });
+      expect(await reclaimAbandonedExports(b.app.services)).toBe(0);
+    } finally {
+      await holder.end().catch(() => undefined);
+      await b?.stop();
+      await a.stop();
+    }
+  });
+
+  it('out of retries: FAILED with its reason, keeping nothing', async () => {
+    const id = await insertProcessingExport(server.databaseUrl, teamId);
+    const services = server.app.services;
+    // A job as the last retry of a dead instance left it: active, no retries left, its attempt's lock free.
+    await sql(
+      server.databaseUrl,
+      `insert into pgboss.job (id, name, data, state, retry_limit, retry_count, started_on)
+       values (gen_random_uuid(), $2, jsonb_build_object('exportId', $1::text), 'active', 3, 3, now())`,
+      [id, EXPORT_QUEUE],
+    );
+    await sql(server.databaseUrl, 'update export set writing_attempt = gen_random_uuid() where id = $1', [id]);
+    await sql(server.databaseUrl, 'insert into export_chunk (export_id, attempt, seq, data) select id, writing_attempt, 0, $2 from export where id = $1', [
+      id,
+      Buffer.from('id'),
+    ]);
+    expect(await reclaimAbandonedExports(services)).toBe(1);
+    expect((await sql(server.databaseUrl, 'select status, error, writing_attempt from export where id = $1', [id]))[0]).toEqual({
+      status: 'FAILED',
+      error: 'The export could not be written. Try again.',
+      writing_attempt: null,
+    });
+    expect(await sql(server.databaseUrl, 'select 1 from export_chunk where export_id = $1', [id])).toEqual([]);
+    expect((await sql<{ state: string }>(server.databaseUrl, `select state from pgboss.job where data->>'exportId' = $1`, [id]))[0].state).toBe('failed');
   });
 });

@@ -1,5 +1,6 @@
 import type { Services } from '../../services.js';
 import {
+  ABANDONED_CHECK_MS,
   EXPORT_QUEUE,
   ExportInterrupted,
   type ExportJob,
@@ -8,6 +9,7 @@ import {
   failExport,
   failInterruptedExports,
   localExportWorkers,
+  reclaimAbandonedExports,
   runExport,
 } from './export.service.js';
 
@@ -77,4 +79,21 @@ export async function startExportWorkers(services: Services): Promise<void> {
   };
   await jobs.work(EXPIRE_QUEUE, sweep);
   await failInterruptedExports(services).catch((err: unknown) => logger.warn({ err }, 'could not look for interrupted exports'));
+  // Exports whose writer died (this instance or another, killed mid-export) are retried within
+  // seconds — at once when this instance starts, then every ABANDONED_CHECK_MS — rather than once
+  // their job expires (EXPORT_JOB_TIMEOUT_SECONDS).
+  let reclaiming = false;
+  const check = () => {
+    if (reclaiming || services.stopping?.aborted) return;
+    reclaiming = true;
+    reclaimAbandonedExports(services)
+      .catch((err: unknown) => logger.warn({ err }, 'could not look for exports whose writer stopped'))
+      .finally(() => {
+        reclaiming = false;
+      });
+  };
+  check();
+  const reclaim = setInterval(check, ABANDONED_CHECK_MS);
+  reclaim.unref();
+  services.stopping?.addEventListener('abort', () => clearInterval(reclaim), { once: true });
 }

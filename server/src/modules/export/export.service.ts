@@ -267,6 +267,9 @@ export async function runExport(services: Services, exportId: string, opts: { em
       const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
       if (opts.teamSlots && !slot) return 'busy' as const;
       if (background) {
+        // Held by this connection while the attempt writes (and freed with it should this process
+        // die): an instance that finds it free knows the attempt's writer is gone (reclaimAbandonedExports).
+        await copy.query('select pg_advisory_lock(hashtextextended($1, 0))', [attemptLock(attempt)]);
         await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
         await services.notifier.notify('export_progress', exportId);
       }
@@ -302,6 +305,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       }).finally(() => clearInterval(heartbeat));
       // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
       if (slot && !discarded) await giveTeamSlotBack(copy, slot);
+      if (background && !discarded) await copy.query('select pg_advisory_unlock(hashtextextended($1, 0))', [attemptLock(attempt)]);
       return result;
     },
     stop,
@@ -383,6 +387,66 @@ export class ExportInterrupted extends Error {
     super('export interrupted: this instance is shutting down; its job is retried');
     this.name = 'ExportInterrupted';
   }
+}
+
+/** The advisory lock a background attempt's connection holds while it writes. */
+const attemptLock = (attempt: string) => `keyring-export-attempt:${attempt}`;
+
+/** How often each worker instance looks for attempts whose writer is gone (reclaimAbandonedExports). */
+export const ABANDONED_CHECK_MS = 10_000;
+/** How long an attempt's lock must stay free, its export still naming it, before it is taken for abandoned. */
+export const ABANDONED_CONFIRM_MS = 1000;
+
+type Writing = { id: string; attempt: string; job_id: string; retry_count: number; retry_limit: number };
+
+/**
+ * Hands back to the queue the background exports whose writer is gone: an instance killed
+ * (kill -9, a crash, a lost machine) mid-export left its job active and its export PROCESSING,
+ * naming an attempt that would never write again, until the job expired
+ * (EXPORT_JOB_TIMEOUT_SECONDS, 30 minutes by default) — its progress frozen, and every download
+ * following it holding a download slot all that time. An attempt's writer holds an advisory lock
+ * (attemptLock) on its connection, which PostgreSQL frees when that connection ends; an attempt
+ * whose export still names it while its lock is free, at two looks ABANDONED_CONFIRM_MS apart (a
+ * writer whose connection broke names none once the database answers it), is given up: its
+ * export names no attempt (downloads following it are cut short), and its job fails, so that it
+ * is retried at once — or, out of retries, the export is FAILED. Returns how many.
+ */
+export async function reclaimAbandonedExports(services: Services): Promise<number> {
+  const writing = async () =>
+    (
+      await services.pool.query<Writing>(
+        `select e.id, e.writing_attempt as attempt, j.id as job_id, j.retry_count, j.retry_limit
+           from export e
+           join pgboss.job j on j.name = $1 and j.state = 'active' and j.data->>'exportId' = e.id::text
+          where e.status = $2 and e.writing_attempt is not null`,
+        [EXPORT_QUEUE, ExportStatus.PROCESSING],
+      )
+    ).rows;
+  // Taken for the length of its own statement only: true when no writer holds it.
+  const free = async (attempt: string) =>
+    (await services.pool.query<{ free: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as free', [attemptLock(attempt)])).rows[0].free;
+  const suspects: Writing[] = [];
+  for (const w of await writing()) if (await free(w.attempt)) suspects.push(w);
+  if (!suspects.length) return 0;
+  await new Promise((r) => setTimeout(r, ABANDONED_CONFIRM_MS));
+  const still = new Map((await writing()).map((w) => [`${w.id} ${w.attempt} ${w.job_id}`, w]));
+  let reclaimed = 0;
+  for (const s of suspects) {
+    const w = still.get(`${s.id} ${s.attempt} ${s.job_id}`);
+    if (!w || !(await free(w.attempt))) continue;
+    const given = await services.pool.query('update export set writing_attempt = null where id = $1 and writing_attempt = $2 and status = $3', [
+      w.id,
+      w.attempt,
+      ExportStatus.PROCESSING,
+    ]);
+    if (!given.rowCount) continue;
+    await services.notifier.notify('export_progress', w.id);
+    services.logger.warn({ exportId: w.id, attempt: w.attempt, jobId: w.job_id }, 'export attempt abandoned by its writer (its instance stopped): retried');
+    await services.jobs.fail(EXPORT_QUEUE, w.job_id, { message: 'The instance writing this export stopped.' });
+    if (w.retry_count >= w.retry_limit) await failExport(services, w.id, INTERRUPTED);
+    reclaimed++;
+  }
+  return reclaimed;
 }
 
 /** How long an export may be PROCESSING without a job before failInterruptedExports fails it. */
