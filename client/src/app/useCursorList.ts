@@ -1,5 +1,7 @@
 import { type ErrorLike, NetworkStatus, type OperationVariables, type TypedDocumentNode } from '@apollo/client';
-import { useQuery } from '@apollo/client/react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { useNavigationType } from 'react-router';
 import { graphql } from '../gql';
 import { type FieldErrors, reportErrors, splitErrors } from './errors';
 
@@ -29,9 +31,22 @@ export function useCursorList<TData, TVariables extends PageVariables, TNode>(
   query: TypedDocumentNode<TData, TVariables>,
   options: { variables: TVariables; connection: (data: TData) => CursorConnection<TNode> },
 ) {
+  const client = useApolloClient();
+  const navigationType = useNavigationType();
+  const key = JSON.stringify(options.variables);
+  // Back or forward to a list whose "Load more" went further than its first page: those pages as
+  // they were, not a fresh first page, which replaced them (the cache keeps one list per filter)
+  // and lost the reader's place in them. Refresh, or another filter, asks the server again.
+  const [keptPages, setKeptPages] = useState(() => {
+    if (navigationType !== 'POP') return undefined;
+    const cached = client.readQuery({ query, variables: options.variables });
+    const shown = cached ? options.connection(cached).edges.length : 0;
+    return shown > (options.variables.first ?? 50) ? key : undefined;
+  });
+  if (keptPages !== undefined && keptPages !== key) setKeptPages(undefined);
   const result = useQuery<TData, TVariables>(query, {
     variables: options.variables,
-    fetchPolicy: 'cache-and-network',
+    fetchPolicy: keptPages === key ? 'cache-first' : 'cache-and-network',
   } as useQuery.Options<TData, TVariables>);
   const { error, fetchMore, networkStatus } = result;
   const { fieldErrors }: { fieldErrors: FieldErrors<'from' | 'to' | 'apiKeyId'> } = error

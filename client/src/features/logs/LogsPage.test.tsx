@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { endOfDay } from 'date-fns';
+import { Route, Routes, useNavigate } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
@@ -228,6 +229,45 @@ describe('LogsPage', () => {
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(4));
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
     expect(screen.getByText('3 requests')).toBeTruthy();
+  });
+
+  it('keeps the pages Load more added when the reader comes back to the list from a request', async () => {
+    const first = Array.from({ length: 50 }, (_, i) => log(`l${i + 1}`));
+    function Request() {
+      const navigate = useNavigate();
+      return (
+        <button type="button" onClick={() => navigate(-1)}>
+          Back
+        </button>
+      );
+    }
+    const { user } = renderWithProviders(
+      <Routes>
+        <Route path="/logs" element={<LogsPage />} />
+        <Route path="/logs/:id" element={<Request />} />
+      </Routes>,
+      {
+        route: '/logs',
+        user: adminUser,
+        mocks: [
+          keysMock,
+          keysMock,
+          logsMock({ filter: {} }, first, true),
+          logsMock({ filter: {}, after: 'cursor-l50' }, [log('l51', 401)]),
+          // What a fresh first page would answer: it replaced the 51 rows with 50.
+          logsMock({ filter: {} }, first, true),
+        ] as never[],
+      },
+    );
+    await screen.findByRole('table', { name: 'Logs' });
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')).toHaveLength(52));
+    await user.click(within(screen.getByRole('table', { name: 'Logs' })).getAllByRole('row')[51]);
+    await user.click(await screen.findByRole('button', { name: 'Back' }));
+    const table = await screen.findByRole('table', { name: 'Logs' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(within(table).getAllByRole('row')).toHaveLength(52);
+    expect(screen.getByText('51 requests')).toBeTruthy();
   });
 
   it('offers admins an export of exactly what is shown', async () => {
