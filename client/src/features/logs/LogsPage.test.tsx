@@ -52,6 +52,16 @@ const logsMock = (variables: Record<string, unknown>, logs: ReturnType<typeof lo
   result: { data: page(logs, hasNextPage) },
 });
 
+/** A request's page that only goes back, as the browser's Back button does. */
+function BackOnly() {
+  const navigate = useNavigate();
+  return (
+    <button type="button" onClick={() => navigate(-1)}>
+      Back
+    </button>
+  );
+}
+
 function renderLogs(route: string, mocks: unknown[], user = adminUser) {
   return renderWithProviders(
     <>
@@ -233,18 +243,10 @@ describe('LogsPage', () => {
 
   it('keeps the pages Load more added when the reader comes back to the list from a request', async () => {
     const first = Array.from({ length: 50 }, (_, i) => log(`l${i + 1}`));
-    function Request() {
-      const navigate = useNavigate();
-      return (
-        <button type="button" onClick={() => navigate(-1)}>
-          Back
-        </button>
-      );
-    }
     const { user } = renderWithProviders(
       <Routes>
         <Route path="/logs" element={<LogsPage />} />
-        <Route path="/logs/:id" element={<Request />} />
+        <Route path="/logs/:id" element={<BackOnly />} />
       </Routes>,
       {
         route: '/logs',
