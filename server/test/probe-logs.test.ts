@@ -176,3 +176,20 @@ describe('usageLogs: the bodies of the logs of a page', () => {
     expect(JSON.stringify(theirs.data)).not.toContain('not a domain');
   });
 });
+
+describe('the endpoint filter /', () => {
+  it('is every path, as /emails is everything under /emails: GET /logs and usageLogs list what they list without it', async () => {
+    // Up to now: the requests below are logged too.
+    await server.app.services.usageRecorder.flush();
+    const to = encodeURIComponent(new Date().toISOString());
+    const all = await api(server, `/logs?limit=30&to=${to}`, { token: acme.full.token });
+    const root = await api(server, `/logs?limit=30&to=${to}&endpoint=${encodeURIComponent('/')}`, { token: acme.full.token });
+    const ids = (r: { body: unknown }) => (r.body as { data: { id: string }[] }).data.map((l) => l.id);
+    expect(root.status).toBe(200);
+    expect(ids(root)).toHaveLength(30);
+    expect(ids(root)).toEqual(ids(all));
+    const list = await acme.admin.gql(LIST, { f: { endpoint: '/', to: decodeURIComponent(to) }, n: 20 });
+    const plain = await acme.admin.gql(LIST, { f: { to: decodeURIComponent(to) }, n: 20 });
+    expect(list.data!.usageLogs.edges).toEqual(plain.data!.usageLogs.edges);
+  });
+});

@@ -96,9 +96,11 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
     conditions.push(`method = ${bind(method, 'text')}`);
     dimensions.method = true;
   }
-  if (f.endpoint) {
-    if (!isEndpointFilter(f.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
-    const { path, root, below } = endpointMatch(f.endpoint);
+  if (f.endpoint && !isEndpointFilter(f.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
+  const endpoint = f.endpoint ? endpointMatch(f.endpoint) : null;
+  // `/` is every path, and so no condition: it matched no log (none is made to the root itself).
+  if (endpoint && endpoint.path !== '/') {
+    const { path, root, below } = endpoint;
     // The first segment for the index, the exact match for the rows.
     conditions.push(`${ROUTE} = ${bind(root, 'text')}`);
     conditions.push(`(endpoint = ${bind(path, 'text')} or endpoint like ${bind(below[0], 'text')} or endpoint like ${bind(below[1], 'text')})`);
