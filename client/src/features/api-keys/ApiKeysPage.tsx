@@ -38,20 +38,10 @@ export function ApiKeysPage() {
   usePageTitle('API Keys');
   const isAdmin = useIsAdmin();
   const { health, search, update } = useListFilters();
-  const [searchInput, setSearchInput] = useState(search);
+  // Clear filters starts the box afresh: its text, and a search still waiting for a pause, go.
+  const [searchBox, setSearchBox] = useState(0);
   const [creating, setCreating] = useState(false);
   const actions = useApiKeyActions();
-
-  const searchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(searchTimer.current), []);
-  // The URL changed under the box (back, forward, a link): show its search.
-  useEffect(() => setSearchInput(search), [search]);
-  // Search as the user types, once they pause.
-  const onSearch = (value: string) => {
-    setSearchInput(value);
-    clearTimeout(searchTimer.current);
-    searchTimer.current = setTimeout(() => update({ search: value }), SEARCH_DELAY_MS);
-  };
 
   const filter = toApiKeyFilter(health ?? null, search);
   const filtered = Object.keys(filter).length > 0;
@@ -74,8 +64,7 @@ export function ApiKeysPage() {
   ) : null;
 
   const clearFilters = () => {
-    clearTimeout(searchTimer.current);
-    setSearchInput('');
+    setSearchBox((n) => n + 1);
     update({ health: undefined, search: '' });
   };
 
@@ -94,14 +83,7 @@ export function ApiKeysPage() {
         <HealthOverview health={shown.apiKeyHealth} active={health} onSelect={(id) => update({ health: id })} />
         <InactiveNotice count={shown.apiKeyHealth.inactive} onShow={health === 'inactive' ? undefined : () => update({ health: 'inactive' })} />
         <div className="list-toolbar">
-          <input
-            type="search"
-            className="input list-search"
-            aria-label="Search API keys"
-            placeholder="Search by name or token start"
-            value={searchInput}
-            onChange={(e) => onSearch(e.target.value)}
-          />
+          <ApiKeySearch key={searchBox} search={search} onSearch={(value) => update({ search: value })} />
           <UsageStatusLegend />
         </div>
         {shown.apiKeys.length === 0 ? (
@@ -141,5 +123,33 @@ export function ApiKeysPage() {
       {isAdmin && <CreateApiKeyDialog open={creating} onOpenChange={setCreating} />}
       {isAdmin && actions.dialogs}
     </>
+  );
+}
+
+/**
+ * The search box, searching as the user types once they pause. What is typed is the box's own
+ * state: held by the page, each keystroke rendered every key's row again, and with the 500 keys a
+ * team may hold, typing lagged by over a second a character.
+ */
+function ApiKeySearch({ search, onSearch }: { search: string; onSearch: (value: string) => void }) {
+  const [text, setText] = useState(search);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  // The URL changed under the box (back, forward, a link): show its search.
+  useEffect(() => setText(search), [search]);
+  return (
+    <input
+      type="search"
+      className="input list-search"
+      aria-label="Search API keys"
+      placeholder="Search by name or token start"
+      value={text}
+      onChange={(e) => {
+        const value = e.target.value;
+        setText(value);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => onSearch(value), SEARCH_DELAY_MS);
+      }}
+    />
   );
 }
