@@ -1,7 +1,8 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { DomainsPageQuery } from '../features/domains/documents';
 import { adminUser, renderWithProviders, thresholds } from '../test/render';
+import { createCache } from './apollo';
 import { AppRoutes } from './routes';
 import { SessionQuery, ThresholdsQuery } from './session';
 
@@ -29,6 +30,22 @@ describe('routing', () => {
     renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [thresholdsMock, session(null)] });
     expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' }, LOAD)).toBeTruthy();
     expect(document.title).toBe('Sign in · Keyring');
+    // A plain visit: no session ended here.
+    expect(screen.queryByText(/Your session has ended/)).toBeNull();
+  });
+
+  it('says so when the session ends while the dashboard is open', { timeout: 30_000 }, async () => {
+    const cache = createCache();
+    renderWithProviders(<AppRoutes />, {
+      route: '/domains',
+      cache,
+      mocks: [thresholdsMock, session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
+    });
+    expect(await screen.findByRole('heading', { name: 'Domains', level: 1 }, LOAD)).toBeTruthy();
+    // What the session link does when an operation answers UNAUTHENTICATED (expired, signed out elsewhere).
+    act(() => cache.writeQuery({ query: SessionQuery, data: { me: null } }));
+    expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' }, LOAD)).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Your session has ended. Sign in again to go back to where you were.');
   });
 
   it('shows the dashboard shell to a signed-in user, starting at API Keys', { timeout: 30_000 }, async () => {

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { useRef } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { AppSkeleton, ErrorState, Loading } from '../ui/Loading';
 import { AppShell } from './AppShell';
@@ -11,15 +12,24 @@ function returnTo(state: unknown): string {
   return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/api-keys';
 }
 
+/** Whether sign-in was reached because a session ended while in use (RequireAuth's `ended`), not from a plain visit. */
+export function sessionEnded(state: unknown): boolean {
+  return Boolean(state && typeof state === 'object' && 'ended' in state && state.ended === true);
+}
+
 /** The dashboard: signed-in users only; everyone else goes to /sign-in and comes back after. */
 export function RequireAuth() {
   const { data, loading, error, refetch } = useQuery(SessionQuery);
   const thresholds = useQuery(ThresholdsQuery);
   const location = useLocation();
+  // Someone was signed in on this page: if the session goes (expired, signed out elsewhere,
+  // removed from the team), sign-in says so rather than appearing out of nowhere mid-action.
+  const wasSignedIn = useRef(false);
+  if (data?.me) wasSignedIn.current = true;
   if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <AppSkeleton />;
   if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
   if (!data?.me) {
-    return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}` }} />;
+    return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}`, ended: wasSignedIn.current }} />;
   }
   if (!thresholds.data) {
     if (!thresholds.error) return <AppSkeleton />;

@@ -1,5 +1,6 @@
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
+import { sessionEnded } from '../../app/guards';
 import { usePageTitle } from '../../app/page-title';
 import { TextField } from '../../ui/TextField';
 import { AuthCard, AuthForm } from './components/AuthCard';
@@ -9,6 +10,7 @@ export function SignInPage() {
   usePageTitle('Sign in');
   const { signIn, loading, fieldErrors, formError, setFieldErrors } = useSignInMutation();
   const { values, field } = useFields({ email: '', password: '' }, fieldErrors);
+  const ended = sessionEnded(useLocation().state);
 
   const onSubmit = async () => {
     const blank = blankFields(values, { email: 'Email is required.', password: 'Password is required.' });
@@ -20,6 +22,7 @@ export function SignInPage() {
   return (
     <AuthCard
       title="Sign in to Keyring"
+      subtitle={ended ? <span role="status">Your session has ended. Sign in again to go back to where you were.</span> : undefined}
       footer={
         <>
           New to Keyring? <Link to="/sign-up">Create an account</Link>
