@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { buildSchema, type GraphQLObjectType, type GraphQLSchema, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../graphql/schema.js';
-import { redact, redactGraphql, redactQueryText } from './redact.js';
+import { MAX_BODY_CHARS, redact, redactGraphql, redactQueryText } from './redact.js';
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -346,5 +346,54 @@ describe('redactGraphql: documents that do not validate are logged, not thrown o
   it('a secret read through a chain of 29 fragments is found', () => {
     const fragments = Array.from({ length: 29 }, (_, i) => `fragment F${i + 1} on Query { ${i + 1 < 29 ? `...F${i + 2}` : 'node { t: token }'} }`).join(' ');
     expect(run(`{ ...F1 } ${fragments}`, { node: { t: 'plain' } })).toEqual({ data: { node: { t: '[redacted]' } } });
+  });
+});
+
+describe('redact: field names and the size of one body', () => {
+  const KEY_A = `re_${'A'.repeat(30)}`;
+  const KEY_B = `re_${'B'.repeat(30)}`;
+
+  it('a field name holding a token is redacted like a value; two names redacted alike are both kept', () => {
+    expect(redact({ [KEY_A]: 1, plain: 'kept' })).toEqual({ 're_[redacted]': 1, plain: 'kept' });
+    expect(redact({ [KEY_A]: 1, [KEY_B]: 2, [`${KEY_A}x`]: 3 })).toEqual({ 're_[redacted]': 1, 're_[redacted]′': 2, 're_[redacted]′′': 3 });
+    // A name as long as an attachment is cut like one.
+    const name = 'a b '.repeat(500);
+    expect(Object.keys(redact({ [`${name}c`]: 1 }) as object)).toEqual([`${name.slice(0, 200)}… [2001 characters]`]);
+    expect(Object.keys(redact({ [name]: 1 }) as object)).toEqual([name]);
+  });
+
+  it('an object keeps 100 fields and says how many more there were, under a name no field of it has', () => {
+    const fields = (n: number, first = 'f') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${first}${i}`, i]));
+    expect(redact(fields(100))).toEqual(fields(100));
+    expect(redact(fields(103))).toEqual({ ...fields(100), '…': '[3 more fields]' });
+    expect(redact({ '…': 'mine', ...fields(100) })).toEqual({ '…': 'mine', ...fields(99), '…′': '[1 more fields]' });
+  });
+
+  it('keeps 200,000 characters of text at most (each string, name and other value counted with its quotes and separators), the rest of each list and object counted', () => {
+    expect(MAX_BODY_CHARS).toBe(200_000);
+    // 100 lists of 100 strings of 100 characters: each string costs 104, so the 1,924th
+    // (19 lists and 24 strings in) is the last kept.
+    const strings = Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => 's'.repeat(100)));
+    const kept = redact(strings) as unknown[];
+    expect(kept).toHaveLength(21);
+    expect(kept.slice(0, 19)).toEqual(strings.slice(0, 19));
+    expect(kept[19]).toEqual([...Array(24).fill('s'.repeat(100)), '… [76 more]']);
+    expect(kept[20]).toBe('… [80 more]');
+    // Numbers cost 8 each: 25,000 of them fill it exactly, and nothing is kept after.
+    const numbers = Array.from({ length: 4 }, () => Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => 7)));
+    const keptNumbers = redact(numbers) as number[][][];
+    expect(keptNumbers.flat(2).filter((v) => v === 7)).toHaveLength(25_000);
+    expect(keptNumbers[2][50]).toBe('… [50 more]');
+    expect(keptNumbers[3]).toBe('… [1 more]');
+    // Names count: an object's fields stop where the text runs out, secrets' lists too.
+    const body = redact({ big: strings.slice(0, 19), password: Array(100).fill('p'), after: 'x' }) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['big', 'password', 'after']);
+    expect(body.password).toEqual(Array(100).fill('[redacted]'));
+    const full = redact({ big: strings.slice(0, 20), after: 'x' }) as Record<string, unknown>;
+    expect(Object.keys(full)).toEqual(['big', '…']);
+    expect(full['…']).toBe('[1 more fields]');
+    const secretsCut = redact({ big: strings.slice(0, 19), password: Array.from({ length: 100 }, () => Array(100).fill('p')) }) as { password: string[][] };
+    expect(secretsCut.password.flat().length).toBeLessThan(10_000);
+    expect(secretsCut.password.flat().every((v) => v === '[redacted]')).toBe(true);
   });
 });
