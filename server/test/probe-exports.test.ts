@@ -271,3 +271,45 @@ describe('an export whose writer is gone (its instance killed mid-export)', () =
     expect((await sql<{ state: string }>(server.databaseUrl, `select state from pgboss.job where data->>'exportId' = $1`, [id]))[0].state).toBe('failed');
   });
 });
+
+describe("one team's downloads", () => {
+  it('hold at most half of the download slots (at least two): another team still downloads at once while they read nothing', { timeout: 30_000 }, async () => {
+    // A 24 MB file: a client that reads nothing keeps its download (and its slot) open.
+    const exp = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    await sql(server.databaseUrl, 'delete from export_chunk where export_id = $1', [exp.id]);
+    await sql(
+      server.databaseUrl,
+      `insert into export_chunk (export_id, attempt, seq, data)
+       select $1, (select file_attempt from export where id = $1), s, convert_to(repeat('x', 1048576), 'UTF8') from generate_series(0, 23) s`,
+      [exp.id],
+    );
+    await sql(server.databaseUrl, 'update export set file_size = 24 * 1048576 where id = $1', [exp.id]);
+    expect(server.config.EXPORT_DOWNLOADS).toBe(4);
+    const aborts = Array.from({ length: 4 }, () => new AbortController());
+    const hogs = aborts.map((a) => fetch(local(exp.downloadUrl), { headers: { cookie: admin.cookie! }, signal: a.signal }));
+    try {
+      // Let the server admit what it admits.
+      await new Promise((r) => setTimeout(r, 500));
+      const other = (await signUpAdmin(server, 'Another team')).client;
+      const theirs = (await other.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+      const started = Date.now();
+      const res = await fetch(local(theirs.downloadUrl), { headers: { cookie: other.cookie! } });
+      expect(res.status).toBe(200);
+      expect((await res.text()).split('\n')[0]).toBe('id,name,region,status,created_at');
+      expect(Date.now() - started).toBeLessThan(2000);
+      // The hogging team: two streaming, the others refused once they have waited for one of its two.
+      const answers = await Promise.all(hogs);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 503, 503]);
+      const refused = answers.find((r) => r.status === 503)!;
+      expect(refused.headers.get('retry-after')).toBe('4');
+      expect(await refused.json()).toEqual({
+        statusCode: 503,
+        name: 'service_unavailable',
+        message: 'Your team already has 2 downloads streaming from this server, as many as one team may (of 4): retry in 4 seconds.',
+      });
+    } finally {
+      for (const a of aborts) a.abort();
+      await Promise.allSettled(hogs);
+    }
+  });
+});

@@ -70,15 +70,31 @@ export function exportDownload(services: Services) {
     if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
     if (status === ExportStatus.FAILED) return fail(res, 409, 'export_not_ready', 'This export failed.');
     if (status === ExportStatus.READY && !exp.fileAttempt) return fail(res, 409, 'export_not_ready', 'This export is still being prepared.');
-    // Waits here while every download connection is busy, then gives up with a clear answer.
+    // Waits here while every download connection is busy, or the team holds its share of them,
+    // then gives up with a clear answer.
+    const busy = (err: unknown, what: string) => {
+      services.logger.warn({ err, exportId: exp.id }, 'no free export download slot');
+      const retry = Math.max(1, Math.ceil(services.config.EXPORT_DOWNLOAD_WAIT_SECONDS));
+      res.setHeader('retry-after', String(retry));
+      return fail(res, 503, 'service_unavailable', `${what}: retry in ${retry} second${retry === 1 ? '' : 's'}.`);
+    };
+    const allSlots = services.downloadPool.options.max ?? 10;
+    const share = teamDownloadShare(allSlots);
+    const teamSlot = await teamDownloadSlot(services.downloadPool, actor.teamId, Date.now() + services.config.EXPORT_DOWNLOAD_WAIT_SECONDS * 1000);
+    if (!teamSlot) {
+      return busy(
+        undefined,
+        share < allSlots
+          ? `Your team already has ${share} downloads streaming from this server, as many as one team may (of ${allSlots})`
+          : 'Every download slot of this server is busy',
+      );
+    }
     let client: PoolClient;
     try {
       client = await services.downloadPool.connect();
     } catch (err) {
-      services.logger.warn({ err, exportId: exp.id }, 'no free export download slot');
-      const retry = Math.max(1, Math.ceil(services.config.EXPORT_DOWNLOAD_WAIT_SECONDS));
-      res.setHeader('retry-after', String(retry));
-      return fail(res, 503, 'service_unavailable', `Every download slot of this server is busy: retry in ${retry} second${retry === 1 ? '' : 's'}.`);
+      teamSlot();
+      return busy(err, 'Every download slot of this server is busy');
     }
     // Who downloaded which export, and when: the audit trail records it as it records the export's
     // creation (a download with a session left no trace anywhere; with a key, only its usage log).
@@ -87,6 +103,7 @@ export function exportDownload(services: Services) {
       await em.flush();
     } catch (err) {
       client.release();
+      teamSlot();
       throw err;
     }
     fileHeaders(res, exp, status);
@@ -120,9 +137,71 @@ export function exportDownload(services: Services) {
     } finally {
       // A connection left in the middle of a COPY is closed rather than reused.
       client.release(broken);
+      teamSlot();
     }
     res.end();
   };
+}
+
+/**
+ * How many of an instance's download slots (EXPORT_DOWNLOADS) one team may hold at once: half of
+ * them, at least two (all of them when there are fewer). One team's downloads that read nothing —
+ * four clients that opened the link and stalled — held every slot of the instance for as long as
+ * they stayed open, and every other team's download waited EXPORT_DOWNLOAD_WAIT_SECONDS for a 503.
+ */
+export const teamDownloadShare = (slots: number) => Math.min(slots, Math.max(2, Math.ceil(slots / 2)));
+
+type TeamDownloads = { held: number; waiting: (() => void)[] };
+/** The slots each team holds, per download pool (one per instance; several may share a process, as in tests). */
+const teamDownloads = new WeakMap<pg.Pool, Map<string, TeamDownloads>>();
+
+/**
+ * One of the team's share of the pool's slots, waited for (holding no connection) until `until`
+ * (epoch ms); null when none came free in time. The function returned gives it back, once.
+ */
+async function teamDownloadSlot(pool: pg.Pool, teamId: string, until: number): Promise<(() => void) | null> {
+  let teams = teamDownloads.get(pool);
+  if (!teams) {
+    teams = new Map();
+    teamDownloads.set(pool, teams);
+  }
+  const byTeam = teams;
+  const slots = byTeam.get(teamId) ?? { held: 0, waiting: [] };
+  byTeam.set(teamId, slots);
+  const forget = () => {
+    if (slots.held === 0 && slots.waiting.length === 0) byTeam.delete(teamId);
+  };
+  const releaser = () => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = slots.waiting.shift();
+      // The slot passes to the team's next download in line.
+      if (next) return next();
+      slots.held--;
+      forget();
+    };
+  };
+  if (slots.held < teamDownloadShare(pool.options.max ?? 10)) {
+    slots.held++;
+    return releaser();
+  }
+  return new Promise((resolve) => {
+    const take = () => {
+      clearTimeout(timer);
+      resolve(releaser());
+    };
+    const timer = setTimeout(
+      () => {
+        slots.waiting.splice(slots.waiting.indexOf(take), 1);
+        forget();
+        resolve(null);
+      },
+      Math.max(0, until - Date.now()),
+    );
+    slots.waiting.push(take);
+  });
 }
 
 /** The headers of the file's response. */
