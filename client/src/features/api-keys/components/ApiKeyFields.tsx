@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { format } from 'date-fns';
-import { useId } from 'react';
+import { type Ref, useId, useRef } from 'react';
 import { Link } from 'react-router';
 import type { Permission } from '../../../gql/graphql';
 import { FormDialog } from '../../../ui/FormDialog';
@@ -24,6 +24,8 @@ export function validateApiKey(values: ApiKeyFormValues): ApiKeyFieldErrors {
   return {};
 }
 
+export const EXPIRY_BAD_INPUT = 'Enter a whole date that exists, or clear the field for a key that never expires.';
+
 export type ApiKeyInput = ReturnType<typeof toApiKeyInput>;
 
 /** The input for create and update (the expiry aside): a domain only with sending access, `null` for all domains. */
@@ -38,10 +40,13 @@ export function ApiKeyFields({
   values,
   onChange,
   errors,
+  expiryRef,
 }: {
   values: ApiKeyFormValues;
   onChange: (values: ApiKeyFormValues) => void;
   errors: ApiKeyFieldErrors;
+  /** The expiry's input, whose validity tells a date half typed or that does not exist from an empty field. */
+  expiryRef?: Ref<HTMLInputElement>;
 }) {
   const id = useId();
   const sending = values.permission === 'SENDING_ACCESS';
@@ -110,6 +115,7 @@ export function ApiKeyFields({
         label="Expires on"
         type="date"
         name="expiresAt"
+        ref={expiryRef}
         min={format(new Date(), 'yyyy-MM-dd')}
         value={values.expiresOn}
         onChange={(e) => onChange({ ...values, expiresOn: e.target.value })}
@@ -136,14 +142,19 @@ export type ApiKeyFormDialogProps = {
 
 /** The dialog of Create and Edit: the key's fields, checked before they are sent. */
 export function ApiKeyFormDialog({ form: [values, onChange], mutation, onSubmit, ...dialog }: ApiKeyFormDialogProps) {
+  const expiry = useRef<HTMLInputElement>(null);
   const submit = () => {
     const invalid = validateApiKey(values);
+    // A date half typed (12/31/yyyy) or that does not exist (02/29/2027) reads as '', the value of
+    // "never expires": sent as it was, Create made a key that never expires and Edit removed the
+    // key's expiry, while the field still showed the date the user meant.
+    if (expiry.current?.validity.badInput) invalid.expiresAt = EXPIRY_BAD_INPUT;
     if (Object.keys(invalid).length) mutation.setFieldErrors(invalid);
     else onSubmit(toApiKeyInput(values));
   };
   return (
     <FormDialog onSubmit={submit} loading={mutation.loading} {...dialog}>
-      <ApiKeyFields values={values} onChange={onChange} errors={mutation.fieldErrors} />
+      <ApiKeyFields values={values} onChange={onChange} errors={mutation.fieldErrors} expiryRef={expiry} />
     </FormDialog>
   );
 }
