@@ -261,7 +261,19 @@ describe('an export whose writer is gone (its instance killed mid-export)', () =
       id,
       Buffer.from('id'),
     ]);
-    expect(await reclaimAbandonedExports(services)).toBe(1);
+    // This call, or this instance's own periodic check if it came first.
+    await reclaimAbandonedExports(services);
+    await waitFor(
+      async () =>
+        (await sql<{ status: string }>(server.databaseUrl, 'select status from export where id = $1', [id]))[0].status === 'FAILED' ? true : undefined,
+      5000,
+      'the export FAILED',
+    );
+    await waitFor(
+      async () => ((await sql(server.databaseUrl, 'select 1 from export_chunk where export_id = $1', [id])).length === 0 ? true : undefined),
+      5000,
+      'its chunks deleted',
+    );
     expect((await sql(server.databaseUrl, 'select status, error, writing_attempt from export where id = $1', [id]))[0]).toEqual({
       status: 'FAILED',
       error: 'The export could not be written. Try again.',
