@@ -392,6 +392,10 @@ describe('redact: field names and the size of one body', () => {
     const full = redact({ big: strings.slice(0, 20), after: 'x' }) as Record<string, unknown>;
     expect(Object.keys(full)).toEqual(['big', '…']);
     expect(full['…']).toBe('[1 more fields]');
+    // Spent to exactly nothing: the next field, or a secret's next item, is not kept.
+    const costing = (n: number) => [...Array(99).fill('s'.repeat(1996)), 's'.repeat(n - 99 * 2000 - 4)]; // 99 × 2,000 + the last
+    expect(redact({ big: costing(MAX_BODY_CHARS - 7), after: 'x' })).toEqual({ big: costing(MAX_BODY_CHARS - 7), '…': '[1 more fields]' });
+    expect(redact({ big: costing(MAX_BODY_CHARS - 7 - 12), password: ['p'] })).toEqual({ big: costing(MAX_BODY_CHARS - 19), password: [] });
     const secretsCut = redact({ big: strings.slice(0, 19), password: Array.from({ length: 100 }, () => Array(100).fill('p')) }) as { password: string[][] };
     expect(secretsCut.password.flat().length).toBeLessThan(10_000);
     expect(secretsCut.password.flat().every((v) => v === '[redacted]')).toBe(true);
