@@ -40,14 +40,21 @@ export const MODULES = {
   // those lines were counted not covered (75.97 % on 2026-12-05).
   'export-service': {
     mutate: 'src/modules/export/export.service.ts',
-    tests: ['test/export-service-mutation.test.ts', 'test/faults-export-inline.test.ts', 'test/export-count-timeout.test.ts', 'test/faults-export.test.ts'],
+    tests: [
+      'test/export-service-mutation.test.ts',
+      'test/faults-export-inline.test.ts',
+      'test/export-count-timeout.test.ts',
+      'test/faults-export.test.ts',
+      'test/probe-exports.test.ts',
+    ],
   },
   'export-resources': { mutate: 'src/modules/export/export.resources.ts', tests: ['test/export-service-mutation.test.ts'] },
   // export-download-mutation.test.ts: the download handler in Express apps of its own over one server's
   // services, exports and their writer played with SQL (no job queue). The API tests of downloads
   // (exports.test.ts, export-rules.test.ts, export-stream.test.ts) are left out of these runs: each
   // surviving mutant would rerun their setup (a server, 1,500 to 40,000 seeded rows, background exports).
-  'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/export-download-mutation.test.ts'] },
+  // probe-exports.test.ts (2026-12-05, session 21): HEAD, one team's share of the slots, exports of a dead writer, FAILED exports' chunks.
+  'export-download': { mutate: 'src/modules/export/export.download.ts', tests: ['test/export-download-mutation.test.ts', 'test/probe-exports.test.ts'] },
   // Following an export while it is written (chunks handed over in memory, NOTIFY, polls).
   'export-stream': { mutate: 'src/modules/export/export.stream.ts', tests: ['test/export-download-mutation.test.ts'] },
   // An export chunk inserted from the writer's buffer (Parse, Bind, Execute, Sync written by us).
