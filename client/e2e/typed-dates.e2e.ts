@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlAs } from './api';
+import { anEmail, createSendingKey, graphqlAs, rest } from './api';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { Dashboard } from './pages/Dashboard';
 import { SignUpPage } from './pages/SignUpPage';
@@ -10,7 +10,7 @@ import { SignUpPage } from './pages/SignUpPage';
 type Key = { id: string; name: string; expiresAt: string | null };
 const keys = async (browser: Browser) => (await graphqlAs<{ apiKeys: Key[] }>(browser, '{ apiKeys { id name expiresAt } }')).apiKeys;
 
-describe('a key expiry typed wrong', () => {
+describe('a date typed wrong', () => {
   let browser: Browser;
   captureOnFailure(() => [browser]);
 
@@ -56,5 +56,22 @@ describe('a key expiry typed wrong', () => {
     await dialog.getByText('Enter a whole date that exists, or clear the field for a key that never expires.').waitFor();
     const [kept] = await keys(browser);
     expect(kept.expiresAt).toBe('2027-03-31T12:00:00.000Z');
+  });
+
+  it('leaves a list filtered by the last date that exists, and says so beside the field', async () => {
+    const { page } = browser;
+    const domain = `mail.typed-dates-${Date.now().toString(36)}.example.com`;
+    const key = await createSendingKey(browser, domain, 'Shop');
+    expect((await rest(browser.baseUrl, key.token, 'POST', '/emails', anEmail(domain, 1))).status).toBe(200);
+    await page.goto('/emails?from=2026-11-05');
+    const from = page.getByLabel('From', { exact: true });
+    await page.getByRole('table', { name: 'Emails' }).waitFor();
+    // The month, then a day November does not have: the field reads '' (no date) at 11/31.
+    await from.focus();
+    await page.keyboard.type('1131');
+    await page.getByText('Enter a whole date that exists; the list keeps the last one.').waitFor();
+    // The filter is still a day of November (it was dropped, and every email listed, before).
+    expect(new URL(page.url()).searchParams.get('from')).toMatch(/^\d{4}-11-\d{2}$/);
+    expect(await from.inputValue()).toBe(new URL(page.url()).searchParams.get('from'));
   });
 });
