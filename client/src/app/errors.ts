@@ -6,11 +6,29 @@ export type FieldErrors<F extends string = string> = Partial<Record<F, string>>;
 
 type Split<F extends string> = { fieldErrors: FieldErrors<F>; messages: { code: string; message: string }[] };
 
+type GraphQLErrorLike = { message: string; extensions?: Record<string, unknown> };
+
+/**
+ * The GraphQL errors in the JSON body of an answer that is not 200 and not a GraphQL response:
+ * the server's own refusals before GraphQL runs (too many requests, text it cannot store). Apollo
+ * reports those as a ServerError, whose wording ("could not handle the request") hid the server's
+ * ("Too many requests. … Retry after 10 seconds.").
+ */
+function errorsInBody(error: ServerError): GraphQLErrorLike[] {
+  try {
+    const body: unknown = JSON.parse(error.bodyText);
+    const errors = body && typeof body === 'object' && 'errors' in body && Array.isArray(body.errors) ? body.errors : [];
+    return errors.filter((e): e is GraphQLErrorLike => Boolean(e) && typeof e.message === 'string' && e.message.length > 0);
+  } catch {
+    return [];
+  }
+}
+
 /** Sorts a failed operation's errors into those about a form field and the rest. */
 export function splitErrors<F extends string>(error: unknown, fields: readonly F[]): Split<F> {
   const out: Split<F> = { fieldErrors: {}, messages: [] };
-  if (CombinedGraphQLErrors.is(error)) {
-    for (const e of error.errors) {
+  const sort = (errors: readonly GraphQLErrorLike[]) => {
+    for (const e of errors) {
       const field = fields.find((f) => f === e.extensions?.field);
       const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
       if (field) {
@@ -20,8 +38,11 @@ export function splitErrors<F extends string>(error: unknown, fields: readonly F
       }
     }
     return out;
-  }
+  };
+  if (CombinedGraphQLErrors.is(error)) return sort(error.errors);
   if (ServerError.is(error)) {
+    const inBody = errorsInBody(error);
+    if (inBody.length) return sort(inBody);
     out.messages.push({ code: 'SERVER_ERROR', message: 'The server could not handle the request. Try again.' });
     return out;
   }
