@@ -23,7 +23,7 @@ describe('splitErrors', () => {
     expect(messages).toEqual([{ code: 'BAD_USER_INPUT', message: 'A team needs at least one admin.' }]);
   });
 
-  it("says what the server said when it refuses before GraphQL runs (too many requests), not that it could not handle the request", () => {
+  it('says what the server said when it refuses before GraphQL runs (too many requests), not that it could not handle the request', () => {
     const message = 'Too many requests. You can only make 600 requests per minute. Retry after 10 seconds.';
     const bodyText = JSON.stringify({ errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] });
     const limited = new ServerError('Response not successful: Received status code 429', { response: new Response(bodyText, { status: 429 }), bodyText });
