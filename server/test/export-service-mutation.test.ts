@@ -806,7 +806,8 @@ describe('expireExports', () => {
     expect((await row(soon)).status).toBe('READY');
     expect(await chunkAttempts(soon)).toHaveLength(1);
     expect((await row(failed)).status).toBe('FAILED');
-    expect(await chunkAttempts(failed)).toHaveLength(1);
+    // Left FAILED with its file (as failExport leaves none unless a lock kept it from deleting them): the sweep deletes it.
+    expect(await chunkAttempts(failed)).toEqual([]);
     expect(await expireExports(services)).toBe(0);
   });
 });

@@ -475,12 +475,27 @@ export async function failInterruptedExports(services: Services): Promise<number
  * Deletes what the attempts of exports just made FAILED wrote: a FAILED export has no file, and
  * the chunks of an attempt that died or threw midway (an instance killed, its last retry's
  * connection cut) were kept for ever. An attempt still writing deletes its own when it next finds
- * the export no longer wanted, or once it ends without making it READY.
+ * the export no longer wanted, or once it ends without making it READY. Waits at most a second for
+ * a lock: its callers are failing an export, often while the instance stops, and a locked
+ * export_chunk held them (and the shutdown) for as long as it stayed locked. What it leaves, the
+ * sweep deletes (expireExports).
  */
 async function deleteFailedFiles(services: Services, ids: string[]): Promise<void> {
-  await services.orm.em
-    .getConnection()
-    .execute(`delete from export_chunk where export_id in (select id from export where id in (?) and status = ?)`, [ids, ExportStatus.FAILED]);
+  const client = await services.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(`set local lock_timeout = '1s'`);
+    await client.query('delete from export_chunk where export_id in (select id from export where id = any($1::uuid[]) and status = $2)', [
+      ids,
+      ExportStatus.FAILED,
+    ]);
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    services.logger.warn({ err, exportIds: ids }, 'could not delete the chunks of failed exports yet; the sweep will');
+  } finally {
+    client.release();
+  }
 }
 
 export async function failExport(services: Services, exportId: string, reason: string): Promise<void> {
@@ -503,5 +518,8 @@ export async function expireExports(services: Services): Promise<number> {
     `update export set status = 'EXPIRED', file_attempt = null where status = 'READY' and expires_at <= now() returning id`,
   );
   if (expired.length) await conn.execute('delete from export_chunk where export_id in (?)', [expired.map((e) => e.id)]);
+  // A FAILED export keeps no chunk: those failExport could not delete at once (a lock), and those
+  // kept before it deleted any.
+  await conn.execute(`delete from export_chunk c using export e where e.id = c.export_id and e.status = 'FAILED'`);
   return expired.length;
 }
