@@ -1,6 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
+import { writeClipboard } from '../../../ui/CopyField';
 import { toast } from '../../../ui/toast';
 
 export const RenewInvitationLinkMutation = graphql(`
@@ -32,7 +33,7 @@ export function useRenewInvitationLinkMutation() {
       return undefined;
     }
     try {
-      await navigator.clipboard.writeText(link);
+      await writeClipboard(link);
       toast.success(`Copied a new invitation link for ${invitation.email}`, { description: 'Any earlier link for this invitation no longer works.' });
     } catch {
       // Clipboard access can be refused: the link is shown so that it can be copied by hand.
