@@ -50,6 +50,19 @@ describe('POST /contacts', () => {
     ['an email already in the team, in other case', { email: 'ADA@example.com' }, 'validation_error', /already exists/],
     ['a 101-character first name', { email: 'long@example.com', first_name: 'f'.repeat(101) }, 'validation_error', /at most 100/],
     ['a last name that is not a string', { email: 'num@example.com', last_name: 7 }, 'validation_error', /must be a string/],
+    // Shown on the Contacts page and in exports reading backwards ("1 live" for "evil 1").
+    [
+      'a last name with a bidirectional override',
+      { email: 'bidi@example.com', last_name: '\u202eevil\u202c 1' },
+      'validation_error',
+      /Last name may not contain bidirectional override/,
+    ],
+    [
+      'a first name with a bidirectional isolate',
+      { email: 'bidi2@example.com', first_name: 'a\u2066b' },
+      'validation_error',
+      /First name may not contain bidirectional override/,
+    ],
     ['unsubscribed that is not a boolean', { email: 'bool@example.com', unsubscribed: 'yes' }, 'validation_error', /boolean/],
     ['custom properties', { email: 'props@example.com', properties: { plan: 'pro' } }, 'validation_error', /properties/],
     ['segments', { email: 'seg@example.com', segments: [{ id: MISSING_ID }] }, 'validation_error', /segments/],
@@ -128,6 +141,7 @@ describe('PATCH /contacts/:idOrEmail', () => {
     const id = (await resend.contacts.create({ email: 'steady@example.com', firstName: 'Steady' })).data!.id;
     for (const [body, name] of [
       [{ first_name: 'x'.repeat(101), unsubscribed: true }, 'validation_error'],
+      [{ first_name: 'Steady\u202e', unsubscribed: true }, 'validation_error'],
       [{ unsubscribed: 'true' }, 'validation_error'],
       [{ unsubscribed: true, properties: { a: 1 } }, 'validation_error'],
     ] as const) {

@@ -40,6 +40,11 @@ const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/u;
 export function checkName(raw: string, field: string, label: string, max: number): string {
   const name = raw.trim();
   if (INVISIBLE.test(name)) throw badInput(field, `${label} is required.`);
+  return checkText(name, field, label, max);
+}
+
+/** `checkName` without the requirement of something visible: an optional name (a contact's), already trimmed. */
+export function checkText(name: string, field: string, label: string, max: number): string {
   if (CONTROL.test(name)) throw badInput(field, `${label} may not contain control characters such as line breaks.`);
   if (BIDI_OVERRIDE.test(name)) {
     throw badInput(

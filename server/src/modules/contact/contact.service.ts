@@ -5,7 +5,7 @@ import { dateRangeWhere } from '../../lib/date-range.js';
 import { isUuid } from '../../lib/ids.js';
 import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
-import { normaliseEmail } from '../auth/validation.js';
+import { checkText, normaliseEmail } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
 import { Contact } from './contact.entity.js';
@@ -30,18 +30,15 @@ export type UpdateContactInput = {
   unsubscribed?: boolean;
 };
 
-const CONTROL = /\p{Cc}/u;
-
 /**
- * Trimmed; empty means none. No control character (a line break in a name, as in a key's), and at
- * most PERSON_NAME_MAX characters counted as the column counts them, in code points: 60 emoji fit
- * a varchar(100), which a count of UTF-16 units (120) refused.
+ * Trimmed; empty means none. No control character (a line break in a name, as in a key's) or
+ * bidirectional override (a name that reads in another order than it is stored, on the Contacts
+ * page and in exports), and at most PERSON_NAME_MAX characters counted as the column counts them,
+ * in code points: 60 emoji fit a varchar(100), which a count of UTF-16 units (120) refused.
  */
 function checkPersonName(raw: string | null | undefined, field: string, label: string): string | null {
   const name = raw?.trim() ?? '';
-  if (CONTROL.test(name)) throw badInput(field, `${label} may not contain control characters such as line breaks.`);
-  if (name.length > PERSON_NAME_MAX && [...name].length > PERSON_NAME_MAX) throw badInput(field, `${label} must be at most ${PERSON_NAME_MAX} characters.`);
-  return name || null;
+  return name ? checkText(name, field, label, PERSON_NAME_MAX) : null;
 }
 
 /** The team's contacts matching a filter (the Contacts page's, which its export takes too). */
