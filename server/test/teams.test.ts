@@ -139,6 +139,11 @@ describe('teams: happy path', () => {
     expect(members.data?.team.members.map((m: { id: string }) => m.id)).not.toContain(member.memberId);
     const signIn = await server.client().gql(SIGN_IN, { input: { email: member.email, password: PASSWORD } });
     expect(signIn.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // Told why with the right password only; a wrong one learns nothing about the account.
+    expect(signIn.errors?.[0].message).toBe('This account is no longer a member of any team: ask a team admin to invite you again.');
+    const guess = await server.client().gql(SIGN_IN, { input: { email: member.email, password: 'not the password' } });
+    expect(guess.errors?.[0]).toMatchObject({ message: 'Invalid email or password.', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(signIn.headers.get('set-cookie')).toBeNull();
   });
 
   it('with two admins, one admin can be removed', async () => {

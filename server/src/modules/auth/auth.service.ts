@@ -12,6 +12,7 @@ import { userActor } from './session.js';
 import { checkName, checkPassword, normaliseEmail } from './validation.js';
 
 export const INVALID_CREDENTIALS = 'Invalid email or password.';
+export const NO_TEAM = 'This account is no longer a member of any team: ask a team admin to invite you again.';
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead.';
 export const SIGN_UP_CLOSED = 'Sign-up is closed on this server: ask a team admin for an invitation.';
 
@@ -103,9 +104,11 @@ export async function signIn(
   }
   await services.signInThrottle.attempt(email, ip);
   const user = await verifyCredentials(em, email, input.password);
-  // A user removed from every team has nowhere to land: same answer as a wrong password.
-  const membership = user ? await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] }) : null;
-  if (!user || !membership) throw unauthenticated(INVALID_CREDENTIALS);
+  if (!user) throw unauthenticated(INVALID_CREDENTIALS);
+  // A user removed from every team has nowhere to land. Told so only with the right password (it
+  // says nothing to anyone without it): "Invalid email or password" sent them looking for a typo.
+  const membership = await em.findOne(Membership, { user }, { orderBy: { createdAt: 'asc' }, populate: ['team'] });
+  if (!membership) throw unauthenticated(NO_TEAM);
   await services.signInThrottle.succeeded(email, ip);
   return em.transactional(async (tx) => {
     await assertPasswordUnchanged(tx, user);
