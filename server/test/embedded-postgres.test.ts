@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { procStat } from '../src/db/embedded.js';
 import { createClient, PASSWORD, uniqueEmail, waitFor } from './harness.js';
 import { freeListenPort, killLeftovers, type MainProcess, spawnMain } from './harness-process.js';
 
@@ -12,10 +13,7 @@ import { freeListenPort, killLeftovers, type MainProcess, spawnMain } from './ha
 const dirs: string[] = [];
 /** The postmaster's pid, from the lock file PostgreSQL writes in its data directory. */
 const postmasterOf = async (dataDir: string) => Number.parseInt(await fs.readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8'), 10);
-const alive = async (pid: number) => {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-};
+const alive = async (pid: number) => (await procStat(pid)) !== null;
 
 afterAll(async () => {
   killLeftovers(); // the servers, and the postmasters of their DATA_DIRs

@@ -266,7 +266,7 @@ async function postgresUserIds(): Promise<{ uid?: number; gid?: number }> {
 }
 
 /** A running process's `/proc` state, or null when it is gone (an unreaped zombie counts as gone). */
-async function procStat(pid: number): Promise<{ ppid: number } | null> {
+export async function procStat(pid: number): Promise<{ ppid: number } | null> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   if (!stat) return null;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
