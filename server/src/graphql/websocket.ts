@@ -29,6 +29,14 @@ import { subscriptionsOnly } from './subscriptions-only.js';
 export const MAX_SOCKETS_PER_CALLER = 10;
 /** Subscriptions running at once on one socket. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
+/**
+ * What may wait in this process for a socket's peer to read it. A client that sends and never
+ * reads (a 1 MB ping is answered with a 1 MB pong, whatever state the socket is in) had every
+ * answer kept in memory until the keep-alive gave up on it: 40 pings held 36 MB, and nothing
+ * bounded the sockets or the rate. Past this, the socket is dropped: its peer is not reading, so
+ * a close frame would only wait behind the rest.
+ */
+export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 /** What a socket was let in with. */
 type Caller = { credentials: Credentials; id: string };
@@ -94,6 +102,7 @@ export function createSubscriptionServer(opts: {
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  wsServer.on('connection', dropWhenUnread);
   const admissions = new WeakMap<object, Admission>();
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -266,6 +275,31 @@ function unresolved(
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
   return coerced.errors ? coerced.errors.map((e) => withCode(e, ErrorCode.BAD_USER_INPUT)) : null;
+}
+
+/**
+ * Drops the socket instead of sending on it once MAX_UNREAD_BYTES wait for its peer. A send that
+ * fails because the socket is gone (dropped here, or reset by its peer) is not graphql-ws's
+ * failure: its callback is called without the error, which graphql-ws would log with a stack
+ * trace as an "internal error", once for every message still queued.
+ */
+function dropWhenUnread(socket: WebSocket): void {
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  socket.send = ((...args: unknown[]) => {
+    const at = args.findIndex((a) => typeof a === 'function');
+    const done = at >= 0 ? (args[at] as (err?: Error) => void) : undefined;
+    if (socket.bufferedAmount > MAX_UNREAD_BYTES) {
+      socket.terminate();
+      return done?.();
+    }
+    if (done) {
+      args[at] = (err?: Error) => {
+        if (err) socket.terminate();
+        done();
+      };
+    }
+    return send(...args);
+  }) as WebSocket['send'];
 }
 
 /** Writes a subscription's pending usage log, once. */
