@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
@@ -6,6 +6,7 @@ import { badInput, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isAsciiHostName } from '../../lib/host-name.js';
 import { isUuid } from '../../lib/ids.js';
+import { escapeLike } from '../../lib/sql.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -132,11 +133,9 @@ export const DOMAIN_DELETED_ERROR = 'Its domain was deleted before it could be s
  * read as every send reads it (parseAddress), among the rows a LIKE narrows down.
  */
 async function stopPendingFrom(em: EntityManager, teamId: string, name: string): Promise<void> {
-  const pending = await em.find(
-    Email,
-    { teamId, status: { $in: ['scheduled', 'queued'] }, from: { $ilike: `%@${name}%` } },
-    { fields: ['id', 'from', 'status'] },
-  );
+  // An internationalised name may have been written in its Unicode spelling (domainOf reads both).
+  const spellings = [...new Set([name, domainToUnicode(name) || name])].map((n) => ({ from: { $ilike: `%@${escapeLike(n)}%` } }));
+  const pending = await em.find(Email, { teamId, status: { $in: ['scheduled', 'queued'] }, $or: spellings }, { fields: ['id', 'from', 'status'] });
   const from = pending.filter((e) => domainOf(parseAddress(e.from) ?? e.from) === name);
   const ids = (status: string) => from.filter((e) => e.status === status).map((e) => e.id);
   const scheduled = ids('scheduled');

@@ -86,7 +86,19 @@ function isHostName(domain: string): boolean {
   return isAsciiHostName(ascii);
 }
 
-export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+/**
+ * An address's domain (`parseAddress`'s, lower-cased) as DNS, SMTP and the Domains page spell it:
+ * an internationalised one in its punycode (`bücher.example` → `xn--bcher-kva.example`). What a
+ * sending domain is compared by (the team's domains, a key's domain, a delete) and what the
+ * Message-ID and DKIM use: `ann@bücher.example` was refused as "not registered" (and by a key tied
+ * to the domain, as outside it) although the team had added xn--bcher-kva.example, the only form
+ * the Domains page takes.
+ */
+export const domainOf = (address: string) => {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is what it finds
+  return /^[\x00-\x7f]*$/.test(domain) ? domain : domainToASCII(domain) || domain;
+};
 
 const address = (field: string) =>
   z.string({ error: `\`${field}\` must be a string.` }).refine((v) => parseAddress(v) !== null, {
