@@ -21,7 +21,7 @@ import { createDownloadPool } from '../src/db/pool.js';
 import { createLogger } from '../src/logger.js';
 import { generateToken } from '../src/modules/api-key/token.js';
 import { RequestGate } from '../src/modules/auth/gate.js';
-import { exportDownload, FOLLOW_RECHECK_MS } from '../src/modules/export/export.download.js';
+import { exportDownload, FOLLOW_RECHECK_MS, teamDownloadShare } from '../src/modules/export/export.download.js';
 import { chunkCommitted, HELD_CHUNKS } from '../src/modules/export/export.stream.js';
 import type { Services } from '../src/services.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
@@ -533,6 +533,99 @@ describe('download slots', () => {
     expect(h.logs).toEqual([expect.objectContaining({ level: 50, msg: 'export download failed', exportId: big.id })]);
     const small = await makeExport();
     expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
+  });
+});
+
+describe("one team's share of the download slots", () => {
+  /** Two downloads of the team's 16 MB file that read nothing: each keeps its slot while it stays open. */
+  async function stall(h: Handler, client: TestClient = admin) {
+    const mb = Buffer.alloc(1 << 20, 0x44);
+    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
+    const aborts = [new AbortController(), new AbortController()];
+    const answers = await Promise.all(aborts.map((a) => fetch(h.url(big.id), { headers: cookie(client), signal: a.signal })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    return aborts;
+  }
+
+  it('is half of the slots, at least two, never more than all of them', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100].map(teamDownloadShare)).toEqual([1, 2, 2, 2, 3, 3, 4, 4, 5, 5, 50]);
+  });
+
+  it("past it, a team's download waits for one of the team's own and is handed its slot when that one ends", { timeout: 30_000 }, async () => {
+    const h = await serve({ slots: 4, waitSeconds: 10 });
+    const [first, second] = await stall(h);
+    const small = await makeExport();
+    const waiting = get(h.url(small.id));
+    await new Promise((r) => setTimeout(r, 300));
+    first.abort();
+    // Only a hand-over answers a waiting download with its file: one not handed a slot is a 503 at the wait's end.
+    expect(await waiting).toMatchObject({ status: 200, body: small.bytes });
+    second.abort();
+  });
+
+  it("past it, a team's download is 503 after the wait, saying why; the team's two still count, and another team downloads at once", {
+    timeout: 30_000,
+  }, async () => {
+    const h = await serve({ slots: 4, waitSeconds: 0.5 });
+    const aborts = await stall(h);
+    const small = await makeExport();
+    const started = performance.now();
+    const refused = await get(h.url(small.id));
+    expect(ms(started)).toBeGreaterThanOrEqual(450);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.json).toEqual(
+      error(503, 'service_unavailable', 'Your team already has 2 downloads streaming from this server, as many as one team may (of 4): retry in 1 second.'),
+    );
+    // A download that gave up waiting leaves the team's count as it was: the next one is refused too.
+    expect((await get(h.url(small.id))).status).toBe(503);
+    const them = await signUpAdmin(server, 'Slot neighbours');
+    const theirs = await makeExport({ team: them.user.team.id });
+    const at = performance.now();
+    expect(await get(h.url(theirs.id), cookie(them.client))).toMatchObject({ status: 200, body: theirs.bytes });
+    expect(ms(at)).toBeLessThan(450);
+    // Once the team's downloads end, its share is free again.
+    for (const a of aborts) a.abort();
+    await Promise.all(h.done.slice(0, 2));
+    expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
+  });
+
+  it('with two slots, one team may hold both: past them it is told that every slot is busy', { timeout: 30_000 }, async () => {
+    const h = await serve({ slots: 2, waitSeconds: 0.3 });
+    const aborts = await stall(h);
+    const refused = await get(h.url((await makeExport()).id));
+    expect(refused.json).toEqual(error(503, 'service_unavailable', 'Every download slot of this server is busy: retry in 1 second.'));
+    for (const a of aborts) a.abort();
+  });
+});
+
+describe('HEAD of a download', () => {
+  it("is the GET's status and headers without its body (READY, without its file, FAILED, EXPIRED); logged for a key with no response body", async () => {
+    const key = await createKey(admin, { name: 'Head key', permission: 'FULL_ACCESS' });
+    const h = await serve();
+    const cases = [
+      await makeExport(),
+      await makeExport({ fileAttempt: false }),
+      await makeExport({ status: 'FAILED' }),
+      await makeExport({ status: 'EXPIRED' }),
+    ];
+    const statuses: number[] = [];
+    for (const made of cases) {
+      const head = await fetch(h.url(made.id), { method: 'HEAD', headers: bearer(key.token) });
+      const got = await get(h.url(made.id), bearer(key.token));
+      statuses.push(head.status);
+      expect(head.status).toBe(got.status);
+      // The error answers' Content-Length is their JSON's: a HEAD says the same as its GET's body.
+      for (const name of ['content-type', 'content-length', 'content-disposition', 'cache-control'])
+        expect([name, head.headers.get(name)]).toEqual([name, got.headers.get(name)]);
+      expect(await head.text()).toBe('');
+    }
+    expect(statuses).toEqual([200, 409, 409, 410]);
+    const logs = await logsOf(key.id, 8);
+    expect(logs.filter((l) => l.status_code === 200).map((l) => [l.method, l.response_body])).toEqual([
+      ['HEAD', null],
+      ['GET', { downloaded: true }],
+    ]);
   });
 });
 
