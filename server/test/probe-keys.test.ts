@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, startTestServer, type TestServer } from './harness.js';
-import { api, createDomain, createKey, setUpTeam, type Team } from './rest-harness.js';
+import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, createDomain, createKey, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let t: Team;
@@ -39,4 +39,35 @@ describe('an internationalised sending domain, added in its punycode form', () =
     const [row] = await sql<{ status: string }>(server.databaseUrl, 'select status from email where id = $1', [(scheduled.body as { id: string }).id]);
     expect(row.status).toBe('canceled');
   });
+});
+
+describe('how many domains a team holds', () => {
+  it('at most 1,000, as GET /domains answers every one of them: the next is refused on REST and GraphQL, concurrent adds included, and nothing is written', async () => {
+    const { client, user } = await signUpAdmin(server, 'Many');
+    const full = await createKey(client, { name: 'full', permission: 'FULL_ACCESS' });
+    // 997 added directly (each add makes an RSA key pair): the team is three short of the limit.
+    await sql(
+      server.databaseUrl,
+      `insert into domain (id, team_id, name, region, status, created_at)
+       select gen_random_uuid(), $1, 'd' || i || '.example', 'us-east-1', 'not_started', now() from generate_series(1, 997) as i`,
+      [user.team.id],
+    );
+    // Five adds at once for the three places left: three are taken, two refused.
+    const adds = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => api(server, '/domains', { method: 'POST', token: full.token, body: JSON.stringify({ name: `new${i}.example` }) })),
+    );
+    expect(adds.map((r) => r.status).sort()).toEqual([200, 200, 200, 422, 422]);
+    for (const r of adds.filter((a) => a.status === 422)) {
+      expect(r.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/at most 1,000 domains/) });
+    }
+    expect(await count(server, 'domain', 'team_id = $1', [user.team.id])).toBe(1000);
+    const gql = await client.gql('mutation { createDomain(input: { name: "one-more.example" }) { id } }');
+    expect(gql.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/at most 1,000 domains/) });
+    const all = await api(server, '/domains', { token: full.token });
+    expect(all.body).toMatchObject({ has_more: false });
+    expect((all.body as { data: unknown[] }).data).toHaveLength(1000);
+    expect(await count(server, 'audit_event', "team_id = $1 and action = 'domain.created'", [user.team.id])).toBe(3);
+    // Another team is not held to this one's count.
+    expect((await api(server, '/domains', { method: 'POST', token: t.full.token, body: JSON.stringify({ name: 'elsewhere.example' }) })).status).toBe(200);
+  }, 60_000);
 });

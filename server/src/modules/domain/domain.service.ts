@@ -2,11 +2,12 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
-import { badInput, notFound } from '../../errors.js';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { isAsciiHostName } from '../../lib/host-name.js';
 import { isUuid } from '../../lib/ids.js';
 import { escapeLike } from '../../lib/sql.js';
+import { WHOLE_LIST_LIMIT } from '../../rest/pagination.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -22,6 +23,14 @@ import { checkDomainRecords, createResolver, DKIM_SELECTOR, expectedRecords, mai
 export type { DomainFilter };
 
 const DUPLICATE = 'This domain already exists in your team.';
+
+/**
+ * Domains a team may hold: what `GET /domains` answers whole without a `limit` (WHOLE_LIST_LIMIT),
+ * and a bound on the RSA key pairs one team can have made. There was none: a full-access key could
+ * add domains without end, past what that list answers.
+ */
+export const MAX_DOMAINS_PER_TEAM = WHOLE_LIST_LIMIT;
+const TOO_MANY = `A team may hold at most ${MAX_DOMAINS_PER_TEAM.toLocaleString('en-US')} domains: delete domains it no longer uses first.`;
 
 /**
  * The longest name whose records can be published: its DKIM record, `keyring._domainkey.<name>`,
@@ -79,10 +88,15 @@ export async function createDomain(em: EntityManager, actor: Actor, input: { nam
   const name = normaliseDomainName(input.name);
   const region = checkRegion(input.region);
   if (await em.count(Domain, { team: actor.teamId, name })) throw badInput('name', DUPLICATE);
+  // Before a key pair is made for nothing; counted again under the team's lock below.
+  if ((await em.count(Domain, { team: actor.teamId })) >= MAX_DOMAINS_PER_TEAM) throw new AppError(ErrorCode.BAD_USER_INPUT, TOO_MANY);
   // Its own DKIM key, made before the transaction (~40 ms on the libuv pool).
   const keys = await dkimKeyPair();
   try {
     return await em.transactional(async (tx) => {
+      // The team's row lock makes the count exact under concurrent adds (as a key's create does).
+      await lockTeam(tx, actor.teamId);
+      if ((await tx.count(Domain, { team: actor.teamId })) >= MAX_DOMAINS_PER_TEAM) throw new AppError(ErrorCode.BAD_USER_INPUT, TOO_MANY);
       const domain = new Domain(tx.getReference(Team, actor.teamId), name, region);
       domain.dkimPrivateKey = keys.privateKey;
       domain.dkimPublicKey = keys.publicKey;
