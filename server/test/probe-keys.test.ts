@@ -71,3 +71,18 @@ describe('how many domains a team holds', () => {
     expect((await api(server, '/domains', { method: 'POST', token: t.full.token, body: JSON.stringify({ name: 'elsewhere.example' }) })).status).toBe(200);
   }, 60_000);
 });
+
+describe("REST: a key's permission", () => {
+  it("is full_access or sending_access, and a name Object.prototype has (constructor, toString, __proto__) is refused in REST's words, changing nothing", async () => {
+    for (const permission of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const before = await count(server, 'api_key');
+      const created = await api(server, '/api-keys', { method: 'POST', token: t.full.token, body: JSON.stringify({ name: 'p', permission }) });
+      expect(created.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: '`permission` must be `full_access` or `sending_access`.' });
+      const patched = await api(server, `/api-keys/${t.sending.id}`, { method: 'PATCH', token: t.full.token, body: JSON.stringify({ permission }) });
+      expect(patched.body).toEqual({ statusCode: 422, name: 'invalid_parameter', message: '`permission` must be `full_access` or `sending_access`.' });
+      expect(await count(server, 'api_key')).toBe(before);
+    }
+    const [key] = await sql<{ permission: string }>(server.databaseUrl, 'select permission from api_key where id = $1', [t.sending.id]);
+    expect(key.permission).toBe('SENDING_ACCESS');
+  });
+});

@@ -13,7 +13,8 @@ const PERMISSIONS: Record<string, Permission> = {
 function permissionOf(body: Body): Permission | undefined {
   const raw = optionalString(body, 'permission');
   if (raw === undefined) return undefined;
-  const permission = PERMISSIONS[raw];
+  // Own names only: `constructor` or `toString` is Object.prototype's, which passed for a permission here.
+  const permission = Object.hasOwn(PERMISSIONS, raw) ? PERMISSIONS[raw] : undefined;
   if (!permission) throw badInput('permission', '`permission` must be `full_access` or `sending_access`.', 'invalid_parameter');
   return permission;
 }
