@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { signUpAdmin, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 
 /*
  * The GraphQL endpoint and its graphql-ws subscriptions as an attacker and a flaky network use
@@ -68,5 +68,40 @@ describe('WebSocket: a client that sends and never reads', () => {
     expect(pongs).toBeLessThan(PINGS / 2);
     // Everyone else is still served.
     expect((await admin.gql('{ me { id } }')).data?.me).toBeTruthy();
+  });
+});
+
+describe('WebSocket: a server fault while letting a subscription in', () => {
+  const SUBSCRIBE = { id: '1', type: 'subscribe', payload: { query: 'subscription { exportProgress(id: "00000000-0000-0000-0000-000000000000") { id } }' } };
+
+  it('is INTERNAL_SERVER_ERROR, masked and logged, as over HTTP (it was UNAUTHENTICATED carrying the failed SQL statement)', async () => {
+    const { client } = await signUpAdmin(server, 'Fault');
+    const socket = await rawSocket({ cookie: client.cookie! });
+    await socket.init();
+    const logged = vi.spyOn(server.app.services.logger, 'error');
+    // A database that misbehaves: the table behind sessions disappears for a moment.
+    await sql(server.databaseUrl, 'alter table session rename to session_moved_away');
+    try {
+      socket.send(SUBSCRIBE);
+      const answer = await waitFor(() => socket.messages.find((m) => m.id === '1'), 5_000, 'an answer');
+      expect(answer).toEqual({ id: '1', type: 'error', payload: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(JSON.stringify(answer)).not.toMatch(/relation|select|session_moved_away|stack/i);
+      expect(logged).toHaveBeenCalled();
+      // A socket opened meanwhile is closed as a fault (4500), logged, not refused as Forbidden (4403) in silence.
+      logged.mockClear();
+      const late = await rawSocket({ cookie: client.cookie! });
+      late.send({ type: 'connection_init' });
+      await waitFor(() => late.closed() ?? undefined, 5_000, 'the socket to close');
+      expect(late.closed()).toBe(4500);
+      expect(logged).toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+      await sql(server.databaseUrl, 'alter table session_moved_away rename to session');
+      socket.ws.close();
+    }
+    // The socket's caller is let in again once the database behaves.
+    const again = await rawSocket({ cookie: client.cookie! });
+    await again.init();
+    again.ws.close();
   });
 });

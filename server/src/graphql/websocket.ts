@@ -14,7 +14,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
-import { ErrorCode, serviceUnavailable } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { headerText } from '../lib/header-text.js';
 import { badTextMessage, findBadText } from '../lib/nul.js';
 import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
@@ -51,6 +51,9 @@ type Extra = { socket: WebSocket; request: IncomingMessage; keyring?: Caller; pe
  * refusal (no credentials, a bad key or session, another origin, too many sockets) stays 4403.
  */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** graphql-ws's close code for a server fault (CloseCode.InternalServerError). */
+export const CLOSE_INTERNAL_ERROR = 4500;
 
 /** Whether the gate failed because the database cannot be reached (not because it refused). */
 const unavailable = (e: unknown) => isAppError(e, ErrorCode.SERVICE_UNAVAILABLE) || isDatabaseUnavailable(e);
@@ -118,9 +121,12 @@ export function createSubscriptionServer(opts: {
         try {
           admission = await gate.admit(credentials, () => services.orm.em.fork());
         } catch (e) {
-          if (unavailable(e)) {
-            // graphql-ws then closes with 4403, which a closing socket ignores.
-            ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'The database cannot be reached. Try again later.');
+          // graphql-ws then closes with 4403, which a closing socket ignores.
+          if (unavailable(e)) ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'The database cannot be reached. Try again later.');
+          else if (!isAppError(e)) {
+            // A fault, not a refusal: logged, and closed as one (it was a silent 4403 Forbidden).
+            services.logger.error({ err: e }, 'WebSocket connection_init failed');
+            ctx.extra.socket.close(CLOSE_INTERNAL_ERROR, 'Internal server error');
           }
           return false;
         }
@@ -164,14 +170,11 @@ export function createSubscriptionServer(opts: {
         try {
           admission = await gate.admit(caller.credentials, () => services.orm.em.fork());
         } catch (e) {
-          // The key was revoked since the socket opened, say; or the database is away.
-          const err = unavailable(e) && !isAppError(e) ? serviceUnavailable() : e;
-          const code = isAppError(err) ? err.code : ErrorCode.UNAUTHENTICATED;
-          return [
-            new GraphQLError((err as Error).message, {
-              extensions: { code, ...(isAppError(err) && err.retryAfterSeconds ? { retryAfter: err.retryAfterSeconds } : {}) },
-            }),
-          ];
+          // The key was revoked since the socket opened, say; or the database is away. Coded by
+          // formatError (onError below), as over HTTP: anything else is a fault, logged and masked
+          // as INTERNAL_SERVER_ERROR. It was sent as UNAUTHENTICATED with its own message: a failed
+          // statement's SQL, with the session's token hash in it.
+          return [new GraphQLError(e instanceof Error ? e.message : String(e), { originalError: e instanceof Error ? e : undefined })];
         }
         // Text PostgreSQL cannot store, or nesting too deep to walk (lib/nul.ts): refused as over
         // HTTP, and logged without the variables.
