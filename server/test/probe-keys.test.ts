@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
 import { api, count, createDomain, createKey, setUpTeam, type Team } from './rest-harness.js';
@@ -85,4 +86,41 @@ describe("REST: a key's permission", () => {
     const [key] = await sql<{ permission: string }>(server.databaseUrl, 'select permission from api_key where id = $1', [t.sending.id]);
     expect(key.permission).toBe('SENDING_ACCESS');
   });
+});
+
+describe('a domain deleted while its DNS records are being checked', () => {
+  let slow: TestServer;
+  let quiet: dgram.Socket;
+  beforeAll(async () => {
+    // A DNS server that never answers: a check takes its resolver's whole timeout, seconds.
+    quiet = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => quiet.bind(0, '127.0.0.1', () => resolve()));
+    slow = await startTestServer({ RATE_LIMIT_PER_SECOND: '0', DNS_SERVERS: `127.0.0.1:${quiet.address().port}` });
+  }, 60_000);
+  afterAll(async () => {
+    await slow?.stop();
+    quiet?.close();
+  });
+
+  it('the check answers not found, on REST and GraphQL, and the audit trail has no status change after the delete', async () => {
+    const team = await setUpTeam(slow, 'Slow', 'slow.example');
+    const verifying = api(slow, `/domains/${team.domainId}/verify`, { method: 'POST', token: team.full.token });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await api(slow, `/domains/${team.domainId}`, { method: 'DELETE', token: team.full.token })).status).toBe(200);
+    expect(await verifying).toMatchObject({ status: 404, body: { statusCode: 404, name: 'not_found', message: 'Domain not found.' } });
+
+    const other = await createDomain(team.admin, 'other.example');
+    const verifyingGql = team.admin.gql('mutation($id: ID!) { verifyDomain(id: $id) { id status } }', { id: other });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await team.admin.gql('mutation($id: ID!) { deleteDomain(id: $id) }', { id: other })).data).toEqual({ deleteDomain: other });
+    const answer = await verifyingGql;
+    expect(answer.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const audit = await sql<{ action: string }>(
+      slow.databaseUrl,
+      "select action from audit_event where team_id = $1 and action like 'domain.%' order by created_at, action",
+      [team.teamId],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['domain.created', 'domain.deleted', 'domain.created', 'domain.deleted']);
+  }, 60_000);
 });

@@ -211,9 +211,14 @@ export async function verifyDomain(em: EntityManager, config: Config, actor: Act
   const domain = await getDomain(em, actor.teamId, id);
   const before = domain.status;
   const checked = await checkDomain(em, config, domain);
-  if (checked.status !== before) {
-    await em.transactional(async (tx) => recordAudit(tx, actor, `domain.${checked.status}`, domain.id, { name: domain.name }));
-  }
+  await em.transactional(async (tx) => {
+    // Deleted while its records were looked up (seconds, against a slow DNS server): its update
+    // found no row, and the check answered as if the domain were there, auditing a status change
+    // after its delete. The row is held (KEY SHARE) until the audit is written: a delete now waits.
+    const [row] = await tx.execute('select 1 from domain where id = ? for key share', [domain.id]);
+    if (!row) throw notFound('Domain');
+    if (checked.status !== before) recordAudit(tx, actor, `domain.${checked.status}`, domain.id, { name: domain.name });
+  });
   return checked;
 }
 
