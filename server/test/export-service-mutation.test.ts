@@ -572,7 +572,7 @@ describe('runExport', () => {
     }
   });
 
-  it('a background run names its attempt while it writes and sends progress every half second while PostgreSQL waits; a small one names none', async () => {
+  it('a background run names its attempt while it writes and sends progress every half second while PostgreSQL waits; a small one names its attempt too, and takes no slot', async () => {
     const t = await team();
     await addContacts(t.teamId, 5);
     const id = await pending(t, ExportResource.CONTACTS);
@@ -605,7 +605,8 @@ describe('runExport', () => {
     expect(r).toMatchObject({ status: 'READY', row_count: 5, writing_attempt: null });
     expect(r.file_attempt).toBeTruthy();
 
-    // Written in the request (no teamSlots): no attempt named, no slot taken.
+    // Written in the request (no teamSlots): no slot taken, but its attempt named (and its lock held), so
+    // that another instance can tell when its writer is gone (reclaimAbandonedExports).
     const inline = await pending(t, ExportResource.CONTACTS);
     const lock2 = await lockTable('contact');
     let run2: Promise<string> | undefined;
@@ -615,7 +616,12 @@ describe('runExport', () => {
       await blockedCopy();
       expect(pools2.n).toEqual({ inline: 2, background: 0 });
       pools2.off();
-      expect((await row(inline)).writing_attempt).toBeNull();
+      const attempt = (await row(inline)).writing_attempt;
+      expect(attempt).toMatch(/^[0-9a-f-]{36}$/);
+      const held = await sql<{ free: boolean }>(url, 'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as free', [
+        `keyring-export-attempt:${attempt}`,
+      ]);
+      expect(held).toEqual([{ free: false }]);
       // This team's export slots only: a sign-up elsewhere in the cluster holds an advisory lock of its own for a moment.
       const slot = await sql<{ n: number }>(
         url,
@@ -628,7 +634,7 @@ describe('runExport', () => {
       await lock2.release();
     }
     expect(await run2).toBe('done');
-    expect(await row(inline)).toMatchObject({ status: 'READY', row_count: 5 });
+    expect(await row(inline)).toMatchObject({ status: 'READY', row_count: 5, writing_attempt: null });
   });
 
   it('progress: rows written so far, at most every 250 ms, and a notification at the end', async () => {

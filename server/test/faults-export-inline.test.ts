@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INLINE_STOP_GRACE_MS } from '../src/modules/export/export.connections.js';
-import { lockChunks, setUpTeam, sleep, startInProcess } from './faults-harness.js';
+import { lockChunks, setUpTeam, sleep, spawnServer, startInProcess } from './faults-harness.js';
 import { createClient, createTestDatabase, sql, waitFor } from './harness.js';
 
 /*
@@ -91,4 +91,57 @@ describe('faults: shutting down while a small export is written during its reque
     await stopped;
     expect(await state()).toMatchObject({ status: 'READY', error: null });
   }, 60_000);
+});
+
+describe('faults: an instance killed (kill -9) while a small export is written during its request', () => {
+  it('another instance fails it within seconds (its attempt abandoned), not once the sweep finds it 10 to 15 minutes later; nothing of it kept', async () => {
+    const databaseUrl = await createTestDatabase('faults');
+    const doomed = await spawnServer({ DATABASE_URL: databaseUrl });
+    cleanup.push(async () => {
+      if (doomed.child.exitCode === null && doomed.child.signalCode === null) process.kill(-doomed.child.pid!, 'SIGKILL');
+    });
+    const team = await setUpTeam(doomed.url);
+    await sql(
+      databaseUrl,
+      `insert into contact (id, team_id, email, created_at, updated_at)
+       select gen_random_uuid(), $1, 'c' || i || '@example.com', now(), now() from generate_series(1, 10) i`,
+      [team.teamId],
+    );
+    const release = await lockChunks(databaseUrl);
+    cleanup.push(release);
+    const client = createClient(doomed.url);
+    client.cookie = team.cookie;
+    const answer = client.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status } }`).then(
+      () => 'answered',
+      () => 'connection lost',
+    );
+    await waitFor(
+      async () =>
+        (await sql(databaseUrl, `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length ? true : undefined,
+      20_000,
+      'the export to wait on the lock',
+    );
+    process.kill(-doomed.child.pid!, 'SIGKILL');
+    await doomed.exited;
+    expect(await answer).toBe('connection lost');
+    await release();
+    const [{ id }] = await sql<{ id: string }>(databaseUrl, `select id from export where team_id = $1 and status = 'PROCESSING'`, [team.teamId]);
+    const live = await startInProcess(databaseUrl);
+    cleanup.push(() => live.stop());
+    const state = async () =>
+      (
+        await sql<{ status: string; error: string | null; chunks: string }>(
+          databaseUrl,
+          `select status, error, (select count(*) from export_chunk c where c.export_id = e.id) as chunks from export e where id = $1`,
+          [id],
+        )
+      )[0];
+    await waitFor(async () => ((await state()).status === 'FAILED' ? true : undefined), 30_000, 'the export FAILED by the live instance');
+    expect(await state()).toEqual({ status: 'FAILED', error: 'The export could not be written. Try again.', chunks: '0' });
+    // The dashboard's list says so too.
+    const viewer = createClient(live.url);
+    viewer.cookie = team.cookie;
+    const listed = await viewer.gql(`query($id: ID!) { export(id: $id) { status } }`, { id });
+    expect(listed.data).toEqual({ export: { status: 'FAILED' } });
+  }, 120_000);
 });

@@ -266,13 +266,13 @@ export async function runExport(services: Services, exportId: string, opts: { em
     async (copy, writer, discard) => {
       const slot = opts.teamSlots ? await takeTeamSlot(copy, exp.team.id, opts.teamSlots) : null;
       if (opts.teamSlots && !slot) return 'busy' as const;
-      if (background) {
-        // Held by this connection while the attempt writes (and freed with it should this process
-        // die): an instance that finds it free knows the attempt's writer is gone (reclaimAbandonedExports).
-        await copy.query('select pg_advisory_lock(hashtextextended($1, 0))', [attemptLock(attempt)]);
-        await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
-        await services.notifier.notify('export_progress', exportId);
-      }
+      // Held by this connection while the attempt writes (and freed with it should this process
+      // die): an instance that finds it free knows the attempt's writer is gone (reclaimAbandonedExports).
+      // A small export's too: one whose instance was killed during its request stayed PROCESSING
+      // until the sweep found it, 10 to 15 minutes later (failInterruptedExports).
+      await copy.query('select pg_advisory_lock(hashtextextended($1, 0))', [attemptLock(attempt)]);
+      await conn.execute('update export set writing_attempt = ? where id = ? and status = ?', [attempt, exportId, ExportStatus.PROCESSING]);
+      await services.notifier.notify('export_progress', exportId);
       let discarded = false;
       const heartbeat = setInterval(() => publish(latestRows, true), HEARTBEAT_MS);
       const result = await writeCsv({
@@ -305,7 +305,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
       }).finally(() => clearInterval(heartbeat));
       // A connection stopped mid-COPY (or that threw) is closed instead, which frees its slot too.
       if (slot && !discarded) await giveTeamSlotBack(copy, slot);
-      if (background && !discarded) await copy.query('select pg_advisory_unlock(hashtextextended($1, 0))', [attemptLock(attempt)]);
+      if (!discarded) await copy.query('select pg_advisory_unlock(hashtextextended($1, 0))', [attemptLock(attempt)]);
       return result;
     },
     stop,
@@ -325,7 +325,7 @@ export async function runExport(services: Services, exportId: string, opts: { em
   if (outcome === 'busy') return 'busy';
   const written = outcome;
   if (!written) {
-    if (background) await forgetAttempt();
+    await forgetAttempt();
     await conn.execute('delete from export_chunk where export_id = ? and attempt = ?', [exportId, attempt]);
     return 'done';
   }
@@ -397,7 +397,8 @@ export const ABANDONED_CHECK_MS = 10_000;
 /** How long an attempt's lock must stay free, its export still naming it, before it is taken for abandoned. */
 export const ABANDONED_CONFIRM_MS = 1000;
 
-type Writing = { id: string; attempt: string; job_id: string; retry_count: number; retry_limit: number };
+/** An attempt an export names; its job when it is a background export's (a small one, written during its request, has none). */
+type Writing = { id: string; attempt: string; job_id: string | null; retry_count: number | null; retry_limit: number | null };
 
 /**
  * Hands back to the queue the background exports whose writer is gone: an instance killed
@@ -409,7 +410,8 @@ type Writing = { id: string; attempt: string; job_id: string; retry_count: numbe
  * whose export still names it while its lock is free, at two looks ABANDONED_CONFIRM_MS apart (a
  * writer whose connection broke names none once the database answers it), is given up: its
  * export names no attempt (downloads following it are cut short), and its job fails, so that it
- * is retried at once — or, out of retries, the export is FAILED. Returns how many.
+ * is retried at once — or, out of retries, the export is FAILED. A small export, written during its
+ * request with no job, whose attempt is abandoned so is FAILED at once: its request is over. Returns how many.
  */
 export async function reclaimAbandonedExports(services: Services): Promise<number> {
   const writing = async () =>
@@ -417,8 +419,10 @@ export async function reclaimAbandonedExports(services: Services): Promise<numbe
       await services.pool.query<Writing>(
         `select e.id, e.writing_attempt as attempt, j.id as job_id, j.retry_count, j.retry_limit
            from export e
-           join pgboss.job j on j.name = $1 and j.state = 'active' and j.data->>'exportId' = e.id::text
-          where e.status = $2 and e.writing_attempt is not null`,
+           left join pgboss.job j on j.name = $1 and j.state = 'active' and j.data->>'exportId' = e.id::text
+          where e.status = $2 and e.writing_attempt is not null
+            and (j.id is not null
+                 or not exists (select 1 from pgboss.job p where p.name = $1 and p.state < 'completed' and p.data->>'exportId' = e.id::text))`,
         [EXPORT_QUEUE, ExportStatus.PROCESSING],
       )
     ).rows;
@@ -441,10 +445,16 @@ export async function reclaimAbandonedExports(services: Services): Promise<numbe
     ]);
     if (!given.rowCount) continue;
     await services.notifier.notify('export_progress', w.id);
+    reclaimed++;
+    if (w.job_id === null) {
+      // A small export: no job would write it again, and its request is over.
+      services.logger.warn({ exportId: w.id, attempt: w.attempt }, 'small export abandoned by its writer (its instance stopped): failed');
+      await failExport(services, w.id, INTERRUPTED);
+      continue;
+    }
     services.logger.warn({ exportId: w.id, attempt: w.attempt, jobId: w.job_id }, 'export attempt abandoned by its writer (its instance stopped): retried');
     await services.jobs.fail(EXPORT_QUEUE, w.job_id, { message: 'The instance writing this export stopped.' });
-    if (w.retry_count >= w.retry_limit) await failExport(services, w.id, INTERRUPTED);
-    reclaimed++;
+    if ((w.retry_count ?? 0) >= (w.retry_limit ?? 0)) await failExport(services, w.id, INTERRUPTED);
   }
   return reclaimed;
 }
