@@ -3,8 +3,8 @@ import type { MockLink } from '@apollo/client/testing';
 import { MockedProvider } from '@apollo/client/testing/react';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router';
+import { createContext, type ReactElement, type ReactNode, useContext, useState } from 'react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
 import { createCache } from '../app/apollo';
 import { SessionProvider, type SessionUser, type Thresholds } from '../app/session';
 import { Toaster } from '../ui/Toaster';
@@ -37,7 +37,7 @@ export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/',
   const result = render(
     // MockedProvider renders a single child only.
     <MockedProvider mocks={mocks} link={link} cache={cache}>
-      <MemoryRouter initialEntries={[route]}>
+      <MemoryDataRouter route={route}>
         {user ? (
           <SessionProvider user={user} thresholds={thresholds}>
             {ui}
@@ -46,11 +46,27 @@ export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/',
           ui
         )}
         <Toaster />
-      </MemoryRouter>
+      </MemoryDataRouter>
     </MockedProvider>,
   );
   return { user: events, ...result };
 }
+
+/**
+ * A data router in memory, as the app's is in the browser (`useBlocker` needs one): one route
+ * matching every path renders the test's tree, which may hold its own `<Routes>`.
+ */
+function MemoryDataRouter({ route, children }: { route: string; children: ReactNode }) {
+  const [router] = useState(() => createMemoryRouter([{ path: '*', element: <Slot /> }], { initialEntries: [route] }));
+  return (
+    <SlotContext.Provider value={children}>
+      <RouterProvider router={router} />
+    </SlotContext.Provider>
+  );
+}
+
+const SlotContext = createContext<ReactNode>(null);
+const Slot = () => <>{useContext(SlotContext)}</>;
 
 /** A GraphQL error as the server formats it. */
 export const gqlError = (message: string, code: string, field?: string) => ({

@@ -1,5 +1,7 @@
-import { type FormEvent, type ReactNode, useId } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId } from 'react';
+import { useBlocker } from 'react-router';
 import { Button } from './Button';
+import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog, DialogClose, type DialogProps } from './Dialog';
 import { useFocusOnError } from './focus-on-error';
 
@@ -56,20 +58,55 @@ export function FormDialog({
   );
 }
 
+/** What leaving a DoneDialog by a navigation loses, asked before it happens. */
+export type LeaveWarning = { title: string; description: ReactNode };
+
 /**
  * A dialog that shows what an action made (a token, a link) until Done (or Close) closes it: not
- * Escape nor a click outside, since what it shows is never shown again.
+ * Escape nor a click outside, since what it shows is never shown again. Leaving the page while it
+ * is open asks first: browser Back or a link (`leave`, in the app's own dialog: Stay or Leave),
+ * a reload, closing the tab or another site (the browser's own prompt).
  */
-export function DoneDialog(dialog: Omit<DialogProps, 'footer' | 'trigger' | 'dismiss'>) {
+export function DoneDialog({ leave, ...dialog }: Omit<DialogProps, 'footer' | 'trigger' | 'dismiss'> & { leave: LeaveWarning }) {
+  const guarding = dialog.open !== false;
+  // Another page would unmount the dialog and its secret; the same page with another query keeps it.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => guarding && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (!guarding) return;
+    const ask = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      // Chromium before 119 and Safari ask only when returnValue is set.
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [guarding]);
   return (
-    <Dialog
-      {...dialog}
-      dismiss="buttons"
-      footer={
-        <DialogClose>
-          <Button variant="primary">Done</Button>
-        </DialogClose>
-      }
-    />
+    <>
+      <Dialog
+        {...dialog}
+        dismiss="buttons"
+        footer={
+          <DialogClose>
+            <Button variant="primary">Done</Button>
+          </DialogClose>
+        }
+      />
+      <ConfirmDialog
+        open={blocker.state === 'blocked'}
+        onOpenChange={(open) => {
+          if (!open && blocker.state === 'blocked') blocker.reset();
+        }}
+        title={leave.title}
+        description={leave.description}
+        cancelLabel="Stay"
+        confirmLabel="Leave"
+        onConfirm={() => {
+          if (blocker.state !== 'blocked') return;
+          blocker.proceed();
+          dialog.onOpenChange?.(false);
+        }}
+      />
+    </>
   );
 }

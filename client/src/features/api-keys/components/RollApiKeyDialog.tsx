@@ -32,6 +32,15 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         open
         onOpenChange={(open) => !open && close()}
         title="API key rolled"
+        leave={{
+          title: 'Leave without the token?',
+          description: (
+            <>
+              The new token for <strong>{rolled.apiKey.name}</strong> is shown only here. Once you leave it is gone for good: you would have to roll the key
+              again to get another.
+            </>
+          ),
+        }}
         description={
           <>
             Here is the new token for <strong>{rolled.apiKey.name}</strong>. {period?.description}

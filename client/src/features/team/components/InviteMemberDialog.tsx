@@ -43,6 +43,15 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
         open={open}
         onOpenChange={close}
         title={relay === false ? 'Invitation created' : 'Invitation sent'}
+        leave={{
+          title: 'Leave without the link?',
+          description: (
+            <>
+              The invitation link for <strong>{sent.email}</strong> is shown only here. Once you leave, you can make a new one with Copy link on the Team page
+              (the earlier link stops working).
+            </>
+          ),
+        }}
         description={
           <>
             {relay === false ? (

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { Dashboard } from './pages/Dashboard';
+import { SignUpPage } from './pages/SignUpPage';
+
+/** What a user does to the dashboard that its happy paths do not: leave, go back, reload. */
+describe('the dashboard as a user would break it', () => {
+  let browser: Browser;
+  captureOnFailure(() => [browser]);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const signUp = new SignUpPage(browser.page);
+    await signUp.goto();
+    await signUp.signUp({ email: uniqueEmail('probe'), password: 'correct horse battery staple', teamName: 'Probe Inc' });
+    await new Dashboard(browser.page).heading('API Keys').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('asks before browser Back leaves the one-time token, and stays when told to', async () => {
+    const { page } = browser;
+    const dashboard = new Dashboard(page);
+    await dashboard.open('Logs');
+    await dashboard.open('API Keys');
+    const created = await new ApiKeysPage(page).create({ name: 'Back button' });
+    const token = await created.token();
+
+    await page.goBack();
+    const ask = page.getByRole('dialog', { name: 'Leave without the token?' });
+    await ask.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/api-keys');
+    // Stay: the token is still there, in the same dialog.
+    await ask.getByRole('button', { name: 'Stay' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    expect(await created.dialog.isVisible()).toBe(true);
+    expect(await created.token()).toBe(token);
+    expect(new URL(page.url()).pathname).toBe('/api-keys');
+    // Focus is back inside the token's dialog, not lost to the page behind it.
+    expect(await created.dialog.locator(':focus').count()).toBe(1);
+
+    // Back again, and Leave: now it goes where Back was going, and the token is gone.
+    await page.goBack();
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Leave' }).click();
+    await dashboard.heading('Logs').waitFor();
+    expect(await page.content()).not.toContain(token);
+  });
+
+  it('has the browser ask before a reload throws the one-time token away', async () => {
+    const { page } = browser;
+    const keys = new ApiKeysPage(page);
+    await keys.goto();
+    const created = await keys.create({ name: 'Reload' });
+    const token = await created.token();
+
+    const asked = new Promise<string>((resolve) => {
+      page.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      });
+    });
+    // Dismissed, the reload never happens: the navigation's promise is left to time out.
+    const reload = page.reload({ timeout: 3_000 }).catch(() => undefined);
+    expect(await Promise.race([asked, new Promise((r) => setTimeout(() => r('no prompt'), 5_000))])).toBe('beforeunload');
+    await reload;
+    expect(await created.token()).toBe(token);
+
+    // Done is the deliberate way out, and asks nothing; after it a reload is not held up.
+    await created.close();
+    let prompted = false;
+    page.once('dialog', (dialog) => {
+      prompted = true;
+      void dialog.accept();
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+    expect(prompted).toBe(false);
+  });
+});
