@@ -57,6 +57,17 @@ import { restRoutes } from './rest/routes.js';
 import type { Services } from './services.js';
 import { headerText } from './lib/header-text.js';
 
+/** A GET request's `variables` parameter as Apollo will read it (JSON), or undefined when it has none or it is not JSON. */
+function getVariables(req: Request): unknown {
+  const text = req.method === 'GET' ? req.query.variables : undefined;
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export type App = {
   httpServer: Server;
   services: Services;
@@ -359,7 +370,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
     express.json({ limit: JSON_LIMIT }),
     (req: Request, res: Response, next: NextFunction) => {
       // Text PostgreSQL cannot store (lib/nul.ts): refused here with a clear error rather than a failed statement.
-      const bad = findBadText(req.body?.variables) ?? findBadText(req.body) ?? findBadText(req.query);
+      // A GET's variables are JSON text in the query string, whose escapes (`\u0000`) are what
+      // Apollo parses: checked as parsed. Left to Apollo, a NUL reached PostgreSQL and was answered
+      // SERVICE_UNAVAILABLE ("its database cannot be reached"). Text that is not JSON is Apollo's 400.
+      const bad = findBadText(req.body?.variables) ?? findBadText(getVariables(req)) ?? findBadText(req.body) ?? findBadText(req.query);
       if (!bad) return next();
       res.status(400).json({ errors: [{ message: badTextMessage(bad), extensions: { code: ErrorCode.BAD_USER_INPUT, field: bad.field } }] });
     },

@@ -105,3 +105,37 @@ describe('WebSocket: a server fault while letting a subscription in', () => {
     again.ws.close();
   });
 });
+
+describe('GET /graphql: variables in the query string', () => {
+  const get = async (query: string, variables: string) => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, {
+      headers: { cookie: admin.cookie!, 'apollo-require-preflight': '1' },
+    });
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  };
+  const SEARCH = 'query($s: String) { apiKeys(filter: { search: $s }) { id } }';
+
+  it.each([
+    ['a NUL', '{"s":"a\\u0000b"}', /NUL character/, 's'],
+    ['a lone surrogate', '{"s":"a\\ud800b"}', /lone UTF-16 surrogate/, 's'],
+    ['nesting past 64 levels', `{"s":"x","deep":${'['.repeat(100)}${']'.repeat(100)}}`, /nest at most 64 levels deep/, expect.stringMatching(/^deep\[0\]/)],
+  ])(
+    'with %s are refused at the edge as over POST (a NUL reached PostgreSQL and was answered SERVICE_UNAVAILABLE: "its database cannot be reached")',
+    async (_what, variables, message, field) => {
+      const res = await get(SEARCH, variables);
+      expect(res.status).toBe(400);
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0].message).toMatch(message);
+      expect(res.body.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors![0].extensions?.field).toEqual(field);
+    },
+  );
+
+  it('that are fine still run, and variables that are not JSON are still Apollo’s 400', async () => {
+    expect(await get(SEARCH, '{"s":"a"}')).toEqual({ status: 200, body: { data: { apiKeys: [] } } });
+    const broken = await get(SEARCH, '{"s":');
+    expect(broken.status).toBe(400);
+    expect(broken.body.errors![0].extensions?.code).toBe('BAD_REQUEST');
+  });
+});
