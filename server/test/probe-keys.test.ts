@@ -124,3 +124,20 @@ describe('a domain deleted while its DNS records are being checked', () => {
     expect(audit.map((a) => a.action)).toEqual(['domain.created', 'domain.deleted', 'domain.created', 'domain.deleted']);
   }, 60_000);
 });
+
+describe("a rolled key's previous token, when the key expires first", () => {
+  it('is shown stopping when the key expires, not at the end of a grace period it will never reach', async () => {
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const key = await createKey(t.admin, { name: 'expiring', permission: 'FULL_ACCESS', expiresAt });
+    const rolled = await t.admin.gql(
+      'mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 604800 }) { apiKey { expiresAt previousTokenExpiresAt previousTokenStart } } }',
+      { id: key.id },
+    );
+    expect(rolled.errors).toBeUndefined();
+    expect(rolled.data!.rollApiKey.apiKey).toEqual({ expiresAt, previousTokenExpiresAt: expiresAt, previousTokenStart: key.token.slice(0, 8) });
+    // Once the key has expired, no token of it works: nothing is shown as still working.
+    await sql(server.databaseUrl, "update api_key set expires_at = now() - interval '1 second' where id = $1", [key.id]);
+    const after = await t.admin.gql('query($id: ID!) { apiKey(id: $id) { previousTokenExpiresAt previousTokenStart } }', { id: key.id });
+    expect(after.data!.apiKey).toEqual({ previousTokenExpiresAt: null, previousTokenStart: null });
+  });
+});

@@ -124,10 +124,16 @@ export class ApiKey {
   }
 }
 
-/** The token replaced by the last roll while it still works, else null. */
+/**
+ * The token replaced by the last roll while it still works, else null: until the end of its grace
+ * period or the key's expiry, whichever comes first (as the verifier refuses it). A key expiring
+ * tomorrow rolled with 7 days' grace showed its old token working for 7 days.
+ */
 export function livePreviousToken(key: ApiKey, now = Date.now()): { tokenStart: string | null; expiresAt: Date } | null {
-  if (!key.previousTokenHash || !key.previousTokenExpiresAt || key.previousTokenExpiresAt.getTime() <= now) return null;
-  return { tokenStart: key.previousTokenStart ?? null, expiresAt: key.previousTokenExpiresAt };
+  if (!key.previousTokenHash || !key.previousTokenExpiresAt) return null;
+  const until = key.expiresAt && key.expiresAt.getTime() < key.previousTokenExpiresAt.getTime() ? key.expiresAt : key.previousTokenExpiresAt;
+  if (until.getTime() <= now) return null;
+  return { tokenStart: key.previousTokenStart ?? null, expiresAt: until };
 }
 
 export function usageStatusOf(lastUsedAt: Date | null | undefined, now = Date.now()): UsageStatus {
