@@ -141,3 +141,40 @@ describe("a rolled key's previous token, when the key expires first", () => {
     expect(after.data!.apiKey).toEqual({ previousTokenExpiresAt: null, previousTokenStart: null });
   });
 });
+
+describe('an empty domain id', () => {
+  it("is refused, never read as 'no domain': an edit does not lift a key's restriction, a create makes no key", async () => {
+    const tied = await createKey(t.admin, { name: 'tied', permission: 'SENDING_ACCESS', domainId: t.domainId });
+    const domainOf = async () =>
+      (await sql<{ domain_id: string | null }>(server.databaseUrl, 'select domain_id from api_key where id = $1', [tied.id]))[0].domain_id;
+
+    const gql = await t.admin.gql('mutation($id: ID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { id } }', {
+      id: tied.id,
+      input: { domainId: '' },
+    });
+    expect(gql.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'domainId' }, message: expect.stringMatching(/null/) });
+    expect(await domainOf()).toBe(t.domainId);
+    const rest = await api(server, `/api-keys/${tied.id}`, { method: 'PATCH', token: t.full.token, body: JSON.stringify({ domain_id: '' }) });
+    expect(rest.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/null/) });
+    expect(await domainOf()).toBe(t.domainId);
+    // The send it was tied for is still the only one it may make.
+    expect((await send(tied.token, 'a@elsewhere.example')).body).toMatchObject({ name: 'invalid_from_address' });
+
+    const before = await count(server, 'api_key');
+    const created = await api(server, '/api-keys', {
+      method: 'POST',
+      token: t.full.token,
+      body: JSON.stringify({ name: 'meant to be tied', permission: 'sending_access', domain_id: '' }),
+    });
+    expect(created.body).toMatchObject({ statusCode: 422, name: 'validation_error' });
+    const createdGql = await t.admin.gql('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }', {
+      input: { name: 'meant to be tied', permission: 'SENDING_ACCESS', domainId: '' },
+    });
+    expect(createdGql.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'domainId' } });
+    expect(await count(server, 'api_key')).toBe(before);
+
+    // null still lifts the restriction, as documented.
+    const lifted = await api(server, `/api-keys/${tied.id}`, { method: 'PATCH', token: t.full.token, body: JSON.stringify({ domain_id: null }) });
+    expect(lifted.body).toMatchObject({ domain_id: null });
+  });
+});

@@ -61,6 +61,9 @@ function checkPermission(permission: unknown): Permission {
 
 /** A domain may restrict only a sending-access key, and must belong to the team. */
 async function resolveDomain(em: EntityManager, teamId: string, permission: Permission, domainId: string | null | undefined): Promise<Domain | null> {
+  // Not an id: '' was read as "no domain", so an edit sending it (an unset variable, an empty form
+  // value) lifted a key's restriction, and a create made a key that sends from any domain.
+  if (domainId === '') throw badInput('domainId', 'The domain id is empty: give the id of one of the team’s domains, or null for no domain.');
   if (!domainId) return null;
   if (permission !== Permission.SENDING_ACCESS) {
     throw badInput('domainId', 'Only a sending-access key can be restricted to a domain.');
