@@ -178,3 +178,21 @@ describe('an empty domain id', () => {
     expect(lifted.body).toMatchObject({ domain_id: null });
   });
 });
+
+describe("a key's name", () => {
+  it('may not hold a line or paragraph separator (U+2028, U+2029): line breaks, as LF and NEL are, refused on GraphQL and REST, changing nothing', async () => {
+    const before = await count(server, 'api_key');
+    for (const name of ['Prod\u2028Key', 'Prod\u2029Key']) {
+      const gql = await t.admin.gql('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }', {
+        input: { name, permission: 'FULL_ACCESS' },
+      });
+      expect(gql.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'name' }, message: expect.stringMatching(/line breaks/) });
+      const created = await api(server, '/api-keys', { method: 'POST', token: t.full.token, body: JSON.stringify({ name }) });
+      expect(created.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/line breaks/) });
+      const renamed = await api(server, `/api-keys/${t.sending.id}`, { method: 'PATCH', token: t.full.token, body: JSON.stringify({ name }) });
+      expect(renamed.body).toMatchObject({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/line breaks/) });
+    }
+    expect(await count(server, 'api_key')).toBe(before);
+    expect((await sql<{ name: string }>(server.databaseUrl, 'select name from api_key where id = $1', [t.sending.id]))[0].name).toBe('Probe sending');
+  });
+});
