@@ -46,6 +46,8 @@ const schema = z.object({
   EXPORT_DOWNLOADS: z.coerce.number().int().min(1).max(100).default(4),
   /** How long a download waits for a free slot before it is answered 503 with Retry-After. */
   EXPORT_DOWNLOAD_WAIT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
+  /** How long a download may wait for its client to take the next bytes before it is cut, freeing its slot. */
+  EXPORT_DOWNLOAD_STALL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   /** Background exports written at once by this instance. */
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** A team's background exports written at once across all instances: the rest wait their turn, not other teams. */

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import pg from 'pg';
@@ -86,7 +86,7 @@ type Handler = {
  * with no rate limits unless one is given; a logger that keeps its lines, and the statements and
  * notifier listeners of its downloads counted. `done` holds each request's handler, to see when it ends.
  */
-async function serve(opts: { slots?: number; waitSeconds?: number; gate?: RequestGate; orm?: MikroORM } = {}): Promise<Handler> {
+async function serve(opts: { slots?: number; waitSeconds?: number; stallSeconds?: number; gate?: RequestGate; orm?: MikroORM } = {}): Promise<Handler> {
   const waitSeconds = opts.waitSeconds ?? 0.5;
   const pool = createDownloadPool(server.databaseUrl, opts.slots ?? 2, waitSeconds);
   const counts = { waiting: 0, downloading: 0 };
@@ -125,7 +125,7 @@ async function serve(opts: { slots?: number; waitSeconds?: number; gate?: Reques
     } as unknown as pg.Pool,
     notifier,
     logger: logger as unknown as Services['logger'],
-    config: { ...services.config, EXPORT_DOWNLOAD_WAIT_SECONDS: waitSeconds },
+    config: { ...services.config, EXPORT_DOWNLOAD_WAIT_SECONDS: waitSeconds, EXPORT_DOWNLOAD_STALL_SECONDS: opts.stallSeconds ?? 60 },
   };
   const handle = exportDownload(s);
   const done: Promise<void>[] = [];
@@ -572,7 +572,7 @@ describe("one team's share of the download slots", () => {
     const started = performance.now();
     const refused = await get(h.url(small.id));
     expect(ms(started)).toBeGreaterThanOrEqual(450);
-    expect(refused.status).toBe(503);
+    expect(refused).toMatchObject({ status: 503, ended: true });
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.json).toEqual(
       error(503, 'service_unavailable', 'Your team already has 2 downloads streaming from this server, as many as one team may (of 4): retry in 1 second.'),
@@ -594,8 +594,62 @@ describe("one team's share of the download slots", () => {
     const h = await serve({ slots: 2, waitSeconds: 0.3 });
     const aborts = await stall(h);
     const refused = await get(h.url((await makeExport()).id));
-    expect(refused.json).toEqual(error(503, 'service_unavailable', 'Every download slot of this server is busy: retry in 1 second.'));
+    expect(refused).toMatchObject({ status: 503, json: error(503, 'service_unavailable', 'Every download slot of this server is busy: retry in 1 second.') });
     for (const a of aborts) a.abort();
+  });
+});
+
+describe('a client that stops reading', () => {
+  it("is cut once it has taken nothing for EXPORT_DOWNLOAD_STALL_SECONDS: its slot freed, logged, its key's usage log downloaded: false", {
+    timeout: 30_000,
+  }, async () => {
+    const key = await createKey(admin, { name: 'Stalling key', permission: 'FULL_ACCESS' });
+    const h = await serve({ slots: 1, waitSeconds: 10, stallSeconds: 1 });
+    const mb = Buffer.alloc(1 << 20, 0x45);
+    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
+    const small = await makeExport();
+    const started = performance.now();
+    const stalled = await fetch(h.url(big.id), { headers: bearer(key.token) });
+    expect(stalled.status).toBe(200);
+    // Waits for the one slot, which the stalled download holds until it is cut.
+    expect(await get(h.url(small.id))).toMatchObject({ status: 200, body: small.bytes });
+    expect(ms(started)).toBeGreaterThanOrEqual(950);
+    await h.done[0];
+    expect(h.logs).toEqual([expect.objectContaining({ level: 40, msg: 'export download cut: its client read nothing', exportId: big.id, stallSeconds: 1 })]);
+    // What it had not read is never a whole file.
+    expect(await readRest(stalled.body!.getReader(), [])).toMatchObject({ ended: false });
+    expect((await logsOf(key.id, 1)).map((l) => [l.status_code, l.response_body])).toEqual([[200, { downloaded: false }]]);
+  });
+
+  it('is not cut while it keeps reading, however slowly: only a write waited for longer than the limit counts', { timeout: 60_000 }, async () => {
+    const h = await serve({ slots: 1, stallSeconds: 1 });
+    const mb = Buffer.alloc(1 << 20, 0x46);
+    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
+    // A client on a bare socket that takes what has come every 400 ms, for 20 ms (so at times
+    // nothing for 380 ms), until the whole answer came: several times the limit in all.
+    const { hostname, port, pathname } = new URL(h.url(big.id));
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nCookie: ${admin.cookie}\r\nConnection: close\r\n\r\n`);
+    const parts: Buffer[] = [];
+    socket.on('data', (d: Buffer) => parts.push(d));
+    const ended = new Promise<boolean>((resolve) => socket.on('close', () => resolve(true)));
+    const started = performance.now();
+    socket.pause();
+    while (!socket.destroyed && !socket.readableEnded) {
+      await new Promise((r) => setTimeout(r, 380));
+      socket.resume();
+      await new Promise((r) => setTimeout(r, 20));
+      socket.pause();
+    }
+    socket.resume();
+    await ended;
+    const answer = Buffer.concat(parts);
+    const body = answer.subarray(answer.indexOf('\r\n\r\n') + 4);
+    expect(answer.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    expect(ms(started)).toBeGreaterThan(1000);
+    expect(body.equals(big.bytes)).toBe(true);
+    expect(h.logs).toEqual([]);
   });
 });
 

@@ -232,10 +232,14 @@ describe('startup: configuration parsing', () => {
       ['EXPORT_DOWNLOAD_WAIT_SECONDS', '0'],
       ['EXPORT_DOWNLOAD_WAIT_SECONDS', 'soon'],
       ['EXPORT_DOWNLOAD_WAIT_SECONDS', '601'],
+      ['EXPORT_DOWNLOAD_STALL_SECONDS', '0'],
+      ['EXPORT_DOWNLOAD_STALL_SECONDS', 'never'],
+      ['EXPORT_DOWNLOAD_STALL_SECONDS', '3601'],
     ]) {
       expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(`${name}:`));
     }
-    expect(loadConfig({})).toMatchObject({ EXPORT_DOWNLOADS: 4, EXPORT_DOWNLOAD_WAIT_SECONDS: 30 });
+    expect(loadConfig({})).toMatchObject({ EXPORT_DOWNLOADS: 4, EXPORT_DOWNLOAD_WAIT_SECONDS: 30, EXPORT_DOWNLOAD_STALL_SECONDS: 60 });
+    expect(loadConfig({ EXPORT_DOWNLOAD_STALL_SECONDS: '0.5' }).EXPORT_DOWNLOAD_STALL_SECONDS).toBe(0.5);
   });
 
   it('refuses a heap growing percent out of range or not whole, naming it; 0 leaves it to V8', () => {

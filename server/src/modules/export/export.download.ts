@@ -107,6 +107,8 @@ export function exportDownload(services: Services) {
       throw err;
     }
     fileHeaders(res, exp, status);
+    // A client that stops reading holds its slot: cut once it has taken nothing for this long.
+    res.locals.stallMs = services.config.EXPORT_DOWNLOAD_STALL_SECONDS * 1000;
     let broken: Error | undefined;
     try {
       const outcome =
@@ -115,6 +117,11 @@ export function exportDownload(services: Services) {
           : await follow(services, client, res, exp.id, stillAllowed(services, actor, admission.key));
       if (outcome === 'gone') {
         broken = new Error('client went away');
+        if (res.locals.stalled)
+          services.logger.warn(
+            { exportId: exp.id, stallSeconds: services.config.EXPORT_DOWNLOAD_STALL_SECONDS },
+            'export download cut: its client read nothing',
+          );
         return;
       }
       if (typeof outcome === 'object') {
@@ -424,7 +431,15 @@ function drainedOrClosed(res: Response): Promise<void> {
   return new Promise<void>((resolve) => {
     // The client may have gone before this write: its 'close' has been emitted already.
     if (res.destroyed) return resolve();
+    // One that has not taken this write (a chunk, up to 1 MB) after res.locals.stallMs is cut
+    // (EXPORT_DOWNLOAD_STALL_SECONDS): four clients that opened links and stopped reading held an
+    // instance's every download slot for as long as they stayed connected.
+    const stalled = setTimeout(() => {
+      res.locals.stalled = true;
+      res.destroy();
+    }, res.locals.stallMs);
     const done = () => {
+      clearTimeout(stalled);
       res.off('drain', done);
       res.off('close', done);
       resolve();
