@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlAs } from './api';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { Dashboard } from './pages/Dashboard';
@@ -78,5 +79,21 @@ describe('the dashboard as a user would break it', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
     expect(prompted).toBe(false);
+  });
+
+  it('moves relative times on while a page that does not poll stays open', async () => {
+    const { page } = browser;
+    await graphqlAs(browser, 'mutation($input: CreateDomainInput!) { createDomain(input: $input) { id } }', {
+      input: { name: 'clock.keyring.test', region: 'us-east-1' },
+    });
+    await page.clock.install();
+    await page.goto('/domains');
+    const created = page.getByRole('row').filter({ hasText: 'clock.keyring.test' }).locator('time');
+    await created.getByText('just now').waitFor();
+    // Nothing on the Domains page asks the server again: only a clock can move "just now" on.
+    await page.clock.fastForward('10:00');
+    await created.getByText('10 minutes ago').waitFor({ timeout: 5_000 });
+    await page.clock.fastForward('50:00');
+    await created.getByText('1 hour ago').waitFor({ timeout: 5_000 });
   });
 });

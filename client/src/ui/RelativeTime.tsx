@@ -1,4 +1,5 @@
 import { format, formatDistanceToNowStrict, parseISO } from 'date-fns';
+import { useSyncExternalStore } from 'react';
 
 const DAY_MS = 86_400_000;
 /** Up to this many days, a distance stays in days ("45 days ago", not "2 months ago"). */
@@ -14,8 +15,43 @@ export function relativeDistance(date: Date, options: { addSuffix?: boolean } = 
   return formatDistanceToNowStrict(date, { ...options, unit });
 }
 
+/** How often relative times are worked out again while shown. */
+export const TICK_MS = 15_000;
+
+const listeners = new Set<() => void>();
+let timer: ReturnType<typeof setInterval> | undefined;
+let now = Date.now();
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  if (!timer) {
+    now = Date.now();
+    timer = setInterval(() => {
+      now = Date.now();
+      for (const l of listeners) l();
+    }, TICK_MS);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+}
+
+/**
+ * The time, moved on every 15 s while a relative time is on screen (one timer for all of them):
+ * a page that asks the server nothing more (Domains, Exports, Audit log, Team) showed "just now"
+ * for as long as it stayed open.
+ */
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, () => now);
+}
+
 /** "3 days ago", with the exact time on hover and for machines. */
 export function RelativeTime({ value }: { value: string }) {
+  useNow();
   const date = parseISO(value);
   const recent = Math.abs(Date.now() - date.getTime()) < 60_000;
   return (

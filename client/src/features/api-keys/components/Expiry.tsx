@@ -1,10 +1,11 @@
 import { format, parseISO } from 'date-fns';
 import { useThresholds } from '../../../app/session';
-import { relativeDistance } from '../../../ui/RelativeTime';
+import { relativeDistance, useNow } from '../../../ui/RelativeTime';
 
 /** "Expires in 3 days", "Expired 2 days ago", or "Never" for a key without expiry. */
 export function Expiry({ value }: { value: string | null | undefined }) {
   const { expiringSoonDays } = useThresholds();
+  useNow();
   if (!value) return <span className="muted">Never</span>;
   const date = parseISO(value);
   const left = date.getTime() - Date.now();
