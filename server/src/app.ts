@@ -93,10 +93,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   database.start();
   // Progress from any instance reaches this instance's subscribers.
   notifier.on('export_progress', (id) => pubSub.publish('EXPORT_PROGRESS', id, { id }));
-  notifier.onRestored(republishFollowedExports);
-  // A key changed (deleted, disabled, downgraded): subscriptions check again at once whether their
-  // caller would still be let in, rather than at their export's next progress.
-  notifier.on('api_key_revoked', republishFollowedExports);
+  notifier.onRestored(() => republishFollowedExports());
+  // A key changed (deleted, disabled, downgraded): its subscriptions check again at once whether
+  // their caller would still be let in, rather than at their export's next progress.
+  notifier.on('api_key_revoked', (payload) => republishFollowedExports(payload.split(' ')[0]));
   const metrics = createMetrics();
   const apiKeyVerifier = new ApiKeyVerifier(orm, notifier);
   const usageRecorder = new UsageRecorder(pool, logger, {

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { createKey } from './rest-harness.js';
 
 /*
  * The GraphQL endpoint and its graphql-ws subscriptions as an attacker and a flaky network use
@@ -137,5 +139,71 @@ describe('GET /graphql: variables in the query string', () => {
     const broken = await get(SEARCH, '{"s":');
     expect(broken.status).toBe(400);
     expect(broken.body.errors![0].extensions?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('exportProgress: what wakes a subscription', () => {
+  /** A watcher following a PROCESSING export of its own team, with its session or a key; `rows` is every processedRows it is told. */
+  async function watch(opts: { cookie?: string; token?: string; teamId: string }) {
+    const id = await insertProcessingExport(server.databaseUrl, opts.teamId);
+    const ws = createWsClient({
+      url: wsUrl(),
+      connectionParams: opts.token ? { authorization: `Bearer ${opts.token}` } : undefined,
+      webSocketImpl: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: opts.cookie ? { cookie: opts.cookie } : {} });
+        }
+      },
+    });
+    const rows: number[] = [];
+    ws.subscribe(
+      { query: 'subscription($id: ID!) { exportProgress(id: $id) { processedRows } }', variables: { id } },
+      { next: (m) => rows.push((m.data!.exportProgress as { processedRows: number }).processedRows), error: () => undefined, complete: () => undefined },
+    );
+    await waitFor(() => (rows.length ? true : undefined), 5_000, 'the first event');
+    /** Moves the export to `n` rows, tells the subscribers, and waits until this watcher has been told. */
+    const progress = async (n: number) => {
+      await sql(server.databaseUrl, 'update export set processed_rows = $2 where id = $1', [id, n]);
+      await sql(server.databaseUrl, `select pg_notify('export_progress', $1)`, [id]);
+      await waitFor(() => (rows.includes(n) ? true : undefined), 5_000, `the event of ${n} rows`);
+    };
+    return { rows, progress, dispose: () => ws.dispose() };
+  }
+
+  it("another team's key changes are not events: they were sent to every watcher of every team as a repeat of its last progress", async () => {
+    const mine = await signUpAdmin(server, 'Watchers');
+    const watcher = await watch({ cookie: mine.client.cookie!, teamId: mine.user.team.id });
+    try {
+      const other = (await signUpAdmin(server, 'Key editors')).client;
+      const key = await createKey(other, { name: 'Renamed', permission: 'FULL_ACCESS' });
+      for (let i = 0; i < 3; i++) {
+        const res = await other.gql('mutation($id: ID!, $i: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $i) { id } }', {
+          id: key.id,
+          i: { name: `Renamed ${i}` },
+        });
+        expect(res.errors).toBeUndefined();
+      }
+      await watcher.progress(10);
+      expect(watcher.rows).toEqual([0, 10]);
+    } finally {
+      await watcher.dispose();
+    }
+  });
+
+  it('its own key renamed wakes it to check the key again, but tells nothing new: no repeated event', async () => {
+    const mine = await signUpAdmin(server, 'Key watcher');
+    const key = await createKey(mine.client, { name: 'Watching', permission: 'FULL_ACCESS' });
+    const watcher = await watch({ token: key.token, teamId: mine.user.team.id });
+    try {
+      const res = await mine.client.gql('mutation($id: ID!, $i: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $i) { id } }', {
+        id: key.id,
+        i: { name: 'Watching still' },
+      });
+      expect(res.errors).toBeUndefined();
+      await watcher.progress(10);
+      expect(watcher.rows).toEqual([0, 10]);
+    } finally {
+      await watcher.dispose();
+    }
   });
 });

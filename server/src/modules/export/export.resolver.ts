@@ -74,17 +74,36 @@ class ExportFilter {
 
 const TERMINAL = new Set([ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED]);
 
-/** The exports this instance's subscriptions follow, each with how many follow it. */
-const followed = new Map<string, number>();
+/** This instance's subscriptions: the export each follows, and the key it was made with (null for a session). */
+const followers = new Set<{ id: string; apiKeyId: string | null }>();
 
 /**
- * Wakes every subscription of this instance to read its export again: after LISTEN was lost, the
- * notifications of exports finished meanwhile (by another instance) never came, and a
- * subscription would wait on a READY export for ever.
+ * Wakes subscriptions of this instance to read their export (and their caller) again: every one
+ * after LISTEN was lost, as the notifications of exports finished meanwhile (by another instance)
+ * never came and a subscription would wait on a READY export for ever; only those made with a
+ * key when that key changed. Every key change of every team woke every subscription, each then
+ * read its caller and export again and told its watcher its last progress once more.
  */
-export function republishFollowedExports(): void {
-  for (const id of followed.keys()) pubSub.publish('EXPORT_PROGRESS', id, { id });
+export function republishFollowedExports(apiKeyId?: string): void {
+  const ids = new Set<string>();
+  for (const f of followers) if (apiKeyId === undefined || f.apiKeyId === apiKeyId) ids.add(f.id);
+  for (const id of ids) pubSub.publish('EXPORT_PROGRESS', id, { id });
 }
+
+/** What a watcher of an export can be told about it: an event that would tell the same is not sent. */
+const seen = (exp: Export, ctx: Context) =>
+  JSON.stringify([
+    effectiveStatus(exp),
+    exp.processedRows,
+    exp.rowCount,
+    exp.estimatedRowCount,
+    exp.error,
+    exp.completedAt,
+    exp.expiresAt,
+    exp.fileSize,
+    exp.createdBy?.id,
+    ctx.actor?.kind === 'user' ? ctx.actor.role : null,
+  ]);
 
 /**
  * The export's current state first, then one event per progress notification until it ends.
@@ -113,11 +132,14 @@ function progress(ctx: Context, id: string): AsyncIterableIterator<Export> {
 }
 
 async function* follow(ctx: Context, id: string, events: AsyncIterableIterator<{ id: string }>): AsyncGenerator<Export> {
-  const teamId = requireReader(ctx.actor).teamId;
-  followed.set(id, (followed.get(id) ?? 0) + 1);
+  const actor = requireReader(ctx.actor);
+  const teamId = actor.teamId;
+  const follower = { id, apiKeyId: actor.kind === 'apiKey' ? actor.apiKeyId : null };
+  followers.add(follower);
   try {
     let exp = await findExport(ctx.em.fork(), teamId, id);
     if (!exp) throw notFound('Export');
+    let told = seen(exp, ctx);
     yield exp;
     if (TERMINAL.has(effectiveStatus(exp))) return;
     for await (const _ of events) {
@@ -129,13 +151,14 @@ async function* follow(ctx: Context, id: string, events: AsyncIterableIterator<{
       ctx.actor = now;
       exp = await findExport(ctx.em.fork(), teamId, id);
       if (!exp) return;
+      // Woken with nothing new (its key renamed, LISTEN back with the export where it was).
+      if (seen(exp, ctx) === told) continue;
+      told = seen(exp, ctx);
       yield exp;
       if (TERMINAL.has(effectiveStatus(exp))) return;
     }
   } finally {
-    const left = (followed.get(id) ?? 1) - 1;
-    if (left > 0) followed.set(id, left);
-    else followed.delete(id);
+    followers.delete(follower);
     await events.return?.();
   }
 }
