@@ -180,6 +180,31 @@ describe('removing a key', () => {
     expect(screen.getByRole('button', { name: 'All keys 3' })).toBeTruthy();
   });
 
+  it('closes the confirmation and drops the key when it was already removed (in another tab)', async () => {
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [
+        pageMock(all),
+        {
+          request: { query: DeleteApiKeyMutation, variables: { id: 'k2' } },
+          result: { errors: [gqlError('API key not found.', 'NOT_FOUND')] },
+        },
+        pageMock([production, legacy, fresh]),
+      ],
+    });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: /^More options for Staging \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Remove API key' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Remove API key “Staging”?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Remove API key' }));
+
+    // What was asked for is done: no "not found" error over a confirmation that can do nothing more.
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText('Staging was already removed.')).toBeTruthy();
+    expect(screen.queryByText('API key not found.')).toBeNull();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Staging' })).toBeNull());
+  });
+
   it('keeps the key and says why when the server refuses', async () => {
     const { user } = renderWithProviders(<ApiKeysPage />, {
       user: adminUser,
