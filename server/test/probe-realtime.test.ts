@@ -207,3 +207,35 @@ describe('exportProgress: what wakes a subscription', () => {
     }
   });
 });
+
+describe('WebSocket in production', () => {
+  let prod: TestServer;
+  beforeAll(async () => {
+    prod = await startTestServer({ NODE_ENV: 'production' });
+  });
+  afterAll(() => prod?.stop());
+
+  it('blocks field suggestions as HTTP does (a misspelt field over the socket was answered "Did you mean …")', async () => {
+    const { client } = await signUpAdmin(prod, 'Prod sockets');
+    const ws = new WebSocket(`${prod.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie: client.cookie! } });
+    const messages: { id?: string; type: string; payload?: unknown }[] = [];
+    ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    try {
+      ws.send(JSON.stringify({ type: 'connection_init' }));
+      await waitFor(() => (messages.some((m) => m.type === 'connection_ack') ? true : undefined), 5_000, 'connection_ack');
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { exportProgress(id: "x") { statu createdBy { emai } } }' } }));
+      const answer = await waitFor(() => messages.find((m) => m.id === '1'), 5_000, 'an answer');
+      expect(answer.type).toBe('error');
+      const errors = answer.payload as { message: string; extensions?: { code?: string } }[];
+      expect(errors.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^Cannot query field "statu" on type "Export"/),
+        expect.stringMatching(/^Cannot query field "emai" on type "User"/),
+      ]);
+      expect(errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true);
+      expect(JSON.stringify(errors)).not.toMatch(/Did you mean|"status"|"email"/);
+    } finally {
+      ws.close();
+    }
+  });
+});

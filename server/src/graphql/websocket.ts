@@ -55,12 +55,19 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 /** graphql-ws's close code for a server fault (CloseCode.InternalServerError). */
 export const CLOSE_INTERNAL_ERROR = 4500;
 
+/**
+ * In production, a validation error names no field the schema has ("Did you mean …?"), as
+ * graphql-armor's blockFieldSuggestion does over HTTP (with its mask): over the socket, a
+ * misspelt field was answered with the right one.
+ */
+const hideSuggestions = (message: string) => message.replace(/Did you mean ".+"\?/g, '[Suggestion hidden]').trim();
+
 /** Whether the gate failed because the database cannot be reached (not because it refused). */
 const unavailable = (e: unknown) => isAppError(e, ErrorCode.SERVICE_UNAVAILABLE) || isDatabaseUnavailable(e);
 
 /** The error with the code Apollo gives it on the HTTP path, which formatError lets through. */
-export const withCode = (e: GraphQLError, code: string) =>
-  new GraphQLError(e.message, {
+export const withCode = (e: GraphQLError, code: string, message = (m: string) => m) =>
+  new GraphQLError(message(e.message), {
     nodes: e.nodes,
     source: e.source,
     positions: e.positions,
@@ -101,6 +108,7 @@ export function createSubscriptionServer(opts: {
 }) {
   const { schema, services, parseOptions, validationRules, formatError } = opts;
   const { gate, config } = services;
+  const production = config.NODE_ENV === 'production';
   const socketsByCaller = new Map<string, number>();
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
@@ -224,7 +232,9 @@ export function createSubscriptionServer(opts: {
         const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
         const unrunnable = invalid.length ? null : unresolved(schema, document, payload.operationName, payload.variables);
         const tooCostly = invalid.length || unrunnable ? null : costError(schema, document, payload.variables, payload.operationName);
-        const errors = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : (unrunnable ?? (tooCostly ? [tooCostly] : null));
+        const errors = invalid.length
+          ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED', production ? hideSuggestions : undefined))
+          : (unrunnable ?? (tooCostly ? [tooCostly] : null));
         if (errors) {
           log(400, document, errors);
           return errors;
