@@ -139,6 +139,20 @@ describe('what reaches the relay', () => {
     expect(mail.body).toMatch(/filename\*0\*=utf-8''a%0D%0AX-Evil%3A%203\.txt/);
   });
 
+  it('a subject with line breaks is stored as it is sent, each break a space: the Emails page and GET /emails/:id show what recipients saw', async () => {
+    const res = await send({ ...base, subject: 'Quarterly\r\nreport\nfor\rQ3  ' });
+    expect(res.status).toBe(200);
+    const id = (res.body as { id: string }).id;
+    const mail = await received(id);
+    expect(fields(mail.head).find(([n]) => n === 'Subject')?.[1]).toBe('Quarterly report for Q3');
+    const got = await api(server, `/emails/${id}`, { token: acme.full.token });
+    expect((got.body as { subject: string }).subject).toBe('Quarterly report for Q3');
+    // Nothing but line breaks is no subject.
+    const empty = await send({ ...base, subject: '\r\n\n' });
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatchObject({ name: 'validation_error', message: expect.stringContaining('`subject` must not be empty.') });
+  });
+
   it('a header value or a subject with nowhere to fold, at their longest (997), goes out on lines of at most 998: no relay breaks them (and their DKIM signature)', async () => {
     const res = await send({ ...base, subject: 's'.repeat(997), headers: { 'X-Data': 'v'.repeat(997) } });
     expect(res.status).toBe(200);
