@@ -96,4 +96,33 @@ describe('the dashboard as a user would break it', () => {
     await page.clock.fastForward('50:00');
     await created.getByText('1 hour ago').waitFor({ timeout: 5_000 });
   });
+
+  it('wraps a 50-character name without a space inside the dialogs that name it', async () => {
+    const { page } = browser;
+    // A name people do write: CamelCase, no space or hyphen where a line could break.
+    const name = 'ProductionBackendWorkerEuWest1PrimaryDeployment01';
+    // On a phone: the name ran 118 px out of the token's dialog (and 2 px at 1280 wide).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const keys = new ApiKeysPage(page);
+    await keys.goto();
+    const created = await keys.create({ name });
+    const fits = (dialog: typeof created.dialog) => dialog.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    const wide = await fits(created.dialog);
+    expect(wide.scroll).toBeLessThanOrEqual(wide.client);
+    await created.close();
+
+    await keys.openMenu(name, 'Roll API key');
+    const roll = page.getByRole('dialog', { name: `Roll API key “${name}”` });
+    await roll.waitFor();
+    const rolled = await fits(roll);
+    expect(rolled.scroll).toBeLessThanOrEqual(rolled.client);
+    await roll.getByRole('button', { name: 'Cancel' }).click();
+    await roll.waitFor({ state: 'hidden' });
+
+    const remove = await keys.askToRemove(name);
+    const removing = await fits(remove.dialog);
+    expect(removing.scroll).toBeLessThanOrEqual(removing.client);
+    await remove.confirm();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
