@@ -196,3 +196,20 @@ describe("a key's name", () => {
     expect((await sql<{ name: string }>(server.databaseUrl, 'select name from api_key where id = $1', [t.sending.id]))[0].name).toBe('Probe sending');
   });
 });
+
+describe('a sender domain written with a letter that lower-cases into ASCII', () => {
+  it("the Kelvin sign (U+212A, like K) is refused as a look-alike, not read as k: a key tied to kappa.example does not send from 'Kappa.example' with it", async () => {
+    const domainId = await createDomain(t.admin, 'kappa.example');
+    const tied = await createKey(t.admin, { name: 'kappa', permission: 'SENDING_ACCESS', domainId });
+    const before = await count(server, 'email');
+    for (const token of [tied.token, t.sending.token]) {
+      for (const from of ['ann@\u212Aappa.example', 'Ann <ann@\u212AAPPA.example>']) {
+        const res = await send(token, from);
+        expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringMatching(/`from`/) });
+      }
+    }
+    expect(await count(server, 'email')).toBe(before);
+    // Plain upper case is the same domain, and sends.
+    expect((await send(tied.token, 'Ann <ann@KAPPA.example>')).status).toBe(200);
+  });
+});
