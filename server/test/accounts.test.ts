@@ -133,6 +133,8 @@ describe('accounts: errors', () => {
     ['email', { email: '   ', password: PASSWORD, teamName: 'T' }],
     ['teamName', { email: 'ok@example.com', password: PASSWORD, teamName: '   ' }],
     ['teamName', { email: 'ok@example.com', password: PASSWORD, teamName: 'x'.repeat(101) }],
+    // A line separator is a line break, as LF is: the team's name showed on two lines.
+    ['teamName', { email: 'ok@example.com', password: PASSWORD, teamName: 'Acme\u2028Mail' }],
     ['password', { email: 'ok@example.com', password: 'p'.repeat(257), teamName: 'T' }],
   ])('invalid %s is BAD_USER_INPUT on that field', async (field, input) => {
     const res = await server.client().gql(SIGN_UP, { input });

@@ -63,6 +63,14 @@ describe('POST /contacts', () => {
       'validation_error',
       /First name may not contain bidirectional override/,
     ],
+    // A line separator is a line break, as LF is (the name showed on two lines).
+    [
+      'a first name with a line separator',
+      { email: 'ls@example.com', first_name: 'Ada\u2028Lovelace' },
+      'validation_error',
+      /First name may not contain control characters such as line breaks/,
+    ],
+    ['a last name with a paragraph separator', { email: 'ps@example.com', last_name: 'x\u2029y' }, 'validation_error', /Last name may not contain control/],
     ['unsubscribed that is not a boolean', { email: 'bool@example.com', unsubscribed: 'yes' }, 'validation_error', /boolean/],
     ['custom properties', { email: 'props@example.com', properties: { plan: 'pro' } }, 'validation_error', /properties/],
     ['segments', { email: 'seg@example.com', segments: [{ id: MISSING_ID }] }, 'validation_error', /segments/],

@@ -28,7 +28,8 @@ export function checkPassword(password: string, field = 'password'): void {
 
 /** Nothing a reader would see: spaces, and format characters such as the zero-width space. */
 const INVISIBLE = /^[\p{Z}\p{Cf}\s]*$/u;
-const CONTROL = /\p{Cc}/u;
+/** Control characters, and the line and paragraph separators (U+2028, U+2029): Unicode's mandatory line breaks, as LF and NEL are. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 /** Bidirectional overrides and isolates: they make a name read in another order than it is stored ("Trojan Source"). */
 const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/u;
 
