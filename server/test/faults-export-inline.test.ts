@@ -18,13 +18,12 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** An instance, a team with 10 contacts, export_chunk locked, and a small export stuck on the lock. */
-async function stuckSmallExport() {
-  const databaseUrl = await createTestDatabase('faults');
-  const server = await startInProcess(databaseUrl);
-  let stopped: Promise<unknown> | null = null;
-  cleanup.push(() => stopped ?? server.stop());
-  const team = await setUpTeam(server.url);
+/**
+ * A team of the instance at `url` given 10 contacts, export_chunk locked, and a small export of
+ * them stuck on the lock: the request (its answer, or 'connection lost'), and how to release the lock.
+ */
+async function exportStuckOnLock(databaseUrl: string, url: string) {
+  const team = await setUpTeam(url);
   await sql(
     databaseUrl,
     `insert into contact (id, team_id, email, created_at, updated_at)
@@ -34,15 +33,25 @@ async function stuckSmallExport() {
   const release = await lockChunks(databaseUrl);
   // Released before the instance is stopped at the end (cleanup runs backwards), or its stop waits.
   cleanup.push(release);
-  const client = createClient(server.url);
+  const client = createClient(url);
   client.cookie = team.cookie;
   const answer = client.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status rowCount } }`);
   await waitFor(
     async () =>
       (await sql(databaseUrl, `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length ? true : undefined,
-    10_000,
+    20_000,
     'the export to wait on the lock',
   );
+  return { team, answer, release };
+}
+
+/** An instance, a team with 10 contacts, export_chunk locked, and a small export stuck on the lock. */
+async function stuckSmallExport() {
+  const databaseUrl = await createTestDatabase('faults');
+  const server = await startInProcess(databaseUrl);
+  let stopped: Promise<unknown> | null = null;
+  cleanup.push(() => stopped ?? server.stop());
+  const { team, answer, release } = await exportStuckOnLock(databaseUrl, server.url);
   const state = async () => {
     const [row] = await sql<{ status: string; error: string | null; chunks: string }>(
       databaseUrl,
@@ -100,30 +109,14 @@ describe('faults: an instance killed (kill -9) while a small export is written d
     cleanup.push(async () => {
       if (doomed.child.exitCode === null && doomed.child.signalCode === null) process.kill(-doomed.child.pid!, 'SIGKILL');
     });
-    const team = await setUpTeam(doomed.url);
-    await sql(
-      databaseUrl,
-      `insert into contact (id, team_id, email, created_at, updated_at)
-       select gen_random_uuid(), $1, 'c' || i || '@example.com', now(), now() from generate_series(1, 10) i`,
-      [team.teamId],
-    );
-    const release = await lockChunks(databaseUrl);
-    cleanup.push(release);
-    const client = createClient(doomed.url);
-    client.cookie = team.cookie;
-    const answer = client.gql(`mutation { createExport(input: { resource: CONTACTS }) { id status } }`).then(
+    const { team, answer, release } = await exportStuckOnLock(databaseUrl, doomed.url);
+    const lost = answer.then(
       () => 'answered',
       () => 'connection lost',
     );
-    await waitFor(
-      async () =>
-        (await sql(databaseUrl, `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length ? true : undefined,
-      20_000,
-      'the export to wait on the lock',
-    );
     process.kill(-doomed.child.pid!, 'SIGKILL');
     await doomed.exited;
-    expect(await answer).toBe('connection lost');
+    expect(await lost).toBe('connection lost');
     await release();
     const [{ id }] = await sql<{ id: string }>(databaseUrl, `select id from export where team_id = $1 and status = 'PROCESSING'`, [team.teamId]);
     const live = await startInProcess(databaseUrl);
