@@ -213,3 +213,16 @@ describe('a sender domain written with a letter that lower-cases into ASCII', ()
     expect((await send(tied.token, 'Ann <ann@KAPPA.example>')).status).toBe(200);
   });
 });
+
+describe('searching keys by token', () => {
+  it('the whole token (or any start of it longer than the token start) finds its key, as its token start does', async () => {
+    const key = await createKey(t.admin, { name: 'found by its token', permission: 'FULL_ACCESS' });
+    const search = async (s: string) =>
+      ((await t.admin.gql('query($s: String) { apiKeys(filter: { search: $s }) { id } }', { s })).data!.apiKeys as { id: string }[]).map((k) => k.id);
+    expect(await search(key.token.slice(0, 8))).toEqual([key.id]);
+    expect(await search(key.token)).toEqual([key.id]);
+    expect(await search(key.token.slice(0, 20))).toEqual([key.id]);
+    // A token start that differs is still no match.
+    expect(await search(`${key.token.slice(0, 7)}${key.token[7] === 'a' ? 'b' : 'a'}${key.token.slice(8)}`)).toEqual([]);
+  });
+});

@@ -21,7 +21,7 @@ import {
 } from './api-key.entity.js';
 import type { ApiKeyFilter } from './api-key.filter.js';
 import type { ApiKeyVerifier } from './api-key.verifier.js';
-import { generateToken, tokenHash, tokenStart } from './token.js';
+import { generateToken, TOKEN_PREFIX, TOKEN_START_LENGTH, tokenHash, tokenStart } from './token.js';
 
 export type { ApiKeyFilter };
 
@@ -90,7 +90,10 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
     // As every list's search (lib/sql.ts searchPattern); a key's name is at most 50 characters.
     if (search.length > SEARCH_MAX) throw badInput('search', `Search must be at most ${SEARCH_MAX} characters.`);
     const literal = escapeLike(search);
-    and.push({ $or: [{ name: { $ilike: `%${literal}%` } }, { tokenStart: { $like: `${literal}%` } }] });
+    const byToken: FilterQuery<ApiKey>[] = [{ tokenStart: { $like: `${literal}%` } }];
+    // The whole token pasted (or more of it than its start): it found nothing, as no start is that long.
+    if (search.startsWith(TOKEN_PREFIX) && search.length > TOKEN_START_LENGTH) byToken.push({ tokenStart: tokenStart(search) });
+    and.push({ $or: [{ name: { $ilike: `%${literal}%` } }, ...byToken] });
   }
   if (filter.permission) where.permission = checkPermission(filter.permission);
   const inactiveBefore = new Date(Date.now() - INACTIVE_AFTER_MS);

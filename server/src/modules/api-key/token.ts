@@ -36,4 +36,5 @@ export function isWellFormedToken(token: string): boolean {
 export const tokenHash = (token: string): string => sha256Hex(token);
 
 /** What the dashboard shows to recognise a key: `re_` and the first few characters. */
-export const tokenStart = (token: string): string => token.slice(0, TOKEN_PREFIX.length + 5);
+export const TOKEN_START_LENGTH = TOKEN_PREFIX.length + 5;
+export const tokenStart = (token: string): string => token.slice(0, TOKEN_START_LENGTH);
