@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pubSub } from '../src/graphql/pubsub.js';
+import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/websocket.js';
+import { republishFollowedExports } from '../src/modules/export/export.resolver.js';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
@@ -237,5 +240,48 @@ describe('WebSocket in production', () => {
     } finally {
       ws.close();
     }
+  });
+});
+
+/** Whether this instance still follows an export (republishFollowedExports would wake it); nothing is published. */
+function stillFollowed(id: string): boolean {
+  const spy = vi.spyOn(pubSub, 'publish').mockImplementation(() => undefined);
+  try {
+    republishFollowedExports();
+    return spy.mock.calls.some((call) => call[1] === id);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('WebSocket: one subscription id subscribed, completed and subscribed again before it is set up', () => {
+  it(`runs no more than ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions, and none once the socket is closed (each reuse left one running that nothing could end)`, async () => {
+    const { client, user } = await signUpAdmin(server, 'Reused ids');
+    const exportId = await insertProcessingExport(server.databaseUrl, user.team.id);
+    const socket = await rawSocket({ cookie: client.cookie! });
+    await socket.init();
+    const subscribe = JSON.stringify({
+      id: 'x',
+      type: 'subscribe',
+      payload: { query: 'subscription($id: ID!) { exportProgress(id: $id) { id processedRows } }', variables: { id: exportId } },
+    });
+    const complete = JSON.stringify({ id: 'x', type: 'complete' });
+    // One burst: every subscribe is still being let in (the gate reads the database) when the next arrives.
+    for (let i = 0; i < 15; i++) {
+      socket.send(subscribe);
+      if (i < 14) socket.send(complete);
+    }
+    await waitFor(() => (socket.messages.filter((m) => m.id === 'x').length >= 15 ? true : undefined), 5_000, 'an answer to every subscribe').catch(
+      () => undefined,
+    );
+    const running = socket.messages.filter((m) => m.id === 'x' && m.type === 'next').length;
+    expect(running).toBeLessThanOrEqual(MAX_SUBSCRIPTIONS_PER_SOCKET);
+    // What was refused or ended frees its place: a new subscription on the same socket runs.
+    socket.send({ id: 'y', type: 'subscribe', payload: { query: 'subscription($id: ID!) { exportProgress(id: $id) { id } }', variables: { id: exportId } } });
+    expect(await waitFor(() => socket.messages.find((m) => m.id === 'y'), 5_000, 'an answer to y')).toMatchObject({ type: 'next' });
+    expect(stillFollowed(exportId)).toBe(true);
+    socket.ws.close();
+    await waitFor(() => (stillFollowed(exportId) ? undefined : true), 5_000, 'the export to be followed no more').catch(() => undefined);
+    expect(stillFollowed(exportId)).toBe(false);
   });
 });

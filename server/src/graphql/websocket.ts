@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import {
   type DocumentNode,
+  type ExecutionArgs,
   GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -11,6 +12,7 @@ import {
   type ValidationRule,
   validate,
 } from 'graphql';
+import type { OperationResult, SubscribePayload, Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -42,7 +44,16 @@ export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 type Caller = { credentials: Credentials; id: string };
 /** A subscription's usage log, written once its first answer (an event, an error, the end) says how it went. */
 type PendingLog = (statusCode: number, errors?: readonly GraphQLFormattedError[]) => void;
-type Extra = { socket: WebSocket; request: IncomingMessage; keyring?: Caller; pendingLogs?: Map<string, PendingLog> };
+type Extra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  keyring?: Caller;
+  pendingLogs?: Map<string, PendingLog>;
+  /** Subscriptions being let in (onSubscribe until onOperation). */
+  settingUp?: number;
+  /** Subscriptions running, whatever graphql-ws still holds of them (see `tracked`). */
+  running?: Set<AsyncIterator<unknown>>;
+};
 
 /**
  * The close code of a socket that could not be let in because the database cannot be reached:
@@ -115,6 +126,84 @@ export function createSubscriptionServer(opts: {
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   wsServer.on('connection', dropWhenUnread);
   const admissions = new WeakMap<object, Admission>();
+  /** A subscription let in by the gate, parsed, validated and costed: its execution arguments, or why not. */
+  const setUp = async (
+    ctx: WsContext<Record<string, unknown> | undefined, Extra>,
+    id: string,
+    payload: SubscribePayload,
+    caller: Caller,
+  ): Promise<readonly GraphQLError[] | ExecutionArgs> => {
+    let admission: Admission;
+    try {
+      admission = await gate.admit(caller.credentials, () => services.orm.em.fork());
+    } catch (e) {
+      // The key was revoked since the socket opened, say; or the database is away. Coded by
+      // formatError (onError below), as over HTTP: anything else is a fault, logged and masked
+      // as INTERNAL_SERVER_ERROR. It was sent as UNAUTHENTICATED with its own message: a failed
+      // statement's SQL, with the session's token hash in it.
+      return [new GraphQLError(e instanceof Error ? e.message : String(e), { originalError: e instanceof Error ? e : undefined })];
+    }
+    // Text PostgreSQL cannot store, or nesting too deep to walk (lib/nul.ts): refused as over
+    // HTTP, and logged without the variables.
+    const badVariables = findBadText(payload.variables ?? null);
+    const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLFormattedError[]) => {
+      const { requestBody, responseBody } = redactGraphql({
+        schema,
+        document,
+        operationName: payload.operationName,
+        query: payload.query,
+        variables: badVariables ? undefined : (payload.variables ?? undefined),
+        // The first error's code and message are the log's error name and message.
+        response: errors ? { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code } })) } : null,
+      });
+      const name = payload.operationName ?? (document ? getOperationAST(document)?.name?.value : undefined);
+      admission.finish({
+        method: 'WS',
+        endpoint: `/graphql${name ? ` ${name.slice(0, 100)}` : ''}`,
+        statusCode,
+        userAgent: headerText(ctx.extra.request.headers['user-agent']) ?? null,
+        requestBody,
+        responseBody,
+      });
+    };
+    if (admission.refusal) {
+      const { code, retryAfterSeconds } = admission.refusal;
+      const errors = [new GraphQLError(admission.refusal.message, { extensions: { code, ...(retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {}) } })];
+      log(loggedStatusOf(undefined, errors), undefined, errors);
+      return errors;
+    }
+    if (badVariables) {
+      const errors = [new GraphQLError(badTextMessage(badVariables), { extensions: { code: ErrorCode.BAD_USER_INPUT, field: badVariables.field } })];
+      log(400, undefined, errors);
+      return errors;
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, parseOptions);
+    } catch (e) {
+      if (!(e instanceof GraphQLError)) throw e;
+      const errors = [withCode(e, 'GRAPHQL_PARSE_FAILED')];
+      log(400, undefined, errors);
+      return errors;
+    }
+    const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
+    const unrunnable = invalid.length ? null : unresolved(schema, document, payload.operationName, payload.variables);
+    const tooCostly = invalid.length || unrunnable ? null : costError(schema, document, payload.variables, payload.operationName);
+    const errors = invalid.length
+      ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED', production ? hideSuggestions : undefined))
+      : (unrunnable ?? (tooCostly ? [tooCostly] : null));
+    if (errors) {
+      log(400, document, errors);
+      return errors;
+    }
+    // Logged when its first answer comes: an error then (an export not found, say) is logged
+    // with the status it stands for, as over HTTP (loggedStatusOf).
+    ctx.extra.pendingLogs ??= new Map();
+    ctx.extra.pendingLogs.set(id, (statusCode, errs) => log(statusCode, document, errs));
+    const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+    admissions.set(args, admission);
+    return args;
+  };
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
@@ -151,7 +240,9 @@ export function createSubscriptionServer(opts: {
         ctx.extra.keyring = { credentials, id };
         return true;
       },
-      onClose: (ctx) => {
+      onClose: async (ctx) => {
+        // What graphql-ws has lost track of (see `tracked`) ends with the socket too.
+        await Promise.all([...(ctx.extra.running ?? [])].map((it) => it.return?.()));
         // Subscriptions that never answered: admitted, so logged as such.
         for (const pending of ctx.extra.pendingLogs?.values() ?? []) pending(200);
         ctx.extra.pendingLogs?.clear();
@@ -164,88 +255,32 @@ export function createSubscriptionServer(opts: {
       // Parsed and validated here, once, as HTTP requests are. A syntax error is answered
       // (graphql-ws's own parse would treat it as its failure and drop the socket).
       onSubscribe: async (ctx, id, payload) => {
-        const caller = ctx.extra.keyring;
-        if (!caller) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-        // graphql-ws has entered this subscription already: the others are what count.
-        if (Object.keys(ctx.subscriptions).filter((other) => other !== id).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        const extra = ctx.extra;
+        if (!extra.keyring) return [new GraphQLError('Not signed in.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        // Counted by what runs and what is being let in, not by graphql-ws's subscriptions by id:
+        // an id completed while its subscribe was being let in, and subscribed again, left the
+        // first one running where graphql-ws no longer saw it (nor counted, nor ended it).
+        if ((extra.settingUp ?? 0) + (extra.running?.size ?? 0) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
             new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions run at once on one connection.`, {
               extensions: { code: ErrorCode.RATE_LIMITED },
             }),
           ];
         }
-        let admission: Admission;
+        extra.settingUp = (extra.settingUp ?? 0) + 1;
+        let handedOn = false;
         try {
-          admission = await gate.admit(caller.credentials, () => services.orm.em.fork());
-        } catch (e) {
-          // The key was revoked since the socket opened, say; or the database is away. Coded by
-          // formatError (onError below), as over HTTP: anything else is a fault, logged and masked
-          // as INTERNAL_SERVER_ERROR. It was sent as UNAUTHENTICATED with its own message: a failed
-          // statement's SQL, with the session's token hash in it.
-          return [new GraphQLError(e instanceof Error ? e.message : String(e), { originalError: e instanceof Error ? e : undefined })];
+          const result = await setUp(ctx, id, payload, extra.keyring);
+          handedOn = !Array.isArray(result);
+          return result;
+        } finally {
+          if (!handedOn) extra.settingUp -= 1;
         }
-        // Text PostgreSQL cannot store, or nesting too deep to walk (lib/nul.ts): refused as over
-        // HTTP, and logged without the variables.
-        const badVariables = findBadText(payload.variables ?? null);
-        const log = (statusCode: number, document?: DocumentNode, errors?: readonly GraphQLFormattedError[]) => {
-          const { requestBody, responseBody } = redactGraphql({
-            schema,
-            document,
-            operationName: payload.operationName,
-            query: payload.query,
-            variables: badVariables ? undefined : (payload.variables ?? undefined),
-            // The first error's code and message are the log's error name and message.
-            response: errors ? { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code } })) } : null,
-          });
-          const name = payload.operationName ?? (document ? getOperationAST(document)?.name?.value : undefined);
-          admission.finish({
-            method: 'WS',
-            endpoint: `/graphql${name ? ` ${name.slice(0, 100)}` : ''}`,
-            statusCode,
-            userAgent: headerText(ctx.extra.request.headers['user-agent']) ?? null,
-            requestBody,
-            responseBody,
-          });
-        };
-        if (admission.refusal) {
-          const { code, retryAfterSeconds } = admission.refusal;
-          const errors = [
-            new GraphQLError(admission.refusal.message, { extensions: { code, ...(retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {}) } }),
-          ];
-          log(loggedStatusOf(undefined, errors), undefined, errors);
-          return errors;
-        }
-        if (badVariables) {
-          const errors = [new GraphQLError(badTextMessage(badVariables), { extensions: { code: ErrorCode.BAD_USER_INPUT, field: badVariables.field } })];
-          log(400, undefined, errors);
-          return errors;
-        }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, parseOptions);
-        } catch (e) {
-          if (!(e instanceof GraphQLError)) throw e;
-          const errors = [withCode(e, 'GRAPHQL_PARSE_FAILED')];
-          log(400, undefined, errors);
-          return errors;
-        }
-        const invalid = validate(schema, document, [...specifiedRules, ...validationRules, subscriptionsOnly]);
-        const unrunnable = invalid.length ? null : unresolved(schema, document, payload.operationName, payload.variables);
-        const tooCostly = invalid.length || unrunnable ? null : costError(schema, document, payload.variables, payload.operationName);
-        const errors = invalid.length
-          ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED', production ? hideSuggestions : undefined))
-          : (unrunnable ?? (tooCostly ? [tooCostly] : null));
-        if (errors) {
-          log(400, document, errors);
-          return errors;
-        }
-        // Logged when its first answer comes: an error then (an export not found, say) is logged
-        // with the status it stands for, as over HTTP (loggedStatusOf).
-        ctx.extra.pendingLogs ??= new Map();
-        ctx.extra.pendingLogs.set(id, (statusCode, errs) => log(statusCode, document, errs));
-        const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-        admissions.set(args, admission);
-        return args;
+      },
+      // Let in: from now on it counts as running until it ends, and is ended with its socket.
+      onOperation: (ctx, _id, _payload, _args, result) => {
+        ctx.extra.settingUp = Math.max(0, (ctx.extra.settingUp ?? 1) - 1);
+        return isAsyncIterator(result) ? (tracked(ctx.extra, result) as OperationResult) : undefined;
       },
       context: (ctx, _id, _payload, args) => {
         const admission = admissions.get(args);
@@ -313,6 +348,47 @@ function dropWhenUnread(socket: WebSocket): void {
     }
     return send(...args);
   }) as WebSocket['send'];
+}
+
+const isAsyncIterator = (value: unknown): value is AsyncIterator<unknown> & AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value && typeof (value as { next?: unknown }).next === 'function';
+
+/**
+ * A running subscription, counted in `extra.running` until it ends (its last event, an error, or
+ * its return when its client completes it or its socket closes), whatever graphql-ws still holds
+ * of it: graphql-ws tracks subscriptions by id, so one whose id was completed and subscribed again
+ * while it was being let in ran on with nothing to end it, even once its socket was closed.
+ */
+function tracked(extra: Extra, it: AsyncIterator<unknown> & AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  extra.running ??= new Set();
+  const running = extra.running;
+  running.add(it);
+  const end = () => running.delete(it);
+  const wrapper = {
+    async next() {
+      try {
+        const step = await it.next();
+        if (step.done) end();
+        return step;
+      } catch (e) {
+        end();
+        throw e;
+      }
+    },
+    async return(value?: unknown) {
+      end();
+      return it.return ? it.return(value) : { done: true, value };
+    },
+    async throw(e?: unknown) {
+      end();
+      if (it.throw) return it.throw(e);
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return wrapper;
+    },
+  } as AsyncGenerator<unknown>;
+  return wrapper;
 }
 
 /** Writes a subscription's pending usage log, once. */
