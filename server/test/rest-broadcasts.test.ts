@@ -77,7 +77,7 @@ describe('POST /broadcasts', () => {
     ['a from that is not a string', { from: ['a@acme.com'], subject: 's', html: 'h' }, 'validation_error', /must be a string/],
     ['a missing subject', { from: 'a@acme.com', html: 'h' }, 'missing_required_field', /subject/],
     ['a blank subject', { from: 'a@acme.com', subject: '  ', html: 'h' }, 'validation_error', /subject/],
-    ['a 999-character subject', { from: 'a@acme.com', subject: 's'.repeat(999), html: 'h' }, 'validation_error', /at most 998/],
+    ['a 998-character subject (POST /emails takes 997)', { from: 'a@acme.com', subject: 's'.repeat(998), html: 'h' }, 'validation_error', /at most 997/],
     ['neither html nor text', { from: 'a@acme.com', subject: 's' }, 'missing_required_field', /html.*text/],
     ['a 256-character name', { name: 'n'.repeat(256), from: 'a@acme.com', subject: 's', html: 'h' }, 'validation_error', /at most 255/],
     ['a malformed reply_to', { from: 'a@acme.com', subject: 's', html: 'h', reply_to: ['ok@acme.com', 'nope'] }, 'validation_error', /reply_to/],

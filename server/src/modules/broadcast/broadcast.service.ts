@@ -5,7 +5,7 @@ import { isUuid } from '../../lib/ids.js';
 import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
-import { parseAddress } from '../email/email.validation.js';
+import { MAX_HEADER_VALUE, parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
 import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
 import type { BroadcastFilter } from './broadcast.filter.js';
@@ -13,7 +13,8 @@ import type { BroadcastFilter } from './broadcast.filter.js';
 export type { BroadcastFilter };
 
 export const BROADCAST_NAME_MAX = 255;
-export const SUBJECT_MAX = 998;
+/** A subject's longest form, as POST /emails takes it: a header line's limit less a folded line's space (998 went out as 999). */
+export const SUBJECT_MAX = MAX_HEADER_VALUE;
 export const BODY_MAX = 1_000_000;
 export const PREVIEW_MAX = 500;
 export const REPLY_TO_MAX = 50;
@@ -75,7 +76,9 @@ export async function getBroadcast(em: EntityManager, teamId: string, id: string
 export async function createBroadcast(em: EntityManager, actor: Actor, input: CreateBroadcastInput): Promise<Broadcast> {
   const name = input.name?.trim() ? checkName(input.name, 'name', 'Name', BROADCAST_NAME_MAX) : UNTITLED;
   const from = checkAddress(input.from ?? '', 'from');
-  const subject = (input.subject ?? '').trim();
+  // On one line, each line break a space, as POST /emails keeps a subject (a header is one line):
+  // stored raw, GET /broadcasts/:id answered a subject of several lines that no recipient would see.
+  const subject = (input.subject ?? '').replace(/\r\n|\r|\n/g, ' ').trim();
   if (!subject) throw badInput('subject', '`subject` must not be empty.');
   if (subject.length > SUBJECT_MAX) throw badInput('subject', `\`subject\` must be at most ${SUBJECT_MAX} characters.`);
   const html = checkLength(input.html, 'html', BODY_MAX);

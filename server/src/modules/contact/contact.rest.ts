@@ -59,8 +59,7 @@ export const contactRoutes: RestRoute[] = [
       unsubscribed: optionalBoolean(body, 'unsubscribed'),
     };
     refuseUnsupported(body, ['first_name', 'last_name', 'unsubscribed', 'properties']);
-    const contact = await updateContact(ctx.em, ctx.key, idOrEmail(req), input);
-    return { object: 'contact', id: contact.id };
+    return { object: 'contact', id: await updateContact(ctx.em, ctx.key, idOrEmail(req), input) };
   }),
   actionRoute('delete', '/contacts/:idOrEmail', async (ctx, idOrEmail) => {
     const id = await deleteContact(ctx.em, ctx.key, idOrEmail);

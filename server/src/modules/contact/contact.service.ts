@@ -114,15 +114,20 @@ export async function createContact(em: EntityManager, actor: Actor, input: Crea
   return contact;
 }
 
-export async function updateContact(em: EntityManager, actor: Actor, idOrEmail: string, input: UpdateContactInput): Promise<Contact> {
+/**
+ * One UPDATE of the fields given, where the contact still is: a contact deleted while this ran
+ * (found, then gone before the write) is not found, as Resend answers, where the flush of the
+ * loaded entity wrote nothing and answered 200. Fields not given are left to concurrent updates.
+ * Answers the contact's id.
+ */
+export async function updateContact(em: EntityManager, actor: Actor, idOrEmail: string, input: UpdateContactInput): Promise<string> {
   const contact = await getContact(em, actor.teamId, idOrEmail);
-  const firstName = input.firstName === undefined ? contact.firstName : checkPersonName(input.firstName, 'firstName', 'First name');
-  const lastName = input.lastName === undefined ? contact.lastName : checkPersonName(input.lastName, 'lastName', 'Last name');
-  contact.firstName = firstName;
-  contact.lastName = lastName;
-  if (input.unsubscribed !== undefined) contact.unsubscribed = input.unsubscribed;
-  await em.flush();
-  return contact;
+  const changes: { firstName?: string | null; lastName?: string | null; unsubscribed?: boolean; updatedAt: Date } = { updatedAt: new Date() };
+  if (input.firstName !== undefined) changes.firstName = checkPersonName(input.firstName, 'firstName', 'First name');
+  if (input.lastName !== undefined) changes.lastName = checkPersonName(input.lastName, 'lastName', 'Last name');
+  if (input.unsubscribed !== undefined) changes.unsubscribed = input.unsubscribed;
+  if (!(await em.nativeUpdate(Contact, { id: contact.id, team: actor.teamId }, changes))) throw notFound('Contact');
+  return contact.id;
 }
 
 export async function deleteContact(em: EntityManager, actor: Actor, idOrEmail: string): Promise<string> {

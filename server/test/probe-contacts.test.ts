@@ -1,0 +1,72 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, startTestServer, type TestServer } from './harness.js';
+import { api, count, setUpTeam, type Team } from './rest-harness.js';
+
+// Adversarial probes of contacts and broadcasts (REST, GraphQL, exports): each pins a bug found and fixed.
+let server: TestServer;
+let acme: Team;
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+  acme = await setUpTeam(server, 'Acme');
+}, 120_000);
+afterAll(() => server?.stop());
+
+const post = (path: string, body: unknown, token = acme.full.token) => api(server, path, { method: 'POST', token, body: JSON.stringify(body) });
+const patch = (path: string, body: unknown, token = acme.full.token) => api(server, path, { method: 'PATCH', token, body: JSON.stringify(body) });
+const idOf = (res: { body: unknown }) => (res.body as { id: string }).id;
+
+/** Runs `during` while the row is locked by another transaction, which then deletes it. */
+async function deletedWhileLocked<T>(id: string, during: () => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: server.databaseUrl });
+  await c.connect();
+  try {
+    await c.query('begin');
+    await c.query('select 1 from contact where id = $1 for update', [id]);
+    const pending = during();
+    // Long enough for the request to have read the contact and to wait on the lock.
+    await new Promise((r) => setTimeout(r, 1500));
+    await c.query('delete from contact where id = $1', [id]);
+    await c.query('commit');
+    return await pending;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('PATCH /contacts/:idOrEmail racing a DELETE', () => {
+  it('answers 404 not_found, not 200, when the contact is deleted while it is being updated', async () => {
+    const id = idOf(await post('/contacts', { email: 'victim@example.com' }));
+    const res = await deletedWhileLocked(id, () => patch(`/contacts/${id}`, { first_name: 'Late' }));
+    expect(await count(server, 'contact', 'id = $1', [id])).toBe(0);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ statusCode: 404, name: 'not_found' });
+  }, 60_000);
+
+  it('two concurrent updates of different fields both keep their change', async () => {
+    const id = idOf(await post('/contacts', { email: 'both@example.com', first_name: 'A', last_name: 'B' }));
+    const [a, b] = await Promise.all([patch(`/contacts/${id}`, { first_name: 'Ann' }), patch(`/contacts/${id}`, { unsubscribed: true })]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const [row] = await sql(server.databaseUrl, 'select first_name, last_name, unsubscribed from contact where id = $1', [id]);
+    expect(row).toEqual({ first_name: 'Ann', last_name: 'B', unsubscribed: true });
+  });
+});
+
+describe('POST /broadcasts subject', () => {
+  it('keeps a subject on one line, as POST /emails does: each line break becomes a space', async () => {
+    const res = await post('/broadcasts', { from: 'news@acme.com', subject: 'Hi\r\nBcc: x@y.com\nthere', text: 'x' });
+    expect(res.status).toBe(200);
+    const got = await api(server, `/broadcasts/${idOf(res)}`, { token: acme.full.token });
+    expect((got.body as { subject: string }).subject).toBe('Hi Bcc: x@y.com there');
+  });
+
+  it('refuses a subject longer than a header line allows (997), as POST /emails does, and writes nothing', async () => {
+    const before = await count(server, 'broadcast');
+    const res = await post('/broadcasts', { from: 'news@acme.com', subject: 's'.repeat(998), text: 'x' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/subject.*997/) });
+    expect(await count(server, 'broadcast')).toBe(before);
+    expect((await post('/broadcasts', { from: 'news@acme.com', subject: 's'.repeat(997), text: 'x' })).status).toBe(200);
+  });
+});
