@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pubSub } from '../src/graphql/pubsub.js';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/websocket.js';
@@ -279,5 +279,49 @@ describe('WebSocket: one subscription id subscribed, completed and subscribed ag
     socket.ws.close();
     await waitFor(() => (stillFollowed(exportId) ? undefined : true), 5_000, 'the export to be followed no more').catch(() => undefined);
     expect(stillFollowed(exportId)).toBe(false);
+  });
+});
+
+describe('WebSocket: a frame the protocol refuses', () => {
+  /** A raw TCP connection upgraded to a graphql-ws socket, then sent `frame`; the close code the server answers with. */
+  async function sendFrame(frame: Buffer): Promise<number> {
+    const { port } = new URL(server.url);
+    const tcp = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => tcp.once('connect', resolve));
+    let data = Buffer.alloc(0);
+    tcp.on('data', (d: Buffer) => {
+      data = Buffer.concat([data, d]);
+    });
+    tcp.write(
+      'GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+    );
+    await waitFor(() => (data.includes('\r\n\r\n') ? true : undefined), 5_000, 'the upgrade');
+    tcp.write(frame);
+    // The close frame: 0x88, its length, then the code.
+    const close = await waitFor(
+      () => {
+        const at = data.indexOf(Buffer.from([0x88]), data.indexOf('\r\n\r\n') + 4);
+        return at >= 0 && data.length >= at + 4 ? data.readUInt16BE(at + 2) : undefined;
+      },
+      5_000,
+      'the close frame',
+    );
+    tcp.destroy();
+    return close;
+  }
+
+  it.each([
+    ['text that is not UTF-8', Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]), 1007],
+    ['an unmasked frame', Buffer.from([0x81, 0x02, 0x68, 0x69]), 1002],
+    ['reserved bits set', Buffer.from([0xf1, 0x80, 0, 0, 0, 0]), 1002],
+  ])('%s is closed with its protocol code, not written to stderr as an internal error with a stack trace', async (_what, frame, code) => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await sendFrame(frame)).toBe(code);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });

@@ -302,6 +302,19 @@ export function createSubscriptionServer(opts: {
     },
     wsServer,
   );
+  // A frame the WebSocket protocol refuses (text that is not UTF-8, no mask, reserved bits) is the
+  // client's fault: ws closes the socket with its code (1007, 1002, 1009), and it is logged as that.
+  // graphql-ws took it for its own failure and wrote it to stderr with a stack trace, "Please check
+  // your implementation", once for every such frame anyone sent. Registered after graphql-ws's
+  // listener, which it replaces.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: unknown }) => {
+      const refused = typeof err.code === 'string' && err.code.startsWith('WS_ERR_');
+      if (refused) services.logger.debug({ code: err.code, message: err.message }, 'WebSocket frame refused');
+      else services.logger.error({ err }, 'WebSocket error');
+    });
+  });
   return { wsServer, dispose: () => cleanup.dispose() };
 }
 
