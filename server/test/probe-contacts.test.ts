@@ -70,3 +70,30 @@ describe('POST /broadcasts subject', () => {
     expect((await post('/broadcasts', { from: 'news@acme.com', subject: 's'.repeat(997), text: 'x' })).status).toBe(200);
   });
 });
+
+describe('contacts with an internationalised domain', () => {
+  it('one address in either spelling of its domain (unicode or punycode) is one contact: found by both, not created twice', async () => {
+    const created = await post('/contacts', { email: 'Ann@Bücher.example' });
+    expect(created.status).toBe(200);
+    const id = idOf(created);
+    for (const spelling of ['ann@xn--bcher-kva.example', 'ann@bücher.example', 'ANN@XN--BCHER-KVA.EXAMPLE']) {
+      const got = await api(server, `/contacts/${encodeURIComponent(spelling)}`, { token: acme.full.token });
+      expect(got.status, spelling).toBe(200);
+      expect(got.body).toMatchObject({ id, email: 'ann@bücher.example' });
+    }
+    const before = await count(server, 'contact');
+    const again = await post('/contacts', { email: 'ann@xn--bcher-kva.example' });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/already exists/) });
+    expect(await count(server, 'contact')).toBe(before);
+  });
+
+  it('the other way round: a punycode contact is found, updated and deleted by its unicode spelling', async () => {
+    const id = idOf(await post('/contacts', { email: 'bob@xn--mnchen-3ya.example' }));
+    expect((await post('/contacts', { email: 'bob@münchen.example' })).status).toBe(422);
+    expect((await patch(`/contacts/${encodeURIComponent('bob@münchen.example')}`, { unsubscribed: true })).body).toEqual({ object: 'contact', id });
+    const del = await api(server, `/contacts/${encodeURIComponent('bob@MÜNCHEN.example')}`, { method: 'DELETE', token: acme.full.token });
+    expect(del.status).toBe(200);
+    expect(await count(server, 'contact', 'id = $1', [id])).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, badInput, notFound } from '../../errors.js';
@@ -65,11 +66,26 @@ function validEmail(raw: string): string[] {
   }
 }
 
+/**
+ * An address in both spellings of an internationalised domain, unicode and punycode
+ * (`ann@bücher.example`, `ann@xn--bcher-kva.example`): one mailbox, which mail is sent to in its
+ * punycode. Either spelling was a contact of its own, and neither was found by the other.
+ */
+function spellings(email: string): string[] {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (/^[\x20-\x7e]*$/.test(domain) && !/(^|\.)xn--/.test(domain)) return [email];
+  const forms = [domain, domainToASCII(domain), domainToUnicode(domainToASCII(domain)).normalize('NFC')];
+  return [...new Set(forms.filter((d) => d).map((d) => `${local}@${d}`))];
+}
+
 /** By id or by email address; anything else (or another team's contact) is simply not found. */
 export async function findContact(em: EntityManager, teamId: string, idOrEmail: string): Promise<Contact | null> {
   if (isUuid(idOrEmail)) return em.findOne(Contact, { id: idOrEmail, team: teamId });
-  // The NFC form contacts are kept in, and the address as given (one stored before they were).
-  const emails = [...new Set([idOrEmail.normalize('NFC'), idOrEmail].flatMap(validEmail))];
+  // The NFC form contacts are kept in, and the address as given (one stored before they were),
+  // each in either spelling of its domain.
+  const emails = [...new Set([idOrEmail.normalize('NFC'), idOrEmail].flatMap(validEmail).flatMap(spellings))];
   if (emails.length === 0) return null;
   return em.findOne(Contact, { email: { $in: emails }, team: teamId }, { orderBy: { createdAt: 'asc' } });
 }
@@ -96,7 +112,7 @@ export async function createContact(em: EntityManager, actor: Actor, input: Crea
   const email = contactEmail(input.email ?? '');
   const firstName = checkPersonName(input.firstName, 'firstName', 'First name');
   const lastName = checkPersonName(input.lastName, 'lastName', 'Last name');
-  if (await em.count(Contact, { team: actor.teamId, email })) throw badInput('email', DUPLICATE);
+  if (await em.count(Contact, { team: actor.teamId, email: { $in: spellings(email) } })) throw badInput('email', DUPLICATE);
   const contact = new Contact({
     team: em.getReference(Team, actor.teamId),
     email,
