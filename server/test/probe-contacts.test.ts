@@ -97,3 +97,14 @@ describe('contacts with an internationalised domain', () => {
     expect(await count(server, 'contact', 'id = $1', [id])).toBe(0);
   });
 });
+
+describe('DELETE /broadcasts/:id with the id in capitals', () => {
+  it("answers the broadcast's id as GET and the list spell it, not as the path wrote it", async () => {
+    const id = idOf(await post('/broadcasts', { from: 'news@acme.com', subject: 's', text: 'x' }));
+    const got = await api(server, `/broadcasts/${id.toUpperCase()}`, { token: acme.full.token });
+    expect(got.body).toMatchObject({ id });
+    const del = await api(server, `/broadcasts/${id.toUpperCase()}`, { method: 'DELETE', token: acme.full.token });
+    expect(del.status).toBe(200);
+    expect(del.body).toEqual({ object: 'broadcast', id, deleted: true });
+  });
+});

@@ -105,7 +105,8 @@ export async function createBroadcast(em: EntityManager, actor: Actor, input: Cr
 
 /** Only a draft may be deleted: a sent broadcast is part of the team's history. */
 export async function deleteBroadcast(em: EntityManager, actor: Actor, id: string): Promise<string> {
-  if (isUuid(id) && (await deleteRow(em, Broadcast, { id, team: actor.teamId, status: BroadcastStatus.DRAFT }))) return id;
+  // The id as stored (lower case), as GET answers it: not as the path spelled it (`/broadcasts/ABC…`).
+  if (isUuid(id) && (await deleteRow(em, Broadcast, { id, team: actor.teamId, status: BroadcastStatus.DRAFT }))) return id.toLowerCase();
   // Nothing deleted: no such broadcast (or gone, deleted at the same time), or a sent one.
   await getBroadcast(em, actor.teamId, id);
   throw badInput('id', 'Only a draft broadcast can be deleted; this one has been sent.');
