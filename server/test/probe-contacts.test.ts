@@ -108,3 +108,17 @@ describe('DELETE /broadcasts/:id with the id in capitals', () => {
     expect(del.body).toEqual({ object: 'broadcast', id, deleted: true });
   });
 });
+
+describe('POST /broadcasts preview_text length', () => {
+  it('counts characters as the column does (code points): 500 emoji fit, 501 do not, and nothing is written for 501', async () => {
+    const res = await post('/broadcasts', { from: 'news@acme.com', subject: 's', text: 'x', preview_text: '😀'.repeat(500) });
+    expect(res.status).toBe(200);
+    const got = await api(server, `/broadcasts/${idOf(res)}`, { token: acme.full.token });
+    expect((got.body as { preview_text: string }).preview_text).toBe('😀'.repeat(500));
+    const before = await count(server, 'broadcast');
+    const long = await post('/broadcasts', { from: 'news@acme.com', subject: 's', text: 'x', preview_text: '😀'.repeat(501) });
+    expect(long.status).toBe(422);
+    expect(long.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/preview_text.*500/) });
+    expect(await count(server, 'broadcast')).toBe(before);
+  });
+});
