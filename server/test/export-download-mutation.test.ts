@@ -537,6 +537,15 @@ describe('download slots', () => {
 });
 
 describe("one team's share of the download slots", () => {
+  /**
+   * The stalled downloads' responses, kept reachable for the whole file: undici closes the
+   * connection of a response the garbage collector takes, which ended a "stalled" download (and
+   * freed its slot) at a random moment.
+   */
+  const stalled: Response[] = [];
+  afterAll(() => {
+    for (const r of stalled.splice(0)) r.body?.cancel().catch(() => undefined);
+  });
   /** Two downloads of the team's 16 MB file that read nothing: each keeps its slot while it stays open. */
   async function stall(h: Handler, client: TestClient = admin) {
     const mb = Buffer.alloc(1 << 20, 0x44);
@@ -544,6 +553,7 @@ describe("one team's share of the download slots", () => {
     const aborts = [new AbortController(), new AbortController()];
     const answers = await Promise.all(aborts.map((a) => fetch(h.url(big.id), { headers: cookie(client), signal: a.signal })));
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    stalled.push(...answers);
     return aborts;
   }
 
