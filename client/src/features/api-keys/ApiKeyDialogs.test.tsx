@@ -242,6 +242,34 @@ describe('editing a key', () => {
   });
 });
 
+describe('editing a key removed meanwhile', () => {
+  it('closes the form, says nothing was saved, and drops the key from the list', async () => {
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [
+        pageMock([existing, sending]),
+        {
+          request: { query: UpdateApiKeyMutation, variables: { id: 'k1', input: { name: 'Renamed', permission: 'FULL_ACCESS', domainId: null } } },
+          result: { errors: [gqlError('API key not found.', 'NOT_FOUND')] },
+        },
+        pageMock([sending]),
+      ],
+    });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: /^More options for Existing \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit API key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit API key' });
+    await user.clear(within(dialog).getByLabelText('Name'));
+    await user.type(within(dialog).getByLabelText('Name'), 'Renamed');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    // Another tab (or admin) removed it: a form for a key that no longer exists can save nothing.
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText('Existing was removed meanwhile (in another tab, or by another admin): nothing was saved.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Existing' })).toBeNull());
+  });
+});
+
 describe('editing a key: Back from the full-access confirmation', () => {
   it('returns to the form with its values, focus inside it (on Save), not on the page behind', async () => {
     const { user } = renderWithProviders(<ApiKeysPage />, {

@@ -19,7 +19,7 @@ export function DisableApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_
       confirmLabel="Disable API key"
       loading={loading}
       onConfirm={async () => {
-        if (await updateApiKey(apiKey.id, { enabled: false }, `Disabled ${apiKey.name}`)) onClose();
+        if (await updateApiKey(apiKey, { enabled: false }, `Disabled ${apiKey.name}`)) onClose();
       }}
     />
   );

@@ -31,7 +31,7 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
     // The expiry is sent only when its day changed: the same day keeps the exact time it had.
     const { expiresOn } = values;
     const expiry = expiresOn === dayOf(apiKey.expiresAt) ? {} : { expiresAt: expiresOn ? dayEnd(expiresOn) : null };
-    if (await updateApiKey(apiKey.id, { ...input, ...expiry })) onClose();
+    if (await updateApiKey(apiKey, { ...input, ...expiry })) onClose();
     else setWidening(null);
   };
 

@@ -29,7 +29,7 @@ export function useApiKeyActions({ onRemoved }: { onRemoved?: () => void } = {})
     onRemove: (apiKey) => setOpen({ kind: 'remove', apiKey }),
     onDisable: (apiKey) => setOpen({ kind: 'disable', apiKey }),
     onEnable: (apiKey) => {
-      void updateApiKey(apiKey.id, { enabled: true }, `Enabled ${apiKey.name}`);
+      void updateApiKey(apiKey, { enabled: true }, `Enabled ${apiKey.name}`);
     },
     dialogs,
   };

@@ -1,8 +1,8 @@
-import { CombinedGraphQLErrors } from '@apollo/client';
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
 
 export const DeleteApiKeyMutation = graphql(`
@@ -11,11 +11,8 @@ export const DeleteApiKeyMutation = graphql(`
   }
 `);
 
-/** The key was removed meanwhile (another tab, another admin, the API): what was asked for is done. */
-const alreadyRemoved = (e: unknown) => CombinedGraphQLErrors.is(e) && e.errors.some((err) => err.extensions?.code === 'NOT_FOUND');
-
 export function useDeleteApiKeyMutation() {
-  const client = useApolloClient();
+  const forget = useForgetRemovedApiKey();
   const refetchLists = useRefetchApiKeyLists();
   const [mutate, { loading }] = useMutation(DeleteApiKeyMutation, {
     update(cache, { data }) {
@@ -32,15 +29,12 @@ export function useDeleteApiKeyMutation() {
       toast.success(`Removed ${apiKey.name}`);
       return true;
     } catch (e) {
-      if (!alreadyRemoved(e)) {
+      if (!removedMeanwhile(e)) {
         reportErrors(e);
         return false;
       }
-      // Not "API key not found." over a confirmation that can do nothing more: the key is gone.
-      client.cache.evict({ id: client.cache.identify({ __typename: 'ApiKey', id: apiKey.id }) });
-      client.cache.gc();
-      void client.refetchQueries({ include: refetchLists() }).catch(() => undefined);
-      toast.success(`${apiKey.name} was already removed.`);
+      // Not "API key not found." over a confirmation that can do nothing more: what was asked for is done.
+      forget(apiKey.id, `${apiKey.name} was already removed.`, 'success');
       return true;
     }
   };

@@ -3,6 +3,7 @@ import { useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import type { ApiKeysTable_ApiKeyFragment, UpdateApiKeyInput } from '../../../gql/graphql';
 import { toast } from '../../../ui/toast';
+import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
 
 export const UpdateApiKeyMutation = graphql(`
@@ -15,19 +16,32 @@ export const UpdateApiKeyMutation = graphql(`
 
 export function useUpdateApiKeyMutation() {
   const refetchLists = useRefetchApiKeyLists();
+  const forget = useForgetRemovedApiKey();
   // The key itself is normalized, so every view of it updates; lists may now filter it differently.
   const [mutate, { loading }] = useMutation(UpdateApiKeyMutation, {
     refetchQueries: refetchLists,
   });
   const errors = useFormErrors(['name', 'permission', 'domainId', 'expiresAt'] as const);
-  const updateApiKey = async (id: string, input: UpdateApiKeyInput, done?: string): Promise<ApiKeysTable_ApiKeyFragment | null> => {
+  /**
+   * The updated key; null when the update was refused (errors reported); `'removed'` when the key
+   * was removed meanwhile (another tab, another admin): nothing is left to edit, so a dialog closes.
+   */
+  const updateApiKey = async (
+    apiKey: { id: string; name: string },
+    input: UpdateApiKeyInput,
+    done?: string,
+  ): Promise<ApiKeysTable_ApiKeyFragment | 'removed' | null> => {
     errors.clear();
     try {
-      const { data } = await mutate({ variables: { id, input } });
+      const { data } = await mutate({ variables: { id: apiKey.id, input } });
       if (!data) return null;
       toast.success(done ?? `Updated ${data.updateApiKey.name}`);
       return data.updateApiKey;
     } catch (e) {
+      if (removedMeanwhile(e)) {
+        forget(apiKey.id, `${apiKey.name} was removed meanwhile (in another tab, or by another admin): nothing was saved.`, 'error');
+        return 'removed';
+      }
       errors.report(e);
       return null;
     }
