@@ -122,3 +122,15 @@ describe('POST /broadcasts preview_text length', () => {
     expect(await count(server, 'broadcast')).toBe(before);
   });
 });
+
+describe('POST /broadcasts from length', () => {
+  it('takes a `from` of up to 320 characters counted in code points, as POST /emails does', async () => {
+    const from = `${'😀'.repeat(200)} <news@acme.com>`; // 215 code points, 415 UTF-16 units
+    const res = await post('/broadcasts', { from, subject: 's', text: 'x' });
+    expect(res.status).toBe(200);
+    expect((await api(server, `/broadcasts/${idOf(res)}`, { token: acme.full.token })).body).toMatchObject({ from });
+    const tooLong = await post('/broadcasts', { from: `${'😀'.repeat(306)} <news@acme.com>`, subject: 's', text: 'x' });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/from/) });
+  });
+});
