@@ -383,6 +383,29 @@ describe('rolling a key', () => {
     expect(screen.getByText('re_NewOn…')).toBeTruthy();
   });
 
+  it('closes the form and says so when the key was removed meanwhile', async () => {
+    const { user } = renderWithProviders(<ApiKeysPage />, {
+      user: adminUser,
+      mocks: [
+        pageMock([existing, sending]),
+        {
+          request: { query: RollApiKeyMutation, variables: { id: 'k1', input: { gracePeriodSeconds: 0 } } },
+          result: { errors: [gqlError('API key not found.', 'NOT_FOUND')] },
+        },
+        pageMock([sending]),
+      ],
+    });
+    await screen.findByRole('table', { name: 'API keys' });
+    await user.click(screen.getByRole('button', { name: /^More options for Existing \(re_/ }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Roll API key' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Roll API key “Existing”' });
+    await user.click(within(dialog).getByRole('button', { name: 'Roll API key' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText('Existing was removed meanwhile (in another tab, or by another admin): no new token was made.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Existing' })).toBeNull());
+  });
+
   it('says that a previous token still in its grace period stops when the key is rolled again, and says nothing once it has', async () => {
     const until = iso(1 / 24);
     const graced = apiKey('k3', 'Graced', { previousTokenStart: 're_OldOn', previousTokenExpiresAt: until });

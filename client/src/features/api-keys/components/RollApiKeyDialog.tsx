@@ -21,8 +21,9 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
   };
 
   const onSubmit = async () => {
-    const result = await rollApiKey(apiKey.id, grace);
-    if (result) setRolled(result);
+    const result = await rollApiKey(apiKey, grace);
+    if (result === 'removed') close();
+    else if (result) setRolled(result);
   };
 
   if (rolled) {

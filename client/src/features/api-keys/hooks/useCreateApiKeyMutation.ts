@@ -24,5 +24,10 @@ export function useCreateApiKeyMutation() {
     payload: (data) => data.createApiKey,
     refetchQueries: useRefetchApiKeyLists(),
   });
-  return { createApiKey: (input: CreateApiKeyInput) => run({ input }), ...rest };
+  // No error is handled apart here: 'handled' never comes back.
+  const createApiKey = async (input: CreateApiKeyInput) => {
+    const result = await run({ input });
+    return result === 'handled' ? null : result;
+  };
+  return { createApiKey, ...rest };
 }

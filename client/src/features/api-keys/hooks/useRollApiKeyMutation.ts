@@ -1,4 +1,5 @@
 import { graphql } from '../../../gql';
+import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useTokenMutation } from './useTokenMutation';
 
 export const RollApiKeyMutation = graphql(`
@@ -14,9 +15,21 @@ export const RollApiKeyMutation = graphql(`
 
 export function useRollApiKeyMutation() {
   // As with create: the token stays out of normalized objects; only the new token start is cached.
+  const forget = useForgetRemovedApiKey();
   const { run, ...rest } = useTokenMutation(RollApiKeyMutation, {
     fields: ['gracePeriodSeconds'] as const,
     payload: (data) => data.rollApiKey,
+    handle: removedMeanwhile,
   });
-  return { rollApiKey: (id: string, gracePeriodSeconds: number) => run({ id, input: { gracePeriodSeconds } }), ...rest };
+  /**
+   * The new token, null when the roll was refused (errors reported), or `'removed'` when the key
+   * was removed meanwhile (another tab, another admin): there is nothing left to roll.
+   */
+  const rollApiKey = async (apiKey: { id: string; name: string }, gracePeriodSeconds: number) => {
+    const result = await run({ id: apiKey.id, input: { gracePeriodSeconds } });
+    if (result !== 'handled') return result;
+    forget(apiKey.id, `${apiKey.name} was removed meanwhile (in another tab, or by another admin): no new token was made.`, 'error');
+    return 'removed' as const;
+  };
+  return { rollApiKey, ...rest };
 }

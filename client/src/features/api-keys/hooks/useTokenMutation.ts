@@ -12,12 +12,18 @@ export type CreatedApiKey = { apiKey: ApiKeysTable_ApiKeyFragment; token: string
  */
 export function useTokenMutation<TData, TVariables extends OperationVariables, F extends string>(
   mutation: TypedDocumentNode<TData, TVariables>,
-  options: { fields: readonly F[]; payload: (data: TData) => CreatedApiKey; refetchQueries?: useMutation.Options<TData, TVariables>['refetchQueries'] },
+  options: {
+    fields: readonly F[];
+    payload: (data: TData) => CreatedApiKey;
+    refetchQueries?: useMutation.Options<TData, TVariables>['refetchQueries'];
+    /** Errors the caller deals with itself: `run` reports nothing and answers 'handled'. */
+    handle?: (error: unknown) => boolean;
+  },
 ) {
   const [mutate, { loading, reset }] = useMutation<TData, TVariables>(mutation, { refetchQueries: options.refetchQueries });
   const errors = useFormErrors(options.fields);
   /** Resolves to the key and its one-time token, or null when it failed (errors are reported). */
-  const run = async (variables: TVariables): Promise<CreatedApiKey | null> => {
+  const run = async (variables: TVariables): Promise<CreatedApiKey | 'handled' | null> => {
     errors.clear();
     try {
       // Apollo's options type cannot be spelled for a generic TVariables; the call is the same.
@@ -25,6 +31,7 @@ export function useTokenMutation<TData, TVariables extends OperationVariables, F
       const { data } = await send({ variables });
       return data ? options.payload(data) : null;
     } catch (e) {
+      if (options.handle?.(e)) return 'handled';
       errors.report(e);
       return null;
     }
