@@ -134,3 +134,59 @@ describe('POST /broadcasts from length', () => {
     expect(tooLong.body).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/from/) });
   });
 });
+
+describe('search in any case, letters outside ASCII included (the database runs in the C locale)', () => {
+  const CONTACTS = `query($f: ContactFilter) { contacts(filter: $f) { edges { node { email } } } }`;
+  const emailsFound = async (q: string) =>
+    ((await api(server, `/contacts?search=${encodeURIComponent(q)}`, { token: acme.full.token })).body as { data: { email: string }[] }).data
+      .map((c) => c.email)
+      .sort();
+
+  beforeAll(async () => {
+    await post('/contacts', { email: 'élodie@accents.example', first_name: 'Élodie', last_name: 'Ørsted' });
+    await post('/contacts', { email: 'eleni@accents.example', first_name: 'Ελένη', last_name: 'Жукова' });
+    await post('/contacts', { email: 'plain@accents.example', first_name: 'Elodie', last_name: 'a.b(c)' });
+    await post('/broadcasts', { name: 'Ünïcode Ñews', from: 'news@acme.com', subject: 'Ça va', text: 'x' });
+  });
+
+  it('GET /contacts finds a name or address whatever the case of its accented, Greek or Cyrillic letters', async () => {
+    expect(await emailsFound('ÉLODIE')).toEqual(['élodie@accents.example']);
+    expect(await emailsFound('élodie')).toEqual(['élodie@accents.example']);
+    expect(await emailsFound('øRSTED')).toEqual(['élodie@accents.example']);
+    expect(await emailsFound('ΕΛΈΝΗ')).toEqual(['eleni@accents.example']);
+    expect(await emailsFound('жуКОВА')).toEqual(['eleni@accents.example']);
+    // ASCII and wildcards as before: literally, in any case.
+    expect(await emailsFound('ELODIE')).toEqual(['plain@accents.example']);
+    expect(await emailsFound('A.B(C)')).toEqual(['plain@accents.example']);
+  });
+
+  it('the contacts connection and the export of contacts find the same', async () => {
+    const res = await acme.admin.gql(CONTACTS, { f: { search: 'ÉLODIE' } });
+    expect(res.data!.contacts.edges).toEqual([{ node: { email: 'élodie@accents.example' } }]);
+    const ex = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'CONTACTS', contacts: { search: 'жукова' } },
+    });
+    expect(ex.errors).toBeUndefined();
+    expect(ex.data!.createExport.rowCount).toBe(1);
+    // Regular-expression characters beside such a letter match literally, in the export's inlined SQL too.
+    const odd = "Ørsted'.*(\\[x]{2}|$^+?";
+    expect(await emailsFound(odd)).toEqual([]);
+    const none = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { rowCount } }`, {
+      input: { resource: 'CONTACTS', contacts: { search: odd } },
+    });
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.createExport.rowCount).toBe(0);
+    await post('/contacts', { email: 'odd@accents.example', last_name: odd });
+    expect(await emailsFound(odd.toLowerCase())).toEqual(['odd@accents.example']);
+  });
+
+  it('GET /broadcasts finds a name or subject in any case', async () => {
+    for (const q of ['ÜNÏCODE', 'ñEWS', 'ça VA']) {
+      const res = await api(server, `/broadcasts?search=${encodeURIComponent(q)}`, { token: acme.full.token });
+      expect(
+        (res.body as { data: { name: string }[] }).data.map((b) => b.name),
+        q,
+      ).toEqual(['Ünïcode Ñews']);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { MAX_HEADER_VALUE, parseAddress } from '../email/email.validation.js';
+import { caseSearchRegex } from '../contact/case-search.js';
 import { Team } from '../team/team.entity.js';
 import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
 import type { BroadcastFilter } from './broadcast.filter.js';
@@ -70,8 +71,11 @@ export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null):
     if (!isBroadcastStatus(status)) throw badInput('status', `Status must be ${BROADCAST_STATUSES.join(' or ')}.`);
     where.status = status;
   }
+  // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex).
+  const regex = caseSearchRegex(filter.search);
   const pattern = searchPattern(filter.search);
-  if (pattern) where.$or = [{ name: { $ilike: pattern } }, { subject: { $ilike: pattern } }];
+  if (regex) where.$or = [{ name: { $re: regex } }, { subject: { $re: regex } }];
+  else if (pattern) where.$or = [{ name: { $ilike: pattern } }, { subject: { $ilike: pattern } }];
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
   return where;

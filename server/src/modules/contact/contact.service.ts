@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { checkText, normaliseEmail } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
+import { caseSearchRegex } from './case-search.js';
 import { Contact } from './contact.entity.js';
 import type { ContactFilter } from './contact.filter.js';
 
@@ -47,8 +48,11 @@ export function contactWhere(teamId: string, filter?: ContactFilter | null): Fil
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Contact> & Record<string, unknown> = { team: teamId };
   if (typeof filter.unsubscribed === 'boolean') where.unsubscribed = filter.unsubscribed;
+  const regex = caseSearchRegex(filter.search);
   const pattern = searchPattern(filter.search);
-  if (pattern) {
+  if (regex) {
+    where.$or = [{ email: { $re: regex } }, { firstName: { $re: regex } }, { lastName: { $re: regex } }];
+  } else if (pattern) {
     where.$or = [{ email: { $ilike: pattern } }, { firstName: { $ilike: pattern } }, { lastName: { $ilike: pattern } }];
   }
   const createdAt = dateRangeWhere(filter);
