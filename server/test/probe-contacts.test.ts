@@ -190,3 +190,18 @@ describe('search in any case, letters outside ASCII included (the database runs 
     }
   });
 });
+
+describe('concurrent creations of one address in both spellings of its domain', () => {
+  it('make one contact: the other answers already exists', async () => {
+    for (let i = 0; i < 8; i++) {
+      const local = `race${i}`;
+      const results = await Promise.all([
+        post('/contacts', { email: `${local}@xn--caf-dma.example` }),
+        post('/contacts', { email: `${local}@café.example` }),
+        post('/contacts', { email: `${local}@CAFÉ.example` }),
+      ]);
+      expect(results.map((r) => r.status).sort(), local).toEqual([200, 422, 422]);
+      expect(await count(server, 'contact', `team_id = $1 and email like $2`, [acme.teamId, `${local}@%`])).toBe(1);
+    }
+  }, 60_000);
+});

@@ -116,7 +116,7 @@ export async function createContact(em: EntityManager, actor: Actor, input: Crea
   const email = contactEmail(input.email ?? '');
   const firstName = checkPersonName(input.firstName, 'firstName', 'First name');
   const lastName = checkPersonName(input.lastName, 'lastName', 'Last name');
-  if (await em.count(Contact, { team: actor.teamId, email: { $in: spellings(email) } })) throw badInput('email', DUPLICATE);
+  const forms = spellings(email);
   const contact = new Contact({
     team: em.getReference(Team, actor.teamId),
     email,
@@ -125,7 +125,13 @@ export async function createContact(em: EntityManager, actor: Actor, input: Crea
     unsubscribed: input.unsubscribed ?? false,
   });
   try {
-    await em.persist(contact).flush();
+    await em.transactional(async (tx) => {
+      // One creation at a time per address, whichever spelling of its domain: the unique index
+      // sees `a@café.example` and `a@xn--caf-dma.example` as two, and both were created at once.
+      if (forms.length > 1) await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`contact:${actor.teamId}:${forms.sort()[0]}`]);
+      if (await tx.count(Contact, { team: actor.teamId, email: { $in: forms } })) throw badInput('email', DUPLICATE);
+      tx.persist(contact);
+    });
   } catch (e) {
     // Two creations of the same address raced past the check above.
     if (e instanceof UniqueConstraintViolationException) throw badInput('email', DUPLICATE);
