@@ -205,3 +205,20 @@ describe('concurrent creations of one address in both spellings of its domain', 
     }
   }, 60_000);
 });
+
+describe('names and searches in decomposed Unicode (NFD, as macOS pastes)', () => {
+  it('keeps a contact name in NFC, as its address, so that a search typed either way finds it', async () => {
+    const id = idOf(await post('/contacts', { email: 'jose@nfd.example', first_name: 'Jose\u0301', last_name: 'Nun\u0303ez' }));
+    const [row] = await sql(server.databaseUrl, 'select first_name, last_name from contact where id = $1', [id]);
+    expect(row).toEqual({ first_name: 'José', last_name: 'Nu\u00f1ez' });
+    for (const q of ['josé', 'JOSE\u0301', 'nu\u00f1ez', 'NUN\u0303EZ']) {
+      const res = await api(server, `/contacts?search=${encodeURIComponent(q)}`, { token: acme.full.token });
+      expect(
+        (res.body as { data: { id: string }[] }).data.map((c) => c.id),
+        q,
+      ).toEqual([id]);
+    }
+    await patch(`/contacts/${id}`, { last_name: 'Mu\u0308ller' });
+    expect((await sql(server.databaseUrl, 'select last_name from contact where id = $1', [id]))[0]).toEqual({ last_name: 'Müller' });
+  });
+});

@@ -39,7 +39,8 @@ export type UpdateContactInput = {
  * in code points: 60 emoji fit a varchar(100), which a count of UTF-16 units (120) refused.
  */
 function checkPersonName(raw: string | null | undefined, field: string, label: string): string | null {
-  const name = raw?.trim() ?? '';
+  // In Unicode NFC, as the address is kept: `José` pasted decomposed (e + U+0301) was found by no search typed `josé`.
+  const name = raw?.normalize('NFC').trim() ?? '';
   return name ? checkText(name, field, label, PERSON_NAME_MAX) : null;
 }
 
@@ -48,8 +49,10 @@ export function contactWhere(teamId: string, filter?: ContactFilter | null): Fil
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Contact> & Record<string, unknown> = { team: teamId };
   if (typeof filter.unsubscribed === 'boolean') where.unsubscribed = filter.unsubscribed;
-  const regex = caseSearchRegex(filter.search);
-  const pattern = searchPattern(filter.search);
+  // NFC, as names and addresses are kept.
+  const search = filter.search?.normalize('NFC');
+  const regex = caseSearchRegex(search);
+  const pattern = searchPattern(search);
   if (regex) {
     where.$or = [{ email: { $re: regex } }, { firstName: { $re: regex } }, { lastName: { $re: regex } }];
   } else if (pattern) {
