@@ -146,6 +146,7 @@ describe('search in any case, letters outside ASCII included (the database runs 
     await post('/contacts', { email: 'élodie@accents.example', first_name: 'Élodie', last_name: 'Ørsted' });
     await post('/contacts', { email: 'eleni@accents.example', first_name: 'Ελένη', last_name: 'Жукова' });
     await post('/contacts', { email: 'plain@accents.example', first_name: 'Elodie', last_name: 'a.b(c)' });
+    await post('/contacts', { email: 'aris@accents.example', first_name: 'Αρης' });
     await post('/broadcasts', { name: 'Ünïcode Ñews', from: 'news@acme.com', subject: 'Ça va', text: 'x' });
   });
 
@@ -155,6 +156,9 @@ describe('search in any case, letters outside ASCII included (the database runs 
     expect(await emailsFound('øRSTED')).toEqual(['élodie@accents.example']);
     expect(await emailsFound('ΕΛΈΝΗ')).toEqual(['eleni@accents.example']);
     expect(await emailsFound('жуКОВА')).toEqual(['eleni@accents.example']);
+    // A final sigma (ς) is found by Σ, as by σ.
+    expect(await emailsFound('ΑΡΗΣ')).toEqual(['aris@accents.example']);
+    expect(await emailsFound('αρησ')).toEqual(['aris@accents.example']);
     // ASCII and wildcards as before: literally, in any case.
     expect(await emailsFound('ELODIE')).toEqual(['plain@accents.example']);
     expect(await emailsFound('A.B(C)')).toEqual(['plain@accents.example']);

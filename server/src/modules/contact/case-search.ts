@@ -1,9 +1,12 @@
 import { SEARCH_MAX } from '../../lib/sql.js';
 import { badInput } from '../../errors.js';
 
-/** A character's cases of one code point each (é É; ς Σ σ). */
-const variants = (c: string): string[] =>
-  [...new Set([c, c.toLowerCase(), c.toUpperCase(), c.toUpperCase().toLowerCase(), c.toLowerCase().toUpperCase()])].filter((v) => [...v].length === 1);
+/** A character's cases of one code point each (é É; Σ σ ς: a Greek word's last sigma is ς, which Σ does not lower to). */
+const variants = (c: string): string[] => {
+  const cases = [c, c.toLowerCase(), c.toUpperCase(), c.toUpperCase().toLowerCase(), c.toLowerCase().toUpperCase()];
+  if (cases.includes('σ')) cases.push('ς');
+  return [...new Set(cases)].filter((v) => [...v].length === 1);
+};
 /** A letter outside ASCII that has another case (é/É, λ/Λ, ж/Ж). */
 const NON_ASCII_CASED = (c: string) => c.codePointAt(0)! > 0x7f && variants(c).length > 1;
 const REGEX_SPECIAL = /[\\^$.|?*+()[\]{}]/;
