@@ -125,4 +125,21 @@ describe('the dashboard as a user would break it', () => {
     await remove.confirm();
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  it('keeps the one-time token on screen when the session ends meanwhile, and signs in again after Done', async () => {
+    const { page } = browser;
+    const keys = new ApiKeysPage(page);
+    await keys.goto();
+    const created = await keys.create({ name: 'Signed out elsewhere' });
+    const token = await created.token();
+    // Signed out in another tab: the list's next poll (every 5 s) finds no session.
+    await graphqlAs(browser, 'mutation { signOut }');
+    await page.waitForTimeout(7_000);
+    expect(await created.dialog.isVisible()).toBe(true);
+    expect(await created.token()).toBe(token);
+    expect(new URL(page.url()).pathname).toBe('/api-keys');
+    // Done is where it goes on to sign in.
+    await created.dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Keyring' }).waitFor();
+  });
 });

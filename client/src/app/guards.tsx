@@ -2,9 +2,10 @@ import { useQuery } from '@apollo/client/react';
 import { useRef } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { AppSkeleton, ErrorState, Loading } from '../ui/Loading';
+import { useSecretShown } from '../ui/secret-shown';
 import { AppShell } from './AppShell';
 import { queryErrorMessage } from './errors';
-import { SessionProvider, SessionQuery, ThresholdsQuery } from './session';
+import { SessionProvider, SessionQuery, type SessionUser, ThresholdsQuery } from './session';
 
 function returnTo(state: unknown): string {
   const from = state && typeof state === 'object' && 'from' in state ? state.from : undefined;
@@ -26,9 +27,15 @@ export function RequireAuth() {
   // removed from the team), sign-in says so rather than appearing out of nowhere mid-action.
   const wasSignedIn = useRef(false);
   if (data?.me) wasSignedIn.current = true;
+  // A token or link shown once stays until Done even if the session ends meanwhile (signed out in
+  // another tab): going to sign-in at once threw it away before it could be copied.
+  const lastUser = useRef<SessionUser | null>(null);
+  if (data?.me) lastUser.current = data.me;
+  const secretShown = useSecretShown();
+  const user = data?.me ?? (secretShown ? lastUser.current : null);
   if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <AppSkeleton />;
   if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
-  if (!data?.me) {
+  if (!user) {
     return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}`, ended: wasSignedIn.current }} />;
   }
   if (!thresholds.data) {
@@ -36,7 +43,7 @@ export function RequireAuth() {
     return <ErrorState message={queryErrorMessage(thresholds.error)} onRetry={() => thresholds.refetch()} />;
   }
   return (
-    <SessionProvider user={data.me} thresholds={thresholds.data.thresholds}>
+    <SessionProvider user={user} thresholds={thresholds.data.thresholds}>
       <AppShell>
         <Outlet />
       </AppShell>

@@ -4,6 +4,7 @@ import { Button } from './Button';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog, DialogClose, type DialogProps } from './Dialog';
 import { useFocusOnError } from './focus-on-error';
+import { useHoldSecret } from './secret-shown';
 
 /**
  * A dialog that holds one form: Cancel and the submit button in its footer, the form's fields in
@@ -69,6 +70,8 @@ export type LeaveWarning = { title: string; description: ReactNode };
  */
 export function DoneDialog({ leave, ...dialog }: Omit<DialogProps, 'footer' | 'trigger' | 'dismiss'> & { leave: LeaveWarning }) {
   const guarding = dialog.open !== false;
+  // A session ending meanwhile does not take the page (and the secret) to sign-in before Done.
+  useHoldSecret(guarding);
   // Another page would unmount the dialog and its secret; the same page with another query keeps it.
   const blocker = useBlocker(({ currentLocation, nextLocation }) => guarding && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
