@@ -226,3 +226,15 @@ describe('searching keys by token', () => {
     expect(await search(`${key.token.slice(0, 7)}${key.token[7] === 'a' ? 'b' : 'a'}${key.token.slice(8)}`)).toEqual([]);
   });
 });
+
+describe('searching keys by name', () => {
+  it('finds a name in any case, letters outside ASCII included (the database folds only ASCII in ILIKE)', async () => {
+    const key = await createKey(t.admin, { name: 'Équipe Ωmega', permission: 'FULL_ACCESS' });
+    const search = async (s: string) =>
+      ((await t.admin.gql('query($s: String) { apiKeys(filter: { search: $s }) { id } }', { s })).data!.apiKeys as { id: string }[]).map((k) => k.id);
+    for (const s of ['équipe', 'ÉQUIPE', 'ωMEGA', 'pe ω']) expect(await search(s), s).toEqual([key.id]);
+    // Other characters are taken literally, not as a pattern.
+    expect(await search('É.uipe')).toEqual([]);
+    expect(await search('Équipe%')).toEqual([]);
+  });
+});

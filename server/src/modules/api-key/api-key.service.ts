@@ -1,3 +1,4 @@
+import { caseSearchRegex } from '../../lib/case-search.js';
 import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
@@ -93,7 +94,9 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
     const byToken: FilterQuery<ApiKey>[] = [{ tokenStart: { $like: `${literal}%` } }];
     // The whole token pasted (or more of it than its start): it found nothing, as no start is that long.
     if (search.startsWith(TOKEN_PREFIX) && search.length > TOKEN_START_LENGTH) byToken.push({ tokenStart: tokenStart(search) });
-    and.push({ $or: [{ name: { $ilike: `%${literal}%` } }, ...byToken] });
+    // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex).
+    const regex = caseSearchRegex(search);
+    and.push({ $or: [regex ? { name: { $re: regex } } : { name: { $ilike: `%${literal}%` } }, ...byToken] });
   }
   if (filter.permission) where.permission = checkPermission(filter.permission);
   const inactiveBefore = new Date(Date.now() - INACTIVE_AFTER_MS);

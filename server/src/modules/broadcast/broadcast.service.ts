@@ -6,7 +6,7 @@ import { deleteRow, searchPattern } from '../../lib/sql.js';
 import type { Actor } from '../auth/actor.js';
 import { checkName } from '../auth/validation.js';
 import { MAX_HEADER_VALUE, parseAddress } from '../email/email.validation.js';
-import { caseSearchRegex } from '../contact/case-search.js';
+import { caseSearchRegex } from '../../lib/case-search.js';
 import { Team } from '../team/team.entity.js';
 import { Broadcast, BroadcastStatus } from './broadcast.entity.js';
 import type { BroadcastFilter } from './broadcast.filter.js';

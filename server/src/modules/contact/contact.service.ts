@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { checkText, normaliseEmail } from '../auth/validation.js';
 import { parseAddress } from '../email/email.validation.js';
 import { Team } from '../team/team.entity.js';
-import { caseSearchRegex } from './case-search.js';
+import { caseSearchRegex } from '../../lib/case-search.js';
 import { Contact } from './contact.entity.js';
 import type { ContactFilter } from './contact.filter.js';
 

@@ -1,5 +1,5 @@
-import { SEARCH_MAX } from '../../lib/sql.js';
-import { badInput } from '../../errors.js';
+import { SEARCH_MAX } from './sql.js';
+import { badInput } from '../errors.js';
 
 /** A character's cases of one code point each (é É; Σ σ ς: a Greek word's last sigma is ς, which Σ does not lower to). */
 const variants = (c: string): string[] => {
