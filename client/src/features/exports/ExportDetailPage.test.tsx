@@ -151,4 +151,15 @@ describe('ExportDetailPage', () => {
     expect(screen.getByText(/Downloads work for 7 days/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Export again' })).toBeTruthy();
   });
+
+  it('turns a ready export open on screen into Expired, with no Download CSV, once its download has expired', async () => {
+    // Reported: the page kept offering Download CSV (which answered 410) until it was reloaded.
+    const soon = anExport('e9', { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const expired = { ...soon, status: 'EXPIRED', downloadUrl: null, streamUrl: null };
+    renderDetail(soon, adminUser, [detailMock(expired)]);
+    expect(await screen.findByRole('link', { name: 'Download CSV' })).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull(), { timeout: 5000 });
+    expect(screen.getByText('Expired')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export again' })).toBeTruthy();
+  });
 });

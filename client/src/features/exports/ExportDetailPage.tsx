@@ -22,6 +22,7 @@ import { describeExportFilters } from './filter-labels';
 import { summarizeFilters } from './filters';
 import { useCreateExportMutation } from './hooks/useCreateExportMutation';
 import { useFollowExport } from './hooks/useFollowExport';
+import { useRefreshAtExpiry } from './hooks/useRefreshAtExpiry';
 import { RESOURCES } from './resources';
 
 const exact = (value: string) => format(parseISO(value), 'PPpp');
@@ -68,6 +69,8 @@ export function ExportDetailPage() {
   const exp = data?.export;
   usePageTitle(exp ? `${RESOURCES[exp.resource].title} export · Exports` : 'Export');
   useFollowExport(id, exp?.status === 'PROCESSING');
+  // Its download ends at expiresAt: then it reads Expired here, not Download CSV (which answers 410).
+  useRefreshAtExpiry(exp);
   const filteredByKey = !!exp?.filters && typeof exp.filters === 'object' && 'apiKeyId' in exp.filters;
   const { keyName } = useApiKeyFilterKeys({ skip: !filteredByKey });
 

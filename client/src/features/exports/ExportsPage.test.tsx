@@ -137,4 +137,23 @@ describe('ExportsPage', () => {
     await waitFor(() => expect(within(table).getAllByRole('row')[1].textContent).toContain('Ready'), { timeout: 8000 });
     expect(within(table).getAllByRole('row')[1].textContent).toContain('2,000');
   }, 10_000);
+
+  it('shows a ready export as Expired once its download has expired, without a reload', async () => {
+    const soon = anExport('e9', { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    renderWithProviders(<ExportsPage />, {
+      user: adminUser,
+      mocks: [
+        list([soon]),
+        {
+          request: { query: ExportDetailQuery, variables: { id: 'e9' } },
+          result: { data: { export: { ...soon, status: 'EXPIRED', downloadUrl: null, streamUrl: null } } },
+        },
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Exports' });
+    const row = () => within(table).getAllByRole('row')[1];
+    expect(row().textContent).toContain('Ready');
+    await waitFor(() => expect(row().textContent).toContain('Expired'), { timeout: 5000 });
+    expect(row().textContent).not.toContain('Ready');
+  });
 });

@@ -7,6 +7,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { useApiKeyFilterKeys } from '../api-keys';
 import { ExportsTable } from './components/ExportsTable';
 import { FollowExport } from './components/FollowExport';
+import { RefreshAtExpiry } from './components/RefreshAtExpiry';
 import { ExportsPageQuery } from './documents';
 
 const PAGE_SIZE = 25;
@@ -40,6 +41,12 @@ export function ExportsPage() {
               .filter((e) => e.status === 'PROCESSING')
               .map((e) => (
                 <FollowExport key={e.id} id={e.id} />
+              ))}
+            {/* A ready export turns Expired here when its download ends, without a reload. */}
+            {rows
+              .filter((e) => e.status === 'READY' && e.expiresAt)
+              .map((e) => (
+                <RefreshAtExpiry key={e.id} id={e.id} status={e.status} expiresAt={e.expiresAt} />
               ))}
           </>
         )}
