@@ -155,7 +155,7 @@ describe('ExportDetailPage', () => {
   it('turns a ready export open on screen into Expired, with no Download CSV, once its download has expired', async () => {
     // Reported: the page kept offering Download CSV (which answered 410) until it was reloaded.
     const soon = anExport('e9', { expiresAt: new Date(Date.now() + 1500).toISOString() });
-    const expired = { ...soon, status: 'EXPIRED', downloadUrl: null, streamUrl: null };
+    const expired = anExport('e9', { status: 'EXPIRED', expiresAt: soon.expiresAt, downloadUrl: null, streamUrl: null });
     renderDetail(soon, adminUser, [detailMock(expired)]);
     expect(await screen.findByRole('link', { name: 'Download CSV' })).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Download CSV' })).toBeNull(), { timeout: 5000 });
