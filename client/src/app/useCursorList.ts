@@ -4,6 +4,10 @@ import { useState } from 'react';
 import { useNavigationType } from 'react-router';
 import { graphql } from '../gql';
 import { type FieldErrors, reportErrors, splitErrors } from './errors';
+import { useRefreshWhenShown } from './polling';
+
+/** The most rows the server gives in one page (`first`: 1–100). */
+const MAX_PAGE = 100;
 
 /** What every list query asks of its connection's `pageInfo`: `pageInfo { ...CursorList_pageInfo }`. */
 export const CursorListPageInfoFragment = graphql(`
@@ -29,7 +33,7 @@ type PageVariables = OperationVariables & { first?: number | null; after?: strin
  */
 export function useCursorList<TData, TVariables extends PageVariables, TNode>(
   query: TypedDocumentNode<TData, TVariables>,
-  options: { variables: TVariables; connection: (data: TData) => CursorConnection<TNode> },
+  options: { variables: TVariables; connection: (data: TData) => CursorConnection<TNode>; refreshWhenShown?: boolean },
 ) {
   const client = useApolloClient();
   const navigationType = useNavigationType();
@@ -64,6 +68,18 @@ export function useCursorList<TData, TVariables extends PageVariables, TNode>(
       reportErrors(e);
     }
   };
+
+  // Back to its tab: the rows shown asked for again in one page (Load more's pages too, up to the
+  // server's page size), so that statuses and new rows show without losing the reader's place.
+  const shown = connection?.edges.length ?? 0;
+  useRefreshWhenShown(() => {
+    if (!result.data || shown > MAX_PAGE) return;
+    return client.query({
+      query,
+      variables: { ...options.variables, first: Math.max(options.variables.first ?? 0, shown) || undefined },
+      fetchPolicy: 'network-only',
+    });
+  }, options.refreshWhenShown ?? false);
 
   return {
     ...result,

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCache } from '../../app/apollo';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { ApiKeyDomainTiesQuery } from '../api-keys/hooks/useKeysTiedToDomain';
 import { DomainsPage } from './DomainsPage';
@@ -172,5 +173,33 @@ describe('DomainsPage', () => {
     renderWithProviders(<DomainsPage />, { user: adminUser, mocks: [listMock([])] });
     expect(await screen.findByRole('heading', { name: 'No domains yet' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Add domain' })).toBeTruthy();
+  });
+
+  describe('stays current', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('asks for the domains again when its tab is shown again', async () => {
+      // Reported: a domain added (or verified) by a teammate meanwhile stayed missing until a reload.
+      renderWithProviders(<DomainsPage />, {
+        user: adminUser,
+        mocks: [listMock([domain('d1', 'mail.example.com')]), listMock([domain('d2', 'news.example.com'), domain('d1', 'mail.example.com')])],
+      });
+      const table = await screen.findByRole('table', { name: 'Domains' });
+      expect(within(table).queryByRole('link', { name: 'news.example.com' })).toBeNull();
+      const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(await within(table).findByRole('link', { name: 'news.example.com' })).toBeTruthy();
+    });
+
+    it('shows the domains it had, then asks the server again, on a new visit', async () => {
+      const cache = createCache();
+      cache.writeQuery({ query: DomainsPageQuery, data: { domains: [domain('d1', 'mail.example.com')] } });
+      renderWithProviders(<DomainsPage />, { user: adminUser, cache, mocks: [listMock([domain('d2', 'news.example.com'), domain('d1', 'mail.example.com')])] });
+      const table = await screen.findByRole('table', { name: 'Domains' });
+      expect(within(table).getByRole('link', { name: 'mail.example.com' })).toBeTruthy();
+      expect(await within(table).findByRole('link', { name: 'news.example.com' })).toBeTruthy();
+    });
   });
 });

@@ -3,6 +3,7 @@ import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { queryErrorMessage } from '../../app/errors';
 import { usePageTitle } from '../../app/page-title';
+import { useRefreshWhenShown } from '../../app/polling';
 import { useIsAdmin } from '../../app/session';
 import type { DomainsTable_DomainFragment } from '../../gql/graphql';
 import { Button } from '../../ui/Button';
@@ -21,7 +22,9 @@ import { useDeleteDomainMutation } from './hooks/useDeleteDomainMutation';
 
 export function DomainsPage() {
   usePageTitle('Domains');
-  const { data, loading, error, refetch } = useQuery(DomainsPageQuery);
+  // Domains are added, verified and removed by teammates too: what is cached, then what is true now (and again back in this tab).
+  const { data, loading, error, refetch } = useQuery(DomainsPageQuery, { fetchPolicy: 'cache-and-network' });
+  useRefreshWhenShown(refetch);
   const isAdmin = useIsAdmin();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<DomainsTable_DomainFragment | null>(null);

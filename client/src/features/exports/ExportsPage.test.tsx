@@ -2,7 +2,7 @@ import { ApolloLink } from '@apollo/client';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { OperationTypeNode } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
 import { ExportDetailQuery, ExportsPageQuery } from './documents';
@@ -155,5 +155,25 @@ describe('ExportsPage', () => {
     expect(row().textContent).toContain('Ready');
     await waitFor(() => expect(row().textContent).toContain('Expired'), { timeout: 5000 });
     expect(row().textContent).not.toContain('Ready');
+  });
+
+  it('asks for the exports again when its tab is shown again', async () => {
+    // Reported: an export made from another tab (or by a teammate) was missing until a reload.
+    renderWithProviders(<ExportsPage />, {
+      user: adminUser,
+      mocks: [list([anExport('e1')]), list([anExport('e2', { resource: 'DOMAINS' }), anExport('e1')])],
+    });
+    const table = await screen.findByRole('table', { name: 'Exports' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+      expect(within(table).getAllByRole('row')[1].textContent).toContain('Domains');
+    } finally {
+      visibility.mockRestore();
+    }
   });
 });

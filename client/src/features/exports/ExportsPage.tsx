@@ -16,7 +16,7 @@ export function ExportsPage() {
   usePageTitle('Exports');
   const { exportDownloadDays } = useThresholds();
   // Exports change status on their own: show what is cached, then what is true now.
-  const list = useCursorList(ExportsPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.exports });
+  const list = useCursorList(ExportsPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.exports, refreshWhenShown: true });
   const exports = list.nodes;
   const filteredByKey = exports.some((e) => e.filters && typeof e.filters === 'object' && 'apiKeyId' in e.filters);
   const { keyName } = useApiKeyFilterKeys({ skip: !filteredByKey });
