@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createCache } from '../../app/apollo';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { DomainDetailPage } from './DomainDetailPage';
 import { DomainDetailQuery, SendingPolicyQuery } from './documents';
@@ -90,5 +91,36 @@ describe('DomainDetailPage', () => {
   it('says when the domain does not exist', async () => {
     renderDetail([detailMock(null), policyMock(true)]);
     expect(await screen.findByText('Domain not found')).toBeTruthy();
+  });
+
+  it('shows the domain it had, then asks the server again, on a new visit and when its tab is shown again', async () => {
+    const cache = createCache();
+    cache.writeQuery({ query: DomainDetailQuery, variables: { id: 'd1' }, data: { domain: domain('not_started', 'not_started') } as never });
+    renderWithProviders(
+      <Routes>
+        <Route path="/domains/:id" element={<DomainDetailPage />} />
+      </Routes>,
+      {
+        route: '/domains/d1',
+        user: adminUser,
+        cache,
+        mocks: [
+          detailMock(domain('pending', 'pending', new Date().toISOString())),
+          policyMock(true),
+          detailMock(domain('verified', 'verified', new Date().toISOString())),
+        ] as never[],
+      },
+    );
+    const table = await screen.findByRole('table', { name: 'DNS records' });
+    expect(await within(table).findAllByText('Not found')).toHaveLength(3);
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(await within(table).findAllByText('Verified')).toHaveLength(3);
+    } finally {
+      visibility.mockRestore();
+    }
   });
 });

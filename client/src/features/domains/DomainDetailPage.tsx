@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { DetailPage } from '../../app/DetailPage';
 import { usePageTitle } from '../../app/page-title';
+import { useRefreshWhenShown } from '../../app/polling';
 import { useIsAdmin } from '../../app/session';
 import { useRouteId } from '../../app/url-filters';
 import { Button } from '../../ui/Button';
@@ -14,7 +15,9 @@ import { useVerifyDomainMutation } from './hooks/useVerifyDomainMutation';
 
 export function DomainDetailPage() {
   const id = useRouteId();
-  const query = useQuery(DomainDetailQuery, { variables: { id } });
+  // Verified (or checked) meanwhile by a teammate or another tab: what is cached, then what is true now, and again back in this tab.
+  const query = useQuery(DomainDetailQuery, { variables: { id }, fetchPolicy: 'cache-and-network' });
+  useRefreshWhenShown(query.refetch);
   const shown = query.data?.domain;
   usePageTitle(shown ? `${shown.name} · Domains` : 'Domain');
   const isAdmin = useIsAdmin();

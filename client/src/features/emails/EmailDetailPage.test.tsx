@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCache } from '../../app/apollo';
 import { adminUser, gqlError, renderWithProviders } from '../../test/render';
 import { EmailDetailQuery } from './documents';
 import { EmailDetailPage } from './EmailDetailPage';
@@ -203,5 +204,22 @@ describe('EmailDetailPage', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The server is down');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
+  it('shows the email it had, then asks the server again, on a new visit (a scheduled email sent meanwhile)', async () => {
+    // It read its cache only: once seen Scheduled, an email stayed Scheduled on every visit until a reload.
+    const cache = createCache();
+    const scheduled = anEmail({ status: 'scheduled', sentAt: null, messageId: null, scheduledAt: '2026-03-02T10:00:00.000Z' });
+    cache.writeQuery({ query: EmailDetailQuery, variables: { id: 'm1' }, data: { email: scheduled } as never });
+    renderWithProviders(
+      <Routes>
+        <Route path="/emails/:id" element={<EmailDetailPage />} />
+      </Routes>,
+      { route: '/emails/m1', user: adminUser, cache, mocks: [detailMock(anEmail({ scheduledAt: '2026-03-02T10:00:00.000Z' }))] },
+    );
+    expect(await screen.findByText('Scheduled')).toBeTruthy();
+    // The message id comes with the answer of the server: the email was sent.
+    expect(await screen.findByText('<e1@mail.example.com>')).toBeTruthy();
+    expect(screen.queryByText('Scheduled')).toBeNull();
   });
 });

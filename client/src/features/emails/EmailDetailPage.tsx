@@ -31,7 +31,8 @@ function outcomeOf(email: { status: string; error?: string | null; sentAt?: stri
 export function EmailDetailPage() {
   const id = useRouteId();
   const location = useLocation();
-  const query = useQuery(EmailDetailQuery, { variables: { id } });
+  // An email changes after it is first seen (scheduled, then sent or canceled; retried): what is cached, then what is true now.
+  const query = useQuery(EmailDetailQuery, { variables: { id }, fetchPolicy: 'cache-and-network' });
   const shown = query.data?.email;
   usePageTitle(shown ? `${shown.subject} · Emails` : 'Email');
   return (
