@@ -5,6 +5,7 @@ import { AppError, badInput, conflict, ErrorCode, notFound } from '../../errors.
 import { sha256Hex } from '../../lib/crypto.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
+import { caseSearchRegex } from '../../lib/case-search.js';
 import { beyond, searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { ApiKeyActor } from '../auth/actor.js';
@@ -311,9 +312,14 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   checkFilterId('apiKeyId', filter.apiKeyId);
   if (filter.apiKeyId) where.apiKeyId = filter.apiKeyId;
   const pattern = searchPattern(filter.search);
+  // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex):
+  // ÉLODIE found no email to élodie@ nor the subject 'Élodie'. Either is a filter on the rows of a
+  // window (listEmails), as no index serves a search: the plan stays the same.
+  const regex = caseSearchRegex(filter.search);
   if (pattern) {
+    const match = () => (regex ? { $re: regex } : { $ilike: pattern });
     // The recipients are a JSON array: searched as its text.
-    where.$or = [{ subject: { $ilike: pattern } }, { from: { $ilike: pattern } }, { [raw((alias) => `${alias}."to"::text`)]: { $ilike: pattern } }];
+    where.$or = [{ subject: match() }, { from: match() }, { [raw((alias) => `${alias}."to"::text`)]: match() }];
   }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
