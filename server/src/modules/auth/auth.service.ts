@@ -9,7 +9,7 @@ import { Membership, Role, Team, User } from '../team/team.entity.js';
 import type { UserActor } from './actor.js';
 import { Session } from './session.entity.js';
 import { userActor } from './session.js';
-import { checkName, checkPassword, normaliseEmail } from './validation.js';
+import { accountEmail, canonicalEmail, checkName, checkPassword, emailSpellings } from './validation.js';
 
 export const INVALID_CREDENTIALS = 'Invalid email or password.';
 export const NO_TEAM = 'This account is no longer a member of any team: ask a team admin to invite you again.';
@@ -49,12 +49,13 @@ export async function signUp(
   ip: string,
   userAgent?: string,
 ): Promise<SignedIn> {
-  const email = normaliseEmail(input.email);
+  const email = accountEmail(input.email);
   checkPassword(input.password);
   const teamName = checkName(input.teamName, 'teamName', 'Team name', 100);
   if (!(await signUpAllowed(em, services))) throw forbidden(SIGN_UP_CLOSED);
   await services.signUpThrottle.attempt(ip);
-  if (await em.count(User, { email })) throw badInput('email', EMAIL_TAKEN);
+  // In any spelling: an account kept in another (punycode, decomposed) before addresses were canonical.
+  if (await em.count(User, { email: { $in: emailSpellings(email) } })) throw badInput('email', EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
   let signedIn: SignedIn;
   try {
@@ -80,9 +81,20 @@ export async function signUp(
   return signedIn;
 }
 
+/**
+ * The account of an address in any of its spellings (emailSpellings): `ann@xn--bcher-kva.example`
+ * signs in to the account of `ann@bücher.example`, `josé@` typed decomposed to the one typed
+ * composed. The address as given first: one kept in two spellings before addresses were canonical.
+ */
+export async function findAccount(em: EntityManager, email: string): Promise<User | null> {
+  const exact = await em.findOne(User, { email });
+  if (exact) return exact;
+  return em.findOne(User, { email: { $in: emailSpellings(email) } }, { orderBy: { createdAt: 'asc' } });
+}
+
 /** Checks a password the same way whether or not the account exists. */
 export async function verifyCredentials(em: EntityManager, email: string, password: string): Promise<User | null> {
-  const user = await em.findOne(User, { email });
+  const user = await findAccount(em, email);
   if (!user) {
     dummyHash ??= hashPassword('not-a-real-password');
     await verify(await dummyHash, password).catch(() => false);
@@ -98,12 +110,13 @@ export async function signIn(
   ip: string,
   userAgent?: string,
 ): Promise<SignedIn> {
-  const email = input.email.trim().toLowerCase();
+  const email = canonicalEmail(input.email);
   if (!email || !input.password || email.length > 254 || input.password.length > 1024) {
     throw unauthenticated(INVALID_CREDENTIALS);
   }
   await services.signInThrottle.attempt(email, ip);
-  const user = await verifyCredentials(em, email, input.password);
+  // As typed first (an account kept so before addresses were canonical), then in any spelling.
+  const user = await verifyCredentials(em, input.email.trim().toLowerCase(), input.password);
   if (!user) throw unauthenticated(INVALID_CREDENTIALS);
   // A user removed from every team has nowhere to land. Told so only with the right password (it
   // says nothing to anyone without it): "Invalid email or password" sent them looking for a typo.

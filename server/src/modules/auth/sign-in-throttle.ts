@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
+import { emailKey } from './validation.js';
 
 /** Failed guesses at one account from one address before that address is held off that account. */
 export const SIGN_IN_PER_ACCOUNT_ADDRESS = 10;
@@ -41,7 +42,8 @@ export function addressKey(ip: string): string {
 }
 
 // Accounts are counted by a hash of the email: the rate_limit table names no one (and keys stay short).
-const account = (email: string) => sha256Hex(email).slice(0, 32);
+// Whatever its spelling (emailKey): each spelling of an internationalised domain had a budget of its own.
+const account = (email: string) => sha256Hex(emailKey(email)).slice(0, 32);
 
 /**
  * Throttles password guesses without letting a stranger lock the owner out (rate-limiter-flexible

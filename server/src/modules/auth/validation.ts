@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { badInput } from '../../errors.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -7,6 +8,66 @@ export function normaliseEmail(raw: string, field = 'email'): string {
   if (!email) throw badInput(field, 'Email is required.');
   if (email.length > 254 || !EMAIL.test(email)) throw badInput(field, 'Enter a valid email address.');
   return email;
+}
+
+/**
+ * A domain (lower-cased) in the one spelling accounts keep: an internationalised name in Unicode NFC,
+ * whether it was typed so (`bücher.example`, or decomposed: `bu\u0308cher.example`) or in punycode
+ * (`xn--bcher-kva.example`). Any other domain as it is; so is one node's URL parser would cut or
+ * decode (`ex/ample.org` is `ex` to it), or whose punycode is not one (`xn--zz.example`).
+ */
+const NOT_HOST = /[^a-z0-9.\-\u0080-\u{10ffff}]/u;
+function unicodeDomain(domain: string): string {
+  if (/^[\x20-\x7e]*$/.test(domain) && !/(^|\.)xn--/.test(domain)) return domain;
+  if (NOT_HOST.test(domain)) return domain;
+  const ascii = domainToASCII(domain);
+  return (ascii && domainToUnicode(ascii).normalize('NFC')) || domain;
+}
+
+const splitAt = (email: string): [string, string] => {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? [email, ''] : [email.slice(0, at), email.slice(at + 1)];
+};
+
+/**
+ * An account's address in the one spelling it is kept and compared in: trimmed, lower-cased, in
+ * Unicode NFC, an internationalised domain in Unicode (unicodeDomain). Never throws: what sign-in
+ * and the throttles read an address as, whatever it is.
+ */
+export function canonicalEmail(raw: string): string {
+  const email = raw.normalize('NFC').trim().toLowerCase().normalize('NFC');
+  const [local, domain] = splitAt(email);
+  return domain ? `${local}@${unicodeDomain(domain)}` : email;
+}
+
+/**
+ * An account's or an invitation's address: checked (normaliseEmail), in its canonical spelling.
+ * `ann@bücher.example` and `ann@xn--bcher-kva.example` (one mailbox, which mail reaches in its
+ * punycode), or `josé@` typed composed and decomposed, were two accounts; and an invitation to
+ * one spelling made a second account for a person who had signed up with the other.
+ */
+export function accountEmail(raw: string, field = 'email'): string {
+  const email = canonicalEmail(normaliseEmail(raw, field));
+  if (email.length > 254) throw badInput(field, 'Enter a valid email address.');
+  return email;
+}
+
+/**
+ * The spellings an account of this address may be kept in: the canonical one, the punycode one,
+ * and those of an account kept before addresses were canonical (as given, or decomposed).
+ */
+export function emailSpellings(raw: string): string[] {
+  const canonical = canonicalEmail(raw);
+  return [...new Set([canonical, emailKey(canonical), raw.trim().toLowerCase(), canonical.normalize('NFD')])];
+}
+
+/** One key per mailbox, whatever its spelling: the canonical address with its domain in ASCII (punycode). What throttles and locks count an address by. */
+export function emailKey(raw: string): string {
+  const canonical = canonicalEmail(raw);
+  const [local, domain] = splitAt(canonical);
+  if (!domain || /^[\x20-\x7e]*$/.test(domain) || NOT_HOST.test(domain)) return canonical;
+  const ascii = domainToASCII(domain);
+  return ascii ? `${local}@${ascii}` : canonical;
 }
 
 export const PASSWORD_MIN = 10;

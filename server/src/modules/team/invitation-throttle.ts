@@ -3,6 +3,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { addressKey } from '../auth/sign-in-throttle.js';
+import { emailKey } from '../auth/validation.js';
 
 /** Invitations one team may send in an hour. */
 export const INVITATIONS_PER_TEAM_PER_HOUR = 20;
@@ -34,7 +35,7 @@ export function createInvitationThrottle(orm: MikroORM) {
         [byAddress, addressKey(ip), 'Too many invitations from this address. Try again later.'],
         [
           byRecipient,
-          `${teamId}:${sha256Hex(recipient).slice(0, 32)}`,
+          `${teamId}:${sha256Hex(emailKey(recipient)).slice(0, 32)}`,
           'This address has received too many invitations from your team today. Try again tomorrow.',
         ],
       ];

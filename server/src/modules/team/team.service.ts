@@ -6,10 +6,10 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor, UserActor } from '../auth/actor.js';
-import { createSession, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
+import { createSession, findAccount, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
 import { memberRole, userActor } from '../auth/session.js';
-import { checkPassword, normaliseEmail } from '../auth/validation.js';
+import { accountEmail, canonicalEmail, checkPassword, emailKey, emailSpellings } from '../auth/validation.js';
 import { sendNotice } from '../mail/notice.js';
 import { Invitation, Membership, Role, Team, User } from './team.entity.js';
 import { lockTeam } from './team.lock.js';
@@ -36,7 +36,8 @@ export async function inviteMember(
   input: { email: string; role: Role },
   ip: string,
 ): Promise<{ invitation: Invitation; token: string }> {
-  const email = normaliseEmail(input.email);
+  // In the spelling accounts are kept in (accountEmail): one person whichever spelling they are invited by.
+  const email = accountEmail(input.email);
   if (!Object.values(Role).includes(input.role)) throw badInput('role', 'Choose ADMIN or MEMBER.');
   // Before the throttle, which an invitation that cannot be sent does not spend; again under the lock.
   await assertNotMember(em, actor.teamId, email);
@@ -50,7 +51,7 @@ export async function inviteMember(
     await assertStillAdmin(tx, actor);
     await assertNotMember(tx, actor.teamId, email);
     // A new invitation replaces any pending one for the same address.
-    await tx.nativeDelete(Invitation, { team: actor.teamId, email, acceptedAt: null });
+    await tx.nativeDelete(Invitation, { team: actor.teamId, email: { $in: emailSpellings(email) }, acceptedAt: null });
     const inv = new Invitation(
       tx.getReference(Team, actor.teamId),
       email,
@@ -72,7 +73,8 @@ export async function inviteMember(
   void sendNotice(
     services,
     {
-      to: email,
+      // The domain in punycode, as DNS and SMTP spell it.
+      to: emailKey(email),
       subject: `You are invited to join ${team.name} on Keyring`,
       text: `You have been invited to join the team "${team.name}" on Keyring as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
       secrets: [token],
@@ -110,7 +112,9 @@ export async function acceptInvitation(
   if (!invitation || invitation.acceptedAt || invitation.expiresAt <= new Date()) {
     throw badInput('token', INVALID_INVITATION);
   }
-  let user = await em.findOne(User, { email: invitation.email });
+  // The account of that address in any spelling: one kept as ann@xn--bcher-kva.example joins with
+  // its password when invited as ann@bücher.example, where a second account was made.
+  let user = await findAccount(em, invitation.email);
   if (user) {
     // An existing account joins with its own password, never a new one. The inviting admin holds
     // the token, so this is a password check like sign-in and shares its throttle.
@@ -128,7 +132,7 @@ export async function acceptInvitation(
     const claimed = await tx.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null, expiresAt: { $gt: new Date() } }, { acceptedAt: new Date() });
     if (claimed !== 1) throw badInput('token', INVALID_INVITATION);
     if (!user) {
-      user = new User(invitation.email, passwordHash as string);
+      user = new User(canonicalEmail(invitation.email), passwordHash as string);
       tx.persist(user);
     }
     const team = tx.getReference(Team, invitation.team.id);
@@ -160,7 +164,8 @@ export async function acceptInvitation(
 }
 
 async function assertNotMember(em: EntityManager, teamId: string, email: string): Promise<void> {
-  if (await em.count(Membership, { team: teamId, user: { email } })) throw badInput('email', 'This person is already a member of the team.');
+  if (await em.count(Membership, { team: teamId, user: { email: { $in: emailSpellings(email) } } }))
+    throw badInput('email', 'This person is already a member of the team.');
 }
 
 /**
