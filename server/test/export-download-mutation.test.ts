@@ -632,11 +632,11 @@ describe('a client that stops reading', () => {
   });
 
   it('is not cut while it keeps reading, however slowly: only a write waited for longer than the limit counts', { timeout: 60_000 }, async () => {
-    const h = await serve({ slots: 1, stallSeconds: 1 });
+    const h = await serve({ slots: 1, stallSeconds: 2 });
     const mb = Buffer.alloc(1 << 20, 0x46);
-    const big = await makeExport({ chunks: Array.from({ length: 16 }, () => mb) });
-    // A client on a bare socket that takes what has come every 400 ms, for 20 ms (so at times
-    // nothing for 380 ms), until the whole answer came: several times the limit in all.
+    const big = await makeExport({ chunks: Array.from({ length: 32 }, () => mb) });
+    // A client on a bare socket that takes what has come for 100 ms, then nothing for 600 ms,
+    // until the whole answer came: longer than the limit in all, never that long without reading.
     const { hostname, port, pathname } = new URL(h.url(big.id));
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
@@ -647,9 +647,9 @@ describe('a client that stops reading', () => {
     const started = performance.now();
     socket.pause();
     while (!socket.destroyed && !socket.readableEnded) {
-      await new Promise((r) => setTimeout(r, 380));
+      await new Promise((r) => setTimeout(r, 600));
       socket.resume();
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
       socket.pause();
     }
     socket.resume();
@@ -657,7 +657,7 @@ describe('a client that stops reading', () => {
     const answer = Buffer.concat(parts);
     const body = answer.subarray(answer.indexOf('\r\n\r\n') + 4);
     expect(answer.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
-    expect(ms(started)).toBeGreaterThan(1000);
+    expect(ms(started)).toBeGreaterThan(2000);
     expect(body.equals(big.bytes)).toBe(true);
     expect(h.logs).toEqual([]);
   });
