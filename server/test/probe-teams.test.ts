@@ -163,3 +163,32 @@ describe('an account is one address in any spelling: an internationalised domain
     expect(code(await from(a.punycode, 'wrong guess 10'))).toBe('RATE_LIMITED');
   });
 });
+
+describe('an address that is no mailbox is refused at sign-up and invitation, naming the field', () => {
+  it('angle brackets, a trailing comma or semicolon, quotes or a control character: BAD_USER_INPUT, nothing written', async () => {
+    const admin = await signUpAdmin(server, 'Strict');
+    const local = `odd-${Date.now()}`;
+    for (const email of [
+      `<${local}@example.com>`,
+      `${local}@example.com,`,
+      `${local}@example.com;`,
+      `"${local}"@example.com`,
+      `${local}\u0001@example.com`,
+      `${local}@exa(mple).com`,
+    ]) {
+      const up = await server.client().gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: 'Odd' } });
+      expect(code(up), email).toBe('BAD_USER_INPUT');
+      expect(up.errors![0].extensions).toMatchObject({ field: 'email' });
+      const inv = await admin.client.gql(INVITE, { input: { email, role: 'MEMBER' } });
+      expect(code(inv), email).toBe('BAD_USER_INPUT');
+      expect(inv.errors![0].extensions).toMatchObject({ field: 'email' });
+    }
+    expect(await sql(server.databaseUrl, 'select 1 from app_user where email like $1', [`%${local}%`])).toEqual([]);
+    expect(await sql(server.databaseUrl, 'select 1 from invitation where email like $1', [`%${local}%`])).toEqual([]);
+    // A plain address, and one with a plus or an internationalised domain, still sign up.
+    for (const email of [`${local}+tag@example.com`, `${local}@bücher.example`, `${local}.x@sub.example.co.uk`]) {
+      const up = await server.client().gql(SIGN_UP, { input: { email, password: PASSWORD, teamName: 'Fine' } });
+      expect(up.errors, email).toBeUndefined();
+    }
+  });
+});

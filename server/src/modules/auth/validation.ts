@@ -40,6 +40,9 @@ export function canonicalEmail(raw: string): string {
   return domain ? `${local}@${unicodeDomain(domain)}` : email;
 }
 
+/** Characters outside any mailbox's address: brackets, quotes, list separators, control characters. */
+const NOT_MAILBOX = /[<>",;()[\]:\\\p{Cc}\u2028\u2029]/u;
+
 /**
  * An account's or an invitation's address: checked (normaliseEmail), in its canonical spelling.
  * `ann@bücher.example` and `ann@xn--bcher-kva.example` (one mailbox, which mail reaches in its
@@ -48,7 +51,9 @@ export function canonicalEmail(raw: string): string {
  */
 export function accountEmail(raw: string, field = 'email'): string {
   const email = canonicalEmail(normaliseEmail(raw, field));
-  if (email.length > 254) throw badInput(field, 'Enter a valid email address.');
+  // What no mailbox holds, as a recipient's address is read (email.validation.ts ADDRESS): `<ann@x.com>`
+  // pasted from a mail client, or `ann@x.com,`, was an account that signing in as ann@x.com never found.
+  if (email.length > 254 || NOT_MAILBOX.test(email)) throw badInput(field, 'Enter a valid email address.');
   return email;
 }
 
