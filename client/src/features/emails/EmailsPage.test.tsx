@@ -3,7 +3,7 @@ import { endOfDay } from 'date-fns';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
-import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
 import { EmailDetailQuery, EmailsPageQuery } from './documents';
 import { EmailDetailPage } from './EmailDetailPage';
@@ -300,5 +300,31 @@ describe('EmailsPage', () => {
     await screen.findByRole('table', { name: 'Emails' });
     await user.click(screen.getByRole('button', { name: 'Load more' }));
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Emails' })).getAllByRole('row')).toHaveLength(3));
+  });
+
+  it('closes the confirmation and shows the real status when the email was sent (or canceled) meanwhile', async () => {
+    // It left the dialog open over a row still reading Scheduled; each try was refused again.
+    const scheduled = email('s1', 'scheduled');
+    const sent = { ...scheduled, status: 'sent', scheduledAt: scheduled.scheduledAt, sentAt: new Date().toISOString() };
+    const { user } = renderEmails('/emails', [
+      emailsMock({ filter: {} }, [scheduled]),
+      {
+        request: { query: CancelEmailMutation, variables: { id: 's1' } },
+        result: { errors: [gqlError('Only a scheduled email can be changed or canceled; this one is sent.', 'BAD_USER_INPUT', 'id')] },
+      },
+      {
+        request: { query: EmailDetailQuery, variables: { id: 's1' } },
+        result: { data: { email: { ...sent, cc: [], bcc: [], replyTo: [], html: null, text: 'Hi' } } },
+      },
+    ]);
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    await user.click(within(table).getByRole('button', { name: 'More options for Subject s1' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Cancel email' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel scheduled email' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel email' }));
+    expect(await screen.findByText('Only a scheduled email can be changed or canceled; this one is sent.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(within(table).getAllByRole('row')[1].textContent).toContain('Sent'));
+    expect(within(table).queryByRole('button', { name: 'More options for Subject s1' })).toBeNull();
   });
 });

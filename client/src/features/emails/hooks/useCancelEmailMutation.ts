@@ -1,8 +1,13 @@
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
-import { EmailsPageQuery } from '../documents';
+import { EmailDetailQuery, EmailsPageQuery } from '../documents';
+
+/** The server's refusal of an email that is no longer scheduled (sent, or canceled, meanwhile): BAD_USER_INPUT on `id`. */
+const noLongerScheduled = (e: unknown) =>
+  CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'BAD_USER_INPUT' && g.extensions?.field === 'id');
 
 export const CancelEmailMutation = graphql(`
   mutation CancelEmail($id: ID!) {
@@ -25,7 +30,14 @@ export function useCancelEmailMutation() {
       await mutate({ variables: { id: email.id } });
     } catch (e) {
       reportErrors(e);
-      return false;
+      if (!noLongerScheduled(e)) return false;
+      // Sent or canceled meanwhile (its time came, another admin): nothing left to confirm. The
+      // email is asked for again, so that its row says what it is now and offers no Cancel.
+      await Promise.all([
+        client.query({ query: EmailDetailQuery, variables: { id: email.id }, fetchPolicy: 'network-only' }).catch(() => undefined),
+        client.refetchQueries({ include: [EmailsPageQuery], onQueryUpdated: (list) => Boolean(list.variables.filter?.emailStatus) }).catch(() => undefined),
+      ]);
+      return true;
     }
     toast.success(`Canceled “${email.subject}”`);
     // The email is canceled whatever this answers: a failure is said, and the dialog still closes.
