@@ -141,6 +141,27 @@ describe('DomainsPage', () => {
     expect(screen.getByText('b.com')).toBeTruthy();
   });
 
+  it('closes the confirmation and drops the domain when it was removed meanwhile (another tab, another admin)', async () => {
+    // It toasted 'Domain not found.' and left the dialog open over a row that could not be removed.
+    const { user } = renderWithProviders(<DomainsPage />, {
+      user: adminUser,
+      mocks: [
+        listMock([domain('d1', 'a.com'), domain('d2', 'b.com')]),
+        tiesMock([]),
+        { request: { query: DeleteDomainMutation, variables: { id: 'd1' } }, result: { errors: [gqlError('Domain not found.', 'NOT_FOUND')] } },
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Domains' });
+    await user.click(screen.getByRole('button', { name: 'More options for a.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Remove domain' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Remove domain' });
+    await user.click(within(confirm).getByRole('button', { name: 'Remove domain' }));
+    expect(await screen.findByText('a.com was already removed.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(table).queryByRole('link', { name: 'a.com' })).toBeNull();
+    expect(within(table).getByRole('link', { name: 'b.com' })).toBeTruthy();
+  });
+
   it('names the keys tied to a domain before any confirmation, and offers no Remove', async () => {
     const { user } = renderWithProviders(<DomainsPage />, {
       user: adminUser,

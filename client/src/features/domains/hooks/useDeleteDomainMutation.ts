@@ -1,4 +1,5 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
@@ -9,7 +10,11 @@ export const DeleteDomainMutation = graphql(`
   }
 `);
 
+/** Removed meanwhile (another tab, another admin): the server no longer knows the domain. */
+const removedMeanwhile = (e: unknown) => CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND');
+
 export function useDeleteDomainMutation() {
+  const client = useApolloClient();
   const [mutate, { loading }] = useMutation(DeleteDomainMutation, {
     update(cache, { data }) {
       if (!data) return;
@@ -23,8 +28,15 @@ export function useDeleteDomainMutation() {
       toast.success(`Removed ${domain.name}`);
       return true;
     } catch (e) {
-      reportErrors(e);
-      return false;
+      if (!removedMeanwhile(e)) {
+        reportErrors(e);
+        return false;
+      }
+      // What was asked for is done: the domain leaves the lists, and the dialog can close.
+      client.cache.evict({ id: client.cache.identify({ __typename: 'Domain', id: domain.id }) });
+      client.cache.gc();
+      toast.success(`${domain.name} was already removed.`);
+      return true;
     }
   };
   return { deleteDomain, loading };
