@@ -4,6 +4,7 @@ import { MailRelayQuery } from '../../app/mail-relay';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { TeamPageQuery } from './documents';
 import { InviteMemberMutation } from './hooks/useInviteMemberMutation';
+import { RemoveMemberMutation } from './hooks/useRemoveMemberMutation';
 import { RenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutation';
 import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { UpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
@@ -227,6 +228,45 @@ describe('TeamPage', () => {
     await screen.findByRole('table', { name: 'Members' });
     await user.click(screen.getByRole('button', { name: 'Revoke invitation for old@example.com' }));
     expect(await screen.findByText('No pending invitations.')).toBeTruthy();
+  });
+
+  it('drops an invitation revoked or accepted meanwhile, instead of an error over a row still there', async () => {
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        { request: { query: RevokeInvitationMutation, variables: { id: 'i1' } }, result: { errors: [gqlError('Invitation not found.', 'NOT_FOUND')] } },
+        teamMock(true, []),
+      ],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await user.click(screen.getByRole('button', { name: 'Revoke invitation for old@example.com' }));
+    expect(await screen.findByText('The invitation for old@example.com was already revoked or accepted.')).toBeTruthy();
+    expect(await screen.findByText('No pending invitations.')).toBeTruthy();
+    expect(screen.queryByText('Invitation not found.')).toBeNull();
+  });
+
+  it('closes the confirmation and drops a member who left or was removed meanwhile', async () => {
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        { request: { query: RemoveMemberMutation, variables: { id: 'm2' } }, result: { errors: [gqlError('Member not found.', 'NOT_FOUND')] } },
+        (() => {
+          const mock = teamMock(true);
+          const team = mock.result.data.team;
+          return { ...mock, result: { data: { team: { ...team, members: team.members.filter((m) => m.id !== 'm2') } } } };
+        })(),
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Members' });
+    await user.click(within(table).getByRole('button', { name: 'More options for bob@example.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Remove from team' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove member' });
+    await user.click(within(dialog).getByRole('button', { name: 'Remove member' }));
+    expect(await screen.findByText('bob@example.com was no longer in the team.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(table).queryByText('bob@example.com')).toBeNull();
   });
 
   it('Copy link issues a new link for a pending invitation, copies it and says so', async () => {

@@ -1,7 +1,9 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { TeamPageQuery } from '../documents';
 
 export const RemoveMemberMutation = graphql(`
   mutation RemoveMember($id: ID!) {
@@ -10,6 +12,7 @@ export const RemoveMemberMutation = graphql(`
 `);
 
 export function useRemoveMemberMutation() {
+  const client = useApolloClient();
   const [mutate, { loading }] = useMutation(RemoveMemberMutation, {
     update(cache, { data }) {
       if (!data) return;
@@ -23,8 +26,17 @@ export function useRemoveMemberMutation() {
       toast.success(`Removed ${member.user.email} from the team`);
       return true;
     } catch (e) {
-      reportErrors(e);
-      return false;
+      if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
+        reportErrors(e);
+        return false;
+      }
+      // Gone meanwhile (another tab, another admin, or it left): what was asked is done. The team is
+      // asked for again, so that the page shows it as it is now.
+      client.cache.evict({ id: client.cache.identify({ __typename: 'Member', id: member.id }) });
+      client.cache.gc();
+      toast.success(`${member.user.email} was no longer in the team.`);
+      await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
+      return true;
     }
   };
   return { removeMember, loading };

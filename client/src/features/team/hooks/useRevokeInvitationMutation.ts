@@ -1,7 +1,9 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { TeamPageQuery } from '../documents';
 
 export const RevokeInvitationMutation = graphql(`
   mutation RevokeInvitation($id: ID!) {
@@ -10,6 +12,7 @@ export const RevokeInvitationMutation = graphql(`
 `);
 
 export function useRevokeInvitationMutation() {
+  const client = useApolloClient();
   const [mutate, { loading }] = useMutation(RevokeInvitationMutation, {
     update(cache, { data }) {
       if (!data) return;
@@ -23,8 +26,17 @@ export function useRevokeInvitationMutation() {
       toast.success(`Revoked the invitation for ${invitation.email}`);
       return true;
     } catch (e) {
-      reportErrors(e);
-      return false;
+      if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
+        reportErrors(e);
+        return false;
+      }
+      // Gone meanwhile (another tab, another admin, or accepted): what was asked is done. The team is
+      // asked for again, so that the page shows it as it is now.
+      client.cache.evict({ id: client.cache.identify({ __typename: 'Invitation', id: invitation.id }) });
+      client.cache.gc();
+      toast.success(`The invitation for ${invitation.email} was already revoked or accepted.`);
+      await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
+      return true;
     }
   };
   return { revokeInvitation, loading };
