@@ -192,3 +192,30 @@ describe('an address that is no mailbox is refused at sign-up and invitation, na
     }
   });
 });
+
+describe('searching emails typed composed or decomposed (as macOS pastes)', () => {
+  it('a search in either Unicode form finds a subject or recipient written in the other', async () => {
+    const acme = await setUpTeam(server, 'Forms');
+    const send = async (to: string, subject: string) => {
+      const res = await api(server, '/emails', {
+        method: 'POST',
+        token: acme.full.token,
+        body: JSON.stringify({ from: 'news@forms.com', to, subject, text: 'x' }),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body as { id: string }).id;
+    };
+    const composed = await send('plain@example.com', 'Pour José');
+    const decomposed = await send('ines@example.com', 'Pour Rene\u0301e');
+    const found = async (search: string) => {
+      const res = await api(server, `/emails?search=${encodeURIComponent(search)}`, { token: acme.full.token });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body as { data: { id: string }[] }).data.map((e) => e.id);
+    };
+    expect(await found('jose\u0301')).toEqual([composed]);
+    expect(await found('JOSÉ')).toEqual([composed]);
+    expect(await found('renée')).toEqual([decomposed]);
+    expect(await found('RENÉE')).toEqual([decomposed]);
+    expect(await found('Rene\u0301e')).toEqual([decomposed]);
+  });
+});

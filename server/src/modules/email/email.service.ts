@@ -6,7 +6,7 @@ import { sha256Hex } from '../../lib/crypto.js';
 import { dateRangeWhere } from '../../lib/date-range.js';
 import { checkFilterId, isUuid } from '../../lib/ids.js';
 import { caseSearchRegex } from '../../lib/case-search.js';
-import { beyond, searchPattern } from '../../lib/sql.js';
+import { beyond, escapeLike, SEARCH_MAX, searchPattern } from '../../lib/sql.js';
 import type { VerifiedKey } from '../api-key/api-key.verifier.js';
 import type { ApiKeyActor } from '../auth/actor.js';
 import { Domain, DomainStatus } from '../domain/domain.entity.js';
@@ -311,15 +311,19 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   }
   checkFilterId('apiKeyId', filter.apiKeyId);
   if (filter.apiKeyId) where.apiKeyId = filter.apiKeyId;
-  const pattern = searchPattern(filter.search);
   // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex):
-  // ÉLODIE found no email to élodie@ nor the subject 'Élodie'. Either is a filter on the rows of a
-  // window (listEmails), as no index serves a search: the plan stays the same.
-  const regex = caseSearchRegex(filter.search);
-  if (pattern) {
-    const match = () => (regex ? { $re: regex } : { $ilike: pattern });
-    // The recipients are a JSON array: searched as its text.
-    where.$or = [{ subject: match() }, { from: match() }, { [raw((alias) => `${alias}."to"::text`)]: match() }];
+  // ÉLODIE found no email to élodie@ nor the subject 'Élodie'. And in either Unicode form, composed
+  // or decomposed (as macOS pastes), as emails are stored as sent: `jose\u0301` found no 'José'. Either
+  // is a filter on the rows of a window (listEmails), as no index serves a search: the plan stays the same.
+  const search = searchPattern(filter.search) ? (filter.search as string).trim() : undefined;
+  if (search) {
+    const forms = [...new Set([search, search.normalize('NFC'), search.normalize('NFD')])].filter((f) => f.length <= SEARCH_MAX);
+    where.$or = forms.flatMap((form) => {
+      const regex = caseSearchRegex(form);
+      const match = () => (regex ? { $re: regex } : { $ilike: `%${escapeLike(form)}%` });
+      // The recipients are a JSON array: searched as its text.
+      return [{ subject: match() }, { from: match() }, { [raw((alias) => `${alias}."to"::text`)]: match() }];
+    });
   }
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
