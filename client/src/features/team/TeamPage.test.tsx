@@ -230,6 +230,32 @@ describe('TeamPage', () => {
     expect(await screen.findByText('No pending invitations.')).toBeTruthy();
   });
 
+  it('closes the role confirmation and drops a member who left or was removed meanwhile', async () => {
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        {
+          request: { query: UpdateMemberRoleMutation, variables: { id: 'm2', role: 'ADMIN' } },
+          result: { errors: [gqlError('Member not found.', 'NOT_FOUND')] },
+        },
+        (() => {
+          const mock = teamMock(true);
+          const team = mock.result.data.team;
+          return { ...mock, result: { data: { team: { ...team, members: team.members.filter((m) => m.id !== 'm2') } } } };
+        })(),
+      ],
+    });
+    const table = await screen.findByRole('table', { name: 'Members' });
+    await user.click(within(table).getByRole('button', { name: 'More options for bob@example.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Change role to admin' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Change role to admin?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Change role to admin' }));
+    expect(await screen.findByText('bob@example.com is no longer in the team: no role was changed.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(table).queryByText('bob@example.com')).toBeNull();
+  });
+
   it('drops an invitation revoked or accepted meanwhile, instead of an error over a row still there', async () => {
     const { user } = renderWithProviders(<TeamPage />, {
       user: adminUser,
