@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { createCache } from '../../app/apollo';
-import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { DomainDetailPage } from './DomainDetailPage';
 import { DomainDetailQuery, SendingPolicyQuery } from './documents';
 import { VerifyDomainMutation } from './hooks/useVerifyDomainMutation';
@@ -58,6 +58,19 @@ describe('DomainDetailPage', () => {
     expect(await screen.findByText('Copied to clipboard')).toBeTruthy();
     expect(await navigator.clipboard.readText()).toBe(DKIM);
     expect((await screen.findByRole('note')).textContent).toContain('sends only from verified domains');
+  });
+
+  it('says the domain is gone when Verify finds it removed meanwhile, instead of keeping its records on screen', async () => {
+    const { user } = renderDetail([
+      detailMock(domain('not_started', 'not_started')),
+      policyMock(false),
+      { request: { query: VerifyDomainMutation, variables: { id: 'd1' } }, result: { errors: [gqlError('Domain not found.', 'NOT_FOUND')] } },
+      detailMock(null),
+    ]);
+    await screen.findByRole('table', { name: 'DNS records' });
+    await user.click(screen.getByRole('button', { name: 'Verify DNS records' }));
+    expect(await screen.findByText('Domain not found')).toBeTruthy();
+    expect(screen.queryByRole('table', { name: 'DNS records' })).toBeNull();
   });
 
   it('verifies on request and shows what each record was found to be', async () => {

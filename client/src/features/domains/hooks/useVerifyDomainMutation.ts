@@ -1,7 +1,9 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { DomainDetailQuery, DomainsPageQuery } from '../documents';
 
 export const VerifyDomainMutation = graphql(`
   mutation VerifyDomain($id: ID!) {
@@ -20,6 +22,7 @@ const OUTCOME: Record<string, string> = {
 
 /** Checks the records now; the domain comes back whole, so every view of it updates. */
 export function useVerifyDomainMutation() {
+  const client = useApolloClient();
   const [mutate, { loading }] = useMutation(VerifyDomainMutation);
   const verifyDomain = async (id: string): Promise<boolean> => {
     try {
@@ -32,6 +35,10 @@ export function useVerifyDomainMutation() {
       return true;
     } catch (e) {
       reportErrors(e);
+      // Removed meanwhile (another tab, another admin): its page says so, rather than records of nothing.
+      if (CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND')) {
+        await client.refetchQueries({ include: [DomainDetailQuery, DomainsPageQuery] }).catch(() => undefined);
+      }
       return false;
     }
   };
