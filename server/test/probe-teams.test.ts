@@ -219,3 +219,31 @@ describe('searching emails typed composed or decomposed (as macOS pastes)', () =
     expect(await found('Rene\u0301e')).toEqual([decomposed]);
   });
 });
+
+describe('a password typed composed or decomposed (NIST SP 800-63B: normalised before it is hashed)', () => {
+  it('signs in with either form, and accepting an invitation or changing the password checks it the same way', async () => {
+    const composed = 'Grüße aus Köln 2026';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const client = server.client();
+    const email = `nfc-${Date.now()}@example.com`;
+    const up = await client.gql(SIGN_UP, { input: { email, password: decomposed, teamName: 'Köln' } });
+    expect(up.errors).toBeUndefined();
+    for (const password of [composed, decomposed]) {
+      const res = await server.client().gql(SIGN_IN, { input: { email, password } });
+      expect(res.errors, password === composed ? 'composed' : 'decomposed').toBeUndefined();
+    }
+    // The same password in the other form is not a new one.
+    const same = await client.gql(`mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`, {
+      input: { currentPassword: composed, newPassword: decomposed },
+    });
+    expect(code(same)).toBe('BAD_USER_INPUT');
+    expect(same.errors![0].extensions).toMatchObject({ field: 'newPassword' });
+    // An invitation joins the existing account with its password in the other form.
+    const other = await signUpAdmin(server, 'Other Köln');
+    const sent = await other.client.gql(INVITE, { input: { email, role: 'MEMBER' } });
+    const joined = await server.client().gql(ACCEPT, { input: { token: sent.data!.inviteMember.token, password: composed } });
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data!.acceptInvitation.id).toBe(up.data!.signUp.id);
+  });
+});

@@ -47,7 +47,8 @@ export async function changePassword(
   const verified = await verifyCredentials(em, user.email, input.currentPassword);
   if (!verified) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
   await services.signInThrottle.succeeded(user.email, ip);
-  if (input.newPassword === input.currentPassword) throw badInput('newPassword', SAME_PASSWORD);
+  // In either Unicode form: the same password (hashPassword keeps it in NFC).
+  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) throw badInput('newPassword', SAME_PASSWORD);
   const passwordHash = await hashPassword(input.newPassword);
   return em.transactional(async (tx) => {
     // The row lock orders this against sign-ins (FOR SHARE, assertPasswordUnchanged) and other

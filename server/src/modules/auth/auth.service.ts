@@ -25,7 +25,18 @@ export async function signUpAllowed(em: EntityManager, services: Services): Prom
 
 // argon2id with OWASP's recommended memory cost: memory-hard, tens of milliseconds here.
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
-export const hashPassword = (password: string) => hash(password, ARGON2);
+/**
+ * Hashed in Unicode NFC (NIST SP 800-63B 5.1.1.2 asks for a normalised form): `Grüße` set
+ * decomposed (pasted on macOS) was a wrong password typed composed, and the other way round.
+ */
+export const hashPassword = (password: string) => hash(password.normalize('NFC'), ARGON2);
+
+/** A password against its hash: in NFC, or as typed for a hash made before passwords were normalised. */
+async function passwordMatches(passwordHash: string, password: string): Promise<boolean> {
+  const nfc = password.normalize('NFC');
+  if (await verify(passwordHash, nfc).catch(() => false)) return true;
+  return nfc !== password && (await verify(passwordHash, password).catch(() => false));
+}
 // Verified against when the email is unknown, so both failures take the same time.
 let dummyHash: Promise<string> | undefined;
 
@@ -97,10 +108,10 @@ export async function verifyCredentials(em: EntityManager, email: string, passwo
   const user = await findAccount(em, email);
   if (!user) {
     dummyHash ??= hashPassword('not-a-real-password');
-    await verify(await dummyHash, password).catch(() => false);
+    await passwordMatches(await dummyHash, password);
     return null;
   }
-  return (await verify(user.passwordHash, password).catch(() => false)) ? user : null;
+  return (await passwordMatches(user.passwordHash, password)) ? user : null;
 }
 
 export async function signIn(
