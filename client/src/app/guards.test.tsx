@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { DomainsPageQuery } from '../features/domains/documents';
 import { adminUser, renderWithProviders, thresholds } from '../test/render';
@@ -29,7 +29,8 @@ describe('routing', () => {
   it('sends a signed-out visitor to sign in', { timeout: 30_000 }, async () => {
     renderWithProviders(<AppRoutes />, { route: '/domains', mocks: [thresholdsMock, session(null)] });
     expect(await screen.findByRole('heading', { name: 'Sign in to Keyring' }, LOAD)).toBeTruthy();
-    expect(document.title).toBe('Sign in · Keyring');
+    // The title is set by an effect just after the heading renders.
+    await waitFor(() => expect(document.title).toBe('Sign in · Keyring'), LOAD);
     // A plain visit: no session ended here.
     expect(screen.queryByText(/Your session has ended/)).toBeNull();
   });
