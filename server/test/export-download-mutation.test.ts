@@ -632,32 +632,43 @@ describe('a client that stops reading', () => {
   });
 
   it('is not cut while it keeps reading, however slowly: only a write waited for longer than the limit counts', { timeout: 60_000 }, async () => {
-    const h = await serve({ slots: 1, stallSeconds: 2 });
+    const h = await serve({ slots: 1, stallSeconds: 3 });
     const mb = Buffer.alloc(1 << 20, 0x46);
     const big = await makeExport({ chunks: Array.from({ length: 32 }, () => mb) });
-    // A client on a bare socket that takes what has come for 100 ms, then nothing for 600 ms,
-    // until the whole answer came: longer than the limit in all, never that long without reading.
+    // A client on a bare socket that reads nothing for 500 ms, then reads on until it has taken
+    // one more chunk's worth (1 MB), and so on to the end: longer than the limit in all, and each
+    // of the server's writes taken well within it, however loaded the machine.
     const { hostname, port, pathname } = new URL(h.url(big.id));
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
     socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nCookie: ${admin.cookie}\r\nConnection: close\r\n\r\n`);
     const parts: Buffer[] = [];
-    socket.on('data', (d: Buffer) => parts.push(d));
-    const ended = new Promise<boolean>((resolve) => socket.on('close', () => resolve(true)));
+    let received = 0;
+    let closed = false;
+    socket.on('data', (d: Buffer) => {
+      parts.push(d);
+      received += d.length;
+    });
+    const ended = new Promise<void>((resolve) =>
+      socket.on('close', () => {
+        closed = true;
+        resolve();
+      }),
+    );
     const started = performance.now();
     socket.pause();
-    while (!socket.destroyed && !socket.readableEnded) {
-      await new Promise((r) => setTimeout(r, 600));
+    while (!closed) {
+      await new Promise((r) => setTimeout(r, 500));
+      const target = received + (1 << 20);
       socket.resume();
-      await new Promise((r) => setTimeout(r, 100));
+      while (!closed && received < target) await new Promise((r) => setTimeout(r, 5));
       socket.pause();
     }
-    socket.resume();
     await ended;
     const answer = Buffer.concat(parts);
     const body = answer.subarray(answer.indexOf('\r\n\r\n') + 4);
     expect(answer.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
-    expect(ms(started)).toBeGreaterThan(2000);
+    expect(ms(started)).toBeGreaterThan(3000);
     expect(body.equals(big.bytes)).toBe(true);
     expect(h.logs).toEqual([]);
   });
