@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { pubSub } from '../src/graphql/pubsub.js';
-import { republishFollowedExports } from '../src/modules/export/export.resolver.js';
 import { insertProcessingExport, signUpAdmin, startTestServer, type TestServer, waitFor } from './harness.js';
+import { stillFollowed } from './followed.js';
 
 /*
  * Defects found by a second hostile review of the GraphQL API (POST /graphql and the graphql-ws
@@ -36,20 +35,6 @@ async function socket(cookie: string) {
     /** The first message of subscription `id`. */
     answer: (id: string) => waitFor(() => messages.find((m) => m.id === id), 5_000, `an answer to ${id}`),
   };
-}
-
-/**
- * Whether this instance still follows an export: republishFollowedExports would publish its id.
- * Nothing is published (that would wake the subscription and end the wait being looked at).
- */
-function stillFollowed(id: string): boolean {
-  const spy = vi.spyOn(pubSub, 'publish').mockImplementation(() => undefined);
-  try {
-    republishFollowedExports();
-    return spy.mock.calls.some((call) => call[1] === id);
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 describe('a subscription sent over HTTP', () => {

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import net, { type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pubSub } from '../src/graphql/pubsub.js';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/websocket.js';
-import { republishFollowedExports } from '../src/modules/export/export.resolver.js';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { insertProcessingExport, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+import { stillFollowed } from './followed.js';
 import { createKey } from './rest-harness.js';
 
 /*
@@ -238,17 +237,6 @@ describe('WebSocket in production', () => {
     }
   });
 });
-
-/** Whether this instance still follows an export (republishFollowedExports would wake it); nothing is published. */
-function stillFollowed(id: string): boolean {
-  const spy = vi.spyOn(pubSub, 'publish').mockImplementation(() => undefined);
-  try {
-    republishFollowedExports();
-    return spy.mock.calls.some((call) => call[1] === id);
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('WebSocket: one subscription id subscribed, completed and subscribed again before it is set up', () => {
   it(`runs no more than ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions, and none once the socket is closed (each reuse left one running that nothing could end)`, async () => {
