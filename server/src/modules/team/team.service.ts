@@ -6,7 +6,15 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor, UserActor } from '../auth/actor.js';
-import { createSession, findAccount, hashPassword, INVALID_CREDENTIALS, type SignedIn, verifyCredentials } from '../auth/auth.service.js';
+import {
+  assertPasswordUnchanged,
+  createSession,
+  findAccount,
+  hashPassword,
+  INVALID_CREDENTIALS,
+  type SignedIn,
+  verifyCredentials,
+} from '../auth/auth.service.js';
 import { Session } from '../auth/session.entity.js';
 import { memberRole, userActor } from '../auth/session.js';
 import { accountEmail, canonicalEmail, checkPassword, emailKey, emailSpellings } from '../auth/validation.js';
@@ -50,8 +58,11 @@ export async function inviteMember(
     await lockTeam(tx, actor.teamId);
     await assertStillAdmin(tx, actor);
     await assertNotMember(tx, actor.teamId, email);
-    // A new invitation replaces any pending one for the same address.
-    await tx.nativeDelete(Invitation, { team: actor.teamId, email: { $in: emailSpellings(email) }, acceptedAt: null });
+    // A new invitation replaces any pending one for the same address; the trail says where it went.
+    const replaced = await tx.find(Invitation, { team: actor.teamId, email: { $in: emailSpellings(email) }, acceptedAt: null });
+    if (replaced.length) await tx.nativeDelete(Invitation, { id: { $in: replaced.map((r) => r.id) } });
+    for (const r of replaced)
+      recordAudit(tx, actor, 'member.invitation_revoked', r.id, { email: r.email, role: r.role, reason: 'replaced by a new invitation' });
     const inv = new Invitation(
       tx.getReference(Team, actor.teamId),
       email,
@@ -134,6 +145,10 @@ export async function acceptInvitation(
     if (!user) {
       user = new User(canonicalEmail(invitation.email), passwordHash as string);
       tx.persist(user);
+    } else {
+      // The password checked above is still the account's (as at sign-in): one changed meanwhile
+      // ended every other session, and this one, made with the old password, outlived the change.
+      await assertPasswordUnchanged(tx, user);
     }
     const team = tx.getReference(Team, invitation.team.id);
     let membership = await tx.findOne(Membership, { team, user });
