@@ -119,3 +119,46 @@ describe('accepting an invitation with an existing account while its password is
     expect((await server.client().gql(SIGN_IN, { input: { email: own.email, password: PASSWORD } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('an account slowed by the sign-in backoff (guesses from many addresses)', () => {
+  type Answer = { ok: boolean; code?: string; retryAfter?: number };
+  async function signInFrom(address: string, email: string, password: string): Promise<Answer> {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      // From loopback, X-Forwarded-For is the client's address (trust proxy): documentation ranges only.
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }),
+    });
+    const body = (await res.json()) as { errors?: { extensions?: { code?: string; retryAfter?: number } }[] };
+    const e = body.errors?.[0];
+    return { ok: !body.errors, code: e?.extensions?.code, retryAfter: e?.extensions?.retryAfter };
+  }
+
+  it('a try refused by the backoff costs nothing else: the owner clicking Sign in during it is not held off for 15 minutes', async () => {
+    const { email } = await signUpAdmin(server, 'Slowed');
+    // A botnet's ten failures from addresses the account never signed in from: the backoff starts.
+    for (let i = 0; i < 10; i++) expect((await signInFrom(`198.51.100.${10 + i}`, email, `guess ${i}`)).code).toBe('UNAUTHENTICATED');
+    // More guesses, each waiting out the backoff, until it holds for more than 3 s.
+    let slowed: Answer | undefined;
+    for (let i = 0; i < 20 && !slowed; i++) {
+      const r = await signInFrom(`198.51.100.${40 + i}`, email, `late guess ${i}`);
+      if (r.code !== 'RATE_LIMITED') continue;
+      if ((r.retryAfter ?? 0) >= 4) slowed = r;
+      else await new Promise((w) => setTimeout(w, (r.retryAfter ?? 1) * 1000));
+    }
+    expect(slowed).toBeDefined();
+    // The owner, from a new address, tries again and again while it holds: each is asked to wait the backoff.
+    const owner = '203.0.113.77';
+    for (let i = 0; i < 11; i++) {
+      const r = await signInFrom(owner, email, PASSWORD);
+      expect(r.code, `try ${i}`).toBe('RATE_LIMITED');
+      expect(r.retryAfter, `try ${i}`).toBeLessThanOrEqual(60);
+    }
+    // Once it is over, the owner signs in (these tries had held that address off the account for 15 minutes).
+    const wait = (await signInFrom(owner, email, PASSWORD)).retryAfter ?? 0;
+    expect(wait).toBeLessThanOrEqual(60);
+    await new Promise((w) => setTimeout(w, wait * 1000 + 200));
+    const signedIn = await signInFrom(owner, email, PASSWORD);
+    expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
+  }, 60_000);
+});

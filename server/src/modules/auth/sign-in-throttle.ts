@@ -101,7 +101,13 @@ export function createSignInThrottle(orm: MikroORM) {
       );
       if (spent > 0) {
         const delay = Math.min(2 ** (spent - 1), SIGN_IN_MAX_BACKOFF_SECONDS);
-        await backoff.consume(account(email), 1, { customDuration: delay }).catch(refuse);
+        await backoff.consume(account(email), 1, { customDuration: delay }).catch(async (reason: unknown) => {
+          // Refused here, no password is checked: the points taken above go back. Kept, an owner
+          // clicking Sign in during a stranger's backoff spent their address's budget for the
+          // account, and was held off it for 15 minutes by tries that checked nothing.
+          await Promise.all([byAccountAddress.reward(key, 1), byAddress.reward(addressKey(ip), 1), byAccount.reward(account(email), 1)]);
+          refuse(reason);
+        });
       }
     },
     async succeeded(email: string, ip: string): Promise<void> {
