@@ -1,18 +1,33 @@
-import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, getNullableType, isListType } from 'graphql';
+import {
+  astFromValue,
+  type DocumentNode,
+  type FieldNode,
+  GraphQLError,
+  type GraphQLInputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isListType,
+  Kind,
+  typeFromAST,
+  valueFromASTUntyped,
+} from 'graphql';
 import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /**
  * The most a query may cost, counted by graphql-query-complexity before it runs: 1 per field,
  * and a list field's selection once per item it may return — `first` (or the default page of 50)
  * for connections, a field's own `complexity` where it knows better (apiKeys: its cap; usage: its
- * days), ASSUMED_LIST_SIZE for other lists. Five aliases of `apiKeys { usage(days: 366) }` over
+ * days; a domain's records: 3), ASSUMED_LIST_SIZE for other lists — and for a team's domains,
+ * counted again at their real number once they are read (checkListCost). Five aliases of `apiKeys { usage(days: 366) }` over
  * 500 keys once ran 7 s and returned 15 MB; they now cost 2,750,005 and are refused unrun. The
  * dashboard's costliest query (the API keys page at 500 keys) costs about 7,000.
  */
 export const MAX_QUERY_COST = 10_000;
 /** What a `first` left out means (graphql/connection.ts checkFirst). */
 export const DEFAULT_PAGE = 50;
-/** Lists without paging (a team's domains, members) are counted as this many items. */
+/** Lists without paging (a team's domains, members) are counted as this many items before they run. */
 export const ASSUMED_LIST_SIZE = 10;
 
 /** A list's selection once per item: `first` where the field takes it; ASSUMED_LIST_SIZE for other lists. */
@@ -47,11 +62,63 @@ export function costError(
   } catch {
     return null;
   }
-  if (cost <= MAX_QUERY_COST) return null;
-  return new GraphQLError(
+  return cost <= MAX_QUERY_COST ? null : tooCostly(cost);
+}
+
+const tooCostly = (cost: number) =>
+  new GraphQLError(
     `Query is too costly: ${cost.toLocaleString('en-US')} exceeds the limit of ${MAX_QUERY_COST.toLocaleString('en-US')}. A list's selection counts once per item: ask for fewer (first, days) or fewer fields.`,
     { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost: MAX_QUERY_COST, http: { status: 400 } } },
   );
+
+/** The real sizes of the lists a request has resolved so far (see checkListCost), by the field that asked. */
+const resolvedSizes = new WeakMap<object, Map<FieldNode, number>>();
+
+/**
+ * The cost check again once a list counted at ASSUMED_LIST_SIZE before running has its real size
+ * (a team's domains: 0 to 1,000): the operation recounted with every such list resolved so far at
+ * its size, and refused past MAX_QUERY_COST. Counted at 10, 13 aliases of `domains { records }`
+ * over 1,000 domains passed and answered megabytes; counted at 1,000 up front, one `domains {
+ * records }` was refused to a team with two domains. The field is non-null, so the whole answer
+ * is this error: no data is sent.
+ */
+export function checkListCost(ctx: object, info: GraphQLResolveInfo, size: number): void {
+  const sizes = resolvedSizes.get(ctx) ?? new Map<FieldNode, number>();
+  resolvedSizes.set(ctx, sizes);
+  for (const node of info.fieldNodes) sizes.set(node, size);
+  const sized: ComplexityEstimator = ({ node, childComplexity }) => {
+    const n = sizes.get(node);
+    return n === undefined ? undefined : 1 + n * childComplexity;
+  };
+  const cost = getComplexity({
+    schema: info.schema,
+    query: { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] },
+    variables: inputsOf(info),
+    estimators: [sized, ...estimators],
+  });
+  if (cost > MAX_QUERY_COST) throw tooCostly(cost);
+}
+
+/**
+ * The request's variables as a client sends them, from the values they were coerced to (an enum's
+ * name for its value, a date's text for the Date), which getComplexity coerces again.
+ */
+function inputsOf(info: GraphQLResolveInfo): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const definition of info.operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!(name in info.variableValues)) continue;
+    const value = info.variableValues[name];
+    const type = typeFromAST(info.schema, definition.type) as GraphQLInputType | undefined;
+    let ast: ReturnType<typeof astFromValue> = null;
+    try {
+      ast = type ? astFromValue(value, type) : null;
+    } catch {
+      // A JSON scalar's object has no literal: it coerces again as it is.
+    }
+    inputs[name] = ast ? valueFromASTUntyped(ast) : value;
+  }
+  return inputs;
 }
 
 /** type-graphql `complexity` for a list capped at `max` items, `first` of them when given. */

@@ -1,11 +1,16 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { cappedList, checkListCost } from '../../graphql/cost.js';
 import { isUuid } from '../../lib/ids.js';
 import { requireManager, requireReader } from '../auth/actor.js';
 import { Domain } from './domain.entity.js';
 import { DomainFilter } from './domain.filter.js';
 import { domainRecords } from './domain.records.js';
 import { createDomain, deleteDomain, findDomain, listDomains, sendingPolicy, verifyDomain } from './domain.service.js';
+
+/** A domain's records: the return-path MX and SPF, and DKIM (domain.records.ts expectedRecords). */
+const RECORDS_PER_DOMAIN = 3;
 
 @ObjectType({ description: 'A DNS record to publish for a domain, and what the last check found' })
 class DomainRecord {
@@ -41,14 +46,18 @@ export { DomainFilter };
 @Resolver(() => Domain)
 export class DomainResolver {
   @Query(() => [Domain], { description: "The team's domains, newest first" })
-  domains(
+  async domains(
     @Arg('filter', () => DomainFilter, { nullable: true, description: 'Only the domains that match; all when omitted' }) filter:
       | DomainFilter
       | null
       | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Domain[]> {
-    return listDomains(ctx.em, requireReader(ctx.actor).teamId, filter);
+    const domains = await listDomains(ctx.em, requireReader(ctx.actor).teamId, filter);
+    // Up to 1,000 (MAX_DOMAINS_PER_TEAM): counted at their number, now that it is known.
+    checkListCost(ctx, info, domains.length);
+    return domains;
   }
 
   @Mutation(() => Domain, { description: 'Adds a domain to send from. Admins and full-access keys' })
@@ -76,7 +85,10 @@ export class DomainResolver {
     return verifyDomain(ctx.em, ctx.services.config, requireManager(ctx.actor), id);
   }
 
-  @FieldResolver(() => [DomainRecord], { description: 'The DNS records to publish (SPF and DKIM), with what the last check found' })
+  @FieldResolver(() => [DomainRecord], {
+    description: 'The DNS records to publish (SPF and DKIM), with what the last check found',
+    complexity: cappedList(RECORDS_PER_DOMAIN),
+  })
   records(@Root() domain: Domain, @Ctx() ctx: Context): DomainRecord[] {
     return domainRecords(domain, ctx.services.config);
   }
