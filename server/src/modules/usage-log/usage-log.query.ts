@@ -27,8 +27,11 @@ export function errorOf(statusCode: number, body: unknown): { name: string | nul
   return { name: text(b.name, first?.extensions?.code), message: text(b.message, first?.message) };
 }
 
-/** Whether an endpoint filter is well formed: a path of at most 300 characters. */
-export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/\s/.test(v);
+/**
+ * Whether an endpoint filter is well formed: a path of at most 300 characters. A space is one:
+ * a GraphQL operation's endpoint is "/graphql Name", and a path may be written decoded.
+ */
+export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 300 && !/[^\S ]/.test(v);
 
 /**
  * An endpoint's first segment ('emails' for /emails/batch, 'graphql' for "/graphql Name"), as
@@ -37,10 +40,29 @@ export const isEndpointFilter = (v: string) => v.startsWith('/') && v.length <= 
  */
 const ROUTE = `split_part(split_part(endpoint, ' ', 1), '/', 2)`;
 
-/** What an endpoint filter matches: the path itself (no trailing slash), anything below it, and for /graphql each operation ("/graphql Name"). */
-export function endpointMatch(endpoint: string): { path: string; root: string; below: [string, string] } {
-  const path = endpoint.replace(/\/+$/, '') || '/';
-  return { path, root: path.split(' ')[0].split('/')[1] ?? '', below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`] };
+/**
+ * A path as HTTP clients send it, and so as its log keeps it: what the WHATWG URL's path
+ * percent-encode set encodes (fetch, the resend SDK), in UTF-8; a `%` stays, so a path written
+ * encoded is unchanged. Written as a person reads it, /contacts/josé@example.com found nothing,
+ * its requests logged as /contacts/jos%C3%A9@example.com.
+ */
+const asSent = (path: string) =>
+  path.replace(/[^\x21-\x7e]|["#<>?`{}]/gu, (c) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+
+export type EndpointMatch = { path: string; root: string; below: [string, string] };
+
+/**
+ * What an endpoint filter matches: the path itself (no trailing slash), anything below it, and for
+ * /graphql each operation ("/graphql Name"); the path as written and as clients send it (asSent),
+ * one match when they are the same.
+ */
+export function endpointMatch(endpoint: string): EndpointMatch[] {
+  const written = endpoint.replace(/\/+$/, '') || '/';
+  return [...new Set([written, asSent(written)])].map((path) => ({
+    path,
+    root: path.split(' ')[0].split('/')[1] ?? '',
+    below: [`${escapeLike(path)}/%`, `${escapeLike(path)} %`],
+  }));
 }
 
 /** Puts a value into SQL: a bind parameter for a query, a quoted literal for a COPY (which takes none). */
@@ -99,13 +121,16 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
   if (f.endpoint && !isEndpointFilter(f.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
   const endpoint = f.endpoint ? endpointMatch(f.endpoint) : null;
   // `/` is every path, and so no condition: it matched no log (none is made to the root itself).
-  if (endpoint && endpoint.path !== '/') {
-    const { path, root, below } = endpoint;
+  if (endpoint && endpoint[0].path !== '/') {
     // The first segment for the index, the exact match for the rows.
-    conditions.push(`${ROUTE} = ${bind(root, 'text')}`);
-    conditions.push(`(endpoint = ${bind(path, 'text')} or endpoint like ${bind(below[0], 'text')} or endpoint like ${bind(below[1], 'text')})`);
+    const roots = [...new Set(endpoint.map((e) => e.root))].map((root) => bind(root, 'text'));
+    conditions.push(roots.length === 1 ? `${ROUTE} = ${roots[0]}` : `${ROUTE} in (${roots.join(', ')})`);
+    const paths = endpoint.map(
+      ({ path, below }) => `endpoint = ${bind(path, 'text')} or endpoint like ${bind(below[0], 'text')} or endpoint like ${bind(below[1], 'text')}`,
+    );
+    conditions.push(`(${paths.join(' or ')})`);
     dimensions.endpoint = true;
-    dimensions.endpointRoot = path === `/${root}`;
+    dimensions.endpointRoot = endpoint.length === 1 && endpoint[0].path === `/${endpoint[0].root}`;
   }
   dateRangeWhere(f); // refuses a reversed range
   if (f.from) conditions.push(`created_at >= ${bind(f.from.toISOString(), 'timestamptz')}`);

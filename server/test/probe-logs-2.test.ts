@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './harness.js';
+import { api, setUpTeam, type Team } from './rest-harness.js';
+
+// What a reviewer who never saw the other tests tried against the request logs (second round).
+
+let server: TestServer;
+let acme: Team;
+
+const LIST = `query($f: UsageLogFilter, $n: Int, $a: String) {
+  usageLogs(filter: $f, first: $n, after: $a) { edges { cursor node { id method endpoint statusCode } } pageInfo { hasNextPage endCursor } searchedUntil }
+}`;
+
+type RestLog = { id: string; method: string; endpoint: string; response_status: number };
+
+beforeAll(async () => {
+  server = await startTestServer({ RATE_LIMIT_PER_SECOND: '0' });
+  acme = await setUpTeam(server, 'Acme');
+}, 60_000);
+afterAll(() => server?.stop());
+
+/** The endpoints GET /logs lists for a query (the team's full-access key). */
+async function restEndpoints(query: string): Promise<string[]> {
+  const res = await api(server, `/logs?limit=100&${query}`, { token: acme.full.token });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (res.body as { data: RestLog[] }).data.map((l) => `${l.method} ${l.endpoint}`);
+}
+
+/** The endpoints usageLogs lists for a filter. */
+async function graphqlEndpoints(f: Record<string, unknown>): Promise<string[]> {
+  const res = await acme.admin.gql(LIST, { f, n: 100 });
+  expect(res.errors, JSON.stringify(f)).toBeUndefined();
+  return res.data!.usageLogs.edges.map((e: { node: { method: string; endpoint: string } }) => `${e.node.method} ${e.node.endpoint}`);
+}
+
+describe('the endpoint filter, with the path as a person writes it', () => {
+  it('finds the requests made to a path with letters outside ASCII or a space, which clients send percent-encoded', async () => {
+    // fetch (as the resend SDK) percent-encodes what a path cannot hold: the log keeps the path as sent.
+    for (const email of ['josé@example.com', 'ann lee@example.com']) {
+      const res = await api(server, `/contacts/${email}`, { token: acme.full.token });
+      expect(res.status).toBe(404);
+    }
+    await server.app.services.usageRecorder.flush();
+    expect(await restEndpoints('endpoint=/contacts')).toEqual(['GET /contacts/ann%20lee@example.com', 'GET /contacts/jos%C3%A9@example.com']);
+    // The address as written finds its request, on GET /logs (its query parameter decoded) and usageLogs.
+    for (const [email, sent] of [
+      ['josé@example.com', 'jos%C3%A9@example.com'],
+      ['ann lee@example.com', 'ann%20lee@example.com'],
+    ]) {
+      expect(await restEndpoints(`endpoint=${encodeURIComponent(`/contacts/${email}`)}`), email).toEqual([`GET /contacts/${sent}`]);
+      expect(await graphqlEndpoints({ endpoint: `/contacts/${email}` }), email).toEqual([`GET /contacts/${sent}`]);
+      // And so does the path as the log shows it.
+      expect(await graphqlEndpoints({ endpoint: `/contacts/${sent}` }), sent).toEqual([`GET /contacts/${sent}`]);
+    }
+    // Another address is not it.
+    expect(await graphqlEndpoints({ endpoint: '/contacts/jose@example.com' })).toEqual([]);
+  });
+
+  it('finds one GraphQL operation by the endpoint its log shows ("/graphql Name"), which was refused as bad input', async () => {
+    for (const query of ['query Domains { domains { id } }', 'query Keys { apiKeys { id } }', 'query KeysAndMore { apiKeys { id } }']) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${acme.full.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await server.app.services.usageRecorder.flush();
+    expect(await graphqlEndpoints({ endpoint: '/graphql' })).toEqual(['POST /graphql KeysAndMore', 'POST /graphql Keys', 'POST /graphql Domains']);
+    expect(await graphqlEndpoints({ endpoint: '/graphql Keys' })).toEqual(['POST /graphql Keys']);
+    expect(await restEndpoints(`endpoint=${encodeURIComponent('/graphql Domains')}`)).toEqual(['POST /graphql Domains']);
+    // Still refused: what is no path, or holds a line break or a tab.
+    for (const endpoint of ['graphql Keys', '/graphql\nKeys', '/graphql\tKeys']) {
+      const res = await acme.admin.gql(LIST, { f: { endpoint }, n: 5 });
+      expect(res.errors?.[0].extensions, JSON.stringify(endpoint)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'endpoint' });
+    }
+  });
+});
