@@ -2,9 +2,17 @@ import pg from 'pg';
 import { DEFAULT_TIMEOUTS, pgOptions } from '../../db/connection.js';
 import { guardPool, type PoolOptions } from '../../db/pool.js';
 import { rateLimited } from '../../errors.js';
+import { TeamTurns } from './team-turns.js';
 
 /** Small exports written during requests at once per instance (more wait for a free pair of connections). */
 export const INLINE_EXPORT_SLOTS = 2;
+/**
+ * The small exports one team may write at once on an instance: half of INLINE_EXPORT_SLOTS
+ * (rounded up). With no share, one team's burst of small exports queued ahead of every other
+ * team's for the instance's connections: another team's one-row export waited 4.3 s behind 60 of
+ * them, and until EXPORT_CONNECTION_WAIT_MS then RATE_LIMITED behind exports stuck on a lock.
+ */
+export const INLINE_TEAM_SHARE = Math.ceil(INLINE_EXPORT_SLOTS / 2);
 /**
  * How long a small export still being written when the instance stops taking requests may go on
  * before its statements are cancelled (its request is then answered 503). One that is not stuck
@@ -96,6 +104,24 @@ export async function withExportConnections<T>(
     copy.release(failed);
     writer.release(failed);
   }
+}
+
+const inlineTurns = new WeakMap<ConnectionPair, TeamTurns>();
+
+/**
+ * One of the team's INLINE_TEAM_SHARE turns at the small exports' connections (`pools`), waited
+ * for, holding none, as long as a connection is (EXPORT_CONNECTION_WAIT_MS); the function returned
+ * gives it back.
+ */
+export async function inlineTeamTurn(pools: ConnectionPair, teamId: string): Promise<() => void> {
+  let turns = inlineTurns.get(pools);
+  if (!turns) {
+    turns = new TeamTurns();
+    inlineTurns.set(pools, turns);
+  }
+  const turn = await turns.take(teamId, INLINE_TEAM_SHARE, Date.now() + EXPORT_CONNECTION_WAIT_MS);
+  if (!turn) throw rateLimited(BUSY_RETRY_SECONDS, 'Your team already has small exports being written on this server: try again in a few seconds.');
+  return turn;
 }
 
 /** A pooled connection; every one busy for EXPORT_CONNECTION_WAIT_MS is RATE_LIMITED, not a server error. */

@@ -12,6 +12,7 @@ import { currentActor } from '../auth/session.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
 import { findExport } from './export.service.js';
 import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';
+import { TeamTurns } from './team-turns.js';
 
 /** Answers with the REST API's error body, kept for the usage log. */
 const fail = (res: Response, statusCode: number, name: string, message: string) => {
@@ -158,57 +159,20 @@ export function exportDownload(services: Services) {
  */
 export const teamDownloadShare = (slots: number) => Math.min(slots, Math.max(2, Math.ceil(slots / 2)));
 
-type TeamDownloads = { held: number; waiting: (() => void)[] };
 /** The slots each team holds, per download pool (one per instance; several may share a process, as in tests). */
-const teamDownloads = new WeakMap<pg.Pool, Map<string, TeamDownloads>>();
+const teamDownloads = new WeakMap<pg.Pool, TeamTurns>();
 
 /**
  * One of the team's share of the pool's slots, waited for (holding no connection) until `until`
  * (epoch ms); null when none came free in time. The function returned gives it back, once.
  */
-async function teamDownloadSlot(pool: pg.Pool, teamId: string, until: number): Promise<(() => void) | null> {
-  let teams = teamDownloads.get(pool);
-  if (!teams) {
-    teams = new Map();
-    teamDownloads.set(pool, teams);
+function teamDownloadSlot(pool: pg.Pool, teamId: string, until: number): Promise<(() => void) | null> {
+  let turns = teamDownloads.get(pool);
+  if (!turns) {
+    turns = new TeamTurns();
+    teamDownloads.set(pool, turns);
   }
-  const byTeam = teams;
-  const slots = byTeam.get(teamId) ?? { held: 0, waiting: [] };
-  byTeam.set(teamId, slots);
-  const forget = () => {
-    if (slots.held === 0 && slots.waiting.length === 0) byTeam.delete(teamId);
-  };
-  const releaser = () => {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = slots.waiting.shift();
-      // The slot passes to the team's next download in line.
-      if (next) return next();
-      slots.held--;
-      forget();
-    };
-  };
-  if (slots.held < teamDownloadShare(pool.options.max ?? 10)) {
-    slots.held++;
-    return releaser();
-  }
-  return new Promise((resolve) => {
-    const take = () => {
-      clearTimeout(timer);
-      resolve(releaser());
-    };
-    const timer = setTimeout(
-      () => {
-        slots.waiting.splice(slots.waiting.indexOf(take), 1);
-        forget();
-        resolve(null);
-      },
-      Math.max(0, until - Date.now()),
-    );
-    slots.waiting.push(take);
-  });
+  return turns.take(teamId, teamDownloadShare(pool.options.max ?? 10), until);
 }
 
 /** The headers of the file's response. */

@@ -9,11 +9,12 @@ import { memberRole } from '../auth/session.js';
 import { sendNotice } from '../mail/notice.js';
 import { Role, Team, User } from '../team/team.entity.js';
 import { lockTeam } from '../team/team.lock.js';
-import { giveTeamSlotBack, INLINE_STOP_GRACE_MS, takeTeamSlot, withExportConnections } from './export.connections.js';
+import { giveTeamSlotBack, INLINE_STOP_GRACE_MS, inlineTeamTurn, takeTeamSlot, withExportConnections } from './export.connections.js';
 import { DOWNLOAD_DAYS, DOWNLOAD_TTL_MS, Export, ExportResource, ExportStatus, effectiveStatus } from './export.entity.js';
 import { writeCsv } from './export.file.js';
 import { type ExportFilterInput, exportQueries, prepareExport } from './export.resources.js';
 import { chunkCommitted } from './export.stream.js';
+import { TeamTurns } from './team-turns.js';
 
 /** Exports of at most this many rows are written during the request and come back READY. */
 export const INLINE_MAX_ROWS = 1000;
@@ -115,8 +116,7 @@ export async function estimateExport(em: EntityManager, actor: Actor, input: Exp
 
 /** Counts (with their estimates) a team may have running at once on an instance. */
 export const TEAM_COUNTS = 2;
-type CountSlots = { running: number; waiting: (() => void)[] };
-const countSlots = new Map<string, CountSlots>();
+const countTurns = new TeamTurns();
 
 /**
  * One of the team's TEAM_COUNTS counting slots on this instance, waited for until `until` (epoch
@@ -125,34 +125,7 @@ const countSlots = new Map<string, CountSlots>();
  * connection of the pool, so that other teams' requests waited and failed. A request waiting here
  * holds none; quick counts (small exports) take their turns within milliseconds.
  */
-async function countSlot(teamId: string, until: number): Promise<(() => void) | null> {
-  const slots = countSlots.get(teamId) ?? { running: 0, waiting: [] };
-  countSlots.set(teamId, slots);
-  const release = () => {
-    const next = slots.waiting.shift();
-    if (next) return next(); // the slot passes to the next in line
-    slots.running--;
-    if (slots.running === 0) countSlots.delete(teamId);
-  };
-  if (slots.running < TEAM_COUNTS) {
-    slots.running++;
-    return release;
-  }
-  return new Promise((resolve) => {
-    const take = () => {
-      clearTimeout(timer);
-      resolve(release);
-    };
-    const timer = setTimeout(
-      () => {
-        slots.waiting.splice(slots.waiting.indexOf(take), 1);
-        resolve(null);
-      },
-      Math.max(0, until - Date.now()),
-    );
-    slots.waiting.push(take);
-  });
-}
+const countSlot = (teamId: string, until: number) => countTurns.take(teamId, TEAM_COUNTS, until);
 
 /** EXPORT_COUNT_TIMEOUT_MS's default. */
 export const COUNT_TIMEOUT_MS = 2000;
@@ -261,6 +234,9 @@ export async function runExport(services: Services, exportId: string, opts: { em
   const stop = background
     ? services.stopping && { signal: services.stopping, canceller: services.pool }
     : services.draining && { signal: services.draining, canceller: services.pool, graceMs: INLINE_STOP_GRACE_MS };
+  // A small export waits for its team's turn (INLINE_TEAM_SHARE) before it asks for connections:
+  // one team's burst cannot hold every small export of the instance up.
+  const turn = background ? undefined : await inlineTeamTurn(pools, exp.team.id);
   const outcome = await withExportConnections(
     pools,
     async (copy, writer, discard) => {
@@ -309,19 +285,21 @@ export async function runExport(services: Services, exportId: string, opts: { em
       return result;
     },
     stop,
-  ).catch(async (err: unknown) => {
-    if (background) {
-      // During an outage neither this nor the job's failure (and so its retry) can be recorded:
-      // wait for the database, as long as the job may run, rather than leave the job active and
-      // the export PROCESSING until the job expires (EXPORT_JOB_TIMEOUT_SECONDS).
-      await services.database.untilUp(services.config.EXPORT_JOB_TIMEOUT_SECONDS * 1000);
-      // A download following this attempt stops at once rather than when the retry starts.
-      await forgetAttempt().catch(() => undefined);
-      // Cancelled because this instance is stopping: a retry, not a failure.
-      if (services.stopping?.aborted && !(err instanceof ExportInterrupted)) throw new ExportInterrupted();
-    }
-    throw err;
-  });
+  )
+    .catch(async (err: unknown) => {
+      if (background) {
+        // During an outage neither this nor the job's failure (and so its retry) can be recorded:
+        // wait for the database, as long as the job may run, rather than leave the job active and
+        // the export PROCESSING until the job expires (EXPORT_JOB_TIMEOUT_SECONDS).
+        await services.database.untilUp(services.config.EXPORT_JOB_TIMEOUT_SECONDS * 1000);
+        // A download following this attempt stops at once rather than when the retry starts.
+        await forgetAttempt().catch(() => undefined);
+        // Cancelled because this instance is stopping: a retry, not a failure.
+        if (services.stopping?.aborted && !(err instanceof ExportInterrupted)) throw new ExportInterrupted();
+      }
+      throw err;
+    })
+    .finally(() => turn?.());
   if (outcome === 'busy') return 'busy';
   const written = outcome;
   if (!written) {

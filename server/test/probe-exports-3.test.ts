@@ -1,0 +1,72 @@
+// Exports attacked by a third reviewer: what broke, fixed, and pinned here as a client would notice it.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INLINE_EXPORT_SLOTS } from '../src/modules/export/export.connections.js';
+import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
+
+const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount downloadUrl } }`;
+
+let server: TestServer;
+let admin: TestClient;
+let teamId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({});
+  const a = await signUpAdmin(server, 'Probed exports 3');
+  admin = a.client;
+  teamId = a.user.team.id;
+  await admin.gql(`mutation { createDomain(input: { name: "a.example.com" }) { id } }`);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('small exports, written during the request', () => {
+  it("of one team, however many at once, leave another team's small export a connection: it is READY while they wait", { timeout: 60_000 }, async () => {
+    // Every chunk of the busy team's exports waits on a lock the test holds: they hold their
+    // connections for as long as the test wants.
+    const LOCK = 770_301;
+    await sql(
+      server.databaseUrl,
+      `create function probe_hold_chunks() returns trigger language plpgsql as $$
+       begin if (select team_id from export where id = new.export_id) = '${teamId}' then perform pg_advisory_xact_lock(${LOCK}); end if; return new; end $$;
+       create trigger probe_hold_chunks before insert on export_chunk for each row execute function probe_hold_chunks();`,
+    );
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    await holder.query('select pg_advisory_lock($1)', [LOCK]);
+    const busy: Promise<unknown>[] = [];
+    try {
+      for (let i = 0; i < INLINE_EXPORT_SLOTS + 1; i++) busy.push(admin.gql(CREATE, { input: { resource: 'DOMAINS' } }));
+      // The busy team's exports are written (each waits on the lock) before the other team asks.
+      const waiting = async () =>
+        Number(
+          (
+            await sql<{ n: string }>(
+              server.databaseUrl,
+              `select count(*) as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted and database = (select oid from pg_database where datname = current_database())`,
+              [LOCK],
+            )
+          )[0].n,
+        );
+      await waitFor(async () => ((await waiting()) >= 1 ? true : undefined), 20_000, "the busy team's exports waiting on the lock");
+      const other = await signUpAdmin(server, 'Quiet team');
+      await other.client.gql(`mutation { createDomain(input: { name: "b.example.com" }) { id } }`);
+      const started = Date.now();
+      const quick = other.client.gql(CREATE, { input: { resource: 'DOMAINS' } });
+      // Before, it queued behind the busy team's exports for a connection pair (until they were
+      // done, or 30 s and RATE_LIMITED: "Every export connection of this server is busy").
+      const answer = await Promise.race([quick, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 10_000))]);
+      expect(answer).not.toBe('waiting');
+      expect((answer as Awaited<typeof quick>).data?.createExport).toMatchObject({ status: 'READY', rowCount: 1 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await holder.query('select pg_advisory_unlock($1)', [LOCK]);
+      await holder.end();
+      await sql(server.databaseUrl, 'drop trigger probe_hold_chunks on export_chunk; drop function probe_hold_chunks()');
+    }
+    // The busy team's exports are all written once the lock is let go.
+    for (const r of (await Promise.all(busy)) as { data?: { createExport: { status: string } } }[]) expect(r.data?.createExport.status).toBe('READY');
+  });
+});
