@@ -70,3 +70,34 @@ describe('small exports, written during the request', () => {
     for (const r of (await Promise.all(busy)) as { data?: { createExport: { status: string } } }[]) expect(r.data?.createExport.status).toBe('READY');
   });
 });
+
+describe('the download of a READY export', () => {
+  it('that expires while it waits to start answers 410 like any expired one, not a 500 that counted bytes', { timeout: 30_000 }, async () => {
+    const exp = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    expect(exp.status).toBe('READY');
+    // The download has found the export READY and waits (for a slot, say; here, to write its
+    // audit entry) when the sweep (expireExports) makes it EXPIRED and deletes its file.
+    const sweep = new pg.Client({ connectionString: server.databaseUrl });
+    await sweep.connect();
+    try {
+      await sweep.query('begin');
+      await sweep.query('lock table audit_event in access exclusive mode');
+      const download = fetch(exp.downloadUrl.replace(server.config.PUBLIC_URL, server.url), { headers: { cookie: admin.cookie! } });
+      await waitFor(
+        async () =>
+          (await sql(server.databaseUrl, `select 1 from pg_locks where relation = 'audit_event'::regclass and not granted`)).length ? true : undefined,
+        10_000,
+        'the download waiting',
+      );
+      await sweep.query(`update export set status = 'EXPIRED', file_attempt = null, expires_at = now() where id = $1`, [exp.id]);
+      await sweep.query('delete from export_chunk where export_id = $1', [exp.id]);
+      await sweep.query('commit');
+      const res = await download;
+      // Before: 500 { name: 'internal_server_error', message: 'Sent 0 bytes of 73.' }.
+      expect(res.status).toBe(410);
+      expect(await res.json()).toMatchObject({ statusCode: 410, name: 'export_expired' });
+    } finally {
+      await sweep.end();
+    }
+  });
+});

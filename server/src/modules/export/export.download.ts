@@ -68,7 +68,7 @@ export function exportDownload(services: Services) {
       }
       if (status !== 'WRITING') await em.refresh(exp);
     }
-    if (status === ExportStatus.EXPIRED) return fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
+    if (status === ExportStatus.EXPIRED) return fail(res, EXPIRED.status, EXPIRED.name, EXPIRED.message);
     if (status === ExportStatus.FAILED) return fail(res, 409, 'export_not_ready', 'This export failed.');
     if (status === ExportStatus.READY && !exp.fileAttempt) return fail(res, 409, 'export_not_ready', 'This export is still being prepared.');
     // Waits here while every download connection is busy, or the team holds its share of them,
@@ -187,7 +187,7 @@ function fileHeaders(res: Response, exp: Export, status: ExportStatus | 'WRITING
 
 /** A HEAD of a download: the status and headers a GET would start with, at once. */
 function head(res: Response, exp: Export, status: ExportStatus): void {
-  if (status === ExportStatus.EXPIRED) fail(res, 410, 'export_expired', `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.`);
+  if (status === ExportStatus.EXPIRED) fail(res, EXPIRED.status, EXPIRED.name, EXPIRED.message);
   else if (status === ExportStatus.FAILED) fail(res, 409, 'export_not_ready', 'This export failed.');
   else if (status === ExportStatus.READY && !exp.fileAttempt) fail(res, 409, 'export_not_ready', 'This export is still being prepared.');
   else {
@@ -197,6 +197,8 @@ function head(res: Response, exp: Export, status: ExportStatus): void {
 }
 
 const FOLLOW_RETRY_SECONDS = 10;
+
+const EXPIRED: Refusal = { status: 410, name: 'export_expired', message: `This export has expired: downloads work for ${DOWNLOAD_DAYS} days.` };
 
 type ExportState = { status: ExportStatus; writing_attempt: string | null; file_attempt: string | null; file_size: number | null };
 
@@ -360,8 +362,14 @@ async function sendHeld(changes: ExportChanges, res: Response, attempt: string, 
 async function sendFile(client: PoolClient, res: Response, exp: Export): Promise<'done' | 'gone' | Refusal> {
   const got = await sendChunks(client, res, exp.id, exp.fileAttempt!, 0);
   if (got === 'gone') return got;
-  if (exp.fileSize != null && got.bytes !== exp.fileSize)
+  if (exp.fileSize != null && got.bytes !== exp.fileSize) {
+    // Expired since it was found READY (while the download waited for a slot): the sweep deleted
+    // its file, and the download answered 500 "Sent 0 bytes of …" rather than 410.
+    const now = await readState(client, exp.id);
+    if (!now) return { status: 404, name: 'not_found', message: 'Export not found.' };
+    if (now.status === ExportStatus.EXPIRED) return EXPIRED;
     return { status: 500, name: 'internal_server_error', message: `Sent ${got.bytes} bytes of ${exp.fileSize}.` };
+  }
   return 'done';
 }
 
