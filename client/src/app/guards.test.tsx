@@ -1,10 +1,12 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { SignInMutation } from '../features/auth/hooks/useSignInMutation';
 import { DomainsPageQuery } from '../features/domains/documents';
-import { adminUser, renderWithProviders, thresholds } from '../test/render';
+import { adminUser, gqlError, renderWithProviders, thresholds } from '../test/render';
 import { createCache } from './apollo';
 import { AppRoutes } from './routes';
 import { SessionQuery, ThresholdsQuery } from './session';
+import { SwitchTeamMutation } from './TeamSwitcher';
 
 const session = (me: typeof adminUser | null) => ({
   request: { query: SessionQuery },
@@ -69,5 +71,61 @@ describe('routing', () => {
       mocks: [thresholdsMock, session(adminUser), { request: { query: DomainsPageQuery }, result: { data: { domains: [] } } }],
     });
     expect(await screen.findByRole('heading', { name: 'API Keys', level: 1 }, LOAD)).toBeTruthy();
+  });
+
+  it('keeps a form being filled in when the session ends, and signs in again over it into the same team', { timeout: 30_000 }, async () => {
+    const cache = createCache();
+    // Ada had moved to her second team; a sign-in lands in her first.
+    const inSecondTeam = { ...adminUser, team: { id: 't-2', name: 'Difference Engines' } };
+    const credentials = { input: { email: 'ada@example.com', password: 'correct horse' } };
+    let switched = 0;
+    const { user } = renderWithProviders(<AppRoutes />, {
+      route: '/domains',
+      cache,
+      mocks: [
+        thresholdsMock,
+        session(inSecondTeam),
+        { request: { query: DomainsPageQuery }, result: { data: { domains: [] } }, maxUsageCount: Number.POSITIVE_INFINITY },
+        {
+          request: { query: SignInMutation, variables: { input: { ...credentials.input, password: 'wrong' } } },
+          result: { errors: [gqlError('Invalid email or password.', 'UNAUTHENTICATED')] },
+        },
+        {
+          request: { query: SignInMutation, variables: credentials },
+          result: { data: { signIn: { __typename: 'User', ...adminUser, team: { __typename: 'Team', ...adminUser.team } } } },
+        },
+        {
+          request: { query: SwitchTeamMutation, variables: { teamId: 't-2' } },
+          result: () => {
+            switched += 1;
+            return { data: { switchTeam: { __typename: 'User', id: 'u-1' } } };
+          },
+        },
+        session(inSecondTeam),
+      ],
+    });
+    expect(await screen.findByRole('heading', { name: 'Domains', level: 1 }, LOAD)).toBeTruthy();
+    await user.click((await screen.findAllByRole('button', { name: 'Add domain' }, LOAD))[0]);
+    const form = await screen.findByRole('dialog', { name: 'Add domain' });
+    await user.type(within(form).getByLabelText('Name'), 'mail.example.com');
+
+    act(() => cache.writeQuery({ query: SessionQuery, data: { me: null } }));
+    const again = await screen.findByRole('dialog', { name: 'Your session has ended' }, LOAD);
+    expect(again.textContent).toContain('You were signed in as ada@example.com.');
+    await waitFor(() => expect(document.activeElement).toBe(within(again).getByLabelText('Password')));
+    expect(screen.queryByRole('heading', { name: 'Sign in to Keyring' })).toBeNull();
+
+    await user.type(within(again).getByLabelText('Password'), 'wrong');
+    await user.click(within(again).getByRole('button', { name: 'Sign in' }));
+    expect((await within(again).findByRole('alert')).textContent).toBe('Invalid email or password.');
+
+    await user.clear(within(again).getByLabelText('Password'));
+    await user.type(within(again).getByLabelText('Password'), 'correct horse');
+    await user.click(within(again).getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Your session has ended' })).toBeNull(), LOAD);
+    // Back in the team the form was for, with what was typed.
+    expect(switched).toBe(1);
+    expect(screen.getByText('Difference Engines')).toBeTruthy();
+    expect((within(screen.getByRole('dialog', { name: 'Add domain' })).getByLabelText('Name') as HTMLInputElement).value).toBe('mail.example.com');
   });
 });

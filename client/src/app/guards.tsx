@@ -1,8 +1,9 @@
 import { useQuery } from '@apollo/client/react';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { AppSkeleton, ErrorState, Loading } from '../ui/Loading';
-import { useSecretShown } from '../ui/secret-shown';
+import { SessionEndedDialog } from '../features/auth';
+import { useFormOpen, useSecretShown } from '../ui/secret-shown';
 import { AppShell } from './AppShell';
 import { queryErrorMessage } from './errors';
 import { SessionProvider, SessionQuery, type SessionUser, ThresholdsQuery } from './session';
@@ -32,7 +33,12 @@ export function RequireAuth() {
   const lastUser = useRef<SessionUser | null>(null);
   if (data?.me) lastUser.current = data.me;
   const secretShown = useSecretShown();
-  const user = data?.me ?? (secretShown ? lastUser.current : null);
+  // A form being filled in stays too, with a prompt to sign in again over it (or leave for sign-in):
+  // going to sign-in at once threw away what was typed.
+  const formOpen = useFormOpen();
+  const [leaving, setLeaving] = useState(false);
+  const askAgain = !data?.me && formOpen && !secretShown && !leaving && lastUser.current !== null;
+  const user = data?.me ?? (secretShown || askAgain ? lastUser.current : null);
   if ((loading && !data) || (thresholds.loading && !thresholds.data)) return <AppSkeleton />;
   if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
   if (!user) {
@@ -47,6 +53,7 @@ export function RequireAuth() {
       <AppShell>
         <Outlet />
       </AppShell>
+      {askAgain && <SessionEndedDialog user={user} onLeave={() => setLeaving(true)} />}
     </SessionProvider>
   );
 }

@@ -4,7 +4,7 @@ import { Button } from './Button';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog, DialogClose, type DialogProps } from './Dialog';
 import { useFocusOnError } from './focus-on-error';
-import { useHoldSecret } from './secret-shown';
+import { useHoldForm, useHoldSecret } from './secret-shown';
 
 /**
  * A dialog that holds one form: Cancel and the submit button in its footer, the form's fields in
@@ -31,6 +31,8 @@ export function FormDialog({
 }) {
   const formId = useId();
   const focus = useFocusOnError();
+  // A session ending meanwhile asks to sign in again over the form instead of taking it away.
+  useHoldForm(Boolean(dialog.open));
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     focus.submitted();

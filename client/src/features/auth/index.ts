@@ -1,0 +1,1 @@
+export { SessionEndedDialog } from './components/SessionEndedDialog';
