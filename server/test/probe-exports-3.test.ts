@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INLINE_EXPORT_SLOTS } from '../src/modules/export/export.connections.js';
+import { expireExports } from '../src/modules/export/export.service.js';
 import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer, waitFor } from './harness.js';
 
 const CREATE = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status rowCount downloadUrl } }`;
@@ -99,5 +100,31 @@ describe('the download of a READY export', () => {
     } finally {
       await sweep.end();
     }
+  });
+});
+
+describe('the sweep of expired exports', () => {
+  it('deletes the file of an export it made EXPIRED at a later sweep when the delete failed the first time', async () => {
+    const exp = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    const chunks = async () =>
+      Number((await sql<{ n: string }>(server.databaseUrl, 'select count(*) as n from export_chunk where export_id = $1', [exp.id]))[0].n);
+    expect(await chunks()).toBeGreaterThan(0);
+    // The delete fails once (a statement timeout over a large file, the connection cut, a lock).
+    await sql(
+      server.databaseUrl,
+      `create function probe_refuse_delete() returns trigger language plpgsql as $$ begin raise exception 'delete refused'; end $$;
+       create trigger probe_refuse_delete before delete on export_chunk for each row execute function probe_refuse_delete();`,
+    );
+    try {
+      await sql(server.databaseUrl, `update export set expires_at = now() - interval '1 minute' where id = $1`, [exp.id]);
+      await expect(expireExports(server.app.services)).rejects.toThrow(/delete refused/);
+    } finally {
+      await sql(server.databaseUrl, 'drop trigger probe_refuse_delete on export_chunk; drop function probe_refuse_delete()');
+    }
+    const [{ status }] = await sql<{ status: string }>(server.databaseUrl, 'select status from export where id = $1', [exp.id]);
+    expect(status).toBe('EXPIRED');
+    // Before, the next sweeps looked only for READY exports: this one kept its file for ever.
+    await expireExports(server.app.services);
+    expect(await chunks()).toBe(0);
   });
 });

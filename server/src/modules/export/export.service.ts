@@ -505,9 +505,10 @@ export async function expireExports(services: Services): Promise<number> {
   const expired = await conn.execute<{ id: string }[]>(
     `update export set status = 'EXPIRED', file_attempt = null where status = 'READY' and expires_at <= now() returning id`,
   );
-  if (expired.length) await conn.execute('delete from export_chunk where export_id in (?)', [expired.map((e) => e.id)]);
-  // A FAILED export keeps no chunk: those failExport could not delete at once (a lock), and those
-  // kept before it deleted any.
-  await conn.execute(`delete from export_chunk c using export e where e.id = c.export_id and e.status = 'FAILED'`);
+  // The files of every EXPIRED export, not only of those just made so: a delete that failed (a
+  // statement timeout over large files, the connection lost) left the files of exports no longer
+  // READY, which no later sweep looked at again, for ever. A FAILED export keeps no chunk either:
+  // those failExport could not delete at once (a lock), and those kept before it deleted any.
+  await conn.execute(`delete from export_chunk c using export e where e.id = c.export_id and e.status in ('EXPIRED', 'FAILED')`);
   return expired.length;
 }
