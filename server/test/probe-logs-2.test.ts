@@ -76,3 +76,24 @@ describe('the endpoint filter, with the path as a person writes it', () => {
     }
   });
 });
+
+describe('the method filter', () => {
+  it('finds the requests logged with a method beyond the five of the enum (HEAD, OPTIONS, a WebDAV one), which it refused', async () => {
+    for (const method of ['HEAD', 'OPTIONS', 'PROPFIND']) {
+      const res = await fetch(`${server.url}/api/domains`, { method, headers: { authorization: `Bearer ${acme.full.token}` } });
+      expect(res.status, method).toBe(method === 'PROPFIND' ? 405 : 200);
+    }
+    await server.app.services.usageRecorder.flush();
+    expect(await restEndpoints('endpoint=/domains')).toEqual(['PROPFIND /domains', 'OPTIONS /domains', 'HEAD /domains']);
+    for (const method of ['HEAD', 'OPTIONS', 'PROPFIND']) {
+      expect(await restEndpoints(`method=${method}&endpoint=/domains`), method).toEqual([`${method} /domains`]);
+      expect(await graphqlEndpoints({ method, endpoint: '/domains' }), method).toEqual([`${method} /domains`]);
+    }
+    // A method no request is ever made with is still refused, naming the filter.
+    for (const method of ['FETCH', 'head', 'GET POST']) {
+      const res = await api(server, `/logs?method=${encodeURIComponent(method)}`, { token: acme.full.token });
+      expect(res.status, method).toBe(422);
+      expect(res.body, method).toMatchObject({ name: 'invalid_parameter', message: expect.stringMatching(/^Method must be one of GET, POST/) });
+    }
+  });
+});

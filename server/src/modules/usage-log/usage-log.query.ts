@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import type pg from 'pg';
 import { badInput } from '../../errors.js';
 import { dateRangeWhere, isStorableDate } from '../../lib/date-range.js';
@@ -114,8 +115,12 @@ export function logConditions(teamId: string, filter: UsageLogFilter | null | un
   }
   for (const method of new Set([f.method, f.httpMethod])) {
     if (!method) continue;
-    if (!(LOG_METHODS as readonly string[]).includes(method)) throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}.`);
-    conditions.push(`method = ${bind(method, 'text')}`);
+    // Any method a request can be logged with (Node parses only these): HEAD, OPTIONS and the
+    // methods answered 405 are logged too, and filtering by one was refused.
+    if (!METHODS.includes(method))
+      throw badInput('method', `Method must be one of ${LOG_METHODS.join(', ')}, or another HTTP method in capitals (HEAD, OPTIONS…).`);
+    // As the column keeps it: 10 characters (UNSUBSCRIBE is logged as UNSUBSCRIB).
+    conditions.push(`method = ${bind(method.slice(0, 10), 'text')}`);
     dimensions.method = true;
   }
   if (f.endpoint && !isEndpointFilter(f.endpoint)) throw badInput('endpoint', 'Endpoint must be a path like /emails (at most 300 characters).');
