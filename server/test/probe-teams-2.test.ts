@@ -162,3 +162,35 @@ describe('an account slowed by the sign-in backoff (guesses from many addresses)
     expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
   }, 60_000);
 });
+
+describe('changing the password renews the cookie of the session that changed it (OWASP: a new session id after a password change)', () => {
+  it('a copy of that cookie taken before (a stolen one) is signed out; the browser that changed it stays signed in, the same session', async () => {
+    const { client, email } = await signUpAdmin(server, 'Renewed');
+    const before = (await client.gql(`{ sessions { id current expiresAt } }`)).data!.sessions;
+    const stolen = server.client();
+    stolen.cookie = client.cookie;
+    expect((await stolen.gql(`{ me { email } }`)).data!.me).toEqual({ email });
+
+    const changed = await client.gql(CHANGE_PASSWORD, { input: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } });
+    expect(changed.errors).toBeUndefined();
+    const setCookie = changed.headers.getSetCookie().find((c) => c.startsWith('keyring_session='));
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(client.cookie).not.toBe(stolen.cookie);
+
+    expect((await stolen.gql(`{ me { email } }`)).data!.me).toBeNull();
+    expect((await client.gql(`{ me { email } }`)).data!.me).toEqual({ email });
+    // The same session (its id and expiry), under a new cookie.
+    expect((await client.gql(`{ sessions { id current expiresAt } }`)).data!.sessions).toEqual(before);
+  });
+
+  it('a refused change renews nothing', async () => {
+    const { client } = await signUpAdmin(server, 'Not renewed');
+    const cookie = client.cookie;
+    const refused = await client.gql(CHANGE_PASSWORD, { input: { currentPassword: 'not my password', newPassword: 'a brand new passphrase' } });
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    expect(client.cookie).toBe(cookie);
+    expect((await client.gql(`{ me { id } }`)).data!.me).not.toBeNull();
+  });
+});

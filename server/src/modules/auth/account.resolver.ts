@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Re
 import type { Context } from '../../graphql/context.js';
 import { changePassword, liveSessions, revokeSession, signOutOtherSessions } from './account.service.js';
 import { requireUser } from './actor.js';
+import { setCookie } from './auth.resolver.js';
 import { Session } from './session.entity.js';
 
 @InputType({ description: 'A new password, with the current one to prove it is the owner asking' })
@@ -44,10 +45,12 @@ export class AccountResolver {
     description:
       'Changes the password after checking the current one (throttled as signIn is) and ends every other session of the user; how many it ended. Not with an API key',
   })
-  changePassword(
+  async changePassword(
     @Arg('input', () => ChangePasswordInput, { description: 'The current and the new password' }) input: ChangePasswordInput,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    return changePassword(ctx.em, ctx.services, requireUser(ctx.actor), input, ctx.ip);
+    const changed = await changePassword(ctx.em, ctx.services, requireUser(ctx.actor), input, ctx.ip);
+    setCookie(ctx, changed.token, changed.expiresAt);
+    return changed.ended;
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound, unauthenticated } from '../../errors.js';
+import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { User } from '../team/team.entity.js';
@@ -28,10 +29,15 @@ export async function revokeSession(em: EntityManager, actor: UserActor, id: str
   return id;
 }
 
+/** A password changed: how many other sessions it ended, and this session's new cookie value. */
+export type PasswordChanged = { ended: number; token: string; expiresAt: Date };
+
 /**
  * Changes the user's password after checking the current one (throttled as sign-in is, so a
  * borrowed session cannot guess it), and ends every other session of theirs: whoever knew the
- * old password, or holds an old cookie, is out.
+ * old password, or holds an old cookie, is out. This session stays (its id and expiry) under a new
+ * token (OWASP: a new session id after a password change): a copy of its cookie taken before, a
+ * stolen one, signed in on after the change that was meant to end it.
  */
 export async function changePassword(
   em: EntityManager,
@@ -39,7 +45,7 @@ export async function changePassword(
   actor: UserActor,
   input: { currentPassword: string; newPassword: string },
   ip: string,
-): Promise<number> {
+): Promise<PasswordChanged> {
   checkPassword(input.newPassword, 'newPassword');
   const user = await em.findOneOrFail(User, actor.userId);
   if (!input.currentPassword || input.currentPassword.length > 1024) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
@@ -56,9 +62,14 @@ export async function changePassword(
     const [row] = await tx.execute<{ password_hash: string }[]>('select password_hash from app_user where id = ? for update', [user.id]);
     if (row?.password_hash !== verified.passwordHash) throw badInput('currentPassword', WRONG_CURRENT_PASSWORD);
     // This session must still be live: one ended meanwhile (by the other change) changes nothing.
-    const [own] = await tx.execute('select 1 from session where id = ?', [actor.sessionId]);
+    const token = randomToken();
+    const [own] = await tx.execute<{ expires_at: Date }[]>('update session set token_hash = ? where id = ? and expires_at > now() returning expires_at', [
+      sha256Hex(token),
+      actor.sessionId,
+    ]);
     if (!own) throw unauthenticated();
     await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
-    return tx.nativeDelete(Session, { user: user.id, id: { $ne: actor.sessionId } });
+    const ended = await tx.nativeDelete(Session, { user: user.id, id: { $ne: actor.sessionId } });
+    return { ended, token, expiresAt: new Date(own.expires_at) };
   });
 }

@@ -28,18 +28,23 @@ export async function setSessionCookie(ctx: Context, signedIn: SignedIn): Promis
 
 /** Sets the cookie of a session (new, or moved to another team: switchTeam) and acts for it from here on. */
 export function writeSessionCookie(ctx: Context, signedIn: SignedIn): User {
-  ctx.res?.cookie(SESSION_COOKIE, signedIn.token, {
+  setCookie(ctx, signedIn.token, signedIn.expiresAt);
+  // The rest of this operation (me, role, team) answers for the new session. Only anonymous or
+  // session requests get here (requireNoKey), so a key's usage log never changes hands.
+  ctx.actor = signedIn.actor;
+  return signedIn.user;
+}
+
+/** The session cookie of a session's token, until the session expires. */
+export function setCookie(ctx: Context, token: string, expires: Date): void {
+  ctx.res?.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
     // Over HTTPS, also when PUBLIC_URL was left unset behind a TLS proxy on loopback (X-Forwarded-Proto).
     secure: ctx.services.config.PUBLIC_URL.startsWith('https:') || ctx.req?.secure === true,
     path: '/',
-    expires: signedIn.expiresAt,
+    expires,
   });
-  // The rest of this operation (me, role, team) answers for the new session. Only anonymous or
-  // session requests get here (requireNoKey), so a key's usage log never changes hands.
-  ctx.actor = signedIn.actor;
-  return signedIn.user;
 }
 
 @Resolver()
