@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpAdmin, sql, startTestServer, type TestServer } from './harness.js';
+import WebSocket from 'ws';
+import { signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
 
 /*
  * Defects found by a third hostile review of the GraphQL layer: the query cost limit and the
@@ -77,4 +79,132 @@ describe('the query cost of `domains`', () => {
     expect(res.data?.a).toHaveLength(30);
     expect(res.data?.b).toHaveLength(30);
   });
+});
+
+const WS_URL = () => `${server.url.replace('http', 'ws')}/graphql`;
+
+/** Opens a graphql-ws socket that never sends connection_init: 'open', or the HTTP status it was refused with. */
+function idleSocket(headers: Record<string, string>): Promise<{ ws: WebSocket; outcome: 'open' | number }> {
+  const ws = new WebSocket(WS_URL(), 'graphql-transport-ws', { headers });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, outcome: 'open' }));
+    ws.once('unexpected-response', (req, res) => {
+      res.resume();
+      resolve({ ws, outcome: res.statusCode ?? 0 });
+      req.destroy();
+    });
+    ws.on('error', reject);
+  });
+}
+
+const closed = (ws: WebSocket) =>
+  new Promise<number>((resolve) => {
+    if (ws.readyState === WebSocket.CLOSED) return resolve(-1);
+    ws.once('close', (code) => resolve(code));
+  });
+
+/** A socket signed in with a session cookie, acknowledged; from `headers`' address. */
+async function signedInSocket(cookie: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(WS_URL(), 'graphql-transport-ws', { headers: { cookie, ...headers } });
+  const acked = new Promise<void>((resolve, reject) => {
+    ws.on('message', (m) => {
+      if ((JSON.parse(String(m)) as { type: string }).type === 'connection_ack') resolve();
+    });
+    ws.once('close', (code) => reject(new Error(`closed ${code}`)));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+  await acked;
+  return ws;
+}
+
+describe('WebSocket: sockets that never send connection_init', () => {
+  it('are capped per address: past 20 waiting from one address, a new one is refused with 429, other addresses and signed-in callers are not affected', async () => {
+    const { client } = await signUpAdmin(server);
+    const from = { 'x-forwarded-for': '203.0.113.7' };
+    const sockets: WebSocket[] = [];
+    try {
+      const outcomes: ('open' | number)[] = [];
+      // One at a time, so that the count is the server's and not a race of handshakes.
+      for (let i = 0; i < 40; i++) {
+        const { ws, outcome } = await idleSocket(from);
+        sockets.push(ws);
+        outcomes.push(outcome);
+      }
+      expect(outcomes.filter((o) => o === 'open')).toHaveLength(20);
+      expect(outcomes.slice(20)).toEqual(Array(20).fill(429));
+      // Another address (through the same loopback proxy) is let in.
+      const other = await signedInSocket(client.cookie!, { 'x-forwarded-for': '198.51.100.20' });
+      other.close();
+      // The waiting ones from that address, closed: the address may open sockets again.
+      await Promise.all(
+        sockets
+          .filter((ws) => ws.readyState === WebSocket.OPEN)
+          .map((ws) => {
+            ws.close();
+            return closed(ws);
+          }),
+      );
+      const again = await idleSocket(from);
+      sockets.push(again.ws);
+      expect(again.outcome).toBe('open');
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
+  });
+
+  it('counts an IPv6 address by its /64: a host holds the whole prefix, and each of its addresses was a fresh allowance', async () => {
+    const sockets: WebSocket[] = [];
+    try {
+      const outcomes: ('open' | number)[] = [];
+      for (let i = 0; i < 25; i++) {
+        const { ws, outcome } = await idleSocket({ 'x-forwarded-for': `2001:db8:1:2::${(i + 1).toString(16)}` });
+        sockets.push(ws);
+        outcomes.push(outcome);
+      }
+      expect(outcomes.filter((o) => o === 'open')).toHaveLength(20);
+      const elsewhere = await idleSocket({ 'x-forwarded-for': '2001:db8:1:3::1' });
+      sockets.push(elsewhere.ws);
+      expect(elsewhere.outcome).toBe('open');
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
+  });
+
+  it('are closed 4408 after 3 s, and dropped within seconds when their peer does not answer the close (it held the connection 30 s more)', async () => {
+    // A raw upgrade whose peer never reads or answers anything after the handshake.
+    const { port } = new URL(server.url);
+    const socket: Socket = connect(Number(port), '127.0.0.1');
+    try {
+      const started = Date.now();
+      let received = '';
+      socket.on('data', (d) => {
+        received += d.toString('latin1');
+      });
+      const gone = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
+      socket.write(
+        [
+          'GET /graphql HTTP/1.1',
+          `Host: 127.0.0.1:${port}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version: 13',
+          'Sec-WebSocket-Protocol: graphql-transport-ws',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      await waitFor(() => (received.includes('101 Switching Protocols') ? true : undefined), 5_000, 'the upgrade');
+      // The close frame (0x88) with 4408, then the connection dropped without waiting 30 s for an answer.
+      const elapsed = await gone;
+      expect(received).toContain('\x88');
+      expect(received).toContain('Connection initialisation timeout');
+      expect(elapsed).toBeGreaterThanOrEqual(2_500);
+      expect(elapsed).toBeLessThan(20_000);
+    } finally {
+      socket.destroy();
+    }
+  }, 45_000);
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -14,7 +15,7 @@ import {
 } from 'graphql';
 import type { OperationResult, SubscribePayload, Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { ErrorCode } from '../errors.js';
 import { headerText } from '../lib/header-text.js';
@@ -29,6 +30,17 @@ import { subscriptionsOnly } from './subscriptions-only.js';
 
 /** Open sockets per session or key, on one instance. */
 export const MAX_SOCKETS_PER_CALLER = 10;
+/**
+ * Sockets from one address (an IPv6 address by its /64) not let in yet, on one instance: opened
+ * and no connection_init, or its gate still running. Each caller's sockets were capped once let
+ * in, but anyone could open thousands that never sent connection_init, each held for the init
+ * timeout and 30 s more when it did not answer the close. Past this, the upgrade answers 429.
+ */
+export const MAX_WAITING_SOCKETS_PER_ADDRESS = 20;
+/** How long a socket may stay open without connection_init (closed 4408): graphql-ws's default, said here. */
+export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+/** How long a socket being closed waits for its peer's close frame before it is dropped (ws: 30 s). */
+const CLOSE_TIMEOUT_MS = 2_000;
 /** Subscriptions running at once on one socket. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 /**
@@ -121,10 +133,23 @@ export function createSubscriptionServer(opts: {
   const { gate, config } = services;
   const production = config.NODE_ENV === 'production';
   const socketsByCaller = new Map<string, number>();
+  const waiting = waitingSockets();
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
-  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  // closeTimeout: ws 8.23 takes it; @types/ws 8.18 does not know it yet.
+  const options: ServerOptions & { closeTimeout: number } = {
+    server: opts.httpServer,
+    path: '/graphql',
+    maxPayload: 1024 * 1024,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    verifyClient: ({ req }, answer) =>
+      waiting.full(req)
+        ? answer(false, 429, 'Too many WebSocket connections waiting for connection_init from this address.', { 'Retry-After': '5' })
+        : answer(true),
+  };
+  const wsServer = new WebSocketServer(options);
   wsServer.on('connection', dropWhenUnread);
+  wsServer.on('connection', (socket, request) => waiting.add(socket, request));
   const admissions = new WeakMap<object, Admission>();
   /** A subscription let in by the gate, parsed, validated and costed: its execution arguments, or why not. */
   const setUp = async (
@@ -207,6 +232,7 @@ export function createSubscriptionServer(opts: {
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const request = ctx.extra.request;
         const params = ctx.connectionParams ?? {};
@@ -237,6 +263,7 @@ export function createSubscriptionServer(opts: {
         const open = socketsByCaller.get(id) ?? 0;
         if (open >= MAX_SOCKETS_PER_CALLER) return false;
         socketsByCaller.set(id, open + 1);
+        waiting.letIn(ctx.extra.socket);
         ctx.extra.keyring = { credentials, id };
         return true;
       },
@@ -316,6 +343,61 @@ export function createSubscriptionServer(opts: {
     });
   });
   return { wsServer, dispose: () => cleanup.dispose() };
+}
+
+/** Sockets not let in yet, counted by the address they came from until they are let in or closed. */
+function waitingSockets() {
+  const byAddress = new Map<string, number>();
+  const addressOf = new WeakMap<WebSocket, string>();
+  const release = (socket: WebSocket) => {
+    const address = addressOf.get(socket);
+    if (address === undefined) return;
+    addressOf.delete(socket);
+    const left = (byAddress.get(address) ?? 1) - 1;
+    if (left > 0) byAddress.set(address, left);
+    else byAddress.delete(address);
+  };
+  return {
+    full: (request: IncomingMessage) => (byAddress.get(peerAddress(request)) ?? 0) >= MAX_WAITING_SOCKETS_PER_ADDRESS,
+    add(socket: WebSocket, request: IncomingMessage) {
+      const address = peerAddress(request);
+      addressOf.set(socket, address);
+      byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
+      socket.once('close', () => release(socket));
+    },
+    letIn: release,
+  };
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+const unmapped = (address: string) => (address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address);
+const isLoopback = (address: string) => (isIPv4(address) ? LOOPBACK.check(address, 'ipv4') : isIPv6(address) ? LOOPBACK.check(address, 'ipv6') : false);
+
+/**
+ * Who opened a socket, as Express's req.ip names an HTTP request's sender (app.ts: trust proxy
+ * loopback): through a proxy on loopback, the nearest X-Forwarded-For address that is not one —
+ * else every client of the proxy would share one allowance. An IPv6 address stands for its /64,
+ * which one host commonly holds whole.
+ */
+export function peerAddress(request: IncomingMessage): string {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',');
+  const hops = [request.socket.remoteAddress ?? '', ...forwarded.reverse()].map((a) => unmapped(a.trim())).filter(Boolean);
+  const address = hops.find((a) => !isLoopback(a)) ?? hops[hops.length - 1] ?? 'unknown';
+  return isIPv6(address) ? prefix64(address) : address;
+}
+
+/** The first 64 bits of an IPv6 address, written out (2001:db8:0:1::5 → 2001:db8:0:1::/64). */
+function prefix64(address: string): string {
+  const [head, tail] = address.split('%')[0].split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /**
