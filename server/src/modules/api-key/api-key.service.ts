@@ -103,9 +103,10 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
   if (filter.usageStatus === UsageStatus.NEVER_USED) where.lastUsedAt = null;
   if (filter.usageStatus === UsageStatus.ACTIVE) where.lastUsedAt = { $gte: inactiveBefore };
   if (filter.usageStatus === UsageStatus.INACTIVE) where.lastUsedAt = { $lt: inactiveBefore };
-  if (filter.expiringSoon) {
-    where.expiresAt = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
-  }
+  const soon = { $gt: new Date(), $lte: new Date(Date.now() + EXPIRING_SOON_MS) };
+  if (filter.expiringSoon === true) where.expiresAt = soon;
+  // Every other key, as `enabled: false` is: none, a later expiry, or expired. It listed every key.
+  if (filter.expiringSoon === false) and.push({ $or: [{ expiresAt: null }, { expiresAt: { $lte: soon.$gt } }, { expiresAt: { $gt: soon.$lte } }] });
   if (filter.enabled === true || filter.enabled === false) where.enabled = filter.enabled;
   const createdAt = dateRangeWhere(filter);
   if (createdAt) where.createdAt = createdAt;
