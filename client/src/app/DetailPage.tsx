@@ -1,8 +1,8 @@
 import type { ErrorLike } from '@apollo/client';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { EmptyState } from '../ui/EmptyState';
 import { ErrorState, Loading } from '../ui/Loading';
+import { PageHeader } from '../ui/PageHeader';
 import { queryErrorMessage } from './errors';
 
 /**
@@ -28,20 +28,43 @@ export function DetailPage<TItem>({
   children: (item: TItem) => ReactNode;
 }) {
   const { data, loading, error, refetch } = query;
-  if (loading && !data) return <Loading label={loadingLabel} />;
-  if (error && !data) return <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />;
+  const backLink = (
+    <p className="back-link">
+      <Link to={back.to}>← {back.label}</Link>
+    </p>
+  );
+  // Every state has the page's level-one heading, as the lists and the API key's page do: a screen
+  // reader's user landing on a mistyped link found no heading to start from.
+  if (loading && !data) {
+    return (
+      <>
+        {backLink}
+        <PageHeader title={noun} />
+        <Loading label={loadingLabel} />
+      </>
+    );
+  }
+  if (error && !data) {
+    return (
+      <>
+        {backLink}
+        <PageHeader title={noun} />
+        <ErrorState message={queryErrorMessage(error)} onRetry={() => refetch()} />
+      </>
+    );
+  }
+  if (!item) {
+    return (
+      <>
+        {backLink}
+        <PageHeader title={`${noun} not found`} description="It may belong to another team, or the link is mistyped." />
+      </>
+    );
+  }
   return (
     <>
-      <p className="back-link">
-        <Link to={back.to}>← {back.label}</Link>
-      </p>
-      {item ? (
-        children(item)
-      ) : (
-        <EmptyState title={`${noun} not found`}>
-          <p>It may belong to another team, or the link is mistyped.</p>
-        </EmptyState>
-      )}
+      {backLink}
+      {children(item)}
     </>
   );
 }
