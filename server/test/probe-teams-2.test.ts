@@ -194,3 +194,39 @@ describe('changing the password renews the cookie of the session that changed it
     expect((await client.gql(`{ me { id } }`)).data!.me).not.toBeNull();
   });
 });
+
+describe('revoking an invitation asks again whether the caller is an admin, as inviting, renewing, role changes and removals do', () => {
+  it('an admin made a member (or removed) earlier in the same request revokes nothing: FORBIDDEN, the invitation stays', async () => {
+    const owner = await signUpAdmin(server, 'Two admins');
+    const secondEmail = uniqueEmail('second');
+    const joined = server.client();
+    const { token } = await invite(owner.client, secondEmail, 'ADMIN');
+    expect((await joined.gql(ACCEPT, { input: { token, password: PASSWORD } })).errors).toBeUndefined();
+    const members = (await owner.client.gql(`{ team { members { id user { email } } } }`)).data!.team.members as { id: string; user: { email: string } }[];
+    const secondId = members.find((m) => m.user.email === secondEmail)!.id;
+
+    for (const [label, first] of [
+      ['made a member', `updateMemberRole(id: $self, role: MEMBER) { id }`],
+      ['removed', `removeMember(id: $self)`],
+    ] as const) {
+      const pending = await invite(owner.client, uniqueEmail('pending'));
+      const res = await joined.gql(`mutation($self: ID!, $inv: ID!) { first: ${first} revoke: revokeInvitation(id: $inv) }`, {
+        self: secondId,
+        inv: pending.invitation.id,
+      });
+      expect(
+        res.errors?.map((e) => [e.path?.[0], e.extensions?.code]),
+        label,
+      ).toEqual([['revoke', 'FORBIDDEN']]);
+      const still = (await owner.client.gql(`{ team { invitations { id } } }`)).data!.team.invitations as { id: string }[];
+      expect(
+        still.map((i) => i.id),
+        label,
+      ).toContain(pending.invitation.id);
+      if (label === 'made a member') {
+        // An admin again, for the second case.
+        expect((await owner.client.gql(`mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }`, { id: secondId })).errors).toBeUndefined();
+      }
+    }
+  });
+});

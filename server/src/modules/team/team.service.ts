@@ -290,6 +290,8 @@ export async function renewInvitationLink(
 export async function revokeInvitation(em: EntityManager, actor: Actor, invitationId: string): Promise<string> {
   if (!isUuid(invitationId)) throw notFound('Invitation');
   return em.transactional(async (tx) => {
+    await lockTeam(tx, actor.teamId);
+    await assertStillAdmin(tx, actor);
     // The row goes: its event keeps whom it invited, and as what, or the trail named no one.
     const [deleted] = await tx.execute<{ email: string; role: Role }[]>(
       'delete from invitation where id = ? and team_id = ? and accepted_at is null returning email, role',
