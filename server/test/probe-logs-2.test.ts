@@ -97,3 +97,31 @@ describe('the method filter', () => {
     }
   });
 });
+
+describe('auditEvents: the events of one action', () => {
+  it('are listed in the order they happened (newest first), not in the random order of their ids at one instant', async () => {
+    const expected: string[] = [];
+    const UPDATE = `mutation($id: ID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { id } }`;
+    for (let i = 0; i < 8; i++) {
+      // A rename with a disable (or enable): api_key.updated, then api_key.disabled.
+      const res = await acme.admin.gql(UPDATE, { id: acme.sending.id, input: { name: `Sending ${i}`, enabled: i % 2 === 1 } });
+      expect(res.errors).toBeUndefined();
+      expected.push('api_key.updated', i % 2 === 1 ? 'api_key.enabled' : 'api_key.disabled');
+    }
+    for (const email of ['ann@example.com', 'bob@example.com']) {
+      for (let i = 0; i < 3; i++) {
+        // Inviting again replaces the pending invitation: member.invitation_revoked, then member.invited.
+        const res = await acme.admin.gql(`mutation($email: String!) { inviteMember(input: { email: $email, role: MEMBER }) { token } }`, { email });
+        expect(res.errors).toBeUndefined();
+        if (i > 0) expected.push('member.invitation_revoked');
+        expected.push('member.invited');
+      }
+    }
+    const trail = await acme.admin.gql(`{ auditEvents(first: 100) { edges { node { action createdAt } } } }`);
+    expect(trail.errors).toBeUndefined();
+    const actions = (trail.data!.auditEvents.edges as { node: { action: string } }[])
+      .map((e) => e.node.action)
+      .filter((a) => /^(api_key\.(updated|enabled|disabled)|member\.(invited|invitation_revoked))$/.test(a));
+    expect(actions).toEqual([...expected].reverse());
+  });
+});
