@@ -117,6 +117,13 @@ describe('auditEvents: the events of one action', () => {
         expected.push('member.invited');
       }
     }
+    // Two mutations of one request, each its own transaction: a rename, then a disable.
+    const both = await acme.admin.gql(
+      `mutation($id: ID!) { a: updateApiKey(id: $id, input: { name: "Renamed" }) { id } b: updateApiKey(id: $id, input: { enabled: false }) { id } }`,
+      { id: acme.sending.id },
+    );
+    expect(both.errors).toBeUndefined();
+    expected.push('api_key.updated', 'api_key.disabled');
     const trail = await acme.admin.gql(`{ auditEvents(first: 100) { edges { node { action createdAt } } } }`);
     expect(trail.errors).toBeUndefined();
     const actions = (trail.data!.auditEvents.edges as { node: { action: string } }[])
