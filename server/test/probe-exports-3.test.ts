@@ -128,3 +128,32 @@ describe('the sweep of expired exports', () => {
     expect(await chunks()).toBe(0);
   });
 });
+
+describe('the emailed download link, opened in a browser that is not signed in', () => {
+  // What Chromium and Firefox send when a link is opened.
+  const NAVIGATION = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+  it("leads to the export's page, which asks to sign in and then offers Download; a client that is no browser still gets 401", async () => {
+    const exp = (await admin.gql(CREATE, { input: { resource: 'DOMAINS' } })).data!.createExport;
+    const link = exp.downloadUrl.replace(server.config.PUBLIC_URL, server.url);
+    // Before: the JSON of a 401 ('Sign in or send a full-access API key to download exports.'), shown as the page.
+    const opened = await fetch(link, { headers: { accept: NAVIGATION }, redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe(`${server.config.PUBLIC_URL}/exports/${exp.id}`);
+    // curl, fetch, the SDKs: the API's answer as before.
+    for (const accept of [undefined, '*/*', 'application/json']) {
+      const res = await fetch(link, { headers: accept ? { accept } : {}, redirect: 'manual' });
+      expect(res.status, accept).toBe(401);
+      expect(await res.json()).toMatchObject({ statusCode: 401, name: 'missing_api_key' });
+    }
+    // Signed in, the browser gets the file; a wrong key is refused as before, whatever it accepts.
+    const signedIn = await fetch(link, { headers: { accept: NAVIGATION, cookie: admin.cookie! }, redirect: 'manual' });
+    expect(signedIn.status).toBe(200);
+    expect((await signedIn.text()).split('\n')[0]).toBe('id,name,region,status,created_at');
+    const badKey = await fetch(link, { headers: { accept: NAVIGATION, authorization: 'Bearer re_nope' }, redirect: 'manual' });
+    expect(badKey.status).toBe(403);
+    // What is no id at all is sent nowhere: the same 401 as any client gets.
+    const junk = await fetch(`${server.url}/api/exports/..%2F..%2Fevil/download`, { headers: { accept: NAVIGATION }, redirect: 'manual' });
+    expect(junk.status).toBe(401);
+  });
+});

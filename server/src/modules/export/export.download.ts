@@ -3,6 +3,7 @@ import pg, { escapeLiteral, type PoolClient } from 'pg';
 import { AppError } from '../../errors.js';
 import { binaryCopyValues } from '../../lib/binary-copy.js';
 import { CopyOut } from '../../lib/copy-out.js';
+import { isUuid } from '../../lib/ids.js';
 import { writeMappedError, writeRestError } from '../../rest/errors.js';
 import type { Services } from '../../services.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -10,7 +11,7 @@ import { type Actor, canManage } from '../auth/actor.js';
 import { type Admission, credentialsOf, finishWhenDone } from '../auth/gate.js';
 import { currentActor } from '../auth/session.js';
 import { DOWNLOAD_DAYS, Export, ExportStatus, effectiveStatus } from './export.entity.js';
-import { findExport } from './export.service.js';
+import { detailUrl, findExport } from './export.service.js';
 import { ExportChanges, FOLLOW_POLL_MS } from './export.stream.js';
 import { TeamTurns } from './team-turns.js';
 
@@ -47,7 +48,16 @@ export function exportDownload(services: Services) {
     res.set(admission.headers);
     if (admission.refusal) return refuse(res, admission.refusal);
     const actor = admission.actor;
-    if (!actor) return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
+    if (!actor) {
+      // A browser opening the emailed link signed out (on another device, its session over) was
+      // shown this 401's JSON as the page: it goes to the export's page, which asks it to sign in
+      // and then offers Download. Clients that are not browsers (curl, fetch: */*) get the 401.
+      const id = String(req.params.id);
+      if (!req.headers.authorization && isUuid(id) && req.accepts(['application/json', 'text/html']) === 'text/html') {
+        return res.redirect(303, detailUrl(services, id));
+      }
+      return fail(res, 401, 'missing_api_key', 'Sign in or send a full-access API key to download exports.');
+    }
     // As on every REST route but sending: a sending-access key learns nothing, not even which exports exist.
     if (actor.kind === 'apiKey' && !canManage(actor)) return fail(res, 401, 'restricted_api_key', 'This API key is restricted to only send emails.');
     const exp = await findExport(em, actor.teamId, String(req.params.id));
