@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -20,7 +20,7 @@ import { isDatabaseUnavailable } from '../db/connection.js';
 import { ErrorCode } from '../errors.js';
 import { headerText } from '../lib/header-text.js';
 import { badTextMessage, findBadText } from '../lib/nul.js';
-import { type Admission, type Credentials, credentialsOf } from '../modules/auth/gate.js';
+import { type Admission, type Credentials, clientIp, credentialsOf } from '../modules/auth/gate.js';
 import { redactGraphql } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import { type Context, isAppError } from './context.js';
@@ -369,22 +369,15 @@ function waitingSockets() {
   };
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
 const unmapped = (address: string) => (address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address);
-const isLoopback = (address: string) => (isIPv4(address) ? LOOPBACK.check(address, 'ipv4') : isIPv6(address) ? LOOPBACK.check(address, 'ipv6') : false);
 
 /**
- * Who opened a socket, as Express's req.ip names an HTTP request's sender (app.ts: trust proxy
- * loopback): through a proxy on loopback, the nearest X-Forwarded-For address that is not one —
- * else every client of the proxy would share one allowance. An IPv6 address stands for its /64,
- * which one host commonly holds whole.
+ * Who opened a socket: its address as Express's req.ip gives it (X-Forwarded-For trusted from
+ * loopback, as for every request: the server's requests are born Express's), an IPv6 address
+ * standing for its /64, which one host commonly holds whole.
  */
 export function peerAddress(request: IncomingMessage): string {
-  const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',');
-  const hops = [request.socket.remoteAddress ?? '', ...forwarded.reverse()].map((a) => unmapped(a.trim())).filter(Boolean);
-  const address = hops.find((a) => !isLoopback(a)) ?? hops[hops.length - 1] ?? 'unknown';
+  const address = unmapped(clientIp(request));
   return isIPv6(address) ? prefix64(address) : address;
 }
 
