@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlAs } from './api';
+import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { Dashboard } from './pages/Dashboard';
@@ -54,6 +55,7 @@ describe('the dashboard when the session ends mid-form', () => {
     expect(new URL(page.url()).pathname).toBe('/api-keys');
     expect(await form.getByLabel('Name').inputValue()).toBe('Typed before the session ended');
     expect(await again.textContent()).toContain(`You were signed in as ${email}.`);
+    expect(await axeViolations(page, '.dialog.dialog-sm')).toEqual([]);
     // Focus is in the sign-in prompt, on the password.
     expect(await again.getByLabel('Password').evaluate((el) => el === document.activeElement)).toBe(true);
 
@@ -66,6 +68,8 @@ describe('the dashboard when the session ends mid-form', () => {
     await again.getByLabel('Password').fill(PASSWORD);
     await again.getByRole('button', { name: 'Sign in' }).click();
     await again.waitFor({ state: 'hidden' });
+    // Focus is back in the form, on the control that submitted it.
+    await expect.poll(() => form.getByRole('button', { name: 'Create' }).evaluate((el) => el === document.activeElement)).toBe(true);
     // The form is as it was, and Create now makes the key.
     expect(await form.getByLabel('Name').inputValue()).toBe('Typed before the session ended');
     await form.getByRole('button', { name: 'Create' }).click();
