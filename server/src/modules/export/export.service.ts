@@ -509,6 +509,10 @@ export async function expireExports(services: Services): Promise<number> {
   // statement timeout over large files, the connection lost) left the files of exports no longer
   // READY, which no later sweep looked at again, for ever. A FAILED export keeps no chunk either:
   // those failExport could not delete at once (a lock), and those kept before it deleted any.
-  await conn.execute(`delete from export_chunk c using export e where e.id = c.export_id and e.status in ('EXPIRED', 'FAILED')`);
+  // One export at a time, so that each statement stays short and what is done stays done.
+  const leftovers = await conn.execute<{ id: string }[]>(
+    `select e.id from export e where e.status in ('EXPIRED', 'FAILED') and exists (select 1 from export_chunk c where c.export_id = e.id)`,
+  );
+  for (const { id } of leftovers) await conn.execute('delete from export_chunk where export_id = ?', [id]);
   return expired.length;
 }
