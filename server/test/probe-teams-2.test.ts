@@ -230,3 +230,24 @@ describe('revoking an invitation asks again whether the caller is an admin, as i
     }
   });
 });
+
+describe('signOut ends the session the request acts for', () => {
+  it('also after the same request moved it to another team or renewed its cookie (the cookie sent no longer named it: it stayed live)', async () => {
+    const own = await signUpAdmin(server, 'Own');
+    const other = await signUpAdmin(server, 'Other');
+    const { token } = await invite(other.client, own.email);
+    expect((await server.client().gql(ACCEPT, { input: { token, password: PASSWORD } })).errors).toBeUndefined();
+    for (const [label, first, variables] of [
+      ['switchTeam', `switchTeam(teamId: $arg) { id }`, { arg: other.user.team.id }],
+      ['changePassword', `changePassword(input: $arg)`, { arg: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } }],
+    ] as const) {
+      const browser = server.client();
+      expect((await browser.gql(SIGN_IN, { input: { email: own.email, password: PASSWORD } })).errors).toBeUndefined();
+      const id = (await browser.gql(`{ sessions { id current } }`)).data!.sessions.find((s: { current: boolean }) => s.current).id as string;
+      const type = label === 'switchTeam' ? 'ID!' : 'ChangePasswordInput!';
+      const res = await browser.gql(`mutation($arg: ${type}) { first: ${first} out: signOut }`, variables);
+      expect(res.errors, label).toBeUndefined();
+      expect(await sql(server.databaseUrl, 'select 1 from session where id = $1', [id]), label).toEqual([]);
+    }
+  });
+});

@@ -75,7 +75,7 @@ export class AuthResolver {
   @Mutation(() => Boolean, { description: 'Ends the current session and clears its cookie; true even when no one was signed in. Not with an API key' })
   async signOut(@Ctx() ctx: Context): Promise<boolean> {
     requireNoKey(ctx.actor);
-    await signOut(ctx.em, ctx.req ? readCookie(ctx.req, SESSION_COOKIE) : undefined);
+    await signOut(ctx.em, ctx.actor?.kind === 'user' ? ctx.actor : null, ctx.req ? readCookie(ctx.req, SESSION_COOKIE) : undefined);
     ctx.res?.clearCookie(SESSION_COOKIE, { path: '/' });
     return true;
   }

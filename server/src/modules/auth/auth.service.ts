@@ -150,6 +150,13 @@ export async function assertPasswordUnchanged(tx: EntityManager, user: User): Pr
   if (row?.password_hash !== user.passwordHash) throw unauthenticated(INVALID_CREDENTIALS);
 }
 
-export async function signOut(em: EntityManager, sessionToken: string | undefined): Promise<void> {
-  if (sessionToken) await em.nativeDelete(Session, { tokenHash: sha256Hex(sessionToken) });
+/**
+ * Ends the session the request acts for, and the one its cookie names. They differ once the same
+ * request moved the session (switchTeam) or renewed its token (changePassword): by the cookie
+ * alone, the session stayed live under its new token, out of the browser's reach.
+ */
+export async function signOut(em: EntityManager, actor: UserActor | null, sessionToken: string | undefined): Promise<void> {
+  const ids = actor?.sessionId ? [{ id: actor.sessionId }] : [];
+  const where = sessionToken ? [...ids, { tokenHash: sha256Hex(sessionToken) }] : ids;
+  if (where.length) await em.nativeDelete(Session, { $or: where });
 }
