@@ -60,3 +60,20 @@ describe('ApiKeyFilter.expiringSoon', () => {
     expect(await csvNames(client, { expiringSoon: true })).toEqual(['soon']);
   });
 });
+
+describe('the API_KEYS export', () => {
+  it('lists keys created in the same instant in the order the API Keys page does (it took them the other way round)', async () => {
+    const { client, user } = await signUpAdmin(server);
+    for (const name of ['one', 'two', 'three', 'four']) await key(client, name);
+    await sql(server.databaseUrl, `update api_key set created_at = '2026-06-01T00:00:00Z' where team_id = $1`, [user.team.id]);
+    const page = await client.gql<{ apiKeys: { name: string }[] }>(LIST, { filter: {} });
+    const listed = page.data!.apiKeys.map((k) => k.name);
+    const res = await client.gql(`mutation { createExport(input: { resource: API_KEYS }) { downloadUrl } }`);
+    const csv = await (
+      await fetch(String(res.data!.createExport.downloadUrl).replace(server.config.PUBLIC_URL, server.url), { headers: { cookie: client.cookie! } })
+    ).text();
+    const [header, ...rows] = csv.trim().split('\n');
+    const column = header.split(',').indexOf('name');
+    expect(rows.map((r) => r.split(',')[column])).toEqual(listed);
+  });
+});

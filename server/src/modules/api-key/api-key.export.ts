@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/postgresql';
 import { cell, copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { ApiKey, INACTIVE_AFTER_DAYS } from './api-key.entity.js';
 import { ApiKeyFilter } from './api-key.filter.js';
-import { apiKeyWhere } from './api-key.service.js';
+import { API_KEY_ORDER, apiKeyWhere } from './api-key.service.js';
 
 /** API_KEYS: the API Keys page's list (apiKeyWhere), with each key's domain by name. */
 export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
@@ -22,6 +22,6 @@ export const apiKeyExport: ResourceExport<ApiKeyFilter> = {
                k.enabled::text as enabled`),
         ])
         .where(apiKeyWhere(teamId, f))
-        .orderBy({ createdAt: 'desc', id: 'desc' }),
+        .orderBy(API_KEY_ORDER),
     ),
 };

@@ -74,11 +74,14 @@ async function resolveDomain(em: EntityManager, teamId: string, permission: Perm
   return domain;
 }
 
+/** The key list's order, newest first: the page's and its export's (keys created in one instant came out reversed in the CSV). */
+export const API_KEY_ORDER = { createdAt: 'desc', id: 'asc' } as const;
+
 export function listApiKeys(em: EntityManager, teamId: string, filter: ApiKeyFilter = {}, first?: number | null): Promise<ApiKey[]> {
   if (first !== undefined && first !== null && (!Number.isInteger(first) || first < 1 || first > MAX_API_KEYS_PER_TEAM)) {
     throw badInput('first', `first must be between 1 and ${MAX_API_KEYS_PER_TEAM}.`);
   }
-  return em.find(ApiKey, apiKeyWhere(teamId, filter), { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first ?? MAX_API_KEYS_PER_TEAM });
+  return em.find(ApiKey, apiKeyWhere(teamId, filter), { orderBy: API_KEY_ORDER, limit: first ?? MAX_API_KEYS_PER_TEAM });
 }
 
 /** The team's keys matching a filter: the API Keys page's, which its export takes too. */
