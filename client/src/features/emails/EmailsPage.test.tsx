@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { endOfDay } from 'date-fns';
 import { Route, Routes } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
@@ -326,5 +326,21 @@ describe('EmailsPage', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     await waitFor(() => expect(within(table).getAllByRole('row')[1].textContent).toContain('Sent'));
     expect(within(table).queryByRole('button', { name: 'More options for Subject s1' })).toBeNull();
+  });
+
+  it('asks for the emails again when its tab is shown again: a scheduled email sent meanwhile reads Sent', async () => {
+    renderEmails('/emails', [emailsMock({ filter: {} }, [email('s1', 'scheduled')]), emailsMock({ filter: {} }, [email('s1', 'sent')])]);
+    const table = await screen.findByRole('table', { name: 'Emails' });
+    expect(within(table).getByText('Scheduled')).toBeTruthy();
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      await waitFor(() => expect(within(table).getByText('Sent')).toBeTruthy());
+      expect(within(table).queryByText('Scheduled')).toBeNull();
+    } finally {
+      visibility.mockRestore();
+    }
   });
 });

@@ -22,7 +22,8 @@ export function EmailsPage() {
   usePageTitle('Emails');
   const { filters, setFilters, filtered, params } = useUrlFilters(emailUrlFilters);
   const filter = toEmailFilter(filters);
-  const list = useCursorList(EmailsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.emails });
+  // Statuses move on (scheduled, queued, then sent or failed) while the tab is hidden.
+  const list = useCursorList(EmailsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.emails, refreshWhenShown: true });
   const { keys, keyName } = useApiKeyFilterKeys();
   const isAdmin = useIsAdmin();
   const [canceling, setCanceling] = useState<EmailsTable_EmailFragment | null>(null);

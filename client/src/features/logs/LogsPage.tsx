@@ -22,7 +22,8 @@ export function LogsPage() {
   const { filters, setFilters, filtered, params } = useUrlFilters(logUrlFilters);
   const filter = toUsageLogFilter(filters);
   // Requests keep coming in: a visit shows the cached page at once, then the latest.
-  const list = useCursorList(LogsPageQuery, { variables: { filter, first: LOGS_PAGE_SIZE }, connection: (d) => d.usageLogs });
+  // Requests keep coming while the tab is hidden.
+  const list = useCursorList(LogsPageQuery, { variables: { filter, first: LOGS_PAGE_SIZE }, connection: (d) => d.usageLogs, refreshWhenShown: true });
   const { data, refetch, networkStatus } = list;
   const { keys, keyName } = useApiKeyFilterKeys();
 
