@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { isIPv4, isIPv6 } from 'node:net';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -21,6 +20,7 @@ import { ErrorCode } from '../errors.js';
 import { headerText } from '../lib/header-text.js';
 import { badTextMessage, findBadText } from '../lib/nul.js';
 import { type Admission, type Credentials, clientIp, credentialsOf } from '../modules/auth/gate.js';
+import { addressKey } from '../modules/auth/sign-in-throttle.js';
 import { redactGraphql } from '../modules/usage-log/redact.js';
 import type { Services } from '../services.js';
 import { type Context, isAppError } from './context.js';
@@ -369,29 +369,12 @@ function waitingSockets() {
   };
 }
 
-const unmapped = (address: string) => (address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address);
-
 /**
  * Who opened a socket: its address as Express's req.ip gives it (X-Forwarded-For trusted from
- * loopback, as for every request: the server's requests are born Express's), an IPv6 address
- * standing for its /64, which one host commonly holds whole.
+ * loopback, as for every request: the server's requests are born Express's), counted as the
+ * sign-in throttle counts one (an IPv6 address by its /64, which one host commonly holds whole).
  */
-export function peerAddress(request: IncomingMessage): string {
-  const address = unmapped(clientIp(request));
-  return isIPv6(address) ? prefix64(address) : address;
-}
-
-/** The first 64 bits of an IPv6 address, written out (2001:db8:0:1::5 → 2001:db8:0:1::/64). */
-function prefix64(address: string): string {
-  const [head, tail] = address.split('%')[0].split('::');
-  const front = head ? head.split(':') : [];
-  const back = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const groups = tail === undefined ? front : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
-}
+export const peerAddress = (request: IncomingMessage): string => addressKey(clientIp(request));
 
 /**
  * The operation to run and its variables, checked as Apollo checks them over HTTP: an unknown
