@@ -46,7 +46,7 @@ async function holdTeam(teamId: string) {
         async () => {
           const rows = await sql(
             server.databaseUrl,
-            `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%from team where id%for no key update%'`,
+            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from team where id%for no key update%'`,
           );
           return rows.length > 0 ? true : undefined;
         },
