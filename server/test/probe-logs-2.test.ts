@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { maintainLogPartitions } from '../src/modules/usage-log/usage-log.partitions.js';
+import { sql, startTestServer, type TestServer } from './harness.js';
 import { api, setUpTeam, type Team } from './rest-harness.js';
 
 // What a reviewer who never saw the other tests tried against the request logs (second round).
@@ -131,4 +133,58 @@ describe('auditEvents: the events of one action', () => {
       .filter((a) => /^(api_key\.(updated|enabled|disabled)|member\.(invited|invitation_revoked))$/.test(a));
     expect(actions).toEqual([...expected].reverse());
   });
+});
+
+describe('partition maintenance, a day partition missing', () => {
+  it('moves the day out of the default partition while requests of that day are still written, and goes on to retention', async () => {
+    // A day of the window with no partition (the server was down, say): its logs went to the default partition.
+    const day = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
+    const partition = `usage_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
+    await sql(server.databaseUrl, `alter table usage_log detach partition ${partition}`);
+    await sql(server.databaseUrl, `drop table ${partition}`);
+    const INSERT = `insert into usage_log (id, team_id, api_key_id, method, endpoint, status_code, duration_ms, created_at)`;
+    await sql(
+      server.databaseUrl,
+      `${INSERT} select gen_random_uuid(), $1, $2, 'GET', '/emails', 200, 1, $3::timestamptz + i * interval '1 second' from generate_series(1, 50000) as i`,
+      [acme.teamId, acme.full.id, day],
+    );
+    // Requests of that day keep coming (a backfill, an instance's clock) while the partition is made.
+    const writer = new pg.Client({ connectionString: server.databaseUrl });
+    await writer.connect();
+    let stop = false;
+    let written = 0;
+    const writing = (async () => {
+      while (!stop) {
+        // One routed to the default partition just as the day's partition is attached is refused: sent again, as the recorder does.
+        await writer
+          .query(`${INSERT} values (gen_random_uuid(), $1, $2, 'GET', '/late', 200, 1, $3::timestamptz + interval '20 hours')`, [
+            acme.teamId,
+            acme.full.id,
+            day,
+          ])
+          .then(
+            () => written++,
+            () => undefined,
+          );
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      // It threw "updated partition constraint for default partition would be violated by some row"
+      // (a log written between the move and the ATTACH), and retention never ran.
+      const done = await maintainLogPartitions(server.app.services.pool, { retentionDays: 30, drop: true });
+      expect(done.failed).toEqual([]);
+    } finally {
+      await new Promise((r) => setTimeout(r, 100));
+      stop = true;
+      await writing;
+      await writer.end();
+    }
+    expect(written).toBeGreaterThan(10);
+    const where = `created_at >= $1 and created_at < $1::timestamptz + interval '1 day'`;
+    expect(await sql(server.databaseUrl, `select tableoid::regclass::text as p, count(*)::int as n from usage_log where ${where} group by 1`, [day])).toEqual([
+      { p: partition, n: 50_000 + written },
+    ]);
+  }, 120_000);
 });

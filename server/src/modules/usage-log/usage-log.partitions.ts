@@ -86,10 +86,13 @@ export async function maintainLogPartitions(pool: pg.Pool, opts: { retentionDays
     const name = `usage_log_p${isoDay(day).replaceAll('-', '')}`;
     if (existing.has(name)) continue;
     try {
-      const created = await inTransaction(
-        pool,
-        async (c) => (await c.query<{ name: string | null }>('select keyring_log_partition($1::date) as name', [isoDay(day)])).rows[0].name,
-      );
+      const created = await inTransaction(pool, async (c) => {
+        // Writes into the default partition wait while the day's rows move out of it (reads go on):
+        // one committed between the move and the ATTACH failed it ("would be violated by some
+        // row"), and with it the whole run, retention included, for as long as that day had traffic.
+        await c.query('lock table usage_log_default in exclusive mode');
+        return (await c.query<{ name: string | null }>('select keyring_log_partition($1::date) as name', [isoDay(day)])).rows[0].name;
+      });
       if (created) out.created.push(created);
     } catch (e) {
       if (!isLockTimeout(e)) throw e;
