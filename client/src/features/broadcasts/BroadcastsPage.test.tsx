@@ -127,4 +127,19 @@ describe('BroadcastsPage', () => {
     expect(await screen.findByRole('button', { name: 'Clear filters' })).toBeTruthy();
     expect(screen.getByLabelText('From').getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('asks for the broadcasts again when its tab is shown again: one sent meanwhile reads Sent', async () => {
+    renderBroadcasts('/broadcasts', [
+      page({ filter: {} }, [broadcast('b1', 'November newsletter')]),
+      page({ filter: {} }, [broadcast('b1', 'November newsletter', 'sent')]),
+    ]);
+    const table = await screen.findByRole('table', { name: 'Broadcasts' });
+    expect(within(table).getByText('Draft')).toBeTruthy();
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    visibility.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() => expect(within(table).queryByText('Draft')).toBeNull());
+    expect(within(table).getAllByRole('row')[1].textContent).toContain('Sent');
+  });
 });

@@ -16,7 +16,8 @@ export function BroadcastsPage() {
   usePageTitle('Broadcasts');
   const { filters, setFilters, filtered } = useUrlFilters(broadcastUrlFilters);
   const filter = toBroadcastFilter(filters);
-  const list = useCursorList(BroadcastsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.broadcasts });
+  // Broadcasts are made and sent through the API while the tab is hidden.
+  const list = useCursorList(BroadcastsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.broadcasts, refreshWhenShown: true });
 
   return (
     <>

@@ -145,4 +145,19 @@ describe('ContactsPage', () => {
     expect(await screen.findByRole('button', { name: 'Clear filters' })).toBeTruthy();
     expect(screen.getByLabelText('From').getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('asks for the contacts again when its tab is shown again: one added meanwhile shows', async () => {
+    renderContacts('/contacts', [
+      page({ filter: {} }, [contact('c1', 'ada@example.com')]),
+      page({ filter: {} }, [contact('c2', 'bob@example.com'), contact('c1', 'ada@example.com')]),
+    ]);
+    const table = await screen.findByRole('table', { name: 'Contacts' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    visibility.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    expect(within(table).getByText('bob@example.com')).toBeTruthy();
+  });
 });

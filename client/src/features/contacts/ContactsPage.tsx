@@ -16,7 +16,8 @@ export function ContactsPage() {
   usePageTitle('Contacts');
   const { filters, setFilters, filtered } = useUrlFilters(contactUrlFilters);
   const filter = toContactFilter(filters);
-  const list = useCursorList(ContactsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.contacts });
+  // Contacts are added and unsubscribe through the API while the tab is hidden.
+  const list = useCursorList(ContactsPageQuery, { variables: { filter, first: PAGE_SIZE }, connection: (d) => d.contacts, refreshWhenShown: true });
 
   return (
     <>
