@@ -1,6 +1,6 @@
 import { format, parseISO } from 'date-fns';
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adminUser, memberUser, renderWithProviders } from '../../test/render';
 import { ApiKeyFilterKeysQuery } from '../api-keys/documents';
 import { AuditPage } from './AuditPage';
@@ -127,5 +127,25 @@ describe('audit labels', () => {
     expect(describeMetadata({ gracePeriodSeconds: 3_600 })).toBe('grace period: 1 hour');
     expect(describeMetadata({ from: 'ADMIN', to: 'MEMBER' })).toBe('role: Admin → Member');
     expect(describeMetadata({ email: 'new@example.com', role: 'MEMBER' })).toBe('email: new@example.com · role: Member');
+  });
+
+  it('asks for the events again when its tab is shown again: what teammates did meanwhile shows', async () => {
+    const keys = { request: { query: ApiKeyFilterKeysQuery }, result: { data: { apiKeys: [] } }, maxUsageCount: Number.POSITIVE_INFINITY };
+    renderWithProviders(<AuditPage />, {
+      user: adminUser,
+      mocks: [list([event('a', {})]), list([event('b', { action: 'api_key.deleted', metadata: { name: 'Gone' } }), event('a', {})]), keys],
+    });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+      expect(within(table).getAllByRole('row')[1].textContent).toContain('API key deleted');
+    } finally {
+      visibility.mockRestore();
+    }
   });
 });

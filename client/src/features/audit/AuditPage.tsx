@@ -29,7 +29,8 @@ export function AuditPage() {
 }
 
 function AuditList() {
-  const list = useCursorList(AuditPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.auditEvents });
+  // Teammates act while the tab is hidden.
+  const list = useCursorList(AuditPageQuery, { variables: { first: PAGE_SIZE }, connection: (d) => d.auditEvents, refreshWhenShown: true });
   const { keyName } = useApiKeyFilterKeys();
   return (
     <ListState
