@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlAs } from './api';
 import { axeViolations } from './axe';
+import type { WebSocketRoute } from 'playwright-core';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
+import { connectDatabase, holdExportSlot, seedContacts, teamIdOf } from './db';
+import { ExportDetailPage, ExportDialog } from './pages/ExportPages';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { Dashboard } from './pages/Dashboard';
 import { SignInPage } from './pages/SignInPage';
@@ -97,5 +100,61 @@ describe('the dashboard when the session ends mid-form', () => {
 
     await again.getByRole('button', { name: 'Go to sign-in' }).click();
     await page.getByRole('heading', { name: 'Sign in to Keyring' }).waitFor();
+  });
+});
+
+describe('an export followed live when the WebSocket drops', () => {
+  let browser: Browser;
+  let email: string;
+  captureOnFailure(() => [browser]);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    email = uniqueEmail('probe3ws');
+    const signUp = new SignUpPage(browser.page);
+    await signUp.goto();
+    await signUp.signUp({ email, password: PASSWORD, teamName: 'Probe Three WS' });
+    await new Dashboard(browser.page).heading('API Keys').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the export ready after its WebSocket was cut (a proxy or server going away) and came back', async () => {
+    const { page } = browser;
+    const db = await connectDatabase();
+    let teamId: string;
+    try {
+      teamId = await teamIdOf(db, email);
+      await seedContacts(db, teamId, 1100, 'ws', 'ws-drop.example.com');
+    } finally {
+      await db.end();
+    }
+    // Every socket the page opens goes through here, to the real server, until cut.
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.goto('/contacts');
+    await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+    const exporter = new ExportDialog(page);
+    const dialog = await exporter.open();
+    await dialog.getByText(/^This export holds (about [\d,]+|more than 1,000) rows\.$/).waitFor();
+
+    const slot = await holdExportSlot(teamId);
+    try {
+      await exporter.confirmAndFollow();
+      await page.getByText('Processing', { exact: true }).waitFor();
+      await expect.poll(() => sockets.length).toBeGreaterThan(0);
+      // Going away (1001): what a proxy or an instance restarting sends.
+      const cut = sockets.length;
+      for (const ws of sockets) await ws.close({ code: 1001, reason: 'going away' });
+      // The client connects again by itself and follows the export on the new socket.
+      await expect.poll(() => sockets.length, { timeout: 20_000 }).toBeGreaterThan(cut);
+    } finally {
+      await slot.release();
+    }
+    await new ExportDetailPage(page).waitUntilReady(45_000);
   });
 });
