@@ -188,3 +188,27 @@ describe('partition maintenance, a day partition missing', () => {
     ]);
   }, 120_000);
 });
+
+describe('usageLogs: a search no index serves, with a start date', () => {
+  it('ends at `from` once it has searched back to it, not with a next page and a searchedUntil before `from`', async () => {
+    // Busy hours before `from` (the rollups count 10 million requests today): the search windows reach back past it.
+    const ghostKey = '00000000-0000-4000-8000-00000000beef';
+    await sql(
+      server.databaseUrl,
+      `insert into usage_rollup (team_id, api_key_id, day, requests, status_2xx, last_used_at) values ($1, $2, (now() at time zone 'UTC')::date, 10000000, 10000000, now())`,
+      [acme.teamId, ghostKey],
+    );
+    try {
+      const from = new Date(Date.now() - 2_000).toISOString();
+      // A key and a status together (no index serves both), matching none of the logs since `from`.
+      const res = await acme.admin.gql(LIST, { f: { apiKeyId: acme.full.id, statusCode: 503, from }, n: 10 });
+      expect(res.errors).toBeUndefined();
+      const page = res.data!.usageLogs;
+      expect(page.edges).toEqual([]);
+      // It said: more may follow, logs before (a time before `from`) not searched yet; the next page found nothing either.
+      expect({ hasNextPage: page.pageInfo.hasNextPage, searchedUntil: page.searchedUntil }).toEqual({ hasNextPage: false, searchedUntil: null });
+    } finally {
+      await sql(server.databaseUrl, 'delete from usage_rollup where api_key_id = $1', [ghostKey]);
+    }
+  });
+});

@@ -384,6 +384,9 @@ async function windowBounds(
       }
       counted += n;
     }
+    // A window reaching `limit` (the filter's `from`, going older) searches the rest of the range:
+    // it ends the search, where it stopped with a next page and a searchedUntil before `from`.
+    if (bound && limit && (older ? bound <= limit : bound >= limit)) bound = null;
     bounds.push(bound);
     if (!bound) break;
   }
