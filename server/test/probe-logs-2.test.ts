@@ -56,6 +56,12 @@ describe('the endpoint filter, with the path as a person writes it', () => {
     }
     // Another address is not it.
     expect(await graphqlEndpoints({ endpoint: '/contacts/jose@example.com' })).toEqual([]);
+    // A LOGS export of the filter holds what the list shows.
+    const exported = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { status rowCount } }`, {
+      input: { resource: 'LOGS', filters: { endpoint: '/contacts/josé@example.com' } },
+    });
+    expect(exported.errors).toBeUndefined();
+    expect(exported.data!.createExport).toEqual({ status: 'READY', rowCount: 1 });
   });
 
   it('finds one GraphQL operation by the endpoint its log shows ("/graphql Name"), which was refused as bad input', async () => {
