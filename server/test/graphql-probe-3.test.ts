@@ -81,6 +81,28 @@ describe('the query cost of `domains`', () => {
   });
 });
 
+describe('the query cost of other lists without paging', () => {
+  it('counts a user’s sessions at their real number: aliases of `sessions` over 2,000 sessions are refused with no data', async () => {
+    const { client, user } = await signUpAdmin(server);
+    await sql(
+      server.databaseUrl,
+      `insert into session (id, token_hash, user_id, team_id, created_at, expires_at, user_agent, ip)
+       select gen_random_uuid(), md5(random()::text) || md5(random()::text), $1, $2, now(), now() + interval '1 day', $3, '203.0.113.9'
+       from generate_series(1, 2000)`,
+      [user.id, user.team.id, 'Mozilla/5.0 '.repeat(20)],
+    );
+    const aliases = Array.from({ length: 20 }, (_, i) => `s${i}: sessions { id createdAt expiresAt ip userAgent teamName current }`).join('\n');
+    const res = await client.gql(`{ ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // One list of them all, with fewer fields, is answered.
+    const one = await client.gql<{ sessions: unknown[] }>(`{ sessions { id createdAt } }`);
+    expect(one.errors).toBeUndefined();
+    expect(one.data?.sessions).toHaveLength(2001);
+  });
+});
+
 const WS_URL = () => `${server.url.replace('http', 'ws')}/graphql`;
 
 /** Opens a graphql-ws socket that never sends connection_init: 'open', or the HTTP status it was refused with. */

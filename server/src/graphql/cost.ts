@@ -1,14 +1,19 @@
 import {
   astFromValue,
+  defaultFieldResolver,
   type DocumentNode,
   type FieldNode,
   GraphQLError,
+  type GraphQLField,
   type GraphQLInputType,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   getNamedType,
   getNullableType,
+  isCompositeType,
   isListType,
+  isObjectType,
   Kind,
   typeFromAST,
   valueFromASTUntyped,
@@ -19,8 +24,8 @@ import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simp
  * The most a query may cost, counted by graphql-query-complexity before it runs: 1 per field,
  * and a list field's selection once per item it may return — `first` (or the default page of 50)
  * for connections, a field's own `complexity` where it knows better (apiKeys: its cap; usage: its
- * days; a domain's records: 3), ASSUMED_LIST_SIZE for other lists — and for a team's domains,
- * counted again at their real number once they are read (checkListCost). Five aliases of `apiKeys { usage(days: 366) }` over
+ * days; a domain's records: 3), ASSUMED_LIST_SIZE for other lists, each counted again at its real
+ * size once it has resolved (countListsAsResolved). Five aliases of `apiKeys { usage(days: 366) }` over
  * 500 keys once ran 7 s and returned 15 MB; they now cost 2,750,005 and are refused unrun. The
  * dashboard's costliest query (the API keys page at 500 keys) costs about 7,000.
  */
@@ -74,18 +79,50 @@ const tooCostly = (cost: number) =>
 /** The real sizes of the lists a request has resolved so far (see checkListCost), by the field that asked. */
 const resolvedSizes = new WeakMap<object, Map<FieldNode, number>>();
 
+/** Whether the count before running takes a field's list at ASSUMED_LIST_SIZE (see listEstimator). */
+const countedAsAssumed = (type: GraphQLObjectType, field: GraphQLField<unknown, unknown>) =>
+  !type.name.startsWith('__') &&
+  !type.name.endsWith('Connection') &&
+  isListType(getNullableType(field.type)) &&
+  isCompositeType(getNamedType(field.type)) &&
+  !field.args.some((a) => a.name === 'first') &&
+  field.extensions.complexity === undefined;
+
 /**
- * The cost check again once a list counted at ASSUMED_LIST_SIZE before running has its real size
- * (a team's domains: 0 to 1,000): the operation recounted with every such list resolved so far at
- * its size, and refused past MAX_QUERY_COST. Counted at 10, 13 aliases of `domains { records }`
- * over 1,000 domains passed and answered megabytes; counted at 1,000 up front, one `domains {
- * records }` was refused to a team with two domains. The field is non-null, so the whole answer
- * is this error: no data is sent.
+ * Every list counted at ASSUMED_LIST_SIZE before running (a team's domains, up to 1,000; its
+ * members; a user's sessions) is counted again at its real size once it has resolved
+ * (checkListCost). Counted at 10, 13 aliases of `domains { records }` over 1,000 domains passed
+ * and answered megabytes; counted at 1,000 up front, one `domains { records }` was refused to a
+ * team with two domains. Only these fields' resolvers are wrapped: the others cost nothing more.
  */
-export function checkListCost(ctx: object, info: GraphQLResolveInfo, size: number): void {
+export function countListsAsResolved(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!countedAsAssumed(type, field)) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = async (source, args, context, info) => {
+        const list: unknown = await resolve(source, args, context, info);
+        if (Array.isArray(list)) checkListCost(context as object, info, list.length);
+        return list;
+      };
+    }
+  }
+}
+
+/**
+ * The cost check again once a list counted at ASSUMED_LIST_SIZE has its real size: the operation
+ * recounted with every such list resolved so far at its size, and refused past MAX_QUERY_COST.
+ * Root lists are non-null, so the whole answer is then this error: no data is sent.
+ */
+function checkListCost(ctx: object, info: GraphQLResolveInfo, size: number): void {
   const sizes = resolvedSizes.get(ctx) ?? new Map<FieldNode, number>();
   resolvedSizes.set(ctx, sizes);
-  for (const node of info.fieldNodes) sizes.set(node, size);
+  // No more than counted already (ASSUMED_LIST_SIZE, or a larger size found before): nothing to
+  // count again — a field asked once per item of an outer list (each key's creator's teams) is
+  // counted by its largest list, not once per item.
+  if (info.fieldNodes.every((node) => size <= (sizes.get(node) ?? ASSUMED_LIST_SIZE))) return;
+  for (const node of info.fieldNodes) sizes.set(node, Math.max(size, sizes.get(node) ?? 0));
   const sized: ComplexityEstimator = ({ node, childComplexity }) => {
     const n = sizes.get(node);
     return n === undefined ? undefined : 1 + n * childComplexity;

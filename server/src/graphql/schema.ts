@@ -12,6 +12,7 @@ import { ExportResolver } from '../modules/export/export.resolver.js';
 import { TeamResolver, UserFieldsResolver } from '../modules/team/team.resolver.js';
 import { ThresholdsResolver } from '../modules/thresholds/thresholds.resolver.js';
 import { ApiKeyUsageResolver, UsageLogResolver } from '../modules/usage-log/usage-log.resolver.js';
+import { countListsAsResolved } from './cost.js';
 import { pubSub } from './pubsub.js';
 
 export const resolvers = [
@@ -47,5 +48,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
   for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (type) type.description = roots[type.name as keyof typeof roots];
   }
+  countListsAsResolved(schema);
   return schema;
 }
