@@ -14,7 +14,9 @@ let lastRecordedAt = 0;
 
 /** Adds an audit event to the unit of work; it is written with the change it describes. */
 export function recordAudit(em: EntityManager, actor: Actor, action: string, targetId?: string, metadata?: Record<string, unknown>): void {
-  const at = Math.max(Date.now(), lastRecordedAt + 1);
+  const now = Date.now();
+  // A clock set back by more than a second is followed, not outrun for as long.
+  const at = now <= lastRecordedAt && lastRecordedAt - now < 1000 ? lastRecordedAt + 1 : now;
   lastRecordedAt = at;
   const event = new AuditEvent(em.getReference(Team, actor.teamId), action, {
     actor: actor.kind === 'user' ? em.getReference(User, actor.userId) : undefined,
