@@ -76,6 +76,7 @@ describe('the endpoint filter, with the path as a person writes it', () => {
     await server.app.services.usageRecorder.flush();
     expect(await graphqlEndpoints({ endpoint: '/graphql' })).toEqual(['POST /graphql KeysAndMore', 'POST /graphql Keys', 'POST /graphql Domains']);
     expect(await graphqlEndpoints({ endpoint: '/graphql Keys' })).toEqual(['POST /graphql Keys']);
+    expect(await graphqlEndpoints({ endpoint: '/graphql Keys  ' })).toEqual(['POST /graphql Keys']);
     expect(await restEndpoints(`endpoint=${encodeURIComponent('/graphql Domains')}`)).toEqual(['POST /graphql Domains']);
     // Still refused: what is no path, or holds a line break or a tab.
     for (const endpoint of ['graphql Keys', '/graphql\nKeys', '/graphql\tKeys']) {

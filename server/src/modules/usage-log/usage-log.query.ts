@@ -58,7 +58,8 @@ export type EndpointMatch = { path: string; root: string; below: [string, string
  * one match when they are the same.
  */
 export function endpointMatch(endpoint: string): EndpointMatch[] {
-  const written = endpoint.replace(/\/+$/, '') || '/';
+  // Spaces after it are no part of a path (pasted with the text around it).
+  const written = endpoint.trimEnd().replace(/\/+$/, '') || '/';
   return [...new Set([written, asSent(written)])].map((path) => ({
     path,
     root: path.split(' ')[0].split('/')[1] ?? '',
