@@ -6,6 +6,7 @@ import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { isAdminsOnlyError } from './errors';
 import { SessionQuery } from './session';
+import { socketEvents } from './socket-status';
 
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
@@ -67,7 +68,7 @@ export const sessionLink = ApolloLink.from([sessionEndedLink, roleChangedLink]);
 export function createApolloClient(): ApolloClient {
   // Same origin, so the session cookie rides along on both transports.
   const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
-  const ws = new GraphQLWsLink(createClient({ url: wsUrl(), lazy: true, retryAttempts: 5 }));
+  const ws = new GraphQLWsLink(createClient({ url: wsUrl(), lazy: true, retryAttempts: 5, on: socketEvents }));
   const transport = ApolloLink.split((op) => op.operationType === OperationTypeNode.SUBSCRIPTION, ws, http);
   const link = ApolloLink.from([sessionLink, transport]);
   return new ApolloClient({ link, cache: createCache() });
