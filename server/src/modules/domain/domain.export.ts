@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/postgresql';
 import { copySql, iso, jsonFilter, type ResourceExport } from '../../lib/export-resource.js';
 import { Domain } from './domain.entity.js';
 import { DomainFilter } from './domain.filter.js';
-import { domainWhere } from './domain.service.js';
+import { DOMAIN_ORDER, domainWhere } from './domain.service.js';
 
 /** DOMAINS: the Domains page's list (domainWhere). */
 export const domainExport: ResourceExport<DomainFilter> = {
@@ -13,6 +13,6 @@ export const domainExport: ResourceExport<DomainFilter> = {
         .createQueryBuilder(Domain, 'd')
         .select([raw(`d.id, d.name, d.region, d.status, ${iso('d.created_at')} as created_at`)])
         .where(domainWhere(teamId, f))
-        .orderBy({ createdAt: 'desc', id: 'desc' }),
+        .orderBy(DOMAIN_ORDER),
     ),
 };

@@ -73,8 +73,11 @@ export function domainWhere(teamId: string, filter: DomainFilter | null = {}): F
   return createdAt ? { team: teamId, createdAt } : { team: teamId };
 }
 
+/** The Domains page's order, which its export keeps: newest first, then by id (domains added in one instant). */
+export const DOMAIN_ORDER = { createdAt: 'desc', id: 'desc' } as const;
+
 export const listDomains = (em: EntityManager, teamId: string, filter?: DomainFilter | null) =>
-  em.find(Domain, domainWhere(teamId, filter), { orderBy: { createdAt: 'desc', id: 'asc' } });
+  em.find(Domain, domainWhere(teamId, filter), { orderBy: DOMAIN_ORDER });
 
 export const findDomain = (em: EntityManager, teamId: string, id: string) => em.findOne(Domain, { id, team: teamId });
 
