@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { endOfDay } from 'date-fns';
 import { Route, Routes, useNavigate } from 'react-router';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocationProbe } from '../../test/LocationProbe';
 import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { filterKeysMock } from '../api-keys/test-fixtures';
@@ -325,21 +325,5 @@ describe('LogsPage', () => {
   it('explains an empty log', async () => {
     renderLogs('/logs', [logsMock({ filter: {} }, [])]);
     expect(await screen.findByRole('heading', { name: 'No requests yet' })).toBeTruthy();
-  });
-
-  it('asks for the requests again when its tab is shown again: those made meanwhile show', async () => {
-    renderLogs('/logs', [logsMock({ filter: {} }, [log('l1')]), logsMock({ filter: {} }, [log('l2', 429), log('l1')])]);
-    const table = await screen.findByRole('table', { name: 'Logs' });
-    expect(within(table).getAllByRole('row')).toHaveLength(2);
-    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
-    try {
-      document.dispatchEvent(new Event('visibilitychange'));
-      visibility.mockReturnValue('visible');
-      document.dispatchEvent(new Event('visibilitychange'));
-      await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
-      expect(within(table).getAllByRole('row')[1].textContent).toContain('429');
-    } finally {
-      visibility.mockRestore();
-    }
   });
 });

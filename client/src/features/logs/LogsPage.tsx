@@ -22,8 +22,9 @@ export function LogsPage() {
   const { filters, setFilters, filtered, params } = useUrlFilters(logUrlFilters);
   const filter = toUsageLogFilter(filters);
   // Requests keep coming in: a visit shows the cached page at once, then the latest.
-  // Requests keep coming while the tab is hidden.
-  const list = useCursorList(LogsPageQuery, { variables: { filter, first: LOGS_PAGE_SIZE }, connection: (d) => d.usageLogs, refreshWhenShown: true });
+  // Not asked again when the tab is shown: logs never change, only new ones come, and a reader
+  // back from another window would lose their place in them. Refresh is theirs to press.
+  const list = useCursorList(LogsPageQuery, { variables: { filter, first: LOGS_PAGE_SIZE }, connection: (d) => d.usageLogs });
   const { data, refetch, networkStatus } = list;
   const { keys, keyName } = useApiKeyFilterKeys();
 
