@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
+import { PASSWORD, signUpAdmin, sql, startTestServer, type TestServer, waitFor } from './harness.js';
 
 /*
  * Defects found by a third hostile review of the GraphQL layer: the query cost limit and the
@@ -229,4 +229,34 @@ describe('WebSocket: sockets that never send connection_init', () => {
       socket.destroy();
     }
   }, 45_000);
+});
+
+describe('WebSocket: one user’s sockets', () => {
+  it('are capped across their sessions: signing in again gave 10 more each time', async () => {
+    const { client, email } = await signUpAdmin(server);
+    const cookies = [client.cookie!];
+    for (let i = 0; i < 3; i++) {
+      const other = server.client();
+      const res = await other.gql(`mutation($input: SignInInput!) { signIn(input: $input) { id } }`, { input: { email, password: PASSWORD } });
+      expect(res.errors).toBeUndefined();
+      cookies.push(other.cookie!);
+    }
+    const sockets: WebSocket[] = [];
+    let refused = 0;
+    try {
+      for (const cookie of cookies) {
+        for (let i = 0; i < 10; i++) {
+          try {
+            sockets.push(await signedInSocket(cookie));
+          } catch {
+            refused++;
+          }
+        }
+      }
+      expect(sockets).toHaveLength(30);
+      expect(refused).toBe(10);
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
+  });
 });

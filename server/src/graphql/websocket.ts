@@ -30,6 +30,8 @@ import { subscriptionsOnly } from './subscriptions-only.js';
 
 /** Open sockets per session or key, on one instance. */
 export const MAX_SOCKETS_PER_CALLER = 10;
+/** Open sockets per user, all their sessions together, on one instance. */
+export const MAX_SOCKETS_PER_USER = 30;
 /**
  * Sockets from one address (an IPv6 address by its /64) not let in yet, on one instance: opened
  * and no connection_init, or its gate still running. Each caller's sockets were capped once let
@@ -53,7 +55,11 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 /** What a socket was let in with. */
-type Caller = { credentials: Credentials; id: string };
+type Caller = {
+  credentials: Credentials;
+  /** What the socket is counted against: its session or key, and a session's user. */
+  counted: string[];
+};
 /** A subscription's usage log, written once its first answer (an event, an error, the end) says how it went. */
 type PendingLog = (statusCode: number, errors?: readonly GraphQLFormattedError[]) => void;
 type Extra = {
@@ -260,11 +266,15 @@ export function createSubscriptionServer(opts: {
         // of the caller's sockets for ever, and ten of them lock the caller out of this instance.
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const id = actor.kind === 'apiKey' ? `key:${actor.apiKeyId}` : `session:${actor.sessionId}`;
-        const open = socketsByCaller.get(id) ?? 0;
-        if (open >= MAX_SOCKETS_PER_CALLER) return false;
-        socketsByCaller.set(id, open + 1);
+        // A user's sessions together too: each sign-in is a session, and signing in again gave ten more.
+        const counted: [string, number][] = [
+          [id, MAX_SOCKETS_PER_CALLER],
+          ...(actor.kind === 'user' ? [[`user:${actor.userId}`, MAX_SOCKETS_PER_USER] as [string, number]] : []),
+        ];
+        if (counted.some(([key, max]) => (socketsByCaller.get(key) ?? 0) >= max)) return false;
+        for (const [key] of counted) socketsByCaller.set(key, (socketsByCaller.get(key) ?? 0) + 1);
         waiting.letIn(ctx.extra.socket);
-        ctx.extra.keyring = { credentials, id };
+        ctx.extra.keyring = { credentials, counted: counted.map(([key]) => key) };
         return true;
       },
       onClose: async (ctx) => {
@@ -273,11 +283,11 @@ export function createSubscriptionServer(opts: {
         // Subscriptions that never answered: admitted, so logged as such.
         for (const pending of ctx.extra.pendingLogs?.values() ?? []) pending(200);
         ctx.extra.pendingLogs?.clear();
-        const id = ctx.extra.keyring?.id;
-        if (!id) return;
-        const open = (socketsByCaller.get(id) ?? 1) - 1;
-        if (open > 0) socketsByCaller.set(id, open);
-        else socketsByCaller.delete(id);
+        for (const key of ctx.extra.keyring?.counted ?? []) {
+          const open = (socketsByCaller.get(key) ?? 1) - 1;
+          if (open > 0) socketsByCaller.set(key, open);
+          else socketsByCaller.delete(key);
+        }
       },
       // Parsed and validated here, once, as HTTP requests are. A syntax error is answered
       // (graphql-ws's own parse would treat it as its failure and drop the socket).
