@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCache } from '../../app/apollo';
 import { adminUser, gqlError, renderWithProviders } from '../../test/render';
 import { EmailDetailQuery } from './documents';
@@ -221,5 +221,27 @@ describe('EmailDetailPage', () => {
     // The message id comes with the answer of the server: the email was sent.
     expect(await screen.findByText('<e1@mail.example.com>')).toBeTruthy();
     expect(screen.queryByText('Scheduled')).toBeNull();
+  });
+
+  it('asks the server again when its tab is shown again: a scheduled email sent meanwhile reads sent, with no Cancel', async () => {
+    const scheduled = anEmail({ status: 'scheduled', sentAt: null, messageId: null, scheduledAt: '2026-03-02T10:00:00.000Z' });
+    renderWithProviders(
+      <Routes>
+        <Route path="/emails/:id" element={<EmailDetailPage />} />
+      </Routes>,
+      { route: '/emails/m1', user: adminUser, mocks: [detailMock(scheduled), detailMock(anEmail({ scheduledAt: '2026-03-02T10:00:00.000Z' }))] },
+    );
+    expect(await screen.findByText('Scheduled')).toBeTruthy();
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(await screen.findByText('<e1@mail.example.com>')).toBeTruthy();
+      expect(screen.queryByText('Scheduled')).toBeNull();
+      expect(screen.queryByRole('button', { name: /Cancel/ })).toBeNull();
+    } finally {
+      visibility.mockRestore();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { format, parseISO } from 'date-fns';
 import { useLocation } from 'react-router';
+import { useRefreshWhenShown } from '../../app/polling';
 import { DetailPage } from '../../app/DetailPage';
 import { usePageTitle } from '../../app/page-title';
 import { listSearch, useRouteId } from '../../app/url-filters';
@@ -33,6 +34,8 @@ export function EmailDetailPage() {
   const location = useLocation();
   // An email changes after it is first seen (scheduled, then sent or canceled; retried): what is cached, then what is true now.
   const query = useQuery(EmailDetailQuery, { variables: { id }, fetchPolicy: 'cache-and-network' });
+  // And when its tab is shown again: sent or canceled while hidden, it read Scheduled with its Cancel.
+  useRefreshWhenShown(query.refetch);
   const shown = query.data?.email;
   usePageTitle(shown ? `${shown.subject} · Emails` : 'Email');
   return (
