@@ -52,6 +52,12 @@ const schema = z.object({
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** A team's background exports written at once across all instances: the rest wait their turn, not other teams. */
   EXPORT_TEAM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  /**
+   * Exports a team may create in any hour, small or large: each keeps its file for 7 days, and a
+   * session (600 requests a minute) could otherwise store a small export a request. One more is
+   * RATE_LIMITED with the seconds until the oldest of the hour leaves it.
+   */
+  EXPORTS_PER_TEAM_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(100),
   /** false: only the very first account may sign up; everyone else joins by invitation. */
   ALLOW_SIGNUP: z
     .enum(['true', 'false'])

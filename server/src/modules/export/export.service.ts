@@ -49,9 +49,10 @@ export async function createExport(em: EntityManager, services: Services, actor:
   exp.createdBy = actor.kind === 'user' ? em.getReference(User, actor.userId) : null;
   exp.createdByApiKeyId = actor.kind === 'apiKey' ? actor.apiKeyId : null;
   await em.transactional(async (tx) => {
+    // The team's row lock makes the counts exact under concurrent requests (and instances).
+    await lockTeam(tx, actor.teamId);
+    await assertUnderHourlyLimit(tx, actor.teamId, services.config.EXPORTS_PER_TEAM_PER_HOUR);
     if (!inline) {
-      // The team's row lock makes the count exact under concurrent requests.
-      await lockTeam(tx, actor.teamId);
       const pending = await tx.count(Export, { team: actor.teamId, status: ExportStatus.PROCESSING, rowCount: null });
       if (pending >= MAX_PENDING_EXPORTS) {
         throw rateLimited(PENDING_RETRY_SECONDS, `Your team already has ${MAX_PENDING_EXPORTS} large exports in progress: try again once one is ready.`);
@@ -87,6 +88,18 @@ export async function createExport(em: EntityManager, services: Services, actor:
     wakeExportWorkers(services);
   }
   return exp;
+}
+
+const HOUR_MS = 3600_000;
+
+/** EXPORTS_PER_TEAM_PER_HOUR: RATE_LIMITED, with the wait until the hour's oldest export leaves it, once the team has created that many. */
+async function assertUnderHourlyLimit(tx: EntityManager, teamId: string, limit: number): Promise<void> {
+  const since = new Date(Date.now() - HOUR_MS);
+  const created = await tx.count(Export, { team: teamId, createdAt: { $gt: since } });
+  if (created < limit) return;
+  const [oldest] = await tx.find(Export, { team: teamId, createdAt: { $gt: since } }, { orderBy: { createdAt: 'asc' }, limit: 1, fields: ['createdAt'] });
+  const waitSeconds = Math.max(1, Math.ceil((oldest.createdAt.getTime() + HOUR_MS - Date.now()) / 1000));
+  throw rateLimited(waitSeconds, `Your team has created ${limit} exports in the last hour, its limit: try again in ${waitSeconds} s.`);
 }
 
 /** The export workers of each running instance (its job queue), by startExportWorkers. */
