@@ -260,3 +260,37 @@ describe('WebSocket: one user’s sockets', () => {
     }
   });
 });
+
+describe('WebSocket: a team’s keys’ sockets', () => {
+  it('are capped across its keys: a full-access key could make 500 keys of 10 sockets each', async () => {
+    const { client } = await signUpAdmin(server);
+    const tokens: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await client.gql(`mutation { createApiKey(input: { name: "ws ${i}", permission: FULL_ACCESS }) { token } }`);
+      tokens.push(res.data!.createApiKey.token as string);
+    }
+    const sockets: WebSocket[] = [];
+    let refused = 0;
+    try {
+      for (const token of tokens) {
+        for (let i = 0; i < 10; i++) {
+          const ws = new WebSocket(WS_URL(), 'graphql-transport-ws');
+          const outcome = await new Promise<'ack' | number>((resolve, reject) => {
+            ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+            ws.on('message', (m) => {
+              if ((JSON.parse(String(m)) as { type: string }).type === 'connection_ack') resolve('ack');
+            });
+            ws.once('close', (code) => resolve(code));
+            ws.once('error', reject);
+          });
+          if (outcome === 'ack') sockets.push(ws);
+          else refused++;
+        }
+      }
+      expect(sockets).toHaveLength(100);
+      expect(refused).toBe(10);
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
+  });
+});

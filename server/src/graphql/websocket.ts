@@ -32,6 +32,8 @@ import { subscriptionsOnly } from './subscriptions-only.js';
 export const MAX_SOCKETS_PER_CALLER = 10;
 /** Open sockets per user, all their sessions together, on one instance. */
 export const MAX_SOCKETS_PER_USER = 30;
+/** Open sockets per team, all its API keys together, on one instance. */
+export const MAX_KEY_SOCKETS_PER_TEAM = 100;
 /**
  * Sockets from one address (an IPv6 address by its /64) not let in yet, on one instance: opened
  * and no connection_init, or its gate still running. Each caller's sockets were capped once let
@@ -57,7 +59,7 @@ export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 /** What a socket was let in with. */
 type Caller = {
   credentials: Credentials;
-  /** What the socket is counted against: its session or key, and a session's user. */
+  /** What the socket is counted against: its session and that session's user, or its key and that key's team. */
   counted: string[];
 };
 /** A subscription's usage log, written once its first answer (an event, an error, the end) says how it went. */
@@ -266,10 +268,11 @@ export function createSubscriptionServer(opts: {
         // of the caller's sockets for ever, and ten of them lock the caller out of this instance.
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const id = actor.kind === 'apiKey' ? `key:${actor.apiKeyId}` : `session:${actor.sessionId}`;
-        // A user's sessions together too: each sign-in is a session, and signing in again gave ten more.
+        // A user's sessions together too (each sign-in is a session: signing in again gave ten
+        // more), and a team's keys (a full-access key can make 500 keys of ten sockets each).
         const counted: [string, number][] = [
           [id, MAX_SOCKETS_PER_CALLER],
-          ...(actor.kind === 'user' ? [[`user:${actor.userId}`, MAX_SOCKETS_PER_USER] as [string, number]] : []),
+          actor.kind === 'user' ? [`user:${actor.userId}`, MAX_SOCKETS_PER_USER] : [`team-keys:${actor.teamId}`, MAX_KEY_SOCKETS_PER_TEAM],
         ];
         if (counted.some(([key, max]) => (socketsByCaller.get(key) ?? 0) >= max)) return false;
         for (const [key] of counted) socketsByCaller.set(key, (socketsByCaller.get(key) ?? 0) + 1);
