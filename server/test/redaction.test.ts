@@ -101,6 +101,31 @@ describe('usage logs keep no secret', () => {
   });
 });
 
+describe('usage logs keep no secret in the path or the user agent', () => {
+  it('a token written into the path, or sent in the User-Agent, is stored and listed redacted', async () => {
+    const key = generateToken();
+    const invitation = randomToken();
+    const agent = `my-app/1.0 token=${key} session=${invitation}`;
+    const res = await fetch(`${server.url}/api/contacts/${key}`, { headers: { authorization: `Bearer ${acme.full.token}`, 'user-agent': agent } });
+    expect(res.status).toBe(404);
+    await server.app.services.usageRecorder.flush();
+    const rows = await sql<{ endpoint: string; user_agent: string }>(
+      server.databaseUrl,
+      `select endpoint, user_agent from usage_log where api_key_id = $1 and user_agent like 'my-app/1.0%'`,
+      [acme.full.id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].endpoint).toBe('/contacts/re_[redacted]');
+    expect(rows[0].user_agent).toBe('my-app/1.0 token=re_[redacted] session=[redacted]');
+    const listed = await member.gql(`query($id: ID!) { usageLogs(filter: { apiKeyId: $id }, first: 100) { edges { node { endpoint userAgent } } } }`, {
+      id: acme.full.id,
+    });
+    const text = JSON.stringify(listed.data);
+    expect(text).toContain('/contacts/re_[redacted]');
+    for (const secret of [key.slice(3), invitation]) expect(text).not.toContain(secret);
+  });
+});
+
 describe('mail kept in the outbox', () => {
   it('keeps no live invitation link: the token is redacted', async () => {
     const email = uniqueEmail('outboxed');

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../../db/connection.js';
 import type { DatabaseHealth } from '../../db/health.js';
 import { withoutNul } from '../../lib/nul.js';
 import type { Logger } from '../../logger.js';
+import { redactText } from './redact.js';
 import { WRITE_USAGE_LOGS } from './usage-rollup.js';
 
 export type UsageEntry = {
@@ -298,9 +299,11 @@ function serialize(e: UsageEntry, bodies: boolean): string {
       api_key_id: e.apiKeyId,
       // The column holds 10 characters; Node accepts UNSUBSCRIBE (11), whose log PostgreSQL refused.
       method: e.method.slice(0, 10),
-      endpoint: e.endpoint.slice(0, 300),
+      // Read by every member, as the bodies are: a token a client wrote into the path (a contact
+      // looked up by one) or its User-Agent was kept whole.
+      endpoint: redactText(e.endpoint).slice(0, 300),
       status_code: e.statusCode,
-      user_agent: e.userAgent?.slice(0, 300) ?? null,
+      user_agent: e.userAgent == null ? null : redactText(e.userAgent).slice(0, 300),
       duration_ms: e.durationMs,
       request_body: bodies ? (e.requestBody ?? null) : { omitted: 'usage-log buffer over half full' },
       response_body: bodies ? (e.responseBody ?? null) : null,
