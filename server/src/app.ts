@@ -216,7 +216,10 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
           statusCode: err instanceof GraphQLError ? ((err.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500,
           userAgent: headerText(req.headers['user-agent']) ?? null,
           requestBody: null,
-          responseBody: { errors: [{ message: (err as Error).message }] },
+          // Its code too, as the client was told it: the log's errorName (UNAUTHENTICATED, RATE_LIMITED…).
+          responseBody: {
+            errors: [{ message: (err as Error).message, ...(err instanceof GraphQLError ? { extensions: { code: err.extensions.code } } : {}) }],
+          },
         });
       }
       throw err;

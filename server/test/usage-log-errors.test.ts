@@ -76,3 +76,23 @@ describe('errorsOnly', () => {
     expect(lines.map((l) => l.split(',')[nameAt])).toEqual(rows.map((r) => r.errorName));
   });
 });
+
+describe('a GraphQL request refused by the gate', () => {
+  it('is logged with the error code its client was told (a disabled key: UNAUTHENTICATED)', async () => {
+    const team = await setUpTeam(server, 'Refused');
+    const off = await team.admin.gql(`mutation($id: ID!) { updateApiKey(id: $id, input: { enabled: false }) { id } }`, { id: team.sending.id });
+    expect(off.errors).toBeUndefined();
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${team.sending.token}` },
+      body: JSON.stringify({ query: '{ apiKeys { id } }', operationName: null }),
+    });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await server.app.services.usageRecorder.flush();
+    const logs = await team.admin.gql(LIST, { filter: { apiKeyId: team.sending.id } });
+    expect(logs.errors).toBeUndefined();
+    const [log] = logs.data!.usageLogs.edges.map((e: { node: Row }) => e.node);
+    expect(log).toMatchObject({ endpoint: '/graphql', statusCode: res.status, errorName: 'UNAUTHENTICATED', errorMessage: 'This API key is disabled.' });
+  });
+});
