@@ -77,3 +77,18 @@ describe('the API_KEYS export', () => {
     expect(rows.map((r) => r.split(',')[column])).toEqual(listed);
   });
 });
+
+describe('ApiKeyFilter.search', () => {
+  it('finds a name in either Unicode form, composed or decomposed (as macOS pastes), typed in the other', async () => {
+    const { client } = await signUpAdmin(server);
+    await key(client, 'Jose\u0301 deploy'); // decomposed
+    await key(client, 'Ren\u00e9e backup'); // composed
+    await key(client, 'other');
+    expect(await names(client, { search: 'Jos\u00e9' })).toEqual(['Jose\u0301 deploy']);
+    expect(await names(client, { search: 'JOS\u00c9' })).toEqual(['Jose\u0301 deploy']);
+    expect(await names(client, { search: 'Rene\u0301e' })).toEqual(['Ren\u00e9e backup']);
+    expect(await names(client, { search: 'jose\u0301' })).toEqual(['Jose\u0301 deploy']);
+    // Metacharacters stay literal in every form.
+    expect(await names(client, { search: 'e\u0301%' })).toEqual([]);
+  });
+});

@@ -97,9 +97,14 @@ export function apiKeyWhere(teamId: string, filter: ApiKeyFilter | null = {}): F
     const byToken: FilterQuery<ApiKey>[] = [{ tokenStart: { $like: `${literal}%` } }];
     // The whole token pasted (or more of it than its start): it found nothing, as no start is that long.
     if (search.startsWith(TOKEN_PREFIX) && search.length > TOKEN_START_LENGTH) byToken.push({ tokenStart: tokenStart(search) });
-    // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex).
-    const regex = caseSearchRegex(search);
-    and.push({ $or: [regex ? { name: { $re: regex } } : { name: { $ilike: `%${literal}%` } }, ...byToken] });
+    // A letter outside ASCII in any case, which ILIKE does not fold in the C locale (see caseSearchRegex);
+    // and in either Unicode form, as names are kept as typed: `José` found no `Jose\u0301` pasted from macOS.
+    const forms = [...new Set([search, search.normalize('NFC'), search.normalize('NFD')])].filter((f) => f.length <= SEARCH_MAX);
+    const byName = forms.map((form): FilterQuery<ApiKey> => {
+      const regex = caseSearchRegex(form);
+      return regex ? { name: { $re: regex } } : { name: { $ilike: `%${escapeLike(form)}%` } };
+    });
+    and.push({ $or: [...byName, ...byToken] });
   }
   if (filter.permission) where.permission = checkPermission(filter.permission);
   const inactiveBefore = new Date(Date.now() - INACTIVE_AFTER_MS);
