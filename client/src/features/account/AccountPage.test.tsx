@@ -107,6 +107,22 @@ describe('AccountPage', () => {
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Sessions' })).getAllByRole('row')).toHaveLength(2));
   });
 
+  it('drops a session that had already ended (expired, or signed out elsewhere) and says so', async () => {
+    // It toasted 'Session not found.' and the row stayed, refused again at each try until a reload.
+    const { user } = renderWithProviders(<AccountPage />, {
+      user: adminUser,
+      mocks: [
+        sessionsMock(twoSessions),
+        { request: { query: RevokeSessionMutation, variables: { id: 's-phone' } }, result: { errors: [gqlError('Session not found.', 'NOT_FOUND')] } },
+      ],
+    });
+    await screen.findByRole('table', { name: 'Sessions' });
+    await user.click(screen.getByRole('button', { name: /^Sign out Safari 18 on iOS/ }));
+    expect(await screen.findByText('Safari 18 on iOS was already signed out.')).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Sessions' })).getAllByRole('row')).toHaveLength(2));
+    expect(screen.queryByText('Session not found.')).toBeNull();
+  });
+
   it('changes the password: blank and mismatched fields are caught here, a wrong current password beside its field', async () => {
     const { user } = renderWithProviders(<AccountPage />, {
       user: adminUser,

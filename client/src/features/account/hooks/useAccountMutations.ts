@@ -1,4 +1,5 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors, useFormErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
@@ -59,7 +60,15 @@ export function useSignOutOtherSessionsMutation() {
   return { signOutOthers, loading };
 }
 
+/** Ended meanwhile (expired, or signed out from elsewhere): the server no longer knows the session. */
+const endedMeanwhile = (e: unknown) => CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND');
+
 export function useRevokeSessionMutation() {
+  const client = useApolloClient();
+  const forget = (id: string) => {
+    client.cache.evict({ id: client.cache.identify({ __typename: 'Session', id }) });
+    client.cache.gc();
+  };
   const [mutate, { loading }] = useMutation(RevokeSessionMutation, {
     update(cache, { data }) {
       if (!data) return;
@@ -73,8 +82,14 @@ export function useRevokeSessionMutation() {
       toast.success(`Signed out ${what}`);
       return true;
     } catch (e) {
-      reportErrors(e);
-      return false;
+      if (!endedMeanwhile(e)) {
+        reportErrors(e);
+        return false;
+      }
+      // What was asked for is done: the row goes rather than stay, refused at each try.
+      forget(session.id);
+      toast.success(`${what} was already signed out.`);
+      return true;
     }
   };
   return { revokeSession, loading };
