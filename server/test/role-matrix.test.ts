@@ -47,6 +47,18 @@ const rows: Row[] = [
     expect: NO_KEYS,
   },
   {
+    op: 'requestPasswordReset',
+    query: `mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) }`,
+    vars: () => ({ i: { email: uniqueEmail('nobody') } }),
+    expect: NO_KEYS,
+  },
+  {
+    op: 'resetPassword',
+    query: `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { id } }`,
+    vars: () => ({ i: { token: 'not-a-real-reset-link', password: PASSWORD } }),
+    expect: NO_KEYS,
+  },
+  {
     op: 'inviteMember',
     query: `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }`,
     vars: () => ({ i: { email: uniqueEmail('invitee'), role: 'ADMIN' } }),

@@ -20,6 +20,7 @@ import { Migration20261204220000_scale_indexes } from './Migration20261204220000
 import { Migration20261205100000_export_file_size_bigint } from './Migration20261205100000_export_file_size_bigint.js';
 import { Migration20261205110000_email_status_index } from './Migration20261205110000_email_status_index.js';
 import { Migration20261205123000_invitation_link_issuer } from './Migration20261205123000_invitation_link_issuer.js';
+import { Migration20261205200000_password_reset } from './Migration20261205200000_password_reset.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -45,4 +46,5 @@ export const migrationsList = [
   { name: 'Migration20261205100000_export_file_size_bigint', class: Migration20261205100000_export_file_size_bigint },
   { name: 'Migration20261205110000_email_status_index', class: Migration20261205110000_email_status_index },
   { name: 'Migration20261205123000_invitation_link_issuer', class: Migration20261205123000_invitation_link_issuer },
+  { name: 'Migration20261205200000_password_reset', class: Migration20261205200000_password_reset },
 ];

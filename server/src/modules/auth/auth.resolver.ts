@@ -4,6 +4,7 @@ import { User } from '../team/team.entity.js';
 import { requireNoKey } from './actor.js';
 import { type SignedIn, signIn, signOut, signUp, signUpAllowed } from './auth.service.js';
 import { readCookie } from './cookies.js';
+import { requestPasswordReset, resetPassword } from './password-reset.service.js';
 import { SESSION_COOKIE } from './session.js';
 import { headerText } from '../../lib/header-text.js';
 
@@ -18,6 +19,17 @@ class SignUpInput {
 class SignInInput {
   @Field(() => String, { description: 'The address the account signs in with' }) email!: string;
   @Field(() => String, { description: "The account's password" }) password!: string;
+}
+
+@InputType({ description: 'The address of an account whose password was forgotten' })
+class RequestPasswordResetInput {
+  @Field(() => String, { description: 'The address the account signs in with' }) email!: string;
+}
+
+@InputType({ description: 'A new password, with the token of a password reset link' })
+class ResetPasswordInput {
+  @Field(() => String, { description: 'The token of the link (its `token` parameter)' }) token!: string;
+  @Field(() => String, { description: '10–256 characters' }) password!: string;
 }
 
 export async function setSessionCookie(ctx: Context, signedIn: SignedIn): Promise<User> {
@@ -70,6 +82,33 @@ export class AuthResolver {
   async signIn(@Arg('input', () => SignInInput, { description: 'The credentials' }) input: SignInInput, @Ctx() ctx: Context): Promise<User> {
     requireNoKey(ctx.actor);
     return setSessionCookie(ctx, await signIn(ctx.em, ctx.services, input, ctx.ip, headerText(ctx.req?.get('user-agent'))));
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Emails a link to choose a new password (PUBLIC_URL/reset-password?token=…, for 1 hour) to the account of this address, if there is one. Always true: the answer never says whether an account exists. Throttled per address and per email; not with an API key',
+  })
+  async requestPasswordReset(
+    @Arg('input', () => RequestPasswordResetInput, { description: 'The address' }) input: RequestPasswordResetInput,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    requireNoKey(ctx.actor);
+    await requestPasswordReset(ctx.services, input, ctx.ip);
+    return true;
+  }
+
+  @Mutation(() => User, {
+    nullable: true,
+    description:
+      "Sets a new password with a reset link's token (once; BAD_USER_INPUT when it is used, expired or unknown), ends every session of the account and signs the user in (sets the session cookie). Null when the account belongs to no team: the password is set, but there is nowhere to sign in to. Not with an API key",
+  })
+  async resetPassword(
+    @Arg('input', () => ResetPasswordInput, { description: 'The token and the new password' }) input: ResetPasswordInput,
+    @Ctx() ctx: Context,
+  ): Promise<User | null> {
+    requireNoKey(ctx.actor);
+    const signedIn = await resetPassword(ctx.em, ctx.services, input, { ip: ctx.ip, userAgent: headerText(ctx.req?.get('user-agent')) });
+    return signedIn ? setSessionCookie(ctx, signedIn) : null;
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session and clears its cookie; true even when no one was signed in. Not with an API key' })
