@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adminUser, gqlError, renderWithProviders } from '../../test/render';
 import { AccountPage } from './AccountPage';
 import { describeDevice } from './components/device';
@@ -121,6 +121,25 @@ describe('AccountPage', () => {
     expect(await screen.findByText('Safari 18 on iOS was already signed out.')).toBeTruthy();
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Sessions' })).getAllByRole('row')).toHaveLength(2));
     expect(screen.queryByText('Session not found.')).toBeNull();
+  });
+
+  it('asks for the sessions again when its tab is shown again: a sign-in elsewhere meanwhile shows', async () => {
+    renderWithProviders(<AccountPage />, {
+      user: adminUser,
+      mocks: [sessionsMock([twoSessions[0]]), sessionsMock(twoSessions)],
+    });
+    const table = await screen.findByRole('table', { name: 'Sessions' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      visibility.mockReturnValue('visible');
+      document.dispatchEvent(new Event('visibilitychange'));
+      await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+      expect(within(table).getByText(/Safari 18 on iOS/)).toBeTruthy();
+    } finally {
+      visibility.mockRestore();
+    }
   });
 
   it('changes the password: blank and mismatched fields are caught here, a wrong current password beside its field', async () => {

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
+import { useRefreshWhenShown } from '../../app/polling';
 import { queryErrorMessage } from '../../app/errors';
 import { usePageTitle } from '../../app/page-title';
 import { useCurrentUser } from '../../app/session';
@@ -17,6 +18,8 @@ export function AccountPage() {
   usePageTitle('Account');
   const me = useCurrentUser();
   const { data, loading, error, refetch } = useQuery(AccountSessionsQuery);
+  // Sign-ins elsewhere, and sessions that ended, while the tab was hidden.
+  useRefreshWhenShown(refetch);
   const [confirming, setConfirming] = useState(false);
   const [revokingId, setRevokingId] = useState<string>();
   const { signOutOthers, loading: signingOut } = useSignOutOtherSessionsMutation();
