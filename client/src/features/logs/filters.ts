@@ -14,7 +14,7 @@ export type LogFilters = DayRange & {
 };
 
 /** The schema's HttpMethod values, in the order offered: one the schema adds or drops fails to compile here. */
-const METHOD_ORDER: Record<HttpMethod, number> = { GET: 1, POST: 2, PATCH: 3, PUT: 4, DELETE: 5 };
+const METHOD_ORDER: Record<HttpMethod, number> = { GET: 1, POST: 2, PATCH: 3, PUT: 4, DELETE: 5, HEAD: 6, OPTIONS: 7 };
 export const LOG_METHODS = (Object.keys(METHOD_ORDER) as HttpMethod[]).map((m) => ({ value: m, label: m }));
 export type LogMethod = HttpMethod;
 

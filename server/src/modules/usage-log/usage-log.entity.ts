@@ -30,7 +30,9 @@ export class UsageLog {
   @Property({ type: 'string', length: 50, nullable: true })
   apiKeyName?: string | null;
 
-  @Field(() => String, { description: 'HTTP method: GET, POST, PATCH, PUT or DELETE' })
+  @Field(() => String, {
+    description: 'HTTP method, as the request was made: GET, POST, PATCH, PUT, DELETE, HEAD, OPTIONS…; `*` for a summary of rate-limited requests',
+  })
   @Property({ type: 'string', length: 10 })
   method!: string;
 

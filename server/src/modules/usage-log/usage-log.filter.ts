@@ -8,6 +8,8 @@ export enum HttpMethod {
   PATCH = 'PATCH',
   PUT = 'PUT',
   DELETE = 'DELETE',
+  HEAD = 'HEAD',
+  OPTIONS = 'OPTIONS',
 }
 export const LOG_METHODS = Object.values(HttpMethod);
 registerEnumType(HttpMethod, {
@@ -19,6 +21,8 @@ registerEnumType(HttpMethod, {
     PATCH: { description: 'Partial updates' },
     PUT: { description: 'Replacements' },
     DELETE: { description: 'Deletions' },
+    HEAD: { description: "A GET's headers without its body" },
+    OPTIONS: { description: 'What a path allows (CORS preflights)' },
   },
 });
 
@@ -64,7 +68,12 @@ export class UsageLogFilter {
   })
   errorsOnly?: boolean | null;
   /** httpMethod, typed, when this is not given */
-  @Field(() => String, { nullable: true, description: 'GET, POST, PATCH, PUT or DELETE', deprecationReason: 'Use httpMethod, an enum' }) method?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'An HTTP method in capitals: GET, POST, PATCH, PUT, DELETE, HEAD, OPTIONS or any other a request was made with',
+    deprecationReason: 'Use httpMethod, an enum',
+  })
+  method?: string | null;
   @Field(() => HttpMethod, { nullable: true, description: 'Only requests made with this method' }) httpMethod?: HttpMethod | null;
   @Field(() => String, {
     nullable: true,
