@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { adminUser, memberUser, renderWithProviders } from '../../test/render';
+import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test/render';
 import { TeamAdminsQuery } from '../team/components/AdminsOnlyNote';
 import { ApiKeysPage } from './ApiKeysPage';
 import { ExpirePreviousTokenMutation } from './hooks/useExpirePreviousTokenMutation';
@@ -88,6 +88,42 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // The button is gone with the old token: focus goes to the page heading, not to <body>.
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API Keys', level: 1 })));
+  });
+
+  it('closes Expire now and drops the key when it was removed meanwhile', async () => {
+    // It toasted 'API key not found.' with the confirmation left open over a key that no longer exists.
+    let keys: readonly MockKey[] = [rolled, paused];
+    const { user } = renderWithProviders(
+      <main>
+        <ApiKeysPage />
+      </main>,
+      {
+        user: adminUser,
+        mocks: [
+          livePage(() => keys),
+          liveUsage([
+            { id: 'k1', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
+            { id: 'k2', recentRequests: [0, 0, 0, 0, 0, 0, 0], recentErrorRate: null },
+          ]),
+          {
+            request: { query: ExpirePreviousTokenMutation, variables: { id: 'k1' } },
+            result: () => {
+              keys = [paused];
+              return { errors: [gqlError('API key not found.', 'NOT_FOUND')] };
+            },
+          },
+        ],
+      },
+    );
+    await screen.findByRole('table', { name: 'API keys' });
+    await within(row('Rolled')).findByRole('img', { name: /in the last 7 days/ });
+    await user.click(within(row('Rolled')).getByRole('button', { name: 'Expire now: the old token of Rolled' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Expire the old token of “Rolled”?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Expire now' }));
+    expect(await screen.findByText('Rolled was removed meanwhile (in another tab, or by another admin): none of its tokens works any more.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'API keys' })).queryByRole('link', { name: 'Rolled' })).toBeNull());
+    expect(screen.queryByText('API key not found.')).toBeNull();
   });
 
   it('disables a key after a confirmation, and enables a disabled one at once', async () => {
