@@ -8,6 +8,8 @@ import { PageErrorBoundary } from './PageErrorBoundary';
 const SignInPage = lazyPage(() => import('../features/auth/SignInPage'), 'SignInPage');
 const SignUpPage = lazyPage(() => import('../features/auth/SignUpPage'), 'SignUpPage');
 const AcceptInvitationPage = lazyPage(() => import('../features/auth/AcceptInvitationPage'), 'AcceptInvitationPage');
+const ForgotPasswordPage = lazyPage(() => import('../features/auth/ForgotPasswordPage'), 'ForgotPasswordPage');
+const ResetPasswordPage = lazyPage(() => import('../features/auth/ResetPasswordPage'), 'ResetPasswordPage');
 const ApiKeysPage = lazyPage(() => import('../features/api-keys/ApiKeysPage'), 'ApiKeysPage');
 const ApiKeyDetailPage = lazyPage(() => import('../features/api-keys/ApiKeyDetailPage'), 'ApiKeyDetailPage');
 const LogsPage = lazyPage(() => import('../features/logs/LogsPage'), 'LogsPage');
@@ -33,8 +35,11 @@ export function AppRoutes() {
           <Route element={<PublicOnly />}>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/sign-up" element={<SignUpPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
           </Route>
           <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+          {/* Signed in or not, as an invitation's: a link opened in a browser signed in to another account still works. */}
+          <Route path="/reset-password" element={<ResetPasswordPage />} />
           <Route element={<RequireAuth />}>
             <Route index element={<Navigate to="/api-keys" replace />} />
             <Route path="/api-keys" element={<ApiKeysPage />} />

@@ -31,7 +31,13 @@ export function SignInPage() {
     >
       <AuthForm label="Sign in" submitLabel="Sign in" loading={loading} onSubmit={onSubmit} formError={formError}>
         <TextField label="Email" type="email" autoComplete="email" {...field('email')} autoFocus />
-        <TextField label="Password" type="password" autoComplete="current-password" {...field('password')} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          hint={<Link to="/forgot-password">Forgot password?</Link>}
+          {...field('password')}
+        />
       </AuthForm>
     </AuthCard>
   );
