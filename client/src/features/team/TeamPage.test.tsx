@@ -317,6 +317,25 @@ describe('TeamPage', () => {
     expect(await navigator.clipboard.readText()).toBe(link);
   });
 
+  it('Copy link of an invitation revoked or accepted meanwhile says so and drops it, copying nothing', async () => {
+    // It toasted 'Invitation not found.' beside an invitation still pending.
+    const { user } = renderWithProviders(<TeamPage />, {
+      user: adminUser,
+      mocks: [
+        teamMock(true),
+        { request: { query: RenewInvitationLinkMutation, variables: { id: 'i1' } }, result: { errors: [gqlError('Invitation not found.', 'NOT_FOUND')] } },
+        teamMock(true, []),
+      ],
+    });
+    await screen.findByRole('table', { name: 'Members' });
+    await navigator.clipboard.writeText('before');
+    await user.click(screen.getByRole('button', { name: 'Copy link for old@example.com' }));
+    expect(await screen.findByText('The invitation for old@example.com was revoked or accepted meanwhile: there is no link to copy.')).toBeTruthy();
+    expect(await screen.findByText('No pending invitations.')).toBeTruthy();
+    expect(screen.queryByText('Invitation not found.')).toBeNull();
+    expect(await navigator.clipboard.readText()).toBe('before');
+  });
+
   it('shows members neither invitations nor controls', async () => {
     renderWithProviders(<TeamPage />, { user: memberUser, mocks: [teamMock(false)] });
     await screen.findByRole('table', { name: 'Members' });

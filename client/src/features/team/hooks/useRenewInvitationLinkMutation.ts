@@ -1,8 +1,10 @@
-import { useMutation } from '@apollo/client/react';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { writeClipboard } from '../../../ui/CopyField';
 import { toast } from '../../../ui/toast';
+import { TeamPageQuery } from '../documents';
 
 export const RenewInvitationLinkMutation = graphql(`
   mutation RenewInvitationLink($id: ID!) {
@@ -21,6 +23,7 @@ export const RenewInvitationLinkMutation = graphql(`
  * previous one stops working) and puts it on the clipboard.
  */
 export function useRenewInvitationLinkMutation() {
+  const client = useApolloClient();
   const [mutate, { loading }] = useMutation(RenewInvitationLinkMutation);
   const copyInvitationLink = async (invitation: { id: string; email: string }): Promise<string | undefined> => {
     let link: string;
@@ -29,7 +32,16 @@ export function useRenewInvitationLinkMutation() {
       if (!data) return undefined;
       link = data.renewInvitationLink.link;
     } catch (e) {
-      reportErrors(e);
+      if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
+        reportErrors(e);
+        return undefined;
+      }
+      // Revoked (another tab, another admin) or accepted meanwhile: no link to give, and the team is
+      // asked for again so that the page shows it as it is now (a new member included).
+      client.cache.evict({ id: client.cache.identify({ __typename: 'Invitation', id: invitation.id }) });
+      client.cache.gc();
+      toast.error(`The invitation for ${invitation.email} was revoked or accepted meanwhile: there is no link to copy.`);
+      await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
       return undefined;
     }
     try {
