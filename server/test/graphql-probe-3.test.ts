@@ -103,6 +103,24 @@ describe('the query cost of other lists without paging', () => {
   });
 });
 
+describe('the query cost recounted in a mutation', () => {
+  it('recounts a list in a mutation’s answer with its variables as sent (an enum whose value is not its name, a date) and answers it', async () => {
+    const { client, user } = await signUpAdmin(server);
+    // The admin belongs to 12 more teams: `teams` is over the 10 counted before running.
+    await sql(
+      server.databaseUrl,
+      `with t as (insert into team (id, name, created_at) select gen_random_uuid(), 'Other ' || i, now() from generate_series(1, 12) as i returning id)
+       insert into membership (id, team_id, user_id, role, created_at) select gen_random_uuid(), t.id, $1, 'MEMBER', now() from t`,
+      [user.id],
+    );
+    const res = await client.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { id status createdBy { teams { id name } } } }`, {
+      input: { resource: 'EMAILS', emails: { emailStatus: 'SENT', from: '2020-01-01T00:00:00.000Z' } },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.createExport.createdBy.teams).toHaveLength(13);
+  });
+});
+
 const WS_URL = () => `${server.url.replace('http', 'ws')}/graphql`;
 
 /** Opens a graphql-ws socket that never sends connection_init: 'open', or the HTTP status it was refused with. */

@@ -1,5 +1,4 @@
 import {
-  astFromValue,
   defaultFieldResolver,
   type DocumentNode,
   type FieldNode,
@@ -12,11 +11,11 @@ import {
   getNamedType,
   getNullableType,
   isCompositeType,
+  isInputObjectType,
   isListType,
   isObjectType,
   Kind,
   typeFromAST,
-  valueFromASTUntyped,
 } from 'graphql';
 import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -144,18 +143,22 @@ function inputsOf(info: GraphQLResolveInfo): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const definition of info.operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
-    if (!(name in info.variableValues)) continue;
-    const value = info.variableValues[name];
     const type = typeFromAST(info.schema, definition.type) as GraphQLInputType | undefined;
-    let ast: ReturnType<typeof astFromValue> = null;
-    try {
-      ast = type ? astFromValue(value, type) : null;
-    } catch {
-      // A JSON scalar's object has no literal: it coerces again as it is.
-    }
-    inputs[name] = ast ? valueFromASTUntyped(ast) : value;
+    if (name in info.variableValues && type) inputs[name] = asSent(info.variableValues[name], type);
   }
   return inputs;
+}
+
+function asSent(value: unknown, type: GraphQLInputType): unknown {
+  if (value === null || value === undefined) return value;
+  const t = getNullableType(type);
+  if (isListType(t)) return Array.isArray(value) ? value.map((v) => asSent(v, t.ofType)) : asSent(value, t.ofType);
+  if (isInputObjectType(t)) {
+    const fields = t.getFields();
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fields[k] ? asSent(v, fields[k].type) : v]));
+  }
+  // An enum's value to its name, a Date to its text; a JSON value, a string or a number as it is.
+  return t.serialize(value);
 }
 
 /** type-graphql `complexity` for a list capped at `max` items, `first` of them when given. */
