@@ -68,6 +68,9 @@ function getVariables(req: Request): unknown {
   }
 }
 
+/** What admitKeyed leaves for buildContext: the admission made before the body was read, or why it failed. */
+type EarlyAdmission = { em?: ReturnType<MikroORM['em']['fork']>; admission?: Admission; admissionError?: unknown };
+
 export type App = {
   httpServer: Server;
   services: Services;
@@ -197,11 +200,14 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
    * was made with a key.
    */
   const buildContext = async (req: IncomingMessage, extra: Partial<Context> = {}): Promise<Context> => {
-    const em = orm.em.fork();
+    // Over HTTP, a request with a key was admitted before its body was read (admitKeyed).
+    const early = extra.res?.locals as EarlyAdmission | undefined;
+    const em = early?.em ?? orm.em.fork();
     const credentials = credentialsOf(req, { session: true });
     let admission: Admission | undefined;
     try {
-      admission = await gate.admit(credentials, () => em);
+      if (early?.admissionError) throw early.admissionError;
+      admission = early?.admission ?? (await gate.admit(credentials, () => em));
       extra.res?.set(admission.headers);
       if (admission.refusal) throw admission.refusal;
       return { ...contextOf(admission, credentials.ip, em), ...extra };
@@ -368,8 +374,44 @@ export async function createApp(opts: { config: Config; orm: MikroORM; logger: L
   const graphiql = production ? null : explorer(config.EXPLORER_DIST, logger);
   if (graphiql) app.use(graphiql);
 
+  /**
+   * A GraphQL request made with a key is admitted (verified, counted against the rate limit) before
+   * its body is read, and logged once answered whatever answers it: one Apollo or the body parser
+   * refuses before any context is built (not JSON, too large, text/plain against CSRF, a batch, PUT)
+   * was neither logged nor counted, where REST logs and counts the same refusals. One that is run
+   * is logged by the usage-log plugin first, with its bodies; this log is then a no-op.
+   */
+  const admitKeyed = (req: Request, res: Response, next: NextFunction) => {
+    if (!req.headers.authorization) return next();
+    const locals = res.locals as EarlyAdmission;
+    locals.em = orm.em.fork();
+    gate
+      .admit(credentialsOf(req, { session: true }), () => locals.em!)
+      .then(
+        (admission) => {
+          locals.admission = admission;
+          res.once('close', () =>
+            admission.finish({
+              method: req.method,
+              endpoint: '/graphql',
+              statusCode: res.statusCode,
+              userAgent: headerText(req.get('user-agent')) ?? null,
+              requestBody: null,
+              responseBody: null,
+            }),
+          );
+          next();
+        },
+        (err: unknown) => {
+          locals.admissionError = err;
+          next();
+        },
+      );
+  };
+
   app.use(
     '/graphql',
+    admitKeyed,
     express.json({ limit: JSON_LIMIT }),
     (req: Request, res: Response, next: NextFunction) => {
       // Text PostgreSQL cannot store (lib/nul.ts): refused here with a clear error rather than a failed statement.

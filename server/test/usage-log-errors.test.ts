@@ -96,3 +96,38 @@ describe('a GraphQL request refused by the gate', () => {
     expect(log).toMatchObject({ endpoint: '/graphql', statusCode: res.status, errorName: 'UNAUTHENTICATED', errorMessage: 'This API key is disabled.' });
   });
 });
+
+describe('a GraphQL request with a key refused before it is run', () => {
+  const requestCount = async (team: Team) => {
+    const res = await team.admin.gql(`query($id: ID!) { apiKey(id: $id) { requestCount } }`, { id: team.full.id });
+    return res.data!.apiKey.requestCount as number;
+  };
+
+  it('is logged and counted as REST refusals are: not JSON, text/plain (CSRF), a batch, PUT', async () => {
+    const team = await setUpTeam(server, 'Early');
+    const headers = { authorization: `Bearer ${team.full.token}` };
+    const refused = [
+      await fetch(`${server.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{bad' }),
+      await fetch(`${server.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{"query":"{ apiKeys { id } }"}' }),
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '[{"query":"{ apiKeys { id } }"}]',
+      }),
+      await fetch(`${server.url}/graphql`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' }),
+    ].map((r) => r.status);
+    for (const status of refused) expect(status).toBeGreaterThanOrEqual(400);
+    // And one that is run: logged once, not twice.
+    const ok = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Mine { apiKeys { id } }' }),
+    });
+    expect(ok.status).toBe(200);
+    await server.app.services.usageRecorder.flush();
+    const logs = await team.admin.gql(LIST, { filter: { apiKeyId: team.full.id } });
+    const rows = logs.data!.usageLogs.edges.map((e: { node: Row }) => e.node) as Row[];
+    expect(rows.map((r) => [r.endpoint, r.statusCode]).reverse()).toEqual([...refused.map((s) => ['/graphql', s]), ['/graphql Mine', 200]]);
+    expect(await requestCount(team)).toBe(5);
+  });
+});
