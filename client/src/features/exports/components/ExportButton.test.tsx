@@ -84,6 +84,20 @@ describe('ExportButton', () => {
     expect(dialog.textContent).not.toContain(doesNotSay);
   });
 
+  it('says when the rows could not be counted, rather than nothing', async () => {
+    const { user } = renderButton([
+      {
+        request: { query: ExportEstimateQuery, variables: { input } },
+        result: { errors: [gqlError('The database is unavailable. Try again in a moment.', 'SERVICE_UNAVAILABLE')] },
+      },
+    ]);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export logs' });
+    expect(await within(dialog).findByText('The rows could not be counted: The database is unavailable. Try again in a moment.')).toBeTruthy();
+    // Export itself stays offered.
+    expect(within(dialog).getByRole('button', { name: 'Export' })).toBeTruthy();
+  });
+
   it('says when nothing is filtered', async () => {
     const { user } = renderWithProviders(<ExportButton input={{ resource: 'API_KEYS' }} filterLabels={[]} />, {
       user: adminUser,

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
+import { queryErrorMessage } from '../../../app/errors';
 import { useMailRelay } from '../../../app/mail-relay';
 import { useThresholds } from '../../../app/session';
 import { graphql } from '../../../gql';
@@ -121,7 +122,10 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
           ? `This export holds ${count.exact ? rows(count.rowCount) : `${formatEstimate(count.rowCount, exportInlineMaxRows)} rows`}.`
           : estimate.loading
             ? 'Counting the rows…'
-            : null}
+            : // A failed count said nothing at all; the export itself may still work.
+              estimate.error
+              ? `The rows could not be counted: ${queryErrorMessage(estimate.error)}`
+              : null}
       </p>
       {otherErrors.length > 0 && (
         <div className="form-alert" role="alert">
