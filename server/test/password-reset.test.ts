@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpiredPasswordResets } from '../src/modules/auth/session.jobs.js';
 import { PASSWORD, signUpAdmin, sql, startTestServer, type TestClient, type TestServer, uniqueEmail, waitFor } from './harness.js';
@@ -115,6 +116,53 @@ describe('requestPasswordReset', () => {
     const reset = await server.client().gql(RESET, { i: { token: second, password: NEW_PASSWORD } });
     expect(reset.errors).toBeUndefined();
     expect(reset.data!.resetPassword.email).toBe(email);
+  });
+
+  it('two requests at once leave one live link, not two', async () => {
+    const { email, user } = await signUpAdmin(server);
+    await requestReset(email, 1);
+    // Both requests' work is held at the account's unused link (its row locked here) until both
+    // wait, then let go at once: unordered, each dropped the links it saw (the held one) and both of theirs lived.
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from password_reset where user_id = $1 for update', [user.id]);
+      const answers = await Promise.all([newIp(), newIp()].map((ip) => server.client().gql(REQUEST, { i: { email } }, { 'x-forwarded-for': ip })));
+      for (const res of answers) expect(res.errors).toBeUndefined();
+      await waitFor(
+        async () => {
+          const [row] = await sql<{ n: number }>(
+            server.databaseUrl,
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          return row.n >= 2 ? true : undefined;
+        },
+        10_000,
+        'both requests to wait',
+      );
+      await holder.query('commit');
+    } finally {
+      await holder.end();
+    }
+    const mails = await waitFor(() => (resetMails(email).length === 3 ? resetMails(email).slice(1) : undefined), 10_000, 'two more reset mails');
+    const live = await sql(server.databaseUrl, 'select id from password_reset where user_id = $1 and used_at is null', [user.id]);
+    expect(live).toHaveLength(1);
+    const results = [];
+    for (const mail of mails) results.push(await server.client().gql(RESET, { i: { token: tokenOf(mail), password: NEW_PASSWORD } }));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+  });
+
+  it('a password changed meanwhile (changePassword) ends the unused links', async () => {
+    const { email, client } = await signUpAdmin(server);
+    const token = await requestReset(email);
+    const changed = await client.gql(`mutation($i: ChangePasswordInput!) { changePassword(input: $i) }`, {
+      i: { currentPassword: PASSWORD, newPassword: 'changed by hand meanwhile' },
+    });
+    expect(changed.errors).toBeUndefined();
+    const res = await server.client().gql(RESET, { i: { token, password: NEW_PASSWORD } });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+    expect((await signIn(email, 'changed by hand meanwhile')).errors).toBeUndefined();
   });
 
   it('is throttled per email address (with an account or not, from any client address): no mailbox can be flooded', async () => {

@@ -34,9 +34,9 @@ export type PasswordChanged = { ended: number; token: string; expiresAt: Date };
 
 /**
  * Changes the user's password after checking the current one (throttled as sign-in is, so a
- * borrowed session cannot guess it), and ends every other session of theirs: whoever knew the
- * old password, or holds an old cookie, is out. This session stays (its id and expiry) under a new
- * token (OWASP: a new session id after a password change): a copy of its cookie taken before, a
+ * borrowed session cannot guess it), and ends every other session of theirs and their unused
+ * reset links: whoever knew the old password, or holds an old cookie or link, is out. This session
+ * stays (its id and expiry) under a new token (OWASP: a new session id after a password change): a copy of its cookie taken before, a
  * stolen one, signed in on after the change that was meant to end it.
  */
 export async function changePassword(
@@ -70,6 +70,8 @@ export async function changePassword(
     if (!own) throw unauthenticated();
     await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
     const ended = await tx.nativeDelete(Session, { user: user.id, id: { $ne: actor.sessionId } });
+    // A reset link asked for before the change would set a password over it: the links end too.
+    await tx.execute('delete from password_reset where user_id = ? and used_at is null', [user.id]);
     return { ended, token, expiresAt: new Date(own.expires_at) };
   });
 }
