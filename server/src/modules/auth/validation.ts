@@ -1,5 +1,6 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { badInput } from '../../errors.js';
+import { isMailDomain } from '../../lib/host-name.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -54,6 +55,9 @@ export function accountEmail(raw: string, field = 'email'): string {
   // What no mailbox holds, as a recipient's address is read (email.validation.ts ADDRESS): `<ann@x.com>`
   // pasted from a mail client, or `ann@x.com,`, was an account that signing in as ann@x.com never found.
   if (email.length > 254 || NOT_MAILBOX.test(email)) throw badInput(field, 'Enter a valid email address.');
+  // A domain no mail reaches, as a recipient's is checked: `ann@example.com.` or `ann@example..com`
+  // was an account (or an invitation) of its own beside ann@example.com's.
+  if (!isMailDomain(email.slice(email.lastIndexOf('@') + 1))) throw badInput(field, 'Enter a valid email address.');
   return email;
 }
 

@@ -1,7 +1,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
-import { isAsciiHostName } from '../../lib/host-name.js';
+import { isMailDomain } from '../../lib/host-name.js';
 import { type Body, onlyFields } from '../../rest/body.js';
 
 /**
@@ -61,7 +61,7 @@ export function parseAddress(raw: string): string | null {
   const at = address.lastIndexOf('@');
   const written = address.slice(at + 1);
   const domain = written.toLowerCase();
-  if (lowersIntoAscii(written) || !isHostName(domain)) return null;
+  if (lowersIntoAscii(written) || !isMailDomain(domain)) return null;
   return `${address.slice(0, at)}@${domain}`;
 }
 
@@ -77,28 +77,6 @@ function lowersIntoAscii(domain: string): boolean {
   if (ASCII.test(domain)) return false;
   for (const c of domain) if (!ASCII.test(c) && ASCII.test(c.toLowerCase())) return true;
   return false;
-}
-
-/**
- * Whether a mail domain (lower-cased) is a host name, in the ASCII form DNS and SMTP use: labels
- * of letters, digits and inner hyphens, a top-level label of letters (as the Domains page asks of
- * a sending domain). An internationalised name (bücher.example) is read as its
- * punycode (xn--bcher-kva.example), but only a name that reads back as itself: never a look-alike
- * that maps onto another (ｅxample.org, a zero-width space), nor one that node's URL parser would
- * cut or decode (`ex/ample.org` is `ex` to it, `ex%41mple.org` example.org). Accepted, such a
- * domain (`a@example..org`, `a@ex!ample.org`, `a@-x.org`, `a@example.org` with a zero-width space)
- * was stored, counted and handed to the relay, which could only refuse it, or sent to the domain it
- * looks like.
- */
-function isHostName(domain: string): boolean {
-  let ascii = domain;
-  if (!/^[a-z0-9.-]+$/.test(domain)) {
-    // Non-ASCII letters only: any other ASCII character than letters, digits, dots and hyphens is not in a host name.
-    if (/[^a-z0-9.\-\u0080-\uffff]/.test(domain)) return false;
-    ascii = domainToASCII(domain);
-    if (ascii === '' || domainToUnicode(ascii) !== domain.normalize('NFC')) return false;
-  }
-  return isAsciiHostName(ascii);
 }
 
 /**
