@@ -1,4 +1,4 @@
-import { domainToASCII, domainToUnicode } from 'node:url';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '../../errors.js';
 import { isMailDomain } from '../../lib/host-name.js';
