@@ -1,8 +1,10 @@
 import { screen } from '@testing-library/react';
+import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { gqlError, renderWithProviders } from '../../test/render';
 import { ForgotPasswordPage } from './ForgotPasswordPage';
 import { RequestPasswordResetMutation } from './hooks/useRequestPasswordResetMutation';
+import { SignInPage } from './SignInPage';
 
 const email = 'ada@example.com';
 
@@ -35,5 +37,19 @@ describe('ForgotPasswordPage', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('Too many password reset requests for this email address. Try again later.');
     expect(screen.queryByRole('heading', { name: 'Check your email' })).toBeNull();
+  });
+
+  it("is reached from sign-in's 'Forgot password?' with the address typed there", async () => {
+    const { user } = renderWithProviders(
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      </Routes>,
+      { route: '/sign-in' },
+    );
+    await user.type(screen.getByLabelText('Email'), ` ${email}`);
+    await user.click(screen.getByRole('link', { name: 'Forgot password?' }));
+    expect(await screen.findByRole('heading', { name: 'Reset your password' })).toBeTruthy();
+    expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe(email);
   });
 });

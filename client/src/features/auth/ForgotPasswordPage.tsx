@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { blankFields, useFields } from '../../app/form';
 import { usePageTitle } from '../../app/page-title';
 import { TextField } from '../../ui/TextField';
@@ -11,7 +11,10 @@ const BACK_TO_SIGN_IN = <Link to="/sign-in">Back to sign in</Link>;
 export function ForgotPasswordPage() {
   usePageTitle('Forgot password');
   const { request, loading, fieldErrors, formError, setFieldErrors } = useRequestPasswordResetMutation();
-  const { values, field } = useFields({ email: '' }, fieldErrors);
+  // The address typed on the sign-in page, if any, to start from.
+  const state: unknown = useLocation().state;
+  const typed = state && typeof state === 'object' && 'email' in state && typeof state.email === 'string' ? state.email : '';
+  const { values, field } = useFields({ email: typed }, fieldErrors);
   const [sentTo, setSentTo] = useState<string>();
 
   const onSubmit = async () => {

@@ -35,7 +35,11 @@ export function SignInPage() {
           label="Password"
           type="password"
           autoComplete="current-password"
-          hint={<Link to="/forgot-password">Forgot password?</Link>}
+          hint={
+            <Link to="/forgot-password" state={{ email: values.email.trim() }}>
+              Forgot password?
+            </Link>
+          }
           {...field('password')}
         />
       </AuthForm>

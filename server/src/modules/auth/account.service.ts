@@ -36,8 +36,9 @@ export type PasswordChanged = { ended: number; token: string; expiresAt: Date };
  * Changes the user's password after checking the current one (throttled as sign-in is, so a
  * borrowed session cannot guess it), and ends every other session of theirs and their unused
  * reset links: whoever knew the old password, or holds an old cookie or link, is out. This session
- * stays (its id and expiry) under a new token (OWASP: a new session id after a password change): a copy of its cookie taken before, a
- * stolen one, signed in on after the change that was meant to end it.
+ * stays (its id and expiry) under a new token (OWASP: a new session id after a password change):
+ * a copy of its cookie taken before, a stolen one, signed in on after the change that was meant
+ * to end it.
  */
 export async function changePassword(
   em: EntityManager,
