@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
 import { type Browser, captureOnFailure, launchBrowser, uniqueEmail } from './browser';
 import { freePort, stop, waitForHealth } from './global-setup';
 import { Dashboard } from './pages/Dashboard';
@@ -75,6 +76,7 @@ describe('password reset in the browser', () => {
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     const forgot = new ForgotPasswordPage(page);
     await forgot.heading().waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await forgot.request(email);
     expect(await forgot.sent().textContent()).toContain(`If an account exists for ${email}, we sent a link`);
 
@@ -86,6 +88,7 @@ describe('password reset in the browser', () => {
     await reset.open(link!);
     await reset.setPassword('short');
     await page.getByText('Password must be at least 10 characters.').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await reset.setPassword('a brand new passphrase');
     const dashboard = new Dashboard(page);
     await dashboard.heading('API Keys').waitFor();
