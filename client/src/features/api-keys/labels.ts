@@ -63,7 +63,7 @@ export const API_KEY_FILTER_LABEL: FieldLabel = { label: 'API key', value: (id, 
 export const API_KEY_FILTER_LABELS: FilterLabels<ApiKeyFilter> = {
   permission: { label: 'Permission', value: (v) => PERMISSION_LABEL[v as Permission] ?? String(v) },
   usageStatus: { label: 'Usage', value: (v) => USAGE_STATUS[v as UsageStatus]?.label ?? String(v) },
-  expiringSoon: { label: 'Expiry', value: (v) => (v === true ? 'Expiring soon' : undefined) },
+  expiringSoon: { label: 'Expiry', value: (v) => (v === true ? 'Expiring soon' : v === false ? 'Not expiring soon' : undefined) },
   enabled: { label: 'State', value: (v) => (v ? 'Enabled' : 'Disabled') },
   search: SEARCH_LABEL,
   ...DATE_RANGE_LABELS,

@@ -60,6 +60,8 @@ describe('a stored export’s filters read as its list page’s export dialog re
     );
     expect(summarizeFilters(describeExportFilters('LOGS', { apiKeyId: 'gone' }, keyName))).toBe('API key: A deleted key');
     expect(summarizeFilters(describeExportFilters('API_KEYS', { expiringSoon: true, enabled: false }))).toBe('Expiry: Expiring soon · State: Disabled');
+    // false is a filter too since the API took it as one: the keys not expiring within 7 days.
+    expect(summarizeFilters(describeExportFilters('API_KEYS', { expiringSoon: false }))).toBe('Expiry: Not expiring soon');
     expect(summarizeFilters(describeExportFilters('LOGS', { errorsOnly: true }))).toBe('Status: Errors only (4xx, 5xx)');
     expect(summarizeFilters(describeExportFilters('DOMAINS', {}))).toBe('All rows');
     expect(describeExportFilters('EMAILS', null)).toEqual([]);
