@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { type GqlResult, signUpAdmin, sql, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { api, createKey } from './rest-harness.js';
 
 /*
@@ -29,11 +29,14 @@ async function pageThrough(client: TestClient, field: string): Promise<string[]>
   const ids: string[] = [];
   let after: string | null = null;
   for (let i = 0; i < 10; i++) {
-    const res = await client.gql(`query($after: String) { ${field}(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, {
-      after,
-    });
+    const res: GqlResult<Record<string, any>> = await client.gql(
+      `query($after: String) { ${field}(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+      {
+        after,
+      },
+    );
     expect(res.errors).toBeUndefined();
-    const page = res.data![field];
+    const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = res.data![field];
     ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
     if (!page.pageInfo.hasNextPage) return ids;
     after = page.pageInfo.endCursor;
