@@ -153,6 +153,10 @@ export type HttpMethod =
   | 'DELETE'
   /** Reads */
   | 'GET'
+  /** A GET's headers without its body */
+  | 'HEAD'
+  /** What a path allows (CORS preflights) */
+  | 'OPTIONS'
   /** Partial updates */
   | 'PATCH'
   /** Creates and sends */
@@ -193,7 +197,7 @@ export type UsageLogFilter = {
   /** Only requests made with this method */
   httpMethod?: HttpMethod | null | undefined;
   /**
-   * GET, POST, PATCH, PUT or DELETE
+   * An HTTP method in capitals: GET, POST, PATCH, PUT, DELETE, HEAD, OPTIONS or any other a request was made with
    * @deprecated Use httpMethod, an enum
    */
   method?: string | null | undefined;
