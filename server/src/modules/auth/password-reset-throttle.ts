@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../../errors.js';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { budgetStore, type Take, takeFromEvery } from '../../lib/budgets.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { addressKey } from './sign-in-throttle.js';
 import { emailKey } from './validation.js';
@@ -16,24 +16,18 @@ export const PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 20;
  * with, so a refusal says nothing about who has an account.
  */
 export function createPasswordResetThrottle(orm: MikroORM) {
-  const common = { storeClient: orm.em.getConnection().getKnex(), storeType: 'knex', tableName: 'rate_limit', tableCreated: true };
+  const common = budgetStore(orm);
   const byEmail = new RateLimiterPostgres({ ...common, keyPrefix: 'reset_to', points: PASSWORD_RESETS_PER_EMAIL_PER_HOUR, duration: 3600 });
   const byAddress = new RateLimiterPostgres({ ...common, keyPrefix: 'reset_ip', points: PASSWORD_RESETS_PER_ADDRESS_PER_HOUR, duration: 3600 });
 
   return {
     async attempt(email: string, ip: string): Promise<void> {
-      const takes: [RateLimiterPostgres, string, string][] = [
+      const takes: Take[] = [
         // Counted by a hash of the address in its one spelling: the rate_limit table names no one.
         [byEmail, sha256Hex(emailKey(email)).slice(0, 32), 'Too many password reset requests for this email address. Try again later.'],
         [byAddress, addressKey(ip), 'Too many password reset requests from this address. Try again later.'],
       ];
-      const results = await Promise.allSettled(takes.map(([limiter, key]) => limiter.consume(key)));
-      const refused = results.findIndex((r) => r.status === 'rejected');
-      if (refused === -1) return;
-      await Promise.all(results.map((r, i) => (r.status === 'fulfilled' ? takes[i][0].reward(takes[i][1], 1) : undefined)));
-      const reason = (results[refused] as PromiseRejectedResult).reason;
-      if (!(reason instanceof RateLimiterRes)) throw reason;
-      throw rateLimited(Math.max(1, Math.ceil(reason.msBeforeNext / 1000)), takes[refused][2]);
+      await takeFromEvery(takes);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../../errors.js';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { budgetStore, type Take, takeFromEvery } from '../../lib/budgets.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { addressKey } from '../auth/sign-in-throttle.js';
 import { emailKey } from '../auth/validation.js';
@@ -23,14 +23,14 @@ export const INVITATIONS_PER_RECIPIENT_PER_DAY = 5;
  * (in PostgreSQL, across instances), or none when one is spent.
  */
 export function createInvitationThrottle(orm: MikroORM) {
-  const common = { storeClient: orm.em.getConnection().getKnex(), storeType: 'knex', tableName: 'rate_limit', tableCreated: true };
+  const common = budgetStore(orm);
   const byTeam = new RateLimiterPostgres({ ...common, keyPrefix: 'invite_team', points: INVITATIONS_PER_TEAM_PER_HOUR, duration: 3600 });
   const byAddress = new RateLimiterPostgres({ ...common, keyPrefix: 'invite_ip', points: INVITATIONS_PER_ADDRESS_PER_HOUR, duration: 3600 });
   const byRecipient = new RateLimiterPostgres({ ...common, keyPrefix: 'invite_to', points: INVITATIONS_PER_RECIPIENT_PER_DAY, duration: 86_400 });
 
   return {
     async attempt(teamId: string, ip: string, recipient: string): Promise<void> {
-      const takes: [RateLimiterPostgres, string, string][] = [
+      const takes: Take[] = [
         [byTeam, teamId, 'Your team has sent too many invitations this hour. Try again later.'],
         [byAddress, addressKey(ip), 'Too many invitations from this address. Try again later.'],
         [
@@ -39,14 +39,7 @@ export function createInvitationThrottle(orm: MikroORM) {
           'This address has received too many invitations from your team today. Try again tomorrow.',
         ],
       ];
-      const results = await Promise.allSettled(takes.map(([limiter, key]) => limiter.consume(key)));
-      const refused = results.findIndex((r) => r.status === 'rejected');
-      if (refused === -1) return;
-      // None spent when one is: a refused invitation costs no budget.
-      await Promise.all(results.map((r, i) => (r.status === 'fulfilled' ? takes[i][0].reward(takes[i][1], 1) : undefined)));
-      const reason = (results[refused] as PromiseRejectedResult).reason;
-      if (!(reason instanceof RateLimiterRes)) throw reason;
-      throw rateLimited(Math.max(1, Math.ceil(reason.msBeforeNext / 1000)), takes[refused][2]);
+      await takeFromEvery(takes);
     },
   };
 }
