@@ -22,6 +22,7 @@ import { Migration20261205110000_email_status_index } from './Migration202612051
 import { Migration20261205123000_invitation_link_issuer } from './Migration20261205123000_invitation_link_issuer.js';
 import { Migration20261205200000_password_reset } from './Migration20261205200000_password_reset.js';
 import { Migration20261205210000_created_at_milliseconds } from './Migration20261205210000_created_at_milliseconds.js';
+import { Migration20261205220000_invitation_team_index } from './Migration20261205220000_invitation_team_index.js';
 
 // Listed explicitly so that no runner depends on globbing the folder.
 export const migrationsList = [
@@ -49,4 +50,5 @@ export const migrationsList = [
   { name: 'Migration20261205123000_invitation_link_issuer', class: Migration20261205123000_invitation_link_issuer },
   { name: 'Migration20261205200000_password_reset', class: Migration20261205200000_password_reset },
   { name: 'Migration20261205210000_created_at_milliseconds', class: Migration20261205210000_created_at_milliseconds },
+  { name: 'Migration20261205220000_invitation_team_index', class: Migration20261205220000_invitation_team_index },
 ];
