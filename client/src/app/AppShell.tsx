@@ -42,7 +42,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className="team-avatar" aria-hidden="true">
             {(me.team?.name ?? '?').slice(0, 1).toUpperCase()}
           </span>
-          <span className="team-name" title={me.team?.name} data-testid="team-name">
+          <span className="team-name" title={me.team?.name} data-testid="team-name" dir="auto">
             {me.team?.name}
           </span>
           {me.role && <Badge>{me.role === 'ADMIN' ? 'Admin' : 'Member'}</Badge>}
@@ -57,7 +57,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="sidebar-footer">
-          <span className="user-email" title={me.email} data-testid="user-email">
+          <span className="user-email" title={me.email} data-testid="user-email" dir="auto">
             {me.email}
           </span>
           <button type="button" className="btn btn-ghost btn-sm" onClick={signOut} disabled={loading}>

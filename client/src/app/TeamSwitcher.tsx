@@ -54,7 +54,8 @@ export function TeamSwitcher() {
       onChange={(e) => void onChange(e.target.value)}
     >
       {teams.map((t) => (
-        <option key={t.id} value={t.id}>
+        // A name in Hebrew or Arabic reads right to left, its role after it.
+        <option key={t.id} value={t.id} dir="auto">
           {t.name} ({t.role === 'ADMIN' ? 'Admin' : 'Member'})
         </option>
       ))}

@@ -5,7 +5,7 @@ import { Dialog, DialogClose } from './Dialog';
 export type ConfirmDialogProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  title: string;
+  title: ReactNode;
   description: ReactNode;
   confirmLabel: string;
   /** The dismiss button's label (default Cancel). */

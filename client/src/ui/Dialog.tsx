@@ -7,7 +7,7 @@ export type DialogProps = {
   onOpenChange?: (open: boolean) => void;
   /** An element that opens the dialog when clicked (a Button). */
   trigger?: ReactNode;
-  title: string;
+  title: ReactNode;
   description?: ReactNode;
   children?: ReactNode;
   /** Buttons shown at the bottom, right-aligned. */

@@ -23,7 +23,7 @@ export function FormDialog({
   submitLabel: string;
   loading?: boolean;
   onSubmit: () => void;
-  /** The form's accessible name; the dialog's title when left out. */
+  /** The form's accessible name; the dialog's title when left out (needed when the title holds elements). */
   formLabel?: string;
   /** Shown above the form, e.g. a notice. */
   intro?: ReactNode;
@@ -54,7 +54,14 @@ export function FormDialog({
       }
     >
       {intro}
-      <form ref={focus.ref} id={formId} className="form" onSubmit={submit} noValidate aria-label={formLabel ?? dialog.title}>
+      <form
+        ref={focus.ref}
+        id={formId}
+        className="form"
+        onSubmit={submit}
+        noValidate
+        aria-label={formLabel ?? (typeof dialog.title === 'string' ? dialog.title : undefined)}
+      >
         {children}
       </form>
     </Dialog>

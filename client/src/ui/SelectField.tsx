@@ -1,6 +1,7 @@
 import { type ComponentProps, useId } from 'react';
 
-export type SelectOption = { value: string; label: string };
+/** `userText`: the label is user-written (a key's or domain's name), laid out by its own direction. */
+export type SelectOption = { value: string; label: string; userText?: boolean };
 
 export type SelectFieldProps = Omit<ComponentProps<'select'>, 'id' | 'children'> & {
   label: string;
@@ -18,7 +19,7 @@ export function SelectField({ label, options, error, className, ...select }: Sel
       </label>
       <select id={id} className="input select" aria-invalid={error ? true : undefined} aria-describedby={errorId} {...select}>
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} dir={o.userText ? 'auto' : undefined}>
             {o.label}
           </option>
         ))}

@@ -13,6 +13,7 @@ import { describeDevice } from './components/device';
 import { SessionsTable } from './components/SessionsTable';
 import { AccountSessionsQuery } from './documents';
 import { useRevokeSessionMutation, useSignOutOtherSessionsMutation } from './hooks/useAccountMutations';
+import { UserText } from '../../ui/UserText';
 
 export function AccountPage() {
   usePageTitle('Account');
@@ -28,7 +29,14 @@ export function AccountPage() {
 
   return (
     <>
-      <PageHeader title="Account" description={`Signed in as ${me.email}.`} />
+      <PageHeader
+        title="Account"
+        description={
+          <>
+            Signed in as <UserText>{me.email}</UserText>.
+          </>
+        }
+      />
       <section className="section" aria-labelledby="password-heading">
         <h2 id="password-heading" className="section-title">
           Password

@@ -64,7 +64,8 @@ describe('ApiKeyDetailPage', () => {
     renderDetail({ user: adminUser, mocks: [detailMock(key)] });
     expect(await screen.findByRole('heading', { name: 'Production', level: 1 })).toBeTruthy();
     // The tab, the history and a screen reader name the key, not just the app.
-    expect(document.title).toBe('Production · API Keys · Keyring');
+    // The key's name is isolated (U+2068 … U+2069): a Hebrew name ending in "!" keeps its "!".
+    expect(document.title).toBe('\u2068Production\u2069 · API Keys · Keyring');
 
     const details = document.querySelector('dl[aria-label="Key details"]');
     const text = details?.textContent ?? '';

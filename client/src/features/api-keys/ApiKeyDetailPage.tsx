@@ -24,6 +24,7 @@ import { ApiKeyDetailQuery } from './documents';
 import { useApiKeyActions } from './hooks/useApiKeyActions';
 import { PERMISSION_LABEL, USAGE_STATUS } from './labels';
 import { LIVE } from './live';
+import { isolate, UserText } from '../../ui/UserText';
 
 const RECENT = 20;
 
@@ -41,7 +42,7 @@ export function ApiKeyDetailPage() {
     ...LIVE,
   });
   const apiKey = data?.apiKey;
-  usePageTitle(apiKey ? `${apiKey.name} · API Keys` : 'API key');
+  usePageTitle(apiKey ? `${isolate(apiKey.name)} · API Keys` : 'API key');
 
   const back = (
     <Link to="/api-keys" className="back-link">
@@ -115,7 +116,12 @@ export function ApiKeyDetailPage() {
       details: (
         <span>
           <time dateTime={apiKey.createdAt}>{exact(apiKey.createdAt)}</time>
-          {apiKey.createdBy && <span className="muted"> by {apiKey.createdBy.email}</span>}
+          {apiKey.createdBy && (
+            <span className="muted">
+              {' '}
+              by <UserText>{apiKey.createdBy.email}</UserText>
+            </span>
+          )}
         </span>
       ),
     },
@@ -126,7 +132,7 @@ export function ApiKeyDetailPage() {
     <>
       {back}
       <PageHeader
-        title={apiKey.name}
+        title={<UserText>{apiKey.name}</UserText>}
         actions={
           isAdmin ? (
             <>

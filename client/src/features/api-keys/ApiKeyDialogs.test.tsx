@@ -7,6 +7,7 @@ import { CreateApiKeyMutation } from './hooks/useCreateApiKeyMutation';
 import { RollApiKeyMutation } from './hooks/useRollApiKeyMutation';
 import { UpdateApiKeyMutation } from './hooks/useUpdateApiKeyMutation';
 import { apiKey, domain, domainsMock, iso, pageMock } from './test-fixtures';
+import { sentence } from '../../test/text';
 
 const TOKEN = 're_Xy12345678901234567890123456789012345';
 const existing = apiKey('k1', 'Existing', { usageStatus: 'ACTIVE', lastUsedAt: iso(-1), requestCount: 3 });
@@ -238,7 +239,7 @@ describe('editing a key', () => {
     const table = screen.getByRole('table', { name: 'API keys' });
     const row = within(table).getByRole('link', { name: 'Staging 2' }).closest('tr');
     expect(row?.textContent).toContain('Full access');
-    expect(await screen.findByText('Updated Staging 2')).toBeTruthy();
+    expect(await screen.findByText(sentence('Updated Staging 2'))).toBeTruthy();
   });
 });
 
@@ -265,7 +266,7 @@ describe('editing a key removed meanwhile', () => {
 
     // Another tab (or admin) removed it: a form for a key that no longer exists can save nothing.
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByText('Existing was removed meanwhile (in another tab, or by another admin): nothing was saved.')).toBeTruthy();
+    expect(await screen.findByText(sentence('Existing was removed meanwhile (in another tab, or by another admin): nothing was saved.'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Existing' })).toBeNull());
   });
 });
@@ -339,7 +340,7 @@ describe('editing a key: a click outside the full-access confirmation', () => {
     const confirmAgain = await screen.findByRole('dialog', { name: 'Give “Staging” full access?' });
     await user.click(within(confirmAgain).getByRole('button', { name: 'Give full access' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByText('Updated Staging (all)')).toBeTruthy();
+    expect(await screen.findByText(sentence('Updated Staging (all)'))).toBeTruthy();
   });
 });
 
@@ -402,7 +403,7 @@ describe('rolling a key', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Roll API key' }));
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByText('Existing was removed meanwhile (in another tab, or by another admin): no new token was made.')).toBeTruthy();
+    expect(await screen.findByText(sentence('Existing was removed meanwhile (in another tab, or by another admin): no new token was made.'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Existing' })).toBeNull());
   });
 

@@ -6,6 +6,7 @@ import { ApiKeysPage } from './ApiKeysPage';
 import { ExpirePreviousTokenMutation } from './hooks/useExpirePreviousTokenMutation';
 import { UpdateApiKeyMutation } from './hooks/useUpdateApiKeyMutation';
 import { apiKey, type MockKey, pageMock, recentUsageMock } from './test-fixtures';
+import { sentence } from '../../test/text';
 
 const inAnHour = new Date(Date.now() + 58.5 * 60_000).toISOString();
 const rolled = apiKey('k1', 'Rolled', {
@@ -84,7 +85,7 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     confirm = await screen.findByRole('dialog', { name: 'Expire the old token of “Rolled”?' });
     await user.click(within(confirm).getByRole('button', { name: 'Expire now' }));
     await waitFor(() => expect(row('Rolled').textContent).not.toContain('re_Qa2Kx'));
-    expect(await screen.findByText('The old token of Rolled no longer works')).toBeTruthy();
+    expect(await screen.findByText(sentence('The old token of Rolled no longer works'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // The button is gone with the old token: focus goes to the page heading, not to <body>.
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API Keys', level: 1 })));
@@ -120,7 +121,9 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     await user.click(within(row('Rolled')).getByRole('button', { name: 'Expire now: the old token of Rolled' }));
     const confirm = await screen.findByRole('dialog', { name: 'Expire the old token of “Rolled”?' });
     await user.click(within(confirm).getByRole('button', { name: 'Expire now' }));
-    expect(await screen.findByText('Rolled was removed meanwhile (in another tab, or by another admin): none of its tokens works any more.')).toBeTruthy();
+    expect(
+      await screen.findByText(sentence('Rolled was removed meanwhile (in another tab, or by another admin): none of its tokens works any more.')),
+    ).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'API keys' })).queryByRole('link', { name: 'Rolled' })).toBeNull());
     expect(screen.queryByText('API key not found.')).toBeNull();
@@ -159,14 +162,14 @@ describe('API key rows: old token, disabled keys, the last 7 days', () => {
     const confirm = await screen.findByRole('dialog', { name: 'Disable API key “Rolled”?' });
     expect(confirm.textContent).toContain('This API key is disabled.');
     await user.click(within(confirm).getByRole('button', { name: 'Disable API key' }));
-    expect(await screen.findByText('Disabled Rolled')).toBeTruthy();
+    expect(await screen.findByText(sentence('Disabled Rolled'))).toBeTruthy();
     await waitFor(() => expect(within(row('Rolled')).getByText('Disabled')).toBeTruthy());
     // The health counts come with the refetch the mutation asks for.
     expect(await screen.findByRole('button', { name: 'Disabled 2' })).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: /^More options for Paused \(re_/ }));
     await user.click(await screen.findByRole('menuitem', { name: 'Enable API key' }));
-    expect(await screen.findByText('Enabled Paused')).toBeTruthy();
+    expect(await screen.findByText(sentence('Enabled Paused'))).toBeTruthy();
     await waitFor(() => expect(within(row('Paused')).queryByText('Disabled')).toBeNull());
     expect(await screen.findByRole('button', { name: 'Disabled 1' })).toBeTruthy();
   });

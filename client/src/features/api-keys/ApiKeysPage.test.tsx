@@ -4,6 +4,7 @@ import { adminUser, gqlError, memberUser, renderWithProviders } from '../../test
 import { ApiKeysPage } from './ApiKeysPage';
 import { DeleteApiKeyMutation } from './hooks/useDeleteApiKeyMutation';
 import { apiKey, iso, pageMock } from './test-fixtures';
+import { sentence } from '../../test/text';
 
 const production = apiKey('k1', 'Production', {
   usageStatus: 'ACTIVE',
@@ -174,7 +175,7 @@ describe('removing a key', () => {
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(screen.queryByRole('link', { name: 'Staging' })).toBeNull();
-    expect(await screen.findByText('Removed Staging')).toBeTruthy();
+    expect(await screen.findByText(sentence('Removed Staging'))).toBeTruthy();
     // The counts come back with the refetched list.
     await waitFor(() => expect(screen.getByRole('complementary', { name: 'Inactive keys' }).textContent).toContain('1 key has not'));
     expect(screen.getByRole('button', { name: 'All keys 3' })).toBeTruthy();
@@ -200,7 +201,7 @@ describe('removing a key', () => {
 
     // What was asked for is done: no "not found" error over a confirmation that can do nothing more.
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByText('Staging was already removed.')).toBeTruthy();
+    expect(await screen.findByText(sentence('Staging was already removed.'))).toBeTruthy();
     expect(screen.queryByText('API key not found.')).toBeNull();
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Staging' })).toBeNull());
   });

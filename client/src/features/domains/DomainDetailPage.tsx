@@ -12,6 +12,7 @@ import { DomainStatus } from './components/DomainsTable';
 import { SendingPolicyNotice } from './components/SendingPolicyNotice';
 import { DomainDetailQuery } from './documents';
 import { useVerifyDomainMutation } from './hooks/useVerifyDomainMutation';
+import { isolate, UserText } from '../../ui/UserText';
 
 export function DomainDetailPage() {
   const id = useRouteId();
@@ -19,7 +20,7 @@ export function DomainDetailPage() {
   const query = useQuery(DomainDetailQuery, { variables: { id }, fetchPolicy: 'cache-and-network' });
   useRefreshWhenShown(query.refetch);
   const shown = query.data?.domain;
-  usePageTitle(shown ? `${shown.name} · Domains` : 'Domain');
+  usePageTitle(shown ? `${isolate(shown.name)} · Domains` : 'Domain');
   const isAdmin = useIsAdmin();
   const { verifyDomain, loading: verifying } = useVerifyDomainMutation();
   return (
@@ -27,7 +28,7 @@ export function DomainDetailPage() {
       {(domain) => (
         <>
           <PageHeader
-            title={domain.name}
+            title={<UserText>{domain.name}</UserText>}
             description={
               <>
                 <DomainStatus status={domain.status} /> <span className="mono">{domain.region}</span>
@@ -51,8 +52,8 @@ export function DomainDetailPage() {
           />
           <SendingPolicyNotice />
           <p>
-            Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for {domain.name}; the DKIM
-            record holds the public key that checks the signature on every email.
+            Publish these records at your DNS host, then verify. The return-path MX and SPF records let receivers accept mail sent for{' '}
+            <UserText>{domain.name}</UserText>; the DKIM record holds the public key that checks the signature on every email.
           </p>
           <DomainRecordsTable records={domain.records} />
         </>

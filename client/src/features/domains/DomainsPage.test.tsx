@@ -7,6 +7,7 @@ import { DomainsPage } from './DomainsPage';
 import { DomainsPageQuery, SendingPolicyQuery } from './documents';
 import { CreateDomainMutation } from './hooks/useCreateDomainMutation';
 import { DeleteDomainMutation } from './hooks/useDeleteDomainMutation';
+import { sentence } from '../../test/text';
 
 const domain = (id: string, name: string, region = 'us-east-1') => ({
   __typename: 'Domain',
@@ -156,7 +157,7 @@ describe('DomainsPage', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Remove domain' }));
     const confirm = await screen.findByRole('dialog', { name: 'Remove domain' });
     await user.click(within(confirm).getByRole('button', { name: 'Remove domain' }));
-    expect(await screen.findByText('a.com was already removed.')).toBeTruthy();
+    expect(await screen.findByText(sentence('a.com was already removed.'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(within(table).queryByRole('link', { name: 'a.com' })).toBeNull();
     expect(within(table).getByRole('link', { name: 'b.com' })).toBeTruthy();

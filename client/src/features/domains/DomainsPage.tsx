@@ -75,19 +75,21 @@ export function DomainsPage() {
         description={
           tied.keys.length > 0 ? (
             <>
-              <strong>{removing?.name}</strong> cannot be removed while {tied.keys.length === 1 ? 'an API key is' : `${tied.keys.length} API keys are`}{' '}
-              restricted to it:{' '}
+              <strong dir="auto">{removing?.name}</strong> cannot be removed while{' '}
+              {tied.keys.length === 1 ? 'an API key is' : `${tied.keys.length} API keys are`} restricted to it:{' '}
               {tied.keys.map((k, i) => (
                 <span key={k.id}>
                   {i > 0 && ', '}
-                  <Link to={`/api-keys/${encodeURIComponent(k.id)}`}>{k.name}</Link>
+                  <Link to={`/api-keys/${encodeURIComponent(k.id)}`} dir="auto">
+                    {k.name}
+                  </Link>
                 </span>
               ))}
               . Edit or remove {tied.keys.length === 1 ? 'that key' : 'those keys'} first.
             </>
           ) : (
             <>
-              <strong>{removing?.name}</strong> will be removed from your team. This cannot be undone.
+              <strong dir="auto">{removing?.name}</strong> will be removed from your team. This cannot be undone.
             </>
           )
         }

@@ -11,11 +11,27 @@ import { RelativeTime } from '../../ui/RelativeTime';
 import { EmailBody } from './components/EmailBody';
 import { EmailStatus, SentBy } from './components/EmailsTable';
 import { EmailDetailQuery } from './documents';
+import { isolate, UserText } from '../../ui/UserText';
+import { Fragment } from 'react';
 
 const exact = (value: string) => <time dateTime={value}>{format(parseISO(value), 'PPpp')}</time>;
 
 /** A row for a list of addresses, left out when there are none. */
-const addresses = (term: string, list: readonly string[]): Description[] => (list.length ? [{ term, details: list.join(', ') }] : []);
+const addresses = (term: string, list: readonly string[]): Description[] =>
+  list.length
+    ? [
+        {
+          term,
+          details: list.map((a, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: an address may repeat
+            <Fragment key={i}>
+              {i > 0 && ', '}
+              <UserText>{a}</UserText>
+            </Fragment>
+          )),
+        },
+      ]
+    : [];
 
 /** Where the email stands: sent (or not yet), retrying after a refusal, or failed and why. */
 function outcomeOf(email: { status: string; error?: string | null; sentAt?: string | null }): Description {
@@ -37,13 +53,13 @@ export function EmailDetailPage() {
   // And when its tab is shown again: sent or canceled while hidden, it read Scheduled with its Cancel.
   useRefreshWhenShown(query.refetch);
   const shown = query.data?.email;
-  usePageTitle(shown ? `${shown.subject} · Emails` : 'Email');
+  usePageTitle(shown ? `${isolate(shown.subject)} · Emails` : 'Email');
   return (
     <DetailPage query={query} item={query.data?.email} back={{ to: `/emails${listSearch(location.state)}`, label: 'Emails' }} noun="Email">
       {(email) => (
         <>
           <PageHeader
-            title={email.subject}
+            title={<UserText>{email.subject}</UserText>}
             description={
               <>
                 <EmailStatus status={email.status} /> <RelativeTime value={email.createdAt} />
@@ -53,7 +69,7 @@ export function EmailDetailPage() {
           <DescriptionList
             label="Email details"
             items={[
-              { term: 'From', details: email.from },
+              { term: 'From', details: <UserText>{email.from}</UserText> },
               ...addresses('To', email.to),
               ...addresses('Cc', email.cc),
               ...addresses('Bcc', email.bcc),

@@ -15,6 +15,7 @@ import { EmailsTable } from './components/EmailsTable';
 import { EmailsPageQuery } from './documents';
 import { describeEmailFilters, EMAIL_STATUSES, emailUrlFilters, toEmailFilter } from './filters';
 import { useCancelEmailMutation } from './hooks/useCancelEmailMutation';
+import { UserText } from '../../ui/UserText';
 
 const PAGE_SIZE = 50;
 
@@ -74,7 +75,7 @@ export function EmailsPage() {
         title="Cancel scheduled email"
         description={
           <>
-            <strong>{canceling?.subject}</strong> to {canceling?.to.join(', ')} will not be sent. This cannot be undone.
+            <strong dir="auto">{canceling?.subject}</strong> to <UserText>{canceling?.to.join(', ')}</UserText> will not be sent. This cannot be undone.
           </>
         }
         confirmLabel="Cancel email"

@@ -9,6 +9,7 @@ import { RenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMutat
 import { RevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { UpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
 import { TEAM_POLL_MS, TeamPage } from './TeamPage';
+import { sentence } from '../../test/text';
 
 const now = Date.now();
 const iso = (daysFromNow: number) => new Date(now + daysFromNow * 86_400_000).toISOString();
@@ -208,7 +209,7 @@ describe('TeamPage', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Change role to admin' }));
     const again = await screen.findByRole('dialog', { name: 'Change role to admin?' });
     await user.click(within(again).getByRole('button', { name: 'Change role to admin' }));
-    expect(await screen.findByText('bob@example.com is now admin')).toBeTruthy();
+    expect(await screen.findByText(sentence('bob@example.com is now admin'))).toBeTruthy();
     expect(sent).toBe(1);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(within(within(members).getAllByRole('row')[2]).getByText('Admin')).toBeTruthy();
@@ -251,7 +252,7 @@ describe('TeamPage', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Change role to admin' }));
     const dialog = await screen.findByRole('dialog', { name: 'Change role to admin?' });
     await user.click(within(dialog).getByRole('button', { name: 'Change role to admin' }));
-    expect(await screen.findByText('bob@example.com is no longer in the team: no role was changed.')).toBeTruthy();
+    expect(await screen.findByText(sentence('bob@example.com is no longer in the team: no role was changed.'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(within(table).queryByText('bob@example.com')).toBeNull();
   });
@@ -267,7 +268,7 @@ describe('TeamPage', () => {
     });
     await screen.findByRole('table', { name: 'Members' });
     await user.click(screen.getByRole('button', { name: 'Revoke invitation for old@example.com' }));
-    expect(await screen.findByText('The invitation for old@example.com was already revoked or accepted.')).toBeTruthy();
+    expect(await screen.findByText(sentence('The invitation for old@example.com was already revoked or accepted.'))).toBeTruthy();
     expect(await screen.findByText('No pending invitations.')).toBeTruthy();
     expect(screen.queryByText('Invitation not found.')).toBeNull();
   });
@@ -290,7 +291,7 @@ describe('TeamPage', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Remove from team' }));
     const dialog = await screen.findByRole('dialog', { name: 'Remove member' });
     await user.click(within(dialog).getByRole('button', { name: 'Remove member' }));
-    expect(await screen.findByText('bob@example.com was no longer in the team.')).toBeTruthy();
+    expect(await screen.findByText(sentence('bob@example.com was no longer in the team.'))).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(within(table).queryByText('bob@example.com')).toBeNull();
   });
@@ -313,7 +314,7 @@ describe('TeamPage', () => {
     });
     await screen.findByRole('table', { name: 'Members' });
     await user.click(screen.getByRole('button', { name: 'Copy link for old@example.com' }));
-    expect(await screen.findByText('Copied a new invitation link for old@example.com')).toBeTruthy();
+    expect(await screen.findByText(sentence('Copied a new invitation link for old@example.com'))).toBeTruthy();
     expect(await navigator.clipboard.readText()).toBe(link);
   });
 
@@ -330,7 +331,7 @@ describe('TeamPage', () => {
     await screen.findByRole('table', { name: 'Members' });
     await navigator.clipboard.writeText('before');
     await user.click(screen.getByRole('button', { name: 'Copy link for old@example.com' }));
-    expect(await screen.findByText('The invitation for old@example.com was revoked or accepted meanwhile: there is no link to copy.')).toBeTruthy();
+    expect(await screen.findByText(sentence('The invitation for old@example.com was revoked or accepted meanwhile: there is no link to copy.'))).toBeTruthy();
     expect(await screen.findByText('No pending invitations.')).toBeTruthy();
     expect(screen.queryByText('Invitation not found.')).toBeNull();
     expect(await navigator.clipboard.readText()).toBe('before');

@@ -19,6 +19,7 @@ import { useRenewInvitationLinkMutation } from './hooks/useRenewInvitationLinkMu
 import { useRevokeInvitationMutation } from './hooks/useRevokeInvitationMutation';
 import { useUpdateMemberRoleMutation } from './hooks/useUpdateMemberRoleMutation';
 import { ROLE_LABEL } from './roles';
+import { UserText } from '../../ui/UserText';
 
 /** What the new role means, said before it is given. */
 const ROLE_CHANGE: Record<Role, string> = {
@@ -52,7 +53,15 @@ export function TeamPage() {
   const header = (
     <PageHeader
       title="Team"
-      description={data ? `Who can use ${data.team.name} on Keyring.` : 'Who can use your team on Keyring.'}
+      description={
+        data ? (
+          <>
+            Who can use <UserText>{data.team.name}</UserText> on Keyring.
+          </>
+        ) : (
+          'Who can use your team on Keyring.'
+        )
+      }
       actions={
         isAdmin ? (
           <Button variant="primary" onClick={() => setInviting(true)}>
@@ -125,7 +134,7 @@ export function TeamPage() {
         title={`Change role to ${roleName}?`}
         description={
           <>
-            <strong>{changingRole?.member.user.email}</strong> {changingRole && ROLE_CHANGE[changingRole.role]}
+            <strong dir="auto">{changingRole?.member.user.email}</strong> {changingRole && ROLE_CHANGE[changingRole.role]}
           </>
         }
         confirmLabel={`Change role to ${roleName}`}
@@ -141,7 +150,7 @@ export function TeamPage() {
         title="Remove member"
         description={
           <>
-            <strong>{removing?.user.email}</strong> will lose access to this team at once and be signed out of it.
+            <strong dir="auto">{removing?.user.email}</strong> will lose access to this team at once and be signed out of it.
           </>
         }
         confirmLabel="Remove member"

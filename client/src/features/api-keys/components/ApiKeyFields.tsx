@@ -102,7 +102,7 @@ export function ApiKeyFields({
           name="domainId"
           value={values.domainId}
           onChange={(e) => onChange({ ...values, domainId: e.target.value })}
-          options={[{ value: '', label: 'All domains' }, ...domains.map((d) => ({ value: d.id, label: d.name }))]}
+          options={[{ value: '', label: 'All domains' }, ...domains.map((d) => ({ value: d.id, label: d.name, userText: true }))]}
           error={errors.domainId}
         />
       )}

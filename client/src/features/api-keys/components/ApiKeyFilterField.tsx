@@ -15,7 +15,7 @@ export const REFUSED_KEY_FILTER = 'This link names no API key. Choose one, or Al
 
 /** The "API key" filter of a list page: all of the team's keys, or one of them. */
 export function ApiKeyFilterField({ keys, value, onChange, refused }: ApiKeyFilterFieldProps) {
-  const options = [{ value: '', label: 'All API keys' }, ...(keys ?? []).map((k) => ({ value: k.id, label: k.name }))];
+  const options = [{ value: '', label: 'All API keys' }, ...(keys ?? []).map((k) => ({ value: k.id, label: k.name, userText: true }))];
   // A key from the URL that is not (or no longer) in the team's list still shows as chosen; while
   // the list loads, it is not yet known to be deleted.
   if (value && !keys?.some((k) => k.id === value)) {

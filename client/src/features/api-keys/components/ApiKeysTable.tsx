@@ -44,7 +44,7 @@ export function DisabledMarker() {
 
 export function DomainCell({ apiKey }: { apiKey: Pick<ApiKey, 'permission' | 'domain'> }) {
   if (apiKey.permission === 'FULL_ACCESS') return <span className="muted">—</span>;
-  return apiKey.domain ? <span>{apiKey.domain.name}</span> : <span className="muted">All domains</span>;
+  return apiKey.domain ? <span dir="auto">{apiKey.domain.name}</span> : <span className="muted">All domains</span>;
 }
 
 export type RecentUsageOf = (id: string) => { recentRequests: readonly number[]; recentErrorRate?: number | null } | undefined;
@@ -68,7 +68,7 @@ export function ApiKeysTable({
           <UsageStatusDot status={k.usageStatus} />
           {/* The markers go under the name when the column is tight, not past the table's edge. */}
           <span className="key-name-text">
-            <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link">
+            <Link to={`/api-keys/${encodeURIComponent(k.id)}`} className="cell-strong key-link" dir="auto">
               {k.name}
             </Link>
             {!k.enabled && <DisabledMarker />}

@@ -40,14 +40,14 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
           title: 'Leave without the token?',
           description: (
             <>
-              The token for <strong>{created.apiKey.name}</strong> is shown only here. Once you leave it is gone for good: you would have to roll the key to get
-              a new one.
+              The token for <strong dir="auto">{created.apiKey.name}</strong> is shown only here. Once you leave it is gone for good: you would have to roll the
+              key to get a new one.
             </>
           ),
         }}
         description={
           <>
-            Here is the token for <strong>{created.apiKey.name}</strong>. Use it as a Bearer token with the API.
+            Here is the token for <strong dir="auto">{created.apiKey.name}</strong>. Use it as a Bearer token with the API.
           </>
         }
       >

@@ -6,6 +6,7 @@ import { dayEnd } from '../../../ui/DateRangeFields';
 import { Dialog } from '../../../ui/Dialog';
 import { useUpdateApiKeyMutation } from '../hooks/useUpdateApiKeyMutation';
 import { ApiKeyFormDialog, type ApiKeyFormValues, type ApiKeyInput } from './ApiKeyFields';
+import { UserText } from '../../../ui/UserText';
 
 const dayOf = (iso: string | null | undefined) => (iso ? format(parseISO(iso), 'yyyy-MM-dd') : '');
 
@@ -47,12 +48,23 @@ export function EditApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
         onOpenChange={(open) => !open && onClose()}
         // Still the form's flow: a stray click outside must not throw away the edits, as on the form.
         dismiss="escape"
-        title={`Give “${apiKey.name}” full access?`}
+        title={
+          <>
+            Give “<UserText>{apiKey.name}</UserText>” full access?
+          </>
+        }
         description={
           <>
-            Today <strong>{apiKey.name}</strong> can only send email
-            {apiKey.domain ? ` from ${apiKey.domain.name}` : ''}. With full access, anyone holding its token can also create, change and delete keys, domains
-            and exports.
+            Today <strong dir="auto">{apiKey.name}</strong> can only send email
+            {apiKey.domain ? (
+              <>
+                {' '}
+                from <UserText>{apiKey.domain.name}</UserText>
+              </>
+            ) : (
+              ''
+            )}
+            . With full access, anyone holding its token can also create, change and delete keys, domains and exports.
           </>
         }
         size="sm"

@@ -4,6 +4,7 @@ import type { ApiKeysTable_ApiKeyFragment } from '../../../gql/graphql';
 import { Button } from '../../../ui/Button';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { useExpirePreviousTokenMutation } from '../hooks/useExpirePreviousTokenMutation';
+import { UserText } from '../../../ui/UserText';
 
 type Key = Pick<ApiKeysTable_ApiKeyFragment, 'id' | 'name' | 'previousTokenStart' | 'previousTokenExpiresAt'>;
 
@@ -45,7 +46,11 @@ export function PreviousToken({ apiKey, canExpire }: { apiKey: Key; canExpire: b
           <ConfirmDialog
             open={confirming}
             onOpenChange={setConfirming}
-            title={`Expire the old token of “${apiKey.name}”?`}
+            title={
+              <>
+                Expire the old token of “<UserText>{apiKey.name}</UserText>”?
+              </>
+            }
             description={
               <>
                 Applications still using {apiKey.previousTokenStart ? <code className="mono">{apiKey.previousTokenStart}…</code> : 'the old token'} will stop

@@ -6,6 +6,7 @@ import { type CreatedApiKey } from '../hooks/useCreateApiKeyMutation';
 import { useRollApiKeyMutation } from '../hooks/useRollApiKeyMutation';
 import { GRACE_PERIODS } from '../labels';
 import { TokenReveal } from './TokenReveal';
+import { UserText } from '../../../ui/UserText';
 
 /** Asks how long the old token may keep working, then shows the new token once. */
 export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_ApiKeyFragment; onClose: () => void }) {
@@ -37,14 +38,14 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
           title: 'Leave without the token?',
           description: (
             <>
-              The new token for <strong>{rolled.apiKey.name}</strong> is shown only here. Once you leave it is gone for good: you would have to roll the key
-              again to get another.
+              The new token for <strong dir="auto">{rolled.apiKey.name}</strong> is shown only here. Once you leave it is gone for good: you would have to roll
+              the key again to get another.
             </>
           ),
         }}
         description={
           <>
-            Here is the new token for <strong>{rolled.apiKey.name}</strong>. {period?.description}
+            Here is the new token for <strong dir="auto">{rolled.apiKey.name}</strong>. {period?.description}
           </>
         }
       >
@@ -61,7 +62,11 @@ export function RollApiKeyDialog({ apiKey, onClose }: { apiKey: ApiKeysTable_Api
     <FormDialog
       open
       onOpenChange={(open) => !open && close()}
-      title={`Roll API key “${apiKey.name}”`}
+      title={
+        <>
+          Roll API key “<UserText>{apiKey.name}</UserText>”
+        </>
+      }
       description="A new token replaces the current one, with the same name, permission and domain."
       size="sm"
       submitLabel="Roll API key"

@@ -6,6 +6,7 @@ import { EditApiKeyDialog } from '../components/EditApiKeyDialog';
 import { RemoveApiKeyDialog } from '../components/RemoveApiKeyDialog';
 import { RollApiKeyDialog } from '../components/RollApiKeyDialog';
 import { useUpdateApiKeyMutation } from './useUpdateApiKeyMutation';
+import { bidi } from '../../../ui/UserText';
 
 type Open = { kind: 'edit' | 'roll' | 'remove' | 'disable'; apiKey: ApiKeysTable_ApiKeyFragment } | null;
 
@@ -29,7 +30,7 @@ export function useApiKeyActions({ onRemoved }: { onRemoved?: () => void } = {})
     onRemove: (apiKey) => setOpen({ kind: 'remove', apiKey }),
     onDisable: (apiKey) => setOpen({ kind: 'disable', apiKey }),
     onEnable: (apiKey) => {
-      void updateApiKey(apiKey, { enabled: true }, `Enabled ${apiKey.name}`);
+      void updateApiKey(apiKey, { enabled: true }, bidi`Enabled ${apiKey.name}`);
     },
     dialogs,
   };

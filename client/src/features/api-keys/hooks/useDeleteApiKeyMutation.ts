@@ -4,6 +4,7 @@ import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
+import { bidi } from '../../../ui/UserText';
 
 export const DeleteApiKeyMutation = graphql(`
   mutation DeleteApiKey($id: ID!) {
@@ -26,7 +27,7 @@ export function useDeleteApiKeyMutation() {
   const deleteApiKey = async (apiKey: { id: string; name: string }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: apiKey.id } });
-      toast.success(`Removed ${apiKey.name}`);
+      toast.success(bidi`Removed ${apiKey.name}`);
       return true;
     } catch (e) {
       if (!removedMeanwhile(e)) {
@@ -34,7 +35,7 @@ export function useDeleteApiKeyMutation() {
         return false;
       }
       // Not "API key not found." over a confirmation that can do nothing more: what was asked for is done.
-      forget(apiKey.id, `${apiKey.name} was already removed.`, 'success');
+      forget(apiKey.id, bidi`${apiKey.name} was already removed.`, 'success');
       return true;
     }
   };

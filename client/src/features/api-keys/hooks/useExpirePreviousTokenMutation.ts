@@ -3,6 +3,7 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
+import { bidi } from '../../../ui/UserText';
 
 export const ExpirePreviousTokenMutation = graphql(`
   mutation ExpirePreviousToken($id: ID!) {
@@ -19,7 +20,7 @@ export function useExpirePreviousTokenMutation() {
   const expirePreviousToken = async (apiKey: { id: string; name: string }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: apiKey.id } });
-      toast.success(`The old token of ${apiKey.name} no longer works`);
+      toast.success(bidi`The old token of ${apiKey.name} no longer works`);
       return true;
     } catch (e) {
       if (!removedMeanwhile(e)) {
@@ -27,7 +28,7 @@ export function useExpirePreviousTokenMutation() {
         return false;
       }
       // What Expire now was for is done: with the key gone, its old token works no more either.
-      forget(apiKey.id, `${apiKey.name} was removed meanwhile (in another tab, or by another admin): none of its tokens works any more.`, 'success');
+      forget(apiKey.id, bidi`${apiKey.name} was removed meanwhile (in another tab, or by another admin): none of its tokens works any more.`, 'success');
       return true;
     }
   };

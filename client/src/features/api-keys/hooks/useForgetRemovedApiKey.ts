@@ -2,6 +2,7 @@ import { CombinedGraphQLErrors } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { toast } from '../../../ui/toast';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
+import type { ReactNode } from 'react';
 
 /** The key an action was about is gone: removed meanwhile in another tab, by another admin, or through the API. */
 export const removedMeanwhile = (error: unknown) => CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'NOT_FOUND');
@@ -13,7 +14,7 @@ export const removedMeanwhile = (error: unknown) => CombinedGraphQLErrors.is(err
 export function useForgetRemovedApiKey() {
   const client = useApolloClient();
   const refetchLists = useRefetchApiKeyLists();
-  return (id: string, message: string, tone: 'success' | 'error') => {
+  return (id: string, message: ReactNode, tone: 'success' | 'error') => {
     client.cache.evict({ id: client.cache.identify({ __typename: 'ApiKey', id }) });
     client.cache.gc();
     void client.refetchQueries({ include: refetchLists() }).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { graphql } from '../../../gql';
 import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useTokenMutation } from './useTokenMutation';
+import { bidi } from '../../../ui/UserText';
 
 export const RollApiKeyMutation = graphql(`
   mutation RollApiKey($id: ID!, $input: RollApiKeyInput!) {
@@ -28,7 +29,7 @@ export function useRollApiKeyMutation() {
   const rollApiKey = async (apiKey: { id: string; name: string }, gracePeriodSeconds: number) => {
     const result = await run({ id: apiKey.id, input: { gracePeriodSeconds } });
     if (result !== 'handled') return result;
-    forget(apiKey.id, `${apiKey.name} was removed meanwhile (in another tab, or by another admin): no new token was made.`, 'error');
+    forget(apiKey.id, bidi`${apiKey.name} was removed meanwhile (in another tab, or by another admin): no new token was made.`, 'error');
     return 'removed' as const;
   };
   return { rollApiKey, ...rest };

@@ -5,6 +5,8 @@ import type { ApiKeysTable_ApiKeyFragment, UpdateApiKeyInput } from '../../../gq
 import { toast } from '../../../ui/toast';
 import { removedMeanwhile, useForgetRemovedApiKey } from './useForgetRemovedApiKey';
 import { useRefetchApiKeyLists } from './useRefetchApiKeyLists';
+import type { ReactNode } from 'react';
+import { bidi } from '../../../ui/UserText';
 
 export const UpdateApiKeyMutation = graphql(`
   mutation UpdateApiKey($id: ID!, $input: UpdateApiKeyInput!) {
@@ -29,17 +31,17 @@ export function useUpdateApiKeyMutation() {
   const updateApiKey = async (
     apiKey: { id: string; name: string },
     input: UpdateApiKeyInput,
-    done?: string,
+    done?: ReactNode,
   ): Promise<ApiKeysTable_ApiKeyFragment | 'removed' | null> => {
     errors.clear();
     try {
       const { data } = await mutate({ variables: { id: apiKey.id, input } });
       if (!data) return null;
-      toast.success(done ?? `Updated ${data.updateApiKey.name}`);
+      toast.success(done ?? bidi`Updated ${data.updateApiKey.name}`);
       return data.updateApiKey;
     } catch (e) {
       if (removedMeanwhile(e)) {
-        forget(apiKey.id, `${apiKey.name} was removed meanwhile (in another tab, or by another admin): nothing was saved.`, 'error');
+        forget(apiKey.id, bidi`${apiKey.name} was removed meanwhile (in another tab, or by another admin): nothing was saved.`, 'error');
         return 'removed';
       }
       errors.report(e);

@@ -3,6 +3,7 @@ import type { AuditTable_EventFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { actionLabel, describeMetadata, targetPath } from '../actions';
+import { UserText } from '../../../ui/UserText';
 
 export function AuditTable({ events, keyName }: { events: readonly AuditTable_EventFragment[]; keyName: (id: string) => string | undefined }) {
   const columns: Column<AuditTable_EventFragment>[] = [
@@ -25,10 +26,20 @@ export function AuditTable({ events, keyName }: { events: readonly AuditTable_Ev
     {
       header: 'By',
       cell: (e) => {
-        if (e.actor) return e.actor.email;
+        if (e.actor) return <UserText>{e.actor.email}</UserText>;
         if (e.actorApiKeyId) {
           const name = keyName(e.actorApiKeyId);
-          return <Link to={`/api-keys/${e.actorApiKeyId}`}>{name ? `API key ${name}` : 'An API key'}</Link>;
+          return (
+            <Link to={`/api-keys/${e.actorApiKeyId}`}>
+              {name ? (
+                <>
+                  API key <UserText>{name}</UserText>
+                </>
+              ) : (
+                'An API key'
+              )}
+            </Link>
+          );
         }
         return '—';
       },
@@ -46,7 +57,7 @@ export function AuditTable({ events, keyName }: { events: readonly AuditTable_Ev
       cell: (e) => {
         const details = describeMetadata(e.metadata);
         return (
-          <span className="muted" title={details}>
+          <span className="muted" title={details} dir="auto">
             {details.length > 120 ? `${details.slice(0, 119)}…` : details || '—'}
           </span>
         );

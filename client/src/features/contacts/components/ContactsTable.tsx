@@ -7,7 +7,14 @@ const fullName = (c: ContactsTable_ContactFragment) => [c.firstName, c.lastName]
 
 export function ContactsTable({ contacts }: { contacts: readonly ContactsTable_ContactFragment[] }) {
   const columns: Column<ContactsTable_ContactFragment>[] = [
-    { header: 'Email', cell: (c) => <span className="cell-strong">{c.email}</span> },
+    {
+      header: 'Email',
+      cell: (c) => (
+        <span className="cell-strong" dir="auto">
+          {c.email}
+        </span>
+      ),
+    },
     { header: 'Name', cell: (c) => fullName(c) || '—' },
     {
       header: 'Status',

@@ -29,7 +29,7 @@ export function DomainsTable({
     {
       header: 'Name',
       cell: (d) => (
-        <Link to={`/domains/${encodeURIComponent(d.id)}`} className="cell-strong">
+        <Link to={`/domains/${encodeURIComponent(d.id)}`} className="cell-strong" dir="auto">
           {d.name}
         </Link>
       ),

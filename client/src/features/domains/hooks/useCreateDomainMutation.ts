@@ -4,6 +4,7 @@ import { graphql } from '../../../gql';
 import type { CreateDomainInput, DomainsTable_DomainFragment } from '../../../gql/graphql';
 import { toast } from '../../../ui/toast';
 import { DomainsPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 export const CreateDomainMutation = graphql(`
   mutation CreateDomain($input: CreateDomainInput!) {
@@ -29,7 +30,7 @@ export function useCreateDomainMutation() {
     try {
       const { data } = await mutate({ variables: { input } });
       if (!data) return null;
-      toast.success(`Added ${data.createDomain.name}`);
+      toast.success(bidi`Added ${data.createDomain.name}`);
       return data.createDomain;
     } catch (e) {
       errors.report(e);

@@ -3,6 +3,7 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
+import { bidi } from '../../../ui/UserText';
 
 export const DeleteDomainMutation = graphql(`
   mutation DeleteDomain($id: ID!) {
@@ -25,7 +26,7 @@ export function useDeleteDomainMutation() {
   const deleteDomain = async (domain: { id: string; name: string }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: domain.id } });
-      toast.success(`Removed ${domain.name}`);
+      toast.success(bidi`Removed ${domain.name}`);
       return true;
     } catch (e) {
       if (!removedMeanwhile(e)) {
@@ -35,7 +36,7 @@ export function useDeleteDomainMutation() {
       // What was asked for is done: the domain leaves the lists, and the dialog can close.
       client.cache.evict({ id: client.cache.identify({ __typename: 'Domain', id: domain.id }) });
       client.cache.gc();
-      toast.success(`${domain.name} was already removed.`);
+      toast.success(bidi`${domain.name} was already removed.`);
       return true;
     }
   };

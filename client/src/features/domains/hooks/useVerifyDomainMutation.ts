@@ -4,6 +4,7 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { DomainDetailQuery, DomainsPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 export const VerifyDomainMutation = graphql(`
   mutation VerifyDomain($id: ID!) {
@@ -29,7 +30,7 @@ export function useVerifyDomainMutation() {
       const { data } = await mutate({ variables: { id } });
       const domain = data?.verifyDomain;
       if (!domain) return false;
-      const message = `${domain.name} is ${OUTCOME[domain.status] ?? domain.status}`;
+      const message = bidi`${domain.name} is ${OUTCOME[domain.status] ?? domain.status}`;
       if (domain.status === 'verified') toast.success(message);
       else toast.error(message);
       return true;

@@ -4,6 +4,7 @@ import { Badge, type BadgeTone } from '../../../ui/Badge';
 import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
+import { UserText } from '../../../ui/UserText';
 
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
   scheduled: { label: 'Scheduled', tone: 'yellow' },
@@ -23,7 +24,7 @@ export function EmailStatus({ status }: { status: string }) {
 export function SentBy({ email }: { email: EmailsTable_EmailFragment }) {
   if (email.apiKey) {
     return (
-      <Link to={`/api-keys/${encodeURIComponent(email.apiKey.id)}`} className="cell-clip" title={email.apiKey.name}>
+      <Link to={`/api-keys/${encodeURIComponent(email.apiKey.id)}`} className="cell-clip" title={email.apiKey.name} dir="auto">
         {email.apiKey.name}
       </Link>
     );
@@ -48,7 +49,7 @@ export function EmailsTable({
       header: 'To',
       cell: (e) => (
         <span className="cell-strong cell-clip" title={e.to.join(', ')}>
-          {e.to[0]}
+          <UserText>{e.to[0]}</UserText>
           {e.to.length > 1 && <span className="muted"> +{e.to.length - 1}</span>}
         </span>
       ),
@@ -56,7 +57,7 @@ export function EmailsTable({
     {
       header: 'Subject',
       cell: (e) => (
-        <Link to={`/emails/${encodeURIComponent(e.id)}`} state={{ search }} className="cell-clip" title={e.subject}>
+        <Link to={`/emails/${encodeURIComponent(e.id)}`} state={{ search }} className="cell-clip" title={e.subject} dir="auto">
           {e.subject}
         </Link>
       ),
@@ -75,7 +76,14 @@ export function EmailsTable({
         </span>
       ),
     },
-    { header: 'From', cell: (e) => <span className="cell-clip">{e.from}</span> },
+    {
+      header: 'From',
+      cell: (e) => (
+        <span className="cell-clip" dir="auto">
+          {e.from}
+        </span>
+      ),
+    },
     { header: 'API key', cell: (e) => <SentBy email={e} /> },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
   ];

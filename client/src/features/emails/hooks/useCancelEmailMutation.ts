@@ -4,6 +4,7 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { EmailDetailQuery, EmailsPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 /** The server's refusal of an email that is no longer scheduled (sent, or canceled, meanwhile): BAD_USER_INPUT on `id`. */
 const noLongerScheduled = (e: unknown) =>
@@ -39,7 +40,7 @@ export function useCancelEmailMutation() {
       ]);
       return true;
     }
-    toast.success(`Canceled “${email.subject}”`);
+    toast.success(bidi`Canceled “${email.subject}”`);
     // The email is canceled whatever this answers: a failure is said, and the dialog still closes.
     await client
       .refetchQueries({ include: [EmailsPageQuery], onQueryUpdated: (list) => Boolean(list.variables.filter?.emailStatus) })

@@ -12,6 +12,7 @@ import type { ExportFilterLabel, ExportInput } from '../filters';
 import { useCreateExportMutation } from '../hooks/useCreateExportMutation';
 import { RESOURCES } from '../resources';
 import { formatEstimate } from './ExportsTable';
+import { UserText } from '../../../ui/UserText';
 
 export type ExportDialogProps = {
   open: boolean;
@@ -111,7 +112,7 @@ export function ExportDialog({ open, onOpenChange, input, filterLabels }: Export
           <div className="details-row" key={l.filter}>
             <dt>{l.label}</dt>
             <dd>
-              {l.value}
+              <UserText>{l.value}</UserText>
               {filterErrors[l.filter] && <p className="field-error">{filterErrors[l.filter]}</p>}
             </dd>
           </div>

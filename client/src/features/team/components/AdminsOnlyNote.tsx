@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../../../gql';
+import { UserText } from '../../../ui/UserText';
 
 export const TeamAdminsQuery = graphql(`
   query TeamAdmins {
@@ -30,7 +31,7 @@ export function AdminsOnlyNote({ what }: { what: string }) {
       {admins.length > 0 && (
         <>
           {' '}
-          Ask {admins.length === 1 ? 'the admin' : 'an admin'}: {admins.join(', ')}.
+          Ask {admins.length === 1 ? 'the admin' : 'an admin'}: <UserText>{admins.join(', ')}</UserText>.
         </>
       )}
     </p>

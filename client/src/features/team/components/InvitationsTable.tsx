@@ -21,9 +21,23 @@ export function InvitationsTable({
   copying?: string;
 }) {
   const columns: Column<Invitation>[] = [
-    { header: 'Email', cell: (i) => <span className="cell-strong">{i.email}</span> },
+    {
+      header: 'Email',
+      cell: (i) => (
+        <span className="cell-strong" dir="auto">
+          {i.email}
+        </span>
+      ),
+    },
     { header: 'Role', cell: (i) => <Badge>{ROLE_LABEL[i.role]}</Badge> },
-    { header: 'Invited by', cell: (i) => <span className="muted">{i.invitedBy?.email ?? '—'}</span> },
+    {
+      header: 'Invited by',
+      cell: (i) => (
+        <span className="muted" dir="auto">
+          {i.invitedBy?.email ?? '—'}
+        </span>
+      ),
+    },
     { header: 'Expires', cell: (i) => <RelativeTime value={i.expiresAt} /> },
     {
       header: 'Actions',

@@ -47,8 +47,8 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
           title: 'Leave without the link?',
           description: (
             <>
-              The invitation link for <strong>{sent.email}</strong> is shown only here. Once you leave, you can make a new one with Copy link on the Team page
-              (the earlier link stops working).
+              The invitation link for <strong dir="auto">{sent.email}</strong> is shown only here. Once you leave, you can make a new one with Copy link on the
+              Team page (the earlier link stops working).
             </>
           ),
         }}
@@ -56,11 +56,11 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
           <>
             {relay === false ? (
               <>
-                No mail relay is set, so no email was sent: share this link with <strong>{sent.email}</strong> yourself.
+                No mail relay is set, so no email was sent: share this link with <strong dir="auto">{sent.email}</strong> yourself.
               </>
             ) : (
               <>
-                We emailed an invitation to <strong>{sent.email}</strong>. You can also share this link with them.
+                We emailed an invitation to <strong dir="auto">{sent.email}</strong>. You can also share this link with them.
               </>
             )}{' '}
             It works once, expires in 7 days, and will not be shown again.

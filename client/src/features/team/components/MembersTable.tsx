@@ -4,6 +4,7 @@ import { menuColumn } from '../../../ui/Menu';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { ROLE_LABEL } from '../roles';
+import { UserText } from '../../../ui/UserText';
 
 type Member = MembersTable_MemberFragment;
 
@@ -27,7 +28,7 @@ export function MembersTable({
       header: 'Member',
       cell: (m) => (
         <span className="cell-strong">
-          {m.user.email} {m.user.id === currentUserId && <Badge tone="blue">You</Badge>}
+          <UserText>{m.user.email}</UserText> {m.user.id === currentUserId && <Badge tone="blue">You</Badge>}
         </span>
       ),
     },

@@ -4,6 +4,7 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { TeamPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 export const RemoveMemberMutation = graphql(`
   mutation RemoveMember($id: ID!) {
@@ -23,7 +24,7 @@ export function useRemoveMemberMutation() {
   const removeMember = async (member: { id: string; user: { email: string } }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: member.id } });
-      toast.success(`Removed ${member.user.email} from the team`);
+      toast.success(bidi`Removed ${member.user.email} from the team`);
       return true;
     } catch (e) {
       if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
@@ -34,7 +35,7 @@ export function useRemoveMemberMutation() {
       // asked for again, so that the page shows it as it is now.
       client.cache.evict({ id: client.cache.identify({ __typename: 'Member', id: member.id }) });
       client.cache.gc();
-      toast.success(`${member.user.email} was no longer in the team.`);
+      toast.success(bidi`${member.user.email} was no longer in the team.`);
       await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
       return true;
     }

@@ -5,6 +5,7 @@ import { graphql } from '../../../gql';
 import { writeClipboard } from '../../../ui/CopyField';
 import { toast } from '../../../ui/toast';
 import { TeamPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 export const RenewInvitationLinkMutation = graphql(`
   mutation RenewInvitationLink($id: ID!) {
@@ -40,16 +41,16 @@ export function useRenewInvitationLinkMutation() {
       // asked for again so that the page shows it as it is now (a new member included).
       client.cache.evict({ id: client.cache.identify({ __typename: 'Invitation', id: invitation.id }) });
       client.cache.gc();
-      toast.error(`The invitation for ${invitation.email} was revoked or accepted meanwhile: there is no link to copy.`);
+      toast.error(bidi`The invitation for ${invitation.email} was revoked or accepted meanwhile: there is no link to copy.`);
       await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
       return undefined;
     }
     try {
       await writeClipboard(link);
-      toast.success(`Copied a new invitation link for ${invitation.email}`, { description: 'Any earlier link for this invitation no longer works.' });
+      toast.success(bidi`Copied a new invitation link for ${invitation.email}`, { description: 'Any earlier link for this invitation no longer works.' });
     } catch {
       // Clipboard access can be refused: the link is shown so that it can be copied by hand.
-      toast.message(`New invitation link for ${invitation.email}`, { description: link, duration: 60_000 });
+      toast.message(bidi`New invitation link for ${invitation.email}`, { description: link, duration: 60_000 });
     }
     return link;
   };

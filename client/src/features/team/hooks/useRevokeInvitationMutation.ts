@@ -4,6 +4,7 @@ import { reportErrors } from '../../../app/errors';
 import { graphql } from '../../../gql';
 import { toast } from '../../../ui/toast';
 import { TeamPageQuery } from '../documents';
+import { bidi } from '../../../ui/UserText';
 
 export const RevokeInvitationMutation = graphql(`
   mutation RevokeInvitation($id: ID!) {
@@ -23,7 +24,7 @@ export function useRevokeInvitationMutation() {
   const revokeInvitation = async (invitation: { id: string; email: string }): Promise<boolean> => {
     try {
       await mutate({ variables: { id: invitation.id } });
-      toast.success(`Revoked the invitation for ${invitation.email}`);
+      toast.success(bidi`Revoked the invitation for ${invitation.email}`);
       return true;
     } catch (e) {
       if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
@@ -34,7 +35,7 @@ export function useRevokeInvitationMutation() {
       // asked for again, so that the page shows it as it is now.
       client.cache.evict({ id: client.cache.identify({ __typename: 'Invitation', id: invitation.id }) });
       client.cache.gc();
-      toast.success(`The invitation for ${invitation.email} was already revoked or accepted.`);
+      toast.success(bidi`The invitation for ${invitation.email} was already revoked or accepted.`);
       await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
       return true;
     }

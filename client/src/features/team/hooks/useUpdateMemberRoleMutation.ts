@@ -6,6 +6,7 @@ import type { Role } from '../../../gql/graphql';
 import { toast } from '../../../ui/toast';
 import { TeamPageQuery } from '../documents';
 import { ROLE_LABEL } from '../roles';
+import { bidi } from '../../../ui/UserText';
 
 export const UpdateMemberRoleMutation = graphql(`
   mutation UpdateMemberRole($id: ID!, $role: Role!) {
@@ -22,7 +23,7 @@ export function useUpdateMemberRoleMutation() {
   const updateMemberRole = async (member: { id: string; user: { email: string } }, role: Role) => {
     try {
       await mutate({ variables: { id: member.id, role } });
-      toast.success(`${member.user.email} is now ${ROLE_LABEL[role].toLowerCase()}`);
+      toast.success(bidi`${member.user.email} is now ${ROLE_LABEL[role].toLowerCase()}`);
       return true;
     } catch (e) {
       if (!(CombinedGraphQLErrors.is(e) && e.errors.some((g) => g.extensions?.code === 'NOT_FOUND'))) {
@@ -32,7 +33,7 @@ export function useUpdateMemberRoleMutation() {
       // Left or removed meanwhile: nothing to change. The team is asked for again, as it is now.
       client.cache.evict({ id: client.cache.identify({ __typename: 'Member', id: member.id }) });
       client.cache.gc();
-      toast.message(`${member.user.email} is no longer in the team: no role was changed.`);
+      toast.message(bidi`${member.user.email} is no longer in the team: no role was changed.`);
       await client.refetchQueries({ include: [TeamPageQuery] }).catch(() => undefined);
       return true;
     }
