@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { isDatabaseUnavailable } from '../../db/connection.js';
 import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
@@ -33,6 +35,9 @@ export type DeliveryOptions = {
 
 const DEFAULT_OPTIONS: DeliveryOptions = { maxAttempts: 8, retryBaseMs: 30_000, leaseMs: 60_000 };
 const MAX_RETRY_MS = 3600_000;
+/** The first and the longest wait between two tries at recording outcomes the database did not take. */
+const RECORD_RETRY_MS = 250;
+const RECORD_RETRY_MAX_MS = 5000;
 
 /**
  * What a delivery may take: queued emails whose retry time has come, and emails left 'sending'
@@ -273,8 +278,11 @@ export class EmailDelivery {
 
   /**
    * Records outcomes as they come: one statement at a time, each with everything that arrived
-   * while the previous one ran. A statement that fails leaves its emails 'sending', to be sent
-   * again once their claim lapses (at least once, never lost).
+   * while the previous one ran. A statement that fails because the database went away (its
+   * connection killed, a blip, a statement timeout) is tried again for half a lease, while no
+   * other instance may take these emails: the relay has answered, and an outcome not recorded
+   * has its emails sent again once their claim lapses. One that still fails leaves its emails
+   * 'sending', to be sent again then (at least once, never lost).
    */
   private outcomeRecorder() {
     let pending: Outcome[] = [];
@@ -283,11 +291,20 @@ export class EmailDelivery {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      await this.pool
-        .query({ name: 'keyring_email_outcomes', text: RECORD_OUTCOMES, values: [JSON.stringify(batch)] })
-        .catch((err: unknown) =>
-          this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses'),
-        );
+      const until = Date.now() + this.opts.leaseMs / 2;
+      for (let wait = RECORD_RETRY_MS; ; wait = Math.min(wait * 2, RECORD_RETRY_MAX_MS)) {
+        try {
+          await this.pool.query({ name: 'keyring_email_outcomes', text: RECORD_OUTCOMES, values: [JSON.stringify(batch)] });
+          return;
+        } catch (err) {
+          if (!isDatabaseUnavailable(err) || Date.now() + wait > until || this.closed) {
+            this.logger.error({ err, emails: batch.length }, 'could not record delivery outcomes; the emails are sent again once their claim lapses');
+            return;
+          }
+          this.logger.warn({ err: { message: (err as Error).message }, emails: batch.length }, 'could not record delivery outcomes; trying again');
+          await sleep(wait);
+        }
+      }
     };
     return {
       add: (o: Outcome) => {
