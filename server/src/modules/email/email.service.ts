@@ -300,6 +300,9 @@ export async function getEmail(em: EntityManager, teamId: string, id: string): P
   return email;
 }
 
+/** An email's recipients (a JSON array of strings) as text, one a line, for a search. */
+const RECIPIENTS_TEXT = (alias: string) => `array_to_string(array(select jsonb_array_elements_text(${alias}."to")), E'\\n')`;
+
 export function emailWhere(teamId: string, filter: EmailFilter | null = {}): FilterQuery<Email> {
   filter ??= {}; // `filter: null` is as good as none
   const where: FilterQuery<Email> & Record<string, unknown> = { teamId };
@@ -321,8 +324,10 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
     where.$or = forms.flatMap((form) => {
       const regex = caseSearchRegex(form);
       const match = () => (regex ? { $re: regex } : { $ilike: `%${escapeLike(form)}%` });
-      // The recipients are a JSON array: searched as its text.
-      return [{ subject: match() }, { from: match() }, { [raw((alias) => `${alias}."to"::text`)]: match() }];
+      // The recipients are a JSON array: searched as the addresses it holds, one a line. Its JSON
+      // text held what no recipient does (`[` or `", "` found every email) and escaped what one
+      // did (`"Bob, Jr." <bob@x.com>` was `\"Bob, Jr.\"`, which a search for `"Bob` missed).
+      return [{ subject: match() }, { from: match() }, { [raw((alias) => RECIPIENTS_TEXT(alias))]: match() }];
     });
   }
   const createdAt = dateRangeWhere(filter);
