@@ -1,6 +1,6 @@
 import { ApolloLink } from '@apollo/client';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { OperationTypeNode } from 'graphql';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { filterKeysMock } from '../api-keys/test-fixtures';
 import { ExportDetailQuery } from './documents';
 import { ExportDetailPage } from './ExportDetailPage';
 import { anExport } from './test-fixtures';
+import { sentence } from '../../test/text';
 
 const detailMock = (exp: ReturnType<typeof anExport>) => ({
   request: { query: ExportDetailQuery, variables: { id: exp.id } },
@@ -133,7 +134,9 @@ describe('ExportDetailPage', () => {
 
   it("names the API key it was filtered by, from the query that the list pages' API key filter uses", async () => {
     renderDetail(anExport('e5', { filters: { apiKeyId: 'k1', statusClass: 4 } }), memberUser, [filterKeysMock([{ id: 'k1', name: 'Production' }])]);
-    expect(await screen.findByText('API key: Production · Status: 4xx')).toBeTruthy();
+    const summary = await screen.findByText(sentence('API key: Production · Status: 4xx'));
+    // The key's name is the user's text, isolated: a right-to-left name keeps its punctuation.
+    expect(within(summary).getByText('Production').tagName).toBe('BDI');
   });
 
   it('says why an export failed', async () => {

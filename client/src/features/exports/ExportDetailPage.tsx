@@ -19,11 +19,11 @@ import { formatRows, formatTotalRows, isFloorEstimate, pastKnownTotal } from './
 import { ExportDetailQuery } from './documents';
 import { downloadHref } from './download';
 import { describeExportFilters } from './filter-labels';
-import { summarizeFilters } from './filters';
 import { useCreateExportMutation } from './hooks/useCreateExportMutation';
 import { useFollowExport } from './hooks/useFollowExport';
 import { useRefreshAtExpiry } from './hooks/useRefreshAtExpiry';
 import { RESOURCES } from './resources';
+import { FilterSummary } from './components/FilterSummary';
 
 const exact = (value: string) => format(parseISO(value), 'PPpp');
 
@@ -78,7 +78,7 @@ export function ExportDetailPage() {
     <DetailPage query={{ data, loading, error, refetch }} item={exp} back={{ to: '/exports', label: 'Exports' }} noun="Export">
       {(exp) => {
         const { title, noun } = RESOURCES[exp.resource];
-        const filters = summarizeFilters(describeExportFilters(exp.resource, exp.filters, keyName));
+        const filters = <FilterSummary labels={describeExportFilters(exp.resource, exp.filters, keyName)} />;
         const progress = rowsWritten(exp, thresholds.exportInlineMaxRows);
         // While it is written, admins may download it already: the file arrives as rows are
         // written and completes when the export is ready (the server's streamUrl).

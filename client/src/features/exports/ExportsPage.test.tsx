@@ -8,6 +8,7 @@ import { filterKeysMock } from '../api-keys/test-fixtures';
 import { ExportDetailQuery, ExportsPageQuery } from './documents';
 import { ExportsPage } from './ExportsPage';
 import { anExport } from './test-fixtures';
+import { sentence } from '../../test/text';
 
 const list = (exports: ReturnType<typeof anExport>[]) => ({
   request: { query: ExportsPageQuery, variables: { first: 25 } },
@@ -52,7 +53,7 @@ describe('ExportsPage', () => {
     expect(rows[0].textContent).toContain('Processing');
     expect(rows[0].textContent).toContain('1,100');
     expect(rows[0].textContent).toContain('ada@example.com');
-    expect(await within(rows[1]).findByText('API key: Production · Status: 4xx')).toBeTruthy();
+    expect(await within(rows[1]).findByText(sentence('API key: Production · Status: 4xx'))).toBeTruthy();
     expect(rows[1].textContent).toContain('Ready');
     expect(rows[1].textContent).toContain('in 7 days');
     expect(rows[2].textContent).toContain('API keys');

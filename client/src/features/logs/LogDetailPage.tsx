@@ -13,6 +13,7 @@ import { JsonBody } from './components/JsonBody';
 import { formatDuration, keyNameOf } from './components/LogsTable';
 import { StatusCode } from './components/StatusCode';
 import { LogDetailQuery } from './documents';
+import { UserText } from '../../ui/UserText';
 
 /** A shell word in single quotes ('it'\''s'). */
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -67,7 +68,13 @@ export function LogDetailPage() {
               { term: 'Endpoint', details: <span className="mono">{log.endpoint}</span> },
               {
                 term: 'API key',
-                details: log.apiKeyId ? <Link to={`/logs?apiKeyId=${encodeURIComponent(log.apiKeyId)}`}>{keyNameOf(log)}</Link> : keyNameOf(log),
+                details: log.apiKeyId ? (
+                  <Link to={`/logs?apiKeyId=${encodeURIComponent(log.apiKeyId)}`} dir="auto">
+                    {keyNameOf(log)}
+                  </Link>
+                ) : (
+                  <UserText>{keyNameOf(log)}</UserText>
+                ),
               },
               { term: 'Time', details: <time dateTime={log.createdAt}>{format(parseISO(log.createdAt), 'PPpp')}</time> },
               { term: 'Duration', details: formatDuration(log.durationMs) },

@@ -5,9 +5,10 @@ import type { ExportsTable_ExportFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { describeExportFilters } from '../filter-labels';
-import { summarizeFilters } from '../filters';
 import { RESOURCES } from '../resources';
 import { ExportStatusBadge } from './ExportStatusBadge';
+import { FilterSummary } from './FilterSummary';
+import { UserText } from '../../../ui/UserText';
 
 export const formatRows = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
 
@@ -57,10 +58,17 @@ export function ExportsTable({ exports, keyName }: { exports: readonly ExportsTa
         </Link>
       ),
     },
-    { header: 'Filters', cell: (e) => <span className="cell-clip">{summarizeFilters(describeExportFilters(e.resource, e.filters, keyName))}</span> },
+    {
+      header: 'Filters',
+      cell: (e) => (
+        <span className="cell-clip">
+          <FilterSummary labels={describeExportFilters(e.resource, e.filters, keyName)} />
+        </span>
+      ),
+    },
     { header: 'Status', cell: (e) => <ExportStatusBadge status={e.status} /> },
     { header: 'Rows', align: 'right', cell: (e) => <span className="mono">{formatListedRows(e, exportInlineMaxRows)}</span> },
-    { header: 'Created by', cell: (e) => e.createdBy?.email ?? 'An API key' },
+    { header: 'Created by', cell: (e) => (e.createdBy ? <UserText>{e.createdBy.email}</UserText> : 'An API key') },
     { header: 'Created', cell: (e) => <RelativeTime value={e.createdAt} /> },
     {
       header: 'Expires',

@@ -3,6 +3,7 @@ import type { LogsTable_LogFragment } from '../../../gql/graphql';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
 import { StatusCode } from './StatusCode';
+import { UserText } from '../../../ui/UserText';
 
 /** The key's name now, or the name it had when the request was made if it has been deleted since. */
 export const keyNameOf = (log: LogsTable_LogFragment): string => log.apiKey?.name ?? log.apiKeyName ?? 'Deleted key';
@@ -38,7 +39,7 @@ export function LogsTable({ logs, search }: { logs: readonly LogsTable_LogFragme
           <span className="muted">—</span>
         ),
     },
-    { header: 'API key', cell: (l) => keyNameOf(l) },
+    { header: 'API key', cell: (l) => <UserText>{keyNameOf(l)}</UserText> },
     { header: 'Duration', align: 'right', nowrap: true, cell: (l) => <span className="mono">{formatDuration(l.durationMs)}</span> },
     {
       header: 'User agent',
