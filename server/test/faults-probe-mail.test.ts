@@ -8,16 +8,30 @@ import { createTestDatabase, sql, waitFor } from './harness.js';
 
 /** A relay on loopback that runs `beforeAnswer` (awaited) after it kept a message and before it says 250. */
 async function startRelay() {
-  const relay = { delivered: [] as string[], beforeAnswer: async () => {} };
-  const server = new SMTPServer({
+  const relay = {
+    delivered: [] as string[],
+    beforeAnswer: async () => {},
+    /** What the relay does with the next messages' DATA: take it, cut the connection in the middle, or answer this code at its end. */
+    onData: 'accept' as 'accept' | 'drop' | number,
+    dataSessions: 0,
+  };
+  const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     closeTimeout: 500,
     onData(stream, _session, callback) {
+      relay.dataSessions++;
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      const mode = relay.onData;
+      stream.on('data', (c: Buffer) => {
+        chunks.push(c);
+        // The connection dropped in the middle of DATA (the relay crashed, the network cut).
+        if (mode === 'drop') for (const c of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+      });
       stream.on('end', () => {
+        if (mode === 'drop') return;
+        if (typeof mode === 'number') return callback(Object.assign(new Error(`Refused with ${mode}`), { responseCode: mode }));
         const raw = Buffer.concat(chunks).toString('utf8');
         relay.delivered.push(/^Message-ID:\s*(.*)$/im.exec(raw)?.[1].trim() ?? '');
         relay.beforeAnswer().then(
@@ -102,4 +116,77 @@ describe('faults probe: the connection recording a delivery outcome is killed', 
       await locker.end().catch(() => undefined);
     }
   }, 60_000);
+});
+
+describe('faults probe: the relay drops the connection mid-DATA, or refuses at the end of DATA', () => {
+  let smtp: Awaited<ReturnType<typeof startRelay>>;
+  let server: InProcessServer;
+  let databaseUrl: string;
+  let team: Team;
+
+  beforeAll(async () => {
+    smtp = await startRelay();
+    databaseUrl = await createTestDatabase('faults_probe_mail');
+    server = await startInProcess(databaseUrl, { SMTP_URL: smtp.url, MAIL_RETRY_SECONDS: '0.3', MAIL_MAX_ATTEMPTS: '5' });
+    team = await setUpTeam(server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await smtp?.close();
+  });
+
+  const statusOf = async (id: string) =>
+    (
+      await sql<{ status: string; error: string | null; attempts: number; message_id: string }>(
+        databaseUrl,
+        'select status, error, attempts, message_id from email where id = $1',
+        [id],
+      )
+    )[0];
+
+  for (const fault of ['drop', 451] as const) {
+    it(`${fault === 'drop' ? 'a connection cut mid-DATA' : 'a 451 at the end of DATA'}: queued with the error, retried, and delivered once when the relay takes it`, async () => {
+      smtp.relay.onData = fault;
+      const sessions = smtp.relay.dataSessions;
+      const sent = await sendEmail(server.url, team, `fault ${fault}`);
+      expect(sent.status).toBe(200);
+      const refused = await waitFor(
+        async () => {
+          const row = await statusOf(sent.id!);
+          return row.status === 'queued' && row.attempts >= 1 && row.error ? row : undefined;
+        },
+        10_000,
+        'the email to be queued again with the error',
+      );
+      expect(refused.error).toBeTruthy();
+      expect(smtp.relay.dataSessions).toBeGreaterThan(sessions);
+      smtp.relay.onData = 'accept';
+      const done = await waitFor(
+        async () => {
+          const row = await statusOf(sent.id!);
+          return row.status === 'sent' ? row : undefined;
+        },
+        15_000,
+        'the email to be sent',
+      );
+      expect(done.error).toBeNull();
+      expect(smtp.relay.delivered.filter((m) => m === done.message_id)).toHaveLength(1);
+    }, 40_000);
+  }
+
+  it('a 554 at the end of DATA: failed at once with the relay answer, never retried', async () => {
+    smtp.relay.onData = 554;
+    const sent = await sendEmail(server.url, team, 'fault 554');
+    const failed = await waitFor(
+      async () => {
+        const row = await statusOf(sent.id!);
+        return row.status === 'failed' ? row : undefined;
+      },
+      10_000,
+      'the email to fail',
+    );
+    expect(failed.error).toContain('554');
+    expect(failed.attempts).toBe(1);
+    smtp.relay.onData = 'accept';
+  }, 30_000);
 });
