@@ -1,4 +1,5 @@
 import { format, isValid, parseISO } from 'date-fns';
+import { isolate } from '../../ui/UserText';
 
 /** What an audit event's action reads as: `api_key.previous_token_expired` → "API key: previous token expired". */
 const SUBJECTS: Record<string, string> = { api_key: 'API key', domain: 'Domain', export: 'Export', member: 'Member', team: 'Team' };
@@ -46,6 +47,8 @@ function text(key: string, v: unknown): string {
   if ((key === 'role' || key === 'from' || key === 'to') && typeof v === 'string' && ROLES[v]) return ROLES[v];
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'object') return Array.isArray(v) ? v.map((x) => text(key, x)).join(', ') : fields(v as Record<string, unknown>, ', ');
+  // A name or address as someone wrote it: isolated, so that a Hebrew name's "!" stays at its end.
+  if (typeof v === 'string') return isolate(v);
   return String(v);
 }
 

@@ -2,6 +2,7 @@ import type { ContactsTable_ContactFragment } from '../../../gql/graphql';
 import { Badge } from '../../../ui/Badge';
 import { RelativeTime } from '../../../ui/RelativeTime';
 import { type Column, Table } from '../../../ui/Table';
+import { UserText } from '../../../ui/UserText';
 
 const fullName = (c: ContactsTable_ContactFragment) => [c.firstName, c.lastName].filter(Boolean).join(' ');
 
@@ -15,7 +16,7 @@ export function ContactsTable({ contacts }: { contacts: readonly ContactsTable_C
         </span>
       ),
     },
-    { header: 'Name', cell: (c) => fullName(c) || '—' },
+    { header: 'Name', cell: (c) => (fullName(c) ? <UserText>{fullName(c)}</UserText> : '—') },
     {
       header: 'Status',
       cell: (c) => (c.unsubscribed ? <Badge tone="yellow">Unsubscribed</Badge> : <Badge tone="green">Subscribed</Badge>),
