@@ -46,12 +46,13 @@ export class Broadcast {
   @Property({ type: 'string', length: 500, nullable: true })
   previewText?: string | null;
 
+  // Lazy, as an email's: up to 1,000,000 characters each, read where asked for (getBroadcast, loadBroadcastBodies), never by a list.
   @Field(() => String, { nullable: true, description: 'The HTML body; null when none' })
-  @Property({ type: 'text', nullable: true })
+  @Property({ type: 'text', nullable: true, lazy: true })
   html?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The plain-text body; null when none' })
-  @Property({ type: 'text', nullable: true })
+  @Property({ type: 'text', nullable: true, lazy: true })
   text?: string | null;
 
   // Resend's audience; kept as given, since segments do not exist here yet.

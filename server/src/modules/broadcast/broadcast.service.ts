@@ -82,9 +82,20 @@ export function broadcastWhere(teamId: string, filter?: BroadcastFilter | null):
 }
 
 export async function getBroadcast(em: EntityManager, teamId: string, id: string): Promise<Broadcast> {
-  const broadcast = isUuid(id) ? await em.findOne(Broadcast, { id, team: teamId }) : null;
+  const broadcast = isUuid(id) ? await em.findOne(Broadcast, { id, team: teamId }, { populate: ['html', 'text'] }) : null;
   if (!broadcast) throw notFound('Broadcast');
   return broadcast;
+}
+
+/**
+ * The bodies (html, text) of broadcasts listed without them, in one statement: a list reads none
+ * (up to BODY_MAX characters each, which the Broadcasts page never shows), a page asked for them
+ * gets them all at once.
+ */
+export async function loadBroadcastBodies(em: EntityManager, broadcasts: Broadcast[]): Promise<Broadcast[]> {
+  // One find of both bodies, which the identity map merges into the listed rows (em.populate reads each lazy property apart).
+  if (broadcasts.length) await em.find(Broadcast, { id: { $in: broadcasts.map((b) => b.id) } }, { fields: ['id', 'html', 'text'] });
+  return broadcasts;
 }
 
 /** Validates everything before writing anything; a broadcast starts as a draft. */
