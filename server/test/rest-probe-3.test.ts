@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
-import { api, setUpTeam, type Team } from './rest-harness.js';
+import { api, count, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let acme: Team;
@@ -35,5 +35,33 @@ describe('GET /emails?search= over the recipients', () => {
     expect(await search('", "')).toEqual([]);
     expect(await search('dave@x.com')).toEqual([plain]);
     expect(await search('CAROL@')).toEqual([quoted]);
+  });
+});
+
+describe('an Idempotency-Key of a permissive batch, retried strict', () => {
+  it('is a 409, not a strict batch answered 200 with some of its emails', async () => {
+    const batch = [
+      { from: 'a@nowhere.com', to: 'b@x.com', subject: 'refused', text: 'x' },
+      { from: 'a@acme.com', to: 'b@x.com', subject: 'accepted', text: 'x' },
+    ];
+    const post = (headers: Record<string, string>) =>
+      api(server, '/emails/batch', {
+        method: 'POST',
+        token: acme.sending.token,
+        body: JSON.stringify(batch),
+        headers: { 'idempotency-key': 'permissive-then-strict', ...headers },
+      });
+    const first = await post({ 'x-batch-validation': 'permissive' });
+    expect(first.status).toBe(200);
+    const { data, errors } = first.body as { data: { id: string }[]; errors: { index: number }[] };
+    expect(data).toHaveLength(1);
+    expect(errors.map((e) => e.index)).toEqual([0]);
+    // Strict is all or nothing: `{ data: [one id] }` for two emails said both were accepted.
+    const strict = await post({});
+    expect(strict.status).toBe(409);
+    expect(strict.body).toEqual({ statusCode: 409, name: 'invalid_idempotent_request', message: expect.stringMatching(/permissive/) });
+    // Asked as it was sent, the answer is the first one, and nothing more was sent.
+    expect(await post({ 'x-batch-validation': 'permissive' })).toMatchObject({ status: 200, body: first.body });
+    expect(await count(server, 'email', 'team_id = $1 and subject = $2', [acme.teamId, 'accepted'])).toBe(1);
   });
 });

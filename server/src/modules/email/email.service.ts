@@ -234,6 +234,14 @@ export async function acceptEmails(
         else if (p !== null)
           errors.push({ index: i, message: named(i, (await missingDomainError(ctx.em, key.teamId, [domainOf(parseAddress(p.from)!)])).message) });
       }
+      // Some of the batch refused: it was sent permissive. A strict batch is all or nothing, and
+      // `{ data }` with fewer ids than emails said every one was accepted.
+      if (!opts.permissive && errors.length > 0) {
+        throw conflict(
+          'This idempotency key was used on a batch sent with `x-batch-validation: permissive`, which accepted some of its emails: retry it as permissive to read which.',
+          'invalid_idempotent_request',
+        );
+      }
       return { ids, errors: errors.sort((a, b) => a.index - b.index), replayed: true, due: [] };
     }
   }
