@@ -28,6 +28,13 @@ describe('AcceptInvitationPage', () => {
     expect(screen.getByText('bob@example.com')).toBeTruthy();
   });
 
+  it('isolates the team name and the address, as written, from the sentence around them (right-to-left names)', async () => {
+    renderPage([previewMock({ teamName: 'שלום!', email: 'bob@example.com', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })]);
+    const heading = await screen.findByRole('heading', { name: 'Join שלום! on Keyring' });
+    expect(heading.querySelector('bdi')?.textContent).toBe('שלום!');
+    expect(screen.getByText('bob@example.com').getAttribute('dir')).toBe('auto');
+  });
+
   it('says when the link no longer works, without a form', async () => {
     renderPage([previewMock(null)]);
     expect(await screen.findByRole('heading', { name: 'This invitation no longer works' })).toBeTruthy();

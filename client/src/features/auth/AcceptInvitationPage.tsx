@@ -6,6 +6,7 @@ import { usePageTitle } from '../../app/page-title';
 import { textFromUrl } from '../../app/url-filters';
 import { graphql } from '../../gql';
 import { TextField } from '../../ui/TextField';
+import { bidi } from '../../ui/UserText';
 import { AuthCard, AuthForm } from './components/AuthCard';
 import { useAcceptInvitationMutation } from './hooks/useAcceptInvitationMutation';
 
@@ -68,12 +69,12 @@ export function AcceptInvitationPage() {
 
   return (
     <AuthCard
-      title={invitation ? `Join ${invitation.teamName} on Keyring` : 'Join your team on Keyring'}
+      title={invitation ? bidi`Join ${invitation.teamName} on Keyring` : 'Join your team on Keyring'}
       subtitle={
         invitation ? (
           <>
-            You were invited as <strong>{invitation.email}</strong>. Choose a password to accept, or enter the password of your Keyring account with this email
-            if you have one.
+            You were invited as <strong dir="auto">{invitation.email}</strong>. Choose a password to accept, or enter the password of your Keyring account with
+            this email if you have one.
           </>
         ) : (
           'Choose a password to accept the invitation. If you already have a Keyring account with this email, enter its password.'

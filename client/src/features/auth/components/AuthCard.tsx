@@ -3,7 +3,7 @@ import { Button } from '../../../ui/Button';
 import { useFocusOnError } from '../../../ui/focus-on-error';
 import { Logo } from '../../../ui/Logo';
 
-export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+export function AuthCard({ title, subtitle, children, footer }: { title: ReactNode; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
   return (
     <main className="auth">
       <div className="auth-card">

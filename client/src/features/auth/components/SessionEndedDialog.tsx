@@ -67,8 +67,8 @@ export function SessionEndedDialog({ user, onLeave }: { user: SessionUser; onLea
       title="Your session has ended"
       description={
         <>
-          You were signed in as <strong>{user.email}</strong>. Sign in again to carry on here: what you typed is kept. Going to the sign-in page leaves this
-          page.
+          You were signed in as <strong dir="auto">{user.email}</strong>. Sign in again to carry on here: what you typed is kept. Going to the sign-in page
+          leaves this page.
         </>
       }
       footer={
