@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { sql, startTestServer, type TestServer, waitFor } from './harness.js';
 import { api, count, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
@@ -63,5 +63,24 @@ describe('an Idempotency-Key of a permissive batch, retried strict', () => {
     // Asked as it was sent, the answer is the first one, and nothing more was sent.
     expect(await post({ 'x-batch-validation': 'permissive' })).toMatchObject({ status: 200, body: first.body });
     expect(await count(server, 'email', 'team_id = $1 and subject = $2', [acme.teamId, 'accepted'])).toBe(1);
+  });
+});
+
+describe('GET /emails?status=queued', () => {
+  it('lists an email being delivered, which GET /emails/:id shows as queued', async () => {
+    const id = await send({ to: 'in-flight@x.com', subject: 'in flight' });
+    // Claimed by a delivery that has not finished (a slow relay, or an instance that died with it).
+    await waitFor(async () =>
+      (await sql<{ status: string }>(server.databaseUrl, 'select status from email where id = $1', [id]))[0].status === 'sent' ? true : undefined,
+    );
+    await sql(server.databaseUrl, `update email set status = 'sending', claimed_at = now() where id = $1`, [id]);
+    const one = await api(server, `/emails/${id}`, { token: acme.full.token });
+    expect(one.body).toMatchObject({ id, last_event: 'queued' });
+    const list = await api(server, '/emails?status=queued', { token: acme.full.token });
+    expect(list.status).toBe(200);
+    expect((list.body as { data: { id: string; last_event: string }[] }).data).toContainEqual(expect.objectContaining({ id, last_event: 'queued' }));
+    // And it is no longer among the emails of another status.
+    const sent = await api(server, '/emails?status=sent', { token: acme.full.token });
+    expect((sent.body as { data: { id: string }[] }).data.map((e) => e.id)).not.toContain(id);
   });
 });

@@ -318,7 +318,8 @@ export function emailWhere(teamId: string, filter: EmailFilter | null = {}): Fil
   if (status) {
     if (!(EMAIL_STATUSES as readonly string[]).includes(status))
       throw badInput('status', `Status must be ${EMAIL_STATUSES.slice(0, -1).join(', ')} or ${EMAIL_STATUSES.at(-1)}.`);
-    where.status = status;
+    // An email being delivered (`sending`) is shown as queued (emailJson): listed as queued too.
+    where.status = status === 'queued' ? { $in: ['queued', 'sending'] } : status;
   }
   checkFilterId('apiKeyId', filter.apiKeyId);
   if (filter.apiKeyId) where.apiKeyId = filter.apiKeyId;
