@@ -12,7 +12,7 @@ async function startRelay() {
     delivered: [] as string[],
     beforeAnswer: async () => {},
     /** What the relay does with the next messages' DATA: take it, cut the connection in the middle, or answer this code at its end. */
-    onData: 'accept' as 'accept' | 'drop' | number,
+    onData: 'accept' as 'accept' | 'drop' | 'hang' | number,
     dataSessions: 0,
   };
   const server: SMTPServer = new SMTPServer({
@@ -30,7 +30,7 @@ async function startRelay() {
         if (mode === 'drop') for (const c of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
       });
       stream.on('end', () => {
-        if (mode === 'drop') return;
+        if (mode === 'drop' || mode === 'hang') return; // 'hang': never answers the end of DATA
         if (typeof mode === 'number') return callback(Object.assign(new Error(`Refused with ${mode}`), { responseCode: mode }));
         const raw = Buffer.concat(chunks).toString('utf8');
         relay.delivered.push(/^Message-ID:\s*(.*)$/im.exec(raw)?.[1].trim() ?? '');
@@ -189,4 +189,35 @@ describe('faults probe: the relay drops the connection mid-DATA, or refuses at t
     expect(failed.attempts).toBe(1);
     smtp.relay.onData = 'accept';
   }, 30_000);
+});
+
+describe('faults probe: stopping an instance while the relay hangs', () => {
+  it('does not try the rest of a claimed batch one socket timeout after another: the untried emails are left queued, their attempt not counted', async () => {
+    const smtp = await startRelay();
+    const databaseUrl = await createTestDatabase('faults_probe_mail');
+    const server = await startInProcess(databaseUrl, { SMTP_URL: smtp.url, MAIL_MAX_ATTEMPTS: '3' });
+    try {
+      const team = await setUpTeam(server.url);
+      smtp.relay.onData = 'hang';
+      // Written as one batch, claimed as one: 8 go to the relay at once and hang, 8 wait their turn.
+      const res = await fetch(`${server.url}/api/emails/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${team.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(Array.from({ length: 16 }, (_, i) => ({ from: 'app@faults.example.com', to: 'a@example.org', subject: `hang ${i}`, text: 'x' }))),
+      });
+      expect(res.status).toBe(200);
+      await waitFor(() => (smtp.relay.dataSessions >= 8 ? true : undefined), 10_000, 'eight messages to hang at the relay');
+      const t0 = performance.now();
+      await server.stop();
+      const stopSeconds = (performance.now() - t0) / 1000;
+      // One socket timeout (30 s) for the messages in flight; before, a second one for the next eight (and 13 for a claim of 100).
+      expect(stopSeconds).toBeLessThan(50);
+      const rows = await sql<{ status: string; attempts: number }>(databaseUrl, `select status, attempts from email where subject like 'hang %'`);
+      expect(rows.every((r) => r.status === 'queued')).toBe(true);
+      expect(rows.filter((r) => r.attempts === 0).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await server.stop().catch(() => undefined);
+      await smtp.close();
+    }
+  }, 150_000);
 });

@@ -5,7 +5,7 @@ import type { DatabaseHealth } from '../../db/health.js';
 import type { Logger } from '../../logger.js';
 import { DKIM_SELECTOR, RETURN_PATH } from '../domain/domain.records.js';
 import { DOMAIN_DELETED_ERROR } from '../domain/domain.service.js';
-import { isPermanentMailError, keepInOutbox, type Mail, type Mailer } from '../mail/mailer.js';
+import { isPermanentMailError, keepInOutbox, type Mail, type Mailer, NotTriedError } from '../mail/mailer.js';
 import { addressing, type EmailRow } from './email.entity.js';
 import { domainOf, parseAddress } from './email.validation.js';
 
@@ -77,9 +77,12 @@ const claim = (floor?: number) => `update email set status = 'sending', claimed_
           case when ${CONTENT_BYTES} <= ${INLINE_BYTES} then attachments end as attachments`;
 const CLAIM = claim();
 const CLAIM_FROM_FLOOR = claim(2);
-const RECORD_OUTCOMES = `update email e set status = r.status, error = r.error, next_attempt_at = r.next_attempt_at,
+// An email not tried (its instance stopping) gets its attempt back and keeps its last error.
+const RECORD_OUTCOMES = `update email e set status = r.status, next_attempt_at = r.next_attempt_at,
+                  error = case when r.untried then e.error else r.error end,
+                  attempts = case when r.untried then e.attempts - 1 else e.attempts end,
                   sent_at = case when r.status = 'sent' then now() else e.sent_at end
-             from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz)
+             from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, error text, next_attempt_at timestamptz, untried boolean)
             where e.id = r.id and e.status = 'sending'`;
 const toOutbox = (floor?: number) => `with claimed as (
          update email set status = 'sent', sent_at = now(), claimed_at = now()
@@ -92,7 +95,7 @@ const toOutbox = (floor?: number) => `with claimed as (
 const TO_OUTBOX = toOutbox();
 const TO_OUTBOX_FROM_FLOOR = toOutbox(1);
 
-type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null };
+type Outcome = { id: string; status: 'sent' | 'queued' | 'failed'; error: string | null; next_attempt_at: string | null; untried?: boolean };
 
 /** An email claimed for delivery: the columns the claim returns. */
 type Claimed = Pick<
@@ -123,6 +126,8 @@ export class EmailDelivery {
   private floor: Date | null = null;
   private pause: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Aborted by close(): the emails of a batch not yet handed to the relay are left queued. */
+  private readonly stopping = new AbortController();
   private readonly timer: NodeJS.Timeout;
 
   private readonly opts: DeliveryOptions;
@@ -181,6 +186,7 @@ export class EmailDelivery {
     clearInterval(this.timer);
     if (this.pause) clearTimeout(this.pause);
     this.closed = true;
+    this.stopping.abort();
     await this.running;
   }
 
@@ -230,6 +236,7 @@ export class EmailDelivery {
     const recorder = this.outcomeRecorder();
     let retried = 0;
     let failed = 0;
+    let untried = 0;
     for (const e of gone) {
       this.opts.onOutcome?.('failed');
       recorder.add({ id: e.id, status: 'failed', error: DOMAIN_DELETED_ERROR, next_attempt_at: null });
@@ -239,12 +246,17 @@ export class EmailDelivery {
         list.map((e) => toMail(e, keys)),
         (i, err) => {
           const outcome = this.outcome(list[i], err);
+          unresolved.delete(outcome.id);
+          recorder.add(outcome);
+          if (outcome.untried) {
+            untried++;
+            return;
+          }
           this.opts.onOutcome?.(outcome.status === 'queued' ? 'retried' : outcome.status);
           if (outcome.status === 'queued') retried++;
           if (outcome.status === 'failed') failed++;
-          unresolved.delete(outcome.id);
-          recorder.add(outcome);
         },
+        this.stopping.signal,
       );
     try {
       const large = sendable.filter((e) => e.content_bytes > INLINE_BYTES);
@@ -257,15 +269,18 @@ export class EmailDelivery {
     if (gone.length) this.logger.warn({ failed: gone.length }, 'emails whose domain was deleted before they went out: failed, not sent');
     if (retried || failed) {
       this.logger.warn(
-        { claimed: claimed.length, retried, failed, sent: sendable.length - retried - failed },
+        { claimed: claimed.length, retried, failed, sent: sendable.length - retried - failed - untried },
         `SMTP relay refused ${retried + failed} of ${sendable.length} emails: ${retried} queued for a retry with backoff, ${failed} failed`,
       );
     }
+    if (untried) this.logger.info({ untried }, 'emails not handed to the relay before stopping: left queued, due at once');
     return { claimed: claimed.length, newest };
   }
 
   private outcome(e: Claimed, err: Error | null): Outcome {
     if (!err) return { id: e.id, status: 'sent', error: null, next_attempt_at: null };
+    // Not tried (this instance is stopping): due again at once, for another instance or the next start.
+    if (err instanceof NotTriedError) return { id: e.id, status: 'queued', error: null, next_attempt_at: null, untried: true };
     const error = String(err.message).slice(0, 500);
     if (isPermanentMailError(err) || e.attempts >= this.opts.maxAttempts) {
       this.logger.warn({ err: { message: err.message }, emailId: e.id, attempts: e.attempts }, 'email delivery failed for good');

@@ -37,8 +37,10 @@ export type Mailer = {
   /**
    * Sends many; resolves to one outcome per mail (null when sent). `onEach` hears each outcome as
    * soon as the relay gives it, so that it can be recorded before the rest of the batch is done.
+   * Once `stop` aborts, the mails not yet handed to the relay are not tried: their outcome is a
+   * NotTriedError.
    */
-  sendBatch(mails: Mail[], onEach?: (index: number, err: Error | null) => void): Promise<(Error | null)[]>;
+  sendBatch(mails: Mail[], onEach?: (index: number, err: Error | null) => void, stop?: AbortSignal): Promise<(Error | null)[]>;
   close(): void;
 };
 
@@ -56,6 +58,14 @@ export function isPermanentMailError(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+/** A mail of a batch that was not handed to the relay: the instance is stopping. */
+export class NotTriedError extends Error {
+  constructor() {
+    super('Not tried: the instance sending it was stopping.');
+    this.name = 'NotTriedError';
+  }
+}
+
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise the outbox table and a log line. */
@@ -70,14 +80,18 @@ export function createMailer(opts: { smtpUrl?: string; from: string; pool: pg.Po
     return {
       kind: 'smtp',
       send,
-      async sendBatch(mails, onEach) {
+      async sendBatch(mails, onEach, stop) {
         const outcomes: (Error | null)[] = new Array(mails.length).fill(null);
         let next = 0;
         const worker = async () => {
           for (let i = next++; i < mails.length; i = next++) {
-            await send(mails[i]).catch((e: unknown) => {
-              outcomes[i] = e instanceof Error ? e : new Error(String(e));
-            });
+            // A hung relay holds each send for the socket timeout: a stopping instance waited one
+            // timeout after another for the rest of its batch (a minute for 16, minutes for 100).
+            if (stop?.aborted) outcomes[i] = new NotTriedError();
+            else
+              await send(mails[i]).catch((e: unknown) => {
+                outcomes[i] = e instanceof Error ? e : new Error(String(e));
+              });
             onEach?.(i, outcomes[i]);
           }
         };
