@@ -82,5 +82,17 @@ describe('GET /emails?status=queued', () => {
     // And it is no longer among the emails of another status.
     const sent = await api(server, '/emails?status=sent', { token: acme.full.token });
     expect((sent.body as { data: { id: string }[] }).data.map((e) => e.id)).not.toContain(id);
+    // The export's last_event column says what the API says: queued, not the internal `sending`.
+    const created = await acme.admin.gql(`mutation($input: CreateExportInput!) { createExport(input: $input) { status downloadUrl } }`, {
+      input: { resource: 'EMAILS', filters: { status: 'queued' } },
+    });
+    expect(created.data!.createExport).toMatchObject({ status: 'READY' });
+    const csv = await fetch((created.data!.createExport.downloadUrl as string).replace(server.config.PUBLIC_URL, server.url), {
+      headers: { cookie: acme.admin.cookie! },
+    });
+    const [header, ...rows] = (await csv.text()).trim().split('\n');
+    const column = header.split(',').indexOf('last_event');
+    const row = rows.find((r) => r.startsWith(id));
+    expect(row?.split(',')[column]).toBe('queued');
   });
 });
