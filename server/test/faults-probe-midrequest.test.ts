@@ -27,7 +27,7 @@ async function killMidStatement<T>(
       async () => {
         const rows = await sql<{ pid: number; query: string }>(
           databaseUrl,
-          `select pid, query from pg_stat_activity
+          `select pid from pg_stat_activity
             where datname = current_database() and wait_event_type = 'Lock' and pid <> $1 and query ilike $2
               and query not ilike 'with claimed as%' and query not ilike 'update email set status = ''sending''%'`,
           [lockerPid, query],
@@ -263,4 +263,37 @@ describe('faults probe: a connection killed in the middle of each kind of reques
     expect(settled).toEqual(after);
     expect({ logs: Number(settled.logs), count: settled.count }).toEqual({ logs: Number(before.logs) + 3, count: before.count + 3 });
   }, 40_000);
+
+  it('createExport (large, written in the background): its writer killed mid-file, it is retried and READY, not PROCESSING for ever', async () => {
+    // 1,100 more emails: past the 1,000 rows written during the request.
+    for (let b = 0; b < 11; b++) {
+      const sent = await fetch(`${server.url}/api/emails/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${team.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          Array.from({ length: 100 }, (_, i) => ({ from: 'app@faults.example.com', to: 'a@example.org', subject: `bulk ${b} ${i}`, text: 'x' })),
+        ),
+      });
+      expect(sent.status).toBe(200);
+    }
+    let res: Gql | undefined;
+    await killMidStatement(databaseUrl, 'export_chunk', async () => {
+      res = (await admin().gql(`mutation { createExport(input: { resource: EMAILS }) { id status } }`)) as Gql;
+    });
+    expect(res!.errors).toBeUndefined();
+    expect(res!.data!.createExport.status).toBe('PROCESSING');
+    const { id } = res!.data!.createExport;
+    const done = await waitFor(
+      async () => {
+        const [row] = await sql<{ status: string; row_count: number | null }>(databaseUrl, 'select status, row_count from export where id = $1', [id]);
+        return row.status !== 'PROCESSING' ? row : undefined;
+      },
+      30_000,
+      'the export to be written',
+    );
+    expect(done.status).toBe('READY');
+    const file = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { cookie: team.cookie } });
+    expect(file.status).toBe(200);
+    expect((await file.text()).trim().split('\n').length - 1).toBe(done.row_count);
+  }, 60_000);
 });
