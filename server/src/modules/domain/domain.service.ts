@@ -152,7 +152,13 @@ export const DOMAIN_DELETED_ERROR = 'Its domain was deleted before it could be s
 async function stopPendingFrom(em: EntityManager, teamId: string, name: string): Promise<void> {
   // An internationalised name may have been written in its Unicode spelling (domainOf reads both).
   const spellings = [...new Set([name, domainToUnicode(name) || name])].map((n) => ({ from: { $ilike: `%@${escapeLike(n)}%` } }));
-  const pending = await em.find(Email, { teamId, status: { $in: ['scheduled', 'queued'] }, $or: spellings }, { fields: ['id', 'from', 'status'] });
+  // Each status on its own, as the partial indexes of scheduled and of queued emails are written: `status in (…)` matched
+  // neither, and the team's emails were read whole (every team's, in a sequential scan of email) to find a handful.
+  const pending = await em.find(
+    Email,
+    { teamId, $and: [{ $or: [{ status: 'scheduled' }, { status: 'queued' }] }, { $or: spellings }] },
+    { fields: ['id', 'from', 'status'] },
+  );
   const from = pending.filter((e) => domainOf(parseAddress(e.from) ?? e.from) === name);
   const ids = (status: string) => from.filter((e) => e.status === status).map((e) => e.id);
   const scheduled = ids('scheduled');
