@@ -96,3 +96,31 @@ describe('GET /emails?status=queued', () => {
     expect(row?.split(',')[column]).toBe('queued');
   });
 });
+
+describe('permissive batches under one Idempotency-Key at the same moment', () => {
+  it('store only the emails that some answer reports: a 409 leaves nothing of its batch behind', async () => {
+    // Each request's email 0 is refused or not by turns, so the requests claim different slots first.
+    const batch = (i: number) => [
+      { from: i % 2 ? 'a@nowhere.com' : 'a@acme.com', to: 'b@x.com', subject: 'race', text: `v${i}`, scheduled_at: 'in 1 hour' },
+      { from: 'a@acme.com', to: 'b@x.com', subject: 'race', text: 'x', scheduled_at: 'in 1 hour' },
+    ];
+    for (let round = 0; round < 6; round++) {
+      const subject = `race ${round}`;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          api(server, '/emails/batch', {
+            method: 'POST',
+            token: acme.sending.token,
+            body: JSON.stringify(batch(i).map((e) => ({ ...e, subject }))),
+            headers: { 'idempotency-key': subject, 'x-batch-validation': 'permissive' },
+          }),
+        ),
+      );
+      for (const a of answers) expect([200, 409]).toContain(a.status);
+      const reported = new Set(answers.flatMap((a) => (a.status === 200 ? (a.body as { data: { id: string }[] }).data.map((d) => d.id) : [])));
+      const stored = await sql<{ id: string }>(server.databaseUrl, 'select id from email where team_id = $1 and subject = $2', [acme.teamId, subject]);
+      // Before, every request could be answered 409 (retry) while emails of theirs were stored, to be sent.
+      expect(new Set(stored.map((r) => r.id))).toEqual(reported);
+    }
+  });
+});

@@ -266,15 +266,25 @@ export async function acceptEmails(
       for (const r of accepted) inserted.add(r);
     } else {
       // Each email on its own: concurrent inserts still share one statement (group commit).
-      const results = await Promise.all(accepted.map((r) => ctx.services.emailWriter.insert(key.teamId, [r], domainsOf([r]))));
-      for (const [j, ok] of results.entries()) {
-        if (ok) inserted.add(accepted[j]);
-        else refuse(rows.indexOf(accepted[j]), await missingDomainError(ctx.em, key.teamId, domainsOf([accepted[j]])));
+      // Settled, so that every row written is known when another one fails (see below).
+      const results = await Promise.allSettled(accepted.map((r) => ctx.services.emailWriter.insert(key.teamId, [r], domainsOf([r]))));
+      for (const [j, result] of results.entries()) if (result.status === 'fulfilled' && result.value) inserted.add(accepted[j]);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const [j, result] of results.entries()) {
+        if (result.status === 'fulfilled' && !result.value)
+          refuse(rows.indexOf(accepted[j]), await missingDomainError(ctx.em, key.teamId, domainsOf([accepted[j]])));
       }
     }
   } catch (e) {
     // 23505: the unique (team, idempotency key) index, from node-postgres directly.
     if (e instanceof UniqueConstraintViolationException || (e as { code?: string }).code === '23505') {
+      // A permissive batch's emails are written one by one: those written before another request
+      // took a slot of this key are taken back, or the 409 (retry) left them stored, to be sent.
+      // One already claimed by a delivery is past taking back.
+      if (inserted.size > 0) {
+        await ctx.em.nativeDelete(Email, { teamId: key.teamId, id: { $in: [...inserted].map((r) => r.id) }, status: { $in: ['queued', 'scheduled'] } });
+      }
       throw conflict('Another request with this idempotency key is in progress or has just completed. Retry it.', 'concurrent_idempotent_requests');
     }
     throw e;
