@@ -221,3 +221,66 @@ describe('faults probe: stopping an instance while the relay hangs', () => {
     }
   }, 150_000);
 });
+
+describe('faults probe: the connection reading a claimed email is killed before it is sent', () => {
+  it('a live instance puts it back and sends it within seconds, not once its claim lapses (a minute)', async () => {
+    const smtp = await startRelay();
+    const databaseUrl = await createTestDatabase('faults_probe_mail');
+    const server = await startInProcess(databaseUrl, { SMTP_URL: smtp.url, MAIL_RETRY_SECONDS: '0.3' });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      const team = await setUpTeam(server.url);
+      // A small email and a large one (past 256 KB, read when it is sent): the relay holds the
+      // small one's 250 while the email table is locked, so that reading the large one waits, and is killed.
+      smtp.relay.beforeAnswer = async () => {
+        smtp.relay.beforeAnswer = async () => {};
+        await locker.query('begin');
+        await locker.query('lock table email in access exclusive mode');
+      };
+      const res = await fetch(`${server.url}/api/emails/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${team.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([
+          { from: 'app@faults.example.com', to: 'a@example.org', subject: 'small', text: 'x' },
+          { from: 'app@faults.example.com', to: 'a@example.org', subject: 'large', text: 'y'.repeat(300_000) },
+        ]),
+      });
+      expect(res.status).toBe(200);
+      const pid = await waitFor(
+        async () =>
+          (
+            await sql<{ pid: number }>(
+              databaseUrl,
+              `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                  and query ilike 'select id, html, text, attachments from email%'`,
+            )
+          )[0]?.pid,
+        10_000,
+        'the large email to be read',
+      );
+      await sql(databaseUrl, 'select pg_terminate_backend($1)', [pid]);
+      await sleep(100);
+      await locker.query('rollback');
+      const t0 = performance.now();
+      const rows = await waitFor(
+        async () => {
+          const r = await sql<{ subject: string; status: string; attempts: number }>(
+            databaseUrl,
+            `select subject, status, attempts from email where subject in ('small', 'large')`,
+          );
+          return r.every((e) => e.status === 'sent') ? r : undefined;
+        },
+        45_000,
+        'both emails to be sent',
+      );
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(rows.find((r) => r.subject === 'large')!.attempts).toBe(1);
+      expect(smtp.relay.delivered).toHaveLength(2);
+    } finally {
+      await locker.end().catch(() => undefined);
+      await server.stop();
+      await smtp.close();
+    }
+  }, 90_000);
+});

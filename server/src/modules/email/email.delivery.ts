@@ -215,7 +215,12 @@ export class EmailDelivery {
     );
     if (claimed.length === 0) return { claimed: 0, newest: null };
     const newest = new Date(Math.max(...claimed.map((e) => e.created_at.getTime())));
-    const keys = await this.dkimKeys(claimed);
+    // Claimed but not sent: a read that fails before the relay is tried (a connection lost) puts
+    // them back at once; left 'sending', a live instance had them wait for the lease (a minute).
+    const keys = await this.dkimKeys(claimed).catch(async (err: unknown) => {
+      await this.unclaim(claimed.map((e) => e.id));
+      throw err;
+    });
     // The team no longer has the email's domain: deleted after this email was claimed (a delete
     // stops the pending emails it finds, not one being sent), or before a retry of it. It fails,
     // saying why, rather than going out from a domain the team no longer has.
@@ -262,6 +267,10 @@ export class EmailDelivery {
       const large = sendable.filter((e) => e.content_bytes > INLINE_BYTES);
       await send(large.length === 0 ? sendable : sendable.filter((e) => e.content_bytes <= INLINE_BYTES));
       for (const group of loadGroups(large)) await send(await this.withContent(group));
+    } catch (err) {
+      // No send is in flight here (each group's is awaited): the unresolved were not tried.
+      await this.unclaim([...unresolved]);
+      throw err;
     } finally {
       clearInterval(renew);
       await recorder.done();
@@ -275,6 +284,16 @@ export class EmailDelivery {
     }
     if (untried) this.logger.info({ untried }, 'emails not handed to the relay before stopping: left queued, due at once');
     return { claimed: claimed.length, newest };
+  }
+
+  /** Claimed emails not handed to the relay: queued again, their attempt given back. */
+  private async unclaim(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool
+      .query(`update email set status = 'queued', attempts = attempts - 1 where id = any($1::uuid[]) and status = 'sending'`, [ids])
+      .catch((err: unknown) =>
+        this.logger.warn({ err, emails: ids.length }, 'could not put back claimed emails not sent; they are sent once their claim lapses'),
+      );
   }
 
   private outcome(e: Claimed, err: Error | null): Outcome {
