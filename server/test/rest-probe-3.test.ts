@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, startTestServer, type TestServer, waitFor } from './harness.js';
-import { api, count, setUpTeam, type Team } from './rest-harness.js';
+import { api, count, createDomain, setUpTeam, type Team } from './rest-harness.js';
 
 let server: TestServer;
 let acme: Team;
@@ -122,5 +122,32 @@ describe('permissive batches under one Idempotency-Key at the same moment', () =
       // Before, every request could be answered 409 (retry) while emails of theirs were stored, to be sent.
       expect(new Set(stored.map((r) => r.id))).toEqual(reported);
     }
+  });
+});
+
+describe('a permissive batch replayed after its refused domain was added', () => {
+  it('does not say the domain is unverified when verification is not required', async () => {
+    const batch = [
+      { from: 'a@later.acme-two.com', to: 'b@x.com', subject: 'later', text: 'x' },
+      { from: 'a@acme.com', to: 'b@x.com', subject: 'now', text: 'x' },
+    ];
+    const post = () =>
+      api(server, '/emails/batch', {
+        method: 'POST',
+        token: acme.sending.token,
+        body: JSON.stringify(batch),
+        headers: { 'idempotency-key': 'replay-after-domain', 'x-batch-validation': 'permissive' },
+      });
+    const first = await post();
+    expect((first.body as { errors: { message: string }[] }).errors[0].message).toMatch(/not registered/);
+    await createDomain(acme.admin, 'later.acme-two.com');
+    const again = await post();
+    expect(again.status).toBe(200);
+    expect((again.body as { data: unknown[] }).data).toEqual((first.body as { data: unknown[] }).data);
+    // This server sends from unverified domains: "not verified" was not why, then or now.
+    const [error] = (again.body as { errors: { index: number; message: string }[] }).errors;
+    expect(error.index).toBe(0);
+    expect(error.message).not.toMatch(/not verified/);
+    expect(error.message).toMatch(/first sent/);
   });
 });

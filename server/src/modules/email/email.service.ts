@@ -58,6 +58,12 @@ async function missingDomainError(em: EntityManager, teamId: string, domains: st
   );
 }
 
+/** Why a replayed batch's email, refused for its domain when the batch was first sent, is not among its emails. */
+async function replayedRefusal(em: EntityManager, teamId: string, domain: string): Promise<string> {
+  if ((await em.count(Domain, { team: teamId, name: domain })) === 0) return (await missingDomainError(em, teamId, [domain])).message;
+  return `Not sent: its domain (${domain}) could not send when this batch was first sent under this Idempotency-Key. Send it again under a new key.`;
+}
+
 /**
  * A request's hash for its Idempotency-Key: of its JSON with every object's keys sorted, so that
  * the same email sent again with its fields in another order is the same request (it was a 409).
@@ -230,9 +236,10 @@ export async function acceptEmails(
       for (const [i, p] of parsed.entries()) {
         const id = emails.find((e) => e.idempotencyKey === slotOf(i))?.id;
         if (id !== undefined) ids.push(id);
-        // Refused for its domain the first time: the same refusal again.
-        else if (p !== null)
-          errors.push({ index: i, message: named(i, (await missingDomainError(ctx.em, key.teamId, [domainOf(parseAddress(p.from)!)])).message) });
+        // Refused for its domain the first time: the same refusal again while the team still has
+        // no such domain; once it has, why it could not send then is not known now (a domain
+        // added since was answered "not verified", where verification is not even required).
+        else if (p !== null) errors.push({ index: i, message: named(i, await replayedRefusal(ctx.em, key.teamId, domainOf(parseAddress(p.from)!))) });
       }
       // Some of the batch refused: it was sent permissive. A strict batch is all or nothing, and
       // `{ data }` with fewer ids than emails said every one was accepted.
