@@ -151,3 +151,18 @@ describe('a permissive batch replayed after its refused domain was added', () =>
     expect(error.message).toMatch(/first sent/);
   });
 });
+
+describe('an attachment filename with a control character', () => {
+  it('is refused naming the field, as a header value with a line break is (it was sent as a name on several lines)', async () => {
+    for (const filename of ['report\r\nBcc: x@y.com.pdf', 'tab\there.txt', 'bell\u0007.txt']) {
+      const res = await api(server, '/emails', {
+        method: 'POST',
+        token: acme.sending.token,
+        body: JSON.stringify({ from: 'a@acme.com', to: 'b@x.com', subject: 'file', text: 'x', attachments: [{ filename, content: 'aGk=' }] }),
+      });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ statusCode: 422, name: 'validation_error', message: expect.stringContaining('attachments[0].filename') });
+    }
+    expect(await count(server, 'email', "team_id = $1 and subject = 'file'", [acme.teamId])).toBe(0);
+  });
+});

@@ -207,7 +207,17 @@ export const sendEmailSchema = z
       z
         .array(
           z.object({
-            filename: z.string().min(1).max(255),
+            // It becomes the name of the file in the message's headers: a line break or another
+            // control character was sent as part of the name (on several lines, as a header value's
+            // line break is refused).
+            filename: z
+              .string()
+              .min(1)
+              .max(255)
+              .refine(
+                (v) => !CONTROL.test(v),
+                named((field) => `\`${field}\` may not contain a line break or another control character.`),
+              ),
             // Required (a URL `path` is not offered) and strictly base64: anything else was decoded
             // into garbage, or an empty file, and sent.
             content: z.string(named((field, input) => `\`${field}\` ${input == null ? 'is required' : 'must be a string'}: the file, in base64.`)).refine(
