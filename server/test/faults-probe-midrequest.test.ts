@@ -297,3 +297,38 @@ describe('faults probe: a connection killed in the middle of each kind of reques
     expect((await file.text()).trim().split('\n').length - 1).toBe(done.row_count);
   }, 60_000);
 });
+
+describe('faults probe: a slow database (a lock held past DATABASE_STATEMENT_TIMEOUT_SECONDS) in the middle of a mutation', () => {
+  it('createApiKey, rollApiKey and inviteMember answer SERVICE_UNAVAILABLE within the timeout and keep nothing of it', async () => {
+    const databaseUrl = await createTestDatabase('faults_probe');
+    const server = await startInProcess(databaseUrl, { DATABASE_STATEMENT_TIMEOUT_SECONDS: '1' });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      const team = await setUpTeam(server.url);
+      const admin = createClient(server.url);
+      admin.cookie = team.cookie;
+      await locker.query('begin');
+      await locker.query('lock table audit_event in access exclusive mode');
+      const email = uniqueEmail('slow-invite');
+      for (const [query, variables] of [
+        [`mutation { createApiKey(input: { name: "slow-key", permission: SENDING_ACCESS }) { token } }`, {}],
+        [`mutation($id: ID!) { rollApiKey(id: $id, input: { gracePeriodSeconds: 0 }) { token } }`, { id: team.keyId }],
+        [`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }`, { input: { email, role: 'MEMBER' } }],
+      ] as const) {
+        const t0 = performance.now();
+        const res = (await admin.gql(query, variables)) as Gql;
+        expect(performance.now() - t0).toBeLessThan(3000);
+        expectUnavailable(res);
+      }
+      await locker.query('rollback');
+      expect(await sql(databaseUrl, `select id from api_key where name = 'slow-key'`)).toHaveLength(0);
+      expect(await sql(databaseUrl, 'select id from invitation where email = $1', [email])).toHaveLength(0);
+      // The key was not rolled: its token still sends.
+      expect((await sendEmail(server.url, team, 'not rolled')).status).toBe(200);
+    } finally {
+      await locker.end().catch(() => undefined);
+      await server.stop();
+    }
+  }, 60_000);
+});
