@@ -115,11 +115,13 @@ export function redact(value: unknown, depth = 0, budget: Budget = { left: MAX_B
   // Names are text a client wrote too (`{ "re_…": 1 }`, a tag or header named with a token):
   // redacted and cut like values, and at most 100 of them, as a list's items — or one body's
   // names kept a refused request's megabyte whole in its log.
-  const entries = Object.entries(value);
+  // Its keys once, not its entries: a body of a million fields made a million pairs first (1.2 s).
+  const keys = Object.keys(value);
   const names = new Set<string>();
   const out: [string, unknown][] = [];
-  for (const [k, v] of entries) {
+  for (const k of keys) {
     if (out.length === MAX_ITEMS || budget.left <= 0) break;
+    const v = (value as Record<string, unknown>)[k];
     let name = spend(budget, k.length > MAX_STRING ? cut(k) : redactText(k));
     while (names.has(name)) name += '′'; // two names redacted alike are both kept
     names.add(name);
@@ -127,7 +129,7 @@ export function redact(value: unknown, depth = 0, budget: Budget = { left: MAX_B
   }
   let more = '…';
   while (names.has(more)) more += '′';
-  if (entries.length > out.length) out.push([more, `[${entries.length - out.length} more fields]`]);
+  if (keys.length > out.length) out.push([more, `[${keys.length - out.length} more fields]`]);
   return Object.fromEntries(out);
 }
 
