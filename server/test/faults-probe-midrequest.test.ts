@@ -332,3 +332,35 @@ describe('faults probe: a slow database (a lock held past DATABASE_STATEMENT_TIM
     }
   }, 60_000);
 });
+
+describe('faults probe: an export download while export_chunk is locked (a slow database)', () => {
+  it('gives up within the statement timeout (503, or the connection cut), not waiting for as long as the lock is held', async () => {
+    const databaseUrl = await createTestDatabase('faults_probe');
+    const server = await startInProcess(databaseUrl, { DATABASE_STATEMENT_TIMEOUT_SECONDS: '1' });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      const team = await setUpTeam(server.url);
+      const admin = createClient(server.url);
+      admin.cookie = team.cookie;
+      const created = (await admin.gql(`mutation { createExport(input: { resource: EMAILS }) { id status } }`)) as Gql;
+      const { id } = created.data!.createExport;
+      await locker.query('begin');
+      await locker.query('lock table export_chunk in access exclusive mode');
+      const t0 = performance.now();
+      const answer = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { cookie: team.cookie }, signal: AbortSignal.timeout(20_000) }).then(
+        async (res) => ({ status: res.status, body: await res.text().catch(() => 'cut') }),
+        (err: Error) => ({ status: 0, body: err.name }),
+      );
+      expect(answer.body).not.toBe('TimeoutError');
+      expect(performance.now() - t0).toBeLessThan(10_000);
+      expect([0, 503]).toContain(answer.status);
+      await locker.query('rollback');
+      const again = await fetch(`${server.url}/api/exports/${id}/download`, { headers: { cookie: team.cookie } });
+      expect(again.status).toBe(200);
+    } finally {
+      await locker.end().catch(() => undefined);
+      await server.stop();
+    }
+  }, 60_000);
+});

@@ -125,9 +125,13 @@ export function isConnectionError(err: unknown): boolean {
   return false;
 }
 
-/** A request failed because of the database rather than the request: unreachable, or too slow (statement timeout). */
+/**
+ * A request failed because of the database rather than the request: unreachable, or too slow
+ * (statement timeout 57014, lock timeout 55P03).
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  return isConnectionError(err) || (err as { code?: unknown } | null)?.code === '57014';
+  const code = (err as { code?: unknown } | null)?.code;
+  return isConnectionError(err) || code === '57014' || code === '55P03';
 }
 
 /**

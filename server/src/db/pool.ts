@@ -41,12 +41,21 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
  * Connections for export downloads, which stream a file with COPY and hold their connection as
  * long as the client takes to read it: kept apart so that slow downloads never starve the hot
  * path, and at most `max` at once per instance (more wait for a free connection, `waitSeconds` at most).
- * No statement timeout: a COPY lasts as long as the client takes to read.
+ * No statement timeout: a COPY lasts as long as the client takes to read. A lock it waits on
+ * (export_chunk locked) is bounded by the statement timeout instead (lock_timeout): without it a
+ * download waited for as long as the lock was held, its client answered nothing and its slot taken.
  */
 export function createDownloadPool(url: string, max: number, waitSeconds: number, opts: PoolOptions = {}): pg.Pool {
-  const timeouts = { ...(opts.timeouts ?? DEFAULT_TIMEOUTS), statementTimeoutMs: 0 };
+  const { statementTimeoutMs, ...rest } = opts.timeouts ?? DEFAULT_TIMEOUTS;
+  const timeouts = { ...rest, statementTimeoutMs: 0 };
   return guardPool(
-    new pg.Pool({ ...pgOptions(url, timeouts), max, idleTimeoutMillis: 10_000, connectionTimeoutMillis: waitSeconds * 1000 }),
+    new pg.Pool({
+      ...pgOptions(url, timeouts),
+      ...(statementTimeoutMs > 0 ? { lock_timeout: statementTimeoutMs } : {}),
+      max,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: waitSeconds * 1000,
+    }),
     'downloads',
     opts,
   );
