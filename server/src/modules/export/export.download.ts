@@ -147,9 +147,17 @@ export function exportDownload(services: Services) {
         return;
       }
     } catch (err) {
-      // Headers are sent: all that is left is to cut the response short, so the client sees an incomplete file.
       broken = err as Error;
       services.logger.error({ err, exportId: exp.id }, 'export download failed');
+      if (!res.headersSent) {
+        // Nothing sent yet (the file's read failed before its first byte: its connection killed, a
+        // lock timeout): answered as any request whose database is away, 503 with Retry-After,
+        // rather than a connection closed with no status.
+        for (const header of ['content-type', 'content-disposition', 'cache-control', 'content-length']) res.removeHeader(header);
+        if (!writeMappedError(res, err)) fail(res, 500, 'internal_server_error', 'The export could not be read.');
+        return;
+      }
+      // Headers are sent: all that is left is to cut the response short, so the client sees an incomplete file.
       res.destroy();
       return;
     } finally {
