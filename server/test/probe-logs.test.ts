@@ -66,10 +66,11 @@ describe('GET /logs/:id and usageLog(id): the logged bodies', () => {
 
   it('keep 100 fields of an object and say how many more there were, and cut a field name as long as an attachment', async () => {
     const many: Record<string, unknown> = { name: 'a.example.com' };
-    for (let i = 0; i < 20_000; i++) many[`field${i}`] = i;
+    // 9,000: a body of more than 10,000 fields is refused before it is read (rest/json-body.ts).
+    for (let i = 0; i < 9_000; i++) many[`field${i}`] = i;
     const { requestBody } = await logOf(many);
     expect(Object.keys(requestBody)).toHaveLength(101);
-    expect(requestBody['…']).toBe('[19901 more fields]');
+    expect(requestBody['…']).toBe('[8901 more fields]');
     const long = 'word '.repeat(100_000);
     const cut = (await logOf({ name: 'a.example.com', [long]: 1 })).requestBody;
     const names = Object.keys(cut);

@@ -144,7 +144,7 @@ describe('the Logs page filters', () => {
     for (const [filter, field] of [
       [{ statusCode: 99 }, 'statusCode'],
       [{ statusClass: 7 }, 'statusClass'],
-      [{ method: 'TRACE' }, 'method'],
+      [{ method: 'FETCH' }, 'method'], // no method Node parses (TRACE is one, and a filter since 84cd2d6)
       [{ endpoint: 'emails' }, 'endpoint'],
       [{ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'from'],
     ] as const) {
