@@ -1,7 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
+import { Broadcast } from '../modules/broadcast/broadcast.entity.js';
+import { loadBroadcastBodies } from '../modules/broadcast/broadcast.service.js';
 import { Domain } from '../modules/domain/domain.entity.js';
+import { Email } from '../modules/email/email.entity.js';
+import { loadEmailBodies } from '../modules/email/email.service.js';
 import { User } from '../modules/team/team.entity.js';
 import { type KeyUsage, keyUsageForKeys } from '../modules/usage-log/usage-log.service.js';
 
@@ -14,6 +18,20 @@ function byId<T extends { id: string }>(em: EntityManager, entity: EntityClass<T
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
+}
+
+/**
+ * The lazy columns (bodies) of rows a list read without them, for every row of a request that
+ * asks, in one batch: each row is given back with them loaded.
+ */
+function lazyColumns<T>(load: (rows: readonly T[]) => Promise<void>) {
+  return new DataLoader<T, T>(
+    async (rows) => {
+      await load(rows);
+      return rows;
+    },
+    { cache: false },
+  );
 }
 
 type UsageKey = { teamId: string; apiKeyId: string; days: number };
@@ -56,6 +74,8 @@ export function createLoaders(em: EntityManager) {
     domain: byId(em, Domain),
     apiKey: byId(em, ApiKey),
     usage: usageLoader(em),
+    emailBodies: lazyColumns<Email>((rows) => loadEmailBodies(em, rows)),
+    broadcastBodies: lazyColumns<Broadcast>((rows) => loadBroadcastBodies(em, rows)),
   };
 }
 

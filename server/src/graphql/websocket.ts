@@ -140,7 +140,7 @@ export function createSubscriptionServer(opts: {
   const { schema, services, parseOptions, validationRules, formatError } = opts;
   const { gate, config } = services;
   const production = config.NODE_ENV === 'production';
-  const socketsByCaller = new Map<string, number>();
+  const socketsByCaller = socketCounts();
   const waiting = waitingSockets();
   // A subscription message is small: anything over the HTTP body limit closes the socket (1009)
   // instead of being buffered (ws would take up to 100 MiB).
@@ -274,8 +274,8 @@ export function createSubscriptionServer(opts: {
           [id, MAX_SOCKETS_PER_CALLER],
           actor.kind === 'user' ? [`user:${actor.userId}`, MAX_SOCKETS_PER_USER] : [`team-keys:${actor.teamId}`, MAX_KEY_SOCKETS_PER_TEAM],
         ];
-        if (counted.some(([key, max]) => (socketsByCaller.get(key) ?? 0) >= max)) return false;
-        for (const [key] of counted) socketsByCaller.set(key, (socketsByCaller.get(key) ?? 0) + 1);
+        if (counted.some(([key, max]) => socketsByCaller.of(key) >= max)) return false;
+        for (const [key] of counted) socketsByCaller.add(key);
         waiting.letIn(ctx.extra.socket);
         ctx.extra.keyring = { credentials, counted: counted.map(([key]) => key) };
         return true;
@@ -286,11 +286,7 @@ export function createSubscriptionServer(opts: {
         // Subscriptions that never answered: admitted, so logged as such.
         for (const pending of ctx.extra.pendingLogs?.values() ?? []) pending(200);
         ctx.extra.pendingLogs?.clear();
-        for (const key of ctx.extra.keyring?.counted ?? []) {
-          const open = (socketsByCaller.get(key) ?? 1) - 1;
-          if (open > 0) socketsByCaller.set(key, open);
-          else socketsByCaller.delete(key);
-        }
+        for (const key of ctx.extra.keyring?.counted ?? []) socketsByCaller.remove(key);
       },
       // Parsed and validated here, once, as HTTP requests are. A syntax error is answered
       // (graphql-ws's own parse would treat it as its failure and drop the socket).
@@ -358,24 +354,36 @@ export function createSubscriptionServer(opts: {
   return { wsServer, dispose: () => cleanup.dispose() };
 }
 
+/** Open sockets counted by a key (a caller, a user, an address); a key whose count falls to 0 is forgotten. */
+function socketCounts() {
+  const counts = new Map<string, number>();
+  return {
+    of: (key: string) => counts.get(key) ?? 0,
+    add: (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1),
+    remove(key: string) {
+      const left = (counts.get(key) ?? 1) - 1;
+      if (left > 0) counts.set(key, left);
+      else counts.delete(key);
+    },
+  };
+}
+
 /** Sockets not let in yet, counted by the address they came from until they are let in or closed. */
 function waitingSockets() {
-  const byAddress = new Map<string, number>();
+  const byAddress = socketCounts();
   const addressOf = new WeakMap<WebSocket, string>();
   const release = (socket: WebSocket) => {
     const address = addressOf.get(socket);
     if (address === undefined) return;
     addressOf.delete(socket);
-    const left = (byAddress.get(address) ?? 1) - 1;
-    if (left > 0) byAddress.set(address, left);
-    else byAddress.delete(address);
+    byAddress.remove(address);
   };
   return {
-    full: (request: IncomingMessage) => (byAddress.get(peerAddress(request)) ?? 0) >= MAX_WAITING_SOCKETS_PER_ADDRESS,
+    full: (request: IncomingMessage) => byAddress.of(peerAddress(request)) >= MAX_WAITING_SOCKETS_PER_ADDRESS,
     add(socket: WebSocket, request: IncomingMessage) {
       const address = peerAddress(request);
       addressOf.set(socket, address);
-      byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
+      byAddress.add(address);
       socket.once('close', () => release(socket));
     },
     letIn: release,

@@ -92,10 +92,9 @@ export async function getBroadcast(em: EntityManager, teamId: string, id: string
  * (up to BODY_MAX characters each, which the Broadcasts page never shows), a page asked for them
  * gets them all at once.
  */
-export async function loadBroadcastBodies(em: EntityManager, broadcasts: Broadcast[]): Promise<Broadcast[]> {
+export async function loadBroadcastBodies(em: EntityManager, broadcasts: readonly Broadcast[]): Promise<void> {
   // One find of both bodies, which the identity map merges into the listed rows (em.populate reads each lazy property apart).
   if (broadcasts.length) await em.find(Broadcast, { id: { $in: broadcasts.map((b) => b.id) } }, { fields: ['id', 'html', 'text'] });
-  return broadcasts;
 }
 
 /** Validates everything before writing anything; a broadcast starts as a draft. */

@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { badInput, ErrorCode } from '../../errors.js';
+import { ErrorCode } from '../../errors.js';
 import { AFTER_ARG, Connection, checkFirst, decodeCursor, encodeCursor, FIRST_ARG } from '../../graphql/connection.js';
 import { type Context, isAppError } from '../../graphql/context.js';
 import { DateTimeISOResolver } from '../../graphql/date-time.js';
@@ -26,39 +25,6 @@ const EmailConnection = Connection(Email, 'Email', EmailSearch);
 type EmailConnection = InstanceType<typeof EmailConnection>;
 
 export { EmailFilter };
-
-/** At most this much body text (html and text, as stored) for one request's emails listed without it. */
-const PAGE_BODY_BYTES = 16 * 1024 * 1024;
-
-/**
- * The bodies of the emails a list read without them (lazy: up to 5,000,000 characters each), for
- * one request, in one statement — once their size is known to fit PAGE_BODY_BYTES: a page of 100
- * emails of 10 MB would be a gigabyte in memory. Past it, BAD_USER_INPUT says how to ask.
- */
-async function loadBodies(ctx: Context, emails: readonly Email[]): Promise<Email[]> {
-  const ids = [...new Set(emails.map((e) => e.id))];
-  const [{ bytes }] = await ctx.em
-    .getConnection()
-    .execute<{ bytes: string }[]>(
-      'select coalesce(sum(coalesce(octet_length(html), 0) + coalesce(octet_length(text), 0)), 0)::bigint as bytes from email where id in (?)',
-      [ids],
-    );
-  if (Number(bytes) > PAGE_BODY_BYTES) {
-    const mb = (Number(bytes) / 1024 / 1024).toFixed(1);
-    throw badInput('first', `The bodies of these emails are ${mb} MB, over 16 MB: ask for fewer emails (first), or for each with email(id).`);
-  }
-  await ctx.em.find(Email, { id: { $in: ids } }, { fields: ['id', 'html', 'text'] });
-  return [...emails];
-}
-const bodyLoaders = new WeakMap<Context, DataLoader<Email, Email>>();
-function withBodies(ctx: Context, email: Email): Promise<Email> {
-  let loader = bodyLoaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader((emails: readonly Email[]) => loadBodies(ctx, emails), { cache: false });
-    bodyLoaders.set(ctx, loader);
-  }
-  return loader.load(email);
-}
 
 @Resolver(() => Email)
 export class EmailResolver {
@@ -106,15 +72,15 @@ export class EmailResolver {
     return email;
   }
 
-  // A list reads no bodies (lazy): a page that asks for them loads them all at once, within PAGE_BODY_BYTES.
+  // A list reads no bodies (lazy): a page that asks for them loads them all at once, within 16 MB (loadEmailBodies).
   @FieldResolver()
   async html(@Root() email: Email, @Ctx() ctx: Context): Promise<string | null> {
-    return (email.html === undefined ? (await withBodies(ctx, email)).html : email.html) ?? null;
+    return (email.html === undefined ? (await ctx.loaders.emailBodies.load(email)).html : email.html) ?? null;
   }
 
   @FieldResolver()
   async text(@Root() email: Email, @Ctx() ctx: Context): Promise<string | null> {
-    return (email.text === undefined ? (await withBodies(ctx, email)).text : email.text) ?? null;
+    return (email.text === undefined ? (await ctx.loaders.emailBodies.load(email)).text : email.text) ?? null;
   }
 
   @FieldResolver(() => ApiKey, { nullable: true, description: 'The key that sent it; null once the key is deleted' })

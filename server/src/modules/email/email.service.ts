@@ -319,6 +319,31 @@ async function findIdempotent(em: EntityManager, teamId: string, idempotencyKeys
   );
 }
 
+/** At most this much body text (html and text, as stored) for the emails of one request a list read without it. */
+const PAGE_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The bodies (html, text) of emails a list read without them (lazy: up to 5,000,000 characters
+ * each), in one statement — once their size is known to fit PAGE_BODY_BYTES: a page of 100 emails
+ * of 10 MB would be a gigabyte in memory. Past it, BAD_USER_INPUT says how to ask.
+ */
+export async function loadEmailBodies(em: EntityManager, emails: readonly Email[]): Promise<void> {
+  const ids = [...new Set(emails.map((e) => e.id))];
+  if (ids.length === 0) return;
+  const [{ bytes }] = await em
+    .getConnection()
+    .execute<{ bytes: string }[]>(
+      'select coalesce(sum(coalesce(octet_length(html), 0) + coalesce(octet_length(text), 0)), 0)::bigint as bytes from email where id in (?)',
+      [ids],
+    );
+  if (Number(bytes) > PAGE_BODY_BYTES) {
+    const mb = (Number(bytes) / 1024 / 1024).toFixed(1);
+    throw badInput('first', `The bodies of these emails are ${mb} MB, over 16 MB: ask for fewer emails (first), or for each with email(id).`);
+  }
+  // One find of both bodies, which the identity map merges into the listed rows.
+  await em.find(Email, { id: { $in: ids } }, { fields: ['id', 'html', 'text'] });
+}
+
 export async function getEmail(em: EntityManager, teamId: string, id: string): Promise<Email> {
   const email = isUuid(id) ? await em.findOne(Email, { id, teamId }, { populate: ['html', 'text'] }) : null;
   if (!email) throw notFound('Email');
